@@ -1,0 +1,561 @@
+"""Server-side apply and metadata.managedFields, simplified but honest.
+
+Follows sigs.k8s.io/structured-merge-diff (merge/update.go: Updater.Apply / Update / prune,
+typed/tofieldset.go, typed/compare.go, fieldpath/serialize.go) and the apiserver field manager
+(staging/src/k8s.io/apimachinery/pkg/util/managedfields/internal: stripmeta.go, conflict.go,
+managedfieldsupdater.go). The schema is the PATCH_META table in smp.py: merge lists with a key
+are associative (`k:{...}`), merge lists without one are sets (`v:...`), other lists and
+`+structType=atomic` maps are owned as a single leaf.
+
+A field set is a set of paths; a path is a tuple of FieldsV1 path elements: `f:spec`,
+`k:{"name":"app"}`, `v:"example.com/x"`. A path in the set is owned; in FieldsV1 JSON an owned
+path that also has owned children carries a `.: {}` marker.
+
+Simplified: one API version per kind (no conversion), no `kubectl-client-side-apply` →
+applier ownership migration, unknown fields are treated like known ones.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from engine.apiserver.errors import StatusError
+from engine.apiserver.patch import JSON, copy_json, json_equal, json_kind
+from engine.apiserver.smp import FieldMeta, field_meta
+
+Path = tuple[str, ...]
+FieldPath = tuple[str, ...]  # field names only, for field_meta lookups
+
+# stripmeta.go: fields no manager ever owns.
+_STRIPPED: tuple[Path, ...] = (
+    ("f:apiVersion",),
+    ("f:kind",),
+    ("f:metadata", "f:name"),
+    ("f:metadata", "f:namespace"),
+    ("f:metadata", "f:creationTimestamp"),
+    ("f:metadata", "f:selfLink"),
+    ("f:metadata", "f:uid"),
+    ("f:metadata", "f:clusterName"),
+    ("f:metadata", "f:generation"),
+    ("f:metadata", "f:managedFields"),
+    ("f:metadata", "f:resourceVersion"),
+)
+
+# The typed zero value each create is compared against (what Creater.New(kind) encodes to):
+# fields that are non-pointer structs, or nil slices without omitempty, already exist there,
+# so the creator's entry has no `.` marker on them (`f:spec`, `f:containers`), while maps it
+# adds (`f:labels`, `f:ports`) get one.
+_EMPTY_TEMPLATE = {"metadata": {}, "spec": {"containers": None}}
+_ZERO: dict[str, dict[str, JSON]] = {
+    "Pod": {"metadata": {}, "spec": {"containers": None}, "status": {}},
+    "Deployment": {
+        "metadata": {},
+        "spec": {"selector": None, "strategy": {}, "template": _EMPTY_TEMPLATE},
+        "status": {},
+    },
+    "ReplicaSet": {
+        "metadata": {},
+        "spec": {"selector": None, "template": _EMPTY_TEMPLATE},
+        "status": {},
+    },
+    "Node": {
+        "metadata": {},
+        "spec": {},
+        "status": {"daemonEndpoints": {"kubeletEndpoint": {}}, "nodeInfo": {}},
+    },
+    "Namespace": {"metadata": {}, "spec": {}, "status": {}},
+    "Event": {"metadata": {}, "involvedObject": {}, "source": {}},
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# path elements
+
+
+def _json(value: JSON) -> str:
+    return json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+
+
+def _is_list_merged(meta: FieldMeta) -> bool:
+    return meta.strategy == "merge"
+
+
+def _item_element(item: JSON, meta: FieldMeta) -> str:
+    """The path element naming one list item: its key fields, or its value in a set."""
+    if meta.keys and isinstance(item, dict):
+        defaults = dict(meta.key_defaults)
+        key = {k: item.get(k, defaults.get(k)) for k in meta.keys}
+        return "k:" + _json({k: v for k, v in key.items() if v is not None})
+    return "v:" + _json(item)
+
+
+def _element_text(element: str) -> str:
+    """fieldpath.PathElement.String(): `.name`, `[name="app"]`, `[="value"]`, `[3]`."""
+    kind, body = element[:2], element[2:]
+    if kind == "f:":
+        return "." + body
+    if kind == "k:":
+        fields = json.loads(body)
+        return "[" + ",".join(f"{k}={_json(fields[k])}" for k in sorted(fields)) + "]"
+    if kind == "v:":
+        return "[=" + body + "]"
+    return "[" + body + "]"
+
+
+def path_text(path: Path) -> str:
+    """fieldpath.Path.String(), as conflicts print it: `.spec.containers[name="app"].image`."""
+    return "".join(_element_text(element) for element in path)
+
+
+def _element_order(element: str) -> tuple[int, str]:
+    # PathElement.Compare: field names, then keys, then values, then indexes.
+    return ("f:k:v:i:".index(element[:2]) // 2, element[2:])
+
+
+# ---------------------------------------------------------------------------------------------
+# field sets
+
+
+def _owned(value: JSON, fpath: FieldPath, path: Path, kind: str, out: set[Path]) -> None:
+    """typed.ToFieldSet: leaves, empty or null maps, atomic values and every list item."""
+    meta = field_meta(kind, fpath)
+    if isinstance(value, dict) and not meta.atomic:
+        for key, child in value.items():
+            child_path = (*path, "f:" + key)
+            if child is None or child == {}:
+                out.add(child_path)
+            else:
+                _owned(child, (*fpath, key), child_path, kind, out)
+    elif isinstance(value, list) and _is_list_merged(meta):
+        for item in value:
+            item_path = (*path, _item_element(item, meta))
+            out.add(item_path)
+            if isinstance(item, dict):
+                _owned(item, fpath, item_path, kind, out)
+    else:
+        out.add(path)
+
+
+def _subtree(value: JSON, fpath: FieldPath, path: Path, kind: str) -> set[Path]:
+    """Every path under (and including) `path`: what appears or disappears with the value."""
+    meta = field_meta(kind, fpath)
+    paths = {path}
+    if isinstance(value, dict) and not meta.atomic:
+        for key, child in value.items():
+            paths |= _subtree(child, (*fpath, key), (*path, "f:" + key), kind)
+    elif isinstance(value, list) and _is_list_merged(meta):
+        for item in value:
+            paths |= _subtree(item, fpath, (*path, _item_element(item, meta)), kind)
+    return paths
+
+
+def _compare(
+    old: JSON,
+    new: JSON,
+    fpath: FieldPath,
+    path: Path,
+    kind: str,
+    changed: set[Path],
+    removed: set[Path],
+) -> None:
+    """typed.Compare: `changed` gets Modified ∪ Added, `removed` gets Removed."""
+    meta = field_meta(kind, fpath)
+    merged_list = _is_list_merged(meta) and isinstance(new if new is not None else old, list)
+    granular = merged_list or (
+        isinstance(new if new is not None else old, dict) and not meta.atomic
+    )
+    if granular and old is None:
+        old = [] if isinstance(new, list) else {}
+    if granular and new is None:
+        new = [] if isinstance(old, list) else {}
+    if not granular or json_kind(old) != json_kind(new):
+        if not json_equal(old, new):
+            changed.add(path)
+            if isinstance(old, dict | list):
+                removed |= _subtree(old, fpath, path, kind) - {path}
+        return
+    # (element, field path of the child, old value, new value), keyed by path element.
+    if isinstance(new, dict):
+        olds = {"f:" + k: ((*fpath, k), v) for k, v in old.items()}
+        news = {"f:" + k: ((*fpath, k), v) for k, v in new.items()}
+    else:
+        olds = {_item_element(item, meta): (fpath, item) for item in old}
+        news = {_item_element(item, meta): (fpath, item) for item in new}
+    for element in {**olds, **news}:
+        child = (*path, element)
+        if element not in olds:
+            changed |= _subtree(news[element][1], news[element][0], child, kind)
+        elif element not in news:
+            removed |= _subtree(olds[element][1], olds[element][0], child, kind)
+        else:
+            (child_fpath, before), after = olds[element], news[element][1]
+            _compare(before, after, child_fpath, child, kind, changed, removed)
+
+
+def _scoped(paths: Iterable[Path], subresource: str) -> set[Path]:
+    """Drop never-owned fields; the main resource resets status, the status subresource all
+    but status (the registries' ResetFieldsStrategy)."""
+    kept = set()
+    for path in paths:
+        if any(path[: len(stripped)] == stripped for stripped in _STRIPPED) or path == (
+            "f:metadata",
+        ):
+            continue
+        if (path[:1] == ("f:status",)) != (subresource == "status"):
+            continue
+        kept.add(path)
+    return kept
+
+
+def field_set(obj: dict[str, JSON], kind: str, subresource: str = "") -> set[Path]:
+    """The fields an applier of `obj` owns (its apply configuration's field set)."""
+    paths: set[Path] = set()
+    _owned(_without_managed_fields(obj), (), (), kind, paths)
+    return _scoped(paths, subresource)
+
+
+def to_fields_v1(paths: Iterable[Path]) -> dict[str, JSON]:
+    """Encode a field set as FieldsV1 JSON."""
+    members = set(paths)
+    tree: dict[str, JSON] = {}
+    for path in members:
+        node = tree
+        for element in path:
+            node = node.setdefault(element, {})
+
+    def render(node: dict[str, JSON], prefix: Path) -> dict[str, JSON]:
+        out: dict[str, JSON] = {".": {}} if node and prefix in members else {}
+        for element in sorted(node, key=_element_order):
+            out[element] = render(node[element], (*prefix, element))
+        return out
+
+    return render(tree, ())
+
+
+def from_fields_v1(fields: dict[str, JSON], prefix: Path = ()) -> set[Path]:
+    """Decode FieldsV1 JSON into a field set."""
+    paths: set[Path] = set()
+    for element, child in fields.items():
+        if element == ".":
+            paths.add(prefix)
+        elif isinstance(child, dict) and child:
+            paths |= from_fields_v1(child, (*prefix, element))
+        else:
+            paths.add((*prefix, element))
+    return paths
+
+
+def fields_v1_of(obj: dict[str, JSON], kind: str, subresource: str = "") -> dict[str, JSON]:
+    """FieldsV1 of everything set in `obj` (what a manager applying `obj` would own)."""
+    return to_fields_v1(field_set(obj, kind, subresource))
+
+
+def iterate(paths: Iterable[Path]) -> list[Path]:
+    """fieldpath.Set.Iterate order: at each level the owned paths first, then the children."""
+    members = set(paths)
+    tree: dict[str, JSON] = {}
+    for path in members:
+        node = tree
+        for element in path:
+            node = node.setdefault(element, {})
+    ordered: list[Path] = []
+
+    def walk(node: dict[str, JSON], prefix: Path) -> None:
+        elements = sorted(node, key=_element_order)
+        ordered.extend((*prefix, e) for e in elements if (*prefix, e) in members)
+        for element in elements:
+            walk(node[element], (*prefix, element))
+
+    walk(tree, ())
+    return ordered
+
+
+# ---------------------------------------------------------------------------------------------
+# managedFields entries
+
+
+def _without_managed_fields(obj: dict[str, JSON]) -> dict[str, JSON]:
+    result = copy_json(obj)
+    metadata = result.get("metadata")
+    if isinstance(metadata, dict):
+        metadata.pop("managedFields", None)
+    return result
+
+
+def _identity(entry: dict[str, JSON]) -> tuple[str, str, str, str]:
+    # BuildManagerIdentifier: appliers are one manager whatever API version they used.
+    operation = str(entry.get("operation", ""))
+    version = "" if operation == "Apply" else str(entry.get("apiVersion", ""))
+    return (str(entry.get("manager", "")), operation, version, str(entry.get("subresource", "")))
+
+
+def _entries(obj: dict[str, JSON] | None) -> list[dict[str, JSON]]:
+    if obj is None:
+        return []
+    entries = (obj.get("metadata") or {}).get("managedFields") or []
+    return [copy_json(e) for e in entries if isinstance(e, dict)]
+
+
+def _entry(
+    manager: str, operation: str, api_version: str, time: str, paths: set[Path], subresource: str
+) -> dict[str, JSON]:
+    entry: dict[str, JSON] = {"manager": manager, "operation": operation, "apiVersion": api_version}
+    if time:
+        entry["time"] = time
+    entry["fieldsType"] = "FieldsV1"
+    entry["fieldsV1"] = to_fields_v1(paths)
+    if subresource:
+        entry["subresource"] = subresource
+    return entry
+
+
+def _store(
+    obj: dict[str, JSON], entries: list[tuple[dict[str, JSON], set[Path]]]
+) -> dict[str, JSON]:
+    """Write entries back, dropping empty ones, in sortEncodedManagedFields order."""
+    kept = []
+    for entry, paths in entries:
+        if paths:
+            entry["fieldsV1"] = to_fields_v1(paths)
+            kept.append(entry)
+    kept.sort(
+        key=lambda e: (
+            str(e.get("operation", "")),
+            str(e.get("time", "")),
+            str(e.get("manager", "")),
+            str(e.get("apiVersion", "")),
+            str(e.get("subresource", "")),
+        )
+    )
+    metadata = obj.setdefault("metadata", {})
+    if kept:
+        metadata["managedFields"] = kept
+    else:
+        metadata.pop("managedFields", None)
+    return obj
+
+
+def update_managed_fields(
+    old: dict[str, JSON] | None,
+    new: dict[str, JSON],
+    manager: str,
+    kind: str,
+    time: str = "",
+    *,
+    subresource: str = "",
+) -> dict[str, JSON]:
+    """FieldManager.Update for a create/update/patch by `manager` (operation Update).
+
+    The manager takes every field it changed (from other managers too: updates never
+    conflict), and fields the change removed leave every manager. Returns a copy of `new`
+    with metadata.managedFields rewritten; `old` None means a create.
+    """
+    api_version = str(new.get("apiVersion", ""))
+    before = _without_managed_fields(old) if old is not None else copy_json(_ZERO.get(kind, {}))
+    after = _without_managed_fields(new)
+    changed: set[Path] = set()
+    removed: set[Path] = set()
+    _compare(before, after, (), (), kind, changed, removed)
+    changed, removed = _scoped(changed, subresource), _scoped(removed, subresource)
+    me = (manager, "Update", api_version, subresource)
+    entries = []
+    mine: tuple[dict[str, JSON], set[Path]] | None = None
+    for entry in _entries(old):
+        paths = from_fields_v1(entry.get("fieldsV1") or {}) - removed
+        if _identity(entry) == me:
+            mine = (entry, paths)
+        else:
+            entries.append((entry, paths - changed))
+    if changed:
+        paths = (mine[1] if mine else set()) | changed
+        entries.append((_entry(manager, "Update", api_version, time, paths, subresource), paths))
+    elif mine:
+        entries.append(mine)
+    return _store(after, entries)
+
+
+# ---------------------------------------------------------------------------------------------
+# apply
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A field the applier wants to change that another manager owns."""
+
+    manager: str
+    path: Path
+    operation: str = "Update"
+    api_version: str = ""
+    subresource: str = ""
+
+    @property
+    def field(self) -> str:
+        return path_text(self.path)
+
+    def manager_text(self) -> str:
+        """printManager (managedfields/internal/conflict.go)."""
+        text = json.dumps(self.manager)
+        if self.subresource:
+            text += f" with subresource {json.dumps(self.subresource)}"
+        if self.operation == "Update":
+            text += f" using {self.api_version}"
+        return text
+
+
+def conflict_message(conflicts: Sequence[Conflict]) -> str:
+    """getConflictMessage: the 409 text, e.g. `Apply failed with 1 conflict: conflict with
+    "kubectl-client-side-apply" using v1: .spec.containers[name="app"].image`."""
+    if len(conflicts) == 1:
+        only = conflicts[0]
+        return f"Apply failed with 1 conflict: conflict with {only.manager_text()}: {only.field}"
+    by_manager: dict[str, list[Conflict]] = {}
+    for conflict in conflicts:
+        by_manager.setdefault(conflict.manager_text(), []).append(conflict)
+    lines = []
+    for manager in sorted(by_manager, key=lambda text: by_manager[text][0].manager):
+        lines.append(f"conflicts with {manager}:")
+        lines.extend(f"- {c.field}" for c in by_manager[manager])
+    return f"Apply failed with {len(conflicts)} conflicts: " + "\n".join(lines)
+
+
+def apply_conflict_error(conflicts: Sequence[Conflict]) -> StatusError:
+    """errors.NewApplyConflict: 409 Conflict whose causes list each field."""
+    causes = [
+        {
+            "reason": "FieldManagerConflict",
+            "message": f"conflict with {c.manager_text()}",
+            "field": c.field,
+        }
+        for c in conflicts
+    ]
+    return StatusError(409, "Conflict", conflict_message(conflicts), {"causes": causes})
+
+
+def _merge_list(live: list[JSON], config: list[JSON], fpath: FieldPath, kind: str) -> list[JSON]:
+    """Associative lists and sets: config items in config order, merged with their live
+    twin; live-only items stay just before the config item that followed them live."""
+    meta = field_meta(kind, fpath)
+    config_ids = [_item_element(item, meta) for item in config]
+    live_by_id: dict[str, JSON] = {}
+    before: dict[str, list[JSON]] = {}
+    waiting: list[JSON] = []
+    for item in live:
+        element = _item_element(item, meta)
+        if element in config_ids:
+            live_by_id[element] = item
+            before[element], waiting = waiting, []
+        else:
+            waiting.append(item)
+    merged: list[JSON] = []
+    for element, item in zip(config_ids, config, strict=True):
+        merged.extend(before.get(element, []))
+        twin = live_by_id.get(element)
+        merged.append(_merge(twin, item, fpath, kind) if twin is not None else copy_json(item))
+    return merged + waiting
+
+
+def _merge(live: JSON, config: JSON, fpath: FieldPath, kind: str) -> JSON:
+    """merge.Updater.Apply's merge of the configuration into the live object."""
+    meta = field_meta(kind, fpath)
+    if isinstance(live, dict) and isinstance(config, dict) and not meta.atomic:
+        result = copy_json(live)
+        for key, value in config.items():
+            if value is None:
+                result.pop(key, None)
+            else:
+                result[key] = _merge(result.get(key), value, (*fpath, key), kind)
+        return result
+    if isinstance(live, list) and isinstance(config, list) and _is_list_merged(meta):
+        return _merge_list(live, config, fpath, kind)
+    return copy_json(config)
+
+
+def _remove_path(obj: JSON, path: Path, fpath: FieldPath, kind: str) -> None:
+    """Delete the field or list item at `path` (no-op when it is already gone)."""
+    node = obj
+    for depth, element in enumerate(path):
+        last = depth == len(path) - 1
+        if element.startswith("f:") and isinstance(node, dict):
+            name = element[2:]
+            if last:
+                node.pop(name, None)
+                return
+            node, fpath = node.get(name), (*fpath, name)
+        elif isinstance(node, list):
+            meta = field_meta(kind, fpath)
+            index = next((i for i, it in enumerate(node) if _item_element(it, meta) == element), -1)
+            if index < 0:
+                return
+            if last:
+                del node[index]
+                return
+            node = node[index]
+        else:
+            return
+
+
+def server_side_apply(
+    live: dict[str, JSON] | None,
+    applied: dict[str, JSON],
+    manager: str,
+    force: bool,
+    kind: str,
+    time: str = "",
+) -> tuple[dict[str, JSON], list[Conflict]]:
+    """Apply `applied` (an application/apply-patch+yaml body) as `manager`.
+
+    Returns (object, conflicts). With conflicts and not `force`, the object is the live one
+    unchanged and the caller answers apply_conflict_error(conflicts). Otherwise the object is
+    the merge with managedFields rewritten: the applier owns exactly its configuration's
+    fields, forced conflicts move to it, and fields it applied last time, omits now and
+    nobody else owns are removed (Updater.prune).
+    """
+    config = _without_managed_fields(applied)
+    api_version = str(applied.get("apiVersion") or (live or {}).get("apiVersion", ""))
+    config_set = field_set(config, kind)
+    me = (manager, "Apply", "", "")
+    if live is None:
+        entry = _entry(manager, "Apply", api_version, time, config_set, "")
+        return _store(config, [(entry, config_set)]), []
+
+    current = _without_managed_fields(live)
+    merged = _merge(current, config, (), kind)
+    changed: set[Path] = set()
+    _compare(current, merged, (), (), kind, changed, set())
+    changed = _scoped(changed, "")
+
+    previous: set[Path] = set()
+    mine: dict[str, JSON] | None = None
+    others: list[tuple[dict[str, JSON], set[Path]]] = []
+    conflicts: list[Conflict] = []
+    for entry in _entries(live):
+        paths = from_fields_v1(entry.get("fieldsV1") or {})
+        if _identity(entry) == me:
+            mine, previous = entry, paths
+            continue
+        others.append((entry, paths))
+        operation, version, sub = (
+            str(entry.get(k, "")) for k in ("operation", "apiVersion", "subresource")
+        )
+        for path in iterate(paths & changed):
+            conflicts.append(Conflict(str(entry.get("manager", "")), path, operation, version, sub))
+    if conflicts and not force:
+        return copy_json(live), conflicts
+    others = [(entry, paths - changed) for entry, paths in others]
+
+    # Prune what this applier alone owned last time and no longer applies.
+    owned = config_set.union(*(paths for _, paths in others))
+    owned_prefixes = {path[:n] for path in owned for n in range(1, len(path) + 1)}
+    for path in sorted(previous - owned, key=len):
+        if path not in owned_prefixes:
+            _remove_path(merged, path, (), kind)
+
+    removed: set[Path] = set()
+    _compare(current, merged, (), (), kind, set(), removed)
+    others = [(entry, paths - removed) for entry, paths in others]
+    unchanged = json_equal(current, merged) and mine is not None and previous == config_set
+    stamp = str(mine.get("time", "")) if unchanged and mine is not None else time
+    entries = [*others, (_entry(manager, "Apply", api_version, stamp, config_set, ""), config_set)]
+    return _store(merged, entries), []

@@ -1,0 +1,524 @@
+"""API-server defaulting: the fields Kubernetes fills in before anything else looks at an object.
+
+Mirrors pkg/apis/core/v1/defaults.go (SetDefaults_Pod, SetDefaults_PodSpec,
+SetDefaults_Container, SetDefaults_Probe, volume sources, SetDefaults_ResourceList,
+SetDefaults_Namespace, SetDefaults_NodeStatus) and pkg/apis/apps/v1/defaults.go
+(SetDefaults_Deployment, SetDefaults_ReplicaSet), applied in the order the generated
+zz_generated.defaults.go calls them. Also puts keys in the order Go serializes the struct
+fields, so that `kubectl get -o json` (which keeps stored order) looks like the real thing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from typing import Any
+
+from engine.quantity import round_up_milli
+
+Obj = dict[str, Any]
+
+DEFAULT_TERMINATION_GRACE_PERIOD = 30  # v1.DefaultTerminationGracePeriodSeconds
+DEFAULT_SCHEDULER_NAME = "default-scheduler"
+DEFAULT_FILE_MODE = 0o644  # 420: secret, configMap, downwardAPI and projected volumes
+DEFAULT_TOKEN_EXPIRATION = 3600  # SetDefaults_ServiceAccountTokenProjection
+
+
+def set_defaults(kind: str, obj: Obj, *, on_create: bool | None = None) -> None:
+    """Default `obj` in place, as decoding a request body into `kind` would.
+
+    `on_create` covers what upstream does in the registry's PrepareForCreate rather than in
+    defaults.go (a new Namespace gets the `kubernetes` finalizer). Left as None it is inferred:
+    the API server clears metadata.resourceVersion on create and requires it on update.
+    """
+    if on_create is None:
+        on_create = not _d(obj.get("metadata")).get("resourceVersion")
+    if kind == "Pod":
+        spec = _dict_field(obj, "spec")
+        _default_pod_only(spec)
+        default_pod_spec(spec)
+    elif kind in ("Deployment", "ReplicaSet"):
+        spec = _dict_field(obj, "spec")
+        if spec.get("replicas") is None:
+            spec["replicas"] = 1
+        if kind == "Deployment":
+            _default_deployment_spec(spec)
+        template = _dict_field(spec, "template")
+        default_pod_spec(_dict_field(template, "spec"))
+    elif kind == "Namespace":
+        _default_namespace(obj, on_create)
+    elif kind == "Node":
+        status = _d(obj.get("status"))
+        for key in ("capacity", "allocatable"):
+            _default_resource_list(status.get(key))
+        if status.get("allocatable") is None and isinstance(status.get("capacity"), dict):
+            status["allocatable"] = dict(status["capacity"])
+    order_like_go(kind, obj)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pods and pod templates
+
+
+def _default_pod_only(spec: Obj) -> None:
+    """SetDefaults_Pod: what a Pod gets but a pod template does not."""
+    for key in ("containers", "initContainers"):
+        for container in _l(spec.get(key)):
+            resources = _d(_d(container).get("resources"))
+            limits = resources.get("limits")
+            if isinstance(limits, dict) and limits:
+                # A limit without a request means "request exactly the limit".
+                requests = resources.get("requests")
+                if not isinstance(requests, dict):
+                    requests = resources["requests"] = {}
+                for name, value in limits.items():
+                    requests.setdefault(name, value)
+    if spec.get("enableServiceLinks") is None:
+        spec["enableServiceLinks"] = True
+    if spec.get("hostNetwork") is True:
+        for key in ("containers", "initContainers"):
+            for container in _l(spec.get(key)):
+                for port in _l(_d(container).get("ports")):
+                    if isinstance(port, dict) and not port.get("hostPort"):
+                        port["hostPort"] = port.get("containerPort")
+    # Since 1.27 a negative grace period is read as 1 (Convert_v1_Pod_To_core_Pod).
+    grace = spec.get("terminationGracePeriodSeconds")
+    if isinstance(grace, int) and grace < 0:
+        spec["terminationGracePeriodSeconds"] = 1
+
+
+def default_pod_spec(spec: Obj) -> None:
+    """SetDefaults_PodSpec, then the volume and container defaults beneath it."""
+    if not spec.get("dnsPolicy"):
+        spec["dnsPolicy"] = "ClusterFirst"
+    if not spec.get("restartPolicy"):
+        spec["restartPolicy"] = "Always"
+    if spec.get("securityContext") is None:
+        spec["securityContext"] = {}
+    if spec.get("terminationGracePeriodSeconds") is None:
+        spec["terminationGracePeriodSeconds"] = DEFAULT_TERMINATION_GRACE_PERIOD
+    if not spec.get("schedulerName"):
+        spec["schedulerName"] = DEFAULT_SCHEDULER_NAME
+    for volume in _l(spec.get("volumes")):
+        if isinstance(volume, dict):
+            default_volume(volume)
+    for key in ("initContainers", "containers", "ephemeralContainers"):
+        for container in _l(spec.get(key)):
+            if isinstance(container, dict):
+                default_container(container)
+    _default_resource_list(spec.get("overhead"))
+
+
+# VolumeSource's JSON keys: a volume with none of them set becomes an emptyDir.
+_VOLUME_SOURCE_KEYS = (
+    "hostPath",
+    "emptyDir",
+    "gcePersistentDisk",
+    "awsElasticBlockStore",
+    "gitRepo",
+    "secret",
+    "nfs",
+    "iscsi",
+    "glusterfs",
+    "persistentVolumeClaim",
+    "rbd",
+    "flexVolume",
+    "cinder",
+    "cephfs",
+    "flocker",
+    "downwardAPI",
+    "fc",
+    "azureFile",
+    "configMap",
+    "vsphereVolume",
+    "quobyte",
+    "azureDisk",
+    "photonPersistentDisk",
+    "projected",
+    "portworxVolume",
+    "scaleIO",
+    "storageos",
+    "csi",
+    "ephemeral",
+    "image",
+)
+
+
+def default_volume(volume: Obj) -> None:
+    if all(volume.get(key) is None for key in _VOLUME_SOURCE_KEYS):
+        volume["emptyDir"] = {}  # SetDefaults_Volume
+    for key in ("secret", "configMap", "downwardAPI", "projected"):
+        source = volume.get(key)
+        if isinstance(source, dict) and source.get("defaultMode") is None:
+            source["defaultMode"] = DEFAULT_FILE_MODE
+    host_path = volume.get("hostPath")
+    if isinstance(host_path, dict) and host_path.get("type") is None:
+        host_path["type"] = ""  # HostPathUnset, serialized as type: ""
+    for item in _l(_d(volume.get("downwardAPI")).get("items")):
+        _default_field_ref(_d(item).get("fieldRef"))
+    for projection in _l(_d(volume.get("projected")).get("sources")):
+        projection = _d(projection)
+        token = projection.get("serviceAccountToken")
+        if isinstance(token, dict) and token.get("expirationSeconds") is None:
+            token["expirationSeconds"] = DEFAULT_TOKEN_EXPIRATION
+        for item in _l(_d(projection.get("downwardAPI")).get("items")):
+            _default_field_ref(_d(item).get("fieldRef"))
+
+
+def default_container(container: Obj) -> None:
+    """SetDefaults_Container plus the defaults of what a container holds."""
+    if not container.get("imagePullPolicy"):
+        container["imagePullPolicy"] = pull_policy_for(container.get("image"))
+    if not container.get("terminationMessagePath"):
+        container["terminationMessagePath"] = "/dev/termination-log"
+    if not container.get("terminationMessagePolicy"):
+        container["terminationMessagePolicy"] = "File"
+    for port in _l(container.get("ports")):
+        if isinstance(port, dict) and not port.get("protocol"):
+            port["protocol"] = "TCP"
+    for var in _l(container.get("env")):
+        _default_field_ref(_d(_d(var).get("valueFrom")).get("fieldRef"))
+    resources = _d(container.get("resources"))
+    _default_resource_list(resources.get("limits"))
+    _default_resource_list(resources.get("requests"))
+    for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
+        if isinstance(container.get(probe), dict):
+            default_probe(container[probe])
+    lifecycle = _d(container.get("lifecycle"))
+    for hook in ("postStart", "preStop"):
+        _default_http_get(_d(lifecycle.get(hook)).get("httpGet"))
+
+
+def default_probe(probe: Obj) -> None:
+    # SetDefaults_Probe: these are "if zero", so an explicit 0 also becomes the default.
+    for key, value in (
+        ("timeoutSeconds", 1),
+        ("periodSeconds", 10),
+        ("successThreshold", 1),
+        ("failureThreshold", 3),
+    ):
+        if not probe.get(key):
+            probe[key] = value
+    _default_http_get(probe.get("httpGet"))
+    grpc = probe.get("grpc")
+    if isinstance(grpc, dict) and grpc.get("service") is None:
+        grpc["service"] = ""
+
+
+def _default_http_get(action: Any) -> None:
+    if isinstance(action, dict):
+        if not action.get("path"):
+            action["path"] = "/"
+        if not action.get("scheme"):
+            action["scheme"] = "HTTP"
+
+
+def _default_field_ref(ref: Any) -> None:
+    if isinstance(ref, dict) and not ref.get("apiVersion"):
+        ref["apiVersion"] = "v1"  # SetDefaults_ObjectFieldSelector
+
+
+def _default_resource_list(resources: Any) -> None:
+    """SetDefaults_ResourceList: round up to milli-scale; the stored form is canonical."""
+    if not isinstance(resources, dict):
+        return
+    for name, value in resources.items():
+        # A malformed quantity is left for the decoder check (validation.decode_error).
+        with contextlib.suppress(ValueError):
+            resources[name] = round_up_milli(value)
+
+
+# distribution/reference's grammar (docker/distribution reference/regexp.go), enough to know
+# whether an image names a tag, a digest, both, or neither.
+_PATH_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*"
+_DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+_DOMAIN = rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?"
+_NAME = rf"(?:{_DOMAIN}/)?{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*"
+_TAG = r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}"
+_DIGEST = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}"
+_REFERENCE = re.compile(rf"({_NAME})(?::({_TAG}))?(?:@({_DIGEST}))?")
+
+
+def image_tag(image: Any) -> str:
+    """The tag parsers.ParseImageName finds: "latest" when neither tag nor digest is given,
+    "" for a digest-only or unparsable reference."""
+    match = _REFERENCE.fullmatch(image) if isinstance(image, str) else None
+    if match is None or len(match.group(1)) > 255:
+        return ""
+    name, tag, digest = match.groups()
+    if re.fullmatch(r"[a-f0-9]{64}", name):  # a bare image ID is not a repository name
+        return ""
+    if digest and digest.startswith("sha256:") and len(digest) != len("sha256:") + 64:
+        return ""
+    if not tag and not digest:
+        return "latest"
+    return tag or ""
+
+
+def pull_policy_for(image: Any) -> str:
+    """SetDefaults_Container: Always for `:latest` (or no tag), IfNotPresent otherwise."""
+    return "Always" if image_tag(image) == "latest" else "IfNotPresent"
+
+
+# ---------------------------------------------------------------------------------------------
+# Workloads, namespaces
+
+
+def _default_deployment_spec(spec: Obj) -> None:
+    """SetDefaults_Deployment (apps/v1)."""
+    strategy = _dict_field(spec, "strategy")
+    if not strategy.get("type"):
+        strategy["type"] = "RollingUpdate"
+    if strategy["type"] == "RollingUpdate":
+        rolling = _dict_field(strategy, "rollingUpdate")
+        if rolling.get("maxUnavailable") is None:
+            rolling["maxUnavailable"] = "25%"
+        if rolling.get("maxSurge") is None:
+            rolling["maxSurge"] = "25%"
+    if spec.get("revisionHistoryLimit") is None:
+        spec["revisionHistoryLimit"] = 10
+    if spec.get("progressDeadlineSeconds") is None:
+        spec["progressDeadlineSeconds"] = 600
+
+
+def _default_namespace(obj: Obj, on_create: bool) -> None:
+    meta = _dict_field(obj, "metadata")
+    name = meta.get("name")
+    if isinstance(name, str) and name:
+        # SetDefaults_Namespace: every namespace can be selected by its name.
+        labels = meta.get("labels")
+        if not isinstance(labels, dict):
+            labels = meta["labels"] = {}
+        labels["kubernetes.io/metadata.name"] = name
+    status = _dict_field(obj, "status")
+    if not status.get("phase"):
+        status["phase"] = "Active"  # SetDefaults_NamespaceStatus
+    if on_create:
+        # pkg/registry/core/namespace/strategy.go PrepareForCreate: the namespace controller
+        # removes this finalizer once everything in the namespace is gone.
+        finalizers = _dict_field(obj, "spec").get("finalizers")
+        if not isinstance(finalizers, list):
+            finalizers = obj["spec"]["finalizers"] = []
+        if "kubernetes" not in finalizers:
+            finalizers.append("kubernetes")
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON key order: Go's encoding/json writes struct fields in declaration order and map keys
+# sorted. Each struct is listed as its JSON keys in k8s.io/api declaration order:
+#   "key"           a plain value
+#   "key:Type"      a nested struct      "key:[Type]"  a list of structs
+#   "key:{}"        a map (keys sorted)  a trailing "!" marks a struct field that Go always
+#                   writes (no pointer, so omitempty cannot drop it), e.g. `resources: {}`.
+
+_META = (
+    "name generateName namespace selfLink uid resourceVersion generation creationTimestamp "
+    "deletionTimestamp deletionGracePeriodSeconds labels:{} annotations:{} "
+    "ownerReferences:[OwnerReference] finalizers managedFields:[ManagedFieldsEntry]"
+)
+_CONTAINER = (
+    "name image command args workingDir ports:[ContainerPort] envFrom:[EnvFromSource] "
+    "env:[EnvVar] resources:ResourceRequirements! resizePolicy restartPolicy restartPolicyRules "
+    "volumeMounts:[VolumeMount] volumeDevices livenessProbe:Probe readinessProbe:Probe "
+    "startupProbe:Probe lifecycle:Lifecycle terminationMessagePath terminationMessagePolicy "
+    "imagePullPolicy securityContext:SecurityContext stdin stdinOnce tty"
+)
+_SCHEMA_TEXT: dict[str, str] = {
+    "Pod": "kind apiVersion metadata:ObjectMeta! spec:PodSpec! status:PodStatus!",
+    "Deployment": "kind apiVersion metadata:ObjectMeta! spec:DeploymentSpec! "
+    "status:DeploymentStatus!",
+    "ReplicaSet": "kind apiVersion metadata:ObjectMeta! spec:ReplicaSetSpec! "
+    "status:ReplicaSetStatus!",
+    "Namespace": "kind apiVersion metadata:ObjectMeta! spec:NamespaceSpec! status:NamespaceStatus!",
+    "Node": "kind apiVersion metadata:ObjectMeta! spec:NodeSpec! status:NodeStatus!",
+    "Event": "kind apiVersion metadata:ObjectMeta! involvedObject:ObjectReference! reason "
+    "message source:EventSource! firstTimestamp lastTimestamp count type eventTime series "
+    "action related:ObjectReference reportingComponent reportingInstance",
+    "ObjectMeta": _META,
+    "OwnerReference": "apiVersion kind name uid controller blockOwnerDeletion",
+    "ManagedFieldsEntry": "manager operation apiVersion time fieldsType fieldsV1 subresource",
+    "PodSpec": "volumes:[Volume] initContainers:[Container] containers:[Container] "
+    "ephemeralContainers:[EphemeralContainer] restartPolicy terminationGracePeriodSeconds "
+    "activeDeadlineSeconds dnsPolicy nodeSelector:{} serviceAccountName serviceAccount "
+    "automountServiceAccountToken nodeName hostNetwork hostPID hostIPC shareProcessNamespace "
+    "securityContext:PodSecurityContext imagePullSecrets hostname subdomain affinity "
+    "schedulerName tolerations:[Toleration] hostAliases priorityClassName priority dnsConfig "
+    "readinessGates runtimeClassName enableServiceLinks preemptionPolicy overhead:{} "
+    "topologySpreadConstraints setHostnameAsFQDN os hostUsers schedulingGates resourceClaims "
+    "resources:ResourceRequirements hostnameOverride",
+    "Container": _CONTAINER,
+    "EphemeralContainer": _CONTAINER + " targetContainerName",
+    "ContainerPort": "name hostPort containerPort protocol hostIP",
+    "EnvFromSource": "prefix configMapRef secretRef",
+    "EnvVar": "name value valueFrom:EnvVarSource",
+    "EnvVarSource": "fieldRef:ObjectFieldSelector resourceFieldRef configMapKeyRef "
+    "secretKeyRef fileKeyRef",
+    "ObjectFieldSelector": "apiVersion fieldPath",
+    "ResourceRequirements": "limits:{} requests:{} claims",
+    "VolumeMount": "name readOnly recursiveReadOnly mountPath subPath mountPropagation subPathExpr",
+    "Probe": "exec httpGet:HTTPGetAction tcpSocket grpc initialDelaySeconds timeoutSeconds "
+    "periodSeconds successThreshold failureThreshold terminationGracePeriodSeconds",
+    "HTTPGetAction": "path port host scheme httpHeaders",
+    "Lifecycle": "postStart:LifecycleHandler preStop:LifecycleHandler stopSignal",
+    "LifecycleHandler": "exec httpGet:HTTPGetAction tcpSocket sleep",
+    "SecurityContext": "capabilities privileged seLinuxOptions windowsOptions runAsUser "
+    "runAsGroup runAsNonRoot readOnlyRootFilesystem allowPrivilegeEscalation procMount "
+    "seccompProfile appArmorProfile",
+    "PodSecurityContext": "seLinuxOptions windowsOptions runAsUser runAsGroup runAsNonRoot "
+    "supplementalGroups supplementalGroupsPolicy fsGroup sysctls fsGroupChangePolicy "
+    "seccompProfile appArmorProfile seLinuxChangePolicy",
+    "Toleration": "key operator value effect tolerationSeconds",
+    "Volume": "name hostPath:HostPathVolumeSource emptyDir:EmptyDirVolumeSource "
+    "gcePersistentDisk awsElasticBlockStore gitRepo secret:SecretVolumeSource nfs iscsi "
+    "glusterfs persistentVolumeClaim:PersistentVolumeClaimVolumeSource rbd flexVolume cinder "
+    "cephfs flocker downwardAPI:DownwardAPIVolumeSource fc azureFile "
+    "configMap:ConfigMapVolumeSource vsphereVolume quobyte azureDisk photonPersistentDisk "
+    "projected:ProjectedVolumeSource portworxVolume scaleIO storageos csi ephemeral image",
+    "HostPathVolumeSource": "path type",
+    "EmptyDirVolumeSource": "medium sizeLimit",
+    "SecretVolumeSource": "secretName items:[KeyToPath] defaultMode optional",
+    "ConfigMapVolumeSource": "name items:[KeyToPath] defaultMode optional",
+    "KeyToPath": "key path mode",
+    "PersistentVolumeClaimVolumeSource": "claimName readOnly",
+    "DownwardAPIVolumeSource": "items:[DownwardAPIVolumeFile] defaultMode",
+    "DownwardAPIVolumeFile": "path fieldRef:ObjectFieldSelector resourceFieldRef mode",
+    "ProjectedVolumeSource": "sources:[VolumeProjection] defaultMode",
+    "VolumeProjection": "secret:SecretProjection downwardAPI:DownwardAPIProjection "
+    "configMap:ConfigMapProjection serviceAccountToken:ServiceAccountTokenProjection "
+    "clusterTrustBundle podCertificate",
+    "SecretProjection": "name items:[KeyToPath] optional",
+    "ConfigMapProjection": "name items:[KeyToPath] optional",
+    "DownwardAPIProjection": "items:[DownwardAPIVolumeFile]",
+    "ServiceAccountTokenProjection": "audience expirationSeconds path",
+    "PodStatus": "observedGeneration phase conditions:[PodCondition] message reason "
+    "nominatedNodeName hostIP hostIPs podIP podIPs startTime "
+    "initContainerStatuses:[ContainerStatus] containerStatuses:[ContainerStatus] qosClass "
+    "ephemeralContainerStatuses:[ContainerStatus] resize resourceClaimStatuses "
+    "extendedResourceClaimStatus",
+    "PodCondition": "type observedGeneration status lastProbeTime lastTransitionTime reason "
+    "message",
+    "ContainerStatus": "name state:ContainerState lastState:ContainerState ready restartCount "
+    "image imageID containerID started allocatedResources:{} resources:ResourceRequirements "
+    "volumeMounts user allocatedResourcesStatus stopSignal",
+    "ContainerState": "waiting:ContainerStateWaiting running terminated:ContainerStateTerminated",
+    "ContainerStateWaiting": "reason message",
+    "ContainerStateTerminated": "exitCode signal reason message startedAt finishedAt containerID",
+    "DeploymentSpec": "replicas selector:LabelSelector template:PodTemplateSpec! "
+    "strategy:DeploymentStrategy! minReadySeconds revisionHistoryLimit paused "
+    "progressDeadlineSeconds",
+    "LabelSelector": "matchLabels:{} matchExpressions:[LabelSelectorRequirement]",
+    "LabelSelectorRequirement": "key operator values",
+    "PodTemplateSpec": "metadata:ObjectMeta! spec:PodSpec!",
+    "DeploymentStrategy": "type rollingUpdate:RollingUpdateDeployment",
+    "RollingUpdateDeployment": "maxUnavailable maxSurge",
+    "DeploymentStatus": "observedGeneration replicas updatedReplicas readyReplicas "
+    "availableReplicas unavailableReplicas terminatingReplicas "
+    "conditions:[DeploymentCondition] collisionCount",
+    "DeploymentCondition": "type status lastUpdateTime lastTransitionTime reason message",
+    "ReplicaSetSpec": "replicas minReadySeconds selector:LabelSelector template:PodTemplateSpec!",
+    "ReplicaSetStatus": "replicas fullyLabeledReplicas readyReplicas availableReplicas "
+    "terminatingReplicas observedGeneration conditions:[ReplicaSetCondition]",
+    "ReplicaSetCondition": "type status lastTransitionTime reason message",
+    "NamespaceSpec": "finalizers",
+    "NamespaceStatus": "phase conditions",
+    "NodeSpec": "podCIDR podCIDRs providerID unschedulable taints:[Taint] configSource externalID",
+    "Taint": "key value effect timeAdded",
+    "NodeStatus": "capacity:{} allocatable:{} phase conditions:[NodeCondition] "
+    "addresses:[NodeAddress] daemonEndpoints nodeInfo images volumesInUse volumesAttached "
+    "config runtimeHandlers features declaredFeatures",
+    "NodeCondition": "type status lastHeartbeatTime lastTransitionTime reason message",
+    "NodeAddress": "type address",
+    "ObjectReference": "kind namespace name uid apiVersion resourceVersion fieldPath",
+    "EventSource": "component host",
+}
+
+# Non-pointer, non-omitempty scalars Go always writes, with their zero values.
+_ALWAYS_WRITTEN: dict[str, dict[str, Any]] = {
+    "ReplicaSetStatus": {"replicas": 0},
+    "Event": {
+        "firstTimestamp": None,
+        "lastTimestamp": None,
+        "eventTime": None,
+        "reportingComponent": "",
+        "reportingInstance": "",
+    },
+}
+
+# One parsed field: (JSON key, nested type, shape, always written). Shapes: "" scalar,
+# "struct", "list" (of structs), "map".
+_Field = tuple[str, str, str, bool]
+
+
+def _parse_schema(text: str) -> list[_Field]:
+    fields: list[_Field] = []
+    for token in text.split():
+        always = token.endswith("!")
+        token = token.rstrip("!")
+        key, _, kind = token.partition(":")
+        if kind == "{}":
+            fields.append((key, "", "map", False))
+        elif kind.startswith("["):
+            fields.append((key, kind[1:-1], "list", False))
+        elif kind:
+            fields.append((key, kind, "struct", always))
+        else:
+            fields.append((key, "", "", False))
+    return fields
+
+
+_SCHEMA: dict[str, list[_Field]] = {name: _parse_schema(t) for name, t in _SCHEMA_TEXT.items()}
+
+
+def order_like_go(kind: str, obj: Obj) -> None:
+    """Reorder `obj` in place into Go's JSON field order (unknown keys keep their place at the
+    end) and add the always-serialized empty structs (`status: {}`, `resources: {}`)."""
+    if kind in _SCHEMA:
+        _reorder(kind, obj)
+
+
+def _reorder(type_name: str, obj: Obj) -> None:
+    fields = _SCHEMA[type_name]
+    for key, default in _ALWAYS_WRITTEN.get(type_name, {}).items():
+        obj.setdefault(key, default)
+    ordered: Obj = {}
+    for key, nested, shape, always in fields:
+        if key not in obj:
+            if not always:
+                continue
+            obj[key] = {}
+        value = obj[key]
+        if shape == "struct" and isinstance(value, dict):
+            _reorder(nested, value)
+        elif shape == "list" and isinstance(value, list):
+            for item in value:
+                if isinstance(item, dict):
+                    _reorder(nested, item)
+        elif shape == "map" and isinstance(value, dict):
+            items = sorted(value.items())
+            value.clear()
+            value.update(items)
+        ordered[key] = value
+    for key, value in obj.items():
+        ordered.setdefault(key, value)
+    obj.clear()
+    obj.update(ordered)
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _d(value: Any) -> Obj:
+    return value if isinstance(value, dict) else {}
+
+
+def _l(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _dict_field(obj: Obj, key: str) -> Obj:
+    """obj[key] as a dict, created (like Go's zero-value struct) when absent or null."""
+    value = obj.get(key)
+    if not isinstance(value, dict):
+        value = obj[key] = {}
+    return value

@@ -1,0 +1,100 @@
+"""An API request and its response, whoever sends it: the in-engine kubectl, a controller, the
+kubelet, or a real kubectl over HTTP. One shape for all keeps one path through the API server.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from engine.apiserver import errors
+from engine.apiserver.resources import BY_NAME, ResourceType
+from engine.trace import Step
+
+
+@dataclass
+class Request:
+    method: str  # GET, POST, PUT, PATCH, DELETE
+    path: str
+    query: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)  # keys lower-case
+    body: Any = None  # bytes/str as received over HTTP, or an already-parsed dict
+    user: str = "kubernetes-admin"  # who the client says it is (checked by authentication)
+    groups: tuple[str, ...] = ("system:masters",)
+    source: str = "kubectl"  # the component id sending it, for the trace
+    step: Step = Step.SEND
+
+    @classmethod
+    def from_url(cls, method: str, url: str, **kwargs: Any) -> Request:
+        parts = urlsplit(url)
+        return cls(
+            method, parts.path, dict(parse_qsl(parts.query, keep_blank_values=True)), **kwargs
+        )
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "application/json").split(";")[0].strip()
+
+    @property
+    def url(self) -> str:
+        if not self.query:
+            return self.path
+        return self.path + "?" + "&".join(f"{k}={v}" for k, v in self.query.items())
+
+
+@dataclass
+class Response:
+    code: int
+    body: Any = None  # a dict (JSON), str (pods/log) or None
+    content_type: str = "application/json"
+    watch: Any = None  # a Watch for watch=true requests
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.code < 300
+
+    @classmethod
+    def of_error(cls, error: errors.StatusError) -> Response:
+        return cls(error.code, error.status)
+
+
+@dataclass
+class ResourcePath:
+    """A URL that names a resource: /api/v1/namespaces/ns/pods/name/status and friends."""
+
+    resource: ResourceType
+    namespace: str
+    name: str
+    subresource: str
+
+
+def parse_resource_path(path: str) -> ResourcePath | None:
+    """Split a resource URL; None if it is not one (discovery, /version, unknown)."""
+    parts = [p for p in path.split("/") if p]
+    if len(parts) >= 2 and parts[0] == "api":
+        group, version, rest = "", parts[1], parts[2:]
+    elif len(parts) >= 3 and parts[0] == "apis":
+        group, version, rest = parts[1], parts[2], parts[3:]
+    else:
+        return None
+    namespace = ""
+    if (
+        len(rest) >= 3
+        and rest[0] == "namespaces"
+        and rest[2] in BY_NAME
+        and rest[2] != "namespaces"
+    ):
+        namespace, rest = rest[1], rest[2:]
+    if not rest or len(rest) > 3:
+        return None
+    resource = BY_NAME.get(rest[0])
+    if resource is None or resource.group != group or resource.version != version:
+        return None
+    if namespace and not resource.namespaced:
+        return None
+    name = rest[1] if len(rest) > 1 else ""
+    subresource = rest[2] if len(rest) > 2 else ""
+    if subresource and resource.subresource(subresource) is None:
+        return None
+    return ResourcePath(resource, namespace, name, subresource)

@@ -1,0 +1,190 @@
+"""The resource types this API server serves, as discovery describes them.
+
+One table drives URL routing, discovery (`/api`, `/apis`, `kubectl api-resources`), kubectl's
+name resolution (`po`, `deploy`, `rs`) and the etcd key layout.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ALL_VERBS = ("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
+
+
+@dataclass(frozen=True)
+class Subresource:
+    name: str
+    kind: str
+    verbs: tuple[str, ...]
+    group: str = ""  # of the subresource's kind, e.g. autoscaling for Scale
+    version: str = "v1"
+
+
+@dataclass(frozen=True)
+class ResourceType:
+    name: str  # plural, as in URLs: "pods"
+    singular: str
+    kind: str
+    group: str  # "" is the core ("legacy") group served under /api
+    version: str
+    namespaced: bool
+    etcd_prefix: str  # the real kube-apiserver's key prefix, e.g. "/registry/minions" for nodes
+    short_names: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    subresources: tuple[Subresource, ...] = ()
+    verbs: tuple[str, ...] = ALL_VERBS
+    has_status: bool = False  # status is written only through the /status subresource
+
+    @property
+    def api_version(self) -> str:
+        return f"{self.group}/{self.version}" if self.group else self.version
+
+    @property
+    def group_resource(self) -> str:
+        """`pods` or `deployments.apps`, as in error messages."""
+        return f"{self.name}.{self.group}" if self.group else self.name
+
+    @property
+    def kubectl_name(self) -> str:
+        """kubectl's `<kind>[.<group>]` prefix in `pod/web created`."""
+        kind = self.kind.lower()
+        return f"{kind}.{self.group}" if self.group else kind
+
+    def key(self, namespace: str, name: str) -> str:
+        if self.namespaced:
+            return f"{self.etcd_prefix}/{namespace}/{name}"
+        return f"{self.etcd_prefix}/{name}"
+
+    def prefix(self, namespace: str = "") -> str:
+        if self.namespaced and namespace:
+            return f"{self.etcd_prefix}/{namespace}/"
+        return f"{self.etcd_prefix}/"
+
+    def subresource(self, name: str) -> Subresource | None:
+        return next((s for s in self.subresources if s.name == name), None)
+
+
+_STATUS_VERBS = ("get", "patch", "update")
+
+RESOURCES: tuple[ResourceType, ...] = (
+    ResourceType(
+        "namespaces",
+        "namespace",
+        "Namespace",
+        "",
+        "v1",
+        False,
+        "/registry/namespaces",
+        short_names=("ns",),
+        subresources=(Subresource("status", "Namespace", _STATUS_VERBS),),
+        verbs=("create", "delete", "get", "list", "patch", "update", "watch"),
+        has_status=True,
+    ),
+    ResourceType(
+        "nodes",
+        "node",
+        "Node",
+        "",
+        "v1",
+        False,
+        "/registry/minions",
+        short_names=("no",),
+        subresources=(Subresource("status", "Node", _STATUS_VERBS),),
+        has_status=True,
+    ),
+    ResourceType(
+        "pods",
+        "pod",
+        "Pod",
+        "",
+        "v1",
+        True,
+        "/registry/pods",
+        short_names=("po",),
+        categories=("all",),
+        subresources=(
+            Subresource("binding", "Binding", ("create",)),
+            Subresource("eviction", "Eviction", ("create",), group="policy"),
+            Subresource("log", "Pod", ("get",)),
+            Subresource("status", "Pod", _STATUS_VERBS),
+        ),
+        has_status=True,
+    ),
+    ResourceType(
+        "events",
+        "event",
+        "Event",
+        "",
+        "v1",
+        True,
+        "/registry/events",
+        short_names=("ev",),
+    ),
+    ResourceType(
+        "deployments",
+        "deployment",
+        "Deployment",
+        "apps",
+        "v1",
+        True,
+        "/registry/deployments",
+        short_names=("deploy",),
+        categories=("all",),
+        subresources=(
+            Subresource("scale", "Scale", _STATUS_VERBS, group="autoscaling"),
+            Subresource("status", "Deployment", _STATUS_VERBS, group="apps"),
+        ),
+        has_status=True,
+    ),
+    ResourceType(
+        "replicasets",
+        "replicaset",
+        "ReplicaSet",
+        "apps",
+        "v1",
+        True,
+        "/registry/replicasets",
+        short_names=("rs",),
+        categories=("all",),
+        subresources=(
+            Subresource("scale", "Scale", _STATUS_VERBS, group="autoscaling"),
+            Subresource("status", "ReplicaSet", _STATUS_VERBS, group="apps"),
+        ),
+        has_status=True,
+    ),
+    ResourceType(
+        "leases",
+        "lease",
+        "Lease",
+        "coordination.k8s.io",
+        "v1",
+        True,
+        "/registry/leases",
+    ),
+)
+
+BY_NAME = {r.name: r for r in RESOURCES}
+BY_KIND = {(r.group, r.kind): r for r in RESOURCES}
+GROUPS: dict[str, tuple[str, ...]] = {}
+for _r in RESOURCES:
+    GROUPS.setdefault(_r.group, ())
+    if _r.version not in GROUPS[_r.group]:
+        GROUPS[_r.group] += (_r.version,)
+
+
+def by_api_version_kind(api_version: str, kind: str) -> ResourceType | None:
+    group, _, version = api_version.rpartition("/")
+    found = BY_KIND.get((group, kind))
+    return found if found and found.version == version else None
+
+
+def lookup(name: str) -> ResourceType | None:
+    """Resolve what a user types (`po`, `pod`, `pods`, `deployments.apps`, `Deployment`)."""
+    text = name.lower()
+    resource, _, group = text.partition(".")
+    for r in RESOURCES:
+        if group and r.group != group:
+            continue
+        if resource in (r.name, r.singular, r.kind.lower()) or resource in r.short_names:
+            return r
+    return None

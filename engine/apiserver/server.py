@@ -1,0 +1,1030 @@
+"""kube-apiserver: the one path every request takes, each stage visible in the trace.
+
+authentication → authorization → decode and default → mutating admission → validation →
+validating admission → etcd (compare-and-swap) → response; then the watch cache fans the change
+out to every watching component. Handlers are generator processes: talking to etcd takes
+virtual time, and other requests may interleave (optimistic concurrency sorts them out, as in
+staging/src/k8s.io/apiserver/pkg/storage/etcd3/store.go GuaranteedUpdate).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+from collections.abc import Callable, Generator
+from typing import Any
+
+import yaml
+
+from engine import timeutil
+from engine.apiserver import admission, defaults, errors, selectors, strategy, validation
+from engine.apiserver.discovery import non_resource
+from engine.apiserver.errors import StatusError
+from engine.apiserver.request import Request, ResourcePath, Response, parse_resource_path
+from engine.apiserver.resources import RESOURCES, ResourceType
+from engine.apiserver.watch import Watch, WatchCache, decode
+from engine.config import Timings
+from engine.etcd import CASFailedError, Etcd, WatchEvent
+from engine.sim import Environment
+from engine.trace import ObjectRef, Step, Trace
+
+MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024  # staging/src/k8s.io/apiserver/pkg/server/config.go
+
+Gen = Generator[Any, Any, Any]
+LogReader = Callable[[dict[str, Any], str, dict[str, str]], str]
+
+
+class APIServer:
+    def __init__(
+        self, env: Environment, etcd: Etcd, trace: Trace, rng: random.Random, timings: Timings
+    ) -> None:
+        self.env, self.etcd, self.trace, self.rng, self.timings = env, etcd, trace, rng, timings
+        self.cache = WatchCache(env, trace, timings.watch_delivery)
+        self.bearer_tokens: dict[str, str] = {}  # token -> user, for clients over HTTP
+        self.read_logs: LogReader | None = None  # the node side answers pods/log (part 2)
+        self.quiet = False  # set while the cluster bootstraps: no trace for the furniture
+        for resource in RESOURCES:
+            etcd.watch(resource.prefix(), 0, lambda e, r=resource: self._on_etcd_change(r, e))
+
+    # ---- the request chain -------------------------------------------------------------------
+    def handle(self, req: Request) -> Gen:
+        try:
+            self._check_size(req)
+            self._authenticate(req)
+            target = parse_resource_path(req.path)
+            if target is None:
+                body = non_resource(req)
+                return Response(200, body)
+            verb = _verb(req, target)
+            self._authorize(req, verb, target)
+            handler = {
+                "get": self._get,
+                "list": self._list,
+                "watch": self._watch,
+                "create": self._create,
+                "update": self._update,
+                "patch": self._patch,
+                "delete": self._delete,
+                "deletecollection": self._delete_collection,
+            }[verb]
+            response: Response = yield from handler(req, target)
+            return response
+        except StatusError as error:
+            return Response.of_error(error)
+
+    def _stage(
+        self, req: Request, kind: str, summary: str, obj: ObjectRef | None = None, **data: Any
+    ) -> None:
+        if not self.quiet:
+            step = Step.PERSIST if req.step is Step.SEND else req.step
+            self.trace.emit(
+                "api-server", "api-server", kind, summary, step=step, obj=obj, data=data
+            )
+
+    def _check_size(self, req: Request) -> None:
+        if isinstance(req.body, bytes | str) and len(req.body) > MAX_REQUEST_BODY_BYTES:
+            raise errors.too_large(MAX_REQUEST_BODY_BYTES)
+
+    def _authenticate(self, req: Request) -> None:
+        header = req.headers.get("authorization", "")
+        if header:
+            token = header.removeprefix("Bearer ").strip()
+            user = self.bearer_tokens.get(token)
+            if user is None:
+                self._stage(req, "authentication", "Authentication failed: unknown bearer token")
+                raise errors.unauthorized()
+            req.user, req.groups = user, ("system:masters", "system:authenticated")
+            how = "a bearer token"
+        elif req.source == "http":
+            self._stage(req, "authentication", "Authentication failed: no credentials")
+            raise errors.unauthorized()
+        else:
+            how = "its client certificate"
+        self._stage(
+            req,
+            "authentication",
+            f"Authenticated {req.user} by {how}",
+            user=req.user,
+            groups=list(req.groups),
+        )
+
+    def _authorize(self, req: Request, verb: str, target: ResourcePath) -> None:
+        # Everyone here is allowed: admins are system:masters, the components have the RBAC
+        # roles kubeadm gives them, kubelets pass the Node authorizer.
+        what = target.resource.name + (f"/{target.subresource}" if target.subresource else "")
+        where = f" in namespace {target.namespace}" if target.namespace else ""
+        mode = "Node" if req.user.startswith("system:node:") else "RBAC"
+        self._stage(
+            req,
+            "authorization",
+            f"{mode}: {req.user} may {verb} {what}{where}",
+            verb=verb,
+            resource=what,
+        )
+
+    # ---- reads -------------------------------------------------------------------------------
+    def _get(self, req: Request, target: ResourcePath) -> Gen:
+        if target.subresource == "log":
+            return (yield from self._logs(req, target))
+        obj = yield from self._read(req, target)
+        if target.subresource == "scale":
+            return Response(200, _scale_of(target.resource, obj))
+        if _wants_table(req):
+            return Response(200, self._table(target.resource, [obj], req, str(self.etcd.revision)))
+        return Response(200, obj)
+
+    def _read(self, req: Request, target: ResourcePath) -> Gen:
+        key = target.resource.key(target.namespace, target.name)
+        yield from self._etcd_round_trip(req, "range", key, target)
+        kv = self.etcd.get(key)
+        if kv is None:
+            raise errors.not_found(target.resource.name, target.name, target.resource.group)
+        return decode(kv.value, kv.mod_revision)
+
+    def _list(self, req: Request, target: ResourcePath) -> Gen:
+        resource = target.resource
+        matches = self._matcher(req, resource)
+        yield from self._etcd_round_trip(req, "range", resource.prefix(target.namespace), target)
+        revision = str(self.etcd.revision)
+        items = [
+            decode(kv.value, kv.mod_revision)
+            for kv in self.etcd.range(resource.prefix(target.namespace))
+        ]
+        items = [item for item in items if matches(item)]
+        if _wants_table(req):
+            return Response(200, self._table(resource, items, req, revision))
+        return Response(
+            200,
+            {
+                "kind": f"{resource.kind}List",
+                "apiVersion": resource.api_version,
+                "metadata": {"resourceVersion": revision},
+                "items": items,
+            },
+        )
+
+    def _watch(self, req: Request, target: ResourcePath) -> Gen:
+        resource = target.resource
+        matches = self._matcher(req, resource, target.name)
+        node = _indexed_node(resource, req.query.get("fieldSelector", ""))
+        step = req.step
+        watch = Watch(resource, req.source, matches, node, step)
+        since = req.query.get("resourceVersion", "")
+        initial = req.query.get("sendInitialEvents") == "true"
+        prefix = resource.prefix(target.namespace)
+        if initial:
+            for kv in self.etcd.range(prefix):
+                obj = decode(kv.value, kv.mod_revision)
+                if matches(obj):
+                    watch.deliver("ADDED", obj)
+            watch.deliver(
+                "BOOKMARK",
+                {
+                    "kind": resource.kind,
+                    "apiVersion": resource.api_version,
+                    "metadata": {
+                        "resourceVersion": str(self.etcd.revision),
+                        "annotations": {"k8s.io/initial-events-end": "true"},
+                    },
+                },
+            )
+        elif since and since != "0":
+            start = _parse_revision(since)
+            if start <= self.etcd.compacted:
+                raise errors.gone(f"too old resource version: {start} ({self.etcd.compacted + 1})")
+            for event in self.etcd.history(start):
+                if event.kv.key.startswith(prefix):
+                    old, new = self._decode_change(event)
+                    for kind, obj in _transitions(matches, old, new):
+                        watch.deliver(kind, obj)
+        self.cache.add(watch)
+        timeout = req.query.get("timeoutSeconds")
+        if timeout:
+            self.env.schedule(float(timeout), watch.stop)
+        original_stop = watch.stop
+
+        def stop() -> None:
+            self.cache.remove(watch)
+            original_stop()
+
+        watch.stop = stop  # type: ignore[method-assign]
+        self._stage(
+            req,
+            "watch",
+            f"Watching {resource.name}" + (f" in {target.namespace}" if target.namespace else ""),
+        )
+        yield 0
+        return Response(200, None, watch=watch)
+
+    def _matcher(
+        self, req: Request, resource: ResourceType, name: str = ""
+    ) -> Callable[[dict[str, Any]], bool]:
+        try:
+            labels = selectors.parse_label_selector(req.query.get("labelSelector", ""))
+            fields = selectors.parse_field_selector(req.query.get("fieldSelector", ""))
+        except selectors.SelectorError as error:
+            raise errors.bad_request(str(error)) from error
+        fields_of = selectors.fields_function(resource.kind)
+        for requirement_field in fields.fields():
+            if requirement_field not in fields_of(_EMPTY[resource.kind]):
+                raise errors.bad_request(
+                    f'"{requirement_field}" is not a known field selector: '
+                    f'only "metadata.name", "metadata.namespace"'
+                )
+
+        def matches(obj: dict[str, Any]) -> bool:
+            if name and obj["metadata"].get("name") != name:
+                return False
+            return labels.matches(obj["metadata"].get("labels") or {}) and fields.matches(
+                fields_of(obj)
+            )
+
+        return matches
+
+    def _table(
+        self, resource: ResourceType, items: list[dict[str, Any]], req: Request, revision: str
+    ) -> dict[str, Any]:
+        from engine.apiserver.tables import to_table
+
+        include = req.query.get("includeObject", "Metadata")
+        table = to_table(resource.name, items, self.env.now, include)
+        table["metadata"] = {"resourceVersion": revision}
+        return table
+
+    def _logs(self, req: Request, target: ResourcePath) -> Gen:
+        pod = yield from self._read(req, target)
+        containers = [c["name"] for c in pod["spec"].get("containers", [])]
+        container = req.query.get("container") or (containers[0] if len(containers) == 1 else "")
+        if not container:
+            raise errors.bad_request(
+                f"a container name must be specified for pod {target.name}, choose one of: "
+                f"[{' '.join(containers)}]"
+            )
+        if container not in containers:
+            raise errors.bad_request(f"container {container} is not valid for pod {target.name}")
+        if not pod["spec"].get("nodeName") or self.read_logs is None:
+            # pkg/registry/core/pod/strategy.go LogLocation
+            raise errors.bad_request(f"pod {target.name} does not have a host assigned")
+        text = self.read_logs(pod, container, req.query)
+        return Response(200, text, content_type="text/plain")
+
+    # ---- writes ------------------------------------------------------------------------------
+    def _create(self, req: Request, target: ResourcePath) -> Gen:
+        if target.subresource == "binding":
+            return (yield from self._bind(req, target))
+        if target.subresource == "eviction":
+            return (yield from self._evict(req, target))
+        if target.name:
+            raise errors.method_not_supported(target.resource.name, "create", target.resource.group)
+        resource = target.resource
+        obj = self._decode_body(req, resource)
+        meta = obj.setdefault("metadata", {})
+        if resource.namespaced:
+            # rest.EnsureObjectNamespaceMatchesRequestNamespace: an empty namespace is filled in
+            if (meta.get("namespace") or target.namespace) != target.namespace:
+                raise errors.bad_request(
+                    "the namespace of the provided object does not match "
+                    "the namespace sent on the request"
+                )
+            meta["namespace"] = target.namespace
+        strategy.prepare_for_create(resource, obj, self.env.now, self.rng)
+        defaults.set_defaults(resource.kind, obj)
+        changed = ["defaulting"]
+        if resource.kind == "Pod":
+            changed += admission.admit_pod_create(obj, self.rng)
+        ref = _ref(resource, obj)
+        self._stage(
+            req,
+            "mutating-admission",
+            "Mutating admission: " + ", ".join(changed),
+            ref,
+            plugins=changed,
+        )
+        self._validate(req, resource, obj, None)
+        self._admit_namespace(req, resource, obj)
+        obj = strategy.ordered(obj)
+        if req.query.get("dryRun"):
+            return Response(201, obj)
+        key = resource.key(meta.get("namespace", ""), meta.get("name", ""))
+        stored = yield from self._etcd_write(req, resource, key, obj, None)
+        return Response(201, stored)
+
+    def _update(self, req: Request, target: ResourcePath) -> Gen:
+        resource = target.resource
+        if target.subresource == "scale":
+            scale = self._decode_body(req, None)
+            return (yield from self._write_scale(req, target, lambda _old: scale))
+        body = self._decode_body(req, resource)
+        name = body.get("metadata", {}).get("name", "")
+        if name != target.name:
+            raise errors.bad_request(
+                f"the name of the object ({name}) does not match the name "
+                f"on the URL ({target.name})"
+            )
+        precondition = body["metadata"].get("resourceVersion", "")
+        return (
+            yield from self._guaranteed_update(
+                req, target, lambda _old: copy.deepcopy(body), precondition
+            )
+        )
+
+    def _patch(self, req: Request, target: ResourcePath) -> Gen:
+        from engine.apiserver import patch as patching
+
+        content_type = req.content_type
+        appliers = {
+            "application/json-patch+json": patching.apply_json_patch,
+            "application/merge-patch+json": patching.apply_merge_patch,
+        }
+        resource = target.resource
+        body = self._decode_raw(req)
+        if content_type == "application/apply-patch+yaml":
+            return (yield from self._server_side_apply(req, target, body))
+        if content_type == "application/strategic-merge-patch+json":
+            kind = resource.kind if target.subresource != "scale" else "Scale"
+
+            def apply(obj: dict[str, Any], patch: Any) -> dict[str, Any]:
+                result: dict[str, Any] = patching.apply_strategic_merge_patch(obj, patch, kind)
+                return result
+        elif content_type in appliers:
+            apply = appliers[content_type]
+        else:
+            raise errors.unsupported_media_type(
+                [
+                    "application/json-patch+json",
+                    "application/merge-patch+json",
+                    "application/apply-patch+yaml",
+                    "application/strategic-merge-patch+json",
+                ]
+            )
+
+        def patched(old: dict[str, Any]) -> dict[str, Any]:
+            try:
+                result: dict[str, Any] = apply(copy.deepcopy(old), copy.deepcopy(body))
+            except patching.PatchError as error:
+                raise errors.StatusError(
+                    422 if content_type.startswith("application/json") else 400,
+                    "Invalid" if content_type.startswith("application/json") else "BadRequest",
+                    str(error),
+                ) from error
+            return result
+
+        if target.subresource == "scale":
+            return (yield from self._write_scale(req, target, patched))
+        precondition = ""
+        if isinstance(body, dict):
+            precondition = (body.get("metadata") or {}).get("resourceVersion", "") or ""
+        return (yield from self._guaranteed_update(req, target, patched, precondition))
+
+    def _server_side_apply(self, req: Request, target: ResourcePath, body: Any) -> Gen:
+        from engine.apiserver import patch as patching
+
+        resource = target.resource
+        if not isinstance(body, dict):
+            raise errors.bad_request("error decoding YAML: expected an object")
+        manager = req.query.get("fieldManager", "")
+        if not manager:
+            raise errors.bad_request(
+                "PATCH requests with apply content type must specify a fieldManager"
+            )
+        force = req.query.get("force") == "true"
+        key = resource.key(target.namespace, target.name)
+        if self.etcd.get(key) is None:
+            req.body = body
+            req.query = {**req.query}
+            created = yield from self._create(req, ResourcePath(resource, target.namespace, "", ""))
+            return created
+
+        def applied(old: dict[str, Any]) -> dict[str, Any]:
+            merged, conflicts = patching.server_side_apply(
+                copy.deepcopy(old),
+                copy.deepcopy(body),
+                manager,
+                force,
+                resource.kind,
+                timeutil.rfc3339(self.env.now),
+            )
+            if conflicts:
+                raise errors.conflict(
+                    resource.name, target.name, patching.conflict_message(conflicts), resource.group
+                )
+            result: dict[str, Any] = merged
+            return result
+
+        return (yield from self._guaranteed_update(req, target, applied, ""))
+
+    def _guaranteed_update(
+        self,
+        req: Request,
+        target: ResourcePath,
+        compute: Callable[[dict[str, Any]], dict[str, Any]],
+        precondition: str,
+    ) -> Gen:
+        """Read, compute the new object, write if nothing changed meanwhile; else try again."""
+        resource = target.resource
+        key = resource.key(target.namespace, target.name)
+        while True:
+            kv = self.etcd.get(key)
+            if kv is None:
+                raise errors.not_found(resource.name, target.name, resource.group)
+            if precondition and precondition != str(kv.mod_revision):
+                raise errors.conflict(resource.name, target.name, group=resource.group)
+            old = decode(kv.value, kv.mod_revision)
+            new = compute(old)
+            self._check_type(new, resource)
+            new_meta = new.setdefault("metadata", {})
+            new_meta["name"], new_meta["resourceVersion"] = (
+                target.name,
+                old["metadata"]["resourceVersion"],
+            )
+            if resource.namespaced:
+                new_meta["namespace"] = target.namespace
+            strategy.prepare_for_update(resource, new, old, target.subresource)
+            defaults.set_defaults(resource.kind, new)
+            ref = _ref(resource, new)
+            self._stage(req, "mutating-admission", "Mutating admission: defaulting", ref)
+            self._validate(req, resource, new, old)
+            new = strategy.ordered(new)
+            if new == old:
+                self._stage(req, "no-op", "Nothing changed: no write to etcd", ref)
+                return Response(200, old)
+            if req.query.get("dryRun"):
+                return Response(200, new)
+            if _finalized(new):
+                yield from self._etcd_delete(req, resource, key, kv.mod_revision, ref)
+                return Response(200, new)
+            try:
+                stored = yield from self._etcd_write(req, resource, key, new, kv.mod_revision)
+            except CASFailedError:
+                if precondition:
+                    raise errors.conflict(
+                        resource.name, target.name, group=resource.group
+                    ) from None
+                continue
+            return Response(200, stored)
+
+    def _write_scale(
+        self, req: Request, target: ResourcePath, compute: Callable[[dict[str, Any]], Any]
+    ) -> Gen:
+        """deployments/scale and replicasets/scale: a Scale in, spec.replicas changed."""
+
+        def rescale(old: dict[str, Any]) -> dict[str, Any]:
+            scale = compute(_scale_of(target.resource, old))
+            replicas = (scale.get("spec") or {}).get("replicas", 0)
+            new = copy.deepcopy(old)
+            new["spec"]["replicas"] = replicas
+            return new
+
+        response: Response = yield from self._guaranteed_update(
+            req, ResourcePath(target.resource, target.namespace, target.name, ""), rescale, ""
+        )
+        if response.ok:
+            response.body = _scale_of(target.resource, response.body)
+        return response
+
+    def _bind(self, req: Request, target: ResourcePath) -> Gen:
+        """POST pods/<name>/binding: set spec.nodeName and PodScheduled=True in one write.
+
+        pkg/registry/core/pod/storage/storage.go BindingREST.setPodNodeAndMetadata.
+        """
+        binding = self._decode_body(req, None)
+        node = (binding.get("target") or {}).get("name", "")
+
+        def bind(old: dict[str, Any]) -> dict[str, Any]:
+            name = target.name
+            if old["metadata"].get("deletionTimestamp"):
+                raise errors.conflict(
+                    "pods/binding",
+                    name,
+                    f"pod {name} is being deleted, cannot be assigned to a host",
+                )
+            if old["spec"].get("nodeName"):
+                raise errors.conflict(
+                    "pods/binding",
+                    name,
+                    f"pod {name} is already assigned to "
+                    f"node {errors.quote(old['spec']['nodeName'])}",
+                )
+            new = copy.deepcopy(old)
+            new["spec"]["nodeName"] = node
+            status = new.setdefault("status", {})
+            conditions = [c for c in status.get("conditions", []) if c["type"] != "PodScheduled"]
+            conditions.append(
+                {
+                    "type": "PodScheduled",
+                    "status": "True",
+                    "lastProbeTime": None,
+                    "lastTransitionTime": timeutil.rfc3339(self.env.now),
+                }
+            )
+            status["conditions"] = conditions
+            return new
+
+        response: Response = yield from self._guaranteed_update(
+            req, ResourcePath(target.resource, target.namespace, target.name, "binding"), bind, ""
+        )
+        if response.ok:
+            return Response(
+                201,
+                {
+                    "kind": "Status",
+                    "apiVersion": "v1",
+                    "metadata": {},
+                    "status": "Success",
+                    "code": 201,
+                },
+            )
+        return response
+
+    def _evict(self, req: Request, target: ResourcePath) -> Gen:
+        """POST pods/<name>/eviction (what `kubectl drain` sends): a DELETE that a
+        PodDisruptionBudget may refuse.
+
+        pkg/registry/core/pod/storage/eviction.go EvictionREST.Create. Podlife has no
+        PodDisruptionBudgets, so every eviction is allowed and deletes the pod with the
+        eviction's DeleteOptions; the answer is a Status, not the pod.
+        """
+        eviction = self._decode_body(req, None)
+        if (eviction.get("metadata") or {}).get("name", "") != target.name:
+            raise errors.bad_request("name in URL does not match name in Eviction object")
+        pod = ResourcePath(target.resource, target.namespace, target.name, "")
+        self._stage(
+            req,
+            "eviction",
+            f"No PodDisruptionBudget covers pod {target.name}: eviction allowed",
+            _ref(
+                target.resource, {"metadata": {"name": target.name, "namespace": target.namespace}}
+            ),
+        )
+        delete = Request(
+            "DELETE",
+            req.path,
+            dict(req.query),
+            {},
+            dict(eviction.get("deleteOptions") or {}),
+            req.user,
+            req.groups,
+            req.source,
+            req.step,
+        )
+        yield from self._delete(delete, pod)
+        return Response(
+            201,
+            {
+                "kind": "Status",
+                "apiVersion": "v1",
+                "metadata": {},
+                "status": "Success",
+                "code": 201,
+            },
+        )
+
+    def _delete(self, req: Request, target: ResourcePath) -> Gen:
+        resource = target.resource
+        options = self._delete_options(req)
+        key = resource.key(target.namespace, target.name)
+        while True:
+            kv = self.etcd.get(key)
+            if kv is None:
+                raise errors.not_found(resource.name, target.name, resource.group)
+            obj = decode(kv.value, kv.mod_revision)
+            meta = obj["metadata"]
+            self._check_preconditions(resource, target.name, meta, options)
+            ref = _ref(resource, obj)
+            grace = strategy.graceful_delete_seconds(
+                resource, obj, options.get("gracePeriodSeconds")
+            )
+            finalizers = list(meta.get("finalizers") or [])
+            policy = options.get("propagationPolicy") or (
+                "Orphan" if options.get("orphanDependents") else ""
+            )
+            added = {"Orphan": "orphan", "Foreground": "foregroundDeletion"}.get(policy)
+            if added and added not in finalizers:
+                finalizers.append(added)
+            if meta.get("deletionTimestamp"):
+                # Already going: a later DELETE may only shorten the grace period.
+                current = meta.get("deletionGracePeriodSeconds") or 0
+                if grace >= current or (grace and finalizers):
+                    return Response(200, obj)
+            if grace > 0 or finalizers:
+                new = copy.deepcopy(obj)
+                new_meta = new["metadata"]
+                new_meta["deletionTimestamp"] = timeutil.rfc3339(self.env.now + grace)
+                new_meta["deletionGracePeriodSeconds"] = grace
+                if finalizers:
+                    new_meta["finalizers"] = finalizers
+                self._stage(
+                    req,
+                    "graceful-delete",
+                    _delete_summary(grace, finalizers),
+                    ref,
+                    gracePeriodSeconds=grace,
+                )
+                if req.query.get("dryRun"):
+                    return Response(200, new)
+                try:
+                    stored = yield from self._etcd_write(
+                        req, resource, key, strategy.ordered(new), kv.mod_revision
+                    )
+                except CASFailedError:
+                    continue
+                return Response(200, stored)
+            if req.query.get("dryRun"):
+                return Response(200, obj)
+            try:
+                yield from self._etcd_delete(req, resource, key, kv.mod_revision, ref)
+            except CASFailedError:
+                continue
+            if resource.kind in ("Pod", "Namespace", "Node", "Event"):
+                return Response(200, obj)
+            details: dict[str, Any] = {"name": target.name}
+            if resource.group:
+                details["group"] = resource.group
+            details.update({"kind": resource.name, "uid": meta.get("uid", "")})
+            return Response(
+                200,
+                {
+                    "kind": "Status",
+                    "apiVersion": "v1",
+                    "metadata": {},
+                    "status": "Success",
+                    "details": details,
+                },
+            )
+
+    def _delete_collection(self, req: Request, target: ResourcePath) -> Gen:
+        listed: Response = yield from self._list(req, target)
+        for item in listed.body["items"]:
+            one = ResourcePath(
+                target.resource, item["metadata"].get("namespace", ""), item["metadata"]["name"], ""
+            )
+            try:
+                yield from self._delete(req, one)
+            except StatusError:
+                continue  # already gone: deletecollection does not fail for that
+        listed.body["metadata"] = {"resourceVersion": str(self.etcd.revision)}
+        return listed
+
+    def _delete_options(self, req: Request) -> dict[str, Any]:
+        options: dict[str, Any] = {}
+        if req.body not in (None, b"", ""):
+            options = self._decode_raw(req) or {}
+        for name in ("gracePeriodSeconds", "propagationPolicy", "orphanDependents"):
+            if name in req.query:
+                value: Any = req.query[name]
+                options[name] = (
+                    int(value)
+                    if name == "gracePeriodSeconds"
+                    else (value == "true" if name == "orphanDependents" else value)
+                )
+        if options.get("propagationPolicy") not in (None, "Orphan", "Background", "Foreground"):
+            raise errors.bad_request(
+                f'DeleteOptions.meta.k8s.io "" is invalid: '
+                f"propagationPolicy: Unsupported value: "
+                f'"{options["propagationPolicy"]}": supported values: '
+                f'"Foreground", "Background", "Orphan", "nil"'
+            )
+        return options
+
+    @staticmethod
+    def _check_preconditions(
+        resource: ResourceType, name: str, meta: dict[str, Any], options: dict[str, Any]
+    ) -> None:
+        pre = options.get("preconditions") or {}
+        if pre.get("uid") and pre["uid"] != meta.get("uid"):
+            raise errors.conflict(
+                resource.name,
+                name,
+                f"Precondition failed: UID in precondition: "
+                f"{pre['uid']}, UID in object meta: {meta.get('uid')}",
+                resource.group,
+            )
+        if pre.get("resourceVersion") and pre["resourceVersion"] != meta.get("resourceVersion"):
+            raise errors.conflict(
+                resource.name,
+                name,
+                f"Precondition failed: ResourceVersion in "
+                f"precondition: {pre['resourceVersion']}, ResourceVersion in "
+                f"object meta: {meta.get('resourceVersion')}",
+                resource.group,
+            )
+
+    # ---- shared steps ------------------------------------------------------------------------
+    def _decode_raw(self, req: Request) -> Any:
+        body = req.body
+        if isinstance(body, bytes):
+            body = body.decode("utf-8", errors="replace")
+        if not isinstance(body, str):
+            return copy.deepcopy(body)
+        try:
+            if req.content_type in ("application/yaml", "application/apply-patch+yaml"):
+                return yaml.safe_load(body)
+            return json.loads(body)
+        except (ValueError, yaml.YAMLError) as error:
+            raise errors.bad_request(f"error decoding request body: {error}") from error
+
+    def _decode_body(self, req: Request, resource: ResourceType | None) -> dict[str, Any]:
+        body = self._decode_raw(req)
+        if not isinstance(body, dict):
+            raise errors.bad_request("the request body must be a JSON object")
+        if resource is not None:
+            self._check_type(body, resource)
+        return body
+
+    @staticmethod
+    def _check_type(obj: dict[str, Any], resource: ResourceType) -> None:
+        """The body's apiVersion/kind must be the URL's (or absent)."""
+        api_version, kind = obj.get("apiVersion"), obj.get("kind")
+        if api_version and api_version != resource.api_version:
+            raise errors.bad_request(
+                f"the API version in the data ({api_version}) does not match "
+                f"the expected API version ({resource.api_version})"
+            )
+        if kind and kind != resource.kind:
+            raise errors.bad_request(
+                f"the kind in the data ({kind}) does not match the expected kind ({resource.kind})"
+            )
+        obj["apiVersion"], obj["kind"] = resource.api_version, resource.kind
+
+    def _validate(
+        self, req: Request, resource: ResourceType, obj: dict[str, Any], old: dict[str, Any] | None
+    ) -> None:
+        ref = _ref(resource, obj)
+        problems = validation.validate(resource.kind, obj, old)
+        if problems:
+            error = errors.invalid(resource.kind, ref.name, problems, resource.group)
+            self._stage(req, "validation", f"Validation failed: {error.message}", ref)
+            raise error
+        self._stage(req, "validation", f"{resource.kind} {ref.name} is valid", ref)
+
+    def _admit_namespace(self, req: Request, resource: ResourceType, obj: dict[str, Any]) -> None:
+        """NamespaceLifecycle: no new objects in a missing or terminating namespace."""
+        if not resource.namespaced:
+            return
+        namespace = obj["metadata"]["namespace"]
+        kv = self.etcd.get(f"/registry/namespaces/{namespace}")
+        if kv is None:
+            raise errors.not_found("namespaces", namespace)
+        if json.loads(kv.value).get("status", {}).get("phase") == "Terminating":
+            raise errors.forbidden(
+                resource.name,
+                obj["metadata"].get("name", ""),
+                f"unable to create new content in namespace {namespace} "
+                "because it is being terminated",
+                resource.group,
+            )
+        self._stage(
+            req,
+            "validating-admission",
+            f"Validating admission: namespace {namespace} exists",
+            _ref(resource, obj),
+        )
+
+    def _etcd_round_trip(self, req: Request, op: str, key: str, target: ResourcePath) -> Gen:
+        """A read: the API server asks etcd and waits for the answer."""
+        if self.quiet:
+            return
+        step = Step.PERSIST if req.step is Step.SEND else req.step
+        latency = self.timings.etcd_latency
+        self.trace.emit(
+            "api-server",
+            "etcd",
+            "etcd-read",
+            f"Range {key}",
+            step=step,
+            duration=latency,
+            data={"key": key},
+        )
+        yield latency
+        self.trace.emit(
+            "etcd",
+            "api-server",
+            "etcd-reply",
+            f"Read at revision {self.etcd.revision}",
+            step=step,
+            duration=latency,
+            data={"revision": self.etcd.revision},
+        )
+        yield latency
+
+    def _etcd_write(
+        self,
+        req: Request,
+        resource: ResourceType,
+        key: str,
+        obj: dict[str, Any],
+        expected: int | None,
+    ) -> Gen:
+        """Compare-and-swap `obj` into etcd; returns the object as stored."""
+        step = Step.PERSIST if req.step is Step.SEND else req.step
+        ref = _ref(resource, obj)
+        latency = 0.0 if self.quiet else self.timings.etcd_latency
+        meta = obj["metadata"]
+        meta.pop("resourceVersion", None)  # the revision is the version; it is not stored
+        value = json.dumps(obj, separators=(",", ":"))
+        op = "create" if expected is None else "update"
+        if not self.quiet:
+            self.trace.emit(
+                "api-server",
+                "etcd",
+                "etcd-write",
+                f"Txn: {op} {key}",
+                step=step,
+                obj=ref,
+                duration=latency,
+                data={"key": key, "op": op},
+            )
+            yield latency
+        try:
+            if expected is None:
+                kv = self.etcd.create(key, value)
+            else:
+                kv = self.etcd.update(key, value, expected)
+        except CASFailedError:
+            if expected is None:
+                raise errors.already_exists(resource.name, ref.name, resource.group) from None
+            raise
+        if not self.quiet:
+            self.trace.emit(
+                "etcd",
+                "api-server",
+                "etcd-reply",
+                f"Committed {key} at revision {kv.mod_revision}",
+                step=step,
+                obj=ref,
+                duration=latency,
+                data={"key": key, "revision": kv.mod_revision},
+            )
+            yield latency
+        return decode(kv.value, kv.mod_revision)
+
+    def _etcd_delete(
+        self, req: Request, resource: ResourceType, key: str, expected: int, ref: ObjectRef
+    ) -> Gen:
+        step = Step.PERSIST if req.step is Step.SEND else req.step
+        latency = self.timings.etcd_latency
+        self.trace.emit(
+            "api-server",
+            "etcd",
+            "etcd-write",
+            f"Txn: delete {key}",
+            step=step,
+            obj=ref,
+            duration=latency,
+            data={"key": key, "op": "delete"},
+        )
+        yield latency
+        self.etcd.delete(key, expected)
+        self.trace.emit(
+            "etcd",
+            "api-server",
+            "etcd-reply",
+            f"Deleted {key} at revision {self.etcd.revision}",
+            step=step,
+            obj=ref,
+            duration=latency,
+            data={"key": key, "revision": self.etcd.revision},
+        )
+        yield latency
+
+    # ---- watch fan-out -----------------------------------------------------------------------
+    def _decode_change(
+        self, event: WatchEvent
+    ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        old = decode(event.prev.value, event.prev.mod_revision) if event.prev else None
+        if event.type == "DELETE":
+            assert old is not None
+            old["metadata"]["resourceVersion"] = str(event.revision)
+            return old, None
+        return old, decode(event.kv.value, event.kv.mod_revision)
+
+    def _on_etcd_change(self, resource: ResourceType, event: WatchEvent) -> None:
+        old, new = self._decode_change(event)
+        if self.quiet:
+            self.cache.dispatch(resource, old, new)
+            return
+        obj = new or old
+        assert obj is not None
+        latency = self.timings.etcd_latency
+        self.trace.emit(
+            "etcd",
+            "api-server",
+            "etcd-watch",
+            f"{event.type} {event.kv.key} (revision {event.revision})",
+            step=Step.OTHER,
+            obj=_ref(resource, obj),
+            duration=latency,
+            data={"key": event.kv.key, "revision": event.revision},
+        )
+        self.env.schedule(latency, lambda: self.cache.dispatch(resource, old, new))
+
+    def compact(self) -> None:
+        """The API server asks etcd to compact its history (every 5 minutes upstream)."""
+        self.etcd.compact(self.etcd.revision)
+
+
+_EMPTY: dict[str, dict[str, Any]] = {
+    r.kind: {"metadata": {}, "spec": {}, "status": {}, "involvedObject": {}, "source": {}}
+    for r in RESOURCES
+}
+
+
+def _verb(req: Request, target: ResourcePath) -> str:
+    method = req.method.upper()
+    if method == "GET":
+        if target.name:
+            return "get"
+        return "watch" if req.query.get("watch") in ("true", "1") else "list"
+    verbs = {"POST": "create", "PUT": "update", "PATCH": "patch"}
+    if method in verbs:
+        if method != "POST" and not target.name:
+            raise errors.method_not_supported(
+                target.resource.name, verbs[method], target.resource.group
+            )
+        return verbs[method]
+    if method == "DELETE":
+        return "delete" if target.name else "deletecollection"
+    raise errors.method_not_supported(target.resource.name, method.lower(), target.resource.group)
+
+
+def _ref(resource: ResourceType, obj: dict[str, Any]) -> ObjectRef:
+    meta = obj.get("metadata") or {}
+    return ObjectRef(
+        kind=resource.kind,
+        name=meta.get("name", "") or meta.get("generateName", ""),
+        namespace=meta.get("namespace", "") if resource.namespaced else "",
+    )
+
+
+def _wants_table(req: Request) -> bool:
+    return "as=Table" in req.headers.get("accept", "")
+
+
+def _parse_revision(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise errors.bad_request(f"invalid resource version: {text}") from None
+
+
+def _indexed_node(resource: ResourceType, field_selector: str) -> str | None:
+    if resource.kind != "Pod":
+        return None
+    for requirement in field_selector.split(","):
+        key, sep, value = requirement.partition("=")
+        if sep and key == "spec.nodeName" and not key.endswith("!"):
+            return value.lstrip("=")
+    return None
+
+
+def _transitions(
+    matches: Callable[[dict[str, Any]], bool],
+    old: dict[str, Any] | None,
+    new: dict[str, Any] | None,
+) -> list[tuple[str, dict[str, Any]]]:
+    was = old is not None and matches(old)
+    now = new is not None and matches(new)
+    if was and now and new is not None:
+        return [("MODIFIED", new)]
+    if now and new is not None:
+        return [("ADDED", new)]
+    if was and old is not None:
+        return [("DELETED", old)]
+    return []
+
+
+def _finalized(obj: dict[str, Any]) -> bool:
+    """An object being deleted whose last finalizer just went, and whose grace is over."""
+    meta = obj["metadata"]
+    return (
+        bool(meta.get("deletionTimestamp"))
+        and not meta.get("finalizers")
+        and not meta.get("deletionGracePeriodSeconds")
+    )
+
+
+def _delete_summary(grace: int, finalizers: list[str]) -> str:
+    if finalizers:
+        return f"Marked for deletion; waiting for finalizers {', '.join(finalizers)}"
+    return f"Graceful deletion: deletionTimestamp set {grace}s ahead"
+
+
+def _scale_of(resource: ResourceType, obj: dict[str, Any]) -> dict[str, Any]:
+    """The autoscaling/v1 Scale view of a Deployment or ReplicaSet."""
+    meta = obj["metadata"]
+    selector = obj.get("spec", {}).get("selector") or {}
+    return {
+        "kind": "Scale",
+        "apiVersion": "autoscaling/v1",
+        "metadata": {
+            k: meta[k]
+            for k in ("name", "namespace", "uid", "resourceVersion", "creationTimestamp")
+            if k in meta
+        },
+        "spec": {"replicas": obj.get("spec", {}).get("replicas", 0)},
+        "status": {
+            "replicas": obj.get("status", {}).get("replicas", 0),
+            "selector": selectors.selector_from_match(selector).string(),
+        },
+    }

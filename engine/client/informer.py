@@ -1,0 +1,178 @@
+"""Informers: list, then watch, into a local cache, calling handlers on every change
+(staging/src/k8s.io/client-go/tools/cache: Reflector, Store, SharedIndexInformer).
+
+Controllers read from the cache, never from the API server, and react to handlers by queueing
+keys. A watch that ends or expires (410 Gone after compaction) makes the reflector list again,
+and the handlers see the difference as adds, updates and deletes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.apiserver.request import Response
+from engine.apiserver.resources import ResourceType
+from engine.client.rest import RestClient
+from engine.sim import Event
+
+Gen = Generator[Any, Any, Any]
+Obj = dict[str, Any]
+
+
+def key_of(obj: Obj) -> str:
+    """cache.MetaNamespaceKeyFunc: `namespace/name`, or `name` for cluster-scoped objects."""
+    meta = obj["metadata"]
+    namespace = meta.get("namespace", "")
+    return f"{namespace}/{meta['name']}" if namespace else meta["name"]
+
+
+@dataclass
+class Handlers:
+    on_add: Callable[[Obj], None] | None = None
+    on_update: Callable[[Obj, Obj], None] | None = None
+    on_delete: Callable[[Obj], None] | None = None
+
+
+@dataclass
+class Informer:
+    client: RestClient
+    resource: ResourceType
+    namespace: str = ""
+    label_selector: str = ""
+    field_selector: str = ""
+    store: dict[str, Obj] = field(default_factory=dict)
+    handlers: list[Handlers] = field(default_factory=list)
+    synced: Event | None = None
+    indexers: dict[str, Callable[[Obj], list[str]]] = field(default_factory=dict)
+    _indices: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    _running: bool = False
+
+    def add_handlers(self, handlers: Handlers) -> None:
+        self.handlers.append(handlers)
+
+    def add_indexer(self, name: str, index: Callable[[Obj], list[str]]) -> None:
+        self.indexers[name] = index
+        self._indices[name] = {}
+        for key, obj in self.store.items():
+            self._index(name, key, obj)
+
+    def by_index(self, name: str, value: str) -> list[Obj]:
+        keys = self._indices.get(name, {}).get(value, set())
+        return [self.store[k] for k in sorted(keys)]
+
+    def list(self) -> list[Obj]:
+        return [self.store[k] for k in sorted(self.store)]
+
+    def get(self, key: str) -> Obj | None:
+        return self.store.get(key)
+
+    def start(self) -> Event:
+        """Run the reflector as a process; returns the event that fires once synced."""
+        env = self.client.cluster.env
+        if self.synced is None:
+            self.synced = env.event()
+        if not self._running:
+            self._running = True
+            env.process(self._reflect(), f"informer {self.resource.name}")
+        return self.synced
+
+    def _path(self) -> str:
+        r = self.resource
+        base = f"/apis/{r.group}/{r.version}" if r.group else "/api/v1"
+        if r.namespaced and self.namespace:
+            base += f"/namespaces/{self.namespace}"
+        return f"{base}/{r.name}"
+
+    def _query(self) -> dict[str, str]:
+        query = {}
+        if self.label_selector:
+            query["labelSelector"] = self.label_selector
+        if self.field_selector:
+            query["fieldSelector"] = self.field_selector
+        return query
+
+    def _reflect(self) -> Gen:
+        env = self.client.cluster.env
+        while True:
+            listing: Response = yield from self.client.request(
+                "GET", self._path(), query=self._query()
+            )
+            if not listing.ok:
+                yield 1.0  # the reflector backs off and lists again
+                continue
+            self._replace(listing.body["items"])
+            assert self.synced is not None
+            if not self.synced.triggered:
+                self.synced.succeed(True)
+            since = listing.body["metadata"]["resourceVersion"]
+            response: Response = yield from self.client.request(
+                "GET",
+                self._path(),
+                query={
+                    **self._query(),
+                    "watch": "true",
+                    "resourceVersion": since,
+                    "allowWatchBookmarks": "true",
+                },
+            )
+            if not response.ok:
+                yield 1.0
+                continue
+            ended = env.event()
+            response.watch.start(self._on_event, _finisher(ended))
+            yield ended
+
+    def _on_event(self, event_type: str, obj: Obj) -> None:
+        if event_type == "BOOKMARK":
+            return
+        key = key_of(obj)
+        if event_type == "DELETED":
+            old = self.store.pop(key, None)
+            self._unindex(key, old)
+            if old is not None:
+                for h in self.handlers:
+                    if h.on_delete:
+                        h.on_delete(obj)
+            return
+        old = self.store.get(key)
+        self._unindex(key, old)
+        self.store[key] = obj
+        for name in self.indexers:
+            self._index(name, key, obj)
+        for h in self.handlers:
+            if old is None and h.on_add:
+                h.on_add(obj)
+            elif old is not None and h.on_update:
+                h.on_update(old, obj)
+
+    def _replace(self, items: list[Obj]) -> None:
+        fresh = {key_of(item): item for item in items}
+        for key in sorted(set(self.store) - set(fresh)):
+            self._on_event("DELETED", self.store[key])
+        for key in sorted(fresh):
+            current = self.store.get(key)
+            if current is None or current["metadata"].get("resourceVersion") != fresh[key][
+                "metadata"
+            ].get("resourceVersion"):
+                self._on_event("MODIFIED" if current else "ADDED", fresh[key])
+
+    def _index(self, name: str, key: str, obj: Obj) -> None:
+        for value in self.indexers[name](obj):
+            self._indices[name].setdefault(value, set()).add(key)
+
+    def _unindex(self, key: str, obj: Obj | None) -> None:
+        if obj is None:
+            return
+        for name, index in self.indexers.items():
+            for value in index(obj):
+                self._indices[name].get(value, set()).discard(key)
+
+
+def _finisher(event: Event) -> Callable[[], None]:
+    def finish() -> None:
+        if not event.triggered:
+            event.succeed()
+
+    return finish

@@ -1,0 +1,179 @@
+"""Recording Kubernetes Events, as client-go's recorders do.
+
+Two recorders exist upstream and Podlife keeps both shapes, because `kubectl describe` shows them
+differently:
+- the core/v1 recorder (staging/src/k8s.io/client-go/tools/record), used by the kubelet and
+  most controllers: firstTimestamp/lastTimestamp/count, source{component, host}; an identical
+  event again PATCHes count+1 (EventCorrelator);
+- the events.k8s.io recorder (staging/src/k8s.io/client-go/tools/events), used by the
+  scheduler: eventTime, action, reportingController, and `series` for repeats.
+Posting is asynchronous, as upstream: the component does not wait for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from dataclasses import dataclass
+from typing import Any
+
+from engine import timeutil
+from engine.client.rest import RestClient
+
+Gen = Generator[Any, Any, Any]
+
+NOTE_LENGTH_LIMIT = 1024  # events API validation.NoteLengthLimit
+
+
+@dataclass
+class _Seen:
+    name: str
+    namespace: str
+    count: int
+    first: float
+
+
+def involved_object(obj: dict[str, Any], field_path: str = "") -> dict[str, Any]:
+    meta = obj["metadata"]
+    ref = {
+        "kind": obj.get("kind", ""),
+        "namespace": meta.get("namespace", ""),
+        "name": meta["name"],
+        "uid": meta.get("uid", ""),
+        "apiVersion": obj.get("apiVersion", ""),
+        "resourceVersion": meta.get("resourceVersion", ""),
+    }
+    if not ref["namespace"]:
+        del ref["namespace"]
+    if field_path:
+        ref["fieldPath"] = field_path
+    return ref
+
+
+class EventRecorder:
+    def __init__(
+        self,
+        client: RestClient,
+        component: str,
+        host: str = "",
+        series_api: bool = False,
+    ) -> None:
+        self.client = client
+        self.component = component  # source.component / reportingController
+        self.host = host
+        self.series_api = series_api  # the events.k8s.io recorder (scheduler)
+        self._seen: dict[tuple[str, ...], _Seen] = {}
+
+    def event(
+        self,
+        obj: dict[str, Any],
+        type_: str,
+        reason: str,
+        message: str,
+        *,
+        field_path: str = "",
+        action: str = "",
+    ) -> None:
+        if len(message) > NOTE_LENGTH_LIMIT:
+            message = message[: NOTE_LENGTH_LIMIT - 4] + " ..."
+        ref = involved_object(obj, field_path)
+        namespace = ref.get("namespace") or "default"
+        identity = (
+            ref["kind"],
+            namespace,
+            ref["name"],
+            ref["uid"],
+            field_path,
+            type_,
+            reason,
+            message,
+        )
+        env = self.client.cluster.env
+        seen = self._seen.get(identity)
+        if seen is not None:
+            seen.count += 1
+            env.process(self._repeat(seen), f"event {reason}")
+            return
+        name = f"{ref['name']}.{self._unix_nano(env.now):x}"
+        self._seen[identity] = _Seen(name, namespace, 1, env.now)
+        env.process(
+            self._post(self._new_event(name, namespace, ref, type_, reason, message, action)),
+            f"event {reason}",
+        )
+
+    def _unix_nano(self, now: float) -> int:
+        base = int(timeutil.to_datetime(0).timestamp()) * 1_000_000_000
+        nano = base + round(now * 1_000_000_000)
+        # Names must be unique even for two events in the same virtual nanosecond.
+        used = {s.name for s in self._seen.values()}
+        while any(n.endswith(f".{nano:x}") for n in used):
+            nano += 1
+        return nano
+
+    def _new_event(
+        self,
+        name: str,
+        namespace: str,
+        ref: dict[str, Any],
+        type_: str,
+        reason: str,
+        message: str,
+        action: str,
+    ) -> dict[str, Any]:
+        now = self.client.cluster.env.now
+        event: dict[str, Any] = {
+            "apiVersion": "v1",
+            "kind": "Event",
+            "metadata": {"name": name, "namespace": namespace},
+            "involvedObject": ref,
+            "reason": reason,
+            "message": message,
+        }
+        if self.series_api:
+            event.update(
+                {
+                    "source": {},
+                    "firstTimestamp": None,
+                    "lastTimestamp": None,
+                    "type": type_,
+                    "eventTime": timeutil.rfc3339_micro(now),
+                    "action": action,
+                    "reportingComponent": self.component,
+                    "reportingInstance": f"{self.component}-control-plane",
+                }
+            )
+        else:
+            source = {"component": self.component}
+            if self.host:
+                source["host"] = self.host
+            event.update(
+                {
+                    "source": source,
+                    "firstTimestamp": timeutil.rfc3339(now),
+                    "lastTimestamp": timeutil.rfc3339(now),
+                    "count": 1,
+                    "type": type_,
+                    "eventTime": None,
+                    "reportingComponent": self.component,
+                    "reportingInstance": self.host,
+                }
+            )
+        return event
+
+    def _post(self, event: dict[str, Any]) -> Gen:
+        namespace = event["metadata"]["namespace"]
+        yield from self.client.request("POST", f"/api/v1/namespaces/{namespace}/events", body=event)
+
+    def _repeat(self, seen: _Seen) -> Gen:
+        now = self.client.cluster.env.now
+        if self.series_api:
+            patch: dict[str, Any] = {
+                "series": {"count": seen.count, "lastObservedTime": timeutil.rfc3339_micro(now)}
+            }
+        else:
+            patch = {"count": seen.count, "lastTimestamp": timeutil.rfc3339(now)}
+        yield from self.client.request(
+            "PATCH",
+            f"/api/v1/namespaces/{seen.namespace}/events/{seen.name}",
+            body=patch,
+            headers={"content-type": "application/strategic-merge-patch+json"},
+        )

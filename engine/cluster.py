@@ -1,0 +1,145 @@
+"""A whole simulated cluster: the one object tests, the player and the web server drive.
+
+Everything that changes lives here — virtual clock, seeded RNG, etcd, API server, trace — so a
+server process can hold many independent clusters, and the same seed with the same inputs
+always gives the same trace.
+"""
+
+from __future__ import annotations
+
+import random
+import shlex
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from engine import nodes
+from engine.apiserver.request import Request, Response
+from engine.apiserver.server import APIServer
+from engine.client.rest import RestClient
+from engine.config import Timings
+from engine.etcd import Etcd
+from engine.sim import Environment
+from engine.trace import Step, Trace
+
+BOOTSTRAP_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
+SETTLE_CAP = 600.0  # `wait: settled` gives up after 10 virtual minutes
+
+
+class NodeSpec(BaseModel):
+    """A worker node as a scenario or the page describes it."""
+
+    name: str
+    capacity: dict[str, str] = Field(
+        default_factory=lambda: {"cpu": "4", "memory": "8Gi", "pods": "110"}
+    )
+    labels: dict[str, str] = Field(default_factory=dict)
+    taints: list[dict[str, str]] = Field(default_factory=list)
+
+
+def default_nodes() -> list[NodeSpec]:
+    return [NodeSpec(name=f"node-{i}") for i in (1, 2, 3)]
+
+
+@dataclass
+class KubectlResult:
+    """What a kubectl command printed, in order, and how it exited."""
+
+    output: list[tuple[str, str]] = field(default_factory=list)  # (stream, text) chunks
+    exit_code: int = 0
+
+    @property
+    def stdout(self) -> str:
+        return "".join(text for stream, text in self.output if stream == "stdout")
+
+    @property
+    def stderr(self) -> str:
+        return "".join(text for stream, text in self.output if stream == "stderr")
+
+    @property
+    def text(self) -> str:
+        return "".join(text for _, text in self.output)
+
+
+class Cluster:
+    def __init__(
+        self,
+        seed: int = 0,
+        node_specs: list[NodeSpec] | None = None,
+        timings: Timings | None = None,
+    ) -> None:
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.timings = timings or Timings()
+        self.env = Environment()
+        self.trace = Trace(lambda: self.env.now)
+        self.etcd = Etcd()
+        self.apiserver = APIServer(self.env, self.etcd, self.trace, self.rng, self.timings)
+        self.admin = RestClient(self, "kubectl", "kubernetes-admin", ("system:masters",), Step.SEND)
+        self._bootstrap(node_specs if node_specs is not None else default_nodes())
+        self.env.process(self._compactor(), "etcd-compactor", background=True)
+
+    # ---- set-up ------------------------------------------------------------------------------
+    def _bootstrap(self, node_specs: list[NodeSpec]) -> None:
+        """The furniture a cluster has before the learner arrives: namespaces and nodes.
+
+        Written through the API server, but quietly: the trace starts with the learner's
+        first action."""
+        self.apiserver.quiet = True
+        objects: list[tuple[str, dict[str, Any]]] = [
+            (
+                "/api/v1/namespaces",
+                {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}},
+            )
+            for name in BOOTSTRAP_NAMESPACES
+        ]
+        objects += [
+            ("/api/v1/nodes", nodes.node_object(spec, index, self.rng, self.env.now))
+            for index, spec in enumerate(node_specs, start=1)
+        ]
+        for path, body in objects:
+            response = self.call(Request("POST", path, body=body))
+            if not response.ok:
+                raise ValueError(f"cannot bootstrap {path}: {response.body['message']}")
+        self.apiserver.quiet = False
+
+    def _compactor(self) -> Generator[Any, Any, None]:
+        while True:
+            yield self.timings.etcd_compaction_interval
+            self.apiserver.compact()
+
+    # ---- driving it --------------------------------------------------------------------------
+    def call(self, req: Request) -> Response:
+        """Run one API request to completion (its handler may take virtual time)."""
+        process = self.env.process(self.apiserver.handle(req), "api-request")
+        self.env.run_process(process, self.timings.kubectl_wait_limit)
+        response: Response = process.value
+        return response
+
+    def kubectl(self, line: str | list[str], stdin: str = "") -> KubectlResult:
+        """Run a kubectl command line in the cluster, as the admin, until it returns.
+
+        Commands that wait in real life (`rollout status`, `delete` with --wait, `wait`) let
+        the virtual clock run while they wait."""
+        from engine.kubectl.cli import run_kubectl
+
+        argv = shlex.split(line) if isinstance(line, str) else list(line)
+        result = KubectlResult()
+        process = self.env.process(run_kubectl(self, argv, stdin, result), "kubectl")
+        if not self.env.run_process(process, self.timings.kubectl_wait_limit):
+            result.output.append(("stderr", "error: timed out waiting for the condition\n"))
+            result.exit_code = 1
+        return result
+
+    def advance(self, seconds: float) -> None:
+        self.env.run_until(self.env.now + seconds)
+
+    def settle(self, cap: float = SETTLE_CAP) -> bool:
+        """Run until nothing but housekeeping is pending; False if `cap` ran out first."""
+        return self.env.run_until_idle(cap)
+
+    @property
+    def now(self) -> float:
+        return self.env.now

@@ -1,0 +1,69 @@
+"""What a running kubectl command has at hand: the client, the namespace, its output."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
+
+from engine.apiserver.request import Response
+from engine.client.rest import RestClient
+from engine.kubectl.errors import KubectlError, api_error_text
+from engine.trace import Step
+
+if TYPE_CHECKING:
+    from engine.cluster import Cluster, KubectlResult
+    from engine.kubectl.flags import Parsed
+
+Gen = Generator[Any, Any, Any]
+
+TABLE_ACCEPT = (
+    "application/json;as=Table;v=v1;g=meta.k8s.io,"
+    "application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json"
+)
+
+
+class Context:
+    def __init__(
+        self, cluster: Cluster, result: KubectlResult, stdin: str, flags: Parsed, command: str
+    ) -> None:
+        self.cluster = cluster
+        self.result = result
+        self.stdin = stdin
+        self.flags = flags
+        self.command = command
+        self.namespace = flags.namespace or "default"
+        self.explicit_namespace = bool(flags.namespace)
+        self.client = RestClient(
+            cluster,
+            "kubectl",
+            "kubernetes-admin",
+            ("system:masters", "system:authenticated"),
+            Step.SEND,
+        )
+
+    @property
+    def now(self) -> float:
+        return self.cluster.env.now
+
+    def out(self, text: str) -> None:
+        if text:
+            self.result.output.append(("stdout", text))
+
+    def err(self, text: str) -> None:
+        if text:
+            self.result.output.append(("stderr", text))
+
+    def request(self, method: str, path: str, **kwargs: Any) -> Gen:
+        response: Response = yield from self.client.request(method, path, **kwargs)
+        return response
+
+    def must(self, response: Response) -> Any:
+        """The response body, or the API error as kubectl prints it."""
+        if not response.ok:
+            raise KubectlError(api_error_text(response.body))
+        return response.body
+
+    def usage_error(self, message: str) -> KubectlError:
+        return KubectlError(
+            f"error: {message}\nSee 'kubectl {self.command} -h' for help and examples"
+        )
