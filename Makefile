@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help install run test lint format bench clean
+.PHONY: help install run test lint format golden bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
@@ -33,6 +33,12 @@ lint: install ## ruff and mypy
 format: install ## Reformat the code with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+golden: install ## Regenerate tests/golden/ from scenarios/ (review the diff before committing)
+	@for f in scenarios/*.yaml; do \
+	  $(BIN)/podlife play $$f > tests/golden/$$(basename $$f .yaml).txt || exit 1; \
+	done
+	@git status --short tests/golden
 
 bench: install ## Engine benchmarks (figures go in the issue notes)
 	$(BIN)/python -m engine.bench

@@ -331,8 +331,13 @@ def running_pod(t0: float) -> Obj:
 
 def pending_pod(t0: float) -> Obj:
     """Unschedulable: the scheduler's PodScheduled=False condition, no node."""
-    pod = _pod(t0, f"web-{NEW_HASH}-p4zl7", "5c8d3e2f-9a0b-4c4d-8e3f-2a1b0c9d8e7f",
-               pod_hash=NEW_HASH, created=300)
+    pod = _pod(
+        t0,
+        f"web-{NEW_HASH}-p4zl7",
+        "5c8d3e2f-9a0b-4c4d-8e3f-2a1b0c9d8e7f",
+        pod_hash=NEW_HASH,
+        created=300,
+    )
     pod["status"]["conditions"] = [
         {
             "lastProbeTime": None,
@@ -508,6 +513,10 @@ def namespace(t0: float) -> Obj:
     }
 
 
+def _unix_nanos(virtual: float) -> int:
+    return int(round((virtual + 1767225600) * 1e9))  # virtual 0 is 2026-01-01T00:00:00Z
+
+
 def _core_event(
     t0: float,
     involved: Obj,
@@ -546,7 +555,8 @@ def _core_event(
         "message": message,
         "metadata": {
             "creationTimestamp": _ts(t0, first),
-            "name": f"{ref['name']}.{int((t0 + first) * 1e9) + 1767225600000000000:x}",
+            # client-go names events <object>.<unix nanos in hex>
+            "name": f"{ref['name']}.{_unix_nanos(t0 + first) + len(reason):x}",
             "namespace": "default",
             "resourceVersion": str(2000 + int(first)),
             "uid": f"e0000000-0000-4000-8000-{int(first):012d}",
@@ -559,8 +569,15 @@ def _core_event(
     }
 
 
-def _scheduler_event(t0: float, pod: Obj, reason: str, message: str, at: float,
-                     kind: str = "Normal", series: tuple[int, float] | None = None) -> Obj:
+def _scheduler_event(
+    t0: float,
+    pod: Obj,
+    reason: str,
+    message: str,
+    at: float,
+    kind: str = "Normal",
+    series: tuple[int, float] | None = None,
+) -> Obj:
     event = _core_event(t0, pod, reason, message, first=at, kind=kind, component="", host="")
     event.update(
         {
@@ -585,10 +602,17 @@ def running_pod_events(t0: float) -> list[Obj]:
     name = pod["metadata"]["name"]
     path = "spec.containers{app}"
     return [
-        _scheduler_event(t0, pod, "Scheduled", f"Successfully assigned default/{name} to node-1",
-                         1),
-        _core_event(t0, pod, "Pulled", 'Container image "nginx:1.27" already present on machine',
-                    first=3, field_path=path),
+        _scheduler_event(
+            t0, pod, "Scheduled", f"Successfully assigned default/{name} to node-1", 1
+        ),
+        _core_event(
+            t0,
+            pod,
+            "Pulled",
+            'Container image "nginx:1.27" already present on machine',
+            first=3,
+            field_path=path,
+        ),
         _core_event(t0, pod, "Created", "Container created", first=3, field_path=path),
         _core_event(t0, pod, "Started", "Container started", first=4, field_path=path),
     ]
@@ -600,54 +624,405 @@ def crashloop_pod_events(t0: float) -> list[Obj]:
     uid = pod["metadata"]["uid"]
     path = "spec.containers{app}"
     return [
-        _scheduler_event(t0, pod, "Scheduled", f"Successfully assigned default/{name} to node-1",
-                         1),
-        _core_event(t0, pod, "Pulled", 'Container image "nginx:1.27" already present on machine',
-                    first=3, last=199, count=5, field_path=path),
-        _core_event(t0, pod, "Created", "Container created", first=3, last=199, count=5,
-                    field_path=path),
-        _core_event(t0, pod, "Started", "Container started", first=4, last=199, count=5,
-                    field_path=path),
-        _core_event(t0, pod, "BackOff",
-                    f"Back-off restarting failed container app in pod {name}_default({uid})",
-                    first=10, last=290, count=9, kind="Warning", field_path=path),
+        _scheduler_event(
+            t0, pod, "Scheduled", f"Successfully assigned default/{name} to node-1", 1
+        ),
+        _core_event(
+            t0,
+            pod,
+            "Pulled",
+            'Container image "nginx:1.27" already present on machine',
+            first=3,
+            last=199,
+            count=5,
+            field_path=path,
+        ),
+        _core_event(
+            t0, pod, "Created", "Container created", first=3, last=199, count=5, field_path=path
+        ),
+        _core_event(
+            t0, pod, "Started", "Container started", first=4, last=199, count=5, field_path=path
+        ),
+        _core_event(
+            t0,
+            pod,
+            "BackOff",
+            f"Back-off restarting failed container app in pod {name}_default({uid})",
+            first=10,
+            last=290,
+            count=9,
+            kind="Warning",
+            field_path=path,
+        ),
     ]
 
 
 def pending_pod_events(t0: float) -> list[Obj]:
     pod = pending_pod(t0)
     message = pod["status"]["conditions"][0]["message"]
-    return [_scheduler_event(t0, pod, "FailedScheduling", message, 300, kind="Warning",
-                             series=(3, 295))]
+    return [
+        _scheduler_event(t0, pod, "FailedScheduling", message, 300, kind="Warning", series=(3, 325))
+    ]
 
 
 def deployment_events(t0: float) -> list[Obj]:
     deploy = deployment(t0)
     return [
-        _core_event(t0, deploy, "ScalingReplicaSet",
-                    f"Scaled up replica set web-{OLD_HASH} from 0 to 3", first=0,
-                    component="deployment-controller", host=""),
-        _core_event(t0, deploy, "ScalingReplicaSet",
-                    f"Scaled up replica set web-{NEW_HASH} from 0 to 1", first=300,
-                    component="deployment-controller", host=""),
+        _core_event(
+            t0,
+            deploy,
+            "ScalingReplicaSet",
+            f"Scaled up replica set web-{OLD_HASH} from 0 to 3",
+            first=0,
+            component="deployment-controller",
+            host="",
+        ),
+        _core_event(
+            t0,
+            deploy,
+            "ScalingReplicaSet",
+            f"Scaled up replica set web-{NEW_HASH} from 0 to 1",
+            first=300,
+            component="deployment-controller",
+            host="",
+        ),
     ]
 
 
 def replica_set_events(t0: float) -> list[Obj]:
     rs = replica_set(t0, new=False)
     return [
-        _core_event(t0, rs, "SuccessfulCreate", f"Created pod: web-{OLD_HASH}-{suffix}", first=1,
-                    component="replicaset-controller", host="")
+        _core_event(
+            t0,
+            rs,
+            "SuccessfulCreate",
+            f"Created pod: web-{OLD_HASH}-{suffix}",
+            first=1,
+            component="replicaset-controller",
+            host="",
+        )
         for suffix in ("x8kq2", "c9wvd", "tq5vn")
     ]
 
 
 def node_events(t0: float) -> list[Obj]:
+    """The kubelet names its node by name in involvedObject.uid; the node controller uses the
+    real UID. Node events carry no namespace in the reference (the Event lives in default)."""
     n = node(t0)
-    n["metadata"]["namespace"] = "default"
-    return [
+    events = [
         _core_event(t0, n, "Starting", "Starting kubelet.", first=-590),
         _core_event(t0, n, "NodeReady", "Node node-1 status is now: NodeReady", first=-580),
-        _core_event(t0, n, "RegisteredNode", "Node node-1 event: Registered Node node-1 in "
-                    "Controller", first=-575, component="node-controller", host=""),
+        _core_event(
+            t0,
+            n,
+            "RegisteredNode",
+            "Node node-1 event: Registered Node node-1 in Controller",
+            first=-575,
+            component="node-controller",
+            host="",
+        ),
     ]
+    for event in events:
+        del event["involvedObject"]["namespace"]
+        if event["source"]["component"] == "kubelet":
+            event["involvedObject"]["uid"] = "node-1"
+    return events
+
+
+def rich_pod(t0: float) -> Obj:
+    """Everything describe knows how to print: an init container, a sidecar, two containers
+    with probes, env, resources, several ports and volume kinds, readiness gates, a node
+    selector, long and multi-line annotations."""
+    pod = _pod(t0, "rich", "8fb06b5c-2d3e-4f70-9b6c-5d4e3f2a1b0c")
+    pod["metadata"]["annotations"] = {
+        "kubectl.kubernetes.io/last-applied-configuration": '{"apiVersion":"v1"}\n',
+        "example.com/note": "line one\nline two\n",
+        "example.com/long": "x" * 150,
+        "example.com/short": "ok",
+    }
+    del pod["metadata"]["ownerReferences"]
+    app = pod["spec"]["containers"][0]
+    app["ports"] = [
+        {"containerPort": 80, "name": "http", "protocol": "TCP"},
+        {"containerPort": 9090, "hostPort": 19090, "name": "metrics", "protocol": "TCP"},
+    ]
+    app["args"] = ["--listen", ":80\n:81"]
+    app["resources"] = {
+        "limits": {"cpu": "500m", "memory": "256Mi"},
+        "requests": {"cpu": "250m", "memory": "128Mi"},
+    }
+    app["livenessProbe"] = {
+        "failureThreshold": 3,
+        "httpGet": {"path": "/healthz", "port": 80, "scheme": "HTTP"},
+        "initialDelaySeconds": 5,
+        "periodSeconds": 10,
+        "successThreshold": 1,
+        "timeoutSeconds": 1,
+    }
+    app["readinessProbe"] = {
+        "exec": {"command": ["cat", "/tmp/ready"]},
+        "failureThreshold": 3,
+        "periodSeconds": 5,
+        "successThreshold": 1,
+        "timeoutSeconds": 1,
+    }
+    app["startupProbe"] = {
+        "failureThreshold": 30,
+        "periodSeconds": 10,
+        "successThreshold": 1,
+        "tcpSocket": {"port": 80},
+        "timeoutSeconds": 1,
+    }
+    app["env"] = [
+        {"name": "MODE", "value": "production"},
+        {"name": "BANNER", "value": "hello\nworld"},
+        {"name": "SECRET_TOKEN", "valueFrom": {"secretKeyRef": {"key": "token", "name": "creds"}}},
+        {
+            "name": "POD_NAME",
+            "valueFrom": {"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.name"}},
+        },
+        {
+            "name": "POD_IP",
+            "valueFrom": {"fieldRef": {"apiVersion": "v1", "fieldPath": "status.podIP"}},
+        },
+        {
+            "name": "APP",
+            "valueFrom": {"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.labels['app']"}},
+        },
+        {
+            "name": "MEM_LIMIT",
+            "valueFrom": {
+                "resourceFieldRef": {
+                    "containerName": "app",
+                    "divisor": "1Mi",
+                    "resource": "limits.memory",
+                }
+            },
+        },
+        {
+            "name": "CPU_REQ",
+            "valueFrom": {"resourceFieldRef": {"resource": "requests.cpu", "divisor": "1m"}},
+        },
+        {
+            "name": "EPHEMERAL",
+            "valueFrom": {"resourceFieldRef": {"resource": "limits.ephemeral-storage"}},
+        },
+        {
+            "name": "LEVEL",
+            "valueFrom": {
+                "configMapKeyRef": {"key": "level", "name": "settings", "optional": True}
+            },
+        },
+    ]
+    app["envFrom"] = [
+        {"configMapRef": {"name": "settings"}},
+        {"prefix": "DB_", "secretRef": {"name": "db"}},
+    ]
+    app["volumeMounts"].extend(
+        [
+            {"mountPath": "/data", "name": "data"},
+            {"mountPath": "/etc/config", "name": "config", "subPath": "app.conf"},
+        ]
+    )
+    sidecar = {
+        "image": "busybox:1.36",
+        "imagePullPolicy": "IfNotPresent",
+        "name": "log-shipper",
+        "resources": {},
+        "restartPolicy": "Always",
+        "terminationMessagePath": "/dev/termination-log",
+        "terminationMessagePolicy": "File",
+    }
+    init = {
+        "command": ["sh", "-c", "sleep 2"],
+        "image": "busybox:1.36",
+        "imagePullPolicy": "IfNotPresent",
+        "name": "setup",
+        "resources": {},
+        "terminationMessagePath": "/dev/termination-log",
+        "terminationMessagePolicy": "File",
+    }
+    pod["spec"]["initContainers"] = [init, sidecar]
+    pod["spec"]["containers"].append(
+        {
+            "image": "redis:7",
+            "imagePullPolicy": "IfNotPresent",
+            "name": "cache",
+            "resources": {"requests": {"cpu": "100m"}},
+            "terminationMessagePath": "/dev/termination-log",
+            "terminationMessagePolicy": "File",
+        }
+    )
+    pod["spec"]["nodeSelector"] = {"disktype": "ssd"}
+    pod["spec"]["readinessGates"] = [{"conditionType": "example.com/lb-ready"}]
+    pod["spec"]["volumes"].extend(
+        [
+            {"emptyDir": {"sizeLimit": "1Gi"}, "name": "data"},
+            {"configMap": {"defaultMode": 420, "name": "settings"}, "name": "config"},
+            {
+                "name": "creds",
+                "secret": {"defaultMode": 420, "optional": True, "secretName": "creds"},
+            },
+            {"hostPath": {"path": "/var/log", "type": "Directory"}, "name": "logs"},
+            {"name": "claim", "persistentVolumeClaim": {"claimName": "data-claim"}},
+        ]
+    )
+    pod["status"]["qosClass"] = "Burstable"
+    _scheduled(pod, t0, 2, "10.244.0.9")
+    pod["status"]["podIPs"].append({"ip": "fd00:10:244::9"})
+    pod["status"]["conditions"] = _conditions(t0, True, 2)
+    pod["status"]["initContainerStatuses"] = [
+        {
+            "containerID": CONTAINER_ID.replace("4f1d", "1111"),
+            "image": "docker.io/library/busybox:1.36",
+            "imageID": IMAGE_ID,
+            "lastState": {},
+            "name": "setup",
+            "ready": True,
+            "restartCount": 0,
+            "started": False,
+            "state": {
+                "terminated": {
+                    "containerID": CONTAINER_ID.replace("4f1d", "1111"),
+                    "exitCode": 0,
+                    "finishedAt": _ts(t0, 5),
+                    "reason": "Completed",
+                    "startedAt": _ts(t0, 3),
+                }
+            },
+        },
+        {
+            "containerID": CONTAINER_ID.replace("4f1d", "2222"),
+            "image": "docker.io/library/busybox:1.36",
+            "imageID": IMAGE_ID,
+            "lastState": {
+                "terminated": {
+                    "exitCode": 137,
+                    "finishedAt": _ts(t0, 60),
+                    "reason": "OOMKilled",
+                    "signal": 9,
+                    "startedAt": _ts(t0, 6),
+                }
+            },
+            "name": "log-shipper",
+            "ready": True,
+            "restartCount": 1,
+            "started": True,
+            "state": {"running": {"startedAt": _ts(t0, 61)}},
+        },
+    ]
+    pod["status"]["containerStatuses"] = [
+        {
+            "containerID": CONTAINER_ID,
+            "image": "docker.io/library/nginx:1.27",
+            "imageID": IMAGE_ID,
+            "lastState": {},
+            "name": "app",
+            "ready": True,
+            "restartCount": 0,
+            "started": True,
+            "state": {"running": {"startedAt": _ts(t0, 8)}},
+        },
+        {
+            "containerID": CONTAINER_ID.replace("4f1d", "3333"),
+            "image": "docker.io/library/redis:7",
+            "imageID": IMAGE_ID,
+            "lastState": {},
+            "name": "cache",
+            "ready": True,
+            "restartCount": 2,
+            "started": True,
+            "state": {"running": {"startedAt": _ts(t0, 9)}},
+        },
+    ]
+    return pod
+
+
+def completed_pod(t0: float) -> Obj:
+    """A finished run-once pod (restartPolicy Never), no events left."""
+    pod = _pod(t0, "job-done-k2x4z", "9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d")
+    del pod["metadata"]["ownerReferences"]
+    pod["spec"]["restartPolicy"] = "Never"
+    _scheduled(pod, t0, 2, "10.244.0.7")
+    pod["status"]["phase"] = "Succeeded"
+    pod["status"]["conditions"] = [
+        {
+            "lastProbeTime": None,
+            "lastTransitionTime": _ts(t0, 20),
+            "reason": "PodCompleted",
+            "status": "True",
+            "type": "Initialized",
+        },
+        {
+            "lastProbeTime": None,
+            "lastTransitionTime": _ts(t0, 20),
+            "reason": "PodCompleted",
+            "status": "False",
+            "type": "Ready",
+        },
+    ]
+    pod["status"]["containerStatuses"] = [
+        {
+            "containerID": CONTAINER_ID.replace("4f1d", "4444"),
+            "image": "docker.io/library/nginx:1.27",
+            "imageID": IMAGE_ID,
+            "lastState": {},
+            "name": "app",
+            "ready": False,
+            "restartCount": 0,
+            "started": False,
+            "state": {
+                "terminated": {
+                    "containerID": CONTAINER_ID.replace("4f1d", "4444"),
+                    "exitCode": 0,
+                    "finishedAt": _ts(t0, 19),
+                    "message": "all done",
+                    "reason": "Completed",
+                    "startedAt": _ts(t0, 4),
+                }
+            },
+        }
+    ]
+    return pod
+
+
+def evicted_pod(t0: float) -> Obj:
+    """Evicted by the kubelet for memory pressure: phase Failed with a reason and message, a
+    nominated node left over from preemption."""
+    pod = _pod(t0, "web-evicted-h7m2p", "0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e")
+    pod["spec"]["nodeName"] = "node-1"
+    pod["status"] = {
+        "message": "The node was low on resource: memory. ",
+        "nominatedNodeName": "node-2",
+        "phase": "Failed",
+        "qosClass": "BestEffort",
+        "reason": "Evicted",
+        "startTime": _ts(t0, 2),
+    }
+    return pod
+
+
+def cordoned_node(t0: float) -> Obj:
+    n = node(t0)
+    n["metadata"]["name"] = "node-2"
+    n["metadata"]["labels"]["kubernetes.io/hostname"] = "node-2"
+    n["metadata"]["labels"]["node-role.kubernetes.io/control-plane"] = ""
+    n["spec"]["unschedulable"] = True
+    n["spec"]["taints"] = [
+        {
+            "effect": "NoSchedule",
+            "key": "node.kubernetes.io/unschedulable",
+            "timeAdded": _ts(t0, 100),
+        },
+        {"effect": "NoSchedule", "key": "node-role.kubernetes.io/control-plane"},
+        {"effect": "NoExecute", "key": "dedicated", "value": "db"},
+    ]
+    n["status"]["conditions"][1].update(
+        {
+            "status": "Unknown",
+            "reason": "NodeStatusUnknown",
+            "message": "Kubelet stopped posting node status.",
+        }
+    )
+    n["status"]["addresses"].append({"address": "203.0.113.7", "type": "ExternalIP"})
+    return n

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from engine.apiserver import apply as apply_mod
 from engine.apiserver import patch as patching
 from engine.apiserver.patch import (
     PatchError,
@@ -105,7 +106,7 @@ def test_merge_patch_scale_replaces_lists_and_keeps_input() -> None:
 
 def test_json_patch_operations() -> None:
     doc = {"metadata": {"labels": {"a": "1"}, "annotations": {}}, "list": [1, 2, 3]}
-    ops = [
+    ops: list[dict[str, Any]] = [
         {"op": "test", "path": "/metadata/labels/a", "value": "1"},
         {"op": "add", "path": "/metadata/labels/b", "value": "2"},
         {"op": "replace", "path": "/metadata/labels/a", "value": "one"},
@@ -173,11 +174,13 @@ def test_json_patch_replace_of_missing_member_adds_it_like_the_api_server() -> N
         ),
         (
             [{"op": "remove", "path": "/spec/nothing/x"}],
-            'remove operation does not apply: doc is missing path: "/spec/nothing/x": missing value',
+            'remove operation does not apply: doc is missing path: "/spec/nothing/x": '
+            "missing value",
         ),
         (
             [{"op": "replace", "path": "/spec/containers/5", "value": {}}],
-            "replace operation does not apply: doc is missing key: /spec/containers/5: missing value",
+            "replace operation does not apply: doc is missing key: /spec/containers/5: "
+            "missing value",
         ),
         (
             [{"op": "replace", "path": "/spec/nothing/x", "value": 1}],
@@ -195,7 +198,8 @@ def test_json_patch_replace_of_missing_member_adds_it_like_the_api_server() -> N
         ),
         (
             [{"op": "move", "from": "/spec/nothing/x", "path": "/spec/y"}],
-            "move operation does not apply: doc is missing from path: /spec/nothing/x: missing value",
+            "move operation does not apply: doc is missing from path: /spec/nothing/x: "
+            "missing value",
         ),
         (
             [{"op": "test", "path": "/spec/nothing/x", "value": 1}],
@@ -246,12 +250,12 @@ def test_json_patch_failure_status_is_the_generic_422() -> None:
 
 def test_patch_meta_table_resolves_per_kind() -> None:
     assert field_meta("Pod", ("spec", "containers")).merge_key == "name"
-    assert field_meta("Deployment", "spec.template.spec.containers".split(".")).merge_key == "name"
-    assert field_meta("ReplicaSet", "spec.template.spec.containers.env".split(".")).merge_key == (
-        "name"
-    )
-    assert field_meta("Pod", "spec.initContainers.volumeMounts".split(".")).merge_key == "mountPath"
-    assert field_meta("Pod", "spec.containers.ports".split(".")).merge_key == "containerPort"
+    assert field_meta("Deployment", ["spec", "template", "spec", "containers"]).merge_key == "name"
+    assert field_meta(
+        "ReplicaSet", ["spec", "template", "spec", "containers", "env"]
+    ).merge_key == ("name")
+    assert field_meta("Pod", ["spec", "initContainers", "volumeMounts"]).merge_key == "mountPath"
+    assert field_meta("Pod", ["spec", "containers", "ports"]).merge_key == "containerPort"
     assert field_meta("Pod", ("metadata", "ownerReferences")).merge_key == "uid"
     assert field_meta("Node", ("metadata", "finalizers")).strategy == "merge"
     assert field_meta("Node", ("status", "addresses")).merge_key == "type"
@@ -292,7 +296,8 @@ def test_smp_merges_keyed_lists_and_replaces_the_rest() -> None:
         {"name": "B", "value": "two"},
         {"name": "C", "value": "3"},
     ]
-    assert app["ports"] == [{"containerPort": 80, "protocol": "TCP"}, {"containerPort": 443}]
+    # mergeSortedSlice: a patch item the live list lacks goes before the server-only items.
+    assert app["ports"] == [{"containerPort": 443}, {"containerPort": 80, "protocol": "TCP"}]
     assert app["volumeMounts"] == [{"name": "data", "mountPath": "/data", "readOnly": True}]
     assert result["spec"]["tolerations"] == [{"key": "b", "operator": "Exists"}]
 
@@ -311,7 +316,9 @@ def test_smp_list_directives() -> None:
     assert [c["name"] for c in deleted["spec"]["containers"]] == ["app"]
 
     replaced = apply_strategic_merge_patch(
-        pod(), {"spec": {"containers": [{"name": "only", "image": "x"}, {"$patch": "replace"}]}}, "Pod"
+        pod(),
+        {"spec": {"containers": [{"name": "only", "image": "x"}, {"$patch": "replace"}]}},
+        "Pod",
     )
     assert replaced["spec"]["containers"] == [{"name": "only", "image": "x"}]
 
@@ -327,7 +334,9 @@ def test_smp_map_directives() -> None:
         live, {"spec": {"nodeSelector": {"$patch": "replace", "zone": "b"}}}, "Pod"
     )
     assert replaced["spec"]["nodeSelector"] == {"zone": "b"}
-    deleted = apply_strategic_merge_patch(live, {"spec": {"nodeSelector": {"$patch": "delete"}}}, "Pod")
+    deleted = apply_strategic_merge_patch(
+        live, {"spec": {"nodeSelector": {"$patch": "delete"}}}, "Pod"
+    )
     assert deleted["spec"]["nodeSelector"] == {}  # mergeMap returns an empty map, not a removal
     with pytest.raises(PatchError) as caught:
         apply_strategic_merge_patch(live, {"spec": {"$patch": "merge"}}, "Pod")
@@ -348,8 +357,10 @@ def test_smp_retain_keys_clears_the_old_strategy() -> None:
 
 def test_smp_primitive_merge_list_finalizers() -> None:
     live = {"metadata": {"finalizers": ["a.io/x", "b.io/y"]}}
-    added = apply_strategic_merge_patch(live, {"metadata": {"finalizers": ["c.io/z", "a.io/x"]}}, "Pod")
-    assert added["metadata"]["finalizers"] == ["b.io/y", "c.io/z", "a.io/x"]
+    added = apply_strategic_merge_patch(
+        live, {"metadata": {"finalizers": ["c.io/z", "a.io/x"]}}, "Pod"
+    )
+    assert added["metadata"]["finalizers"] == ["c.io/z", "a.io/x", "b.io/y"]
     patch = {"metadata": {"$deleteFromPrimitiveList/finalizers": ["a.io/x"]}}
     removed = apply_strategic_merge_patch(live, patch, "Pod")
     assert removed["metadata"]["finalizers"] == ["b.io/y"]
@@ -360,7 +371,8 @@ def test_smp_set_element_order_reorders_and_keeps_server_only_items() -> None:
     live["spec"]["containers"].insert(1, {"name": "injected", "image": "proxy"})
     patch = {"spec": {"$setElementOrder/containers": [{"name": "sidecar"}, {"name": "app"}]}}
     result = apply_strategic_merge_patch(live, patch, "Pod")
-    assert [c["name"] for c in result["spec"]["containers"]] == ["sidecar", "injected", "app"]
+    # The server-only item keeps its place before the item that followed it live (sidecar).
+    assert [c["name"] for c in result["spec"]["containers"]] == ["injected", "sidecar", "app"]
 
 
 def test_smp_keyed_status_and_metadata_lists() -> None:
@@ -394,7 +406,7 @@ def test_smp_keyed_status_and_metadata_lists() -> None:
     }
     merged = apply_strategic_merge_patch(node, node_patch, "Node")
     assert merged["status"]["conditions"] == [{"type": "Ready", "status": "Unknown"}]
-    assert [a["type"] for a in merged["status"]["addresses"]] == ["InternalIP", "Hostname"]
+    assert [a["type"] for a in merged["status"]["addresses"]] == ["Hostname", "InternalIP"]
 
     rs = {"status": {"conditions": [{"type": "ReplicaFailure", "status": "True"}]}}
     rs_patch = {"status": {"conditions": [{"type": "ReplicaFailure", "$patch": "delete"}]}}
@@ -412,7 +424,10 @@ def test_smp_kubectl_rollout_restart_patch() -> None:
     annotations = {"kubectl.kubernetes.io/restartedAt": stamp}
     patch = {"spec": {"template": {"metadata": {"annotations": annotations}}}}
     result = apply_strategic_merge_patch(deployment(), patch, "Deployment")
-    assert result["spec"]["template"]["metadata"] == {"labels": {"app": "web"}, "annotations": annotations}
+    assert result["spec"]["template"]["metadata"] == {
+        "labels": {"app": "web"},
+        "annotations": annotations,
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -437,7 +452,10 @@ def live_from(manifest: dict[str, Any]) -> dict[str, Any]:
         "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"},
     }
     container = live["spec"]["template"]["spec"]["containers"][0]
-    container |= {"imagePullPolicy": "IfNotPresent", "terminationMessagePath": "/dev/termination-log"}
+    container |= {
+        "imagePullPolicy": "IfNotPresent",
+        "terminationMessagePath": "/dev/termination-log",
+    }
     live["spec"]["template"]["spec"] |= {"restartPolicy": "Always", "dnsPolicy": "ClusterFirst"}
     live["status"] = {"replicas": 2, "readyReplicas": 2, "observedGeneration": 1}
     return live
@@ -450,7 +468,9 @@ def test_three_way_image_change_mirrors_kubectl_apply() -> None:
     live = live_from(old_manifest)
     patch = create_three_way_merge_patch(old_manifest, modified, live, "Deployment")
     assert patch == {
-        "metadata": {"annotations": {LAST_APPLIED: modified["metadata"]["annotations"][LAST_APPLIED]}},
+        "metadata": {
+            "annotations": {LAST_APPLIED: modified["metadata"]["annotations"][LAST_APPLIED]}
+        },
         "spec": {
             "template": {
                 "spec": {
@@ -492,7 +512,9 @@ def test_three_way_removing_a_label_from_last_applied_sends_null() -> None:
 def test_three_way_server_set_fields_survive_and_unchanged_is_empty() -> None:
     manifest = deployment()
     live = live_from(manifest)
-    live["spec"]["replicas"] = 5  # scaled by kubectl scale / an HPA, but replicas is in the manifest
+    live["spec"]["replicas"] = (
+        5  # scaled by kubectl scale / an HPA, but replicas is in the manifest
+    )
     patch = create_three_way_merge_patch(manifest, applied(manifest), live, "Deployment")
     assert patch == {"spec": {"replicas": 2}}  # applied fields are restored...
 
@@ -502,7 +524,13 @@ def test_three_way_server_set_fields_survive_and_unchanged_is_empty() -> None:
     no_replicas = deployment()
     del no_replicas["spec"]["replicas"]
     patch = create_three_way_merge_patch(no_replicas, applied(no_replicas), live, "Deployment")
-    assert patch == {"metadata": {"annotations": {LAST_APPLIED: applied(no_replicas)["metadata"]["annotations"][LAST_APPLIED]}}}
+    assert patch == {
+        "metadata": {
+            "annotations": {
+                LAST_APPLIED: applied(no_replicas)["metadata"]["annotations"][LAST_APPLIED]
+            }
+        }
+    }
 
 
 def test_three_way_field_dropped_from_manifest_is_deleted() -> None:
@@ -512,12 +540,14 @@ def test_three_way_field_dropped_from_manifest_is_deleted() -> None:
     patch = create_three_way_merge_patch(
         old_manifest, new_manifest, live_from(old_manifest), "Deployment"
     )
-    assert patch == {"metadata": {"annotations": None}, "spec": {"replicas": None}}
+    assert patch == {"spec": {"replicas": None}}
 
 
 def test_three_way_removed_container_gets_delete_directive() -> None:
     old_manifest = deployment()
-    old_manifest["spec"]["template"]["spec"]["containers"].append({"name": "log", "image": "busybox"})
+    old_manifest["spec"]["template"]["spec"]["containers"].append(
+        {"name": "log", "image": "busybox"}
+    )
     new_manifest = deployment()
     live = live_from(old_manifest)
     live["spec"]["template"]["spec"]["containers"].append({"name": "istio-proxy", "image": "envoy"})
@@ -546,7 +576,6 @@ def test_three_way_primitive_list_and_retain_keys() -> None:
     assert patch["metadata"] == {
         "$deleteFromPrimitiveList/finalizers": ["a.io/x"],
         "$setElementOrder/finalizers": ["b.io/y", "c.io/z"],
-        "annotations": None,
         "finalizers": ["c.io/z"],
     }
     assert patch["spec"] == {"strategy": {"$retainKeys": ["type"], "type": "Recreate"}}
@@ -596,3 +625,293 @@ def test_two_way_kubectl_label_and_unlabel() -> None:
 def test_facade_reexports() -> None:
     names = ("server_side_apply", "conflict_message", "fields_v1_of")
     assert all(callable(getattr(patching, name)) for name in names)
+
+
+# ---------------------------------------------------------------------------------------------
+# server-side apply and managedFields
+
+T0, T1, T2 = "2026-01-01T00:00:00Z", "2026-01-01T00:05:00Z", "2026-01-01T00:10:00Z"
+
+
+def created_pod() -> dict[str, Any]:
+    """A pod as `kubectl run nginx --image=nginx` leaves it, defaults included."""
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {
+            "name": "nginx",
+            "namespace": "default",
+            "uid": "u1",
+            "labels": {"run": "nginx"},
+        },
+        "spec": {
+            "containers": [
+                {
+                    "name": "nginx",
+                    "image": "nginx",
+                    "imagePullPolicy": "Always",
+                    "ports": [{"containerPort": 80, "protocol": "TCP"}],
+                    "resources": {},
+                    "terminationMessagePath": "/dev/termination-log",
+                }
+            ],
+            "dnsPolicy": "ClusterFirst",
+            "restartPolicy": "Always",
+        },
+        "status": {"phase": "Pending"},
+    }
+
+
+def test_update_managed_fields_on_create_matches_the_real_shape() -> None:
+    obj = apply_mod.update_managed_fields(None, created_pod(), "kubectl-run", "Pod", T0)
+    assert obj["metadata"]["managedFields"] == [
+        {
+            "manager": "kubectl-run",
+            "operation": "Update",
+            "apiVersion": "v1",
+            "time": T0,
+            "fieldsType": "FieldsV1",
+            "fieldsV1": {
+                "f:metadata": {"f:labels": {".": {}, "f:run": {}}},
+                "f:spec": {
+                    "f:containers": {
+                        'k:{"name":"nginx"}': {
+                            ".": {},
+                            "f:image": {},
+                            "f:imagePullPolicy": {},
+                            "f:name": {},
+                            "f:ports": {
+                                ".": {},
+                                'k:{"containerPort":80,"protocol":"TCP"}': {
+                                    ".": {},
+                                    "f:containerPort": {},
+                                    "f:protocol": {},
+                                },
+                            },
+                            "f:resources": {},
+                            "f:terminationMessagePath": {},
+                        }
+                    },
+                    "f:dnsPolicy": {},
+                    "f:restartPolicy": {},
+                },
+            },
+        }
+    ]
+
+
+def test_fields_v1_of_an_apply_configuration() -> None:
+    manifest = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "p", "labels": {"app": "web"}, "finalizers": ["example.com/x"]},
+        "spec": {
+            "containers": [{"name": "app", "image": "nginx", "ports": [{"containerPort": 8080}]}],
+            "tolerations": [{"key": "a", "operator": "Exists"}],
+        },
+    }
+    assert patching.fields_v1_of(manifest, "Pod") == {
+        "f:metadata": {"f:finalizers": {'v:"example.com/x"': {}}, "f:labels": {"f:app": {}}},
+        "f:spec": {
+            "f:containers": {
+                'k:{"name":"app"}': {
+                    ".": {},
+                    "f:image": {},
+                    "f:name": {},
+                    "f:ports": {
+                        'k:{"containerPort":8080,"protocol":"TCP"}': {
+                            ".": {},
+                            "f:containerPort": {},
+                        }
+                    },
+                }
+            },
+            "f:tolerations": {},
+        },
+    }
+    paths = apply_mod.from_fields_v1(patching.fields_v1_of(manifest, "Pod"))
+    assert apply_mod.to_fields_v1(paths) == patching.fields_v1_of(manifest, "Pod")
+    item = ("f:spec", "f:containers", 'k:{"name":"app"}', "f:ports")
+    port = (*item, 'k:{"containerPort":8080,"protocol":"TCP"}', "f:containerPort")
+    assert apply_mod.path_text(port) == (
+        '.spec.containers[name="app"].ports[containerPort=8080,protocol="TCP"].containerPort'
+    )
+    assert apply_mod.path_text(("f:metadata", "f:finalizers", 'v:"example.com/x"')) == (
+        '.metadata.finalizers[="example.com/x"]'
+    )
+
+
+def image_config(image: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "nginx", **extra},
+        "spec": {"containers": [{"name": "nginx", "image": image}]},
+    }
+
+
+def test_ssa_conflict_with_client_side_apply() -> None:
+    live = apply_mod.update_managed_fields(
+        None, created_pod(), "kubectl-client-side-apply", "Pod", T0
+    )
+    obj, conflicts = patching.server_side_apply(
+        live, image_config("nginx:1.27"), "kubectl", False, "Pod", T1
+    )
+    assert obj == live
+    assert patching.conflict_message(conflicts) == (
+        'Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using v1: '
+        '.spec.containers[name="nginx"].image'
+    )
+    assert apply_mod.apply_conflict_error(conflicts).status == {
+        "kind": "Status",
+        "apiVersion": "v1",
+        "metadata": {},
+        "status": "Failure",
+        "message": patching.conflict_message(conflicts),
+        "reason": "Conflict",
+        "details": {
+            "causes": [
+                {
+                    "reason": "FieldManagerConflict",
+                    "message": 'conflict with "kubectl-client-side-apply" using v1',
+                    "field": '.spec.containers[name="nginx"].image',
+                }
+            ]
+        },
+        "code": 409,
+    }
+
+
+def test_ssa_force_takes_ownership() -> None:
+    live = apply_mod.update_managed_fields(None, created_pod(), "kubectl-create", "Pod", T0)
+    obj, conflicts = patching.server_side_apply(
+        live, image_config("nginx:1.27"), "kubectl", True, "Pod", T1
+    )
+    assert conflicts == []
+    assert obj["spec"]["containers"][0]["image"] == "nginx:1.27"
+    assert obj["spec"]["containers"][0]["imagePullPolicy"] == "Always"
+    applier, creator = obj["metadata"]["managedFields"]  # Apply sorts before Update
+    assert applier == {
+        "manager": "kubectl",
+        "operation": "Apply",
+        "apiVersion": "v1",
+        "time": T1,
+        "fieldsType": "FieldsV1",
+        "fieldsV1": {
+            "f:spec": {
+                "f:containers": {'k:{"name":"nginx"}': {".": {}, "f:image": {}, "f:name": {}}}
+            }
+        },
+    }
+    container = creator["fieldsV1"]["f:spec"]["f:containers"]['k:{"name":"nginx"}']
+    assert "f:image" not in container and "f:name" in container
+
+
+def test_ssa_same_value_is_shared_not_a_conflict() -> None:
+    live = apply_mod.update_managed_fields(None, created_pod(), "kubectl-create", "Pod", T0)
+    obj, conflicts = patching.server_side_apply(
+        live, image_config("nginx"), "kubectl", False, "Pod", T1
+    )
+    assert conflicts == []
+    managers = {e["manager"]: e for e in obj["metadata"]["managedFields"]}
+    assert (
+        "f:image" in managers["kubectl"]["fieldsV1"]["f:spec"]["f:containers"]['k:{"name":"nginx"}']
+    )
+    created = managers["kubectl-create"]["fieldsV1"]["f:spec"]["f:containers"]['k:{"name":"nginx"}']
+    assert "f:image" in created
+
+
+def test_ssa_several_conflicts_are_grouped_by_manager() -> None:
+    live = apply_mod.update_managed_fields(
+        None, deployment("nginx:1.26"), "kubectl-client-side-apply", "Deployment", T0
+    )
+    config = deployment("nginx:1.27")
+    config["spec"]["replicas"] = 5
+    _, conflicts = patching.server_side_apply(live, config, "kubectl", False, "Deployment", T1)
+    assert patching.conflict_message(conflicts) == (
+        'Apply failed with 2 conflicts: conflicts with "kubectl-client-side-apply" using apps/v1:\n'
+        "- .spec.replicas\n"
+        '- .spec.template.spec.containers[name="nginx"].image'
+    )
+
+
+def test_ssa_conflict_with_another_applier_and_a_subresource() -> None:
+    live, _ = patching.server_side_apply(None, image_config("nginx"), "team-a", False, "Pod", T0)
+    _, conflicts = patching.server_side_apply(
+        live, image_config("nginx:2"), "team-b", False, "Pod", T1
+    )
+    assert patching.conflict_message(conflicts) == (
+        'Apply failed with 1 conflict: conflict with "team-a": .spec.containers[name="nginx"].image'
+    )
+    scale = apply_mod.Conflict("kubectl", ("f:spec", "f:replicas"), "Update", "apps/v1", "scale")
+    assert patching.conflict_message([scale]) == (
+        'Apply failed with 1 conflict: conflict with "kubectl" with subresource "scale" '
+        "using apps/v1: .spec.replicas"
+    )
+
+
+def test_ssa_prunes_what_only_the_applier_owned() -> None:
+    live, _ = patching.server_side_apply(
+        None,
+        image_config("nginx", labels={"app": "web", "tier": "fe"}),
+        "kubectl",
+        False,
+        "Pod",
+        T0,
+    )
+    obj, _ = patching.server_side_apply(
+        live, image_config("nginx", labels={"app": "web"}), "kubectl", False, "Pod", T1
+    )
+    assert obj["metadata"]["labels"] == {"app": "web"}
+
+    # Another manager also set the label: dropping it from the applied config only drops ownership.
+    relabelled = copy.deepcopy(live)
+    relabelled["metadata"]["labels"]["tier"] = "backend"
+    relabelled = apply_mod.update_managed_fields(live, relabelled, "kubectl-label", "Pod", T1)
+    obj, _ = patching.server_side_apply(
+        relabelled, image_config("nginx", labels={"app": "web"}), "kubectl", False, "Pod", T2
+    )
+    assert obj["metadata"]["labels"] == {"app": "web", "tier": "backend"}
+
+
+def test_ssa_unchanged_reapply_keeps_the_time() -> None:
+    live, _ = patching.server_side_apply(None, image_config("nginx"), "kubectl", False, "Pod", T0)
+    again, conflicts = patching.server_side_apply(
+        live, image_config("nginx"), "kubectl", False, "Pod", T1
+    )
+    assert conflicts == []
+    assert again == live
+    assert again["metadata"]["managedFields"][0]["time"] == T0
+
+
+def test_update_takes_changed_fields_from_other_managers() -> None:
+    live = apply_mod.update_managed_fields(
+        None, deployment(), "kubectl-client-side-apply", "Deployment", T0
+    )
+    scaled = copy.deepcopy(live)
+    scaled["spec"]["replicas"] = 5
+    scaled = apply_mod.update_managed_fields(
+        live, scaled, "kubectl", "Deployment", T1, subresource="scale"
+    )
+    csa, scaler = scaled["metadata"]["managedFields"]
+    assert "f:replicas" not in csa["fieldsV1"]["f:spec"]
+    assert scaler == {
+        "manager": "kubectl",
+        "operation": "Update",
+        "apiVersion": "apps/v1",
+        "time": T1,
+        "fieldsType": "FieldsV1",
+        "fieldsV1": {"f:spec": {"f:replicas": {}}},
+        "subresource": "scale",
+    }
+    # A status write by the controller is tracked apart and ignores spec.
+    status = copy.deepcopy(scaled)
+    status["status"] = {"replicas": 5}
+    status = apply_mod.update_managed_fields(
+        scaled, status, "kube-controller-manager", "Deployment", T2, subresource="status"
+    )
+    entry = status["metadata"]["managedFields"][-1]
+    assert (entry["manager"], entry["fieldsV1"]) == (
+        "kube-controller-manager",
+        {"f:status": {"f:replicas": {}}},
+    )

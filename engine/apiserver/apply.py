@@ -337,6 +337,17 @@ def _store(
     return obj
 
 
+def _with_zero(obj: dict[str, JSON], zero: dict[str, JSON]) -> dict[str, JSON]:
+    """`obj` with the typed zero value's fields filled in where absent (a stored object
+    always has them, an object built by hand may not)."""
+    for key, value in zero.items():
+        if key not in obj:
+            obj[key] = copy_json(value)
+        elif isinstance(value, dict) and isinstance(obj[key], dict):
+            _with_zero(obj[key], value)
+    return obj
+
+
 def update_managed_fields(
     old: dict[str, JSON] | None,
     new: dict[str, JSON],
@@ -353,8 +364,9 @@ def update_managed_fields(
     with metadata.managedFields rewritten; `old` None means a create.
     """
     api_version = str(new.get("apiVersion", ""))
-    before = _without_managed_fields(old) if old is not None else copy_json(_ZERO.get(kind, {}))
-    after = _without_managed_fields(new)
+    zero = _ZERO.get(kind, {})
+    before = _with_zero(_without_managed_fields(old) if old is not None else {}, zero)
+    after = _with_zero(_without_managed_fields(new), zero)
     changed: set[Path] = set()
     removed: set[Path] = set()
     _compare(before, after, (), (), kind, changed, removed)

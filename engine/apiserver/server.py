@@ -19,6 +19,7 @@ import yaml
 
 from engine import timeutil
 from engine.apiserver import admission, defaults, errors, selectors, strategy, validation
+from engine.apiserver.apply import apply_conflict_error, update_managed_fields
 from engine.apiserver.discovery import non_resource
 from engine.apiserver.errors import StatusError
 from engine.apiserver.request import Request, ResourcePath, Response, parse_resource_path
@@ -223,15 +224,10 @@ class APIServer:
         try:
             labels = selectors.parse_label_selector(req.query.get("labelSelector", ""))
             fields = selectors.parse_field_selector(req.query.get("fieldSelector", ""))
+            fields.validate(resource.kind)
         except selectors.SelectorError as error:
             raise errors.bad_request(str(error)) from error
         fields_of = selectors.fields_function(resource.kind)
-        for requirement_field in fields.fields():
-            if requirement_field not in fields_of(_EMPTY[resource.kind]):
-                raise errors.bad_request(
-                    f'"{requirement_field}" is not a known field selector: '
-                    f'only "metadata.name", "metadata.namespace"'
-                )
 
         def matches(obj: dict[str, Any]) -> bool:
             if name and obj["metadata"].get("name") != name:
@@ -270,7 +266,7 @@ class APIServer:
         return Response(200, text, content_type="text/plain")
 
     # ---- writes ------------------------------------------------------------------------------
-    def _create(self, req: Request, target: ResourcePath) -> Gen:
+    def _create(self, req: Request, target: ResourcePath, fields_managed: bool = False) -> Gen:
         if target.subresource == "binding":
             return (yield from self._bind(req, target))
         if target.subresource == "eviction":
@@ -303,6 +299,8 @@ class APIServer:
         )
         self._validate(req, resource, obj, None)
         self._admit_namespace(req, resource, obj)
+        if not fields_managed:
+            obj = self._manage_fields(req, resource, None, obj, "")
         obj = strategy.ordered(obj)
         if req.query.get("dryRun"):
             return Response(201, obj)
@@ -363,11 +361,9 @@ class APIServer:
             try:
                 result: dict[str, Any] = apply(copy.deepcopy(old), copy.deepcopy(body))
             except patching.PatchError as error:
-                raise errors.StatusError(
-                    422 if content_type.startswith("application/json") else 400,
-                    "Invalid" if content_type.startswith("application/json") else "BadRequest",
-                    str(error),
-                ) from error
+                if content_type == "application/json-patch+json":
+                    raise patching.json_patch_status_error() from error
+                raise errors.bad_request(str(error)) from error
             return result
 
         if target.subresource == "scale":
@@ -391,9 +387,13 @@ class APIServer:
         force = req.query.get("force") == "true"
         key = resource.key(target.namespace, target.name)
         if self.etcd.get(key) is None:
-            req.body = body
-            req.query = {**req.query}
-            created = yield from self._create(req, ResourcePath(resource, target.namespace, "", ""))
+            body.setdefault("metadata", {}).setdefault("name", target.name)
+            merged, _ = patching.server_side_apply(
+                None, body, manager, force, resource.kind, timeutil.rfc3339(self.env.now)
+            )
+            req.body = merged
+            collection = ResourcePath(resource, target.namespace, "", "")
+            created = yield from self._create(req, collection, fields_managed=True)
             return created
 
         def applied(old: dict[str, Any]) -> dict[str, Any]:
@@ -406,13 +406,11 @@ class APIServer:
                 timeutil.rfc3339(self.env.now),
             )
             if conflicts:
-                raise errors.conflict(
-                    resource.name, target.name, patching.conflict_message(conflicts), resource.group
-                )
+                raise apply_conflict_error(conflicts)
             result: dict[str, Any] = merged
             return result
 
-        return (yield from self._guaranteed_update(req, target, applied, ""))
+        return (yield from self._guaranteed_update(req, target, applied, "", fields_managed=True))
 
     def _guaranteed_update(
         self,
@@ -420,6 +418,7 @@ class APIServer:
         target: ResourcePath,
         compute: Callable[[dict[str, Any]], dict[str, Any]],
         precondition: str,
+        fields_managed: bool = False,
     ) -> Gen:
         """Read, compute the new object, write if nothing changed meanwhile; else try again."""
         resource = target.resource
@@ -445,6 +444,8 @@ class APIServer:
             ref = _ref(resource, new)
             self._stage(req, "mutating-admission", "Mutating admission: defaulting", ref)
             self._validate(req, resource, new, old)
+            if not fields_managed:
+                new = self._manage_fields(req, resource, old, new, target.subresource)
             new = strategy.ordered(new)
             if new == old:
                 self._stage(req, "no-op", "Nothing changed: no write to etcd", ref)
@@ -463,6 +464,27 @@ class APIServer:
                     ) from None
                 continue
             return Response(200, stored)
+
+    def _manage_fields(
+        self,
+        req: Request,
+        resource: ResourceType,
+        old: dict[str, Any] | None,
+        new: dict[str, Any],
+        subresource: str,
+    ) -> dict[str, Any]:
+        """Record who changed which fields (metadata.managedFields, operation Update).
+
+        Events and Leases are written by the thousand and nobody applies to them, so they are
+        left out to keep the hot path cheap."""
+        if resource.kind in ("Event", "Lease"):
+            return new
+        manager = req.query.get("fieldManager") or _default_manager(req)
+        stamp = timeutil.rfc3339(self.env.now)
+        managed: dict[str, Any] = update_managed_fields(
+            old, new, manager, resource.kind, stamp, subresource=subresource
+        )
+        return managed
 
     def _write_scale(
         self, req: Request, target: ResourcePath, compute: Callable[[dict[str, Any]], Any]
@@ -924,10 +946,16 @@ class APIServer:
         self.etcd.compact(self.etcd.revision)
 
 
-_EMPTY: dict[str, dict[str, Any]] = {
-    r.kind: {"metadata": {}, "spec": {}, "status": {}, "involvedObject": {}, "source": {}}
-    for r in RESOURCES
-}
+def _default_manager(req: Request) -> str:
+    """Without ?fieldManager the API server names the manager after the client's user agent."""
+    agent = req.headers.get("user-agent", "")
+    if agent:
+        return agent.split("/")[0]
+    component = req.source.split("/")[0]
+    return {
+        "scheduler": "kube-scheduler",
+        "controller-manager": "kube-controller-manager",
+    }.get(component, component)
 
 
 def _verb(req: Request, target: ResourcePath) -> str:

@@ -14,208 +14,29 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from engine.timeutil import human_duration, parse_rfc3339, rfc3339
+from engine.apiserver.table_cells import (
+    Obj,
+    containers_and_images,
+    event_times,
+    format_label_selector,
+    node_address,
+    node_roles,
+    node_status,
+    selector_string,
+    since,
+)
+from engine.apiserver.table_columns import (
+    DEFAULT_COLUMNS,
+    DEPLOYMENT_COLUMNS,
+    EVENT_COLUMNS,
+    NAMESPACE_COLUMNS,
+    NODE_COLUMNS,
+    POD_COLUMNS,
+    REPLICA_SET_COLUMNS,
+)
+from engine.timeutil import parse_rfc3339, rfc3339
 
 Row = list[Any]
-Obj = dict[str, Any]
-
-# Descriptions are the Go SwaggerDoc strings the column definitions carry (kubectl never
-# prints them; `kubectl get --raw` shows them).
-_NAME_DOC = (
-    "Name must be unique within a namespace. Is required when creating resources, although "
-    "some resources may allow a client to request the generation of an appropriate name "
-    "automatically. Name is primarily intended for creation idempotence and configuration "
-    "definition. Cannot be updated. More info: "
-    "https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names"
-)
-_AGE_DOC = (
-    "CreationTimestamp is a timestamp representing the server time when this object was "
-    "created. It is not guaranteed to be set in happens-before order across separate "
-    "operations. Clients may not set this value. It is represented in RFC3339 form and is in "
-    "UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: "
-    "https://git.k8s.io/community/contributors/devel/sig-architecture/"
-    "api-conventions.md#metadata"
-)
-_CONTAINERS_DOC = "Names of each container in the template."
-_IMAGES_DOC = "Images referenced by each container in the template."
-
-
-def _column(
-    name: str, description: str, *, kind: str = "string", fmt: str = "", priority: int = 0
-) -> dict[str, Any]:
-    return {
-        "name": name,
-        "type": kind,
-        "format": fmt,
-        "description": description,
-        "priority": priority,
-    }
-
-
-_NAME = _column("Name", _NAME_DOC, fmt="name")
-_AGE = _column("Age", _AGE_DOC)
-
-POD_COLUMNS = [
-    _NAME,
-    _column("Ready", "The aggregate readiness state of this pod for accepting traffic."),
-    _column("Status", "The aggregate status of the containers in this pod."),
-    _column(
-        "Restarts",
-        "The number of times the containers in this pod have been restarted "
-        "and when the last container in this pod has restarted.",
-    ),
-    _AGE,
-    _column(
-        "IP",
-        "podIP address allocated to the pod. Routable at least within the cluster. "
-        "Empty if not yet allocated.",
-        priority=1,
-    ),
-    _column(
-        "Node",
-        "NodeName indicates in which node this pod is scheduled. If empty, this "
-        "pod is a candidate for scheduling by the scheduler defined in schedulerName. Once "
-        "this field is set, the kubelet for this node becomes responsible for the lifecycle "
-        "of this pod. This field should not be used to express a desire for the pod to be "
-        "scheduled on a specific node. "
-        "https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#nodename",
-        priority=1,
-    ),
-    _column(
-        "Nominated Node",
-        "nominatedNodeName is set only when this pod preempts other "
-        "pods on the node, but it cannot be scheduled right away as preemption victims "
-        "receive their graceful termination periods. This field does not guarantee that the "
-        "pod will be scheduled on this node.",
-        priority=1,
-    ),
-    _column(
-        "Readiness Gates",
-        "If specified, all readiness gates will be evaluated for pod "
-        "readiness. A pod is ready when all its containers are ready AND all conditions "
-        'specified in the readiness gates have status equal to "True" More info: '
-        "https://git.k8s.io/enhancements/keps/sig-network/580-pod-readiness-gates",
-        priority=1,
-    ),
-]
-
-REPLICA_SET_COLUMNS = [
-    _NAME,
-    _column(
-        "Desired",
-        "Replicas is the number of desired pods. This is a pointer to "
-        "distinguish between explicit zero and unspecified. Defaults to 1.",
-        kind="integer",
-    ),
-    _column(
-        "Current",
-        "Replicas is the most recently observed number of non-terminating pods.",
-        kind="integer",
-    ),
-    _column(
-        "Ready",
-        "The number of non-terminating pods targeted by this ReplicaSet with a Ready Condition.",
-        kind="integer",
-    ),
-    _AGE,
-    _column("Containers", _CONTAINERS_DOC, priority=1),
-    _column("Images", _IMAGES_DOC, priority=1),
-    _column(
-        "Selector",
-        "Selector is a label query over pods that should match the replica "
-        "count. Label keys and values that must match in order to be controlled by this "
-        "replica set. It must match the pod template's labels.",
-        priority=1,
-    ),
-]
-
-DEPLOYMENT_COLUMNS = [
-    _NAME,
-    _column("Ready", "Number of the pod with ready state"),
-    _column(
-        "Up-to-date",
-        "Total number of non-terminating pods targeted by this deployment "
-        "that have the desired template spec.",
-    ),
-    _column(
-        "Available",
-        "Total number of available non-terminating pods (ready for at least "
-        "minReadySeconds) targeted by this deployment.",
-    ),
-    _AGE,
-    _column("Containers", _CONTAINERS_DOC, priority=1),
-    _column("Images", _IMAGES_DOC, priority=1),
-    _column(
-        "Selector",
-        "Label selector for pods. Existing ReplicaSets whose pods are selected "
-        "by this will be the ones affected by this deployment.",
-        priority=1,
-    ),
-]
-
-NODE_COLUMNS = [
-    _NAME,
-    _column("Status", "The status of the node"),
-    _column("Roles", "The roles of the node"),
-    _AGE,
-    _column("Version", "Kubelet Version reported by the node."),
-    _column("Internal-IP", "List of addresses reachable to the node.", priority=1),
-    _column("External-IP", "List of addresses reachable to the node.", priority=1),
-    _column(
-        "OS-Image",
-        "OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).",
-        priority=1,
-    ),
-    _column(
-        "Kernel-Version",
-        "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).",
-        priority=1,
-    ),
-    _column(
-        "Container-Runtime",
-        "ContainerRuntime Version reported by the node through "
-        "runtime remote API (e.g. containerd://1.4.2).",
-        priority=1,
-    ),
-]
-
-EVENT_COLUMNS = [
-    _column(
-        "Last Seen", "The time at which the most recent occurrence of this event was recorded."
-    ),
-    _column("Type", "Type of this event (Normal, Warning), new types could be added in the future"),
-    _column(
-        "Reason",
-        "This should be a short, machine understandable string that gives the "
-        "reason for the transition into the object's current status.",
-    ),
-    _column("Object", "The object that this event is about."),
-    _column(
-        "Subobject",
-        "If referring to a piece of an object instead of an entire object, "
-        "this string should contain a valid JSON/Go field access statement, such as "
-        "desiredState.manifest.containers[2].",
-        priority=1,
-    ),
-    _column(
-        "Source",
-        "The component reporting this event. Should be a short machine understandable string.",
-        priority=1,
-    ),
-    _column("Message", "A human-readable description of the status of this operation."),
-    _column(
-        "First Seen",
-        "The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)",
-        priority=1,
-    ),
-    _column("Count", "The number of times this event has occurred.", priority=1),
-    _column("Name", _NAME_DOC, fmt="name", priority=1),
-]
-
-NAMESPACE_COLUMNS = [_NAME, _column("Status", "The status of the namespace"), _AGE]
-
-# rest/table.go defaultTableConvertor
-DEFAULT_COLUMNS = [_NAME, _column("Created At", _AGE_DOC, kind="date")]
 
 
 def to_table(
@@ -278,13 +99,6 @@ def _row_conditions(resource: str, obj: Obj) -> list[Obj]:
     else:
         return []
     return [{"type": "Completed", "status": "True", "reason": phase, "message": message}]
-
-
-def since(timestamp: str | None, now: float) -> str:
-    """translateTimestampSince: HumanDuration of now - timestamp, `<unknown>` if unset."""
-    if not timestamp:
-        return "<unknown>"
-    return human_duration(now - parse_rfc3339(timestamp))
 
 
 # --- pods ------------------------------------------------------------------------------------
@@ -422,48 +236,12 @@ def _pod_row(pod: Obj, now: float) -> Row:
     ]
 
 
-# --- workloads -------------------------------------------------------------------------------
-
-
-def selector_string(selector: Obj | None) -> str:
-    """labels.Selector.String() of metav1.LabelSelectorAsSelector: requirements sorted by key,
-    `k=v`, `k in (a,b)`, `k notin (a)`, `k`, `!k`, joined by commas; "" when empty."""
-    if not selector:
-        return ""
-    requirements: list[tuple[str, str]] = []
-    for key, value in (selector.get("matchLabels") or {}).items():
-        requirements.append((key, f"{key}={value}"))
-    for expr in selector.get("matchExpressions") or []:
-        key, operator = expr.get("key", ""), expr.get("operator", "")
-        values = ",".join(sorted(expr.get("values") or []))
-        text = {
-            "In": f"{key} in ({values})",
-            "NotIn": f"{key} notin ({values})",
-            "Exists": key,
-            "DoesNotExist": f"!{key}",
-        }.get(operator, key)
-        requirements.append((key, text))
-    requirements.sort(key=lambda r: r[0])
-    return ",".join(text for _, text in requirements)
-
-
-def format_label_selector(selector: Obj | None) -> str:
-    """metav1.FormatLabelSelector: like selector_string, `<none>` when empty."""
-    return selector_string(selector) or "<none>"
-
-
-def _containers_and_images(template: Obj) -> tuple[str, str]:
-    """layoutContainerCells: container names and images, comma-joined."""
-    containers = template.get("spec", {}).get("containers") or []
-    return (
-        ",".join(c.get("name", "") for c in containers),
-        ",".join(c.get("image", "") for c in containers),
-    )
+# --- the other kinds -------------------------------------------------------------------------
 
 
 def _replica_set_row(rs: Obj, now: float) -> Row:
     spec, status, meta = rs.get("spec", {}), rs.get("status", {}), rs.get("metadata", {})
-    names, images = _containers_and_images(spec.get("template") or {})
+    names, images = containers_and_images(spec.get("template") or {})
     return [
         meta.get("name", ""),
         spec.get("replicas", 1),
@@ -482,7 +260,7 @@ def _deployment_row(deploy: Obj, now: float) -> Row:
         deploy.get("status", {}),
         deploy.get("metadata", {}),
     )
-    names, images = _containers_and_images(spec.get("template") or {})
+    names, images = containers_and_images(spec.get("template") or {})
     return [
         meta.get("name", ""),
         f"{status.get('readyReplicas', 0)}/{spec.get('replicas', 1)}",
@@ -495,44 +273,6 @@ def _deployment_row(deploy: Obj, now: float) -> Row:
     ]
 
 
-# --- nodes, namespaces, events ---------------------------------------------------------------
-
-LABEL_NODE_ROLE_PREFIX = "node-role.kubernetes.io/"
-NODE_LABEL_ROLE = "kubernetes.io/role"
-
-
-def node_roles(node: Obj) -> list[str]:
-    """findNodeRoles: `node-role.kubernetes.io/<role>` keys and `kubernetes.io/role` values."""
-    roles = set()
-    for key, value in (node.get("metadata", {}).get("labels") or {}).items():
-        if key.startswith(LABEL_NODE_ROLE_PREFIX) and key[len(LABEL_NODE_ROLE_PREFIX) :]:
-            roles.add(key[len(LABEL_NODE_ROLE_PREFIX) :])
-        elif key == NODE_LABEL_ROLE and value:
-            roles.add(value)
-    return sorted(roles)
-
-
-def node_status(node: Obj) -> str:
-    """printNode: the Ready condition as `Ready`/`NotReady` (Unknown counts as not ready),
-    `Unknown` without one, plus `SchedulingDisabled` when cordoned."""
-    status = []
-    for condition in node.get("status", {}).get("conditions") or []:
-        if condition.get("type") == "Ready":
-            status = ["Ready" if condition.get("status") == "True" else "NotReady"]
-    if not status:
-        status = ["Unknown"]
-    if node.get("spec", {}).get("unschedulable"):
-        status.append("SchedulingDisabled")
-    return ",".join(status)
-
-
-def _node_address(node: Obj, kind: str) -> str:
-    for address in node.get("status", {}).get("addresses") or []:
-        if address.get("type") == kind:
-            return address.get("address", "")
-    return "<none>"
-
-
 def _node_row(node: Obj, now: float) -> Row:
     meta, info = node.get("metadata", {}), node.get("status", {}).get("nodeInfo") or {}
     return [
@@ -541,8 +281,8 @@ def _node_row(node: Obj, now: float) -> Row:
         ",".join(node_roles(node)) or "<none>",
         since(meta.get("creationTimestamp"), now),
         info.get("kubeletVersion", ""),
-        _node_address(node, "InternalIP"),
-        _node_address(node, "ExternalIP"),
+        node_address(node, "InternalIP"),
+        node_address(node, "ExternalIP"),
         info.get("osImage") or "<unknown>",
         info.get("kernelVersion") or "<unknown>",
         info.get("containerRuntimeVersion") or "<unknown>",
@@ -556,23 +296,6 @@ def _namespace_row(ns: Obj, now: float) -> Row:
         ns.get("status", {}).get("phase", ""),
         since(meta.get("creationTimestamp"), now),
     ]
-
-
-def event_times(event: Obj, now: float) -> tuple[str, str, int]:
-    """(last seen, first seen, count) as printEvent derives them from either event API:
-    core/v1 first/lastTimestamp+count, or events.k8s.io eventTime+series."""
-    first = since(event.get("firstTimestamp"), now)
-    if not event.get("firstTimestamp"):
-        first = since(event.get("eventTime"), now)
-    last = since(event.get("lastTimestamp"), now) if event.get("lastTimestamp") else first
-    count = event.get("count") or 0
-    series = event.get("series")
-    if series:
-        last = since(series.get("lastObservedTime"), now)
-        count = series.get("count", 0)
-    elif count == 0:
-        count = 1  # "Singleton events don't have a count set in the new API."
-    return last, first, count
 
 
 def _event_row(event: Obj, now: float) -> Row:

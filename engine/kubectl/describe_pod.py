@@ -1,8 +1,7 @@
 """`kubectl describe pod` and the pieces pod templates share with it: containers, volumes,
 QoS class. Source: staging/src/k8s.io/kubectl/pkg/describe/describe.go (describePod,
-describeContainers, describeContainerBasicInfo, describeContainerState, describeStatus,
-describeResources, DescribeProbe, describeContainerEnvVars, describeContainerVolumes,
-describeVolumes and the print*VolumeSource helpers, DescribePodTemplate) and
+describeVolumes and the print*VolumeSource helpers, DescribePodTemplate,
+describeTopologySpreadConstraints) and
 staging/src/k8s.io/kubectl/pkg/util/qos/qos.go.
 """
 
@@ -10,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.apiserver.table_cells import format_label_selector
+from engine.kubectl.describe_containers import describe_containers, describe_resources
 from engine.kubectl.describe_writer import (
     LEVEL_0,
     LEVEL_1,
@@ -56,9 +57,12 @@ def describe_pod(pod: Obj, events: list[Obj] | None, now: float) -> str:
         if meta.get("deletionTimestamp") and phase not in ("Failed", "Succeeded"):
             # "lasts" is measured from a deletionTimestamp in the future, so it usually reads
             # <invalid> in real clusters too.
-            w.write(LEVEL_0, f"Status:\tTerminating (lasts {since(meta['deletionTimestamp'], now)})\n")
             w.write(
-                LEVEL_0, f"Termination Grace Period:\t{meta.get('deletionGracePeriodSeconds', 0)}s\n"
+                LEVEL_0, f"Status:\tTerminating (lasts {since(meta['deletionTimestamp'], now)})\n"
+            )
+            w.write(
+                LEVEL_0,
+                f"Termination Grace Period:\t{meta.get('deletionGracePeriodSeconds', 0)}s\n",
             )
         else:
             w.write(LEVEL_0, f"Status:\t{phase}\n")
@@ -89,13 +93,23 @@ def describe_pod(pod: Obj, events: list[Obj] | None, now: float) -> str:
             describe_resources(w, spec["resources"], LEVEL_1)
         if spec.get("initContainers"):
             describe_containers(
-                w, "Init Containers", spec["initContainers"], status.get("initContainerStatuses")
+                w,
+                "Init Containers",
+                spec["initContainers"],
+                status.get("initContainerStatuses"),
+                pod=pod,
             )
-        describe_containers(w, "Containers", spec.get("containers") or [], status.get(
-            "containerStatuses"))
+        describe_containers(
+            w, "Containers", spec.get("containers") or [], status.get("containerStatuses"), pod=pod
+        )
         if spec.get("ephemeralContainers"):
-            describe_containers(w, "Ephemeral Containers", spec["ephemeralContainers"],
-                                status.get("ephemeralContainerStatuses"))
+            describe_containers(
+                w,
+                "Ephemeral Containers",
+                spec["ephemeralContainers"],
+                status.get("ephemeralContainerStatuses"),
+                pod=pod,
+            )
         conditions = status.get("conditions") or []
         if spec.get("readinessGates"):
             w.write(LEVEL_0, "Readiness Gates:\n  Type\tStatus\n")
@@ -140,191 +154,6 @@ def describe_pod_template(w: PrefixWriter, template: Obj | None) -> None:
     print_tolerations(w, "  Tolerations", spec.get("tolerations"))
 
 
-# --- containers ------------------------------------------------------------------------------
-
-
-def describe_containers(
-    w: PrefixWriter,
-    label: str,
-    containers: list[Obj],
-    statuses: list[Obj] | None,
-    space: str = "",
-) -> None:
-    by_name = {s.get("name"): s for s in statuses or []}
-    w.write(LEVEL_0, f"{space}{label}:{'' if containers else ' <none>'}\n")
-    for container in containers:
-        status = by_name.get(container.get("name"))
-        _basic_info(w, container, status, space)
-        _command(w, container)
-        if status is not None:
-            _describe_state(w, "State", status.get("state") or {})
-            if (status.get("lastState") or {}).get("terminated"):
-                _describe_state(w, "Last State", status["lastState"])
-            w.write(LEVEL_2, f"Ready:\t{'True' if status.get('ready') else 'False'}\n")
-            w.write(LEVEL_2, f"Restart Count:\t{status.get('restartCount', 0)}\n")
-        describe_resources(w, container.get("resources") or {}, LEVEL_2)
-        for title, key in (("Liveness", "livenessProbe"), ("Readiness", "readinessProbe"),
-                           ("Startup", "startupProbe")):
-            if container.get(key):
-                w.write(LEVEL_2, f"{title}:\t{describe_probe(container[key])}\n")
-        if container.get("envFrom"):
-            _env_from(w, container["envFrom"])
-        _env(w, container.get("env") or [])
-        _mounts(w, container)
-
-
-def _basic_info(w: PrefixWriter, container: Obj, status: Obj | None, space: str) -> None:
-    w.write(LEVEL_1, f"{' ' if space else ''}{container.get('name', '')}:\n")
-    if status is not None:
-        w.write(LEVEL_2, f"Container ID:\t{status.get('containerID', '')}\n")
-    w.write(LEVEL_2, f"Image:\t{container.get('image', '')}\n")
-    if status is not None:
-        w.write(LEVEL_2, f"Image ID:\t{status.get('imageID', '')}\n")
-    ports = container.get("ports") or []
-    port_text = ", ".join(f"{p.get('containerPort', 0)}/{p.get('protocol', '')}" for p in ports)
-    host_text = ", ".join(f"{p.get('hostPort', 0)}/{p.get('protocol', '')}" for p in ports)
-    if "," in port_text:
-        w.write(LEVEL_2, f"Ports:\t{port_text}\n")
-    else:
-        w.write(LEVEL_2, f"Port:\t{port_text or '<none>'}\n")
-    if "," in host_text:
-        w.write(LEVEL_2, f"Host Ports:\t{host_text}\n")
-    else:
-        w.write(LEVEL_2, f"Host Port:\t{host_text or '<none>'}\n")
-    seccomp = (container.get("securityContext") or {}).get("seccompProfile")
-    if seccomp:
-        w.write(LEVEL_2, f"SeccompProfile:\t{seccomp.get('type', '')}\n")
-        if seccomp.get("type") == "Localhost":
-            w.write(LEVEL_3, f"LocalhostProfile:\t{seccomp.get('localhostProfile', '')}\n")
-
-
-def _command(w: PrefixWriter, container: Obj) -> None:
-    for title, key in (("Command", "command"), ("Args", "args")):
-        if container.get(key):
-            w.write(LEVEL_2, f"{title}:\n")
-            for item in container[key]:
-                for line in item.split("\n"):
-                    w.write(LEVEL_3, f"{line}\n")
-
-
-def _describe_state(w: PrefixWriter, title: str, state: Obj) -> None:
-    """describeStatus: Running / Waiting (+Reason) / Terminated (+details)."""
-    if state.get("running") is not None:
-        w.write(LEVEL_2, f"{title}:\tRunning\n")
-        w.write(LEVEL_3, f"Started:\t{_time(state['running'].get('startedAt'))}\n")
-    elif state.get("waiting") is not None:
-        w.write(LEVEL_2, f"{title}:\tWaiting\n")
-        if state["waiting"].get("reason"):
-            w.write(LEVEL_3, f"Reason:\t{state['waiting']['reason']}\n")
-    elif state.get("terminated") is not None:
-        done = state["terminated"]
-        w.write(LEVEL_2, f"{title}:\tTerminated\n")
-        if done.get("reason"):
-            w.write(LEVEL_3, f"Reason:\t{done['reason']}\n")
-        if done.get("message"):
-            w.write(LEVEL_3, f"Message:\t{done['message']}\n")
-        w.write(LEVEL_3, f"Exit Code:\t{done.get('exitCode', 0)}\n")
-        if done.get("signal", 0) > 0:
-            w.write(LEVEL_3, f"Signal:\t{done['signal']}\n")
-        w.write(LEVEL_3, f"Started:\t{_time(done.get('startedAt'))}\n")
-        w.write(LEVEL_3, f"Finished:\t{_time(done.get('finishedAt'))}\n")
-    else:
-        w.write(LEVEL_2, f"{title}:\tWaiting\n")
-
-
-def _time(timestamp: str | None) -> str:
-    # An unset metav1.Time formats as Go's zero time.
-    return rfc1123z(timestamp) if timestamp else "Mon, 01 Jan 0001 00:00:00 +0000"
-
-
-def describe_resources(w: PrefixWriter, resources: Obj, level: int) -> None:
-    """describeResources: Limits then Requests, resource names sorted, canonical quantities."""
-    for title, key in (("Limits", "limits"), ("Requests", "requests")):
-        values = resources.get(key) or {}
-        if values:
-            w.write(level, f"{title}:\n")
-        for name in sorted(values):
-            w.write(level + 1, f"{name}:\t{canonical_quantity(values[name])}\n")
-
-
-def describe_probe(probe: Obj) -> str:
-    """DescribeProbe, e.g. `http-get http://:8080/healthz delay=0s timeout=1s period=10s
-    #success=1 #failure=3`."""
-    attrs = (
-        f"delay={probe.get('initialDelaySeconds', 0)}s timeout={probe.get('timeoutSeconds', 0)}s "
-        f"period={probe.get('periodSeconds', 0)}s #success={probe.get('successThreshold', 0)} "
-        f"#failure={probe.get('failureThreshold', 0)}"
-    )
-    if probe.get("exec") is not None:
-        return f"exec [{' '.join(probe['exec'].get('command') or [])}] {attrs}"
-    if probe.get("httpGet") is not None:
-        get = probe["httpGet"]
-        host, port = get.get("host", ""), str(get.get("port", ""))
-        if port:
-            host = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-        scheme = (get.get("scheme") or "").lower()
-        return f"http-get {scheme}://{host}{get.get('path', '')} {attrs}"
-    if probe.get("tcpSocket") is not None:
-        sock = probe["tcpSocket"]
-        return f"tcp-socket {sock.get('host', '')}:{sock.get('port', '')} {attrs}"
-    if probe.get("grpc") is not None:
-        grpc = probe["grpc"]
-        return f"grpc <pod>:{grpc.get('port', 0)} {grpc.get('service', '')} {attrs}"
-    return f"unknown {attrs}"
-
-
-def _env_from(w: PrefixWriter, sources: list[Obj]) -> None:
-    w.write(LEVEL_2, "Environment Variables from:\n")
-    for source in sources:
-        kind, ref = ("ConfigMap", source.get("configMapRef")) if source.get(
-            "configMapRef") else ("Secret", source.get("secretRef") or {})
-        name, optional = (ref or {}).get("name", ""), bool((ref or {}).get("optional"))
-        prefix = f" with prefix '{source['prefix']}'" if source.get("prefix") else ""
-        w.write(LEVEL_3, f"{name}\t{kind}{prefix}\tOptional: {str(optional).lower()}\n")
-
-
-def _env(w: PrefixWriter, env: list[Obj]) -> None:
-    w.write(LEVEL_2, f"Environment:{'' if env else chr(9) + '<none>'}\n")
-    for var in env:
-        name, source = var.get("name", ""), var.get("valueFrom")
-        if source is None:
-            for index, line in enumerate((var.get("value") or "").split("\n")):
-                w.write(LEVEL_3, f"{name}:\t{line}\n" if index == 0 else f"\t{line}\n")
-        elif source.get("fieldRef"):
-            ref = source["fieldRef"]
-            # The value is resolved against the pod; the simulation shows the path only.
-            w.write(LEVEL_3, f"{name}:\t ({ref.get('apiVersion', '')}:{ref.get('fieldPath', '')})\n")
-        elif source.get("resourceFieldRef"):
-            w.write(LEVEL_3, f"{name}:\t ({source['resourceFieldRef'].get('resource', '')})\n")
-        elif source.get("secretKeyRef"):
-            ref = source["secretKeyRef"]
-            w.write(LEVEL_3, f"{name}:\t<set to the key '{ref.get('key', '')}' in secret "
-                    f"'{ref.get('name', '')}'>\tOptional: {str(bool(ref.get('optional'))).lower()}\n")
-        elif source.get("configMapKeyRef"):
-            ref = source["configMapKeyRef"]
-            w.write(LEVEL_3, f"{name}:\t<set to the key '{ref.get('key', '')}' of config map "
-                    f"'{ref.get('name', '')}'>\tOptional: {str(bool(ref.get('optional'))).lower()}\n")
-
-
-def _mounts(w: PrefixWriter, container: Obj) -> None:
-    mounts = container.get("volumeMounts") or []
-    w.write(LEVEL_2, f"Mounts:{'' if mounts else chr(9) + '<none>'}\n")
-    for mount in sorted(mounts, key=lambda m: m.get("mountPath", "")):
-        flags = ["ro" if mount.get("readOnly") else "rw"]
-        if mount.get("subPath"):
-            flags.append(f'path="{mount["subPath"]}"')
-        w.write(LEVEL_3, f"{mount.get('mountPath', '')} from {mount.get('name', '')} "
-                f"({','.join(flags)})\n")
-    devices = container.get("volumeDevices") or []
-    if devices:
-        w.write(LEVEL_2, "Devices:\n")
-        for device in sorted(devices, key=lambda d: d.get("devicePath", "")):
-            w.write(LEVEL_3, f"{device.get('devicePath', '')} from {device.get('name', '')}\n")
-
-
-# --- volumes ---------------------------------------------------------------------------------
-
-
 def describe_volumes(w: PrefixWriter, volumes: list[Obj], space: str) -> None:
     if not volumes:
         w.write(LEVEL_0, f"{space}Volumes:\t<none>\n")
@@ -338,41 +167,60 @@ def describe_volumes(w: PrefixWriter, volumes: list[Obj], space: str) -> None:
 def _volume_source(w: PrefixWriter, volume: Obj) -> None:
     if "hostPath" in volume:
         source = volume["hostPath"]
-        w.write(LEVEL_2, "Type:\tHostPath (bare host directory volume)\n"
-                f"    Path:\t{source.get('path', '')}\n"
-                f"    HostPathType:\t{source.get('type') or '<none>'}\n")
+        w.write(
+            LEVEL_2,
+            "Type:\tHostPath (bare host directory volume)\n"
+            f"    Path:\t{source.get('path', '')}\n"
+            f"    HostPathType:\t{source.get('type') or '<none>'}\n",
+        )
     elif "emptyDir" in volume:
         source = volume["emptyDir"] or {}
         limit = source.get("sizeLimit")
         limit_text = canonical_quantity(limit) if limit and parse_quantity(limit) > 0 else "<unset>"
-        w.write(LEVEL_2, "Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n"
-                f"    Medium:\t{source.get('medium', '')}\n"
-                f"    SizeLimit:\t{limit_text}\n")
+        w.write(
+            LEVEL_2,
+            "Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n"
+            f"    Medium:\t{source.get('medium', '')}\n"
+            f"    SizeLimit:\t{limit_text}\n",
+        )
     elif "secret" in volume:
         source = volume["secret"]
-        w.write(LEVEL_2, "Type:\tSecret (a volume populated by a Secret)\n"
-                f"    SecretName:\t{source.get('secretName', '')}\n"
-                f"    Optional:\t{_go_bool(source.get('optional'))}\n")
+        w.write(
+            LEVEL_2,
+            "Type:\tSecret (a volume populated by a Secret)\n"
+            f"    SecretName:\t{source.get('secretName', '')}\n"
+            f"    Optional:\t{_bool(source.get('optional'))}\n",
+        )
     elif "configMap" in volume:
         source = volume["configMap"]
-        w.write(LEVEL_2, "Type:\tConfigMap (a volume populated by a ConfigMap)\n"
-                f"    Name:\t{source.get('name', '')}\n"
-                f"    Optional:\t{_go_bool(source.get('optional'))}\n")
+        w.write(
+            LEVEL_2,
+            "Type:\tConfigMap (a volume populated by a ConfigMap)\n"
+            f"    Name:\t{source.get('name', '')}\n"
+            f"    Optional:\t{_bool(source.get('optional'))}\n",
+        )
     elif "persistentVolumeClaim" in volume:
         source = volume["persistentVolumeClaim"]
-        w.write(LEVEL_2, "Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim "
-                "in the same namespace)\n"
-                f"    ClaimName:\t{source.get('claimName', '')}\n"
-                f"    ReadOnly:\t{_go_bool(source.get('readOnly'))}\n")
+        w.write(
+            LEVEL_2,
+            "Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim "
+            "in the same namespace)\n"
+            f"    ClaimName:\t{source.get('claimName', '')}\n"
+            f"    ReadOnly:\t{_bool(source.get('readOnly'))}\n",
+        )
     elif "downwardAPI" in volume:
-        w.write(LEVEL_2, "Type:\tDownwardAPI (a volume populated by information about the pod)\n"
-                "    Items:\n")
+        w.write(
+            LEVEL_2,
+            "Type:\tDownwardAPI (a volume populated by information about the pod)\n    Items:\n",
+        )
         for item in volume["downwardAPI"].get("items") or []:
             if item.get("fieldRef"):
                 w.write(LEVEL_3, f"{item['fieldRef'].get('fieldPath', '')} -> {item.get('path')}\n")
             if item.get("resourceFieldRef"):
-                w.write(LEVEL_3, f"{item['resourceFieldRef'].get('resource', '')} -> "
-                        f"{item.get('path')}\n")
+                w.write(
+                    LEVEL_3,
+                    f"{item['resourceFieldRef'].get('resource', '')} -> {item.get('path')}\n",
+                )
     elif "projected" in volume:
         _projected(w, volume["projected"] or {})
     else:
@@ -381,41 +229,44 @@ def _volume_source(w: PrefixWriter, volume: Obj) -> None:
 
 def _projected(w: PrefixWriter, projected: Obj) -> None:
     """printProjectedVolumeSource: the kube-api-access-* volume every pod gets."""
-    w.write(LEVEL_2, "Type:\tProjected (a volume that contains injected data from multiple "
-            "sources)\n")
+    w.write(
+        LEVEL_2, "Type:\tProjected (a volume that contains injected data from multiple sources)\n"
+    )
     for source in projected.get("sources") or []:
         if source.get("secret") is not None:
             secret = source["secret"]
-            w.write(LEVEL_2, f"SecretName:\t{secret.get('name', '')}\n"
-                    f"    Optional:\t{_go_bool(secret.get('optional'))}\n")
+            w.write(
+                LEVEL_2,
+                f"SecretName:\t{secret.get('name', '')}\n"
+                f"    Optional:\t{_bool(secret.get('optional'))}\n",
+            )
         elif source.get("downwardAPI") is not None:
             w.write(LEVEL_2, "DownwardAPI:\ttrue\n")
         elif source.get("configMap") is not None:
             config_map = source["configMap"]
-            w.write(LEVEL_2, f"ConfigMapName:\t{config_map.get('name', '')}\n"
-                    f"    Optional:\t{_go_bool(config_map.get('optional'))}\n")
+            w.write(
+                LEVEL_2,
+                f"ConfigMapName:\t{config_map.get('name', '')}\n"
+                f"    Optional:\t{_bool(config_map.get('optional'))}\n",
+            )
         elif source.get("serviceAccountToken") is not None:
             seconds = source["serviceAccountToken"].get("expirationSeconds", 3600)
             w.write(LEVEL_2, f"TokenExpirationSeconds:\t{seconds}\n")
-
-
-def _go_bool(value: Any) -> str:
-    return "true" if value else "false"
 
 
 def describe_topology_spread(w: PrefixWriter, constraints: list[Obj], space: str) -> None:
     """describeTopologySpreadConstraints: sorted by topologyKey."""
     if not constraints:
         return
-    from engine.apiserver.tables import format_label_selector
-
     w.write(LEVEL_0, f"{space}Topology Spread Constraints:\t")
     for index, tsc in enumerate(sorted(constraints, key=lambda c: c.get("topologyKey", ""))):
         if index:
             w.write(LEVEL_0, space)
             w.write(LEVEL_0, "\t")
-        text = (f"{tsc.get('topologyKey', '')}:{tsc.get('whenUnsatisfiable', '')} when max skew "
-                f"{tsc.get('maxSkew', 0)} is exceeded")
+        text = (
+            f"{tsc.get('topologyKey', '')}:{tsc.get('whenUnsatisfiable', '')} when max skew "
+            f"{tsc.get('maxSkew', 0)} is exceeded"
+        )
         if tsc.get("labelSelector") is not None:
             text += f" for selector {format_label_selector(tsc['labelSelector'])}"
         w.write(LEVEL_0, text + "\n")
@@ -429,10 +280,16 @@ def pod_qos(pod: Obj) -> str:
     spec = pod.get("spec", {})
     for container in (spec.get("containers") or []) + (spec.get("initContainers") or []):
         resources = container.get("resources") or {}
-        req = {k: v for k, v in (resources.get("requests") or {}).items()
-               if k in ("cpu", "memory") and parse_quantity(v) != 0}
-        lim = {k: v for k, v in (resources.get("limits") or {}).items()
-               if k in ("cpu", "memory") and parse_quantity(v) != 0}
+        req = {
+            k: v
+            for k, v in (resources.get("requests") or {}).items()
+            if k in ("cpu", "memory") and parse_quantity(v) != 0
+        }
+        lim = {
+            k: v
+            for k, v in (resources.get("limits") or {}).items()
+            if k in ("cpu", "memory") and parse_quantity(v) != 0
+        }
         requests.update(req)
         limits.update(lim)
         if set(lim) != {"cpu", "memory"}:
@@ -442,3 +299,7 @@ def pod_qos(pod: Obj) -> str:
     if not requests and not limits:
         return "BestEffort"
     return "Guaranteed" if guaranteed else "Burstable"
+
+
+def _bool(value: Any) -> str:
+    return "true" if value else "false"

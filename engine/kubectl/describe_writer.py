@@ -203,9 +203,7 @@ def describe_events(w: PrefixWriter, events: Iterable[Obj] | None, now: float) -
             interval = f"{last} (x{event['count']} over {first})"
         else:
             interval = first
-        source = (event.get("source") or {}).get("component") or event.get(
-            "reportingComponent", ""
-        )
+        source = (event.get("source") or {}).get("component") or event.get("reportingComponent", "")
         message = (event.get("message") or "").strip()
         field_path = (event.get("involvedObject") or {}).get("fieldPath", "")
         if field_path:

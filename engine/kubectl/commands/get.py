@@ -32,6 +32,7 @@ _OUTPUTS = ("", "wide", "yaml", "json", "name")
     Flag("watch", "w", kind="bool", default=False),
     Flag("watch-only", kind="bool", default=False),
     Flag("filename", "f", kind="list"),
+    Flag("show-managed-fields", kind="bool", default=False),
     summary="Display one or many resources",
 )
 def get(ctx: Context, flags: Parsed) -> Gen:
@@ -90,6 +91,9 @@ def get(ctx: Context, flags: Parsed) -> Gen:
             objects.append(body)
         else:
             objects += [_with_type(item, target) for item in body.get("items", [])]
+    if not flags.show_managed_fields:
+        for obj in objects:  # kubectl hides managedFields unless asked (since 1.21)
+            obj.get("metadata", {}).pop("managedFields", None)
     if human:
         _print_tables(ctx, flags, tables, with_kind, namespace, quiet_when_empty=bool(errors))
     elif flags.output == "name":
