@@ -41,6 +41,10 @@ _BINARY_BY_POWER = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"]
 _SUFFIX_CHARS = "eEinumkKMGTP"
 _NANO = Fraction(1, 10**9)
 _MAX_ALLOWED = 2**63 - 1  # BinarySI values are capped here ("maxAllowed")
+# Podlife's own bounds, so that "1e999999999" cannot make Python build a billion-digit number.
+# Go keeps such values as a scaled decimal; nothing in a cluster comes near these limits.
+_MAX_DIGITS = 100
+_MAX_EXPONENT = 200
 
 
 def _scan(text: str) -> tuple[bool, str, str, str]:
@@ -120,8 +124,13 @@ def parse_quantity_with_format(text: str | int | float) -> tuple[Fraction, str]:
         return Fraction(0), DECIMAL_SI
     positive, num, denom, suffix = _scan(raw)
     base, exponent, fmt = _interpret(suffix)
+    if len(num) + len(denom) > _MAX_DIGITS or exponent > _MAX_EXPONENT:
+        raise ValueError(NUMERIC_ERROR)
     mantissa = Fraction(int(num + denom), 10 ** len(denom))
-    amount = mantissa * (Fraction(base) ** exponent)
+    if exponent < -_MAX_EXPONENT:
+        amount = _NANO if mantissa else Fraction(0)  # far below a nano: rounds up to 1n
+    else:
+        amount = mantissa * (Fraction(base) ** exponent)
     # "rounds non-zero values up to the minimum representable value" (nano).
     amount = _round_up(amount, _NANO)
     if fmt == BINARY_SI and amount > _MAX_ALLOWED:

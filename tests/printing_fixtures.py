@@ -514,7 +514,7 @@ def namespace(t0: float) -> Obj:
 
 
 def _unix_nanos(virtual: float) -> int:
-    return int(round((virtual + 1767225600) * 1e9))  # virtual 0 is 2026-01-01T00:00:00Z
+    return round((virtual + 1767225600) * 1e9)  # virtual 0 is 2026-01-01T00:00:00Z
 
 
 def _core_event(

@@ -143,3 +143,11 @@ def test_to_bytes() -> None:
     assert to_bytes("1G") == 1_000_000_000
     assert to_bytes("1.5") == 2
     assert to_bytes(Fraction(10)) == 10
+
+
+def test_absurd_exponents_stay_cheap() -> None:
+    assert parse_quantity("1e-999999999") == Fraction(1, 10**9)
+    with pytest.raises(ValueError, match="unable to parse numeric part of quantity"):
+        parse_quantity("1e999999999")
+    with pytest.raises(ValueError, match="unable to parse numeric part of quantity"):
+        parse_quantity("1" * 5000)

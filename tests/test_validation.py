@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import copy
 import random
+import re
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from engine.apiserver import errors, field
 from engine.apiserver.admission import admit_pod_create
@@ -789,3 +792,22 @@ def test_garbage_never_crashes(kind: str) -> None:
     }
     result = validate(kind, junk)
     assert all(isinstance(e, FieldError) for e in result)
+
+
+def test_long_hostile_names_are_rejected_quickly() -> None:
+    obj = created(pod())
+    obj["metadata"]["name"] = "a" * 200_000 + "!"
+    obj["metadata"]["labels"] = {"k": "b" * 200_000 + "-"}
+    messages = texts("Pod", obj)
+    assert messages[0].endswith("must be no more than 253 characters")
+    assert len(messages) == 4
+
+
+@given(st.text(alphabet="aZ09-._/!", max_size=12))
+def test_hand_matchers_agree_with_the_upstream_regexes(text: str) -> None:
+    from engine.apiserver import validation as v
+
+    assert v._matches_dns_label(text) == bool(re.fullmatch(v.DNS1123_LABEL_FMT, text))
+    assert v._matches_dns_subdomain(text) == bool(re.fullmatch(v.DNS1123_SUBDOMAIN_FMT, text))
+    assert v._matches_label_key(text) == bool(re.fullmatch(v.LABEL_KEY_FMT, text))
+    assert (not v.is_label_value(text)) == bool(re.fullmatch(v.LABEL_VALUE_FMT, text))

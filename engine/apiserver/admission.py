@@ -203,6 +203,11 @@ ADMISSION_PLUGINS: tuple[AdmissionPlugin, ...] = (
     ),
 )
 
+# The two phases the trace shows: every mutating plugin runs before validation, every
+# validating one after it.
+MUTATING_PLUGINS = tuple(p.name for p in ADMISSION_PLUGINS if p.mutating)
+VALIDATING_PLUGINS = tuple(p.name for p in ADMISSION_PLUGINS if p.validating)
+
 # plugin/pkg/admission/serviceaccount/admission.go
 DEFAULT_SERVICE_ACCOUNT = "default"
 TOKEN_VOLUME_PREFIX = "kube-api-access-"

@@ -242,7 +242,10 @@ _REFERENCE = re.compile(rf"({_NAME})(?::({_TAG}))?(?:@({_DIGEST}))?")
 def image_tag(image: Any) -> str:
     """The tag parsers.ParseImageName finds: "latest" when neither tag nor digest is given,
     "" for a digest-only or unparsable reference."""
-    match = _REFERENCE.fullmatch(image) if isinstance(image, str) else None
+    # No valid reference is this long (names stop at 255); also keeps the regex cheap.
+    if not isinstance(image, str) or len(image) > 1024:
+        return ""
+    match = _REFERENCE.fullmatch(image)
     if match is None or len(match.group(1)) > 255:
         return ""
     name, tag, digest = match.groups()

@@ -443,7 +443,8 @@ class APIServer:
             defaults.set_defaults(resource.kind, new)
             ref = _ref(resource, new)
             self._stage(req, "mutating-admission", "Mutating admission: defaulting", ref)
-            self._validate(req, resource, new, old)
+            if target.subresource != "binding":  # binding writes storage directly upstream
+                self._validate(req, resource, new, old)
             if not fields_managed:
                 new = self._manage_fields(req, resource, old, new, target.subresource)
             new = strategy.ordered(new)

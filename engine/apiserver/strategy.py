@@ -90,6 +90,8 @@ def prepare_for_update(
             new_meta[immutable] = old_meta[immutable]
         else:
             new_meta.pop(immutable, None)
+    if subresource == "binding":
+        return  # BindingREST writes nodeName and the PodScheduled condition as they are
     if subresource == "status":
         if "spec" in old:
             new["spec"] = old["spec"]

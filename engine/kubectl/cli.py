@@ -83,6 +83,10 @@ KUBECTL_COMMANDS = (
 )
 
 
+# Commands that would need a process, a terminal or a network path into a container.
+NO_CONTAINERS = ("attach", "exec", "port-forward", "proxy", "cp", "debug", "top")
+
+
 def command(name: str, *flags: Flag, summary: str = "") -> Callable[[Runner], Runner]:
     def register(run: Runner) -> Runner:
         COMMANDS[name] = Command(name, run, tuple(flags), summary)
@@ -141,11 +145,13 @@ def _find_command(argv: list[str]) -> tuple[Command, list[str]]:
         return COMMANDS[name], argv[: words[0]] + argv[words[0] + 1 : index] + argv[index + 1 :]
     if first in COMMANDS:
         return COMMANDS[first], argv[: words[0]] + argv[words[0] + 1 :]
-    if first in KUBECTL_COMMANDS:
+    if first in NO_CONTAINERS:
         raise KubectlError(
-            f'error: "kubectl {first}" is not part of Podlife\'s simulated '
-            "kubectl: the simulated cluster runs no real containers or proxies"
+            f'error: "kubectl {first}" needs a real container or connection, and Podlife\'s '
+            "simulated cluster runs none"
         )
+    if first in KUBECTL_COMMANDS:
+        raise KubectlError(f'error: Podlife\'s simulated kubectl does not offer "kubectl {first}"')
     suggestions = [
         c for c in KUBECTL_COMMANDS if _levenshtein(first, c) <= 2 or c.startswith(first)
     ]

@@ -10,6 +10,7 @@ FindNewReplicaSet, EqualIgnoreHash). Pods and nodes have their own modules.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from engine.apiserver.table_cells import format_label_selector, selector_string
@@ -26,6 +27,7 @@ from engine.kubectl.describe_writer import (
     print_labels,
     rfc1123z,
     tabbed,
+    time_text,
 )
 from engine.timeutil import parse_rfc3339
 
@@ -196,12 +198,15 @@ def describe_replicaset(rs: Obj, pods: list[Obj], events: list[Obj] | None, now:
 
 def describe_namespace(
     ns: Obj,
-    resource_quotas: list[Obj] | None = (),  # type: ignore[assignment]
-    limit_ranges: list[Obj] | None = (),  # type: ignore[assignment]
+    resource_quotas: Sequence[Obj] | None = (),
+    limit_ranges: Sequence[Obj] | None = (),
 ) -> str:
     """`kubectl describe namespace`. The describer also lists the namespace's ResourceQuotas
-    and LimitRanges; Podlife serves neither kind, so both read as empty ("No resource quota.");
-    None leaves a section out, as when the server does not know the kind."""
+    and LimitRanges: empty lists print "No resource quota." / "No LimitRange resource.", and
+    None leaves the section out (what kubectl does when the server lacks the kind). Podlife
+    serves neither kind, so their tables (DescribeResourceQuotas) are not implemented."""
+    if resource_quotas or limit_ranges:
+        raise NotImplementedError("describing ResourceQuotas and LimitRanges")
     meta, status = ns.get("metadata", {}), ns.get("status", {})
 
     def body(w: PrefixWriter) -> None:
@@ -218,16 +223,14 @@ def describe_namespace(
                 w.write(
                     LEVEL_1,
                     f"{c.get('type', '')}\t{c.get('status', '')}\t"
-                    f"{_time(c.get('lastTransitionTime'))}\t{c.get('reason', '')}\t"
+                    f"{time_text(c.get('lastTransitionTime'))}\t{c.get('reason', '')}\t"
                     f"{c.get('message', '')}\n",
                 )
         if resource_quotas is not None:
             w.write(LEVEL_0, "\n")
-            if not resource_quotas:
-                w.write(LEVEL_0, "No resource quota.\n")
+            w.write(LEVEL_0, "No resource quota.\n")
         if limit_ranges is not None:
             w.write(LEVEL_0, "\n")
-            if not limit_ranges:
-                w.write(LEVEL_0, "No LimitRange resource.\n")
+            w.write(LEVEL_0, "No LimitRange resource.\n")
 
     return tabbed(body)

@@ -18,7 +18,7 @@ from engine.kubectl.describe_writer import (
     LEVEL_3,
     Obj,
     PrefixWriter,
-    rfc1123z,
+    time_text,
 )
 from engine.quantity import canonical_quantity, parse_quantity
 
@@ -103,7 +103,7 @@ def _describe_state(w: PrefixWriter, title: str, state: Obj) -> None:
     """describeStatus: Running / Waiting (+Reason) / Terminated (+details)."""
     if state.get("running") is not None:
         w.write(LEVEL_2, f"{title}:\tRunning\n")
-        w.write(LEVEL_3, f"Started:\t{_time(state['running'].get('startedAt'))}\n")
+        w.write(LEVEL_3, f"Started:\t{time_text(state['running'].get('startedAt'))}\n")
     elif state.get("waiting") is not None:
         w.write(LEVEL_2, f"{title}:\tWaiting\n")
         if state["waiting"].get("reason"):
@@ -118,15 +118,10 @@ def _describe_state(w: PrefixWriter, title: str, state: Obj) -> None:
         w.write(LEVEL_3, f"Exit Code:\t{done.get('exitCode', 0)}\n")
         if done.get("signal", 0) > 0:
             w.write(LEVEL_3, f"Signal:\t{done['signal']}\n")
-        w.write(LEVEL_3, f"Started:\t{_time(done.get('startedAt'))}\n")
-        w.write(LEVEL_3, f"Finished:\t{_time(done.get('finishedAt'))}\n")
+        w.write(LEVEL_3, f"Started:\t{time_text(done.get('startedAt'))}\n")
+        w.write(LEVEL_3, f"Finished:\t{time_text(done.get('finishedAt'))}\n")
     else:
         w.write(LEVEL_2, f"{title}:\tWaiting\n")
-
-
-def _time(timestamp: str | None) -> str:
-    # An unset metav1.Time formats as Go's zero time.
-    return rfc1123z(timestamp) if timestamp else "Mon, 01 Jan 0001 00:00:00 +0000"
 
 
 def describe_resources(w: PrefixWriter, resources: Obj, level: int) -> None:

@@ -25,6 +25,7 @@ from engine.kubectl.describe_writer import (
     rfc1123z,
     since,
     tabbed,
+    time_text,
 )
 from engine.quantity import DECIMAL_SI, format_quantity, parse_quantity_with_format
 
@@ -70,7 +71,8 @@ def describe_node(
                 w.write(
                     LEVEL_1,
                     f"{c.get('type', '')} \t{c.get('status', '')} \t"
-                    f"{_time(c.get('lastHeartbeatTime'))} \t{_time(c.get('lastTransitionTime'))} \t"
+                    f"{time_text(c.get('lastHeartbeatTime'))} \t"
+                    f"{time_text(c.get('lastTransitionTime'))} \t"
                     f"{c.get('reason', '')} \t{c.get('message', '')}\n",
                 )
         w.write(LEVEL_0, "Addresses:\n")
@@ -107,10 +109,6 @@ def describe_node(
         describe_events(w, events, now)
 
     return tabbed(body)
-
-
-def _time(timestamp: str | None) -> str:
-    return rfc1123z(timestamp) if timestamp else "Mon, 01 Jan 0001 00:00:00 +0000"
 
 
 def _lease(w: PrefixWriter, name: str, lease: Obj | None) -> None:

@@ -57,6 +57,11 @@ def rfc1123z(timestamp: str) -> str:
     return to_datetime(parse_rfc3339(timestamp)).strftime("%a, %d %b %Y %H:%M:%S +0000")
 
 
+def time_text(timestamp: str | None) -> str:
+    """A metav1.Time field formatted with RFC1123Z; unset prints as Go's zero time."""
+    return rfc1123z(timestamp) if timestamp else "Mon, 01 Jan 0001 00:00:00 +0000"
+
+
 def since(timestamp: str | None, now: float) -> str:
     """translateTimestampSince / translateMicroTimestampSince."""
     if not timestamp:

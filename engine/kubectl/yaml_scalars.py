@@ -103,8 +103,13 @@ def _key_less(a: str, b: str) -> bool:
     return len(a) < len(b)
 
 
+def _compare_keys(a: str, b: str) -> int:
+    return -1 if _key_less(a, b) else 1
+
+
 def sorted_keys(mapping: dict[str, Any]) -> list[str]:
-    return sorted(mapping, key=cmp_to_key(lambda a, b: -1 if _key_less(a, b) else 1))
+    """Keys in go-yaml's order (sort.Sort with keyList.Less)."""
+    return sorted(mapping, key=cmp_to_key(_compare_keys))
 
 
 def printable(ch: str) -> bool:

@@ -61,7 +61,7 @@ def create(ctx: Context, flags: Parsed) -> Gen:
         raise ctx.usage_error("must specify one of -f and -k")
     failures: list[str] = []
     for manifest in read_manifests(ctx, flags.filename):
-        namespace = _namespace(ctx, manifest)
+        namespace = manifest_namespace(ctx, manifest)
         body = _prepared(manifest.obj, namespace, manifest)
         response: Response = yield from ctx.request(
             "POST",
@@ -80,7 +80,7 @@ def create(ctx: Context, flags: Parsed) -> Gen:
 
 
 def _apply_client_side(ctx: Context, flags: Parsed, manifest: Manifest) -> Gen:
-    namespace = _namespace(ctx, manifest)
+    namespace = manifest_namespace(ctx, manifest)
     name = _name(manifest)
     if not name:
         if (manifest.obj.get("metadata") or {}).get("generateName"):
@@ -156,7 +156,7 @@ def _apply_client_side(ctx: Context, flags: Parsed, manifest: Manifest) -> Gen:
 
 
 def _apply_server_side(ctx: Context, flags: Parsed, manifest: Manifest) -> Gen:
-    namespace = _namespace(ctx, manifest)
+    namespace = manifest_namespace(ctx, manifest)
     name = _name(manifest)
     query = _write_query(flags, flags.field_manager or "kubectl")
     query["force"] = "true" if flags.force_conflicts else "false"
@@ -195,7 +195,7 @@ def _prepared(obj: dict[str, Any], namespace: str, manifest: Manifest) -> dict[s
     return body
 
 
-def _namespace(ctx: Context, manifest: Manifest) -> str:
+def manifest_namespace(ctx: Context, manifest: Manifest) -> str:
     """The manifest's namespace, which must agree with -n when both are given."""
     if not manifest.resource.namespaced:
         return ""
