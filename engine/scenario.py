@@ -11,7 +11,15 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    field_validator,
+)
 
 from engine.cluster import NodeSpec
 
@@ -64,7 +72,30 @@ class RecoverNode(_Step):
     recover_node: str = Field(alias="recover-node")
 
 
-Step = Annotated[Say | Kubectl | Wait | FailNode | RecoverNode, Field(union_mode="left_to_right")]
+_STEP_KEYS: dict[str, type[_Step]] = {
+    "say": Say,
+    "kubectl": Kubectl,
+    "wait": Wait,
+    "fail-node": FailNode,
+    "recover-node": RecoverNode,
+}
+
+
+def _action_of(step: Any) -> str | None:
+    """Which action a step is, so errors speak of that action's fields only."""
+    if isinstance(step, dict):
+        return next((key for key in _STEP_KEYS if key in step), None)
+    return next((key for key, cls in _STEP_KEYS.items() if isinstance(step, cls)), None)
+
+
+Step = Annotated[
+    Annotated[Say, Tag("say")]
+    | Annotated[Kubectl, Tag("kubectl")]
+    | Annotated[Wait, Tag("wait")]
+    | Annotated[FailNode, Tag("fail-node")]
+    | Annotated[RecoverNode, Tag("recover-node")],
+    Discriminator(_action_of),
+]
 
 
 class ClusterSpec(BaseModel):
@@ -80,15 +111,6 @@ class Scenario(BaseModel):
     seed: int = 0
     cluster: ClusterSpec | None = None
     steps: list[Step] = Field(min_length=1)
-
-
-_STEP_KEYS = {
-    "say": Say,
-    "kubectl": Kubectl,
-    "wait": Wait,
-    "fail-node": FailNode,
-    "recover-node": RecoverNode,
-}
 
 
 def load(path: str | Path) -> Scenario:
@@ -118,14 +140,12 @@ def loads(text: str, name: str = "<scenario>") -> Scenario:
         return Scenario.model_validate(data)
     except ValidationError as error:
         first = error.errors()[0]
-        location = [p for p in first["loc"] if not _is_union_tag(p)]
+        location = list(first["loc"])
+        if location[:1] == ["steps"] and len(location) > 2 and location[2] in _STEP_KEYS:
+            del location[2]  # the union's tag, not a field
         line = _line_of(root, location)
         where = ".".join(str(p) for p in location) or "scenario"
         raise ScenarioError(f"{name}:{line}: {where}: {first['msg']}") from None
-
-
-def _is_union_tag(part: Any) -> bool:
-    return isinstance(part, str) and part in {cls.__name__ for cls in _STEP_KEYS.values()}
 
 
 def _check_step_kinds(data: dict[str, Any], root: yaml.Node | None, name: str) -> None:

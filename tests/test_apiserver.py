@@ -73,8 +73,12 @@ def test_status_is_only_written_through_the_status_subresource():
 def test_binding_sets_node_and_condition_once():
     c = Cluster(seed=1)
     call(c, "POST", PODS, pod())
-    binding = {"apiVersion": "v1", "kind": "Binding", "metadata": {"name": "web"},
-               "target": {"kind": "Node", "name": "node-2"}}
+    binding = {
+        "apiVersion": "v1",
+        "kind": "Binding",
+        "metadata": {"name": "web"},
+        "target": {"kind": "Node", "name": "node-2"},
+    }
     assert call(c, "POST", f"{PODS}/web/binding", binding).code == 201
     bound = call(c, "GET", f"{PODS}/web").body
     assert bound["spec"]["nodeName"] == "node-2"
@@ -110,8 +114,10 @@ def test_watch_delivers_changes_and_expires_after_compaction():
     call(c, "POST", PODS, pod("a"))
     call(c, "POST", PODS, pod("b"))
     seen = []
-    r = call(c, "GET", PODS, query=None) if False else c.call(
-        Request("GET", PODS, {"watch": "true", "resourceVersion": str(start)})
+    r = (
+        call(c, "GET", PODS, query=None)
+        if False
+        else c.call(Request("GET", PODS, {"watch": "true", "resourceVersion": str(start)}))
     )
     r.watch.start(lambda kind, obj: seen.append((kind, obj["metadata"]["name"])))
     call(c, "DELETE", f"{PODS}/a")
@@ -149,14 +155,23 @@ def test_json_patch_and_strategic_merge_patch():
     c = Cluster(seed=1)
     call(c, "POST", PODS, pod())
     ops = [{"op": "replace", "path": "/spec/containers/0/image", "value": "nginx:1.28"}]
-    r = call(c, "PATCH", f"{PODS}/web", ops, headers={"content-type": "application/json-patch+json"})
+    r = call(
+        c, "PATCH", f"{PODS}/web", ops, headers={"content-type": "application/json-patch+json"}
+    )
     assert r.body["spec"]["containers"][0]["image"] == "nginx:1.28"
     bad = [{"op": "test", "path": "/metadata/name", "value": "nope"}]
-    r = call(c, "PATCH", f"{PODS}/web", bad, headers={"content-type": "application/json-patch+json"})
+    r = call(
+        c, "PATCH", f"{PODS}/web", bad, headers={"content-type": "application/json-patch+json"}
+    )
     assert r.code == 422
     smp = {"spec": {"containers": [{"name": "app", "image": "nginx:1.29"}]}}
-    r = call(c, "PATCH", f"{PODS}/web", smp,
-             headers={"content-type": "application/strategic-merge-patch+json"})
+    r = call(
+        c,
+        "PATCH",
+        f"{PODS}/web",
+        smp,
+        headers={"content-type": "application/strategic-merge-patch+json"},
+    )
     assert r.body["spec"]["containers"][0]["image"] == "nginx:1.29"
     assert r.body["spec"]["containers"][0]["terminationMessagePath"] == "/dev/termination-log"
     odd = call(c, "PATCH", f"{PODS}/web", smp, headers={"content-type": "text/plain"})
@@ -194,8 +209,10 @@ def test_bad_requests_get_kubernetes_statuses():
     assert call(c, "GET", "/api/v1/namespaces/default/widgets").code == 404
     r = call(c, "POST", "/api/v1/namespaces/nowhere/pods", pod())
     assert (r.code, r.body["message"]) == (404, 'namespaces "nowhere" not found')
-    r = call(c, "GET", PODS, query=None) if False else c.call(
-        Request("GET", PODS, {"fieldSelector": "spec.color=blue"})
+    r = (
+        call(c, "GET", PODS, query=None)
+        if False
+        else c.call(Request("GET", PODS, {"fieldSelector": "spec.color=blue"}))
     )
     assert (r.code, r.body["message"]) == (400, "field label not supported: spec.color")
 
@@ -217,8 +234,13 @@ def test_scale_subresource_reads_and_writes_replicas():
     scale = call(c, "GET", f"{base}/web/scale").body
     assert scale["kind"] == "Scale" and scale["spec"] == {"replicas": 2}
     assert scale["status"]["selector"] == "app=web"
-    r = call(c, "PATCH", f"{base}/web/scale", {"spec": {"replicas": 5}},
-             headers={"content-type": "application/merge-patch+json"})
+    r = call(
+        c,
+        "PATCH",
+        f"{base}/web/scale",
+        {"spec": {"replicas": 5}},
+        headers={"content-type": "application/merge-patch+json"},
+    )
     assert r.body["spec"]["replicas"] == 5
     assert call(c, "GET", f"{base}/web").body["metadata"]["generation"] == 2
 
@@ -238,12 +260,19 @@ def test_finalizers_hold_deletion_until_removed():
 
 def test_every_stage_of_a_create_is_in_the_trace():
     c = Cluster(seed=1)
-    c.kubectl("run web --image=nginx") if False else c.kubectl(
-        "apply -f -", json.dumps(pod())
-    )
+    c.kubectl("run web --image=nginx") if False else c.kubectl("apply -f -", json.dumps(pod()))
     kinds = [e.kind for e in c.trace]
-    for stage in ["request", "authentication", "authorization", "mutating-admission",
-                  "validation", "validating-admission", "etcd-write", "etcd-reply", "response"]:
+    for stage in [
+        "request",
+        "authentication",
+        "authorization",
+        "mutating-admission",
+        "validation",
+        "validating-admission",
+        "etcd-write",
+        "etcd-reply",
+        "response",
+    ]:
         assert stage in kinds
     assert [e.seq for e in c.trace] == list(range(1, len(c.trace) + 1))
 
