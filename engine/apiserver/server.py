@@ -285,7 +285,7 @@ class APIServer:
                 )
             meta["namespace"] = target.namespace
         strategy.prepare_for_create(resource, obj, self.env.now, self.rng)
-        defaults.set_defaults(resource.kind, obj)
+        defaults.set_defaults(resource.kind, obj, on_create=True)
         changed = ["defaulting"]
         if resource.kind == "Pod":
             changed += admission.admit_pod_create(obj, self.rng)
@@ -440,11 +440,11 @@ class APIServer:
             if resource.namespaced:
                 new_meta["namespace"] = target.namespace
             strategy.prepare_for_update(resource, new, old, target.subresource)
-            defaults.set_defaults(resource.kind, new)
+            defaults.set_defaults(resource.kind, new, on_create=False)
             ref = _ref(resource, new)
             self._stage(req, "mutating-admission", "Mutating admission: defaulting", ref)
             if target.subresource != "binding":  # binding writes storage directly upstream
-                self._validate(req, resource, new, old)
+                self._validate(req, resource, new, old, target.subresource)
             if not fields_managed:
                 new = self._manage_fields(req, resource, old, new, target.subresource)
             new = strategy.ordered(new)
@@ -769,12 +769,26 @@ class APIServer:
                 f"the kind in the data ({kind}) does not match the expected kind ({resource.kind})"
             )
         obj["apiVersion"], obj["kind"] = resource.api_version, resource.kind
+        problem = validation.decode_error(resource.kind, obj)
+        if problem:
+            raise errors.bad_request(
+                f'{resource.kind} in version "{resource.version}" cannot be handled as a '
+                f"{resource.kind}: {problem}"
+            )
 
     def _validate(
-        self, req: Request, resource: ResourceType, obj: dict[str, Any], old: dict[str, Any] | None
+        self,
+        req: Request,
+        resource: ResourceType,
+        obj: dict[str, Any],
+        old: dict[str, Any] | None,
+        subresource: str = "",
     ) -> None:
         ref = _ref(resource, obj)
-        problems = validation.validate(resource.kind, obj, old)
+        if subresource == "status" and old is not None:
+            problems = validation.validate_status_update(resource.kind, obj, old)
+        else:
+            problems = validation.validate(resource.kind, obj, old)
         if problems:
             error = errors.invalid(resource.kind, ref.name, problems, resource.group)
             self._stage(req, "validation", f"Validation failed: {error.message}", ref)
