@@ -100,6 +100,7 @@ class Environment:
         self._sequence = 0
         self._work = 0  # queued items that are not background housekeeping
         self._idle_callbacks: list[Callable[[], None]] = []
+        self.steps = 0  # heap pops so far: with the inputs' step counts, enough to replay exactly
 
     def schedule(
         self,
@@ -143,6 +144,7 @@ class Environment:
         when, _, _, callback, background = heapq.heappop(self._queue)
         if not background:
             self._work -= 1
+        self.steps += 1
         self.now = when
         callback()
         if self._work == 0 and self._idle_callbacks:

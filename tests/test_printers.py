@@ -134,7 +134,10 @@ def test_rows_without_objects_get_blank_namespace_and_label_cells() -> None:
     t = to_table("namespaces", [F.namespace(T0)], NOW, "None")
     assert t["rows"][0]["object"] is None
     text = printers.print_table(t, show_namespace=True, show_labels=True)
-    assert text == "NAMESPACE   NAME      STATUS   AGE   LABELS\n            default   Active   20m   \n"
+    assert (
+        text
+        == "NAMESPACE   NAME      STATUS   AGE   LABELS\n            default   Active   20m   \n"
+    )
 
 
 def test_format_labels() -> None:
@@ -195,7 +198,14 @@ def test_yaml_long_keys_and_floats() -> None:
 
 
 def test_json_escapes_like_go() -> None:
-    obj = {"b": "<a&b>\u2028\x01\n\t\"\\", "a": {}, "c": [], "d": None, "e": 1.5e-5, "f": 1e-7}
+    obj: dict[str, Any] = {
+        "b": '<a&b>\u2028\x01\n\t"\\',
+        "a": {},
+        "c": [],
+        "d": None,
+        "e": 1.5e-5,
+        "f": 1e-7,
+    }
     assert printers.print_json(obj) == (
         "{\n"
         '    "a": {},\n'

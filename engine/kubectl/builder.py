@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from engine import yamlsafe
 from engine.apiserver.resources import RESOURCES, ResourceType, by_api_version_kind, lookup
 from engine.kubectl.errors import KubectlError
 
@@ -129,7 +130,9 @@ def parse_manifests(text: str, source: str) -> list[Manifest]:
             f"error: error reading {source}: the manifest is larger than {MAX_MANIFEST_BYTES} bytes"
         )
     try:
-        documents = [d for d in yaml.safe_load_all(text) if d is not None]
+        documents = [d for d in yamlsafe.load_all(text) if d is not None]
+    except yamlsafe.YAMLTooLargeError as error:
+        raise KubectlError(f"error: error parsing {source}: {error}") from None
     except yaml.YAMLError as error:
         raise KubectlError(
             f"error: error parsing {source}: error converting YAML to JSON: {_yaml_problem(error)}"

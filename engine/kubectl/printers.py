@@ -26,7 +26,7 @@ def print_table(
     show_namespace: bool = False,
     show_labels: bool = False,
     no_headers: bool = False,
-    label_columns: Sequence[str] = (),
+    label_columns: Sequence[str] | None = (),
     kind_prefix: str = "",
 ) -> str:
     """What `kubectl get` writes to stdout for a server-side Table.
@@ -36,7 +36,9 @@ def print_table(
     `pod/web`. An empty table prints nothing: the caller then writes
     `no_resources_found()` to stderr.
     """
-    columns, rows = _decorate(table, show_namespace, show_labels, list(label_columns), kind_prefix)
+    columns, rows = _decorate(
+        table, show_namespace, show_labels, list(label_columns or ()), kind_prefix
+    )
     lines: list[str] = []
     if not no_headers:
         if not rows:  # printTable: "avoid printing headers if we have no rows to display"
