@@ -21,7 +21,7 @@ from engine.apiserver.server import APIServer
 from engine.client.rest import RestClient
 from engine.config import Timings
 from engine.etcd import Etcd
-from engine.sim import Environment
+from engine.sim import Environment, Process
 from engine.trace import Step, Trace
 
 BOOTSTRAP_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
@@ -61,6 +61,16 @@ class KubectlResult:
     @property
     def text(self) -> str:
         return "".join(text for _, text in self.output)
+
+
+@dataclass
+class KubectlRun:
+    process: Process
+    result: KubectlResult
+
+    @property
+    def done(self) -> bool:
+        return self.process.triggered
 
 
 class Cluster:
@@ -118,20 +128,26 @@ class Cluster:
         response: Response = process.value
         return response
 
-    def kubectl(self, line: str | list[str], stdin: str = "") -> KubectlResult:
-        """Run a kubectl command line in the cluster, as the admin, until it returns.
-
-        Commands that wait in real life (`rollout status`, `delete` with --wait, `wait`) let
-        the virtual clock run while they wait."""
+    def start_kubectl(self, line: str | list[str], stdin: str = "") -> KubectlRun:
+        """Start a kubectl command without running the clock: whoever drives the clock (the
+        web session, at page speed) finishes it. `KubectlRun.result` fills as it prints."""
         from engine.kubectl.cli import run_kubectl
 
         argv = shlex.split(line) if isinstance(line, str) else list(line)
         result = KubectlResult()
         process = self.env.process(run_kubectl(self, argv, stdin, result), "kubectl")
-        if not self.env.run_process(process, self.timings.kubectl_wait_limit):
-            result.output.append(("stderr", "error: timed out waiting for the condition\n"))
-            result.exit_code = 1
-        return result
+        return KubectlRun(process, result)
+
+    def kubectl(self, line: str | list[str], stdin: str = "") -> KubectlResult:
+        """Run a kubectl command line in the cluster, as the admin, until it returns.
+
+        Commands that wait in real life (`rollout status`, `delete` with --wait, `wait`) let
+        the virtual clock run while they wait."""
+        run = self.start_kubectl(line, stdin)
+        if not self.env.run_process(run.process, self.timings.kubectl_wait_limit):
+            run.result.output.append(("stderr", "error: timed out waiting for the condition\n"))
+            run.result.exit_code = 1
+        return run.result
 
     def advance(self, seconds: float) -> None:
         self.env.run_until(self.env.now + seconds)

@@ -97,7 +97,7 @@ def describe_node(
             ("Container Runtime Version", "containerRuntimeVersion"),
             ("Kubelet Version", "kubeletVersion"),
         ):
-            # kubectl 1.33+ no longer prints the deprecated Kube-Proxy Version.
+            # No "Kube-Proxy Version" line: kubectl 1.37 dropped it with the deprecated field.
             w.write(LEVEL_0, f"  {title}:\t{info.get(key, '')}\n")
         if spec.get("podCIDR"):
             w.write(LEVEL_0, f"PodCIDR:\t{spec['podCIDR']}\n")
@@ -120,7 +120,8 @@ def _lease(w: PrefixWriter, name: str, lease: Obj | None) -> None:
         return
     spec = lease.get("spec") or {}
     w.write(LEVEL_0, "Lease:\n")
-    w.write(LEVEL_1, f"HolderIdentity:\t{spec.get('holderIdentity') or '<unset>'}\n")
+    holder = spec.get("holderIdentity")  # a pointer in Go: only nil reads <unset>
+    w.write(LEVEL_1, f"HolderIdentity:\t{'<unset>' if holder is None else holder}\n")
     acquire = spec.get("acquireTime")
     w.write(LEVEL_1, f"AcquireTime:\t{rfc1123z(acquire) if acquire else '<unset>'}\n")
     renew = spec.get("renewTime")
