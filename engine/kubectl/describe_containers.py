@@ -177,7 +177,7 @@ def _env_from(w: PrefixWriter, sources: list[Obj]) -> None:
 def _env(w: PrefixWriter, container: Obj, pod: Obj | None) -> None:
     """describeContainerEnvVars."""
     env = container.get("env") or []
-    w.write(LEVEL_2, f"Environment:{'' if env else chr(9) + '<none>'}\n")
+    w.write(LEVEL_2, "Environment:\n" if env else "Environment:\t<none>\n")
     for var in env:
         name, source = var.get("name", ""), var.get("valueFrom")
         if source is None:
@@ -237,7 +237,7 @@ def _resource_value(ref: Obj, container: Obj) -> str:
 
 def _mounts(w: PrefixWriter, container: Obj) -> None:
     mounts = container.get("volumeMounts") or []
-    w.write(LEVEL_2, f"Mounts:{'' if mounts else chr(9) + '<none>'}\n")
+    w.write(LEVEL_2, "Mounts:\n" if mounts else "Mounts:\t<none>\n")
     for mount in sorted(mounts, key=lambda m: m.get("mountPath", "")):
         flags = ["ro" if mount.get("readOnly") else "rw"]
         if mount.get("subPath"):
