@@ -33,11 +33,11 @@ def parse_rfc3339(text: str) -> float:
 
 def human_duration(seconds: float) -> str:
     """duration.HumanDuration (staging/src/k8s.io/apimachinery/pkg/util/duration/duration.go)."""
-    if seconds < -1:
+    s = int(seconds)  # Go truncates toward zero before comparing: -1.5 s is "0s"
+    if s < -1:
         return "<invalid>"
-    if seconds < 0:
+    if s < 0:
         return "0s"
-    s = int(seconds)
     if s < 120:
         return f"{s}s"
     minutes = s // 60

@@ -123,6 +123,9 @@ def printable(ch: str) -> bool:
 
 
 class Analysis:
+    """yaml_emitter_analyze_scalar, for block context only (kubectl never emits flow
+    collections other than `{}`/`[]`, so flow indicators do not matter)."""
+
     def __init__(self, value: str) -> None:
         self.multiline = False
         self.block_plain = True
@@ -131,7 +134,7 @@ class Analysis:
         if not value:
             self.block = False
             return
-        block_ind = flow_ind = value.startswith(("---", "..."))
+        indicators = value.startswith(("---", "..."))
         line_breaks = special = False
         leading_space = leading_break = trailing_space = trailing_break = False
         break_space = space_break = previous_space = previous_break = False
@@ -140,20 +143,10 @@ class Analysis:
         for i, ch in enumerate(value):
             followed_by_ws = i == last or value[i + 1] in " \t"
             if i == 0:
-                if ch in "#,[]{}&*!|>'\"%@`":
-                    flow_ind = block_ind = True
-                elif ch in "?:":
-                    flow_ind = True
-                    block_ind = block_ind or followed_by_ws
-                elif ch == "-" and followed_by_ws:
-                    flow_ind = block_ind = True
-            elif ch in ",?[]{}":
-                flow_ind = True
-            elif ch == ":":
-                flow_ind = True
-                block_ind = block_ind or followed_by_ws
-            elif ch == "#" and preceded_by_ws:
-                flow_ind = block_ind = True
+                if ch in "#,[]{}&*!|>'\"%@`" or (ch in "?:-" and followed_by_ws):
+                    indicators = True
+            elif (ch == ":" and followed_by_ws) or (ch == "#" and preceded_by_ws):
+                indicators = True
             if not printable(ch):
                 special = True
             if ch == " ":
@@ -179,9 +172,8 @@ class Analysis:
             self.block_plain = self.single_quoted = False
         if space_break or special:
             self.block_plain = self.single_quoted = self.block = False
-        if line_breaks or block_ind:
+        if line_breaks or indicators:
             self.block_plain = False
-        del flow_ind  # only matters inside flow collections, which kubectl never emits
 
 
 def choose_style(value: str, analysis: Analysis, simple_key: bool) -> str:
