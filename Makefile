@@ -5,6 +5,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NPM ?= npm
+NODE_STAMP := node_modules/.podlife-installed
+PAGE := static/dist/.built
+PAGE_SOURCES := $(wildcard static/src/*.js static/src/*.css) static/build.mjs
 
 .PHONY: help install run test lint format golden bench clean
 
@@ -17,7 +21,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP) ## Create .venv and install Podlife with its dev tools (idempotent; starts nothing)
+# The page's third-party code (Socket.IO client, CodeMirror) comes from npm, bundled into
+# static/dist/ (git-ignored) by esbuild.
+$(NODE_STAMP): package.json package-lock.json
+	$(NPM) ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+$(PAGE): $(NODE_STAMP) $(PAGE_SOURCES)
+	$(NPM) run --silent build -- --quiet
+	touch $(PAGE)
+
+install: $(STAMP) $(PAGE) ## Create .venv, install Podlife with its dev tools, build the page (idempotent; starts nothing)
 
 run: install ## Start the web server on http://127.0.0.1:5000
 	$(BIN)/python app.py

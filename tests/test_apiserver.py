@@ -143,7 +143,10 @@ def test_label_selector_watch_sees_objects_leave_the_selection():
     c = Cluster(seed=1)
     call(c, "POST", PODS, pod("a"))
     seen = []
-    r = c.call(Request("GET", PODS, {"watch": "true", "labelSelector": "app=a"}))
+    since = str(c.etcd.revision)  # without a resourceVersion a watch starts with ADDED events
+    r = c.call(
+        Request("GET", PODS, {"watch": "true", "labelSelector": "app=a", "resourceVersion": since})
+    )
     r.watch.start(lambda kind, obj: seen.append(kind))
     merge = {"content-type": "application/merge-patch+json"}
     call(c, "PATCH", f"{PODS}/a", {"metadata": {"labels": {"app": "x"}}}, headers=merge)

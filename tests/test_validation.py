@@ -805,7 +805,7 @@ def test_long_hostile_names_are_rejected_quickly() -> None:
 
 @given(st.text(alphabet="aZ09-._/!", max_size=12))
 def test_hand_matchers_agree_with_the_upstream_regexes(text: str) -> None:
-    from engine.apiserver import validation as v
+    from engine.apiserver.validation import names as v
 
     assert v._matches_dns_label(text) == bool(re.fullmatch(v.DNS1123_LABEL_FMT, text))
     assert v._matches_dns_subdomain(text) == bool(re.fullmatch(v.DNS1123_SUBDOMAIN_FMT, text))

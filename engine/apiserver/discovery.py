@@ -1,8 +1,11 @@
-"""Non-resource URLs: /version and API discovery (legacy form).
+"""Non-resource URLs: /version, API discovery and the OpenAPI v3 documents.
 
-Shapes from staging/src/k8s.io/client-go/discovery/discovery_client.go and
-staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/types.go (APIVersions, APIGroupList,
-APIResourceList).
+Discovery comes in two forms. The legacy one (staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/
+types.go APIVersions, APIGroupList, APIResourceList) needs a request per group-version; the
+aggregated one (staging/src/k8s.io/api/apidiscovery/v2/types.go APIGroupDiscoveryList) answers
+`/api` and `/apis` with everything at once. Clients ask for the aggregated form in the Accept
+header, and client-go trusts the response's Content-Type, not the body, to tell which it got
+(discovery_client.go ContentTypeIsGVK), so the aggregated answer must carry its exact media type.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.apiserver import errors
-from engine.apiserver.request import Request
+from engine.apiserver.request import Request, Response
 from engine.apiserver.resources import GROUPS, RESOURCES, ResourceType
 
 # What `kubectl version` shows for the server: the Kubernetes release Podlife mimics.
@@ -31,10 +34,48 @@ SERVER_VERSION = {
 }
 
 
-def non_resource(req: Request) -> dict[str, Any]:
+AGGREGATED = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
+
+
+def non_resource(req: Request) -> Response:
     path = "/" + "/".join(p for p in req.path.split("/") if p)
     if req.method.upper() != "GET":
         raise errors.not_found_path(path)
+    if path in ("/api", "/apis") and wants_aggregated(req.headers.get("accept", "")):
+        return Response(200, aggregated(core=path == "/api"), content_type=AGGREGATED)
+    if path.startswith("/openapi/v3"):
+        return _openapi(path)
+    return Response(200, _legacy(path))
+
+
+def _openapi(path: str) -> Response:
+    from engine.apiserver import openapi
+
+    rest = path.removeprefix("/openapi/v3").strip("/")
+    if not rest:
+        return Response(200, openapi.root_document())
+    document = openapi.group_version_document(rest)
+    if document is None:
+        raise errors.not_found_path(path)
+    return Response(200, document)
+
+
+def wants_aggregated(accept: str) -> bool:
+    """Whether an Accept header lists the v2 APIGroupDiscoveryList media type (parameters in
+    any order). Clients list it first and fall back to plain JSON, so it wins when present."""
+    for media in accept.split(","):
+        base, *params = (part.strip() for part in media.split(";"))
+        values = dict(p.partition("=")[::2] for p in params)
+        if base == "application/json" and values == {
+            "g": "apidiscovery.k8s.io",
+            "v": "v2",
+            "as": "APIGroupDiscoveryList",
+        }:
+            return True
+    return False
+
+
+def _legacy(path: str) -> dict[str, Any]:
     if path == "/version":
         return dict(SERVER_VERSION)
     if path == "/api":
@@ -102,4 +143,61 @@ def _resource_entry(r: ResourceType) -> dict[str, Any]:
         entry["shortNames"] = list(r.short_names)
     if r.categories:
         entry["categories"] = list(r.categories)
+    return entry
+
+
+def aggregated(*, core: bool) -> dict[str, Any]:
+    """APIGroupDiscoveryList for `/api` (the core group, named "") or `/apis` (the others)."""
+    items = [
+        {
+            "metadata": {"name": group},
+            "versions": [
+                {
+                    "version": version,
+                    "resources": [
+                        _aggregated_resource(r)
+                        for r in RESOURCES
+                        if r.group == group and r.version == version
+                    ],
+                    "freshness": "Current",
+                }
+                for version in versions
+            ],
+        }
+        for group, versions in GROUPS.items()
+        if (group == "") == core
+    ]
+    return {
+        "kind": "APIGroupDiscoveryList",
+        "apiVersion": "apidiscovery.k8s.io/v2",
+        "metadata": {},
+        "items": items,
+    }
+
+
+def _aggregated_resource(r: ResourceType) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "resource": r.name,
+        "responseKind": {"group": r.group, "version": r.version, "kind": r.kind},
+        "scope": "Namespaced" if r.namespaced else "Cluster",
+        "singularResource": r.singular,
+        "verbs": list(r.verbs),
+    }
+    if r.short_names:
+        entry["shortNames"] = list(r.short_names)
+    if r.categories:
+        entry["categories"] = list(r.categories)
+    if r.subresources:
+        entry["subresources"] = [
+            {
+                "subresource": sub.name,
+                "responseKind": {
+                    "group": sub.group or r.group,
+                    "version": sub.version,
+                    "kind": sub.kind,
+                },
+                "verbs": list(sub.verbs),
+            }
+            for sub in r.subresources
+        ]
     return entry

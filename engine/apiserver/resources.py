@@ -76,7 +76,11 @@ RESOURCES: tuple[ResourceType, ...] = (
         False,
         "/registry/namespaces",
         short_names=("ns",),
-        subresources=(Subresource("status", "Namespace", _STATUS_VERBS),),
+        subresources=(
+            # PUT namespaces/<name>/finalize: how the namespace controller lets it go.
+            Subresource("finalize", "Namespace", ("update",)),
+            Subresource("status", "Namespace", _STATUS_VERBS),
+        ),
         verbs=("create", "delete", "get", "list", "patch", "update", "watch"),
         has_status=True,
     ),

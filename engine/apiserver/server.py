@@ -24,6 +24,7 @@ from engine.apiserver.discovery import non_resource
 from engine.apiserver.errors import StatusError
 from engine.apiserver.request import Request, ResourcePath, Response, parse_resource_path
 from engine.apiserver.resources import RESOURCES, ResourceType
+from engine.apiserver.schema import strict
 from engine.apiserver.watch import Watch, WatchCache, decode
 from engine.config import Timings
 from engine.etcd import CASFailedError, Etcd, WatchEvent
@@ -31,6 +32,15 @@ from engine.sim import Environment
 from engine.trace import ObjectRef, Step, Trace
 
 MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024  # staging/src/k8s.io/apiserver/pkg/server/config.go
+# handlers/patch.go: the patch formats, in the order its 415 lists them.
+_PATCH_TYPES = (
+    "application/json-patch+json",
+    "application/merge-patch+json",
+    "application/apply-patch+yaml",
+    "application/strategic-merge-patch+json",
+)
+# Bodies we can decode: JSON, YAML and the patch formats (themselves JSON or YAML).
+_READABLE = ("application/json", "application/yaml", *_PATCH_TYPES)
 
 Gen = Generator[Any, Any, Any]
 LogReader = Callable[[dict[str, Any], str, dict[str, str]], str]
@@ -55,8 +65,7 @@ class APIServer:
             self._authenticate(req)
             target = parse_resource_path(req.path)
             if target is None:
-                body = non_resource(req)
-                return Response(200, body)
+                return non_resource(req)
             verb = _verb(req, target)
             self._authorize(req, verb, target)
             handler = {
@@ -97,7 +106,8 @@ class APIServer:
                 raise errors.unauthorized()
             req.user, req.groups = user, ("system:masters", "system:authenticated")
             how = "a bearer token"
-        elif req.source == "http":
+        elif req.source == "http" or not req.user:
+            # A client over HTTP names no user: without a token it is nobody.
             self._stage(req, "authentication", "Authentication failed: no credentials")
             raise errors.unauthorized()
         else:
@@ -171,6 +181,8 @@ class APIServer:
         node = _indexed_node(resource, req.query.get("fieldSelector", ""))
         step = req.step
         watch = Watch(resource, req.source, matches, node, step)
+        if _wants_table(req):
+            self._send_tables(req, watch)
         since = req.query.get("resourceVersion", "")
         initial = req.query.get("sendInitialEvents") == "true"
         prefix = resource.prefix(target.namespace)
@@ -199,10 +211,18 @@ class APIServer:
                     old, new = self._decode_change(event)
                     for kind, obj in _transitions(matches, old, new):
                         watch.deliver(kind, obj)
+        else:
+            # resourceVersion unset or "0" ("Get State and Start at Most Recent / Any"): the
+            # watch opens with a synthetic ADDED for every matching object that exists now.
+            for kv in self.etcd.range(prefix):
+                obj = decode(kv.value, kv.mod_revision)
+                if matches(obj):
+                    watch.deliver("ADDED", obj)
         self.cache.add(watch)
         timeout = req.query.get("timeoutSeconds")
         if timeout:
-            self.env.schedule(float(timeout), watch.stop)
+            # Late-bound: `stop` is replaced below. Housekeeping: it keeps nothing "busy".
+            self.env.schedule(float(timeout), lambda: watch.stop(), background=True)
         original_stop = watch.stop
 
         def stop() -> None:
@@ -217,6 +237,28 @@ class APIServer:
         )
         yield 0
         return Response(200, None, watch=watch)
+
+    def _send_tables(self, req: Request, watch: Watch) -> None:
+        """A watch asked `as=Table` gets each object as a one-row Table; only the first event
+        carries the column definitions (handlers/response.go watchEmbeddedEncoder sets
+        NoHeaders after the first object, and Table.columnDefinitions has no omitempty).
+        Bookmarks stay plain: they carry only a resourceVersion."""
+        deliver = watch.deliver
+        first = True
+
+        def as_table(kind: str, obj: dict[str, Any]) -> None:
+            nonlocal first
+            if kind != "BOOKMARK":
+                table = self._table(
+                    watch.resource, [obj], req, obj["metadata"].get("resourceVersion", "")
+                )
+                if not first:
+                    table["columnDefinitions"] = None
+                first = False
+                obj = table
+            deliver(kind, obj)
+
+        watch.deliver = as_table  # type: ignore[method-assign]
 
     def _matcher(
         self, req: Request, resource: ResourceType, name: str = ""
@@ -259,8 +301,11 @@ class APIServer:
             )
         if container not in containers:
             raise errors.bad_request(f"container {container} is not valid for pod {target.name}")
-        if not pod["spec"].get("nodeName") or self.read_logs is None:
-            # pkg/registry/core/pod/strategy.go LogLocation
+        if not pod["spec"].get("nodeName"):
+            # pkg/registry/core/pod/strategy.go LogLocation: a pod not yet assigned to a node
+            # has an empty log location, and the API server streams nothing (200, no body).
+            return Response(200, "", content_type="text/plain")
+        if self.read_logs is None:
             raise errors.bad_request(f"pod {target.name} does not have a host assigned")
         text = self.read_logs(pod, container, req.query)
         return Response(200, text, content_type="text/plain")
@@ -275,6 +320,8 @@ class APIServer:
             raise errors.method_not_supported(target.resource.name, "create", target.resource.group)
         resource = target.resource
         obj = self._decode_body(req, resource)
+        if not fields_managed:
+            self._check_fields(req, resource, obj, None)
         meta = obj.setdefault("metadata", {})
         if resource.namespaced:
             # rest.EnsureObjectNamespaceMatchesRequestNamespace: an empty namespace is filled in
@@ -336,26 +383,25 @@ class APIServer:
             "application/merge-patch+json": patching.apply_merge_patch,
         }
         resource = target.resource
+        if content_type not in _PATCH_TYPES:
+            raise errors.unsupported_media_type(list(_PATCH_TYPES))
         body = self._decode_raw(req)
         if content_type == "application/apply-patch+yaml":
             return (yield from self._server_side_apply(req, target, body))
         if content_type == "application/strategic-merge-patch+json":
             kind = resource.kind if target.subresource != "scale" else "Scale"
+            if not isinstance(body, dict | None):
+                # handlers/patch.go: json.Unmarshal of the patch into a map[string]interface{}
+                raise errors.bad_request(
+                    f"json: cannot unmarshal {_json_type(body)} into Go value of type "
+                    "map[string]interface {}")
+            body = body or {}
 
             def apply(obj: dict[str, Any], patch: Any) -> dict[str, Any]:
                 result: dict[str, Any] = patching.apply_strategic_merge_patch(obj, patch, kind)
                 return result
-        elif content_type in appliers:
-            apply = appliers[content_type]
         else:
-            raise errors.unsupported_media_type(
-                [
-                    "application/json-patch+json",
-                    "application/merge-patch+json",
-                    "application/apply-patch+yaml",
-                    "application/strategic-merge-patch+json",
-                ]
-            )
+            apply = appliers[content_type]
 
         def patched(old: dict[str, Any]) -> dict[str, Any]:
             try:
@@ -379,6 +425,9 @@ class APIServer:
         resource = target.resource
         if not isinstance(body, dict):
             raise errors.bad_request("error decoding YAML: expected an object")
+        undeclared = strict.apply_error(resource.group, resource.version, resource.kind, body)
+        if undeclared:
+            raise errors.bad_request(undeclared)
         manager = req.query.get("fieldManager", "")
         if not manager:
             raise errors.bad_request(
@@ -432,6 +481,8 @@ class APIServer:
             old = decode(kv.value, kv.mod_revision)
             new = compute(old)
             self._check_type(new, resource)
+            if not fields_managed and not target.subresource:
+                self._check_fields(req, resource, new, old)
             new_meta = new.setdefault("metadata", {})
             new_meta["name"], new_meta["resourceVersion"] = (
                 target.name,
@@ -615,6 +666,31 @@ class APIServer:
             meta = obj["metadata"]
             self._check_preconditions(resource, target.name, meta, options)
             ref = _ref(resource, obj)
+            if resource.kind == "Namespace" and (obj.get("spec") or {}).get("finalizers"):
+                # pkg/registry/core/namespace/storage/storage.go Delete: the first DELETE only
+                # marks the namespace Terminating; it goes once the namespace controller has
+                # emptied it and removed its spec.finalizers (PUT namespaces/<name>/finalize).
+                if meta.get("deletionTimestamp"):
+                    return Response(200, obj)
+                new = copy.deepcopy(obj)
+                new["metadata"]["deletionTimestamp"] = timeutil.rfc3339(self.env.now)
+                new.setdefault("status", {})["phase"] = "Terminating"
+                self._stage(
+                    req,
+                    "graceful-delete",
+                    "Namespace is Terminating; waiting for finalizers "
+                    + ", ".join(new["spec"]["finalizers"]),
+                    ref,
+                )
+                if req.query.get("dryRun"):
+                    return Response(200, new)
+                try:
+                    stored = yield from self._etcd_write(
+                        req, resource, key, strategy.ordered(new), kv.mod_revision
+                    )
+                except CASFailedError:
+                    continue
+                return Response(200, stored)
             grace = strategy.graceful_delete_seconds(
                 resource, obj, options.get("gracePeriodSeconds")
             )
@@ -740,6 +816,10 @@ class APIServer:
             body = body.decode("utf-8", errors="replace")
         if not isinstance(body, str):
             return copy.deepcopy(body)
+        if req.content_type not in _READABLE:
+            raise errors.unsupported_media_type(
+                ["application/json", "application/yaml", "application/vnd.kubernetes.protobuf"]
+            )
         try:
             if req.content_type in ("application/yaml", "application/apply-patch+yaml"):
                 return yaml.safe_load(body)
@@ -775,6 +855,31 @@ class APIServer:
                 f'{resource.kind} in version "{resource.version}" cannot be handled as a '
                 f"{resource.kind}: {problem}"
             )
+
+    def _check_fields(
+        self,
+        req: Request,
+        resource: ResourceType,
+        obj: dict[str, Any],
+        old: dict[str, Any] | None,
+    ) -> None:
+        """fieldValidation: Strict rejects unknown fields, Warn and Ignore drop them. Requests
+        over HTTP default to Warn, as upstream; in-engine components never send unknown
+        fields, so without the parameter they skip the walk."""
+        directive = req.query.get("fieldValidation") or (
+            "Warn" if isinstance(req.body, bytes | str) else ""
+        )
+        problem = strict.enforce(
+            directive,
+            resource.group,
+            resource.version,
+            resource.kind,
+            obj,
+            old,
+            patch=req.method.upper() == "PATCH",
+        )
+        if problem:
+            raise errors.bad_request(problem)
 
     def _validate(
         self,
@@ -1000,6 +1105,15 @@ def _ref(resource: ResourceType, obj: dict[str, Any]) -> ObjectRef:
     )
 
 
+def _json_type(value: Any) -> str:
+    """The JSON type name encoding/json uses in its UnmarshalTypeError."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    return {str: "string", list: "array"}.get(type(value), "object")
+
+
 def _wants_table(req: Request) -> bool:
     return "as=Table" in req.headers.get("accept", "")
 
@@ -1040,6 +1154,8 @@ def _transitions(
 def _finalized(obj: dict[str, Any]) -> bool:
     """An object being deleted whose last finalizer just went, and whose grace is over."""
     meta = obj["metadata"]
+    if obj.get("kind") == "Namespace" and (obj.get("spec") or {}).get("finalizers"):
+        return False  # ShouldDeleteNamespaceDuringUpdate: spec.finalizers must be empty too
     return (
         bool(meta.get("deletionTimestamp"))
         and not meta.get("finalizers")

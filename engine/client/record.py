@@ -23,6 +23,13 @@ Gen = Generator[Any, Any, Any]
 
 NOTE_LENGTH_LIMIT = 1024  # events API validation.NoteLengthLimit
 
+# EventCorrelator defaults (staging/src/k8s.io/client-go/tools/record/events_cache.go)
+AGGREGATE_MAX_EVENTS = 10  # defaultAggregateMaxEvents
+AGGREGATE_INTERVAL = 600.0  # defaultAggregateIntervalInSeconds
+SPAM_BURST = 25  # defaultSpamBurst
+SPAM_QPS = 1.0 / 300.0  # defaultSpamQPS
+COMBINED_PREFIX = "(combined from similar events): "  # EventAggregatorByReasonMessageFunc
+
 
 @dataclass
 class _Seen:
@@ -30,6 +37,23 @@ class _Seen:
     namespace: str
     count: int
     first: float
+    message: str = ""  # for a combined event, whose message follows the latest one
+
+
+@dataclass
+class _Similar:
+    """EventAggregator's record: the distinct messages of one source/object/type/reason."""
+
+    messages: dict[str, None]
+    last: float
+
+
+@dataclass
+class _SpamBucket:
+    """EventSourceObjectSpamFilter: a token bucket per source and object."""
+
+    tokens: float
+    last: float
 
 
 def involved_object(obj: dict[str, Any], field_path: str = "") -> dict[str, Any]:
@@ -62,6 +86,9 @@ class EventRecorder:
         self.host = host
         self.series_api = series_api  # the events.k8s.io recorder (scheduler)
         self._seen: dict[tuple[str, ...], _Seen] = {}
+        self._nanos: set[int] = set()  # name suffixes in use: a set, not a scan of every name
+        self._similar: dict[tuple[str, ...], _Similar] = {}
+        self._spam: dict[tuple[str, ...], _SpamBucket] = {}
 
     def event(
         self,
@@ -88,11 +115,24 @@ class EventRecorder:
             message,
         )
         env = self.client.cluster.env
+        combined = False
+        if not self.series_api:
+            # EventCorrelator: from the 10th distinct message of the same kind about an object
+            # within 10 minutes, events are combined into one that counts up.
+            combined = self._aggregate(ref, type_, reason, message, env.now)
+            if combined:
+                message = COMBINED_PREFIX + message
+                identity = ("combined", *identity[:-1])
         seen = self._seen.get(identity)
         if seen is not None:
             seen.count += 1
+            seen.message = message if combined else ""
+            if not self.series_api and self._spam_filtered(ref, env.now):
+                return
             env.process(self._repeat(seen), f"event {reason}")
             return
+        if not self.series_api and self._spam_filtered(ref, env.now):
+            return  # more than 25 events about one object: dropped, as upstream
         name = f"{ref['name']}.{self._unix_nano(env.now):x}"
         self._seen[identity] = _Seen(name, namespace, 1, env.now)
         env.process(
@@ -100,13 +140,41 @@ class EventRecorder:
             f"event {reason}",
         )
 
+    def _aggregate(
+        self, ref: dict[str, Any], type_: str, reason: str, message: str, now: float
+    ) -> bool:
+        """EventAggregator.EventAggregate: whether this event is to be combined."""
+        key = (ref["kind"], ref.get("namespace", ""), ref["name"], ref["uid"], type_, reason)
+        record = self._similar.get(key)
+        if record is None or now - record.last > AGGREGATE_INTERVAL:
+            record = self._similar[key] = _Similar({}, now)
+        record.messages[message] = None
+        record.last = now
+        if len(record.messages) < AGGREGATE_MAX_EVENTS:
+            return False
+        del record.messages[next(iter(record.messages))]  # localKeys.PopAny
+        return True
+
+    def _spam_filtered(self, ref: dict[str, Any], now: float) -> bool:
+        """EventSourceObjectSpamFilter.Filter: burst 25, then one event per 5 minutes."""
+        key = (ref["kind"], ref.get("namespace", ""), ref["name"], ref["uid"])
+        bucket = self._spam.get(key)
+        if bucket is None:
+            bucket = self._spam[key] = _SpamBucket(float(SPAM_BURST), now)
+        bucket.tokens = min(float(SPAM_BURST), bucket.tokens + (now - bucket.last) * SPAM_QPS)
+        bucket.last = now
+        if bucket.tokens < 1:
+            return True
+        bucket.tokens -= 1
+        return False
+
     def _unix_nano(self, now: float) -> int:
         base = int(timeutil.to_datetime(0).timestamp()) * 1_000_000_000
         nano = base + round(now * 1_000_000_000)
         # Names must be unique even for two events in the same virtual nanosecond.
-        used = {s.name for s in self._seen.values()}
-        while any(n.endswith(f".{nano:x}") for n in used):
+        while nano in self._nanos:
             nano += 1
+        self._nanos.add(nano)
         return nano
 
     def _new_event(
@@ -171,6 +239,8 @@ class EventRecorder:
             }
         else:
             patch = {"count": seen.count, "lastTimestamp": timeutil.rfc3339(now)}
+            if seen.message:
+                patch["message"] = seen.message
         yield from self.client.request(
             "PATCH",
             f"/api/v1/namespaces/{seen.namespace}/events/{seen.name}",

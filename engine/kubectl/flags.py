@@ -14,7 +14,9 @@ class UsageError(Exception):
 class Flag:
     name: str
     short: str = ""
-    kind: str = "string"  # string | bool | int | list (repeatable, comma-separated)
+    # string | bool | int | list (repeatable, comma-separated: pflag StringSlice)
+    # | array (repeatable, taken whole: pflag StringArray, e.g. `--env=A=1,B=2` is one value)
+    kind: str = "string"
     default: Any = None
 
     @property
@@ -27,6 +29,7 @@ class Parsed:
     args: list[str] = field(default_factory=list)
     values: dict[str, Any] = field(default_factory=dict)
     given: set[str] = field(default_factory=set)  # flags the user actually set
+    args_at_dash: int = -1  # cobra ArgsLenAtDash: how many args came before `--`, or -1
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -62,6 +65,7 @@ def parse(argv: list[str], flags: tuple[Flag, ...], command: str) -> Parsed:
         arg = argv[i]
         i += 1
         if arg == "--":
+            parsed.args_at_dash = len(parsed.args)
             parsed.args.extend(argv[i:])
             break
         if arg.startswith("--"):
@@ -103,7 +107,7 @@ def parse(argv: list[str], flags: tuple[Flag, ...], command: str) -> Parsed:
 
 
 def _initial(flag: Flag) -> Any:
-    if flag.kind == "list":
+    if flag.kind in ("list", "array"):
         return list(flag.default or [])
     return flag.default
 
@@ -127,6 +131,8 @@ def _store(parsed: Parsed, flag: Flag, value: str, arg: str, see: str) -> None:
             ) from None
     elif flag.kind == "list":
         parsed.values[flag.dest].extend(v for v in value.split(",") if v)
+    elif flag.kind == "array":
+        parsed.values[flag.dest].append(value)
     else:
         parsed.values[flag.dest] = value
 

@@ -1,0 +1,58 @@
+"""The schema of every kind the API server serves, as one registry of named types.
+
+See model.py for the building blocks; the type modules follow k8s.io/api's packages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.apiserver.schema import apps, cluster, container, meta, pod, volume
+from engine.apiserver.schema.model import (
+    FIELDS_V1,
+    INT_OR_STRING,
+    MICRO_TIME,
+    QUANTITY,
+    TIME,
+    Registry,
+    Struct,
+)
+
+REGISTRY = Registry()
+for _module in (meta, container, volume, pod, cluster, apps):
+    REGISTRY.add(*_module.STRUCTS)
+
+# Named types that are strings on the wire (their own OpenAPI components upstream).
+STRING_FORMATS: dict[str, dict[str, Any]] = {
+    INT_OR_STRING: {
+        "description": "A value that is either a whole number or a string, such as 8080 or "
+        '"http", or 3 or "25%".',
+        "format": "int-or-string",
+        "type": "string",
+    },
+    QUANTITY: {
+        "description": "A fixed-point amount of a resource, written with a suffix: binary "
+        "(Ki, Mi, Gi…), decimal (k, M, G…) or milli (m, so 500m cpu is half a core).",
+        "type": "string",
+    },
+    TIME: {
+        "description": "A moment in time, in RFC 3339 form to the second, in UTC.",
+        "format": "date-time",
+        "type": "string",
+    },
+    MICRO_TIME: {
+        "description": "A moment in time, in RFC 3339 form to the microsecond.",
+        "format": "date-time",
+        "type": "string",
+    },
+}
+assert FIELDS_V1 in REGISTRY.structs
+
+_BY_GVK: dict[tuple[str, str, str], Struct] = {
+    s.gvk: s for s in REGISTRY.structs.values() if s.gvk is not None
+}
+
+
+def kind_struct(group: str, version: str, kind: str) -> Struct | None:
+    """The top-level type of a kind, e.g. ("apps", "v1", "Deployment")."""
+    return _BY_GVK.get((group, version, kind))

@@ -1,0 +1,188 @@
+"""What every controller in kube-controller-manager shares: its identity, its client and event
+recorder, a work queue and the worker loop (processNextWorkItem / handleErr upstream).
+
+A controller's sync is a generator: it reads from the shared informers' caches and changes
+things only through API requests, each of which takes virtual time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from typing import TYPE_CHECKING, Any
+
+from engine import timeutil
+from engine.apiserver.request import Response
+from engine.apiserver.resources import BY_NAME
+from engine.client.record import EventRecorder
+from engine.client.rest import RestClient
+from engine.client.workqueue import WorkQueue
+from engine.trace import ObjectRef, Step, ref_of
+
+if TYPE_CHECKING:
+    from engine.controllers.controllermanager import ControllerManager
+
+Gen = Generator[Any, Any, Any]
+Obj = dict[str, Any]
+
+MAX_RETRIES = 15  # maxRetries in replica_set.go / deployment_controller.go
+
+STRATEGIC_MERGE = {"content-type": "application/strategic-merge-patch+json"}
+MERGE_PATCH = {"content-type": "application/merge-patch+json"}
+JSON_PATCH = {"content-type": "application/json-patch+json"}
+
+
+class SyncError(Exception):
+    """A sync failed part-way: the key goes back on the queue with back-off."""
+
+
+def path_of(resource: str, namespace: str = "", name: str = "", subresource: str = "") -> str:
+    r = BY_NAME[resource]
+    path = f"/apis/{r.group}/{r.version}" if r.group else "/api/v1"
+    if r.namespaced and namespace:
+        path += f"/namespaces/{namespace}"
+    path += f"/{r.name}"
+    if name:
+        path += f"/{name}"
+    if subresource:
+        path += f"/{subresource}"
+    return path
+
+
+def split_key(key: str) -> tuple[str, str]:
+    """cache.SplitMetaNamespaceKey."""
+    namespace, _, name = key.rpartition("/")
+    return namespace, name
+
+
+def error_message(response: Response) -> str:
+    body = response.body
+    return body.get("message", "") if isinstance(body, dict) else str(body)
+
+
+class Controller:
+    """The shape of one controller: `name` is its component id after `controller-manager/`."""
+
+    name = ""  # e.g. "replicaset-controller": the id in --controllers and in the trace
+    service_account = ""  # --use-service-account-credentials: its own ServiceAccount
+    event_source = ""  # source.component of the events it records
+    workers = 1  # --concurrent-*-syncs
+
+    def __init__(self, manager: ControllerManager) -> None:
+        self.manager = manager
+        self.cluster = manager.cluster
+        self.env = manager.cluster.env
+        self.informers = manager.informers
+        self.component = f"controller-manager/{self.name}"
+        self.client = RestClient(
+            self.cluster,
+            self.component,
+            f"system:serviceaccount:kube-system:{self.service_account}",
+            ("system:serviceaccounts", "system:serviceaccounts:kube-system"),
+            Step.CONTROL,
+        )
+        self.recorder = EventRecorder(self.client, self.event_source)
+        self.queue = WorkQueue(self.env, self.name)
+
+    # ---- running -----------------------------------------------------------------------------
+    def start(self) -> None:
+        """Register handlers on the shared informers, then run once their caches are synced."""
+        self.register()
+        self.env.process(self._run(), f"{self.name} start")
+
+    def register(self) -> None:
+        """Add this controller's handlers (and say which informers it needs)."""
+
+    def synced_resources(self) -> tuple[str, ...]:
+        return ()
+
+    def _run(self) -> Gen:
+        yield from self.informers.wait_for_sync(*self.synced_resources())
+        self.on_synced()
+        for i in range(self.workers):
+            self.env.process(self._worker(), f"{self.name} worker {i}")
+
+    def on_synced(self) -> None:
+        """Start any periodic loops (they run as background processes)."""
+
+    def _worker(self) -> Gen:
+        while True:
+            key = yield from self.queue.get()
+            try:
+                yield from self.sync(key)
+            except SyncError:
+                self._handle_error(key)
+            else:
+                self.queue.forget(key)
+            self.queue.done(key)
+
+    def _handle_error(self, key: str) -> None:
+        if self.queue.limiter.retries(key) < MAX_RETRIES:
+            self.queue.add_rate_limited(key)
+        else:
+            self.queue.forget(key)  # dropped out of the queue, as upstream after maxRetries
+
+    def sync(self, key: str) -> Gen:
+        raise NotImplementedError
+        yield
+
+    # ---- helpers -----------------------------------------------------------------------------
+    def enqueue_after(self, key: str, delay: float, *, background: bool = False) -> None:
+        """queue.AddAfter. A `background` re-check (a progress deadline, a toleration running
+        out) is a timer, not pending work: it does not keep the cluster from settling."""
+        if not background:
+            self.queue.add_after(key, delay)
+            return
+        self.env.schedule(max(delay, 0.0), lambda: self.queue.add(key), background=True)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        query: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Gen:
+        response: Response = yield from self.client.request(
+            method, path, body=body, query=query, headers=headers
+        )
+        return response
+
+    def must(self, response: Response) -> Any:
+        if not response.ok:
+            raise SyncError(error_message(response))
+        return response.body
+
+    def note(self, summary: str, obj: Obj | ObjectRef | None = None, **data: Any) -> None:
+        """A decision inside this controller, for the learner: a `reconcile` trace event."""
+        ref = ref_of(obj) if isinstance(obj, dict) else obj
+        self.cluster.trace.emit(
+            self.component,
+            self.component,
+            "reconcile",
+            summary,
+            step=Step.CONTROL,
+            obj=ref,
+            data=data,
+        )
+
+    def work(self) -> Gen:
+        """The time one sync takes before its first API call (Timings.controller_sync)."""
+        yield self.cluster.timings.controller_sync
+
+    @property
+    def now(self) -> float:
+        return self.env.now
+
+    def stamp(self) -> str:
+        return timeutil.rfc3339(self.env.now)
+
+
+def run_parallel(controller: Controller, jobs: list[Callable[[], Gen]], label: str) -> Gen:
+    """Run jobs concurrently (goroutines and a WaitGroup upstream); their results in order."""
+    processes = [controller.env.process(job(), label) for job in jobs]
+    results = []
+    for process in processes:
+        result = yield process
+        results.append(result)
+    return results

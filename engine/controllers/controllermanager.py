@@ -1,0 +1,72 @@
+"""kube-controller-manager (cmd/kube-controller-manager/app/controllermanager.go): one process
+running many controllers over one set of shared informers.
+
+    manager = ControllerManager(cluster)                 # every controller
+    manager = ControllerManager(cluster, ("*", "-node-lifecycle-controller"))
+    manager.start()
+
+`controllers` works like the --controllers flag: `*` is every controller, a name turns one on,
+`-name` turns one off.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from engine.controllers.base import Controller
+from engine.controllers.informers import SharedInformers
+
+if TYPE_CHECKING:
+    from engine.cluster import Cluster
+
+
+def _registry() -> dict[str, type[Controller]]:
+    """The controllers, in the order they are started (NewControllerDescriptors)."""
+    from engine.controllers.deployment.controller import DeploymentController
+    from engine.controllers.garbagecollector import GarbageCollector
+    from engine.controllers.namespace import NamespaceController
+    from engine.controllers.nodelifecycle import NodeLifecycleController
+    from engine.controllers.replicaset import ReplicaSetController
+    from engine.controllers.tainteviction import TaintEvictionController
+
+    classes: list[type[Controller]] = [
+        NamespaceController,
+        GarbageCollector,
+        ReplicaSetController,
+        DeploymentController,
+        NodeLifecycleController,
+        TaintEvictionController,
+    ]
+    return {cls.name: cls for cls in classes}
+
+
+def _enabled(name: str, selection: tuple[str, ...]) -> bool:
+    if f"-{name}" in selection:
+        return False
+    return name in selection or "*" in selection
+
+
+class ControllerManager:
+    def __init__(self, cluster: Cluster, controllers: tuple[str, ...] = ("*",)) -> None:
+        self.cluster = cluster
+        self.informers = SharedInformers(cluster)
+        registry = _registry()
+        unknown = [c.lstrip("-") for c in controllers if c != "*" and c.lstrip("-") not in registry]
+        if unknown:
+            raise ValueError(f"unknown controllers: {', '.join(unknown)}")
+        self.controllers: dict[str, Controller] = {
+            name: cls(self) for name, cls in registry.items() if _enabled(name, controllers)
+        }
+        self.started = False
+
+    def start(self) -> None:
+        """Start every controller, then the informers they registered on."""
+        if self.started:
+            return
+        self.started = True
+        for controller in self.controllers.values():
+            controller.start()
+        self.informers.start()
+
+    def __getitem__(self, name: str) -> Controller:
+        return self.controllers[name]

@@ -1,0 +1,437 @@
+"""The kubelet of one node (pkg/kubelet/kubelet.go).
+
+It watches the pods bound to its node, admits them, and hands each to its pod worker, which
+syncs it: generate the status, ask the runtime (through kuberuntime_manager) to create the
+sandbox and start containers, and report through the status manager. The sync loop
+(`sync_loop_iteration`) dispatches what arrives: pod additions, updates and removals from the
+API server, container deaths from the runtime (PLEG), probe results, and timed re-syncs.
+
+Besides pods it keeps the node alive in the API: it renews its Lease and reports node status.
+
+`fail()` stops the kubelet (containers keep running, as on a real node whose kubelet died);
+`recover()` brings it back, and it reconciles what happened meanwhile; `stop()` removes the
+node's machine altogether. `crash_container()` is the UI's "crash container" button.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+from engine.apiserver.resources import BY_NAME
+from engine.client.informer import Handlers, key_of
+from engine.client.record import EventRecorder
+from engine.client.rest import RestClient
+from engine.node.admission import admit, pod_requests
+from engine.node.backoff import Backoff
+from engine.node.images import ImageManager
+from engine.node.kuberuntime_manager import KubeRuntimeManager
+from engine.node.logs import NodeRegistry
+from engine.node.node_status import NodeLease, NodeStatusReporter
+from engine.node.pod_source import PodSource
+from engine.node.pod_status import TERMINAL, ProbeView, StartFailure, generate_api_pod_status
+from engine.node.pod_workers import PodSyncStatus, PodWorkers
+from engine.node.prober import ProbeManager
+from engine.node.runtime import RUNNING, Container, ContainerRuntime, Sandbox
+from engine.node.status_manager import StatusManager
+from engine.trace import Step
+
+Gen = Generator[Any, Any, Any]
+Obj = dict[str, Any]
+
+ERROR_RESYNC = 10.0  # pod_workers backOffPeriod: a failed sync is retried after this
+# What of a pod, when it changes, the kubelet acts on (status-only changes are its own echo).
+_WATCHED_META = ("deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations")
+
+
+class Kubelet:
+    def __init__(self, cluster: Any, node_name: str) -> None:
+        self.cluster = cluster
+        self.node_name = node_name
+        self.id = f"kubelet/{node_name}"
+        self.client = RestClient(
+            cluster,
+            self.id,
+            f"system:node:{node_name}",
+            ("system:nodes", "system:authenticated"),
+            Step.RUN,
+        )
+        self.recorder = EventRecorder(self.client, "kubelet", host=node_name)
+        self.runtime = ContainerRuntime(cluster, node_name)
+        self.pods = PodSource(
+            self.client, BY_NAME["pods"], field_selector=f"spec.nodeName={node_name}"
+        )
+        self.pod_workers = PodWorkers(self)
+        self.status_manager = StatusManager(self)
+        self.probes = ProbeManager(self)
+        self.images = ImageManager(self)
+        self.runtime_manager = KubeRuntimeManager(self)
+        timings = cluster.timings
+        self.crash_backoff = Backoff(
+            timings.crash_backoff_initial, timings.crash_backoff_max, timings.crash_backoff_reset
+        )
+        self.reasons: dict[str, dict[str, StartFailure]] = {}  # reasonCache, by pod uid
+        self.lease = NodeLease(self)
+        self.node_status = NodeStatusReporter(self)
+        self.node: Obj | None = None
+        self.host_ip = ""
+        self.allocatable: dict[str, str] = {}
+        self.admitted: set[str] = set()
+        self._requests: dict[str, dict[str, int]] = {}  # by pod uid: its spec never changes
+        self.running = False
+        self.stopped = False
+        self.generation = 0  # bumped on every start/fail: loops of an older life end
+        self._wired = False
+
+    # ---- life cycle ----------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start the kubelet: learn its node, then lease, node status, and the pod watch."""
+        if self.running or self.stopped:
+            return
+        NodeRegistry.of(self.cluster).register(self)
+        if not self._wired:
+            self._wired = True
+            self.pods.add_handlers(
+                Handlers(on_add=self._on_add, on_update=self._on_update, on_delete=self._on_delete)
+            )
+            self.runtime.listeners.append(self._on_pleg)
+            self.probes.on_change = self._on_probe_result
+            self.runtime.on_images_changed = self._on_images_changed
+        self.running = True
+        self.generation += 1
+        self.cluster.env.process(self._startup(self.generation, True), f"kubelet {self.node_name}")
+
+    def fail(self) -> None:
+        """The kubelet process dies: no more heartbeats, syncs or status. Containers go on."""
+        if not self.running:
+            return
+        self.running = False
+        self.generation += 1
+        self.pods.stop()
+        self.pod_workers.stop_all()
+        self.probes.stop_all()
+        self.images = ImageManager(self)  # its queue of pulls dies with the process
+        self.lease.lease = None
+
+    def recover(self) -> None:
+        """The kubelet comes back: heartbeats resume and it reconciles its pods."""
+        if self.running or self.stopped:
+            return
+        self.running = True
+        self.generation += 1
+        self.node_status.force = True
+        self.node_event("Normal", "Starting", "Starting kubelet.")
+        self.cluster.env.process(self._startup(self.generation, False), f"kubelet {self.node_name}")
+
+    def stop(self) -> None:
+        """The node's machine goes away (node removal): kubelet, runtime and containers."""
+        self.fail()
+        self.stopped = True
+        self.runtime.shutdown()
+        NodeRegistry.of(self.cluster).unregister(self)
+
+    def _startup(self, generation: int, first: bool) -> Gen:
+        got = yield from self.client.request(
+            "GET", f"/api/v1/nodes/{self.node_name}", step=Step.OTHER
+        )
+        if generation != self.generation:
+            return
+        if got.ok:
+            self._learn_node(got.body)
+        env = self.cluster.env
+        env.process(self.lease.run(generation), "node lease", background=True)
+        env.process(self.node_status.run(generation, not first), "node status", background=True)
+        synced = self.pods.start()
+        yield synced
+        if generation != self.generation or first:
+            return
+        self.status_manager.resync_all()
+        self.handle_pod_cleanups()
+        self.handle_pod_syncs(self.pods.list())
+
+    def _learn_node(self, node: Obj) -> None:
+        self.node = node
+        status = node.get("status") or {}
+        addresses = status.get("addresses") or []
+        self.host_ip = next(
+            (a["address"] for a in addresses if a.get("type") == "InternalIP"), self.host_ip
+        )
+        self.allocatable = dict(status.get("allocatable") or status.get("capacity") or {})
+        try:
+            self.runtime.cpus = max(1, int(float(self.allocatable.get("cpu", "4"))))
+        except ValueError:
+            self.runtime.cpus = 4
+        self.runtime.cni.configure((node.get("spec") or {}).get("podCIDR", ""))
+
+    # ---- the sync loop -------------------------------------------------------------------------
+    def sync_loop_iteration(self, source: str, pods: list[Obj]) -> None:
+        """syncLoopIteration: one thing arrived; hand it to the right handler."""
+        if not self.running:
+            return
+        if source == "ADD":
+            self.handle_pod_additions(pods)
+        elif source == "UPDATE":
+            self.handle_pod_updates(pods)
+        elif source == "REMOVE":
+            self.handle_pod_removes(pods)
+        else:  # PLEG, PROBE, SYNC: something about the pod changed on the node
+            self.handle_pod_syncs(pods)
+
+    def _on_add(self, pod: Obj) -> None:
+        self.sync_loop_iteration("ADD", [pod])
+
+    def _on_update(self, old: Obj, new: Obj) -> None:
+        if old.get("spec") != new.get("spec") or any(
+            old["metadata"].get(k) != new["metadata"].get(k) for k in _WATCHED_META
+        ):
+            self.sync_loop_iteration("UPDATE", [new])
+
+    def _on_delete(self, pod: Obj) -> None:
+        self.sync_loop_iteration("REMOVE", [pod])
+
+    def _on_pleg(self, pod_uid: str, kind: str, container_id: str) -> None:
+        # ContainerStarted comes from this kubelet's own sync, which reports it when it ends.
+        if kind != "ContainerDied" or not self.running:
+            return
+        self.probes.remove_container(container_id)
+        state = self.pod_workers.states.get(pod_uid)
+        if state is not None:
+            self.sync_loop_iteration("PLEG", [self._latest(state)])
+
+    def _on_probe_result(self, pod: Obj) -> None:
+        state = self.pod_workers.states.get(pod["metadata"]["uid"])
+        if state is not None:
+            self.sync_loop_iteration("PROBE", [self._latest(state)])
+
+    def _on_images_changed(self) -> None:
+        pass  # the node status reporter compares the image list at its next check
+
+    # ---- handlers ----------------------------------------------------------------------------
+    def handle_pod_additions(self, pods: list[Obj]) -> None:
+        for pod in sorted(pods, key=lambda p: p["metadata"].get("creationTimestamp", "")):
+            uid = pod["metadata"]["uid"]
+            if uid in self.pod_workers.states:
+                self.pod_workers.update_pod(pod)
+                continue
+            if (pod.get("status") or {}).get(
+                "phase"
+            ) in TERMINAL and not self.runtime.pod_containers(uid):
+                continue  # finished before this kubelet knew it: nothing to run
+            if uid not in self.admitted:
+                rejection = admit(pod, self._active_pods(), self.allocatable, self._requests_of)
+                if rejection is not None:
+                    self.reject_pod(pod, *rejection)
+                    continue
+                self.admitted.add(uid)
+            self.pod_workers.update_pod(pod)
+
+    def handle_pod_updates(self, pods: list[Obj]) -> None:
+        for pod in pods:
+            if pod["metadata"]["uid"] in self.pod_workers.states:
+                self.pod_workers.update_pod(pod)
+
+    def handle_pod_removes(self, pods: list[Obj]) -> None:
+        for pod in pods:
+            uid = pod["metadata"]["uid"]
+            if uid in self.pod_workers.states or self.runtime.has_pod(uid):
+                self.pod_workers.update_pod(pod, removed=True)
+            else:
+                self.status_manager.forget(uid)
+                self.admitted.discard(uid)
+
+    def handle_pod_syncs(self, pods: list[Obj]) -> None:
+        for pod in pods:
+            if pod["metadata"]["uid"] in self.pod_workers.states:
+                self.pod_workers.update_pod(pod)
+            else:
+                self.handle_pod_additions([pod])
+
+    def handle_pod_cleanups(self) -> None:
+        """HandlePodCleanups: kill what runs for pods the API server no longer has."""
+        known = {p["metadata"]["uid"] for p in self.pods.list()} | set(self.pod_workers.states)
+        for uid in sorted(self.runtime.pod_uids() - known):
+            sandboxes = self.runtime.pod_sandboxes(uid)
+            if not sandboxes:
+                continue
+            ref = sandboxes[0].pod
+            orphan = {
+                "apiVersion": "v1",
+                "kind": "Pod",
+                "metadata": {"name": ref.name, "namespace": ref.namespace, "uid": uid},
+                "spec": {"containers": [], "terminationGracePeriodSeconds": 30},
+            }
+            self.pod_workers.update_pod(orphan, removed=True)
+
+    def reject_pod(self, pod: Obj, reason: str, message: str) -> None:
+        """rejectPod: the pod does not fit; it fails without ever running."""
+        self.event(pod, "Warning", reason, message)
+        status = dict(pod.get("status") or {})
+        status.update(
+            {"phase": "Failed", "reason": reason, "message": "Pod was rejected: " + message}
+        )
+        status.setdefault("startTime", _stamp(self.cluster.env.now))
+        self.status_manager.set_pod_status(pod, status)
+
+    def _requests_of(self, pod: Obj) -> dict[str, int]:
+        uid = pod["metadata"]["uid"]
+        found = self._requests.get(uid)
+        if found is None:
+            found = self._requests[uid] = pod_requests(pod)
+        return found
+
+    def _active_pods(self) -> list[Obj]:
+        active = []
+        for pod in self.pods.list():
+            uid = pod["metadata"]["uid"]
+            state = self.pod_workers.states.get(uid)
+            if uid not in self.admitted or (state is not None and state.terminated):
+                continue
+            status = self.status_manager.get_pod_status(uid) or pod.get("status") or {}
+            if status.get("phase") not in TERMINAL:
+                active.append(pod)
+        return active
+
+    # ---- pod worker steps ----------------------------------------------------------------------
+    def sync_pod(self, state: PodSyncStatus) -> Gen:
+        """syncPod: report status, then make the runtime match the spec. True if terminal."""
+        pod = self._latest(state)
+        uid = pod["metadata"]["uid"]
+        sandboxes, containers = self.runtime.pod_sandboxes(uid), self.runtime.pod_containers(uid)
+        status = self._generate(pod, sandboxes, containers, False)
+        self.status_manager.set_pod_status(pod, status)
+        if status["phase"] in TERMINAL:
+            return True
+        self._ensure_probes(pod, containers)
+        result = yield from self.runtime_manager.sync_pod(pod, sandboxes, containers)
+        if not self.running:
+            return False
+        cache = self.reasons.setdefault(uid, {})
+        for name in result.started:
+            cache.pop(name, None)
+        cache.update(result.failures)
+        containers = self.runtime.pod_containers(uid)
+        self._ensure_probes(pod, containers)
+        only_backoff = all(f.reason == "CrashLoopBackOff" for f in result.failures.values())
+        if result.changed or not only_backoff:
+            # Report what this sync did right away. A crash back-off alone changes nothing:
+            # the container keeps showing as terminated until the next sync, as upstream.
+            self.status_manager.set_pod_status(
+                pod, self._generate(pod, self.runtime.pod_sandboxes(uid), containers, False)
+            )
+        now = self.cluster.env.now
+        if result.crash_backoff_until is not None:
+            # Sync again when the back-off ends (and meanwhile every 10 s, as the pod worker
+            # retries a failed sync: each retry repeats the BackOff event).
+            self.pod_workers.sync_after(
+                uid, min(result.crash_backoff_until - now + 1e-6, ERROR_RESYNC)
+            )
+        if result.retry:
+            self.pod_workers.sync_after(uid, ERROR_RESYNC)
+        return False
+
+    def sync_terminating_pod(self, state: PodSyncStatus) -> Gen:
+        """syncTerminatingPod: stop the containers (grace period, then SIGKILL), the sandbox."""
+        pod = self._latest(state)
+        uid = pod["metadata"]["uid"]
+        sandboxes, containers = self.runtime.pod_sandboxes(uid), self.runtime.pod_containers(uid)
+        if not state.removed:
+            self.status_manager.set_pod_status(
+                pod, self._generate(pod, sandboxes, containers, False)
+            )
+        override = None
+        if state.removed and pod["metadata"].get("deletionGracePeriodSeconds") is None:
+            override = 0  # force-deleted: the shortest grace the runtime allows
+        yield from self.runtime_manager.kill_pod(pod, containers, sandboxes, override)
+        if not state.removed and self.running:
+            self.status_manager.set_pod_status(
+                pod,
+                self._generate(
+                    pod, self.runtime.pod_sandboxes(uid), self.runtime.pod_containers(uid), True
+                ),
+            )
+
+    def sync_terminated_pod(self, state: PodSyncStatus) -> Gen:
+        """syncTerminatedPod: the pod is done here; the status manager may delete it."""
+        self.probes.remove_pod(state.uid)
+        if not state.removed:
+            self.status_manager.terminate_pod(self._latest(state))
+        yield 0
+
+    def cleanup_pod(self, state: PodSyncStatus) -> Gen:
+        """Garbage collection of a pod gone from the API: remove its sandbox and containers."""
+        uid = state.uid
+        for sandbox in self.runtime.pod_sandboxes(uid):
+            yield from self.runtime.remove_pod_sandbox(self.id, sandbox.id)
+        self.status_manager.forget(uid)
+        self.reasons.pop(uid, None)
+        self.admitted.discard(uid)
+        self._requests.pop(uid, None)
+
+    # ---- helpers -------------------------------------------------------------------------------
+    def pod(self, namespace: str, name: str) -> Obj | None:
+        return self.pods.get(f"{namespace}/{name}")
+
+    def _latest(self, state: PodSyncStatus) -> Obj:
+        current = self.pods.get(key_of(state.pod))
+        if current is not None and current["metadata"].get("uid") == state.uid:
+            state.pod = current
+        return state.pod
+
+    def _generate(
+        self, pod: Obj, sandboxes: list[Sandbox], containers: list[Container], terminal: bool
+    ) -> Obj:
+        uid = pod["metadata"]["uid"]
+        old = self.status_manager.get_pod_status(uid) or pod.get("status") or {}
+        return generate_api_pod_status(
+            pod,
+            sandboxes,
+            containers,
+            old,
+            self.reasons.get(uid, {}),
+            ProbeView(self.probes.ready, self.probes.started),
+            self.host_ip,
+            terminal,
+            self.cluster.env.now,
+        )
+
+    def _ensure_probes(self, pod: Obj, containers: list[Container]) -> None:
+        specs = {c["name"]: c for c in pod["spec"].get("containers") or []}
+        specs.update({c["name"]: c for c in pod["spec"].get("initContainers") or []})
+        for container in containers:
+            spec = specs.get(container.name)
+            if spec is not None and container.state == RUNNING:
+                self.probes.ensure_workers(pod, container, spec)
+
+    def field_path(self, pod: Obj, container: str) -> str:
+        init = {c["name"] for c in pod["spec"].get("initContainers") or []}
+        return (
+            f"spec.initContainers{{{container}}}"
+            if container in init
+            else (f"spec.containers{{{container}}}")
+        )
+
+    def event(self, pod: Obj, type_: str, reason: str, message: str, field_path: str = "") -> None:
+        if self.running:
+            self.recorder.event(pod, type_, reason, message, field_path=field_path)
+
+    def node_event(self, type_: str, reason: str, message: str) -> None:
+        # The kubelet's node reference uses the node name as uid (kubelet.go nodeRef).
+        ref = {"kind": "Node", "metadata": {"name": self.node_name, "uid": self.node_name}}
+        self.recorder.event(ref, type_, reason, message)
+
+    # ---- the UI's buttons ----------------------------------------------------------------------
+    def crash_container(self, pod_key: str, container: str) -> bool:
+        """Make a running container's main process die (exit code 1, reason Error)."""
+        pod = self.pods.get(pod_key)
+        if pod is None:
+            return False
+        for candidate in self.runtime.pod_containers(pod["metadata"]["uid"]):
+            if candidate.name == container and candidate.state == RUNNING:
+                return self.runtime.crash(candidate.id)
+        return False
+
+
+def _stamp(now: float) -> str:
+    from engine import timeutil
+
+    return timeutil.rfc3339(now)

@@ -1,0 +1,616 @@
+"""containerd on one node, as the kubelet sees it through the CRI
+(k8s.io/cri-api RuntimeService and ImageService; containerd internal/cri/server).
+
+Sandboxes (the pause container plus the network namespace the CNI wires), containers with ids,
+exit codes and logs, and the node's image store. Every CRI call is a `cri-request` trace event
+from the kubelet to `container-runtime/<node>` and a `cri-reply` back; the work in between takes
+virtual time. Containers run on their own once started (a `Behavior` decides when they exit),
+and the runtime tells its subscribers — the kubelet's PLEG — when one starts or dies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from engine import names
+from engine.node import image_logs
+from engine.node.behavior import Behavior, Context, derive
+from engine.node.cni import CNIError, CNIPlugin
+from engine.node.command import FOREVER, Line
+from engine.node.registry import REGISTRY, SANDBOX_IMAGE, Image, PullError, Reference
+from engine.sim import Event
+from engine.trace import ObjectRef, Step
+
+if TYPE_CHECKING:
+    from engine.cluster import Cluster
+
+Gen = Generator[Any, Any, Any]
+
+CRI_LATENCY = 0.001  # kubelet <-> containerd over a unix socket, one way
+SANDBOX_STOP = 0.05  # stopping the pause container
+START_PHASE = 1.0  # exits this soon after starting are part of starting (see _schedule_exit)
+MAX_REPEATED_LINES = 5000  # of one endless loop's output kept for `kubectl logs`
+
+CREATED, RUNNING, EXITED = "CONTAINER_CREATED", "CONTAINER_RUNNING", "CONTAINER_EXITED"
+SANDBOX_READY, SANDBOX_NOTREADY = "SANDBOX_READY", "SANDBOX_NOTREADY"
+
+PLEGListener = Callable[[str, str, str], None]  # (pod uid, event type, container id)
+
+
+class CRIError(Exception):
+    """A failed CRI call: `rpc error: code = <code> desc = <desc>`."""
+
+    def __init__(self, code: str, desc: str, reason: str = "") -> None:
+        super().__init__(f"rpc error: code = {code} desc = {desc}")
+        self.code = code
+        self.desc = desc
+        self.reason = reason  # for the kubelet: ErrImagePull, RunContainerError, …
+
+
+@dataclass
+class Sandbox:
+    id: str
+    pod_uid: str
+    pod: ObjectRef
+    attempt: int
+    created_at: float
+    state: str = SANDBOX_READY
+    ip: str = ""
+
+
+@dataclass
+class Container:
+    id: str
+    sandbox_id: str
+    pod_uid: str
+    pod: ObjectRef
+    name: str
+    attempt: int  # the restart count this instance carries
+    image: Image
+    image_name: str  # docker.io/library/nginx:1.27, what status.image shows
+    spec_hash: str
+    spec: dict[str, Any]
+    created_at: float
+    state: str = CREATED
+    started_at: float = 0.0
+    finished_at: float = 0.0
+    exit_code: int = 0
+    reason: str = ""
+    message: str = ""
+    behavior: Behavior | None = None
+    lines: list[Line] = field(default_factory=list)  # `at` is absolute virtual time
+    done: Event | None = None  # fires when the container exits
+
+    def log_lines(self, now: float) -> list[Line]:
+        """Everything the container printed up to `now`, in order."""
+        until = min(now, self.finished_at) if self.state == EXITED else now
+        out = [line for line in self.lines if line.at <= until]
+        if self.behavior is not None:
+            for rep in self.behavior.repeating:
+                first = self.started_at + rep.start
+                if until < first:
+                    continue
+                count = int((until - first) // rep.period) + 1
+                skip = max(0, count - MAX_REPEATED_LINES)
+                for k in range(skip, count):
+                    at = first + k * rep.period
+                    text = rep.text.replace("$(date)", _date(at))
+                    out.append(Line(at, text, rep.stream))
+            out.sort(key=lambda line: line.at)
+        return out
+
+
+@dataclass
+class _StoredImage:
+    image: Image
+    names: set[str]
+
+
+class ContainerRuntime:
+    def __init__(self, cluster: Cluster, node_name: str, cpus: int = 4) -> None:
+        self.cluster = cluster
+        self.node_name = node_name
+        self.id = f"container-runtime/{node_name}"
+        self.cni = CNIPlugin(cluster, node_name)
+        self.cpus = cpus
+        self.sandboxes: dict[str, Sandbox] = {}
+        self.containers: dict[str, Container] = {}
+        # per pod uid, for the kubelet's frequent "what does this pod have" questions
+        self._pod_sandboxes: dict[str, list[Sandbox]] = {}
+        self._pod_containers: dict[str, dict[str, Container]] = {}
+        self._images: dict[str, _StoredImage] = {}  # image id -> stored
+        self._downloads: dict[str, Event] = {}  # image id -> layers being fetched
+        self.listeners: list[PLEGListener] = []
+        self.on_images_changed: Callable[[], None] | None = None
+        self.alive = True
+        sandbox = REGISTRY.image(SANDBOX_IMAGE)
+        self._store(sandbox, f"{sandbox.repository}:{sandbox.tags[-1]}")  # pre-pulled
+
+    # ---- queries (the kubelet's PLEG cache and the image list; no CRI round trip) -------------
+    def pod_sandboxes(self, pod_uid: str) -> list[Sandbox]:
+        return list(self._pod_sandboxes.get(pod_uid, ()))
+
+    def pod_containers(self, pod_uid: str) -> list[Container]:
+        """The pod's containers, newest first (as kuberuntime sorts them by creation)."""
+        found = self._pod_containers.get(pod_uid, {}).values()
+        return sorted(found, key=lambda c: (c.created_at, c.attempt), reverse=True)
+
+    def pod_uids(self) -> set[str]:
+        return set(self._pod_sandboxes) | set(self._pod_containers)
+
+    def has_pod(self, pod_uid: str) -> bool:
+        return pod_uid in self._pod_sandboxes or pod_uid in self._pod_containers
+
+    def _add_sandbox(self, sandbox: Sandbox) -> None:
+        self.sandboxes[sandbox.id] = sandbox
+        self._pod_sandboxes.setdefault(sandbox.pod_uid, []).append(sandbox)
+
+    def _remove_sandbox(self, sandbox: Sandbox) -> None:
+        del self.sandboxes[sandbox.id]
+        remaining = [s for s in self._pod_sandboxes.get(sandbox.pod_uid, []) if s is not sandbox]
+        if remaining:
+            self._pod_sandboxes[sandbox.pod_uid] = remaining
+        else:
+            self._pod_sandboxes.pop(sandbox.pod_uid, None)
+
+    def _add_container(self, container: Container) -> None:
+        self.containers[container.id] = container
+        self._pod_containers.setdefault(container.pod_uid, {})[container.id] = container
+
+    def _remove_container(self, container: Container) -> None:
+        del self.containers[container.id]
+        of_pod = self._pod_containers.get(container.pod_uid, {})
+        of_pod.pop(container.id, None)
+        if not of_pod:
+            self._pod_containers.pop(container.pod_uid, None)
+
+    def has_image(self, name: str) -> Image | None:
+        for stored in self._images.values():
+            if name in stored.names:
+                return stored.image
+        return None
+
+    def image_list(self) -> list[dict[str, Any]]:
+        """status.images: each image with its digest and tag names and size, biggest first
+        (pkg/kubelet/nodestatus/setters.go Images, nodeStatusMaxImages 50)."""
+        ordered = sorted(self._images.values(), key=lambda s: (-s.image.size, s.image.repo_digest))
+        return [
+            {"names": [s.image.repo_digest, *sorted(s.names)], "sizeBytes": s.image.size}
+            for s in ordered[:50]
+        ]
+
+    # ---- the CRI call envelope -----------------------------------------------------------------
+    def _cri(
+        self,
+        caller: str,
+        method: str,
+        summary: str,
+        obj: ObjectRef | None,
+        work: Gen,
+        reply: Callable[[Any], tuple[str, dict[str, Any]]],
+        data: dict[str, Any] | None = None,
+    ) -> Gen:
+        trace = self.cluster.trace
+        trace.emit(
+            caller,
+            self.id,
+            "cri-request",
+            f"{method} {summary}".strip(),
+            step=Step.RUN,
+            obj=obj,
+            duration=CRI_LATENCY,
+            data={"method": method, **(data or {})},
+        )
+        yield CRI_LATENCY
+        try:
+            result = yield from work
+        except CRIError as error:
+            trace.emit(
+                self.id,
+                caller,
+                "cri-reply",
+                f"{method} failed: {error}",
+                step=Step.RUN,
+                obj=obj,
+                duration=CRI_LATENCY,
+                data={"method": method, "error": str(error)},
+            )
+            yield CRI_LATENCY
+            raise
+        text, extra = reply(result)
+        trace.emit(
+            self.id,
+            caller,
+            "cri-reply",
+            text,
+            step=Step.RUN,
+            obj=obj,
+            duration=CRI_LATENCY,
+            data={"method": method, **extra},
+        )
+        yield CRI_LATENCY
+        return result
+
+    # ---- RuntimeService: sandboxes -------------------------------------------------------------
+    def run_pod_sandbox(self, caller: str, pod_uid: str, pod: ObjectRef, attempt: int) -> Gen:
+        def work() -> Gen:
+            sandbox = Sandbox(self._new_id(), pod_uid, pod, attempt, self.cluster.env.now)
+            yield self.cluster.timings.sandbox_create  # the pause container and its namespaces
+            try:
+                sandbox.ip = yield from self.cni.add(self.id, sandbox.id, pod)
+            except CNIError as error:
+                raise CRIError(
+                    "Unknown",
+                    f'failed to setup network for sandbox "{sandbox.id}": plugin type="bridge" '
+                    f'name="kindnet" failed (add): {error}',
+                ) from error
+            self._add_sandbox(sandbox)
+            return sandbox.id
+
+        def reply(sandbox_id: str) -> tuple[str, dict[str, Any]]:
+            ip = self.sandboxes[sandbox_id].ip
+            return (
+                f"Sandbox {sandbox_id[:13]} ready, IP {ip}",
+                {"podSandboxId": sandbox_id, "ip": ip},
+            )
+
+        return (
+            yield from self._cri(
+                caller,
+                "RunPodSandbox",
+                f"{pod.namespace}/{pod.name}",
+                pod,
+                work(),
+                reply,
+                {"image": SANDBOX_IMAGE, "attempt": attempt},
+            )
+        )
+
+    def stop_pod_sandbox(self, caller: str, sandbox_id: str) -> Gen:
+        sandbox = self.sandboxes.get(sandbox_id)
+        if sandbox is None:
+            return
+
+        def work() -> Gen:
+            for container in self.pod_containers(sandbox.pod_uid):
+                if container.sandbox_id == sandbox_id and container.state == RUNNING:
+                    self._exit(container, 137, "Error")  # whatever is left gets SIGKILL
+            if sandbox.state == SANDBOX_READY:
+                yield SANDBOX_STOP
+                yield from self.cni.delete(self.id, sandbox_id, sandbox.pod)
+                sandbox.state = SANDBOX_NOTREADY
+            return None
+
+        yield from self._cri(
+            caller,
+            "StopPodSandbox",
+            sandbox_id[:13],
+            sandbox.pod,
+            work(),
+            lambda _: ("Sandbox stopped, network torn down", {"podSandboxId": sandbox_id}),
+        )
+
+    def remove_pod_sandbox(self, caller: str, sandbox_id: str) -> Gen:
+        sandbox = self.sandboxes.get(sandbox_id)
+        if sandbox is None:
+            return
+
+        def work() -> Gen:
+            if sandbox.state == SANDBOX_READY:
+                self.cni._release(sandbox_id)
+            for container in self.pod_containers(sandbox.pod_uid):
+                if container.sandbox_id != sandbox_id:
+                    continue
+                self._remove_container(container)
+                if container.state == RUNNING:
+                    self._exit(container, 137, "Error", notify=False)
+            self._remove_sandbox(sandbox)
+            yield 0
+            return None
+
+        yield from self._cri(
+            caller,
+            "RemovePodSandbox",
+            sandbox_id[:13],
+            sandbox.pod,
+            work(),
+            lambda _: ("Sandbox and its containers removed", {"podSandboxId": sandbox_id}),
+        )
+
+    # ---- ImageService ----------------------------------------------------------------------
+    def image_status(self, caller: str, ref: Reference, pod: ObjectRef) -> Gen:
+        def work() -> Gen:
+            yield 0
+            return self.has_image(ref.name)
+
+        def reply(image: Image | None) -> tuple[str, dict[str, Any]]:
+            if image is None:
+                return f"{ref.name} is not on this node", {"present": False}
+            return (
+                f"{ref.name} is present ({image.size} bytes)",
+                {"present": True, "imageRef": image.image_id, "bytes": image.size},
+            )
+
+        return (
+            yield from self._cri(
+                caller, "ImageStatus", ref.original, pod, work(), reply, {"image": ref.name}
+            )
+        )
+
+    def pull_image(self, caller: str, ref: Reference, pod: ObjectRef) -> Gen:
+        """PullImage: resolve, then fetch the layers not already here. Concurrent pulls of the
+        same image share one download. Returns (image, seconds the pull took)."""
+        timings = self.cluster.timings
+        started = self.cluster.env.now
+        try:
+            image: Image | None = REGISTRY.resolve(ref)
+        except PullError:
+            image = None
+        assert image is None or isinstance(image, Image)
+        missing = image is not None and image.image_id not in self._images
+        expected = timings.image_pull_overhead + (
+            image.size / timings.image_pull_bandwidth if image is not None and missing else 0.0
+        )
+
+        def work() -> Gen:
+            yield timings.image_pull_overhead  # resolve the tag, fetch the manifest
+            try:
+                found = REGISTRY.resolve(ref)
+            except PullError as error:
+                raise CRIError(error.code, error.desc, "ErrImagePull") from error
+            if found.image_id not in self._images:
+                download = self._downloads.get(found.image_id)
+                if download is None:
+                    download = self._downloads[found.image_id] = self.cluster.env.event()
+                    yield found.size / timings.image_pull_bandwidth
+                    self._downloads.pop(found.image_id, None)
+                    download.succeed()
+                else:
+                    yield download
+            self._store(found, ref.name)
+            return found, self.cluster.env.now - started - CRI_LATENCY
+
+        def reply(result: tuple[Image, float]) -> tuple[str, dict[str, Any]]:
+            pulled, took = result
+            return (
+                f"Pulled {ref.name} ({pulled.size} bytes) in {took:.3f}s",
+                {"imageRef": pulled.repo_digest, "bytes": pulled.size, "duration": round(took, 6)},
+            )
+
+        return (
+            yield from self._cri(
+                caller,
+                "PullImage",
+                ref.original,
+                pod,
+                work(),
+                reply,
+                {
+                    "image": ref.name,
+                    "bytes": image.size if image is not None and missing else 0,
+                    "duration": round(expected, 6),
+                },
+            )
+        )
+
+    def _store(self, image: Image, name: str) -> None:
+        stored = self._images.get(image.image_id)
+        changed = stored is None or name not in stored.names
+        if stored is None:
+            stored = self._images[image.image_id] = _StoredImage(image, set())
+        stored.names.add(name)
+        if changed and self.on_images_changed is not None:
+            self.on_images_changed()
+
+    # ---- RuntimeService: containers ------------------------------------------------------------
+    def create_container(
+        self,
+        caller: str,
+        sandbox_id: str,
+        spec: dict[str, Any],
+        attempt: int,
+        image_name: str,
+    ) -> Gen:
+        sandbox = self.sandboxes[sandbox_id]
+        image = self.has_image(image_name)
+        assert image is not None, image_name
+
+        def work() -> Gen:
+            yield self.cluster.timings.container_create
+            container = Container(
+                self._new_id(),
+                sandbox_id,
+                sandbox.pod_uid,
+                sandbox.pod,
+                spec["name"],
+                attempt,
+                image,
+                image_name,
+                spec_hash(spec),
+                spec,
+                self.cluster.env.now,
+            )
+            self._collect_garbage(sandbox.pod_uid, spec["name"])
+            self._add_container(container)
+            return container.id
+
+        return (
+            yield from self._cri(
+                caller,
+                "CreateContainer",
+                f"{spec['name']} ({image_name})",
+                sandbox.pod,
+                work(),
+                lambda cid: (f"Container {cid[:13]} created", {"containerId": cid}),
+                {"container": spec["name"], "attempt": attempt},
+            )
+        )
+
+    def start_container(self, caller: str, container_id: str) -> Gen:
+        container = self.containers[container_id]
+
+        def work() -> Gen:
+            yield self.cluster.timings.container_start
+            now = self.cluster.env.now
+            sandbox = self.sandboxes.get(container.sandbox_id)
+            ctx = Context(container.pod.name, sandbox.ip if sandbox else "", self.cpus, now)
+            behavior = derive(container.image, container.spec, ctx)
+            container.behavior = behavior
+            if behavior.start_error:
+                container.state, container.started_at, container.finished_at = EXITED, 0.0, now
+                container.exit_code, container.reason = 128, "StartError"
+                container.message = behavior.start_error
+                raise CRIError("Unknown", behavior.start_error, "RunContainerError")
+            container.state, container.started_at = RUNNING, now
+            container.done = self.cluster.env.event()
+            container.lines = [
+                Line(now + line.at, line.text, line.stream) for line in behavior.lines
+            ]
+            self._schedule_exit(container, behavior)
+            self._notify(container, "ContainerStarted")
+            return None
+
+        yield from self._cri(
+            caller,
+            "StartContainer",
+            container.name,
+            container.pod,
+            work(),
+            lambda _: (f"Container {container.name} is running", {"containerId": container_id}),
+            {"containerId": container_id},
+        )
+
+    def stop_container(self, caller: str, container_id: str, timeout: float) -> Gen:
+        """StopContainer: the image's stop signal, then SIGKILL after `timeout` seconds."""
+        container = self.containers.get(container_id)
+        if container is None:
+            return
+
+        def work() -> Gen:
+            if container.state != RUNNING:
+                yield 0
+                return None
+            behavior = container.behavior
+            assert behavior is not None and container.done is not None
+            signalled = self.cluster.env.now
+            if behavior.stop_exit_code is not None:
+                delay = min(behavior.stop_delay, timeout)
+                code = behavior.stop_exit_code
+                for line in behavior.stop_lines:
+                    at = signalled + min(line.at, delay)
+                    container.lines.append(image_logs.stamped(Line(at, line.text, line.stream), at))
+                self._at(delay, container, lambda: self._exit(container, code, _reason(code)))
+            self._at(timeout, container, lambda: self._exit(container, 137, "Error"))
+            yield container.done
+            return None
+
+        signal = container.behavior.stop_signal if container.behavior else "SIGTERM"
+        yield from self._cri(
+            caller,
+            "StopContainer",
+            f"{container.name} (timeout {timeout:g}s)",
+            container.pod,
+            work(),
+            lambda _: (
+                f"Container {container.name} exited with code {container.exit_code}",
+                {"exitCode": container.exit_code},
+            ),
+            {"containerId": container_id, "timeout": timeout, "signal": signal},
+        )
+
+    def _collect_garbage(self, pod_uid: str, name: str) -> None:
+        """The kubelet's container GC (MaxPerPodContainer 1): of a container's dead
+        instances only the newest is kept, for its lastState and `kubectl logs --previous`."""
+        dead = [c for c in self.pod_containers(pod_uid) if c.name == name and c.state == EXITED]
+        for old in dead[1:]:
+            self._remove_container(old)
+
+    def crash(self, container_id: str) -> bool:
+        """The main process dies (the UI's "crash container"): exit code 1, reason Error."""
+        container = self.containers.get(container_id)
+        if container is None or container.state != RUNNING:
+            return False
+        self._exit(container, 1, "Error")
+        return True
+
+    # ---- process lifetimes ---------------------------------------------------------------------
+    def _schedule_exit(self, container: Container, behavior: Behavior) -> None:
+        if behavior.duration == FOREVER or math.isinf(behavior.duration):
+            return
+        code = behavior.exit_code
+        reason = behavior.reason
+        # A container that dies while starting is part of the kubelet's current work; one that
+        # runs for a while before exiting is the workload's own life, like a heartbeat, and must
+        # not keep the cluster from counting as settled meanwhile.
+        background = behavior.duration > START_PHASE
+        self._at(
+            behavior.duration,
+            container,
+            lambda: self._exit(container, code, reason),
+            background=background,
+        )
+
+    def _at(
+        self,
+        delay: float,
+        container: Container,
+        action: Callable[[], None],
+        background: bool = False,
+    ) -> None:
+        started = container.started_at
+
+        def fire() -> None:
+            # Only if this is still the same run of the container.
+            if container.state == RUNNING and container.started_at == started:
+                action()
+
+        self.cluster.env.schedule(delay, fire, background=background)
+
+    def _exit(self, container: Container, code: int, reason: str, notify: bool = True) -> None:
+        container.state = EXITED
+        container.finished_at = self.cluster.env.now
+        container.exit_code = code
+        container.reason = reason
+        if code != 0 and container.spec.get("terminationMessagePolicy") == "FallbackToLogsOnError":
+            tail = [line.text for line in container.log_lines(container.finished_at)][-80:]
+            container.message = "\n".join(tail)[-2048:]
+        if container.done is not None and not container.done.triggered:
+            container.done.succeed()
+        if notify:
+            self._notify(container, "ContainerDied")
+
+    def _notify(self, container: Container, kind: str) -> None:
+        for listener in list(self.listeners):
+            listener(container.pod_uid, kind, container.id)
+
+    def shutdown(self) -> None:
+        """The machine goes away: every process stops, nothing more is reported."""
+        self.alive = False
+        self.listeners.clear()
+        for container in self.containers.values():
+            if container.state == RUNNING:
+                self._exit(container, 137, "Error", notify=False)
+
+    def _new_id(self) -> str:
+        return names.container_id(self.cluster.rng)
+
+
+def spec_hash(spec: dict[str, Any]) -> str:
+    """kubecontainer.HashContainer: a change in the container's spec restarts it."""
+    text = json.dumps(spec, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _reason(code: int) -> str:
+    return "Completed" if code == 0 else "Error"
+
+
+def _date(t: float) -> str:
+    from engine.node.command import date
+
+    return date(t)

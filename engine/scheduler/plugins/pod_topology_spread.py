@@ -1,0 +1,395 @@
+"""PodTopologySpread: spread matching pods evenly across topology domains (nodes, zones...)
+(plugins/podtopologyspread/{plugin,filtering,scoring,common}.go).
+
+DoNotSchedule constraints filter: placing the pod must not make the number of matching pods
+in the node's domain exceed the emptiest domain's by more than maxSkew. ScheduleAnyway
+constraints score. A pod without constraints of its own gets the system defaults (hostname
+maxSkew 3, zone maxSkew 5, ScheduleAnyway), selecting the pods of its ReplicaSet.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from engine.apiserver.selectors import IN, LabelSelector, Requirement
+from engine.scheduler.framework import (
+    MAX_NODE_SCORE,
+    NODE,
+    POD,
+    SKIP,
+    ActionType,
+    ClusterEvent,
+    ClusterEventWithHint,
+    Code,
+    CycleState,
+    EnqueueExtensions,
+    FilterPlugin,
+    PreFilterPlugin,
+    PreFilterResult,
+    PreScorePlugin,
+    QueueingHint,
+    ScorePlugin,
+    Status,
+)
+from engine.scheduler.plugins.helper import (
+    RequiredNodeAffinity,
+    find_untolerated_taint,
+)
+from engine.scheduler.types import NodeInfo, PodInfo, _selector
+
+if TYPE_CHECKING:
+    from engine.scheduler.framework import Handle
+
+ERR_REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints"
+ERR_REASON_NODE_LABEL_NOT_MATCH = ERR_REASON_CONSTRAINTS_NOT_MATCH + " (missing required label)"
+PRE_FILTER_KEY = "PreFilterPodTopologySpread"
+PRE_SCORE_KEY = "PreScorePodTopologySpread"
+HOSTNAME = "kubernetes.io/hostname"
+
+# apis/config/v1/defaults.go: the cluster-level default constraints (defaultingType System).
+SYSTEM_DEFAULT_CONSTRAINTS = (
+    {"topologyKey": HOSTNAME, "whenUnsatisfiable": "ScheduleAnyway", "maxSkew": 3},
+    {
+        "topologyKey": "topology.kubernetes.io/zone",
+        "whenUnsatisfiable": "ScheduleAnyway",
+        "maxSkew": 5,
+    },
+)
+
+
+@dataclass
+class Constraint:
+    max_skew: int
+    topology_key: str
+    selector: LabelSelector
+    min_domains: int = 1
+    honor_node_affinity: bool = True  # nodeAffinityPolicy: Honor (default)
+    honor_node_taints: bool = False  # nodeTaintsPolicy: Ignore (default)
+
+    def includes_node(self, pod: PodInfo, node: NodeInfo, required: RequiredNodeAffinity) -> bool:
+        """matchNodeInclusionPolicies: whether the node's pods count at all."""
+        if self.honor_node_affinity and not required.match(node.name, node.labels):
+            return False
+        return not (
+            self.honor_node_taints
+            and find_untolerated_taint(node.taints, pod.spec.tolerations) is not None
+        )
+
+
+def _constraints(specs: Any, pod: PodInfo, action: str) -> list[Constraint]:
+    """filterTopologySpreadConstraints: those with the given whenUnsatisfiable."""
+    found = []
+    for spec in specs:
+        if spec.get("whenUnsatisfiable") != action:
+            continue
+        selector = _selector(spec.get("labelSelector"))
+        extra = [
+            Requirement(key, IN, (pod.labels[key],))
+            for key in spec.get("matchLabelKeys") or []
+            if key in pod.labels
+        ]
+        if extra and not selector.nothing:
+            selector = LabelSelector(
+                tuple(sorted((*selector.requirements, *extra), key=lambda r: r.key))
+            )
+        found.append(
+            Constraint(
+                int(spec.get("maxSkew", 1)),
+                spec.get("topologyKey", ""),
+                selector,
+                int(spec.get("minDomains") or 1),
+                spec.get("nodeAffinityPolicy", "Honor") != "Ignore",
+                spec.get("nodeTaintsPolicy", "Ignore") == "Honor",
+            )
+        )
+    return found
+
+
+def count_matching(
+    node: NodeInfo, selector: LabelSelector, namespace: str, memo: dict[Any, bool]
+) -> int:
+    """countPodsMatchSelector: matching, non-terminating pods of the namespace on the node.
+    Pods with identical labels are counted as one group, and each group is matched once per
+    cycle (`memo`), which keeps this cheap for the replicas of one ReplicaSet."""
+    if selector.empty():
+        return 0
+    total = 0
+    for key, count in node.label_groups.items():
+        group_namespace, labels, deleting = key
+        if deleting or group_namespace != namespace:
+            continue
+        matched = memo.get(key)
+        if matched is None:
+            matched = memo[key] = selector.matches(dict(labels))
+        if matched:
+            total += count
+    return total
+
+
+def _has_all_keys(labels: dict[str, str], constraints: list[Constraint]) -> bool:
+    return all(c.topology_key in labels for c in constraints)
+
+
+@dataclass
+class _FilterState:
+    constraints: list[Constraint]
+    required: RequiredNodeAffinity
+    counts: list[dict[str, int]]  # per constraint: topology value -> matching pods
+    memos: list[dict[Any, bool]] = field(default_factory=list)
+
+    def min_match(self, i: int) -> int:
+        counts = self.counts[i]
+        if len(counts) < self.constraints[i].min_domains or not counts:
+            return 0
+        return min(counts.values())
+
+    def clone(self) -> _FilterState:
+        return _FilterState(
+            self.constraints, self.required, [dict(c) for c in self.counts], self.memos
+        )
+
+
+@dataclass
+class _ScoreState:
+    constraints: list[Constraint]
+    ignored: set[str]
+    pair_counts: dict[tuple[str, str], int]
+    weights: list[float]
+    memos: list[dict[Any, bool]]
+
+
+class PodTopologySpread(
+    PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin, EnqueueExtensions
+):
+    name = "PodTopologySpread"
+
+    def __init__(self, handle: Handle) -> None:
+        self.handle = handle
+
+    # ---- which constraints -------------------------------------------------------------------
+    def _default_constraints(self, pod: PodInfo, action: str) -> list[Constraint]:
+        """buildDefaultConstraints: the system defaults, selecting the pod's siblings through
+        its owning ReplicaSet (helper.DefaultSelector; Podlife has no Services or
+        StatefulSets)."""
+        constraints = _constraints(SYSTEM_DEFAULT_CONSTRAINTS, pod, action)
+        if not constraints:
+            return []
+        selector = self._default_selector(pod)
+        if selector.empty():
+            return []
+        for c in constraints:
+            c.selector = selector
+        return constraints
+
+    def _default_selector(self, pod: PodInfo) -> LabelSelector:
+        owners = (pod.pod.get("metadata") or {}).get("ownerReferences") or []
+        owner = next((o for o in owners if o.get("controller")), None)
+        if owner is None or owner.get("kind") != "ReplicaSet":
+            return LabelSelector()
+        rs = self.handle.get_replica_set(pod.namespace, owner.get("name", ""))
+        if rs is None:
+            return LabelSelector()
+        selector = _selector((rs.get("spec") or {}).get("selector"))
+        return LabelSelector() if selector.nothing else selector
+
+    # ---- filter ------------------------------------------------------------------------------
+    def pre_filter(
+        self, state: CycleState, pod: PodInfo, nodes: list[NodeInfo]
+    ) -> tuple[PreFilterResult | None, Status | None]:
+        specs = pod.spec.spread_constraints
+        constraints = (
+            _constraints(specs, pod, "DoNotSchedule")
+            if specs
+            else self._default_constraints(pod, "DoNotSchedule")
+        )
+        if not constraints:
+            return None, SKIP
+        required = RequiredNodeAffinity(pod.spec.node_selector, pod.spec.node_affinity)
+        s = _FilterState(
+            constraints, required, [{} for _ in constraints], [{} for _ in constraints]
+        )
+        for node in nodes:
+            if not _has_all_keys(node.labels, constraints):
+                continue
+            for i, c in enumerate(constraints):
+                if not c.includes_node(pod, node, required):
+                    continue
+                value = node.labels[c.topology_key]
+                matched = count_matching(node, c.selector, pod.namespace, s.memos[i])
+                s.counts[i][value] = s.counts[i].get(value, 0) + matched
+        state[PRE_FILTER_KEY] = s
+        return None, None
+
+    def _update(
+        self, state: CycleState, pod: PodInfo, other: PodInfo, node: NodeInfo, delta: int
+    ) -> None:
+        s: _FilterState | None = state.get(PRE_FILTER_KEY)
+        if s is None or other.namespace != pod.namespace or other.deleting:
+            return
+        if not _has_all_keys(node.labels, s.constraints):
+            return
+        for i, c in enumerate(s.constraints):
+            if c.includes_node(pod, node, s.required) and c.selector.matches(other.labels):
+                value = node.labels[c.topology_key]
+                s.counts[i][value] = s.counts[i].get(value, 0) + delta
+
+    def add_pod(
+        self, state: CycleState, pod: PodInfo, to_add: PodInfo, node_info: NodeInfo
+    ) -> None:
+        self._update(state, pod, to_add, node_info, 1)
+
+    def remove_pod(
+        self, state: CycleState, pod: PodInfo, to_remove: PodInfo, node_info: NodeInfo
+    ) -> None:
+        self._update(state, pod, to_remove, node_info, -1)
+
+    def filter(self, state: CycleState, pod: PodInfo, node_info: NodeInfo) -> Status | None:
+        s: _FilterState = state[PRE_FILTER_KEY]
+        for i, c in enumerate(s.constraints):
+            value = node_info.labels.get(c.topology_key)
+            if value is None:
+                return Status(Code.UNSCHEDULABLE_AND_UNRESOLVABLE, ERR_REASON_NODE_LABEL_NOT_MATCH)
+            self_match = 1 if c.selector.matches(pod.labels) else 0
+            skew = s.counts[i].get(value, 0) + self_match - s.min_match(i)
+            if skew > c.max_skew:
+                return Status(Code.UNSCHEDULABLE, ERR_REASON_CONSTRAINTS_NOT_MATCH)
+        return None
+
+    # ---- score -------------------------------------------------------------------------------
+    def pre_score(self, state: CycleState, pod: PodInfo, nodes: list[NodeInfo]) -> Status | None:
+        specs = pod.spec.spread_constraints
+        system_defaulted = not specs
+        constraints = (
+            _constraints(specs, pod, "ScheduleAnyway")
+            if specs
+            else self._default_constraints(pod, "ScheduleAnyway")
+        )
+        if not constraints:
+            return SKIP
+        require_all = not system_defaulted
+        ignored: set[str] = set()
+        pair_counts: dict[tuple[str, str], int] = {}
+        sizes = [0] * len(constraints)
+        for node in nodes:
+            if require_all and not _has_all_keys(node.labels, constraints):
+                ignored.add(node.name)
+                continue
+            for i, c in enumerate(constraints):
+                if c.topology_key == HOSTNAME:
+                    continue  # counted per node at Score
+                pair = (c.topology_key, node.labels.get(c.topology_key, ""))
+                if pair not in pair_counts:
+                    pair_counts[pair] = 0
+                    sizes[i] += 1
+        weights = [
+            math.log((len(nodes) - len(ignored) if c.topology_key == HOSTNAME else sizes[i]) + 2)
+            for i, c in enumerate(constraints)
+        ]
+        memos: list[dict[Any, bool]] = [{} for _ in constraints]
+        # A domain's count only matters for nodes that carry its label: skip the counting when
+        # no candidate node has the key (the system-default zone constraint without zones).
+        keyed = {
+            c.topology_key
+            for c in constraints
+            if c.topology_key != HOSTNAME and any(c.topology_key in n.labels for n in nodes)
+        }
+        required = RequiredNodeAffinity(pod.spec.node_selector, pod.spec.node_affinity)
+        if keyed:
+            for node in self.handle.cache.node_infos():
+                if require_all and not _has_all_keys(node.labels, constraints):
+                    continue
+                for i, c in enumerate(constraints):
+                    if c.topology_key not in keyed or not c.includes_node(pod, node, required):
+                        continue
+                    pair = (c.topology_key, node.labels.get(c.topology_key, ""))
+                    if pair in pair_counts:
+                        pair_counts[pair] += count_matching(
+                            node, c.selector, pod.namespace, memos[i]
+                        )
+        state[PRE_SCORE_KEY] = _ScoreState(constraints, ignored, pair_counts, weights, memos)
+        return None
+
+    def score(self, state: CycleState, pod: PodInfo, node_info: NodeInfo) -> int:
+        s: _ScoreState = state[PRE_SCORE_KEY]
+        if node_info.name in s.ignored:
+            return 0
+        score = 0.0
+        for i, c in enumerate(s.constraints):
+            value = node_info.labels.get(c.topology_key)
+            if value is None:
+                continue
+            if c.topology_key == HOSTNAME:
+                count = count_matching(node_info, c.selector, pod.namespace, s.memos[i])
+            else:
+                count = s.pair_counts.get((c.topology_key, value), 0)
+            score += count * s.weights[i] + (c.max_skew - 1)  # scoreForCount
+        return math.floor(score + 0.5)  # math.Round: halves away from zero (never negative)
+
+    def score_nodes(self, state: CycleState, pod: PodInfo, nodes: list[NodeInfo]) -> list[int]:
+        return [self.score(state, pod, node) for node in nodes]
+
+    def normalize_score(
+        self, state: CycleState, pod: PodInfo, nodes: list[NodeInfo], scores: list[int]
+    ) -> None:
+        """Fewer matching pods, higher score; nodes without the topology labels get 0."""
+        s: _ScoreState = state[PRE_SCORE_KEY]
+        counted = [
+            score for node, score in zip(nodes, scores, strict=True) if node.name not in s.ignored
+        ]
+        low, high = min(counted, default=0), max(counted, default=0)
+        for i, score in enumerate(scores):
+            if nodes[i].name in s.ignored:
+                scores[i] = 0
+            elif high == 0:
+                scores[i] = MAX_NODE_SCORE
+            else:
+                scores[i] = MAX_NODE_SCORE * (high + low - score) // high
+
+    # ---- requeueing --------------------------------------------------------------------------
+    def events_to_register(self) -> list[ClusterEventWithHint]:
+        return [
+            ClusterEventWithHint(
+                ClusterEvent(POD, ActionType.ADD | ActionType.UPDATE_POD_LABEL | ActionType.DELETE),
+                self._after_pod_change,
+            ),
+            ClusterEventWithHint(
+                ClusterEvent(
+                    NODE,
+                    ActionType.ADD
+                    | ActionType.DELETE
+                    | ActionType.UPDATE_NODE_LABEL
+                    | ActionType.UPDATE_NODE_TAINT,
+                ),
+                self._after_node_change,
+            ),
+        ]
+
+    def _all_constraints(self, pod: PodInfo) -> list[Constraint]:
+        specs = pod.spec.spread_constraints
+        if specs:
+            return _constraints(specs, pod, "DoNotSchedule") + _constraints(
+                specs, pod, "ScheduleAnyway"
+            )
+        return self._default_constraints(pod, "DoNotSchedule")
+
+    def _after_pod_change(self, pod: PodInfo, old: Any, new: Any) -> QueueingHint:
+        constraints = self._all_constraints(pod)
+        for other in (old, new):
+            if (
+                isinstance(other, PodInfo)
+                and other.node_name
+                and other.namespace == pod.namespace
+                and any(c.selector.matches(other.labels) for c in constraints)
+            ):
+                return QueueingHint.QUEUE
+        return QueueingHint.QUEUE_SKIP
+
+    def _after_node_change(self, pod: PodInfo, old: Any, new: Any) -> QueueingHint:
+        constraints = self._all_constraints(pod)
+        for node in (old, new):
+            labels = ((node or {}).get("metadata") or {}).get("labels") or {}
+            if node is not None and _has_all_keys(labels, constraints):
+                return QueueingHint.QUEUE
+        return QueueingHint.QUEUE_SKIP

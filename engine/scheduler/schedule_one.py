@@ -1,0 +1,406 @@
+"""One pod's trip through the scheduler (pkg/scheduler/schedule_one.go).
+
+scheduling cycle: PreFilter, Filter (until enough feasible nodes are found, starting where the
+previous cycle stopped), PostFilter if nothing fits (preemption), PreScore, Score, pick the
+best node (ties broken at random), assume the pod onto it, Reserve, Permit. Then the binding
+cycle runs on its own, so the next pod's scheduling cycle need not wait for the API server:
+PreBind, Bind (POST pods/<name>/binding), the Scheduled event, PostBind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from engine import timeutil
+from engine.scheduler import cycle_trace
+from engine.scheduler.framework import (
+    CLEAR_NOMINATED_NODE,
+    MODE_OVERRIDE,
+    NO_NODES_AVAILABLE,
+    Code,
+    CycleState,
+    Diagnosis,
+    FitError,
+    NominatingInfo,
+    Status,
+)
+from engine.scheduler.preemption import Candidate, patch_pod_status
+from engine.scheduler.types import NodeInfo, PodInfo, QueuedPodInfo
+
+if TYPE_CHECKING:
+    from engine.scheduler.scheduler import Scheduler
+
+Gen = Generator[Any, Any, Any]
+
+MIN_FEASIBLE_NODES_TO_FIND = 100  # schedule_one.go minFeasibleNodesToFind
+MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5
+# Podlife: the smallest batch of nodes handed to the Filter plugins at once (see
+# Framework.run_filter_plugins_batch); small enough not to waste work past the cut-off.
+MIN_FILTER_BATCH = 16
+
+
+class NoNodesAvailableError(Exception):
+    """ErrNoNodesAvailable."""
+
+
+@dataclass
+class Cycle:
+    """What one scheduling cycle found: the result, and the details for the trace."""
+
+    pod: PodInfo
+    num_all_nodes: int = 0
+    filters: list[str] = field(default_factory=list)
+    skipped_filters: list[str] = field(default_factory=list)
+    diagnosis: Diagnosis = field(default_factory=Diagnosis)
+    feasible: list[NodeInfo] = field(default_factory=list)
+    scores: dict[str, list[int]] = field(default_factory=dict)
+    totals: list[int] = field(default_factory=list)
+    skipped_scores: list[str] = field(default_factory=list)
+    host: str | None = None
+    status: Status | None = None  # None: the pod has a node
+    fit_error: FitError | None = None
+    nominating: NominatingInfo | None = None
+    preemptions: list[tuple[PodInfo, Candidate]] = field(default_factory=list)
+
+    @property
+    def evaluated(self) -> int:
+        return len(self.feasible) + len(self.diagnosis.node_to_status)
+
+
+def num_feasible_nodes_to_find(num_all_nodes: int, percentage: int = 0) -> int:
+    """numFeasibleNodesToFind: in big clusters, stop filtering once this many nodes fit.
+    percentageOfNodesToScore 0 means adaptive: 50% minus 1% per 125 nodes, at least 5%."""
+    if num_all_nodes < MIN_FEASIBLE_NODES_TO_FIND:
+        return num_all_nodes
+    if percentage == 0:
+        percentage = max(50 - num_all_nodes // 125, MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND)
+    return max(num_all_nodes * percentage // 100, MIN_FEASIBLE_NODES_TO_FIND)
+
+
+def schedule_one(sched: Scheduler, qpi: QueuedPodInfo) -> Gen:
+    """ScheduleOne: one pod, popped from the queue."""
+    pod = qpi.pod_info
+    queue = sched.queue
+    if pod.deleting:
+        message = f"skip schedule deleting pod: {pod.namespace}/{pod.name}"
+        sched.recorder.event(pod.pod, "Warning", "FailedScheduling", message, action="Scheduling")
+        cycle_trace.emit_skipped(sched, pod, message)
+        queue.cycle_done()
+        queue.done(pod.uid)
+        return
+    if sched.cache.is_assumed(pod.uid):  # an update raced with its own binding
+        queue.cycle_done()
+        queue.done(pod.uid)
+        return
+    state = CycleState()
+    cycle = scheduling_cycle(sched, state, pod)
+    # The cycle's work takes virtual time in proportion to the nodes it looked at.
+    yield sched.timings.scheduling_cycle * cycle.evaluated / 100
+    cycle_trace.emit(sched, cycle)
+    for preemptor, candidate in cycle.preemptions:
+        sched.env.process(
+            sched.preemption.prepare_candidate(preemptor, candidate), "scheduler preemption"
+        )
+    if cycle.status is not None:
+        handle_scheduling_failure(sched, qpi, cycle.status, cycle.nominating, cycle.fit_error)
+        return
+    assert cycle.host is not None
+    assumed = pod.with_node(cycle.host)
+    sched.cache.assume_pod(assumed)
+    sched.nominator.delete(pod)
+    framework = sched.framework
+    status = framework.run_reserve_plugins_reserve(state, assumed, cycle.host)
+    permit_wait = 0.0
+    if status is None:
+        status, permit_wait = framework.run_permit_plugins(state, assumed, cycle.host)
+        if status is not None and status.code is Code.WAIT:
+            status = None
+        elif status is not None:
+            framework.run_reserve_plugins_unreserve(state, assumed, cycle.host)
+    else:
+        framework.run_reserve_plugins_unreserve(state, assumed, cycle.host)
+    if status is not None:
+        sched.cache.forget_pod(assumed)
+        handle_scheduling_failure(sched, qpi, status, CLEAR_NOMINATED_NODE, None)
+        return
+    queue.cycle_done()
+    sched.env.process(
+        binding_cycle(sched, state, qpi, assumed, cycle.host, permit_wait), "scheduler binding"
+    )
+
+
+def scheduling_cycle(sched: Scheduler, state: CycleState, pod: PodInfo) -> Cycle:
+    """schedulingCycle up to the choice of a node (or the failure), all in one step."""
+    cycle = Cycle(pod)
+    try:
+        schedule_pod(sched, state, pod, cycle)
+    except NoNodesAvailableError:
+        cycle.status = Status(Code.UNSCHEDULABLE_AND_UNRESOLVABLE, NO_NODES_AVAILABLE)
+        cycle.nominating = CLEAR_NOMINATED_NODE
+    except FitError as fit_error:
+        cycle.fit_error = fit_error
+        if sched.framework.post_filter:
+            result, status = sched.framework.run_post_filter_plugins(
+                state, pod, fit_error.diagnosis.node_to_status
+            )
+            fit_error.diagnosis.post_filter_msg = status.message()
+            if result is not None:
+                cycle.nominating = result.nominating_info
+            cycle.preemptions = sched.take_started_preemptions()
+        cycle.status = Status(Code.UNSCHEDULABLE, str(fit_error))
+    return cycle
+
+
+def schedule_pod(sched: Scheduler, state: CycleState, pod: PodInfo, cycle: Cycle) -> None:
+    """schedulePod: filter, then score if more than one node fits, then pick."""
+    cache = sched.cache
+    cycle.num_all_nodes = cache.num_nodes()
+    if cycle.num_all_nodes == 0:
+        raise NoNodesAvailableError
+    feasible = find_nodes_that_fit_pod(sched, state, pod, cycle)
+    cycle.feasible = feasible
+    if cycle.status is not None:
+        return  # an internal error, not a verdict on the pod
+    if not feasible:
+        raise FitError(pod, cycle.num_all_nodes, cycle.diagnosis)
+    if len(feasible) == 1:  # "When only one node after predicate, just use it."
+        cycle.host = feasible[0].name
+        return
+    framework = sched.framework
+    status = framework.run_pre_score_plugins(state, pod, feasible)
+    if status is not None:
+        cycle.status = status
+        return
+    cycle.skipped_scores = [p.name for p in framework.score if p.name in state.skip_score_plugins]
+    cycle.scores, cycle.totals = framework.run_score_plugins(state, pod, feasible)
+    cycle.host = feasible[select_host(sched, cycle.totals)].name
+
+
+def find_nodes_that_fit_pod(
+    sched: Scheduler, state: CycleState, pod: PodInfo, cycle: Cycle
+) -> list[NodeInfo]:
+    framework, cache, diagnosis = sched.framework, sched.cache, cycle.diagnosis
+    all_nodes = cache.node_infos()
+    result, status, narrowing = framework.run_pre_filter_plugins(state, pod, all_nodes)
+    diagnosis.unschedulable_plugins = set(narrowing)
+    cycle.skipped_filters = [
+        p.name for p in framework.filter if p.name in state.skip_filter_plugins
+    ]
+    if status is not None and not status.is_success():
+        if not status.is_rejected():
+            cycle.status = status
+            return []
+        diagnosis.node_to_status.absent = status
+        diagnosis.pre_filter_msg = status.message()
+        diagnosis.add_plugin_status(status)
+        return []
+    cycle.filters = [name for name, _ in framework.active_filters(state)]
+    nominated = pod.nominated_node_name
+    if nominated:
+        # The node this pod preempted for is likely the only one that fits: try it first.
+        node = cache.get(nominated)
+        if node is not None:
+            feasible = find_nodes_that_pass_filters(sched, state, pod, cycle, [node], 0)
+            if feasible:
+                return feasible
+    nodes = all_nodes
+    if result is not None and not result.all_nodes():
+        assert result.node_names is not None
+        nodes = [n for name in sorted(result.node_names) if (n := cache.get(name)) is not None]
+        diagnosis.node_to_status.absent = Status(
+            Code.UNSCHEDULABLE_AND_UNRESOLVABLE,
+            f"node(s) didn't satisfy plugin(s) [{' '.join(sorted(narrowing))}]",
+        )
+    feasible = find_nodes_that_pass_filters(
+        sched, state, pod, cycle, nodes, sched.next_start_node_index
+    )
+    processed = len(feasible) + len(diagnosis.node_to_status)
+    sched.next_start_node_index = (sched.next_start_node_index + processed) % len(all_nodes)
+    return feasible
+
+
+def find_nodes_that_pass_filters(
+    sched: Scheduler,
+    state: CycleState,
+    pod: PodInfo,
+    cycle: Cycle,
+    nodes: list[NodeInfo],
+    start: int,
+) -> list[NodeInfo]:
+    """Run the Filter plugins node by node from `start`, until enough nodes fit."""
+    framework, diagnosis = sched.framework, cycle.diagnosis
+    num_all = len(nodes)
+    wanted = num_feasible_nodes_to_find(num_all)
+    filters = framework.active_filters(state)
+    if not filters:
+        return [nodes[(start + i) % num_all] for i in range(wanted)]
+    nominated = sched.nominator.nominated_pods
+    statuses = diagnosis.node_to_status.statuses
+    feasible: list[NodeInfo] = []
+    done = 0
+    # Nodes are filtered in batches just big enough to find the nodes still wanted; verdicts
+    # past the node where enough were found are thrown away, as if never computed.
+    rotated = nodes[start:] + nodes[:start] if start else nodes
+    while done < num_all and len(feasible) < wanted:
+        size = min(max(wanted - len(feasible), MIN_FILTER_BATCH), num_all - done)
+        batch = rotated[done : done + size]
+        rejected = framework.run_filter_plugins_batch(state, pod, batch)
+        if nominated:
+            for j, node in enumerate(batch):
+                if node.name in nominated:
+                    status = framework.run_filter_plugins_with_nominated_pods(
+                        state, pod, node, sched.nominator.pods_for_node(node.name)
+                    )
+                    if status is None:
+                        rejected.pop(j, None)
+                    else:
+                        rejected[j] = status
+        if not rejected:  # the usual case: take what is still wanted, in order
+            take = min(size, wanted - len(feasible))
+            feasible.extend(batch[:take])
+            done += take
+            continue
+        for j, node in enumerate(batch):
+            done += 1
+            status = rejected.get(j)
+            if status is None:
+                feasible.append(node)
+                if len(feasible) >= wanted:
+                    break
+            else:
+                statuses[node.name] = status
+                diagnosis.add_plugin_status(status)
+    return feasible
+
+
+def select_host(sched: Scheduler, totals: list[int]) -> int:
+    """selectHost: the highest total; among equals, each equally likely. Upstream samples a
+    reservoir, one math/rand draw per tied node; one draw from the cluster's RNG among the
+    tied nodes gives the same distribution for a fraction of the cost (in a balanced
+    cluster hundreds of nodes tie)."""
+    best = max(totals)
+    if totals.count(best) == 1:
+        return totals.index(best)
+    tied = [i for i, total in enumerate(totals) if total == best]
+    return tied[sched.rng.randrange(len(tied))]
+
+
+# ---------------------------------------------------------------------------------------------
+# after the cycle
+
+
+def handle_scheduling_failure(
+    sched: Scheduler,
+    qpi: QueuedPodInfo,
+    status: Status,
+    nominating: NominatingInfo | None,
+    fit_error: FitError | None,
+) -> None:
+    """handleSchedulingFailure: requeue the pod, record FailedScheduling, and PATCH its
+    status with PodScheduled=False (and the nominated node, after a preemption)."""
+    pod = qpi.pod_info
+    queue = sched.queue
+    reason = "Unschedulable" if status.is_rejected() else "SchedulerError"
+    if fit_error is not None:
+        qpi.unschedulable_plugins = set(fit_error.diagnosis.unschedulable_plugins)
+        qpi.pending_plugins = set(fit_error.diagnosis.pending_plugins)
+    cached = sched.get_pod(pod.namespace, pod.name)
+    if cached is None or (cached.get("spec") or {}).get("nodeName"):
+        queue.cycle_done()  # gone, or bound meanwhile: nothing to requeue
+        queue.done(pod.uid)
+    else:
+        qpi.pod_info = sched.pod_infos.of(cached)
+        queue.add_unschedulable_if_not_present(qpi)
+        sched.nominator.add(qpi.pod_info, nominating)
+    message = status.message()
+    sched.recorder.event(pod.pod, "Warning", "FailedScheduling", message, action="Scheduling")
+    if cached is not None:
+        condition = {
+            "type": "PodScheduled",
+            "status": "False",
+            "lastProbeTime": None,
+            "lastTransitionTime": timeutil.rfc3339(sched.env.now),
+            "reason": reason,
+            "message": message,
+        }
+        sched.env.process(
+            update_pod(sched, sched.pod_infos.of(cached), condition, nominating),
+            "scheduler status",
+        )
+
+
+def update_pod(
+    sched: Scheduler, pod: PodInfo, condition: dict[str, Any], nominating: NominatingInfo | None
+) -> Gen:
+    """updatePod: set the condition (keeping lastTransitionTime if the status did not flip)
+    and the nominated node, with one status PATCH; nothing if neither changed."""
+    old = pod.status
+    new = dict(old)
+    conditions = list(old.get("conditions") or [])
+    current = next((c for c in conditions if c.get("type") == condition["type"]), None)
+    if current is not None and current.get("status") == condition["status"]:
+        condition["lastTransitionTime"] = current.get("lastTransitionTime")
+    if current is None:
+        conditions.append(condition)
+    else:
+        conditions[conditions.index(current)] = {**current, **condition}
+    new["conditions"] = conditions
+    if nominating is not None and nominating.mode == MODE_OVERRIDE:
+        if nominating.nominated_node_name:
+            new["nominatedNodeName"] = nominating.nominated_node_name
+        else:
+            new.pop("nominatedNodeName", None)
+    yield from patch_pod_status(sched.client, pod, old, new)
+
+
+def binding_cycle(
+    sched: Scheduler,
+    state: CycleState,
+    qpi: QueuedPodInfo,
+    assumed: PodInfo,
+    host: str,
+    permit_wait: float,
+) -> Gen:
+    """bindingCycle, on its own process: WaitOnPermit, PreBind, Bind, Scheduled, PostBind."""
+    framework = sched.framework
+    if permit_wait:
+        yield permit_wait  # no plugin allows early: the wait times out
+        status = Status(Code.UNSCHEDULABLE, f"rejected due to timeout after waiting {permit_wait}s")
+        yield from handle_binding_error(sched, state, qpi, assumed, host, status)
+        return
+    sched.queue.done(assumed.uid)
+    status = yield from framework.run_pre_bind_plugins(state, assumed, host)
+    if status is None:
+        status = yield from framework.run_bind_plugins(state, assumed, host)
+    if status is not None:
+        yield from handle_binding_error(sched, state, qpi, assumed, host, status)
+        return
+    sched.cache.finish_binding(assumed)
+    sched.recorder.event(
+        assumed.pod,
+        "Normal",
+        "Scheduled",
+        f"Successfully assigned {assumed.namespace}/{assumed.name} to {host}",
+        action="Binding",
+    )
+    framework.run_post_bind_plugins(state, assumed, host)
+
+
+def handle_binding_error(
+    sched: Scheduler,
+    state: CycleState,
+    qpi: QueuedPodInfo,
+    assumed: PodInfo,
+    host: str,
+    status: Status,
+) -> Gen:
+    """handleBindingCycleError: give the node's room back and treat the pod as failed."""
+    from engine.scheduler.framework import ASSIGNED_POD_DELETE
+
+    sched.framework.run_reserve_plugins_unreserve(state, assumed, host)
+    sched.cache.forget_pod(assumed)
+    sched.queue.move_all_to_active_or_backoff(ASSIGNED_POD_DELETE, assumed, None)
+    handle_scheduling_failure(sched, qpi, status, CLEAR_NOMINATED_NODE, None)
+    yield from ()

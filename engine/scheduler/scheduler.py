@@ -1,0 +1,106 @@
+"""kube-scheduler: watches pods and nodes, and binds each new pod to a node
+(pkg/scheduler/scheduler.go).
+
+    sched = Scheduler(cluster)
+    sched.start()
+
+It talks to the API server only through its RestClient (user system:kube-scheduler, trace id
+`scheduler`, step `schedule`), reads through informers, and keeps its own cache of what is on
+each node. The Scheduler is also the framework Handle its plugins use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
+
+from engine.apiserver.resources import BY_NAME
+from engine.apiserver.selectors import LabelSelector
+from engine.client.informer import Informer
+from engine.client.record import EventRecorder
+from engine.client.rest import RestClient
+from engine.scheduler.cache import Cache
+from engine.scheduler.eventhandlers import SCHEDULER_NAME, add_all_event_handlers
+from engine.scheduler.framework import Handle
+from engine.scheduler.nominator import Nominator
+from engine.scheduler.plugins import default_plugins
+from engine.scheduler.plugins.default_preemption import DefaultPreemption
+from engine.scheduler.preemption import Candidate, Evaluator
+from engine.scheduler.queue import SchedulingQueue
+from engine.scheduler.runtime import Framework
+from engine.scheduler.schedule_one import schedule_one
+from engine.scheduler.types import PodInfo, PodInfoFactory
+from engine.trace import Step
+
+if TYPE_CHECKING:
+    from engine.cluster import Cluster
+
+Gen = Generator[Any, Any, Any]
+Obj = dict[str, Any]
+
+# newPodInformer: finished pods hold no resources, so the scheduler does not even watch them.
+POD_FIELD_SELECTOR = "status.phase!=Succeeded,status.phase!=Failed"
+
+
+class Scheduler(Handle):
+    def __init__(self, cluster: Cluster) -> None:
+        self.cluster = cluster
+        self.env = cluster.env
+        self.rng = cluster.rng
+        self.timings = cluster.timings
+        self.client = RestClient(
+            cluster, "scheduler", "system:kube-scheduler", ("system:authenticated",), Step.SCHEDULE
+        )
+        self.recorder = EventRecorder(self.client, SCHEDULER_NAME, series_api=True)
+        self.pods = Informer(self.client, BY_NAME["pods"], field_selector=POD_FIELD_SELECTOR)
+        self.nodes = Informer(self.client, BY_NAME["nodes"])
+        self.namespaces = Informer(self.client, BY_NAME["namespaces"])  # namespaceSelector terms
+        self.replica_sets = Informer(self.client, BY_NAME["replicasets"])  # default spreading
+        self.pod_infos = PodInfoFactory()
+        self.cache = Cache()
+        self.framework = Framework(default_plugins(self))
+        self.nominator = Nominator(self._pod_is_pending)
+        self.queue = SchedulingQueue(self.env, self.framework, self.timings, self.nominator)
+        self.next_start_node_index = 0  # where the next cycle starts looking (round robin)
+        preemption = next(p for p in self.framework.plugins if isinstance(p, DefaultPreemption))
+        self.preemption: Evaluator = preemption.evaluator
+
+    def start(self) -> None:
+        add_all_event_handlers(self)
+        informers = (self.pods, self.nodes, self.namespaces, self.replica_sets)
+        synced = [informer.start() for informer in informers]
+        self.queue.start()
+        self.env.process(self._run(synced), "scheduler")
+
+    def _run(self, synced: list[Any]) -> Gen:
+        for event in synced:  # WaitForCacheSync
+            _ = yield event  # (not `yield from`: the events are not generators)
+        while True:
+            qpi = yield from self.queue.pop()
+            yield from schedule_one(self, qpi)
+
+    # ---- the Handle --------------------------------------------------------------------------
+    def get_pod(self, namespace: str, name: str) -> Obj | None:
+        return self.pods.get(f"{namespace}/{name}")
+
+    def _pod_is_pending(self, pod: PodInfo) -> bool:
+        current = self.get_pod(pod.namespace, pod.name)
+        return current is not None and not (current.get("spec") or {}).get("nodeName")
+
+    def namespace_labels(self, namespace: str) -> dict[str, str]:
+        obj = self.namespaces.get(namespace)
+        return dict(((obj or {}).get("metadata") or {}).get("labels") or {})
+
+    def namespaces_matching(self, selector: LabelSelector) -> list[str]:
+        return [
+            ns["metadata"]["name"]
+            for ns in self.namespaces.list()
+            if selector.matches(ns["metadata"].get("labels") or {})
+        ]
+
+    def get_replica_set(self, namespace: str, name: str) -> Obj | None:
+        return self.replica_sets.get(f"{namespace}/{name}")
+
+    def take_started_preemptions(self) -> list[tuple[PodInfo, Candidate]]:
+        started, self.preemption.started = self.preemption.started, []
+        return started

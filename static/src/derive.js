@@ -1,0 +1,156 @@
+// From the reducer's state (which keys exist, at which revision) and the value store (what
+// those revisions hold) to what the views draw: nodes with their pods, workloads, events.
+
+import { naturalCompare } from "./components.js";
+import { deploymentRow, eventRow, nodeRow, parseKey, podRow, replicaSetRow } from "./kube.js";
+
+/**
+ * @param state   reducer state at the cursor
+ * @param values  ValueStore
+ * @param now     virtual seconds being shown
+ * @param known   {nodes: [names from hello/reset], baselineLoaded: bool}
+ */
+export function deriveView(state, values, now, known) {
+  const pods = [];
+  const nodeObjects = new Map();
+  const replicasets = [];
+  const deployments = [];
+  const events = [];
+  let loading = 0;
+
+  for (const [key, info] of Object.entries(state.keys)) {
+    const where = parseKey(key);
+    if (!where) continue;
+    const obj = values.get(key, info.rev);
+    if (obj === undefined) loading += 1;
+    switch (where.resource) {
+      case "pods": {
+        const row = obj ? podRow(obj, now) : placeholderPod(where);
+        row.key = key;
+        row.rev = info.rev;
+        row.known = Boolean(obj);
+        pods.push(row);
+        break;
+      }
+      case "minions":
+      case "nodes":
+        nodeObjects.set(where.name, obj ? nodeRow(obj) : null);
+        break;
+      case "replicasets":
+        if (obj) replicasets.push({ ...replicaSetRow(obj, now), key, rev: info.rev });
+        else replicasets.push({ name: where.name, namespace: where.namespace, key, rev: info.rev, desired: 0, current: 0, ready: 0, owner: null, placeholder: true });
+        break;
+      case "deployments":
+        if (obj) deployments.push({ ...deploymentRow(obj, now), key, rev: info.rev });
+        else deployments.push({ name: where.name, namespace: where.namespace, key, rev: info.rev, ready: "", placeholder: true });
+        break;
+      case "events":
+        if (obj) events.push({ ...eventRow(obj, now), key, rev: info.rev });
+        break;
+      default:
+        break;
+    }
+  }
+
+  // Which nodes exist: the Node objects when we know them, else what the server told us.
+  let names = [...nodeObjects.keys()];
+  if (!known.baselineLoaded) {
+    const extra = new Set(known.nodes || []);
+    for (const id of Object.keys(state.seen)) {
+      const m = /^(kubelet|container-runtime|cni)\/(.+)$/.exec(id);
+      if (m) extra.add(m[2]);
+    }
+    for (const n of extra) if (!nodeObjects.has(n)) names.push(n);
+  }
+  names = [...new Set(names)].sort(naturalCompare);
+
+  pods.sort((a, b) => naturalCompare(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`));
+  const byNode = new Map(names.map((n) => [n, []]));
+  const unscheduled = [];
+  const orphans = []; // bound to a node we do not draw (removed)
+  for (const pod of pods) {
+    if (!pod.node) unscheduled.push(pod);
+    else if (byNode.has(pod.node)) byNode.get(pod.node).push(pod);
+    else orphans.push(pod);
+  }
+
+  const nodes = names.map((name) => {
+    const row = nodeObjects.get(name) || null;
+    return {
+      name,
+      row,
+      status: row ? row.status : "Ready",
+      ready: row ? row.ready : true,
+      unschedulable: row ? row.unschedulable : false,
+      pods: byNode.get(name),
+      pull: state.pulls[name] || null,
+    };
+  });
+
+  // Ownership: Deployment → ReplicaSet → Pods.
+  const rsByName = new Map(replicasets.map((rs) => [`${rs.namespace}/${rs.name}`, rs]));
+  for (const rs of replicasets) {
+    rs.pods = pods.filter((p) => p.owner && p.owner.kind === "ReplicaSet" && p.owner.name === rs.name && p.namespace === rs.namespace);
+    rs.readyPods = rs.pods.filter((p) => p.isReady).length;
+  }
+  for (const d of deployments) {
+    d.replicasets = replicasets
+      .filter((rs) => rs.owner && rs.owner.kind === "Deployment" && rs.owner.name === d.name && rs.namespace === d.namespace)
+      .sort((a, b) => Number(b.revision || 0) - Number(a.revision || 0));
+  }
+  for (const pod of pods) {
+    const rs = pod.owner && pod.owner.kind === "ReplicaSet" ? rsByName.get(`${pod.namespace}/${pod.owner.name}`) : null;
+    pod.group = rs ? rs.name : pod.owner ? pod.owner.name : "";
+    pod.deployment = rs && rs.owner ? rs.owner.name : "";
+  }
+  events.sort((a, b) => a.at - b.at || naturalCompare(a.name, b.name));
+
+  return {
+    now,
+    pods,
+    podsByKey: new Map(pods.map((p) => [`${p.namespace}/${p.name}`, p])),
+    nodes,
+    unscheduled,
+    orphans,
+    replicasets,
+    deployments,
+    standalone: pods.filter((p) => !p.owner),
+    events,
+    loading,
+  };
+}
+
+function placeholderPod(where) {
+  return {
+    name: where.name,
+    namespace: where.namespace || "default",
+    status: "Pending",
+    tone: "busy",
+    ready: "0/1",
+    readyCount: 0,
+    total: 1,
+    isReady: false,
+    restarts: 0,
+    restartsText: "0",
+    ip: "",
+    node: "",
+    age: "",
+    owner: null,
+    labels: {},
+    containers: [],
+    images: [],
+    countdown: null,
+    unschedulable: null,
+  };
+}
+
+/** A stable hue for an owner (ReplicaSet) name, so its pods share a stripe colour. */
+export function ownerHue(name) {
+  if (!name) return null;
+  let h = 2166136261;
+  for (let i = 0; i < name.length; i += 1) {
+    h ^= name.charCodeAt(i);
+    h = Math.imul(h, 16777619);
+  }
+  return Math.abs(h) % 360;
+}

@@ -1,0 +1,91 @@
+// Manifests a learner can start from.
+
+export const EXAMPLES = [
+  {
+    name: "Deployment (3 replicas)",
+    yaml: `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels:
+    app: web
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: nginx
+          image: nginx:1.27
+          ports:
+            - containerPort: 80
+          resources:
+            requests:
+              cpu: 100m
+              memory: 64Mi
+`,
+  },
+  {
+    name: "A single Pod",
+    yaml: `apiVersion: v1
+kind: Pod
+metadata:
+  name: hello
+  labels:
+    app: hello
+spec:
+  containers:
+    - name: nginx
+      image: nginx:1.27
+      ports:
+        - containerPort: 80
+`,
+  },
+  {
+    name: "A Pod too big for any node",
+    yaml: `apiVersion: v1
+kind: Pod
+metadata:
+  name: greedy
+spec:
+  containers:
+    - name: app
+      image: nginx:1.27
+      resources:
+        requests:
+          cpu: "64"
+          memory: 1Gi
+`,
+  },
+  {
+    name: "An image that does not exist",
+    yaml: `apiVersion: v1
+kind: Pod
+metadata:
+  name: typo
+spec:
+  containers:
+    - name: app
+      image: nginx:does-not-exist
+`,
+  },
+  {
+    name: "A mistake the API server rejects",
+    yaml: `apiVersion: v1
+kind: Pod
+metadata:
+  name: Bad_Name
+spec:
+  containers:
+    - name: app
+      image: nginx:1.27
+      ports:
+        - containerPort: 80000
+`,
+  },
+];

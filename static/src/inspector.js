@@ -1,0 +1,241 @@
+// The inspector: what the learner clicked on — a pod, a node, a workload — with its live YAML,
+// its events and the actions that make sense on it (delete, crash; cordon, drain, fail…).
+
+import { fill, h } from "./dom.js";
+import { toYaml } from "./yaml.js";
+
+export class Inspector {
+  constructor(root, { act, kubectl, values, inspect, showCycle }) {
+    this.root = root;
+    this.act = act; // (kind, target, label) => Promise
+    this.kubectl = kubectl; // (line) => Promise
+    this.values = values;
+    this.inspect = inspect; // (kind, namespace, name) => Promise<reply>
+    this.showCycle = showCycle;
+    this.selected = null;
+    this.signature = "";
+    this.fallback = new Map(); // "kind/ns/name@rev" -> yaml text from `inspect`
+    this.renderEmpty();
+  }
+
+  select(obj) {
+    this.selected = obj;
+    this.signature = "";
+  }
+
+  renderEmpty() {
+    fill(
+      this.root,
+      h("h2", { class: "inspector-title" }, "Inspector"),
+      h("p", { class: "muted" }, "Click a pod or a node on the stage (or press Enter on it) to see its live YAML and events, and to act on it: delete a pod and watch its ReplicaSet replace it, crash a container, cordon, drain or fail a node."),
+      this.addNodeForm(),
+    );
+  }
+
+  render(view, state) {
+    const sel = this.selected;
+    if (!sel) {
+      if (this.signature !== "empty") {
+        this.signature = "empty";
+        this.renderEmpty();
+      }
+      return;
+    }
+    let model = null;
+    if (sel.kind === "Pod") model = view.podsByKey.get(`${sel.namespace || "default"}/${sel.name}`);
+    else if (sel.kind === "Node") model = view.nodes.find((n) => n.name === sel.name);
+    else if (sel.kind === "ReplicaSet") model = view.replicasets.find((r) => r.name === sel.name && r.namespace === sel.namespace);
+    else if (sel.kind === "Deployment") model = view.deployments.find((d) => d.name === sel.name && d.namespace === sel.namespace);
+    const key = keyFor(sel);
+    const info = key ? state.keys[key] : null;
+    const events = view.events.filter((e) => e.objectKind === sel.kind && e.objectName === sel.name).slice(-12);
+    const countdown = model && model.countdown ? Math.ceil(model.countdown.remaining) : "";
+    const sig = JSON.stringify([sel, info && info.rev, model && (model.status || model.ready), countdown, events.length, model && model.age, model && model.restartsText, this.fallback.size, this.values.version]);
+    if (sig === this.signature) return;
+    this.signature = sig;
+    const focusId = document.activeElement && this.root.contains(document.activeElement) ? document.activeElement.dataset.focusId : null;
+
+    const title = h("h2", { class: "inspector-title" }, h("span", { class: "kind" }, sel.kind), " ", sel.name);
+    const parts = [title];
+    if (!model && !info) {
+      parts.push(h("p", { class: "gone" }, `${sel.kind} ${sel.name} does not exist at this point of the trace.`));
+      if (sel.kind === "Pod") parts.push(h("p", { class: "muted" }, "A standalone Pod that is deleted stays gone; a Deployment's ReplicaSet makes a new pod with a new name."));
+    } else if (sel.kind === "Pod") parts.push(...this.podParts(model, sel));
+    else if (sel.kind === "Node") parts.push(...this.nodeParts(model));
+    else if (sel.kind === "Deployment") parts.push(...this.deploymentParts(model));
+    else if (sel.kind === "ReplicaSet") parts.push(...this.replicaSetParts(model));
+
+    if (events.length) {
+      parts.push(
+        h("h3", {}, "Events"),
+        h(
+          "ul",
+          { class: "event-list" },
+          events.map((e) => h("li", { class: e.type === "Warning" ? "warning" : "" }, h("span", { class: "ev-reason" }, e.reason), " ", h("span", { class: "ev-msg" }, e.message), h("span", { class: "ev-when" }, ` ${e.lastSeen} ago`))),
+        ),
+      );
+    }
+    if (info) {
+      const obj = this.values.get(key, info.rev);
+      const yamlText = obj ? toYaml(cleanForDisplay(obj, info.rev)) : this.fallbackYaml(sel, info.rev);
+      parts.push(h("h3", {}, `Live YAML `, h("span", { class: "muted small" }, `(etcd revision ${info.rev})`)), h("pre", { class: "code yaml", tabindex: "0", "aria-label": "The object as YAML" }, yamlText));
+    }
+    fill(this.root, parts);
+    if (focusId) {
+      const el = this.root.querySelector(`[data-focus-id="${focusId}"]`);
+      if (el) el.focus();
+    }
+  }
+
+  fallbackYaml(sel, rev) {
+    const id = `${sel.kind}/${sel.namespace || ""}/${sel.name}@${rev}`;
+    if (this.fallback.has(id)) return this.fallback.get(id);
+    this.fallback.set(id, "loading…");
+    this.inspect(sel.kind, sel.namespace || "", sel.name).then((reply) => {
+      const text = !reply.ok ? reply.error || "" : typeof reply.object === "string" ? reply.object : toYaml(reply.object || {});
+      this.fallback.set(id, text);
+    });
+    return "loading…";
+  }
+
+  button(label, focusId, onclick, cls = "") {
+    return h("button", { class: `action ${cls}`, "data-focus-id": focusId, onclick }, label);
+  }
+
+  podParts(p, sel) {
+    const ns = p.namespace || sel.namespace || "default";
+    const target = `${ns}/${p.name}`;
+    const container = h("select", { "aria-label": "Container to crash", "data-focus-id": "container" }, (p.containers.length ? p.containers : [""]).map((c) => h("option", { value: c }, c || "(container)")));
+    const facts = [
+      ["Status", h("span", { class: `status-text tone-${p.tone}` }, p.status)],
+      ["Ready", p.ready],
+      ["Restarts", p.restartsText],
+      ["Node", p.node || "— not scheduled yet"],
+      ["IP", p.ip || "<none>"],
+      ["Owner", p.owner ? `${p.owner.kind} ${p.owner.name}${p.deployment ? ` ← Deployment ${p.deployment}` : ""}` : "none (a standalone Pod: nothing brings it back)"],
+      ["Age", p.age],
+    ];
+    const parts = [dl(facts)];
+    if (p.countdown) parts.push(h("p", { class: "countdown" }, `${p.countdown.label}: ${Math.ceil(p.countdown.remaining)}s left`));
+    if (p.unschedulable) {
+      parts.push(
+        h("div", { class: "why" }, h("strong", {}, "Why Pending? "), p.unschedulable.message || p.unschedulable.reason || "", " ", this.button("Show the scheduler's table", "cycle", () => this.showCycle(`${ns}/${p.name}`), "link")),
+      );
+    }
+    parts.push(
+      h(
+        "div",
+        { class: "actions", role: "group", "aria-label": "Act on this pod" },
+        this.button("Delete", "delete", () => this.act("delete-pod", target, `delete pod ${p.name}`), "danger"),
+        this.button("Force delete", "force", () => this.act("force-delete-pod", target, `delete pod ${p.name} --grace-period=0 --force`), "danger"),
+        h("span", { class: "crash" }, container, this.button("Crash container", "crash", () => this.act("crash-container", container.value ? `${target}/${container.value}` : target, `crash ${p.name}${container.value ? `/${container.value}` : ""}`))),
+      ),
+    );
+    return parts;
+  }
+
+  nodeParts(n) {
+    const row = n.row || {};
+    const facts = [
+      ["Status", h("span", { class: `status-text tone-${n.ready ? (n.unschedulable ? "busy" : "good") : "bad"}` }, n.status)],
+      ["Pods", String(n.pods.length)],
+      ["CPU / memory", row.allocatable ? `${row.allocatable.cpu ?? "?"} CPU · ${row.allocatable.memory ?? "?"}` : "—"],
+      ["Pod CIDR", row.podCIDR || "—"],
+      ["Internal IP", row.internalIP || "—"],
+      ["Taints", (row.taints || []).map((t) => `${t.key}${t.value ? `=${t.value}` : ""}:${t.effect}`).join(", ") || "none"],
+    ];
+    const name = n.name;
+    return [
+      dl(facts),
+      h(
+        "div",
+        { class: "actions", role: "group", "aria-label": "Act on this node" },
+        n.unschedulable ? this.button("Uncordon", "uncordon", () => this.act("uncordon", name, `uncordon ${name}`)) : this.button("Cordon", "cordon", () => this.act("cordon", name, `cordon ${name}`)),
+        this.button("Drain", "drain", () => this.act("drain", name, `drain ${name}`)),
+        n.ready ? this.button("Fail node", "fail", () => this.act("fail-node", name, `fail node ${name}`), "danger") : this.button("Recover node", "recover", () => this.act("recover-node", name, `recover node ${name}`)),
+        this.button("Remove node", "remove", () => this.act("remove-node", name, `remove node ${name}`), "danger"),
+      ),
+      n.pods.length ? h("h3", {}, "Pods on this node") : null,
+      n.pods.length ? h("ul", { class: "pod-list" }, n.pods.map((p) => h("li", {}, h("span", { class: `status-text tone-${p.tone}` }, p.status), ` ${p.name}`))) : null,
+    ].filter(Boolean);
+  }
+
+  deploymentParts(d) {
+    const scale = (by) => () => this.kubectl(`scale deployment ${d.name} -n ${d.namespace} --replicas=${Math.max(0, (d.desired ?? 1) + by)}`);
+    return [
+      dl([
+        ["Ready", d.ready],
+        ["Up to date", String(d.upToDate ?? "")],
+        ["Available", String(d.available ?? "")],
+        ["ReplicaSets", (d.replicasets || []).map((r) => r.name).join(", ") || "—"],
+        ["Age", d.age || ""],
+      ]),
+      h("div", { class: "actions", role: "group", "aria-label": "Scale this Deployment" }, this.button("Scale down −1", "down", scale(-1)), this.button("Scale up +1", "up", scale(+1))),
+    ];
+  }
+
+  replicaSetParts(rs) {
+    return [
+      dl([
+        ["Desired", String(rs.desired ?? "")],
+        ["Current", String(rs.current ?? "")],
+        ["Ready", String(rs.ready ?? "")],
+        ["Owner", rs.owner ? `${rs.owner.kind} ${rs.owner.name}` : "none"],
+        ["Images", (rs.images || []).join(", ")],
+      ]),
+      rs.pods && rs.pods.length ? h("ul", { class: "pod-list" }, rs.pods.map((p) => h("li", {}, h("span", { class: `status-text tone-${p.tone}` }, p.status), ` ${p.name}`))) : null,
+    ].filter(Boolean);
+  }
+
+  addNodeForm() {
+    const name = h("input", { type: "text", placeholder: "node-4", "aria-label": "New node name (optional)", "data-focus-id": "nn" });
+    const cpu = h("input", { type: "text", value: "4", size: "3", "aria-label": "CPUs" });
+    const mem = h("input", { type: "text", value: "8Gi", size: "5", "aria-label": "Memory" });
+    const form = h(
+      "form",
+      { class: "add-node", "aria-label": "Add a worker node" },
+      h("h3", {}, "Add a worker node"),
+      h("label", {}, "name ", name),
+      h("label", {}, "CPU ", cpu),
+      h("label", {}, "memory ", mem),
+      h("button", { type: "submit", class: "action" }, "Add node"),
+    );
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const target = { cpu: cpu.value.trim() || "4", memory: mem.value.trim() || "8Gi" };
+      if (name.value.trim()) target.name = name.value.trim();
+      this.act("add-node", target, `add node ${target.name || ""}`.trim());
+    });
+    return form;
+  }
+}
+
+function dl(rows) {
+  return h("dl", { class: "facts" }, rows.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
+}
+
+export function keyFor(sel) {
+  const ns = sel.namespace || "default";
+  switch (sel.kind) {
+    case "Pod":
+      return `/registry/pods/${ns}/${sel.name}`;
+    case "Node":
+      return `/registry/minions/${sel.name}`;
+    case "ReplicaSet":
+      return `/registry/replicasets/${ns}/${sel.name}`;
+    case "Deployment":
+      return `/registry/deployments/${ns}/${sel.name}`;
+    default:
+      return null;
+  }
+}
+
+/** As the API server serves it: resourceVersion is the revision; managedFields hidden, as get does. */
+function cleanForDisplay(obj, rev) {
+  const copy = structuredClone(obj);
+  if (copy.metadata) {
+    delete copy.metadata.managedFields;
+    copy.metadata.resourceVersion = String(rev);
+  }
+  return copy;
+}

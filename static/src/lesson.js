@@ -1,0 +1,119 @@
+// A lesson (a scenario from scenarios/): the server hands the page its steps; the page runs
+// them in order. `say` steps are checkpoints — the narration waits for "Continue", as in The
+// Secret Lives of Data; kubectl steps run in the kubectl prompt; waits wait on the picture.
+
+const SETTLE_QUIET = 5; // virtual seconds without new work (heartbeats aside) count as settled
+const SETTLE_CAP = 600;
+
+export class Lesson {
+  constructor({ player, timeline, run, act, ui }) {
+    this.player = player;
+    this.timeline = timeline;
+    this.run = run; // (line, stdin) => Promise<reply>  (prints in the kubectl prompt)
+    this.act = act; // (kind, target, label) => Promise<reply>
+    this.ui = ui; // {show(lesson), say(text, index), waiting(text), done()}
+    this.active = null;
+  }
+
+  start(name, title, steps) {
+    this.stop();
+    const lesson = { name, title, steps: steps || [], index: 0, stopped: false };
+    this.active = lesson;
+    this.ui.show(lesson);
+    this.loop(lesson);
+  }
+
+  stop() {
+    if (this.active) this.active.stopped = true;
+    this.active = null;
+    if (this.resume) this.resume();
+    this.ui.hide();
+  }
+
+  /** The learner pressed Continue. */
+  proceed() {
+    if (this.resume) {
+      const r = this.resume;
+      this.resume = null;
+      r();
+    }
+  }
+
+  async loop(lesson) {
+    for (; lesson.index < lesson.steps.length; lesson.index += 1) {
+      if (lesson.stopped) return;
+      const step = lesson.steps[lesson.index];
+      this.ui.progress(lesson);
+      if ("say" in step) {
+        await this.caughtUp(lesson);
+        if (lesson.stopped) return;
+        this.ui.say(step.say, lesson);
+        await new Promise((resolve) => (this.resume = resolve));
+      } else if ("kubectl" in step) {
+        this.ui.waiting(`kubectl ${step.kubectl}`);
+        await this.run(step.kubectl, step.stdin || "");
+      } else if ("wait" in step) {
+        this.ui.waiting(step.wait === "settled" ? "waiting for the cluster to settle…" : `waiting ${step.wait} of cluster time…`);
+        await (step.wait === "settled" ? this.settled(lesson) : this.elapsed(lesson, parseDuration(step.wait)));
+      } else if ("fail-node" in step) {
+        await this.act("fail-node", step["fail-node"], `fail node ${step["fail-node"]}`);
+      } else if ("recover-node" in step) {
+        await this.act("recover-node", step["recover-node"], `recover node ${step["recover-node"]}`);
+      }
+    }
+    if (!lesson.stopped) {
+      await this.caughtUp(lesson);
+      this.ui.done(lesson);
+    }
+  }
+
+  poll(lesson, ready) {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (lesson.stopped || ready()) resolve();
+        else setTimeout(check, 120);
+      };
+      check();
+    });
+  }
+
+  caughtUp(lesson) {
+    return this.poll(lesson, () => this.player.cursor >= this.timeline.events.length && !this.player.anim);
+  }
+
+  /** Caught up, and nothing but housekeeping has happened for a few virtual seconds. */
+  settled(lesson) {
+    const start = this.player.live.now;
+    return this.poll(lesson, () => {
+      const now = this.liveNow();
+      if (now - start > SETTLE_CAP) return true;
+      if (this.player.cursor < this.timeline.events.length || this.player.anim) return false;
+      const events = this.timeline.events;
+      let last = start;
+      for (let i = events.length - 1; i >= 0; i -= 1) {
+        if (events[i].step !== "other") {
+          last = Math.max(start, events[i].time + (events[i].duration || 0));
+          break;
+        }
+      }
+      return now - last >= SETTLE_QUIET;
+    });
+  }
+
+  elapsed(lesson, seconds) {
+    const start = this.liveNow();
+    return this.poll(lesson, () => this.liveNow() - start >= seconds && this.player.cursor >= this.timeline.events.length);
+  }
+
+  liveNow() {
+    const live = this.player.live;
+    return live.now + (live.playing ? ((performance.now() - live.at) / 1000) * live.speed : 0);
+  }
+}
+
+/** Go-style durations as scenarios write them: 45s, 6m, 1h30m, 1.5s. */
+export function parseDuration(text) {
+  const m = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?$/.exec(String(text).trim());
+  if (!m) return 0;
+  return Number(m[1] || 0) * 3600 + Number(m[2] || 0) * 60 + Number(m[3] || 0);
+}

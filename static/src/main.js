@@ -1,0 +1,726 @@
+// Podlife's page: connects to the server, keeps the trace, plays it, draws it.
+//
+//   net.js       the Socket.IO protocol (docs/protocol.md)
+//   model.js     reducer + time travel over the trace;  values.js  what objects looked like
+//   player.js    playback pacing, step, scrub, fork;     derive.js  state → what views draw
+//   stage.js, sequence.js, panels.js, inspector.js, editor.js, terminal.js   the views
+//
+// One entry point draws everything: render(), idempotent, called once per animation frame.
+
+import { compareFlow } from "./components.js";
+import { normalizeCycle } from "./cycle.js";
+import { deriveView } from "./derive.js";
+import { $, clamp, fill, h } from "./dom.js";
+import { ManifestEditor } from "./editor.js";
+import { EXAMPLES } from "./examples.js";
+import { Inspector } from "./inspector.js";
+import { Lesson } from "./lesson.js";
+import { Timeline } from "./model.js";
+import { caption, stepHeadline, stepTag } from "./narration.js";
+import { Connection } from "./net.js";
+import { EtcdPanel, EventsPanel, ObjectsPanel, ReadyChart, renderCycleTable } from "./panels.js";
+import { MAX_SPEED, MIN_SPEED, Player } from "./player.js";
+import { SequenceView } from "./sequence.js";
+import { createStage, layout, renderStage } from "./stage.js";
+import { Terminal } from "./terminal.js";
+import { installKeyboard, tabs, toast } from "./ui.js";
+import { ValueStore } from "./values.js";
+
+const SESSION_KEY = "podlife.session";
+const PRESENTER_KEY = "podlife.presenter";
+const STEP_COLORS = {
+  send: "#60a5fa",
+  persist: "#a78bfa",
+  control: "#f472b6",
+  schedule: "#fbbf24",
+  run: "#34d399",
+  report: "#22d3ee",
+  other: "#64748b",
+};
+
+const conn = new Connection();
+const timeline = new Timeline();
+const values = new ValueStore((key, revision) => conn.request("etcd", { key, revision }, 30000));
+const reducedMotionQuery = window.matchMedia("(prefers-reduced-motion: reduce)");
+
+const app = {
+  session: null,
+  nodes: [],
+  scenarios: [],
+  scenario: null,
+  listing: null, // the etcd key listing at attach time: the cluster's furniture
+  baselineFor: null,
+  baselineLoaded: false,
+  expanded: new Set(),
+  selected: null,
+  cycleFocus: null, // "ns/pod" whose scheduling table the panel shows, null = the latest
+  dirty: true,
+  lastPanels: 0,
+  lastShown: null,
+  litLog: [],
+  batches: [],
+  connected: false,
+};
+
+// Tests and the curious can look inside.
+window.podlife = { app, timeline, values, get player() { return player; }, litLog: app.litLog };
+
+const player = new Player(timeline, {
+  ack: (seq) => conn.send("ack", { seq }),
+  setPlaying: (playing) => {
+    conn.send(playing ? "play" : "pause", {});
+    app.dirty = true;
+  },
+  setSpeed: (speed) => conn.send("speed", { speed }),
+  step: () => conn.send("step", {}),
+});
+
+// ---- the page's pieces --------------------------------------------------------------------
+const stage = createStage($("#stage"), {
+  selectPod: (key) => {
+    const [namespace, name] = key.split("/");
+    select({ kind: "Pod", namespace, name });
+  },
+  selectNode: (name) => select({ kind: "Node", name }),
+  selectWorkload: (obj) => {
+    if (obj.kind === "Pods") return;
+    select(obj);
+  },
+  toggleNode: (name) => {
+    if (app.expanded.has(name)) app.expanded.delete(name);
+    else app.expanded.add(name);
+    app.dirty = true;
+  },
+});
+
+const sideTabs = tabs($("#side-tabs"), () => (app.dirty = true));
+const panelTabs = tabs($("#panel-tabs"), () => {
+  app.lastPanels = 0;
+  app.dirty = true;
+});
+
+const editor = new ManifestEditor($("#editor"), { initial: EXAMPLES[0].yaml, onApply: () => applyManifest() });
+const terminal = new Terminal($("#terminal"), {
+  run: (line, id, stdin) => {
+    const payload = { line, id };
+    if (stdin) payload.stdin = stdin;
+    const at = player.forkPoint();
+    if (at !== null) payload.at_seq = at;
+    return conn.request("kubectl", payload, 15 * 60 * 1000);
+  },
+});
+const inspector = new Inspector($("#inspector"), {
+  act: (kind, target, label) => act(kind, target, label),
+  kubectl: (line) => runForLearner(line),
+  values,
+  inspect: (kind, namespace, name) => conn.request("inspect", { kind, namespace, name }),
+  showCycle: (pod) => {
+    app.cycleFocus = pod;
+    panelTabs.show("scheduling");
+    $("#panel-scheduling").scrollIntoView({ behavior: reducedMotionQuery.matches ? "auto" : "smooth", block: "nearest" });
+  },
+});
+const eventsPanel = new EventsPanel($("#panel-events"), { select: (obj) => select(obj) });
+const etcdPanel = new EtcdPanel($("#panel-etcd-body"), { read: (key, revision) => conn.request("etcd", { key, revision }) });
+const objectsPanel = new ObjectsPanel($("#panel-objects"), { select: (obj) => select(obj) });
+const chart = new ReadyChart($("#panel-chart"));
+const sequence = new SequenceView($("#panel-sequence"), { seek: (i) => seekTo(i) });
+
+// ---- examples and apply ---------------------------------------------------------------------
+const exampleSelect = $("#example");
+fill(exampleSelect, EXAMPLES.map((ex, i) => h("option", { value: String(i) }, ex.name)));
+exampleSelect.addEventListener("change", () => {
+  editor.text = EXAMPLES[Number(exampleSelect.value)].yaml;
+});
+$("#apply").addEventListener("click", () => applyManifest());
+
+async function applyManifest() {
+  const out = $("#apply-output");
+  const payload = { yaml: editor.text };
+  const at = player.forkPoint();
+  if (at !== null) payload.at_seq = at;
+  $("#apply").disabled = true;
+  fill(out, h("span", { class: "muted" }, at !== null ? `Applying at event #${at} (the future after it is discarded)…` : "Applying…"));
+  const reply = await conn.request("apply", payload, 15 * 60 * 1000);
+  $("#apply").disabled = false;
+  editor.showErrors(reply.errors || []);
+  const lines = (reply.output || []).map(([stream, text]) => h("span", { class: `term-${stream}` }, text));
+  if (!reply.ok && reply.error) lines.push(h("span", { class: "term-stderr" }, reply.error));
+  fill(out, lines.length ? lines : h("span", { class: "muted" }, "(no output)"));
+  out.classList.toggle("failed", Boolean(!reply.ok || reply.exit_code));
+  terminal.echo("kubectl apply -f -   # from the editor", reply);
+  if (!player.playing && reply.ok && !reply.exit_code) toast("Paused: press → to step through the messages, or Space to play.");
+}
+
+async function act(kind, target, label) {
+  const payload = { kind, target };
+  const at = player.forkPoint();
+  if (at !== null) payload.at_seq = at;
+  const reply = await conn.request("action", payload, 15 * 60 * 1000);
+  terminal.echo(`# ${label}${at !== null ? ` (at event #${at})` : ""}`, reply);
+  if (!reply.ok) toast(reply.error || `${label} failed`, "error");
+  else toast(`${label[0].toUpperCase()}${label.slice(1)}`);
+  return reply;
+}
+
+async function runForLearner(line) {
+  const payload = { line, id: `ui${Date.now().toString(36)}` };
+  const at = player.forkPoint();
+  if (at !== null) payload.at_seq = at;
+  const reply = await conn.request("kubectl", payload, 15 * 60 * 1000);
+  terminal.echo(`kubectl ${line}`, reply);
+  if (!reply.ok || reply.exit_code) toast(reply.error || "kubectl failed — see the kubectl tab", "error");
+  return reply;
+}
+
+function select(obj) {
+  app.selected = obj;
+  inspector.select(obj);
+  sideTabs.show("inspector");
+  app.dirty = true;
+}
+
+// ---- playback controls -------------------------------------------------------------------
+const playButton = $("#play");
+const scrubber = $("#scrubber");
+const speedInput = $("#speed");
+playButton.addEventListener("click", () => togglePlay());
+$("#step-back").addEventListener("click", () => {
+  player.stepBack();
+  app.dirty = true;
+});
+$("#step-forward").addEventListener("click", () => {
+  player.stepForward();
+  app.dirty = true;
+});
+$("#to-start").addEventListener("click", () => seekTo(0));
+$("#to-live").addEventListener("click", () => seekTo(timeline.events.length));
+scrubber.addEventListener("input", () => seekTo(Number(scrubber.value)));
+speedInput.addEventListener("input", () => {
+  player.setSpeed(10 ** Number(speedInput.value));
+  app.dirty = true;
+});
+$("#reset").addEventListener("click", async () => {
+  lesson.stop();
+  app.scenario = null;
+  $("#scenario").value = "";
+  const reply = await conn.request("reset", {});
+  if (!reply.ok) toast(reply.error || "reset failed", "error");
+});
+$("#continue").addEventListener("click", () => {
+  showContinue(false);
+  if (!player.playing) player.setPlaying(true);
+  lesson.proceed();
+});
+$("#lesson-stop").addEventListener("click", () => {
+  lesson.stop();
+  app.scenario = null;
+  $("#scenario").value = "";
+});
+
+function togglePlay() {
+  player.toggle();
+  app.dirty = true;
+}
+
+function seekTo(index) {
+  player.seek(index);
+  player.setPlaying(player.playing && index >= timeline.events.length ? player.playing : false);
+  app.dirty = true;
+}
+
+function changeSpeed(factor) {
+  player.setSpeed(clamp(player.speed * factor, MIN_SPEED, MAX_SPEED));
+  speedInput.value = String(Math.log10(player.speed));
+  app.dirty = true;
+}
+
+function showContinue(on) {
+  const b = $("#continue");
+  b.hidden = !on;
+  if (on) b.focus();
+}
+
+installKeyboard({
+  toggle: togglePlay,
+  back: () => {
+    player.stepBack();
+    app.dirty = true;
+  },
+  forward: () => {
+    player.stepForward();
+    app.dirty = true;
+  },
+  faster: () => changeSpeed(10 ** 0.25),
+  slower: () => changeSpeed(10 ** -0.25),
+  help: () => toggleHelp(),
+  escape: () => {
+    if (!$("#help").hidden) toggleHelp(false);
+  },
+});
+
+function toggleHelp(force) {
+  const dialog = $("#help");
+  const open = force ?? dialog.hidden;
+  dialog.hidden = !open;
+  if (open) {
+    app.helpReturn = document.activeElement;
+    $("#help-close").focus();
+  } else if (app.helpReturn) app.helpReturn.focus();
+}
+$("#help-button").addEventListener("click", () => toggleHelp());
+$("#help-close").addEventListener("click", () => toggleHelp(false));
+
+// Presenter mode: large type and a light theme that survives a projector.
+const presenterButton = $("#presenter");
+function setPresenter(on) {
+  document.body.classList.toggle("presenter", on);
+  presenterButton.setAttribute("aria-pressed", String(on));
+  try {
+    localStorage.setItem(PRESENTER_KEY, on ? "1" : "0");
+  } catch {
+    // fine: presenter mode is just not remembered
+  }
+  app.dirty = true;
+}
+presenterButton.addEventListener("click", () => setPresenter(!document.body.classList.contains("presenter")));
+setPresenter(localStorage.getItem(PRESENTER_KEY) === "1" || new URLSearchParams(location.search).has("presenter"));
+
+// Scenarios (lessons).
+$("#scenario").addEventListener("change", async (e) => {
+  const name = e.target.value;
+  if (!name) return;
+  const reply = await conn.request("scenario", { name });
+  if (!reply.ok) {
+    toast(reply.error || `cannot load ${name}`, "error");
+    return;
+  }
+  app.scenario = name;
+  if (!player.playing) player.setPlaying(true);
+  lesson.start(name, reply.title || name, reply.steps || []);
+});
+
+const lesson = new Lesson({
+  player,
+  timeline,
+  run: (line, stdin) => {
+    sideTabs.show("kubectl");
+    return terminal.execute(line, stdin);
+  },
+  act: (kind, target, label) => act(kind, target, label),
+  ui: {
+    show(l) {
+      $("#lesson").hidden = false;
+      $("#lesson-title").textContent = l.title;
+      fill($("#lesson-say"));
+      showContinue(false);
+    },
+    hide() {
+      $("#lesson").hidden = true;
+      showContinue(false);
+    },
+    progress(l) {
+      $("#lesson-progress").textContent = `step ${l.index + 1} of ${l.steps.length}`;
+    },
+    say(text, l) {
+      fill($("#lesson-say"), markdownish(text));
+      $("#lesson-progress").textContent = `step ${l.index + 1} of ${l.steps.length}`;
+      showContinue(true);
+    },
+    waiting(text) {
+      showContinue(false);
+      const say = $("#lesson-say");
+      say.querySelector(".lesson-waiting")?.remove();
+      say.append(h("p", { class: "lesson-waiting muted" }, text));
+    },
+    done(l) {
+      fill($("#lesson-say"), h("p", {}, h("strong", {}, "End of the lesson. "), "Keep playing: delete a pod, fail a node, or apply your own manifest."));
+      $("#lesson-progress").textContent = `${l.steps.length} steps`;
+      showContinue(false);
+    },
+  },
+});
+
+/** Scenario narration is Markdown; show paragraphs and `code`, as text (never as HTML). */
+function markdownish(text) {
+  return String(text)
+    .trim()
+    .split(/\n\s*\n/)
+    .map((para) => h("p", {}, ...para.replace(/\s*\n\s*/g, " ").split(/(`[^`]+`)/).map((part) => (part.startsWith("`") && part.endsWith("`") && part.length > 1 ? h("code", {}, part.slice(1, -1)) : part.replace(/\*\*([^*]+)\*\*/g, "$1")))));
+}
+
+// ---- the protocol --------------------------------------------------------------------------
+conn.on("connect", async () => {
+  setConnection("connected");
+  const stored = sessionStorage.getItem(SESSION_KEY);
+  const reply = await conn.request("hello", { session: stored || null });
+  if (!reply.ok) {
+    toast(reply.error || "the server refused the session", "error");
+    return;
+  }
+  app.session = reply.session;
+  sessionStorage.setItem(SESSION_KEY, reply.session);
+  app.nodes = nodeNames(reply.nodes);
+  app.scenarios = reply.scenarios || [];
+  fill(
+    $("#scenario"),
+    h("option", { value: "" }, "— free play —"),
+    app.scenarios.map((sc) => {
+      const name = typeof sc === "string" ? sc : sc.name;
+      const title = typeof sc === "string" ? sc : sc.title || sc.name;
+      return h("option", { value: name, title: sc.summary || "" }, title);
+    }),
+  );
+  if (app.scenario) $("#scenario").value = app.scenario;
+  if (typeof reply.speed === "number") {
+    player.speed = clamp(reply.speed, MIN_SPEED, MAX_SPEED);
+    speedInput.value = String(Math.log10(player.speed));
+  }
+  if (typeof reply.playing === "boolean") player.playing = reply.playing;
+  app.dirty = true;
+});
+conn.on("disconnect", () => setConnection("disconnected"));
+
+conn.on("reset", (payload) => {
+  timeline.reset();
+  values.clear();
+  player.reset();
+  app.nodes = nodeNames(payload.nodes) || app.nodes;
+  app.listing = null;
+  app.baselineFor = null;
+  app.baselineLoaded = false;
+  app.cycleFocus = null;
+  chart.computedFor = "";
+  showContinue(false);
+  if (payload.baseline && payload.baseline.keys) {
+    // the furniture the cluster was built with (its bootstrap is not traced)
+    app.listing = null;
+    timeline.setBaseline(payload.baseline);
+    for (const [key, info] of Object.entries(payload.baseline.keys)) values.want(key, info.rev);
+    app.baselineLoaded = true;
+  } else loadListing();
+  app.dirty = true;
+});
+
+conn.on("events", (payload) => {
+  const events = payload.events || [];
+  app.batches.push({ n: events.length, first: events[0]?.seq, history: Boolean(payload.history) });
+  if (app.batches.length > 200) app.batches.shift();
+  timeline.append(events);
+  ingest(events);
+  if (payload.history) player.seek(timeline.events.length); // the past: draw it, do not replay it
+  else player.received(events);
+  if (typeof payload.now === "number") player.clock(payload.now, player.live.playing, player.live.speed);
+  app.dirty = true;
+});
+
+conn.on("forked", ({ at_seq: atSeq }) => {
+  timeline.truncateAfterSeq(atSeq);
+  const revision = timeline.at(timeline.events.length).revision;
+  values.dropAfter(revision);
+  player.truncated();
+  // the values of the furniture are older than any fork point: ask again for what was dropped
+  refetchVisible();
+  chart.computedFor = "";
+  app.dirty = true;
+});
+
+conn.on("clock", ({ now, playing, speed }) => {
+  player.clock(now, playing, speed);
+});
+
+conn.on("kubectl-output", (payload) => terminal.streamed(payload));
+
+conn.on("detached", () => {
+  setConnection("detached");
+  toast("This cluster is now open in another tab. Reload this page to take it back.", "error");
+});
+
+function setConnection(state) {
+  app.connected = state === "connected";
+  const el = $("#connection");
+  el.textContent = { connected: "connected", detached: "open in another tab" }[state] || "reconnecting…";
+  el.className = `conn conn-${state}`;
+}
+
+function nodeNames(nodes) {
+  if (!Array.isArray(nodes)) return null;
+  return nodes.map((n) => (typeof n === "string" ? n : n && n.name)).filter(Boolean);
+}
+
+/** New events: ask for the objects their etcd changes produced. */
+function ingest(events) {
+  for (const ev of events) {
+    if (ev.kind !== "etcd-watch") continue;
+    const d = ev.data || {};
+    if (!d.key || typeof d.revision !== "number") continue;
+    const type = d.type || String(ev.summary || "").split(" ")[0];
+    if (type === "DELETE") continue;
+    const inline = d.object ?? d.value;
+    if (inline && typeof inline === "object") values.put(d.key, d.revision, inline);
+    else values.want(d.key, d.revision);
+  }
+  applyBaseline();
+}
+
+function refetchVisible() {
+  const state = timeline.at(timeline.events.length);
+  for (const [key, info] of Object.entries(state.keys)) values.want(key, info.rev);
+}
+
+/** The cluster's furniture (nodes, namespaces) is written before the trace starts. */
+async function loadListing() {
+  const reply = await conn.request("etcd", {});
+  if (!reply.ok || !Array.isArray(reply.keys)) {
+    app.baselineLoaded = false;
+    return;
+  }
+  app.listing = reply;
+  app.baselineFor = null;
+  applyBaseline();
+}
+
+function applyBaseline() {
+  if (!app.listing) return;
+  const first = timeline.events.find((e) => e.kind === "etcd-watch" && typeof e.data?.revision === "number");
+  const firstRev = first ? first.data.revision : Infinity;
+  const signature = `${firstRev}`;
+  if (app.baselineFor === signature) return;
+  app.baselineFor = signature;
+  // Before the first traced change: what existed then, at the newest revision below it.
+  const limit = Math.min(app.listing.revision ?? Infinity, firstRev - 1);
+  const keys = {};
+  for (const k of app.listing.keys) {
+    if (k.create_revision > limit) continue;
+    if (!Number.isFinite(firstRev) && !/^\/registry\/(minions|namespaces)\//.test(k.key)) continue;
+    const rev = Math.min(k.mod_revision, limit);
+    keys[k.key] = { rev, create: k.create_revision, version: k.mod_revision <= limit ? k.version : 1 };
+    values.want(k.key, rev);
+  }
+  timeline.setBaseline({ keys, revision: Number.isFinite(limit) ? limit : app.listing.revision });
+  app.baselineLoaded = true;
+  app.dirty = true;
+}
+
+// ---- rendering -----------------------------------------------------------------------------
+const memo = { viewKey: "", view: null, layoutKey: "", layout: null };
+
+function currentEvent(t) {
+  if (player.anim) {
+    return { ev: timeline.events[player.anim.index], index: player.anim.index, inFlight: !player.waiting(t), progress: player.progress(t) };
+  }
+  const index = player.cursor - 1;
+  return index >= 0 ? { ev: timeline.events[index], index, inFlight: false, progress: 1 } : { ev: null, index: -1 };
+}
+
+function render(t) {
+  app.dirty = false;
+  const state = timeline.at(player.cursor);
+  const now = player.displayTime(t);
+  const viewKey = `${state.index}:${timeline.version}:${values.version}:${Math.floor(now * 2)}:${app.baselineLoaded}`;
+  if (viewKey !== memo.viewKey) {
+    memo.viewKey = viewKey;
+    memo.view = deriveView(state, values, now, { nodes: app.nodes, baselineLoaded: app.baselineLoaded });
+  }
+  const view = memo.view;
+  const layoutKey = `${viewKey}:${[...app.expanded].join(",")}`;
+  if (layoutKey !== memo.layoutKey) {
+    memo.layoutKey = layoutKey;
+    memo.layout = layout(view, state, { expanded: app.expanded });
+  }
+  const current = currentEvent(t);
+  const cycleEv = current.ev && current.ev.kind === "scheduling-cycle" ? current.ev : null;
+  const cycle = cycleEv ? normalizeCycle(cycleEv) : null;
+  const touchedPod = current.ev && current.ev.object && current.ev.object.kind === "Pod" ? view.podsByKey.get(`${current.ev.object.namespace || "default"}/${current.ev.object.name}`) : null;
+  renderStage(stage, {
+    view,
+    state,
+    layout: memo.layout,
+    current,
+    cycle,
+    selected: app.selected,
+    reducedMotion: reducedMotionQuery.matches,
+    highlightOwner: touchedPod ? touchedPod.group : null,
+    highlightDeployment: touchedPod ? touchedPod.deployment : null,
+    pullProgress: (node) => pullProgress(state, node, now),
+  });
+  recordLit(current);
+  renderNarration(current, cycle);
+  renderControls(t, now);
+  if (sideTabs.current() === "inspector") inspector.render(view, state);
+  if (t - app.lastPanels > 120) {
+    app.lastPanels = t;
+    renderPanels(view, state, now, current);
+  }
+}
+
+function pullProgress(state, node, now) {
+  const pull = state.pulls[node];
+  if (!pull) return null;
+  // the pull ends when its cri-reply comes; ask the trace first, then the expected duration
+  const events = timeline.events;
+  for (let i = timeline.indexOfSeq(pull.seq) + 1; i < events.length; i += 1) {
+    const ev = events[i];
+    if (ev.kind === "cri-reply" && ev.source === `container-runtime/${node}` && /PullImage/.test(`${ev.data?.method || ""} ${ev.summary}`)) {
+      return clamp((now - pull.time) / Math.max(1e-6, ev.time - pull.time), 0, 1);
+    }
+    if (ev.time - pull.time > 600) break;
+  }
+  if (pull.expected) return clamp((now - pull.time) / pull.expected, 0, 0.99);
+  return null;
+}
+
+function recordLit(current) {
+  const ev = current.ev;
+  if (!ev || app.lastShown === ev.seq) return;
+  app.lastShown = ev.seq;
+  const lit = Array.from(stage.svg.querySelectorAll(".comp.lit")).map((el) => el.dataset.component);
+  app.litLog.push({ seq: ev.seq, kind: ev.kind, source: ev.source, target: ev.target, lit });
+  if (app.litLog.length > 20000) app.litLog.splice(0, 5000);
+  $("#stage").dataset.seq = String(ev.seq);
+}
+
+let narrationShown; // seq of the event the narration shows (-1: none yet)
+let liveRegionAt = 0;
+let liveRegionTimer = null;
+function renderNarration(current, cycle) {
+  const ev = current.ev;
+  const id = ev ? ev.seq : -1;
+  if (id === narrationShown) return;
+  narrationShown = id;
+  const box = $("#narration");
+  if (!ev) {
+    $("#step-tag").textContent = "Ready";
+    $("#step-headline").textContent = "Apply a manifest to begin";
+    $("#caption").textContent = "Paste a Pod or Deployment into the editor and press Apply (Ctrl+Enter). Every message between the components will travel across the stage, one at a time.";
+    box.dataset.step = "none";
+    fill($("#narration-detail"));
+    return;
+  }
+  const isSay = ev.kind === "narration";
+  box.dataset.step = isSay ? "say" : ev.step;
+  $("#step-tag").textContent = isSay ? "Lesson" : stepTag(ev.step);
+  $("#step-headline").textContent = isSay ? app.scenarios.find((s) => s.name === app.scenario)?.title || "Narration" : capitalize(stepHeadline(ev.step).replace(/^Step \d+ — |^[\w ]+ — /, ""));
+  $("#caption").textContent = caption(ev);
+  $("#event-meta").textContent = `#${ev.seq} · t = ${ev.time.toFixed(3)} s · ${ev.source}${ev.target !== ev.source ? ` → ${ev.target}` : ""}`;
+  const detail = $("#narration-detail");
+  if (cycle) renderCycleTable(detail, cycle, { compact: true });
+  else fill(detail);
+  // The live region: not every event at 100× — the latest one, at a readable pace.
+  const text = `${isSay ? "" : `${stepHeadline(ev.step)}. `}${caption(ev)}`;
+  const wait = Math.max(0, liveRegionAt + 1500 - performance.now());
+  clearTimeout(liveRegionTimer);
+  liveRegionTimer = setTimeout(() => {
+    liveRegionAt = performance.now();
+    $("#sr-live").textContent = text;
+  }, player.playing && player.speed > 2 ? Math.max(wait, 600) : wait);
+}
+
+let stripFor = "";
+function renderControls(t, now) {
+  const n = timeline.events.length;
+  scrubber.max = String(n);
+  if (document.activeElement !== scrubber) scrubber.value = String(player.cursor);
+  scrubber.setAttribute("aria-valuetext", `event ${player.cursor} of ${n}`);
+  const playing = player.playing;
+  if (playButton.dataset.state !== String(playing)) {
+    playButton.dataset.state = String(playing);
+    playButton.innerHTML = `<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="${playing ? "M6 5h4v14H6zM14 5h4v14h-4z" : "M7 4v16l13-8z"}"/></svg>`;
+  }
+  playButton.setAttribute("aria-label", playing ? "Pause (Space)" : "Play (Space)");
+  playButton.setAttribute("aria-pressed", String(playing));
+  $("#speed-value").textContent = `${formatSpeed(player.speed)}×`;
+  speedInput.setAttribute("aria-valuetext", `${formatSpeed(player.speed)} times`);
+  $("#clock").textContent = `t = ${formatTime(now)}`;
+  $("#position").textContent = `event ${player.cursor} / ${n}`;
+  const past = player.cursor < n && player.rewound;
+  const live = $("#live");
+  live.textContent = past ? "viewing the past — acting forks" : n && player.cursor < n ? "catching up" : "live";
+  live.className = `live ${past ? "past" : n && player.cursor < n ? "behind" : "now"}`;
+  const stripId = `${n}:${timeline.version}`;
+  if (stripId !== stripFor) {
+    stripFor = stripId;
+    drawStrip();
+  }
+}
+
+function drawStrip() {
+  const canvas = $("#strip");
+  const w = canvas.clientWidth || 600;
+  const ratio = window.devicePixelRatio || 1;
+  canvas.width = Math.round(w * ratio);
+  canvas.height = Math.round(10 * ratio);
+  const ctx = canvas.getContext("2d");
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  const events = timeline.events;
+  if (!events.length) return;
+  const per = canvas.width / events.length;
+  events.forEach((ev, i) => {
+    ctx.fillStyle = ev.kind === "narration" ? "#f8fafc" : STEP_COLORS[ev.step] || STEP_COLORS.other;
+    ctx.fillRect(Math.floor(i * per), 0, Math.max(1, Math.ceil(per)), canvas.height);
+  });
+}
+
+function renderPanels(view, state, now, current) {
+  const panel = panelTabs.current();
+  if (panel === "events") eventsPanel.render(view);
+  else if (panel === "etcd") etcdPanel.render(state);
+  else if (panel === "objects") objectsPanel.render(view);
+  else if (panel === "sequence") sequence.render(timeline.events, current.index, $("#panel-sequence").clientWidth);
+  else if (panel === "chart") {
+    chart.compute(timeline.events, values);
+    chart.render(now);
+  } else if (panel === "scheduling") {
+    const seq = app.cycleFocus ? state.cycles[app.cycleFocus] : state.lastCycle;
+    const i = seq ? timeline.indexOfSeq(seq) : -1;
+    const cycle = i >= 0 ? normalizeCycle(timeline.events[i]) : null;
+    const key = `${seq}:${app.cycleFocus}`;
+    if (app.lastCycleKey !== key) {
+      app.lastCycleKey = key;
+      renderCycleTable($("#panel-scheduling-body"), cycle);
+      $("#cycle-focus").textContent = app.cycleFocus ? `Showing pod ${app.cycleFocus}. ` : "Showing the latest cycle. ";
+    }
+  }
+  // legend of components the trace has shown so far (for the curious)
+  $("#component-count").textContent = `${Object.keys(state.seen).filter((id) => id !== "narrator").sort(compareFlow).length} components`;
+}
+
+$("#cycle-latest").addEventListener("click", () => {
+  app.cycleFocus = null;
+  app.lastCycleKey = null;
+  app.dirty = true;
+});
+
+function capitalize(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function formatSpeed(x) {
+  return x >= 10 ? x.toFixed(0) : x >= 1 ? x.toFixed(1).replace(/\.0$/, "") : x.toFixed(2).replace(/0$/, "");
+}
+
+function formatTime(seconds) {
+  if (seconds < 60) return `${seconds.toFixed(3)} s`;
+  const m = Math.floor(seconds / 60);
+  return `${m}m ${(seconds - m * 60).toFixed(1)}s`;
+}
+
+function frame(t) {
+  const changed = player.tick(t);
+  if (changed || app.dirty || t - (app.lastRender || 0) > 250) {
+    app.lastRender = t;
+    try {
+      render(t);
+    } catch (error) {
+      console.error(error); // eslint-disable-line no-console
+    }
+  }
+  requestAnimationFrame(frame);
+}
+values.onChange(() => (app.dirty = true));
+reducedMotionQuery.addEventListener("change", () => (app.dirty = true));
+window.addEventListener("resize", () => {
+  stripFor = "";
+  app.dirty = true;
+});
+requestAnimationFrame(frame);

@@ -1,0 +1,153 @@
+// Narration is data attached to the trace: for each event, the step it belongs to and a
+// sentence a learner understands.
+
+import { sentenceName } from "./components.js";
+import { criCall } from "./model.js";
+
+export const STEPS = {
+  send: { number: 1, title: "kubectl sends the request" },
+  persist: { number: 2, title: "the API server checks it and stores it in etcd" },
+  control: { number: null, title: "the controllers make what you asked for" },
+  schedule: { number: 3, title: "the scheduler picks a node" },
+  run: { number: 4, title: "the kubelet starts the containers" },
+  report: { number: 5, title: "the kubelet reports the pod's status" },
+  other: { number: null, title: "housekeeping" },
+};
+
+/** "Step 3 — the scheduler picks a node" */
+export function stepHeadline(step) {
+  const s = STEPS[step] || STEPS.other;
+  if (step === "control") return "Controllers — the Deployment and ReplicaSet controllers do their part";
+  if (s.number === null) return `Behind the scenes — ${s.title}`;
+  return `Step ${s.number} — ${s.title}`;
+}
+
+export function stepTag(step) {
+  const s = STEPS[step] || STEPS.other;
+  if (step === "control") return "Controllers";
+  return s.number === null ? "Housekeeping" : `Step ${s.number}`;
+}
+
+function objectName(ev) {
+  const o = ev.object;
+  if (!o || !o.name) return "";
+  return `${o.kind} ${o.name}`;
+}
+
+/** One plain-language sentence for an event. */
+export function caption(ev) {
+  const from = sentenceName(ev.source);
+  const to = sentenceName(ev.target);
+  const summary = String(ev.summary || "").trim();
+  const data = ev.data || {};
+  switch (ev.kind) {
+    case "narration":
+      return summary;
+    case "request":
+      return `${cap(from)} sends the API server a request: ${summary} (${data.method || ""} ${shortUrl(data.url)}).`;
+    case "response": {
+      const code = data.code;
+      const ok = code >= 200 && code < 300;
+      return `The API server answers ${to}: ${summary}${ok ? "" : " — the request was refused"}.`;
+    }
+    case "authentication":
+      return `The API server checks who is asking. ${end(summary)}`;
+    case "authorization":
+      return `The API server checks that they may do this. ${end(summary)}`;
+    case "mutating-admission":
+      return `Mutating admission fills in defaults and lets plugins adjust the object. ${end(summary)}`;
+    case "validation":
+      return `The API server validates the object against the API's rules. ${end(summary)}`;
+    case "validating-admission":
+      return `Validating admission has the last word. ${end(summary)}`;
+    case "graceful-delete":
+      return `A graceful delete: the API server marks ${objectName(ev) || "the object"} for deletion and gives it time to stop. ${end(summary)}`;
+    case "no-op":
+      return `Nothing changed, so nothing is written. ${end(summary)}`;
+    case "watch":
+      return `${cap(from === "the API server" ? "a client" : from)} starts watching. ${end(summary)}`;
+    case "etcd-read":
+      return `The API server reads from etcd. ${end(summary)}`;
+    case "etcd-write":
+      return `The API server writes to etcd with a compare-and-swap. ${end(summary)}`;
+    case "etcd-reply":
+      return `etcd answers. ${end(summary)}`;
+    case "etcd-watch":
+      return `etcd tells the API server's watch cache about the change. ${end(summary)}`;
+    case "watch-event":
+      return `The API server tells ${to}, which is watching, about the change: ${end(summary)}`;
+    case "scheduling-cycle":
+      return `The scheduler filters out nodes that cannot run ${objectName(ev) || "the pod"} and scores the rest. ${end(summary)}`;
+    case "binding":
+      return `The scheduler binds the pod to its node. ${end(summary)}`;
+    case "cri-request": {
+      const call = criCall(ev);
+      const what = {
+        RunPodSandbox: "to create the pod sandbox (the pause container and its network namespace)",
+        PullImage: "to pull the image",
+        CreateContainer: "to create the container",
+        StartContainer: "to start the container",
+        StopContainer: "to stop the container",
+        StopPodSandbox: "to tear the pod sandbox down",
+        RemovePodSandbox: "to remove the pod sandbox",
+      }[call];
+      return `${cap(from)} asks ${to} ${what || "for something"}: ${end(summary)}`;
+    }
+    case "cri-reply":
+      return `${cap(from)} answers the kubelet: ${end(summary)}`;
+    case "cni-add":
+      return `${cap(from)} asks ${to} to wire the pod's network (veth pair, IP address, routes): ${end(summary)}`;
+    case "cni-del":
+      return `${cap(from)} asks ${to} to unwire the pod's network: ${end(summary)}`;
+    case "cni-result":
+    case "cni-reply":
+      return `${cap(from)} hands back the pod's address: ${end(summary)}`;
+    case "status-report":
+      return `${cap(from)} reports the pod's status to the API server: ${end(summary)}`;
+    default:
+      if (ev.source === ev.target) return `${cap(from)}: ${end(summary)}`;
+      return `${cap(from)} → ${to}: ${end(summary)}`;
+  }
+}
+
+/** End a sentence with exactly one full stop. */
+function end(text) {
+  return /[.!?…:]$/.test(text) ? text : `${text}.`;
+}
+
+function cap(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function shortUrl(url) {
+  if (!url) return "";
+  return String(url).replace(/\?.*$/, "");
+}
+
+/** The label drawn on a travelling message. */
+export function messageLabel(ev) {
+  const data = ev.data || {};
+  switch (ev.kind) {
+    case "request":
+      return `${data.method || ""} ${ev.object ? ev.object.kind.toLowerCase() : ""}`.trim();
+    case "response":
+      return `${data.code || ""}`;
+    case "etcd-write":
+      return data.op ? `txn ${data.op}` : "txn";
+    case "etcd-read":
+      return "range";
+    case "etcd-reply":
+      return data.revision ? `rev ${data.revision}` : "reply";
+    case "etcd-watch":
+      return data.revision ? `watch rev ${data.revision}` : "watch";
+    case "watch-event":
+      return data.type || "event";
+    case "cri-request":
+    case "cri-reply":
+      return criCall(ev) || ev.kind;
+    case "cni-add":
+      return "CNI ADD";
+    default:
+      return ev.kind;
+  }
+}

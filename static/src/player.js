@@ -1,0 +1,242 @@
+// Time travel and pacing (docs/protocol.md "The clock model").
+//
+// The page plays the trace one message at a time: the event under the cursor travels from its
+// source to its target, then the next one starts. `cursor` counts the events that have
+// happened; while `anim` is set, event `anim.index` is in flight. When the page has played
+// everything it holds it acknowledges the last seq, and the server lets virtual time run on.
+
+import { clamp } from "./dom.js";
+
+const BASE_MESSAGE = 0.7; // seconds per travelling message at 1×
+const BASE_STAGE = 0.45; // seconds per stage inside one component at 1×
+const BASE_CHORE = 0.12; // housekeeping (heartbeats, leases) hurries past at 1×
+const MAX_GAP = 1.5; // a replayed pause in virtual time is shown for at most this long at 1×
+export const MIN_SPEED = 0.1;
+export const MAX_SPEED = 100;
+
+/**
+ * Housekeeping a learner does not need to watch at reading pace: node heartbeats (Lease
+ * renewals), periodic status, compaction. Its step is `other`; etcd's watch notifications are
+ * `other` too but belong to whatever changed, so they count only when the change is a Lease.
+ */
+export function isChore(ev) {
+  if (ev.object && ev.object.kind === "Lease") return true;
+  return ev.step === "other" && ev.kind !== "etcd-watch" && ev.kind !== "narration";
+}
+
+export class Player {
+  constructor(timeline, hooks) {
+    this.timeline = timeline;
+    this.hooks = hooks; // {ack(seq), setPlaying(bool), setSpeed(x), step(), onEventPlayed(ev)}
+    this.cursor = 0;
+    this.playing = true;
+    this.speed = 1;
+    this.anim = null;
+    this.acked = 0;
+    this.idleArrivals = new Set(); // seqs that arrived while the page had caught up
+    this.stepWanted = false;
+    this.live = { now: 0, at: performance.now(), playing: true, speed: 1 };
+    this.rewound = false; // the learner moved back in time: acting now forks
+  }
+
+  get events() {
+    return this.timeline.events;
+  }
+
+  get atLiveEdge() {
+    return this.cursor >= this.events.length && !this.anim;
+  }
+
+  /** New events arrived from the server. */
+  received(events) {
+    const caughtUp = this.atLiveEdge;
+    for (const ev of events) if (caughtUp) this.idleArrivals.add(ev.seq);
+    if (this.stepWanted && events.length) {
+      this.stepWanted = false;
+      if (!this.anim && this.cursor < this.events.length) this.startAnim(this.cursor, performance.now(), true);
+    }
+  }
+
+  /** The page forgot events after a fork or reset: keep the cursor inside what is left. */
+  truncated() {
+    if (this.anim && this.anim.index >= this.events.length) this.anim = null;
+    this.cursor = Math.min(this.cursor, this.events.length);
+    const last = this.events[this.events.length - 1];
+    this.acked = Math.min(this.acked, last ? last.seq : 0);
+  }
+
+  reset() {
+    this.rewound = false;
+    this.cursor = 0;
+    this.anim = null;
+    this.acked = 0;
+    this.idleArrivals.clear();
+  }
+
+  durationOf(ev) {
+    if (ev.kind === "narration") return Math.max(2.5, String(ev.summary).split(/\s+/).length * 0.22);
+    if (isChore(ev)) return BASE_CHORE;
+    return ev.source === ev.target ? BASE_STAGE : BASE_MESSAGE;
+  }
+
+  gapBefore(index) {
+    const ev = this.events[index];
+    const prev = this.events[index - 1];
+    if (!prev || this.idleArrivals.has(ev.seq)) return 0;
+    const gap = ev.time - (prev.time + (prev.duration || 0));
+    return gap > 0.0005 ? Math.min(gap, MAX_GAP) : 0;
+  }
+
+  startAnim(index, start, stopAfter = false) {
+    const ev = this.events[index];
+    this.anim = {
+      index,
+      start,
+      wait: this.gapBefore(index) / this.speed,
+      dur: this.durationOf(ev) / this.speed,
+      stopAfter,
+    };
+  }
+
+  /** Advance playback to wall-clock `t` (ms). Returns true when the picture changed. */
+  tick(t) {
+    let changed = false;
+    if (!this.anim && this.playing && this.cursor < this.events.length) {
+      this.startAnim(this.cursor, t);
+      changed = true;
+    }
+    let guard = 0;
+    while (this.anim && guard < 5000) {
+      guard += 1;
+      const a = this.anim;
+      const end = a.start + (a.wait + a.dur) * 1000;
+      if (t < end) break;
+      this.finishAnim();
+      changed = true;
+      if (a.stopAfter || !this.playing) break;
+      if (this.cursor < this.events.length) this.startAnim(this.cursor, end);
+    }
+    if (this.anim) changed = true;
+    if (this.cursor >= this.events.length) this.rewound = false;
+    this.maybeAck();
+    return changed;
+  }
+
+  finishAnim() {
+    const a = this.anim;
+    this.anim = null;
+    this.cursor = a.index + 1;
+    const ev = this.events[a.index];
+    if (ev && this.hooks.onEventPlayed) this.hooks.onEventPlayed(ev, this);
+  }
+
+  maybeAck() {
+    if (this.cursor < this.events.length || this.anim) return;
+    const last = this.events[this.events.length - 1];
+    if (last && last.seq > this.acked) {
+      this.acked = last.seq;
+      this.hooks.ack(last.seq);
+    }
+  }
+
+  /** How far the event in flight has travelled, 0..1 (null when nothing is in flight). */
+  progress(t) {
+    if (!this.anim) return null;
+    const a = this.anim;
+    const into = (t - a.start) / 1000 - a.wait;
+    if (into < 0) return 0;
+    return clamp(into / a.dur, 0, 1);
+  }
+
+  waiting(t) {
+    return Boolean(this.anim && (t - this.anim.start) / 1000 < this.anim.wait);
+  }
+
+  /** The virtual time the picture shows. */
+  displayTime(t) {
+    const evs = this.events;
+    if (this.anim) {
+      const ev = evs[this.anim.index];
+      const prev = evs[this.anim.index - 1];
+      const into = (t - this.anim.start) / 1000;
+      if (into < this.anim.wait && prev) {
+        const from = prev.time + (prev.duration || 0);
+        return from + (ev.time - from) * (into / this.anim.wait);
+      }
+      return ev.time + (ev.duration || 0) * (this.progress(t) || 0);
+    }
+    const last = evs[this.cursor - 1];
+    const settled = last ? last.time + (last.duration || 0) : 0;
+    if (this.cursor >= evs.length) {
+      const live = this.live.now + (this.live.playing ? ((t - this.live.at) / 1000) * this.live.speed : 0);
+      return Math.max(settled, live);
+    }
+    return settled;
+  }
+
+  clock(now, playing, speed) {
+    this.live = { now, at: performance.now(), playing, speed };
+  }
+
+  // ---- the learner's controls ------------------------------------------------------------
+  setPlaying(playing) {
+    if (this.playing === playing) return;
+    this.playing = playing;
+    if (!playing && this.anim) this.anim.stopAfter = true;
+    if (playing && this.anim) this.anim.stopAfter = false;
+    this.hooks.setPlaying(playing);
+  }
+
+  toggle() {
+    this.setPlaying(!this.playing);
+  }
+
+  setSpeed(speed) {
+    speed = clamp(speed, MIN_SPEED, MAX_SPEED);
+    if (this.anim) {
+      // keep the message where it is, let the rest of its trip run at the new speed
+      const t = performance.now();
+      const done = (t - this.anim.start) / 1000;
+      const ratio = this.speed / speed;
+      this.anim.start = t - done * ratio * 1000;
+      this.anim.wait *= ratio;
+      this.anim.dur *= ratio;
+    }
+    this.speed = speed;
+    this.hooks.setSpeed(speed);
+  }
+
+  stepForward() {
+    this.setPlaying(false);
+    if (this.anim) this.finishAnim();
+    if (this.cursor < this.events.length) this.startAnim(this.cursor, performance.now(), true);
+    else {
+      this.stepWanted = true;
+      this.hooks.step();
+    }
+  }
+
+  stepBack() {
+    this.setPlaying(false);
+    this.rewound = true;
+    if (this.anim) {
+      this.cursor = this.anim.index;
+      this.anim = null;
+      return;
+    }
+    this.cursor = Math.max(0, this.cursor - 1);
+  }
+
+  seek(index) {
+    this.anim = null;
+    this.cursor = clamp(Math.round(index), 0, this.events.length);
+    this.rewound = this.cursor < this.events.length;
+  }
+
+  /** The seq to send as `at_seq` when the learner acts in the past (null at the live edge). */
+  forkPoint() {
+    if (!this.rewound || this.cursor >= this.events.length) return null;
+    const last = this.events[this.cursor - 1];
+    return last ? last.seq : 0;
+  }
+}

@@ -1,0 +1,121 @@
+// The kubectl prompt: a terminal-like line with history (↑/↓). Output is printed exactly as the
+// server returns it; `get -w` streams through `kubectl-output` while the command runs.
+
+import { h } from "./dom.js";
+
+const HISTORY_KEY = "podlife.kubectl.history";
+const MAX_HISTORY = 200;
+const MAX_LINES = 4000;
+
+export class Terminal {
+  constructor(root, { run }) {
+    this.run = run; // (line, id, stdin) => Promise<reply>
+    this.root = root;
+    this.log = h("pre", { class: "term-log", role: "log", "aria-live": "polite", "aria-label": "kubectl output" });
+    this.input = h("input", {
+      class: "term-input",
+      type: "text",
+      spellcheck: "false",
+      autocomplete: "off",
+      "aria-label": "kubectl command (↑ and ↓ for history)",
+      placeholder: "get pods -o wide",
+    });
+    this.prompt = h("label", { class: "term-prompt" }, h("span", { class: "term-ps1", "aria-hidden": "true" }, "$ kubectl"), this.input);
+    root.append(this.log, this.prompt);
+    this.history = loadHistory();
+    this.position = this.history.length;
+    this.draft = "";
+    this.pending = new Map(); // id -> {streamed text length}
+    this.nextId = 1;
+    this.input.addEventListener("keydown", (e) => this.onKey(e));
+    this.log.addEventListener("click", () => this.input.focus());
+    this.print("system", "Type a kubectl command, e.g. get pods -o wide · get events · scale deployment web --replicas=5\n");
+  }
+
+  onKey(e) {
+    if (e.key === "Enter") {
+      e.preventDefault();
+      const line = this.input.value.trim().replace(/^kubectl\s+/, "");
+      if (!line) return;
+      this.input.value = "";
+      this.remember(line);
+      this.execute(line);
+    } else if (e.key === "ArrowUp") {
+      e.preventDefault();
+      if (this.position === this.history.length) this.draft = this.input.value;
+      this.position = Math.max(0, this.position - 1);
+      this.input.value = this.history[this.position] ?? this.draft;
+    } else if (e.key === "ArrowDown") {
+      e.preventDefault();
+      this.position = Math.min(this.history.length, this.position + 1);
+      this.input.value = this.position === this.history.length ? this.draft : this.history[this.position];
+    } else if (e.key === "l" && e.ctrlKey) {
+      e.preventDefault();
+      this.log.replaceChildren();
+    }
+  }
+
+  remember(line) {
+    if (this.history[this.history.length - 1] !== line) this.history.push(line);
+    if (this.history.length > MAX_HISTORY) this.history.splice(0, this.history.length - MAX_HISTORY);
+    this.position = this.history.length;
+    try {
+      localStorage.setItem(HISTORY_KEY, JSON.stringify(this.history));
+    } catch {
+      // private mode: history lives as long as the page
+    }
+  }
+
+  async execute(line, stdin = "") {
+    const id = `k${Date.now().toString(36)}${this.nextId++}`;
+    this.print("command", `$ kubectl ${line}\n`);
+    if (stdin) this.print("system", `${stdin.replace(/\n?$/, "\n")}`);
+    this.pending.set(id, { chunks: 0 });
+    this.root.classList.add("busy");
+    const reply = await this.run(line, id, stdin);
+    const seen = this.pending.get(id) || { chunks: 0 };
+    this.pending.delete(id);
+    if (!this.pending.size) this.root.classList.remove("busy");
+    const output = reply.output || [];
+    // Chunks already streamed as kubectl-output are not printed twice.
+    const skip = typeof reply.streamed === "number" ? Math.max(reply.streamed, seen.chunks) : seen.chunks;
+    for (const [stream, text] of output.slice(skip)) this.print(stream, text);
+    if (!reply.ok && reply.error) this.print("stderr", `${reply.error}\n`);
+    return reply;
+  }
+
+  /** A `kubectl-output` chunk from the server. */
+  streamed({ id, stream, text }) {
+    const p = this.pending.get(id);
+    if (p) p.chunks += 1;
+    this.print(stream, text);
+  }
+
+  print(stream, text) {
+    if (!text) return;
+    const span = h("span", { class: `term-${stream}` }, text);
+    this.log.append(span);
+    while (this.log.childNodes.length > MAX_LINES) this.log.firstChild.remove();
+    this.log.scrollTop = this.log.scrollHeight;
+  }
+
+  /** Show a command the page ran for the learner (an action, a scenario step). */
+  echo(command, reply) {
+    this.print("command", `$ ${command}\n`);
+    for (const [stream, text] of reply.output || []) this.print(stream, text);
+    if (!reply.ok && reply.error) this.print("stderr", `${reply.error}\n`);
+  }
+
+  focus() {
+    this.input.focus();
+  }
+}
+
+function loadHistory() {
+  try {
+    const list = JSON.parse(localStorage.getItem(HISTORY_KEY) || "[]");
+    return Array.isArray(list) ? list.filter((x) => typeof x === "string") : [];
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,120 @@
+"""What a learner does on the page, as small functions the browser tests share."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels:
+    app: web
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: nginx
+          image: nginx:1.27
+          resources:
+            requests:
+              cpu: 100m
+              memory: 64Mi
+"""
+
+POD = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: solo
+  labels:
+    app: solo
+spec:
+  containers:
+    - name: nginx
+      image: nginx:1.27
+"""
+
+Pod = dict[str, str]
+
+
+def unfocus(page: Any) -> None:
+    """Shortcuts act when no text field has the focus."""
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+
+
+def press(page: Any, key: str, times: int = 1) -> None:
+    unfocus(page)
+    for _ in range(times):
+        page.keyboard.press(key)
+
+
+def set_speed_100(page: Any) -> None:
+    """`+` eight times: 10^(8 × 0.25) = 100×, the top of the log scale."""
+    press(page, "+", 9)
+    page.wait_for_function("document.querySelector('#speed-value').textContent === '100×'")
+
+
+def type_manifest(page: Any, text: str) -> None:
+    """Paste a manifest into the editor, replacing what was there."""
+    page.click("#tab-btn-manifest")
+    page.click("#editor .cm-content")
+    page.keyboard.press("Control+a")
+    page.keyboard.press("Delete")
+    page.keyboard.insert_text(text)
+
+
+def apply(page: Any) -> str:
+    """Press Apply; the kubectl output the page shows once the server answered."""
+    page.click("#apply")
+    page.wait_for_function("!document.querySelector('#apply').disabled")
+    return str(page.inner_text("#apply-output"))
+
+
+def pods(page: Any) -> list[Pod]:
+    """The pod tiles on the stage: {key, status, node}."""
+    return list(
+        page.evaluate(
+            """[...document.querySelectorAll('#stage .pod')].map(el => ({
+                key: el.dataset.key, status: el.dataset.status, node: el.dataset.node}))"""
+        )
+    )
+
+
+def wait_for_pods(
+    page: Any, condition: Callable[[list[Pod]], bool], what: str, timeout: float = 90
+) -> list[Pod]:
+    deadline = time.monotonic() + timeout
+    seen: list[Pod] = []
+    while time.monotonic() < deadline:
+        seen = pods(page)
+        if condition(seen):
+            return seen
+        page.wait_for_timeout(200)
+    raise AssertionError(f"timed out waiting for {what}; the stage shows {seen}")
+
+
+def running(tiles: list[Pod]) -> list[Pod]:
+    return [p for p in tiles if p["status"] == "Running"]
+
+
+def caught_up(page: Any) -> None:
+    page.wait_for_function(
+        "podlife.player.cursor >= podlife.timeline.events.length && !podlife.player.anim",
+        timeout=60_000,
+    )
+
+
+def stage_seq(page: Any) -> int:
+    """The seq of the event the picture is showing."""
+    return int(page.get_attribute("#stage", "data-seq") or 0)

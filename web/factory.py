@@ -1,0 +1,74 @@
+"""The app factory: a Flask app with its Socket.IO server and its own session registry.
+
+Everything lives on the app (no module-level state), so tests can build as many independent
+servers in one process as they like.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from flask_socketio import SocketIO
+
+from web import kube_api, routes
+from web.config import MIB, ROOT, Settings
+from web.driver import drive
+from web.sessions import Session, SessionRegistry
+from web.socket import PodlifeNamespace
+
+# Engine.IO's message limit: above the 1 MiB paste limit, JSON escaping included, so that a
+# paste slightly too large gets our clear refusal instead of a dropped connection.
+MAX_MESSAGE_BYTES = 4 * MIB
+
+
+def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
+    """`config` is a Settings, or overrides of its fields (`{"testing": True}` starts from
+    the testing defaults: fast ticks)."""
+    settings = _settings(config)
+    app = Flask(
+        "podlife",
+        root_path=str(ROOT),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config["TESTING"] = settings.testing
+    socketio = SocketIO(
+        app,
+        async_mode="gevent",
+        max_http_buffer_size=MAX_MESSAGE_BYTES,
+        logger=False,
+        engineio_logger=False,
+    )
+
+    def send(message: str, payload: dict[str, Any], sid: str) -> None:
+        socketio.emit(message, payload, to=sid)
+
+    def spawn(session: Session) -> None:
+        socketio.start_background_task(drive, session, registry, socketio.sleep)
+
+    registry = SessionRegistry(settings, send, spawn)
+    socketio.on_namespace(PodlifeNamespace(socketio, registry, settings))
+    app.register_blueprint(routes.blueprint)
+    kube_api.install(app, registry)  # real kubectl: /clusters/<id>/... (docs/kube-api.md)
+    app.extensions["podlife"] = registry
+    return app
+
+
+def _settings(config: Settings | Mapping[str, Any] | None) -> Settings:
+    if isinstance(config, Settings):
+        return config
+    overrides = dict(config or {})
+    base = Settings.testing_defaults() if overrides.get("testing") else Settings.from_env()
+    return base.merged(overrides)
+
+
+def socketio_of(app: Flask) -> SocketIO:
+    socketio: SocketIO = app.extensions["socketio"]
+    return socketio
+
+
+def registry_of(app: Flask) -> SessionRegistry:
+    registry: SessionRegistry = app.extensions["podlife"]
+    return registry

@@ -1,0 +1,75 @@
+"""Between HTTP and the engine: a Flask request becomes a RemoteCall, an engine Response
+becomes a Flask response (JSON, text or a Status)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from typing import Any
+
+from flask import Request as HttpRequest
+from flask import Response as HttpResponse
+
+from engine.apiserver.errors import StatusError
+from engine.apiserver.request import Response
+from engine.apiserver.server import MAX_REQUEST_BODY_BYTES
+from web.kube_api.calls import RemoteCall
+
+# The headers the API server looks at; the others are not worth recording as inputs.
+KEPT_HEADERS = ("accept", "authorization", "content-type", "user-agent")
+_watch_keys = itertools.count(1)
+
+
+def is_watch(http: HttpRequest) -> bool:
+    return http.method == "GET" and http.args.get("watch") in ("true", "1")
+
+
+def remote_call(
+    http: HttpRequest, path: str, credentials: tuple[tuple[str, str], ...], token: str = ""
+) -> RemoteCall:
+    """`token` is the bearer token from the URL (see routes.server_path), if any."""
+    # Read one byte past the limit, no more: the API server refuses the body as too large
+    # (413), and a huge upload never sits in memory.
+    body = http.stream.read(MAX_REQUEST_BODY_BYTES + 1) if _has_body(http) else b""
+    headers = {
+        name.lower(): value for name, value in http.headers.items() if name.lower() in KEPT_HEADERS
+    }
+    if token and "authorization" not in headers:
+        headers["authorization"] = f"Bearer {token}"
+    return RemoteCall(
+        method=http.method,
+        path="/" + path,
+        query=tuple(http.args.items()),
+        headers=tuple(sorted(headers.items())),
+        body=body or None,
+        credentials=credentials,
+        watch_key=f"w{next(_watch_keys)}" if is_watch(http) else "",
+    )
+
+
+def _has_body(http: HttpRequest) -> bool:
+    return bool(http.content_length) or http.headers.get("transfer-encoding") == "chunked"
+
+
+def to_http(response: Response) -> HttpResponse:
+    body = response.body
+    if isinstance(body, str):
+        return HttpResponse(body, response.code, content_type=response.content_type)
+    text = "" if body is None else json_text(body)
+    return HttpResponse(text, response.code, content_type=response.content_type)
+
+
+def json_text(body: Any) -> str:
+    # The API server's encoder: compact JSON, one newline after it (encoding/json Encoder).
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False) + "\n"
+
+
+def status(error: StatusError, headers: dict[str, str] | None = None) -> HttpResponse:
+    return HttpResponse(
+        json_text(error.status), error.code, headers=headers, content_type="application/json"
+    )
+
+
+def watch_line(kind: str, obj: dict[str, Any]) -> bytes:
+    """One watch event on the wire: a metav1.WatchEvent, newline-delimited JSON."""
+    return (json.dumps({"type": kind, "object": obj}, separators=(",", ":")) + "\n").encode()

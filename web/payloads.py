@@ -1,0 +1,155 @@
+"""What the page may send (docs/protocol.md), checked before anything reaches the engine.
+
+Types are strict (a bool is not a seq, a string is not a speed); fields the page adds that we
+do not know are ignored, so a newer page still talks to an older server. Every failure becomes
+one short sentence the page can show as it is.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from engine import yamlsafe
+from engine.cluster import NodeSpec
+
+MIN_SPEED, MAX_SPEED = 0.1, 100.0
+# PyYAML's scanner takes time quadratic in the depth of flow collections ([ and {): a few KiB
+# of brackets would hold the whole server for seconds. Real manifests nest a handful deep.
+MAX_FLOW_DEPTH = 100
+MAX_SEED = 2**63 - 1
+
+
+class BadRequest(Exception):
+    """A message the server refuses; str() is the sentence for the page."""
+
+
+class Payload(BaseModel):
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+
+class Hello(Payload):
+    session: str | None = Field(default=None, max_length=100)
+    seed: int | None = Field(default=None, ge=0, le=MAX_SEED)
+
+
+class KubectlIn(Payload):
+    line: str
+    stdin: str = ""
+    at_seq: int | None = Field(default=None, ge=0)
+    id: str | int | None = None
+
+
+class ApplyIn(Payload):
+    yaml: str
+    at_seq: int | None = Field(default=None, ge=0)
+    id: str | int | None = None
+
+
+class ActionIn(Payload):
+    kind: str = Field(max_length=100)
+    target: str | dict[str, Any] = ""
+    at_seq: int | None = Field(default=None, ge=0)
+    id: str | int | None = None
+
+
+class SpeedIn(Payload):
+    speed: float
+
+    @field_validator("speed")
+    @classmethod
+    def _in_range(cls, value: float) -> float:
+        if not MIN_SPEED <= value <= MAX_SPEED:  # NaN fails this too
+            raise ValueError(f"speed must be between {MIN_SPEED} and {MAX_SPEED:g}, not {value}")
+        return value
+
+
+class AckIn(Payload):
+    seq: int = Field(ge=0)
+
+
+class ResetIn(Payload):
+    model_config = ConfigDict(strict=False, extra="ignore")  # node specs come as plain JSON
+    seed: int | None = Field(default=None, ge=0, le=MAX_SEED, strict=True)
+    nodes: list[NodeSpec] | None = Field(default=None, min_length=1)
+
+
+class ScenarioIn(Payload):
+    name: str = Field(max_length=200)
+
+
+class InspectIn(Payload):
+    kind: str = Field(max_length=100)
+    namespace: str = Field(default="", max_length=253)
+    name: str = Field(max_length=253)
+
+
+class EtcdIn(Payload):
+    key: str | None = Field(default=None, max_length=1000)
+    revision: int | None = Field(default=None, ge=0)
+
+
+class AddNodeIn(Payload):
+    name: str | None = Field(default=None, max_length=253)
+    cpu: str | int | None = None
+    memory: str | None = None
+    labels: dict[str, str] = Field(default_factory=dict)
+
+
+P = TypeVar("P", bound=Payload)
+
+
+def parse(model: type[P], data: Any, message: str) -> P:
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise BadRequest(f"{message}: the payload must be an object")
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        if first["type"] == "value_error":  # our own validators say what and where
+            raise BadRequest(f"{message}: {first['ctx']['error']}") from None
+        text = first["msg"]
+        prefix = message if where in ("", message) else f"{message}: {where}"
+        raise BadRequest(f"{prefix}: {text}") from None
+
+
+def check_paste(text: str, limit: int, what: str = "the paste") -> None:
+    """Size first, then what aliases would expand to: refused before kubectl sees it."""
+    size = len(text.encode())
+    if size > limit:
+        raise BadRequest(f"{what} is {size} bytes; at most {limit} bytes (1 MiB) are accepted")
+    if _flow_depth(text) > MAX_FLOW_DEPTH:
+        raise BadRequest(f"{what} nests [ and {{ more than {MAX_FLOW_DEPTH} deep")
+    try:
+        yamlsafe.load_all(text, limit)
+    except yamlsafe.YAMLTooLargeError as error:
+        raise BadRequest(str(error)) from None
+    except yaml.YAMLError:
+        pass  # not valid YAML: kubectl reports that in its own words
+    except RecursionError:
+        raise BadRequest(f"{what} is nested too deeply to read") from None
+
+
+def _flow_depth(text: str) -> int:
+    """An upper bound of the flow nesting (brackets inside quotes count too: harmless, no real
+    manifest comes near the limit either way)."""
+    depth = deepest = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}" and depth:
+            depth -= 1
+    return deepest
+
+
+def check_line(line: str, limit: int) -> None:
+    if len(line) > limit:
+        raise BadRequest(
+            f"the command line is {len(line)} characters long; at most {limit} are accepted"
+        )

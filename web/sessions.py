@@ -1,0 +1,332 @@
+"""Sessions: one simulated cluster per browser tab, and the registry that holds them.
+
+A `Session` owns a Timeline (the cluster and its input log) and the playback state the page
+and the server share: speed, playing, the last event sent and the last the page acknowledged.
+It talks to its tab through `send`; the Socket.IO layer decides where that goes.
+
+Concurrency is gevent's: one greenlet runs at a time and switches only where code yields
+(`pause`, waiting on an event, socket I/O). Nothing here yields except the bounded stepping
+loops, which re-check their assumptions after each pause.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from collections.abc import Callable
+from typing import Any
+
+from engine.cluster import NodeSpec, default_nodes
+from web.commands import Command, Reply
+from web.config import Settings
+from web.stepping import Stop, run_to, step_until
+from web.timeline import Kubectl, Op, Timeline
+
+log = logging.getLogger("podlife.sessions")
+
+Send = Callable[[str, dict[str, Any], str], None]  # (message, payload, Socket.IO sid)
+Pause = Callable[[], None]
+
+
+class Busy(Exception):
+    """The session is rebuilding its past; the action cannot run right now."""
+
+
+class Session:
+    def __init__(self, session_id: str, timeline: Timeline, settings: Settings, send: Send) -> None:
+        self.id = session_id
+        self.timeline = timeline
+        self.settings = settings
+        self._send = send
+        self.speed = 1.0
+        self.playing = True
+        self.sent = 0  # seq of the last event sent to the page
+        self.acked = 0  # seq of the last event the page says it has played
+        self.sid: str | None = None  # the attached tab's Socket.IO connection
+        self.synced = False  # the attached tab has had its `reset` and history
+        self.detached_at = time.monotonic()
+        self.rebuilding = False
+        self.closed = False
+        self.commands: dict[int, Command] = {}  # running commands, by a server-side counter
+        self._command_counter = 0
+        self._last_clock = 0.0
+
+    # ---- the tab -----------------------------------------------------------------------------
+    def attach(self, sid: str) -> str | None:
+        """A tab (re)connects; returns the connection it takes the session from, if any."""
+        previous = self.sid if self.sid != sid else None
+        if previous is not None:
+            self.interrupt_commands("the session was opened in another tab")
+        self.sid = sid
+        self.synced = False
+        return previous
+
+    def detach(self) -> None:
+        self.interrupt_commands("the page disconnected")
+        self.sid = None
+        self.synced = False
+        self.detached_at = time.monotonic()
+
+    def idle_for(self) -> float:
+        return 0.0 if self.sid is not None else time.monotonic() - self.detached_at
+
+    def send(self, message: str, payload: dict[str, Any]) -> None:
+        if self.sid is not None and self.synced:
+            self._send(message, payload, self.sid)
+
+    def resync(self) -> None:
+        """Bring the attached tab up to date from nothing: `reset`, then every event so far
+        (marked `history`, to draw at once rather than animate)."""
+        if self.sid is None:
+            return
+        self.synced = True
+        self.send("reset", self.reset_payload())
+        self.sent = 0
+        self.acked = 0
+        self._send_events(history=True)
+        self.send_clock()
+
+    def reset_payload(self) -> dict[str, Any]:
+        return {
+            "session": self.id,
+            "seed": self.timeline.seed,
+            "nodes": [spec.model_dump() for spec in self.timeline.nodes],
+            "baseline": self.timeline.baseline,
+        }
+
+    def send_clock(self) -> None:
+        self._last_clock = time.monotonic()
+        self.send("clock", self.clock_payload())
+
+    def clock_payload(self) -> dict[str, Any]:
+        env = self.timeline.cluster.env
+        return {
+            "now": round(env.now, 6),
+            "playing": self.playing,
+            "speed": self.speed,
+            "busy": env.busy,
+        }
+
+    # ---- streaming ---------------------------------------------------------------------------
+    def pump(self) -> None:
+        """Send what the page has not seen: new events, command output, finished commands."""
+        self._send_events(history=False)
+        seq = len(self.timeline.events)
+        env = self.timeline.cluster.env
+        limit = self.timeline.cluster.timings.kubectl_wait_limit
+        for key, command in list(self.commands.items()):
+            if self.synced:  # output waits while a (re)attached tab is being brought up to date
+                for stream, text in command.unsent():
+                    self.send("kubectl-output", {"id": command.id, "stream": stream, "text": text})
+            if not command.run.done and env.now - command.started >= limit:
+                # Cluster.kubectl gives up the same way (and the same words) after the limit
+                timeout = ("stderr", "error: timed out waiting for the condition\n")
+                command.run.result.output.append(timeout)
+                command.run.result.exit_code = 1
+            elif not command.run.done:
+                continue
+            del self.commands[key]
+            command.finish(seq)
+        if self.playing and time.monotonic() - self._last_clock >= self.settings.clock_every:
+            self.send_clock()
+
+    def _send_events(self, history: bool) -> None:
+        events = self.timeline.events
+        now = round(self.timeline.cluster.env.now, 6)  # as the trace rounds event times
+        size = self.settings.events_per_message
+        while self.sent < len(events) and self.sid is not None and self.synced:
+            batch = events[self.sent : self.sent + size]
+            payload: dict[str, Any] = {
+                "events": [event.model_dump(mode="json") for event in batch],
+                "now": now,
+            }
+            if history:
+                payload["history"] = True
+            self.send("events", payload)
+            self.sent += len(batch)
+
+    # ---- acting on the cluster ---------------------------------------------------------------
+    def act(self, op: Op, at_seq: int | None, pause: Pause) -> Any:
+        """Apply an input now, or — `at_seq` in the past — fork there first."""
+        self.check_ready()
+        if at_seq is not None and at_seq < len(self.timeline.events):
+            self.fork(at_seq, pause)
+        return self.timeline.apply(op)
+
+    def check_ready(self) -> None:
+        if self.rebuilding:
+            raise Busy("the cluster is being rebuilt at an earlier event; try again in a moment")
+
+    def fork(self, at_seq: int, pause: Pause) -> None:
+        self.rebuilding = True
+        try:
+            fresh = self.timeline.rebuilt(at_seq, pause)
+        finally:
+            self.rebuilding = False
+        self._replace(fresh, f"the cluster went back to event {at_seq}")
+        # The page keeps what it has up to the fork; events of the fork's own engine step that
+        # it was not sent yet follow as new ones.
+        self.sent = min(len(fresh.events), self.sent)
+        self.acked = min(self.acked, self.sent)
+        self.send("forked", {"at_seq": self.sent})
+        log.info("session %s forked at event %d", self.id, self.sent)
+
+    def reset(self, seed: int, nodes: list[NodeSpec]) -> None:
+        self.check_ready()
+        self._replace(Timeline(seed, nodes), "the cluster was reset")
+        self.sent = 0
+        self.acked = 0
+        self.send("reset", self.reset_payload())
+        self.send_clock()
+
+    def _replace(self, timeline: Timeline, reason: str) -> None:
+        self.interrupt_commands(reason)
+        self.timeline = timeline
+
+    def start_command(
+        self,
+        op: Kubectl,
+        at_seq: int | None,
+        pause: Pause,
+        command_id: str | int | None = None,
+        decorate: Callable[[Reply], None] | None = None,
+    ) -> Command:
+        """Start kubectl and give it a head start of up to a virtual second, even paused, so
+        that `get pods` answers at once. A command still running after that is finished by
+        the clock, at the page's speed, with its output streamed."""
+        run = self.act(op, at_seq, pause)
+        env = self.timeline.cluster.env
+        command = Command(command_id, op.line, run, env.now, decorate)
+        step_until(
+            env,
+            lambda: run.done,
+            env.now + self.settings.kubectl_head_start,
+            self.settings.steps_per_chunk * 10,
+        )
+        if not run.done:
+            self._command_counter += 1
+            self.commands[self._command_counter] = command
+        self.pump()  # its events (and output, if it is still running) go out now
+        if run.done:
+            command.finish(len(self.timeline.events))
+        return command
+
+    def interrupt_commands(self, reason: str) -> None:
+        commands, self.commands = self.commands, {}
+        for command in commands.values():
+            command.interrupt(reason)
+
+    # ---- the clock ---------------------------------------------------------------------------
+    def step(self, pause: Pause) -> int:
+        """Paused at the live edge: run until the next trace event exists; how many appeared
+        (all emitted by that one engine step)."""
+        self.check_ready()
+        self.playing = False
+        timeline = self.timeline
+        events = timeline.events
+        before = len(events)
+        env = timeline.cluster.env
+        deadline = env.now + self.settings.step_limit
+        chunk = self.settings.steps_per_chunk
+        while step_until(env, lambda: len(events) > before, deadline, chunk) is Stop.BUDGET:
+            pause()  # a long quiet stretch: let the other sessions run meanwhile
+            if self.timeline is not timeline:
+                return 0
+        self.pump()
+        self.send_clock()
+        return len(events) - before
+
+    def advance(self, seconds: float, pause: Pause) -> None:
+        """Let `seconds` of virtual time pass, in bounded chunks. Stops early when a fork or
+        reset replaced the cluster, the page paused, or the burst is big enough to send."""
+        timeline = self.timeline
+        env = timeline.cluster.env
+        deadline = env.now + seconds
+        start = len(timeline.events)
+        while not run_to(env, deadline, self.settings.steps_per_chunk):
+            if len(timeline.events) - start >= self.settings.max_events_per_tick:
+                return
+            pause()
+            if self.timeline is not timeline or not self.playing or self.rebuilding:
+                return
+
+    def tick(self, real_seconds: float, pause: Pause) -> None:
+        """One wake-up of the clock driver."""
+        if self.sid is None or not self.synced or self.rebuilding:
+            return
+        if self.playing and self.acked >= self.sent:
+            seconds = min(real_seconds, self.settings.max_tick_seconds) * self.speed
+            self.advance(seconds, pause)
+        self.pump()
+
+
+class Full(Exception):
+    """The server holds as many sessions as it may."""
+
+
+class SessionRegistry:
+    """Every session of this server process, by id and by Socket.IO connection.
+
+    Lock-free by design: under gevent only one greenlet runs at a time, and no method here
+    yields, so each call is atomic with respect to every other greenlet. The clock driver of
+    each session is started through `spawn` (Socket.IO's background task)."""
+
+    def __init__(self, settings: Settings, send: Send, spawn: Callable[[Session], Any]) -> None:
+        self.settings = settings
+        self._send = send
+        self._spawn = spawn
+        self.sessions: dict[str, Session] = {}
+        self.by_sid: dict[str, str] = {}  # Socket.IO connection -> session id
+
+    def create(self, seed: int, nodes: list[NodeSpec] | None = None) -> Session:
+        if len(self.sessions) >= self.settings.max_sessions:
+            raise Full(f"the server already runs {len(self.sessions)} clusters; try again later")
+        session_id = secrets.token_urlsafe(16)
+        session = Session(
+            session_id, Timeline(seed, nodes or default_nodes()), self.settings, self._send
+        )
+        self.sessions[session_id] = session
+        self._spawn(session)
+        log.info("session %s created (seed %d)", session_id, seed)
+        return session
+
+    def get(self, session_id: str | None) -> Session | None:
+        return self.sessions.get(session_id) if session_id else None
+
+    def attach(self, sid: str, session: Session) -> str | None:
+        """Bind a connection to a session; returns the connection that had it before."""
+        former = self.of(sid)
+        if former is not None and former is not session and former.sid == sid:
+            former.detach()  # the tab moved on to another session
+        previous = session.attach(sid)
+        self.by_sid[sid] = session.id
+        return previous
+
+    def of(self, sid: str) -> Session | None:
+        session_id = self.by_sid.get(sid)
+        return self.sessions.get(session_id) if session_id else None
+
+    def disconnect(self, sid: str) -> None:
+        session = self.of(sid)
+        self.by_sid.pop(sid, None)
+        if session is not None and session.sid == sid:
+            session.detach()
+
+    def free(self, session: Session) -> None:
+        session.closed = True
+        session.interrupt_commands("the session was closed")
+        self.sessions.pop(session.id, None)
+        for sid in [sid for sid, owner in self.by_sid.items() if owner == session.id]:
+            del self.by_sid[sid]
+
+    def expire_if_idle(self, session: Session) -> bool:
+        if session.idle_for() < self.settings.idle_seconds:
+            return False
+        log.info("session %s freed after %.0f s without a page", session.id, session.idle_for())
+        self.free(session)
+        return True
+
+    def shutdown(self) -> None:
+        for session in list(self.sessions.values()):
+            self.free(session)

@@ -1,0 +1,255 @@
+"""The Socket.IO side of docs/protocol.md: one handler per client message, each answering
+through the acknowledgement callback with `{ok: true, ...}` or `{ok: false, error}`."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import shlex
+from collections.abc import Callable
+from typing import Any
+
+from flask import request
+from flask_socketio import Namespace, SocketIO
+
+from engine.cluster import default_nodes
+from web import views
+from web.actions import op_for
+from web.commands import Command, Reply
+from web.config import Settings
+from web.editor_errors import locate
+from web.payloads import (
+    AckIn,
+    ActionIn,
+    ApplyIn,
+    BadRequest,
+    EtcdIn,
+    Hello,
+    InspectIn,
+    KubectlIn,
+    ResetIn,
+    ScenarioIn,
+    SpeedIn,
+    check_line,
+    check_paste,
+    parse,
+)
+from web.scenarios import UnknownScenario, catalog, find, steps_of
+from web.sessions import Busy, Full, Session, SessionRegistry
+from web.timeline import Kubectl, ReplayError
+
+log = logging.getLogger("podlife.socket")
+
+Handler = Callable[["PodlifeNamespace", Any], Reply]
+REFUSALS = (BadRequest, Busy, Full, UnknownScenario, views.ViewError, ReplayError)
+
+
+def handler(message: str) -> Callable[[Handler], Callable[..., Reply]]:
+    """Turn refusals into `{ok: false, error}`; log anything else once, with its traceback,
+    and still answer, so the page never waits on a callback that will not come."""
+
+    def wrap(function: Handler) -> Callable[..., Reply]:
+        @functools.wraps(function)
+        def run(self: PodlifeNamespace, *args: Any) -> Reply:
+            try:
+                return function(self, args[0] if args else None)
+            except REFUSALS as error:
+                return {"ok": False, "error": str(error)}
+            except Exception:
+                log.exception("the %s handler failed", message)
+                return {"ok": False, "error": f"{message} failed inside the server (see its log)"}
+
+        return run
+
+    return wrap
+
+
+class PodlifeNamespace(Namespace):
+    def __init__(self, socketio: SocketIO, registry: SessionRegistry, settings: Settings) -> None:
+        super().__init__("/")
+        self.io = socketio
+        self.registry = registry
+        self.settings = settings
+
+    # ---- connection --------------------------------------------------------------------------
+    def on_connect(self, _auth: Any = None) -> bool:
+        return True
+
+    def on_disconnect(self, _reason: Any = None) -> None:
+        self.registry.disconnect(request.sid)  # type: ignore[attr-defined]
+
+    @handler("hello")
+    def on_hello(self, data: Any) -> Reply:
+        hello = parse(Hello, data, "hello")
+        session = self.registry.get(hello.session)
+        if session is None:
+            seed = self.settings.seed if hello.seed is None else hello.seed
+            session = self.registry.create(seed)
+        previous = self.registry.attach(request.sid, session)  # type: ignore[attr-defined]
+        if previous is not None:
+            # A duplicated tab copies sessionStorage: the newest tab wins, the old one is told.
+            self.io.emit("detached", {"session": session.id}, to=previous)
+        # After the reply, as the protocol promises: `reset`, then the history as `events`.
+        self.io.start_background_task(session.resync)
+        return {
+            "ok": True,
+            "session": session.id,
+            "seed": session.timeline.seed,
+            "speed": session.speed,
+            "playing": session.playing,
+            "nodes": [spec.model_dump() for spec in session.timeline.nodes],
+            "scenarios": catalog(self.settings.scenarios_dir),
+        }
+
+    # ---- kubectl -----------------------------------------------------------------------------
+    @handler("kubectl")
+    def on_kubectl(self, data: Any) -> Reply:
+        message = parse(KubectlIn, data, "kubectl")
+        check_line(message.line, self.settings.max_line_chars)
+        if message.stdin:
+            check_paste(message.stdin, self.settings.max_paste_bytes, "stdin")
+        try:
+            argv = shlex.split(message.line)
+        except ValueError as error:
+            raise BadRequest(f"cannot read the command line: {error}") from None
+        if argv[:1] == ["kubectl"]:
+            argv = argv[1:]
+        return self._wait(
+            self._session().start_command(
+                Kubectl(tuple(argv), message.stdin), message.at_seq, self._pause, message.id
+            )
+        )
+
+    @handler("apply")
+    def on_apply(self, data: Any) -> Reply:
+        message = parse(ApplyIn, data, "apply")
+        check_paste(message.yaml, self.settings.max_paste_bytes)
+
+        def add_editor_errors(reply: Reply) -> None:
+            stderr = "".join(text for stream, text in reply["output"] if stream == "stderr")
+            reply["errors"] = locate(message.yaml, stderr)
+
+        command = self._session().start_command(
+            Kubectl(("apply", "-f", "-"), message.yaml),
+            message.at_seq,
+            self._pause,
+            message.id,
+            add_editor_errors,
+        )
+        return self._wait(command)
+
+    @handler("action")
+    def on_action(self, data: Any) -> Reply:
+        message = parse(ActionIn, data, "action")
+        session = self._session()
+        session.check_ready()
+        op = op_for(message.kind, message.target, session.timeline.cluster)
+        if isinstance(op, Kubectl):
+            return self._wait(session.start_command(op, message.at_seq, self._pause, message.id))
+        try:
+            session.act(op, message.at_seq, self._pause)
+        except (ValueError, LookupError) as error:
+            raise BadRequest(f"{message.kind}: {error}") from None
+        session.pump()
+        return {"ok": True, "seq": len(session.timeline.events)}
+
+    def _wait(self, command: Command) -> Reply:
+        """A command that outlived its head start replies when the clock has finished it."""
+        command.finished.wait()
+        assert command.reply is not None
+        return command.reply
+
+    # ---- the clock ---------------------------------------------------------------------------
+    @handler("play")
+    def on_play(self, _data: Any) -> Reply:
+        return self._set_playing(True)
+
+    @handler("pause")
+    def on_pause(self, _data: Any) -> Reply:
+        return self._set_playing(False)
+
+    def _set_playing(self, playing: bool) -> Reply:
+        session = self._session()
+        session.playing = playing
+        session.send_clock()
+        return {"ok": True, "playing": playing}
+
+    @handler("speed")
+    def on_speed(self, data: Any) -> Reply:
+        speed = parse(SpeedIn, data, "speed").speed
+        session = self._session()
+        session.speed = speed
+        session.send_clock()
+        return {"ok": True, "speed": speed}
+
+    @handler("step")
+    def on_step(self, _data: Any) -> Reply:
+        session = self._session()
+        count = session.step(self._pause)
+        return {"ok": True, "events": count, "now": round(session.timeline.cluster.env.now, 6)}
+
+    @handler("ack")
+    def on_ack(self, data: Any) -> Reply:
+        seq = parse(AckIn, data, "ack").seq
+        session = self._session()
+        session.acked = min(seq, session.sent)
+        return {"ok": True}
+
+    # ---- fresh clusters ----------------------------------------------------------------------
+    @handler("reset")
+    def on_reset(self, data: Any) -> Reply:
+        message = parse(ResetIn, data, "reset")
+        session = self._session()
+        nodes = message.nodes or session.timeline.nodes
+        if len(nodes) > self.settings.max_nodes:
+            raise BadRequest(f"reset: at most {self.settings.max_nodes} nodes, not {len(nodes)}")
+        seed = session.timeline.seed if message.seed is None else message.seed
+        try:
+            session.reset(seed, nodes)
+        except ValueError as error:
+            raise BadRequest(f"reset: {error}") from None
+        return {"ok": True, **session.reset_payload()}
+
+    @handler("scenario")
+    def on_scenario(self, data: Any) -> Reply:
+        name = parse(ScenarioIn, data, "scenario").name
+        scenario = find(self.settings.scenarios_dir, name)
+        session = self._session()
+        nodes = scenario.cluster.nodes if scenario.cluster else None
+        session.reset(scenario.seed, nodes or default_nodes())
+        return {
+            "ok": True,
+            "name": name,
+            "title": scenario.title,
+            "summary": scenario.summary,
+            "seed": scenario.seed,
+            "steps": steps_of(scenario),
+        }
+
+    # ---- looking without touching --------------------------------------------------------------
+    @handler("inspect")
+    def on_inspect(self, data: Any) -> Reply:
+        message = parse(InspectIn, data, "inspect")
+        cluster = self._session().timeline.cluster
+        return {"ok": True, **views.inspect(cluster, message.kind, message.namespace, message.name)}
+
+    @handler("etcd")
+    def on_etcd(self, data: Any) -> Reply:
+        message = parse(EtcdIn, data, "etcd")
+        etcd = self._session().timeline.cluster.etcd
+        if message.key is None:
+            return {"ok": True, **views.etcd_keys(etcd)}
+        return {"ok": True, **views.etcd_value(etcd, message.key, message.revision)}
+
+    # ---- helpers -----------------------------------------------------------------------------
+    def _session(self) -> Session:
+        sid = request.sid  # type: ignore[attr-defined]
+        session = self.registry.of(sid)
+        if session is None:
+            raise BadRequest("no session yet: send hello first")
+        if session.sid != sid:
+            raise BadRequest("this cluster is now open in another tab")
+        return session
+
+    def _pause(self) -> None:
+        self.io.sleep(0)

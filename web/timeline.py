@@ -1,0 +1,137 @@
+"""One simulated cluster plus the inputs that made it: enough to rebuild it at any past event.
+
+The engine is deterministic: the same seed, node specs and inputs, each applied after the same
+number of heap steps and at the same virtual time, give the same trace byte for byte. So every
+input is recorded with `env.steps` and `env.now`, every trace event with the step count (and
+input count) at which it was emitted, and "go back to event N and do something else" (a fork)
+is a fresh cluster replayed to exactly that point.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from engine.cluster import Cluster, KubectlRun, NodeSpec
+from engine.config import Timings
+from engine.trace import TraceEvent
+from web.stepping import step_to
+
+REPLAY_CHUNK = 2000  # steps between pauses while replaying, so other sessions keep running
+
+
+@dataclass(frozen=True)
+class Kubectl:
+    """A kubectl command line (with its stdin) started in the cluster."""
+
+    argv: tuple[str, ...]
+    stdin: str = ""
+
+    @property
+    def line(self) -> str:
+        return shlex.join(self.argv)
+
+    def perform(self, cluster: Cluster) -> KubectlRun:
+        return cluster.start_kubectl(list(self.argv), self.stdin)
+
+
+@dataclass(frozen=True)
+class ClusterCall:
+    """A Cluster method that acts on the picture: fail a node, crash a container…"""
+
+    method: str
+    args: tuple[Any, ...] = ()
+
+    def perform(self, cluster: Cluster) -> Any:
+        return getattr(cluster, self.method)(*self.args)
+
+
+class Op(Protocol):
+    """An input: an immutable record that does the same to any cluster in the same state, so
+    a replay repeats it exactly (Kubectl, ClusterCall, and the real-kubectl requests of
+    web/kube_api)."""
+
+    def perform(self, cluster: Cluster) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Input:
+    steps: int  # env.steps when it was applied
+    now: float  # env.now then (run_until may have moved the clock past the last step)
+    op: Op
+
+
+class ReplayError(RuntimeError):
+    """The rebuilt cluster differs from the original: the engine is not deterministic."""
+
+
+class Timeline:
+    def __init__(self, seed: int, nodes: list[NodeSpec], timings: Timings | None = None) -> None:
+        self.seed = seed
+        self.nodes = list(nodes)
+        self.cluster = Cluster(seed=seed, node_specs=self.nodes, timings=timings)
+        self.origin = self.cluster.env.steps  # the bootstrap's steps: seq 0 is "here"
+        self.baseline = self._baseline()
+        self.inputs: list[Input] = []
+        self.failed: set[int] = set()  # inputs whose op raised (it raises again on replay)
+        # (env.steps, len(inputs)) when each event was emitted, indexed by seq - 1
+        self.marks: list[tuple[int, int]] = []
+        self.cluster.trace.subscribe(self._mark)
+
+    @property
+    def events(self) -> list[TraceEvent]:
+        return self.cluster.trace.events
+
+    def _mark(self, _event: TraceEvent) -> None:
+        self.marks.append((self.cluster.env.steps, len(self.inputs)))
+
+    def apply(self, op: Op) -> Any:
+        """Record the input, then perform it. Recorded first, so events it emits at once are
+        marked as coming after it (a fork at one of them replays it)."""
+        env = self.cluster.env
+        self.inputs.append(Input(env.steps, env.now, op))
+        try:
+            return op.perform(self.cluster)
+        except Exception:
+            self.failed.add(len(self.inputs) - 1)
+            raise
+
+    def rebuilt(self, at_seq: int, pause: Callable[[], None]) -> Timeline:
+        """A new timeline equal to this one just after event `at_seq` (0: before any event).
+
+        The fork lands at the end of the engine step that emitted `at_seq`: events emitted by
+        one step happen at one instant and cannot be split, so the new trace may hold a few
+        events past `at_seq` — identical to the old ones."""
+        steps, count = self.marks[at_seq - 1] if at_seq else (self.origin, 0)
+        fresh = Timeline(self.seed, self.nodes, self.cluster.timings)
+        env = fresh.cluster.env
+        for index, record in enumerate(self.inputs[:count]):
+            step_to(env, record.steps, pause, REPLAY_CHUNK)
+            if env.steps != record.steps:
+                raise ReplayError(
+                    f"input {index} was applied at step {record.steps}, not {env.steps}"
+                )
+            env.now = record.now
+            try:
+                fresh.apply(record.op)
+            except Exception:
+                if index not in self.failed:
+                    raise
+        step_to(env, steps, pause, REPLAY_CHUNK)
+        if at_seq and (
+            len(fresh.events) < at_seq or fresh.events[at_seq - 1] != self.events[at_seq - 1]
+        ):
+            raise ReplayError(f"replaying the inputs did not reproduce event {at_seq}")
+        return fresh
+
+    def _baseline(self) -> dict[str, Any]:
+        """The etcd keys the cluster starts with (its bootstrap is not traced), in the shape
+        the page's reducer keeps: {revision, keys: {key: {rev, create, version}}}."""
+        etcd = self.cluster.etcd
+        keys = {
+            kv.key: {"rev": kv.mod_revision, "create": kv.create_revision, "version": kv.version}
+            for kv in etcd.range("")
+        }
+        return {"revision": etcd.revision, "keys": keys}
