@@ -53,7 +53,7 @@ def run(nodes: int, replicas: int, seed: int) -> dict[str, float]:
         for i in range(1, nodes + 1)
     ]
     started = time.perf_counter()
-    cluster = Cluster(seed=seed, node_specs=specs)
+    cluster = Cluster(seed=seed, node_specs=specs, control_plane=True)
     built = time.perf_counter()
     result = cluster.kubectl("apply -f -", DEPLOYMENT.format(replicas=replicas))
     if result.exit_code:

@@ -11,7 +11,7 @@ import random
 import shlex
 from collections.abc import Generator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
@@ -23,6 +23,11 @@ from engine.config import Timings
 from engine.etcd import Etcd
 from engine.sim import Environment, Process
 from engine.trace import Step, Trace
+
+if TYPE_CHECKING:
+    from engine.controllers.controllermanager import ControllerManager
+    from engine.node.kubelet import Kubelet
+    from engine.scheduler.scheduler import Scheduler
 
 BOOTSTRAP_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 SETTLE_CAP = 600.0  # `wait: settled` gives up after 10 virtual minutes
@@ -79,6 +84,7 @@ class Cluster:
         seed: int = 0,
         node_specs: list[NodeSpec] | None = None,
         timings: Timings | None = None,
+        control_plane: bool = False,
     ) -> None:
         self.seed = seed
         self.rng = random.Random(seed)
@@ -88,8 +94,17 @@ class Cluster:
         self.etcd = Etcd()
         self.apiserver = APIServer(self.env, self.etcd, self.trace, self.rng, self.timings)
         self.admin = RestClient(self, "kubectl", "kubernetes-admin", ("system:masters",), Step.SEND)
-        self._bootstrap(node_specs if node_specs is not None else default_nodes())
+        self.files: dict[str, str] = {}  # what `kubectl apply -f NAME` can read
+        self.scheduler: Scheduler | None = None
+        self.controller_manager: ControllerManager | None = None
+        self.kubelets: dict[str, Kubelet] = {}
+        self.node_specs = list(node_specs if node_specs is not None else default_nodes())
+        self.trace.muted = True
+        self._bootstrap(self.node_specs)
         self.env.process(self._compactor(), "etcd-compactor", background=True)
+        if control_plane:
+            self._start_components()
+        self.trace.muted = False
 
     # ---- set-up ------------------------------------------------------------------------------
     def _bootstrap(self, node_specs: list[NodeSpec]) -> None:
@@ -114,6 +129,21 @@ class Cluster:
             if not response.ok:
                 raise ValueError(f"cannot bootstrap {path}: {response.body['message']}")
         self.apiserver.quiet = False
+
+    def _start_components(self) -> None:
+        """The control plane and a kubelet per node, started and synced before t≈0."""
+        from engine.controllers.controllermanager import ControllerManager
+        from engine.node.kubelet import Kubelet
+        from engine.scheduler.scheduler import Scheduler
+
+        self.scheduler = Scheduler(self)
+        self.controller_manager = ControllerManager(self)
+        self.scheduler.start()
+        self.controller_manager.start()
+        for spec in self.node_specs:
+            self.kubelets[spec.name] = Kubelet(self, spec.name)
+            self.kubelets[spec.name].start()
+        self.settle()
 
     def _compactor(self) -> Generator[Any, Any, None]:
         while True:
@@ -159,3 +189,49 @@ class Cluster:
     @property
     def now(self) -> float:
         return self.env.now
+
+    # ---- what a learner does besides kubectl (the page's buttons, scenario steps) -------------
+    def kubelet(self, node: str) -> Kubelet:
+        if node not in self.kubelets:
+            raise KeyError(f'node "{node}" has no kubelet in this cluster')
+        return self.kubelets[node]
+
+    def fail_node(self, node: str) -> None:
+        """The node's kubelet stops: no heartbeats, no status. Its containers keep running."""
+        self.kubelet(node).fail()
+
+    def recover_node(self, node: str) -> None:
+        self.kubelet(node).recover()
+
+    def crash_container(self, namespace: str, pod: str, container: str | None = None) -> bool:
+        """The container's process dies (exit code 1), as if it crashed. Without a container
+        name, the pod's first container."""
+        for kubelet in self.kubelets.values():
+            if kubelet.crash_container(f"{namespace}/{pod}", container or ""):
+                return True
+        return False
+
+    def add_node(self, spec: NodeSpec) -> None:
+        """A new machine joins: its kubelet registers the Node and starts heartbeating."""
+        from engine.node.kubelet import Kubelet
+
+        if any(s.name == spec.name for s in self.node_specs):
+            raise ValueError(f'node "{spec.name}" already exists')
+        self.node_specs.append(spec)
+        index = len(self.node_specs)
+        kubelet = Kubelet(self, spec.name)
+        self.kubelets[spec.name] = kubelet
+        body = nodes.node_object(spec, index, self.rng, self.env.now)
+
+        def register() -> Generator[Any, Any, None]:
+            yield from kubelet.client.request("POST", "/api/v1/nodes", body=body)
+            kubelet.start()
+
+        self.env.process(register(), f"register {spec.name}")
+
+    def remove_node(self, node: str) -> KubectlResult:
+        """The machine is switched off and its Node deleted, as `kubectl delete node` does."""
+        self.kubelet(node).stop()
+        del self.kubelets[node]
+        self.node_specs = [s for s in self.node_specs if s.name != node]
+        return self.kubectl(["delete", "node", node])

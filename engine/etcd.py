@@ -87,7 +87,7 @@ class Etcd:
 
     def value_at(self, key: str, revision: int) -> KeyValue | None:
         """The key as it was at `revision` (needs history back to there)."""
-        if revision <= self.compacted:
+        if revision < self.compacted:
             raise CompactedError(revision, self.compacted)
         found: KeyValue | None = None
         for event in self._history:
@@ -169,4 +169,12 @@ class Etcd:
         if revision <= self.compacted:
             return
         self.compacted = revision
-        self._history = [e for e in self._history if e.revision > revision]
+        # Like etcd, keep each key's latest version at or below the compacted revision, so
+        # the value of an unchanged key can still be read at a later revision.
+        latest: dict[str, WatchEvent] = {}
+        for event in self._history:
+            if event.revision > revision:
+                break
+            latest[event.kv.key] = event
+        kept = sorted((e for e in latest.values() if e.type == "PUT"), key=lambda e: e.revision)
+        self._history = kept + [e for e in self._history if e.revision > revision]

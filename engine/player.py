@@ -12,7 +12,9 @@ from engine.trace import Step
 def play(scenario: Scenario, out: TextIO, seed: int | None = None) -> Cluster:
     """Run every step; write `$ kubectl ...` and exactly what kubectl printed for each."""
     nodes = scenario.cluster.nodes if scenario.cluster else None
-    cluster = Cluster(seed=scenario.seed if seed is None else seed, node_specs=nodes)
+    cluster = Cluster(
+        seed=scenario.seed if seed is None else seed, node_specs=nodes, control_plane=True
+    )
     for step in scenario.steps:
         if isinstance(step, Say):
             cluster.trace.emit("narrator", "narrator", "narration", step.say, step=Step.OTHER)

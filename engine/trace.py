@@ -61,6 +61,7 @@ class Trace:
         self._clock = clock
         self.events: list[TraceEvent] = []
         self._subscribers: list[Callable[[TraceEvent], None]] = []
+        self.muted = False  # while a cluster sets itself up: the trace starts with the learner
 
     def emit(
         self,
@@ -73,7 +74,9 @@ class Trace:
         obj: ObjectRef | None = None,
         duration: float = 0.0,
         data: dict[str, Any] | None = None,
-    ) -> TraceEvent:
+    ) -> TraceEvent | None:
+        if self.muted:
+            return None
         event = TraceEvent(
             seq=len(self.events) + 1,
             time=round(self._clock(), 6),

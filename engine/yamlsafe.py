@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 100  # PyYAML recurses per level: thousands of `[` would stall or overflow it
 
 
 class YAMLTooLargeError(ValueError):
@@ -21,6 +22,8 @@ class YAMLTooLargeError(ValueError):
 def load_all(text: str, limit: int = MAX_BYTES) -> list[Any]:
     if len(text.encode()) > limit:
         raise YAMLTooLargeError(f"the document is larger than {limit} bytes")
+    if _flow_depth(text) > MAX_DEPTH:
+        raise YAMLTooLargeError(f"YAML nests deeper than {MAX_DEPTH} levels")
     documents = []
     for node in yaml.compose_all(text, Loader=yaml.SafeLoader):
         if node is None:
@@ -52,3 +55,15 @@ def _expanded_size(node: yaml.Node, limit: int, memo: dict[int, int]) -> int:
                 break
     memo[key] = size
     return size
+
+
+def _flow_depth(text: str) -> int:
+    """The deepest nesting of [ and { (an upper bound: brackets in strings count too)."""
+    depth = deepest = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return deepest

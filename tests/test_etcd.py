@@ -53,3 +53,15 @@ def test_watching_below_the_compacted_revision_fails():
     with pytest.raises(CompactedError):
         etcd.value_at("/k0", 2)
     assert etcd.value_at("/k4", 6).value == "v"
+
+
+def test_compaction_keeps_the_latest_version_of_unchanged_keys():
+    etcd = Etcd()
+    etcd.create("/old", "kept")
+    etcd.create("/other", "x")
+    etcd.compact(etcd.revision)
+    etcd.create("/new", "y")
+    assert etcd.value_at("/old", etcd.revision).value == "kept"
+    seen = []
+    etcd.watch("/", etcd.compacted + 1, lambda e: seen.append(e.kv.key))
+    assert seen == ["/new"]

@@ -14,9 +14,10 @@ from tests.scheduler_helpers import (
     start,
 )
 
+from engine.apiserver.request import Request
 from engine.cluster import NodeSpec
 from engine.scheduler.framework import ActionType, ClusterEvent
-from engine.scheduler.queue import ACTIVE, BACKOFF, UNSCHEDULABLE
+from engine.scheduler.queue import BACKOFF, UNSCHEDULABLE
 
 SMALL = {"cpu": "1", "memory": "8Gi", "pods": "110"}
 
@@ -108,18 +109,45 @@ def test_the_backoff_doubles_up_to_ten_seconds():
     assert durations == [1.0, 2.0, 4.0, 8.0, 10.0, 10.0]
 
 
-def test_an_event_during_the_backoff_waits_in_backoffq_while_the_scheduler_is_busy():
+def test_a_pod_still_backing_off_goes_to_backoffq_and_an_idle_scheduler_takes_it_at_once():
     cluster, scheduler = start()
     queue = scheduler.queue
     apply(cluster, pod_yaml("web", extra_spec="  nodeSelector: {disktype: ssd}"))
     cluster.settle()
-    # Block the scheduler's loop so that popping from backoffQ is not possible.
     qpi = queue.unschedulable[next(iter(queue.unschedulable))]
-    qpi.timestamp = cluster.now  # as if it had just failed: still backing off
-    qpi.backoff_expiration = None
+    assert queue.is_backing_off(qpi)  # failed less than a second ago
     label_change = ClusterEvent("Node", ActionType.UPDATE_NODE_LABEL)
     node = scheduler.nodes.get("node-1")
-    labelled = {**node, "metadata": {**node["metadata"],
-                                     "labels": {**node["metadata"]["labels"], "disktype": "ssd"}}}
+    labels = {**node["metadata"]["labels"], "disktype": "ssd"}
+    labelled = {**node, "metadata": {**node["metadata"], "labels": labels}}
     queue.move_all_to_active_or_backoff(label_change, node, labelled)
-    assert queue.where[qpi.uid] in (BACKOFF, ACTIVE)
+    assert queue.where[qpi.uid] == BACKOFF
+    started = cluster.now
+    cluster.settle()  # SchedulerPopFromBackoffQ: activeQ is empty, so no need to wait
+    second = cycles(cluster, "web")[1]
+    assert second.time - started < 0.01
+    assert queue.where[qpi.uid] == UNSCHEDULABLE  # the node did not really change
+
+
+def test_a_gated_pod_waits_until_its_gates_are_removed():
+    cluster, scheduler = start()
+    apply(cluster, pod_yaml("web", extra_spec="  schedulingGates: [{name: example.com/wait}]"))
+    cluster.settle()
+    assert cycles(cluster, "web") == []
+    assert scheduler.queue.pending_pods()[UNSCHEDULABLE] == ["default/web"]
+    response = cluster.call(
+        Request(
+            "PATCH",
+            "/api/v1/namespaces/default/pods/web",
+            headers={"content-type": "application/json-patch+json"},
+            body=[{"op": "remove", "path": "/spec/schedulingGates"}],
+        )
+    )
+    assert response.ok, response.body
+    cluster.settle()
+    assert node_of(cluster, "web") is not None
+    assert queue_is_empty(scheduler)
+
+
+def queue_is_empty(scheduler) -> bool:
+    return all(not pods for pods in scheduler.queue.pending_pods().values())

@@ -71,7 +71,9 @@ class Timeline:
     def __init__(self, seed: int, nodes: list[NodeSpec], timings: Timings | None = None) -> None:
         self.seed = seed
         self.nodes = list(nodes)
-        self.cluster = Cluster(seed=seed, node_specs=self.nodes, timings=timings)
+        self.cluster = Cluster(
+            seed=seed, node_specs=self.nodes, timings=timings, control_plane=True
+        )
         self.origin = self.cluster.env.steps  # the bootstrap's steps: seq 0 is "here"
         self.baseline = self._baseline()
         self.inputs: list[Input] = []

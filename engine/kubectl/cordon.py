@@ -24,16 +24,20 @@ Gen = Generator[Any, Any, Any]
 NODES = BY_NAME["nodes"]
 
 
-def select_nodes(ctx: Context, flags: Parsed, use: str) -> Gen:
-    """drain.go Complete: the nodes named by the arguments, or selected by `-l`; the first
-    failure stops the command."""
+def check_node_args(flags: Parsed, use: str) -> str:
+    """drain.go Complete's usage checks; returns the dry-run strategy."""
     if not flags.args and "selector" not in flags.given:
         raise KubectlError(f"error: USAGE: {use} [flags]\n"
                            f"See 'kubectl {use.split()[0]} -h' for help and examples")
     if flags.args and flags.selector:
         raise KubectlError("error: cannot specify both a node name and a --selector option\n"
                            f"See 'kubectl {use.split()[0]} -h' for help and examples")
-    cmdutil.dry_run_strategy(flags)
+    return cmdutil.dry_run_strategy(flags)
+
+
+def select_nodes(ctx: Context, flags: Parsed) -> Gen:
+    """drain.go Complete: the nodes named by the arguments, or selected by `-l`; the first
+    failure stops the command."""
     if not flags.args:
         listing: Response = yield from ctx.request(
             "GET", resource_path(NODES, ""),
