@@ -192,14 +192,16 @@ def scaling_events(cluster: Cluster) -> list[str]:
 
 
 def rs_sizes(cluster: Cluster) -> dict[str, int]:
-    """{replica set name: spec.replicas}, oldest first."""
-    found = sorted(
-        replicasets(cluster),
-        key=lambda rs: (
-            rs["metadata"]["creationTimestamp"],
-            int(rs["metadata"]["resourceVersion"]),
-        ),
-    )
+    """{replica set name: spec.replicas}, in the order they were created (the revision they
+    were made for: the first of revision-history when a rollback re-used them)."""
+
+    def first_revision(rs: Obj) -> tuple[int, str]:
+        annotations = rs["metadata"].get("annotations") or {}
+        history = annotations.get("deployment.kubernetes.io/revision-history", "")
+        revision = history.split(",")[0] or annotations.get("deployment.kubernetes.io/revision")
+        return int(revision or 0), rs["metadata"]["name"]
+
+    found = sorted(replicasets(cluster), key=first_revision)
     return {rs["metadata"]["name"]: rs["spec"]["replicas"] for rs in found}
 
 
@@ -386,3 +388,18 @@ def report_node_ready(cluster: Cluster, node: str) -> None:
         groups=("system:nodes", "system:authenticated"),
     )
     assert response.ok, response.body
+
+
+def watch(cluster: Cluster, collection: str) -> list[tuple[str, Obj]]:
+    """Start a watch on `collection` (from now); the list fills as events arrive."""
+    listed = get(cluster, collection)
+    req = Request(
+        "GET",
+        collection,
+        {"watch": "true", "resourceVersion": listed["metadata"]["resourceVersion"]},
+    )
+    response = cluster.call(req)
+    assert response.ok, response.body
+    seen: list[tuple[str, Obj]] = []
+    response.watch.start(lambda kind, obj: seen.append((kind, obj)))
+    return seen

@@ -159,3 +159,38 @@ def test_force_delete_kills_on_the_node_too():
     c.advance(3)
     assert k.runtime.pod_uids() == set()
     assert k.runtime.cni.allocated == {}
+
+
+def test_deleting_while_the_image_is_pulled_never_starts_the_container():
+    c, _ = cluster()
+    create(c, pod())
+    c.advance(1)  # pulling nginx (1.8 s)
+    c.call(Request("DELETE", "/api/v1/namespaces/default/pods/web"))
+    c.advance(5)
+    assert c.call(Request("GET", "/api/v1/namespaces/default/pods/web")).code == 404
+    assert not [e for e in c.trace if e.kind == "cri-request" and "StartContainer" in e.summary]
+
+
+def test_changing_the_image_restarts_the_container():
+    c, _ = cluster()
+    create(c, pod())
+    c.settle()
+    result = c.kubectl(
+        [
+            "patch",
+            "pod",
+            "web",
+            "-p",
+            '{"spec":{"containers":[{"name":"app","image":"nginx:1.28"}]}}',
+        ]
+    )
+    if result.exit_code:
+        obj = get(c)
+        obj["spec"]["containers"][0]["image"] = "nginx:1.28"
+        assert c.call(Request("PUT", "/api/v1/namespaces/default/pods/web", body=obj)).ok
+    c.advance(5)
+    killing = [e["message"] for e in events(c) if e["reason"] == "Killing"]
+    assert killing == ["Container app definition changed, will be restarted"]
+    status = get(c)["status"]["containerStatuses"][0]
+    assert status["image"] == "docker.io/library/nginx:1.28"
+    assert status["restartCount"] == 1

@@ -56,8 +56,11 @@ actions = st.lists(
             st.sampled_from(["100m", "500m", "1500m"]),
         ),
         st.tuples(st.just("scale"), st.sampled_from(["web", "api"]), st.integers(0, 6)),
-        st.tuples(st.just("set-image"), st.sampled_from(["web", "api"]),
-                  st.sampled_from(["nginx:1.27", "nginx:1.29"])),
+        st.tuples(
+            st.just("set-image"),
+            st.sampled_from(["web", "api"]),
+            st.sampled_from(["nginx:1.27", "nginx:1.29"]),
+        ),
         st.tuples(st.just("delete-pod"), st.integers(0, 10)),
         st.tuples(st.just("delete-deploy"), st.sampled_from(["web", "api"])),
         st.tuples(st.just("fail-node"), st.sampled_from(NODES)),
@@ -74,7 +77,9 @@ def items(cluster: Cluster, path: str) -> list[dict[str, Any]]:
     return list(response.body["items"])
 
 
-def run_session(seed: int, steps: list[tuple[Any, ...]]) -> tuple[Cluster, dict[str, str], list[int]]:
+def run_session(
+    seed: int, steps: list[tuple[Any, ...]]
+) -> tuple[Cluster, dict[str, str], list[int]]:
     nodes = [NodeSpec(name=n, capacity={"cpu": "2", "memory": "4Gi", "pods": "6"}) for n in NODES]
     cluster = Cluster(seed=seed, node_specs=nodes)
     bound: dict[str, str] = {}
@@ -127,18 +132,21 @@ def assert_no_node_overcommitted(cluster: Cluster) -> None:
     for node in items(cluster, "/api/v1/nodes"):
         name = node["metadata"]["name"]
         mine = [
-            p for p in pods
+            p
+            for p in pods
             if p["spec"].get("nodeName") == name
             and p.get("status", {}).get("phase") not in ("Succeeded", "Failed")
         ]
         allocatable = node["status"]["allocatable"]
         cpu = sum(
             cpu_millis(c.get("resources", {}).get("requests", {}).get("cpu", "0"))
-            for p in mine for c in p["spec"]["containers"]
+            for p in mine
+            for c in p["spec"]["containers"]
         )
         memory = sum(
             to_bytes(c.get("resources", {}).get("requests", {}).get("memory", "0"))
-            for p in mine for c in p["spec"]["containers"]
+            for p in mine
+            for c in p["spec"]["containers"]
         )
         assert cpu <= cpu_millis(allocatable["cpu"]), name
         assert memory <= to_bytes(allocatable["memory"]), name
@@ -150,7 +158,8 @@ def assert_replicasets_converged(cluster: Cluster) -> None:
     for rs in items(cluster, "/apis/apps/v1/namespaces/default/replicasets"):
         uid = rs["metadata"]["uid"]
         owned = [
-            p for p in pods
+            p
+            for p in pods
             if not p["metadata"].get("deletionTimestamp")
             and any(o["uid"] == uid for o in p["metadata"].get("ownerReferences", []))
         ]

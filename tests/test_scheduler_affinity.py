@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from tests.scheduler_helpers import apply, cycles, events, node_of, pod_yaml, start
-
 from engine.apiserver.request import Request
 from engine.cluster import NodeSpec
+from tests.scheduler_helpers import apply, cycles, events, node_of, pod_yaml, start
 
 ANTI = """  affinity:
     podAntiAffinity:
@@ -89,8 +88,11 @@ def test_topology_spread_do_not_schedule():
 def test_topology_spread_refuses_a_skew():
     specs = [
         NodeSpec(name="a1", labels={"topology.kubernetes.io/zone": "a"}),
-        NodeSpec(name="b1", labels={"topology.kubernetes.io/zone": "b"},
-                 taints=[{"key": "full", "effect": "NoSchedule"}]),
+        NodeSpec(
+            name="b1",
+            labels={"topology.kubernetes.io/zone": "b"},
+            taints=[{"key": "full", "effect": "NoSchedule"}],
+        ),
     ]
     cluster, _ = start(node_specs=specs)
     spread = """  topologySpreadConstraints:
@@ -125,14 +127,15 @@ def test_replica_set_pods_are_spread_by_the_system_default_constraints():
             },
         },
     }
-    response = cluster.call(Request("POST", "/apis/apps/v1/namespaces/default/replicasets",
-                                    body=rs))
+    response = cluster.call(
+        Request("POST", "/apis/apps/v1/namespaces/default/replicasets", body=rs)
+    )
     assert response.ok, response.body
     uid = response.body["metadata"]["uid"]
     cluster.settle()
     owner = (
-        '  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-abc, '
-        f'uid: {uid}, controller: true}}]'
+        "  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-abc, "
+        f"uid: {uid}, controller: true}}]"
     )
     for i in range(6):
         manifest = pod_yaml(f"web-{i}", cpu="0", memory="0", labels="app: web")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from engine.apiserver.request import Request
+from engine.cluster import NodeSpec
 from tests.scheduler_helpers import (
     add_node,
     apply,
@@ -14,8 +16,6 @@ from tests.scheduler_helpers import (
     pod_yaml,
     start,
 )
-
-from engine.cluster import NodeSpec
 
 
 def test_a_pod_is_bound_and_gets_the_scheduled_event():
@@ -42,9 +42,7 @@ def test_the_binding_is_a_post_to_the_binding_subresource_by_the_scheduler():
     cluster, _ = start()
     apply(cluster, pod_yaml("web"))
     cluster.settle()
-    requests = [
-        e for e in cluster.trace if e.kind == "request" and e.source == "scheduler"
-    ]
+    requests = [e for e in cluster.trace if e.kind == "request" and e.source == "scheduler"]
     binds = [e for e in requests if e.data["url"].endswith("/binding")]
     assert [e.data["method"] for e in binds] == ["POST"]
     assert binds[0].data["url"] == "/api/v1/namespaces/default/pods/web/binding"
@@ -101,8 +99,11 @@ def test_bound_pods_never_move():
     apply(cluster, pod_yaml("web"))
     cluster.settle()
     before = node_of(cluster, "web")
-    add_node(cluster, NodeSpec(name="node-4", capacity={"cpu": "64", "memory": "256Gi",
-                                                        "pods": "110"}), 4)
+    add_node(
+        cluster,
+        NodeSpec(name="node-4", capacity={"cpu": "64", "memory": "256Gi", "pods": "110"}),
+        4,
+    )
     patch_node(cluster, before, {"metadata": {"labels": {"x": "y"}}})
     cluster.advance(400)  # past the unschedulable flush too
     assert node_of(cluster, "web") == before
@@ -142,3 +143,32 @@ spec:
     messages = [e["message"] for e in events(cluster, "FailedScheduling")]
     assert "skip schedule deleting pod: default/doomed" in messages
     assert cycles(cluster, "doomed")[-1].summary == "skip schedule deleting pod: default/doomed"
+
+
+def test_a_failed_binding_gives_the_room_back_and_reports_it():
+    cluster, scheduler = start(node_specs=[NodeSpec(name="node-1"), NodeSpec(name="node-2")])
+
+    def bind_first(event):
+        # Someone else binds the pod while the scheduler's own binding is on its way.
+        if event.kind == "scheduling-cycle" and event.object.name == "web":
+            request = Request(
+                "POST",
+                "/api/v1/namespaces/default/pods/web/binding",
+                body={"target": {"kind": "Node", "name": "node-1"}},
+            )
+            cluster.env.process(cluster.apiserver.handle(request), "someone else")
+
+    cluster.trace.subscribe(bind_first)
+    apply(cluster, pod_yaml("web"))
+    cluster.settle()
+    assert node_of(cluster, "web") == "node-1"
+    [failed] = events(cluster, "FailedScheduling")
+    assert failed["message"] == (
+        'running Bind plugin "DefaultBinder": Operation cannot be fulfilled on '
+        'pods/binding "web": pod web is already assigned to node "node-1"'
+    )
+    assert events(cluster, "Scheduled") == []
+    # The assumed pod was forgotten; the informer then brought the real one to node-1.
+    assert [p.name for p in scheduler.cache.get("node-1").pods.values()] == ["web"]
+    assert not scheduler.cache.get("node-2").pods
+    assert not scheduler.cache.assumed

@@ -4,10 +4,10 @@ PodScheduled=False condition with the same text (facts §1.1, schedule_one.go)."
 from __future__ import annotations
 
 import pytest
-from tests.scheduler_helpers import apply, cycles, events, node_of, pod_scheduled, pod_yaml, start
 
 from engine.cluster import NodeSpec
 from engine.scheduler.cycle_trace import TRACE_NODE_DETAIL
+from tests.scheduler_helpers import apply, cycles, events, node_of, pod_scheduled, pod_yaml, start
 
 NOT_HELPFUL_3 = (
     " no new claims to deallocate, preemption: 0/3 nodes are available: "
@@ -66,9 +66,7 @@ def test_untolerated_taint():
 def test_a_tolerated_taint_lets_the_pod_in():
     taint = {"key": "dedicated", "value": "db", "effect": "NoSchedule"}
     cluster, _ = start(node_specs=[NodeSpec(name="node-1", taints=[taint])])
-    toleration = (
-        "  tolerations: [{key: dedicated, operator: Equal, value: db, effect: NoSchedule}]"
-    )
+    toleration = "  tolerations: [{key: dedicated, operator: Equal, value: db, effect: NoSchedule}]"
     apply(cluster, pod_yaml("web", extra_spec=toleration))
     cluster.settle()
     assert node_of(cluster, "web") == "node-1"
@@ -90,8 +88,9 @@ def test_insufficient_cpu_and_memory_nodes_count_each_reason():
 
 
 def test_insufficient_cpu_that_preemption_could_help_but_finds_no_victims():
-    cluster, _ = start(node_specs=[NodeSpec(name="node-1", capacity={"cpu": "2", "memory": "8Gi",
-                                                                     "pods": "110"})])
+    cluster, _ = start(
+        node_specs=[NodeSpec(name="node-1", capacity={"cpu": "2", "memory": "8Gi", "pods": "110"})]
+    )
     apply(cluster, pod_yaml("first", cpu="1500m"))
     cluster.settle()
     apply(cluster, pod_yaml("second", cpu="1"))
@@ -104,8 +103,9 @@ def test_insufficient_cpu_that_preemption_could_help_but_finds_no_victims():
 
 
 def test_too_many_pods():
-    cluster, _ = start(node_specs=[NodeSpec(name="node-1", capacity={"cpu": "4", "memory": "8Gi",
-                                                                     "pods": "1"})])
+    cluster, _ = start(
+        node_specs=[NodeSpec(name="node-1", capacity={"cpu": "4", "memory": "8Gi", "pods": "1"})]
+    )
     apply(cluster, pod_yaml("first"))
     cluster.settle()
     apply(cluster, pod_yaml("second"))
@@ -148,12 +148,13 @@ def test_the_failed_cycle_trace_explains_each_node():
     assert event.summary == event.data["message"] == pod_scheduled(cluster, "web")["message"]
     # Filtering stops at the first plugin that rejects a node.
     assert event.data["filter"]["NodeAffinity"] == {
-        n: "node(s) didn't match Pod's node affinity/selector" for n in ("node-1", "node-2",
-                                                                          "node-3")
+        n: "node(s) didn't match Pod's node affinity/selector"
+        for n in ("node-1", "node-2", "node-3")
     }
-    assert "NodeResourcesFit" not in event.data["filter"] or not event.data["filter"][
-        "NodeResourcesFit"
-    ]
+    assert (
+        "NodeResourcesFit" not in event.data["filter"]
+        or not event.data["filter"]["NodeResourcesFit"]
+    )
     assert event.data["score"] == {} and event.data["nodes"]["feasible"] == 0
 
 
@@ -164,8 +165,12 @@ def test_trace_detail_is_bounded_in_big_clusters():
     apply(cluster, pod_yaml("lost", extra_spec="  nodeSelector: {disktype: ssd}"))
     cluster.settle()
     [won] = cycles(cluster, "web")
-    assert won.data["nodes"] == {"all": 150, "evaluated": 100, "feasible": 100,
-                                 "shown": TRACE_NODE_DETAIL}
+    assert won.data["nodes"] == {
+        "all": 150,
+        "evaluated": 100,
+        "feasible": 100,
+        "shown": TRACE_NODE_DETAIL,
+    }
     assert len(won.data["total"]) == TRACE_NODE_DETAIL
     assert won.data["chosen"] in won.data["total"]
     assert max(won.data["total"].values()) == won.data["total"][won.data["chosen"]]

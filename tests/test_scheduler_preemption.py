@@ -4,6 +4,8 @@ every cluster, so the important pod uses system-cluster-critical."""
 
 from __future__ import annotations
 
+from engine.cluster import NodeSpec
+from engine.scheduler.framework import Code, Status
 from tests.scheduler_helpers import (
     apply,
     cycles,
@@ -14,9 +16,6 @@ from tests.scheduler_helpers import (
     pod_yaml,
     start,
 )
-
-from engine.cluster import NodeSpec
-from engine.scheduler.framework import Code, Status
 
 NODE = NodeSpec(name="node-1", capacity={"cpu": "2", "memory": "8Gi", "pods": "110"})
 CRITICAL = "  priorityClassName: system-cluster-critical"
@@ -57,8 +56,7 @@ def test_a_higher_priority_pod_preempts_a_lower_one():
     assert cluster.kubectl("delete pod low --grace-period=0 --force").exit_code == 0
     cluster.settle()
     assert node_of(cluster, "high") == "node-1"
-    [scheduled] = [e for e in events(cluster, "Scheduled") if e["involvedObject"]["name"] ==
-                   "high"]
+    [scheduled] = [e for e in events(cluster, "Scheduled") if e["involvedObject"]["name"] == "high"]
     assert scheduled["message"] == "Successfully assigned default/high to node-1"
 
 
@@ -93,7 +91,7 @@ def test_equal_priority_does_not_preempt():
 def test_preemption_policy_never_is_not_eligible():
     # Admission only lets a PriorityClass set preemptionPolicy, and Podlife has none with
     # Never: ask the plugin directly.
-    cluster, scheduler = start(node_specs=[NODE])
+    _, scheduler = start(node_specs=[NODE])
     plugin = next(p for p in scheduler.framework.post_filter if p.name == "DefaultPreemption")
     pod = {
         "metadata": {"name": "polite", "namespace": "default", "uid": "u"},

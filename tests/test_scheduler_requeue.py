@@ -3,6 +3,10 @@ hints), after their backoff, or after 5 minutes at the latest."""
 
 from __future__ import annotations
 
+from engine.apiserver.request import Request
+from engine.cluster import NodeSpec
+from engine.scheduler.framework import ActionType, ClusterEvent
+from engine.scheduler.queue import BACKOFF, UNSCHEDULABLE
 from tests.scheduler_helpers import (
     add_node,
     apply,
@@ -13,11 +17,6 @@ from tests.scheduler_helpers import (
     pod_yaml,
     start,
 )
-
-from engine.apiserver.request import Request
-from engine.cluster import NodeSpec
-from engine.scheduler.framework import ActionType, ClusterEvent
-from engine.scheduler.queue import BACKOFF, UNSCHEDULABLE
 
 SMALL = {"cpu": "1", "memory": "8Gi", "pods": "110"}
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-
-from tests.scheduler_helpers import apply, pod_yaml
 
 from engine.apiserver.request import Request
 from engine.cluster import Cluster, NodeSpec
 from engine.scheduler import Scheduler
+from tests.scheduler_helpers import apply, pod_yaml
 
 
 def _run(seed: int) -> tuple[dict[str, str], str]:
@@ -19,12 +19,8 @@ def _run(seed: int) -> tuple[dict[str, str], str]:
         apply(cluster, pod_yaml(f"web-{i}", cpu="250m", memory="256Mi"))
     apply(cluster, pod_yaml("lost", extra_spec="  nodeSelector: {disktype: ssd}"))
     cluster.settle()
-    placements = {
-        p["metadata"]["name"]: p["spec"].get("nodeName", "")
-        for p in (cluster.kubectl("get pods -o json").stdout and __import__("json").loads(
-            cluster.kubectl("get pods -o json").stdout
-        )["items"])
-    }
+    pods = json.loads(cluster.kubectl("get pods -o json").stdout)["items"]
+    placements = {p["metadata"]["name"]: p["spec"].get("nodeName", "") for p in pods}
     return placements, cluster.trace.jsonl()
 
 
@@ -75,5 +71,15 @@ def test_a_thousand_nodes_and_two_thousand_pods():
     assert len(cycles) == 2000
     assert {c.data["nodes"]["evaluated"] for c in cycles} == {420}  # 42% of 1000 nodes
     assert all(len(c.data["total"]) <= 20 for c in cycles)
-    assert len([e for e in cluster.trace if e.kind == "request" and e.source == "scheduler"
-                and e.data["url"].endswith("/binding")]) == 2000
+    assert (
+        len(
+            [
+                e
+                for e in cluster.trace
+                if e.kind == "request"
+                and e.source == "scheduler"
+                and e.data["url"].endswith("/binding")
+            ]
+        )
+        == 2000
+    )

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from tests.scheduler_helpers import apply, cycles, node_of, pod_yaml, start
 
 from engine.cluster import NodeSpec
 from engine.scheduler.plugins.balanced_allocation import balanced_resource_score
 from engine.scheduler.plugins.image_locality import calculate_priority, normalized_image_name
 from engine.scheduler.plugins.node_resources_fit import least_requested_score
 from engine.scheduler.schedule_one import num_feasible_nodes_to_find
+from tests.scheduler_helpers import apply, cycles, node_of, pod_yaml, start
 
 
 @pytest.mark.parametrize(

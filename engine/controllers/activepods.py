@@ -130,5 +130,8 @@ def rank_for_deletion(pods: Sequence[Obj], related: Sequence[Obj], now: float) -
             node = pod.get("spec", {}).get("nodeName", "")
             on_node[node] = on_node.get(node, 0) + 1
     ranked = [(pod, on_node.get(pod.get("spec", {}).get("nodeName", ""), 0)) for pod in pods]
-    key = functools.cmp_to_key(lambda a, b: _compare(a, b, now))
-    return [pod for pod, _ in sorted(ranked, key=key)]
+
+    def compare(a: tuple[Obj, int], b: tuple[Obj, int]) -> int:
+        return _compare(a, b, now)
+
+    return [pod for pod, _ in sorted(ranked, key=functools.cmp_to_key(compare))]

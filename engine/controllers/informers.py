@@ -127,11 +127,3 @@ class SharedInformers:
         """cache.WaitForCacheSync: a controller's workers start once its caches are full."""
         for resource in resources:
             yield self.get(resource).start()
-
-
-def keys_in_index(informer: Informer, index: str, value: str) -> set[str]:
-    """The store keys an index holds for `value`, without copying or sorting them.
-
-    Informer.by_index sorts (fine for a listing); hot paths that only count or test
-    membership use this instead."""
-    return informer._indices.get(index, {}).get(value, set())

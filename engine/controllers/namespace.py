@@ -94,7 +94,7 @@ class NamespaceController(Controller):
             except ResourcesRemaining as remaining:
                 self.queue.add_after(key, remaining.estimate // 2 + 1)
             except SyncError:
-                self.queue.add_rate_limited(key)
+                self._handle_error(key)
             else:
                 self.queue.forget(key)
             self.queue.done(key)
@@ -137,13 +137,11 @@ class NamespaceController(Controller):
         finalizers: dict[str, int] = {}
         errors: list[str] = []
         for resource in _deletable():
-            try:
-                left, found_finalizers, wait = yield from self._delete_all_of(
-                    resource, name, deleted_at
-                )
-            except SyncError as error:
-                errors.append(str(error))
-                continue
+            left, found_finalizers, wait, error = yield from self._delete_all_of(
+                resource, name, deleted_at
+            )
+            if error:
+                errors.append(error)  # held on to; the other types are still deleted
             estimate = max(estimate, wait)
             if left:
                 remaining[f"{resource.name}.{resource.group}"] = left
@@ -155,7 +153,8 @@ class NamespaceController(Controller):
         return estimate
 
     def _delete_all_of(self, resource: ResourceType, namespace: str, deleted_at: float) -> Gen:
-        """deleteAllContentForGroupVersionResource: (items left, their finalizers, estimate)."""
+        """deleteAllContentForGroupVersionResource: (items left, their finalizers, estimate,
+        error or "")."""
         estimate = 0
         collection = path_of(resource.name, namespace)
         if resource.name == "pods":
@@ -168,22 +167,28 @@ class NamespaceController(Controller):
             {"kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": "Background"},
         )
         if not response.ok and response.code not in (404, 405):
-            raise SyncError(error_message(response))
+            return 0, {}, estimate, error_message(response)
         listed: Response = yield from self.request("GET", collection)
-        items = self.must(listed).get("items", [])
+        if not listed.ok:
+            return 0, {}, estimate, error_message(listed)
+        items = listed.body.get("items", [])
         if not items:
-            return 0, {}, 0
+            return 0, {}, 0, ""
         found: dict[str, int] = {}
         for item in items:
             for finalizer in item["metadata"].get("finalizers") or ():
                 found[finalizer] = found.get(finalizer, 0) + 1
         if estimate:
-            return len(items), found, estimate
+            return len(items), found, estimate, ""
         if found:
-            return len(items), found, FINALIZER_ESTIMATE_SECONDS
-        raise SyncError(
+            return len(items), found, FINALIZER_ESTIMATE_SECONDS, ""
+        # Nothing should be left: no grace period to wait out, no finalizer holding it.
+        return (
+            len(items),
+            {},
+            0,
             f"unexpected items still remain in namespace: {namespace} for gvr: "
-            f"{resource.group}/{resource.version}, Resource={resource.name}"
+            f"{resource.group}/{resource.version}, Resource={resource.name}",
         )
 
     def _estimate_pods(self, collection: str) -> Gen:

@@ -13,6 +13,7 @@ FailedCreate `Error creating: %v`, SuccessfulDelete `Deleted pod: %v`, FailedDel
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
@@ -310,7 +311,7 @@ class ReplicaSetController(Controller):
                 deleting=[p["metadata"]["name"] for p in doomed],
             )
             results = yield from run_parallel(
-                self, [lambda p=pod: self._delete_pod_of(rs, p) for pod in doomed], "delete pod"
+                self, [functools.partial(self._delete_pod_of, rs, pod) for pod in doomed], "delete"
             )
             errors = [r for r in results if r]
             return errors[0] if errors else ""
@@ -330,9 +331,11 @@ class ReplicaSetController(Controller):
         """slowStartBatch: batches of 1, 2, 4, ... created in parallel; stop at a failure."""
         remaining, succeeded, batch = count, 0, min(count, SLOW_START_INITIAL_BATCH_SIZE)
         while batch > 0:
-            results = yield from run_parallel(
-                self, [lambda: self._create_pod(rs)] * batch, "create pod"
-            )
+
+            def create() -> Gen:
+                return self._create_pod(rs)
+
+            results = yield from run_parallel(self, [create] * batch, "create pod")
             errors = [r for r in results if r]
             succeeded += batch - len(errors)
             if errors:

@@ -148,6 +148,7 @@ def print_object(
 ) -> str:
     """What `-o` prints for an object a command created or changed: the name line with the
     operation by default, `-o name`, or the whole object."""
+    from engine.apiserver import strategy
     from engine.kubectl import printers
 
     if output in ("yaml", "json"):
@@ -157,7 +158,8 @@ def print_object(
     if output == "yaml":
         return printers.print_yaml(obj)
     if output == "json":
-        return typed_json(obj) if typed else printers.print_json(obj)
+        # a typed object's JSON follows the Go struct (ObjectMeta's field order included)
+        return typed_json(strategy.ordered(obj)) if typed else printers.print_json(obj)
     return named(resource, object_name(obj), "" if output == "name" else operation, strategy)
 
 
@@ -165,3 +167,16 @@ def validation_directive(flags: Parsed) -> str:
     """helpers.go GetValidationDirective: the fieldValidation query value for --validate."""
     return {"strict": "Strict", "true": "Strict", "warn": "Warn", "false": "Ignore",
             "ignore": "Ignore"}.get(str(flags.validate).lower(), "Strict")
+
+
+def request_timeout(text: str) -> float:
+    """--request-timeout (cli-runtime ConfigFlags, client-go rest.Config): a bare integer is
+    seconds, else a Go duration; 0 means no timeout."""
+    if text.strip().lstrip("-").isdigit():
+        return float(int(text))
+    try:
+        return parse_duration(text, "request-timeout", "")
+    except UsageError:
+        raise KubectlError("error: invalid timeout value. Timeout must be a single integer in "
+                           "seconds, or an integer followed by a corresponding time unit (e.g. "
+                           "1s | 2m | 3h)") from None

@@ -327,6 +327,11 @@ class Kubelet:
             )
         if result.retry:
             self.pod_workers.sync_after(uid, ERROR_RESYNC)
+        init = {c["name"] for c in pod["spec"].get("initContainers") or []}
+        if init.intersection(result.started):
+            # The next step (the next init container, or the app once a sidecar is up) is the
+            # next sync's, which upstream's PLEG ContainerStarted event would trigger.
+            state.pending = True
         return False
 
     def sync_terminating_pod(self, state: PodSyncStatus) -> Gen:
@@ -368,6 +373,14 @@ class Kubelet:
         self._requests.pop(uid, None)
 
     # ---- helpers -------------------------------------------------------------------------------
+    def should_abort(self, pod: Obj) -> bool:
+        """Whether a sync of this pod should stop: the kubelet died or the pod is being
+        killed (upstream cancels the sync's context)."""
+        if not self.running:
+            return True
+        state = self.pod_workers.states.get(pod["metadata"]["uid"])
+        return state is not None and state.terminating
+
     def pod(self, namespace: str, name: str) -> Obj | None:
         return self.pods.get(f"{namespace}/{name}")
 
@@ -420,11 +433,14 @@ class Kubelet:
         self.recorder.event(ref, type_, reason, message)
 
     # ---- the UI's buttons ----------------------------------------------------------------------
-    def crash_container(self, pod_key: str, container: str) -> bool:
-        """Make a running container's main process die (exit code 1, reason Error)."""
+    def crash_container(self, pod_key: str, container: str = "") -> bool:
+        """Make a running container's main process die (exit code 1, reason Error). Without
+        a container name, the pod's first container. False if nothing was running."""
         pod = self.pods.get(pod_key)
-        if pod is None:
+        if pod is None or not self.runtime.alive:
             return False
+        if not container:
+            container = (pod["spec"].get("containers") or [{}])[0].get("name", "")
         for candidate in self.runtime.pod_containers(pod["metadata"]["uid"]):
             if candidate.name == container and candidate.state == RUNNING:
                 return self.runtime.crash(candidate.id)

@@ -205,9 +205,10 @@ class KubeRuntimeManager:
             result.changed = True
         # The sandbox may be new: look again at what the runtime has.
         containers = runtime.pod_containers(pod["metadata"]["uid"])
-        if actions.next_init_container is not None:
-            yield from self._start(pod, actions.next_init_container, sandbox_id, containers, result)
-        for cspec in actions.containers_to_start:
+        starts = [actions.next_init_container] if actions.next_init_container else []
+        for cspec in starts + actions.containers_to_start:
+            if kubelet.should_abort(pod):
+                break  # the pod is being killed, or the kubelet died: stop here
             yield from self._start(pod, cspec, sandbox_id, containers, result)
         return result
 
@@ -224,6 +225,8 @@ class KubeRuntimeManager:
             result.crash_backoff_until = min(result.crash_backoff_until or until, until)
             return
         image = yield from kubelet.images.ensure_image_exists(pod, cspec, field_path)
+        if kubelet.should_abort(pod):
+            return
         if not image.ok:
             kubelet.event(pod, "Warning", "Failed", f"Error: {image.reason}", field_path)
             result.failures[name] = StartFailure(image.reason, image.message)
@@ -238,6 +241,8 @@ class KubeRuntimeManager:
         )
         kubelet.event(pod, "Normal", "Created", "Container created", field_path)
         result.changed = True
+        if kubelet.should_abort(pod):
+            return
         try:
             yield from runtime.start_container(kubelet.id, container_id)
         except CRIError as error:

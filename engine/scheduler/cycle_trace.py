@@ -38,7 +38,13 @@ def _ref(pod: PodInfo) -> ObjectRef:
 
 
 def emit_skipped(sched: Scheduler, pod: PodInfo, message: str) -> None:
-    data = {"filter": {}, "score": {}, "total": {}, "chosen": None, "message": message}
+    data: dict[str, Any] = {
+        "filter": {},
+        "score": {},
+        "total": {},
+        "chosen": None,
+        "message": message,
+    }
     sched.cluster.trace.emit(
         "scheduler", "scheduler", KIND, message, step=Step.SCHEDULE, obj=_ref(pod), data=data
     )

@@ -303,7 +303,13 @@ class Framework:
         for plugin in self.pre_bind:
             status = yield from plugin.pre_bind(state, pod, node_name)
             if status is not None and not status.is_success():
-                return status.with_plugin(plugin.name)
+                if status.is_rejected():
+                    return status.with_plugin(plugin.name)
+                return Status(
+                    Code.ERROR,
+                    f'running PreBind plugin "{plugin.name}": {status.message()}',
+                    plugin=plugin.name,
+                )
         return None
 
     def run_bind_plugins(self, state: CycleState, pod: PodInfo, node_name: str) -> Gen:
@@ -312,7 +318,13 @@ class Framework:
             if status is not None and status.is_skip():
                 continue
             if status is not None and not status.is_success():
-                return status.with_plugin(plugin.name)
+                if status.is_rejected():
+                    return status.with_plugin(plugin.name)
+                return Status(
+                    Code.ERROR,
+                    f'running Bind plugin "{plugin.name}": {status.message()}',
+                    plugin=plugin.name,
+                )
             return None
         return Status(Code.ERROR, "no bind plugin bound the pod")
 

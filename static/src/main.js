@@ -16,7 +16,7 @@ import { EXAMPLES } from "./examples.js";
 import { Inspector } from "./inspector.js";
 import { Lesson } from "./lesson.js";
 import { Timeline } from "./model.js";
-import { caption, stepHeadline, stepTag } from "./narration.js";
+import { caption, eventHeadline, eventTag } from "./narration.js";
 import { Connection } from "./net.js";
 import { EtcdPanel, EventsPanel, ObjectsPanel, ReadyChart, renderCycleTable } from "./panels.js";
 import { MAX_SPEED, MIN_SPEED, Player } from "./player.js";
@@ -204,9 +204,12 @@ $("#reset").addEventListener("click", async () => {
   lesson.stop();
   app.scenario = null;
   $("#scenario").value = "";
-  const reply = await conn.request("reset", {});
+  const count = Number($("#node-count").value) || 3;
+  const nodes = Array.from({ length: count }, (_, i) => ({ name: `node-${i + 1}` }));
+  const reply = await conn.request("reset", { nodes });
   if (!reply.ok) toast(reply.error || "reset failed", "error");
 });
+$("#node-count").addEventListener("change", () => $("#reset").click());
 $("#continue").addEventListener("click", () => {
   showContinue(false);
   if (!player.playing) player.setPlaying(true);
@@ -386,6 +389,7 @@ conn.on("reset", (payload) => {
   values.clear();
   player.reset();
   app.nodes = nodeNames(payload.nodes) || app.nodes;
+  if (app.nodes && [...$("#node-count").options].some((o) => Number(o.value) === app.nodes.length)) $("#node-count").value = String(app.nodes.length);
   app.listing = null;
   app.baselineFor = null;
   app.baselineLoaded = false;
@@ -523,12 +527,15 @@ function render(t) {
     memo.view = deriveView(state, values, now, { nodes: app.nodes, baselineLoaded: app.baselineLoaded });
   }
   const view = memo.view;
-  const layoutKey = `${viewKey}:${[...app.expanded].join(",")}`;
+  const current = currentEvent(t);
+  // a controller the trace has not shown before gets its chip as its first message leaves
+  const extra = current.ev ? [current.ev.source, current.ev.target].filter((id) => id.startsWith("controller-manager/") && !(id in state.seen)) : [];
+  const layoutKey = `${viewKey}:${[...app.expanded].join(",")}:${extra.join(",")}`;
   if (layoutKey !== memo.layoutKey) {
     memo.layoutKey = layoutKey;
-    memo.layout = layout(view, state, { expanded: app.expanded });
+    memo.layout = layout(view, state, { expanded: app.expanded, extra });
   }
-  const current = currentEvent(t);
+  if (player.anim) player.anim.shown = true;
   const cycleEv = current.ev && current.ev.kind === "scheduling-cycle" ? current.ev : null;
   const cycle = cycleEv ? normalizeCycle(cycleEv) : null;
   const touchedPod = current.ev && current.ev.object && current.ev.object.kind === "Pod" ? view.podsByKey.get(`${current.ev.object.namespace || "default"}/${current.ev.object.name}`) : null;
@@ -599,15 +606,15 @@ function renderNarration(current, cycle) {
   }
   const isSay = ev.kind === "narration";
   box.dataset.step = isSay ? "say" : ev.step;
-  $("#step-tag").textContent = isSay ? "Lesson" : stepTag(ev.step);
-  $("#step-headline").textContent = isSay ? app.scenarios.find((s) => s.name === app.scenario)?.title || "Narration" : capitalize(stepHeadline(ev.step).replace(/^Step \d+ — |^[\w ]+ — /, ""));
+  $("#step-tag").textContent = isSay ? "Lesson" : eventTag(ev);
+  $("#step-headline").textContent = isSay ? app.scenarios.find((s) => s.name === app.scenario)?.title || "Narration" : capitalize(eventHeadline(ev).replace(/^Step \d+ — |^[\w ]+ — /, ""));
   $("#caption").textContent = caption(ev);
   $("#event-meta").textContent = `#${ev.seq} · t = ${ev.time.toFixed(3)} s · ${ev.source}${ev.target !== ev.source ? ` → ${ev.target}` : ""}`;
   const detail = $("#narration-detail");
   if (cycle) renderCycleTable(detail, cycle, { compact: true });
   else fill(detail);
   // The live region: not every event at 100× — the latest one, at a readable pace.
-  const text = `${isSay ? "" : `${stepHeadline(ev.step)}. `}${caption(ev)}`;
+  const text = `${isSay ? "" : `${eventHeadline(ev)}. `}${caption(ev)}`;
   const wait = Math.max(0, liveRegionAt + 1500 - performance.now());
   clearTimeout(liveRegionTimer);
   liveRegionTimer = setTimeout(() => {

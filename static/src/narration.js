@@ -14,6 +14,23 @@ export const STEPS = {
   other: { number: null, title: "housekeeping" },
 };
 
+/** The learner's heading for an event: "Step 3 — the scheduler picks a node". */
+export function eventHeadline(ev) {
+  if (ev.object && ev.object.kind === "Lease") return "Behind the scenes — the kubelet renews its node's lease: its heartbeat";
+  if (ev.kind === "etcd-watch") return "Watch — etcd streams the change to the API server's watch cache";
+  if (ev.step === "control") {
+    const c = [ev.source, ev.target].find((id) => id.startsWith("controller-manager/"));
+    if (c && !/deployment|replicaset/.test(c)) return `Controllers — the ${sentenceName(c).replace(/^the /, "")} does its part`;
+  }
+  return stepHeadline(ev.step);
+}
+
+export function eventTag(ev) {
+  if (ev.object && ev.object.kind === "Lease") return "Heartbeat";
+  if (ev.kind === "etcd-watch") return "Watch";
+  return stepTag(ev.step);
+}
+
 /** "Step 3 — the scheduler picks a node" */
 export function stepHeadline(step) {
   const s = STEPS[step] || STEPS.other;

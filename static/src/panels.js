@@ -317,8 +317,9 @@ export class ReadyChart {
   }
 
   render(now) {
-    const W = 900;
+    const W = Math.max(480, Math.round(this.svg.clientWidth || 900));
     const H = 240;
+    this.svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
     const pad = { l: 36, r: 16, t: 14, b: 28 };
     const all = [...this.series.entries()].sort((a, b) => naturalCompare(a[0], b[0]));
     const tMax = Math.max(now, 1);

@@ -111,6 +111,10 @@ export class Player {
       const a = this.anim;
       const end = a.start + (a.wait + a.dur) * 1000;
       if (t < end) break;
+      // Every message of the flow is drawn at least once, even at 100×: several may pass
+      // within one frame, but not unseen. (Housekeeping and inner stages may.)
+      const ev = this.events[a.index];
+      if (!a.shown && ev && ev.source !== ev.target && !isChore(ev)) break;
       this.finishAnim();
       changed = true;
       if (a.stopAfter || !this.playing) break;

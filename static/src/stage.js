@@ -43,7 +43,7 @@ export function layout(view, state, ui) {
   // Controllers inside the controller manager: the ones the trace has shown, at least the two
   // every Deployment needs.
   const controllers = new Set(["controller-manager/deployment-controller", "controller-manager/replicaset-controller"]);
-  for (const id of Object.keys(state.seen)) if (id.startsWith("controller-manager/")) controllers.add(id);
+  for (const id of [...Object.keys(state.seen), ...(ui.extra || [])]) if (id.startsWith("controller-manager/")) controllers.add(id);
   const chips = [...controllers].sort(naturalCompare);
   const chipW = (CM.w - 24 - 8) / 2;
   const chipRows = Math.ceil(chips.length / 2);
@@ -271,6 +271,18 @@ function curve(a, b) {
   const cx = mx - (b.y - a.y) * bend;
   const cy = my + (b.x - a.x) * bend;
   return `M${a.x},${a.y} Q${cx},${cy} ${b.x},${b.y}`;
+}
+
+/** Where the line from the centre of `box` towards `p` leaves the box. */
+function edgePoint(box, p) {
+  const c = centre(box);
+  const dx = p.x - c.x;
+  const dy = p.y - c.y;
+  if (!dx && !dy) return c;
+  const sx = dx ? box.w / 2 / Math.abs(dx) : Infinity;
+  const sy = dy ? box.h / 2 / Math.abs(dy) : Infinity;
+  const k = Math.min(sx, sy, 1);
+  return { x: c.x + dx * k, y: c.y + dy * k };
 }
 
 function centre(c) {
@@ -618,7 +630,10 @@ function drawMessage(stage, L, scene) {
     return;
   }
   setAttrs(ring, { visibility: "hidden" });
-  const d = from.chip && to.chip && from.node && from.node === to.node ? `M${a.x},${a.y} L${b.x},${b.y}` : curve(a, b);
+  // from the sender's edge to the receiver's edge, so labels inside the boxes stay readable
+  const a2 = edgePoint(from, b);
+  const b2 = edgePoint(to, a);
+  const d = from.chip && to.chip && from.node && from.node === to.node ? `M${a2.x},${a2.y} L${b2.x},${b2.y}` : curve(a2, b2);
   setAttrs(path, { d, visibility: "visible" });
   const pos = scene.reducedMotion ? pointOn(path, 0.5) : pointOn(path, easeInOut(p));
   placeLabel(msg, pos.x, pos.y, label, false);

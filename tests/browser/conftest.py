@@ -126,7 +126,9 @@ def console() -> Console:
 
 
 @pytest.fixture
-def page(browser: Any, server: str, console: Console, request: pytest.FixtureRequest) -> Iterator[Any]:
+def page(
+    browser: Any, server: str, console: Console, request: pytest.FixtureRequest
+) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1600, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(20_000)

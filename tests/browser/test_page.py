@@ -62,11 +62,16 @@ def test_a_deployment_comes_to_life_in_the_traces_order(page: Any, console: Cons
     for entry in log:
         event = by_seq[entry["seq"]]
         for end in (event["source"], event["target"]):
-            if end != "narrator" and "/" not in end or end.split("/")[0] in (
-                "controller-manager",
-                "kubelet",
-                "container-runtime",
-                "cni",
+            if (
+                end != "narrator"
+                and "/" not in end
+                or end.split("/")[0]
+                in (
+                    "controller-manager",
+                    "kubelet",
+                    "container-runtime",
+                    "cni",
+                )
             ):
                 assert end in entry["lit"], f"event {entry['seq']}: {end} did not light up"
     # The flow, as the learner is taught it: who first lights up, in order.
@@ -115,7 +120,10 @@ def test_step_back_and_forward_change_what_is_shown(page: Any, console: Console)
 
 
 def test_a_validation_error_is_marked_at_its_line(page: Any, console: Console) -> None:
-    manifest = POD.replace("      image: nginx:1.27\n", "      image: nginx:1.27\n      ports:\n        - containerPort: 80000\n")
+    manifest = POD.replace(
+        "      image: nginx:1.27\n",
+        "      image: nginx:1.27\n      ports:\n        - containerPort: 80000\n",
+    )
     type_manifest(page, manifest)
     output = apply(page)
     assert 'The Pod "solo" is invalid' in output
@@ -158,8 +166,10 @@ def test_a_deleted_deployment_pod_is_replaced_a_standalone_pod_is_not(
     page.click("#tab-inspector button.action:has-text('Delete')")
     tiles = wait_for_pods(
         page,
-        lambda tiles: victim not in {p["key"] for p in tiles}
-        and len([p for p in running(tiles) if p["key"].startswith("default/web-")]) == 3,
+        lambda tiles: (
+            victim not in {p["key"] for p in tiles}
+            and len([p for p in running(tiles) if p["key"].startswith("default/web-")]) == 3
+        ),
         "a replacement for the deleted pod",
         timeout=120,
     )
@@ -194,9 +204,11 @@ def test_a_failed_nodes_pods_move_elsewhere(page: Any, console: Console) -> None
     # evicted and their ReplicaSet makes new ones on the nodes that still work
     tiles = wait_for_pods(
         page,
-        lambda tiles: len(running(tiles)) == 3
-        and all(p["node"] != node for p in running(tiles))
-        and not moved & {p["key"] for p in running(tiles)},
+        lambda tiles: (
+            len(running(tiles)) == 3
+            and all(p["node"] != node for p in running(tiles))
+            and not moved & {p["key"] for p in running(tiles)}
+        ),
         f"three Running pods away from {node}",
         timeout=240,
     )

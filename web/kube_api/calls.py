@@ -13,9 +13,10 @@ client's user agent, so the page can tell a real kubectl from the in-page one.
 
 from __future__ import annotations
 
+import json
 from collections import deque
 from collections.abc import Callable, Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
@@ -115,7 +116,7 @@ def outlets(cluster: Cluster) -> dict[str, Outlet]:
 def _send(cluster: Cluster, call: RemoteCall) -> Gen:
     req = call.request()
     trace, latency = cluster.trace, cluster.timings.api_latency
-    ref = _ref(req)
+    ref = _ref(_with_parsed_body(req))
     data = {"method": req.method, "url": req.url, "remote": True}
     agent = req.headers.get("user-agent", "")
     if agent:
@@ -124,7 +125,7 @@ def _send(cluster: Cluster, call: RemoteCall) -> Gen:
         SOURCE,
         "api-server",
         "request",
-        _summary(req, ref),
+        _summary(_with_parsed_body(req), ref),
         step=Step.SEND,
         obj=ref,
         duration=latency,
@@ -147,3 +148,13 @@ def _send(cluster: Cluster, call: RemoteCall) -> Gen:
         outlets(cluster)[call.watch_key] = Outlet(response.watch)
     yield latency
     return response
+
+
+def _with_parsed_body(req: Request) -> Request:
+    """The request with its JSON body parsed, so the trace can name the object it creates."""
+    if isinstance(req.body, bytes) and req.content_type == "application/json":
+        try:
+            return replace(req, body=json.loads(req.body))
+        except ValueError:
+            pass
+    return req

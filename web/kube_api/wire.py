@@ -13,6 +13,7 @@ from flask import Response as HttpResponse
 from engine.apiserver.errors import StatusError
 from engine.apiserver.request import Response
 from engine.apiserver.server import MAX_REQUEST_BODY_BYTES
+from web.kube_api import protobuf
 from web.kube_api.calls import RemoteCall
 
 # The headers the API server looks at; the others are not worth recording as inputs.
@@ -36,6 +37,10 @@ def remote_call(
     }
     if token and "authorization" not in headers:
         headers["authorization"] = f"Bearer {token}"
+    if body and headers.get("content-type", "").startswith(protobuf.MEDIA_TYPE):
+        decoded = protobuf.to_json(body)
+        if decoded is not None:
+            body, headers["content-type"] = decoded, "application/json"
     return RemoteCall(
         method=http.method,
         path="/" + path,

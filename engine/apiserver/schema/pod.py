@@ -554,12 +554,7 @@ STRUCTS = (
             "state": ref(CORE + "ContainerState", "The current state."),
             "stopSignal": string("The signal used to stop the container."),
             "user": free_form("The identity the container's first process runs as."),
-            "volumeMounts": list_of(
-                CORE + "VolumeMountStatus",
-                "The mounts.",
-                merge_key="mountPath",
-                map_keys=("mountPath",),
-            ),
+            "volumeMounts": list_of(CORE + "VolumeMountStatus", "The mounts."),
         },
         required=("name", "ready", "restartCount", "image", "imageID"),
     ),

@@ -13,6 +13,7 @@ from engine.scheduler.framework import (
     SKIP,
     Code,
     CycleState,
+    FilterPlugin,
     NodeToStatus,
     PostFilterPlugin,
     PostFilterResult,
@@ -25,8 +26,11 @@ from engine.scheduler.types import NodeInfo, PodInfo
 STATE_KEY = "DynamicResources"
 
 
-class DynamicResources(PreFilterPlugin, PostFilterPlugin):
+class DynamicResources(PreFilterPlugin, FilterPlugin, PostFilterPlugin):
     name = "DynamicResources"
+
+    def filter(self, state: CycleState, pod: PodInfo, node_info: NodeInfo) -> Status | None:
+        return None  # never called: PreFilter always skips
 
     def pre_filter(
         self, state: CycleState, pod: PodInfo, nodes: list[NodeInfo]

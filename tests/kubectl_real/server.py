@@ -1,0 +1,45 @@
+"""The Podlife web server for the real-kubectl tests: the real app (web.create_app, with the
+kube API installed as in production), plus a test-only route that adds a cluster with a
+chosen seed and a controllable clock.
+
+The clusters are `LocalHost(..., speed=None)`: before each request is served the cluster runs
+until only housekeeping is left, and so does it while a client waits on a watch. So every
+command sees a settled cluster, as `Cluster.kubectl` + `settle()` does for the in-engine
+kubectl, and the two can be compared output for output.
+
+Run as `python -m tests.kubectl_real.server`; prints the port it listens on, then serves.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from flask import Blueprint, request
+from gevent.pywsgi import WSGIServer
+
+from engine.cluster import Cluster
+from web import create_app
+from web.kube_api import LocalHost, kube_api_of
+
+
+def main() -> int:
+    app = create_app({"testing": True})
+    api = kube_api_of(app)
+    control = Blueprint("kubectl_real_control", __name__)
+
+    @control.post("/_test/clusters/<cluster_id>")
+    def add_cluster(cluster_id: str) -> str:
+        seed = int(request.args.get("seed", "0"))
+        api.local.add(cluster_id, LocalHost(Cluster(seed=seed), speed=None))
+        return api.kubeconfig(cluster_id, request.host_url)
+
+    app.register_blueprint(control)
+    server = WSGIServer(("127.0.0.1", 0), app, log=None)
+    server.start()
+    print(server.server_port, flush=True)
+    server.serve_forever()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

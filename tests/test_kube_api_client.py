@@ -1,0 +1,134 @@
+"""The official Python client (`kubernetes`) against the real web server (`python app.py`),
+on the `default` cluster the server creates at start: create, list, watch and delete pods and
+deployments. This also covers the web session path (SessionHost): no page is attached, so
+time catches up on each request."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+kubernetes = pytest.importorskip("kubernetes")
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def kubeconfig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    path = tmp_path_factory.mktemp("client") / "kubeconfig"
+    server = subprocess.Popen(
+        [sys.executable, "app.py", "--port", str(_free_port())],
+        cwd=ROOT,
+        env={**os.environ, "PODLIFE_KUBECONFIG": str(path)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while not path.exists() and time.monotonic() < deadline and server.poll() is None:
+        time.sleep(0.1)
+    try:
+        if not path.exists():
+            pytest.fail("the server wrote no kubeconfig for its default cluster")
+        yield path
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+@pytest.fixture
+def api_client(kubeconfig: Path) -> Iterator[Any]:
+    client = kubernetes.config.new_client_from_config(config_file=str(kubeconfig))
+    yield client
+    client.close()
+
+
+def _pod(name: str) -> dict[str, Any]:
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": name, "labels": {"app": name}},
+        "spec": {"containers": [{"name": "app", "image": "nginx:1.27"}]},
+    }
+
+
+def test_pods_create_list_watch_delete(api_client: Any) -> None:
+    core = kubernetes.client.CoreV1Api(api_client)
+    created = core.create_namespaced_pod("default", _pod("client-pod"))
+    assert created.metadata.name == "client-pod"
+    assert created.metadata.uid
+    names = [p.metadata.name for p in core.list_namespaced_pod("default").items]
+    assert "client-pod" in names
+    watch = kubernetes.watch.Watch()
+    seen = []
+    for event in watch.stream(
+        core.list_namespaced_pod,
+        "default",
+        label_selector="app=client-pod",
+        timeout_seconds=2,
+    ):
+        seen.append((event["type"], event["object"].metadata.name))
+        watch.stop()
+    assert seen == [("ADDED", "client-pod")]
+    core.delete_namespaced_pod("client-pod", "default", grace_period_seconds=0)
+    with pytest.raises(kubernetes.client.ApiException) as missing:
+        core.read_namespaced_pod("client-pod", "default")
+    assert missing.value.status == 404
+
+
+def test_deployments_create_list_delete(api_client: Any) -> None:
+    apps = kubernetes.client.AppsV1Api(api_client)
+    body = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "client-deploy"},
+        "spec": {
+            "replicas": 2,
+            "selector": {"matchLabels": {"app": "client-deploy"}},
+            "template": {
+                "metadata": {"labels": {"app": "client-deploy"}},
+                "spec": _pod("x")["spec"],
+            },
+        },
+    }
+    created = apps.create_namespaced_deployment("default", body)
+    assert created.spec.replicas == 2
+    listed = apps.list_namespaced_deployment("default")
+    assert [d.metadata.name for d in listed.items] == ["client-deploy"]
+    status = apps.delete_namespaced_deployment("client-deploy", "default")
+    status = status if isinstance(status, dict) else status.to_dict()
+    assert status["status"] == "Success"
+    assert apps.list_namespaced_deployment("default").items == []
+
+
+def test_without_the_token_the_server_says_unauthorized(kubeconfig: Path) -> None:
+    configuration = kubernetes.client.Configuration()
+    loader = kubernetes.config.kube_config.KubeConfigLoader(
+        config_dict=yaml.safe_load(kubeconfig.read_text())
+    )
+    loader.load_and_set(configuration)
+    configuration.host = configuration.host.split("/token/")[0]
+    configuration.api_key = {}
+    with (
+        kubernetes.client.ApiClient(configuration) as client,
+        pytest.raises(kubernetes.client.ApiException) as refused,
+    ):
+        kubernetes.client.CoreV1Api(client).list_namespaced_pod("default")
+    assert refused.value.status == 401
