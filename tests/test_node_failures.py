@@ -291,6 +291,12 @@ def test_crash_container_button_restarts_per_policy():
     assert (last["exitCode"], last["reason"]) == (1, "Error")
     assert cs["state"].get("running")
     assert not k.crash_container("default/web", "nope")
+    c.settle()
+    assert k.crash_container("default/web")  # no name: the pod's first container
+    c.settle()  # a second crash soon after the first: now it backs off 10 s
+    assert container_status(c)["state"]["terminated"]["reason"] == "Error"
+    c.advance(12)
+    assert container_status(c)["restartCount"] == 2
 
 
 def test_crash_with_restart_never_fails_the_pod():

@@ -16,7 +16,7 @@ node's machine altogether. `crash_container()` is the UI's "crash container" but
 from __future__ import annotations
 
 from collections.abc import Generator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.apiserver.resources import BY_NAME
 from engine.client.informer import Handlers, key_of
@@ -36,6 +36,9 @@ from engine.node.runtime import RUNNING, Container, ContainerRuntime, Sandbox
 from engine.node.status_manager import StatusManager
 from engine.trace import Step
 
+if TYPE_CHECKING:
+    from engine.cluster import Cluster
+
 Gen = Generator[Any, Any, Any]
 Obj = dict[str, Any]
 
@@ -45,7 +48,7 @@ _WATCHED_META = ("deletionTimestamp", "deletionGracePeriodSeconds", "labels", "a
 
 
 class Kubelet:
-    def __init__(self, cluster: Any, node_name: str) -> None:
+    def __init__(self, cluster: Cluster, node_name: str) -> None:
         self.cluster = cluster
         self.node_name = node_name
         self.id = f"kubelet/{node_name}"
@@ -96,7 +99,6 @@ class Kubelet:
             )
             self.runtime.listeners.append(self._on_pleg)
             self.probes.on_change = self._on_probe_result
-            self.runtime.on_images_changed = self._on_images_changed
         self.running = True
         self.generation += 1
         self.cluster.env.process(self._startup(self.generation, True), f"kubelet {self.node_name}")
@@ -202,9 +204,6 @@ class Kubelet:
         state = self.pod_workers.states.get(pod["metadata"]["uid"])
         if state is not None:
             self.sync_loop_iteration("PROBE", [self._latest(state)])
-
-    def _on_images_changed(self) -> None:
-        pass  # the node status reporter compares the image list at its next check
 
     # ---- handlers ----------------------------------------------------------------------------
     def handle_pod_additions(self, pods: list[Obj]) -> None:

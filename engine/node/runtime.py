@@ -126,7 +126,6 @@ class ContainerRuntime:
         self._images: dict[str, _StoredImage] = {}  # image id -> stored
         self._downloads: dict[str, Event] = {}  # image id -> layers being fetched
         self.listeners: list[PLEGListener] = []
-        self.on_images_changed: Callable[[], None] | None = None
         self.alive = True
         sandbox = REGISTRY.image(SANDBOX_IMAGE)
         self._store(sandbox, f"{sandbox.repository}:{sandbox.tags[-1]}")  # pre-pulled
@@ -400,12 +399,9 @@ class ContainerRuntime:
 
     def _store(self, image: Image, name: str) -> None:
         stored = self._images.get(image.image_id)
-        changed = stored is None or name not in stored.names
         if stored is None:
             stored = self._images[image.image_id] = _StoredImage(image, set())
         stored.names.add(name)
-        if changed and self.on_images_changed is not None:
-            self.on_images_changed()
 
     # ---- RuntimeService: containers ------------------------------------------------------------
     def create_container(

@@ -10,6 +10,7 @@ its own snapshot, and only preemption's "what if" simulations work on clones.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from engine.scheduler.types import NodeInfo, PodInfo
@@ -72,6 +73,7 @@ class Cache:
         self.pod_states: dict[str, PodInfo] = {}  # uid -> the pod as the cache knows it
         self.assumed: dict[str, bool] = {}  # uid -> binding finished
         self.image_nodes: dict[str, set[str]] = {}  # image name -> nodes that have it
+        self.label_keys: Counter[str] = Counter()  # label key -> how many nodes carry it
         self._list: list[NodeInfo] | None = None
         self._order: dict[str, int] = {}
         self.affinity_pods = 0  # pods with (anti-)affinity, across all nodes
@@ -114,7 +116,10 @@ class Cache:
         if info is None:
             info = self.nodes[name] = NodeInfo(name)
         self._forget_images(info)
+        if info.node is not None:
+            self.label_keys.subtract(info.labels.keys())
         info.set_node(node)
+        self.label_keys.update(info.labels.keys())
         self._remember_images(info)
         zone = zone_key(node)
         if self.tree.where.get(name) != zone:
@@ -129,6 +134,8 @@ class Cache:
         if info is None:
             return
         self._forget_images(info)
+        if info.node is not None:
+            self.label_keys.subtract(info.labels.keys())
         self.tree.remove(name)
         self._list = None
         if info.pods:

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from engine.cluster import Cluster, KubectlResult
+from engine.kubectl import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 KUBECTL = Path(sys.executable).parent / "kubectl"
@@ -163,6 +164,13 @@ def running_pods_supported() -> bool:
     cluster.settle()
     pod = cluster.kubectl("get pod probe -o jsonpath={.status.phase}")
     return "Running" in pod.stdout or "Running" in cluster.kubectl("get pod probe").stdout
+
+
+def engine_has(command: str) -> bool:
+    """Whether the in-engine kubectl has this command (to compare with)."""
+    if not cli.COMMANDS:
+        cli._load_commands()
+    return command in cli.COMMANDS
 
 
 RUNS_PODS = running_pods_supported()

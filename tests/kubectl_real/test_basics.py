@@ -9,15 +9,8 @@ import json
 import pytest
 import yaml
 
-from engine.kubectl import cli
-from tests.kubectl_real.conftest import Kube, Twin, normalized
+from tests.kubectl_real.conftest import Kube, Twin, engine_has, normalized
 from tests.kubectl_real.manifests import DEPLOYMENT, POD, POD_RELABELLED, POD_TYPO
-
-
-def _engine_has(command: str) -> bool:
-    if not cli.COMMANDS:
-        cli._load_commands()
-    return command in cli.COMMANDS
 
 
 def assert_same(twin: Twin, line: str) -> None:
@@ -119,15 +112,7 @@ def test_server_side_apply(kube: Kube) -> None:
 
 # Lines where the real kubectl and the in-engine kubectl differ today (reported; the in-engine
 # kubectl is not this suite's to change). Strict: when one is fixed, its entry must go.
-LAST_APPLIED = (
-    "in-engine kubectl apply leaves the emptied `annotations: {}` out of "
-    "kubectl.kubernetes.io/last-applied-configuration; real kubectl keeps it"
-)
-KNOWN_MISMATCHES = {
-    "get pod web -o yaml": LAST_APPLIED,
-    "get pod web -o json": LAST_APPLIED,
-    "get deploy shop -o yaml": LAST_APPLIED,
-}
+KNOWN_MISMATCHES: dict[str, str] = {}
 GET_LINES = (
     "get pods",
     "get pods -o wide",
@@ -200,7 +185,7 @@ def test_typed_clients_send_protobuf_namespaces_work(twin: Twin) -> None:
 def test_get_events(twin: Twin) -> None:
     run = twin.real("get events")
     assert run.code == 0
-    if _engine_has("get"):
+    if engine_has("get"):
         assert_same(twin, "get events")
 
 
@@ -208,5 +193,5 @@ def test_describe_node(twin: Twin) -> None:
     run = twin.real("describe node node-1")
     assert run.code == 0, run.stderr
     assert run.stdout.startswith("Name:               node-1\nRoles:              <none>\n")
-    if _engine_has("describe"):
+    if engine_has("describe"):
         assert_same(twin, "describe node node-1")

@@ -7,15 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.kubectl import cli
-from tests.kubectl_real.conftest import Twin, needs_running_pods, normalized
+from tests.kubectl_real.conftest import Twin, engine_has, needs_running_pods, normalized
 from tests.kubectl_real.manifests import DEPLOYMENT, POD
-
-
-def _engine_has(command: str) -> bool:
-    if not cli.COMMANDS:
-        cli._load_commands()
-    return command in cli.COMMANDS
 
 
 def check(twin: Twin, line: str, expected_stdout: str | None = None) -> None:
@@ -23,7 +16,7 @@ def check(twin: Twin, line: str, expected_stdout: str | None = None) -> None:
     assert real.code == 0, (line, real.stderr)
     if expected_stdout is not None:
         assert real.stdout == expected_stdout, line
-    if _engine_has(line.split()[0]) or _engine_has(" ".join(line.split()[:2])):
+    if engine_has(line.split()[0]) or engine_has(" ".join(line.split()[:2])):
         assert (normalized(engine.stdout), normalized(engine.stderr), engine.exit_code) == (
             normalized(real.stdout),
             normalized(real.stderr),

@@ -175,11 +175,12 @@ def _apply_server_side(ctx: Context, flags: Parsed, manifest: Manifest) -> Gen:
 def last_applied_json(obj: dict[str, Any]) -> str:
     """What apply records: Go's json.Marshal of the manifest (sorted keys, HTML-escaped)."""
     clean = json.loads(json.dumps(obj))
-    annotations = (clean.get("metadata") or {}).get("annotations")
-    if annotations is not None:
-        annotations.pop(LAST_APPLIED, None)
-        if not annotations:
-            clean["metadata"].pop("annotations")
+    # apply.GetModifiedConfiguration sets the annotations back without last-applied, so an
+    # emptied map stays: `"annotations":{}` is in every real last-applied configuration.
+    metadata = clean.setdefault("metadata", {})
+    annotations = metadata.get("annotations") or {}
+    annotations.pop(LAST_APPLIED, None)
+    metadata["annotations"] = annotations
     text = json.dumps(clean, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return go_html_escape(text) + "\n"
 

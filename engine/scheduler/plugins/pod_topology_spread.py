@@ -158,6 +158,8 @@ class _ScoreState:
     pair_counts: dict[tuple[str, str], int]
     weights: list[float]
     memos: list[dict[Any, bool]]
+    present: set[str]  # topology keys some candidate node has; the others add nothing
+    count_keys: list[tuple[str, str, str]]  # NodeInfo.memo keys of per-node counts
 
 
 class PodTopologySpread(
@@ -269,16 +271,31 @@ class PodTopologySpread(
         if not constraints:
             return SKIP
         require_all = not system_defaulted
+        # Keys no node in the cluster carries need no scan of the candidates.
+        cluster_keys = self.handle.cache.label_keys
+        present = {
+            c.topology_key
+            for c in constraints
+            if cluster_keys[c.topology_key] > 0 and any(c.topology_key in n.labels for n in nodes)
+        }
         ignored: set[str] = set()
+        if require_all and any(c.topology_key not in present for c in constraints):
+            ignored = {n.name for n in nodes}  # no candidate has every key
+        elif require_all:
+            ignored = {n.name for n in nodes if not _has_all_keys(n.labels, constraints)}
         pair_counts: dict[tuple[str, str], int] = {}
         sizes = [0] * len(constraints)
-        for node in nodes:
-            if require_all and not _has_all_keys(node.labels, constraints):
-                ignored.add(node.name)
+        for i, c in enumerate(constraints):
+            if c.topology_key == HOSTNAME:
+                continue  # counted per node at Score
+            if c.topology_key not in present:
+                if len(ignored) < len(nodes):  # every candidate is in the domain ""
+                    pair_counts[(c.topology_key, "")] = 0
+                    sizes[i] = 1
                 continue
-            for i, c in enumerate(constraints):
-                if c.topology_key == HOSTNAME:
-                    continue  # counted per node at Score
+            for node in nodes:
+                if node.name in ignored:
+                    continue
                 pair = (c.topology_key, node.labels.get(c.topology_key, ""))
                 if pair not in pair_counts:
                     pair_counts[pair] = 0
@@ -290,11 +307,7 @@ class PodTopologySpread(
         memos: list[dict[Any, bool]] = [{} for _ in constraints]
         # A domain's count only matters for nodes that carry its label: skip the counting when
         # no candidate node has the key (the system-default zone constraint without zones).
-        keyed = {
-            c.topology_key
-            for c in constraints
-            if c.topology_key != HOSTNAME and any(c.topology_key in n.labels for n in nodes)
-        }
+        keyed = present - {HOSTNAME}
         required = RequiredNodeAffinity(pod.spec.node_selector, pod.spec.node_affinity)
         if keyed:
             for node in self.handle.cache.node_infos():
@@ -308,8 +321,21 @@ class PodTopologySpread(
                         pair_counts[pair] += count_matching(
                             node, c.selector, pod.namespace, memos[i]
                         )
-        state[PRE_SCORE_KEY] = _ScoreState(constraints, ignored, pair_counts, weights, memos)
+        count_keys = [(self.name, pod.namespace, c.selector.string()) for c in constraints]
+        state[PRE_SCORE_KEY] = _ScoreState(
+            constraints, ignored, pair_counts, weights, memos, present, count_keys
+        )
         return None
+
+    def _node_count(self, s: _ScoreState, i: int, node: NodeInfo, namespace: str) -> int:
+        """Matching pods on the node itself (the hostname constraint), remembered on the node
+        until its pods change."""
+        key = s.count_keys[i]
+        count = node.memo.get(key)
+        if count is None:
+            selector = s.constraints[i].selector
+            count = node.memo[key] = count_matching(node, selector, namespace, s.memos[i])
+        return count
 
     def score(self, state: CycleState, pod: PodInfo, node_info: NodeInfo) -> int:
         s: _ScoreState = state[PRE_SCORE_KEY]
@@ -321,20 +347,51 @@ class PodTopologySpread(
             if value is None:
                 continue
             if c.topology_key == HOSTNAME:
-                count = count_matching(node_info, c.selector, pod.namespace, s.memos[i])
+                count = self._node_count(s, i, node_info, pod.namespace)
             else:
                 count = s.pair_counts.get((c.topology_key, value), 0)
             score += count * s.weights[i] + (c.max_skew - 1)  # scoreForCount
         return math.floor(score + 0.5)  # math.Round: halves away from zero (never negative)
 
     def score_nodes(self, state: CycleState, pod: PodInfo, nodes: list[NodeInfo]) -> list[int]:
-        return [self.score(state, pod, node) for node in nodes]
+        s: _ScoreState = state[PRE_SCORE_KEY]
+        counting = [i for i, c in enumerate(s.constraints) if c.topology_key in s.present]
+        if s.ignored or len(counting) != 1 or s.constraints[counting[0]].topology_key != HOSTNAME:
+            return [self.score(state, pod, node) for node in nodes]
+        # The usual case (a ReplicaSet's pods, nodes without zones): only the node's own count.
+        i = counting[0]
+        weight, base = s.weights[i], s.constraints[i].max_skew - 1 + 0.5
+        key = s.count_keys[i]
+        counts = [node.memo.get(key) for node in nodes]
+        if None in counts:
+            counts = [
+                count if count is not None else self._node_count(s, i, node, pod.namespace)
+                for node, count in zip(nodes, counts, strict=True)
+            ]
+        # Few distinct counts: compute each one's score once (int() floors: all positive).
+        table = {count: int(count * weight + base) for count in set(counts)}  # type: ignore[operator]
+        if self.handle.cache.label_keys[HOSTNAME] < self.handle.cache.num_nodes():
+            return [
+                table[count] if HOSTNAME in node.labels else 0
+                for node, count in zip(nodes, counts, strict=True)
+            ]
+        return [table[count] for count in counts]
 
     def normalize_score(
         self, state: CycleState, pod: PodInfo, nodes: list[NodeInfo], scores: list[int]
     ) -> None:
         """Fewer matching pods, higher score; nodes without the topology labels get 0."""
         s: _ScoreState = state[PRE_SCORE_KEY]
+        if not s.ignored:
+            low, high = min(scores, default=0), max(scores, default=0)
+            if high == 0:
+                scores[:] = [MAX_NODE_SCORE] * len(scores)
+            else:
+                table = {
+                    score: MAX_NODE_SCORE * (high + low - score) // high for score in set(scores)
+                }
+                scores[:] = [table[score] for score in scores]
+            return
         counted = [
             score for node, score in zip(nodes, scores, strict=True) if node.name not in s.ignored
         ]
