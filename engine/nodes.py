@@ -17,9 +17,30 @@ KERNEL_VERSION = "6.12.0-podlife"
 EPHEMERAL_STORAGE = "100Gi"
 
 
+# kube-controller-manager --cluster-cidr: a /14, room for 1,024 nodes of a /24 each (the usual
+# kubeadm /16 would stop at 256 nodes, and the benchmark runs 1,000).
+MAX_NODES = 1024
+
+
 def pod_cidr(index: int) -> str:
-    """Each node gets a /24 of the cluster CIDR 10.244.0.0/16, as kubeadm + host-local do."""
-    return f"10.244.{index}.0/24"
+    """The node's /24 out of 10.244.0.0/14, as the node IPAM controller hands them out."""
+    if not 0 <= index < MAX_NODES:
+        raise ValueError(f"the cluster CIDR 10.244.0.0/14 has room for {MAX_NODES} nodes")
+    return f"10.{244 + index // 256}.{index % 256}.0/24"
+
+
+def internal_ip(index: int) -> str:
+    """Nodes sit on 172.18.0.0/16 (a kind-style Docker network), the gateway being .1."""
+    host = index + 1
+    return f"172.18.{host // 256}.{host % 256}"
+
+
+def preloaded_images() -> list[dict[str, Any]]:
+    """status.images of a fresh node: the sandbox (pause) image is always there."""
+    from engine.node.registry import REGISTRY, SANDBOX_IMAGE
+
+    pause = REGISTRY.image(SANDBOX_IMAGE)
+    return [{"names": [pause.repo_digest, SANDBOX_IMAGE], "sizeBytes": pause.size}]
 
 
 def node_object(spec: NodeSpec, index: int, rng: random.Random, now: float) -> dict[str, Any]:
@@ -92,10 +113,11 @@ def node_object(spec: NodeSpec, index: int, rng: random.Random, now: float) -> d
                 condition("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
             ],
             "addresses": [
-                {"type": "InternalIP", "address": f"172.18.0.{index + 1}"},
+                {"type": "InternalIP", "address": internal_ip(index)},
                 {"type": "Hostname", "address": spec.name},
             ],
             "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
+            "images": preloaded_images(),
             "nodeInfo": {
                 "machineID": names.random_string(rng, 32),
                 "systemUUID": names.new_uid(rng),

@@ -8,6 +8,7 @@ import path from "node:path";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const watch = process.argv.includes("--watch");
+const dev = watch || process.argv.includes("--dev"); // readable output for profiling
 const logLevel = process.argv.includes("--quiet") ? "warning" : "info";
 
 const options = {
@@ -18,7 +19,7 @@ const options = {
   bundle: true,
   format: "esm",
   target: ["chrome111", "firefox115", "safari16.4"],
-  minify: !watch,
+  minify: !dev,
   sourcemap: true,
   legalComments: "linked",
   logLevel,
@@ -27,7 +28,7 @@ const css = {
   entryPoints: { podlife: path.join(here, "src", "styles.css") },
   outdir: path.join(here, "dist"),
   bundle: true,
-  minify: !watch,
+  minify: !dev,
   sourcemap: true,
   target: ["chrome111", "firefox115", "safari16.4"],
   logLevel,

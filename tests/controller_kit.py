@@ -54,7 +54,7 @@ spec:
 
 
 def cluster_with(controllers: tuple[str, ...] = WORKLOAD_CONTROLLERS, seed: int = 1) -> Cluster:
-    cluster = Cluster(seed=seed)
+    cluster = Cluster(seed=seed, control_plane=False)
     ControllerManager(cluster, controllers).start()
     cluster.settle()
     return cluster

@@ -22,7 +22,7 @@ def call(cluster, method, path, body=None, **kwargs):
 
 
 def test_create_sets_system_metadata_and_defaults():
-    c = Cluster(seed=1)
+    c = Cluster(seed=1, control_plane=False)
     r = call(c, "POST", PODS, pod())
     assert r.code == 201
     meta = r.body["metadata"]
@@ -33,14 +33,14 @@ def test_create_sets_system_metadata_and_defaults():
 
 
 def test_stored_key_follows_kube_apiserver_layout():
-    c = Cluster(seed=1)
+    c = Cluster(seed=1, control_plane=False)
     call(c, "POST", PODS, pod())
     assert c.etcd.get("/registry/pods/default/web") is not None
     assert c.etcd.get("/registry/minions/node-1") is not None
 
 
 def test_update_with_stale_resource_version_is_a_conflict():
-    c = Cluster(seed=1)
+    c = Cluster(seed=1, control_plane=False)
     created = call(c, "POST", PODS, pod()).body
     stale = json.loads(json.dumps(created))
     created["metadata"]["labels"]["tier"] = "a"
@@ -55,7 +55,7 @@ def test_update_with_stale_resource_version_is_a_conflict():
 
 
 def test_status_is_only_written_through_the_status_subresource():
-    c = Cluster(seed=1)
+    c = Cluster(seed=1, control_plane=False)
     obj = call(c, "POST", PODS, pod()).body
     obj["status"]["phase"] = "Running"
     assert call(c, "PUT", f"{PODS}/web", obj).body["status"]["phase"] == "Pending"
@@ -71,7 +71,7 @@ def test_status_is_only_written_through_the_status_subresource():
 
 
 def test_binding_sets_node_and_condition_once():
-    c = Cluster(seed=1)
+    c = Cluster(seed=1, control_plane=False)
     call(c, "POST", PODS, pod())
     binding = {
         "apiVersion": "v1",
@@ -89,7 +89,7 @@ def test_binding_sets_node_and_condition_once():
 
 
 def test_pod_on_a_node_is_deleted_gracefully():
-    c = Cluster(seed=1)
+    c = Cluster(seed=1, control_plane=False)
     call(c, "POST", PODS, pod(nodeName="node-1"))
     r = call(c, "DELETE", f"{PODS}/web")
     assert r.code == 200
@@ -102,14 +102,14 @@ def test_pod_on_a_node_is_deleted_gracefully():
 
 
 def test_an_unscheduled_pod_is_deleted_at_once():
-    c = Cluster(seed=1)
+    c = Cluster(seed=1, control_plane=False)
     call(c, "POST", PODS, pod())
     assert "deletionTimestamp" not in call(c, "DELETE", f"{PODS}/web").body["metadata"]
     assert call(c, "GET", f"{PODS}/web").code == 404
 
 
 def test_watch_delivers_changes_and_expires_after_compaction():
-    c = Cluster(seed=1)
+    c = Cluster(seed=1, control_plane=False)
     start = c.etcd.revision
     call(c, "POST", PODS, pod("a"))
     call(c, "POST", PODS, pod("b"))
@@ -131,7 +131,7 @@ def test_watch_delivers_changes_and_expires_after_compaction():
 
 
 def test_watch_list_sends_initial_events_then_a_bookmark():
-    c = Cluster(seed=1)
+    c = Cluster(seed=1, control_plane=False)
     call(c, "POST", PODS, pod("a"))
     seen = []
     r = c.call(Request("GET", PODS, {"watch": "true", "sendInitialEvents": "true"}))
@@ -140,7 +140,7 @@ def test_watch_list_sends_initial_events_then_a_bookmark():
 
 
 def test_label_selector_watch_sees_objects_leave_the_selection():
-    c = Cluster(seed=1)
+    c = Cluster(seed=1, control_plane=False)
     call(c, "POST", PODS, pod("a"))
     seen = []
     since = str(c.etcd.revision)  # without a resourceVersion a watch starts with ADDED events
@@ -155,7 +155,7 @@ def test_label_selector_watch_sees_objects_leave_the_selection():
 
 
 def test_json_patch_and_strategic_merge_patch():
-    c = Cluster(seed=1)
+    c = Cluster(seed=1, control_plane=False)
     call(c, "POST", PODS, pod())
     ops = [{"op": "replace", "path": "/spec/containers/0/image", "value": "nginx:1.28"}]
     r = call(
@@ -182,7 +182,7 @@ def test_json_patch_and_strategic_merge_patch():
 
 
 def test_server_side_apply_creates_then_reports_conflicts():
-    c = Cluster(seed=1)
+    c = Cluster(seed=1, control_plane=False)
     path = f"{PODS}/web"
     apply = {"content-type": "application/apply-patch+yaml"}
     r = c.call(Request("PATCH", path, {"fieldManager": "alice"}, apply, json.dumps(pod())))
@@ -199,14 +199,14 @@ def test_server_side_apply_creates_then_reports_conflicts():
 
 
 def test_dry_run_writes_nothing():
-    c = Cluster(seed=1)
+    c = Cluster(seed=1, control_plane=False)
     revision = c.etcd.revision
     r = c.call(Request("POST", PODS, {"dryRun": "All"}, {}, pod()))
     assert r.code == 201 and c.etcd.revision == revision
 
 
 def test_bad_requests_get_kubernetes_statuses():
-    c = Cluster(seed=1)
+    c = Cluster(seed=1, control_plane=False)
     assert call(c, "POST", PODS, "{not json").code == 400
     assert call(c, "POST", PODS, "x" * (3 * 1024 * 1024 + 1)).code == 413
     assert call(c, "GET", "/api/v1/namespaces/default/widgets").code == 404
@@ -221,7 +221,7 @@ def test_bad_requests_get_kubernetes_statuses():
 
 
 def test_scale_subresource_reads_and_writes_replicas():
-    c = Cluster(seed=1)
+    c = Cluster(seed=1, control_plane=False)
     deploy = {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
@@ -249,7 +249,7 @@ def test_scale_subresource_reads_and_writes_replicas():
 
 
 def test_finalizers_hold_deletion_until_removed():
-    c = Cluster(seed=1)
+    c = Cluster(seed=1, control_plane=False)
     obj = pod()
     obj["metadata"]["finalizers"] = ["example.com/hold"]
     call(c, "POST", PODS, obj)
@@ -262,7 +262,7 @@ def test_finalizers_hold_deletion_until_removed():
 
 
 def test_every_stage_of_a_create_is_in_the_trace():
-    c = Cluster(seed=1)
+    c = Cluster(seed=1, control_plane=False)
     c.kubectl("run web --image=nginx") if False else c.kubectl("apply -f -", json.dumps(pod()))
     kinds = [e.kind for e in c.trace]
     for stage in [
@@ -282,7 +282,7 @@ def test_every_stage_of_a_create_is_in_the_trace():
 
 def test_same_seed_same_trace_byte_for_byte():
     def run(seed):
-        c = Cluster(seed=seed)
+        c = Cluster(seed=seed, control_plane=False)
         c.kubectl("apply -f -", json.dumps(pod()))
         uid = call(c, "GET", f"{PODS}/web").body["metadata"]["uid"]
         c.kubectl("get pods -o yaml")

@@ -282,3 +282,65 @@ def test_expectations_hold_the_controller_back_until_observed():
     assert not expectations.satisfied("default/web")
     now[0] = 301.0  # ExpectationsTimeout: five minutes
     assert expectations.satisfied("default/web")
+
+
+def _pod(name, node="", phase="Pending", ready_at=None, created=0.0, restarts=0, cost=None):
+    from engine import timeutil
+
+    conditions = []
+    if ready_at is not None:
+        conditions.append(
+            {"type": "Ready", "status": "True", "lastTransitionTime": timeutil.rfc3339(ready_at)}
+        )
+    meta = {"name": name, "uid": name, "creationTimestamp": timeutil.rfc3339(created)}
+    if cost is not None:
+        meta["annotations"] = {"controller.kubernetes.io/pod-deletion-cost": str(cost)}
+    return {
+        "metadata": meta,
+        "spec": {"nodeName": node},
+        "status": {
+            "phase": phase,
+            "conditions": conditions,
+            "containerStatuses": [{"name": "c", "restartCount": restarts}],
+        },
+    }
+
+
+def test_the_deletion_ranking_follows_active_pods_with_ranks():
+    from engine.controllers.activepods import rank_for_deletion
+
+    now = 100_000.0
+    pods_ = [
+        _pod("running-old", "n1", "Running", ready_at=10, created=0),
+        _pod("running-new", "n2", "Running", ready_at=90_000, created=89_000),
+        _pod("running-restarts", "n3", "Running", ready_at=10, created=0, restarts=5),
+        _pod("running-costly", "n4", "Running", ready_at=90_000, created=89_000, cost=100),
+        _pod("pending-assigned", "n1", "Pending"),
+        _pod("unassigned", "", "Pending"),
+        _pod("running-not-ready", "n1", "Running"),
+    ]
+    order = [p["metadata"]["name"] for p in rank_for_deletion(pods_, pods_, now)]
+    assert order == [
+        "unassigned",  # 1. not on a node yet
+        "pending-assigned",  # 2. Pending before Running
+        "running-not-ready",  # 3. not ready before ready
+        "running-old",  # 5. on node n1 with two other pods: doubled up
+        "running-new",  # 6. ready for less time (on the log2 scale)
+        "running-restarts",  # 7. more restarts
+        "running-costly",  # 4. a higher pod-deletion-cost goes last
+    ]
+
+
+def test_min_ready_seconds_delays_availability():
+    c = cluster_with()
+    c.kubectl("apply -f -", deployment_yaml(extra_spec="  minReadySeconds: 10\n"))
+    c.settle()
+    for pod in pods(c):
+        report_ready(c, pod)
+    c.advance(5)
+    status = replicasets(c)[0]["status"]
+    assert status["readyReplicas"] == 3
+    assert "availableReplicas" not in status  # ready, but not for 10 s yet
+    assert c.settle()  # the re-check after minReadySeconds is real work: settling waits for it
+    assert replicasets(c)[0]["status"]["availableReplicas"] == 3
+    assert deployment(c)["status"]["availableReplicas"] == 3

@@ -8,7 +8,7 @@ from tests.controller_kit import deployment_yaml, run_kubelets, set_image
 
 
 def scenario(seed: int) -> Cluster:
-    c = Cluster(seed=seed)
+    c = Cluster(seed=seed, control_plane=False)
     ControllerManager(c).start()
     c.kubectl("apply -f -", deployment_yaml())
     run_kubelets(c)

@@ -2,7 +2,7 @@
 
 import itertools
 
-from engine.node.runtime import RUNNING
+from engine.node.cri import RUNNING
 from tests.node_fixtures import (
     cluster,
     container_status,

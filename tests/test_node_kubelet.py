@@ -182,7 +182,7 @@ def test_pods_of_other_nodes_are_not_seen():
 
 def test_same_seed_gives_the_same_trace():
     def run() -> str:
-        c = Cluster(seed=7)
+        c = Cluster(seed=7, control_plane=False)
         Kubelet(c, "node-1").start()
         Kubelet(c, "node-2").start()
         create(c, pod("a"))

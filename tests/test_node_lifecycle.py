@@ -1,7 +1,7 @@
 """A kubelet that fails, comes back, or goes away with its node."""
 
 from engine.apiserver.request import Request
-from engine.node.runtime import RUNNING
+from engine.node.cri import RUNNING
 from tests.node_fixtures import cluster, container_status, create, get, pod, row
 
 LEASE = "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/node-1"

@@ -98,7 +98,7 @@ def test_kubectl_logs_when_the_command_exists():
 def test_each_cluster_gets_its_own_log_reader():
     from engine.cluster import Cluster
 
-    one, two = Cluster(seed=1), Cluster(seed=1)
+    one, two = Cluster(seed=1, control_plane=False), Cluster(seed=1, control_plane=False)
     Kubelet(one, "node-1").start()
     assert one.apiserver.read_logs is not None
     assert two.apiserver.read_logs is None

@@ -12,7 +12,7 @@ from tests.scheduler_helpers import apply, pod_yaml
 
 
 def _run(seed: int) -> tuple[dict[str, str], str]:
-    cluster = Cluster(seed=seed)
+    cluster = Cluster(seed=seed, control_plane=False)
     Scheduler(cluster).start()
     cluster.settle()
     for i in range(8):
@@ -38,7 +38,7 @@ def test_ties_are_broken_by_the_seed():
 
 def test_a_thousand_nodes_and_two_thousand_pods():
     nodes = [NodeSpec(name=f"node-{i:04}") for i in range(1000)]
-    cluster = Cluster(seed=3, node_specs=nodes)
+    cluster = Cluster(seed=3, node_specs=nodes, control_plane=False)
     cluster.apiserver.quiet = True  # bootstrap-style: the pods exist before the scheduler
     for i in range(2000):
         body = {

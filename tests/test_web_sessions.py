@@ -46,7 +46,7 @@ def test_a_long_command_streams_its_output_and_replies_when_it_returns(app: Flas
     watch = start(page, {"line": "get pods -w --request-timeout=20s", "id": "w1"})
     page.pump()
     assert not watch.ready()  # paused: a waiting command waits with the clock
-    [listing] = page.named("kubectl-output")  # what it printed in its head start, at once
+    listing = page.named("kubectl-output")[0]  # what it printed in its head start, at once
     assert listing["id"] == "w1" and listing["text"].startswith("NAME")
 
     # Another command changes the pod: the watch prints a line for it, streamed.

@@ -410,6 +410,12 @@ class APIServer:
                 if content_type == "application/json-patch+json":
                     raise patching.json_patch_status_error() from error
                 raise errors.bad_request(str(error)) from error
+            if not isinstance(result, dict):
+                # a merge patch that is not an object replaces the whole document (RFC 7386),
+                # which then cannot decode as an object
+                raise errors.bad_request(
+                    f"json: cannot unmarshal {_json_type(result)} into Go value of type "
+                    "map[string]interface {}")
             return result
 
         if target.subresource == "scale":

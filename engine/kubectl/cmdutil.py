@@ -148,7 +148,7 @@ def print_object(
 ) -> str:
     """What `-o` prints for an object a command created or changed: the name line with the
     operation by default, `-o name`, or the whole object."""
-    from engine.apiserver import strategy
+    from engine.apiserver import strategy as storage
     from engine.kubectl import printers
 
     if output in ("yaml", "json"):
@@ -159,7 +159,7 @@ def print_object(
         return printers.print_yaml(obj)
     if output == "json":
         # a typed object's JSON follows the Go struct (ObjectMeta's field order included)
-        return typed_json(strategy.ordered(obj)) if typed else printers.print_json(obj)
+        return typed_json(storage.ordered(obj)) if typed else printers.print_json(obj)
     return named(resource, object_name(obj), "" if output == "name" else operation, strategy)
 
 

@@ -10,6 +10,7 @@ docs/containers.md is the learner-facing description of this model; keep them to
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -256,7 +257,8 @@ def _exec_not_found(executable: str) -> str:
 
 # ---- servers ---------------------------------------------------------------------------------
 
-Builder = Any  # Callable[[Image, list[str], dict[str, str], Context, bool], Behavior]
+# (image, argv, env, context, started through the image's entrypoint script) -> behaviour
+Builder = Callable[[Image, list[str], dict[str, str], Context, bool], Behavior]
 
 
 def _flag(argv: list[str], *names: str) -> str | None:

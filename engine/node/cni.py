@@ -41,7 +41,10 @@ class CNIPlugin:
         """Write the CNI config for the node's spec.podCIDR (what kindnet does on each node)."""
         if self.configured or not pod_cidr:
             return
-        self.network = ipaddress.ip_network(pod_cidr, strict=False)
+        try:
+            self.network = ipaddress.ip_network(pod_cidr, strict=False)
+        except ValueError:
+            return  # no usable range: sandboxes fail with "cni plugin not initialized"
         self.configured = True
 
     @property

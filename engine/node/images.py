@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from engine import timeutil
 from engine.node.backoff import Backoff
+from engine.node.cri import CRIError
 from engine.node.registry import invalid_reference_reason, parse_reference
-from engine.node.runtime import CRIError
 from engine.sim import Event
 from engine.trace import ref_of
 
@@ -66,7 +66,7 @@ class ImageManager:
             kubelet.event(pod, "Warning", "InspectFailed", message, field_path)
             return ImageResult(reason="InvalidImageName", message=message)
         policy = container.get("imagePullPolicy") or "IfNotPresent"
-        present = yield from kubelet.runtime.image_status(kubelet.id, ref, ref_of(pod))
+        present = yield from kubelet.runtime.images.image_status(kubelet.id, ref, ref_of(pod))
         if present is not None and policy != "Always":
             kubelet.event(
                 pod,
@@ -95,7 +95,9 @@ class ImageManager:
         started = kubelet.cluster.env.now
         yield from self._acquire()
         try:
-            pulled, took = yield from kubelet.runtime.pull_image(kubelet.id, ref, ref_of(pod))
+            pulled, took = yield from kubelet.runtime.images.pull_image(
+                kubelet.id, ref, ref_of(pod)
+            )
         except CRIError as error:
             kubelet.event(
                 pod, "Warning", "Failed", f'Failed to pull image "{image}": {error}', field_path

@@ -24,6 +24,7 @@ from engine.client.record import EventRecorder
 from engine.client.rest import RestClient
 from engine.node.admission import admit, pod_requests
 from engine.node.backoff import Backoff
+from engine.node.cri import RUNNING, Container, Sandbox
 from engine.node.images import ImageManager
 from engine.node.kuberuntime_manager import KubeRuntimeManager
 from engine.node.logs import NodeRegistry
@@ -32,7 +33,7 @@ from engine.node.pod_source import PodSource
 from engine.node.pod_status import TERMINAL, ProbeView, StartFailure, generate_api_pod_status
 from engine.node.pod_workers import PodSyncStatus, PodWorkers
 from engine.node.prober import ProbeManager
-from engine.node.runtime import RUNNING, Container, ContainerRuntime, Sandbox
+from engine.node.runtime import ContainerRuntime
 from engine.node.status_manager import StatusManager
 from engine.trace import Step
 
@@ -370,6 +371,9 @@ class Kubelet:
         self.reasons.pop(uid, None)
         self.admitted.discard(uid)
         self._requests.pop(uid, None)
+        # HandlePodCleanups: back-off entries nobody has touched for a while go too
+        self.crash_backoff.gc(self.cluster.env.now)
+        self.images.backoff.gc(self.cluster.env.now)
 
     # ---- helpers -------------------------------------------------------------------------------
     def should_abort(self, pod: Obj) -> bool:

@@ -15,17 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from engine import timeutil
 from engine.node.command import FOREVER, interpret
+from engine.node.cri import EXITED, RUNNING, SANDBOX_READY, Container, CRIError, Sandbox
 from engine.node.pod_status import StartFailure, is_sidecar, latest, should_container_be_restarted
 from engine.node.prober import LIVENESS, ProbeManager
-from engine.node.runtime import (
-    EXITED,
-    RUNNING,
-    SANDBOX_READY,
-    Container,
-    CRIError,
-    Sandbox,
-    spec_hash,
-)
+from engine.node.runtime import spec_hash
 from engine.trace import ref_of
 
 if TYPE_CHECKING:

@@ -145,7 +145,7 @@ class NodeStatusReporter:
             yield NODE_STATUS_UPDATE_FREQUENCY
 
     def _desired(self) -> Obj:
-        return {"images": self.kubelet.runtime.image_list()}
+        return {"images": self.kubelet.runtime.images.image_list()}
 
     def _differs(self, wanted: Obj) -> bool:
         node = self.kubelet.node or {}

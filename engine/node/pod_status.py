@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from engine import timeutil
-from engine.node.runtime import CREATED, EXITED, RUNNING, SANDBOX_READY, Container, Sandbox
+from engine.node.cri import CREATED, EXITED, RUNNING, SANDBOX_READY, Container, Sandbox
 
 Obj = dict[str, Any]
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine.node.behavior import Behavior
 from engine.node.command import interpret
-from engine.node.runtime import RUNNING, Container
+from engine.node.cri import RUNNING, Container
 from engine.trace import Step, ref_of
 
 if TYPE_CHECKING:

@@ -1,10 +1,10 @@
 """containerd on one node, as the kubelet sees it through the CRI
-(k8s.io/cri-api RuntimeService and ImageService; containerd internal/cri/server).
+(k8s.io/cri-api RuntimeService; containerd internal/cri/server). Its image service is in
+image_service.py, the CRI's records and call envelope in cri.py.
 
-Sandboxes (the pause container plus the network namespace the CNI wires), containers with ids,
-exit codes and logs, and the node's image store. Every CRI call is a `cri-request` trace event
-from the kubelet to `container-runtime/<node>` and a `cri-reply` back; the work in between takes
-virtual time. Containers run on their own once started (a `Behavior` decides when they exit),
+Sandboxes (the pause container plus the network namespace the CNI wires) and containers with
+ids, exit codes and logs. Every call takes virtual time between its `cri-request` and its
+`cri-reply`. Containers run on their own once started (a `Behavior` decides when they exit),
 and the runtime tells its subscribers — the kubelet's PLEG — when one starts or dies.
 """
 
@@ -14,7 +14,6 @@ import hashlib
 import json
 import math
 from collections.abc import Callable, Generator
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from engine import names
@@ -22,93 +21,28 @@ from engine.node import image_logs
 from engine.node.behavior import Behavior, Context, derive
 from engine.node.cni import CNIError, CNIPlugin
 from engine.node.command import FOREVER, Line
-from engine.node.registry import REGISTRY, SANDBOX_IMAGE, Image, PullError, Reference
-from engine.sim import Event
-from engine.trace import ObjectRef, Step
+from engine.node.cri import (
+    EXITED,
+    RUNNING,
+    SANDBOX_NOTREADY,
+    SANDBOX_READY,
+    Container,
+    CRIError,
+    PLEGListener,
+    Sandbox,
+    call,
+)
+from engine.node.image_service import ImageService
+from engine.node.registry import SANDBOX_IMAGE
+from engine.trace import ObjectRef
 
 if TYPE_CHECKING:
     from engine.cluster import Cluster
 
 Gen = Generator[Any, Any, Any]
 
-CRI_LATENCY = 0.001  # kubelet <-> containerd over a unix socket, one way
 SANDBOX_STOP = 0.05  # stopping the pause container
 START_PHASE = 1.0  # exits this soon after starting are part of starting (see _schedule_exit)
-MAX_REPEATED_LINES = 5000  # of one endless loop's output kept for `kubectl logs`
-
-CREATED, RUNNING, EXITED = "CONTAINER_CREATED", "CONTAINER_RUNNING", "CONTAINER_EXITED"
-SANDBOX_READY, SANDBOX_NOTREADY = "SANDBOX_READY", "SANDBOX_NOTREADY"
-
-PLEGListener = Callable[[str, str, str], None]  # (pod uid, event type, container id)
-
-
-class CRIError(Exception):
-    """A failed CRI call: `rpc error: code = <code> desc = <desc>`."""
-
-    def __init__(self, code: str, desc: str, reason: str = "") -> None:
-        super().__init__(f"rpc error: code = {code} desc = {desc}")
-        self.code = code
-        self.desc = desc
-        self.reason = reason  # for the kubelet: ErrImagePull, RunContainerError, …
-
-
-@dataclass
-class Sandbox:
-    id: str
-    pod_uid: str
-    pod: ObjectRef
-    attempt: int
-    created_at: float
-    state: str = SANDBOX_READY
-    ip: str = ""
-
-
-@dataclass
-class Container:
-    id: str
-    sandbox_id: str
-    pod_uid: str
-    pod: ObjectRef
-    name: str
-    attempt: int  # the restart count this instance carries
-    image: Image
-    image_name: str  # docker.io/library/nginx:1.27, what status.image shows
-    spec_hash: str
-    spec: dict[str, Any]
-    created_at: float
-    state: str = CREATED
-    started_at: float = 0.0
-    finished_at: float = 0.0
-    exit_code: int = 0
-    reason: str = ""
-    message: str = ""
-    behavior: Behavior | None = None
-    lines: list[Line] = field(default_factory=list)  # `at` is absolute virtual time
-    done: Event | None = None  # fires when the container exits
-
-    def log_lines(self, now: float) -> list[Line]:
-        """Everything the container printed up to `now`, in order."""
-        until = min(now, self.finished_at) if self.state == EXITED else now
-        out = [line for line in self.lines if line.at <= until]
-        if self.behavior is not None:
-            for rep in self.behavior.repeating:
-                first = self.started_at + rep.start
-                if until < first:
-                    continue
-                count = int((until - first) // rep.period) + 1
-                skip = max(0, count - MAX_REPEATED_LINES)
-                for k in range(skip, count):
-                    at = first + k * rep.period
-                    text = rep.text.replace("$(date)", _date(at))
-                    out.append(Line(at, text, rep.stream))
-            out.sort(key=lambda line: line.at)
-        return out
-
-
-@dataclass
-class _StoredImage:
-    image: Image
-    names: set[str]
 
 
 class ContainerRuntime:
@@ -123,14 +57,11 @@ class ContainerRuntime:
         # per pod uid, for the kubelet's frequent "what does this pod have" questions
         self._pod_sandboxes: dict[str, list[Sandbox]] = {}
         self._pod_containers: dict[str, dict[str, Container]] = {}
-        self._images: dict[str, _StoredImage] = {}  # image id -> stored
-        self._downloads: dict[str, Event] = {}  # image id -> layers being fetched
+        self.images = ImageService(cluster, self.id)
         self.listeners: list[PLEGListener] = []
         self.alive = True
-        sandbox = REGISTRY.image(SANDBOX_IMAGE)
-        self._store(sandbox, f"{sandbox.repository}:{sandbox.tags[-1]}")  # pre-pulled
 
-    # ---- queries (the kubelet's PLEG cache and the image list; no CRI round trip) -------------
+    # ---- queries (the kubelet's PLEG cache; no CRI round trip) ----------------------------------
     def pod_sandboxes(self, pod_uid: str) -> list[Sandbox]:
         return list(self._pod_sandboxes.get(pod_uid, ()))
 
@@ -168,73 +99,7 @@ class ContainerRuntime:
         if not of_pod:
             self._pod_containers.pop(container.pod_uid, None)
 
-    def has_image(self, name: str) -> Image | None:
-        for stored in self._images.values():
-            if name in stored.names:
-                return stored.image
-        return None
-
-    def image_list(self) -> list[dict[str, Any]]:
-        """status.images: each image with its digest and tag names and size, biggest first
-        (pkg/kubelet/nodestatus/setters.go Images, nodeStatusMaxImages 50)."""
-        ordered = sorted(self._images.values(), key=lambda s: (-s.image.size, s.image.repo_digest))
-        return [
-            {"names": [s.image.repo_digest, *sorted(s.names)], "sizeBytes": s.image.size}
-            for s in ordered[:50]
-        ]
-
     # ---- the CRI call envelope -----------------------------------------------------------------
-    def _cri(
-        self,
-        caller: str,
-        method: str,
-        summary: str,
-        obj: ObjectRef | None,
-        work: Gen,
-        reply: Callable[[Any], tuple[str, dict[str, Any]]],
-        data: dict[str, Any] | None = None,
-    ) -> Gen:
-        trace = self.cluster.trace
-        trace.emit(
-            caller,
-            self.id,
-            "cri-request",
-            f"{method} {summary}".strip(),
-            step=Step.RUN,
-            obj=obj,
-            duration=CRI_LATENCY,
-            data={"method": method, **(data or {})},
-        )
-        yield CRI_LATENCY
-        try:
-            result = yield from work
-        except CRIError as error:
-            trace.emit(
-                self.id,
-                caller,
-                "cri-reply",
-                f"{method} failed: {error}",
-                step=Step.RUN,
-                obj=obj,
-                duration=CRI_LATENCY,
-                data={"method": method, "error": str(error)},
-            )
-            yield CRI_LATENCY
-            raise
-        text, extra = reply(result)
-        trace.emit(
-            self.id,
-            caller,
-            "cri-reply",
-            text,
-            step=Step.RUN,
-            obj=obj,
-            duration=CRI_LATENCY,
-            data={"method": method, **extra},
-        )
-        yield CRI_LATENCY
-        return result
-
     # ---- RuntimeService: sandboxes -------------------------------------------------------------
     def run_pod_sandbox(self, caller: str, pod_uid: str, pod: ObjectRef, attempt: int) -> Gen:
         def work() -> Gen:
@@ -259,7 +124,9 @@ class ContainerRuntime:
             )
 
         return (
-            yield from self._cri(
+            yield from call(
+                self.cluster,
+                self.id,
                 caller,
                 "RunPodSandbox",
                 f"{pod.namespace}/{pod.name}",
@@ -285,7 +152,9 @@ class ContainerRuntime:
                 sandbox.state = SANDBOX_NOTREADY
             return None
 
-        yield from self._cri(
+        yield from call(
+            self.cluster,
+            self.id,
             caller,
             "StopPodSandbox",
             sandbox_id[:13],
@@ -312,7 +181,9 @@ class ContainerRuntime:
             yield 0
             return None
 
-        yield from self._cri(
+        yield from call(
+            self.cluster,
+            self.id,
             caller,
             "RemovePodSandbox",
             sandbox_id[:13],
@@ -320,88 +191,6 @@ class ContainerRuntime:
             work(),
             lambda _: ("Sandbox and its containers removed", {"podSandboxId": sandbox_id}),
         )
-
-    # ---- ImageService ----------------------------------------------------------------------
-    def image_status(self, caller: str, ref: Reference, pod: ObjectRef) -> Gen:
-        def work() -> Gen:
-            yield 0
-            return self.has_image(ref.name)
-
-        def reply(image: Image | None) -> tuple[str, dict[str, Any]]:
-            if image is None:
-                return f"{ref.name} is not on this node", {"present": False}
-            return (
-                f"{ref.name} is present ({image.size} bytes)",
-                {"present": True, "imageRef": image.image_id, "bytes": image.size},
-            )
-
-        return (
-            yield from self._cri(
-                caller, "ImageStatus", ref.original, pod, work(), reply, {"image": ref.name}
-            )
-        )
-
-    def pull_image(self, caller: str, ref: Reference, pod: ObjectRef) -> Gen:
-        """PullImage: resolve, then fetch the layers not already here. Concurrent pulls of the
-        same image share one download. Returns (image, seconds the pull took)."""
-        timings = self.cluster.timings
-        started = self.cluster.env.now
-        try:
-            image: Image | None = REGISTRY.resolve(ref)
-        except PullError:
-            image = None
-        assert image is None or isinstance(image, Image)
-        missing = image is not None and image.image_id not in self._images
-        expected = timings.image_pull_overhead + (
-            image.size / timings.image_pull_bandwidth if image is not None and missing else 0.0
-        )
-
-        def work() -> Gen:
-            yield timings.image_pull_overhead  # resolve the tag, fetch the manifest
-            try:
-                found = REGISTRY.resolve(ref)
-            except PullError as error:
-                raise CRIError(error.code, error.desc, "ErrImagePull") from error
-            if found.image_id not in self._images:
-                download = self._downloads.get(found.image_id)
-                if download is None:
-                    download = self._downloads[found.image_id] = self.cluster.env.event()
-                    yield found.size / timings.image_pull_bandwidth
-                    self._downloads.pop(found.image_id, None)
-                    download.succeed()
-                else:
-                    yield download
-            self._store(found, ref.name)
-            return found, self.cluster.env.now - started - CRI_LATENCY
-
-        def reply(result: tuple[Image, float]) -> tuple[str, dict[str, Any]]:
-            pulled, took = result
-            return (
-                f"Pulled {ref.name} ({pulled.size} bytes) in {took:.3f}s",
-                {"imageRef": pulled.repo_digest, "bytes": pulled.size, "duration": round(took, 6)},
-            )
-
-        return (
-            yield from self._cri(
-                caller,
-                "PullImage",
-                ref.original,
-                pod,
-                work(),
-                reply,
-                {
-                    "image": ref.name,
-                    "bytes": image.size if image is not None and missing else 0,
-                    "duration": round(expected, 6),
-                },
-            )
-        )
-
-    def _store(self, image: Image, name: str) -> None:
-        stored = self._images.get(image.image_id)
-        if stored is None:
-            stored = self._images[image.image_id] = _StoredImage(image, set())
-        stored.names.add(name)
 
     # ---- RuntimeService: containers ------------------------------------------------------------
     def create_container(
@@ -413,7 +202,7 @@ class ContainerRuntime:
         image_name: str,
     ) -> Gen:
         sandbox = self.sandboxes[sandbox_id]
-        image = self.has_image(image_name)
+        image = self.images.has_image(image_name)
         assert image is not None, image_name
 
         def work() -> Gen:
@@ -436,7 +225,9 @@ class ContainerRuntime:
             return container.id
 
         return (
-            yield from self._cri(
+            yield from call(
+                self.cluster,
+                self.id,
                 caller,
                 "CreateContainer",
                 f"{spec['name']} ({image_name})",
@@ -471,7 +262,9 @@ class ContainerRuntime:
             self._notify(container, "ContainerStarted")
             return None
 
-        yield from self._cri(
+        yield from call(
+            self.cluster,
+            self.id,
             caller,
             "StartContainer",
             container.name,
@@ -506,7 +299,9 @@ class ContainerRuntime:
             return None
 
         signal = container.behavior.stop_signal if container.behavior else "SIGTERM"
-        yield from self._cri(
+        yield from call(
+            self.cluster,
+            self.id,
             caller,
             "StopContainer",
             f"{container.name} (timeout {timeout:g}s)",
@@ -604,9 +399,3 @@ def spec_hash(spec: dict[str, Any]) -> str:
 
 def _reason(code: int) -> str:
     return "Completed" if code == 0 else "Error"
-
-
-def _date(t: float) -> str:
-    from engine.node.command import date
-
-    return date(t)

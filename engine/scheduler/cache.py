@@ -29,6 +29,20 @@ def zone_key(node: Obj) -> str:
     return f"{region}:\x00:{zone}" if region or zone else ""
 
 
+UNSCHEDULABLE, TAINTED, PREFER_NO_SCHEDULE = "unschedulable", "tainted", "preferNoSchedule"
+
+
+def _special(info: NodeInfo) -> list[str]:
+    kinds = []
+    if info.unschedulable:
+        kinds.append(UNSCHEDULABLE)
+    if info.taints:
+        kinds.append(TAINTED)
+    if info.prefer_no_schedule_taints:
+        kinds.append(PREFER_NO_SCHEDULE)
+    return kinds
+
+
 class NodeTree:
     """Nodes grouped by zone; list() takes one node from each zone in turn, so that the first
     nodes the scheduler tries are spread across zones (node_tree.go)."""
@@ -73,7 +87,11 @@ class Cache:
         self.pod_states: dict[str, PodInfo] = {}  # uid -> the pod as the cache knows it
         self.assumed: dict[str, bool] = {}  # uid -> binding finished
         self.image_nodes: dict[str, set[str]] = {}  # image name -> nodes that have it
+        self.image_size: dict[str, int] = {}  # the largest size any node reported (a bound)
         self.label_keys: Counter[str] = Counter()  # label key -> how many nodes carry it
+        # How many nodes are cordoned or tainted: when none are, the plugins that look at
+        # them need not visit every node.
+        self.special_nodes: Counter[str] = Counter()
         self._list: list[NodeInfo] | None = None
         self._order: dict[str, int] = {}
         self.affinity_pods = 0  # pods with (anti-)affinity, across all nodes
@@ -118,8 +136,10 @@ class Cache:
         self._forget_images(info)
         if info.node is not None:
             self.label_keys.subtract(info.labels.keys())
+            self.special_nodes.subtract(_special(info))
         info.set_node(node)
         self.label_keys.update(info.labels.keys())
+        self.special_nodes.update(_special(info))
         self._remember_images(info)
         zone = zone_key(node)
         if self.tree.where.get(name) != zone:
@@ -136,6 +156,7 @@ class Cache:
         self._forget_images(info)
         if info.node is not None:
             self.label_keys.subtract(info.labels.keys())
+            self.special_nodes.subtract(_special(info))
         self.tree.remove(name)
         self._list = None
         if info.pods:
@@ -144,8 +165,10 @@ class Cache:
             del self.nodes[name]
 
     def _remember_images(self, info: NodeInfo) -> None:
-        for image in info.images:
+        for image, size in info.images.items():
             self.image_nodes.setdefault(image, set()).add(info.name)
+            if size > self.image_size.get(image, 0):
+                self.image_size[image] = size
 
     def _forget_images(self, info: NodeInfo) -> None:
         for image in info.images:

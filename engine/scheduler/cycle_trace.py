@@ -50,33 +50,31 @@ def emit_skipped(sched: Scheduler, pod: PodInfo, message: str) -> None:
     )
 
 
-def _shown_nodes(cycle: Cycle, order: dict[str, int]) -> list[str]:
-    """Which nodes get per-node detail, in the cluster's node order."""
+def _shown_nodes(cycle: Cycle, order: dict[str, int]) -> tuple[list[str], dict[str, int]]:
+    """Which nodes get per-node detail (in the cluster's node order), and the position in
+    cycle.feasible of those that fit. In a big cluster: the winner, the best runners-up, then
+    rejected nodes, found from the totals without visiting every node."""
     rejected = cycle.diagnosis.node_to_status.statuses
-    if len(cycle.feasible) + len(rejected) <= TRACE_NODE_DETAIL:
-        names = [n.name for n in cycle.feasible] + list(rejected)
+    feasible = cycle.feasible
+    count = len(feasible)
+    if count + len(rejected) <= TRACE_NODE_DETAIL:
+        positions: list[int] = list(range(count))
     else:
-        # The winner, then the best runners-up (in node order among equals), then rejected.
-        count = len(cycle.feasible)
-        ranked = (
+        ranked: Any = (
             sorted(range(count), key=cycle.totals.__getitem__, reverse=True)
             if cycle.totals
-            else list(range(count))
+            else range(count)
         )
-        names = [cycle.host] if cycle.host is not None else []
-        names += [
-            name
-            for i in ranked[:TRACE_NODE_DETAIL]
-            if (name := cycle.feasible[i].name) != cycle.host
-        ]
-        names = names[:TRACE_NODE_DETAIL]
-        names += list(itertools.islice(rejected, TRACE_NODE_DETAIL - len(names)))
-    return sorted(names, key=lambda n: order.get(n, len(order)))
+        positions = [cycle.host_index] if cycle.host_index is not None else []
+        positions += [i for i in ranked[:TRACE_NODE_DETAIL] if i != cycle.host_index]
+        positions = positions[:TRACE_NODE_DETAIL]
+    index = {feasible[i].name: i for i in positions}
+    names = list(index) + list(itertools.islice(rejected, TRACE_NODE_DETAIL - len(index)))
+    return sorted(names, key=lambda n: order.get(n, len(order))), index
 
 
 def build(cycle: Cycle, order: dict[str, int]) -> tuple[str, dict[str, Any]]:
-    shown = _shown_nodes(cycle, order)
-    shown_set = set(shown)
+    shown, index = _shown_nodes(cycle, order)
     statuses = cycle.diagnosis.node_to_status.statuses
     filters: dict[str, dict[str, str]] = {name: {} for name in cycle.filters}
     for node in shown:
@@ -89,7 +87,6 @@ def build(cycle: Cycle, order: dict[str, int]) -> tuple[str, dict[str, Any]]:
                 break
             else:
                 filters[plugin][node] = ""
-    index = {name: i for i, n in enumerate(cycle.feasible) if (name := n.name) in shown_set}
     scored = [n for n in shown if n in index] if cycle.totals else []
     scores = {
         plugin: {n: values[index[n]] for n in scored} for plugin, values in cycle.scores.items()

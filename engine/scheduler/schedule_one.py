@@ -59,6 +59,7 @@ class Cycle:
     totals: list[int] = field(default_factory=list)
     skipped_scores: list[str] = field(default_factory=list)
     host: str | None = None
+    host_index: int | None = None  # its position in `feasible`
     status: Status | None = None  # None: the pod has a node
     fit_error: FitError | None = None
     nominating: NominatingInfo | None = None
@@ -166,7 +167,7 @@ def schedule_pod(sched: Scheduler, state: CycleState, pod: PodInfo, cycle: Cycle
     if not feasible:
         raise FitError(pod, cycle.num_all_nodes, cycle.diagnosis)
     if len(feasible) == 1:  # "When only one node after predicate, just use it."
-        cycle.host = feasible[0].name
+        cycle.host, cycle.host_index = feasible[0].name, 0
         return
     framework = sched.framework
     status = framework.run_pre_score_plugins(state, pod, feasible)
@@ -175,7 +176,8 @@ def schedule_pod(sched: Scheduler, state: CycleState, pod: PodInfo, cycle: Cycle
         return
     cycle.skipped_scores = [p.name for p in framework.score if p.name in state.skip_score_plugins]
     cycle.scores, cycle.totals = framework.run_score_plugins(state, pod, feasible)
-    cycle.host = feasible[select_host(sched, cycle.totals)].name
+    cycle.host_index = select_host(sched, cycle.totals)
+    cycle.host = feasible[cycle.host_index].name
 
 
 def find_nodes_that_fit_pod(

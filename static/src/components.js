@@ -118,6 +118,7 @@ export function compareFlow(a, b) {
 }
 
 /** "node-2" < "node-10". */
+const collator = new Intl.Collator("en", { numeric: true });
 export function naturalCompare(a, b) {
-  return String(a).localeCompare(String(b), undefined, { numeric: true });
+  return collator.compare(String(a), String(b));
 }

@@ -624,6 +624,7 @@ function renderNarration(current, cycle) {
 }
 
 let stripFor = "";
+let stripAt = 0;
 function renderControls(t, now) {
   const n = timeline.events.length;
   scrubber.max = String(n);
@@ -645,27 +646,39 @@ function renderControls(t, now) {
   live.textContent = past ? "viewing the past — acting forks" : n && player.cursor < n ? "catching up" : "live";
   live.className = `live ${past ? "past" : n && player.cursor < n ? "behind" : "now"}`;
   const stripId = `${n}:${timeline.version}`;
-  if (stripId !== stripFor) {
+  if (stripId !== stripFor && t - stripAt > 700) {
     stripFor = stripId;
+    stripAt = t;
     drawStrip();
   }
 }
 
+/** The timeline's colour strip: one pixel column per slice of the trace, coloured by step. */
 function drawStrip() {
   const canvas = $("#strip");
-  const w = canvas.clientWidth || 600;
-  const ratio = window.devicePixelRatio || 1;
-  canvas.width = Math.round(w * ratio);
-  canvas.height = Math.round(10 * ratio);
+  const w = Math.max(1, Math.round(canvas.clientWidth || 600));
+  if (canvas.width !== w) canvas.width = w;
+  canvas.height = 1;
   const ctx = canvas.getContext("2d");
-  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  ctx.clearRect(0, 0, w, 1);
   const events = timeline.events;
   if (!events.length) return;
-  const per = canvas.width / events.length;
-  events.forEach((ev, i) => {
-    ctx.fillStyle = ev.kind === "narration" ? "#f8fafc" : STEP_COLORS[ev.step] || STEP_COLORS.other;
-    ctx.fillRect(Math.floor(i * per), 0, Math.max(1, Math.ceil(per)), canvas.height);
-  });
+  const per = events.length / w;
+  for (let x = 0; x < w; x += 1) {
+    const from = Math.floor(x * per);
+    const to = Math.max(from + 1, Math.floor((x + 1) * per));
+    if (from >= events.length) break;
+    // the slice shows its most telling event: the learner's flow before housekeeping
+    let pick = events[from];
+    for (let i = from; i < to && i < events.length; i += 1) {
+      if (events[i].step !== "other") {
+        pick = events[i];
+        break;
+      }
+    }
+    ctx.fillStyle = pick.kind === "narration" ? "#f8fafc" : STEP_COLORS[pick.step] || STEP_COLORS.other;
+    ctx.fillRect(x, 0, 1, 1);
+  }
 }
 
 function renderPanels(view, state, now, current) {

@@ -11,6 +11,7 @@ const BASE_MESSAGE = 0.7; // seconds per travelling message at 1×
 const BASE_STAGE = 0.45; // seconds per stage inside one component at 1×
 const BASE_CHORE = 0.12; // housekeeping (heartbeats, leases) hurries past at 1×
 const MAX_GAP = 1.5; // a replayed pause in virtual time is shown for at most this long at 1×
+const ALWAYS_DRAWN_UP_TO = 20; // speeds at which no message of the flow goes undrawn
 export const MIN_SPEED = 0.1;
 export const MAX_SPEED = 100;
 
@@ -111,10 +112,11 @@ export class Player {
       const a = this.anim;
       const end = a.start + (a.wait + a.dur) * 1000;
       if (t < end) break;
-      // Every message of the flow is drawn at least once, even at 100×: several may pass
-      // within one frame, but not unseen. (Housekeeping and inner stages may.)
+      // Up to 20×, every message of the flow is drawn at least once, even when several fall
+      // within one frame. (Housekeeping and inner stages may pass unseen; above 20× so may
+      // messages: the picture then shows the flow's shape rather than each message.)
       const ev = this.events[a.index];
-      if (!a.shown && ev && ev.source !== ev.target && !isChore(ev)) break;
+      if (!a.shown && this.speed <= ALWAYS_DRAWN_UP_TO && ev && ev.source !== ev.target && !isChore(ev)) break;
       this.finishAnim();
       changed = true;
       if (a.stopAfter || !this.playing) break;

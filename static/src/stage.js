@@ -263,14 +263,31 @@ function drawWires(stage, L, lit) {
   );
 }
 
-function curve(a, b) {
-  if (Math.abs(a.y - b.y) < 24) return `M${a.x},${a.y} L${b.x},${b.y}`;
+/** A gently bent wire from a to b (straight when nearly level): {d, at(t)}. */
+function bend(a, b) {
+  if (Math.abs(a.y - b.y) < 24) {
+    return { d: `M${a.x},${a.y} L${b.x},${b.y}`, at: (t) => ({ x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t }) };
+  }
   const mx = (a.x + b.x) / 2;
   const my = (a.y + b.y) / 2;
-  const bend = Math.abs(a.x - b.x) > 300 ? 0.12 : 0.06;
-  const cx = mx - (b.y - a.y) * bend;
-  const cy = my + (b.x - a.x) * bend;
-  return `M${a.x},${a.y} Q${cx},${cy} ${b.x},${b.y}`;
+  const k = Math.abs(a.x - b.x) > 300 ? 0.12 : 0.06;
+  const cx = mx - (b.y - a.y) * k;
+  const cy = my + (b.x - a.x) * k;
+  return {
+    d: `M${a.x},${a.y} Q${cx},${cy} ${b.x},${b.y}`,
+    at: (t) => ({
+      x: (1 - t) ** 2 * a.x + 2 * (1 - t) * t * cx + t * t * b.x,
+      y: (1 - t) ** 2 * a.y + 2 * (1 - t) * t * cy + t * t * b.y,
+    }),
+  };
+}
+
+function curve(a, b) {
+  return bend(a, b).d;
+}
+
+function straight(a, b) {
+  return { d: `M${a.x},${a.y} L${b.x},${b.y}`, at: (t) => ({ x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t }) };
 }
 
 /** Where the line from the centre of `box` towards `p` leaves the box. */
@@ -610,7 +627,7 @@ function drawMessage(stage, L, scene) {
     layer.replaceChildren(
       s("path", { class: "msg-path", "marker-end": "url(#arrow)" }),
       s("circle", { class: "msg-ring", r: 10 }),
-      s("g", { class: "msg" }, s("circle", { class: "msg-dot", r: 9 }), s("rect", { class: "msg-label-bg", rx: 9, height: 20 }), s("text", { class: "msg-label" })),
+      s("g", { class: "msg" }, s("circle", { class: "msg-halo", r: 17 }), s("circle", { class: "msg-dot", r: 9 }), s("rect", { class: "msg-label-bg", rx: 9, height: 20 }), s("text", { class: "msg-label" })),
     );
     layer.dataset.seq = String(ev.seq);
   }
@@ -633,24 +650,19 @@ function drawMessage(stage, L, scene) {
   // from the sender's edge to the receiver's edge, so labels inside the boxes stay readable
   const a2 = edgePoint(from, b);
   const b2 = edgePoint(to, a);
-  const d = from.chip && to.chip && from.node && from.node === to.node ? `M${a2.x},${a2.y} L${b2.x},${b2.y}` : curve(a2, b2);
-  setAttrs(path, { d, visibility: "visible" });
-  const pos = scene.reducedMotion ? pointOn(path, 0.5) : pointOn(path, easeInOut(p));
+  const wire = from.chip && to.chip && from.node && from.node === to.node ? straight(a2, b2) : bend(a2, b2);
+  setAttrs(path, { d: wire.d, visibility: "visible" });
+  const pos = wire.at(scene.reducedMotion ? 0.5 : easeInOut(p));
   placeLabel(msg, pos.x, pos.y, label, false);
 }
 
 function placeLabel(g, x, y, label, inside) {
-  const [dot, bg, text] = g.children;
+  const [halo, dot, bg, text] = g.children;
+  setAttrs(halo, { cx: x, cy: y, visibility: inside ? "hidden" : "visible" });
   setAttrs(dot, { cx: x, cy: y, visibility: inside ? "hidden" : "visible" });
   const w = label.length * 7.4 + 18;
   setAttrs(bg, { x: x - w / 2, y: y - 32, width: w });
   setAttrs(text, { x, y: y - 18, "text-anchor": "middle", text: label });
-}
-
-function pointOn(path, t) {
-  const len = path.getTotalLength();
-  const pt = path.getPointAtLength(len * t);
-  return { x: pt.x, y: pt.y };
 }
 
 function easeInOut(t) {

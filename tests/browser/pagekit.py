@@ -59,6 +59,12 @@ def press(page: Any, key: str, times: int = 1) -> None:
         page.keyboard.press(key)
 
 
+def set_speed_18(page: Any) -> None:
+    """`+` five times: 10^1.25 ≈ 18×, fast, yet every message of the flow is still drawn."""
+    press(page, "+", 5)
+    page.wait_for_function("document.querySelector('#speed-value').textContent === '18×'")
+
+
 def set_speed_100(page: Any) -> None:
     """`+` eight times: 10^(8 × 0.25) = 100×, the top of the log scale."""
     press(page, "+", 9)

@@ -13,6 +13,7 @@ from tests.browser.pagekit import (
     pods,
     press,
     running,
+    set_speed_18,
     set_speed_100,
     stage_seq,
     type_manifest,
@@ -43,7 +44,7 @@ def test_a_deployment_comes_to_life_in_the_traces_order(page: Any, console: Cons
     assert "deployment.apps/web created" in apply(page)
     page.wait_for_timeout(2500)  # at 1×: a message or two in flight, for the picture
     shot(page, "02-deployment-first-messages")
-    set_speed_100(page)
+    set_speed_18(page)
     tiles = wait_for_pods(
         page, lambda tiles: len(running(tiles)) == 3 and len(tiles) == 3, "three Running pods"
     )

@@ -160,7 +160,7 @@ def test_get_output_formats_parse(twin: Twin) -> None:
     as_json = json.loads(twin.real("get pod web -o json").stdout)
     assert as_json["metadata"]["labels"] == {"app": "web", "tier": "front"}
     assert yaml.safe_load(twin.real("get deploy shop -o yaml").stdout)["spec"]["replicas"] == 2
-    assert twin.real("get pods -o name").stdout == "pod/web\n"
+    assert twin.real("get pods -l tier=front -o name").stdout == "pod/web\n"
     missing = twin.real("get pod nothere")
     assert (missing.code, missing.stderr) == (
         1,

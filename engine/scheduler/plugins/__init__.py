@@ -34,9 +34,9 @@ def default_plugins(handle: Handle) -> list[tuple[Plugin, int]]:
     return [
         (SchedulingGates(), 0),
         (PrioritySort(), 0),
-        (NodeUnschedulable(), 0),
+        (NodeUnschedulable(handle), 0),
         (NodeName(), 0),
-        (TaintToleration(), 3),
+        (TaintToleration(handle), 3),
         (NodeAffinity(), 2),
         (NodePorts(), 0),
         (NodeResourcesFit(), 1),

@@ -43,18 +43,29 @@ class ImageLocality(ScorePlugin):
 
     def score_nodes(self, state: CycleState, pod: PodInfo, nodes: list[NodeInfo]) -> list[int]:
         cache = self.handle.cache
-        if not cache.image_nodes:
-            return [0] * len(nodes)  # no node reports images: every node scores 0
         total_nodes = cache.num_nodes()
         images = [normalized_image_name(image) for image in pod.spec.images]
+        # (image, the share of nodes that have it), for the pod's images some node has
+        present = [
+            (image, len(holders) / total_nodes)
+            for image in images
+            if (holders := cache.image_nodes.get(image))
+        ]
+        bound = sum(int(cache.image_size[image] * spread) for image, spread in present)
+        if bound < MIN_THRESHOLD:
+            # Even a node with all of them would score 0 (the usual case: only the small
+            # pause image is everywhere): no need to look at each node.
+            return [0] * len(nodes)
+        priority: dict[int, int] = {}
         scores = []
         for node in nodes:
             total = 0
-            for image in images:
+            for image, spread in present:
                 size = node.images.get(image)
                 if size is not None:
                     # scaledImageScore: an image on every node is no reason to pick this one
-                    spread = len(cache.image_nodes.get(image, ())) / total_nodes
                     total += int(size * spread)
-            scores.append(calculate_priority(total, len(images)))
+            if total not in priority:
+                priority[total] = calculate_priority(total, len(images))
+            scores.append(priority[total])
         return scores

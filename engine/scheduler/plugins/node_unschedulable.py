@@ -4,8 +4,9 @@ tolerates the node.kubernetes.io/unschedulable:NoSchedule taint
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from engine.scheduler.cache import UNSCHEDULABLE
 from engine.scheduler.framework import (
     NODE,
     POD,
@@ -22,6 +23,9 @@ from engine.scheduler.framework import (
 from engine.scheduler.plugins.helper import tolerations_tolerate_taint
 from engine.scheduler.types import NodeInfo, PodInfo
 
+if TYPE_CHECKING:
+    from engine.scheduler.framework import Handle
+
 ERR_REASON_UNSCHEDULABLE = "node(s) were unschedulable"
 UNSCHEDULABLE_TAINT = {"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"}
 
@@ -33,6 +37,9 @@ def _tolerates_unschedulable(pod: PodInfo) -> bool:
 class NodeUnschedulable(FilterPlugin, EnqueueExtensions):
     name = "NodeUnschedulable"
 
+    def __init__(self, handle: Handle) -> None:
+        self.handle = handle
+
     def filter(self, state: CycleState, pod: PodInfo, node_info: NodeInfo) -> Status | None:
         if not node_info.unschedulable or _tolerates_unschedulable(pod):
             return None
@@ -41,6 +48,8 @@ class NodeUnschedulable(FilterPlugin, EnqueueExtensions):
     def filter_nodes(
         self, state: CycleState, pod: PodInfo, nodes: list[NodeInfo]
     ) -> list[tuple[int, Status]]:
+        if not self.handle.cache.special_nodes[UNSCHEDULABLE]:
+            return []  # no node is cordoned
         return [
             (i, status)
             for i, node in enumerate(nodes)

@@ -4,8 +4,9 @@ tolerate them; PreferNoSchedule taints only lower the node's score
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from engine.scheduler.cache import PREFER_NO_SCHEDULE, TAINTED
 from engine.scheduler.framework import (
     MAX_NODE_SCORE,
     NODE,
@@ -26,6 +27,9 @@ from engine.scheduler.framework import (
 from engine.scheduler.plugins.helper import find_untolerated_taint, tolerations_tolerate_taint
 from engine.scheduler.types import NodeInfo, PodInfo
 
+if TYPE_CHECKING:
+    from engine.scheduler.framework import Handle
+
 # Since PR #134740 (1.35, backported to 1.34) the taint is no longer named in the reason.
 ERR_REASON_UNTOLERATED = "node(s) had untolerated taint(s)"
 PRE_SCORE_KEY = "PreScoreTaintToleration"
@@ -44,6 +48,9 @@ def _untolerated(node: dict[str, Any], pod: PodInfo) -> bool:
 class TaintToleration(FilterPlugin, PreScorePlugin, ScorePlugin, EnqueueExtensions):
     name = "TaintToleration"
 
+    def __init__(self, handle: Handle) -> None:
+        self.handle = handle
+
     def filter(self, state: CycleState, pod: PodInfo, node_info: NodeInfo) -> Status | None:
         if not node_info.taints:
             return None
@@ -54,6 +61,8 @@ class TaintToleration(FilterPlugin, PreScorePlugin, ScorePlugin, EnqueueExtensio
     def filter_nodes(
         self, state: CycleState, pod: PodInfo, nodes: list[NodeInfo]
     ) -> list[tuple[int, Status]]:
+        if not self.handle.cache.special_nodes[TAINTED]:
+            return []  # no node has a NoSchedule or NoExecute taint
         return [
             (i, status)
             for i, node in enumerate(nodes)
@@ -76,6 +85,8 @@ class TaintToleration(FilterPlugin, PreScorePlugin, ScorePlugin, EnqueueExtensio
         )
 
     def score_nodes(self, state: CycleState, pod: PodInfo, nodes: list[NodeInfo]) -> list[int]:
+        if not self.handle.cache.special_nodes[PREFER_NO_SCHEDULE]:
+            return [0] * len(nodes)
         return [self.score(state, pod, n) if n.prefer_no_schedule_taints else 0 for n in nodes]
 
     def normalize_score(

@@ -1,0 +1,38 @@
+"""kubectl cluster-info (staging/src/k8s.io/kubectl/pkg/cmd/clusterinfo/clusterinfo.go).
+
+Real kubectl prints the API server's address, then every Service in kube-system labelled
+`kubernetes.io/cluster-service=true` (CoreDNS and friends). Podlife runs no Services, so
+kubectl's LIST of them is not sent and only the control plane line is printed. The colours
+are go-colortext's ANSI codes, which kubectl writes even when its output is not a terminal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+from engine.kubectl.cli import command
+from engine.kubectl.context import Context
+from engine.kubectl.errors import KubectlError
+from engine.kubectl.flags import Parsed
+
+Gen = Generator[Any, Any, Any]
+
+# The address kubectl knows the API server by (discovery's serverAddressByClientCIDRs).
+SERVER = "https://127.0.0.1:6443"
+GREEN, YELLOW, RESET = "\x1b[0;32m", "\x1b[0;33m", "\x1b[0m"
+
+
+@command("cluster-info", summary="Display cluster information")
+def cluster_info(ctx: Context, flags: Parsed) -> Gen:
+    yield from ()
+    ctx.out(f"{GREEN}Kubernetes control plane{RESET} is running at {YELLOW}{SERVER}{RESET}\n")
+    ctx.out("\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info "
+            "dump'.\n")
+
+
+@command("cluster-info dump", summary="Dump relevant information for debugging and diagnosis")
+def cluster_info_dump(ctx: Context, flags: Parsed) -> Gen:
+    yield from ()
+    raise KubectlError('error: "kubectl cluster-info dump" is not part of Podlife\'s simulated '
+                       "kubectl: it dumps the logs of real control-plane containers")
