@@ -161,6 +161,10 @@ def _compare(
     removed: set[Path],
 ) -> None:
     """typed.Compare: `changed` gets Modified ∪ Added, `removed` gets Removed."""
+    if old is new:
+        # One shared value (the API server's patches keep what they do not touch): nothing
+        # under it changed. Only a NaN would compare unequal to itself, and JSON has none.
+        return
     meta = field_meta(kind, fpath)
     merged_list = _is_list_merged(meta) and isinstance(new if new is not None else old, list)
     granular = merged_list or (
@@ -348,6 +352,44 @@ def _with_zero(obj: dict[str, JSON], zero: dict[str, JSON]) -> dict[str, JSON]:
     return obj
 
 
+def _with_zero_shared(obj: dict[str, JSON], zero: dict[str, JSON]) -> dict[str, JSON]:
+    """_with_zero without touching `obj`: the maps it fills in are copied (with their keys in
+    the same order), everything else is shared. Returns `obj` itself when nothing is missing."""
+    out = obj
+    for key, value in zero.items():
+        if key not in obj:
+            if out is obj:
+                out = dict(obj)
+            out[key] = copy_json(value)
+        elif isinstance(value, dict) and isinstance(obj[key], dict):
+            child = _with_zero_shared(obj[key], value)
+            if child is not obj[key]:
+                if out is obj:
+                    out = dict(obj)
+                out[key] = child
+    return out
+
+
+def _comparable(obj: dict[str, JSON], zero: dict[str, JSON]) -> dict[str, JSON]:
+    """`obj` as update_managed_fields compares it: without metadata.managedFields and with the
+    typed zero value filled in. Shares all it can with `obj` and never changes it: copying a
+    whole pod on every status write was most of what a write cost."""
+    out = dict(obj)
+    metadata = out.get("metadata")
+    if isinstance(metadata, dict):
+        metadata = out["metadata"] = dict(metadata)
+        metadata.pop("managedFields", None)
+    return _with_zero_shared(out, zero)
+
+
+def _ownable_top_level(key: str, subresource: str) -> bool:
+    """Whether any field under the top-level `key` can survive _scoped: the status
+    subresource owns only status; other writes never own status, apiVersion or kind."""
+    if subresource == "status":
+        return key == "status"
+    return key not in ("status", "apiVersion", "kind")
+
+
 def update_managed_fields(
     old: dict[str, JSON] | None,
     new: dict[str, JSON],
@@ -360,32 +402,93 @@ def update_managed_fields(
     """FieldManager.Update for a create/update/patch by `manager` (operation Update).
 
     The manager takes every field it changed (from other managers too: updates never
-    conflict), and fields the change removed leave every manager. Returns a copy of `new`
-    with metadata.managedFields rewritten; `old` None means a create.
+    conflict), and fields the change removed leave every manager. Returns `new` with
+    metadata.managedFields rewritten, as a new top-level map and metadata that share
+    everything else with `new` (and entries no field left with `old`); neither input is
+    changed. `old` None means a create.
+
+    The work is proportional to what changed: only the top-level fields this write may own
+    are compared, values shared by `old` and `new` are skipped, and the entries of managers
+    the change does not concern are kept as they are, not decoded and re-encoded.
     """
     api_version = str(new.get("apiVersion", ""))
     zero = _ZERO.get(kind, {})
-    before = _with_zero(_without_managed_fields(old) if old is not None else {}, zero)
-    after = _with_zero(_without_managed_fields(new), zero)
+    before = _comparable(old, zero) if old is not None else _with_zero({}, zero)
+    after = _comparable(new, zero)
     changed: set[Path] = set()
     removed: set[Path] = set()
-    _compare(before, after, (), (), kind, changed, removed)
+    # _scoped drops every path under the other top-level fields, so they are not compared.
+    _compare(
+        {k: v for k, v in before.items() if _ownable_top_level(k, subresource)},
+        {k: v for k, v in after.items() if _ownable_top_level(k, subresource)},
+        (),
+        (),
+        kind,
+        changed,
+        removed,
+    )
     changed, removed = _scoped(changed, subresource), _scoped(removed, subresource)
+    touched = {path[0] for path in changed} | {path[0] for path in removed}
     me = (manager, "Update", api_version, subresource)
-    entries = []
-    mine: tuple[dict[str, JSON], set[Path]] | None = None
-    for entry in _entries(old):
-        paths = from_fields_v1(entry.get("fieldsV1") or {}) - removed
+    entries: list[tuple[dict[str, JSON], set[Path] | None]] = []
+    mine: tuple[dict[str, JSON], set[Path] | None] | None = None
+    stored = ((old.get("metadata") or {}).get("managedFields") or []) if old is not None else []
+    for entry in stored:
+        if not isinstance(entry, dict):
+            continue
+        fields = entry.get("fieldsV1") or {}
         if _identity(entry) == me:
-            mine = (entry, paths)
+            mine = (entry, from_fields_v1(fields) - removed if touched.intersection(fields) else None)
+        elif not touched.intersection(fields):
+            # Owns nothing this write changed or removed: kept as it is (None = unchanged).
+            entries.append((entry, None))
         else:
-            entries.append((entry, paths - changed))
+            entries.append((entry, from_fields_v1(fields) - removed - changed))
     if changed:
-        paths = (mine[1] if mine else set()) | changed
+        paths = (_paths(mine) if mine else set()) | changed
         entries.append((_entry(manager, "Update", api_version, time, paths, subresource), paths))
     elif mine:
         entries.append(mine)
-    return _store(after, entries)
+    return _store_entries(after, entries)
+
+
+def _paths(entry: tuple[dict[str, JSON], set[Path] | None]) -> set[Path]:
+    fields, paths = entry
+    return from_fields_v1(fields.get("fieldsV1") or {}) if paths is None else paths
+
+
+def _store_entries(
+    obj: dict[str, JSON], entries: list[tuple[dict[str, JSON], set[Path] | None]]
+) -> dict[str, JSON]:
+    """_store for update_managed_fields: an entry whose paths are None is unchanged and kept
+    as the very same map (its fieldsV1 is already the encoding of its set: every stored
+    fieldsV1 was written by to_fields_v1, which is canonical); the others are copied with
+    their fieldsV1 re-encoded, and dropped when they own nothing any more. `obj`'s metadata
+    is a copy made by _comparable, so setting managedFields on it changes no input."""
+    kept = []
+    for entry, paths in entries:
+        if paths is None:
+            if entry.get("fieldsV1"):
+                kept.append(entry)
+        elif paths:
+            entry = dict(entry)
+            entry["fieldsV1"] = to_fields_v1(paths)
+            kept.append(entry)
+    kept.sort(
+        key=lambda e: (
+            str(e.get("operation", "")),
+            str(e.get("time", "")),
+            str(e.get("manager", "")),
+            str(e.get("apiVersion", "")),
+            str(e.get("subresource", "")),
+        )
+    )
+    metadata = obj.setdefault("metadata", {})
+    if kept:
+        metadata["managedFields"] = kept
+    else:
+        metadata.pop("managedFields", None)
+    return obj
 
 
 # ---------------------------------------------------------------------------------------------

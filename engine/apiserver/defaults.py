@@ -24,27 +24,51 @@ DEFAULT_FILE_MODE = 0o644  # 420: secret, configMap, downwardAPI and projected v
 DEFAULT_TOKEN_EXPIRATION = 3600  # SetDefaults_ServiceAccountTokenProjection
 
 
-def set_defaults(kind: str, obj: Obj, *, on_create: bool | None = None) -> None:
+def set_defaults(
+    kind: str, obj: Obj, *, on_create: bool | None = None, old: Obj | None = None
+) -> None:
     """Default `obj` in place, as decoding a request body into `kind` would.
 
     `on_create` covers what upstream does in the registry's PrepareForCreate rather than in
     defaults.go (a new Namespace gets the `kubernetes` finalizer). Left as None it is inferred:
     the API server clears metadata.resourceVersion on create and requires it on update.
+
+    `old`, on an update, is the stored object `obj` was computed from, sharing the maps and
+    lists the change did not touch (see APIServer._guaranteed_update). A stored object is
+    already defaulted and in Go order, and defaulting it again changes nothing, so values
+    `obj` shares with `old` are skipped: re-defaulting a whole pod spec on every status write
+    was a large part of what the write cost.
     """
     if on_create is None:
         on_create = not _d(obj.get("metadata")).get("resourceVersion")
     if kind == "Pod":
         spec = _dict_field(obj, "spec")
-        _default_pod_only(spec)
-        default_pod_spec(spec)
+        old_spec = _d(old.get("spec")) if old is not None else None
+        if spec is not old_spec:
+            if old_spec is not None and spec.get("hostNetwork") != old_spec.get("hostNetwork"):
+                # Containers' ports are defaulted from hostNetwork: one that changed must not
+                # reach into containers still shared with the stored object.
+                spec = obj["spec"] = _copy(spec)
+                old_spec = None
+            _default_pod_only(spec, old_spec)
+            default_pod_spec(spec, old_spec)
     elif kind in ("Deployment", "ReplicaSet"):
         spec = _dict_field(obj, "spec")
-        if spec.get("replicas") is None:
-            spec["replicas"] = 1
-        if kind == "Deployment":
-            _default_deployment_spec(spec)
-        template = _dict_field(spec, "template")
-        default_pod_spec(_dict_field(template, "spec"))
+        old_spec = _d(old.get("spec")) if old is not None else None
+        if spec is not old_spec:
+            if spec.get("replicas") is None:
+                spec["replicas"] = 1
+            if kind == "Deployment":
+                _default_deployment_spec(spec)
+            template = _dict_field(spec, "template")
+            old_template = _d(old_spec.get("template")) if old_spec is not None else None
+            if template is not old_template:
+                pod_spec = _dict_field(template, "spec")
+                old_pod_spec = (
+                    _d(old_template.get("spec")) if old_template is not None else None
+                )
+                if pod_spec is not old_pod_spec:
+                    default_pod_spec(pod_spec, old_pod_spec)
     elif kind == "Namespace":
         _default_namespace(obj, on_create)
     elif kind == "Node":
@@ -53,16 +77,32 @@ def set_defaults(kind: str, obj: Obj, *, on_create: bool | None = None) -> None:
             _default_resource_list(status.get(key))
         if status.get("allocatable") is None and isinstance(status.get("capacity"), dict):
             status["allocatable"] = dict(status["capacity"])
-    order_like_go(kind, obj)
+    order_like_go(kind, obj, old)
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copy(item) for item in value]
+    return value
+
+
+def _unchanged(value: Any, old: Obj | None, key: str) -> bool:
+    """Whether `value` is the very object `old[key]` holds: a part of a stored object that an
+    update left alone, already defaulted (see set_defaults)."""
+    return old is not None and key in old and value is old[key]
 
 
 # ---------------------------------------------------------------------------------------------
 # Pods and pod templates
 
 
-def _default_pod_only(spec: Obj) -> None:
-    """SetDefaults_Pod: what a Pod gets but a pod template does not."""
+def _default_pod_only(spec: Obj, old: Obj | None = None) -> None:
+    """SetDefaults_Pod: what a Pod gets but a pod template does not. `old`: see set_defaults."""
     for key in ("containers", "initContainers"):
+        if _unchanged(spec.get(key), old, key):
+            continue
         for container in _l(spec.get(key)):
             resources = _d(_d(container).get("resources"))
             limits = resources.get("limits")
@@ -77,6 +117,8 @@ def _default_pod_only(spec: Obj) -> None:
         spec["enableServiceLinks"] = True
     if spec.get("hostNetwork") is True:
         for key in ("containers", "initContainers"):
+            if _unchanged(spec.get(key), old, key):
+                continue
             for container in _l(spec.get(key)):
                 for port in _l(_d(container).get("ports")):
                     if isinstance(port, dict) and not port.get("hostPort"):
@@ -87,8 +129,9 @@ def _default_pod_only(spec: Obj) -> None:
         spec["terminationGracePeriodSeconds"] = 1
 
 
-def default_pod_spec(spec: Obj) -> None:
-    """SetDefaults_PodSpec, then the volume and container defaults beneath it."""
+def default_pod_spec(spec: Obj, old: Obj | None = None) -> None:
+    """SetDefaults_PodSpec, then the volume and container defaults beneath it. `old` is the
+    stored spec this one was computed from: lists still shared with it are skipped."""
     if not spec.get("dnsPolicy"):
         spec["dnsPolicy"] = "ClusterFirst"
     if not spec.get("restartPolicy"):
@@ -99,14 +142,18 @@ def default_pod_spec(spec: Obj) -> None:
         spec["terminationGracePeriodSeconds"] = DEFAULT_TERMINATION_GRACE_PERIOD
     if not spec.get("schedulerName"):
         spec["schedulerName"] = DEFAULT_SCHEDULER_NAME
-    for volume in _l(spec.get("volumes")):
-        if isinstance(volume, dict):
-            default_volume(volume)
+    if not _unchanged(spec.get("volumes"), old, "volumes"):
+        for volume in _l(spec.get("volumes")):
+            if isinstance(volume, dict):
+                default_volume(volume)
     for key in ("initContainers", "containers", "ephemeralContainers"):
+        if _unchanged(spec.get(key), old, key):
+            continue
         for container in _l(spec.get(key)):
             if isinstance(container, dict):
                 default_container(container)
-    _default_resource_list(spec.get("overhead"))
+    if not _unchanged(spec.get("overhead"), old, "overhead"):
+        _default_resource_list(spec.get("overhead"))
 
 
 # VolumeSource's JSON keys: a volume with none of them set becomes an emptyDir.
@@ -472,14 +519,17 @@ def _parse_schema(text: str) -> list[_Field]:
 _SCHEMA: dict[str, list[_Field]] = {name: _parse_schema(t) for name, t in _SCHEMA_TEXT.items()}
 
 
-def order_like_go(kind: str, obj: Obj) -> None:
+def order_like_go(kind: str, obj: Obj, old: Obj | None = None) -> None:
     """Reorder `obj` in place into Go's JSON field order (unknown keys keep their place at the
-    end) and add the always-serialized empty structs (`status: {}`, `resources: {}`)."""
+    end) and add the always-serialized empty structs (`status: {}`, `resources: {}`).
+
+    `old`: the stored object `obj` was computed from; values shared with it are already in
+    order and are skipped (see set_defaults)."""
     if kind in _SCHEMA:
-        _reorder(kind, obj)
+        _reorder(kind, obj, old)
 
 
-def _reorder(type_name: str, obj: Obj) -> None:
+def _reorder(type_name: str, obj: Obj, old: Obj | None = None) -> None:
     fields = _SCHEMA[type_name]
     for key, default in _ALWAYS_WRITTEN.get(type_name, {}).items():
         obj.setdefault(key, default)
@@ -490,11 +540,15 @@ def _reorder(type_name: str, obj: Obj) -> None:
                 continue
             obj[key] = {}
         value = obj[key]
-        if shape == "struct" and isinstance(value, dict):
-            _reorder(nested, value)
+        before = old.get(key) if old is not None else None
+        if shape and value is before:
+            pass  # shared with the stored object: already in order
+        elif shape == "struct" and isinstance(value, dict):
+            _reorder(nested, value, before if isinstance(before, dict) else None)
         elif shape == "list" and isinstance(value, list):
+            stored = {id(item) for item in before} if isinstance(before, list) else ()
             for item in value:
-                if isinstance(item, dict):
+                if isinstance(item, dict) and id(item) not in stored:
                     _reorder(nested, item)
         elif shape == "map" and isinstance(value, dict):
             items = sorted(value.items())

@@ -295,7 +295,10 @@ def _merge_map(
     kind: str,
     opts: _MergeOptions,
 ) -> dict[str, JSON]:
-    """mergeMap. Mutates and returns `original`; callers pass copies."""
+    """mergeMap. Returns the merged map; `original` itself is never changed (the merge works
+    on a shallow copy), so untouched values are shared with it. `patch` is consumed: its
+    directives are removed as they are applied, so callers pass a copy."""
+    original = dict(original)
     if DIRECTIVE in patch:
         directive = patch[DIRECTIVE]
         if directive == "replace":
@@ -663,15 +666,20 @@ def _sorted_keys(value: JSON) -> JSON:
 
 
 def apply_strategic_merge_patch(
-    original: dict[str, JSON], patch: dict[str, JSON], kind: str
+    original: dict[str, JSON], patch: dict[str, JSON], kind: str, *, share: bool = False
 ) -> dict[str, JSON]:
     """StrategicMergeMapPatch: what the API server does with application/strategic-merge-patch+json.
 
     Raises PatchError on a malformed patch (the API server answers those with a 500
     InternalError for most mergepatch errors, or 422 for decoding problems).
+
+    With `share`, the result shares every map and list the patch does not touch with
+    `original` instead of copying the whole object (the API server's hot path: a status patch
+    changes a few fields of a pod). Neither input is changed either way; the caller must then
+    treat the shared parts as read-only.
     """
     opts = _MergeOptions(merge_parallel_list=True, ignore_unmatched_nulls=True)
-    return _merge_map(copy_json(original), copy_json(patch), (), kind, opts)
+    return _merge_map(original if share else copy_json(original), copy_json(patch), (), kind, opts)
 
 
 def create_two_way_merge_patch(

@@ -52,8 +52,9 @@ def resources_and_pairs(args: list[str], pair_type: str) -> tuple[list[str], lis
         if is_pair:
             pairs.append(arg)
         elif pairs:
-            raise KubectlError(f"error: all resources must be specified before {pair_type} "
-                               f"changes: {arg}")
+            raise KubectlError(
+                f"error: all resources must be specified before {pair_type} changes: {arg}"
+            )
         else:
             resources.append(arg)
     return resources, pairs
@@ -78,8 +79,16 @@ def parse_pairs(pairs: list[str], pair_type: str) -> tuple[dict[str, str], list[
 
 
 # Go's time.ParseDuration units, in nanoseconds.
-_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0,
-          "h": 3600.0}
+_UNITS = {
+    "ns": 1e-9,
+    "us": 1e-6,
+    "µs": 1e-6,
+    "μs": 1e-6,
+    "ms": 1e-3,
+    "s": 1.0,
+    "m": 60.0,
+    "h": 3600.0,
+}
 _DURATION = re.compile(r"(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
 
 
@@ -100,8 +109,10 @@ def parse_duration(text: str, flag: str, command: str) -> float:
         problem = f'time: invalid duration "{text}"'
         if body and _DURATION.match(body) is None and re.fullmatch(r"\d+\.?\d*", body):
             problem = f'time: missing unit in duration "{text}"'
-        raise UsageError(f'invalid argument "{text}" for "--{flag}" flag: {problem}\n'
-                         f"See 'kubectl {command} --help' for usage.")
+        raise UsageError(
+            f'invalid argument "{text}" for "--{flag}" flag: {problem}\n'
+            f"See 'kubectl {command} --help' for usage."
+        )
     return sign * total
 
 
@@ -133,8 +144,10 @@ ALLOWED_FORMATS = (
 def check_output(output: str) -> None:
     """PrintFlags.ToPrinter: an `-o` value Podlife's kubectl can print (templates are not)."""
     if output not in ("", "name", "yaml", "json"):
-        raise KubectlError(f'error: unable to match a printer suitable for the output format '
-                           f'"{output}", allowed formats are: {ALLOWED_FORMATS}')
+        raise KubectlError(
+            f"error: unable to match a printer suitable for the output format "
+            f'"{output}", allowed formats are: {ALLOWED_FORMATS}'
+        )
 
 
 def print_object(
@@ -153,8 +166,12 @@ def print_object(
 
     if output in ("yaml", "json"):
         # printers.OmitManagedFieldsPrinter: hidden unless --show-managed-fields
-        obj = {**obj, "metadata": {k: v for k, v in (obj.get("metadata") or {}).items()
-                                   if k != "managedFields"}}
+        obj = {
+            **obj,
+            "metadata": {
+                k: v for k, v in (obj.get("metadata") or {}).items() if k != "managedFields"
+            },
+        }
     if output == "yaml":
         return printers.print_yaml(obj)
     if output == "json":
@@ -165,8 +182,13 @@ def print_object(
 
 def validation_directive(flags: Parsed) -> str:
     """helpers.go GetValidationDirective: the fieldValidation query value for --validate."""
-    return {"strict": "Strict", "true": "Strict", "warn": "Warn", "false": "Ignore",
-            "ignore": "Ignore"}.get(str(flags.validate).lower(), "Strict")
+    return {
+        "strict": "Strict",
+        "true": "Strict",
+        "warn": "Warn",
+        "false": "Ignore",
+        "ignore": "Ignore",
+    }.get(str(flags.validate).lower(), "Strict")
 
 
 def request_timeout(text: str) -> float:
@@ -177,6 +199,8 @@ def request_timeout(text: str) -> float:
     try:
         return parse_duration(text, "request-timeout", "")
     except UsageError:
-        raise KubectlError("error: invalid timeout value. Timeout must be a single integer in "
-                           "seconds, or an integer followed by a corresponding time unit (e.g. "
-                           "1s | 2m | 3h)") from None
+        raise KubectlError(
+            "error: invalid timeout value. Timeout must be a single integer in "
+            "seconds, or an integer followed by a corresponding time unit (e.g. "
+            "1s | 2m | 3h)"
+        ) from None

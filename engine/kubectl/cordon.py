@@ -27,11 +27,14 @@ NODES = BY_NAME["nodes"]
 def check_node_args(flags: Parsed, use: str) -> str:
     """drain.go Complete's usage checks; returns the dry-run strategy."""
     if not flags.args and "selector" not in flags.given:
-        raise KubectlError(f"error: USAGE: {use} [flags]\n"
-                           f"See 'kubectl {use.split()[0]} -h' for help and examples")
+        raise KubectlError(
+            f"error: USAGE: {use} [flags]\nSee 'kubectl {use.split()[0]} -h' for help and examples"
+        )
     if flags.args and flags.selector:
-        raise KubectlError("error: cannot specify both a node name and a --selector option\n"
-                           f"See 'kubectl {use.split()[0]} -h' for help and examples")
+        raise KubectlError(
+            "error: cannot specify both a node name and a --selector option\n"
+            f"See 'kubectl {use.split()[0]} -h' for help and examples"
+        )
     return cmdutil.dry_run_strategy(flags)
 
 
@@ -40,8 +43,8 @@ def select_nodes(ctx: Context, flags: Parsed) -> Gen:
     failure stops the command."""
     if not flags.args:
         listing: Response = yield from ctx.request(
-            "GET", resource_path(NODES, ""),
-            query={"labelSelector": flags.selector, "limit": "500"})
+            "GET", resource_path(NODES, ""), query={"labelSelector": flags.selector, "limit": "500"}
+        )
         return list(ctx.must(listing).get("items") or [])
     found: list[dict[str, Any]] = []
     for arg in flags.args:
@@ -50,21 +53,25 @@ def select_nodes(ctx: Context, flags: Parsed) -> Gen:
         if not slash:
             name = arg
         namespace = ctx.namespace if resource.namespaced else ""
-        response: Response = yield from ctx.request(
-            "GET", resource_path(resource, namespace, name))
+        response: Response = yield from ctx.request("GET", resource_path(resource, namespace, name))
         if not response.ok:
             raise KubectlError(api_error_text(response.body))
         if resource is not NODES:
-            version = f"{resource.group}/{resource.version}" if resource.group else (
-                f"/{resource.version}")
-            raise KubectlError(f'error: expected resource of type node, got "{version}, '
-                               f'Resource={resource.name}"')
+            version = (
+                f"{resource.group}/{resource.version}"
+                if resource.group
+                else (f"/{resource.version}")
+            )
+            raise KubectlError(
+                f'error: expected resource of type node, got "{version}, Resource={resource.name}"'
+            )
         found.append(response.body)
     return found
 
 
-def cordon_or_uncordon(ctx: Context, nodes: list[dict[str, Any]], desired: bool,
-                       strategy: str) -> Gen:
+def cordon_or_uncordon(
+    ctx: Context, nodes: list[dict[str, Any]], desired: bool, strategy: str
+) -> Gen:
     """RunCordonOrUncordon: patch each node whose spec.unschedulable differs."""
     verb = "cordon" if desired else "uncordon"
     for node in nodes:
@@ -77,9 +84,12 @@ def cordon_or_uncordon(ctx: Context, nodes: list[dict[str, Any]], desired: bool,
             # Unschedulable's zero value, so uncordoning removes the field (null).
             patch = {"spec": {"unschedulable": True if desired else None}}
             response: Response = yield from ctx.request(
-                "PATCH", resource_path(NODES, "", name), body=patch,
+                "PATCH",
+                resource_path(NODES, "", name),
+                body=patch,
                 query=cmdutil.dry_run_query(strategy),
-                headers={"content-type": "application/strategic-merge-patch+json"})
+                headers={"content-type": "application/strategic-merge-patch+json"},
+            )
             if not response.ok:
                 message = response.body.get("message", "")
                 ctx.err(f'error: unable to {verb} node "{name}": {message}\n')

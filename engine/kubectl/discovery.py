@@ -42,7 +42,8 @@ def discover(ctx: Context) -> Gen:
     resources: list[APIResource] = []
     for path in ("/api", "/apis"):
         response: Response = yield from ctx.request(
-            "GET", path, headers={"accept": AGGREGATED_ACCEPT})
+            "GET", path, headers={"accept": AGGREGATED_ACCEPT}
+        )
         for item in ctx.must(response).get("items") or []:
             name = (item.get("metadata") or {}).get("name", "")
             versions = item.get("versions") or []

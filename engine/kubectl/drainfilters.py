@@ -59,8 +59,9 @@ def pods_for_deletion(ctx: Context, node: str, options: DrainOptions) -> Gen:
     query = {"fieldSelector": f"spec.nodeName={node}", "limit": "500"}
     if options.pod_selector:
         query["labelSelector"] = options.pod_selector
-    listing: Response = yield from ctx.request("GET", resource_path(BY_NAME["pods"], ""),
-                                               query=query)
+    listing: Response = yield from ctx.request(
+        "GET", resource_path(BY_NAME["pods"], ""), query=query
+    )
     if not listing.ok:
         raise KubectlError(api_error_text(listing.body))
     verdicts = []
@@ -76,15 +77,18 @@ def pods_for_deletion(ctx: Context, node: str, options: DrainOptions) -> Gen:
 
 def warnings(verdicts: list[PodDelete]) -> str:
     """PodDeleteList.Warnings: `<message>: ns/a, ns/b` per message, joined by `; `."""
-    return "; ".join(f"{message}: {', '.join(pods)}"
-                     for message, pods in _grouped(verdicts, WARNING).items())
+    return "; ".join(
+        f"{message}: {', '.join(pods)}" for message, pods in _grouped(verdicts, WARNING).items()
+    )
 
 
 def errors(verdicts: list[PodDelete]) -> list[str]:
     """PodDeleteList.errors: `cannot delete <message>: ns/a, ns/b` per message. (kubectl
     groups them in a Go map, so its order varies; Podlife keeps the pods' order.)"""
-    return [f"cannot delete {message}: {', '.join(pods)}"
-            for message, pods in _grouped(verdicts, ERROR).items()]
+    return [
+        f"cannot delete {message}: {', '.join(pods)}"
+        for message, pods in _grouped(verdicts, ERROR).items()
+    ]
 
 
 def _grouped(verdicts: list[PodDelete], reason: str) -> dict[str, list[str]]:
@@ -118,8 +122,7 @@ def _skip_deleted(ctx: Context, pod: dict[str, Any], options: DrainOptions) -> G
 def should_skip_pod(pod: dict[str, Any], skip_wait_seconds: int, now: float) -> bool:
     """drain.go shouldSkipPod: being deleted for longer than --skip-wait-for-delete-timeout."""
     stamp = (pod.get("metadata") or {}).get("deletionTimestamp")
-    return bool(skip_wait_seconds > 0 and stamp
-                and now - parse_rfc3339(stamp) > skip_wait_seconds)
+    return bool(skip_wait_seconds > 0 and stamp and now - parse_rfc3339(stamp) > skip_wait_seconds)
 
 
 def _daemonset(ctx: Context, pod: dict[str, Any], options: DrainOptions) -> Gen:
@@ -129,7 +132,8 @@ def _daemonset(ctx: Context, pod: dict[str, Any], options: DrainOptions) -> Gen:
     # The DaemonSet must still exist (Podlife serves no DaemonSets: the API server says so).
     namespace = pod["metadata"].get("namespace", "")
     response: Response = yield from ctx.request(
-        "GET", f"/apis/apps/v1/namespaces/{namespace}/daemonsets/{ref.get('name', '')}")
+        "GET", f"/apis/apps/v1/namespaces/{namespace}/daemonsets/{ref.get('name', '')}"
+    )
     if not response.ok:
         message = response.body.get("message", "")
         if response.code == 404 and options.force:

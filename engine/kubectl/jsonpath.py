@@ -23,8 +23,10 @@ def relaxed(expression: str) -> str:
         return expression
     match = _RELAXED.match(expression)
     if match is None:
-        raise JSONPathError("unexpected path string, expected a 'name1.name2' or '.name1.name2' "
-                            "or '{name1.name2}' or '{.name1.name2}'")
+        raise JSONPathError(
+            "unexpected path string, expected a 'name1.name2' or '.name1.name2' "
+            "or '{name1.name2}' or '{.name1.name2}'"
+        )
     return "{." + (match.group(1) or match.group(2)) + "}"
 
 

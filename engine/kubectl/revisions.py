@@ -34,12 +34,16 @@ def controlled_replica_sets(ctx: Context, deployment: dict[str, Any]) -> Gen:
     meta = deployment["metadata"]
     selector = selector_from_match((deployment.get("spec") or {}).get("selector")).string()
     listing: Response = yield from ctx.request(
-        "GET", resource_path(BY_NAME["replicasets"], meta.get("namespace", "")),
-        query={"labelSelector": selector})
+        "GET",
+        resource_path(BY_NAME["replicasets"], meta.get("namespace", "")),
+        query={"labelSelector": selector},
+    )
     items = ctx.must(listing).get("items") or []
     owned = [rs for rs in items if _controller_uid(rs) == meta.get("uid")]
-    return sorted(owned, key=lambda rs: (
-        parse_rfc3339(rs["metadata"]["creationTimestamp"]), rs["metadata"]["name"]))
+    return sorted(
+        owned,
+        key=lambda rs: (parse_rfc3339(rs["metadata"]["creationTimestamp"]), rs["metadata"]["name"]),
+    )
 
 
 def new_and_old(
@@ -47,10 +51,19 @@ def new_and_old(
 ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     """FindNewReplicaSet and FindOldReplicaSets' "all old" list."""
     template = (deployment.get("spec") or {}).get("template")
-    new = next((rs for rs in replica_sets
-                if equal_ignore_hash((rs.get("spec") or {}).get("template"), template)), None)
-    old = [rs for rs in replica_sets if new is None or rs["metadata"].get("uid") !=
-           new["metadata"].get("uid")]
+    new = next(
+        (
+            rs
+            for rs in replica_sets
+            if equal_ignore_hash((rs.get("spec") or {}).get("template"), template)
+        ),
+        None,
+    )
+    old = [
+        rs
+        for rs in replica_sets
+        if new is None or rs["metadata"].get("uid") != new["metadata"].get("uid")
+    ]
     return new, old
 
 

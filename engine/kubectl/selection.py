@@ -108,4 +108,3 @@ def select(
                 Info(resource, meta.get("namespace", ""), meta.get("name", ""), obj)
             )
     return selection
-

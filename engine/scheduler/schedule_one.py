@@ -9,6 +9,7 @@ PreBind, Bind (POST pods/<name>/binding), the Scheduled event, PostBind.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -285,7 +286,7 @@ def select_host(sched: Scheduler, totals: list[int]) -> int:
     best = max(totals)
     if totals.count(best) == 1:
         return totals.index(best)
-    tied = [i for i, total in enumerate(totals) if total == best]
+    tied = list(itertools.compress(range(len(totals)), map(best.__eq__, totals)))
     return tied[sched.rng.randrange(len(tied))]
 
 

@@ -150,7 +150,13 @@ def normalized(text: str) -> str:
     resourceVersions (the real kubectl's own discovery requests take virtual time too).
     Columns are re-spaced so that a shorter age does not shift the rest."""
     text = _VERSION.sub(r"\g<1>N", _STAMP.sub("TIME", _AGE.sub("AGE", text)))
-    return "\n".join(re.sub(r"(?<=\S) {2,}", "  ", line).rstrip() for line in text.splitlines())
+    lines = [re.sub(r"(?<=\S) {2,}", "  ", line).rstrip() for line in text.splitlines()]
+    if "Events:" in lines:
+        # Events within the same second are ordered by sub-second times, which differ between
+        # the twins (the real kubectl's discovery requests take virtual time): compare as sets.
+        start = lines.index("Events:") + 3
+        lines[start:] = sorted(lines[start:])
+    return "\n".join(lines)
 
 
 def running_pods_supported() -> bool:

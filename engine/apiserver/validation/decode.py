@@ -12,12 +12,16 @@ from engine.apiserver.validation.common import Obj, _d, _l
 from engine.quantity import parse_quantity
 
 
-def decode_error(kind: str, obj: Obj) -> str | None:
+def decode_error(kind: str, obj: Obj, old: Obj | None = None) -> str | None:
     """What the API server's JSON decoder rejects before defaulting or validation run.
 
     The server answers 400 BadRequest with `<Kind> in version "<v>" cannot be handled as a
     <Kind>: <this message>`. Covers the two mistakes learners make most: malformed quantities
     and non-string label/annotation values (`version: 1.0` in YAML).
+
+    `old`, on an update, is the stored object `obj` was computed from: container lists `obj`
+    still shares with it passed this check when they were stored, so their quantities are
+    not parsed again (a status write would otherwise re-parse every request and limit).
     """
     roots: list[tuple[Obj, str]] = [(_d(obj.get("metadata")), "metadata")]
     specs: list[Obj] = []
@@ -36,9 +40,20 @@ def decode_error(kind: str, obj: Obj) -> str | None:
             for value in _d(meta.get(key)).values():
                 if not isinstance(value, str):
                     return _unmarshal_error(value, f"ObjectMeta.{path}.{key}")
+    stored: Obj = {}
+    if old is not None:
+        stored = _d(old.get("spec"))
+        if kind in ("Deployment", "ReplicaSet"):
+            stored = _d(_d(stored.get("template")).get("spec"))
     quantities: list[Any] = []
     for spec in specs:
-        for container in _l(spec.get("containers")) + _l(spec.get("initContainers")):
+        containers = [
+            container
+            for key in ("containers", "initContainers")
+            if old is None or spec.get(key) is not stored.get(key)
+            for container in _l(spec.get(key))
+        ]
+        for container in containers:
             resources = _d(_d(container).get("resources"))
             for key in ("limits", "requests"):
                 quantities += list(_d(resources.get(key)).values())

@@ -30,13 +30,17 @@ Gen = Generator[Any, Any, Any]
 )
 def api_resources(ctx: Context, flags: Parsed) -> Gen:
     if flags.output not in ("", "wide", "name", "json", "yaml"):
-        raise KubectlError(f'error: unable to match a printer suitable for the output format '
-                           f'"{flags.output}", allowed formats are: json,kyaml,name,wide,yaml')
+        raise KubectlError(
+            f"error: unable to match a printer suitable for the output format "
+            f'"{flags.output}", allowed formats are: json,kyaml,name,wide,yaml'
+        )
     if flags.sort_by not in ("", "name", "kind"):
         raise KubectlError("error: --sort-by accepts only name or kind")
     if flags.args:
-        raise KubectlError(f"error: unexpected arguments: [{' '.join(flags.args)}]\n"
-                           "See 'kubectl api-resources -h' for help and examples")
+        raise KubectlError(
+            f"error: unexpected arguments: [{' '.join(flags.args)}]\n"
+            "See 'kubectl api-resources -h' for help and examples"
+        )
     groups, resources = yield from discover(ctx)
     preferred = {group: versions[0] for group, versions in groups if versions}
     chosen = [r for r in resources if _wanted(r, flags, preferred)]
@@ -44,10 +48,17 @@ def api_resources(ctx: Context, flags: Parsed) -> Gen:
     if flags.output == "name":
         ctx.out("".join(f"{r.name}.{r.group}\n" if r.group else f"{r.name}\n" for r in chosen))
     elif flags.output in ("json", "yaml"):
-        document = {"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": "",
-                    "resources": [_entry(r) for r in chosen]}
-        ctx.out(printers.print_yaml(document) if flags.output == "yaml"
-                else cmdutil.typed_json(document))
+        document = {
+            "kind": "APIResourceList",
+            "apiVersion": "v1",
+            "groupVersion": "",
+            "resources": [_entry(r) for r in chosen],
+        }
+        ctx.out(
+            printers.print_yaml(document)
+            if flags.output == "yaml"
+            else cmdutil.typed_json(document)
+        )
     else:
         ctx.out(_table(chosen, flags))
 
@@ -75,11 +86,15 @@ def _table(chosen: list[APIResource], flags: Parsed) -> str:
     wide = flags.output == "wide"
     rows = []
     if not flags.no_headers:
-        rows.append("NAME\tSHORTNAMES\tAPIVERSION\tNAMESPACED\tKIND"
-                    + ("\tVERBS\tCATEGORIES" if wide else ""))
+        rows.append(
+            "NAME\tSHORTNAMES\tAPIVERSION\tNAMESPACED\tKIND"
+            + ("\tVERBS\tCATEGORIES" if wide else "")
+        )
     for r in chosen:
-        row = (f"{r.name}\t{','.join(r.short_names)}\t{r.group_version}\t"
-               f"{'true' if r.namespaced else 'false'}\t{r.kind}")
+        row = (
+            f"{r.name}\t{','.join(r.short_names)}\t{r.group_version}\t"
+            f"{'true' if r.namespaced else 'false'}\t{r.kind}"
+        )
         if wide:
             row += f"\t{','.join(r.verbs)}\t{','.join(r.categories)}"
         rows.append(row)
@@ -89,8 +104,7 @@ def _table(chosen: list[APIResource], flags: Parsed) -> str:
 
 def _entry(r: APIResource) -> dict[str, Any]:
     """metav1.APIResource in its struct's JSON order (empty fields omitted)."""
-    entry: dict[str, Any] = {"name": r.name, "singularName": r.singular,
-                             "namespaced": r.namespaced}
+    entry: dict[str, Any] = {"name": r.name, "singularName": r.singular, "namespaced": r.namespaced}
     if r.group:
         entry["group"] = r.group
     entry.update(version=r.version, kind=r.kind, verbs=list(r.verbs))
@@ -101,12 +115,16 @@ def _entry(r: APIResource) -> dict[str, Any]:
     return entry
 
 
-@command("api-versions", summary='Print the supported API versions on the server, in the form '
-         'of "group/version"')
+@command(
+    "api-versions",
+    summary='Print the supported API versions on the server, in the form of "group/version"',
+)
 def api_versions(ctx: Context, flags: Parsed) -> Gen:
     if flags.args:
-        raise KubectlError(f"error: unexpected arguments: [{' '.join(flags.args)}]\n"
-                           "See 'kubectl api-versions -h' for help and examples")
+        raise KubectlError(
+            f"error: unexpected arguments: [{' '.join(flags.args)}]\n"
+            "See 'kubectl api-versions -h' for help and examples"
+        )
     groups, _resources = yield from discover(ctx)
     versions = sorted(f"{group}/{v}" if group else v for group, vs in groups for v in vs)
     ctx.out("".join(f"{v}\n" for v in versions))

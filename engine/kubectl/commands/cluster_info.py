@@ -27,12 +27,13 @@ GREEN, YELLOW, RESET = "\x1b[0;32m", "\x1b[0;33m", "\x1b[0m"
 def cluster_info(ctx: Context, flags: Parsed) -> Gen:
     yield from ()
     ctx.out(f"{GREEN}Kubernetes control plane{RESET} is running at {YELLOW}{SERVER}{RESET}\n")
-    ctx.out("\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info "
-            "dump'.\n")
+    ctx.out("\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n")
 
 
 @command("cluster-info dump", summary="Dump relevant information for debugging and diagnosis")
 def cluster_info_dump(ctx: Context, flags: Parsed) -> Gen:
     yield from ()
-    raise KubectlError('error: "kubectl cluster-info dump" is not part of Podlife\'s simulated '
-                       "kubectl: it dumps the logs of real control-plane containers")
+    raise KubectlError(
+        'error: "kubectl cluster-info dump" is not part of Podlife\'s simulated '
+        "kubectl: it dumps the logs of real control-plane containers"
+    )

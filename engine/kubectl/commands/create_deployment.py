@@ -55,20 +55,30 @@ def _run(ctx: Context, flags: Parsed) -> Gen:
     strategy = cmdutil.dry_run_strategy(flags)
     deployment = build_deployment(ctx, flags, name, command_line)
     if strategy == cmdutil.DRY_RUN_CLIENT:
-        ctx.out(cmdutil.print_object(deployment, DEPLOYMENTS, flags.output, "created", strategy,
-                                     typed=True))
+        ctx.out(
+            cmdutil.print_object(
+                deployment, DEPLOYMENTS, flags.output, "created", strategy, typed=True
+            )
+        )
         return
-    query = {"fieldManager": flags.field_manager,
-             "fieldValidation": cmdutil.validation_directive(flags),
-             **cmdutil.dry_run_query(strategy)}
+    query = {
+        "fieldManager": flags.field_manager,
+        "fieldValidation": cmdutil.validation_directive(flags),
+        **cmdutil.dry_run_query(strategy),
+    }
     response: Response = yield from ctx.request(
-        "POST", resource_path(DEPLOYMENTS, ctx.namespace), body=deployment, query=query)
+        "POST", resource_path(DEPLOYMENTS, ctx.namespace), body=deployment, query=query
+    )
     if not response.ok:
         # create_deployment.go wraps the API error, so checkErr prints it as a plain error.
-        raise KubectlError(f"error: failed to create deployment: "
-                           f"{response.body.get('message', '')}")
-    ctx.out(cmdutil.print_object(response.body, DEPLOYMENTS, flags.output, "created", strategy,
-                                 typed=True))
+        raise KubectlError(
+            f"error: failed to create deployment: {response.body.get('message', '')}"
+        )
+    ctx.out(
+        cmdutil.print_object(
+            response.body, DEPLOYMENTS, flags.output, "created", strategy, typed=True
+        )
+    )
 
 
 def _name_and_command(ctx: Context, flags: Parsed) -> tuple[str, list[str]]:
@@ -76,8 +86,10 @@ def _name_and_command(ctx: Context, flags: Parsed) -> tuple[str, list[str]]:
     args, dash = list(flags.args), flags.args_at_dash
     before = args if dash < 0 else args[:dash]
     if len(before) != 1:
-        raise KubectlError(f"error: exactly one NAME is required, got {len(before)}\n"
-                           f"See 'kubectl create deployment -h' for help and examples")
+        raise KubectlError(
+            f"error: exactly one NAME is required, got {len(before)}\n"
+            f"See 'kubectl create deployment -h' for help and examples"
+        )
     return before[0], ([] if dash < 0 else args[dash:])
 
 
@@ -97,8 +109,11 @@ def build_deployment(
         container["resources"] = {}
         containers.append(container)
     if flags.port >= 0 and containers:
-        containers[0] = {**{k: v for k, v in containers[0].items() if k != "resources"},
-                         "ports": [{"containerPort": flags.port}], "resources": {}}
+        containers[0] = {
+            **{k: v for k, v in containers[0].items() if k != "resources"},
+            "ports": [{"containerPort": flags.port}],
+            "resources": {},
+        }
     return {
         "kind": "Deployment",
         "apiVersion": "apps/v1",
@@ -106,8 +121,7 @@ def build_deployment(
         "spec": {
             "replicas": flags.replicas,
             "selector": {"matchLabels": {"app": name}},
-            "template": {"metadata": {"labels": {"app": name}},
-                         "spec": {"containers": containers}},
+            "template": {"metadata": {"labels": {"app": name}}, "spec": {"containers": containers}},
             "strategy": {},
         },
         "status": {},
@@ -122,4 +136,3 @@ def _container_name(ctx: Context, image: str) -> str:
         name = name.replace("_", "-").replace(".", "-")
         name = f"{name}-{names.random_string(ctx.cluster.rng)}"
     return name
-

@@ -41,21 +41,35 @@ def create_ns(ctx: Context, flags: Parsed) -> Gen:
 
 def _run(ctx: Context, flags: Parsed) -> Gen:
     if len(flags.args) != 1:
-        raise KubectlError(f"error: exactly one NAME is required, got {len(flags.args)}\n"
-                           "See 'kubectl create namespace -h' for help and examples")
+        raise KubectlError(
+            f"error: exactly one NAME is required, got {len(flags.args)}\n"
+            "See 'kubectl create namespace -h' for help and examples"
+        )
     cmdutil.check_output(flags.output)
     strategy = cmdutil.dry_run_strategy(flags)
-    namespace = {"kind": "Namespace", "apiVersion": "v1", "metadata": {"name": flags.args[0]},
-                 "spec": {}, "status": {}}
+    namespace = {
+        "kind": "Namespace",
+        "apiVersion": "v1",
+        "metadata": {"name": flags.args[0]},
+        "spec": {},
+        "status": {},
+    }
     if strategy == cmdutil.DRY_RUN_CLIENT:
-        ctx.out(cmdutil.print_object(namespace, NAMESPACES, flags.output, "created", strategy,
-                                     typed=True))
+        ctx.out(
+            cmdutil.print_object(
+                namespace, NAMESPACES, flags.output, "created", strategy, typed=True
+            )
+        )
         return
-    query = {"fieldManager": flags.field_manager,
-             "fieldValidation": cmdutil.validation_directive(flags),
-             **cmdutil.dry_run_query(strategy)}
+    query = {
+        "fieldManager": flags.field_manager,
+        "fieldValidation": cmdutil.validation_directive(flags),
+        **cmdutil.dry_run_query(strategy),
+    }
     response: Response = yield from ctx.request(
-        "POST", resource_path(NAMESPACES, ""), body=namespace, query=query)
+        "POST", resource_path(NAMESPACES, ""), body=namespace, query=query
+    )
     created = ctx.must(response)
-    ctx.out(cmdutil.print_object(created, NAMESPACES, flags.output, "created", strategy,
-                                 typed=True))
+    ctx.out(
+        cmdutil.print_object(created, NAMESPACES, flags.output, "created", strategy, typed=True)
+    )

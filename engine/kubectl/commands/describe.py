@@ -43,16 +43,19 @@ DESCRIBED = ("Pod", "Deployment", "ReplicaSet", "Node", "Namespace")
 )
 def describe(ctx: Context, flags: Parsed) -> Gen:
     if not flags.args:
-        raise KubectlError('error: You must specify the type of resource to describe. Use '
-                           '"kubectl api-resources" for a complete list of supported resources.')
+        raise KubectlError(
+            "error: You must specify the type of resource to describe. Use "
+            '"kubectl api-resources" for a complete list of supported resources.'
+        )
     objects, errors = yield from _fetch(ctx, flags)
     if errors and len(flags.args) == 2 and "/" not in flags.args[0] and errors[0][0] == 404:
         yield from _describe_matching(ctx, flags, errors[0][1])
         return
     # kubectl 1.37 lists events only when it describes exactly one object (and fetched it
     # without error), unless --show-events was given explicitly.
-    show_events = flags.show_events if "show_events" in flags.given else (
-        len(objects) == 1 and not errors)
+    show_events = (
+        flags.show_events if "show_events" in flags.given else (len(objects) == 1 and not errors)
+    )
     failures = [text for _code, text in errors]
     printed = 0
     for resource, obj in objects:
@@ -65,8 +68,11 @@ def describe(ctx: Context, flags: Parsed) -> Gen:
         ctx.out(text if not printed else f"\n\n{text}")
         printed += 1
     if not objects and not errors:
-        ctx.err("No resources found\n" if flags.all_namespaces
-                else f"No resources found in {ctx.namespace} namespace.\n")
+        ctx.err(
+            "No resources found\n"
+            if flags.all_namespaces
+            else f"No resources found in {ctx.namespace} namespace.\n"
+        )
     if failures:
         raise KubectlError("".join(failures))
 
@@ -80,7 +86,8 @@ def _fetch(ctx: Context, flags: Parsed) -> Gen:
         namespace = ctx.namespace if resource.namespaced else ""
         if target.name:
             response: Response = yield from ctx.request(
-                "GET", resource_path(resource, namespace, target.name))
+                "GET", resource_path(resource, namespace, target.name)
+            )
             if response.ok:
                 objects.append((resource, response.body))
             else:
@@ -89,7 +96,8 @@ def _fetch(ctx: Context, flags: Parsed) -> Gen:
         query = {"labelSelector": flags.selector} if flags.selector else {}
         scope = "" if flags.all_namespaces else namespace
         listing: Response = yield from ctx.request(
-            "GET", resource_path(resource, scope), query={**query, "limit": CHUNK})
+            "GET", resource_path(resource, scope), query={**query, "limit": CHUNK}
+        )
         if not listing.ok:
             errors.append((listing.code, api_error_text(listing.body)))
             continue
@@ -102,7 +110,8 @@ def _describe_matching(ctx: Context, flags: Parsed, not_found: str) -> Gen:
     resource = parse_targets(flags.args[:1], ctx)[0].resource
     namespace = ctx.namespace if resource.namespaced else ""
     listing: Response = yield from ctx.request(
-        "GET", resource_path(resource, namespace), query={"limit": CHUNK})
+        "GET", resource_path(resource, namespace), query={"limit": CHUNK}
+    )
     matched = False
     for item in ctx.must(listing).get("items") or []:
         if item["metadata"]["name"].startswith(flags.args[1]):
@@ -119,20 +128,21 @@ def describe_object(
 ) -> Gen:
     """One describer: its own GET of the object, then what its kind needs."""
     if resource.kind not in DESCRIBED:
-        raise KubectlError(f'error: describing {resource.name} is not part of Podlife\'s '
-                           "simulated kubectl")
+        raise KubectlError(
+            f"error: describing {resource.name} is not part of Podlife's simulated kubectl"
+        )
     meta = obj["metadata"]
     name, namespace = meta["name"], meta.get("namespace", "")
-    response: Response = yield from ctx.request(
-        "GET", resource_path(resource, namespace, name))
+    response: Response = yield from ctx.request("GET", resource_path(resource, namespace, name))
     current = ctx.must(response)
     if resource.kind == "Pod":
         events = yield from _events(ctx, current, show_events, with_kind=False)
         return describers.describe_pod(current, events, ctx.now)
     if resource.kind == "Deployment":
         events = yield from _events(ctx, current, show_events)
-        replica_sets = yield from _list(ctx, "replicasets", namespace,
-                                        {"labelSelector": _selector(current)})
+        replica_sets = yield from _list(
+            ctx, "replicasets", namespace, {"labelSelector": _selector(current)}
+        )
         return describers.describe_deployment(current, replica_sets, events, ctx.now)
     if resource.kind == "ReplicaSet":
         pods = yield from _list(ctx, "pods", namespace, {"labelSelector": _selector(current)})
@@ -145,8 +155,12 @@ def describe_object(
 
 def _describe_node(ctx: Context, node: dict[str, Any], show_events: bool) -> Gen:
     name = node["metadata"]["name"]
-    pods = yield from _list(ctx, "pods", "", {
-        "fieldSelector": f"spec.nodeName={name},status.phase!=Succeeded,status.phase!=Failed"})
+    pods = yield from _list(
+        ctx,
+        "pods",
+        "",
+        {"fieldSelector": f"spec.nodeName={name},status.phase!=Succeeded,status.phase!=Failed"},
+    )
     events = None
     if show_events:
         # The controllers record node events with the node's UID, the kubelet with its name.
@@ -154,9 +168,9 @@ def _describe_node(ctx: Context, node: dict[str, Any], show_events: bool) -> Gen
         by_name = yield from _events(ctx, node, True, uid=name)
         events = (events or []) + (by_name or [])
     lease: Response = yield from ctx.request(
-        "GET", resource_path(BY_NAME["leases"], "kube-node-lease", name))
-    return describers.describe_node(node, pods, events, ctx.now,
-                                    lease.body if lease.ok else None)
+        "GET", resource_path(BY_NAME["leases"], "kube-node-lease", name)
+    )
+    return describers.describe_node(node, pods, events, ctx.now, lease.body if lease.ok else None)
 
 
 def _events(
@@ -167,20 +181,23 @@ def _events(
     if not show:
         return None
     meta = obj["metadata"]
-    fields = [f"involvedObject.name={meta['name']}",
-              f"involvedObject.namespace={meta.get('namespace', '')}"]
+    fields = [
+        f"involvedObject.name={meta['name']}",
+        f"involvedObject.namespace={meta.get('namespace', '')}",
+    ]
     if with_kind:
         fields.append(f"involvedObject.kind={obj.get('kind', '')}")
     fields.append(f"involvedObject.uid={uid or meta.get('uid', '')}")
-    items = yield from _list(ctx, "events", meta.get("namespace", ""),
-                             {"fieldSelector": ",".join(fields)})
+    items = yield from _list(
+        ctx, "events", meta.get("namespace", ""), {"fieldSelector": ",".join(fields)}
+    )
     return items
 
 
 def _list(ctx: Context, resource_name: str, namespace: str, query: dict[str, str]) -> Gen:
     response: Response = yield from ctx.request(
-        "GET", resource_path(BY_NAME[resource_name], namespace),
-        query={**query, "limit": CHUNK})
+        "GET", resource_path(BY_NAME[resource_name], namespace), query={**query, "limit": CHUNK}
+    )
     return list(ctx.must(response).get("items") or [])
 
 

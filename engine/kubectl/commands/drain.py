@@ -71,15 +71,21 @@ def drain(ctx: Context, flags: Parsed) -> Gen:
         try:
             parse_label_selector(flags.pod_selector)
         except SelectorError:
-            raise KubectlError("error: --pod-selector=<pod_selector> must be a valid label "
-                               "selector") from None
+            raise KubectlError(
+                "error: --pod-selector=<pod_selector> must be a valid label selector"
+            ) from None
     if flags.delete_local_data:
-        ctx.err("Flag --delete-local-data has been deprecated, This option is deprecated and "
-                "will be deleted. Use --delete-emptydir-data.\n")
+        ctx.err(
+            "Flag --delete-local-data has been deprecated, This option is deprecated and "
+            "will be deleted. Use --delete-emptydir-data.\n"
+        )
     options = drainfilters.DrainOptions(
-        force=flags.force, ignore_daemonsets=flags.ignore_daemonsets,
+        force=flags.force,
+        ignore_daemonsets=flags.ignore_daemonsets,
         delete_emptydir_data=flags.delete_emptydir_data or flags.delete_local_data,
-        pod_selector=flags.pod_selector, skip_wait_seconds=flags.skip_wait_for_delete_timeout)
+        pod_selector=flags.pod_selector,
+        skip_wait_seconds=flags.skip_wait_for_delete_timeout,
+    )
     nodes = yield from select_nodes(ctx, flags)
     yield from cordon_or_uncordon(ctx, nodes, True, strategy)
     fatal: list[DrainError] = []
@@ -90,8 +96,10 @@ def drain(ctx: Context, flags: Parsed) -> Gen:
         if error is None:
             ctx.out(cmdutil.named(NODES, name, "drained", strategy))
             continue
-        ctx.err(f'error: unable to drain node "{name}" due to error: {error.text}, '
-                "continuing command...\n")
+        ctx.err(
+            f'error: unable to drain node "{name}" due to error: {error.text}, '
+            "continuing command...\n"
+        )
         fatal.append(error)
         remaining.append(name)
     if remaining:
@@ -110,7 +118,11 @@ def _final_text(fatal: list[DrainError]) -> str:
 
 
 def _drain_node(
-    ctx: Context, flags: Parsed, node: str, options: drainfilters.DrainOptions, strategy: str,
+    ctx: Context,
+    flags: Parsed,
+    node: str,
+    options: drainfilters.DrainOptions,
+    strategy: str,
     timeout: float,
 ) -> Gen:
     """deleteOrEvictPodsSimple: None when the node is drained, else its DrainError."""
@@ -132,8 +144,10 @@ def _drain_node(
     pending = yield from drainfilters.pods_for_deletion(ctx, node, options)
     left = [v.pod["metadata"]["name"] for v in pending if v.delete]
     if left:
-        ctx.err(f'There are pending pods in node "{node}" when an error occurred: '
-                f"{error.text}\n" + "".join(f"pod/{name}\n" for name in left))
+        ctx.err(
+            f'There are pending pods in node "{node}" when an error occurred: '
+            f"{error.text}\n" + "".join(f"pod/{name}\n" for name in left)
+        )
     return error
 
 
@@ -154,8 +168,13 @@ def _eviction_supported(ctx: Context) -> Gen:
     """CheckEvictionSupport: discovery of the core group lists `pods/eviction`."""
     response: Response = yield from ctx.request("GET", "/api/v1")
     resources = (response.body or {}).get("resources", []) if response.ok else []
-    return any(r.get("name") == "pods/eviction" and r.get("kind") == "Eviction"
-               and r.get("group") and r.get("version") for r in resources)
+    return any(
+        r.get("name") == "pods/eviction"
+        and r.get("kind") == "Eviction"
+        and r.get("group")
+        and r.get("version")
+        for r in resources
+    )
 
 
 def _delete_options(flags: Parsed, strategy: str) -> dict[str, Any]:
@@ -169,7 +188,10 @@ def _delete_options(flags: Parsed, strategy: str) -> dict[str, Any]:
 
 
 def _evict(
-    ctx: Context, flags: Parsed, pods: list[dict[str, Any]], strategy: str,
+    ctx: Context,
+    flags: Parsed,
+    pods: list[dict[str, Any]],
+    strategy: str,
     deadline: float | None,
 ) -> Gen:
     errors: list[str] = []
@@ -180,15 +202,21 @@ def _evict(
         while True:
             note = " (server dry run)" if strategy == cmdutil.DRY_RUN_SERVER else ""
             ctx.out(f"evicting pod {namespace}/{name}{note}\n")
-            eviction = {"kind": "Eviction", "apiVersion": "policy/v1",
-                        "metadata": {"name": name, "namespace": namespace},
-                        "deleteOptions": _delete_options(flags, strategy)}
+            eviction = {
+                "kind": "Eviction",
+                "apiVersion": "policy/v1",
+                "metadata": {"name": name, "namespace": namespace},
+                "deleteOptions": _delete_options(flags, strategy),
+            }
             response: Response = yield from ctx.request(
-                "POST", resource_path(PODS, namespace, name, "eviction"), body=eviction)
+                "POST", resource_path(PODS, namespace, name, "eviction"), body=eviction
+            )
             message = (response.body or {}).get("message", "") if not response.ok else ""
             if response.code == 429:  # a PodDisruptionBudget says not now: wait and retry
-                ctx.err(f'error when evicting pods/"{name}" -n "{namespace}" (will retry after '
-                        f"5s): {message}\n")
+                ctx.err(
+                    f'error when evicting pods/"{name}" -n "{namespace}" (will retry after '
+                    f"5s): {message}\n"
+                )
                 yield EVICT_RETRY_DELAY
                 continue
             if response.ok:
@@ -198,21 +226,27 @@ def _evict(
             break
     if strategy != cmdutil.DRY_RUN_SERVER:
         stuck = yield from _wait_for_delete(ctx, flags, evicted, deadline, "evicted")
-        errors += [f'error when waiting for pod "{p["metadata"]["name"]}" in namespace '
-                   f'"{p["metadata"].get("namespace", "")}" to terminate: {DEADLINE}'
-                   for p in stuck]
+        errors += [
+            f'error when waiting for pod "{p["metadata"]["name"]}" in namespace '
+            f'"{p["metadata"].get("namespace", "")}" to terminate: {DEADLINE}'
+            for p in stuck
+        ]
     return DrainError(errors) if errors else None
 
 
 def _delete(
-    ctx: Context, flags: Parsed, pods: list[dict[str, Any]], strategy: str,
+    ctx: Context,
+    flags: Parsed,
+    pods: list[dict[str, Any]],
+    strategy: str,
     deadline: float | None,
 ) -> Gen:
     for pod in pods:
         meta = pod["metadata"]
         body = {"kind": "DeleteOptions", "apiVersion": "v1", **_delete_options(flags, strategy)}
         response: Response = yield from ctx.request(
-            "DELETE", resource_path(PODS, meta.get("namespace", ""), meta["name"]), body=body)
+            "DELETE", resource_path(PODS, meta.get("namespace", ""), meta["name"]), body=body
+        )
         if not response.ok and response.code != 404:
             return DrainError([response.body.get("message", "")], aggregate=False)
     if strategy == cmdutil.DRY_RUN_SERVER:
@@ -233,15 +267,20 @@ def _wait_for_delete(
         for pod in pending:
             meta = pod["metadata"]
             response: Response = yield from ctx.request(
-                "GET", resource_path(PODS, meta.get("namespace", ""), meta["name"]))
+                "GET", resource_path(PODS, meta.get("namespace", ""), meta["name"])
+            )
             gone = response.code == 404 or (
-                response.ok and response.body["metadata"].get("uid") != meta.get("uid"))
+                response.ok and response.body["metadata"].get("uid") != meta.get("uid")
+            )
             if gone:
                 ctx.out(cmdutil.named(PODS, meta["name"], verb))
             elif response.ok and drainfilters.should_skip_pod(
-                    response.body, flags.skip_wait_for_delete_timeout, ctx.now):
-                ctx.out(f'pod "{meta["name"]}" has DeletionTimestamp older than '
-                        f"{flags.skip_wait_for_delete_timeout} seconds, skipping\n")
+                response.body, flags.skip_wait_for_delete_timeout, ctx.now
+            ):
+                ctx.out(
+                    f'pod "{meta["name"]}" has DeletionTimestamp older than '
+                    f"{flags.skip_wait_for_delete_timeout} seconds, skipping\n"
+                )
             else:
                 still.append(pod)
         pending = still

@@ -26,8 +26,10 @@ Gen = Generator[Any, Any, Any]
 EVENTS = BY_NAME["events"]
 HEADINGS = ("LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE")
 # events.go AllowedFormats
-FORMATS = ("go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,kyaml,"
-           "name,template,templatefile,yaml")
+FORMATS = (
+    "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,kyaml,"
+    "name,template,templatefile,yaml"
+)
 
 
 @command(
@@ -43,8 +45,10 @@ FORMATS = ("go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath
 )
 def events(ctx: Context, flags: Parsed) -> Gen:
     if flags.output not in ("", "yaml", "json", "name"):
-        raise KubectlError(f'error: unable to match a printer suitable for the output format '
-                           f'"{flags.output}", allowed formats are: {FORMATS}')
+        raise KubectlError(
+            f"error: unable to match a printer suitable for the output format "
+            f'"{flags.output}", allowed formats are: {FORMATS}'
+        )
     types = [t for t in flags.types]
     if any(t.lower() not in ("normal", "warning") for t in types):
         raise KubectlError("error: valid --types are Normal or Warning")
@@ -63,17 +67,27 @@ def events(ctx: Context, flags: Parsed) -> Gen:
     response: Response = yield from ctx.request("GET", path, query=query)
     listed = [e for e in ctx.must(response).get("items") or [] if shown(e)]
     if not listed:
-        ctx.err("No events found.\n" if flags.all_namespaces
-                else f"No events found in {ctx.namespace} namespace.\n")
+        ctx.err(
+            "No events found.\n"
+            if flags.all_namespaces
+            else f"No events found in {ctx.namespace} namespace.\n"
+        )
         return
     listed.sort(key=_event_time)  # SortableEvents (a stable sort for lists this short)
     if flags.output == "name":
         return  # the name printer finds no kind on the typed list items: it prints nothing
     if flags.output in ("yaml", "json"):
-        document = {"kind": "EventList", "apiVersion": "v1", "metadata": {},
-                    "items": [_typed(e) for e in listed]}
-        ctx.out(printers.print_yaml(document) if flags.output == "yaml"
-                else cmdutil.typed_json(document))
+        document = {
+            "kind": "EventList",
+            "apiVersion": "v1",
+            "metadata": {},
+            "items": [_typed(e) for e in listed],
+        }
+        ctx.out(
+            printers.print_yaml(document)
+            if flags.output == "yaml"
+            else cmdutil.typed_json(document)
+        )
         return
     rows = [] if flags.no_headers else [_headings(flags)]
     rows += [_row(e, flags, ctx.now) for e in listed]
@@ -91,8 +105,10 @@ def _for_selector(target: str) -> str:
     except KubectlError:
         # events.go prints the RESTMapper's error as is, without kubectl's "error: "
         raise KubectlError(f'the server doesn\'t have a resource type "{kind}"') from None
-    return (f"involvedObject.kind={resource.kind},involvedObject.apiVersion="
-            f"{resource.api_version},involvedObject.name={name}")
+    return (
+        f"involvedObject.kind={resource.kind},involvedObject.apiVersion="
+        f"{resource.api_version},involvedObject.name={name}"
+    )
 
 
 def _watch(ctx: Context, flags: Parsed, path: str, query: dict[str, str], shown: Any) -> Gen:
@@ -108,7 +124,7 @@ def _watch(ctx: Context, flags: Parsed, path: str, query: dict[str, str], shown:
             return
         rows = [] if headed else [_headings(flags)]
         headed = True
-        ctx.out(_flush(rows + [_row(event, flags, ctx.now)], widths))
+        ctx.out(_flush([*rows, _row(event, flags, ctx.now)], widths))
 
     timeout = cmdutil.request_timeout(str(flags.request_timeout))
     yield from watch_until(ctx, path, query, show, lambda _t, _o: False, timeout)
@@ -126,7 +142,8 @@ def _flush(rows: list[list[str]], widths: list[int]) -> str:
             widths.append(width)
     return "".join(
         "".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:-1])) + row[-1] + "\n"
-        for row in rows)
+        for row in rows
+    )
 
 
 def _headings(flags: Parsed) -> list[str]:
@@ -137,20 +154,29 @@ def _row(event: dict[str, Any], flags: Parsed, now: float) -> list[str]:
     """EventPrinter.printOneEvent."""
     involved = event.get("involvedObject") or {}
     row = [event["metadata"].get("namespace", "")] if flags.all_namespaces else []
-    row += [_interval(event, now), event.get("type", ""), event.get("reason", ""),
-            f"{involved.get('kind', '')}/{involved.get('name', '')}",
-            str(event.get("message", "")).strip()]
+    row += [
+        _interval(event, now),
+        event.get("type", ""),
+        event.get("reason", ""),
+        f"{involved.get('kind', '')}/{involved.get('name', '')}",
+        str(event.get("message", "")).strip(),
+    ]
     return [printers.write_escaped(cell) for cell in row]
 
 
 def _interval(event: dict[str, Any], now: float) -> str:
     """event_printer.go getInterval: `<last> (x<count> over <first>)` for repeats."""
-    first = _since(event.get("eventTime"), now) if event.get("eventTime") else _since(
-        event.get("firstTimestamp"), now)
+    first = (
+        _since(event.get("eventTime"), now)
+        if event.get("eventTime")
+        else _since(event.get("firstTimestamp"), now)
+    )
     series = event.get("series")
     if series:
-        return (f"{_since(series.get('lastObservedTime'), now)} (x{series.get('count', 0)} "
-                f"over {first})")
+        return (
+            f"{_since(series.get('lastObservedTime'), now)} (x{series.get('count', 0)} "
+            f"over {first})"
+        )
     if event.get("count", 0) > 1:
         return f"{_since(event.get('lastTimestamp'), now)} (x{event['count']} over {first})"
     return first
@@ -165,8 +191,11 @@ def _since(stamp: str | None, now: float) -> str:
 def _event_time(event: dict[str, Any]) -> float:
     """events.go eventTime: series.lastObservedTime, else lastTimestamp, else eventTime."""
     series = event.get("series") or {}
-    for stamp in (series.get("lastObservedTime"), event.get("lastTimestamp"),
-                  event.get("eventTime")):
+    for stamp in (
+        series.get("lastObservedTime"),
+        event.get("lastTimestamp"),
+        event.get("eventTime"),
+    ):
         if stamp:
             return parse_rfc3339(stamp)
     return float("-inf")
@@ -175,10 +204,21 @@ def _event_time(event: dict[str, Any]) -> float:
 # core/v1 Event's fields in struct order; kubectl holds events as typed objects, so fields
 # without omitempty print even when unset (times as null, strings as "").
 _TYPED_FIELDS: tuple[tuple[str, Any], ...] = (
-    ("metadata", {}), ("involvedObject", {}), ("reason", None), ("message", None),
-    ("source", {}), ("firstTimestamp", "null"), ("lastTimestamp", "null"), ("count", None),
-    ("type", None), ("eventTime", "null"), ("series", None), ("action", None),
-    ("related", None), ("reportingComponent", ""), ("reportingInstance", ""),
+    ("metadata", {}),
+    ("involvedObject", {}),
+    ("reason", None),
+    ("message", None),
+    ("source", {}),
+    ("firstTimestamp", "null"),
+    ("lastTimestamp", "null"),
+    ("count", None),
+    ("type", None),
+    ("eventTime", "null"),
+    ("series", None),
+    ("action", None),
+    ("related", None),
+    ("reportingComponent", ""),
+    ("reportingInstance", ""),
 )
 
 

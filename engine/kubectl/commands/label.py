@@ -52,14 +52,22 @@ LABEL = Kind("label", "labels", "kubectl-label")
 ANNOTATION = Kind("annotation", "annotations", "kubectl-annotate")
 
 
-@command("label", *_FLAGS, Flag("field-manager", default="kubectl-label"),
-         summary="Update the labels on a resource")
+@command(
+    "label",
+    *_FLAGS,
+    Flag("field-manager", default="kubectl-label"),
+    summary="Update the labels on a resource",
+)
 def label(ctx: Context, flags: Parsed) -> Gen:
     yield from _run(ctx, flags, LABEL)
 
 
-@command("annotate", *_FLAGS, Flag("field-manager", default="kubectl-annotate"),
-         summary="Update the annotations on a resource")
+@command(
+    "annotate",
+    *_FLAGS,
+    Flag("field-manager", default="kubectl-annotate"),
+    summary="Update the annotations on a resource",
+)
 def annotate(ctx: Context, flags: Parsed) -> Gen:
     yield from _run(ctx, flags, ANNOTATION)
 
@@ -75,18 +83,26 @@ def _run(ctx: Context, flags: Parsed, kind: Kind) -> Gen:
     if flags.all and flags.field_selector:
         raise KubectlError("error: cannot set --all and --field-selector at the same time")
     if not resources:
-        raise KubectlError("error: one or more resources must be specified as <resource> "
-                           "<name> or <resource>/<name>")
+        raise KubectlError(
+            "error: one or more resources must be specified as <resource> "
+            "<name> or <resource>/<name>"
+        )
     if not new and not remove and not flags.list:
         raise KubectlError(f"error: at least one {kind.noun} update is required")
     cmdutil.check_output(flags.output)
-    selection = yield from select(ctx, resources, selector=flags.selector,
-                                  field_selector=flags.field_selector, select_all=flags.all)
-    single = len(resources) == 1 and "/" in resources[0] or (
-        len(resources) == 2 and "/" not in resources[0] and not selection.listed)
+    selection = yield from select(
+        ctx,
+        resources,
+        selector=flags.selector,
+        field_selector=flags.field_selector,
+        select_all=flags.all,
+    )
+    # builder.go singleItemImplied: one `type/name`, or one type and one name
+    single = (len(resources) == 1 and "/" in resources[0]) or (
+        len(resources) == 2 and "/" not in resources[0] and not selection.listed
+    )
     if flags.resource_version and not single:
-        raise KubectlError(f"error: --resource-version may only be used with a single "
-                           f"resource")
+        raise KubectlError("error: --resource-version may only be used with a single resource")
     failures = list(selection.errors)
     for info in selection.infos:
         try:
@@ -127,8 +143,12 @@ def _change(
     if strategy != cmdutil.DRY_RUN_CLIENT and (patch or kind is ANNOTATION):
         query = {**cmdutil.dry_run_query(strategy), "fieldManager": flags.field_manager}
         response: Response = yield from ctx.request(
-            "PATCH", resource_path(info.resource, info.namespace, info.name), body=patch,
-            query=query, headers={"content-type": "application/merge-patch+json"})
+            "PATCH",
+            resource_path(info.resource, info.namespace, info.name),
+            body=patch,
+            query=query,
+            headers={"content-type": "application/merge-patch+json"},
+        )
         if not response.ok:
             raise KubectlError(api_error_text(response.body))
         obj = response.body
@@ -151,19 +171,27 @@ def _operation(kind: Kind, new: dict[str, str], remove: list[str], current: dict
 def _check_no_overwrites(kind: Kind, current: dict[str, str], new: dict[str, str]) -> None:
     if kind is LABEL:
         # validateNoOverwrites: only a different value counts
-        clashes = [f"'{k}' already has a value ({current[k]}), and --overwrite is false"
-                   for k, v in new.items() if k in current and current[k] != v]
+        clashes = [
+            f"'{k}' already has a value ({current[k]}), and --overwrite is false"
+            for k, v in new.items()
+            if k in current and current[k] != v
+        ]
         if len(clashes) == 1:
             raise KubectlError(f"error: {clashes[0]}")
         if clashes:  # an Aggregate: checkErr prints each error on its own line, unprefixed
             raise KubectlError("".join(f"{clash}\n" for clash in clashes))
         return
     # validateNoAnnotationOverwrites: any existing key counts
-    found = [f"'{k}' already has a value ({current[k]})" for k in new
-             if k in current and k != CHANGE_CAUSE]
+    found = [
+        f"'{k}' already has a value ({current[k]})"
+        for k in new
+        if k in current and k != CHANGE_CAUSE
+    ]
     if found:
-        raise KubectlError("error: --overwrite is false but found the following declared "
-                           f"annotation(s): {'; '.join(found)}")
+        raise KubectlError(
+            "error: --overwrite is false but found the following declared "
+            f"annotation(s): {'; '.join(found)}"
+        )
 
 
 def _listing(info: Info, kind: Kind, single: bool) -> str:
@@ -171,8 +199,11 @@ def _listing(info: Info, kind: Kind, single: bool) -> str:
     over a Go map (random order); Podlife sorts the keys."""
     values = (info.obj.get("metadata") or {}).get(kind.field) or {}
     indent = "" if single else " "
-    text = "" if single else (f"Listing {kind.field} for {info.resource.kind}."
-                              f"{info.resource.group}/{info.name}:\n")
+    text = (
+        ""
+        if single
+        else (f"Listing {kind.field} for {info.resource.kind}.{info.resource.group}/{info.name}:\n")
+    )
     return text + "".join(f"{indent}{k}={values[k]}\n" for k in sorted(values))
 
 
@@ -187,8 +218,7 @@ def _parse_labels(pairs: list[str]) -> tuple[dict[str, str], list[str]]:
                 raise KubectlError(f"error: invalid label spec: {pair}")
             problems = is_label_value(parts[1])
             if problems:
-                raise KubectlError(f'error: invalid label value: "{pair}": '
-                                   f"{';'.join(problems)}")
+                raise KubectlError(f'error: invalid label value: "{pair}": {";".join(problems)}')
             new[parts[0]] = parts[1]
         elif pair.endswith("-"):
             remove.append(pair[:-1])
@@ -203,6 +233,8 @@ def _parse_annotations(pairs: list[str]) -> tuple[dict[str, str], list[str]]:
     new, remove = cmdutil.parse_pairs(pairs, "annotation")
     both = [key for key in remove if key in new]
     if both:
-        raise KubectlError("error: can not both modify and remove the following "
-                           f"annotation(s) in the same command: {', '.join(both)}")
+        raise KubectlError(
+            "error: can not both modify and remove the following "
+            f"annotation(s) in the same command: {', '.join(both)}"
+        )
     return new, remove

@@ -30,9 +30,11 @@ Gen = Generator[Any, Any, Any]
 
 PODS = BY_NAME["pods"]
 DEFAULT_CONTAINER = "kubectl.kubernetes.io/default-container"
-USAGE = ("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\n"
-         "POD or TYPE/NAME is a required argument for the logs command\n"
-         "See 'kubectl logs -h' for help and examples")
+USAGE = (
+    "error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\n"
+    "POD or TYPE/NAME is a required argument for the logs command\n"
+    "See 'kubectl logs -h' for help and examples"
+)
 
 
 @command(
@@ -55,8 +57,9 @@ USAGE = ("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\n"
 )
 def logs(ctx: Context, flags: Parsed) -> Gen:
     since = cmdutil.parse_duration(flags.since, "since", "logs")
-    running_timeout = cmdutil.parse_duration(flags.pod_running_timeout, "pod-running-timeout",
-                                             "logs")
+    running_timeout = cmdutil.parse_duration(
+        flags.pod_running_timeout, "pod-running-timeout", "logs"
+    )
     container = _complete(flags)
     if running_timeout <= 0:
         raise KubectlError("error: --pod-running-timeout must be higher than zero")
@@ -71,9 +74,11 @@ def logs(ctx: Context, flags: Parsed) -> Gen:
     query = _log_query(flags, since, tail)
     requests = [(pod, name) for pod in pods for name in _containers(ctx, flags, pod, container)]
     if flags.follow and len(requests) > flags.max_log_requests:
-        raise KubectlError(f"error: you are attempting to follow {len(requests)} log streams, "
-                           f"but maximum allowed concurrency is {flags.max_log_requests}, use "
-                           "--max-log-requests to increase the limit")
+        raise KubectlError(
+            f"error: you are attempting to follow {len(requests)} log streams, "
+            f"but maximum allowed concurrency is {flags.max_log_requests}, use "
+            "--max-log-requests to increase the limit"
+        )
     for pod, name in requests:
         yield from _print_log(ctx, flags, pod, name, query)
 
@@ -83,8 +88,10 @@ def _complete(flags: Parsed) -> str:
     if not flags.args and not flags.selector:
         raise KubectlError(USAGE)
     if flags.args and flags.selector:
-        raise KubectlError("error: only a selector (-l) or a POD name is allowed\n"
-                           "See 'kubectl logs -h' for help and examples")
+        raise KubectlError(
+            "error: only a selector (-l) or a POD name is allowed\n"
+            "See 'kubectl logs -h' for help and examples"
+        )
     if len(flags.args) > 2:
         raise KubectlError(USAGE)
     if len(flags.args) == 2:
@@ -99,8 +106,10 @@ def _check_time(text: str) -> None:
     try:
         datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise KubectlError(f'error: parsing time "{text}" as "2006-01-02T15:04:05Z07:00": '
-                           f'cannot parse "{text}" as "2006"') from None
+        raise KubectlError(
+            f'error: parsing time "{text}" as "2006-01-02T15:04:05Z07:00": '
+            f'cannot parse "{text}" as "2006"'
+        ) from None
 
 
 def _validate(flags: Parsed, container: str, since: float, tail: int) -> None:
@@ -108,8 +117,9 @@ def _validate(flags: Parsed, container: str, since: float, tail: int) -> None:
     if flags.since_time and since:
         raise KubectlError("error: at most one of `sinceTime` or `sinceSeconds` may be specified")
     if flags.all_containers and container:
-        raise KubectlError(f"error: --all-containers=true should not be specified with "
-                           f"container name {container}")
+        raise KubectlError(
+            f"error: --all-containers=true should not be specified with container name {container}"
+        )
     if flags.limit_bytes < 0:
         raise KubectlError("error: --limit-bytes must be greater than 0")
     if since < 0:
@@ -140,25 +150,29 @@ def _log_query(flags: Parsed, since: float, tail: int) -> dict[str, str]:
 
 def _pod_of(ctx: Context, flags: Parsed, running_timeout: float) -> Gen:
     """The named pod, or the pod chosen for a controller (attachablePodForObject)."""
-    targets = parse_targets(flags.args[:1] if "/" in flags.args[0] else ["pods", flags.args[0]],
-                            ctx)
+    targets = parse_targets(
+        flags.args[:1] if "/" in flags.args[0] else ["pods", flags.args[0]], ctx
+    )
     target = targets[0]
     namespace = ctx.namespace if target.resource.namespaced else ""
     response: Response = yield from ctx.request(
-        "GET", resource_path(target.resource, namespace, target.name))
+        "GET", resource_path(target.resource, namespace, target.name)
+    )
     if not response.ok:
         message = response.body.get("message", "")
         if response.code == 404:
-            raise KubectlError(f"error: error from server (NotFound): {message} in namespace "
-                               f'"{ctx.namespace}"')
+            raise KubectlError(
+                f'error: error from server (NotFound): {message} in namespace "{ctx.namespace}"'
+            )
         raise KubectlError(api_error_text(response.body))
     obj = response.body
     if target.resource.kind == "Pod":
         return [obj]
     if target.resource.kind not in ("Deployment", "ReplicaSet"):
         kind = target.resource.kind
-        raise KubectlError(f"error: cannot get the logs from *v1.{kind}: selector for "
-                           f"*v1.{kind} not implemented")
+        raise KubectlError(
+            f"error: cannot get the logs from *v1.{kind}: selector for *v1.{kind} not implemented"
+        )
     selector = selector_from_match((obj.get("spec") or {}).get("selector")).string()
     pod = yield from _first_pod(ctx, selector, running_timeout)
     return [pod]
@@ -176,10 +190,13 @@ def _first_pod(ctx: Context, selector: str, timeout: float) -> Gen:
         return pods[0]
     seen: list[dict[str, Any]] = []
     found = yield from watch_until(
-        ctx, path, {"labelSelector": selector, "resourceVersion": body["metadata"].get(
-            "resourceVersion", "")},
+        ctx,
+        path,
+        {"labelSelector": selector, "resourceVersion": body["metadata"].get("resourceVersion", "")},
         lambda kind, obj: seen.append(obj) if kind in ("ADDED", "MODIFIED") else None,
-        lambda _kind, _obj: bool(seen), timeout)
+        lambda _kind, _obj: bool(seen),
+        timeout,
+    )
     if not found:
         raise KubectlError("error: timed out waiting for the condition")
     return seen[0]
@@ -190,20 +207,37 @@ def _by_logging(pod: dict[str, Any]) -> tuple[Any, ...]:
     first, ready longest first; most restarts first; oldest first."""
     spec, status = pod.get("spec") or {}, pod.get("status") or {}
     phase = {"Running": 0, "Unknown": 1, "Pending": 2}.get(status.get("phase", ""), 0)
-    ready = next((c for c in status.get("conditions") or [] if c.get("type") == "Ready"
-                  and c.get("status") == "True"), None)
-    ready_since = parse_rfc3339(ready["lastTransitionTime"]) if ready and ready.get(
-        "lastTransitionTime") else 0.0
-    restarts = max((c.get("restartCount", 0) for c in status.get("containerStatuses") or []),
-                   default=0)
+    ready = next(
+        (
+            c
+            for c in status.get("conditions") or []
+            if c.get("type") == "Ready" and c.get("status") == "True"
+        ),
+        None,
+    )
+    ready_since = (
+        parse_rfc3339(ready["lastTransitionTime"])
+        if ready and ready.get("lastTransitionTime")
+        else 0.0
+    )
+    restarts = max(
+        (c.get("restartCount", 0) for c in status.get("containerStatuses") or []), default=0
+    )
     created = parse_rfc3339(pod["metadata"]["creationTimestamp"])
-    return (not spec.get("nodeName"), phase, ready is None, ready_since if ready else 0.0,
-            -restarts, created)
+    return (
+        not spec.get("nodeName"),
+        phase,
+        ready is None,
+        ready_since if ready else 0.0,
+        -restarts,
+        created,
+    )
 
 
 def _selected_pods(ctx: Context, flags: Parsed) -> Gen:
     listing: Response = yield from ctx.request(
-        "GET", resource_path(PODS, ctx.namespace), query={"labelSelector": flags.selector})
+        "GET", resource_path(PODS, ctx.namespace), query={"labelSelector": flags.selector}
+    )
     pods = list(ctx.must(listing).get("items") or [])
     if not pods:
         ctx.err(f"No resources found in {ctx.namespace} namespace.\n")
@@ -215,14 +249,22 @@ def _containers(ctx: Context, flags: Parsed, pod: dict[str, Any], container: str
     spec = pod.get("spec") or {}
     name = pod["metadata"]["name"]
     if flags.all_containers:
-        return [c["name"] for field in ("initContainers", "containers", "ephemeralContainers")
-                for c in spec.get(field) or []]
-    every = [c["name"] for field in ("containers", "initContainers", "ephemeralContainers")
-             for c in spec.get(field) or []]
+        return [
+            c["name"]
+            for field in ("initContainers", "containers", "ephemeralContainers")
+            for c in spec.get(field) or []
+        ]
+    every = [
+        c["name"]
+        for field in ("containers", "initContainers", "ephemeralContainers")
+        for c in spec.get(field) or []
+    ]
     # podcmd.AllContainerNames: regular containers, then `name (init)`, `name (ephem)`
-    described = [c["name"] for c in spec.get("containers") or []] + [
-        f"{c['name']} (init)" for c in spec.get("initContainers") or []] + [
-        f"{c['name']} (ephem)" for c in spec.get("ephemeralContainers") or []]
+    described = (
+        [c["name"] for c in spec.get("containers") or []]
+        + [f"{c['name']} (init)" for c in spec.get("initContainers") or []]
+        + [f"{c['name']} (ephem)" for c in spec.get("ephemeralContainers") or []]
+    )
     if not container:
         preset = ((pod["metadata"].get("annotations") or {}).get(DEFAULT_CONTAINER)) or ""
         if preset and preset not in every:
@@ -234,8 +276,10 @@ def _containers(ctx: Context, flags: Parsed, pod: dict[str, Any], container: str
         if len(every) > 1:
             ctx.err(f'Defaulted container "{container}" out of: {", ".join(described)}\n')
     if container not in every:
-        raise KubectlError(f"error: container {container} is not valid for pod {name} out of: "
-                           f"{', '.join(described)}")
+        raise KubectlError(
+            f"error: container {container} is not valid for pod {name} out of: "
+            f"{', '.join(described)}"
+        )
     return [container]
 
 
@@ -244,8 +288,10 @@ def _print_log(
 ) -> Gen:
     meta = pod["metadata"]
     response: Response = yield from ctx.request(
-        "GET", resource_path(PODS, meta.get("namespace", ""), meta["name"], "log"),
-        query={"container": container, **query})
+        "GET",
+        resource_path(PODS, meta.get("namespace", ""), meta["name"], "log"),
+        query={"container": container, **query},
+    )
     if not response.ok:
         if flags.ignore_errors:
             return

@@ -47,8 +47,9 @@ CONTENT_TYPES = {
 def patch(ctx: Context, flags: Parsed) -> Gen:
     patch_type = flags.type.lower()
     if patch_type not in CONTENT_TYPES:
-        raise KubectlError(f"error: --type must be one of [json merge strategic], not "
-                           f'"{flags.type}"')
+        raise KubectlError(
+            f'error: --type must be one of [json merge strategic], not "{flags.type}"'
+        )
     text = _patch_text(ctx, flags)
     cmdutil.check_output(flags.output)
     strategy = cmdutil.dry_run_strategy(flags)
@@ -70,12 +71,15 @@ def _patch_text(ctx: Context, flags: Parsed) -> str:
     if flags.patch_file:
         files = getattr(ctx.cluster, "files", {})
         if flags.patch_file not in files:
-            raise KubectlError(f"error: unable to read patch file: open {flags.patch_file}: no "
-                               "such file or directory")
+            raise KubectlError(
+                f"error: unable to read patch file: open {flags.patch_file}: no "
+                "such file or directory"
+            )
         return str(files[flags.patch_file])
     if not flags.patch:
-        raise KubectlError("error: must specify --patch or --patch-file containing the "
-                           "contents of the patch")
+        raise KubectlError(
+            "error: must specify --patch or --patch-file containing the contents of the patch"
+        )
     return str(flags.patch)
 
 
@@ -98,20 +102,21 @@ def _patch_one(
 ) -> Gen:
     if strategy == cmdutil.DRY_RUN_CLIENT:
         _apply_locally(info, body, patch_type)
-        ctx.out(cmdutil.print_object(info.obj, info.resource, flags.output, "patched",
-                                     strategy))
+        ctx.out(cmdutil.print_object(info.obj, info.resource, flags.output, "patched", strategy))
         return
     query = {**cmdutil.dry_run_query(strategy), "fieldManager": flags.field_manager}
     response: Response = yield from ctx.request(
-        "PATCH", resource_path(info.resource, info.namespace, info.name, flags.subresource),
-        body=copy.deepcopy(body) if not isinstance(body, str) else body, query=query,
-        headers={"content-type": CONTENT_TYPES[patch_type]})
+        "PATCH",
+        resource_path(info.resource, info.namespace, info.name, flags.subresource),
+        body=copy.deepcopy(body) if not isinstance(body, str) else body,
+        query=query,
+        headers={"content-type": CONTENT_TYPES[patch_type]},
+    )
     if not response.ok:
         raise KubectlError(api_error_text(response.body))
     changed = response.body != info.obj
     operation = "patched" if changed else "patched (no change)"
-    ctx.out(cmdutil.print_object(response.body, info.resource, flags.output, operation,
-                                 strategy))
+    ctx.out(cmdutil.print_object(response.body, info.resource, flags.output, operation, strategy))
 
 
 def _apply_locally(info: Info, body: Any, patch_type: str) -> None:

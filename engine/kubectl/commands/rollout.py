@@ -30,43 +30,46 @@ Editor = Callable[[dict[str, Any], float], str | None]  # edits in place; return
 RESTARTED_AT = "kubectl.kubernetes.io/restartedAt"
 
 # `kubectl rollout` with no subcommand; kubectl's own text, trailing spaces included.
-ROLLOUT_HELP = "\n".join([
-    'Manage the rollout of one or many resources.',
-    '' + " " * 8,
-    ' Valid resource types include:',
-    '',
-    '  *  deployments',
-    '  *  daemonsets',
-    '  *  statefulsets',
-    '',
-    'Examples:',
-    '  # Rollback to the previous deployment',
-    '  kubectl rollout undo deployment/abc',
-    '' + " " * 2,
-    '  # Check the rollout status of a daemonset',
-    '  kubectl rollout status daemonset/foo',
-    '' + " " * 2,
-    '  # Restart a deployment',
-    '  kubectl rollout restart deployment/abc',
-    '' + " " * 2,
-    "  # Restart deployments with the 'app=nginx' label",
-    '  kubectl rollout restart deployment --selector=app=nginx',
-    '',
-    'Available Commands:',
-    '  history       View rollout history',
-    '  pause         Mark the provided resource as paused',
-    '  restart       Restart a resource',
-    '  resume        Resume a paused resource',
-    '  status        Show the status of the rollout',
-    '  undo          Undo a previous rollout',
-    '',
-    'Usage:',
-    '  kubectl rollout SUBCOMMAND [options]',
-    '',
-    'Use "kubectl rollout <command> --help" for more information about a given command.',
-    'Use "kubectl options" for a list of global command-line options (applies to all commands).',
-    "",
-])
+ROLLOUT_HELP = "\n".join(
+    [
+        "Manage the rollout of one or many resources.",
+        "" + " " * 8,
+        " Valid resource types include:",
+        "",
+        "  *  deployments",
+        "  *  daemonsets",
+        "  *  statefulsets",
+        "",
+        "Examples:",
+        "  # Rollback to the previous deployment",
+        "  kubectl rollout undo deployment/abc",
+        "" + " " * 2,
+        "  # Check the rollout status of a daemonset",
+        "  kubectl rollout status daemonset/foo",
+        "" + " " * 2,
+        "  # Restart a deployment",
+        "  kubectl rollout restart deployment/abc",
+        "" + " " * 2,
+        "  # Restart deployments with the 'app=nginx' label",
+        "  kubectl rollout restart deployment --selector=app=nginx",
+        "",
+        "Available Commands:",
+        "  history       View rollout history",
+        "  pause         Mark the provided resource as paused",
+        "  restart       Restart a resource",
+        "  resume        Resume a paused resource",
+        "  status        Show the status of the rollout",
+        "  undo          Undo a previous rollout",
+        "",
+        "Usage:",
+        "  kubectl rollout SUBCOMMAND [options]",
+        "",
+        'Use "kubectl rollout <command> --help" for more information about a given command.',
+        'Use "kubectl options" for a list of global command-line options (applies to all '
+        "commands).",
+        "",
+    ]
+)
 
 _FLAGS = (
     Flag("selector", "l", default=""),
@@ -132,8 +135,7 @@ def _patch_each(ctx: Context, flags: Parsed, edit: Editor, operation: str) -> Ge
     if not flags.args:
         raise KubectlError("error: required resource not specified")
     cmdutil.check_output(flags.output)
-    selection = yield from select(ctx, flags.args, selector=flags.selector,
-                                  list_bare_types=True)
+    selection = yield from select(ctx, flags.args, selector=flags.selector, list_bare_types=True)
     selection.fail_if_errors()
     if not selection.infos and selection.listed:
         ctx.err(f"No resources found in {ctx.namespace} namespace.\n")
@@ -146,9 +148,11 @@ def _patch_each(ctx: Context, flags: Parsed, edit: Editor, operation: str) -> Ge
             continue
         patch = patching.create_two_way_merge_patch(info.obj, modified, info.resource.kind)
         if not patch:  # rollout_restart.go: the same second's restartedAt changes nothing
-            failures.append(f"error: failed to create patch for {info.name}: if restart has "
-                            "already been triggered within the past second, please wait "
-                            "before attempting to trigger another\n")
+            failures.append(
+                f"error: failed to create patch for {info.name}: if restart has "
+                "already been triggered within the past second, please wait "
+                "before attempting to trigger another\n"
+            )
             continue
         yield from _send(ctx, flags, info, patch, operation, failures)
     if failures:
@@ -156,13 +160,20 @@ def _patch_each(ctx: Context, flags: Parsed, edit: Editor, operation: str) -> Ge
 
 
 def _send(
-    ctx: Context, flags: Parsed, info: Info, patch: dict[str, Any], operation: str,
+    ctx: Context,
+    flags: Parsed,
+    info: Info,
+    patch: dict[str, Any],
+    operation: str,
     failures: list[str],
 ) -> Gen:
     response: Response = yield from ctx.request(
-        "PATCH", resource_path(info.resource, info.namespace, info.name), body=patch,
+        "PATCH",
+        resource_path(info.resource, info.namespace, info.name),
+        body=patch,
         query={"fieldManager": flags.field_manager},
-        headers={"content-type": "application/strategic-merge-patch+json"})
+        headers={"content-type": "application/strategic-merge-patch+json"},
+    )
     if not response.ok:
         failures.append(f"error: failed to patch: {response.body.get('message', '')}\n")
         return

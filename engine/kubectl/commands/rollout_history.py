@@ -54,8 +54,9 @@ def rollout_history(ctx: Context, flags: Parsed) -> Gen:
     infos = yield from _targets(ctx, flags)
     for info in infos:
         if info.resource.kind != "Deployment":
-            raise KubectlError(f'error: no history viewer has been implemented for '
-                               f'"{info.resource.kind}"')
+            raise KubectlError(
+                f'error: no history viewer has been implemented for "{info.resource.kind}"'
+            )
         history = yield from _view_history(ctx, info, flags.revision)
         heading = f"with revision #{flags.revision}" if flags.revision > 0 else ""
         # The name printer with the whole history as its "operation".
@@ -74,8 +75,9 @@ def rollout_undo(ctx: Context, flags: Parsed) -> Gen:
     infos = yield from _targets(ctx, flags)
     for info in infos:
         if info.resource.kind != "Deployment":
-            raise KubectlError(f'error: no rollbacker has been implemented for '
-                               f'"{info.resource.kind}"')
+            raise KubectlError(
+                f'error: no rollbacker has been implemented for "{info.resource.kind}"'
+            )
         result = yield from _rollback(ctx, info, flags.to_revision, strategy)
         ctx.out(cmdutil.named(info.resource, info.name, result, strategy))
 
@@ -85,8 +87,7 @@ def _targets(ctx: Context, flags: Parsed) -> Gen:
         raise KubectlError("error: required resource not specified")
     if flags.values.get("revision", 0) < 0:
         raise KubectlError(f"error: revision must be a positive integer: {flags.revision}")
-    selection = yield from select(ctx, flags.args, selector=flags.selector,
-                                  list_bare_types=True)
+    selection = yield from select(ctx, flags.args, selector=flags.selector, list_bare_types=True)
     selection.fail_if_errors()
     return selection.infos
 
@@ -94,10 +95,12 @@ def _targets(ctx: Context, flags: Parsed) -> Gen:
 def _deployment_and_replica_sets(ctx: Context, info: Info) -> Gen:
     """The typed client's own GET of the Deployment, then its ReplicaSets."""
     response: Response = yield from ctx.request(
-        "GET", resource_path(info.resource, info.namespace, info.name))
+        "GET", resource_path(info.resource, info.namespace, info.name)
+    )
     if not response.ok:
-        raise KubectlError(f"error: failed to retrieve deployment {info.name}: "
-                           f"{response.body.get('message', '')}")
+        raise KubectlError(
+            f"error: failed to retrieve deployment {info.name}: {response.body.get('message', '')}"
+        )
     deployment = response.body
     replica_sets = yield from controlled_replica_sets(ctx, deployment)
     new, old = new_and_old(deployment, replica_sets)
@@ -113,7 +116,7 @@ def _view_history(ctx: Context, info: Info, wanted: int) -> Gen:
         if number is None:
             continue
         template = dict(rs["spec"].get("template") or {})
-        cause = ((rs["metadata"].get("annotations") or {}).get(CHANGE_CAUSE))
+        cause = (rs["metadata"].get("annotations") or {}).get(CHANGE_CAUSE)
         metadata = dict(template.get("metadata") or {})
         annotations = dict(metadata.get("annotations") or {})
         if cause:
@@ -129,9 +132,11 @@ def _view_history(ctx: Context, info: Info, wanted: int) -> Gen:
         return print_template(templates[wanted])
     rows = ["REVISION\tCHANGE-CAUSE\n"] + [
         f"{number}\t{templates[number]['metadata']['annotations'].get(CHANGE_CAUSE) or '<none>'}\n"
-        for number in sorted(templates)]
-    return tabwriter.align("".join(rows), minwidth=tabwriter.DESCRIBE_MINWIDTH,
-                           padding=tabwriter.DESCRIBE_PADDING)
+        for number in sorted(templates)
+    ]
+    return tabwriter.align(
+        "".join(rows), minwidth=tabwriter.DESCRIBE_MINWIDTH, padding=tabwriter.DESCRIBE_PADDING
+    )
 
 
 def print_template(template: dict[str, Any]) -> str:
@@ -152,24 +157,37 @@ def _rollback(ctx: Context, info: Info, to_revision: int, strategy: str) -> Gen:
     if strategy == cmdutil.DRY_RUN_CLIENT:
         return print_template(template)
     if deployment["spec"].get("paused"):
-        raise KubectlError("error: you cannot rollback a paused deployment; resume it first "
-                           "with 'kubectl rollout resume' and try again")
+        raise KubectlError(
+            "error: you cannot rollback a paused deployment; resume it first "
+            "with 'kubectl rollout resume' and try again"
+        )
     if equal_ignore_hash(template, deployment["spec"].get("template")):
         return f"skipped rollback (current template already matches revision {to_revision})"
     restored = _without_hash_label(template)
     current = deployment["metadata"].get("annotations") or {}
     annotations = {k: v for k, v in current.items() if k in SKIPPED_ANNOTATIONS}
-    annotations.update({k: v for k, v in (target["metadata"].get("annotations") or {}).items()
-                        if k not in SKIPPED_ANNOTATIONS})
-    patch = [{"op": "replace", "path": "/spec/template", "value": restored},
-             {"op": "replace", "path": "/metadata/annotations", "value": annotations}]
+    annotations.update(
+        {
+            k: v
+            for k, v in (target["metadata"].get("annotations") or {}).items()
+            if k not in SKIPPED_ANNOTATIONS
+        }
+    )
+    patch = [
+        {"op": "replace", "path": "/spec/template", "value": restored},
+        {"op": "replace", "path": "/metadata/annotations", "value": annotations},
+    ]
     response: Response = yield from ctx.request(
-        "PATCH", resource_path(info.resource, info.namespace, info.name), body=patch,
+        "PATCH",
+        resource_path(info.resource, info.namespace, info.name),
+        body=patch,
         query=cmdutil.dry_run_query(strategy),
-        headers={"content-type": "application/json-patch+json"})
+        headers={"content-type": "application/json-patch+json"},
+    )
     if not response.ok:
-        raise KubectlError(f"error: failed restoring revision {to_revision}: "
-                           f"{response.body.get('message', '')}")
+        raise KubectlError(
+            f"error: failed restoring revision {to_revision}: {response.body.get('message', '')}"
+        )
     return "rolled back"
 
 

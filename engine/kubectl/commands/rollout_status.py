@@ -43,8 +43,7 @@ def rollout_status(ctx: Context, flags: Parsed) -> Gen:
         raise KubectlError("error: required resource not specified")
     if flags.revision < 0:
         raise KubectlError(f"error: revision must be a positive integer: {flags.revision}")
-    selection = yield from select(ctx, flags.args, selector=flags.selector,
-                                  list_bare_types=True)
+    selection = yield from select(ctx, flags.args, selector=flags.selector, list_bare_types=True)
     selection.fail_if_errors()
     # rollout_status.go visits every object in turn (ContinueOnError): each gets its own
     # watch and its own --timeout, and the failures are reported together at the end.
@@ -80,11 +79,20 @@ def _watch_status(ctx: Context, flags: Parsed, info: Info, timeout: float) -> Ge
             if done or not flags.watch:
                 outcome.append("")
 
-    query = {"fieldSelector": f"metadata.name={info.name}", "sendInitialEvents": "true",
-             "allowWatchBookmarks": "true", "resourceVersionMatch": "NotOlderThan"}
+    query = {
+        "fieldSelector": f"metadata.name={info.name}",
+        "sendInitialEvents": "true",
+        "allowWatchBookmarks": "true",
+        "resourceVersionMatch": "NotOlderThan",
+    }
     finished = yield from watch_until(
-        ctx, resource_path(info.resource, info.namespace), query, show,
-        lambda _t, _o: bool(outcome), timeout)
+        ctx,
+        resource_path(info.resource, info.namespace),
+        query,
+        show,
+        lambda _t, _o: bool(outcome),
+        timeout,
+    )
     # With no --timeout kubectl would wait forever; Podlife stops once the simulated
     # cluster has nothing left to do, and says what a timeout says.
     return outcome[0] if finished else TIMED_OUT
@@ -96,17 +104,21 @@ def deployment_status(deployment: dict[str, Any], wanted_revision: int) -> tuple
     if wanted_revision > 0:
         current = revision(deployment)
         if current is None:
-            raise StatusError(f'cannot get the revision of deployment "{name}": ' +
-                              _revision_problem(deployment))
+            raise StatusError(
+                f'cannot get the revision of deployment "{name}": ' + _revision_problem(deployment)
+            )
         if current != wanted_revision:
-            raise StatusError(f"desired revision ({wanted_revision}) is different from the "
-                              f"running revision ({current})")
+            raise StatusError(
+                f"desired revision ({wanted_revision}) is different from the "
+                f"running revision ({current})"
+            )
     meta, spec = deployment["metadata"], deployment.get("spec") or {}
     status = deployment.get("status") or {}
     if meta.get("generation", 0) > status.get("observedGeneration", 0):
         return "Waiting for deployment spec update to be observed...\n", False
-    progressing = next((c for c in status.get("conditions") or []
-                        if c.get("type") == "Progressing"), None)
+    progressing = next(
+        (c for c in status.get("conditions") or [] if c.get("type") == "Progressing"), None
+    )
     if progressing is not None and progressing.get("reason") == "ProgressDeadlineExceeded":
         raise StatusError(f'deployment "{name}" exceeded its progress deadline')
     replicas = spec.get("replicas", 1)
@@ -114,19 +126,29 @@ def deployment_status(deployment: dict[str, Any], wanted_revision: int) -> tuple
     total = status.get("replicas", 0)
     available = status.get("availableReplicas", 0)
     if updated < replicas:
-        return (f'Waiting for deployment "{name}" rollout to finish: {updated} out of '
-                f"{replicas} new replicas have been updated...\n", False)
+        return (
+            f'Waiting for deployment "{name}" rollout to finish: {updated} out of '
+            f"{replicas} new replicas have been updated...\n",
+            False,
+        )
     if total > updated:
-        return (f'Waiting for deployment "{name}" rollout to finish: {total - updated} old '
-                "replicas are pending termination...\n", False)
+        return (
+            f'Waiting for deployment "{name}" rollout to finish: {total - updated} old '
+            "replicas are pending termination...\n",
+            False,
+        )
     if available < updated:
-        return (f'Waiting for deployment "{name}" rollout to finish: {available} of {updated} '
-                "updated replicas are available...\n", False)
+        return (
+            f'Waiting for deployment "{name}" rollout to finish: {available} of {updated} '
+            "updated replicas are available...\n",
+            False,
+        )
     return f'deployment "{name}" successfully rolled out\n', True
 
 
 def _revision_problem(deployment: dict[str, Any]) -> str:
     """deploymentutil.Revision's error: strconv.ParseInt on a garbled annotation."""
-    text = ((deployment["metadata"].get("annotations") or {}).get(
-        "deployment.kubernetes.io/revision", ""))
+    text = (deployment["metadata"].get("annotations") or {}).get(
+        "deployment.kubernetes.io/revision", ""
+    )
     return f'strconv.ParseInt: parsing "{text}": invalid syntax'

@@ -27,9 +27,11 @@ PODS = BY_NAME["pods"]
 
 # github.com/distribution/reference ReferenceRegexp (regexp.go): [domain/]path[:tag][@digest]
 _COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*"
-_DOMAIN = (r"(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
-           r"(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[a-fA-F0-9:]+\])"
-           r"(?::[0-9]+)?")
+_DOMAIN = (
+    r"(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+    r"(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[a-fA-F0-9:]+\])"
+    r"(?::[0-9]+)?"
+)
 _REFERENCE = re.compile(
     rf"^((?:{_DOMAIN}/)?{_COMPONENT}(?:/{_COMPONENT})*)(?::([\w][\w.-]{{0,127}}))?"
     r"(?:@([A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?$"
@@ -65,17 +67,26 @@ def run(ctx: Context, flags: Parsed) -> Gen:
         raise KubectlError("error: NAME is required for run")
     for name in _UNSIMULATED:
         if flags.values[name]:
-            raise KubectlError(f'error: "kubectl run --{name}" is not part of Podlife\'s '
-                               "simulated kubectl: the simulated cluster runs no real containers")
+            raise KubectlError(
+                f'error: "kubectl run --{name}" is not part of Podlife\'s '
+                "simulated kubectl: the simulated cluster runs no real containers"
+            )
     if not _REFERENCE.match(flags.image):
         raise KubectlError(f'error: invalid image name "{flags.image}": invalid reference format')
     if flags.restart not in ("Always", "OnFailure", "Never"):
-        raise KubectlError(f"error: invalid restart policy: {flags.restart}, valid values are: "
-                           "Always, OnFailure, Never")
+        raise KubectlError(
+            f"error: invalid restart policy: {flags.restart}, valid values are: "
+            "Always, OnFailure, Never"
+        )
     if flags.image_pull_policy and flags.image_pull_policy not in (
-            "Always", "IfNotPresent", "Never"):
-        raise KubectlError(f"error: invalid image pull policy: {flags.image_pull_policy}, "
-                           "valid values are: Always, IfNotPresent, Never")
+        "Always",
+        "IfNotPresent",
+        "Never",
+    ):
+        raise KubectlError(
+            f"error: invalid image pull policy: {flags.image_pull_policy}, "
+            "valid values are: Always, IfNotPresent, Never"
+        )
     cmdutil.check_output(flags.output)
     strategy = cmdutil.dry_run_strategy(flags)
     pod = build_pod(flags)
@@ -83,8 +94,11 @@ def run(ctx: Context, flags: Parsed) -> Gen:
         ctx.out(cmdutil.print_object(pod, PODS, flags.output, "created", strategy, typed=True))
         return
     response: Response = yield from ctx.request(
-        "POST", resource_path(PODS, ctx.namespace), body=pod,
-        query={**cmdutil.dry_run_query(strategy), "fieldManager": flags.field_manager})
+        "POST",
+        resource_path(PODS, ctx.namespace),
+        body=pod,
+        query={**cmdutil.dry_run_query(strategy), "fieldManager": flags.field_manager},
+    )
     created = ctx.must(response)
     ctx.out(cmdutil.print_object(created, PODS, flags.output, "created", strategy, typed=True))
 
@@ -114,8 +128,11 @@ def build_pod(flags: Parsed) -> dict[str, Any]:
         "kind": "Pod",
         "apiVersion": "v1",
         "metadata": metadata,
-        "spec": {"containers": [container], "restartPolicy": flags.restart,
-                 "dnsPolicy": "ClusterFirst"},
+        "spec": {
+            "containers": [container],
+            "restartPolicy": flags.restart,
+            "dnsPolicy": "ClusterFirst",
+        },
         "status": {},
     }
 

@@ -42,13 +42,13 @@ def scale(ctx: Context, flags: Parsed) -> Gen:
     cmdutil.parse_duration(flags.timeout, "timeout", "scale")
     strategy = cmdutil.dry_run_strategy(flags)
     if flags.replicas < 0:
-        raise KubectlError("error: The --replicas=COUNT flag is required, and COUNT must be "
-                           "greater than or equal to 0")
+        raise KubectlError(
+            "error: The --replicas=COUNT flag is required, and COUNT must be "
+            "greater than or equal to 0"
+        )
     if flags.current_replicas < -1:
-        raise KubectlError("error: The --current-replicas must specify an integer of -1 or "
-                           "greater")
-    selection = yield from select(ctx, flags.args, selector=flags.selector,
-                                  select_all=flags.all)
+        raise KubectlError("error: The --current-replicas must specify an integer of -1 or greater")
+    selection = yield from select(ctx, flags.args, selector=flags.selector, select_all=flags.all)
     selection.fail_if_errors()
     infos = selection.infos
     if flags.resource_version and len(infos) > 1:
@@ -66,8 +66,12 @@ def _scale_one(ctx: Context, flags: Parsed, info: Info, strategy: str) -> Gen:
     query = cmdutil.dry_run_query(strategy)
     if flags.current_replicas == -1 and not flags.resource_version:
         patched: Response = yield from ctx.request(
-            "PATCH", path, body={"spec": {"replicas": flags.replicas}}, query=query,
-            headers={"content-type": "application/merge-patch+json"})
+            "PATCH",
+            path,
+            body={"spec": {"replicas": flags.replicas}},
+            query=query,
+            headers={"content-type": "application/merge-patch+json"},
+        )
         ctx.must(patched)
         return
     for _attempt in range(MAX_CONFLICT_RETRIES):
@@ -88,12 +92,14 @@ def _check_preconditions(flags: Parsed, scale_obj: dict[str, Any]) -> None:
     """scale.go ScalePrecondition.validate and PreconditionError.Error."""
     replicas = (scale_obj.get("spec") or {}).get("replicas", 0)
     if flags.current_replicas != -1 and replicas != flags.current_replicas:
-        raise KubectlError(f"error: Expected replicas to be {flags.current_replicas}, was "
-                           f"{replicas}")
+        raise KubectlError(
+            f"error: Expected replicas to be {flags.current_replicas}, was {replicas}"
+        )
     version = scale_obj["metadata"].get("resourceVersion", "")
     if flags.resource_version and version != flags.resource_version:
-        raise KubectlError(f"error: Expected resource version to be {flags.resource_version}, "
-                           f"was {version}")
+        raise KubectlError(
+            f"error: Expected resource version to be {flags.resource_version}, was {version}"
+        )
 
 
 def _print(ctx: Context, flags: Parsed, info: Info, strategy: str) -> None:

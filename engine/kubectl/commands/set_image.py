@@ -68,8 +68,7 @@ def set_image(ctx: Context, flags: Parsed) -> Gen:
         raise KubectlError(f"error: invalid image format: {', '.join(p + '-' for p in removals)}")
     strategy = cmdutil.dry_run_strategy(flags)
     cmdutil.check_output(flags.output)
-    selection = yield from select(ctx, resources, selector=flags.selector,
-                                  select_all=flags.all)
+    selection = yield from select(ctx, resources, selector=flags.selector, select_all=flags.all)
     selection.fail_if_errors()
     _validate(flags, resources, images)
     failures: list[str] = []
@@ -77,8 +76,10 @@ def set_image(ctx: Context, flags: Parsed) -> Gen:
         modified = copy.deepcopy(info.obj)
         spec = _pod_spec(modified)
         if spec is None:
-            failures.append(f"error: {info.resource.name}/{info.name} the object is not a pod "
-                            f"or does not have a pod template: *v1.{info.resource.kind}\n")
+            failures.append(
+                f"error: {info.resource.name}/{info.name} the object is not a pod "
+                f"or does not have a pod template: *v1.{info.resource.kind}\n"
+            )
             continue
         for name, image in images.items():
             if not _set_image(spec, name, image):
@@ -87,8 +88,11 @@ def set_image(ctx: Context, flags: Parsed) -> Gen:
         if not patch:
             continue  # no changes: nothing sent, nothing printed
         if strategy == cmdutil.DRY_RUN_CLIENT:
-            ctx.out(cmdutil.print_object(info.obj, info.resource, flags.output,
-                                         "image updated", strategy))
+            ctx.out(
+                cmdutil.print_object(
+                    info.obj, info.resource, flags.output, "image updated", strategy
+                )
+            )
             continue
         yield from _patch(ctx, flags, info, patch, strategy, failures)
     if failures:
@@ -101,13 +105,16 @@ def _validate(flags: Parsed, resources: list[str], images: dict[str, str]) -> No
     if flags.all and flags.selector:
         problems.append("cannot set --all and --selector at the same time")
     if not resources:
-        problems.append("one or more resources must be specified as <resource> <name> or "
-                        "<resource>/<name>")
+        problems.append(
+            "one or more resources must be specified as <resource> <name> or <resource>/<name>"
+        )
     if not images:
         problems.append("at least one image update is required")
     elif len(images) > 1 and "*" in images:
-        problems.append("all containers are already specified by *, but saw more than one "
-                        "container_name=container_image pairs")
+        problems.append(
+            "all containers are already specified by *, but saw more than one "
+            "container_name=container_image pairs"
+        )
     if len(problems) == 1:
         raise KubectlError(f"error: {problems[0]}")
     if problems:
@@ -115,20 +122,30 @@ def _validate(flags: Parsed, resources: list[str], images: dict[str, str]) -> No
 
 
 def _patch(
-    ctx: Context, flags: Parsed, info: Info, patch: dict[str, Any], strategy: str,
+    ctx: Context,
+    flags: Parsed,
+    info: Info,
+    patch: dict[str, Any],
+    strategy: str,
     failures: list[str],
 ) -> Gen:
     response: Response = yield from ctx.request(
-        "PATCH", resource_path(info.resource, info.namespace, info.name), body=patch,
+        "PATCH",
+        resource_path(info.resource, info.namespace, info.name),
+        body=patch,
         query={**cmdutil.dry_run_query(strategy), "fieldManager": flags.field_manager},
-        headers={"content-type": "application/strategic-merge-patch+json"})
+        headers={"content-type": "application/strategic-merge-patch+json"},
+    )
     if not response.ok:
         # set_image.go wraps the API error: only its message is printed
-        failures.append("error: failed to patch image update to pod template: "
-                        f"{response.body.get('message', '')}\n")
+        failures.append(
+            "error: failed to patch image update to pod template: "
+            f"{response.body.get('message', '')}\n"
+        )
         return
-    ctx.out(cmdutil.print_object(response.body, info.resource, flags.output, "image updated",
-                                 strategy))
+    ctx.out(
+        cmdutil.print_object(response.body, info.resource, flags.output, "image updated", strategy)
+    )
 
 
 def _pod_spec(obj: dict[str, Any]) -> dict[str, Any] | None:
@@ -139,7 +156,8 @@ def _pod_spec(obj: dict[str, Any]) -> dict[str, Any] | None:
         return spec
     if kind in ("Deployment", "ReplicaSet"):
         template_spec: dict[str, Any] = (
-            obj.setdefault("spec", {}).setdefault("template", {}).setdefault("spec", {}))
+            obj.setdefault("spec", {}).setdefault("template", {}).setdefault("spec", {})
+        )
         return template_spec
     return None
 

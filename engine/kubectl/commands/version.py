@@ -42,8 +42,7 @@ def version(ctx: Context, flags: Parsed) -> Gen:
         raise KubectlError(f"error: extra arguments: [{' '.join(flags.args)}]")
     if flags.output not in ("", "yaml", "json"):
         raise KubectlError("error: --output must be 'yaml' or 'json'")
-    info: dict[str, Any] = {"clientVersion": CLIENT_VERSION,
-                            "kustomizeVersion": KUSTOMIZE_VERSION}
+    info: dict[str, Any] = {"clientVersion": CLIENT_VERSION, "kustomizeVersion": KUSTOMIZE_VERSION}
     if not flags.client:
         response: Response = yield from ctx.request("GET", "/version")
         info["serverVersion"] = ctx.must(response)
@@ -52,8 +51,10 @@ def version(ctx: Context, flags: Parsed) -> Gen:
     elif flags.output == "json":
         ctx.out(json.dumps(info, indent=2) + "\n")  # json.MarshalIndent(v, "", "  ")
     else:
-        ctx.out(f"Client Version: {CLIENT_VERSION['gitVersion']}\n"
-                f"Kustomize Version: {KUSTOMIZE_VERSION}\n")
+        ctx.out(
+            f"Client Version: {CLIENT_VERSION['gitVersion']}\n"
+            f"Kustomize Version: {KUSTOMIZE_VERSION}\n"
+        )
         if "serverVersion" in info:
             ctx.out(f"Server Version: {info['serverVersion'].get('gitVersion', '')}\n")
             ctx.err(_skew_warning(info["serverVersion"]))
@@ -64,5 +65,7 @@ def _skew_warning(server: dict[str, Any]) -> str:
     minor = "".join(ch for ch in str(server.get("minor", "")) if ch.isdigit())
     if str(server.get("major")) != "1" or not minor or abs(int(minor) - 37) <= 1:
         return ""
-    return (f"WARNING: version difference between client (1.37) and server (1.{minor}) "
-            "exceeds the supported minor version skew of +/-1\n")
+    return (
+        f"WARNING: version difference between client (1.37) and server (1.{minor}) "
+        "exceeds the supported minor version skew of +/-1\n"
+    )

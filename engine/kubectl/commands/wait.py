@@ -89,7 +89,7 @@ def _condition(condition: str) -> Check | None:
     if lowered in ("delete", "create"):
         return None
     if condition.startswith("condition="):
-        name, _, status = condition[len("condition="):].partition("=")
+        name, _, status = condition[len("condition=") :].partition("=")
         return _status_condition(name, status or "true")
     if condition.startswith("jsonpath="):
         return _jsonpath_condition(condition)
@@ -105,8 +105,9 @@ def _status_condition(name: str, status: str) -> Check:
             if "status" not in condition:
                 continue
             generation = (obj.get("metadata") or {}).get("generation")
-            observed = condition.get("observedGeneration",
-                                     (obj.get("status") or {}).get("observedGeneration"))
+            observed = condition.get(
+                "observedGeneration", (obj.get("status") or {}).get("observedGeneration")
+            )
             if generation is not None and observed is not None and observed < generation:
                 return False
             return str(condition["status"]).lower() == status.lower()
@@ -124,9 +125,11 @@ def _jsonpath_condition(condition: str) -> Check:
     if not expression:
         raise KubectlError("error: jsonpath expression cannot be empty")
     if len(parts) > 2:
-        raise KubectlError("error: jsonpath wait format must be --for=jsonpath="
-                           "'{.status.readyReplicas}'=3 or --for=jsonpath="
-                           "'{.status.readyReplicas}'")
+        raise KubectlError(
+            "error: jsonpath wait format must be --for=jsonpath="
+            "'{.status.readyReplicas}'=3 or --for=jsonpath="
+            "'{.status.readyReplicas}'"
+        )
     if len(parts) == 2 and not parts[1]:
         raise KubectlError("error: jsonpath wait value cannot be empty")
     wanted = parts[1].strip("'\"") if len(parts) == 2 else None
@@ -154,14 +157,19 @@ def _targets(ctx: Context, flags: Parsed) -> list[Any]:
     targets = parse_targets(flags.args, ctx)
     if not targets:
         raise KubectlError(NO_RESOURCES)
-    if any(not t.name for t in targets) and not (flags.selector or flags.field_selector
-                                                 or flags.all):
+    if any(not t.name for t in targets) and not (
+        flags.selector or flags.field_selector or flags.all
+    ):
         raise KubectlError("error: resource(s) were provided, but no name was specified")
     return targets
 
 
 def _wait_each(
-    ctx: Context, flags: Parsed, for_delete: bool, check: Check | None, timeout: float,
+    ctx: Context,
+    flags: Parsed,
+    for_delete: bool,
+    check: Check | None,
+    timeout: float,
     deadline: float | None,
 ) -> Gen:
     """RunWait: visit each object (GET it, or LIST the selection), wait, report failures
@@ -174,17 +182,25 @@ def _wait_each(
         if spec.name:
             here = ctx.namespace if resource.namespaced else ""
             response: Response = yield from ctx.request(
-                "GET", resource_path(resource, here, spec.name))
+                "GET", resource_path(resource, here, spec.name)
+            )
             if not response.ok:
                 if not (for_delete and response.code == 404):
                     failures.append(WaitFailure(api_error_text(response.body), api=True))
                 continue
             found = [response.body]
         else:
-            query = {k: v for k, v in (("labelSelector", flags.selector),
-                                       ("fieldSelector", flags.field_selector)) if v}
+            query = {
+                k: v
+                for k, v in (
+                    ("labelSelector", flags.selector),
+                    ("fieldSelector", flags.field_selector),
+                )
+                if v
+            }
             listing: Response = yield from ctx.request(
-                "GET", resource_path(resource, namespace), query=query)
+                "GET", resource_path(resource, namespace), query=query
+            )
             if not listing.ok:
                 failures.append(WaitFailure(api_error_text(listing.body), api=True))
                 continue
@@ -219,7 +235,8 @@ def _report(failures: list[WaitFailure]) -> None:
 
 def _get(ctx: Context, target: Target) -> Gen:
     response: Response = yield from ctx.request(
-        "GET", resource_path(target.resource, target.namespace, target.name))
+        "GET", resource_path(target.resource, target.namespace, target.name)
+    )
     return response
 
 
@@ -241,9 +258,13 @@ def _wait_condition(
         nonlocal seen
         if event_type == "BOOKMARK":
             if not seen:  # the precondition: it is gone from the informer's store
-                outcome.append(WaitFailure(
-                    f'Error from server (NotFound): {target.resource.group_resource} '
-                    f'"{target.name}" not found\n', api=True))
+                outcome.append(
+                    WaitFailure(
+                        f"Error from server (NotFound): {target.resource.group_resource} "
+                        f'"{target.name}" not found\n',
+                        api=True,
+                    )
+                )
             return
         if event_type in ("ADDED", "MODIFIED"):
             seen = True
@@ -285,17 +306,29 @@ def _wait_deleted(ctx: Context, target: Target, timeout: float, deadline: float 
 
 
 def _watch(
-    ctx: Context, target: Target, on_event: Callable[[str, dict[str, Any]], None],
-    finished: Callable[[], bool], deadline: float | None,
+    ctx: Context,
+    target: Target,
+    on_event: Callable[[str, dict[str, Any]], None],
+    finished: Callable[[], bool],
+    deadline: float | None,
 ) -> Gen:
     """watchtools.UntilWithSync: a watch-list on the one object until `finished`."""
     if deadline is not None and deadline - ctx.now <= 0:
         return
-    query = {"fieldSelector": f"metadata.name={target.name}", "sendInitialEvents": "true",
-             "allowWatchBookmarks": "true", "resourceVersionMatch": "NotOlderThan"}
+    query = {
+        "fieldSelector": f"metadata.name={target.name}",
+        "sendInitialEvents": "true",
+        "allowWatchBookmarks": "true",
+        "resourceVersionMatch": "NotOlderThan",
+    }
     yield from watch_until(
-        ctx, resource_path(target.resource, target.namespace), query, on_event,
-        lambda _t, _o: finished(), 0.0 if deadline is None else deadline - ctx.now)
+        ctx,
+        resource_path(target.resource, target.namespace),
+        query,
+        on_event,
+        lambda _t, _o: finished(),
+        0.0 if deadline is None else deadline - ctx.now,
+    )
 
 
 def _wait_created(ctx: Context, flags: Parsed, deadline: float | None) -> Gen:
@@ -307,7 +340,8 @@ def _wait_created(ctx: Context, flags: Parsed, deadline: float | None) -> Gen:
         for spec in targets:
             namespace = ctx.namespace if spec.resource.namespaced else ""
             response: Response = yield from ctx.request(
-                "GET", resource_path(spec.resource, namespace, spec.name))
+                "GET", resource_path(spec.resource, namespace, spec.name)
+            )
             if response.code == 404 or (not spec.name and not response.body.get("items")):
                 missing = True
                 break
@@ -323,6 +357,5 @@ def _wait_created(ctx: Context, flags: Parsed, deadline: float | None) -> Gen:
         yield CREATE_POLL
     for spec in targets:
         namespace = ctx.namespace if spec.resource.namespaced else ""
-        response = yield from ctx.request(
-            "GET", resource_path(spec.resource, namespace, spec.name))
+        response = yield from ctx.request("GET", resource_path(spec.resource, namespace, spec.name))
         ctx.out(cmdutil.named(spec.resource, spec.name, "condition met"))
