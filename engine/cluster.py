@@ -30,10 +30,7 @@ if TYPE_CHECKING:
     from engine.scheduler.scheduler import Scheduler
 
 BOOTSTRAP_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
-SETTLE_CAP = 600.0
-BOOTSTRAP_LEAD = (
-    0.5  # virtual seconds of set-up before t=0  # `wait: settled` gives up after 10 virtual minutes
-)
+SETTLE_CAP = 600.0  # `wait: settled` gives up after 10 virtual minutes
 
 
 class NodeSpec(BaseModel):
@@ -102,15 +99,14 @@ class Cluster:
         self.controller_manager: ControllerManager | None = None
         self.kubelets: dict[str, Kubelet] = {}
         self.node_specs = list(node_specs if node_specs is not None else default_nodes())
-        # Set-up happens just before virtual time 0 and is not traced: the learner's first
-        # action is at t=0 (timestamps have second precision, so set-up objects read 00:00:00).
-        self.env.now = -BOOTSTRAP_LEAD
+        # Set-up is not traced and takes a few virtual milliseconds; then the clock is rebased
+        # so that the learner's first action is at t=0 (set-up objects read 00:00:00).
         self.trace.muted = True
         self._bootstrap(self.node_specs)
         self.env.process(self._compactor(), "etcd-compactor", background=True)
         if control_plane:
             self._start_components()
-        self.env.run_until(0.0)
+        self.env.rebase()
         self.trace.muted = False
 
     # ---- set-up ------------------------------------------------------------------------------

@@ -152,6 +152,13 @@ class Environment:
             for idle in callbacks:
                 idle()
 
+    def rebase(self) -> None:
+        """Make the current moment virtual time 0, keeping everything queued in order."""
+        offset = self.now
+        self._queue = [(when - offset, *rest) for when, *rest in self._queue]  # type: ignore[misc]
+        heapq.heapify(self._queue)
+        self.now = 0.0
+
     def on_idle(self, callback: Callable[[], None]) -> None:
         """Call `callback` once, the next time nothing but housekeeping is pending."""
         self._idle_callbacks.append(callback)

@@ -172,3 +172,22 @@ def test_a_failed_binding_gives_the_room_back_and_reports_it():
     assert [p.name for p in scheduler.cache.get("node-1").pods.values()] == ["web"]
     assert not scheduler.cache.get("node-2").pods
     assert not scheduler.cache.assumed
+
+
+def test_a_pod_bound_by_someone_else_during_its_cycle_is_not_assumed():
+    cluster, scheduler = start()
+
+    def bound_meanwhile(event):
+        # As if the informer had just delivered the pod, bound elsewhere, while the cycle ran.
+        if event.kind == "scheduling-cycle" and event.object.name == "web":
+            pod = scheduler.get_pod("default", "web")
+            bound = {**pod, "spec": {**pod["spec"], "nodeName": "node-1"}}
+            scheduler.cache.add_pod(scheduler.pod_infos.of(bound))
+
+    cluster.trace.subscribe(bound_meanwhile)
+    apply(cluster, pod_yaml("web"))
+    cluster.settle()
+    [failed] = events(cluster, "FailedScheduling")
+    uid = get_pod(cluster, "web")["metadata"]["uid"]
+    assert failed["message"] == f"pod {uid}(default/web) is in the cache, so can't be assumed"
+    assert pod_scheduled(cluster, "web")["reason"] == "SchedulerError"

@@ -17,7 +17,7 @@ from typing import Any
 from engine import names
 from engine.apiserver import errors
 from engine.apiserver.defaults import order_like_go
-from engine.quantity import parse_quantity
+from engine.apiserver.memo import parse_quantity
 
 Obj = dict[str, Any]
 

@@ -109,9 +109,15 @@ def path_text(path: Path) -> str:
     return "".join(_element_text(element) for element in path)
 
 
+_ELEMENT_RANK = {"f:": 0, "k:": 1, "v:": 2, "i:": 3}
+
+
 def _element_order(element: str) -> tuple[int, str]:
     # PathElement.Compare: field names, then keys, then values, then indexes.
-    return ("f:k:v:i:".index(element[:2]) // 2, element[2:])
+    rank = _ELEMENT_RANK.get(element[:2])
+    if rank is None:
+        rank = "f:k:v:i:".index(element[:2]) // 2
+    return (rank, element[2:])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -198,16 +204,24 @@ def _compare(
             _compare(before, after, child_fpath, child, kind, changed, removed)
 
 
+# _STRIPPED as lookups: top-level fields, and fields of metadata.
+_STRIPPED_TOP = frozenset(path[0] for path in _STRIPPED if len(path) == 1)
+_STRIPPED_META = frozenset(path[1] for path in _STRIPPED if len(path) == 2)
+assert all(len(path) == 1 or path[0] == "f:metadata" for path in _STRIPPED)
+
+
 def _scoped(paths: Iterable[Path], subresource: str) -> set[Path]:
     """Drop never-owned fields; the main resource resets status, the status subresource all
     but status (the registries' ResetFieldsStrategy)."""
+    status_only = subresource == "status"
     kept = set()
     for path in paths:
-        if any(path[: len(stripped)] == stripped for stripped in _STRIPPED) or path == (
-            "f:metadata",
+        head = path[0] if path else None
+        if head in _STRIPPED_TOP or (
+            head == "f:metadata" and (len(path) == 1 or path[1] in _STRIPPED_META)
         ):
             continue
-        if (path[:1] == ("f:status",)) != (subresource == "status"):
+        if (head == "f:status") != status_only:
             continue
         kept.add(path)
     return kept
@@ -220,22 +234,36 @@ def field_set(obj: dict[str, JSON], kind: str, subresource: str = "") -> set[Pat
     return _scoped(paths, subresource)
 
 
+# Path elements whose plain text order is their PathElement order: field names, keys and
+# values sort as text within their kind and the kinds "f" < "k" < "v" as text too. Index
+# elements ("i:") would sort between fields and keys as text; apply.py never makes them.
+_TEXT_ORDERED = frozenset(("f:", "k:", "v:"))
+
+
 def to_fields_v1(paths: Iterable[Path]) -> dict[str, JSON]:
     """Encode a field set as FieldsV1 JSON."""
-    members = set(paths)
     tree: dict[str, JSON] = {}
-    for path in members:
+    owned: set[int] = set()  # ids of the tree nodes that are paths of the set
+    text_ordered = True
+    for path in paths:
         node = tree
         for element in path:
-            node = node.setdefault(element, {})
+            child = node.get(element)
+            if child is None:
+                child = node[element] = {}
+                if element[:2] not in _TEXT_ORDERED:
+                    text_ordered = False
+            node = child
+        owned.add(id(node))
+    order = None if text_ordered else _element_order  # plain sorting is much cheaper
 
-    def render(node: dict[str, JSON], prefix: Path) -> dict[str, JSON]:
-        out: dict[str, JSON] = {".": {}} if node and prefix in members else {}
-        for element in sorted(node, key=_element_order):
-            out[element] = render(node[element], (*prefix, element))
+    def render(node: dict[str, JSON]) -> dict[str, JSON]:
+        out: dict[str, JSON] = {".": {}} if node and id(node) in owned else {}
+        for element in sorted(node, key=order):
+            out[element] = render(node[element])
         return out
 
-    return render(tree, ())
+    return render(tree)
 
 
 def from_fields_v1(fields: dict[str, JSON], prefix: Path = ()) -> set[Path]:
@@ -438,7 +466,8 @@ def update_managed_fields(
             continue
         fields = entry.get("fieldsV1") or {}
         if _identity(entry) == me:
-            mine = (entry, from_fields_v1(fields) - removed if touched.intersection(fields) else None)
+            unchanged = not touched.intersection(fields)
+            mine = (entry, None if unchanged else from_fields_v1(fields) - removed)
         elif not touched.intersection(fields):
             # Owns nothing this write changed or removed: kept as it is (None = unchanged).
             entries.append((entry, None))
@@ -446,7 +475,8 @@ def update_managed_fields(
             entries.append((entry, from_fields_v1(fields) - removed - changed))
     if changed:
         paths = (_paths(mine) if mine else set()) | changed
-        entries.append((_entry(manager, "Update", api_version, time, paths, subresource), paths))
+        # None: _entry has just encoded its fieldsV1, _store_entries keeps it as it is.
+        entries.append((_entry(manager, "Update", api_version, time, paths, subresource), None))
     elif mine:
         entries.append(mine)
     return _store_entries(after, entries)

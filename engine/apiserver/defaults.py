@@ -14,7 +14,7 @@ import contextlib
 import re
 from typing import Any
 
-from engine.quantity import round_up_milli
+from engine.apiserver.memo import round_up_milli
 
 Obj = dict[str, Any]
 
@@ -64,9 +64,7 @@ def set_defaults(
             old_template = _d(old_spec.get("template")) if old_spec is not None else None
             if template is not old_template:
                 pod_spec = _dict_field(template, "spec")
-                old_pod_spec = (
-                    _d(old_template.get("spec")) if old_template is not None else None
-                )
+                old_pod_spec = _d(old_template.get("spec")) if old_template is not None else None
                 if pod_spec is not old_pod_spec:
                     default_pod_spec(pod_spec, old_pod_spec)
     elif kind == "Namespace":
@@ -529,19 +527,39 @@ def order_like_go(kind: str, obj: Obj, old: Obj | None = None) -> None:
         _reorder(kind, obj, old)
 
 
+# _SCHEMA by key: JSON key -> (position, nested type, shape); and the keys always written.
+_POSITIONS: dict[str, dict[str, tuple[int, str, str]]] = {
+    name: {key: (i, nested, shape) for i, (key, nested, shape, _) in enumerate(fields)}
+    for name, fields in _SCHEMA.items()
+}
+_ALWAYS: dict[str, tuple[str, ...]] = {
+    name: tuple(key for key, _, _, always in fields if always) for name, fields in _SCHEMA.items()
+}
+
+
 def _reorder(type_name: str, obj: Obj, old: Obj | None = None) -> None:
-    fields = _SCHEMA[type_name]
+    # Walks the keys the object has (not every field of the schema) and rebuilds the map only
+    # when they are out of order: this runs over every object the API server writes.
+    positions = _POSITIONS[type_name]
     for key, default in _ALWAYS_WRITTEN.get(type_name, {}).items():
         obj.setdefault(key, default)
-    ordered: Obj = {}
-    for key, nested, shape, always in fields:
+    for key in _ALWAYS[type_name]:
         if key not in obj:
-            if not always:
-                continue
             obj[key] = {}
-        value = obj[key]
+    in_order, last, unknown_seen = True, -1, False
+    for key, value in obj.items():
+        field = positions.get(key)
+        if field is None:
+            unknown_seen = True
+            continue
+        position, nested, shape = field
+        if position < last or unknown_seen:
+            in_order = False
+        last = position
+        if not shape:
+            continue
         before = old.get(key) if old is not None else None
-        if shape and value is before:
+        if value is before:
             pass  # shared with the stored object: already in order
         elif shape == "struct" and isinstance(value, dict):
             _reorder(nested, value, before if isinstance(before, dict) else None)
@@ -554,9 +572,12 @@ def _reorder(type_name: str, obj: Obj, old: Obj | None = None) -> None:
             items = sorted(value.items())
             value.clear()
             value.update(items)
-        ordered[key] = value
-    for key, value in obj.items():
-        ordered.setdefault(key, value)
+    if in_order:
+        return
+    # Schema fields in declaration order, then the keys the schema does not know, as they were.
+    known = sorted(obj.keys() & positions.keys(), key=lambda key: positions[key][0])
+    ordered = {key: obj[key] for key in known}
+    ordered.update((key, value) for key, value in obj.items() if key not in positions)
     obj.clear()
     obj.update(ordered)
 

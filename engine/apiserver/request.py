@@ -5,6 +5,7 @@ kubelet, or a real kubectl over HTTP. One shape for all keeps one path through t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -71,6 +72,15 @@ class ResourcePath:
 
 def parse_resource_path(path: str) -> ResourcePath | None:
     """Split a resource URL; None if it is not one (discovery, /version, unknown)."""
+    # Every request's path is parsed three times (the client's trace summary, its object
+    # reference, the API server's routing): the split is cached, the result is a fresh
+    # ResourcePath each time since callers own it.
+    parsed = _parse_resource_path(path)
+    return None if parsed is None else ResourcePath(*parsed)
+
+
+@lru_cache(maxsize=4096)
+def _parse_resource_path(path: str) -> tuple[ResourceType, str, str, str] | None:
     parts = [p for p in path.split("/") if p]
     if len(parts) >= 2 and parts[0] == "api":
         group, version, rest = "", parts[1], parts[2:]
@@ -97,4 +107,4 @@ def parse_resource_path(path: str) -> ResourcePath | None:
     subresource = rest[2] if len(rest) > 2 else ""
     if subresource and resource.subresource(subresource) is None:
         return None
-    return ResourcePath(resource, namespace, name, subresource)
+    return resource, namespace, name, subresource

@@ -11,7 +11,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from engine import names, timeutil
+from engine import names
+from engine.apiserver import memo
 from engine.apiserver.resources import ResourceType
 
 # ObjectMeta's JSON field order (k8s.io/apimachinery/pkg/apis/meta/v1/types.go), so that
@@ -58,7 +59,7 @@ def prepare_for_create(
     if not meta.get("name") and meta.get("generateName"):
         meta["name"] = names.generate_name(rng, meta["generateName"])
     meta["uid"] = names.new_uid(rng)
-    meta["creationTimestamp"] = timeutil.rfc3339(now)
+    meta["creationTimestamp"] = memo.rfc3339(now)
     for system_field in ("deletionTimestamp", "deletionGracePeriodSeconds", "resourceVersion"):
         meta.pop(system_field, None)
     if resource.kind in _GENERATION_KINDS:

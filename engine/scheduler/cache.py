@@ -204,7 +204,8 @@ class Cache:
     def assume_pod(self, pod: PodInfo) -> None:
         """Count the pod on its chosen node now, before the binding is confirmed."""
         if pod.uid in self.pod_states:
-            raise ValueError(f"pod {pod.key} is in the cache, so can't be assumed")
+            # cache.go AssumePod: the key is the uid, then klog.KObj(pod)
+            raise ValueError(f"pod {pod.uid}({pod.key}) is in the cache, so can't be assumed")
         self._add(pod)
         self.assumed[pod.uid] = False
 
@@ -232,6 +233,22 @@ class Cache:
 
     def update_pod(self, pod: PodInfo) -> None:
         current = self.pod_states.get(pod.uid)
+        if (
+            current is not None
+            and current.spec is pod.spec
+            and current.node_name == pod.node_name
+            and current.label_key == pod.label_key
+        ):
+            # Only its status changed (the kubelet's reports): nothing to count again, and
+            # the node's remembered scores stay valid.
+            info = self.nodes[pod.node_name]
+            info.pods[pod.uid] = pod
+            for index in (info.pods_with_affinity, info.pods_with_required_anti_affinity):
+                if pod.uid in index:
+                    index[pod.uid] = pod
+            self.pod_states[pod.uid] = pod
+            self.assumed.pop(pod.uid, None)
+            return
         if current is not None:
             self._remove(current)
         self.assumed.pop(pod.uid, None)

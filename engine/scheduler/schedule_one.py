@@ -110,7 +110,13 @@ def schedule_one(sched: Scheduler, qpi: QueuedPodInfo) -> Gen:
         return
     assert cycle.host is not None
     assumed = pod.with_node(cycle.host)
-    sched.cache.assume_pod(assumed)
+    try:
+        sched.cache.assume_pod(assumed)
+    except ValueError as error:  # bound by someone else while the cycle ran
+        handle_scheduling_failure(
+            sched, qpi, Status(Code.ERROR, str(error)), CLEAR_NOMINATED_NODE, None
+        )
+        return
     sched.nominator.delete(pod)
     framework = sched.framework
     status = framework.run_reserve_plugins_reserve(state, assumed, cycle.host)

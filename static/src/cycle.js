@@ -79,7 +79,9 @@ export function normalizeCycle(ev) {
     verdicts.set(node, { verdict, reason: failed ? failed.reason : "", score: totals[node] ?? null });
   }
   const podName = ev.object && ev.object.name ? `${ev.object.namespace || "default"}/${ev.object.name}` : d.pod || "";
-  return { seq: ev.seq, pod: podName, nodes: nodeList, filterPlugins, scorePlugins, filter, score, weights, totals, chosen, message, verdicts, summary: ev.summary };
+  const counts = d.nodes && !Array.isArray(d.nodes) && typeof d.nodes === "object" ? d.nodes : null; // {all, evaluated, feasible, shown}
+  const skipped = d.skipped && typeof d.skipped === "object" ? d.skipped : null; // {filter: [...], score: [...]}
+  return { seq: ev.seq, pod: podName, nodes: nodeList, filterPlugins, scorePlugins, filter, score, weights, totals, chosen, message, verdicts, counts, skipped, summary: ev.summary };
 }
 
 export function key(plugin, node) {

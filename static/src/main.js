@@ -7,7 +7,6 @@
 //
 // One entry point draws everything: render(), idempotent, called once per animation frame.
 
-import { compareFlow } from "./components.js";
 import { normalizeCycle } from "./cycle.js";
 import { deriveView } from "./derive.js";
 import { $, clamp, fill, h } from "./dom.js";
@@ -16,7 +15,7 @@ import { EXAMPLES } from "./examples.js";
 import { Inspector } from "./inspector.js";
 import { Lesson } from "./lesson.js";
 import { Timeline } from "./model.js";
-import { caption, eventHeadline, eventTag } from "./narration.js";
+import { cap, caption, eventHeadline, eventTag } from "./narration.js";
 import { Connection } from "./net.js";
 import { EtcdPanel, EventsPanel, ObjectsPanel, ReadyChart, renderCycleTable } from "./panels.js";
 import { MAX_SPEED, MIN_SPEED, Player } from "./player.js";
@@ -173,12 +172,26 @@ async function runForLearner(line) {
   return reply;
 }
 
+$("#add-node").addEventListener("click", () => {
+  select(null);
+  setTimeout(() => $("#inspector .add-node input")?.focus(), 60); // after the next frame drew it
+});
+
 function select(obj) {
   app.selected = obj;
   inspector.select(obj);
   sideTabs.show("inspector");
+  setTools(true);
   app.dirty = true;
 }
+
+// In presenter mode the tools (editor, kubectl, inspector) are a drawer over the stage.
+const toolsButton = $("#tools-toggle");
+function setTools(open) {
+  document.body.classList.toggle("tools-open", open);
+  toolsButton.setAttribute("aria-expanded", String(open));
+}
+toolsButton.addEventListener("click", () => setTools(!document.body.classList.contains("tools-open")));
 
 // ---- playback controls -------------------------------------------------------------------
 const playButton = $("#play");
@@ -212,6 +225,7 @@ $("#reset").addEventListener("click", async () => {
 $("#node-count").addEventListener("change", () => $("#reset").click());
 $("#continue").addEventListener("click", () => {
   showContinue(false);
+  $("#lesson").classList.add("collapsed"); // the text was read: make room for the picture
   if (!player.playing) player.setPlaying(true);
   lesson.proceed();
 });
@@ -259,6 +273,7 @@ installKeyboard({
   help: () => toggleHelp(),
   escape: () => {
     if (!$("#help").hidden) toggleHelp(false);
+    else if (document.body.classList.contains("presenter")) setTools(false);
   },
 });
 
@@ -326,6 +341,7 @@ const lesson = new Lesson({
       $("#lesson-progress").textContent = `step ${l.index + 1} of ${l.steps.length}`;
     },
     say(text, l) {
+      $("#lesson").classList.remove("collapsed");
       fill($("#lesson-say"), markdownish(text));
       $("#lesson-progress").textContent = `step ${l.index + 1} of ${l.steps.length}`;
       showContinue(true);
@@ -337,6 +353,7 @@ const lesson = new Lesson({
       say.append(h("p", { class: "lesson-waiting muted" }, text));
     },
     done(l) {
+      $("#lesson").classList.remove("collapsed");
       fill($("#lesson-say"), h("p", {}, h("strong", {}, "End of the lesson. "), "Keep playing: delete a pod, fail a node, or apply your own manifest."));
       $("#lesson-progress").textContent = `${l.steps.length} steps`;
       showContinue(false);
@@ -590,6 +607,7 @@ function recordLit(current) {
 let narrationShown; // seq of the event the narration shows (-1: none yet)
 let liveRegionAt = 0;
 let liveRegionTimer = null;
+let liveRegionText = "";
 function renderNarration(current, cycle) {
   const ev = current.ev;
   const id = ev ? ev.seq : -1;
@@ -607,7 +625,7 @@ function renderNarration(current, cycle) {
   const isSay = ev.kind === "narration";
   box.dataset.step = isSay ? "say" : ev.step;
   $("#step-tag").textContent = isSay ? "Lesson" : eventTag(ev);
-  $("#step-headline").textContent = isSay ? app.scenarios.find((s) => s.name === app.scenario)?.title || "Narration" : capitalize(eventHeadline(ev).replace(/^Step \d+ — |^[\w ]+ — /, ""));
+  $("#step-headline").textContent = isSay ? app.scenarios.find((s) => s.name === app.scenario)?.title || "Narration" : cap(eventHeadline(ev).replace(/^Step \d+ — |^[\w ]+ — /, ""));
   $("#caption").textContent = caption(ev);
   $("#event-meta").textContent = `#${ev.seq} · t = ${ev.time.toFixed(3)} s · ${ev.source}${ev.target !== ev.source ? ` → ${ev.target}` : ""}`;
   const detail = $("#narration-detail");
@@ -615,12 +633,16 @@ function renderNarration(current, cycle) {
   else fill(detail);
   // The live region: not every event at 100× — the latest one, at a readable pace.
   const text = `${isSay ? "" : `${eventHeadline(ev)}. `}${caption(ev)}`;
-  const wait = Math.max(0, liveRegionAt + 1500 - performance.now());
-  clearTimeout(liveRegionTimer);
-  liveRegionTimer = setTimeout(() => {
-    liveRegionAt = performance.now();
-    $("#sr-live").textContent = text;
-  }, player.playing && player.speed > 2 ? Math.max(wait, 600) : wait);
+  // Throttled, not debounced: at speed the latest caption is read every 1.5 s at most.
+  liveRegionText = text;
+  if (liveRegionTimer === null) {
+    const wait = Math.max(0, liveRegionAt + 1500 - performance.now());
+    liveRegionTimer = setTimeout(() => {
+      liveRegionTimer = null;
+      liveRegionAt = performance.now();
+      $("#sr-live").textContent = liveRegionText;
+    }, wait);
+  }
 }
 
 let stripFor = "";
@@ -701,8 +723,6 @@ function renderPanels(view, state, now, current) {
       $("#cycle-focus").textContent = app.cycleFocus ? `Showing pod ${app.cycleFocus}. ` : "Showing the latest cycle. ";
     }
   }
-  // legend of components the trace has shown so far (for the curious)
-  $("#component-count").textContent = `${Object.keys(state.seen).filter((id) => id !== "narrator").sort(compareFlow).length} components`;
 }
 
 $("#cycle-latest").addEventListener("click", () => {
@@ -710,10 +730,6 @@ $("#cycle-latest").addEventListener("click", () => {
   app.lastCycleKey = null;
   app.dirty = true;
 });
-
-function capitalize(text) {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
 
 function formatSpeed(x) {
   return x >= 10 ? x.toFixed(0) : x >= 1 ? x.toFixed(1).replace(/\.0$/, "") : x.toFixed(2).replace(/0$/, "");

@@ -118,7 +118,9 @@ export function caption(ev) {
       return `${cap(from)} asks ${to} to unwire the pod's network: ${end(summary)}`;
     case "cni-result":
     case "cni-reply":
-      return `${cap(from)} hands back the pod's address: ${end(summary)}`;
+      return `${cap(from)} answers ${to}: ${end(summary)}`;
+    case "reconcile":
+      return `${cap(from)} compares what was asked for with what exists, and decides: ${end(summary)}`;
     case "status-report":
       return `${cap(from)} reports the pod's status to the API server: ${end(summary)}`;
     default:
@@ -132,7 +134,9 @@ function end(text) {
   return /[.!?…:]$/.test(text) ? text : `${text}.`;
 }
 
-function cap(text) {
+/** Capitalise a sentence's first word — except kubectl, which is always written so. */
+export function cap(text) {
+  if (/^kubectl\b/.test(text)) return text;
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 

@@ -5,8 +5,7 @@ import { key as cellKey } from "./cycle.js";
 import { naturalCompare } from "./components.js";
 import { ellipsize, fill, h, keyed, s, setAttrs } from "./dom.js";
 import { ownerHue } from "./derive.js";
-import { humanDuration } from "./kube.js";
-import { podRow, parseKey } from "./kube.js";
+import { humanDuration, podRow } from "./kube.js";
 
 // ---- Events ------------------------------------------------------------------------------
 export class EventsPanel {
@@ -113,7 +112,21 @@ export function renderCycleTable(root, cycle, { compact = false } = {}) {
       ),
     );
   }
-  fill(root, head, message, h("div", { class: "table-scroll" }, h("table", { class: "table cycle-table" }, h("caption", { class: "visually-hidden" }, "Scheduler plugins by node"), h("thead", {}, header), h("tbody", {}, rows))));
+  const notes = [];
+  const c = cycle.counts;
+  if (c && c.shown !== undefined && c.all !== undefined && c.shown < c.all) {
+    notes.push(`Showing ${c.shown} of ${c.all} nodes (the winner and the best runners-up first). The scheduler evaluated ${c.evaluated ?? "?"}; ${c.feasible ?? "?"} could run the pod.`);
+  }
+  const sk = cycle.skipped;
+  const skippedNames = sk ? [...new Set([...(sk.filter || []), ...(sk.score || [])])] : [];
+  if (skippedNames.length) notes.push(`Nothing to do for this pod: ${skippedNames.join(", ")}.`);
+  fill(
+    root,
+    head,
+    message,
+    h("div", { class: "table-scroll" }, h("table", { class: "table cycle-table" }, h("caption", { class: "visually-hidden" }, "Scheduler plugins by node"), h("thead", {}, header), h("tbody", {}, rows))),
+    notes.length && !compact ? h("p", { class: "muted small cycle-notes" }, notes.join(" ")) : null,
+  );
 }
 
 function round(x) {
@@ -355,5 +368,3 @@ export class ReadyChart {
     );
   }
 }
-
-export { parseKey };

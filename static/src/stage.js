@@ -24,6 +24,7 @@ const TILE_H = 64;
 const TILE_GAP = 8;
 const GROUP_ROW = 24;
 const FULL_ROWS = 3; // tiles shown per node before it groups its pods
+const POD_TOP = 84; // below the node's name, its three components and the image-pull strip
 
 const FIXED = {
   kubectl: { x: 16, y: 72, w: 180, h: 86, label: "kubectl", sub: "you" },
@@ -79,13 +80,13 @@ export function layout(view, state, ui) {
       const x = LEFT + c * (nodeW + GAP);
       const box = { name: node.name, node, x, y, w: nodeW, h, plan: plans[c] };
       nodes.push(box);
-      const chipY = y + 32;
+      const chipY = y + 30;
       const cw = (nodeW - 16 - 12) / 3;
       ["kubelet", "container-runtime", "cni"].forEach((role, k) => {
         const id = `${role}/${node.name}`;
-        comps.set(id, { id, x: x + 8 + k * (cw + 6), y: chipY, w: cw, h: 28, label: shortName(id), chip: true, node: node.name });
+        comps.set(id, { id, x: x + 8 + k * (cw + 6), y: chipY, w: cw, h: 26, label: shortName(id), chip: true, node: node.name });
       });
-      const podTop = y + 76 + (node.pull ? 0 : 0);
+      const podTop = y + POD_TOP;
       if (plans[c].mode === "tiles") {
         node.pods.forEach((pod, i) => {
           const col = i % tileCols;
@@ -133,18 +134,20 @@ function planNode(node, tileCols, expanded) {
   const fullMax = tileCols * FULL_ROWS;
   if (count <= fullMax || expanded) {
     const rows = Math.ceil(count / tileCols);
-    return { mode: "tiles", height: 84 + rows * (TILE_H + TILE_GAP) + (count > fullMax ? 22 : 0), collapsible: count > fullMax };
+    return { mode: "tiles", height: POD_TOP + 8 + rows * (TILE_H + TILE_GAP) + (count > fullMax ? 22 : 0), collapsible: count > fullMax };
   }
   const groups = new Map();
   for (const pod of node.pods) {
     const key = `${pod.group || pod.name}|${pod.status}`;
-    if (!groups.has(key)) groups.set(key, { key, group: pod.group || "standalone", status: pod.status, tone: pod.tone, count: 0, pods: [] });
+    // the stripe's colour tells ReplicaSets apart; the text names what the learner applied
+    const label = pod.deployment || pod.group || "standalone";
+    if (!groups.has(key)) groups.set(key, { key, group: pod.group || "standalone", label, status: pod.status, tone: pod.tone, count: 0, pods: [] });
     const g = groups.get(key);
     g.count += 1;
     g.pods.push(pod);
   }
   const list = [...groups.values()].sort((a, b) => naturalCompare(a.group, b.group) || naturalCompare(a.status, b.status));
-  return { mode: "groups", groups: list, height: 84 + list.length * GROUP_ROW + 26 };
+  return { mode: "groups", groups: list, height: POD_TOP + 8 + list.length * GROUP_ROW + 26 };
 }
 
 /** Build the static skeleton once. */
@@ -350,7 +353,13 @@ function drawComponents(stage, L, lit, scene) {
       if (c.chip) {
         const rect = g.firstChild;
         setAttrs(rect, { x: c.x, y: c.y, width: c.w, height: c.h });
-        setAttrs(g.lastChild, { x: c.x + c.w / 2, y: c.y + c.h / 2 + 4.5, text: ellipsize(c.label, Math.floor(c.w / 7.4)) });
+        const narrow = c.w < 64;
+        setAttrs(g.lastChild, {
+          x: c.x + c.w / 2,
+          y: c.y + c.h / 2 + 4.5,
+          class: `chip-label${narrow ? " narrow" : ""}`,
+          text: ellipsize(c.label, Math.floor(c.w / (narrow ? 6.1 : 7.4))),
+        });
       }
       if (c.id === "etcd") {
         setAttrs(g.querySelector(".etcd-rev"), { text: `revision ${scene.state.revision || "—"}` });
@@ -430,7 +439,9 @@ function drawNodes(stage, L, scene) {
             row.setAttribute("aria-label", `${gr.count} pods of ${gr.group}, ${gr.status}. Press Enter to show them.`);
             const hue = ownerHue(gr.group === "standalone" ? "" : gr.group);
             setAttrs(row.children[0], { x: gr.x, y: gr.y + 2, style: hue === null ? null : `fill: hsl(${hue} 70% 55%)` });
-            setAttrs(row.children[1], { x: gr.x + 14, y: gr.y + 15, text: `${ellipsize(gr.group, Math.floor((gr.w - 120) / 7))} ×${gr.count}` });
+            const tail = ` ×${gr.count}`;
+            const room = Math.floor((gr.w - 22 - gr.status.length * 7.6) / 7) - tail.length;
+            setAttrs(row.children[1], { x: gr.x + 14, y: gr.y + 15, text: `${ellipsize(gr.label, Math.max(3, room))}${tail}` });
             setAttrs(row.children[2], { x: gr.x + gr.w, y: gr.y + 15, text: gr.status });
           },
         );
@@ -455,7 +466,7 @@ function drawPull(g, n, scene) {
     return;
   }
   const x = n.x + 8;
-  const y = n.y + 64;
+  const y = n.y + 71;
   const w = n.w - 16;
   const frac = scene.pullProgress ? scene.pullProgress(n.name) : null;
   if (!g.firstChild) {
@@ -494,11 +505,11 @@ function drawWorkloads(stage, L, scene) {
       setAttrs(box, { x: w.x, y: w.y, width: w.w, height: w.h });
       setAttrs(stripe, { x: w.x + 4, y: w.y + 5, width: 5, height: w.h - 10, style: hue === null ? "fill: var(--ink-3)" : `fill: hsl(${hue} 70% 55%)` });
       setAttrs(kind, { x: w.x + 16, y: w.y + 16, text: w.kind === "Pods" ? "Pods" : w.kind });
-      setAttrs(name, { x: w.x + 16, y: w.y + 33, text: ellipsize(w.item.name, Math.floor((w.w - 60) / 7.2)) });
       let countText = "";
       if (w.kind === "Deployment") countText = w.item.ready || "";
       else if (w.kind === "ReplicaSet") countText = w.item.placeholder ? "" : `${w.item.ready}/${w.item.desired}`;
       else countText = String(w.item.count);
+      setAttrs(name, { x: w.x + 16, y: w.y + 33, text: ellipsize(w.item.name, Math.floor((w.w - 30 - countText.length * 8) / 7.4)) });
       setAttrs(count, { x: w.x + w.w - 8, y: w.y + 33, text: countText });
       setAttrs(link, { d: w.depth ? `M${w.x - 8},${w.y - 10} V${w.y + w.h / 2} H${w.x}` : "" });
       g.setAttribute("aria-label", `${w.kind} ${w.item.name}, ${countText} ready`);
@@ -560,7 +571,10 @@ function drawPods(stage, L, scene) {
       setAttrs(status, { x: 14, y: compact ? 36 : 35, text: statusLine(p) });
       const cd = p.countdown;
       let metaText = compact ? "" : `${p.ready} ready · ↻ ${p.restartsText}${p.ip ? ` · ${p.ip}` : ""}`;
-      if (cd && !compact) metaText = `${cd.label} ${Math.ceil(cd.remaining)}s · ${p.ready} ready · ↻ ${p.restarts}`;
+      if (cd && !compact) {
+        const left = cd.remaining > 0 ? `${Math.ceil(cd.remaining)}s left` : `${Math.round(cd.total)}s over`;
+        metaText = `${cd.label} ${left} · ${p.ready} ready · ↻ ${p.restarts}`;
+      }
       setAttrs(meta, { x: 14, y: 53, text: ellipsize(metaText, Math.floor((t.w - 20) / 6.3)), visibility: compact ? "hidden" : "visible" });
       if (cd) {
         const frac = cd.total ? Math.max(0, Math.min(1, cd.remaining / cd.total)) : 0;

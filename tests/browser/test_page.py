@@ -20,6 +20,18 @@ from tests.browser.pagekit import (
     wait_for_pods,
 )
 
+# Components the stage draws in their own place (a real kubectl would stand with kubectl).
+DRAWN = (
+    "kubectl",
+    "api-server",
+    "etcd",
+    "scheduler",
+    "controller-manager",
+    "kubelet",
+    "container-runtime",
+    "cni",
+)
+
 
 def test_the_page_loads_without_console_errors(page: Any, console: Console) -> None:
     page.wait_for_function("document.querySelector('#connection').textContent === 'connected'")
@@ -63,17 +75,7 @@ def test_a_deployment_comes_to_life_in_the_traces_order(page: Any, console: Cons
     for entry in log:
         event = by_seq[entry["seq"]]
         for end in (event["source"], event["target"]):
-            if (
-                end != "narrator"
-                and "/" not in end
-                or end.split("/")[0]
-                in (
-                    "controller-manager",
-                    "kubelet",
-                    "container-runtime",
-                    "cni",
-                )
-            ):
+            if end.split("/")[0] in DRAWN:
                 assert end in entry["lit"], f"event {entry['seq']}: {end} did not light up"
     # The flow, as the learner is taught it: who first lights up, in order.
     first: dict[str, int] = {}
@@ -214,4 +216,51 @@ def test_a_failed_nodes_pods_move_elsewhere(page: Any, console: Console) -> None
         timeout=240,
     )
     shot(page, "08-pods-moved")
+    assert console.errors == []
+
+
+def test_acting_in_the_past_forks_and_discards_the_future(page: Any, console: Console) -> None:
+    set_speed_100(page)
+    type_manifest(page, POD)
+    apply(page)
+    wait_for_pods(page, lambda tiles: len(tiles) == 1, "pod solo")
+    caught_up(page)
+    # Back to the very start, before solo existed, and apply another pod there.
+    page.eval_on_selector(
+        "#scrubber", "el => { el.value = 0; el.dispatchEvent(new Event('input')); }"
+    )
+    wait_for_pods(page, lambda tiles: tiles == [], "the empty start")
+    assert "viewing the past" in page.inner_text("#live")
+    type_manifest(page, POD.replace("solo", "other"))
+    assert "pod/other created" in apply(page)
+    press(page, " ")  # play the new future
+    tiles = wait_for_pods(
+        page,
+        lambda tiles: [p["key"] for p in tiles] == ["default/other"],
+        "only the pod applied after the fork",
+    )
+    assert tiles[0]["key"] == "default/other"
+    assert console.errors == []
+
+
+def test_keyboard_screen_readers_and_reduced_motion(page: Any, console: Console) -> None:
+    page.emulate_media(reduced_motion="reduce")
+    set_speed_100(page)
+    type_manifest(page, POD)
+    apply(page)
+    wait_for_pods(page, lambda tiles: len(tiles) == 1, "pod solo")
+    # status is text, not only colour, for assistive technology too
+    label = page.get_attribute("#stage .pod", "aria-label") or ""
+    assert "Pod solo, status" in label
+    assert page.locator("#stage .pod.still").count() == 1  # no gliding under reduced motion
+    page.wait_for_function("document.querySelector('#sr-live').textContent.length > 0")
+    # the stage is keyboard operable: a pod takes the focus and Enter opens its inspector
+    page.focus("#stage .pod")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#tab-inspector:not([hidden]) .inspector-title:has-text('solo')")
+    # `?` opens the help, Escape closes it
+    press(page, "?")
+    page.wait_for_selector("#help:not([hidden])")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#help", state="hidden")
     assert console.errors == []

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.apiserver.memo import parse_quantity
 from engine.apiserver.validation.common import Obj, _d, _l
-from engine.quantity import parse_quantity
 
 
 def decode_error(kind: str, obj: Obj, old: Obj | None = None) -> str | None:

@@ -12,9 +12,10 @@ from typing import Any
 
 from engine.apiserver import field
 from engine.apiserver.field import GoLiteral
+from engine.apiserver.memo import parse_quantity
 from engine.apiserver.validation.common import IS_NEGATIVE, Errors, _d
 from engine.apiserver.validation.names import is_qualified_name
-from engine.quantity import canonical_quantity, parse_quantity
+from engine.quantity import canonical_quantity
 
 
 def quantity_or_none(value: Any) -> Fraction | None:

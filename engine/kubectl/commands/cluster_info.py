@@ -2,8 +2,9 @@
 
 Real kubectl prints the API server's address, then every Service in kube-system labelled
 `kubernetes.io/cluster-service=true` (CoreDNS and friends). Podlife runs no Services, so
-kubectl's LIST of them is not sent and only the control plane line is printed. The colours
-are go-colortext's ANSI codes, which kubectl writes even when its output is not a terminal.
+kubectl's LIST of them is not sent and only the control plane line is printed. (On a terminal
+kubectl colours the name and the address; written to anything else it prints plain text, as
+here.)
 """
 
 from __future__ import annotations
@@ -20,13 +21,12 @@ Gen = Generator[Any, Any, Any]
 
 # The address kubectl knows the API server by (discovery's serverAddressByClientCIDRs).
 SERVER = "https://127.0.0.1:6443"
-GREEN, YELLOW, RESET = "\x1b[0;32m", "\x1b[0;33m", "\x1b[0m"
 
 
 @command("cluster-info", summary="Display cluster information")
 def cluster_info(ctx: Context, flags: Parsed) -> Gen:
     yield from ()
-    ctx.out(f"{GREEN}Kubernetes control plane{RESET} is running at {YELLOW}{SERVER}{RESET}\n")
+    ctx.out(f"Kubernetes control plane is running at {SERVER}\n")
     ctx.out("\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n")
 
 
@@ -34,6 +34,6 @@ def cluster_info(ctx: Context, flags: Parsed) -> Gen:
 def cluster_info_dump(ctx: Context, flags: Parsed) -> Gen:
     yield from ()
     raise KubectlError(
-        'error: "kubectl cluster-info dump" is not part of Podlife\'s simulated '
-        "kubectl: it dumps the logs of real control-plane containers"
+        'error: "kubectl cluster-info dump" is not part of Podlife\'s simulated kubectl: it '
+        "dumps the logs of real control-plane containers"
     )

@@ -53,7 +53,6 @@ class DrainError:
     Flag("force", kind="bool", default=False),
     Flag("ignore-daemonsets", kind="bool", default=False),
     Flag("delete-emptydir-data", kind="bool", default=False),
-    Flag("delete-local-data", kind="bool", default=False),
     Flag("grace-period", kind="int", default=-1),
     Flag("timeout", default="0s"),
     Flag("selector", "l", default=""),
@@ -74,15 +73,10 @@ def drain(ctx: Context, flags: Parsed) -> Gen:
             raise KubectlError(
                 "error: --pod-selector=<pod_selector> must be a valid label selector"
             ) from None
-    if flags.delete_local_data:
-        ctx.err(
-            "Flag --delete-local-data has been deprecated, This option is deprecated and "
-            "will be deleted. Use --delete-emptydir-data.\n"
-        )
     options = drainfilters.DrainOptions(
         force=flags.force,
         ignore_daemonsets=flags.ignore_daemonsets,
-        delete_emptydir_data=flags.delete_emptydir_data or flags.delete_local_data,
+        delete_emptydir_data=flags.delete_emptydir_data,
         pod_selector=flags.pod_selector,
         skip_wait_seconds=flags.skip_wait_for_delete_timeout,
     )

@@ -80,7 +80,13 @@ _FLAGS = (
 
 @command("rollout", summary="Manage the rollout of a resource")
 def rollout(ctx: Context, flags: Parsed) -> Gen:
-    """No subcommand: the help goes to stdout and kubectl exits 1."""
+    """No subcommand: the help goes to stdout and kubectl exits 1 (an unknown one is an
+    error: cobra's DefaultSubCommandRun)."""
+    if flags.args:
+        raise KubectlError(
+            f'error: unknown command "{" ".join(flags.args)}"\n'
+            "See 'kubectl rollout -h' for help and examples"
+        )
     ctx.out(ROLLOUT_HELP)
     ctx.result.exit_code = 1
     yield from ()

@@ -33,9 +33,11 @@ from engine.kubectl.selection import Info, select
 
 Gen = Generator[Any, Any, Any]
 
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+
 # rollback.go annotationsToSkip: bookkeeping annotations that stay the Deployment's own.
 SKIPPED_ANNOTATIONS = (
-    "kubectl.kubernetes.io/last-applied-configuration",
+    LAST_APPLIED,
     "deployment.kubernetes.io/revision",
     "deployment.kubernetes.io/revision-history",
     "deployment.kubernetes.io/desired-replicas",
@@ -163,6 +165,13 @@ def _rollback(ctx: Context, info: Info, to_revision: int, strategy: str) -> Gen:
         )
     if equal_ignore_hash(template, deployment["spec"].get("template")):
         return f"skipped rollback (current template already matches revision {to_revision})"
+    if LAST_APPLIED in (deployment["metadata"].get("annotations") or {}):
+        ctx.err(
+            f"Warning: resource {info.resource.name}/{info.name} was previously managed with "
+            f"'kubectl apply'. Rolling back will not update the {LAST_APPLIED} annotation, "
+            "which may cause unexpected behavior on future 'kubectl apply' operations. Consider "
+            "using 'kubectl apply' with your previous configuration file instead.\n"
+        )
     restored = _without_hash_label(template)
     current = deployment["metadata"].get("annotations") or {}
     annotations = {k: v for k, v in current.items() if k in SKIPPED_ANNOTATIONS}

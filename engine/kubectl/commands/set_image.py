@@ -47,6 +47,11 @@ Use "kubectl options" for a list of global command-line options (applies to all 
 
 @command("set", summary="Set specific features on objects")
 def set_(ctx: Context, flags: Parsed) -> Gen:
+    if flags.args:
+        raise KubectlError(
+            f'error: unknown command "{" ".join(flags.args)}"\n'
+            "See 'kubectl set -h' for help and examples"
+        )
     ctx.err(SET_HELP)
     ctx.result.exit_code = 1
     yield from ()

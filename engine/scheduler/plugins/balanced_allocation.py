@@ -36,6 +36,9 @@ def balanced_resource_score(requested: list[int], allocatable: list[int]) -> int
 class NodeResourcesBalancedAllocation(PreScorePlugin, ScorePlugin):
     name = "NodeResourcesBalancedAllocation"
 
+    def __init__(self) -> None:
+        self._keys: dict[tuple[int, int], tuple[int, int]] = {}
+
     def pre_score(self, state: CycleState, pod: PodInfo, nodes: list[NodeInfo]) -> Status | None:
         # The pod's own requests, without the defaults scoring gives empty containers.
         cpu, memory = pod.spec.requests.milli_cpu, pod.spec.requests.memory
@@ -51,8 +54,8 @@ class NodeResourcesBalancedAllocation(PreScorePlugin, ScorePlugin):
 
     def score_nodes(self, state: CycleState, pod: PodInfo, nodes: list[NodeInfo]) -> list[int]:
         cpu, memory = state[PRE_SCORE_KEY]
-        key = (self.name, cpu, memory)
-        scores = [node.memo.get(key) for node in nodes]
+        key = self._keys.setdefault((cpu, memory), (cpu, memory))  # one object per request
+        scores = [node.memo_balanced if node.memo_balanced_key is key else None for node in nodes]
         if None not in scores:
             return scores  # type: ignore[return-value]
         for i, node in enumerate(nodes):
@@ -68,5 +71,6 @@ class NodeResourcesBalancedAllocation(PreScorePlugin, ScorePlugin):
                         [node.requested.milli_cpu + cpu, node.requested.memory + memory],
                         [alloc_cpu, alloc_mem],
                     )
-                scores[i] = node.memo[key] = score
+                scores[i] = node.memo_balanced = score
+                node.memo_balanced_key = key
         return scores  # type: ignore[return-value]

@@ -75,6 +75,9 @@ class NodeResourcesFit(
 ):
     name = "NodeResourcesFit"
 
+    def __init__(self) -> None:
+        self._keys: dict[tuple[int, ...], tuple[int, ...]] = {}
+
     def pre_filter(
         self, state: CycleState, pod: PodInfo, nodes: list[NodeInfo]
     ) -> tuple[PreFilterResult | None, Status | None]:
@@ -123,8 +126,8 @@ class NodeResourcesFit(
         """LeastAllocated over cpu and memory, weight 1 each; a resource the node does not
         have at all is left out of the average."""
         cpu, memory = state[PRE_SCORE_KEY]
-        key = (self.name, cpu, memory)
-        scores = [node.memo.get(key) for node in nodes]
+        key = self._keys.setdefault((cpu, memory), (cpu, memory))  # one object per request
+        scores = [node.memo_fit if node.memo_fit_key is key else None for node in nodes]
         if None not in scores:
             return scores  # type: ignore[return-value]
         for i, node in enumerate(nodes):
@@ -138,7 +141,8 @@ class NodeResourcesFit(
             if allocatable.memory:
                 total += least_requested_score(requested.memory + memory, allocatable.memory)
                 weights += 1
-            scores[i] = node.memo[key] = total // weights if weights else 0
+            scores[i] = node.memo_fit = total // weights if weights else 0
+            node.memo_fit_key = key
         return scores  # type: ignore[return-value]
 
     def events_to_register(self) -> list[ClusterEventWithHint]:

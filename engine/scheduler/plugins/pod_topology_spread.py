@@ -159,7 +159,7 @@ class _ScoreState:
     weights: list[float]
     memos: list[dict[Any, bool]]
     present: set[str]  # topology keys some candidate node has; the others add nothing
-    count_keys: list[tuple[str, str, str]]  # NodeInfo.memo keys of per-node counts
+    count_keys: list[tuple[str, str]]  # what NodeInfo.memo_spread_key says a count is for
 
 
 class PodTopologySpread(
@@ -169,6 +169,7 @@ class PodTopologySpread(
 
     def __init__(self, handle: Handle) -> None:
         self.handle = handle
+        self._keys: dict[tuple[str, str], tuple[str, str]] = {}
 
     # ---- which constraints -------------------------------------------------------------------
     def _default_constraints(self, pod: PodInfo, action: str) -> list[Constraint]:
@@ -321,7 +322,12 @@ class PodTopologySpread(
                         pair_counts[pair] += count_matching(
                             node, c.selector, pod.namespace, memos[i]
                         )
-        count_keys = [(self.name, pod.namespace, c.selector.string()) for c in constraints]
+        # One key object per (namespace, selector), so that a node can tell by identity
+        # whether its remembered count is for this constraint.
+        count_keys = [
+            self._keys.setdefault(k, k)
+            for k in ((pod.namespace, c.selector.string()) for c in constraints)
+        ]
         state[PRE_SCORE_KEY] = _ScoreState(
             constraints, ignored, pair_counts, weights, memos, present, count_keys
         )
@@ -331,10 +337,10 @@ class PodTopologySpread(
         """Matching pods on the node itself (the hostname constraint), remembered on the node
         until its pods change."""
         key = s.count_keys[i]
-        count = node.memo.get(key)
-        if count is None:
-            selector = s.constraints[i].selector
-            count = node.memo[key] = count_matching(node, selector, namespace, s.memos[i])
+        if node.memo_spread_key is key:
+            return node.memo_spread
+        count = count_matching(node, s.constraints[i].selector, namespace, s.memos[i])
+        node.memo_spread_key, node.memo_spread = key, count
         return count
 
     def score(self, state: CycleState, pod: PodInfo, node_info: NodeInfo) -> int:
@@ -362,7 +368,7 @@ class PodTopologySpread(
         i = counting[0]
         weight, base = s.weights[i], s.constraints[i].max_skew - 1 + 0.5
         key = s.count_keys[i]
-        counts = [node.memo.get(key) for node in nodes]
+        counts = [node.memo_spread if node.memo_spread_key is key else None for node in nodes]
         if None in counts:
             counts = [
                 count if count is not None else self._node_count(s, i, node, pod.namespace)

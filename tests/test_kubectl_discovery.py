@@ -1,0 +1,135 @@
+"""kubectl version, api-resources, api-versions and cluster-info.
+
+Expected texts were checked against the real kubectl 1.37.1 talking to the same API server.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Generator
+from typing import Any
+
+from engine.apiserver.request import Request
+from tests.kubectl_helpers import out, quiet_cluster, sent
+
+CLIENT = "Client Version: v1.37.1\nKustomize Version: v5.8.1\n"
+AGGREGATED = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
+
+
+def test_version() -> None:
+    cluster = quiet_cluster()
+    result, requests = sent(cluster, "version")
+    assert out(result) == (CLIENT + "Server Version: v1.37.0-podlife\n", "", 0)
+    assert requests == ["GET /version"]
+    result, requests = sent(cluster, "version --client")
+    assert (out(result), requests) == ((CLIENT, "", 0), [])
+    info = json.loads(cluster.kubectl("version -o json").stdout)
+    assert list(info) == ["clientVersion", "kustomizeVersion", "serverVersion"]
+    assert info["serverVersion"]["gitVersion"] == "v1.37.0-podlife"
+    assert cluster.kubectl("version -o json --client").stdout.startswith(
+        '{\n  "clientVersion": {\n    "major": "1",\n    "minor": "37",\n'
+    )
+    yaml_text = cluster.kubectl("version -o yaml --client").stdout
+    assert yaml_text.endswith("  platform: linux/amd64\nkustomizeVersion: v5.8.1\n\n")
+    assert out(cluster.kubectl("version extra")) == ("", "error: extra arguments: [extra]\n", 1)
+    assert out(cluster.kubectl("version -o foo")) == (
+        "",
+        "error: --output must be 'yaml' or 'json'\n",
+        1,
+    )
+
+
+def test_api_resources_table() -> None:
+    cluster = quiet_cluster()
+    result, requests = sent(cluster, "api-resources")
+    assert requests == ["GET /api", "GET /apis"]
+    lines = result.stdout.splitlines()
+    assert lines[0] == "NAME          SHORTNAMES   APIVERSION               NAMESPACED   KIND"
+    assert "pods          po           v1                       true         Pod" in lines
+    assert "deployments   deploy       apps/v1                  true         Deployment" in lines
+    assert [line.split()[0] for line in lines[1:]] == [
+        "events",
+        "namespaces",
+        "nodes",
+        "pods",
+        "deployments",
+        "replicasets",
+        "leases",
+    ]  # by group, then by name
+    assert result.stderr == ""
+
+
+def test_api_resources_filters_and_formats() -> None:
+    cluster = quiet_cluster()
+    assert out(cluster.kubectl("api-resources --api-group=apps --no-headers")) == (
+        "deployments   deploy   apps/v1   true   Deployment\n"
+        "replicasets   rs       apps/v1   true   ReplicaSet\n",
+        "",
+        0,
+    )
+    assert cluster.kubectl("api-resources --namespaced=false -o name").stdout == (
+        "namespaces\nnodes\n"
+    )
+    assert cluster.kubectl("api-resources --categories=all -o name").stdout == (
+        "pods\ndeployments.apps\nreplicasets.apps\n"
+    )
+    wide = cluster.kubectl("api-resources -o wide --sort-by=kind").stdout.splitlines()
+    assert wide[0].endswith(
+        "KIND         VERBS                                                        CATEGORIES"
+    )
+    assert wide[1].startswith("deployments ")
+    listing = json.loads(cluster.kubectl("api-resources -o json --api-group=apps").stdout)
+    assert listing["kind"] == "APIResourceList"
+    assert listing["resources"][0]["shortNames"] == ["deploy"]
+    assert out(cluster.kubectl("api-resources --sort-by=foo")) == (
+        "",
+        "error: --sort-by accepts only name or kind\n",
+        1,
+    )
+    assert out(cluster.kubectl("api-resources -o foo")) == (
+        "",
+        'error: unable to match a printer suitable for the output format "foo", allowed '
+        "formats are: json,kyaml,name,wide,yaml\n",
+        1,
+    )
+
+
+def test_api_versions() -> None:
+    cluster = quiet_cluster()
+    result, requests = sent(cluster, "api-versions")
+    assert out(result) == ("apps/v1\ncoordination.k8s.io/v1\nv1\n", "", 0)
+    assert requests == ["GET /api", "GET /apis"]
+    assert out(cluster.kubectl("api-versions extra")) == (
+        "",
+        "error: unexpected arguments: [extra]\nSee 'kubectl api-versions -h' for help and "
+        "examples\n",
+        1,
+    )
+
+
+def test_cluster_info() -> None:
+    result, requests = sent(quiet_cluster(), "cluster-info")
+    assert out(result) == (
+        "Kubernetes control plane is running at https://127.0.0.1:6443\n"
+        "\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n",
+        "",
+        0,
+    )
+    assert requests == []
+
+
+def test_discovery_asks_for_the_aggregated_form() -> None:
+    cluster = quiet_cluster()
+    seen: list[tuple[str, str]] = []
+    handle = cluster.apiserver.handle
+
+    def recording(req: Request) -> Generator[Any, Any, Any]:
+        seen.append((req.path, req.headers.get("accept", "")))
+        return handle(req)
+
+    cluster.apiserver.handle = recording  # type: ignore[method-assign]
+    cluster.kubectl("api-versions")
+    assert seen == [
+        ("/api", f"{AGGREGATED},application/json"),
+        ("/apis", f"{AGGREGATED},application/json"),
+    ]
