@@ -238,13 +238,17 @@ def find_nodes_that_pass_filters(
     nodes: list[NodeInfo],
     start: int,
 ) -> list[NodeInfo]:
-    """Run the Filter plugins node by node from `start`, until enough nodes fit."""
+    """Run the Filter plugins on the nodes from `start` on (wrapping around), until enough
+    nodes fit; record why each rejected node was rejected."""
     framework, diagnosis = sched.framework, cycle.diagnosis
     num_all = len(nodes)
+    if not num_all:
+        return []
+    start %= num_all
     wanted = num_feasible_nodes_to_find(num_all)
     filters = framework.active_filters(state)
     if not filters:
-        return [nodes[(start + i) % num_all] for i in range(wanted)]
+        return [nodes[(start + i) % num_all] for i in range(wanted)]  # nothing to filter on
     nominated = sched.nominator.nominated_pods
     statuses = diagnosis.node_to_status.statuses
     feasible: list[NodeInfo] = []

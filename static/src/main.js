@@ -668,7 +668,7 @@ function renderControls(t, now) {
   live.textContent = past ? "viewing the past — acting forks" : n && player.cursor < n ? "catching up" : "live";
   live.className = `live ${past ? "past" : n && player.cursor < n ? "behind" : "now"}`;
   const stripId = `${n}:${timeline.version}`;
-  if (stripId !== stripFor && t - stripAt > 700) {
+  if (stripId !== stripFor && (t - stripAt > 700 || !player.playing)) {
     stripFor = stripId;
     stripAt = t;
     drawStrip();

@@ -137,7 +137,8 @@ def page(
     page.goto(server)
     page.wait_for_function("window.podlife && window.podlife.app.session")
     yield page
-    if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
         shot(page, f"failed-{request.node.name}")
     context.close()
 

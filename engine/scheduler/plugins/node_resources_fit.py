@@ -101,18 +101,21 @@ class NodeResourcesFit(
         if request.scalar:
             return super().filter_nodes(state, pod, nodes)
         cpu, memory, storage = request.milli_cpu, request.memory, request.ephemeral_storage
-        # The common case in one expression per node; the reasons only when something is short.
-        return [
-            (i, status)
-            for i, node in enumerate(nodes)
-            if not (
+        key = self._keys.setdefault((cpu, memory, storage), (cpu, memory, storage))
+        # Only the nodes that changed since they last passed this request need a look.
+        failed = []
+        for i in [i for i, node in enumerate(nodes) if node.memo_fits_key is not key]:
+            node = nodes[i]
+            if (
                 node.free_pods > 0
                 and cpu <= node.free_milli_cpu
                 and memory <= node.free_memory
                 and storage <= node.free_ephemeral_storage
-            )
-            and (status := self.filter(state, pod, node)) is not None
-        ]
+            ) or (status := self.filter(state, pod, node)) is None:
+                node.memo_fits_key = key
+            else:
+                failed.append((i, status))
+        return failed
 
     def pre_score(self, state: CycleState, pod: PodInfo, nodes: list[NodeInfo]) -> Status | None:
         # Scoring counts a container that requests nothing as 100m cpu and 200Mi memory.
