@@ -74,8 +74,9 @@ _ZERO: dict[str, dict[str, JSON]] = {
 # path elements
 
 
-def _json(value: JSON) -> str:
-    return json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+# json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False), with the
+# encoder built once: dumps builds a new one per call whenever options are given.
+_json = json.JSONEncoder(separators=(",", ":"), sort_keys=True, ensure_ascii=False).encode
 
 
 def _is_list_merged(meta: FieldMeta) -> bool:
@@ -144,16 +145,21 @@ def _owned(value: JSON, fpath: FieldPath, path: Path, kind: str, out: set[Path])
         out.add(path)
 
 
-def _subtree(value: JSON, fpath: FieldPath, path: Path, kind: str) -> set[Path]:
-    """Every path under (and including) `path`: what appears or disappears with the value."""
+def _subtree(
+    value: JSON, fpath: FieldPath, path: Path, kind: str, paths: set[Path] | None = None
+) -> set[Path]:
+    """Every path under (and including) `path`: what appears or disappears with the value.
+    Added to `paths` when given (one set for the whole walk), else to a new set."""
+    if paths is None:
+        paths = set()
     meta = field_meta(kind, fpath)
-    paths = {path}
+    paths.add(path)
     if isinstance(value, dict) and not meta.atomic:
         for key, child in value.items():
-            paths |= _subtree(child, (*fpath, key), (*path, "f:" + key), kind)
+            _subtree(child, (*fpath, key), (*path, "f:" + key), kind, paths)
     elif isinstance(value, list) and _is_list_merged(meta):
         for item in value:
-            paths |= _subtree(item, fpath, (*path, _item_element(item, meta)), kind)
+            _subtree(item, fpath, (*path, _item_element(item, meta)), kind, paths)
     return paths
 
 
@@ -196,9 +202,9 @@ def _compare(
     for element in {**olds, **news}:
         child = (*path, element)
         if element not in olds:
-            changed |= _subtree(news[element][1], news[element][0], child, kind)
+            _subtree(news[element][1], news[element][0], child, kind, changed)
         elif element not in news:
-            removed |= _subtree(olds[element][1], olds[element][0], child, kind)
+            _subtree(olds[element][1], olds[element][0], child, kind, removed)
         else:
             (child_fpath, before), after = olds[element], news[element][1]
             _compare(before, after, child_fpath, child, kind, changed, removed)

@@ -1018,7 +1018,7 @@ class APIServer:
         latency = 0.0 if self.quiet else self.timings.etcd_latency
         meta = obj["metadata"]
         meta.pop("resourceVersion", None)  # the revision is the version; it is not stored
-        value = json.dumps(obj, separators=(",", ":"))
+        value = _compact_json(obj)
         op = "create" if expected is None else "update"
         if not self.quiet:
             self.trace.emit(
@@ -1136,6 +1136,10 @@ class APIServer:
     def compact(self) -> None:
         """The API server asks etcd to compact its history (every 5 minutes upstream)."""
         self.etcd.compact(self.etcd.revision)
+
+
+# json.dumps(value, separators=(",", ":")) with the encoder built once, not per call.
+_compact_json = json.JSONEncoder(separators=(",", ":")).encode
 
 
 def _copy_body(value: Any) -> Any:

@@ -198,6 +198,14 @@ def _key_of(item: JSON, key: str) -> JSON:
 def _index(order: list[JSON], item: JSON, key: str) -> int:
     """Position of `item` in `order`, matching maps by merge key and primitives by value."""
     wanted = item.get(key) if key and isinstance(item, dict) else item
+    if key and type(wanted) is str:
+        # The common case (conditions by type, containers by name): json_equal of a string
+        # and x is x being a string equal to it.
+        for position, candidate in enumerate(order):
+            value = candidate.get(key) if isinstance(candidate, dict) else candidate
+            if isinstance(value, str) and value == wanted:
+                return position
+        return -1
     for position, candidate in enumerate(order):
         value = candidate.get(key) if key and isinstance(candidate, dict) else candidate
         if json_equal(value, wanted):
@@ -269,11 +277,21 @@ def _dedupe(values: list[JSON]) -> list[JSON]:
 
 def _strip_directives(value: JSON) -> JSON:
     """Drop directives from a value the server stores as-is (a field the live object lacks);
-    the real API server would reject them later as unknown fields."""
+    the real API server would reject them later as unknown fields.
+
+    A map or list with no directive anywhere inside is returned as it is, not copied: the
+    values reaching here are the merge's own copies, or (apply_strategic_merge_patch with
+    `share`) parts of the live object the patch left alone, which stay shared."""
     if isinstance(value, dict):
-        return {k: _strip_directives(v) for k, v in value.items() if not k.startswith("$")}
+        stripped = {k: _strip_directives(v) for k, v in value.items() if not k.startswith("$")}
+        if len(stripped) == len(value) and all(stripped[k] is v for k, v in value.items()):
+            return value
+        return stripped
     if isinstance(value, list):
-        return [_strip_directives(v) for v in value if not (isinstance(v, dict) and DIRECTIVE in v)]
+        kept = [_strip_directives(v) for v in value if not (isinstance(v, dict) and DIRECTIVE in v)]
+        if len(kept) == len(value) and all(a is b for a, b in zip(kept, value, strict=True)):
+            return value
+        return kept
     return value
 
 
