@@ -56,7 +56,6 @@ class TraceEvent(BaseModel):
 
 _object_setattr = object.__setattr__
 _EVENT_FIELDS = frozenset(TraceEvent.model_fields)
-_REF_FIELDS = frozenset(ObjectRef.model_fields)
 
 
 def _trusted(model: type[BaseModel], values: dict[str, Any], fields: frozenset[str]) -> Any:
@@ -73,14 +72,16 @@ def _trusted(model: type[BaseModel], values: dict[str, Any], fields: frozenset[s
     return instance
 
 
-def object_ref(kind: str, name: str, namespace: str = "") -> ObjectRef:
-    """ObjectRef(kind=..., name=..., namespace=...), cheaply when all three are plain str."""
-    if type(kind) is str and type(name) is str and type(namespace) is str:
-        ref: ObjectRef = _trusted(
-            ObjectRef, {"kind": kind, "name": name, "namespace": namespace}, _REF_FIELDS
-        )
-        return ref
-    return ObjectRef(kind=kind, name=name, namespace=namespace)
+_ROUNDED: dict[float, float] = {}  # duration -> round(duration, 6)
+_UNSET = object()
+
+
+def _str_keys(data: dict[Any, Any]) -> bool:
+    # A loop, not all() over a generator: cheaper for the few keys an event's data has.
+    for key in data:  # noqa: SIM110
+        if type(key) is not str:
+            return False
+    return True
 
 
 class Trace:
@@ -91,6 +92,8 @@ class Trace:
         self.events: list[TraceEvent] = []
         self._subscribers: list[Callable[[TraceEvent], None]] = []
         self.muted = False  # while a cluster sets itself up: the trace starts with the learner
+        self._now: object = _UNSET  # the clock's last value, and it rounded (see emit)
+        self._time: Any = None
 
     def emit(
         self,
@@ -106,7 +109,21 @@ class Trace:
     ) -> TraceEvent | None:
         if self.muted:
             return None
-        seq, time, duration = len(self.events) + 1, round(self._clock(), 6), round(duration, 6)
+        # round() is slow next to the rest: the clock's value is rounded once per instant
+        # (many events share one), a duration once per distinct value (there are a few).
+        now = self._clock()
+        if now is not self._now:
+            self._now, self._time = now, round(now, 6)
+        seq, time = len(self.events) + 1, self._time
+        if type(duration) is not float:
+            duration = round(duration, 6)
+        elif duration != 0.0:  # round(±0.0, 6) is the zero itself
+            rounded = _ROUNDED.get(duration)
+            if rounded is None:
+                rounded = round(duration, 6)
+                if len(_ROUNDED) < 1024:
+                    _ROUNDED[duration] = rounded
+            duration = rounded
         data = data or {}
         if (
             type(time) is float
@@ -118,7 +135,7 @@ class Trace:
             and type(step) is Step
             and (obj is None or type(obj) is ObjectRef)
             and type(data) is dict
-            and all(type(key) is str for key in data)
+            and _str_keys(data)
         ):
             # Exactly the field types already: what validation would produce (it copies the
             # data map, so this does too), at a fraction of the cost.
@@ -172,4 +189,6 @@ class Trace:
 def ref_of(obj: dict[str, Any]) -> ObjectRef:
     """The ObjectRef of a Kubernetes object dict."""
     meta = obj.get("metadata") or {}
-    return object_ref(obj.get("kind", ""), meta.get("name", ""), meta.get("namespace", ""))
+    return ObjectRef(
+        kind=obj.get("kind", ""), name=meta.get("name", ""), namespace=meta.get("namespace", "")
+    )

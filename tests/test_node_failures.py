@@ -1,7 +1,9 @@
 """What goes wrong on a node, and how the kubelet reports it: image pulls, crashes, OOM."""
 
 import itertools
+import re
 
+from engine import timeutil
 from engine.node.cri import RUNNING
 from tests.node_fixtures import (
     cluster,
@@ -13,6 +15,7 @@ from tests.node_fixtures import (
     pod,
     reasons,
     row,
+    status_column,
     watch_statuses,
 )
 
@@ -161,6 +164,95 @@ def test_crash_loop_waiting_message_and_restarts_column():
     assert cells[3].strip().startswith("2 (") and cells[3].strip().endswith("s ago)")
 
 
+def _exit_of(c, k, uid: str, attempt: int) -> float:
+    """Run until the container's instance `attempt` has exited; when it did (finishedAt)."""
+    for _ in range(2000):
+        done = [
+            x
+            for x in k.runtime.pod_containers(uid)
+            if x.attempt == attempt and x.state != RUNNING and x.finished_at
+        ]
+        if done:
+            return float(done[0].finished_at)
+        c.advance(0.05)
+    raise AssertionError(f"instance {attempt} never exited")
+
+
+def test_crash_loop_back_off_shows_for_the_whole_window():
+    # Upstream's doBackOff refuses the restart and the status says so at once: STATUS is
+    # CrashLoopBackOff from about the exit to the end of each window (not only at its end).
+    c, k = cluster()
+    create(c, pod("bb", "busybox:1.36"))
+    c.advance(0.5)
+    uid = get(c, "bb")["metadata"]["uid"]
+    # The first exit restarts at once (no back-off recorded yet); the back-off then starts at
+    # 10 s and doubles, measured from each exit's finishedAt.
+    _exit_of(c, k, uid, 0)
+    for attempt, window in ((1, 10), (2, 20), (3, 40)):
+        message = f"back-off {window}s restarting failed container=app pod=bb_default({uid})"
+        exited = _exit_of(c, k, uid, attempt)
+        for offset in (1, 2, window / 2, window - 0.5):
+            c.advance(exited + offset - c.now)
+            assert status_column(c, "bb") == "CrashLoopBackOff", (attempt, offset)
+            cs = container_status(c, "bb")
+            assert cs["restartCount"] == attempt
+            assert cs["state"] == {"waiting": {"reason": "CrashLoopBackOff", "message": message}}
+            last = cs["lastState"]["terminated"]
+            assert (last["reason"], last["exitCode"]) == ("Completed", 0)
+            assert cs["ready"] is False and row(c, "bb")[1].strip() == "0/1"
+        c.advance(exited + window + 0.5 - c.now)
+        assert container_status(c, "bb")["restartCount"] == attempt + 1  # restarted on time
+
+
+def test_crash_back_off_status_and_event_come_with_the_exit():
+    c, k = cluster()
+    create(c, pod())
+    c.settle()
+    assert k.crash_container("default/web")
+    c.settle()  # the first crash restarts at once
+    assert status_column(c) == "Running"
+    assert k.crash_container("default/web")
+    crashed = c.now
+    # kubectl get -w: the exit (Error) and the back-off right after it, then the restart
+    # when the 10 s are up.
+    watched = c.kubectl("get pod web -w --request-timeout=12s").stdout.splitlines()
+    assert [re.split(r"\s{2,}", line.strip())[1:] for line in watched[1:]] == [
+        ["1/1", "Running", "1 (0s ago)", "2s"],
+        ["0/1", "Error", "1 (0s ago)", "2s"],
+        ["0/1", "CrashLoopBackOff", "1 (0s ago)", "2s"],
+        ["1/1", "Running", "2 (11s ago)", "13s"],
+    ]
+    uid = get(c)["metadata"]["uid"]
+    backoffs = [e for e in events(c) if e["reason"] == "BackOff"]
+    assert len(backoffs) == 1
+    assert backoffs[0]["type"] == "Warning"
+    assert backoffs[0]["message"] == (
+        f"Back-off restarting failed container app in pod web_default({uid})"
+    )
+    assert backoffs[0]["firstTimestamp"] == timeutil.rfc3339(int(crashed))
+    describe = c.kubectl("describe pod web").stdout
+    assert "State:          Running" in describe
+    assert "Restart Count:  2" in describe
+
+
+def test_describe_during_crash_back_off():
+    c, k = cluster()
+    create(c, pod())
+    c.settle()
+    k.crash_container("default/web")
+    c.settle()
+    k.crash_container("default/web")
+    c.advance(3)
+    text = c.kubectl("describe pod web").stdout
+    lines = [line.strip() for line in text.splitlines()]
+    state = lines.index("State:          Waiting")
+    assert lines[state + 1] == "Reason:       CrashLoopBackOff"
+    assert lines[state + 2] == "Last State:     Terminated"
+    assert lines[state + 3] == "Reason:       Error"
+    assert lines[state + 4] == "Exit Code:    1"
+    assert "Restart Count:  1" in lines
+
+
 def test_sleep_with_restart_never_ends_completed_and_succeeded():
     c, _ = cluster()
     create(c, pod("job", "busybox:1.36", restart="Never", command=["sleep", "5"]))
@@ -294,7 +386,10 @@ def test_crash_container_button_restarts_per_policy():
     c.settle()
     assert k.crash_container("default/web")  # no name: the pod's first container
     c.settle()  # a second crash soon after the first: now it backs off 10 s
-    assert container_status(c)["state"]["terminated"]["reason"] == "Error"
+    cs = container_status(c)
+    assert cs["state"]["waiting"]["reason"] == "CrashLoopBackOff"
+    assert cs["lastState"]["terminated"]["reason"] == "Error"
+    assert cs["restartCount"] == 1
     c.advance(12)
     assert container_status(c)["restartCount"] == 2
 

@@ -18,9 +18,9 @@ def test_status_patches_match_create_two_way_merge_patch():
     sent = []
     original = k.status_manager.set_pod_status
 
-    def spy(p, status):
+    def spy(p, status, **options):
         sent.append(status)
-        original(p, status)
+        original(p, status, **options)
 
     k.status_manager.set_pod_status = spy
     create(c, pod())

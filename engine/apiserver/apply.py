@@ -337,13 +337,20 @@ def _entries(obj: dict[str, JSON] | None) -> list[dict[str, JSON]]:
 
 
 def _entry(
-    manager: str, operation: str, api_version: str, time: str, paths: set[Path], subresource: str
+    manager: str,
+    operation: str,
+    api_version: str,
+    time: str,
+    paths: set[Path],
+    subresource: str,
+    fields_v1: dict[str, JSON] | None = None,
 ) -> dict[str, JSON]:
+    """A managedFields entry owning `paths` (or, given, the already encoded `fields_v1`)."""
     entry: dict[str, JSON] = {"manager": manager, "operation": operation, "apiVersion": api_version}
     if time:
         entry["time"] = time
     entry["fieldsType"] = "FieldsV1"
-    entry["fieldsV1"] = to_fields_v1(paths)
+    entry["fieldsV1"] = to_fields_v1(paths) if fields_v1 is None else fields_v1
     if subresource:
         entry["subresource"] = subresource
     return entry
@@ -463,34 +470,62 @@ def update_managed_fields(
     )
     changed, removed = _scoped(changed, subresource), _scoped(removed, subresource)
     touched = {path[0] for path in changed} | {path[0] for path in removed}
+    gone = [*changed, *removed]
     me = (manager, "Update", api_version, subresource)
     entries: list[tuple[dict[str, JSON], set[Path] | None]] = []
-    mine: tuple[dict[str, JSON], set[Path] | None] | None = None
+    mine: dict[str, JSON] | None = None
     stored = ((old.get("metadata") or {}).get("managedFields") or []) if old is not None else []
     for entry in stored:
         if not isinstance(entry, dict):
             continue
-        fields = entry.get("fieldsV1") or {}
         if _identity(entry) == me:
-            unchanged = not touched.intersection(fields)
-            mine = (entry, None if unchanged else from_fields_v1(fields) - removed)
-        elif not touched.intersection(fields):
-            # Owns nothing this write changed or removed: kept as it is (None = unchanged).
+            mine = entry
+            continue
+        fields = entry.get("fieldsV1") or {}
+        if not touched.intersection(fields) or not _owns_any(fields, gone):
+            # Owns none of the fields this write changed or removed: its fieldsV1 is kept as
+            # it is (None = unchanged), not decoded and encoded again.
             entries.append((entry, None))
         else:
             entries.append((entry, from_fields_v1(fields) - removed - changed))
-    if changed:
-        paths = (_paths(mine) if mine else set()) | changed
-        # None: _entry has just encoded its fieldsV1, _store_entries keeps it as it is.
-        entries.append((_entry(manager, "Update", api_version, time, paths, subresource), None))
-    elif mine:
-        entries.append(mine)
+    if mine is not None or changed:
+        mine_fields = (mine.get("fieldsV1") or {}) if mine is not None else {}
+        keeps_all = not _owns_any(mine_fields, removed)
+        if not changed:
+            assert mine is not None
+            entries.append((mine, None if keeps_all else from_fields_v1(mine_fields) - removed))
+        else:
+            if (
+                mine is not None
+                and keeps_all
+                and all(_in_fields_v1(mine_fields, path) for path in changed)
+            ):
+                # It changed only fields it already owned (what the kubelet's status writes
+                # mostly do): the same set, so the same fieldsV1.
+                fields_v1 = mine_fields
+            else:
+                paths = from_fields_v1(mine_fields) - removed if mine is not None else set()
+                fields_v1 = to_fields_v1(paths | changed)
+            # None: the entry's fieldsV1 is already its set's encoding.
+            entry = _entry(manager, "Update", api_version, time, set(), subresource, fields_v1)
+            entries.append((entry, None))
     return _store_entries(after, entries)
 
 
-def _paths(entry: tuple[dict[str, JSON], set[Path] | None]) -> set[Path]:
-    fields, paths = entry
-    return from_fields_v1(fields.get("fieldsV1") or {}) if paths is None else paths
+def _owns_any(fields: JSON, paths: Iterable[Path]) -> bool:
+    return any(_in_fields_v1(fields, path) for path in paths)
+
+
+def _in_fields_v1(fields: JSON, path: Path) -> bool:
+    """Whether `path` is in from_fields_v1(fields), found without decoding the whole set."""
+    if not path:
+        return isinstance(fields, dict) and "." in fields
+    node = fields
+    for element in path:
+        if not (isinstance(node, dict) and node) or element not in node:
+            return False
+        node = node[element]
+    return not (isinstance(node, dict) and node) or "." in node
 
 
 def _store_entries(

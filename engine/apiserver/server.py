@@ -30,7 +30,7 @@ from engine.apiserver.watch import Watch, WatchCache, decode
 from engine.config import Timings
 from engine.etcd import CASFailedError, Etcd, WatchEvent
 from engine.sim import Environment
-from engine.trace import ObjectRef, Step, Trace, object_ref
+from engine.trace import ObjectRef, Step, Trace
 
 MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024  # staging/src/k8s.io/apiserver/pkg/server/config.go
 # handlers/patch.go: the patch formats, in the order its 415 lists them.
@@ -56,9 +56,11 @@ class APIServer:
         self.bearer_tokens: dict[str, str] = {}  # token -> user, for clients over HTTP
         self.read_logs: LogReader | None = None  # the node side answers pods/log (part 2)
         self.quiet = False  # set while the cluster bootstraps: no trace for the furniture
-        # (key, mod revision, object): the decoded value an update is replacing, handed to the
-        # watch fan-out of that very write so it need not decode it again (_decode_change).
+        # What a write in progress already knows, for the watch fan-out of that very write
+        # (_on_etcd_change): (key, mod revision, object), the decoded value an update replaces;
+        # (key, name, namespace), the written object's metadata, for the trace.
         self._replacing: tuple[str, int, dict[str, Any]] | None = None
+        self._writing: tuple[str, str, str] | None = None
         # NamespaceLifecycle reads the namespace on every create: key -> (revision, phase).
         self._namespace_phase: dict[str, tuple[int, Any]] = {}
         for resource in RESOURCES:
@@ -1032,20 +1034,20 @@ class APIServer:
                 data={"key": key, "op": op},
             )
             yield latency
+        self._writing = (key, *_name_and_namespace(obj))
+        if replacing is not None and expected is not None:
+            self._replacing = (key, expected, replacing)
         try:
             if expected is None:
                 kv = self.etcd.create(key, value)
             else:
-                if replacing is not None:
-                    self._replacing = (key, expected, replacing)
-                try:
-                    kv = self.etcd.update(key, value, expected)
-                finally:
-                    self._replacing = None
+                kv = self.etcd.update(key, value, expected)
         except CASFailedError:
             if expected is None:
                 raise errors.already_exists(resource.name, ref.name, resource.group) from None
             raise
+        finally:
+            self._writing = self._replacing = None
         if not self.quiet:
             self.trace.emit(
                 "etcd",
@@ -1076,7 +1078,11 @@ class APIServer:
             data={"key": key, "op": "delete"},
         )
         yield latency
-        self.etcd.delete(key, expected)
+        self._writing = (key, ref.name, ref.namespace)
+        try:
+            self.etcd.delete(key, expected)
+        finally:
+            self._writing = None
         self.trace.emit(
             "etcd",
             "api-server",
@@ -1091,22 +1097,13 @@ class APIServer:
 
     # ---- watch fan-out -----------------------------------------------------------------------
     def _decode_change(
-        self, event: WatchEvent
+        self, event: WatchEvent, replaced: dict[str, Any] | None = None
     ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-        old = None
-        if event.prev:
-            known = self._replacing
-            if (
-                known is not None
-                and event.type == "PUT"
-                and known[0] == event.kv.key
-                and known[1] == event.prev.mod_revision
-            ):
-                # The update that made this change decoded the previous value already and
-                # has finished with it: equal to a fresh decode, and nobody else's.
-                old, self._replacing = known[2], None
-            else:
-                old = decode(event.prev.value, event.prev.mod_revision)
+        """The change as objects: (previous or None, new or None). `replaced`: the previous
+        object already decoded (see _on_etcd_change)."""
+        old = replaced
+        if old is None and event.prev:
+            old = decode(event.prev.value, event.prev.mod_revision)
         if event.type == "DELETE":
             assert old is not None
             old["metadata"]["resourceVersion"] = str(event.revision)
@@ -1114,12 +1111,39 @@ class APIServer:
         return old, decode(event.kv.value, event.kv.mod_revision)
 
     def _on_etcd_change(self, resource: ResourceType, event: WatchEvent) -> None:
-        old, new = self._decode_change(event)
+        # What the write that made this change already knows (valid only during it):
+        # the previous object, decoded and no longer used by the update, and the metadata
+        # of the object written, for the trace.
+        replaced = None
+        known = self._replacing
+        if (
+            known is not None
+            and event.type == "PUT"
+            and event.prev is not None
+            and known[0] == event.kv.key
+            and known[1] == event.prev.mod_revision
+        ):
+            replaced, self._replacing = known[2], None
         if self.quiet:
-            self.cache.dispatch(resource, old, new)
+            self.cache.dispatch(resource, *self._decode_change(event, replaced))
             return
-        obj = new or old
-        assert obj is not None
+        writing = self._writing
+        if writing is not None and writing[0] == event.kv.key:
+            name, namespace = writing[1], writing[2]
+            ref = ObjectRef(
+                kind=resource.kind,
+                name=name,
+                namespace=namespace if resource.namespaced else "",
+            )
+            # The objects are decoded when the change reaches the watch cache, and only if
+            # someone watches: nobody watches Events, say, and they are written by the
+            # thousand. Decoding later gives the same objects (etcd values never change).
+            change: tuple[dict[str, Any] | None, dict[str, Any] | None] | None = None
+        else:
+            change = self._decode_change(event, replaced)
+            obj = change[1] or change[0]
+            assert obj is not None
+            ref = _ref(resource, obj)
         latency = self.timings.etcd_latency
         self.trace.emit(
             "etcd",
@@ -1127,11 +1151,18 @@ class APIServer:
             "etcd-watch",
             f"{event.type} {event.kv.key} (revision {event.revision})",
             step=Step.OTHER,
-            obj=_ref(resource, obj),
+            obj=ref,
             duration=latency,
             data={"key": event.kv.key, "revision": event.revision},
         )
-        self.env.schedule(latency, lambda: self.cache.dispatch(resource, old, new))
+
+        def deliver() -> None:
+            if change is not None:
+                self.cache.dispatch(resource, *change)
+            elif self.cache.watched(resource.name):
+                self.cache.dispatch(resource, *self._decode_change(event, replaced))
+
+        self.env.schedule(latency, deliver)
 
     def compact(self) -> None:
         """The API server asks etcd to compact its history (every 5 minutes upstream)."""
@@ -1183,12 +1214,18 @@ def _verb(req: Request, target: ResourcePath) -> str:
     raise errors.method_not_supported(target.resource.name, method.lower(), target.resource.group)
 
 
+def _name_and_namespace(obj: dict[str, Any]) -> tuple[str, str]:
+    """What _ref reads from an object's metadata: its name (or generateName), its namespace."""
+    meta = obj.get("metadata") or {}
+    return meta.get("name", "") or meta.get("generateName", ""), meta.get("namespace", "")
+
+
 def _ref(resource: ResourceType, obj: dict[str, Any]) -> ObjectRef:
     meta = obj.get("metadata") or {}
-    return object_ref(
-        resource.kind,
-        meta.get("name", "") or meta.get("generateName", ""),
-        meta.get("namespace", "") if resource.namespaced else "",
+    return ObjectRef(
+        kind=resource.kind,
+        name=meta.get("name", "") or meta.get("generateName", ""),
+        namespace=meta.get("namespace", "") if resource.namespaced else "",
     )
 
 

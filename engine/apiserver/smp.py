@@ -7,7 +7,7 @@ Error texts are the ones patch.go and pkg/util/mergepatch/errors.go produce.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -213,6 +213,29 @@ def _index(order: list[JSON], item: JSON, key: str) -> int:
     return -1
 
 
+def _finder(order: list[JSON], key: str) -> Callable[[JSON], int]:
+    """_index(order, ·, key) for many items. When the merge key's values are strings (always,
+    in practice: names, types, IPs) a table answers, instead of a scan of `order` per item."""
+    if key:
+        table: dict[str, int] = {}
+        for position, candidate in enumerate(order):
+            value = candidate.get(key) if isinstance(candidate, dict) else candidate
+            if isinstance(value, str):
+                if type(value) is not str:
+                    break  # a str subclass: leave it to json_equal
+                table.setdefault(value, position)
+        else:
+
+            def find(item: JSON) -> int:
+                wanted = item.get(key) if isinstance(item, dict) else item
+                if type(wanted) is str:
+                    return table.get(wanted, -1)  # only strings equal a string
+                return _index(order, item, key)
+
+            return find
+    return lambda item: _index(order, item, key)
+
+
 def _is_delete(item: JSON) -> bool:
     return isinstance(item, dict) and item.get(DIRECTIVE) == "delete"
 
@@ -224,15 +247,18 @@ def _sort_by(items: list[JSON], order: list[JSON], key: str) -> list[JSON]:
             _key_of(item, key)
     kept = [item for item in items if not (key and _is_delete(item))]
     deleted = [item for item in items if key and _is_delete(item)]
-    positions = {id(item): _index(order, item, key) for item in kept}
+    find = _finder(order, key)
+    positions = {id(item): find(item) for item in kept}
     found = sorted((i for i in kept if positions[id(i)] >= 0), key=lambda i: positions[id(i)])
     return found + [i for i in kept if positions[id(i)] < 0] + deleted
 
 
 def _partition(merged: list[JSON], present: list[JSON], key: str) -> tuple[list[JSON], list[JSON]]:
     """Items of `merged` that appear in `present`, and the rest (the server-only items)."""
-    inside = [item for item in merged if _index(present, item, key) >= 0]
-    outside = [item for item in merged if _index(present, item, key) < 0]
+    find = _finder(present, key)
+    found = [find(item) >= 0 for item in merged]
+    inside = [item for item, there in zip(merged, found, strict=True) if there]
+    outside = [item for item, there in zip(merged, found, strict=True) if not there]
     return inside, outside
 
 
@@ -247,6 +273,7 @@ def _normalize_order(
     and each server-only item stays just before the first patch item that followed it live."""
     right = _sort_by(patch_items, patch_order, key)
     left = _sort_by(server_only, server_order, key)
+    find = _finder(server_order, key)
     merged: list[JSON] = []
     i = j = 0
     while i < len(left) or j < len(right):
@@ -257,7 +284,7 @@ def _normalize_order(
             merged.append(left[i])
             i += 1
         else:
-            li, ri = _index(server_order, left[i], key), _index(server_order, right[j], key)
+            li, ri = find(left[i]), find(right[j])
             if 0 <= li < ri:
                 merged.append(left[i])
                 i += 1
@@ -279,20 +306,32 @@ def _strip_directives(value: JSON) -> JSON:
     """Drop directives from a value the server stores as-is (a field the live object lacks);
     the real API server would reject them later as unknown fields.
 
-    A map or list with no directive anywhere inside is returned as it is, not copied: the
-    values reaching here are the merge's own copies, or (apply_strategic_merge_patch with
-    `share`) parts of the live object the patch left alone, which stay shared."""
+    A value with no directive anywhere inside is returned as it is, not copied: the values
+    reaching here are the merge's own copies, or (apply_strategic_merge_patch with `share`)
+    parts of the live object the patch left alone, which stay shared."""
+    if not _has_directives(value):
+        return value
     if isinstance(value, dict):
-        stripped = {k: _strip_directives(v) for k, v in value.items() if not k.startswith("$")}
-        if len(stripped) == len(value) and all(stripped[k] is v for k, v in value.items()):
-            return value
-        return stripped
+        return {k: _strip_directives(v) for k, v in value.items() if not k.startswith("$")}
     if isinstance(value, list):
-        kept = [_strip_directives(v) for v in value if not (isinstance(v, dict) and DIRECTIVE in v)]
-        if len(kept) == len(value) and all(a is b for a, b in zip(kept, value, strict=True)):
-            return value
-        return kept
+        return [_strip_directives(v) for v in value if not (isinstance(v, dict) and DIRECTIVE in v)]
     return value
+
+
+def _has_directives(value: JSON) -> bool:
+    """Whether _strip_directives would drop anything from `value`."""
+    # Loops that recurse only into maps and lists: this walks every value a patch merges.
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if k.startswith("$") or (isinstance(v, dict | list) and _has_directives(v)):
+                return True
+    elif isinstance(value, list):
+        for v in value:
+            if isinstance(v, dict) and DIRECTIVE in v:
+                return True
+            if isinstance(v, dict | list) and _has_directives(v):
+                return True
+    return False
 
 
 # ---------------------------------------------------------------------------------------------

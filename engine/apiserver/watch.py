@@ -87,6 +87,10 @@ class WatchCache:
         if watch in bucket:
             bucket.remove(watch)
 
+    def watched(self, resource: str) -> bool:
+        """Whether any watch on `resource` is registered (closed ones included)."""
+        return bool(self._general.get(resource)) or any(self._by_node.get(resource, {}).values())
+
     def candidates(self, resource: str, *objs: dict[str, Any] | None) -> list[Watch]:
         found = list(self._general.get(resource, ()))
         nodes = self._by_node.get(resource)

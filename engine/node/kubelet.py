@@ -311,12 +311,14 @@ class Kubelet:
         cache.update(result.failures)
         containers = self.runtime.pod_containers(uid)
         self._ensure_probes(pod, containers)
-        only_backoff = all(f.reason == "CrashLoopBackOff" for f in result.failures.values())
-        if result.changed or not only_backoff:
-            # Report what this sync did right away. A crash back-off alone changes nothing:
-            # the container keeps showing as terminated until the next sync, as upstream.
+        if result.changed or result.failures:
+            # Report what this sync did right away, a crash back-off too: the container turns
+            # from terminated (the status this sync began with, which still goes out as its
+            # own patch) to waiting CrashLoopBackOff for the whole back-off window.
             self.status_manager.set_pod_status(
-                pod, self._generate(pod, self.runtime.pod_sandboxes(uid), containers, False)
+                pod,
+                self._generate(pod, self.runtime.pod_sandboxes(uid), containers, False),
+                separate=result.crash_backoff_until is not None,
             )
         now = self.cluster.env.now
         if result.crash_backoff_until is not None:

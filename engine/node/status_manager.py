@@ -4,7 +4,8 @@ status leaves the node.
 It keeps the latest status the kubelet computed for each pod and PATCHes pods/<name>/status —
 a strategic merge patch from the last status the API server acknowledged, with the pod's uid
 in the patch as a precondition (pkg/util/pod PatchPodStatus) — only when it changed. Updates
-that arrive at the same virtual instant are sent as one patch. Once the kubelet has finished
+that arrive at the same virtual instant are sent as one patch, unless the kubelet asks for the
+pending one to go out on its own first (`separate`). Once the kubelet has finished
 terminating a pod that is being deleted, the status manager issues the final DELETE with
 gracePeriodSeconds 0 and a uid precondition, which removes the object.
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from engine.trace import Step
@@ -35,6 +36,7 @@ class _Entry:
     uid: str
     status: Obj  # the latest status the kubelet computed
     acked: Obj | None = None  # the status the API server last confirmed
+    held: list[Obj] = field(default_factory=list)  # older statuses still to send, in order
     terminated: bool = False  # the kubelet has finished with the pod
     syncing: bool = False
     dirty: bool = False
@@ -50,8 +52,11 @@ class StatusManager:
         entry = self._pods.get(uid)
         return entry.status if entry else None
 
-    def set_pod_status(self, pod: Obj, status: Obj) -> None:
-        """Record the kubelet's view of the pod; send it if it differs from the last one."""
+    def set_pod_status(self, pod: Obj, status: Obj, separate: bool = False) -> None:
+        """Record the kubelet's view of the pod; send it if it differs from the last one.
+
+        `separate`: a status set earlier at this instant and not sent yet goes out as its own
+        patch before this one instead of being replaced by it (watchers see both)."""
         meta = pod["metadata"]
         uid = meta["uid"]
         entry = self._pods.get(uid)
@@ -60,6 +65,8 @@ class StatusManager:
             entry.acked = copy.deepcopy(pod.get("status") or {})
         elif entry.status == status:
             return
+        elif separate and entry.dirty and entry.status != entry.acked:
+            entry.held.append(entry.status)
         entry.status = status
         self._queue(entry)
 
@@ -77,6 +84,7 @@ class StatusManager:
     def resync_all(self) -> None:
         """After the kubelet comes back: everything not yet confirmed goes again."""
         for entry in self._pods.values():
+            entry.held.clear()  # only the latest status matters now
             self._queue(entry)
 
     def _queue(self, entry: _Entry) -> None:
@@ -88,9 +96,12 @@ class StatusManager:
     def _sync(self, entry: _Entry) -> Gen:
         yield 0  # let everything that changes at this instant land in one patch
         client = self.kubelet.client
-        while entry.dirty and not entry.deleted and self.kubelet.running:
-            entry.dirty = False
-            status = entry.status
+        while (entry.dirty or entry.held) and not entry.deleted and self.kubelet.running:
+            if entry.held:
+                status = entry.held.pop(0)
+            else:
+                entry.dirty = False
+                status = entry.status
             current = self.kubelet.pod(entry.namespace, entry.name)
             if current is None or current["metadata"].get("uid") != entry.uid:
                 # Gone, or replaced by a namesake: upstream's uid precondition would refuse.

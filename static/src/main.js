@@ -7,6 +7,7 @@
 //
 // One entry point draws everything: render(), idempotent, called once per animation frame.
 
+import { ConnectDialog } from "./connect.js";
 import { normalizeCycle } from "./cycle.js";
 import { deriveView } from "./derive.js";
 import { $, clamp, fill, h } from "./dom.js";
@@ -124,6 +125,9 @@ const etcdPanel = new EtcdPanel($("#panel-etcd-body"), { read: (key, revision) =
 const objectsPanel = new ObjectsPanel($("#panel-objects"), { select: (obj) => select(obj) });
 const chart = new ReadyChart($("#panel-chart"));
 const sequence = new SequenceView($("#panel-sequence"), { seek: (i) => seekTo(i) });
+
+// "Connect your kubectl": a kubeconfig for this page's cluster (docs/kube-api.md).
+const connect = new ConnectDialog($("#connect"), { session: () => app.session, opener: $("#connect-button") });
 
 // ---- examples and apply ---------------------------------------------------------------------
 const exampleSelect = $("#example");
@@ -271,8 +275,10 @@ installKeyboard({
   faster: () => changeSpeed(10 ** 0.25),
   slower: () => changeSpeed(10 ** -0.25),
   help: () => toggleHelp(),
+  modal: () => connect.isOpen,
   escape: () => {
     if (!$("#help").hidden) toggleHelp(false);
+    else if (connect.isOpen) connect.close();
     else if (document.body.classList.contains("presenter")) setTools(false);
   },
 });
@@ -378,7 +384,9 @@ conn.on("connect", async () => {
     toast(reply.error || "the server refused the session", "error");
     return;
   }
+  const changed = app.session !== null && app.session !== reply.session;
   app.session = reply.session;
+  if (changed) connect.sessionChanged(); // a server restart: a new session, a new cluster
   sessionStorage.setItem(SESSION_KEY, reply.session);
   app.nodes = nodeNames(reply.nodes);
   app.scenarios = reply.scenarios || [];

@@ -61,6 +61,7 @@ export function caption(ev) {
     case "narration":
       return summary;
     case "request":
+      if (data.remote) return `${remoteClient(data.userAgent)} sends the API server a request over HTTP: ${summary} (${data.method || ""} ${shortUrl(data.url)}).`;
       return `${cap(from)} sends the API server a request: ${summary} (${data.method || ""} ${shortUrl(data.url)}).`;
     case "response": {
       const code = data.code;
@@ -127,6 +128,13 @@ export function caption(ev) {
       if (ev.source === ev.target) return `${cap(from)}: ${end(summary)}`;
       return `${cap(from)} → ${to}: ${end(summary)}`;
   }
+}
+
+/** Who sent a request over HTTP, from its User-Agent: "Your own kubectl (kubectl/v1.37.1), in your terminal,". */
+function remoteClient(agent) {
+  const product = (/^[\w.-]+\/[\w.+-]+/.exec(String(agent || "")) || [""])[0];
+  if (/^kubectl\//.test(product)) return `Your own kubectl (${product}), in your terminal,`;
+  return product ? `A client over HTTP (${product})` : "A client over HTTP";
 }
 
 /** End a sentence with exactly one full stop. */

@@ -51,7 +51,7 @@ function typing(target) {
   return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || target.isContentEditable;
 }
 
-/** Global shortcuts: space, ←, →, +, −, ?, Escape. */
+/** Global shortcuts: space, ←, →, +, −, ?, Escape (only Escape while `modal()` says a dialog is open). */
 export function installKeyboard(handlers) {
   document.addEventListener("keydown", (e) => {
     if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
@@ -60,6 +60,7 @@ export function installKeyboard(handlers) {
       return;
     }
     if (typing(e.target)) return;
+    if (handlers.modal && handlers.modal()) return; // a modal dialog is open: its keys are its own
     const onButton = e.target instanceof Element && e.target.closest("button, [role=button], a, summary");
     switch (e.key) {
       case " ":

@@ -124,3 +124,21 @@ def caught_up(page: Any) -> None:
 def stage_seq(page: Any) -> int:
     """The seq of the event the picture is showing."""
     return int(page.get_attribute("#stage", "data-seq") or 0)
+
+
+def open_connect(page: Any) -> str:
+    """Open "Connect your kubectl" from the header; the page's cluster id, once it is known."""
+    page.click("#connect-button")
+    page.wait_for_selector("#connect:not([hidden])")
+    page.wait_for_function("document.querySelector('#connect').dataset.cluster")
+    return str(page.get_attribute("#connect", "data-cluster"))
+
+
+def download_kubeconfig(page: Any) -> tuple[str, str]:
+    """Press the panel's Download button: (the file name the browser was given, the text)."""
+    with page.expect_download() as info:
+        page.click("#connect-download")
+    download = info.value
+    path = download.path()
+    with open(path, encoding="utf-8") as file:
+        return str(download.suggested_filename), file.read()
