@@ -10,11 +10,10 @@ from collections.abc import Generator
 from typing import Any
 
 from engine import names
-from engine.apiserver.request import Response
 from engine.apiserver.resources import BY_NAME
 from engine.kubectl import cmdutil
-from engine.kubectl.builder import resource_path
 from engine.kubectl.cli import command
+from engine.kubectl.commands.create_subcommand import CREATE_FLAGS, send_created_object
 from engine.kubectl.context import Context
 from engine.kubectl.errors import KubectlError
 from engine.kubectl.flags import Flag, Parsed
@@ -27,11 +26,7 @@ _FLAGS = (
     Flag("image", kind="list"),
     Flag("replicas", "r", kind="int", default=1),
     Flag("port", kind="int", default=-1),
-    Flag("output", "o", default=""),
-    Flag("dry-run", default="none"),
-    Flag("save-config", kind="bool", default=False),
-    Flag("field-manager", default="kubectl-create"),
-    Flag("validate", default="strict"),
+    *CREATE_FLAGS,
 )
 
 
@@ -54,30 +49,15 @@ def _run(ctx: Context, flags: Parsed) -> Gen:
     cmdutil.check_output(flags.output)
     strategy = cmdutil.dry_run_strategy(flags)
     deployment = build_deployment(ctx, flags, name, command_line)
-    if strategy == cmdutil.DRY_RUN_CLIENT:
-        ctx.out(
-            cmdutil.print_object(
-                deployment, DEPLOYMENTS, flags.output, "created", strategy, typed=True
-            )
-        )
-        return
-    query = {
-        "fieldManager": flags.field_manager,
-        "fieldValidation": cmdutil.validation_directive(flags),
-        **cmdutil.dry_run_query(strategy),
-    }
-    response: Response = yield from ctx.request(
-        "POST", resource_path(DEPLOYMENTS, ctx.namespace), body=deployment, query=query
-    )
-    if not response.ok:
+    yield from send_created_object(
+        ctx,
+        flags,
+        strategy,
+        DEPLOYMENTS,
+        ctx.namespace,
+        deployment,
         # create_deployment.go wraps the API error, so checkErr prints it as a plain error.
-        raise KubectlError(
-            f"error: failed to create deployment: {response.body.get('message', '')}"
-        )
-    ctx.out(
-        cmdutil.print_object(
-            response.body, DEPLOYMENTS, flags.output, "created", strategy, typed=True
-        )
+        wrap_error="failed to create deployment",
     )
 
 

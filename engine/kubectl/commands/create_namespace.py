@@ -6,34 +6,25 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
-from engine.apiserver.request import Response
 from engine.apiserver.resources import BY_NAME
 from engine.kubectl import cmdutil
-from engine.kubectl.builder import resource_path
 from engine.kubectl.cli import command
+from engine.kubectl.commands.create_subcommand import CREATE_FLAGS, send_created_object
 from engine.kubectl.context import Context
 from engine.kubectl.errors import KubectlError
-from engine.kubectl.flags import Flag, Parsed
+from engine.kubectl.flags import Parsed
 
 Gen = Generator[Any, Any, Any]
 
 NAMESPACES = BY_NAME["namespaces"]
 
-_FLAGS = (
-    Flag("output", "o", default=""),
-    Flag("dry-run", default="none"),
-    Flag("save-config", kind="bool", default=False),
-    Flag("field-manager", default="kubectl-create"),
-    Flag("validate", default="strict"),
-)
 
-
-@command("create namespace", *_FLAGS, summary="Create a namespace with the specified name")
+@command("create namespace", *CREATE_FLAGS, summary="Create a namespace with the specified name")
 def create_namespace(ctx: Context, flags: Parsed) -> Gen:
     yield from _run(ctx, flags)
 
 
-@command("create ns", *_FLAGS, summary="Create a namespace with the specified name")
+@command("create ns", *CREATE_FLAGS, summary="Create a namespace with the specified name")
 def create_ns(ctx: Context, flags: Parsed) -> Gen:
     """The `ns` alias (cobra Aliases)."""
     yield from _run(ctx, flags)
@@ -54,22 +45,4 @@ def _run(ctx: Context, flags: Parsed) -> Gen:
         "spec": {},
         "status": {},
     }
-    if strategy == cmdutil.DRY_RUN_CLIENT:
-        ctx.out(
-            cmdutil.print_object(
-                namespace, NAMESPACES, flags.output, "created", strategy, typed=True
-            )
-        )
-        return
-    query = {
-        "fieldManager": flags.field_manager,
-        "fieldValidation": cmdutil.validation_directive(flags),
-        **cmdutil.dry_run_query(strategy),
-    }
-    response: Response = yield from ctx.request(
-        "POST", resource_path(NAMESPACES, ""), body=namespace, query=query
-    )
-    created = ctx.must(response)
-    ctx.out(
-        cmdutil.print_object(created, NAMESPACES, flags.output, "created", strategy, typed=True)
-    )
+    yield from send_created_object(ctx, flags, strategy, NAMESPACES, "", namespace)

@@ -1,6 +1,7 @@
 """Matching rules several plugins share: taints and tolerations
 (staging/src/k8s.io/api/core/v1/toleration.go, pkg/apis/core/v1/helper/helpers.go) and node
-selectors / node affinity (staging/src/k8s.io/component-helpers/scheduling/corev1/nodeaffinity).
+selectors / node affinity (staging/src/k8s.io/component-helpers/scheduling/corev1/nodeaffinity);
+and the requeueing events of the plugins that keep pods off nodes by taint.
 """
 
 from __future__ import annotations
@@ -8,6 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+
+from engine.scheduler.framework import (
+    NODE,
+    POD,
+    ActionType,
+    ClusterEvent,
+    ClusterEventWithHint,
+    QueueingHintFn,
+)
 
 Obj = dict[str, Any]
 
@@ -30,6 +40,23 @@ def tolerates(toleration: Obj, taint: Obj) -> bool:
 
 def tolerations_tolerate_taint(tolerations: Iterable[Obj], taint: Obj) -> bool:
     return any(tolerates(t, taint) for t in tolerations)
+
+
+def taint_and_toleration_events(
+    after_node_change: QueueingHintFn, after_toleration_change: QueueingHintFn
+) -> list[ClusterEventWithHint]:
+    """EventsToRegister of TaintToleration and NodeUnschedulable (a cordon is a taint): a pod
+    kept out by a node's taint may fit once a node is added or its taints change, or once the
+    pod's own tolerations change."""
+    return [
+        ClusterEventWithHint(
+            ClusterEvent(NODE, ActionType.ADD | ActionType.UPDATE_NODE_TAINT),
+            after_node_change,
+        ),
+        ClusterEventWithHint(
+            ClusterEvent(POD, ActionType.UPDATE_POD_TOLERATION), after_toleration_change
+        ),
+    ]
 
 
 def find_untolerated_taint(taints: Iterable[Obj], tolerations: list[Obj]) -> Obj | None:

@@ -8,10 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from engine.scheduler.cache import UNSCHEDULABLE
 from engine.scheduler.framework import (
-    NODE,
-    POD,
-    ActionType,
-    ClusterEvent,
     ClusterEventWithHint,
     Code,
     CycleState,
@@ -20,7 +16,10 @@ from engine.scheduler.framework import (
     QueueingHint,
     Status,
 )
-from engine.scheduler.plugins.helper import tolerations_tolerate_taint
+from engine.scheduler.plugins.helper import (
+    taint_and_toleration_events,
+    tolerations_tolerate_taint,
+)
 from engine.scheduler.types import NodeInfo, PodInfo
 
 if TYPE_CHECKING:
@@ -57,15 +56,7 @@ class NodeUnschedulable(FilterPlugin, EnqueueExtensions):
         ]
 
     def events_to_register(self) -> list[ClusterEventWithHint]:
-        return [
-            ClusterEventWithHint(
-                ClusterEvent(NODE, ActionType.ADD | ActionType.UPDATE_NODE_TAINT),
-                self._after_node_change,
-            ),
-            ClusterEventWithHint(
-                ClusterEvent(POD, ActionType.UPDATE_POD_TOLERATION), self._after_toleration_change
-            ),
-        ]
+        return taint_and_toleration_events(self._after_node_change, self._after_toleration_change)
 
     @staticmethod
     def _after_node_change(pod: PodInfo, old: Any, new: Any) -> QueueingHint:

@@ -9,10 +9,6 @@ from typing import TYPE_CHECKING, Any
 from engine.scheduler.cache import PREFER_NO_SCHEDULE, TAINTED
 from engine.scheduler.framework import (
     MAX_NODE_SCORE,
-    NODE,
-    POD,
-    ActionType,
-    ClusterEvent,
     ClusterEventWithHint,
     Code,
     CycleState,
@@ -24,7 +20,11 @@ from engine.scheduler.framework import (
     Status,
     default_normalize_score,
 )
-from engine.scheduler.plugins.helper import find_untolerated_taint, tolerations_tolerate_taint
+from engine.scheduler.plugins.helper import (
+    find_untolerated_taint,
+    taint_and_toleration_events,
+    tolerations_tolerate_taint,
+)
 from engine.scheduler.types import NodeInfo, PodInfo
 
 if TYPE_CHECKING:
@@ -96,15 +96,7 @@ class TaintToleration(FilterPlugin, PreScorePlugin, ScorePlugin, EnqueueExtensio
         default_normalize_score(MAX_NODE_SCORE, True, scores)
 
     def events_to_register(self) -> list[ClusterEventWithHint]:
-        return [
-            ClusterEventWithHint(
-                ClusterEvent(NODE, ActionType.ADD | ActionType.UPDATE_NODE_TAINT),
-                self._after_node_change,
-            ),
-            ClusterEventWithHint(
-                ClusterEvent(POD, ActionType.UPDATE_POD_TOLERATION), self._after_toleration_change
-            ),
-        ]
+        return taint_and_toleration_events(self._after_node_change, self._after_toleration_change)
 
     @staticmethod
     def _after_node_change(pod: PodInfo, old: Any, new: Any) -> QueueingHint:
