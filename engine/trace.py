@@ -55,24 +55,30 @@ class TraceEvent(BaseModel):
 
 
 _object_setattr = object.__setattr__
-_EVENT_FIELDS = frozenset(TraceEvent.model_fields)
 
 
-def _trusted(model: type[BaseModel], values: dict[str, Any], fields: frozenset[str]) -> Any:
-    """An instance of `model` from values already of exactly its field types, without running
-    the validator: what BaseModel.model_construct does, minus its generic per-field work.
-    The engine emits a hundred events per pod, and validation was half of what each cost.
-    Callers check the types first; anything else goes through the validating constructor,
-    so the events are the same either way."""
-    instance = model.__new__(model)
-    _object_setattr(instance, "__dict__", values)
-    _object_setattr(instance, "__pydantic_fields_set__", set(fields))
-    _object_setattr(instance, "__pydantic_extra__", None)
-    _object_setattr(instance, "__pydantic_private__", None)
-    return instance
+# Every field is given, so every event's "fields set" is this one set; sharing it spares a
+# set per event, which the garbage collector would otherwise scan again and again. Frozen
+# models never change it (model_copy copies it before adding to it).
+_ALL_EVENT_FIELDS = set(TraceEvent.model_fields)
+
+
+def _trusted_event(values: dict[str, Any]) -> TraceEvent:
+    """A TraceEvent from values already of exactly its field types, without running the
+    validator: what BaseModel.model_construct does, minus its generic per-field work. The
+    engine emits a hundred events per pod, and validation was half of what each cost.
+    Trace.emit checks the types first; anything else goes through the validating
+    constructor, so the events are the same either way."""
+    event = TraceEvent.__new__(TraceEvent)
+    _object_setattr(event, "__dict__", values)
+    _object_setattr(event, "__pydantic_fields_set__", _ALL_EVENT_FIELDS)
+    _object_setattr(event, "__pydantic_extra__", None)
+    _object_setattr(event, "__pydantic_private__", None)
+    return event
 
 
 _ROUNDED: dict[float, float] = {}  # duration -> round(duration, 6)
+_REFS: dict[tuple[str, str, str], ObjectRef] = {}
 _UNSET = object()
 
 
@@ -82,6 +88,21 @@ def _str_keys(data: dict[Any, Any]) -> bool:
         if type(key) is not str:
             return False
     return True
+
+
+def object_ref(kind: str, name: str, namespace: str = "") -> ObjectRef:
+    """ObjectRef(kind=kind, name=name, namespace=namespace). The same object is handed out for
+    the same three strings (ObjectRefs are frozen): a pod is named by some fifty events, and
+    one shared ref is cheaper to make and to keep than fifty equal ones."""
+    if type(kind) is not str or type(name) is not str or type(namespace) is not str:
+        return ObjectRef(kind=kind, name=name, namespace=namespace)
+    key = (kind, name, namespace)
+    ref = _REFS.get(key)
+    if ref is None:
+        if len(_REFS) >= 65536:
+            _REFS.clear()
+        ref = _REFS[key] = ObjectRef(kind=kind, name=name, namespace=namespace)
+    return ref
 
 
 class Trace:
@@ -139,8 +160,7 @@ class Trace:
         ):
             # Exactly the field types already: what validation would produce (it copies the
             # data map, so this does too), at a fraction of the cost.
-            event: TraceEvent = _trusted(
-                TraceEvent,
+            event = _trusted_event(
                 {
                     "seq": seq,
                     "time": time,
@@ -152,8 +172,7 @@ class Trace:
                     "step": step,
                     "object": obj,
                     "data": dict(data),
-                },
-                _EVENT_FIELDS,
+                }
             )
         else:
             event = TraceEvent(
@@ -189,6 +208,4 @@ class Trace:
 def ref_of(obj: dict[str, Any]) -> ObjectRef:
     """The ObjectRef of a Kubernetes object dict."""
     meta = obj.get("metadata") or {}
-    return ObjectRef(
-        kind=obj.get("kind", ""), name=meta.get("name", ""), namespace=meta.get("namespace", "")
-    )
+    return object_ref(obj.get("kind", ""), meta.get("name", ""), meta.get("namespace", ""))

@@ -28,7 +28,7 @@ from engine.apiserver.request import Request, parse_resource_path
 from engine.cluster import Cluster, NodeSpec
 from engine.player import play
 from engine.scenario import load
-from engine.trace import ObjectRef, Step, Trace, TraceEvent
+from engine.trace import ObjectRef, Step, Trace, TraceEvent, object_ref
 
 ROOT = Path(__file__).resolve().parent.parent
 JSON = Any
@@ -247,7 +247,7 @@ def test_shared_strategic_merge_patch_equals_the_copying_one() -> None:
             "phase": "Pending",
         },
     }
-    patches = [
+    patches: list[dict[str, Any]] = [
         {"status": {"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}]}},
         {
             "status": {
@@ -355,8 +355,23 @@ def test_trusted_trace_events_are_validated_events() -> None:
         assert type(event.step) is Step and type(event.duration) is float
         if call.get("data"):
             assert event.data is not call["data"]  # validation copies the map; so does this
+        assert event.model_fields_set == expected.model_fields_set
     with pytest.raises(ValidationError):
         trace.emit("a", "b", "k", "s", data={1: "not a str key"})  # type: ignore[dict-item]
+    # Trusted events share one fields-set; a copy with an update must not change it.
+    first, second = trace.events[0], trace.events[1]
+    assert first.model_copy(update={"summary": "x"}).summary == "x"
+    assert second.model_fields_set == set(TraceEvent.model_fields)
+
+
+def test_object_refs_are_shared_for_equal_names() -> None:
+    ref = object_ref("Pod", "web", "default")
+    assert ref == ObjectRef(kind="Pod", name="web", namespace="default")
+    assert ref is object_ref("Pod", "web", "default")
+    assert ref.model_fields_set == {"kind", "name", "namespace"}
+    assert object_ref("Node", "n1") == ObjectRef(kind="Node", name="n1", namespace="")
+    with pytest.raises(ValidationError):
+        object_ref("Pod", None, "default")  # type: ignore[arg-type]
 
 
 def test_reorder_is_the_reference_order() -> None:

@@ -175,7 +175,8 @@ def _compare(
     """typed.Compare: `changed` gets Modified ∪ Added, `removed` gets Removed."""
     if old is new:
         # One shared value (the API server's patches keep what they do not touch): nothing
-        # under it changed. Only a NaN would compare unequal to itself, and JSON has none.
+        # under it changed. (Only a float NaN is unequal to itself, and Kubernetes' JSON
+        # cannot carry one.)
         return
     meta = field_meta(kind, fpath)
     merged_list = _is_list_merged(meta) and isinstance(new if new is not None else old, list)

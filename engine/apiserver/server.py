@@ -30,7 +30,7 @@ from engine.apiserver.watch import Watch, WatchCache, decode
 from engine.config import Timings
 from engine.etcd import CASFailedError, Etcd, WatchEvent
 from engine.sim import Environment
-from engine.trace import ObjectRef, Step, Trace
+from engine.trace import ObjectRef, Step, Trace, object_ref
 
 MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024  # staging/src/k8s.io/apiserver/pkg/server/config.go
 # handlers/patch.go: the patch formats, in the order its 415 lists them.
@@ -514,7 +514,8 @@ class APIServer:
                 if self._field_directive(req):
                     new = copy_json(new)  # dropping unknown fields edits maps in place
                 self._check_fields(req, resource, new, old)
-            if "metadata" in new and new["metadata"] is old.get("metadata"):
+            stored_meta: Any = old.get("metadata")
+            if isinstance(new.get("metadata"), dict) and new["metadata"] is stored_meta:
                 new["metadata"] = dict(new["metadata"])
             new_meta = new.setdefault("metadata", {})
             new_meta["name"], new_meta["resourceVersion"] = (
@@ -1130,11 +1131,7 @@ class APIServer:
         writing = self._writing
         if writing is not None and writing[0] == event.kv.key:
             name, namespace = writing[1], writing[2]
-            ref = ObjectRef(
-                kind=resource.kind,
-                name=name,
-                namespace=namespace if resource.namespaced else "",
-            )
+            ref = object_ref(resource.kind, name, namespace if resource.namespaced else "")
             # The objects are decoded when the change reaches the watch cache, and only if
             # someone watches: nobody watches Events, say, and they are written by the
             # thousand. Decoding later gives the same objects (etcd values never change).
@@ -1222,10 +1219,10 @@ def _name_and_namespace(obj: dict[str, Any]) -> tuple[str, str]:
 
 def _ref(resource: ResourceType, obj: dict[str, Any]) -> ObjectRef:
     meta = obj.get("metadata") or {}
-    return ObjectRef(
-        kind=resource.kind,
-        name=meta.get("name", "") or meta.get("generateName", ""),
-        namespace=meta.get("namespace", "") if resource.namespaced else "",
+    return object_ref(
+        resource.kind,
+        meta.get("name", "") or meta.get("generateName", ""),
+        meta.get("namespace", "") if resource.namespaced else "",
     )
 
 

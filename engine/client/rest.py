@@ -11,7 +11,7 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from engine.apiserver.request import Request, Response, parse_resource_path
-from engine.trace import ObjectRef, Step
+from engine.trace import ObjectRef, Step, object_ref
 
 if TYPE_CHECKING:
     from engine.cluster import Cluster
@@ -99,7 +99,7 @@ def _ref(req: Request) -> ObjectRef | None:
     if not name and isinstance(req.body, dict):
         meta = req.body.get("metadata") or {}
         name = meta.get("name") or meta.get("generateName", "")
-    return ObjectRef(kind=target.resource.kind, name=name, namespace=target.namespace)
+    return object_ref(target.resource.kind, name, target.namespace)
 
 
 def _summary(req: Request, ref: ObjectRef | None) -> str:
