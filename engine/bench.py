@@ -90,8 +90,10 @@ def main(argv: list[str] | None = None) -> int:
     figures = run(args.nodes, args.replicas, args.seed)
     print(f"Deployment of {args.replicas} replicas on {args.nodes} nodes (seed {args.seed})")
     print(f"  cluster set-up        {figures['cluster_setup_s']:.2f} s")
-    print(f"  apply -> all Ready    {figures['apply_to_ready_s']:.2f} s wall, "
-          f"{figures['virtual_s']:.1f} s virtual")
+    print(
+        f"  apply -> all Ready    {figures['apply_to_ready_s']:.2f} s wall, "
+        f"{figures['virtual_s']:.1f} s virtual"
+    )
     print(f"  ready pods            {figures['ready']:.0f}")
     print(f"  end-to-end rate       {figures['pods_per_s']:.0f} pods/s")
     print(f"  trace events          {figures['trace_events']:.0f}")

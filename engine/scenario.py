@@ -140,12 +140,12 @@ def loads(text: str, name: str = "<scenario>") -> Scenario:
         return Scenario.model_validate(data)
     except ValidationError as error:
         first = error.errors()[0]
-        location = list(first["loc"])
+        location: list[Any] = list(first["loc"])
         if location[:1] == ["steps"] and len(location) > 2 and location[2] in _STEP_KEYS:
             del location[2]  # the union's tag, not a field
-        line = _line_of(root, location)
+        at = _line_of(root, location)
         where = ".".join(str(p) for p in location) or "scenario"
-        raise ScenarioError(f"{name}:{line}: {where}: {first['msg']}") from None
+        raise ScenarioError(f"{name}:{at}: {where}: {first['msg']}") from None
 
 
 def _check_step_kinds(data: dict[str, Any], root: yaml.Node | None, name: str) -> None:

@@ -15,6 +15,7 @@ same order, which is what makes a whole cluster's trace reproducible byte for by
 
 from __future__ import annotations
 
+import functools
 import heapq
 from collections.abc import Callable, Generator
 from typing import Any
@@ -42,7 +43,7 @@ class Event:
         self.triggered = True
         self.value = value
         for callback in self._callbacks:
-            self.env.schedule(0, lambda cb=callback: cb(self), URGENT)
+            self.env.schedule(0, functools.partial(callback, self), URGENT)
         self._callbacks.clear()
         return self
 
@@ -133,7 +134,11 @@ class Environment:
 
     def timeout(self, delay: float, value: Any = None) -> Event:
         event = Event(self)
-        self.schedule(delay, lambda: event.succeed(value), NORMAL)
+
+        def fire() -> None:
+            event.succeed(value)
+
+        self.schedule(delay, fire, NORMAL)
         return event
 
     def peek(self) -> float | None:

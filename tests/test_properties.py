@@ -90,9 +90,8 @@ def run_session(
         versions.append(int(obj["metadata"]["resourceVersion"]))
         node = obj.get("spec", {}).get("nodeName")
         uid = obj["metadata"]["uid"]
-        if node:
-            if bound.setdefault(uid, node) != node:
-                moved.append(uid)
+        if node and bound.setdefault(uid, node) != node:
+            moved.append(uid)
 
     watch = cluster.call(Request("GET", "/api/v1/pods", {"watch": "true"})).watch
     watch.start(watched)

@@ -10,6 +10,7 @@ staging/src/k8s.io/apiserver/pkg/storage/etcd3/store.go GuaranteedUpdate).
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import marshal
 import random
@@ -64,7 +65,7 @@ class APIServer:
         # NamespaceLifecycle reads the namespace on every create: key -> (revision, phase).
         self._namespace_phase: dict[str, tuple[int, Any]] = {}
         for resource in RESOURCES:
-            etcd.watch(resource.prefix(), 0, lambda e, r=resource: self._on_etcd_change(r, e))
+            etcd.watch(resource.prefix(), 0, functools.partial(self._on_etcd_change, resource))
 
     # ---- the request chain -------------------------------------------------------------------
     def handle(self, req: Request) -> Gen:
@@ -414,7 +415,7 @@ class APIServer:
                 )
                 return result
         else:
-            apply = appliers[content_type]
+            apply = appliers[content_type]  # type: ignore[assignment]
 
         def patched(old: dict[str, Any]) -> dict[str, Any]:
             # The appliers never change their inputs, so neither needs copying first.

@@ -8,7 +8,7 @@ and the handlers see the difference as adds, updates and deletes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -147,7 +147,7 @@ class Informer:
             elif old is not None and h.on_update:
                 h.on_update(old, obj)
 
-    def _replace(self, items: list[Obj]) -> None:
+    def _replace(self, items: Sequence[Obj]) -> None:
         fresh = {key_of(item): item for item in items}
         for key in sorted(set(self.store) - set(fresh)):
             self._on_event("DELETED", self.store[key])
