@@ -366,6 +366,11 @@ def _store(
         if paths:
             entry["fieldsV1"] = to_fields_v1(paths)
             kept.append(entry)
+    return _set_managed_fields(obj, kept)
+
+
+def _set_managed_fields(obj: dict[str, JSON], kept: list[dict[str, JSON]]) -> dict[str, JSON]:
+    """metadata.managedFields = `kept` in sortEncodedManagedFields order (absent when empty)."""
     kept.sort(
         key=lambda e: (
             str(e.get("operation", "")),
@@ -546,21 +551,7 @@ def _store_entries(
             entry = dict(entry)
             entry["fieldsV1"] = to_fields_v1(paths)
             kept.append(entry)
-    kept.sort(
-        key=lambda e: (
-            str(e.get("operation", "")),
-            str(e.get("time", "")),
-            str(e.get("manager", "")),
-            str(e.get("apiVersion", "")),
-            str(e.get("subresource", "")),
-        )
-    )
-    metadata = obj.setdefault("metadata", {})
-    if kept:
-        metadata["managedFields"] = kept
-    else:
-        metadata.pop("managedFields", None)
-    return obj
+    return _set_managed_fields(obj, kept)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -17,8 +17,6 @@ from engine.kubectl.errors import KubectlError
 if TYPE_CHECKING:
     from engine.kubectl.context import Context
 
-MAX_MANIFEST_BYTES = 1024 * 1024  # a paste this large is a mistake, not a manifest
-
 
 @dataclass
 class Target:
@@ -125,11 +123,7 @@ def read_manifests(ctx: Context, filenames: list[str]) -> list[Manifest]:
 
 
 def parse_manifests(text: str, source: str) -> list[Manifest]:
-    if len(text.encode()) > MAX_MANIFEST_BYTES:
-        raise KubectlError(
-            f"error: error reading {source}: the manifest is larger than {MAX_MANIFEST_BYTES} bytes"
-        )
-    try:
+    try:  # yamlsafe enforces the size limit, aliases expanded
         documents = [d for d in yamlsafe.load_all(text) if d is not None]
     except yamlsafe.YAMLTooLargeError as error:
         raise KubectlError(f"error: error parsing {source}: {error}") from None
