@@ -32,22 +32,43 @@ def serve_command(args: argparse.Namespace) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # The command line overrides the environment (PODLIFE_<FIELD>), which overrides defaults.
+    given = {
+        "seed": args.session_seed,
+        "host": args.host,
+        "port": args.port,
+        "public_url": args.public_url,
+        "allowed_hosts": args.allowed_hosts,
+    }
     try:
         settings = Settings.from_env()
+        settings = replace(settings, **{k: v for k, v in given.items() if v is not None})
     except ValueError as error:
         print(f"podlife: {error}", file=sys.stderr)
         return 2
-    return serve(args.host, args.port, replace(settings, seed=args.session_seed))
+    return serve(settings)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="podlife", description=__doc__)
-    parser.add_argument("--host", default="127.0.0.1", help="address to serve on (127.0.0.1)")
-    parser.add_argument("--port", type=int, default=5000, help="port to serve on (5000)")
+    parser.add_argument("--host", help="address to serve on (127.0.0.1; 0.0.0.0: every one)")
+    parser.add_argument("--port", type=int, help="port to serve on (5000)")
+    parser.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the URL others reach this server at, e.g. http://192.168.1.20:5000: kubeconfigs "
+        "point there and its name is allowed (needed with --host 0.0.0.0)",
+    )
+    parser.add_argument(
+        "--allowed-hosts",
+        metavar="NAMES",
+        help="more names (name or name:port, comma-separated) the server answers to besides "
+        "127.0.0.1, localhost and [::1]; '*' for any (no DNS-rebinding protection)",
+    )
     parser.add_argument(
         "--seed",
         type=int,
-        default=0,
+        default=None,
         dest="session_seed",  # `play --seed` is the scenario's; this one is the server's
         metavar="SEED",
         help="seed of new sessions' clusters (0)",

@@ -19,7 +19,7 @@ from engine import nodes
 from engine.apiserver.request import Request, Response
 from engine.apiserver.server import APIServer
 from engine.client.rest import RestClient
-from engine.config import Timings
+from engine.config import Limits, Timings
 from engine.etcd import Etcd
 from engine.sim import Environment, Process
 from engine.trace import Step, Trace
@@ -72,6 +72,7 @@ class KubectlResult:
 class KubectlRun:
     process: Process
     result: KubectlResult
+    number: int = 0  # the cluster's count of kubectl commands started: how stop_kubectl names it
 
     @property
     def done(self) -> bool:
@@ -85,6 +86,7 @@ class Cluster:
         node_specs: list[NodeSpec] | None = None,
         timings: Timings | None = None,
         control_plane: bool = True,
+        limits: Limits | None = None,
     ) -> None:
         self.seed = seed
         self.rng = random.Random(seed)
@@ -93,8 +95,15 @@ class Cluster:
         self.trace = Trace(lambda: self.env.now)
         self.etcd = Etcd()
         self.apiserver = APIServer(self.env, self.etcd, self.trace, self.rng, self.timings)
+        self.apiserver.quota.limits = self.limits = limits or Limits()
         self.admin = RestClient(self, "kubectl", "kubernetes-admin", ("system:masters",), Step.SEND)
         self.files: dict[str, str] = {}  # what `kubectl apply -f NAME` can read
+        # What the layers around a cluster keep for it (the kubelets' log registry, the web's
+        # remote watches): held here, not in module tables keyed by cluster, so it goes when
+        # the cluster goes.
+        self.extensions: dict[str, Any] = {}
+        self._kubectl_started = 0
+        self._kubectl_runs: dict[int, KubectlRun] = {}  # the ones still running, by number
         self.scheduler: Scheduler | None = None
         self.controller_manager: ControllerManager | None = None
         self.kubelets: dict[str, Kubelet] = {}
@@ -169,7 +178,20 @@ class Cluster:
         argv = shlex.split(line) if isinstance(line, str) else list(line)
         result = KubectlResult()
         process = self.env.process(run_kubectl(self, argv, stdin, result), "kubectl")
-        return KubectlRun(process, result)
+        self._kubectl_started += 1
+        run = KubectlRun(process, result, self._kubectl_started)
+        self._kubectl_runs = {n: r for n, r in self._kubectl_runs.items() if not r.done}
+        self._kubectl_runs[run.number] = run
+        return run
+
+    def stop_kubectl(self, number: int) -> bool:
+        """Stop a running kubectl command, as Ctrl+C stops a real one: no further requests
+        (one already sent is still answered). False if it had already returned."""
+        run = self._kubectl_runs.pop(number, None)
+        if run is None or run.done:
+            return False
+        run.process.stop()
+        return True
 
     def kubectl(self, line: str | list[str], stdin: str = "") -> KubectlResult:
         """Run a kubectl command line in the cluster, as the admin, until it returns.

@@ -44,3 +44,11 @@ class Timings(BaseModel):
     crash_backoff_initial: float = 10.0  # backOffPeriod
     crash_backoff_max: float = 300.0  # MaxContainerBackOff
     crash_backoff_reset: float = 600.0  # the back-off resets after 10 min of running fine
+
+
+class Limits(BaseModel):
+    """How much one cluster may hold. The engine alone sets none (benchmarks run 10,000 pods);
+    the web server gives every session's cluster the limits of its settings (docs/limits.md)."""
+
+    max_pods: int | None = None  # pods stored at once, in all namespaces
+    max_objects_per_kind: int | None = None  # of every other kind but Events, Leases and Nodes

@@ -30,6 +30,18 @@ class CASFailedError(Exception):
     """A compare-and-swap did not hold: the key changed (or exists, or is gone)."""
 
 
+# etcd's default --max-request-bytes (server/embed/config.go DefaultMaxRequestBytes, 1.5 MiB).
+MAX_REQUEST_BYTES = 1572864
+
+
+class RequestTooLargeError(Exception):
+    """A put larger than the server takes (etcdserver's ErrRequestTooLarge, gRPC
+    InvalidArgument); nothing is written."""
+
+    def __init__(self) -> None:
+        super().__init__("etcdserver: request is too large")
+
+
 @dataclass(frozen=True, slots=True)
 class KeyValue:
     key: str
@@ -83,7 +95,10 @@ class Etcd:
         return found
 
     def count(self, prefix: str) -> int:
-        return len(self.range(prefix))
+        """Keys under `prefix`, without reading them (the quota check asks on every create)."""
+        end = prefix[:-1] + chr(ord(prefix[-1]) + 1) if prefix else ""
+        upper = bisect_left(self._keys, end) if end else len(self._keys)
+        return upper - bisect_left(self._keys, prefix)
 
     def value_at(self, key: str, revision: int) -> KeyValue | None:
         """The key as it was at `revision` (needs history back to there)."""
@@ -103,12 +118,14 @@ class Etcd:
     # ---- writes ----------------------------------------------------------------------------
     def create(self, key: str, value: str) -> KeyValue:
         """Put only if the key does not exist (a txn comparing create_revision to 0)."""
+        _check_size(key, value)
         if key in self._data:
             raise CASFailedError(key)
         return self._put(key, value, None)
 
     def update(self, key: str, value: str, expected_mod_revision: int) -> KeyValue:
         """Put only if the key is still at `expected_mod_revision`."""
+        _check_size(key, value)
         current = self._data.get(key)
         if current is None or current.mod_revision != expected_mod_revision:
             raise CASFailedError(key)
@@ -178,3 +195,16 @@ class Etcd:
             latest[event.kv.key] = event
         kept = sorted((e for e in latest.values() if e.type == "PUT"), key=lambda e: e.revision)
         self._history = kept + [e for e in self._history if e.revision > revision]
+
+
+def _check_size(key: str, value: str) -> None:
+    """etcdserver refuses a request over MaxRequestBytes before it reaches raft
+    (server/etcdserver/v3_server.go processInternalRaftRequestOnce). The key and value are
+    most of a put's bytes; the API server's values here are ASCII JSON."""
+    if len(value) + len(key) <= MAX_REQUEST_BYTES // 4:
+        return
+    size = len(key.encode("utf-8", "surrogatepass")) + (
+        len(value) if value.isascii() else len(value.encode("utf-8", "surrogatepass"))
+    )
+    if size > MAX_REQUEST_BYTES:
+        raise RequestTooLargeError()

@@ -21,6 +21,7 @@ from pydantic import (
     field_validator,
 )
 
+from engine import yamlsafe
 from engine.cluster import NodeSpec
 
 MAX_SCENARIO_BYTES = 1024 * 1024
@@ -123,11 +124,11 @@ def load(path: str | Path) -> Scenario:
 
 
 def loads(text: str, name: str = "<scenario>") -> Scenario:
-    if len(text.encode()) > MAX_SCENARIO_BYTES:
-        raise ScenarioError(f"{name}: the file is larger than {MAX_SCENARIO_BYTES} bytes")
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root = yamlsafe.compose_all(text, MAX_SCENARIO_BYTES, max_documents=1)[0]
+        data = yamlsafe.load_one(text, MAX_SCENARIO_BYTES)
+    except yamlsafe.YAMLTooLargeError as error:
+        raise ScenarioError(f"{name}: {error}") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""

@@ -76,7 +76,18 @@ class Process(Event):
     def is_alive(self) -> bool:
         return not self.triggered
 
+    def stop(self) -> None:
+        """End the process now, as a killed program ends: its generator is closed (its
+        `finally` blocks run) and it triggers with None. Whatever it was waiting for may still
+        happen; it is not resumed for it."""
+        if self.triggered:
+            return
+        self._generator.close()
+        self.succeed(None)
+
     def _resume(self, value: Any) -> None:
+        if self.triggered:  # stopped while it waited
+            return
         try:
             target = self._generator.send(value)
         except StopIteration as stop:

@@ -71,7 +71,10 @@ def _cluster_call(cluster: Cluster, kind: str, method: str, *args: Any) -> Clust
 
 def _add_node(target: str | dict[str, Any], cluster: Cluster) -> Op:
     spec = parse(AddNodeIn, target if isinstance(target, dict) else {}, "add-node")
+    # Stored Nodes, and the machines still registering theirs (a second quick click must not
+    # pick the name the first one is about to register).
     existing = {kv.key.rsplit("/", 1)[-1] for kv in cluster.etcd.range(BY_NAME["nodes"].prefix())}
+    existing |= {spec.name for spec in cluster.node_specs}
     name = spec.name or next(
         f"node-{i}" for i in range(1, len(existing) + 2) if f"node-{i}" not in existing
     )

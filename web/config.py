@@ -1,5 +1,10 @@
 """The web server's settings: one frozen object, built from defaults, the environment and the
-caller's overrides (the app factory's `config`)."""
+caller's overrides (the app factory's `config`).
+
+Every field can be set from the environment as PODLIFE_<FIELD> (`PODLIFE_IDLE_SECONDS=600`,
+`PODLIFE_MAX_SESSIONS_PER_ADDRESS=400`); docs/limits.md lists the limits among them with their
+defaults and what a client sees when it reaches one.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
+
+from engine.config import Limits
+from web.addresses import parse_host_list, parse_public_url
 
 ROOT = Path(__file__).resolve().parent.parent
 MIB = 1024 * 1024
@@ -20,32 +28,83 @@ class Settings:
     clock_every: float = 0.25  # real seconds between `clock` messages while playing
     max_tick_seconds: float = 0.2  # a stalled tick does not owe the cluster more than this
     idle_seconds: float = 1800.0  # a session with no tab attached is freed after this
-    max_sessions: int = 500
-    max_paste_bytes: int = MIB
-    max_line_chars: int = 8192  # a kubectl command line
-    max_nodes: int = 200  # nodes a page may ask for in `reset`
     kubectl_head_start: float = 1.0  # virtual seconds a command runs before its first reply
     steps_per_chunk: int = 2000  # engine steps between yields to other sessions
     max_events_per_tick: int = 5000  # a burst larger than this is sent over several ticks
-    events_per_message: int = 1000
+    events_per_message: int = 250  # a large burst goes out in messages of this many
     step_limit: float = 600.0  # `step` looks this far ahead for the next trace event
     scenarios_dir: Path = ROOT / "scenarios"
     testing: bool = False
 
-    @classmethod
-    def from_env(cls) -> Settings:
-        idle = os.environ.get("PODLIFE_IDLE_SECONDS")
-        if not idle:
-            return cls()
+    # ---- limits (docs/limits.md) ---------------------------------------------------------------
+    max_sessions: int = 500  # clusters the server holds at once
+    max_sessions_per_address: int = 20  # clusters one client address may hold at once
+    max_paste_bytes: int = MIB
+    max_documents: int = 1000  # YAML documents in one paste
+    max_line_chars: int = 8192  # a kubectl command line
+    max_nodes: int = 200  # nodes a page may ask for in `reset`
+    max_pods: int = 1000  # pods one cluster holds at once (its quota: apiserver/quota.py)
+    max_objects_per_kind: int = 1000  # objects of any other kind one cluster holds
+    max_commands: int = 10  # kubectl commands one session runs at once (`get -w` included)
+    max_watches: int = 20  # watches real clients keep open on one cluster over HTTP
+    # Socket.IO messages one connection may send, in tokens: an ack costs 1, a command 10
+    message_tokens_per_second: float = 100.0
+    message_burst: int = 300
+
+    # ---- where the server is reached (docs/kube-api.md, "Who may connect") ------------------
+    host: str = "127.0.0.1"  # the address it listens on (--host)
+    port: int = 5000  # the port it listens on (--port)
+    # The URL others reach it at, e.g. http://192.168.1.20:5000 (--public-url): kubeconfigs
+    # point there and its host is allowed. Needed when serving a class on 0.0.0.0.
+    public_url: str = ""
+    # More Host names it answers to (--allowed-hosts): `name`, `name:port`, or `*` for any
+    # (which turns the DNS-rebinding protection off). Loopback names are always allowed.
+    allowed_hosts: tuple[str, ...] = ()
+    # A refused Host, or a client's malformed Socket.IO packets, are logged at most this often
+    log_repeat_seconds: float = 60.0
+
+    def __post_init__(self) -> None:
+        # Checked here, so that the environment, the command line and the factory's overrides
+        # all get the same clear refusal; kept normalized.
+        hosts = self.allowed_hosts
         try:
-            return cls(idle_seconds=float(idle))
-        except ValueError:
-            raise ValueError(f"PODLIFE_IDLE_SECONDS is {idle!r}, not a number of seconds") from None
+            object.__setattr__(self, "public_url", parse_public_url(self.public_url))
+        except ValueError as error:
+            raise ValueError(
+                f"the public URL (--public-url, PODLIFE_PUBLIC_URL): {error}"
+            ) from None
+        try:
+            text = hosts if isinstance(hosts, str) else " ".join(hosts)
+            object.__setattr__(self, "allowed_hosts", parse_host_list(text))
+        except ValueError as error:
+            raise ValueError(
+                f"the allowed hosts (--allowed-hosts, PODLIFE_ALLOWED_HOSTS): {error}"
+            ) from None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Defaults, overridden by every PODLIFE_<FIELD> set in the environment."""
+        environ = os.environ if environ is None else environ
+        overrides: dict[str, Any] = {}
+        for field in fields(cls):
+            name = f"PODLIFE_{field.name.upper()}"
+            text = environ.get(name)
+            if text:
+                overrides[field.name] = _parse(name, text, getattr(cls, field.name))
+        return cls(**overrides)
 
     @classmethod
     def testing_defaults(cls) -> Settings:
         """Fast ticks so tests spend milliseconds, not seconds, waiting for the clock."""
-        return replace(cls.from_env(), tick_seconds=0.005, clock_every=0.02, testing=True)
+        return replace(
+            cls.from_env(),
+            tick_seconds=0.005,
+            clock_every=0.02,
+            testing=True,
+            # Flask's test client is http://localhost; test servers listen on any free port.
+            public_url="http://localhost",
+            allowed_hosts=("127.0.0.1", "localhost", "[::1]"),
+        )
 
     def merged(self, overrides: Mapping[str, Any]) -> Settings:
         known = {f.name for f in fields(self)}
@@ -53,3 +112,34 @@ class Settings:
         if unknown:
             raise ValueError(f"unknown settings: {', '.join(sorted(unknown))}")
         return replace(self, **overrides)
+
+    def cluster_limits(self) -> Limits:
+        """What every session's cluster may hold (engine/apiserver/quota.py enforces it)."""
+        return Limits(max_pods=self.max_pods, max_objects_per_kind=self.max_objects_per_kind)
+
+
+def _parse(name: str, text: str, default: Any) -> Any:
+    """An environment variable's text, as the type of the field's default."""
+    kind = type(default)
+    try:
+        if kind is bool:
+            if text.lower() not in ("1", "0", "true", "false", "yes", "no"):
+                raise ValueError
+            return text.lower() in ("1", "true", "yes")
+        if kind is tuple:
+            return tuple(part.strip() for part in text.split(",") if part.strip())
+        value = kind(text)
+    except ValueError:
+        raise ValueError(f"{name} is {text!r}, not {_described(kind)}") from None
+    if isinstance(value, int | float) and value < 0:
+        raise ValueError(f"{name} is {text!r}; it cannot be negative")
+    return value
+
+
+def _described(kind: type) -> str:
+    return {
+        int: "a whole number",
+        float: "a number",
+        bool: "true or false",
+        Path: "a path",
+    }.get(kind, "a text")

@@ -12,9 +12,19 @@ import logging
 import time
 from collections.abc import Callable
 
+import gevent
+
 from web.sessions import Session, SessionRegistry
 
 log = logging.getLogger("podlife.driver")
+
+
+def let_others_run() -> None:
+    """Yield between two chunks of work so other sessions and clients are served. Not
+    `sleep(0)`: under gevent that runs only greenlets already runnable, not timers or socket
+    I/O, so a long loop of chunks still froze everyone else (a fork replaying a long history
+    stalled the server for seconds). `gevent.idle()` lets the event loop go round once."""
+    gevent.idle()
 
 
 def drive(session: Session, registry: SessionRegistry, sleep: Callable[[float], None]) -> None:
@@ -27,10 +37,10 @@ def drive(session: Session, registry: SessionRegistry, sleep: Callable[[float], 
         now = time.monotonic()
         elapsed, last = now - last, now
         try:
-            session.tick(elapsed, lambda: sleep(0))
+            session.tick(elapsed, let_others_run)
         except Exception:
             # An engine failure would repeat every tick: log it once and stop the clock; the
             # learner can press play to try again.
-            log.exception("session %s: the simulation failed; its clock is paused", session.id)
+            log.exception("session %s: the simulation failed; its clock is paused", session.label)
             session.playing = False
             session.send_clock()

@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from engine import yamlsafe
+
 _YAML_LINE = re.compile(r"yaml: line (\d+): ")
 _INVALID = re.compile(r'^The (\S+) "([^"]*)" is invalid: ?(.*)$')
 _CAUSE = re.compile(r"^\* (.+)$")
@@ -32,8 +34,8 @@ def locate(text: str, stderr: str) -> list[EditorError]:
         message = next(line for line in stderr.splitlines() if _YAML_LINE.search(line))
         return [{"line": int(found.group(1)), "message": message}]
     try:
-        documents = [d for d in yaml.compose_all(text, Loader=yaml.SafeLoader) if d is not None]
-    except (yaml.YAMLError, RecursionError):
+        documents = [d for d in yamlsafe.compose_all(text) if d is not None]
+    except (yaml.YAMLError, yamlsafe.YAMLTooLargeError):
         return []
     errors: list[EditorError] = []
     for kind, name, prefix, cause in _invalid_causes(stderr):

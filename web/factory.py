@@ -12,15 +12,18 @@ from typing import Any
 from flask import Flask
 from flask_socketio import SocketIO
 
-from web import kube_api, routes
+from web import kube_api, routes, security
+from web.addresses import AllowedHosts
 from web.config import MIB, ROOT, Settings
 from web.driver import drive
+from web.logs import CheckedPacket, ClientErrors, library_logger
 from web.sessions import Session, SessionRegistry
 from web.socket import PodlifeNamespace
 
 # Engine.IO's message limit: above the 1 MiB paste limit, JSON escaping included, so that a
 # paste slightly too large gets our clear refusal instead of a dropped connection.
 MAX_MESSAGE_BYTES = 4 * MIB
+CLIENT_ERRORS = "podlife.client_errors"
 
 
 def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
@@ -34,12 +37,17 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     app.config["TESTING"] = settings.testing
+    hosts = AllowedHosts.from_settings(settings)
+    client_errors = ClientErrors(settings.log_repeat_seconds)
     socketio = SocketIO(
         app,
         async_mode="gevent",
         max_http_buffer_size=MAX_MESSAGE_BYTES,
-        logger=False,
-        engineio_logger=False,
+        # The handshake's Origin, when there is one, must name an allowed host (web/security.py)
+        cors_allowed_origins=security.origin_check(hosts),
+        serializer=CheckedPacket,  # every malformed packet is a ValueError (web/logs.py)
+        logger=library_logger("podlife.socketio", client_errors),
+        engineio_logger=library_logger("podlife.engineio", client_errors),
     )
 
     def send(message: str, payload: dict[str, Any], sid: str) -> None:
@@ -53,6 +61,11 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(routes.blueprint)
     kube_api.install(app, registry)  # real kubectl: /clusters/<id>/... (docs/kube-api.md)
     app.extensions["podlife"] = registry
+    app.extensions[CLIENT_ERRORS] = client_errors
+    # Around everything, Engine.IO's middleware (installed by SocketIO above) included.
+    app.wsgi_app = security.Guard(  # type: ignore[method-assign]
+        app.wsgi_app, hosts, settings.log_repeat_seconds
+    )
     return app
 
 
@@ -72,3 +85,8 @@ def socketio_of(app: Flask) -> SocketIO:
 def registry_of(app: Flask) -> SessionRegistry:
     registry: SessionRegistry = app.extensions["podlife"]
     return registry
+
+
+def client_errors_of(app: Flask) -> ClientErrors:
+    errors: ClientErrors = app.extensions[CLIENT_ERRORS]
+    return errors

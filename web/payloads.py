@@ -14,11 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from engine import yamlsafe
 from engine.cluster import NodeSpec
+from web.config import Settings
 
 MIN_SPEED, MAX_SPEED = 0.1, 100.0
-# PyYAML's scanner takes time quadratic in the depth of flow collections ([ and {): a few KiB
-# of brackets would hold the whole server for seconds. Real manifests nest a handful deep.
-MAX_FLOW_DEPTH = 100
 MAX_SEED = 2**63 - 1
 
 
@@ -118,34 +116,27 @@ def parse(model: type[P], data: Any, message: str) -> P:
         raise BadRequest(f"{prefix}: {text}") from None
 
 
-def check_paste(text: str, limit: int, what: str = "the paste") -> None:
-    """Size first, then what aliases would expand to: refused before kubectl sees it."""
-    size = len(text.encode())
+def check_paste(text: str, settings: Settings, what: str = "the paste") -> None:
+    """Refused before kubectl sees it, so nothing is recorded: a paste over the size limit, or
+    over engine/yamlsafe.py's limits (aliases, depth, documents). YAML that is merely wrong is
+    kubectl's to report, in its own words. "surrogatepass": a lone surrogate from a JSON string
+    still has a size; kubectl's reader refuses it."""
+    limit = settings.max_paste_bytes
+    size = len(text.encode("utf-8", "surrogatepass"))
     if size > limit:
-        raise BadRequest(f"{what} is {size} bytes; at most {limit} bytes (1 MiB) are accepted")
-    if _flow_depth(text) > MAX_FLOW_DEPTH:
-        raise BadRequest(f"{what} nests [ and {{ more than {MAX_FLOW_DEPTH} deep")
+        raise BadRequest(
+            f"{what} is {size} bytes; at most {limit} bytes ({_mib(limit)}) are accepted"
+        )
     try:
-        yamlsafe.load_all(text, limit)
+        yamlsafe.load_all(text, limit, settings.max_documents)
     except yamlsafe.YAMLTooLargeError as error:
-        raise BadRequest(str(error)) from None
+        raise BadRequest(f"{what}: {error}") from None
     except yaml.YAMLError:
-        pass  # not valid YAML: kubectl reports that in its own words
-    except RecursionError:
-        raise BadRequest(f"{what} is nested too deeply to read") from None
+        pass
 
 
-def _flow_depth(text: str) -> int:
-    """An upper bound of the flow nesting (brackets inside quotes count too: harmless, no real
-    manifest comes near the limit either way)."""
-    depth = deepest = 0
-    for char in text:
-        if char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "]}" and depth:
-            depth -= 1
-    return deepest
+def _mib(size: int) -> str:
+    return f"{size / 1024 / 1024:g} MiB"
 
 
 def check_line(line: str, limit: int) -> None:

@@ -5,35 +5,86 @@ from __future__ import annotations
 
 import logging
 import signal
+from typing import Any
 
 import gevent
 from gevent.event import Event
-from gevent.pywsgi import WSGIServer
+from gevent.pywsgi import WSGIHandler, WSGIServer
 
+from web.addresses import WILDCARD_ADDRESSES, kubeconfig_base_url
 from web.config import Settings
-from web.factory import create_app, registry_of
+from web.factory import client_errors_of, create_app, registry_of
 from web.kube_api import announce_default_cluster
+from web.logs import ClientErrors, redact_handlers
 
 log = logging.getLogger("podlife")
 
+SOCKETIO_PATH = "/socket.io/"
 
-def serve(host: str, port: int, settings: Settings) -> int:
-    """Serve until SIGINT or SIGTERM; the exit status for the command line."""
+
+class QuietHandler(WSGIHandler):
+    """gevent's request handler, minus two sources of alarming log lines that are ordinary
+    client behaviour."""
+
+    client_errors: ClientErrors  # set on the subclass `serve` makes
+
+    def handle_one_response(self) -> None:
+        super().handle_one_response()
+        if self.environ.get("HTTP_UPGRADE", "").lower() == "websocket":
+            # simple-websocket writes the 101 answer on the socket itself, so gevent does not
+            # know the connection stopped being HTTP, and once the WebSocket ends it reads the
+            # client's last frames as the next request: "Invalid HTTP method: '\x81\x82...'"
+            # at every disconnect (miguelgrinberg/flask-sock#104). Nothing follows a WebSocket.
+            self.close_connection = True
+
+    def handle_error(self, t: Any, v: Any, tb: Any) -> None:
+        # Errors outside Flask come from Engine.IO; a ValueError there is a client's packet
+        # it could not read (python-engineio's WebSocket loop does not catch it).
+        if isinstance(v, ValueError) and self.environ.get("PATH_INFO", "").startswith(
+            SOCKETIO_PATH
+        ):
+            address = self.environ.get("REMOTE_ADDR")
+            self.client_errors.report("a malformed Engine.IO packet", v, address)
+            self.close_connection = True
+            return
+        super().handle_error(t, v, tb)
+
+
+def serve(settings: Settings) -> int:
+    """Serve on settings.host:settings.port until SIGINT or SIGTERM; the exit status for the
+    command line."""
+    host, port = settings.host, settings.port
+    redact_handlers()  # no session id or token in any line, whoever writes it (web/logs.py)
     app = create_app(settings)
+    handler = type("Handler", (QuietHandler,), {"client_errors": client_errors_of(app)})
     # log=None: no access log line per long-polling request; errors still go to the log.
-    server = WSGIServer((host, port), app, log=None, error_log=logging.getLogger("podlife.http"))
+    server = WSGIServer(
+        (host, port),
+        app,
+        log=None,
+        error_log=logging.getLogger("podlife.http"),
+        handler_class=handler,
+    )
     try:
         server.start()
     except OSError as error:
         log.error("cannot listen on %s:%d: %s", host, port, error.strerror or error)
         return 1
     # A cluster a terminal can use at once; its kubeconfig path is logged (docs/kube-api.md).
-    announce_default_cluster(app, host, port, settings.seed)
+    announce_default_cluster(app, settings.seed)
     stop = Event()
     gevent.signal_handler(signal.SIGINT, stop.set)
     gevent.signal_handler(signal.SIGTERM, stop.set)
-    address = f"[{host}]" if ":" in host else host
-    log.info("Podlife is running at http://%s:%d/ (press Ctrl+C to stop)", address, port)
+    url = kubeconfig_base_url(settings)  # the public URL, else where this machine finds it
+    log.info("Podlife is running at %s/ (press Ctrl+C to stop)", url)
+    if host in WILDCARD_ADDRESSES and not (settings.public_url or settings.allowed_hosts):
+        log.warning(
+            "listening on every address, but answering only to %s: to let other machines "
+            "in, give the name or address they use, e.g. --public-url http://192.168.1.20:%d "
+            "(or --allowed-hosts, PODLIFE_PUBLIC_URL, PODLIFE_ALLOWED_HOSTS)",
+            "127.0.0.1, localhost and [::1]",
+            port,
+        )
     stop.wait()
     log.info("stopping")
     server.stop(timeout=2)

@@ -11,6 +11,7 @@ loops, which re-check their assumptions after each pause.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import secrets
 import time
@@ -21,21 +22,41 @@ from engine.cluster import NodeSpec, default_nodes
 from web.commands import Command, Reply
 from web.config import Settings
 from web.stepping import Stop, run_to, step_until
-from web.timeline import Kubectl, Op, Timeline
+from web.timeline import Kubectl, Op, StopKubectl, Timeline
 
 log = logging.getLogger("podlife.sessions")
+# Sessions' names in logs (s1, s2, ...): the id is the page's secret and is never logged.
+_labels = itertools.count(1)
 
 Send = Callable[[str, dict[str, Any], str], None]  # (message, payload, Socket.IO sid)
 Pause = Callable[[], None]
+
+
+HEAD_START_CHUNKS = 10  # a command's head start runs at most this many chunks of steps
 
 
 class Busy(Exception):
     """The session is rebuilding its past; the action cannot run right now."""
 
 
+class TooMany(Exception):
+    """A client is over one of its limits (docs/limits.md); str() says which."""
+
+
 class Session:
-    def __init__(self, session_id: str, timeline: Timeline, settings: Settings, send: Send) -> None:
+    def __init__(
+        self,
+        session_id: str,
+        timeline: Timeline,
+        settings: Settings,
+        send: Send,
+        address: str = "",
+        pinned: bool = False,
+    ) -> None:
         self.id = session_id
+        self.label = f"s{next(_labels)}"  # for logs: no way back to the id
+        self.address = address  # the client address that created it (sessions per address)
+        self.pinned = pinned  # lives as long as the server (the `default` cluster)
         self.timeline = timeline
         self.settings = settings
         self._send = send
@@ -109,9 +130,10 @@ class Session:
         }
 
     # ---- streaming ---------------------------------------------------------------------------
-    def pump(self) -> None:
-        """Send what the page has not seen: new events, command output, finished commands."""
-        self._send_events(history=False)
+    def pump(self, pause: Pause | None = None) -> None:
+        """Send what the page has not seen: new events, command output, finished commands.
+        With `pause`, other greenlets run between two messages of a large burst."""
+        self._send_events(history=False, pause=pause)
         seq = len(self.timeline.events)
         env = self.timeline.cluster.env
         limit = self.timeline.cluster.timings.kubectl_wait_limit
@@ -131,7 +153,7 @@ class Session:
         if self.playing and time.monotonic() - self._last_clock >= self.settings.clock_every:
             self.send_clock()
 
-    def _send_events(self, history: bool) -> None:
+    def _send_events(self, history: bool, pause: Pause | None = None) -> None:
         events = self.timeline.events
         now = round(self.timeline.cluster.env.now, 6)  # as the trace rounds event times
         size = self.settings.events_per_message
@@ -144,7 +166,9 @@ class Session:
             if history:
                 payload["history"] = True
             self.send("events", payload)
-            self.sent += len(batch)
+            self.sent += len(batch)  # before any pause: another pump goes on from here
+            if pause is not None and self.sent < len(events):
+                pause()
 
     # ---- acting on the cluster ---------------------------------------------------------------
     def act(self, op: Op, at_seq: int | None, pause: Pause) -> Any:
@@ -170,15 +194,18 @@ class Session:
         self.sent = min(len(fresh.events), self.sent)
         self.acked = min(self.acked, self.sent)
         self.send("forked", {"at_seq": self.sent})
-        log.info("session %s forked at event %d", self.id, self.sent)
+        log.info("session %s forked at event %d", self.label, self.sent)
 
     def reset(self, seed: int, nodes: list[NodeSpec]) -> None:
         self.check_ready()
-        self._replace(Timeline(seed, nodes), "the cluster was reset")
+        self._replace(self.new_timeline(seed, nodes), "the cluster was reset")
         self.sent = 0
         self.acked = 0
         self.send("reset", self.reset_payload())
         self.send_clock()
+
+    def new_timeline(self, seed: int, nodes: list[NodeSpec]) -> Timeline:
+        return Timeline(seed, nodes, limits=self.settings.cluster_limits())
 
     def _replace(self, timeline: Timeline, reason: str) -> None:
         self.interrupt_commands(reason)
@@ -195,26 +222,43 @@ class Session:
         """Start kubectl and give it a head start of up to a virtual second, even paused, so
         that `get pods` answers at once. A command still running after that is finished by
         the clock, at the page's speed, with its output streamed."""
+        if len(self.commands) >= self.settings.max_commands:
+            raise TooMany(
+                f"{len(self.commands)} kubectl commands are still running in this session, "
+                f"the most it runs at once; stop one (or wait for it) first"
+            )
         run = self.act(op, at_seq, pause)
-        env = self.timeline.cluster.env
+        timeline, sid = self.timeline, self.sid
+        env = timeline.cluster.env
         command = Command(command_id, op.line, run, env.now, decorate)
-        step_until(
-            env,
-            lambda: run.done,
-            env.now + self.settings.kubectl_head_start,
-            self.settings.steps_per_chunk * 10,
-        )
+        deadline = env.now + self.settings.kubectl_head_start
+        for _ in range(HEAD_START_CHUNKS):
+            if step_until(env, lambda: run.done, deadline, self.settings.steps_per_chunk) is not (
+                Stop.BUDGET
+            ):
+                break
+            pause()  # a big command (a paste of many objects): the other sessions run too
+            if self.timeline is not timeline or self.sid != sid:
+                if self.timeline is timeline and not run.done:
+                    timeline.apply(StopKubectl(run.number))
+                command.interrupt("the page went away or the cluster was replaced meanwhile")
+                return command
         if not run.done:
             self._command_counter += 1
             self.commands[self._command_counter] = command
-        self.pump()  # its events (and output, if it is still running) go out now
+        self.pump(pause)  # its events (and output, if it is still running) go out now
         if run.done:
             command.finish(len(self.timeline.events))
         return command
 
     def interrupt_commands(self, reason: str) -> None:
+        """Stop the running commands and tell the page why. Stopped in the cluster too, as an
+        input (a replay stops them at the same moment): "interrupted" means it does nothing
+        more, even when a tab comes back."""
         commands, self.commands = self.commands, {}
         for command in commands.values():
+            if not command.run.done and not self.rebuilding:
+                self.timeline.apply(StopKubectl(command.run.number))
             command.interrupt(reason)
 
     # ---- the clock ---------------------------------------------------------------------------
@@ -233,7 +277,7 @@ class Session:
             pause()  # a long quiet stretch: let the other sessions run meanwhile
             if self.timeline is not timeline:
                 return 0
-        self.pump()
+        self.pump(pause)
         self.send_clock()
         return len(events) - before
 
@@ -258,7 +302,7 @@ class Session:
         if self.playing and self.acked >= self.sent:
             seconds = min(real_seconds, self.settings.max_tick_seconds) * self.speed
             self.advance(seconds, pause)
-        self.pump()
+        self.pump(pause)
 
 
 class Full(Exception):
@@ -279,16 +323,33 @@ class SessionRegistry:
         self.sessions: dict[str, Session] = {}
         self.by_sid: dict[str, str] = {}  # Socket.IO connection -> session id
 
-    def create(self, seed: int, nodes: list[NodeSpec] | None = None) -> Session:
-        if len(self.sessions) >= self.settings.max_sessions:
+    def create(
+        self,
+        seed: int,
+        nodes: list[NodeSpec] | None = None,
+        address: str = "",
+        pinned: bool = False,
+    ) -> Session:
+        """A new session with its cluster. `address`: the client's, held to
+        max_sessions_per_address (a page that reloads reattaches instead: only new tabs and
+        new clients count); `pinned`: never freed for being idle."""
+        settings = self.settings
+        if len(self.sessions) >= settings.max_sessions:
             raise Full(f"the server already runs {len(self.sessions)} clusters; try again later")
+        if address:
+            mine = sum(1 for s in self.sessions.values() if s.address == address)
+            if mine >= settings.max_sessions_per_address:
+                raise Full(
+                    f"your address already has {mine} clusters on this server, the most one "
+                    f"address may have; close a tab, or wait until an unused one is freed "
+                    f"({settings.idle_seconds / 60:.0f} minutes after its tab closed)"
+                )
         session_id = secrets.token_urlsafe(16)
-        session = Session(
-            session_id, Timeline(seed, nodes or default_nodes()), self.settings, self._send
-        )
+        timeline = Timeline(seed, nodes or default_nodes(), limits=settings.cluster_limits())
+        session = Session(session_id, timeline, settings, self._send, address, pinned)
         self.sessions[session_id] = session
         self._spawn(session)
-        log.info("session %s created (seed %d)", session_id, seed)
+        log.info("session %s created (seed %d)", session.label, seed)
         return session
 
     def get(self, session_id: str | None) -> Session | None:
@@ -321,9 +382,9 @@ class SessionRegistry:
             del self.by_sid[sid]
 
     def expire_if_idle(self, session: Session) -> bool:
-        if session.idle_for() < self.settings.idle_seconds:
+        if session.pinned or session.idle_for() < self.settings.idle_seconds:
             return False
-        log.info("session %s freed after %.0f s without a page", session.id, session.idle_for())
+        log.info("session %s freed after %.0f s without a page", session.label, session.idle_for())
         self.free(session)
         return True
 

@@ -17,6 +17,7 @@ from web import views
 from web.actions import op_for
 from web.commands import Command, Reply
 from web.config import Settings
+from web.driver import let_others_run
 from web.editor_errors import locate
 from web.payloads import (
     AckIn,
@@ -34,14 +35,15 @@ from web.payloads import (
     check_paste,
     parse,
 )
+from web.ratelimit import ConnectionLimits
 from web.scenarios import UnknownScenario, catalog, find, steps_of
-from web.sessions import Busy, Full, Session, SessionRegistry
+from web.sessions import Busy, Full, Session, SessionRegistry, TooMany
 from web.timeline import Kubectl, ReplayError
 
 log = logging.getLogger("podlife.socket")
 
 Handler = Callable[["PodlifeNamespace", Any], Reply]
-REFUSALS = (BadRequest, Busy, Full, UnknownScenario, views.ViewError, ReplayError)
+REFUSALS = (BadRequest, Busy, Full, TooMany, UnknownScenario, views.ViewError, ReplayError)
 
 
 def handler(message: str) -> Callable[[Handler], Callable[..., Reply]]:
@@ -51,6 +53,15 @@ def handler(message: str) -> Callable[[Handler], Callable[..., Reply]]:
     def wrap(function: Handler) -> Callable[..., Reply]:
         @functools.wraps(function)
         def run(self: PodlifeNamespace, *args: Any) -> Reply:
+            sid = request.sid  # type: ignore[attr-defined]
+            if not self.rates.allow(sid, message):
+                if self.rates.should_log(sid):
+                    log.warning(
+                        "a connection from %s sends faster than the server takes; "
+                        "refusing the excess (logged once a minute)",
+                        request.remote_addr,
+                    )
+                return {"ok": False, "error": self.rates.refusal()}
             try:
                 return function(self, args[0] if args else None)
             except REFUSALS as error:
@@ -70,12 +81,14 @@ class PodlifeNamespace(Namespace):
         self.io = socketio
         self.registry = registry
         self.settings = settings
+        self.rates = ConnectionLimits(settings.message_tokens_per_second, settings.message_burst)
 
     # ---- connection --------------------------------------------------------------------------
     def on_connect(self, _auth: Any = None) -> bool:
         return True
 
     def on_disconnect(self, _reason: Any = None) -> None:
+        self.rates.forget(request.sid)  # type: ignore[attr-defined]
         self.registry.disconnect(request.sid)  # type: ignore[attr-defined]
 
     @handler("hello")
@@ -84,7 +97,7 @@ class PodlifeNamespace(Namespace):
         session = self.registry.get(hello.session)
         if session is None:
             seed = self.settings.seed if hello.seed is None else hello.seed
-            session = self.registry.create(seed)
+            session = self.registry.create(seed, address=request.remote_addr or "")
         previous = self.registry.attach(request.sid, session)  # type: ignore[attr-defined]
         if previous is not None:
             # A duplicated tab copies sessionStorage: the newest tab wins, the old one is told.
@@ -107,7 +120,7 @@ class PodlifeNamespace(Namespace):
         message = parse(KubectlIn, data, "kubectl")
         check_line(message.line, self.settings.max_line_chars)
         if message.stdin:
-            check_paste(message.stdin, self.settings.max_paste_bytes, "stdin")
+            check_paste(message.stdin, self.settings, "stdin")
         try:
             argv = shlex.split(message.line)
         except ValueError as error:
@@ -123,7 +136,7 @@ class PodlifeNamespace(Namespace):
     @handler("apply")
     def on_apply(self, data: Any) -> Reply:
         message = parse(ApplyIn, data, "apply")
-        check_paste(message.yaml, self.settings.max_paste_bytes)
+        check_paste(message.yaml, self.settings)
 
         def add_editor_errors(reply: Reply) -> None:
             stderr = "".join(text for stream, text in reply["output"] if stream == "stderr")
@@ -252,4 +265,4 @@ class PodlifeNamespace(Namespace):
         return session
 
     def _pause(self) -> None:
-        self.io.sleep(0)
+        let_others_run()

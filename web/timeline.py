@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from engine.cluster import Cluster, KubectlRun, NodeSpec
-from engine.config import Timings
+from engine.config import Limits, Timings
 from engine.trace import TraceEvent
 from web.stepping import step_to
 
@@ -48,6 +48,17 @@ class ClusterCall:
         return getattr(cluster, self.method)(*self.args)
 
 
+@dataclass(frozen=True)
+class StopKubectl:
+    """A running kubectl command stopped (its page went away): an input like any other, so a
+    replay stops it at the same moment."""
+
+    number: int  # KubectlRun.number
+
+    def perform(self, cluster: Cluster) -> bool:
+        return cluster.stop_kubectl(self.number)
+
+
 class Op(Protocol):
     """An input: an immutable record that does the same to any cluster in the same state, so
     a replay repeats it exactly (Kubectl, ClusterCall, and the real-kubectl requests of
@@ -68,11 +79,17 @@ class ReplayError(RuntimeError):
 
 
 class Timeline:
-    def __init__(self, seed: int, nodes: list[NodeSpec], timings: Timings | None = None) -> None:
+    def __init__(
+        self,
+        seed: int,
+        nodes: list[NodeSpec],
+        timings: Timings | None = None,
+        limits: Limits | None = None,
+    ) -> None:
         self.seed = seed
         self.nodes = list(nodes)
         self.cluster = Cluster(
-            seed=seed, node_specs=self.nodes, timings=timings, control_plane=True
+            seed=seed, node_specs=self.nodes, timings=timings, control_plane=True, limits=limits
         )
         self.origin = self.cluster.env.steps  # the bootstrap's steps: seq 0 is "here"
         self.baseline = self._baseline()
@@ -107,7 +124,7 @@ class Timeline:
         one step happen at one instant and cannot be split, so the new trace may hold a few
         events past `at_seq` — identical to the old ones."""
         steps, count = self.marks[at_seq - 1] if at_seq else (self.origin, 0)
-        fresh = Timeline(self.seed, self.nodes, self.cluster.timings)
+        fresh = Timeline(self.seed, self.nodes, self.cluster.timings, self.cluster.limits)
         env = fresh.cluster.env
         for index, record in enumerate(self.inputs[:count]):
             step_to(env, record.steps, pause, REPLAY_CHUNK)

@@ -17,9 +17,17 @@ import random
 from collections.abc import Callable, Generator
 from typing import Any
 
-import yaml
-
-from engine.apiserver import admission, defaults, errors, memo, selectors, strategy, validation
+from engine.apiserver import (
+    admission,
+    decoding,
+    defaults,
+    errors,
+    memo,
+    quota,
+    selectors,
+    strategy,
+    validation,
+)
 from engine.apiserver.apply import apply_conflict_error, update_managed_fields
 from engine.apiserver.discovery import non_resource
 from engine.apiserver.errors import StatusError
@@ -29,7 +37,7 @@ from engine.apiserver.resources import RESOURCES, ResourceType
 from engine.apiserver.schema import strict
 from engine.apiserver.watch import Watch, WatchCache, decode
 from engine.config import Timings
-from engine.etcd import CASFailedError, Etcd, WatchEvent
+from engine.etcd import CASFailedError, Etcd, RequestTooLargeError, WatchEvent
 from engine.sim import Environment
 from engine.trace import ObjectRef, Step, Trace, object_ref
 
@@ -55,6 +63,7 @@ class APIServer:
         self.env, self.etcd, self.trace, self.rng, self.timings = env, etcd, trace, rng, timings
         self.cache = WatchCache(env, trace, timings.watch_delivery)
         self.bearer_tokens: dict[str, str] = {}  # token -> user, for clients over HTTP
+        self.quota = quota.Quota(etcd)  # the cluster's own limits: none until it is given some
         self.read_logs: LogReader | None = None  # the node side answers pods/log (part 2)
         self.quiet = False  # set while the cluster bootstraps: no trace for the furniture
         # What a write in progress already knows, for the watch fan-out of that very write
@@ -186,6 +195,7 @@ class APIServer:
 
     def _watch(self, req: Request, target: ResourcePath) -> Gen:
         resource = target.resource
+        timeout = _query_int(req, "timeoutSeconds")  # before the watch exists: it may refuse
         matches = self._matcher(req, resource, target.name)
         node = _indexed_node(resource, req.query.get("fieldSelector", ""))
         step = req.step
@@ -228,7 +238,6 @@ class APIServer:
                 if matches(obj):
                     watch.deliver("ADDED", obj)
         self.cache.add(watch)
-        timeout = req.query.get("timeoutSeconds")
         if timeout:
             # Late-bound: `stop` is replaced below. Housekeeping: it keeps nothing "busy".
             self.env.schedule(float(timeout), lambda: watch.stop(), background=True)
@@ -355,13 +364,14 @@ class APIServer:
         )
         self._validate(req, resource, obj, None)
         self._admit_namespace(req, resource, obj)
-        if not fields_managed:
-            obj = self._manage_fields(req, resource, None, obj, "")
-        obj = strategy.ordered(obj)
-        if req.query.get("dryRun"):
-            return Response(201, obj)
-        key = resource.key(meta.get("namespace", ""), meta.get("name", ""))
-        stored = yield from self._etcd_write(req, resource, key, obj, None)
+        with self.quota.admit(resource, meta.get("name", "")):
+            if not fields_managed:
+                obj = self._manage_fields(req, resource, None, obj, "")
+            obj = strategy.ordered(obj)
+            if req.query.get("dryRun"):
+                return Response(201, obj)
+            key = resource.key(meta.get("namespace", ""), meta.get("name", ""))
+            stored = yield from self._etcd_write(req, resource, key, obj, None)
         return Response(201, stored)
 
     def _update(self, req: Request, target: ResourcePath) -> Gen:
@@ -416,6 +426,20 @@ class APIServer:
                 return result
         else:
             apply = appliers[content_type]  # type: ignore[assignment]
+        if content_type == "application/json-patch+json":
+            # handlers/patch.go: jsonpatch.DecodePatch unmarshals into a []Operation
+            body = [] if body is None else body
+            wrong = (
+                [op for op in body if not isinstance(op, dict | None)]
+                if isinstance(body, list)
+                else [body]
+            )
+            if wrong:
+                what = "Operation" if isinstance(body, list) else "Patch"
+                raise errors.bad_request(
+                    f"json: cannot unmarshal {_json_type(wrong[0])} into Go value of type "
+                    f"jsonpatch.{what}"
+                )
 
         def patched(old: dict[str, Any]) -> dict[str, Any]:
             # The appliers never change their inputs, so neither needs copying first.
@@ -432,21 +456,38 @@ class APIServer:
                     f"json: cannot unmarshal {_json_type(result)} into Go value of type "
                     "map[string]interface {}"
                 )
+            # What the patch made must decode as the kind, before anything else sees it.
+            if not decoding.trusted(req):
+                decoding.check_patched(content_type, gvk, result, old, body)
             return result
 
+        gvk = decoding.SUBRESOURCE_KINDS.get(target.subresource) or (
+            resource.group,
+            resource.version,
+            resource.kind,
+        )
         if target.subresource == "scale":
             return (yield from self._write_scale(req, target, patched))
         precondition = ""
-        if isinstance(body, dict):
-            precondition = (body.get("metadata") or {}).get("resourceVersion", "") or ""
+        metadata = body.get("metadata") if isinstance(body, dict) else None
+        if isinstance(metadata, dict) and isinstance(metadata.get("resourceVersion"), str):
+            precondition = metadata["resourceVersion"]
         return (yield from self._guaranteed_update(req, target, patched, precondition))
 
     def _server_side_apply(self, req: Request, target: ResourcePath, body: Any) -> Gen:
         from engine.apiserver import patch as patching
 
         resource = target.resource
+        body = {} if body is None else body  # null leaves the map it is decoded into empty
         if not isinstance(body, dict):
-            raise errors.bad_request("error decoding YAML: expected an object")
+            # applyPatcher: sigs.k8s.io/yaml Unmarshal of the patch into a map[string]any
+            raise errors.bad_request(
+                "error decoding patch: error unmarshaling JSON: while decoding JSON: json: "
+                f"cannot unmarshal {_json_type(body)} into Go value of type "
+                "map[string]interface {}"
+            )
+        gvk = (resource.group, resource.version, resource.kind)
+        decoding.check_applied(gvk, body)
         undeclared = strict.apply_error(resource.group, resource.version, resource.kind, body)
         if undeclared:
             raise errors.bad_request(undeclared)
@@ -462,6 +503,7 @@ class APIServer:
             merged, _ = patching.server_side_apply(
                 None, body, manager, force, resource.kind, memo.rfc3339(self.env.now)
             )
+            decoding.check_apply_result(gvk, merged, body)
             req.body = merged
             collection = ResourcePath(resource, target.namespace, "", "")
             created = yield from self._create(req, collection, fields_managed=True)
@@ -478,6 +520,7 @@ class APIServer:
             )
             if conflicts:
                 raise apply_conflict_error(conflicts)
+            decoding.check_apply_result(gvk, merged, body)
             result: dict[str, Any] = merged
             return result
 
@@ -510,7 +553,7 @@ class APIServer:
             new = compute(old)
             if new is old:
                 new = dict(new)
-            self._check_type(new, resource, old)
+            self._check_type(new, resource, old, req)
             if not fields_managed and not target.subresource:
                 if self._field_directive(req):
                     new = copy_json(new)  # dropping unknown fields edits maps in place
@@ -814,7 +857,7 @@ class APIServer:
             if name in req.query:
                 value: Any = req.query[name]
                 options[name] = (
-                    int(value)
+                    decoding.query_int64(value)
                     if name == "gracePeriodSeconds"
                     else (value == "true" if name == "orphanDependents" else value)
                 )
@@ -861,27 +904,34 @@ class APIServer:
             raise errors.unsupported_media_type(
                 ["application/json", "application/yaml", "application/vnd.kubernetes.protobuf"]
             )
-        try:
-            if req.content_type in ("application/yaml", "application/apply-patch+yaml"):
-                return yaml.safe_load(body)
-            return json.loads(body)
-        except (ValueError, yaml.YAMLError) as error:
-            raise errors.bad_request(f"error decoding request body: {error}") from error
+        # The decoders' own words for what they cannot read (see decoding.read); a DELETE's
+        # body is DeleteOptions, typed here as delete.go decodes it.
+        value = decoding.read(req, body, decoding.body_gvk(req)[2], MAX_REQUEST_BODY_BYTES)
+        if req.method.upper() == "DELETE":
+            return decoding.typed_body(req, value, decoding.DELETE_OPTIONS, body)
+        return value
 
     def _decode_body(self, req: Request, resource: ResourceType | None) -> dict[str, Any]:
+        """A create or update body (or a Binding, Eviction or Scale), refused as its handler
+        refuses what does not decode into its kind."""
+        raw = req.body
         body = self._decode_raw(req)
-        if not isinstance(body, dict):
-            raise errors.bad_request("the request body must be a JSON object")
+        # A resource's own kind is typed by _check_type (with its apiVersion/kind checks).
+        typed = decoding.typed_body(req, body, decoding.body_gvk(req), raw, types=resource is None)
         if resource is not None:
-            self._check_type(body, resource)
-        return body
+            self._check_type(typed, resource, None, req)
+        return typed
 
     @staticmethod
     def _check_type(
-        obj: dict[str, Any], resource: ResourceType, old: dict[str, Any] | None = None
+        obj: dict[str, Any],
+        resource: ResourceType,
+        old: dict[str, Any] | None = None,
+        req: Request | None = None,
     ) -> None:
-        """The body's apiVersion/kind must be the URL's (or absent). `old`: the stored object
-        an update started from (see validation.decode_error)."""
+        """The body's apiVersion/kind must be the URL's (or absent), and its values must fit
+        their Go types. `old`: the stored object an update started from (see
+        validation.decode_error); `req`: whose request it is (see decoding.trusted)."""
         api_version, kind = obj.get("apiVersion"), obj.get("kind")
         if api_version and api_version != resource.api_version:
             raise errors.bad_request(
@@ -893,6 +943,8 @@ class APIServer:
                 f"the kind in the data ({kind}) does not match the expected kind ({resource.kind})"
             )
         obj["apiVersion"], obj["kind"] = resource.api_version, resource.kind
+        if req is not None and decoding.trusted(req):
+            return
         problem = validation.decode_error(resource.kind, obj, old)
         if problem:
             raise errors.bad_request(
@@ -1048,6 +1100,21 @@ class APIServer:
             if expected is None:
                 raise errors.already_exists(resource.name, ref.name, resource.group) from None
             raise
+        except RequestTooLargeError as error:
+            # storage/etcd3 hands etcd's error on as it is (upstream then answers 500 with no
+            # reason); the object is the client's, so Podlife says 413 with etcd's words.
+            # Nothing was written.
+            if not self.quiet:
+                self.trace.emit(
+                    "etcd",
+                    "api-server",
+                    "etcd-reply",
+                    f"Refused {key}: {error}",
+                    step=step,
+                    obj=ref,
+                    data={"key": key, "revision": self.etcd.revision, "error": str(error)},
+                )
+            raise StatusError(413, "RequestEntityTooLarge", str(error)) from None
         finally:
             self._writing = self._replacing = None
         if not self.quiet:
@@ -1240,6 +1307,18 @@ def _json_type(value: Any) -> str:
 
 def _wants_table(req: Request) -> bool:
     return "as=Table" in req.headers.get("accept", "")
+
+
+def _query_int(req: Request, name: str) -> int | None:
+    """An integer query parameter, refused as the parameter codec refuses it (its
+    strconv.ParseInt error, as a 400)."""
+    text = req.query.get(name)
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise errors.bad_request(f'strconv.ParseInt: parsing "{text}": invalid syntax') from None
 
 
 def _parse_revision(text: str) -> int:

@@ -4,6 +4,14 @@
 Controllers read from the cache, never from the API server, and react to handlers by queueing
 keys. A watch that ends or expires (410 Gone after compaction) makes the reflector list again,
 and the handlers see the difference as adds, updates and deletes.
+
+A handler that raises on one object does not stop the informer: the notification is skipped for
+that handler (the others still get it), the error is reported once, and the next notification
+is delivered as usual. That is client-go's processorListener.run (tools/cache/shared_informer.go:
+"the offending item will be skipped") when utilruntime is told not to crash; by default a Go
+panic there would bring the whole component down, and it would meet the same object again when
+it restarts. Upstream pauses that handler for a second after a panic; here the next
+notification is not held back.
 """
 
 from __future__ import annotations
@@ -16,6 +24,8 @@ from engine.apiserver.request import Response
 from engine.apiserver.resources import ResourceType
 from engine.client.rest import RestClient
 from engine.sim import Event
+from engine.trace import ObjectRef, ref_of
+from engine.utilruntime import ErrorReporter, describe, klog_line, quote
 
 Gen = Generator[Any, Any, Any]
 Obj = dict[str, Any]
@@ -48,6 +58,7 @@ class Informer:
     indexers: dict[str, Callable[[Obj], list[str]]] = field(default_factory=dict)
     _indices: dict[str, dict[str, set[str]]] = field(default_factory=dict)
     _running: bool = False
+    _errors: ErrorReporter | None = None
 
     def add_handlers(self, handlers: Handlers) -> None:
         self.handlers.append(handlers)
@@ -134,7 +145,12 @@ class Informer:
             if old is not None:
                 for h in self.handlers:
                     if h.on_delete:
-                        h.on_delete(obj)
+                        try:
+                            h.on_delete(obj)
+                        except Exception as error:
+                            self._handler_failed(key, obj, "OnDelete", error)
+                if self._errors is not None:
+                    self._errors.forget(key)
             return
         old = self.store.get(key)
         self._unindex(key, old)
@@ -142,10 +158,34 @@ class Informer:
         for name in self.indexers:
             self._index(name, key, obj)
         for h in self.handlers:
-            if old is None and h.on_add:
-                h.on_add(obj)
-            elif old is not None and h.on_update:
-                h.on_update(old, obj)
+            try:
+                if old is None:
+                    if h.on_add:
+                        h.on_add(obj)
+                elif h.on_update:
+                    h.on_update(old, obj)
+            except Exception as error:
+                self._handler_failed(key, obj, "OnAdd" if old is None else "OnUpdate", error)
+
+    def errors(self) -> ErrorReporter:
+        """The reporter for what goes wrong in this informer (under its client's name)."""
+        if self._errors is None:
+            client = self.client
+            self._errors = ErrorReporter(
+                client.cluster.trace, client.component, client.step, lambda: client.cluster.env.now
+            )
+        return self._errors
+
+    def _handler_failed(self, key: str, obj: Obj, handler: str, error: Exception) -> None:
+        # shared_informer.go processorListener.run: HandleCrash logs it ("Observed a panic",
+        # util/runtime/runtime.go logPanic), and the notification is skipped.
+        self.errors().handle_error(
+            key,
+            klog_line("Observed a panic", panic=describe(error)),
+            error=error,
+            obj=_ref(obj),
+            data={"handler": handler, "resource": self.resource.name},
+        )
 
     def _replace(self, items: Sequence[Obj]) -> None:
         fresh = {key_of(item): item for item in items}
@@ -159,15 +199,39 @@ class Informer:
                 self._on_event("MODIFIED" if current else "ADDED", fresh[key])
 
     def _index(self, name: str, key: str, obj: Obj) -> None:
-        for value in self.indexers[name](obj):
+        try:
+            values = self.indexers[name](obj)
+        except Exception as error:
+            # tools/cache/thread_safe_store.go updateIndices panics with this text; here the
+            # object just stays out of that index (and _unindex finds nothing to remove).
+            self.errors().handle_error(
+                key,
+                f"unable to calculate an index entry for key {quote(key)} on index "
+                f"{quote(name)}: {describe(error)}",
+                error=error,
+                obj=_ref(obj),
+            )
+            return
+        for value in values:
             self._indices[name].setdefault(value, set()).add(key)
 
     def _unindex(self, key: str, obj: Obj | None) -> None:
         if obj is None:
             return
         for name, index in self.indexers.items():
-            for value in index(obj):
+            try:
+                values = index(obj)
+            except Exception:
+                continue  # it could not be indexed either (reported by _index)
+            for value in values:
                 self._indices[name].get(value, set()).discard(key)
+
+
+def _ref(obj: Obj) -> ObjectRef | None:
+    try:
+        return ref_of(obj)
+    except Exception:  # metadata too malformed to name it: the data.key still does
+        return None
 
 
 def _finisher(event: Event) -> Callable[[], None]:

@@ -97,8 +97,11 @@ def _ref(req: Request) -> ObjectRef | None:
         return None
     name = target.name
     if not name and isinstance(req.body, dict):
-        meta = req.body.get("metadata") or {}
+        # The body is not decoded yet: anything may be where the name should be.
+        meta = req.body.get("metadata")
+        meta = meta if isinstance(meta, dict) else {}
         name = meta.get("name") or meta.get("generateName", "")
+        name = name if isinstance(name, str) else ""
     return object_ref(target.resource.kind, name, target.namespace)
 
 

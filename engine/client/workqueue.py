@@ -77,7 +77,10 @@ class WorkQueue:
         self._queue.append(key)
         self._wake()
 
-    def add_after(self, key: str, delay: float) -> None:
+    def add_after(self, key: str, delay: float, *, background: bool = False) -> None:
+        """AddAfter. A `background` wait is a timer, not pending work (Environment.schedule):
+        the retry of a key that failed unexpectedly does not keep the cluster from settling,
+        since trying again cannot help until the object changes, and a change queues it."""
         if delay <= 0:
             self.add(key)
             return
@@ -87,10 +90,13 @@ class WorkQueue:
             self._delayed.discard(key)
             self.add(key)
 
-        self.env.schedule(delay, fire)
+        self.env.schedule(delay, fire, background=background)
 
-    def add_rate_limited(self, key: str) -> None:
-        self.add_after(key, self.limiter.when(key))
+    def add_rate_limited(self, key: str, *, background: bool = False) -> float:
+        """AddRateLimited; returns the delay chosen."""
+        delay = self.limiter.when(key)
+        self.add_after(key, delay, background=background)
+        return delay
 
     def forget(self, key: str) -> None:
         self.limiter.forget(key)

@@ -3,6 +3,14 @@ recorder, a work queue and the worker loop (processNextWorkItem / handleErr upst
 
 A controller's sync is a generator: it reads from the shared informers' caches and changes
 things only through API requests, each of which takes virtual time.
+
+A sync fails in one of two ways. A SyncError is an error the controller expects (a request the
+API server refused): the key comes back after the rate limiter's delay, as upstream. Any other
+exception is a bug or a malformed object (a string where a number belongs, stored by an older
+API server): upstream it would be an error returned by the sync, so it is handled the same way,
+reported once per key and text (engine/utilruntime.py) and retried with back-off, while every
+other key is served as usual. Those retries are background timers: they go on, but trying
+again cannot help until the object changes, so they do not keep the cluster from settling.
 """
 
 from __future__ import annotations
@@ -16,7 +24,8 @@ from engine.apiserver.resources import BY_NAME
 from engine.client.record import EventRecorder
 from engine.client.rest import RestClient
 from engine.client.workqueue import WorkQueue
-from engine.trace import ObjectRef, Step, ref_of
+from engine.trace import ObjectRef, Step, object_ref, ref_of
+from engine.utilruntime import ErrorReporter, describe, join, quote, start
 
 if TYPE_CHECKING:
     from engine.controllers.controllermanager import ControllerManager
@@ -66,6 +75,7 @@ class Controller:
     service_account = ""  # --use-service-account-credentials: its own ServiceAccount
     event_source = ""  # source.component of the events it records
     workers = 1  # --concurrent-*-syncs
+    kind = ""  # the kind of object its queue's keys name, for the trace
 
     def __init__(self, manager: ControllerManager) -> None:
         self.manager = manager
@@ -82,6 +92,9 @@ class Controller:
         )
         self.recorder = EventRecorder(self.client, self.event_source)
         self.queue = WorkQueue(self.env, self.name)
+        self.errors = ErrorReporter(
+            self.cluster.trace, self.component, Step.CONTROL, lambda: self.env.now
+        )
 
     # ---- running -----------------------------------------------------------------------------
     def start(self) -> None:
@@ -111,6 +124,8 @@ class Controller:
                 yield from self.sync(key)
             except SyncError:
                 self._handle_error(key)
+            except Exception as error:
+                self.handle_unexpected(key, error)
             else:
                 self.queue.forget(key)
             self.queue.done(key)
@@ -120,6 +135,52 @@ class Controller:
             self.queue.add_rate_limited(key)
         else:
             self.queue.forget(key)  # dropped out of the queue, as upstream after maxRetries
+
+    def handle_unexpected(
+        self,
+        key: str,
+        error: Exception,
+        queue: WorkQueue | None = None,
+        line: str | None = None,
+        ref: ObjectRef | None = None,
+    ) -> None:
+        """handleErr for an exception from a sync of `key`: report it (once per key and text)
+        and queue the key again after the rate limiter's delay, in the background; after
+        MAX_RETRIES it is dropped, as upstream drops a key after maxRetries. `queue`, `line`
+        and `ref` are for a controller's other queues: their key's queue, report and object."""
+        queue = queue or self.queue
+        text = describe(error)
+        ref = ref or self.ref_for(key)
+        if queue.limiter.retries(key) < MAX_RETRIES:
+            self.errors.handle_error(
+                key,
+                line or self.error_line(key, text),
+                error=error,
+                obj=ref,
+                data={"error": text},
+            )
+            queue.add_rate_limited(key, background=True)
+            return
+        queue.forget(key)
+        dropped = self.dropped_line(key, text)
+        if dropped:
+            self.errors.handle_error(key, dropped, error=error, obj=ref, data={"error": text})
+
+    def error_line(self, key: str, error: str) -> str:
+        """What the worker reports for a failed sync: replica_set.go processNextWorkItem's
+        utilruntime.HandleError(fmt.Errorf("sync %q failed with %v", key, err))."""
+        return f"sync {quote(key)} failed with {error}"
+
+    def dropped_line(self, key: str, error: str) -> str:
+        """What it reports when it gives up on a key ("" for nothing more)."""
+        return ""
+
+    def ref_for(self, key: str) -> ObjectRef | None:
+        """The object a queue key names, for the trace."""
+        if not self.kind:
+            return None
+        namespace, name = split_key(key)
+        return object_ref(self.kind, name, namespace)
 
     def sync(self, key: str) -> Gen:
         raise NotImplementedError
@@ -179,10 +240,8 @@ class Controller:
 
 
 def run_parallel(controller: Controller, jobs: list[Callable[[], Gen]], label: str) -> Gen:
-    """Run jobs concurrently (goroutines and a WaitGroup upstream); their results in order."""
-    processes = [controller.env.process(job(), label) for job in jobs]
-    results = []
-    for process in processes:
-        result = yield process
-        results.append(result)
+    """Run jobs concurrently (goroutines and a WaitGroup upstream); their results in order.
+    A job that raises does so here, once all have ended (utilruntime.join)."""
+    processes = [start(controller.env, job(), label) for job in jobs]
+    results: list[Any] = yield from join(processes)
     return results

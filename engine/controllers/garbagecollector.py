@@ -42,6 +42,7 @@ from engine.controllers.gcgraph import (
     identity_from_ref,
 )
 from engine.trace import ObjectRef
+from engine.utilruntime import describe
 
 Gen = Generator[Any, Any, Any]
 Obj = dict[str, Any]
@@ -83,6 +84,7 @@ class GarbageCollector(Controller):
     def sync(self, key: str) -> Gen:
         node = self.graph.nodes.get(key)
         if node is None:
+            self.errors.forget(key)
             return  # gone from the graph meanwhile
         yield from self.work()
         yield from self._attempt_to_delete(node)
@@ -195,9 +197,30 @@ class GarbageCollector(Controller):
                 yield from self._attempt_to_orphan(uid)
             except SyncError:
                 self.orphan_queue.add_rate_limited(uid)
+            except Exception as error:
+                # attemptToOrphanWorker: HandleError, then AddRateLimited (in the background).
+                owner = self.graph.nodes.get(uid)
+                what = str(owner.identity) if owner is not None else uid
+                self.handle_unexpected(
+                    uid,
+                    error,
+                    self.orphan_queue,
+                    f"orphanDependents for {what} failed with {describe(error)}",
+                )
             else:
                 self.orphan_queue.forget(uid)
             self.orphan_queue.done(uid)
+
+    # ---- attemptToDeleteWorker's report ------------------------------------------------------
+    def error_line(self, key: str, error: str) -> str:
+        # garbagecollector.go: utilruntime.HandleError(fmt.Errorf("error syncing item %s: %v",
+        # n, err)), the item shown as its objectReference.
+        node = self.graph.nodes.get(key)
+        return f"error syncing item {node.identity if node is not None else key}: {error}"
+
+    def ref_for(self, key: str) -> ObjectRef | None:
+        node = self.graph.nodes.get(key)
+        return _ref(node.identity) if node is not None else None
 
     def _attempt_to_orphan(self, uid: str) -> Gen:
         """attemptToOrphanWorker: drop the owner's references from its dependents, then the

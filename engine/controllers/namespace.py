@@ -73,6 +73,7 @@ class NamespaceController(Controller):
     service_account = "namespace-controller"
     event_source = "namespace-controller"
     workers = 10  # --concurrent-namespace-syncs
+    kind = "Namespace"
 
     def register(self) -> None:
         self.informers.namespaces.add_handlers(
@@ -95,13 +96,21 @@ class NamespaceController(Controller):
                 self.queue.add_after(key, remaining.estimate // 2 + 1)
             except SyncError:
                 self._handle_error(key)
+            except Exception as error:
+                self.handle_unexpected(key, error)
             else:
                 self.queue.forget(key)
             self.queue.done(key)
 
+    def error_line(self, key: str, error: str) -> str:
+        # namespace_controller.go worker: AddRateLimited, then
+        # utilruntime.HandleError(fmt.Errorf("deletion of namespace %v failed: %v", key, err)).
+        return f"deletion of namespace {key} failed: {error}"
+
     def sync(self, key: str) -> Gen:
         """syncNamespaceFromKey, then NamespacedResourcesDeleter.Delete."""
         if self.informers.namespaces.get(key) is None:
+            self.errors.forget(key)
             return
         yield from self.work()
         response: Response = yield from self.request("GET", path_of("namespaces", "", key))

@@ -31,7 +31,8 @@ from engine.controllers import nodeutil
 from engine.controllers.base import Controller, SyncError, path_of
 from engine.controllers.informers import NODE_NAME
 from engine.controllers.podutil import get_condition
-from engine.trace import ObjectRef
+from engine.trace import ObjectRef, object_ref
+from engine.utilruntime import Failure, describe, klog_line, start
 
 Gen = Generator[Any, Any, Any]
 Obj = dict[str, Any]
@@ -119,6 +120,7 @@ class NodeLifecycleController(Controller):
     service_account = "node-controller"
     event_source = "node-controller"
     workers = 8  # nodeUpdateWorkerSize: the NoSchedule tainting pass
+    kind = "Node"
 
     def __init__(self, manager: Any) -> None:
         super().__init__(manager)
@@ -155,6 +157,11 @@ class NodeLifecycleController(Controller):
         self.env.process(self._monitor_loop(), f"{self.name} monitor", background=True)
 
     # ---- NoSchedule taints follow the conditions -----------------------------------------------
+    def error_line(self, key: str, error: str) -> str:
+        # doNodeProcessingPassWorker. Upstream does not requeue (a TODO); Podlife retries the
+        # node with back-off like every other queue (and a node update queues it anyway).
+        return klog_line("Failed to taint NoSchedule on node, requeue it", err=error, node=key)
+
     def sync(self, key: str) -> Gen:
         """doNoScheduleTaintingPass for one node."""
         node = self.nodes.get(key)
@@ -202,6 +209,17 @@ class NodeLifecycleController(Controller):
                 yield from self._process_pod(key)
             except SyncError:
                 self.pod_queue.add_rate_limited(key)
+            except Exception as error:
+                # processPod: "Unable to mark pod NotReady on node", then AddRateLimited.
+                pod = self.pods.get(key) or {}
+                node = str((pod.get("spec") or {}).get("nodeName", ""))
+                line = klog_line(
+                    "Unable to mark pod NotReady on node", pod=key, node=node, err=describe(error)
+                )
+                namespace, _, name = key.partition("/")
+                self.handle_unexpected(
+                    key, error, self.pod_queue, line, object_ref("Pod", name, namespace)
+                )
             else:
                 self.pod_queue.forget(key)
             self.pod_queue.done(key)
@@ -223,7 +241,18 @@ class NodeLifecycleController(Controller):
         """wait.Until(monitorNodeHealth, nodeMonitorPeriod). The loop is housekeeping; each pass
         runs as ordinary work, so the cluster settles only once a pass has finished."""
         while True:
-            yield self.env.process(self.monitor_node_health(), f"{self.name} monitorNodeHealth")
+            result = yield start(
+                self.env, self.monitor_node_health(), f"{self.name} monitorNodeHealth"
+            )
+            if isinstance(result, Failure):
+                # Run: wait.Until(monitorNodeHealth); its error is logged, the next pass comes.
+                text = describe(result.error)
+                self.errors.handle_error(
+                    "monitorNodeHealth",
+                    klog_line("Error monitoring node health", err=text),
+                    error=result.error,
+                    data={"error": text},
+                )
             yield self.monitor_period
 
     def monitor_node_health(self) -> Gen:
@@ -233,14 +262,10 @@ class NodeLifecycleController(Controller):
             name = node["metadata"]["name"]
             if name not in self.known:
                 self.known[name] = node
-                nodeutil.record_node_event(
-                    self, node, "RegisteredNode", f"Registered Node {name} in Controller"
-                )
-                zone = nodeutil.zone_key(node)
-                if zone not in self.tainters:
-                    self.tainters[zone] = TaintQueue(EVICTION_LIMITER_QPS, self.now)
-                    self.zone_states.setdefault(zone, INITIAL)
-                yield from self.mark_node_as_reachable(node)
+                try:
+                    yield from self._register(node, name)
+                except Exception as error:
+                    self._node_failed(name, error)
         for name in [n for n in self.known if n not in current_names]:
             gone = self.known.pop(name)
             nodeutil.record_node_event(
@@ -251,19 +276,56 @@ class NodeLifecycleController(Controller):
                 tainter.remove(name)
         zone_conditions: dict[str, list[Obj | None]] = {}
         for node in nodes:
-            observed, current = yield from self.try_update_node_health(node)
             name = node["metadata"]["name"]
-            zone = nodeutil.zone_key(node)
-            zone_conditions.setdefault(zone, []).append(current)
-            if current is None:
+            try:
+                zone = nodeutil.zone_key(node)
+                current = yield from self._update_node(node, name)
+            except Exception as error:
+                # One node's error skips that node: its health is not judged this pass.
+                self._node_failed(name, error)
                 continue
-            yield from self.process_taint_base_eviction(node, observed)
-            if current.get("status") != "True" and observed.get("status") == "True":
-                nodeutil.record_node_status_change(self, node, "NodeNotReady")
-                pods = self.pods.by_index(NODE_NAME, name)
-                yield from nodeutil.mark_pods_not_ready(self, pods, name)
+            zone_conditions.setdefault(zone, []).append(current)
         yield from self.handle_disruption(zone_conditions, nodes)
         yield from self.do_no_execute_tainting_pass()
+
+    def _register(self, node: Obj, name: str) -> Gen:
+        """A node seen for the first time: its event, its zone's tainter, no NoExecute taints."""
+        nodeutil.record_node_event(
+            self, node, "RegisteredNode", f"Registered Node {name} in Controller"
+        )
+        zone = nodeutil.zone_key(node)
+        if zone not in self.tainters:
+            self.tainters[zone] = TaintQueue(EVICTION_LIMITER_QPS, self.now)
+            self.zone_states.setdefault(zone, INITIAL)
+        yield from self.mark_node_as_reachable(node)
+
+    def _update_node(self, node: Obj, name: str) -> Gen:
+        """One node's part of the pass: its health, taint-based eviction, NotReady pods.
+        Returns its Ready condition as now written (None if it never had one)."""
+        observed, current = yield from self.try_update_node_health(node)
+        if current is None:
+            return None
+        yield from self.process_taint_base_eviction(node, observed)
+        if current.get("status") != "True" and observed.get("status") == "True":
+            nodeutil.record_node_status_change(self, node, "NodeNotReady")
+            pods = self.pods.by_index(NODE_NAME, name)
+            yield from nodeutil.mark_pods_not_ready(self, pods, name)
+        return current
+
+    def _node_failed(self, name: str, error: Exception) -> None:
+        # monitorNodeHealth's updateNodeFunc: the node is skipped for this pass.
+        text = describe(error)
+        self.errors.handle_error(
+            name,
+            klog_line(
+                "Update health of Node from Controller error, Skipping - no pods will be evicted",
+                err=text,
+                node=name,
+            ),
+            error=error,
+            obj=self.ref_for(name),
+            data={"error": text},
+        )
 
     def try_update_node_health(self, node: Obj) -> Gen:
         """tryUpdateNodeHealth: (the Ready condition as observed, as now written)."""

@@ -22,7 +22,14 @@ from engine.apiserver.request import Response
 from engine.apiserver.selectors import LabelSelector, SelectorError, selector_from_match
 from engine.client.informer import Handlers, key_of
 from engine.controllers.activepods import rank_for_deletion
-from engine.controllers.base import Controller, SyncError, error_message, path_of, run_parallel
+from engine.controllers.base import (
+    Controller,
+    SyncError,
+    error_message,
+    path_of,
+    run_parallel,
+    split_key,
+)
 from engine.controllers.controller_ref import ClaimManager, new_controller_ref
 from engine.controllers.expectations import ControllerExpectations
 from engine.controllers.informers import CONTROLLER_UID, ORPHAN_NAMESPACE, controller_ref
@@ -34,6 +41,7 @@ from engine.controllers.podutil import (
     labels_of,
     pod_key,
 )
+from engine.utilruntime import describe
 
 Gen = Generator[Any, Any, Any]
 Obj = dict[str, Any]
@@ -42,6 +50,18 @@ BURST_REPLICAS = 500  # replicaset.BurstReplicas: at most this many creates/dele
 SLOW_START_INITIAL_BATCH_SIZE = 1  # controller.SlowStartInitialBatchSize
 STATUS_UPDATE_RETRIES = 1  # statusUpdateRetries
 NAMESPACE_TERMINATING = "because it is being terminated"  # the NamespaceTerminating cause
+
+
+def _convert_selector(rs: Obj) -> tuple[LabelSelector | None, str]:
+    """metav1.LabelSelectorAsSelector of spec.selector: (the selector, or None and why). A
+    selector of the wrong shape (a string, a list) fails like an invalid one: Go could not
+    have decoded it at all."""
+    try:
+        return selector_from_match((rs.get("spec") or {}).get("selector")), ""
+    except SelectorError as error:
+        return None, str(error)
+    except Exception as error:
+        return None, describe(error)
 
 
 @dataclass
@@ -57,6 +77,7 @@ class ReplicaSetController(Controller):
     service_account = "replicaset-controller"
     event_source = "replicaset-controller"
     workers = 5  # --concurrent-replicaset-syncs
+    kind = "ReplicaSet"
 
     def __init__(self, manager: Any) -> None:
         super().__init__(manager)
@@ -84,6 +105,7 @@ class ReplicaSetController(Controller):
         key = key_of(rs)
         self.expectations.delete(key)
         self._selectors.pop(rs["metadata"].get("uid", ""), None)
+        self.errors.forget(key)
         self.queue.add(key)
 
     def _add_pod(self, pod: Obj) -> None:
@@ -174,9 +196,8 @@ class ReplicaSetController(Controller):
         uid = rs["metadata"].get("uid", "")
         selector = self._selectors.get(uid)
         if selector is None:
-            try:
-                selector = selector_from_match(rs["spec"].get("selector"))
-            except SelectorError:
+            selector, _ = _convert_selector(rs)
+            if selector is None:
                 return None
             self._selectors[uid] = selector  # spec.selector is immutable in apps/v1
         return selector
@@ -191,7 +212,17 @@ class ReplicaSetController(Controller):
         needs_sync = self.expectations.satisfied(key)
         selector = self._selector(rs)
         if selector is None:
-            return  # an invalid selector: upstream logs it and gives up on this ReplicaSet
+            # syncReplicaSet: utilruntime.HandleError, and nil: no retry until the ReplicaSet
+            # changes (a malformed selector is as unusable as an invalid one).
+            namespace, name = split_key(key)
+            _, problem = _convert_selector(rs)
+            self.errors.handle_error(
+                key,
+                f"error converting pod selector to selector for rs {namespace}/{name}: {problem}",
+                obj=self.ref_for(key),
+                data={"error": problem},
+            )
+            return
         adopted = yield from self._claim(rs, selector)
         counts = self._count(rs, selector, adopted)
         manage_error = ""

@@ -24,7 +24,8 @@ from engine.client.informer import Handlers
 from engine.controllers import nodeutil
 from engine.controllers.base import STRATEGIC_MERGE, Controller, path_of
 from engine.controllers.informers import NODE_NAME
-from engine.trace import ObjectRef
+from engine.trace import ObjectRef, object_ref
+from engine.utilruntime import describe, klog_line
 
 Gen = Generator[Any, Any, Any]
 Obj = dict[str, Any]
@@ -154,7 +155,7 @@ class TaintEvictionController(Controller):
 
         def fire() -> None:
             if not work.cancelled:
-                self.env.process(self._delete_pod(key, work), f"{self.name} evict {key}")
+                self.env.process(self._timed_worker(key, work), f"{self.name} evict {key}")
 
         self.env.schedule(max(fire_at - self.now, 0.0), fire, background=True)
 
@@ -173,6 +174,22 @@ class TaintEvictionController(Controller):
         )
 
     # ---- deletePodHandler ----------------------------------------------------------------------
+    def _timed_worker(self, key: str, work: _TimedWork) -> Gen:
+        """timed_workers.go createWorker: the eviction, its error logged and nothing retried."""
+        try:
+            yield from self._delete_pod(key, work)
+        except Exception as error:
+            text = describe(error)
+            namespace, _, name = key.partition("/")
+            self.errors.handle_error(
+                key,
+                klog_line("TaintEvictionController: timed worker failed", err=text),
+                error=error,
+                obj=object_ref("Pod", name, namespace),
+                data={"error": text},
+            )
+            self.work_items.pop(key, None)
+
     def _delete_pod(self, key: str, work: _TimedWork) -> Gen:
         namespace, _, name = key.partition("/")
         self.recorder.event(

@@ -29,7 +29,11 @@ def api_error_text(status: dict[str, Any]) -> str:
         details = status.get("details")
         if not details:
             return f"The request is invalid: {message}\n" if message else "The request is invalid\n"
-        prefix = f'The {details.get("kind", "")} "{details.get("name", "")}" is invalid'
+        prefix = "The request is invalid"
+        if details.get("kind") or details.get("name"):
+            prefix = f'The {details.get("kind", "")} "{details.get("name", "")}" is invalid'
+        elif message and not details.get("causes"):
+            prefix += f": {message}"
         causes = [
             f"{c.get('field', '')}: {c.get('message', '')}" for c in details.get("causes") or []
         ]

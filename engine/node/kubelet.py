@@ -11,6 +11,10 @@ Besides pods it keeps the node alive in the API: it renews its Lease and reports
 `fail()` stops the kubelet (containers keep running, as on a real node whose kubelet died);
 `recover()` brings it back, and it reconciles what happened meanwhile; `stop()` removes the
 node's machine altogether. `crash_container()` is the UI's "crash container" button.
+
+An error on one pod (a pod too malformed to admit or run) is that pod's sync error: reported
+once (`errors`, the `error` trace event and a log record on `podlife.engine.kubelet.<node>`)
+and retried after the pod worker's back-off; the kubelet's other pods and its heartbeats go on.
 """
 
 from __future__ import annotations
@@ -31,11 +35,12 @@ from engine.node.logs import NodeRegistry
 from engine.node.node_status import NodeLease, NodeStatusReporter
 from engine.node.pod_source import PodSource
 from engine.node.pod_status import TERMINAL, ProbeView, StartFailure, generate_api_pod_status
-from engine.node.pod_workers import PodSyncStatus, PodWorkers
+from engine.node.pod_workers import BACK_OFF_PERIOD, PodSyncStatus, PodWorkers
 from engine.node.prober import ProbeManager
 from engine.node.runtime import ContainerRuntime
 from engine.node.status_manager import StatusManager
-from engine.trace import Step
+from engine.trace import Step, ref_of
+from engine.utilruntime import ErrorReporter, describe, klog_line, quote
 
 if TYPE_CHECKING:
     from engine.cluster import Cluster
@@ -43,7 +48,7 @@ if TYPE_CHECKING:
 Gen = Generator[Any, Any, Any]
 Obj = dict[str, Any]
 
-ERROR_RESYNC = 10.0  # pod_workers backOffPeriod: a failed sync is retried after this
+ERROR_RESYNC = BACK_OFF_PERIOD  # pod_workers backOffPeriod: a failed sync is retried after this
 # What of a pod, when it changes, the kubelet acts on (status-only changes are its own echo).
 _WATCHED_META = ("deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations")
 
@@ -61,6 +66,7 @@ class Kubelet:
             Step.RUN,
         )
         self.recorder = EventRecorder(self.client, "kubelet", host=node_name)
+        self.errors = ErrorReporter(cluster.trace, self.id, Step.RUN, lambda: cluster.env.now)
         self.runtime = ContainerRuntime(cluster, node_name)
         self.pods = PodSource(
             self.client, BY_NAME["pods"], field_selector=f"spec.nodeName={node_name}"
@@ -140,7 +146,11 @@ class Kubelet:
         if generation != self.generation:
             return
         if got.ok:
-            self._learn_node(got.body)
+            try:
+                self._learn_node(got.body)
+            except Exception as error:
+                # A node too malformed to read: keep the defaults and go on heart-beating.
+                self.node_status_failed(f"error getting node {quote(self.node_name)}", error)
         env = self.cluster.env
         env.process(self.lease.run(generation), "node lease", background=True)
         env.process(self.node_status.run(generation, not first), "node status", background=True)
@@ -218,12 +228,60 @@ class Kubelet:
             ) in TERMINAL and not self.runtime.pod_containers(uid):
                 continue  # finished before this kubelet knew it: nothing to run
             if uid not in self.admitted:
-                rejection = admit(pod, self._active_pods(), self.allocatable, self._requests_of)
+                try:
+                    rejection = admit(pod, self._active_pods(), self.allocatable, self._requests_of)
+                except Exception as error:
+                    self.sync_failed(pod, error)
+                    self._retry_addition(pod)
+                    continue
                 if rejection is not None:
                     self.reject_pod(pod, *rejection)
                     continue
                 self.admitted.add(uid)
             self.pod_workers.update_pod(pod)
+
+    def _retry_addition(self, pod: Obj) -> None:
+        """Admission raised on this pod: try it again after the pod workers' back-off."""
+        uid, key, generation = pod["metadata"]["uid"], key_of(pod), self.generation
+
+        def again() -> None:
+            current = self.pods.get(key)
+            if (
+                self.generation == generation
+                and current is not None
+                and current["metadata"].get("uid") == uid
+                and uid not in self.admitted
+                and uid not in self.pod_workers.states
+            ):
+                self.handle_pod_additions([current])
+
+        self.cluster.env.schedule(BACK_OFF_PERIOD, again, background=True)
+
+    def sync_failed(self, pod: Obj, error: Exception) -> None:
+        """podWorkerLoop: klog.ErrorS(err, "Error syncing pod, skipping", "pod", klog.KObj(pod),
+        "podUID", pod.UID), once per pod and error text."""
+        text = describe(error)
+        meta = pod.get("metadata") or {}
+        key = f"{meta.get('namespace', '')}/{meta.get('name', '')}"
+        self.errors.handle_error(
+            key,
+            klog_line(
+                "Error syncing pod, skipping", err=text, pod=key, podUID=str(meta.get("uid", ""))
+            ),
+            error=error,
+            obj=ref_of(pod),
+            data={"error": text},
+        )
+
+    def node_status_failed(self, what: str, error: Exception) -> None:
+        """kubelet_node_status.go updateNodeStatus: "Error updating node status, will retry"."""
+        text = f"{what}: {describe(error)}" if what else describe(error)
+        self.errors.handle_error(
+            self.node_name,
+            klog_line("Error updating node status, will retry", err=text),
+            error=error,
+            data={"error": text},
+        )
 
     def handle_pod_updates(self, pods: list[Obj]) -> None:
         for pod in pods:
@@ -238,6 +296,7 @@ class Kubelet:
             else:
                 self.status_manager.forget(uid)
                 self.admitted.discard(uid)
+            self.errors.forget(key_of(pod))
 
     def handle_pod_syncs(self, pods: list[Obj]) -> None:
         for pod in pods:

@@ -20,6 +20,7 @@ from engine.node.pod_status import StartFailure, is_sidecar, latest, should_cont
 from engine.node.prober import LIVENESS, ProbeManager
 from engine.node.runtime import spec_hash
 from engine.trace import ref_of
+from engine.utilruntime import join, start
 
 if TYPE_CHECKING:
     from engine.node.kubelet import Kubelet
@@ -293,12 +294,13 @@ class KubeRuntimeManager:
             cspec = specs.get(container.name, {"name": container.name})
             message = message_for or f"Stopping container {container.name}"
             processes.append(
-                env.process(
+                start(
+                    env,
                     self.kill_container(pod, container, cspec, message, grace_override),
                     "kill container",
                 )
             )
-        yield from processes
+        yield from join(processes)  # a kill that raised raises here, once all have ended
         for container in running:
             kubelet.probes.remove_container(container.id)
         for sandbox in sandboxes:

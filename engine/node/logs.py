@@ -9,7 +9,6 @@ The kubelets of a cluster register here; the registry installs itself as the API
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from weakref import WeakKeyDictionary
 
 from engine import timeutil
 from engine.apiserver import errors
@@ -20,8 +19,6 @@ if TYPE_CHECKING:
     from engine.node.kubelet import Kubelet
 
 Obj = dict[str, Any]
-
-_REGISTRIES: WeakKeyDictionary[Any, NodeRegistry] = WeakKeyDictionary()
 
 
 class NodeRegistry:
@@ -34,9 +31,9 @@ class NodeRegistry:
 
     @classmethod
     def of(cls, cluster: Cluster) -> NodeRegistry:
-        registry = _REGISTRIES.get(cluster)
+        registry: NodeRegistry | None = cluster.extensions.get("node-registry")
         if registry is None:
-            registry = _REGISTRIES[cluster] = cls(cluster)
+            registry = cluster.extensions["node-registry"] = cls(cluster)
         return registry
 
     def register(self, kubelet: Kubelet) -> None:

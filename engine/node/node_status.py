@@ -10,6 +10,10 @@
   when something changed or nodeStatusReportFrequency (5 min) has passed. Deviation, for
   speed: upstream GETs the node before each patch; here the kubelet diffs against its last
   patch's response (and GETs only at start and after a failure).
+
+A round that raises (its own node too malformed to read) is reported once and the next round
+comes as usual: "Failed to update lease" (component-helpers lease/controller.go) and "Error
+updating node status, will retry" (kubelet_node_status.go).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from engine import timeutil
 from engine.apiserver.smp import create_two_way_merge_patch
 from engine.trace import Step
+from engine.utilruntime import describe, klog_line
 
 if TYPE_CHECKING:
     from engine.node.kubelet import Kubelet
@@ -63,10 +68,20 @@ class NodeLease:
         kubelet = self.kubelet
         interval = kubelet.cluster.timings.lease_renew_interval
         while kubelet.generation == generation:
-            if self.lease is None:
-                yield from self._ensure()
-            else:
-                yield from self._renew()
+            try:
+                if self.lease is None:
+                    yield from self._ensure()
+                else:
+                    yield from self._renew()
+            except Exception as error:
+                self.lease = None  # start again from a GET
+                text = describe(error)
+                kubelet.errors.handle_error(
+                    f"{LEASE_NAMESPACE}/{kubelet.node_name}",
+                    klog_line("Failed to update lease", err=text),
+                    error=error,
+                    data={"error": text},
+                )
             yield interval
 
     def _ensure(self) -> Gen:
@@ -139,9 +154,12 @@ class NodeStatusReporter:
             yield NODE_STATUS_UPDATE_FREQUENCY
         while kubelet.generation == generation:
             now = kubelet.cluster.env.now
-            wanted = self._desired()
-            if self.force or now - self.last_report >= report_every or self._differs(wanted):
-                yield from self._patch(wanted)
+            try:
+                wanted = self._desired()
+                if self.force or now - self.last_report >= report_every or self._differs(wanted):
+                    yield from self._patch(wanted)
+            except Exception as error:
+                kubelet.node_status_failed("", error)
             yield NODE_STATUS_UPDATE_FREQUENCY
 
     def _desired(self) -> Obj:

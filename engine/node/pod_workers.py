@@ -5,6 +5,11 @@ An update for a pod whose worker is busy is remembered and handled when the curr
 to terminating (its containers are being stopped) to terminated (the kubelet is done with it);
 it never goes back. Timed re-syncs (a back-off that ends, a retry after an error) are timers,
 set only when something is due.
+
+A sync that raises (a pod too malformed to run, a bug) is what upstream's podWorkerLoop calls
+a sync error: the kubelet reports it ("Error syncing pod, skipping", once per pod and text) and
+syncs the pod again after the back-off period, 10 s (workerBackOffPeriod; upstream adds up to
+50% jitter, Podlife does not). Other pods' workers go on as usual.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ if TYPE_CHECKING:
 
 Gen = Generator[Any, Any, Any]
 Obj = dict[str, Any]
+
+BACK_OFF_PERIOD = 10.0  # pod_workers.go workerBackOffPeriod: a failed sync is retried after this
 
 
 @dataclass
@@ -97,18 +104,41 @@ class PodWorkers:
             yield kubelet.cluster.timings.pod_sync_delay
             if not kubelet.running:
                 break
-            if not state.terminating:
-                terminal = yield from kubelet.sync_pod(state)
-                if terminal:
-                    state.terminating = True
-                    state.pending = True
-                continue
-            if not state.terminated:
-                yield from kubelet.sync_terminating_pod(state)
-                yield from kubelet.sync_terminated_pod(state)
-                state.terminated = True
-            if state.removed and not state.cleaned:
-                yield from kubelet.cleanup_pod(state)
-                state.cleaned = True
-                self.forget(state.uid)
+            try:
+                yield from self._sync(state)
+            except Exception as error:
+                kubelet.sync_failed(state.pod, error)
+                self._retry(state)
         state.working = False
+
+    def _sync(self, state: PodSyncStatus) -> Gen:
+        """One pass of podWorkerLoop: sync, or terminate, or clean up, as the pod is."""
+        kubelet = self.kubelet
+        if not state.terminating:
+            terminal = yield from kubelet.sync_pod(state)
+            if terminal:
+                state.terminating = True
+                state.pending = True
+            return
+        if not state.terminated:
+            yield from kubelet.sync_terminating_pod(state)
+            yield from kubelet.sync_terminated_pod(state)
+            state.terminated = True
+        if state.removed and not state.cleaned:
+            yield from kubelet.cleanup_pod(state)
+            state.cleaned = True
+            self.forget(state.uid)
+
+    def _retry(self, state: PodSyncStatus) -> None:
+        """completeWork after an error: the pod is synced again after BACK_OFF_PERIOD."""
+        if not state.terminated:
+            self.sync_after(state.uid, BACK_OFF_PERIOD)
+            return
+        # Terminated but not cleaned up: sync_after no longer applies; a timer of its own.
+        env = self.kubelet.cluster.env
+
+        def again() -> None:
+            if self.states.get(state.uid) is state and self.kubelet.running:
+                self.update_pod(state.pod, removed=state.removed)
+
+        env.schedule(BACK_OFF_PERIOD, again, background=True)

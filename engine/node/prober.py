@@ -10,6 +10,10 @@ Lazy where nothing can change: while a probe succeeds and the container's behavi
 change ahead, the worker sleeps until the next moment something could differ instead of
 probing every period (real kubelets do probe; the result would be the same). Failing probes run
 every period, because each failure is an Unhealthy event.
+
+A probe that raises (a probe spec too malformed to run) has "errored", as prober.go calls a
+probe whose execution failed: it is reported once, its result is thrown away, and the worker
+tries again next period.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from engine.node.behavior import Behavior
 from engine.node.command import interpret
 from engine.node.cri import RUNNING, Container
 from engine.trace import Step, ref_of
+from engine.utilruntime import describe, klog_line
 
 if TYPE_CHECKING:
     from engine.node.kubelet import Kubelet
@@ -215,6 +220,35 @@ class ProbeWorker:
         env.schedule(max(0.0, when - env.now), self._tick, background=not self._will_flip(when))
 
     def _tick(self) -> None:
+        try:
+            self._probe()
+        except Exception as error:
+            self._errored(error)
+
+    def _errored(self, error: Exception) -> None:
+        """prober.go: "Probe errored"; worker.go throws the result away and keeps probing."""
+        kubelet = self.manager.kubelet
+        meta = self.pod.get("metadata") or {}
+        key = f"{meta.get('namespace', '')}/{meta.get('name', '')}"
+        text = describe(error)
+        kubelet.errors.handle_error(
+            key,
+            klog_line(
+                "Probe errored",
+                probeType=self.kind,
+                pod=key,
+                podUID=str(meta.get("uid", "")),
+                containerName=str(self.spec.get("name", "")),
+                err=text,
+            ),
+            error=error,
+            obj=ref_of(self.pod),
+            data={"error": text},
+        )
+        if self._alive():
+            kubelet.cluster.env.schedule(self.period, self._tick, background=True)
+
+    def _probe(self) -> None:
         if not self._alive():
             return
         now = self.manager.kubelet.cluster.env.now

@@ -11,6 +11,9 @@ gracePeriodSeconds 0 and a uid precondition, which removes the object.
 
 Deviation, for speed: upstream GETs the pod before every patch; here the pod comes from the
 kubelet's watch cache and the previous patch's response.
+
+A sync that raises (a pod whose status is too malformed to diff) is reported once ("Failed to
+update status for pod") and tried again at the next syncBatch, 10 s later.
 """
 
 from __future__ import annotations
@@ -20,13 +23,16 @@ from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from engine.trace import Step
+from engine.trace import Step, object_ref
+from engine.utilruntime import describe, klog_line
 
 if TYPE_CHECKING:
     from engine.node.kubelet import Kubelet
 
 Gen = Generator[Any, Any, Any]
 Obj = dict[str, Any]
+
+SYNC_PERIOD = 10.0  # status_manager.go syncPeriod: syncBatch retries what did not go out
 
 
 @dataclass
@@ -94,6 +100,29 @@ class StatusManager:
             self.kubelet.cluster.env.process(self._sync(entry), "status manager")
 
     def _sync(self, entry: _Entry) -> Gen:
+        try:
+            yield from self._send(entry)
+        except Exception as error:
+            entry.syncing = False
+            key = f"{entry.namespace}/{entry.name}"
+            text = describe(error)
+            self.kubelet.errors.handle_error(
+                key,
+                klog_line("Failed to update status for pod", pod=key, err=text),
+                error=error,
+                obj=object_ref("Pod", entry.name, entry.namespace),
+                data={"error": text},
+            )
+            self._retry(entry)
+
+    def _retry(self, entry: _Entry) -> None:
+        def again() -> None:
+            if self._pods.get(entry.uid) is entry and self.kubelet.running:
+                self._queue(entry)
+
+        self.kubelet.cluster.env.schedule(SYNC_PERIOD, again, background=True)
+
+    def _send(self, entry: _Entry) -> Gen:
         yield 0  # let everything that changes at this instant land in one patch
         client = self.kubelet.client
         while (entry.dirty or entry.held) and not entry.deleted and self.kubelet.running:

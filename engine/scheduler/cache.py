@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from engine.scheduler.types import NodeInfo, PodInfo
+from engine.scheduler.types import NodeInfo, PodInfo, read_node
 
 Obj = dict[str, Any]
 
@@ -130,6 +130,8 @@ class Cache:
     # ---- nodes -------------------------------------------------------------------------------
     def add_node(self, node: Obj) -> None:
         name = node["metadata"]["name"]
+        read = read_node(node)  # may raise (a malformed node): then nothing has changed
+        zone = zone_key(node)
         info = self.nodes.get(name)
         if info is None:
             info = self.nodes[name] = NodeInfo(name)
@@ -137,11 +139,10 @@ class Cache:
         if info.node is not None:
             self.label_keys.subtract(info.labels.keys())
             self.special_nodes.subtract(_special(info))
-        info.set_node(node)
+        info.set_node(node, read)
         self.label_keys.update(info.labels.keys())
         self.special_nodes.update(_special(info))
         self._remember_images(info)
-        zone = zone_key(node)
         if self.tree.where.get(name) != zone:
             self.tree.update(name, zone)
             self._list = None  # the NodeInfo objects stay; only membership and order change

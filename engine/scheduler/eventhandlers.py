@@ -4,6 +4,11 @@ Pods are split in two by the same filters upstream uses: assigned pods (spec.nod
 to the cache, where they count against their node; unassigned pods whose schedulerName is
 ours go to the scheduling queue. A pod that gets bound moves from one side to the other.
 Every change that may help a waiting pod is passed to the queue as a cluster event.
+
+A handler that raises (a node too malformed to read) is reported and skipped by the informer;
+the cache keeps what it had. A pod too malformed to read still gets a PodInfo (types.py): an
+unscheduled one fails its cycles with the error, an assigned one counts on its node as asking
+for nothing, and the error is reported once.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from engine.scheduler.framework import (
     ClusterEvent,
 )
 from engine.scheduler.queue import pod_scheduling_properties_change
+from engine.utilruntime import klog_line
 
 if TYPE_CHECKING:
     from engine.scheduler.scheduler import Scheduler
@@ -88,10 +94,20 @@ def _on_pod_delete(sched: Scheduler, pod: Obj) -> None:
     elif _ours(pod):
         sched.queue.delete(sched.pod_infos.of(pod))
     sched.pod_infos.forget(pod)
+    meta = pod["metadata"]
+    sched.errors.forget(f"{meta.get('namespace', '')}/{meta['name']}")
 
 
 def _add_pod_to_cache(sched: Scheduler, pod: Obj) -> None:
     info = sched.pod_infos.of(pod)
+    if info.spec.error:
+        # addPodToCache would not even have decoded it; it is counted as asking for nothing.
+        sched.errors.handle_error(
+            info.key,
+            klog_line("Scheduler cache AddPod failed", err=info.spec.error, pod=info.key),
+            obj=sched.ref(info),
+            data={"error": info.spec.error},
+        )
     sched.cache.add_pod(info)
     sched.queue.move_all_to_active_or_backoff(ASSIGNED_POD_ADD, None, info)
 

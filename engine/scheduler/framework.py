@@ -213,6 +213,15 @@ NO_NODE_AVAILABLE_MSG = "0/{} nodes are available"  # framework/types.go NoNodeA
 NO_NODES_AVAILABLE = "no nodes available to schedule pods"  # schedule_one.go ErrNoNodesAvailable
 
 
+class StatusError(Exception):
+    """An extension point ended in an internal error (fwk.AsStatus(err) upstream): the
+    scheduling cycle stops with `status`, the pod goes back to wait out its back-off."""
+
+    def __init__(self, status: Status) -> None:
+        super().__init__(status.message())
+        self.status = status
+
+
 @dataclass
 class FitError(Exception):
     """The pod fits on no node; str() is the message of FailedScheduling and PodScheduled.

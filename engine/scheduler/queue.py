@@ -8,6 +8,11 @@
   error backoffQ and only come back when their penalty is over.
 - unschedulable pods: rejected by some plugins; they stay until a cluster event that one of
   those plugins says may help (its queueing hint says Queue), or 5 minutes pass.
+
+A pod whose attempt failed with an exception (a pod too malformed for a plugin) waits out the
+same error back-off, on a timer of its own in the background: it is retried for as long as it
+exists, but retrying cannot help until the pod changes, so it does not keep the cluster from
+settling. A queueing hint that raises counts as Queue, as upstream treats a hint's error.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from engine.scheduler.framework import (
 from engine.scheduler.nominator import Nominator
 from engine.scheduler.types import PodInfo, QueuedPodInfo
 from engine.sim import Environment, Event
+from engine.utilruntime import ErrorReporter, describe, klog_line
 
 if TYPE_CHECKING:
     from engine.config import Timings
@@ -76,6 +82,7 @@ class SchedulingQueue:
         self._flush_at: float | None = None
         self._in_flight: str | None = None  # the pod in its scheduling cycle
         self._in_flight_events: list[tuple[ClusterEvent, Any, Any]] = []
+        self.errors: ErrorReporter | None = None  # the scheduler's, for queueing hints' errors
 
     def start(self) -> None:
         self.env.process(self._flush_unschedulable_leftover(), "scheduler queue", background=True)
@@ -127,6 +134,9 @@ class SchedulingQueue:
             self._push(self._active, self._sort_key(qpi), qpi)
         elif where == BACKOFF:
             self._push(self._backoff, (self._backoff_time(qpi), *self._sort_key(qpi)), qpi)
+        elif where == ERROR_BACKOFF and qpi.unexpected_error:
+            self._retry_quietly(qpi)
+            return
         elif where == ERROR_BACKOFF:
             self._push(self._error_backoff, (self._backoff_time(qpi),), qpi)
         elif where == UNSCHEDULABLE:
@@ -176,6 +186,21 @@ class SchedulingQueue:
         self._flush_at = tick
         self.env.schedule(tick - self.env.now, self._flush_backoff_completed)
 
+    def _retry_quietly(self, qpi: QueuedPodInfo) -> None:
+        """Back to activeQ at the flush tick after its back-off ends, as flushBackoffQCompleted
+        would move it, by a background timer. An `_entry` marks the timer live: placing or
+        removing the pod meanwhile makes it stale."""
+        self._seq += 1
+        seq = self._entry[qpi.uid] = self._seq
+        ready_at = self._backoff_time(qpi) + BACKOFF_WINDOW
+
+        def fire() -> None:
+            if self._entry.get(qpi.uid) == seq and self.infos.get(qpi.uid) is qpi:
+                del self._entry[qpi.uid]
+                self._move_to_active(qpi)
+
+        self.env.schedule(max(ready_at - self.env.now, 0.0), fire, background=True)
+
     def _flush_backoff_completed(self) -> None:
         self._flush_at = None
         for heap in (self._backoff, self._error_backoff):
@@ -218,6 +243,7 @@ class SchedulingQueue:
         qpi.unschedulable_plugins = set()
         qpi.pending_plugins = set()
         qpi.backoff_expiration = None
+        qpi.unexpected_error = False
         self.scheduling_cycle += 1
         self.where[qpi.uid] = IN_FLIGHT
         self._in_flight = qpi.uid
@@ -326,7 +352,9 @@ class SchedulingQueue:
         for plugin, hint in self.framework.hints_for(event):
             if plugin not in rejectors:
                 continue
-            if hint is not None and hint(qpi.pod_info, old, new) is QueueingHint.QUEUE_SKIP:
+            if hint is not None and self._hint(hint, plugin, qpi, event, old, new) is (
+                QueueingHint.QUEUE_SKIP
+            ):
                 continue
             if plugin in qpi.pending_plugins:
                 return IMMEDIATELY
@@ -334,6 +362,29 @@ class SchedulingQueue:
                 return AFTER_BACKOFF
             strategy = AFTER_BACKOFF
         return strategy
+
+    def _hint(
+        self, hint: Any, plugin: str, qpi: QueuedPodInfo, event: ClusterEvent, old: Any, new: Any
+    ) -> QueueingHint:
+        try:
+            verdict: QueueingHint = hint(qpi.pod_info, old, new)
+        except Exception as error:
+            # isPodWorthRequeuing: "QueueingHintFn returns error", and the event counts as
+            # Queue, so the pod does not stay stuck with the unschedulable ones.
+            if self.errors is not None:
+                self.errors.handle_error(
+                    qpi.pod_info.key,
+                    klog_line(
+                        "QueueingHintFn returns error",
+                        err=describe(error),
+                        event=event.label,
+                        plugin=plugin,
+                        pod=qpi.pod_info.key,
+                    ),
+                    error=error,
+                )
+            return QueueingHint.QUEUE
+        return verdict
 
     def _flush_unschedulable_leftover(self) -> Gen:
         """flushUnschedulablePodsLeftover: nobody should wait longer than 5 minutes."""

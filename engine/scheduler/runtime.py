@@ -2,6 +2,11 @@
 (pkg/scheduler/framework/runtime/framework.go).
 
 One profile, `default-scheduler`, with the default plugins and weights (plugins/registry.py).
+
+A plugin that raises (a bug, or a pod or node too malformed for it) gives the internal error
+Status a Go plugin returns when it fails, wrapped with the extension point as framework.go
+wraps it (`running PreFilter plugin "NodeAffinity": ...`), raised as a StatusError: the cycle
+of that one pod fails.
 """
 
 from __future__ import annotations
@@ -34,8 +39,10 @@ from engine.scheduler.framework import (
     ReservePlugin,
     ScorePlugin,
     Status,
+    StatusError,
 )
 from engine.scheduler.types import NodeInfo, PodInfo, QueuedPodInfo
+from engine.utilruntime import describe
 
 Gen = Generator[Any, Any, Any]
 FilterFn = Any  # bound FilterPlugin.filter
@@ -103,7 +110,16 @@ class Framework:
         narrowing: set[str] = set()
         skipped: set[str] = set()
         for plugin in self.pre_filter:
-            answer, status = plugin.pre_filter(state, pod, nodes)
+            try:
+                answer, status = plugin.pre_filter(state, pod, nodes)
+            except Exception as error:
+                raise StatusError(
+                    Status(
+                        Code.ERROR,
+                        f'running PreFilter plugin "{plugin.name}": {describe(error)}',
+                        plugin=plugin.name,
+                    )
+                ) from error
             if status is not None and status.is_skip():
                 skipped.add(plugin.name)
                 continue
@@ -155,7 +171,10 @@ class Framework:
         for plugin in self.filter:
             if plugin.name in skip:
                 continue
-            failed = plugin.filter_nodes(state, pod, remaining)
+            try:
+                failed = plugin.filter_nodes(state, pod, remaining)
+            except Exception as error:
+                raise StatusError(_filter_error(plugin.name, error)) from error
             if not failed:
                 continue
             dropped = set()
@@ -175,7 +194,10 @@ class Framework:
     ) -> Status | None:
         """RunFilterPlugins: the first plugin that rejects the node decides."""
         for name, filter_fn in self.active_filters(state):
-            status = filter_fn(state, pod, node_info)
+            try:
+                status = filter_fn(state, pod, node_info)
+            except Exception as error:
+                raise StatusError(_filter_error(name, error)) from error
             if status is not None:
                 status.plugin = name
                 return status
@@ -242,7 +264,17 @@ class Framework:
     ) -> Status | None:
         skipped: set[str] = set()
         for plugin in self.pre_score:
-            status = plugin.pre_score(state, pod, nodes)
+            try:
+                status = plugin.pre_score(state, pod, nodes)
+            except Exception as error:
+                # RunPreScorePlugins: "running PreScore plugin %q: %w"
+                raise StatusError(
+                    Status(
+                        Code.ERROR,
+                        f'running PreScore plugin "{plugin.name}": {describe(error)}',
+                        plugin=plugin.name,
+                    )
+                ) from error
             if status is SKIP or (status is not None and status.is_skip()):
                 skipped.add(plugin.name)
             elif status is not None and not status.is_success():
@@ -260,8 +292,29 @@ class Framework:
         for plugin in self.score:
             if plugin.name in state.skip_score_plugins:
                 continue
-            scores = plugin.score_nodes(state, pod, nodes)
-            plugin.normalize_score(state, pod, nodes, scores)
+            try:
+                scores = plugin.score_nodes(state, pod, nodes)
+            except Exception as error:
+                # RunScorePlugins: "running Score plugins: %w" of "plugin %q failed with: %w"
+                raise StatusError(
+                    Status(
+                        Code.ERROR,
+                        f'running Score plugins: plugin "{plugin.name}" failed with: '
+                        f"{describe(error)}",
+                        plugin=plugin.name,
+                    )
+                ) from error
+            try:
+                plugin.normalize_score(state, pod, nodes, scores)
+            except Exception as error:
+                raise StatusError(
+                    Status(
+                        Code.ERROR,
+                        f'running Normalize on Score plugins: plugin "{plugin.name}" failed '
+                        f"with: {describe(error)}",
+                        plugin=plugin.name,
+                    )
+                ) from error
             weight = self.weights.get(plugin.name, 1)
             if weight != 1:
                 scores = [score * weight for score in scores]
@@ -331,3 +384,8 @@ class Framework:
     def run_post_bind_plugins(self, state: CycleState, pod: PodInfo, node_name: str) -> None:
         for plugin in self.post_bind:
             plugin.post_bind(state, pod, node_name)
+
+
+def _filter_error(plugin: str, error: Exception) -> Status:
+    """RunFilterPlugins: fwk.AsStatus(fmt.Errorf("running %q filter plugin: %w", ...))."""
+    return Status(Code.ERROR, f'running "{plugin}" filter plugin: {describe(error)}', plugin=plugin)

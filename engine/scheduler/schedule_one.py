@@ -5,6 +5,12 @@ previous cycle stopped), PostFilter if nothing fits (preemption), PreScore, Scor
 best node (ties broken at random), assume the pod onto it, Reserve, Permit. Then the binding
 cycle runs on its own, so the next pod's scheduling cycle need not wait for the API server:
 PreBind, Bind (POST pods/<name>/binding), the Scheduled event, PostBind.
+
+An exception in a cycle (a plugin meeting a malformed pod, a bug) fails that pod's attempt with
+an internal error, exactly as a Go plugin's error would: the cycle's trace event carries the
+message, handleSchedulingFailure reports it ("Error scheduling pod; retrying"), records
+FailedScheduling and sets PodScheduled=False reason SchedulerError, and the pod waits out its
+error back-off (in the background: see queue.py). Every other pod is scheduled as usual.
 """
 
 from __future__ import annotations
@@ -26,9 +32,11 @@ from engine.scheduler.framework import (
     FitError,
     NominatingInfo,
     Status,
+    StatusError,
 )
 from engine.scheduler.preemption import Candidate, patch_pod_status
 from engine.scheduler.types import NodeInfo, PodInfo, QueuedPodInfo
+from engine.utilruntime import describe, klog_line
 
 if TYPE_CHECKING:
     from engine.scheduler.scheduler import Scheduler
@@ -65,6 +73,7 @@ class Cycle:
     fit_error: FitError | None = None
     nominating: NominatingInfo | None = None
     preemptions: list[tuple[PodInfo, Candidate]] = field(default_factory=list)
+    error: Exception | None = None  # the exception the status comes from, if it does
 
     @property
     def evaluated(self) -> int:
@@ -103,10 +112,18 @@ def schedule_one(sched: Scheduler, qpi: QueuedPodInfo) -> Gen:
     cycle_trace.emit(sched, cycle)
     for preemptor, candidate in cycle.preemptions:
         sched.env.process(
-            sched.preemption.prepare_candidate(preemptor, candidate), "scheduler preemption"
+            guarded(
+                sched,
+                sched.preemption.prepare_candidate(preemptor, candidate),
+                preemptor.key,
+                "Error occurred during async preemption",
+            ),
+            "scheduler preemption",
         )
     if cycle.status is not None:
-        handle_scheduling_failure(sched, qpi, cycle.status, cycle.nominating, cycle.fit_error)
+        handle_scheduling_failure(
+            sched, qpi, cycle.status, cycle.nominating, cycle.fit_error, cycle.error
+        )
         return
     assert cycle.host is not None
     assumed = pod.with_node(cycle.host)
@@ -143,6 +160,22 @@ def scheduling_cycle(sched: Scheduler, state: CycleState, pod: PodInfo) -> Cycle
     """schedulingCycle up to the choice of a node (or the failure), all in one step."""
     cycle = Cycle(pod)
     try:
+        if pod.spec.error:
+            raise StatusError(Status(Code.ERROR, pod.spec.error))
+        _find_node(sched, state, pod, cycle)
+    except Exception as error:
+        # An internal error, not a verdict on the pod: no node, no preemption.
+        status = error.status if isinstance(error, StatusError) else None
+        cycle.status = status or Status(Code.ERROR, describe(error))
+        cycle.error = error.__cause__ if isinstance(error.__cause__, Exception) else error
+        cycle.host = cycle.host_index = None
+        cycle.nominating = CLEAR_NOMINATED_NODE
+        cycle.fit_error, cycle.preemptions = None, []
+    return cycle
+
+
+def _find_node(sched: Scheduler, state: CycleState, pod: PodInfo, cycle: Cycle) -> None:
+    try:
         schedule_pod(sched, state, pod, cycle)
     except NoNodesAvailableError:
         cycle.status = Status(Code.UNSCHEDULABLE_AND_UNRESOLVABLE, NO_NODES_AVAILABLE)
@@ -158,7 +191,6 @@ def scheduling_cycle(sched: Scheduler, state: CycleState, pod: PodInfo) -> Cycle
                 cycle.nominating = result.nominating_info
             cycle.preemptions = sched.take_started_preemptions()
         cycle.status = Status(Code.UNSCHEDULABLE, str(fit_error))
-    return cycle
 
 
 def schedule_pod(sched: Scheduler, state: CycleState, pod: PodInfo, cycle: Cycle) -> None:
@@ -310,15 +342,28 @@ def handle_scheduling_failure(
     status: Status,
     nominating: NominatingInfo | None,
     fit_error: FitError | None,
+    error: Exception | None = None,
 ) -> None:
     """handleSchedulingFailure: requeue the pod, record FailedScheduling, and PATCH its
-    status with PodScheduled=False (and the nominated node, after a preemption)."""
+    status with PodScheduled=False (and the nominated node, after a preemption).
+    `error`: the exception behind an internal error (its back-off runs in the background)."""
     pod = qpi.pod_info
     queue = sched.queue
     reason = "Unschedulable" if status.is_rejected() else "SchedulerError"
     if fit_error is not None:
         qpi.unschedulable_plugins = set(fit_error.diagnosis.unschedulable_plugins)
         qpi.pending_plugins = set(fit_error.diagnosis.pending_plugins)
+    elif status.code is Code.ERROR:
+        # neither ErrNoNodesAvailable nor a FitError: utilruntime.HandleErrorWithContext
+        text = status.message()
+        sched.errors.handle_error(
+            pod.key,
+            klog_line("Error scheduling pod; retrying", err=text, pod=pod.key),
+            error=error,
+            obj=sched.ref(pod),
+            data={"error": text},
+        )
+    qpi.unexpected_error = error is not None
     cached = sched.get_pod(pod.namespace, pod.name)
     if cached is None or (cached.get("spec") or {}).get("nodeName"):
         queue.cycle_done()  # gone, or bound meanwhile: nothing to requeue
@@ -339,7 +384,12 @@ def handle_scheduling_failure(
             "message": message,
         }
         sched.env.process(
-            update_pod(sched, sched.pod_infos.of(cached), condition, nominating),
+            guarded(
+                sched,
+                update_pod(sched, sched.pod_infos.of(cached), condition, nominating),
+                pod.key,
+                "Error updating pod",
+            ),
             "scheduler status",
         )
 
@@ -368,6 +418,23 @@ def update_pod(
     yield from patch_pod_status(sched.client, pod, old, new)
 
 
+def guarded(sched: Scheduler, work: Gen, pod_key: str, message: str) -> Gen:
+    """Run work the scheduler started on its own process; an exception in it is reported
+    (utilruntime.HandleErrorWithContext with `message`) instead of stopping the simulation."""
+    try:
+        yield from work
+    except Exception as error:
+        text = describe(error)
+        namespace, _, name = pod_key.partition("/")
+        sched.errors.handle_error(
+            pod_key,
+            klog_line(message, err=text, pod=pod_key),
+            error=error,
+            obj=sched.ref_of(namespace, name),
+            data={"error": text},
+        )
+
+
 def binding_cycle(
     sched: Scheduler,
     state: CycleState,
@@ -384,11 +451,15 @@ def binding_cycle(
         yield from handle_binding_error(sched, state, qpi, assumed, host, status)
         return
     sched.queue.done(assumed.uid)
-    status = yield from framework.run_pre_bind_plugins(state, assumed, host)
-    if status is None:
-        status = yield from framework.run_bind_plugins(state, assumed, host)
+    failure: Exception | None = None
+    try:
+        status = yield from framework.run_pre_bind_plugins(state, assumed, host)
+        if status is None:
+            status = yield from framework.run_bind_plugins(state, assumed, host)
+    except Exception as error:
+        status, failure = Status(Code.ERROR, describe(error)), error
     if status is not None:
-        yield from handle_binding_error(sched, state, qpi, assumed, host, status)
+        yield from handle_binding_error(sched, state, qpi, assumed, host, status, failure)
         return
     sched.cache.finish_binding(assumed)
     sched.recorder.event(
@@ -398,7 +469,17 @@ def binding_cycle(
         f"Successfully assigned {assumed.namespace}/{assumed.name} to {host}",
         action="Binding",
     )
+    yield from guarded(
+        sched,
+        _post_bind(framework, state, assumed, host),
+        assumed.key,
+        "Error running PostBind plugins",
+    )
+
+
+def _post_bind(framework: Any, state: CycleState, assumed: PodInfo, host: str) -> Gen:
     framework.run_post_bind_plugins(state, assumed, host)
+    yield from ()
 
 
 def handle_binding_error(
@@ -408,6 +489,7 @@ def handle_binding_error(
     assumed: PodInfo,
     host: str,
     status: Status,
+    error: Exception | None = None,
 ) -> Gen:
     """handleBindingCycleError: give the node's room back and treat the pod as failed."""
     from engine.scheduler.framework import ASSIGNED_POD_DELETE
@@ -415,5 +497,15 @@ def handle_binding_error(
     sched.framework.run_reserve_plugins_unreserve(state, assumed, host)
     sched.cache.forget_pod(assumed)
     sched.queue.move_all_to_active_or_backoff(ASSIGNED_POD_DELETE, assumed, None)
-    handle_scheduling_failure(sched, qpi, status, CLEAR_NOMINATED_NODE, None)
+    handle_scheduling_failure(sched, qpi, status, CLEAR_NOMINATED_NODE, None, error)
     yield from ()
+
+
+def recover(sched: Scheduler, qpi: QueuedPodInfo, error: Exception) -> None:
+    """ScheduleOne raised outside the plugins: the attempt fails as an internal error. A pod
+    it had assumed onto a node gives the room back first."""
+    pod = qpi.pod_info
+    if sched.cache.is_assumed(pod.uid) and not sched.cache.assumed[pod.uid]:
+        sched.cache.forget_pod(pod)
+    status = Status(Code.ERROR, describe(error))
+    handle_scheduling_failure(sched, qpi, status, CLEAR_NOMINATED_NODE, None, error)

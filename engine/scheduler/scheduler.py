@@ -7,6 +7,10 @@
 It talks to the API server only through its RestClient (user system:kube-scheduler, trace id
 `scheduler`, step `schedule`), reads through informers, and keeps its own cache of what is on
 each node. The Scheduler is also the framework Handle its plugins use.
+
+What goes wrong with one pod or node stays with it: a cycle that raises fails that pod's
+attempt (schedule_one.py), a handler that raises skips that notification (the informer), and
+each is reported once, as an `error` trace event and a log record on `podlife.engine.scheduler`.
 """
 
 from __future__ import annotations
@@ -28,9 +32,10 @@ from engine.scheduler.plugins.default_preemption import DefaultPreemption
 from engine.scheduler.preemption import Candidate, Evaluator
 from engine.scheduler.queue import SchedulingQueue
 from engine.scheduler.runtime import Framework
-from engine.scheduler.schedule_one import schedule_one
+from engine.scheduler.schedule_one import recover, schedule_one
 from engine.scheduler.types import PodInfo, PodInfoFactory
-from engine.trace import Step
+from engine.trace import ObjectRef, Step, object_ref
+from engine.utilruntime import ErrorReporter, describe, klog_line
 
 if TYPE_CHECKING:
     from engine.cluster import Cluster
@@ -61,6 +66,8 @@ class Scheduler(Handle):
         self.framework = Framework(default_plugins(self))
         self.nominator = Nominator(self._pod_is_pending)
         self.queue = SchedulingQueue(self.env, self.framework, self.timings, self.nominator)
+        self.errors = ErrorReporter(cluster.trace, "scheduler", Step.SCHEDULE, lambda: self.env.now)
+        self.queue.errors = self.errors
         self.next_start_node_index = 0  # where the next cycle starts looking (round robin)
         preemption = next(p for p in self.framework.plugins if isinstance(p, DefaultPreemption))
         self.preemption: Evaluator = preemption.evaluator
@@ -77,7 +84,33 @@ class Scheduler(Handle):
             _ = yield event  # (not `yield from`: the events are not generators)
         while True:
             qpi = yield from self.queue.pop()
-            yield from schedule_one(self, qpi)
+            try:
+                yield from schedule_one(self, qpi)
+            except Exception as error:
+                self._recover(qpi, error)
+
+    def _recover(self, qpi: Any, error: Exception) -> None:
+        try:
+            recover(self, qpi, error)
+        except Exception as worse:
+            # Even putting the pod back failed: forget this attempt, keep scheduling others.
+            pod = qpi.pod_info
+            self.queue.cycle_done()
+            self.queue.done(pod.uid)
+            text = describe(worse)
+            self.errors.handle_error(
+                pod.key,
+                klog_line("Error scheduling pod; retrying", err=text, pod=pod.key),
+                error=worse,
+                obj=self.ref(pod),
+                data={"error": text},
+            )
+
+    def ref(self, pod: PodInfo) -> ObjectRef:
+        return object_ref("Pod", pod.name, pod.namespace)
+
+    def ref_of(self, namespace: str, name: str) -> ObjectRef:
+        return object_ref("Pod", name, namespace)
 
     # ---- the Handle --------------------------------------------------------------------------
     def get_pod(self, namespace: str, name: str) -> Obj | None:

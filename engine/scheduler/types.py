@@ -26,6 +26,7 @@ from engine.scheduler.podresources import (
     pod_requests,
     resource_list,
 )
+from engine.utilruntime import describe
 
 Obj = dict[str, Any]
 NOTHING = LabelSelector(nothing=True)
@@ -127,6 +128,7 @@ class PodSpecInfo:
     """What the scheduler derives from a pod's spec, computed once per spec generation."""
 
     __slots__ = (
+        "error",
         "has_affinity",
         "has_required_anti_affinity",
         "host_ports",
@@ -150,6 +152,7 @@ class PodSpecInfo:
     )
 
     def __init__(self, spec: Obj, namespace: str) -> None:
+        self.error = ""
         self.node_name: str = spec.get("nodeName") or ""
         self.scheduler_name: str = spec.get("schedulerName") or "default-scheduler"
         self.priority: int = spec.get("priority") or 0
@@ -196,6 +199,15 @@ class PodSpecInfo:
             for p in c.get("ports") or []
             if p.get("hostPort")
         ]
+
+    @classmethod
+    def unreadable(cls, error: str) -> PodSpecInfo:
+        """The spec of a pod too malformed to read (a map where a list belongs): it asks for
+        nothing and holds nothing, and `error` says why. Such a pod fails each scheduling
+        cycle with that error instead of breaking the scheduler's handlers."""
+        info = cls({}, "")
+        info.error = error
+        return info
 
 
 class PodInfo:
@@ -263,7 +275,10 @@ class PodInfoFactory:
         key = (meta.get("uid", ""), meta.get("generation", 0))
         spec = self._specs.get(key)
         if spec is None:
-            spec = PodSpecInfo(pod.get("spec") or {}, meta.get("namespace", ""))
+            try:
+                spec = PodSpecInfo(pod.get("spec") or {}, meta.get("namespace", ""))
+            except Exception as error:
+                spec = PodSpecInfo.unreadable(describe(error))
             self._specs[key] = spec
         return PodInfo(pod, spec)
 
@@ -300,6 +315,33 @@ class HostPortInfo:
         copy = HostPortInfo()
         copy.ports = {ip: Counter(used) for ip, used in self.ports.items()}
         return copy
+
+
+# labels, NoSchedule/NoExecute taints, PreferNoSchedule taints, unschedulable, allocatable,
+# image sizes: what a NodeInfo keeps of its node
+NodeFields = tuple[dict[str, str], list[Obj], list[Obj], bool, Resource, dict[str, int]]
+
+
+def read_node(node: Obj) -> NodeFields:
+    """What the scheduler needs of a node, read before anything is changed: a node too
+    malformed to read raises here and the cache keeps what it had."""
+    labels = (node.get("metadata") or {}).get("labels") or {}
+    if not isinstance(labels, dict):
+        raise TypeError(f"metadata.labels is a {type(labels).__name__}, not a map")
+    status = node.get("status") or {}
+    images = {
+        name: int(image.get("sizeBytes", 0))
+        for image in status.get("images") or []
+        for name in image.get("names") or []
+    }
+    return (
+        labels,
+        _node_taints(node, ("NoSchedule", "NoExecute")),
+        _node_taints(node, ("PreferNoSchedule",)),
+        bool((node.get("spec") or {}).get("unschedulable")),
+        Resource.of(resource_list(status.get("allocatable"))),
+        images,
+    )
 
 
 def _node_taints(node: Obj, effects: tuple[str, ...]) -> list[Obj]:
@@ -377,21 +419,20 @@ class NodeInfo:
         self.free_ephemeral_storage = allocatable.ephemeral_storage - requested.ephemeral_storage
         self.free_pods = allocatable.allowed_pod_number - len(self.pods)
 
-    def set_node(self, node: Obj) -> None:
+    def set_node(self, node: Obj, read: NodeFields | None = None) -> None:
+        """Take the node's new version (`read`: what read_node already made of it)."""
+        fields = read if read is not None else read_node(node)
         self.memo_fit_key = self.memo_balanced_key = self.memo_spread_key = None
         self.memo_fits_key = None
         self.node = node
-        self.labels = (node.get("metadata") or {}).get("labels") or {}
-        self.taints = _node_taints(node, ("NoSchedule", "NoExecute"))
-        self.prefer_no_schedule_taints = _node_taints(node, ("PreferNoSchedule",))
-        self.unschedulable = bool((node.get("spec") or {}).get("unschedulable"))
-        status = node.get("status") or {}
-        self.allocatable = Resource.of(resource_list(status.get("allocatable")))
-        self.images = {
-            name: image.get("sizeBytes", 0)
-            for image in status.get("images") or []
-            for name in image.get("names") or []
-        }
+        (
+            self.labels,
+            self.taints,
+            self.prefer_no_schedule_taints,
+            self.unschedulable,
+            self.allocatable,
+            self.images,
+        ) = fields
         self._update_free()
 
     def add_pod(self, pod: PodInfo) -> None:
@@ -461,6 +502,9 @@ class QueuedPodInfo:
     pending_plugins: set[str] = field(default_factory=set)
     gated: bool = False
     backoff_expiration: float | None = None
+    # The attempt failed with an exception (a malformed pod or a bug): its back-off is a
+    # background timer (see SchedulingQueue._retry_quietly).
+    unexpected_error: bool = False
 
     @property
     def uid(self) -> str:

@@ -129,7 +129,10 @@ def console() -> Console:
 def page(
     browser: Any, server: str, console: Console, request: pytest.FixtureRequest
 ) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    # bypass_csp: wait_for_function compiles its string in the page, which the page's
+    # Content-Security-Policy (no eval) refuses. tests/browser/test_csp.py runs the page under
+    # its real policy.
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(20_000)
     page.on("console", console.on_message)

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 
 from flask import Blueprint, Flask
 
+from web.addresses import kubeconfig_base_url
+from web.config import Settings
 from web.kube_api.calls import RemoteCall, RemoteStop
 from web.kube_api.hosts import (
     Busy,
@@ -65,23 +67,39 @@ class KubeAPI:
     `local` holds clusters added by hand (tests, tools); `others` are asked after it (the web
     server's sessions)."""
 
-    def __init__(self, *others: Directory, tokens: Tokens | None = None) -> None:
+    def __init__(
+        self,
+        *others: Directory,
+        base_url: str,
+        tokens: Tokens | None = None,
+        max_watches: int = Settings.max_watches,
+    ) -> None:
         self.local = LocalDirectory()
+        self.max_watches = max_watches  # open watches over HTTP, per cluster (docs/limits.md)
         self.directory = Directories(self.local, *others)
         self.tokens = tokens or Tokens()
+        # Where kubeconfigs point (http://host:port): from the settings, never from a
+        # request's Host header, which the client chooses (web/addresses.py).
+        self.base_url = base_url
 
     def blueprint(self) -> Blueprint:
         return make_blueprint(self)
 
-    def kubeconfig(self, cluster_id: str, base_url: str) -> str:
-        """A kubeconfig for `cluster_id` on the server at `base_url` (http://host:port)."""
+    def kubeconfig(self, cluster_id: str, base_url: str | None = None) -> str:
+        """A kubeconfig for `cluster_id` on the server at `base_url` (http://host:port;
+        default: this API's own)."""
         token = self.tokens.issue(cluster_id)
-        return kubeconfig(cluster_id, base_url.rstrip("/") + server_path(cluster_id, token), token)
+        base = (base_url or self.base_url).rstrip("/")
+        return kubeconfig(cluster_id, base + server_path(cluster_id, token), token)
 
 
 def install(app: Flask, registry: SessionRegistry) -> KubeAPI:
     """Serve the API of the app's sessions (and of clusters added to `.local` by hand)."""
-    api = KubeAPI(SessionDirectory(registry, secrets.token_bytes(32)))
+    directory = SessionDirectory(registry, secrets.token_bytes(32))
+    settings = registry.settings
+    api = KubeAPI(
+        directory, base_url=kubeconfig_base_url(settings), max_watches=settings.max_watches
+    )
     app.register_blueprint(api.blueprint())
     app.extensions[EXTENSION] = api
     return api
@@ -92,18 +110,15 @@ def kube_api_of(app: Flask) -> KubeAPI:
     return api
 
 
-def announce_default_cluster(app: Flask, host: str, port: int, seed: int = 0) -> Path:
+def announce_default_cluster(app: Flask, seed: int = 0) -> Path:
     """Create the `default` cluster (a session no page owns) and write its kubeconfig, so a
     terminal can use it at once: `KUBECONFIG=<path> kubectl get nodes`. Returns the path."""
     api = kube_api_of(app)
     registry: SessionRegistry = app.extensions["podlife"]
-    session = registry.create(seed)
+    session = registry.create(seed, pinned=True)  # lives as long as the server
     sessions = next(d for d in api.directory.directories if isinstance(d, SessionDirectory))
     sessions.alias(DEFAULT_CLUSTER, session.id)
-    address = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
-    if ":" in address:
-        address = f"[{address}]"
-    path = default_path(port)
-    write_private(path, api.kubeconfig(DEFAULT_CLUSTER, f"http://{address}:{port}"))
+    path = default_path(registry.settings.port)
+    write_private(path, api.kubeconfig(DEFAULT_CLUSTER))
     log.info("a cluster for your own kubectl: export KUBECONFIG=%s", path)
     return path

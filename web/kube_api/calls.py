@@ -18,7 +18,6 @@ from collections import deque
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
-from weakref import WeakKeyDictionary
 
 # The in-engine REST client's wording of summaries, so both kubectls read alike in the trace.
 from engine.apiserver.request import Request, Response
@@ -105,12 +104,10 @@ class Outlet:
             self.listener()
 
 
-_OUTLETS: WeakKeyDictionary[Cluster, dict[str, Outlet]] = WeakKeyDictionary()
-
-
 def outlets(cluster: Cluster) -> dict[str, Outlet]:
     """The open remote watches of a cluster, by watch key."""
-    return _OUTLETS.setdefault(cluster, {})
+    found: dict[str, Outlet] = cluster.extensions.setdefault("remote-watches", {})
+    return found
 
 
 def _send(cluster: Cluster, call: RemoteCall) -> Gen:
@@ -155,6 +152,6 @@ def _with_parsed_body(req: Request) -> Request:
     if isinstance(req.body, bytes) and req.content_type == "application/json":
         try:
             return replace(req, body=json.loads(req.body))
-        except ValueError:
+        except (ValueError, RecursionError):  # the API server says what is wrong with it
             pass
     return req

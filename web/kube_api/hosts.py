@@ -19,8 +19,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
-import gevent
-
+from web.driver import let_others_run
 from web.stepping import Stop, run_to, step_until
 
 if TYPE_CHECKING:
@@ -59,7 +58,7 @@ def _run(env: Any, done: Callable[[], bool], limit: float, still: Callable[[], b
         stop = step_until(env, done, deadline, CHUNK)
         if stop is not Stop.BUDGET or not still():
             return done()
-        gevent.sleep(0)
+        let_others_run()
 
 
 class LocalHost:
@@ -92,7 +91,7 @@ class LocalHost:
         seconds, self._mark = min((now - self._mark) * self.speed, MAX_CATCH_UP), now
         deadline = env.now + seconds
         while not run_to(env, deadline, CHUNK):
-            gevent.sleep(0)
+            let_others_run()
 
     def owned_by(self, proof: str) -> bool:
         return bool(self.owner) and hmac.compare_digest(proof, self.owner)
@@ -142,7 +141,7 @@ class SessionHost:
         deadline = env.now + seconds
         timeline = session.timeline
         while not run_to(env, deadline, CHUNK) and session.timeline is timeline:
-            gevent.sleep(0)
+            let_others_run()
 
     def owned_by(self, proof: str) -> bool:
         return bool(proof) and hmac.compare_digest(proof, self.session.id)

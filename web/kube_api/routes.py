@@ -13,8 +13,8 @@ from engine.apiserver import errors
 from web.kube_api import wire
 from web.kube_api.calls import outlets
 from web.kube_api.hosts import Busy
-from web.kube_api.kubeconfig import kubeconfig
 from web.kube_api.streams import DEFAULT_WATCH_SECONDS, stream
+from web.logs import redact
 
 if TYPE_CHECKING:
     from web.kube_api import KubeAPI
@@ -45,8 +45,7 @@ def make_blueprint(api: KubeAPI) -> Blueprint:
             return wire.status(
                 errors.forbidden("clusters", cluster_id, "only the page that owns it may ask")
             )
-        token = api.tokens.issue(cluster_id)
-        text = kubeconfig(cluster_id, _server_url(cluster_id, token), token)
+        text = api.kubeconfig(cluster_id)
         return HttpResponse(
             text,
             content_type="application/yaml",
@@ -66,7 +65,8 @@ def make_blueprint(api: KubeAPI) -> Blueprint:
         try:
             return _serve(api, cluster_id, path, token)
         except Exception as error:  # the server stays up, whatever the engine did
-            log.exception("%s %s failed", request.method, request.path)
+            # The path may hold the cluster's token (/token/<token>/): never logged.
+            log.exception("%s %s failed", request.method, redact(request.path))
             return wire.status(errors.internal(f"{type(error).__name__}: {error}"))
 
     return blueprint
@@ -78,6 +78,13 @@ def _serve(api: KubeAPI, cluster_id: str, path: str, token: str) -> HttpResponse
         return wire.status(errors.not_found_path("/" + path))
     host.keep_time()
     call = wire.remote_call(request, path, api.tokens.accepted(cluster_id), token)
+    if call.watch_key and len(outlets(host.cluster)) >= api.max_watches:
+        # kube-apiserver's answer when it takes no more (filters/maxinflight.go tooManyRequests);
+        # client-go retries after Retry-After by itself.
+        error = errors.StatusError(
+            429, "TooManyRequests", "Too many requests, please try again later."
+        )
+        return wire.status(error, {"Retry-After": "1"})
     try:
         process = host.start(call)
     except Busy as busy:
@@ -103,6 +110,7 @@ def _serve(api: KubeAPI, cluster_id: str, path: str, token: str) -> HttpResponse
     outlet = outlets(cluster).get(call.watch_key)
     if outlet is None:
         return HttpResponse(b"", 200, content_type="application/json")
+    # The API server has parsed it already: a watch with a bad value was refused above.
     seconds = float(request.args.get("timeoutSeconds") or DEFAULT_WATCH_SECONDS)
     return HttpResponse(
         stream(host, cluster, outlet, call.watch_key, seconds),
@@ -117,10 +125,6 @@ def _proof() -> str:
     """The page proves it owns a cluster with its session id: a query parameter, or a header
     (which keeps it out of server logs)."""
     return request.headers.get(SESSION_HEADER) or request.args.get("session", "")
-
-
-def _server_url(cluster_id: str, token: str) -> str:
-    return request.host_url.rstrip("/") + server_path(cluster_id, token)
 
 
 def server_path(cluster_id: str, token: str) -> str:

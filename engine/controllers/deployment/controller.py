@@ -26,6 +26,7 @@ from engine.controllers.controller_ref import ClaimManager
 from engine.controllers.deployment import recreate, rollback, rolling, sync
 from engine.controllers.deployment.util import get_rollback_to, is_rolling_update
 from engine.controllers.informers import CONTROLLER_UID, controller_ref
+from engine.utilruntime import klog_line
 
 Gen = Generator[Any, Any, Any]
 Obj = dict[str, Any]
@@ -36,6 +37,7 @@ class DeploymentController(Controller):
     service_account = "deployment-controller"
     event_source = "deployment-controller"
     workers = 5  # --concurrent-deployment-syncs
+    kind = "Deployment"
 
     def __init__(self, manager: Any) -> None:
         super().__init__(manager)
@@ -136,17 +138,27 @@ class DeploymentController(Controller):
                 continue
             try:
                 selector = selector_from_match(d["spec"].get("selector"))
-            except SelectorError:
+            except Exception:
+                # Invalid, or not even a selector (a malformed Deployment): it selects
+                # nothing, and its own sync reports what is wrong with it.
                 continue
             if not selector.empty() and selector.matches(labels):
                 found.append(d)
         return found
+
+    # ---- handleErr (deployment_controller.go) --------------------------------------------------
+    def error_line(self, key: str, error: str) -> str:
+        return klog_line("Error syncing deployment", deployment=key, err=error)
+
+    def dropped_line(self, key: str, error: str) -> str:
+        return klog_line("Dropping deployment out of the queue", deployment=key, err=error)
 
     # ---- syncDeployment ----------------------------------------------------------------------
     def sync(self, key: str) -> Gen:
         yield from self.work()
         cached = self.deployments.get(key)
         if cached is None:
+            self.errors.forget(key)
             return  # "Deployment has been deleted"
         d = copy.deepcopy(cached)  # never change the cache
         selector = d["spec"].get("selector")

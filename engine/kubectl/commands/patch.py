@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from engine import yamlsafe
 from engine.apiserver import patch as patching
 from engine.apiserver.request import Response
 from engine.kubectl import cmdutil
@@ -90,8 +91,8 @@ def _decode(text: str) -> Any:
         value = json.loads(text)
     except ValueError:
         try:
-            value = yaml.safe_load(text)
-        except yaml.YAMLError:
+            value = yamlsafe.load_one(text)
+        except (yaml.YAMLError, yamlsafe.YAMLTooLargeError):
             return text
     # A patch that is a JSON string or number travels as JSON text, as kubectl sends it.
     return value if isinstance(value, dict | list) else json.dumps(value)

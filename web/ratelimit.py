@@ -1,0 +1,73 @@
+"""How fast one Socket.IO connection may send: a token bucket per connection.
+
+A playing page sends an `ack` per animation frame (up to 60 a second) and a command now and
+then; a script can send thousands. Messages cost what they make the server do: the cheap ones
+(ack, play, pause, speed) one token, a step or a look (inspect, etcd) two, anything that runs
+kubectl or builds a cluster ten. Past the bucket, a message is answered with a refusal that says
+why (not silently dropped) and the server does none of its work; the refusals of one connection
+are logged once a minute at most.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+COSTS = {"ack": 1, "play": 1, "pause": 1, "speed": 1, "step": 2, "inspect": 2, "etcd": 2}
+WORK = 10  # every other message: kubectl, apply, action, reset, scenario, hello
+
+
+@dataclass
+class Bucket:
+    rate: float  # tokens added per second
+    burst: int  # the most it holds
+    tokens: float = field(init=False)
+    updated: float = field(default_factory=time.monotonic)
+    refused_logged: float = -60.0  # when a refusal was last logged
+
+    def __post_init__(self) -> None:
+        self.tokens = float(self.burst)
+
+    def take(self, cost: int) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        if self.tokens < cost:
+            return False
+        self.tokens -= cost
+        return True
+
+    def should_log(self) -> bool:
+        now = time.monotonic()
+        if now - self.refused_logged < 60:
+            return False
+        self.refused_logged = now
+        return True
+
+
+class ConnectionLimits:
+    """A bucket per connection id, made on first use, dropped on disconnect."""
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate, self.burst = rate, burst
+        self._buckets: dict[str, Bucket] = {}
+
+    def allow(self, sid: str, message: str) -> bool:
+        bucket = self._buckets.get(sid)
+        if bucket is None:
+            bucket = self._buckets[sid] = Bucket(self.rate, self.burst)
+        return bucket.take(COSTS.get(message, WORK))
+
+    def should_log(self, sid: str) -> bool:
+        bucket = self._buckets.get(sid)
+        return bucket is not None and bucket.should_log()
+
+    def forget(self, sid: str) -> None:
+        self._buckets.pop(sid, None)
+
+    def refusal(self) -> str:
+        return (
+            f"too many requests: this connection sent more than the server takes "
+            f"({self.rate / WORK:g} commands or {self.rate:g} acknowledgements a second); "
+            f"this one was not handled, try again in a moment"
+        )
