@@ -54,8 +54,9 @@ golden: install ## Regenerate tests/golden/ from scenarios/ (review the diff bef
 	done
 	@git status --short tests/golden
 
-bench: install ## Engine benchmarks (figures go in the issue notes)
+bench: install ## Benchmarks: the engine, then the server under abuse (figures: docs/performance.md)
 	$(BIN)/python -m engine.bench
+	$(BIN)/python -m web.bench
 
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info

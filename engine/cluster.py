@@ -95,7 +95,7 @@ class Cluster:
         self.trace = Trace(lambda: self.env.now)
         self.etcd = Etcd()
         self.apiserver = APIServer(self.env, self.etcd, self.trace, self.rng, self.timings)
-        self.apiserver.quota.limits = self.limits = limits or Limits()
+        self.limits = limits or Limits()
         self.admin = RestClient(self, "kubectl", "kubernetes-admin", ("system:masters",), Step.SEND)
         self.files: dict[str, str] = {}  # what `kubectl apply -f NAME` can read
         # What the layers around a cluster keep for it (the kubelets' log registry, the web's
@@ -112,6 +112,7 @@ class Cluster:
         # so that the learner's first action is at t=0 (set-up objects read 00:00:00).
         self.trace.muted = True
         self._bootstrap(self.node_specs)
+        self.apiserver.quota.limits = self.limits  # the furniture does not count against them
         self.env.process(self._compactor(), "etcd-compactor", background=True)
         if control_plane:
             self._start_components()

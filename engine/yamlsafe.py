@@ -45,6 +45,16 @@ class Loader(_Base):  # type: ignore[misc, valid-type]
         for first, resolvers in _Base.yaml_implicit_resolvers.items()
     }
 
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int | str:
+        try:
+            value: int = super().construct_yaml_int(node)
+        except ValueError:
+            # More digits than Python converts (sys.get_int_max_str_digits). go-yaml's
+            # resolve.go tries ParseInt, ParseUint and ParseFloat, all out of range for such a
+            # number, and leaves the scalar a string (yaml.v2 resolve.go).
+            return str(self.construct_scalar(node))
+        return value
+
     def construct_yaml_float(self, node: yaml.ScalarNode) -> float | int:
         value = super().construct_yaml_float(node)
         if value.is_integer() and abs(value) < 2**53:  # exact as an integer: Go prints it so
@@ -55,6 +65,7 @@ class Loader(_Base):  # type: ignore[misc, valid-type]
 Loader.add_implicit_resolver(
     "tag:yaml.org,2002:float", re.compile(r"^[-+]?[0-9]+[eE][-+]?[0-9]+$"), list("-+0123456789")
 )
+Loader.add_constructor("tag:yaml.org,2002:int", Loader.construct_yaml_int)
 Loader.add_constructor("tag:yaml.org,2002:float", Loader.construct_yaml_float)
 
 

@@ -6,7 +6,8 @@ speaks), in this process, so a handler that blocks is a stall every other sessio
 - the worst pastes: how long one `apply` holds the server (the handler's wall time);
 - memory after 500 resets of one session (RSS, after a collection);
 - memory and pods after `kubectl scale --replicas=1000000000`, with the clock run for a
-  bounded stretch of virtual time.
+  bounded stretch of virtual time;
+- acting in the past after a 30,000-event history (a fork replays it): the longest stall.
 
 Run: `python -m web.bench` (or `make bench`). Figures go in docs/performance.md.
 """
@@ -179,11 +180,31 @@ def huge_scale(app: Any, virtual_seconds: float = 120.0, wall_limit: float = 120
     )
 
 
+def fork_back(app: Any) -> None:
+    """Acting in the past replays the session's inputs into a fresh cluster: a long history
+    must not hold the server (the figure is the longest stall while it replays)."""
+    from web import registry_of
+
+    tab = Tab(app)
+    tab.send("apply", {"yaml": DEPLOYMENT.replace("replicas: 1", "replicas: 100")})
+    session = next(iter(registry_of(app).sessions.values()))
+    while len(session.timeline.events) < 30_000:
+        session.advance(10.0, lambda: None)
+    events = len(session.timeline.events)
+    seconds, stall, reply = timed(
+        functools.partial(tab.send, "kubectl", {"line": "get pods", "at_seq": events - 10})
+    )
+    print(
+        f"  fork back through {events} events: answered in {seconds:.2f} s, "
+        f"longest stall {stall:.2f} s ({'ok' if reply.get('ok') else reply.get('error')})"
+    )
+
+
 def main() -> None:
     from web import create_app
 
     print("Podlife server under abuse (python -m web.bench)")
-    for figure in (worst_pastes, resets, huge_scale):
+    for figure in (worst_pastes, fork_back, resets, huge_scale):
         # One client sends everything here: no message budget (web/ratelimit.py) in the way.
         app = create_app(
             {"testing": True, "message_tokens_per_second": 1e9, "message_burst": 10**9}

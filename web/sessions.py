@@ -238,10 +238,13 @@ class Session:
             ):
                 break
             pause()  # a big command (a paste of many objects): the other sessions run too
-            if self.timeline is not timeline or self.sid != sid:
-                if self.timeline is timeline and not run.done:
+            if self.timeline is not timeline:
+                command.interrupt("the cluster was replaced meanwhile")
+                return command
+            if self.sid != sid:
+                if not run.done:
                     timeline.apply(StopKubectl(run.number))
-                command.interrupt("the page went away or the cluster was replaced meanwhile")
+                command.interrupt("the page disconnected")
                 return command
         if not run.done:
             self._command_counter += 1

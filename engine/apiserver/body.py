@@ -248,7 +248,7 @@ def decode_yaml(text: str, limit: int) -> Any:
         raise BodyError("yaml: cannot decode an integer that long") from None
     document = documents[0] if documents else None
     try:
-        return _jsonable(document)
+        return jsonable(document)
     except RecursionError:
         raise BodyError("invalid character '[' exceeded max depth") from None
 
@@ -265,12 +265,13 @@ def yaml_problem(error: yaml.YAMLError) -> str:
     return f"yaml: {problem}"
 
 
-def _jsonable(value: Any) -> Any:
-    """sigs.k8s.io/yaml convertToJSONableObject, then json.Marshal's refusals."""
+def jsonable(value: Any) -> Any:
+    """sigs.k8s.io/yaml convertToJSONableObject, then json.Marshal's refusals (BodyError): what
+    every YAML reader of Kubernetes does after go-yaml, kubectl's as well as the API server's."""
     if isinstance(value, dict):
-        return {_key(key, item): _jsonable(item) for key, item in value.items()}
+        return {_key(key, item): jsonable(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [_jsonable(item) for item in value]
+        return [jsonable(item) for item in value]
     if isinstance(value, set):
         return {_key(key, None): None for key in value}
     if isinstance(value, float) and not math.isfinite(value):

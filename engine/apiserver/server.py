@@ -172,15 +172,23 @@ class APIServer:
         return decode(kv.value, kv.mod_revision)
 
     def _list(self, req: Request, target: ResourcePath) -> Gen:
+        items = yield from self._matching(req, target)
+        return self._list_response(req, target.resource, items, str(self.etcd.revision))
+
+    def _matching(self, req: Request, target: ResourcePath) -> Gen:
+        """The stored objects a list (or a deletecollection) selects."""
         resource = target.resource
         matches = self._matcher(req, resource)
         yield from self._etcd_round_trip(req, "range", resource.prefix(target.namespace), target)
-        revision = str(self.etcd.revision)
         items = [
             decode(kv.value, kv.mod_revision)
             for kv in self.etcd.range(resource.prefix(target.namespace))
         ]
-        items = [item for item in items if matches(item)]
+        return [item for item in items if matches(item)]
+
+    def _list_response(
+        self, req: Request, resource: ResourceType, items: list[dict[str, Any]], revision: str
+    ) -> Response:
         if _wants_table(req):
             return Response(200, self._table(resource, items, req, revision))
         return Response(
@@ -837,8 +845,8 @@ class APIServer:
             )
 
     def _delete_collection(self, req: Request, target: ResourcePath) -> Gen:
-        listed: Response = yield from self._list(req, target)
-        for item in listed.body["items"]:
+        items = yield from self._matching(req, target)
+        for item in items:
             one = ResourcePath(
                 target.resource, item["metadata"].get("namespace", ""), item["metadata"]["name"], ""
             )
@@ -846,8 +854,10 @@ class APIServer:
                 yield from self._delete(req, one)
             except StatusError:
                 continue  # already gone: deletecollection does not fail for that
-        listed.body["metadata"] = {"resourceVersion": str(self.etcd.revision)}
-        return listed
+        # The list of what was deleted, as a Table when the client asks for one: upstream's
+        # deletecollection handler answers through transformResponseObject, as a list does
+        # (staging/src/k8s.io/apiserver/pkg/endpoints/handlers/delete.go, response.go).
+        return self._list_response(req, target.resource, items, str(self.etcd.revision))
 
     def _delete_options(self, req: Request) -> dict[str, Any]:
         options: dict[str, Any] = {}

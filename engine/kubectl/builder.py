@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from engine import yamlsafe
+from engine.apiserver.body import BodyError, jsonable
 from engine.apiserver.resources import RESOURCES, ResourceType, by_api_version_kind, lookup
 from engine.kubectl.errors import KubectlError
 
@@ -124,12 +125,18 @@ def read_manifests(ctx: Context, filenames: list[str]) -> list[Manifest]:
 
 def parse_manifests(text: str, source: str) -> list[Manifest]:
     try:  # yamlsafe enforces the size limit, aliases expanded
-        documents = [d for d in yamlsafe.load_all(text) if d is not None]
+        # Then what sigs.k8s.io/yaml makes of go-yaml's values (a !!binary value is its
+        # text, a set a map of nulls) and json.Marshal refuses (NaN, Inf).
+        documents = [jsonable(d) for d in yamlsafe.load_all(text) if d is not None]
     except yamlsafe.YAMLTooLargeError as error:
         raise KubectlError(f"error: error parsing {source}: {error}") from None
     except yaml.YAMLError as error:
         raise KubectlError(
             f"error: error parsing {source}: error converting YAML to JSON: {_yaml_problem(error)}"
+        ) from None
+    except BodyError as error:
+        raise KubectlError(
+            f"error: error parsing {source}: error converting YAML to JSON: {error}"
         ) from None
     manifests = []
     for document in documents:
@@ -174,12 +181,19 @@ def _type_of(obj: dict[str, Any], source: str) -> ResourceType:
     return resource
 
 
+def metadata(obj: dict[str, Any]) -> dict[str, Any]:
+    """A manifest's metadata as unstructured.Unstructured reads it: anything but a map reads as
+    empty (GetName() is then "", and the API server says what is wrong with the rest)."""
+    meta = obj.get("metadata")
+    return meta if isinstance(meta, dict) else {}
+
+
 def _name(obj: dict[str, Any]) -> str:
-    return str((obj.get("metadata") or {}).get("name", ""))
+    return str(metadata(obj).get("name", ""))
 
 
 def _namespace(obj: dict[str, Any]) -> str:
-    return str((obj.get("metadata") or {}).get("namespace", ""))
+    return str(metadata(obj).get("namespace", ""))
 
 
 def _go_map(obj: dict[str, Any]) -> str:

@@ -8,7 +8,9 @@ with `@command`. Each is a generator (it waits on API responses in virtual time)
 from __future__ import annotations
 
 import importlib
+import logging
 import pkgutil
+import shlex
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -22,6 +24,8 @@ if TYPE_CHECKING:
 
 Gen = Generator[Any, Any, Any]
 Runner = Callable[[Context, Parsed], Gen]
+
+log = logging.getLogger("podlife.engine.kubectl")
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,14 @@ def run_kubectl(cluster: Cluster, argv: list[str], stdin: str, result: KubectlRe
     except KubectlError as error:
         result.output.append(("stderr", error.text))
         result.exit_code = error.exit_code
+    except Exception as error:
+        # A bug of ours on an input nobody foresaw: the learner gets an answer and the server
+        # goes on; the log says where (as a Go kubectl would panic, exit 2).
+        log.exception("kubectl %s failed", shlex.join(argv[:2]))
+        result.output.append(
+            ("stderr", f"error: Podlife's kubectl failed on this input: {error}\n")
+        )
+        result.exit_code = 2
     return result.exit_code
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from engine.apiserver import patch as patching
 from engine.apiserver.request import Response
-from engine.kubectl.builder import Manifest, read_manifests, resource_path
+from engine.kubectl.builder import Manifest, metadata, read_manifests, resource_path
 from engine.kubectl.cli import command
 from engine.kubectl.context import Context
 from engine.kubectl.errors import KubectlError, api_error_text, with_source
@@ -83,7 +83,7 @@ def _apply_client_side(ctx: Context, flags: Parsed, manifest: Manifest) -> Gen:
     namespace = manifest_namespace(ctx, manifest)
     name = _name(manifest)
     if not name:
-        if (manifest.obj.get("metadata") or {}).get("generateName"):
+        if metadata(manifest.obj).get("generateName"):
             raise KubectlError(
                 f"error: from {manifest.source}: cannot use generate name with apply"
             )
@@ -191,8 +191,11 @@ def go_html_escape(text: str) -> str:
 
 def _prepared(obj: dict[str, Any], namespace: str, manifest: Manifest) -> dict[str, Any]:
     body: dict[str, Any] = json.loads(json.dumps(obj))
-    if manifest.resource.namespaced:
-        body.setdefault("metadata", {})["namespace"] = namespace
+    meta = body.setdefault("metadata", {})
+    # unstructured.SetNamespace leaves a metadata that is not a map as it is: the API server
+    # then says what is wrong with it.
+    if manifest.resource.namespaced and isinstance(meta, dict):
+        meta["namespace"] = namespace
     return body
 
 
@@ -200,7 +203,7 @@ def manifest_namespace(ctx: Context, manifest: Manifest) -> str:
     """The manifest's namespace, which must agree with -n when both are given."""
     if not manifest.resource.namespaced:
         return ""
-    declared = (manifest.obj.get("metadata") or {}).get("namespace")
+    declared = metadata(manifest.obj).get("namespace")
     if declared and ctx.explicit_namespace and declared != ctx.namespace:
         raise KubectlError(
             f'error: the namespace from the provided object "{declared}" does '
@@ -211,7 +214,7 @@ def manifest_namespace(ctx: Context, manifest: Manifest) -> str:
 
 
 def _name(manifest: Manifest) -> str:
-    return str((manifest.obj.get("metadata") or {}).get("name", ""))
+    return str(metadata(manifest.obj).get("name", ""))
 
 
 def _write_query(flags: Parsed, manager: str) -> dict[str, str]:

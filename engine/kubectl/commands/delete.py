@@ -6,7 +6,7 @@ from collections.abc import Generator
 from typing import Any
 
 from engine.apiserver.request import Response
-from engine.kubectl.builder import parse_targets, read_manifests, resource_path
+from engine.kubectl.builder import metadata, parse_targets, read_manifests, resource_path
 from engine.kubectl.cli import command
 from engine.kubectl.context import Context
 from engine.kubectl.errors import KubectlError, api_error_text, with_source
@@ -112,13 +112,18 @@ def _collect(ctx: Context, flags: Parsed) -> Gen:
         if flags.args:
             raise KubectlError("error: arguments cannot be given when -f is used")
         for manifest in read_manifests(ctx, flags.filename):
-            meta = manifest.obj.get("metadata") or {}
+            meta = metadata(manifest.obj)
             namespace = (
                 str(meta.get("namespace") or ctx.namespace)
                 if (manifest.resource.namespaced)
                 else ""
             )
             name = str(meta.get("name", ""))
+            if not name:  # client-go's request builder; cmdutil.AddSourceToErr adds the rest
+                raise KubectlError(
+                    f'error: error when deleting "{manifest.source}": '
+                    "resource name may not be empty"
+                )
             items.append(
                 (
                     resource_path(manifest.resource, namespace, name),

@@ -16,6 +16,7 @@ import yaml
 
 from engine import yamlsafe
 from engine.apiserver import patch as patching
+from engine.apiserver.body import BodyError, jsonable
 from engine.apiserver.request import Response
 from engine.kubectl import cmdutil
 from engine.kubectl.builder import resource_path
@@ -91,8 +92,8 @@ def _decode(text: str) -> Any:
         value = json.loads(text)
     except ValueError:
         try:
-            value = yamlsafe.load_one(text)
-        except (yaml.YAMLError, yamlsafe.YAMLTooLargeError):
+            value = jsonable(yamlsafe.load_one(text))  # sigs.k8s.io/yaml's YAMLToJSON
+        except (yaml.YAMLError, yamlsafe.YAMLTooLargeError, BodyError):
             return text
     # A patch that is a JSON string or number travels as JSON text, as kubectl sends it.
     return value if isinstance(value, dict | list) else json.dumps(value)

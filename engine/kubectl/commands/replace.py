@@ -6,7 +6,7 @@ from collections.abc import Generator
 from typing import Any
 
 from engine.apiserver.request import Response
-from engine.kubectl.builder import read_manifests, resource_path
+from engine.kubectl.builder import metadata, read_manifests, resource_path
 from engine.kubectl.cli import command
 from engine.kubectl.commands.apply import manifest_namespace
 from engine.kubectl.context import Context
@@ -29,11 +29,17 @@ def replace(ctx: Context, flags: Parsed) -> Gen:
     for manifest in read_manifests(ctx, flags.filename):
         namespace = manifest_namespace(ctx, manifest)
         body = dict(manifest.obj)
-        meta = dict(body.get("metadata") or {})
+        meta = dict(metadata(body))
         if manifest.resource.namespaced:
             meta["namespace"] = namespace
-        body["metadata"] = meta
+        if isinstance(body.get("metadata"), dict | None):  # else the server says what is wrong
+            body["metadata"] = meta
         name = meta.get("name", "")
+        if not name:  # client-go's request builder; cmdutil.AddSourceToErr adds the rest
+            failures.append(
+                f'error: error when replacing "{manifest.source}": resource name may not be empty\n'
+            )
+            continue
         response: Response = yield from ctx.request(
             "PUT",
             resource_path(manifest.resource, namespace, name),
