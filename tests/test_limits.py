@@ -15,27 +15,10 @@ from engine.cluster import Cluster
 from engine.config import Limits
 from tests.test_web_support import Page, make_app, pod
 from web import registry_of
+from web.bench import DEPLOYMENT  # one replica of nginx
 from web.kube_api import LocalHost, RemoteCall, RemoteStop, kube_api_of
 from web.kube_api.calls import outlets
 from web.sessions import Full
-
-DEPLOYMENT = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 1
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-      - name: web
-        image: nginx:1.27
-"""
 
 
 @pytest.fixture
@@ -197,7 +180,9 @@ def test_an_interrupted_apply_creates_nothing_more_when_a_tab_comes_back() -> No
         session = page.session
         page.client.disconnect()
         reply = pending.get(timeout=5)
-        assert reply["ok"] is False and "was interrupted: the page disconnected" in reply["error"]
+        assert (
+            reply["ok"] is False and "was interrupted: the page disconnected" in reply["error"]
+        ), reply["error"]
         made = session.timeline.cluster.etcd.count("/registry/pods/")
         assert 0 < made < 300
         back = Page(app)

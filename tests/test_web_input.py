@@ -206,3 +206,17 @@ def test_actions_the_engine_does_not_offer_yet_say_so(page: Page) -> None:
 def test_unknown_fields_in_a_message_are_ignored(page: Page) -> None:
     assert page.request("play", {"future": 1})["ok"]
     assert page.request("kubectl", {"line": "get ns", "colour": "blue"})["exit_code"] == 0
+
+
+def test_a_type_error_points_at_its_field() -> None:
+    text = (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n"
+        '  replicas: "three"\n  selector: {}\n'
+    )
+    stderr = (
+        'Error from server (BadRequest): error when creating "STDIN": Deployment in version "v1" '
+        "cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field "
+        "DeploymentSpec.spec.replicas of type int32\n"
+    )
+    [error] = locate(text, stderr)
+    assert text.splitlines()[error["line"] - 1] == '  replicas: "three"'

@@ -58,6 +58,8 @@ class Command:
         )
 
     def _settle(self, reply: Reply) -> Reply:
+        if self.reply is not None:  # settled once: interrupted, it stays interrupted
+            return self.reply
         self.reply = reply
         self.finished.set()
         return reply

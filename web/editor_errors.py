@@ -21,6 +21,8 @@ _YAML_LINE = re.compile(r"yaml: line (\d+): ")
 _INVALID = re.compile(r'^The (\S+) "([^"]*)" is invalid: ?(.*)$')
 _CAUSE = re.compile(r"^\* (.+)$")
 _UNKNOWN_FIELD = re.compile(r'unknown field "([^"]+)"')
+# encoding/json's UnmarshalTypeError: `Go struct field <Struct>.<json path> of type <type>`
+_TYPE_ERROR = re.compile(r"Go struct field \w+\.(\S+) of type ")
 _PATH_PART = re.compile(r"([^.\[\]]+)|\[([^\]]*)\]")
 _FIELD = re.compile(r"^([A-Za-z][\w\-]*(?:\.[\w\-]+|\[[^\]]*\])*): (.*)$")
 
@@ -44,7 +46,7 @@ def locate(text: str, stderr: str) -> list[EditorError]:
         line = _line_of(node, _path(match.group(1))) if match else _start_line(node)
         errors.append({"line": line, "message": f"{prefix}: {cause}"})
     for line_text in stderr.splitlines():
-        for field in _UNKNOWN_FIELD.findall(line_text):
+        for field in _UNKNOWN_FIELD.findall(line_text) + _TYPE_ERROR.findall(line_text):
             line = max((_line_of(d, _path(field)) for d in documents), default=1)
             errors.append({"line": line, "message": line_text})
     return errors

@@ -35,6 +35,7 @@ from engine.apiserver.patch import copy_json
 from engine.apiserver.request import Request, ResourcePath, Response, parse_resource_path
 from engine.apiserver.resources import RESOURCES, ResourceType
 from engine.apiserver.schema import strict
+from engine.apiserver.schema.typecheck import json_kind
 from engine.apiserver.watch import Watch, WatchCache, decode
 from engine.config import Timings
 from engine.etcd import CASFailedError, Etcd, RequestTooLargeError, WatchEvent
@@ -51,6 +52,8 @@ _PATCH_TYPES = (
 )
 # Bodies we can decode: JSON, YAML and the patch formats (themselves JSON or YAML).
 _READABLE = ("application/json", "application/yaml", *_PATCH_TYPES)
+# NamespaceLifecycle's immortal namespaces (lifecycle/admission.go NewLifecycle).
+IMMORTAL_NAMESPACES = frozenset({"default", "kube-system", "kube-public"})
 
 Gen = Generator[Any, Any, Any]
 LogReader = Callable[[dict[str, Any], str, dict[str, str]], str]
@@ -245,6 +248,7 @@ class APIServer:
                 obj = decode(kv.value, kv.mod_revision)
                 if matches(obj):
                     watch.deliver("ADDED", obj)
+        watch.covered = self.etcd.revision  # what is on its way to the cache is in there
         self.cache.add(watch)
         if timeout:
             # Late-bound: `stop` is replaced below. Housekeeping: it keeps nothing "busy".
@@ -420,7 +424,7 @@ class APIServer:
             if not isinstance(body, dict | None):
                 # handlers/patch.go: json.Unmarshal of the patch into a map[string]interface{}
                 raise errors.bad_request(
-                    f"json: cannot unmarshal {_json_type(body)} into Go value of type "
+                    f"json: cannot unmarshal {json_kind(body)} into Go value of type "
                     "map[string]interface {}"
                 )
             body = body or {}
@@ -445,7 +449,7 @@ class APIServer:
             if wrong:
                 what = "Operation" if isinstance(body, list) else "Patch"
                 raise errors.bad_request(
-                    f"json: cannot unmarshal {_json_type(wrong[0])} into Go value of type "
+                    f"json: cannot unmarshal {json_kind(wrong[0])} into Go value of type "
                     f"jsonpatch.{what}"
                 )
 
@@ -461,7 +465,7 @@ class APIServer:
                 # a merge patch that is not an object replaces the whole document (RFC 7386),
                 # which then cannot decode as an object
                 raise errors.bad_request(
-                    f"json: cannot unmarshal {_json_type(result)} into Go value of type "
+                    f"json: cannot unmarshal {json_kind(result)} into Go value of type "
                     "map[string]interface {}"
                 )
             # What the patch made must decode as the kind, before anything else sees it.
@@ -491,7 +495,7 @@ class APIServer:
             # applyPatcher: sigs.k8s.io/yaml Unmarshal of the patch into a map[string]any
             raise errors.bad_request(
                 "error decoding patch: error unmarshaling JSON: while decoding JSON: json: "
-                f"cannot unmarshal {_json_type(body)} into Go value of type "
+                f"cannot unmarshal {json_kind(body)} into Go value of type "
                 "map[string]interface {}"
             )
         gvk = (resource.group, resource.version, resource.kind)
@@ -749,6 +753,11 @@ class APIServer:
     def _delete(self, req: Request, target: ResourcePath) -> Gen:
         resource = target.resource
         options = self._delete_options(req)
+        if resource.kind == "Namespace" and target.name in IMMORTAL_NAMESPACES:
+            # NamespaceLifecycle admission, before the namespace is even read
+            # (plugin/pkg/admission/namespace/lifecycle/admission.go: "prevent deletion of
+            # immortal namespaces").
+            raise errors.forbidden(resource.name, target.name, "this namespace may not be deleted")
         key = resource.key(target.namespace, target.name)
         while True:
             kv = self.etcd.get(key)
@@ -1285,7 +1294,15 @@ def _verb(req: Request, target: ResourcePath) -> str:
             )
         return verbs[method]
     if method == "DELETE":
-        return "delete" if target.name else "deletecollection"
+        if target.name:
+            return "delete"
+        if "deletecollection" not in target.resource.verbs:
+            # A kind whose storage deletes no collections (namespaces): kube-apiserver installs
+            # no such route (endpoints/installer.go registers only the verbs the storage has).
+            raise errors.method_not_supported(
+                target.resource.name, "deletecollection", target.resource.group
+            )
+        return "deletecollection"
     raise errors.method_not_supported(target.resource.name, method.lower(), target.resource.group)
 
 
@@ -1304,31 +1321,18 @@ def _ref(resource: ResourceType, obj: dict[str, Any]) -> ObjectRef:
     )
 
 
-def _json_type(value: Any) -> str:
-    """The JSON type name encoding/json uses in its UnmarshalTypeError."""
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
-
-
 def _wants_table(req: Request) -> bool:
     return "as=Table" in req.headers.get("accept", "")
 
 
 def _query_int(req: Request, name: str) -> int | None:
     """An integer query parameter, refused as the parameter codec refuses it (its
-    strconv.ParseInt error, as a 400)."""
+    strconv.ParseInt error, as a 400). Not Python's int(), which also takes `1_0`, ` 1`, other
+    scripts' digits and numbers past int64: a watch would then outlive what it asked for."""
     text = req.query.get(name)
     if not text:
         return None
-    try:
-        return int(text)
-    except ValueError:
-        raise errors.bad_request(f'strconv.ParseInt: parsing "{text}": invalid syntax') from None
+    return decoding.query_int64(text)
 
 
 def _parse_revision(text: str) -> int:

@@ -40,6 +40,9 @@ class Watch:
         self.on_close: Callable[[], None] | None = None
         self.closed = False
         self.backlog: list[tuple[str, dict[str, Any]]] = []  # events before on_event is set
+        # The etcd revision its initial events (or history) were read at: changes up to it,
+        # still on their way to the watch cache, are not sent again.
+        self.covered = 0
 
     def deliver(self, kind: str, obj: dict[str, Any]) -> None:
         if self.closed:
@@ -109,10 +112,17 @@ class WatchCache:
         """Send one stored change to every watch it concerns, as ADDED/MODIFIED/DELETED.
 
         A change that moves an object into or out of a watch's selector is an ADDED or a
-        DELETED for that watch, as the cacher does.
+        DELETED for that watch, as the cacher does. A watch opened after the change was
+        stored, while it was still on its way here, read it from etcd already: the cacher
+        registers a watch at the revision of the state it starts from and sends only what is
+        newer (cacher.go Watch, watch_cache.go getAllEventsSinceLocked), so neither a
+        duplicate nor an older version follows the newer one.
         """
+        changed = new if new is not None else old
+        assert changed is not None
+        revision = int(changed["metadata"]["resourceVersion"])
         for watch in self.candidates(resource.name, old, new):
-            if watch.closed:
+            if watch.closed or revision <= watch.covered:
                 continue
             was = old is not None and watch.matches(old)
             now = new is not None and watch.matches(new)

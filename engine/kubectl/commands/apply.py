@@ -98,7 +98,8 @@ def _apply_client_side(ctx: Context, flags: Parsed, manifest: Manifest) -> Gen:
     path = resource_path(manifest.resource, namespace, name)
     modified = _prepared(manifest.obj, namespace, manifest)
     annotation = last_applied_json(modified)
-    modified.setdefault("metadata", {}).setdefault("annotations", {})[LAST_APPLIED] = annotation
+    meta = modified.setdefault("metadata", {})
+    meta["annotations"] = {**string_map(meta.get("annotations")), LAST_APPLIED: annotation}
     manager = flags.field_manager or "kubectl-client-side-apply"
     for _attempt in range(MAX_PATCH_RETRIES):
         current: Response = yield from ctx.request("GET", path)
@@ -178,11 +179,20 @@ def last_applied_json(obj: dict[str, Any]) -> str:
     # apply.GetModifiedConfiguration sets the annotations back without last-applied, so an
     # emptied map stays: `"annotations":{}` is in every real last-applied configuration.
     metadata = clean.setdefault("metadata", {})
-    annotations = metadata.get("annotations") or {}
+    annotations = string_map(metadata.get("annotations"))
     annotations.pop(LAST_APPLIED, None)
     metadata["annotations"] = annotations
     text = json.dumps(clean, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return go_html_escape(text) + "\n"
+
+
+def string_map(value: Any) -> dict[str, str]:
+    """Unstructured.GetAnnotations: NestedStringMap with its error dropped, so annotations that
+    are not a map of strings read as none, and SetAnnotations then replaces them
+    (apimachinery/pkg/apis/meta/v1/unstructured/unstructured.go)."""
+    if isinstance(value, dict) and all(isinstance(item, str) for item in value.values()):
+        return dict(value)
+    return {}
 
 
 def go_html_escape(text: str) -> str:
