@@ -18,11 +18,10 @@ from pydantic import BaseModel, Field
 from engine import nodes
 from engine.apiserver.request import Request, Response
 from engine.apiserver.server import APIServer
-from engine.client.rest import RestClient
 from engine.config import Limits, Timings
 from engine.etcd import Etcd
 from engine.sim import Environment, Process
-from engine.trace import Step, Trace
+from engine.trace import Trace
 
 if TYPE_CHECKING:
     from engine.controllers.controllermanager import ControllerManager
@@ -96,7 +95,6 @@ class Cluster:
         self.etcd = Etcd()
         self.apiserver = APIServer(self.env, self.etcd, self.trace, self.rng, self.timings)
         self.limits = limits or Limits()
-        self.admin = RestClient(self, "kubectl", "kubernetes-admin", ("system:masters",), Step.SEND)
         self.files: dict[str, str] = {}  # what `kubectl apply -f NAME` can read
         # What the layers around a cluster keep for it (the kubelets' log registry, the web's
         # remote watches): held here, not in module tables keyed by cluster, so it goes when

@@ -30,7 +30,6 @@ class RateLimiter:
         self.failures: dict[str, int] = {}
         self.tokens = float(BUCKET_BURST)
         self.last = 0.0
-        self.reserved_until = 0.0
 
     def when(self, key: str) -> float:
         exponent = self.failures.get(key, 0)

@@ -51,11 +51,6 @@ def is_pod_active(pod: Obj) -> bool:
     return not is_terminal(pod) and not pod["metadata"].get("deletionTimestamp")
 
 
-def is_pod_terminating(pod: Obj) -> bool:
-    """controller.IsPodTerminating: being deleted but not finished yet."""
-    return not is_terminal(pod) and bool(pod["metadata"].get("deletionTimestamp"))
-
-
 def pod_key(pod: Obj) -> str:
     """controller.PodKey: namespace/name."""
     meta = pod["metadata"]

@@ -119,13 +119,6 @@ class ImageManager:
         )
         return ImageResult(ref.name)
 
-    def next_retry(self, pod: Obj, image: str) -> float | None:
-        """When the pull back-off for this pod's image ends, if it is backing off."""
-        key = f"{pod['metadata']['uid']}_{image}"
-        if self.backoff.get(key) == 0.0:
-            return None
-        return self.backoff.last_update(key) + self.backoff.get(key)
-
     # serialImagePuller: one pull at a time per node
     def _acquire(self) -> Gen:
         while self._pulling:

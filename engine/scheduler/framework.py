@@ -84,10 +84,6 @@ class Status:
         return f"Status({self.code.go_name}, {self.message()!r}, plugin={self.plugin!r})"
 
 
-def code_of(status: Status | None) -> Code:
-    return Code.SUCCESS if status is None else status.code
-
-
 def is_success(status: Status | None) -> bool:
     return status is None or status.code is Code.SUCCESS
 

@@ -28,7 +28,7 @@ export function isChore(ev) {
 export class Player {
   constructor(timeline, hooks) {
     this.timeline = timeline;
-    this.hooks = hooks; // {ack(seq), setPlaying(bool), setSpeed(x), step(), onEventPlayed(ev)}
+    this.hooks = hooks; // {ack(seq), setPlaying(bool), setSpeed(x), step()}
     this.cursor = 0;
     this.playing = true;
     this.speed = 1;
@@ -132,8 +132,6 @@ export class Player {
     const a = this.anim;
     this.anim = null;
     this.cursor = a.index + 1;
-    const ev = this.events[a.index];
-    if (ev && this.hooks.onEventPlayed) this.hooks.onEventPlayed(ev, this);
   }
 
   maybeAck() {

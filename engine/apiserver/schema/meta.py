@@ -36,10 +36,6 @@ KIND = string(
 )
 
 
-def object_metadata() -> dict[str, object]:
-    return {"metadata": ref(OBJECT_META, "Standard object metadata: name, namespace, labels.")}
-
-
 def list_metadata() -> dict[str, object]:
     return {"metadata": ref(LIST_META, "Standard list metadata: the list's resourceVersion.")}
 
