@@ -5,16 +5,14 @@ import { fill, h } from "./dom.js";
 import { toYaml } from "./yaml.js";
 
 export class Inspector {
-  constructor(root, { act, kubectl, values, inspect, showCycle }) {
+  constructor(root, { act, kubectl, values, showCycle }) {
     this.root = root;
     this.act = act; // (kind, target, label) => Promise
     this.kubectl = kubectl; // (line) => Promise
     this.values = values;
-    this.inspect = inspect; // (kind, namespace, name) => Promise<reply>
     this.showCycle = showCycle;
     this.selected = null;
     this.signature = "";
-    this.fallback = new Map(); // "kind/ns/name@rev" -> yaml text from `inspect`
     this.renderEmpty();
   }
 
@@ -50,7 +48,7 @@ export class Inspector {
     const info = key ? state.keys[key] : null;
     const events = view.events.filter((e) => e.objectKind === sel.kind && e.objectName === sel.name).slice(-12);
     const countdown = model && model.countdown ? Math.ceil(model.countdown.remaining) : "";
-    const sig = JSON.stringify([sel, info && info.rev, model && (model.status || model.ready), countdown, events.length, model && model.age, model && model.restartsText, this.fallback.size, this.values.version]);
+    const sig = JSON.stringify([sel, info && info.rev, model && (model.status || model.ready), countdown, events.length, model && model.age, model && model.restartsText, this.values.version]);
     if (sig === this.signature) return;
     this.signature = sig;
     const focusId = document.activeElement && this.root.contains(document.activeElement) ? document.activeElement.dataset.focusId : null;
@@ -76,8 +74,11 @@ export class Inspector {
       );
     }
     if (info) {
+      // The object as etcd held it at this revision — never the live one, which would show a
+      // later state while the learner scrubs back. Not known yet: ask etcd for it.
       const obj = this.values.get(key, info.rev);
-      const yamlText = obj ? toYaml(cleanForDisplay(obj, info.rev)) : this.fallbackYaml(sel, info.rev);
+      if (obj === undefined) this.values.want(key, info.rev);
+      const yamlText = obj ? toYaml(cleanForDisplay(obj, info.rev)) : obj === undefined ? "loading…" : "(etcd no longer holds this revision: it was compacted)";
       parts.push(h("h3", {}, `Live YAML `, h("span", { class: "muted small" }, `(etcd revision ${info.rev})`)), h("pre", { class: "code yaml", tabindex: "0", "aria-label": "The object as YAML" }, yamlText));
     }
     fill(this.root, parts);
@@ -85,17 +86,6 @@ export class Inspector {
       const el = this.root.querySelector(`[data-focus-id="${focusId}"]`);
       if (el) el.focus();
     }
-  }
-
-  fallbackYaml(sel, rev) {
-    const id = `${sel.kind}/${sel.namespace || ""}/${sel.name}@${rev}`;
-    if (this.fallback.has(id)) return this.fallback.get(id);
-    this.fallback.set(id, "loading…");
-    this.inspect(sel.kind, sel.namespace || "", sel.name).then((reply) => {
-      const text = !reply.ok ? reply.error || "" : typeof reply.object === "string" ? reply.object : toYaml(reply.object || {});
-      this.fallback.set(id, text);
-    });
-    return "loading…";
   }
 
   button(label, focusId, onclick, cls = "") {

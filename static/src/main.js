@@ -113,7 +113,6 @@ const inspector = new Inspector($("#inspector"), {
   act: (kind, target, label) => act(kind, target, label),
   kubectl: (line) => runForLearner(line),
   values,
-  inspect: (kind, namespace, name) => conn.request("inspect", { kind, namespace, name }),
   showCycle: (pod) => {
     app.cycleFocus = pod;
     panelTabs.show("scheduling");
