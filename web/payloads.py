@@ -128,7 +128,7 @@ def check_paste(text: str, settings: Settings, what: str = "the paste") -> None:
             f"{what} is {size} bytes; at most {limit} bytes ({_mib(limit)}) are accepted"
         )
     try:
-        yamlsafe.load_all(text, limit, settings.max_documents)
+        yamlsafe.compose_all(text, limit, settings.max_documents)  # the limits, not the objects
     except yamlsafe.YAMLTooLargeError as error:
         raise BadRequest(f"{what}: {error}") from None
     except yaml.YAMLError:

@@ -4,8 +4,7 @@ A playing page sends an `ack` per animation frame (up to 60 a second) and a comm
 then; a script can send thousands. Messages cost what they make the server do: the cheap ones
 (ack, play, pause, speed) one token, a step or a look (inspect, etcd) two, anything that runs
 kubectl or builds a cluster ten. Past the bucket, a message is answered with a refusal that says
-why (not silently dropped) and the server does none of its work; the refusals of one connection
-are logged once a minute at most.
+why (not silently dropped) and the server does none of its work.
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ class Bucket:
     burst: int  # the most it holds
     tokens: float = field(init=False)
     updated: float = field(default_factory=time.monotonic)
-    refused_logged: float = -60.0  # when a refusal was last logged
 
     def __post_init__(self) -> None:
         self.tokens = float(self.burst)
@@ -35,13 +33,6 @@ class Bucket:
         if self.tokens < cost:
             return False
         self.tokens -= cost
-        return True
-
-    def should_log(self) -> bool:
-        now = time.monotonic()
-        if now - self.refused_logged < 60:
-            return False
-        self.refused_logged = now
         return True
 
 
@@ -57,10 +48,6 @@ class ConnectionLimits:
         if bucket is None:
             bucket = self._buckets[sid] = Bucket(self.rate, self.burst)
         return bucket.take(COSTS.get(message, WORK))
-
-    def should_log(self, sid: str) -> bool:
-        bucket = self._buckets.get(sid)
-        return bucket is not None and bucket.should_log()
 
     def forget(self, sid: str) -> None:
         self._buckets.pop(sid, None)

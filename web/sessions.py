@@ -198,14 +198,12 @@ class Session:
 
     def reset(self, seed: int, nodes: list[NodeSpec]) -> None:
         self.check_ready()
-        self._replace(self.new_timeline(seed, nodes), "the cluster was reset")
+        timeline = Timeline(seed, nodes, limits=self.settings.cluster_limits())
+        self._replace(timeline, "the cluster was reset")
         self.sent = 0
         self.acked = 0
         self.send("reset", self.reset_payload())
         self.send_clock()
-
-    def new_timeline(self, seed: int, nodes: list[NodeSpec]) -> Timeline:
-        return Timeline(seed, nodes, limits=self.settings.cluster_limits())
 
     def _replace(self, timeline: Timeline, reason: str) -> None:
         self.interrupt_commands(reason)

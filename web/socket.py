@@ -19,6 +19,7 @@ from web.commands import Command, Reply
 from web.config import Settings
 from web.driver import let_others_run
 from web.editor_errors import locate
+from web.logs import Throttle
 from web.payloads import (
     AckIn,
     ActionIn,
@@ -55,7 +56,7 @@ def handler(message: str) -> Callable[[Handler], Callable[..., Reply]]:
         def run(self: PodlifeNamespace, *args: Any) -> Reply:
             sid = request.sid  # type: ignore[attr-defined]
             if not self.rates.allow(sid, message):
-                if self.rates.should_log(sid):
+                if self.refusals_logged.admit(sid) is not None:  # once a minute at most
                     log.warning(
                         "a connection from %s sends faster than the server takes; "
                         "refusing the excess (logged once a minute)",
@@ -82,6 +83,7 @@ class PodlifeNamespace(Namespace):
         self.registry = registry
         self.settings = settings
         self.rates = ConnectionLimits(settings.message_tokens_per_second, settings.message_burst)
+        self.refusals_logged = Throttle(settings.log_repeat_seconds)
 
     # ---- connection --------------------------------------------------------------------------
     def on_connect(self, _auth: Any = None) -> bool:
