@@ -11,6 +11,11 @@ A field set is a set of paths; a path is a tuple of FieldsV1 path elements: `f:s
 `k:{"name":"app"}`, `v:"example.com/x"`. A path in the set is owned; in FieldsV1 JSON an owned
 path that also has owned children carries a `.: {}` marker.
 
+Why one module past 600 lines: field sets, their FieldsV1 encoding, the managed-fields
+bookkeeping of updates and the apply merge with its conflicts are one algorithm over one data
+shape (upstream's structured-merge-diff). It moves, split by those seams, into the leaf
+package engine/apimachinery/ with the architecture issue (9).
+
 Simplified: one API version per kind (no conversion), no `kubectl-client-side-apply` →
 applier ownership migration, unknown fields are treated like known ones.
 """

@@ -5,6 +5,12 @@ validating admission → etcd (compare-and-swap) → response; then the watch ca
 out to every watching component. Handlers are generator processes: talking to etcd takes
 virtual time, and other requests may interleave (optimistic concurrency sorts them out, as in
 staging/src/k8s.io/apiserver/pkg/storage/etcd3/store.go GuaranteedUpdate).
+
+Why one module this long: the request chain and every verb's handler still live in this one
+class; decoding (body.py, decoding.py, schema/typecheck.py), the quota (quota.py), the watch
+cache (watch.py) and tables are already apart. The architecture issue (9) splits the rest
+along upstream's seams: filters, one handler per verb (handlers/{get,watch,create,update,
+patch,delete}.go), the generic store with a strategy per kind, and storage.
 """
 
 from __future__ import annotations

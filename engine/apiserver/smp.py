@@ -3,6 +3,10 @@
 Follows staging/src/k8s.io/apimachinery/pkg/util/strategicpatch/patch.go. Where Go consults the
 struct tags of the typed object (`patchStrategy`, `patchMergeKey`), we consult PATCH_META below.
 Error texts are the ones patch.go and pkg/util/mergepatch/errors.go produce.
+
+Why past 600 lines: applying and creating a patch mirror each other over the same PATCH_META
+table and directives ($patch, $retainKeys, $deleteFromPrimitiveList, $setElementOrder); it
+moves to engine/apimachinery/strategicpatch with the architecture issue (9), split there.
 """
 
 from __future__ import annotations

@@ -6,6 +6,10 @@
 //   stage.js, sequence.js, panels.js, inspector.js, editor.js, terminal.js   the views
 //
 // One entry point draws everything: render(), idempotent, called once per animation frame.
+//
+// Why past 600 lines: it is the page's wiring (connection handlers, controls, keys, dialogs)
+// around that one render(); the story-mode issue (10) reworks narration and controls and
+// moves each group of controls into its own module.
 
 import { ConnectDialog } from "./connect.js";
 import { normalizeCycle } from "./cycle.js";
