@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from engine.apimachinery.errors import StatusError
 from engine.apiserver import defaults
 from engine.apiserver.admission import (
     ADMISSION_PLUGINS,
@@ -19,7 +20,6 @@ from engine.apiserver.admission import (
     token_volume,
 )
 from engine.apiserver.defaults import image_tag, order_like_go, pull_policy_for, set_defaults
-from engine.apiserver.errors import StatusError
 
 SHA = "sha256:" + "a" * 64
 

@@ -10,7 +10,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from engine.apiserver import openapi, smp
+from engine.apimachinery import patchmeta
+from engine.apiserver import openapi
 from engine.apiserver.resources import RESOURCES
 from engine.apiserver.schema import REGISTRY, kind_struct
 from engine.cluster import Cluster
@@ -127,7 +128,7 @@ def test_every_kind_has_a_patch_operation_that_takes_field_validation(api: Api) 
 
 def test_schema_patch_markers_agree_with_the_strategic_merge_table() -> None:
     """The OpenAPI markers kubectl computes apply patches from are the ones the API server
-    merges with (engine/apiserver/smp.py PATCH_META)."""
+    merges with (engine/apimachinery/patchmeta.py PATCH_META)."""
 
     def walk(kind: str, struct_name: str, path: tuple[str, ...], depth: int = 0) -> None:
         struct = REGISTRY.get(struct_name)
@@ -136,7 +137,7 @@ def test_schema_patch_markers_agree_with_the_strategic_merge_table() -> None:
         for name, prop in struct.fields.items():
             here = (*path, name)
             markers = dict(prop.extensions)
-            meta = smp.field_meta(kind, here)
+            meta = patchmeta.field_meta(kind, here)
             if prop.items is not None:
                 assert markers.get("x-kubernetes-patch-merge-key", "") == meta.merge_key, here
                 strategy = markers.get("x-kubernetes-patch-strategy", "")

@@ -1,6 +1,6 @@
 """The status manager's PodStatus patch is the one the generic two-way merge would make."""
 
-from engine.apiserver.smp import create_two_way_merge_patch
+from engine.apimachinery.strategicpatch import create_two_way_merge_patch
 from engine.node.status_manager import status_patch
 from tests.node_fixtures import cluster, create, pod
 

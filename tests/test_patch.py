@@ -8,18 +8,19 @@ from typing import Any
 
 import pytest
 
-from engine.apiserver import apply as apply_mod
-from engine.apiserver import patch as patching
-from engine.apiserver.patch import (
+from engine.apimachinery import fieldpath, managedfields
+from engine.apimachinery.jsonpatch import (
     PatchError,
     apply_json_patch,
     apply_merge_patch,
+    json_patch_status_error,
+)
+from engine.apimachinery.patchmeta import PATCH_META, field_meta
+from engine.apimachinery.strategicpatch import (
     apply_strategic_merge_patch,
     create_three_way_merge_patch,
     create_two_way_merge_patch,
-    json_patch_status_error,
 )
-from engine.apiserver.smp import PATCH_META, field_meta
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 
@@ -622,11 +623,6 @@ def test_two_way_kubectl_label_and_unlabel() -> None:
     assert create_two_way_merge_patch(before, pod(), "Pod") == {}
 
 
-def test_facade_reexports() -> None:
-    names = ("server_side_apply", "conflict_message", "fields_v1_of")
-    assert all(callable(getattr(patching, name)) for name in names)
-
-
 # ---------------------------------------------------------------------------------------------
 # server-side apply and managedFields
 
@@ -663,7 +659,7 @@ def created_pod() -> dict[str, Any]:
 
 
 def test_update_managed_fields_on_create_matches_the_real_shape() -> None:
-    obj = apply_mod.update_managed_fields(None, created_pod(), "kubectl-run", "Pod", T0)
+    obj = managedfields.update_managed_fields(None, created_pod(), "kubectl-run", "Pod", T0)
     assert obj["metadata"]["managedFields"] == [
         {
             "manager": "kubectl-run",
@@ -710,7 +706,7 @@ def test_fields_v1_of_an_apply_configuration() -> None:
             "tolerations": [{"key": "a", "operator": "Exists"}],
         },
     }
-    assert patching.fields_v1_of(manifest, "Pod") == {
+    assert fieldpath.fields_v1_of(manifest, "Pod") == {
         "f:metadata": {"f:finalizers": {'v:"example.com/x"': {}}, "f:labels": {"f:app": {}}},
         "f:spec": {
             "f:containers": {
@@ -729,14 +725,14 @@ def test_fields_v1_of_an_apply_configuration() -> None:
             "f:tolerations": {},
         },
     }
-    paths = apply_mod.from_fields_v1(patching.fields_v1_of(manifest, "Pod"))
-    assert apply_mod.to_fields_v1(paths) == patching.fields_v1_of(manifest, "Pod")
+    paths = fieldpath.from_fields_v1(fieldpath.fields_v1_of(manifest, "Pod"))
+    assert fieldpath.to_fields_v1(paths) == fieldpath.fields_v1_of(manifest, "Pod")
     item = ("f:spec", "f:containers", 'k:{"name":"app"}', "f:ports")
     port = (*item, 'k:{"containerPort":8080,"protocol":"TCP"}', "f:containerPort")
-    assert apply_mod.path_text(port) == (
+    assert fieldpath.path_text(port) == (
         '.spec.containers[name="app"].ports[containerPort=8080,protocol="TCP"].containerPort'
     )
-    assert apply_mod.path_text(("f:metadata", "f:finalizers", 'v:"example.com/x"')) == (
+    assert fieldpath.path_text(("f:metadata", "f:finalizers", 'v:"example.com/x"')) == (
         '.metadata.finalizers[="example.com/x"]'
     )
 
@@ -751,23 +747,23 @@ def image_config(image: str, **extra: Any) -> dict[str, Any]:
 
 
 def test_ssa_conflict_with_client_side_apply() -> None:
-    live = apply_mod.update_managed_fields(
+    live = managedfields.update_managed_fields(
         None, created_pod(), "kubectl-client-side-apply", "Pod", T0
     )
-    obj, conflicts = patching.server_side_apply(
+    obj, conflicts = managedfields.server_side_apply(
         live, image_config("nginx:1.27"), "kubectl", False, "Pod", T1
     )
     assert obj == live
-    assert patching.conflict_message(conflicts) == (
+    assert managedfields.conflict_message(conflicts) == (
         'Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using v1: '
         '.spec.containers[name="nginx"].image'
     )
-    assert apply_mod.apply_conflict_error(conflicts).status == {
+    assert managedfields.apply_conflict_error(conflicts).status == {
         "kind": "Status",
         "apiVersion": "v1",
         "metadata": {},
         "status": "Failure",
-        "message": patching.conflict_message(conflicts),
+        "message": managedfields.conflict_message(conflicts),
         "reason": "Conflict",
         "details": {
             "causes": [
@@ -783,8 +779,8 @@ def test_ssa_conflict_with_client_side_apply() -> None:
 
 
 def test_ssa_force_takes_ownership() -> None:
-    live = apply_mod.update_managed_fields(None, created_pod(), "kubectl-create", "Pod", T0)
-    obj, conflicts = patching.server_side_apply(
+    live = managedfields.update_managed_fields(None, created_pod(), "kubectl-create", "Pod", T0)
+    obj, conflicts = managedfields.server_side_apply(
         live, image_config("nginx:1.27"), "kubectl", True, "Pod", T1
     )
     assert conflicts == []
@@ -808,8 +804,8 @@ def test_ssa_force_takes_ownership() -> None:
 
 
 def test_ssa_same_value_is_shared_not_a_conflict() -> None:
-    live = apply_mod.update_managed_fields(None, created_pod(), "kubectl-create", "Pod", T0)
-    obj, conflicts = patching.server_side_apply(
+    live = managedfields.update_managed_fields(None, created_pod(), "kubectl-create", "Pod", T0)
+    obj, conflicts = managedfields.server_side_apply(
         live, image_config("nginx"), "kubectl", False, "Pod", T1
     )
     assert conflicts == []
@@ -822,13 +818,13 @@ def test_ssa_same_value_is_shared_not_a_conflict() -> None:
 
 
 def test_ssa_several_conflicts_are_grouped_by_manager() -> None:
-    live = apply_mod.update_managed_fields(
+    live = managedfields.update_managed_fields(
         None, deployment("nginx:1.26"), "kubectl-client-side-apply", "Deployment", T0
     )
     config = deployment("nginx:1.27")
     config["spec"]["replicas"] = 5
-    _, conflicts = patching.server_side_apply(live, config, "kubectl", False, "Deployment", T1)
-    assert patching.conflict_message(conflicts) == (
+    _, conflicts = managedfields.server_side_apply(live, config, "kubectl", False, "Deployment", T1)
+    assert managedfields.conflict_message(conflicts) == (
         'Apply failed with 2 conflicts: conflicts with "kubectl-client-side-apply" using apps/v1:\n'
         "- .spec.replicas\n"
         '- .spec.template.spec.containers[name="nginx"].image'
@@ -836,22 +832,26 @@ def test_ssa_several_conflicts_are_grouped_by_manager() -> None:
 
 
 def test_ssa_conflict_with_another_applier_and_a_subresource() -> None:
-    live, _ = patching.server_side_apply(None, image_config("nginx"), "team-a", False, "Pod", T0)
-    _, conflicts = patching.server_side_apply(
+    live, _ = managedfields.server_side_apply(
+        None, image_config("nginx"), "team-a", False, "Pod", T0
+    )
+    _, conflicts = managedfields.server_side_apply(
         live, image_config("nginx:2"), "team-b", False, "Pod", T1
     )
-    assert patching.conflict_message(conflicts) == (
+    assert managedfields.conflict_message(conflicts) == (
         'Apply failed with 1 conflict: conflict with "team-a": .spec.containers[name="nginx"].image'
     )
-    scale = apply_mod.Conflict("kubectl", ("f:spec", "f:replicas"), "Update", "apps/v1", "scale")
-    assert patching.conflict_message([scale]) == (
+    scale = managedfields.Conflict(
+        "kubectl", ("f:spec", "f:replicas"), "Update", "apps/v1", "scale"
+    )
+    assert managedfields.conflict_message([scale]) == (
         'Apply failed with 1 conflict: conflict with "kubectl" with subresource "scale" '
         "using apps/v1: .spec.replicas"
     )
 
 
 def test_ssa_prunes_what_only_the_applier_owned() -> None:
-    live, _ = patching.server_side_apply(
+    live, _ = managedfields.server_side_apply(
         None,
         image_config("nginx", labels={"app": "web", "tier": "fe"}),
         "kubectl",
@@ -859,7 +859,7 @@ def test_ssa_prunes_what_only_the_applier_owned() -> None:
         "Pod",
         T0,
     )
-    obj, _ = patching.server_side_apply(
+    obj, _ = managedfields.server_side_apply(
         live, image_config("nginx", labels={"app": "web"}), "kubectl", False, "Pod", T1
     )
     assert obj["metadata"]["labels"] == {"app": "web"}
@@ -867,16 +867,18 @@ def test_ssa_prunes_what_only_the_applier_owned() -> None:
     # Another manager also set the label: dropping it from the applied config only drops ownership.
     relabelled = copy.deepcopy(live)
     relabelled["metadata"]["labels"]["tier"] = "backend"
-    relabelled = apply_mod.update_managed_fields(live, relabelled, "kubectl-label", "Pod", T1)
-    obj, _ = patching.server_side_apply(
+    relabelled = managedfields.update_managed_fields(live, relabelled, "kubectl-label", "Pod", T1)
+    obj, _ = managedfields.server_side_apply(
         relabelled, image_config("nginx", labels={"app": "web"}), "kubectl", False, "Pod", T2
     )
     assert obj["metadata"]["labels"] == {"app": "web", "tier": "backend"}
 
 
 def test_ssa_unchanged_reapply_keeps_the_time() -> None:
-    live, _ = patching.server_side_apply(None, image_config("nginx"), "kubectl", False, "Pod", T0)
-    again, conflicts = patching.server_side_apply(
+    live, _ = managedfields.server_side_apply(
+        None, image_config("nginx"), "kubectl", False, "Pod", T0
+    )
+    again, conflicts = managedfields.server_side_apply(
         live, image_config("nginx"), "kubectl", False, "Pod", T1
     )
     assert conflicts == []
@@ -885,12 +887,12 @@ def test_ssa_unchanged_reapply_keeps_the_time() -> None:
 
 
 def test_update_takes_changed_fields_from_other_managers() -> None:
-    live = apply_mod.update_managed_fields(
+    live = managedfields.update_managed_fields(
         None, deployment(), "kubectl-client-side-apply", "Deployment", T0
     )
     scaled = copy.deepcopy(live)
     scaled["spec"]["replicas"] = 5
-    scaled = apply_mod.update_managed_fields(
+    scaled = managedfields.update_managed_fields(
         live, scaled, "kubectl", "Deployment", T1, subresource="scale"
     )
     csa, scaler = scaled["metadata"]["managedFields"]
@@ -907,7 +909,7 @@ def test_update_takes_changed_fields_from_other_managers() -> None:
     # A status write by the controller is tracked apart and ignores spec.
     status = copy.deepcopy(scaled)
     status["status"] = {"replicas": 5}
-    status = apply_mod.update_managed_fields(
+    status = managedfields.update_managed_fields(
         scaled, status, "kube-controller-manager", "Deployment", T2, subresource="status"
     )
     entry = status["metadata"]["managedFields"][-1]

@@ -21,9 +21,9 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from engine import quantity, timeutil
-from engine.apiserver import apply, defaults, memo, server, smp, validation
-from engine.apiserver import patch as patching
+from engine import timeutil
+from engine.apimachinery import fieldpath, managedfields, quantity, strategicpatch
+from engine.apiserver import defaults, memo, server, validation
 from engine.apiserver.request import Request, parse_resource_path
 from engine.cluster import Cluster, NodeSpec
 from engine.player import play
@@ -43,10 +43,10 @@ def text(value: JSON) -> str:
 # References: the code the fast paths replaced.
 
 
-def reference_scoped(paths: Iterable[apply.Path], subresource: str) -> set[apply.Path]:
+def reference_scoped(paths: Iterable[fieldpath.Path], subresource: str) -> set[fieldpath.Path]:
     kept = set()
     for path in paths:
-        if any(path[: len(stripped)] == stripped for stripped in apply._STRIPPED) or path == (
+        if any(path[: len(stripped)] == stripped for stripped in fieldpath._STRIPPED) or path == (
             "f:metadata",
         ):
             continue
@@ -60,7 +60,7 @@ def reference_element_order(element: str) -> tuple[int, str]:
     return ("f:k:v:i:".index(element[:2]) // 2, element[2:])
 
 
-def reference_to_fields_v1(paths: Iterable[apply.Path]) -> dict[str, JSON]:
+def reference_to_fields_v1(paths: Iterable[fieldpath.Path]) -> dict[str, JSON]:
     members = set(paths)
     tree: dict[str, JSON] = {}
     for path in members:
@@ -68,7 +68,7 @@ def reference_to_fields_v1(paths: Iterable[apply.Path]) -> dict[str, JSON]:
         for element in path:
             node = node.setdefault(element, {})
 
-    def render(node: dict[str, JSON], prefix: apply.Path) -> dict[str, JSON]:
+    def render(node: dict[str, JSON], prefix: fieldpath.Path) -> dict[str, JSON]:
         out: dict[str, JSON] = {".": {}} if node and prefix in members else {}
         for element in sorted(node, key=reference_element_order):
             out[element] = render(node[element], (*prefix, element))
@@ -90,12 +90,14 @@ def reference_update_managed_fields(
     decoded and encoded again."""
     old, new = copy.deepcopy(old), copy.deepcopy(new)  # no value shared between the two
     api_version = str(new.get("apiVersion", ""))
-    zero = apply._ZERO.get(kind, {})
-    before = apply._with_zero(apply._without_managed_fields(old) if old is not None else {}, zero)
-    after = apply._with_zero(apply._without_managed_fields(new), zero)
-    changed: set[apply.Path] = set()
-    removed: set[apply.Path] = set()
-    apply._compare(before, after, (), (), kind, changed, removed)
+    zero = managedfields._ZERO.get(kind, {})
+    before = managedfields._with_zero(
+        fieldpath.without_managed_fields(old) if old is not None else {}, zero
+    )
+    after = managedfields._with_zero(fieldpath.without_managed_fields(new), zero)
+    changed: set[fieldpath.Path] = set()
+    removed: set[fieldpath.Path] = set()
+    fieldpath.compare(before, after, (), (), kind, changed, removed)
     changed, removed = (
         reference_scoped(changed, subresource),
         reference_scoped(removed, subresource),
@@ -103,9 +105,9 @@ def reference_update_managed_fields(
     me = (manager, "Update", api_version, subresource)
     entries = []
     mine = None
-    for entry in apply._entries(old):
-        paths = apply.from_fields_v1(entry.get("fieldsV1") or {}) - removed
-        if apply._identity(entry) == me:
+    for entry in managedfields._entries(old):
+        paths = fieldpath.from_fields_v1(entry.get("fieldsV1") or {}) - removed
+        if managedfields._identity(entry) == me:
             mine = (entry, paths)
         else:
             entries.append((entry, paths - changed))
@@ -174,7 +176,7 @@ def reference_strip_directives(value: JSON) -> JSON:
         return [
             reference_strip_directives(v)
             for v in value
-            if not (isinstance(v, dict) and smp.DIRECTIVE in v)
+            if not (isinstance(v, dict) and strategicpatch.DIRECTIVE in v)
         ]
     return value
 
@@ -208,16 +210,16 @@ def test_to_fields_v1_is_the_reference_encoding() -> None:
     rng = random.Random(7)
     for _ in range(300):
         paths = set(rng.sample(PATHS, rng.randint(0, len(PATHS))))
-        assert text(apply.to_fields_v1(paths)) == text(reference_to_fields_v1(paths))
+        assert text(fieldpath.to_fields_v1(paths)) == text(reference_to_fields_v1(paths))
         without_indexes = {p for p in paths if not any(e.startswith("i:") for e in p)}
-        assert text(apply.to_fields_v1(without_indexes)) == text(
+        assert text(fieldpath.to_fields_v1(without_indexes)) == text(
             reference_to_fields_v1(without_indexes)
         )
 
 
 def test_scoped_drops_what_the_reference_drops() -> None:
     for subresource in ("", "status", "binding", "scale"):
-        assert apply._scoped(PATHS, subresource) == reference_scoped(PATHS, subresource)
+        assert fieldpath.scoped(PATHS, subresource) == reference_scoped(PATHS, subresource)
 
 
 def test_strip_directives_returns_unchanged_values_themselves() -> None:
@@ -232,7 +234,7 @@ def test_strip_directives_returns_unchanged_values_themselves() -> None:
 
 
 def apply_strip(value: JSON) -> JSON:
-    return smp._strip_directives(value)
+    return strategicpatch._strip_directives(value)
 
 
 def test_shared_strategic_merge_patch_equals_the_copying_one() -> None:
@@ -270,8 +272,8 @@ def test_shared_strategic_merge_patch_equals_the_copying_one() -> None:
     ]
     for body in patches:
         before = text(live)
-        shared = patching.apply_strategic_merge_patch(live, body, "Pod", share=True)
-        copied = patching.apply_strategic_merge_patch(live, body, "Pod")
+        shared = strategicpatch.apply_strategic_merge_patch(live, body, "Pod", share=True)
+        copied = strategicpatch.apply_strategic_merge_patch(live, body, "Pod")
         assert text(shared) == text(copied)
         assert text(live) == before
 
@@ -420,7 +422,7 @@ class Checked:
         fast_update = server.update_managed_fields
         fast_defaults = defaults.set_defaults
         fast_decode_error = validation.decode_error
-        fast_smp = patching.apply_strategic_merge_patch
+        fast_smp = strategicpatch.apply_strategic_merge_patch
         fast_order = defaults.order_like_go
         fast_decode_change = server.APIServer._decode_change
 
@@ -472,7 +474,7 @@ class Checked:
         monkeypatch.setattr(server, "update_managed_fields", managed)
         monkeypatch.setattr(defaults, "set_defaults", set_defaults)
         monkeypatch.setattr(validation, "decode_error", decode_error)
-        monkeypatch.setattr(patching, "apply_strategic_merge_patch", strategic)
+        monkeypatch.setattr(strategicpatch, "apply_strategic_merge_patch", strategic)
         monkeypatch.setattr(defaults, "order_like_go", order_like_go)
         monkeypatch.setattr(server.APIServer, "_decode_change", decode_change)
 

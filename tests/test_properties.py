@@ -17,9 +17,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from engine.apimachinery.quantity import cpu_millis, to_bytes
 from engine.apiserver.request import Request
 from engine.cluster import Cluster, NodeSpec
-from engine.quantity import cpu_millis, to_bytes
 
 NODES = ["node-1", "node-2", "node-3"]
 

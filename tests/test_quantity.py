@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from engine.quantity import (
+from engine.apimachinery.quantity import (
     BINARY_SI,
     DECIMAL_SI,
     FORMAT_ERROR,

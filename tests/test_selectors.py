@@ -6,23 +6,25 @@ from typing import Any
 
 import pytest
 
-from engine.apiserver.selectors import (
-    FieldSelector,
+from engine.apimachinery.fields import FieldSelector, parse_field_selector
+from engine.apimachinery.labels import (
     LabelSelector,
     SelectorError,
+    format_label_selector,
+    parse_label_selector,
+    selector_from_match,
+    selector_from_set,
+)
+from engine.apiserver.selectable_fields import (
     event_fields,
     fields_function,
-    format_label_selector,
     generic_fields,
     namespace_fields,
     node_fields,
     object_fields,
-    parse_field_selector,
-    parse_label_selector,
     pod_fields,
     replicaset_fields,
-    selector_from_match,
-    selector_from_set,
+    validate_field_selector,
 )
 
 NAME_PART = (
@@ -271,16 +273,16 @@ def test_field_selector_parse_errors(text: str, message: str) -> None:
 )
 def test_field_selector_unsupported_fields(kind: str, text: str, message: str) -> None:
     with pytest.raises(SelectorError) as caught:
-        parse_field_selector(text).validate(kind)
+        validate_field_selector(parse_field_selector(text), kind)
     assert str(caught.value) == message
 
 
 def test_field_selector_supported_fields_validate() -> None:
-    parse_field_selector("spec.nodeName=n1,status.podIPs=10.0.0.1").validate("Pod")
-    parse_field_selector("involvedObject.uid=x,source=kubelet").validate("Event")
-    parse_field_selector("spec.unschedulable=true").validate("Node")
-    parse_field_selector("status.replicas=0").validate("ReplicaSet")
-    parse_field_selector("metadata.namespace=default").validate("Deployment")
+    validate_field_selector(parse_field_selector("spec.nodeName=n1,status.podIPs=10.0.0.1"), "Pod")
+    validate_field_selector(parse_field_selector("involvedObject.uid=x,source=kubelet"), "Event")
+    validate_field_selector(parse_field_selector("spec.unschedulable=true"), "Node")
+    validate_field_selector(parse_field_selector("status.replicas=0"), "ReplicaSet")
+    validate_field_selector(parse_field_selector("metadata.namespace=default"), "Deployment")
 
 
 def test_pod_fields() -> None:

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.apiserver import errors, field
+from engine.apimachinery import errors, field
+from engine.apimachinery.field import FieldError, GoLiteral
 from engine.apiserver.admission import admit_pod_create
 from engine.apiserver.defaults import set_defaults
-from engine.apiserver.field import FieldError, GoLiteral
 from engine.apiserver.validation import (
     decode_error,
     regex_error,

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from engine.apimachinery.quantity import parse_quantity
 from engine.apiserver.resources import BY_NAME
 from engine.cluster import Cluster, NodeSpec
-from engine.quantity import parse_quantity
 from web.payloads import AddNodeIn, BadRequest, parse
 from web.timeline import ClusterCall, Kubectl, Op
 

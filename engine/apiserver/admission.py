@@ -15,7 +15,7 @@ from fractions import Fraction
 from typing import Any
 
 from engine import names
-from engine.apiserver import errors
+from engine.apimachinery import errors
 from engine.apiserver.defaults import order_like_go
 from engine.apiserver.memo import parse_quantity
 

@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 
 from engine import yamlsafe
-from engine.apiserver.field import go_quote
+from engine.apimachinery.field import go_quote
 from engine.apiserver.schema.typecheck import GoFloat, go_g, json_kind
 
 MAX_DEPTH = 100

@@ -24,10 +24,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.apimachinery import errors, field
+from engine.apimachinery.errors import StatusError
 from engine.apiserver import body as bodies
-from engine.apiserver import errors, field
 from engine.apiserver.body import BodyError
-from engine.apiserver.errors import StatusError
 from engine.apiserver.request import Request, parse_resource_path
 from engine.apiserver.schema import kind_struct, strict
 from engine.apiserver.schema.typecheck import (

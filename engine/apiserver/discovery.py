@@ -12,27 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.apiserver import errors
+from engine.apimachinery import errors
+from engine.apiserver import openapi
 from engine.apiserver.request import Request, Response
 from engine.apiserver.resources import GROUPS, RESOURCES, ResourceType
-
-# What `kubectl version` shows for the server: the Kubernetes release Podlife mimics.
-SERVER_VERSION = {
-    "major": "1",
-    "minor": "37",
-    "emulationMajor": "1",
-    "emulationMinor": "37",
-    "minCompatibilityMajor": "1",
-    "minCompatibilityMinor": "36",
-    "gitVersion": "v1.37.0-podlife",
-    "gitCommit": "0" * 40,
-    "gitTreeState": "clean",
-    "buildDate": "2026-01-01T00:00:00Z",
-    "goVersion": "go1.25.0",
-    "compiler": "gc",
-    "platform": "linux/amd64",
-}
-
+from engine.apiserver.version import SERVER_VERSION
 
 AGGREGATED = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
 
@@ -49,8 +33,6 @@ def non_resource(req: Request) -> Response:
 
 
 def _openapi(path: str) -> Response:
-    from engine.apiserver import openapi
-
     rest = path.removeprefix("/openapi/v3").strip("/")
     if not rest:
         return Response(200, openapi.root_document())

@@ -11,7 +11,8 @@ from __future__ import annotations
 from fractions import Fraction
 from functools import lru_cache
 
-from engine import quantity, timeutil
+from engine import timeutil
+from engine.apimachinery import quantity
 
 
 @lru_cache(maxsize=4096)

@@ -19,10 +19,10 @@ import json
 from functools import cache
 from typing import Any
 
-from engine.apiserver.discovery import SERVER_VERSION
 from engine.apiserver.resources import RESOURCES, ResourceType, Subresource
 from engine.apiserver.schema import REGISTRY, STRING_FORMATS, kind_struct
 from engine.apiserver.schema.model import Prop, Struct
+from engine.apiserver.version import SERVER_VERSION
 
 Doc = dict[str, Any]
 SCHEMAS = "#/components/schemas/"

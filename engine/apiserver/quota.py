@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from engine.apiserver import errors
+from engine.apimachinery import errors
 from engine.apiserver.resources import ResourceType
 from engine.config import Limits
 from engine.etcd import Etcd

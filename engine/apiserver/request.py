@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from engine.apiserver import errors
+from engine.apimachinery import errors
 from engine.apiserver.resources import BY_NAME, ResourceType
 from engine.trace import Step
 

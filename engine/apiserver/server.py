@@ -23,21 +23,21 @@ import random
 from collections.abc import Callable, Generator
 from typing import Any
 
+from engine.apimachinery import errors, fields, jsonpatch, labels, managedfields, strategicpatch
+from engine.apimachinery.errors import StatusError
+from engine.apimachinery.managedfields import apply_conflict_error, update_managed_fields
+from engine.apimachinery.value import copy_json
 from engine.apiserver import (
     admission,
     decoding,
     defaults,
-    errors,
     memo,
     quota,
-    selectors,
+    selectable_fields,
     strategy,
     validation,
 )
-from engine.apiserver.apply import apply_conflict_error, update_managed_fields
 from engine.apiserver.discovery import non_resource
-from engine.apiserver.errors import StatusError
-from engine.apiserver.patch import copy_json
 from engine.apiserver.request import Request, ResourcePath, Response, parse_resource_path
 from engine.apiserver.resources import RESOURCES, ResourceType
 from engine.apiserver.schema import strict
@@ -300,19 +300,19 @@ class APIServer:
         self, req: Request, resource: ResourceType, name: str = ""
     ) -> Callable[[dict[str, Any]], bool]:
         try:
-            labels = selectors.parse_label_selector(req.query.get("labelSelector", ""))
-            fields = selectors.parse_field_selector(req.query.get("fieldSelector", ""))
-            fields.validate(resource.kind)
-        except selectors.SelectorError as error:
+            label_selector = labels.parse_label_selector(req.query.get("labelSelector", ""))
+            field_selector = fields.parse_field_selector(req.query.get("fieldSelector", ""))
+            selectable_fields.validate_field_selector(field_selector, resource.kind)
+        except labels.SelectorError as error:
             raise errors.bad_request(str(error)) from error
-        fields_of = selectors.fields_function(resource.kind)
+        fields_of = selectable_fields.fields_function(resource.kind)
 
         def matches(obj: dict[str, Any]) -> bool:
             if name and obj["metadata"].get("name") != name:
                 return False
-            return labels.matches(obj["metadata"].get("labels") or {}) and fields.matches(
-                fields_of(obj)
-            )
+            return label_selector.matches(
+                obj["metadata"].get("labels") or {}
+            ) and field_selector.matches(fields_of(obj))
 
         return matches
 
@@ -412,12 +412,11 @@ class APIServer:
         )
 
     def _patch(self, req: Request, target: ResourcePath) -> Gen:
-        from engine.apiserver import patch as patching
 
         content_type = req.content_type
         appliers = {
-            "application/json-patch+json": patching.apply_json_patch,
-            "application/merge-patch+json": patching.apply_merge_patch,
+            "application/json-patch+json": jsonpatch.apply_json_patch,
+            "application/merge-patch+json": jsonpatch.apply_merge_patch,
         }
         resource = target.resource
         if content_type not in _PATCH_TYPES:
@@ -438,7 +437,7 @@ class APIServer:
             def apply(obj: dict[str, Any], patch: Any) -> dict[str, Any]:
                 # share=True: the result keeps what the patch does not touch as the very maps
                 # and lists of `obj` (see _guaranteed_update), instead of copying the object.
-                result: dict[str, Any] = patching.apply_strategic_merge_patch(
+                result: dict[str, Any] = strategicpatch.apply_strategic_merge_patch(
                     obj, patch, kind, share=True
                 )
                 return result
@@ -463,9 +462,9 @@ class APIServer:
             # The appliers never change their inputs, so neither needs copying first.
             try:
                 result: dict[str, Any] = apply(old, body)
-            except patching.PatchError as error:
+            except jsonpatch.PatchError as error:
                 if content_type == "application/json-patch+json":
-                    raise patching.json_patch_status_error() from error
+                    raise jsonpatch.json_patch_status_error() from error
                 raise errors.bad_request(str(error)) from error
             if not isinstance(result, dict):
                 # a merge patch that is not an object replaces the whole document (RFC 7386),
@@ -493,7 +492,6 @@ class APIServer:
         return (yield from self._guaranteed_update(req, target, patched, precondition))
 
     def _server_side_apply(self, req: Request, target: ResourcePath, body: Any) -> Gen:
-        from engine.apiserver import patch as patching
 
         resource = target.resource
         body = {} if body is None else body  # null leaves the map it is decoded into empty
@@ -518,7 +516,7 @@ class APIServer:
         key = resource.key(target.namespace, target.name)
         if self.etcd.get(key) is None:
             body.setdefault("metadata", {}).setdefault("name", target.name)
-            merged, _ = patching.server_side_apply(
+            merged, _ = managedfields.server_side_apply(
                 None, body, manager, force, resource.kind, memo.rfc3339(self.env.now)
             )
             decoding.check_apply_result(gvk, merged, body)
@@ -528,7 +526,7 @@ class APIServer:
             return created
 
         def applied(old: dict[str, Any]) -> dict[str, Any]:
-            merged, conflicts = patching.server_side_apply(
+            merged, conflicts = managedfields.server_side_apply(
                 copy.deepcopy(old),
                 copy.deepcopy(body),
                 manager,
@@ -1407,6 +1405,6 @@ def _scale_of(resource: ResourceType, obj: dict[str, Any]) -> dict[str, Any]:
         "spec": {"replicas": obj.get("spec", {}).get("replicas", 0)},
         "status": {
             "replicas": obj.get("status", {}).get("replicas", 0),
-            "selector": selectors.selector_from_match(selector).string(),
+            "selector": labels.selector_from_match(selector).string(),
         },
     }

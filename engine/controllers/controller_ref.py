@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
+from engine.apimachinery.labels import LabelSelector
 from engine.apiserver.request import Response
-from engine.apiserver.selectors import LabelSelector
 from engine.controllers.base import STRATEGIC_MERGE, SyncError, error_message, path_of
 from engine.controllers.informers import controller_ref
 

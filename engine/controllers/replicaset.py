@@ -18,8 +18,8 @@ from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
 
+from engine.apimachinery.labels import LabelSelector, SelectorError, selector_from_match
 from engine.apiserver.request import Response
-from engine.apiserver.selectors import LabelSelector, SelectorError, selector_from_match
 from engine.client.informer import Handlers, key_of
 from engine.controllers.activepods import rank_for_deletion
 from engine.controllers.base import (

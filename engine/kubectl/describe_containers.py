@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from engine.apimachinery.quantity import canonical_quantity, parse_quantity
 from engine.kubectl.describe_writer import (
     LEVEL_0,
     LEVEL_1,
@@ -20,7 +21,6 @@ from engine.kubectl.describe_writer import (
     PrefixWriter,
     time_text,
 )
-from engine.quantity import canonical_quantity, parse_quantity
 
 
 def describe_containers(

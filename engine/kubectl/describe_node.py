@@ -12,6 +12,7 @@ import math
 from fractions import Fraction
 from typing import Any
 
+from engine.apimachinery.quantity import DECIMAL_SI, format_quantity, parse_quantity_with_format
 from engine.apiserver.table_cells import node_roles
 from engine.kubectl.describe_writer import (
     LEVEL_0,
@@ -27,7 +28,6 @@ from engine.kubectl.describe_writer import (
     tabbed,
     time_text,
 )
-from engine.quantity import DECIMAL_SI, format_quantity, parse_quantity_with_format
 
 
 def describe_node(

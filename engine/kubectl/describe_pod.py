@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.apimachinery.quantity import canonical_quantity, parse_quantity
 from engine.apiserver.table_cells import format_label_selector
 from engine.kubectl.describe_containers import describe_containers, describe_resources
 from engine.kubectl.describe_writer import (
@@ -27,7 +28,6 @@ from engine.kubectl.describe_writer import (
     since,
     tabbed,
 )
-from engine.quantity import canonical_quantity, parse_quantity
 
 
 def describe_pod(pod: Obj, events: list[Obj] | None, now: float) -> str:

@@ -14,9 +14,9 @@ import copy
 from collections.abc import Generator
 from typing import Any
 
+from engine.apimachinery.labels import selector_from_match
 from engine.apiserver.request import Response
 from engine.apiserver.resources import BY_NAME
-from engine.apiserver.selectors import selector_from_match
 from engine.kubectl.builder import resource_path
 from engine.kubectl.context import Context
 from engine.timeutil import parse_rfc3339

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from engine.quantity import cpu_millis, to_bytes
+from engine.apimachinery.quantity import cpu_millis, to_bytes
 
 Obj = dict[str, Any]
 

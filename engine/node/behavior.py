@@ -14,10 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.apimachinery.quantity import to_bytes
 from engine.node import image_logs
 from engine.node.command import FOREVER, Line, Program, Repeating, interpret
 from engine.node.registry import Image
-from engine.quantity import to_bytes
 
 Mi = 2**20
 

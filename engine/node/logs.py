@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from engine import timeutil
-from engine.apiserver import errors
+from engine.apimachinery import errors
 from engine.node.command import Line
 
 if TYPE_CHECKING:

@@ -23,7 +23,7 @@ from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
 from engine import timeutil
-from engine.apiserver.smp import create_two_way_merge_patch
+from engine.apimachinery.strategicpatch import create_two_way_merge_patch
 from engine.trace import Step
 from engine.utilruntime import describe, klog_line
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from engine.quantity import cpu_millis, to_bytes
+from engine.apimachinery.quantity import cpu_millis, to_bytes
 
 CPU, MEMORY, EPHEMERAL_STORAGE, PODS = "cpu", "memory", "ephemeral-storage", "pods"
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from engine import timeutil
-from engine.apiserver import patch as patching
+from engine.apimachinery import strategicpatch
 from engine.scheduler.framework import (
     CLEAR_NOMINATED_NODE,
     MODE_OVERRIDE,
@@ -186,7 +186,7 @@ class Evaluator:
 
 def patch_pod_status(client: Any, pod: PodInfo, old: dict[str, Any], new: dict[str, Any]) -> Gen:
     """util.PatchPodStatus: a strategic merge patch of the difference, nothing if none."""
-    body = patching.create_two_way_merge_patch({"status": old}, {"status": new}, "Pod")
+    body = strategicpatch.create_two_way_merge_patch({"status": old}, {"status": new}, "Pod")
     if not body:
         return None
     response = yield from client.request(

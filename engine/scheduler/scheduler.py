@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
+from engine.apimachinery.labels import LabelSelector
 from engine.apiserver.resources import BY_NAME
-from engine.apiserver.selectors import LabelSelector
 from engine.client.informer import Informer
 from engine.client.record import EventRecorder
 from engine.client.rest import RestClient

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine import timeutil
-from engine.apiserver import selectors
-from engine.apiserver.selectors import LabelSelector
+from engine.apimachinery import labels
+from engine.apimachinery.labels import LabelSelector
 from engine.scheduler.podresources import (
     CPU,
     EPHEMERAL_STORAGE,
@@ -105,8 +105,8 @@ class AffinityTerm:
 
 def _selector(spec: Any) -> LabelSelector:
     try:
-        return selectors.selector_from_match(spec)
-    except selectors.SelectorError:
+        return labels.selector_from_match(spec)
+    except labels.SelectorError:
         # "ignore this err since apiserver doesn't properly validate affinity terms"
         return NOTHING
 

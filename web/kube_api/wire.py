@@ -10,7 +10,7 @@ from typing import Any
 from flask import Request as HttpRequest
 from flask import Response as HttpResponse
 
-from engine.apiserver.errors import StatusError
+from engine.apimachinery.errors import StatusError
 from engine.apiserver.request import Response
 from engine.apiserver.server import MAX_REQUEST_BODY_BYTES
 from web.kube_api import protobuf

@@ -7,7 +7,7 @@ events.go).
 
 from __future__ import annotations
 
-from engine.apiserver import field
+from engine.apimachinery import field
 from engine.apiserver.validation.common import Errors, Obj, _d, _l, _s
 from engine.apiserver.validation.meta import validate_kube_finalizer_name, validate_meta
 from engine.apiserver.validation.names import (

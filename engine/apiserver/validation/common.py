@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from engine.apiserver import field
-from engine.apiserver.field import FieldError
+from engine.apimachinery import field
+from engine.apimachinery.field import FieldError
 
 Obj = dict[str, Any]
 Errors = list[FieldError]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.apiserver import field
+from engine.apimachinery import field
 from engine.apiserver.validation.common import Errors, Obj, _d, _i, _l, _s
 from engine.apiserver.validation.env import validate_env, validate_env_from
 from engine.apiserver.validation.names import (

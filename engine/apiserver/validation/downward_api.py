@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from engine.apiserver import field
+from engine.apimachinery import field
 from engine.apiserver.validation.common import Errors, Obj, _s
 from engine.apiserver.validation.names import is_qualified_name
 

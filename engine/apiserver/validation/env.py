@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.apiserver import field
+from engine.apimachinery import field
 from engine.apiserver.validation.common import Errors, Obj, _d, _l, _s
 from engine.apiserver.validation.downward_api import (
     ENV_DOWNWARD_PATHS,

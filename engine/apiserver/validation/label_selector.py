@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.apiserver import field
-from engine.apiserver.field import GoLiteral, go_quote, go_string_map
+from engine.apimachinery import field
+from engine.apimachinery.field import GoLiteral, go_quote, go_string_map
 from engine.apiserver.validation.common import Errors, _d, _l, _s
 from engine.apiserver.validation.meta import validate_labels
 from engine.apiserver.validation.names import is_label_value, is_qualified_name

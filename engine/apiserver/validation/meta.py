@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from engine.apiserver import field
-from engine.apiserver.field import GoLiteral
+from engine.apimachinery import field
+from engine.apimachinery.field import GoLiteral
 from engine.apiserver.validation.common import (
     FIELD_IMMUTABLE,
     Errors,

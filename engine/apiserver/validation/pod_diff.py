@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.apiserver import field
+from engine.apimachinery import field
 from engine.apiserver.validation.common import Obj, semantic_equal
 
 

@@ -11,7 +11,7 @@ import ipaddress
 import re
 from typing import Any
 
-from engine.apiserver import field
+from engine.apimachinery import field
 from engine.apiserver.validation.common import MAX_INT32, Errors, Obj, _d, _i, _l, _s
 from engine.apiserver.validation.containers import validate_containers, validate_init_containers
 from engine.apiserver.validation.meta import validate_annotations, validate_labels

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.apiserver import field
+from engine.apimachinery import field
 from engine.apiserver.validation.common import Errors, Obj, _d, _i, _l, _s, validate_nonnegative
 from engine.apiserver.validation.names import (
     is_http_header_name,

@@ -10,12 +10,12 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from engine.apiserver import field
-from engine.apiserver.field import GoLiteral
+from engine.apimachinery import field
+from engine.apimachinery.field import GoLiteral
+from engine.apimachinery.quantity import canonical_quantity
 from engine.apiserver.memo import parse_quantity
 from engine.apiserver.validation.common import IS_NEGATIVE, Errors, _d
 from engine.apiserver.validation.names import is_qualified_name
-from engine.quantity import canonical_quantity
 
 
 def quantity_or_none(value: Any) -> Fraction | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import posixpath
 from typing import Any
 
-from engine.apiserver import field
+from engine.apimachinery import field
 from engine.apiserver.validation.common import Errors, Obj, _d, _i, _l, _s
 from engine.apiserver.validation.downward_api import (
     VOLUME_DOWNWARD_PATHS,

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from engine.apiserver import field
-from engine.apiserver.field import GoLiteral, go_quote, go_string_map
+from engine.apimachinery import field
+from engine.apimachinery.field import GoLiteral, go_quote, go_string_map
 from engine.apiserver.validation.common import (
     FIELD_IMMUTABLE,
     Errors,

@@ -19,7 +19,7 @@ import copy
 from collections.abc import Generator
 from typing import Any
 
-from engine.apiserver.selectors import SelectorError, selector_from_match
+from engine.apimachinery.labels import SelectorError, selector_from_match
 from engine.client.informer import Handlers, key_of
 from engine.controllers.base import Controller, path_of
 from engine.controllers.controller_ref import ClaimManager

@@ -7,7 +7,7 @@ import json
 from collections.abc import Generator
 from typing import Any
 
-from engine.apiserver import patch as patching
+from engine.apimachinery import strategicpatch
 from engine.apiserver.request import Response
 from engine.kubectl.builder import Manifest, metadata, read_manifests, resource_path
 from engine.kubectl.cli import command
@@ -134,7 +134,7 @@ def _apply_client_side(ctx: Context, flags: Parsed, manifest: Manifest) -> Gen:
                 "be patched automatically.\n"
             )
         original = json.loads(annotations[LAST_APPLIED]) if LAST_APPLIED in annotations else {}
-        diff = patching.create_three_way_merge_patch(
+        diff = strategicpatch.create_three_way_merge_patch(
             original, modified, live, manifest.resource.kind
         )
         if not diff:

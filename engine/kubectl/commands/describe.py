@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
+from engine.apimachinery.labels import selector_from_match
 from engine.apiserver.request import Response
 from engine.apiserver.resources import BY_NAME, ResourceType
-from engine.apiserver.selectors import selector_from_match
 from engine.kubectl import describe as describers
 from engine.kubectl.builder import parse_targets, resource_path
 from engine.kubectl.cli import command

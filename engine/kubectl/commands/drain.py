@@ -14,9 +14,9 @@ from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
 
+from engine.apimachinery.labels import SelectorError, parse_label_selector
 from engine.apiserver.request import Response
 from engine.apiserver.resources import BY_NAME
-from engine.apiserver.selectors import SelectorError, parse_label_selector
 from engine.kubectl import cmdutil, drainfilters
 from engine.kubectl.builder import resource_path
 from engine.kubectl.cli import command

@@ -14,9 +14,9 @@ from collections.abc import Generator
 from datetime import datetime
 from typing import Any
 
+from engine.apimachinery.labels import selector_from_match
 from engine.apiserver.request import Response
 from engine.apiserver.resources import BY_NAME
-from engine.apiserver.selectors import selector_from_match
 from engine.kubectl import cmdutil
 from engine.kubectl.builder import parse_targets, resource_path
 from engine.kubectl.cli import command

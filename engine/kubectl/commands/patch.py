@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from engine import yamlsafe
-from engine.apiserver import patch as patching
+from engine.apimachinery import jsonpatch, strategicpatch
 from engine.apiserver.body import BodyError, jsonable
 from engine.apiserver.request import Response
 from engine.kubectl import cmdutil
@@ -125,10 +125,12 @@ def _apply_locally(info: Info, body: Any, patch_type: str) -> None:
     """--dry-run=client: the patch applied by kubectl itself, nothing sent."""
     try:
         if patch_type == "json":
-            info.obj = patching.apply_json_patch(info.obj, body)
+            info.obj = jsonpatch.apply_json_patch(info.obj, body)
         elif patch_type == "merge":
-            info.obj = patching.apply_merge_patch(info.obj, body)
+            info.obj = jsonpatch.apply_merge_patch(info.obj, body)
         else:
-            info.obj = patching.apply_strategic_merge_patch(info.obj, body, info.resource.kind)
-    except (patching.PatchError, AttributeError, TypeError) as error:
+            info.obj = strategicpatch.apply_strategic_merge_patch(
+                info.obj, body, info.resource.kind
+            )
+    except (jsonpatch.PatchError, AttributeError, TypeError) as error:
         raise KubectlError(f"error: {error}") from None

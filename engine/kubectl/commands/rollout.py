@@ -14,7 +14,7 @@ from collections.abc import Callable, Generator
 from typing import Any
 
 from engine import timeutil
-from engine.apiserver import patch as patching
+from engine.apimachinery import strategicpatch
 from engine.apiserver.request import Response
 from engine.kubectl import cmdutil
 from engine.kubectl.builder import resource_path
@@ -152,7 +152,7 @@ def _patch_each(ctx: Context, flags: Parsed, edit: Editor, operation: str) -> Ge
         if problem:
             failures.append(f'error: {info.resource.group_resource} "{info.name}" {problem}\n')
             continue
-        patch = patching.create_two_way_merge_patch(info.obj, modified, info.resource.kind)
+        patch = strategicpatch.create_two_way_merge_patch(info.obj, modified, info.resource.kind)
         if not patch:  # rollout_restart.go: the same second's restartedAt changes nothing
             failures.append(
                 f"error: failed to create patch for {info.name}: if restart has "

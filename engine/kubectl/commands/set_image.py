@@ -12,7 +12,7 @@ import copy
 from collections.abc import Generator
 from typing import Any
 
-from engine.apiserver import patch as patching
+from engine.apimachinery import strategicpatch
 from engine.apiserver.request import Response
 from engine.kubectl import cmdutil
 from engine.kubectl.builder import resource_path
@@ -89,7 +89,7 @@ def set_image(ctx: Context, flags: Parsed) -> Gen:
         for name, image in images.items():
             if not _set_image(spec, name, image):
                 failures.append(f'error: unable to find container named "{name}"\n')
-        patch = patching.create_two_way_merge_patch(info.obj, modified, info.resource.kind)
+        patch = strategicpatch.create_two_way_merge_patch(info.obj, modified, info.resource.kind)
         if not patch:
             continue  # no changes: nothing sent, nothing printed
         if strategy == cmdutil.DRY_RUN_CLIENT:

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from engine.apiserver.selectors import IN, LabelSelector, Requirement
+from engine.apimachinery.labels import IN, LabelSelector, Requirement
 from engine.scheduler.framework import (
     MAX_NODE_SCORE,
     NODE,

@@ -1,179 +1,27 @@
 """Strategic merge patch: apply (API server) and create (kubectl), over plain dicts.
 
 Follows staging/src/k8s.io/apimachinery/pkg/util/strategicpatch/patch.go. Where Go consults the
-struct tags of the typed object (`patchStrategy`, `patchMergeKey`), we consult PATCH_META below.
-Error texts are the ones patch.go and pkg/util/mergepatch/errors.go produce.
+struct tags of the typed object (`patchStrategy`, `patchMergeKey`), we consult patchmeta.py.
+Error texts are the ones patch.go and pkg/util/mergepatch/errors.go (mergepatch.py) produce.
 
-Why past 600 lines: applying and creating a patch mirror each other over the same PATCH_META
-table and directives ($patch, $retainKeys, $deleteFromPrimitiveList, $setElementOrder); it
-moves to engine/apimachinery/strategicpatch with the architecture issue (9), split there.
+Why just past 600 lines: applying and creating a patch mirror each other over the same
+directives ($patch, $retainKeys, $deleteFromPrimitiveList, $setElementOrder), as patch.go does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import cache
 
-from engine.apiserver.patch import JSON, PatchError, copy_json, go_value, json_equal, json_kind
+from engine.apimachinery import mergepatch
+from engine.apimachinery.jsonpatch import PatchError
+from engine.apimachinery.patchmeta import field_meta
+from engine.apimachinery.value import JSON, copy_json, go_value, json_equal, json_kind
 
 DIRECTIVE = "$patch"
 RETAIN_KEYS = "$retainKeys"
 DELETE_FROM_PRIMITIVE_LIST = "$deleteFromPrimitiveList/"
 SET_ELEMENT_ORDER = "$setElementOrder/"
-
-
-@dataclass(frozen=True)
-class FieldMeta:
-    """What the Go struct tags say about one field.
-
-    strategy: "merge" (lists merged by merge_key, or as a set of primitives when there is no
-    key) or "" (maps merge, lists are replaced whole). retain_keys: `retainKeys` strategy.
-    list_keys / key_defaults / atomic only matter to server-side apply (apply.py): the
-    `+listMapKey` markers when wider than the merge key, schema defaults for key fields, and
-    `+structType=atomic` maps that are owned as one value.
-    """
-
-    strategy: str = ""
-    merge_key: str = ""
-    retain_keys: bool = False
-    list_keys: tuple[str, ...] = ()
-    key_defaults: tuple[tuple[str, str], ...] = ()
-    atomic: bool = False
-
-    @property
-    def keys(self) -> tuple[str, ...]:
-        """The fields identifying a list item (listMapKeys, else the patchMergeKey)."""
-        return self.list_keys or ((self.merge_key,) if self.merge_key else ())
-
-
-_MERGE_BY_NAME = FieldMeta("merge", "name")
-_MERGE_BY_TYPE = FieldMeta("merge", "type")
-_MERGE_BY_IP = FieldMeta("merge", "ip")
-_ATOMIC = FieldMeta(atomic=True)
-
-# Path pattern → patch metadata, from the struct tags of k8s.io/api core/v1 and apps/v1
-# types.go and k8s.io/apimachinery meta/v1 types.go. A pattern is a dotted path from the object
-# root in which list items add no segment ("<pod>.containers.env" is the env list of every
-# container). "Kind:" limits a pattern to one kind; <meta>, <pod> and <container> expand to
-# the ObjectMeta, PodSpec and Container locations of each kind (see _PLACES). Fields absent
-# here have no strategy: maps merge key by key, lists (tolerations, args, command, …) are
-# replaced whole.
-PATCH_META: dict[str, FieldMeta] = {
-    # ObjectMeta: `patchStrategy:"merge"` (+listType=set) / `patchMergeKey:"uid"`.
-    "<meta>.finalizers": FieldMeta("merge"),
-    "<meta>.ownerReferences": FieldMeta("merge", "uid"),
-    # PodSpec.
-    "<pod>.volumes": FieldMeta("merge", "name", retain_keys=True),
-    "<pod>.initContainers": _MERGE_BY_NAME,
-    "<pod>.containers": _MERGE_BY_NAME,
-    "<pod>.ephemeralContainers": _MERGE_BY_NAME,
-    "<pod>.imagePullSecrets": _MERGE_BY_NAME,
-    "<pod>.hostAliases": _MERGE_BY_IP,
-    "<pod>.schedulingGates": _MERGE_BY_NAME,
-    "<pod>.resourceClaims": FieldMeta("merge", "name", retain_keys=True),
-    "<pod>.topologySpreadConstraints": FieldMeta(
-        "merge", "topologyKey", list_keys=("topologyKey", "whenUnsatisfiable")
-    ),
-    "<pod>.topologySpreadConstraints.labelSelector": _ATOMIC,
-    "<pod>.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution": _ATOMIC,
-    # Container (and EphemeralContainerCommon).
-    "<container>.ports": FieldMeta(
-        "merge",
-        "containerPort",
-        list_keys=("containerPort", "protocol"),
-        key_defaults=(("protocol", "TCP"),),
-    ),
-    "<container>.env": _MERGE_BY_NAME,
-    "<container>.volumeMounts": FieldMeta("merge", "mountPath"),
-    "<container>.volumeDevices": FieldMeta("merge", "devicePath"),
-    # PodStatus.
-    "Pod:status.conditions": _MERGE_BY_TYPE,
-    "Pod:status.podIPs": _MERGE_BY_IP,
-    "Pod:status.hostIPs": _MERGE_BY_IP,
-    "Pod:status.resourceClaimStatuses": _MERGE_BY_NAME,
-    # apps/v1.
-    "Deployment:spec.strategy": FieldMeta(retain_keys=True),
-    "Deployment:spec.selector": _ATOMIC,
-    "Deployment:status.conditions": _MERGE_BY_TYPE,
-    "ReplicaSet:spec.selector": _ATOMIC,
-    "ReplicaSet:status.conditions": _MERGE_BY_TYPE,
-    # Node, Namespace. (Event has no strategic fields.)
-    "Node:spec.podCIDRs": FieldMeta("merge"),
-    "Node:status.conditions": _MERGE_BY_TYPE,
-    "Node:status.addresses": _MERGE_BY_TYPE,
-    "Namespace:status.conditions": _MERGE_BY_TYPE,
-}
-
-_TEMPLATE_PLACES = {
-    "<meta>": ("metadata", "spec.template.metadata"),
-    "<pod>": ("spec.template.spec",),
-}
-_PLACES: dict[str, dict[str, tuple[str, ...]]] = {
-    "Pod": {"<meta>": ("metadata",), "<pod>": ("spec",)},
-    "Deployment": _TEMPLATE_PLACES,
-    "ReplicaSet": _TEMPLATE_PLACES,
-}
-_CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
-_NO_META = FieldMeta()
-
-
-@cache
-def _meta_table(kind: str) -> dict[tuple[str, ...], FieldMeta]:
-    places = _PLACES.get(kind, {"<meta>": ("metadata",)})
-    table: dict[tuple[str, ...], FieldMeta] = {}
-    for pattern, meta in PATCH_META.items():
-        scope, _, rest = pattern.rpartition(":")
-        if scope and scope != kind:
-            continue
-        head, _, tail = rest.partition(".")
-        if head == "<container>":
-            pods = places.get("<pod>", ())
-            prefixes = tuple(f"{pod}.{name}" for pod in pods for name in _CONTAINER_LISTS)
-        elif head.startswith("<"):
-            prefixes = places.get(head, ())
-        else:
-            prefixes, tail = (head,), tail
-        for prefix in prefixes:
-            path = f"{prefix}.{tail}" if tail else prefix
-            table[tuple(path.split("."))] = meta
-    return table
-
-
-def field_meta(kind: str, path: Iterable[str]) -> FieldMeta:
-    """Patch metadata of the field at `path` (field names from the root) of an object of `kind`."""
-    return _meta_table(kind).get(tuple(path), _NO_META)
-
-
-# ---------------------------------------------------------------------------------------------
-# errors (pkg/util/mergepatch/errors.go)
-
-_GO_TYPES = {
-    "map": "map[string]interface {}",
-    "list": "[]interface {}",
-    "string": "string",
-    "number": "float64",
-    "bool": "bool",
-    "null": "<nil>",
-}
-
-
-def _bad_arg_type(expected: str, actual: JSON) -> PatchError:
-    return PatchError(
-        f"expected a {_GO_TYPES[expected]}, but received a {_GO_TYPES[json_kind(actual)]}"
-    )
-
-
-def _no_merge_key(item: JSON, key: str) -> PatchError:
-    return PatchError(f"map: {go_value(item)} does not contain declared merge key: {key}")
-
-
-def _bad_patch_type(directive: JSON, item: JSON) -> PatchError:
-    return PatchError(f"unknown patch type: {go_value(directive)} in map: {go_value(item)}")
-
-
-_BAD_RETAIN_KEYS = "invalid patch format of retainKeys"
-_BAD_ELEMENT_ORDER = "invalid patch format of setElementOrder list"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -193,9 +41,9 @@ def _element_kind(*lists: list[JSON]) -> str:
 
 def _key_of(item: JSON, key: str) -> JSON:
     if not isinstance(item, dict):
-        raise _bad_arg_type("map", item)
+        raise mergepatch.bad_arg_type("map", item)
     if key not in item:
-        raise _no_merge_key(item, key)
+        raise mergepatch.no_merge_key(item, key)
     return item[key]
 
 
@@ -367,7 +215,7 @@ def _merge_map(
             return _strip_directives(patch) if opts.merge_parallel_list else patch
         if directive == "delete":
             return {}
-        raise _bad_patch_type(directive, patch)
+        raise mergepatch.bad_patch_type(directive, patch)
     _merge_retain_keys(original, patch, opts)
     _merge_element_orders(original, patch, path, kind, opts)
     for raw_key, value in list(patch.items()):
@@ -416,12 +264,12 @@ def _merge_retain_keys(
         original.setdefault(RETAIN_KEYS, retain)
         return
     if not isinstance(retain, list):
-        raise PatchError(_BAD_RETAIN_KEYS)
+        raise PatchError(mergepatch.BAD_RETAIN_KEYS)
     for key, value in patch.items():
         if value is None or key.startswith((DELETE_FROM_PRIMITIVE_LIST, SET_ELEMENT_ORDER)):
             continue
         if key not in retain:
-            raise PatchError(_BAD_RETAIN_KEYS)
+            raise PatchError(mergepatch.BAD_RETAIN_KEYS)
     for key in [k for k in original if k not in retain]:
         del original[key]
 
@@ -439,18 +287,18 @@ def _merge_element_orders(
         order = patch.pop(directive)
         if not opts.merge_parallel_list:
             if directive in original and not json_equal(original[directive], order):
-                raise PatchError(_BAD_ELEMENT_ORDER)
+                raise PatchError(mergepatch.BAD_ELEMENT_ORDER)
             original.setdefault(directive, order)
         if not isinstance(order, list):
-            raise _bad_arg_type("list", order)
+            raise mergepatch.bad_arg_type("list", order)
         field = directive.removeprefix(SET_ELEMENT_ORDER)
         if not field:
-            raise PatchError(_BAD_ELEMENT_ORDER)
+            raise PatchError(mergepatch.BAD_ELEMENT_ORDER)
         live: list[JSON] | None = original.get(field)
         patched: list[JSON] | None = patch.get(field)
         for value in (live, patched):
             if value is not None and not isinstance(value, list):
-                raise _bad_arg_type("list", value)
+                raise mergepatch.bad_arg_type("list", value)
         meta = field_meta(kind, (*path, field))
         key = meta.merge_key
         _validate_element_order(patched or [], order, key)
@@ -535,7 +383,7 @@ def _apply_list_directives(
     replace_all = False
     for item in patch:
         if not isinstance(item, dict):
-            raise _bad_arg_type("map", item)
+            raise mergepatch.bad_arg_type("map", item)
         if DIRECTIVE not in item:
             plain.append(item)
             continue
@@ -548,7 +396,7 @@ def _apply_list_directives(
         elif directive == "merge":
             raise PatchError("merging lists cannot yet be specified in the patch")
         else:
-            raise _bad_patch_type(directive, item)
+            raise mergepatch.bad_patch_type(directive, item)
     return (plain, []) if replace_all else (original, plain)
 
 
@@ -663,7 +511,7 @@ def _diff_lists_of_maps(
 ) -> tuple[list[JSON], list[JSON]]:
     """diffListsOfMaps: walk both lists sorted by merge key (compared as text, like Go)."""
     if not key:
-        raise _no_merge_key(original[0], key)
+        raise mergepatch.no_merge_key(original[0], key)
     olds = sorted(original, key=lambda item: go_value(_key_of(item, key)))
     news = sorted(modified, key=lambda item: go_value(_key_of(item, key)))
     changes: list[JSON] = []

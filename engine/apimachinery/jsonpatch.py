@@ -6,24 +6,17 @@ jsonPatcher.applyJSPatch). Both use gopkg.in/evanphx/json-patch.v4, so the JSON-
 below are that library's (patch.go, v4.12): `add operation does not apply: doc is missing path:
 "/spec/foo": missing value`, `testing value /x failed: test failed`.
 
-This module is also the one import callers need: strategic merge patch (`smp.py`) and
-server-side apply (`apply.py`) are re-exported at the bottom. Everything is pure: inputs are
-never mutated and results share no structure with them.
+Everything is pure: inputs are never mutated and results share no structure with them.
+Strategic merge patch is strategicpatch.py; server-side apply is managedfields.py.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
 
-from engine.apiserver.errors import StatusError
-
-if TYPE_CHECKING:
-    from engine.apiserver.apply import Conflict
-
-# A JSON value as json.loads returns it.
-JSON = Any
+from engine.apimachinery.errors import StatusError
+from engine.apimachinery.value import JSON, copy_json, json_equal
 
 # What the API server answers when a JSON patch does not apply: NewGenericServerResponse(422)
 # keeps only its generic text, the library's message is dropped
@@ -48,84 +41,6 @@ class PatchError(Exception):
 def json_patch_status_error() -> StatusError:
     """The 422 the API server sends for any PatchError raised by apply_json_patch."""
     return StatusError(422, "Invalid", JSON_PATCH_REJECTED, {})
-
-
-def copy_json(value: JSON) -> JSON:
-    """Deep copy of a JSON value (dicts, lists and immutable scalars only)."""
-    # Exact-type checks first: this runs for every node of every object the API server
-    # patches, and `type(x) is dict` is much cheaper than isinstance on the common case.
-    kind = type(value)
-    if kind is dict:
-        return {key: copy_json(item) for key, item in value.items()}
-    if kind is list:
-        return [copy_json(item) for item in value]
-    if kind is str or kind is int or kind is float or kind is bool or value is None:
-        return value
-    if isinstance(value, dict):
-        return {key: copy_json(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [copy_json(item) for item in value]
-    return value
-
-
-# The JSON kind of the exact Python types json.loads produces (the hot path of json_kind).
-_KIND_OF_TYPE: dict[type, str] = {
-    type(None): "null",
-    bool: "bool",
-    int: "number",
-    float: "number",
-    str: "string",
-    list: "list",
-    dict: "map",
-}
-
-
-def json_kind(value: JSON) -> str:
-    """The Go type a decoded JSON value has: Go compares types with reflect.TypeOf, and in
-    Python bool is an int, so `type(a) is type(b)` would be wrong for numbers."""
-    kind = _KIND_OF_TYPE.get(type(value))
-    if kind is not None:
-        return kind
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "list"
-    return "map"
-
-
-def json_equal(left: JSON, right: JSON) -> bool:
-    """reflect.DeepEqual over decoded JSON: like ==, but True never equals 1."""
-    kind = type(left)
-    if kind is type(right) and (kind is str or kind is int or kind is float or kind is bool):
-        return bool(left == right)  # the common case: two scalars of one exact type
-    if json_kind(left) != json_kind(right):
-        return False
-    if isinstance(left, dict):
-        return left.keys() == right.keys() and all(json_equal(v, right[k]) for k, v in left.items())
-    if isinstance(left, list):
-        return len(left) == len(right) and all(
-            json_equal(a, b) for a, b in zip(left, right, strict=True)
-        )
-    return bool(left == right)
-
-
-def go_value(value: JSON) -> str:
-    """Go's %v of a decoded JSON value, for error messages that print maps and lists."""
-    if value is None:
-        return "<nil>"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dict):
-        return "map[" + " ".join(f"{k}:{go_value(value[k])}" for k in sorted(value)) + "]"
-    if isinstance(value, list):
-        return "[" + " ".join(go_value(item) for item in value) + "]"
-    return str(value)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -387,65 +302,3 @@ def apply_json_patch(original: JSON, ops: Sequence[Mapping[str, JSON]]) -> JSON:
             raise PatchError(f"Unexpected kind: {kind if isinstance(kind, str) else 'unknown'}")
         doc = handler(doc, op)
     return doc
-
-
-# ---------------------------------------------------------------------------------------------
-# Re-exports. smp.py and apply.py import this module's helpers, so they are imported lazily.
-
-
-def apply_strategic_merge_patch(
-    original: dict[str, JSON], patch: dict[str, JSON], kind: str, *, share: bool = False
-) -> dict[str, JSON]:
-    """See smp.apply_strategic_merge_patch."""
-    from engine.apiserver import smp
-
-    return smp.apply_strategic_merge_patch(original, patch, kind, share=share)
-
-
-def create_two_way_merge_patch(
-    original: dict[str, JSON], modified: dict[str, JSON], kind: str
-) -> dict[str, JSON]:
-    """See smp.create_two_way_merge_patch."""
-    from engine.apiserver import smp
-
-    return smp.create_two_way_merge_patch(original, modified, kind)
-
-
-def create_three_way_merge_patch(
-    original: dict[str, JSON] | None,
-    modified: dict[str, JSON],
-    current: dict[str, JSON],
-    kind: str,
-) -> dict[str, JSON]:
-    """See smp.create_three_way_merge_patch."""
-    from engine.apiserver import smp
-
-    return smp.create_three_way_merge_patch(original, modified, current, kind)
-
-
-def server_side_apply(
-    live: dict[str, JSON] | None,
-    applied: dict[str, JSON],
-    manager: str,
-    force: bool,
-    kind: str,
-    time: str = "",
-) -> tuple[dict[str, JSON], list[Conflict]]:
-    """See apply.server_side_apply."""
-    from engine.apiserver import apply
-
-    return apply.server_side_apply(live, applied, manager, force, kind, time)
-
-
-def conflict_message(conflicts: Sequence[Conflict]) -> str:
-    """See apply.conflict_message."""
-    from engine.apiserver import apply
-
-    return apply.conflict_message(conflicts)
-
-
-def fields_v1_of(obj: dict[str, JSON], kind: str) -> dict[str, JSON]:
-    """See apply.fields_v1_of."""
-    from engine.apiserver import apply
-
-    return apply.fields_v1_of(obj, kind)
