@@ -53,17 +53,6 @@ def test_play_prints_each_kubectl_step_and_its_output(tmp_path: Path) -> None:
     assert {"seq", "time", "source", "target", "kind", "summary", "step"} <= set(events[1])
 
 
-def test_play_is_deterministic_for_a_seed(tmp_path: Path) -> None:
-    scenario = tmp_path / "tiny.yaml"
-    scenario.write_text(GOOD)
-    traces = []
-    for name in ("a", "b"):
-        out = tmp_path / f"{name}.jsonl"
-        assert run_podlife("play", str(scenario), "--trace", str(out)).returncode == 0
-        traces.append(out.read_bytes())
-    assert traces[0] == traces[1]
-
-
 @pytest.mark.parametrize(
     ("text", "message"),
     [
