@@ -23,8 +23,11 @@ from pydantic import ValidationError
 
 from engine import timeutil
 from engine.apimachinery import fieldpath, managedfields, quantity, strategicpatch
-from engine.apiserver import defaults, memo, server, validation
+from engine.apiserver import decoding, defaults, memo, validation
+from engine.apiserver.registry import store
 from engine.apiserver.request import Request, parse_resource_path
+from engine.apiserver.storage.codec import decode
+from engine.apiserver.storage.etcd3 import Storage
 from engine.cluster import Cluster, NodeSpec
 from engine.player import play
 from engine.scenario import load
@@ -281,7 +284,7 @@ def test_shared_strategic_merge_patch_equals_the_copying_one() -> None:
 def test_copy_body_is_deepcopy() -> None:
     shared = {"x": 1}
     body = {"a": [shared, shared], "t": (1, [2]), 3: None, "f": 1.5, "b": True, "s": {1, 2}}
-    copied = server._copy_body(body)
+    copied = decoding.copy_body(body)
     assert copied == copy.deepcopy(body)
     assert copied["a"][0] is copied["a"][1]  # sharing kept, as deepcopy's memo keeps it
     assert copied["a"][0] is not shared
@@ -291,8 +294,8 @@ def test_copy_body_is_deepcopy() -> None:
         POD = "Pod"
 
     odd = {"kind": Kind.POD, "items": [Kind.POD]}
-    assert server._copy_body(odd) == copy.deepcopy(odd)
-    assert server._copy_body(odd)["kind"] is Kind.POD
+    assert decoding.copy_body(odd) == copy.deepcopy(odd)
+    assert decoding.copy_body(odd)["kind"] is Kind.POD
 
 
 def test_parse_resource_path_gives_each_caller_its_own_object() -> None:
@@ -419,12 +422,12 @@ class Checked:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.calls: dict[str, int] = {}
-        fast_update = server.update_managed_fields
+        fast_update = store.update_managed_fields
         fast_defaults = defaults.set_defaults
         fast_decode_error = validation.decode_error
         fast_smp = strategicpatch.apply_strategic_merge_patch
         fast_order = defaults.order_like_go
-        fast_decode_change = server.APIServer._decode_change
+        fast_decode_change = Storage.decode_change
 
         def managed(old: Any, new: Any, *args: Any, **kwargs: Any) -> Any:
             inputs = text(old), text(new)
@@ -466,17 +469,17 @@ class Checked:
 
         def decode_change(self_: Any, event: Any, replaced: Any = None) -> Any:
             if replaced is not None:
-                fresh = server.decode(event.prev.value, event.prev.mod_revision)
+                fresh = decode(event.prev.value, event.prev.mod_revision)
                 assert text(replaced) == text(fresh)
                 self.count("previous object reused")
             return fast_decode_change(self_, event, replaced)
 
-        monkeypatch.setattr(server, "update_managed_fields", managed)
+        monkeypatch.setattr(store, "update_managed_fields", managed)
         monkeypatch.setattr(defaults, "set_defaults", set_defaults)
         monkeypatch.setattr(validation, "decode_error", decode_error)
         monkeypatch.setattr(strategicpatch, "apply_strategic_merge_patch", strategic)
         monkeypatch.setattr(defaults, "order_like_go", order_like_go)
-        monkeypatch.setattr(server.APIServer, "_decode_change", decode_change)
+        monkeypatch.setattr(Storage, "decode_change", decode_change)
 
     def count(self, name: str) -> None:
         self.calls[name] = self.calls.get(name, 0) + 1

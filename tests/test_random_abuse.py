@@ -34,8 +34,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from engine.apiserver.resources import RESOURCES, ResourceType
+from engine.apiserver.storage.codec import decode
 from engine.apiserver.validation import decode_error, validate
-from engine.apiserver.watch import decode
 from engine.cluster import Cluster
 from engine.etcd import WatchEvent
 from engine.utilruntime import LOGGER_PREFIX

@@ -15,17 +15,37 @@ from engine.apimachinery.labels import (
     selector_from_match,
     selector_from_set,
 )
-from engine.apiserver.selectable_fields import (
-    event_fields,
-    fields_function,
-    generic_fields,
-    namespace_fields,
-    node_fields,
-    object_fields,
-    pod_fields,
-    replicaset_fields,
-    validate_field_selector,
-)
+from engine.apiserver.registry.kinds import STRATEGIES
+from engine.apiserver.registry.strategy import Strategy, generic_fields
+
+
+def strategy(kind: str) -> Strategy:
+    return next(s for s in STRATEGIES.values() if s.kind == kind)
+
+
+def validate_field_selector(selector: FieldSelector, kind: str) -> None:
+    strategy(kind).validate_field_selector(selector)
+
+
+def pod_fields(obj: dict[str, Any]) -> dict[str, str]:
+    return strategy("Pod").selectable_fields(obj)
+
+
+def event_fields(obj: dict[str, Any]) -> dict[str, str]:
+    return strategy("Event").selectable_fields(obj)
+
+
+def node_fields(obj: dict[str, Any]) -> dict[str, str]:
+    return strategy("Node").selectable_fields(obj)
+
+
+def namespace_fields(obj: dict[str, Any]) -> dict[str, str]:
+    return strategy("Namespace").selectable_fields(obj)
+
+
+def replicaset_fields(obj: dict[str, Any]) -> dict[str, str]:
+    return strategy("ReplicaSet").selectable_fields(obj)
+
 
 NAME_PART = (
     "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end "
@@ -371,6 +391,4 @@ def test_other_kinds_fields() -> None:
     }
     deploy = {"kind": "Deployment", "metadata": {"name": "web", "namespace": "default"}}
     assert generic_fields(deploy) == {"metadata.name": "web", "metadata.namespace": "default"}
-    assert object_fields(deploy) == generic_fields(deploy)
-    assert fields_function("Pod") is pod_fields
-    assert fields_function("Deployment") is generic_fields
+    assert strategy("Deployment").selectable_fields(deploy) == generic_fields(deploy)

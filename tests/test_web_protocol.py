@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from engine.apiserver.watch import decode
+from engine.apiserver.storage.codec import decode
 from engine.cluster import Cluster
 from engine.kubectl.printers import print_yaml
 from engine.scenario import load

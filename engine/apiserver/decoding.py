@@ -22,13 +22,17 @@ Where a decode fails decides how the API server reports it:
 
 from __future__ import annotations
 
+import copy
+import marshal
 from typing import Any
 
 from engine.apimachinery import errors, field
 from engine.apimachinery.errors import StatusError
 from engine.apiserver import body as bodies
+from engine.apiserver import validation
 from engine.apiserver.body import BodyError
-from engine.apiserver.request import Request, parse_resource_path
+from engine.apiserver.request import MAX_REQUEST_BODY_BYTES, Request, parse_resource_path
+from engine.apiserver.resources import ResourceType
 from engine.apiserver.schema import kind_struct, strict
 from engine.apiserver.schema.typecheck import (
     apply_type_errors,
@@ -38,6 +42,15 @@ from engine.apiserver.schema.typecheck import (
 )
 
 YAML_TYPES = ("application/yaml", "application/apply-patch+yaml")
+# handlers/patch.go: the patch formats, in the order its 415 lists them.
+PATCH_TYPES = (
+    "application/json-patch+json",
+    "application/merge-patch+json",
+    "application/apply-patch+yaml",
+    "application/strategic-merge-patch+json",
+)
+# Bodies we can decode: JSON, YAML and the patch formats (themselves JSON or YAML).
+READABLE = ("application/json", "application/yaml", *PATCH_TYPES)
 # The kinds of the subresources that take a body of their own kind.
 SUBRESOURCE_KINDS = {
     "binding": ("", "v1", "Binding"),
@@ -222,3 +235,127 @@ def query_int64(text: str) -> int:
             f"strconv.ParseInt: parsing {field.go_quote(text)}: value out of range"
         )
     return value
+
+
+# ---------------------------------------------------------------------------------------------
+# A request's body on its way into a handler
+
+
+def copy_body(value: Any) -> Any:
+    """copy.deepcopy of a request body given as Python values (the in-engine clients'
+    bodies), at a quarter of the cost: marshal round-trips exactly the built-in types
+    (keeping tuples tuples and shared values shared, as deepcopy does) and refuses anything
+    else, such as a str subclass, which then takes deepcopy's way."""
+    try:
+        return marshal.loads(marshal.dumps(value))
+    except ValueError:
+        return copy.deepcopy(value)
+
+
+def decode_raw(req: Request) -> Any:
+    """The body's value: text read by its content type's decoder; a body already given as
+    Python values (an in-engine client's) copied, as decoding would make a fresh one."""
+    body = req.body
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", errors="replace")
+    if not isinstance(body, str):
+        return copy_body(body)
+    if req.content_type not in READABLE:
+        raise errors.unsupported_media_type(
+            ["application/json", "application/yaml", "application/vnd.kubernetes.protobuf"]
+        )
+    # The decoders' own words for what they cannot read (see read); a DELETE's body is
+    # DeleteOptions, typed here as delete.go decodes it.
+    value = read(req, body, body_gvk(req)[2], MAX_REQUEST_BODY_BYTES)
+    if req.method.upper() == "DELETE":
+        return typed_body(req, value, DELETE_OPTIONS, body)
+    return value
+
+
+def decode_body(req: Request, resource: ResourceType | None) -> dict[str, Any]:
+    """A create or update body (or a Binding, Eviction or Scale), refused as its handler
+    refuses what does not decode into its kind."""
+    raw = req.body
+    body = decode_raw(req)
+    # A resource's own kind is typed by check_type (with its apiVersion/kind checks).
+    typed = typed_body(req, body, body_gvk(req), raw, types=resource is None)
+    if resource is not None:
+        check_type(typed, resource, None, req)
+    return typed
+
+
+def check_type(
+    obj: dict[str, Any],
+    resource: ResourceType,
+    old: dict[str, Any] | None = None,
+    req: Request | None = None,
+) -> None:
+    """The body's apiVersion/kind must be the URL's (or absent), and its values must fit
+    their Go types. `old`: the stored object an update started from (see
+    validation.decode_error); `req`: whose request it is (see trusted)."""
+    api_version, kind = obj.get("apiVersion"), obj.get("kind")
+    if api_version and api_version != resource.api_version:
+        raise errors.bad_request(
+            f"the API version in the data ({api_version}) does not match "
+            f"the expected API version ({resource.api_version})"
+        )
+    if kind and kind != resource.kind:
+        raise errors.bad_request(
+            f"the kind in the data ({kind}) does not match the expected kind ({resource.kind})"
+        )
+    obj["apiVersion"], obj["kind"] = resource.api_version, resource.kind
+    if req is not None and trusted(req):
+        return
+    problem = validation.decode_error(resource.kind, obj, old)
+    if problem:
+        raise errors.bad_request(
+            f'{resource.kind} in version "{resource.version}" cannot be handled as a '
+            f"{resource.kind}: {problem}"
+        )
+
+
+def field_directive(req: Request) -> str:
+    """fieldValidation: Strict, Warn or Ignore. Requests over HTTP default to Warn, as
+    upstream; in-engine components never send unknown fields, so without the parameter they
+    skip the walk."""
+    return req.query.get("fieldValidation") or ("Warn" if isinstance(req.body, bytes | str) else "")
+
+
+def check_fields(
+    req: Request, resource: ResourceType, obj: dict[str, Any], old: dict[str, Any] | None
+) -> None:
+    """fieldValidation: Strict rejects unknown fields, Warn and Ignore drop them."""
+    problem = strict.enforce(
+        field_directive(req),
+        resource.group,
+        resource.version,
+        resource.kind,
+        obj,
+        old,
+        patch=req.method.upper() == "PATCH",
+    )
+    if problem:
+        raise errors.bad_request(problem)
+
+
+def delete_options(req: Request) -> dict[str, Any]:
+    """DeleteOptions from the body and the query (handlers/delete.go)."""
+    options: dict[str, Any] = {}
+    if req.body not in (None, b"", ""):
+        options = decode_raw(req) or {}
+    for name in ("gracePeriodSeconds", "propagationPolicy", "orphanDependents"):
+        if name in req.query:
+            value: Any = req.query[name]
+            options[name] = (
+                query_int64(value)
+                if name == "gracePeriodSeconds"
+                else (value == "true" if name == "orphanDependents" else value)
+            )
+    if options.get("propagationPolicy") not in (None, "Orphan", "Background", "Foreground"):
+        raise errors.bad_request(
+            f'DeleteOptions.meta.k8s.io "" is invalid: '
+            f"propagationPolicy: Unsupported value: "
+            f'"{options["propagationPolicy"]}": supported values: '
+            f'"Foreground", "Background", "Orphan", "nil"'
+        )
+    return options

@@ -13,6 +13,8 @@ from engine.apimachinery import errors
 from engine.apiserver.resources import BY_NAME, ResourceType
 from engine.trace import Step
 
+MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024  # staging/src/k8s.io/apiserver/pkg/server/config.go
+
 
 @dataclass
 class Request:
@@ -36,6 +38,12 @@ class Request:
     @property
     def content_type(self) -> str:
         return self.headers.get("content-type", "application/json").split(";")[0].strip()
+
+    @property
+    def stage_step(self) -> Step:
+        """The step the API server's own events for this request belong to: a client's
+        sending step becomes persisting once the request has arrived."""
+        return Step.PERSIST if self.step is Step.SEND else self.step
 
     @property
     def url(self) -> str:

@@ -7,6 +7,9 @@ name resolution (`po`, `deploy`, `rs`) and the etcd key layout.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from engine.trace import ObjectRef, object_ref
 
 ALL_VERBS = ("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
 
@@ -62,6 +65,17 @@ class ResourceType:
 
     def subresource(self, name: str) -> Subresource | None:
         return next((s for s in self.subresources if s.name == name), None)
+
+    def name_and_namespace(self, obj: dict[str, Any]) -> tuple[str, str]:
+        """What ref_of reads from an object's metadata: its name (or generateName), its
+        namespace."""
+        meta = obj.get("metadata") or {}
+        return meta.get("name", "") or meta.get("generateName", ""), meta.get("namespace", "")
+
+    def ref_of(self, obj: dict[str, Any]) -> ObjectRef:
+        """The trace's reference to an object of this resource."""
+        name, namespace = self.name_and_namespace(obj)
+        return object_ref(self.kind, name, namespace if self.namespaced else "")
 
 
 _STATUS_VERBS = ("get", "patch", "update")

@@ -161,7 +161,7 @@ def print_object(
 ) -> str:
     """What `-o` prints for an object a command created or changed: the name line with the
     operation by default, `-o name`, or the whole object."""
-    from engine.apiserver import strategy as storage
+    from engine.apiserver.registry import strategy as storage
     from engine.kubectl import printers
 
     if output in ("yaml", "json"):

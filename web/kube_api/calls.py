@@ -25,7 +25,7 @@ from engine.client.rest import _outcome, _ref, _summary
 from engine.trace import Step
 
 if TYPE_CHECKING:
-    from engine.apiserver.watch import Watch
+    from engine.apiserver.storage.cacher import Watch
     from engine.cluster import Cluster
     from engine.sim import Process
 

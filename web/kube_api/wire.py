@@ -11,8 +11,7 @@ from flask import Request as HttpRequest
 from flask import Response as HttpResponse
 
 from engine.apimachinery.errors import StatusError
-from engine.apiserver.request import Response
-from engine.apiserver.server import MAX_REQUEST_BODY_BYTES
+from engine.apiserver.request import MAX_REQUEST_BODY_BYTES, Response
 from web.kube_api import protobuf
 from web.kube_api.calls import RemoteCall
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
-from engine.apiserver import strategy
+from engine.apiserver.registry import strategy
 from engine.apiserver.request import Response
 from engine.apiserver.resources import BY_NAME
 from engine.kubectl import cmdutil, printers, tabwriter

@@ -8,7 +8,6 @@ every pod change.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -155,10 +154,3 @@ class WatchCache:
 
 def _name(namespace: str, name: str) -> str:
     return f"{namespace}/{name}" if namespace else name
-
-
-def decode(value: str, revision: int) -> dict[str, Any]:
-    """A stored value as the API server serves it: resourceVersion is the etcd mod revision."""
-    obj: dict[str, Any] = json.loads(value)
-    obj["metadata"]["resourceVersion"] = str(revision)
-    return obj

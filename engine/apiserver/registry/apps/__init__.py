@@ -1,0 +1,1 @@
+"""Strategies of the apps API group's resources."""

@@ -1,0 +1,1 @@
+"""Strategies of the core (legacy, "") API group's resources."""

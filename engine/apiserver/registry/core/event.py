@@ -1,0 +1,36 @@
+"""Events (core/v1): pkg/registry/core/event/strategy.go."""
+
+from __future__ import annotations
+
+from engine.apiserver.registry.strategy import Obj, Strategy, generic_fields, text
+
+_INVOLVED = ("kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath")
+
+
+class EventStrategy(Strategy):
+    resource_name = "events"
+    return_deleted_object = True
+    # Written by the thousand and never applied to: managedFields would only cost time.
+    tracks_managed_fields = False
+    field_labels = (
+        "metadata.name",
+        "metadata.namespace",
+        *(f"involvedObject.{name}" for name in _INVOLVED),
+        "reason",
+        "reportingComponent",
+        "source",
+        "type",
+    )
+
+    def selectable_fields(self, obj: Obj) -> dict[str, str]:
+        """ToSelectableFields: `source` falls back to reportingController."""
+        involved = obj.get("involvedObject") or {}
+        source = (obj.get("source") or {}).get("component") or obj.get("reportingController")
+        return {
+            **generic_fields(obj),
+            **{f"involvedObject.{name}": text(involved.get(name)) for name in _INVOLVED},
+            "reason": text(obj.get("reason")),
+            "reportingComponent": text(obj.get("reportingController")),
+            "source": text(source),
+            "type": text(obj.get("type")),
+        }

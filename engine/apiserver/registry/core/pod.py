@@ -1,0 +1,193 @@
+"""Pods: pkg/registry/core/pod/strategy.go and the subresources of pod/storage/storage.go
+(BindingREST, LogREST) and eviction.go (EvictionREST)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from engine.apimachinery import errors
+from engine.apiserver import admission, decoding, memo
+from engine.apiserver.registry import store
+from engine.apiserver.registry.strategy import (
+    Obj,
+    Strategy,
+    SubresourceHandler,
+    generic_fields,
+    text,
+)
+from engine.apiserver.request import Request, ResourcePath, Response
+
+if TYPE_CHECKING:
+    from engine.apiserver.server import APIServer
+
+    Gen = store.Gen
+
+
+def _success() -> dict[str, Any]:
+    """The Status a successful binding or eviction answers."""
+    return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}
+
+
+def bind(api: APIServer, req: Request, target: ResourcePath) -> Gen:
+    """POST pods/<name>/binding: set spec.nodeName and PodScheduled=True in one write.
+
+    pkg/registry/core/pod/storage/storage.go BindingREST.setPodNodeAndMetadata.
+    """
+    binding = decoding.decode_body(req, None)
+    node = (binding.get("target") or {}).get("name", "")
+
+    def assign(old: dict[str, Any]) -> dict[str, Any]:
+        name = target.name
+        if old["metadata"].get("deletionTimestamp"):
+            raise errors.conflict(
+                "pods/binding", name, f"pod {name} is being deleted, cannot be assigned to a host"
+            )
+        if old["spec"].get("nodeName"):
+            raise errors.conflict(
+                "pods/binding",
+                name,
+                f"pod {name} is already assigned to node {errors.quote(old['spec']['nodeName'])}",
+            )
+        # Copies only the maps it changes; the rest is shared with `old` (see
+        # store.guaranteed_update).
+        new = dict(old)
+        new["spec"] = dict(old["spec"])
+        new["spec"]["nodeName"] = node
+        status = new["status"] = dict(old["status"]) if "status" in old else {}
+        conditions = [c for c in status.get("conditions", []) if c["type"] != "PodScheduled"]
+        conditions.append(
+            {
+                "type": "PodScheduled",
+                "status": "True",
+                "lastProbeTime": None,
+                "lastTransitionTime": memo.rfc3339(api.env.now),
+            }
+        )
+        status["conditions"] = conditions
+        return new
+
+    response: Response = yield from store.guaranteed_update(api, req, target, assign, "")
+    return Response(201, _success()) if response.ok else response
+
+
+def evict(api: APIServer, req: Request, target: ResourcePath) -> Gen:
+    """POST pods/<name>/eviction (what `kubectl drain` sends): a DELETE that a
+    PodDisruptionBudget may refuse.
+
+    pkg/registry/core/pod/storage/eviction.go EvictionREST.Create. Podlife has no
+    PodDisruptionBudgets, so every eviction is allowed and deletes the pod with the
+    eviction's DeleteOptions; the answer is a Status, not the pod.
+    """
+    eviction = decoding.decode_body(req, None)
+    if (eviction.get("metadata") or {}).get("name", "") != target.name:
+        raise errors.bad_request("name in URL does not match name in Eviction object")
+    pod = ResourcePath(target.resource, target.namespace, target.name, "")
+    api.stage(
+        req,
+        "eviction",
+        f"No PodDisruptionBudget covers pod {target.name}: eviction allowed",
+        target.resource.ref_of({"metadata": {"name": target.name, "namespace": target.namespace}}),
+    )
+    delete = Request(
+        "DELETE",
+        req.path,
+        dict(req.query),
+        {},
+        dict(eviction.get("deleteOptions") or {}),
+        req.user,
+        req.groups,
+        req.source,
+        req.step,
+    )
+    yield from store.delete(api, delete, pod, decoding.delete_options(delete))
+    return Response(201, _success())
+
+
+def logs(api: APIServer, req: Request, target: ResourcePath) -> Gen:
+    """GET pods/<name>/log: the kubelet's answer for one container (LogREST)."""
+    pod = yield from store.read(api, req, target)
+    containers = [c["name"] for c in pod["spec"].get("containers", [])]
+    container = req.query.get("container") or (containers[0] if len(containers) == 1 else "")
+    if not container:
+        raise errors.bad_request(
+            f"a container name must be specified for pod {target.name}, choose one of: "
+            f"[{' '.join(containers)}]"
+        )
+    if container not in containers:
+        raise errors.bad_request(f"container {container} is not valid for pod {target.name}")
+    if not pod["spec"].get("nodeName"):
+        # pkg/registry/core/pod/strategy.go LogLocation: a pod not yet assigned to a node
+        # has an empty log location, and the API server streams nothing (200, no body).
+        return Response(200, "", content_type="text/plain")
+    if api.read_logs is None:
+        raise errors.bad_request(f"pod {target.name} does not have a host assigned")
+    return Response(200, api.read_logs(pod, container, req.query), content_type="text/plain")
+
+
+class PodStrategy(Strategy):
+    resource_name = "pods"
+    generation = True
+    return_deleted_object = True
+    watch_index = "spec.nodeName"  # every kubelet watches its own node's pods
+    field_labels = (
+        "metadata.name",
+        "metadata.namespace",
+        "spec.nodeName",
+        "spec.restartPolicy",
+        "spec.schedulerName",
+        "spec.serviceAccountName",
+        "spec.hostNetwork",
+        "status.phase",
+        "status.podIP",
+        "status.podIPs",
+        "status.nominatedNodeName",
+    )
+    subresources: ClassVar[Mapping[tuple[str, str], SubresourceHandler]] = {
+        ("binding", "create"): bind,
+        ("eviction", "create"): evict,
+        ("log", "get"): logs,
+    }
+
+    def prepare_for_create(self, obj: dict[str, Any]) -> None:
+        obj["status"] = {}  # admission then sets phase Pending and qosClass
+
+    def admit(self, obj: dict[str, Any], rng: random.Random) -> list[str]:
+        return admission.admit_pod_create(obj, rng)
+
+    def prepare_for_update(
+        self, new: dict[str, Any], old: dict[str, Any], subresource: str
+    ) -> None:
+        if subresource == "binding":
+            return  # BindingREST writes nodeName and the PodScheduled condition as they are
+        super().prepare_for_update(new, old, subresource)
+
+    def graceful_delete_seconds(self, obj: dict[str, Any], requested: int | None) -> int:
+        """CheckGracefulDelete: an unscheduled or finished pod goes at once; a negative
+        request means 1."""
+        spec, status = obj.get("spec", {}), obj.get("status", {})
+        grace = (
+            requested if requested is not None else spec.get("terminationGracePeriodSeconds", 30)
+        )
+        if not spec.get("nodeName") or status.get("phase") in ("Failed", "Succeeded"):
+            return 0
+        return 1 if grace < 0 else grace
+
+    def selectable_fields(self, obj: Obj) -> dict[str, str]:
+        """PodToSelectableFields."""
+        spec, status = obj.get("spec") or {}, obj.get("status") or {}
+        ips = [text(entry.get("ip")) for entry in status.get("podIPs") or []]
+        return {
+            **generic_fields(obj),
+            "spec.nodeName": text(spec.get("nodeName")),
+            "spec.restartPolicy": text(spec.get("restartPolicy")),
+            "spec.schedulerName": text(spec.get("schedulerName")),
+            "spec.serviceAccountName": text(spec.get("serviceAccountName")),
+            "spec.hostNetwork": "true" if spec.get("hostNetwork") else "false",
+            "status.phase": text(status.get("phase")),
+            # status.podIP is the first of podIPs, not the podIP field.
+            "status.podIP": ips[0] if ips else "",
+            "status.podIPs": ",".join(ips),
+            "status.nominatedNodeName": text(status.get("nominatedNodeName")),
+        }

@@ -1,0 +1,26 @@
+"""Which strategy stores each resource the API server serves (the RESTStorageProviders of
+pkg/controlplane). Adding a kind registers its strategy here: docs/components.md."""
+
+from __future__ import annotations
+
+from engine.apiserver.registry.apps.deployment import DeploymentStrategy
+from engine.apiserver.registry.apps.replicaset import ReplicaSetStrategy
+from engine.apiserver.registry.coordination.lease import LeaseStrategy
+from engine.apiserver.registry.core.event import EventStrategy
+from engine.apiserver.registry.core.namespace import NamespaceStrategy
+from engine.apiserver.registry.core.node import NodeStrategy
+from engine.apiserver.registry.core.pod import PodStrategy
+from engine.apiserver.registry.strategy import Strategy
+
+STRATEGIES: dict[str, Strategy] = {
+    strategy.resource.name: strategy
+    for strategy in (
+        NamespaceStrategy(),
+        NodeStrategy(),
+        PodStrategy(),
+        EventStrategy(),
+        DeploymentStrategy(),
+        ReplicaSetStrategy(),
+        LeaseStrategy(),
+    )
+}
