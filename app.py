@@ -10,8 +10,7 @@ from pathlib import Path
 
 
 def play_command(args: argparse.Namespace) -> int:
-    from engine.player import play
-    from engine.scenario import ScenarioError, load
+    from engine import ScenarioError, load, play
 
     try:
         scenario = load(args.file)

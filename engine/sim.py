@@ -9,6 +9,11 @@ virtual time advances, processes written as plain generators. A process yields
 `yield from` composes sub-steps (an API request inside a controller's sync, for instance), and
 a `Process` is itself an `Event`, so one process can wait for another to finish.
 
+A process can be stopped from outside (`Process.stop()`), as a program is killed: a kubelet
+that fails, a kubectl the learner interrupts. A step that must not be cut in the middle (an
+API request on its way: the API server answers it whoever sent it) is run with
+`Environment.shielded()`; a process stopped during it ends as the step returns.
+
 Nothing here reads the wall clock or global randomness: with the same inputs the heap pops in the
 same order, which is what makes a whole cluster's trace reproducible byte for byte.
 """
@@ -24,6 +29,11 @@ URGENT = 0  # wake-ups of waiting processes run before new work at the same inst
 NORMAL = 1
 
 ProcessGenerator = Generator[Any, Any, Any]
+# A queued item: [when, priority, sequence, callback, background]. A list, so that `cancel`
+# can call it off where it lies in the heap (its callback becomes None).
+Scheduled = list[Any]
+
+_STOPPED = object()  # yielded by a shielded step whose process was stopped meanwhile
 
 
 class Event:
@@ -42,8 +52,11 @@ class Event:
             raise RuntimeError("event already triggered")
         self.triggered = True
         self.value = value
+        env = self.env
         for callback in self._callbacks:
-            self.env.schedule(0, functools.partial(callback, self), URGENT)
+            queued = env.schedule(0, functools.partial(callback, self), URGENT)
+            if isinstance(callback, Process):  # its wake-up: called off if it is stopped
+                callback._pending = queued
         self._callbacks.clear()
         return self
 
@@ -55,9 +68,10 @@ class Event:
 
 
 class Process(Event):
-    """A running generator. As an Event it triggers, with the return value, when it ends."""
+    """A running generator. As an Event it triggers, with the return value, when it ends (with
+    None when it is stopped)."""
 
-    __slots__ = ("_generator", "background", "name")
+    __slots__ = ("_generator", "_pending", "_shields", "_stopping", "background", "name")
 
     def __init__(
         self,
@@ -70,35 +84,72 @@ class Process(Event):
         self._generator = generator
         self.name = name
         self.background = background  # its sleeps are housekeeping, not pending work
-        env.schedule(0, lambda: self._resume(None), NORMAL, background)
+        self._shields = 0  # how many shielded steps it is inside
+        self._stopping = False  # stopped when it could not end at once: it ends when it can
+        # What wakes it next: its queued wake-up, or the event it waits on (not yet triggered).
+        self._pending: Scheduled | Event | None = env.schedule(0, self._wake, NORMAL, background)
 
     @property
     def is_alive(self) -> bool:
         return not self.triggered
 
     def stop(self) -> None:
-        """End the process now, as a killed program ends: its generator is closed (its
-        `finally` blocks run) and it triggers with None. Whatever it was waiting for may still
-        happen; it is not resumed for it."""
-        if self.triggered:
+        """End the process at its current yield, as a killed program ends: its generator is
+        closed (its `finally` blocks run), it triggers with None, and it never runs again.
+        Whatever it was waiting for (a sleep, an event, another process) may still happen; its
+        wake-up is called off, so a stopped process leaves nothing in the queue, not even a
+        timer that would keep the environment busy.
+
+        Inside a shielded step it ends when the step returns; a process that stops itself
+        ends at its next yield."""
+        if self.triggered or self._stopping:
             return
+        if self._shields or self.env.active_process is self:
+            self._stopping = True
+            return
+        pending, self._pending = self._pending, None
+        if isinstance(pending, Event):
+            pending._callbacks.remove(self)
+        elif pending is not None:
+            self.env.cancel(pending)
+        self._end()
+
+    def __call__(self, event: Event) -> None:
+        """The event it waited on has triggered."""
+        self._resume(event.value)
+
+    def _wake(self) -> None:
+        self._resume(None)
+
+    def _end(self) -> None:
         self._generator.close()
         self.succeed(None)
 
     def _resume(self, value: Any) -> None:
-        if self.triggered:  # stopped while it waited
+        self._pending = None
+        if self.triggered:  # already ended (nothing wakes a stopped process; a safeguard)
             return
+        env = self.env
+        env.active_process = self
         try:
             target = self._generator.send(value)
         except StopIteration as stop:
             self.succeed(stop.value)
             return
-        if isinstance(target, Event):
-            target.on_trigger(lambda event: self._resume(event.value))
+        finally:
+            env.active_process = None
+        if self._stopping and not self._shields:
+            self._end()
         elif isinstance(target, int | float):
             if target < 0:
                 raise ValueError(f"process {self.name!r} asked to sleep {target}s")
-            self.env.schedule(target, lambda: self._resume(None), NORMAL, self.background)
+            self._pending = env.schedule(target, self._wake, NORMAL, self.background)
+        elif isinstance(target, Event):
+            if target.triggered:
+                self._pending = env.schedule(0, functools.partial(self, target), URGENT)
+            else:
+                target._callbacks.append(self)
+                self._pending = target
         else:
             raise TypeError(f"process {self.name!r} yielded {target!r}")
 
@@ -108,11 +159,12 @@ class Environment:
 
     def __init__(self) -> None:
         self.now: float = 0.0
-        self._queue: list[tuple[float, int, int, Callable[[], None], bool]] = []
+        self._queue: list[Scheduled] = []
         self._sequence = 0
         self._work = 0  # queued items that are not background housekeeping
         self._idle_callbacks: list[Callable[[], None]] = []
         self.steps = 0  # heap pops so far: with the inputs' step counts, enough to replay exactly
+        self.active_process: Process | None = None  # the process whose generator is running
 
     def schedule(
         self,
@@ -120,20 +172,52 @@ class Environment:
         callback: Callable[[], None],
         priority: int = NORMAL,
         background: bool = False,
-    ) -> None:
+    ) -> Scheduled:
         """Run `callback` after `delay`. Background items (heartbeats, periodic resyncs) do
-        not keep the cluster from counting as settled."""
+        not keep the cluster from counting as settled. Returns the queued item, for `cancel`."""
         self._sequence += 1
         if not background:
             self._work += 1
-        heapq.heappush(
-            self._queue, (self.now + delay, priority, self._sequence, callback, background)
-        )
+        item = [self.now + delay, priority, self._sequence, callback, background]
+        heapq.heappush(self._queue, item)
+        return item
+
+    def cancel(self, item: Scheduled) -> None:
+        """Call off a scheduled callback that has not run yet (nothing happens if it has). It
+        stops counting as pending work at once; its place in the heap pops as a no-op."""
+        if item[3] is None:
+            return
+        item[3] = None
+        if not item[4]:
+            item[4] = True  # no longer work: popping it must not count it again
+            self._work -= 1
 
     def process(
         self, generator: ProcessGenerator, name: str = "", background: bool = False
     ) -> Process:
         return Process(self, generator, name, background)
+
+    def shielded(
+        self, step: ProcessGenerator, abandon: Callable[[Any], None] | None = None
+    ) -> ProcessGenerator:
+        """`yield from env.shielded(step)`: run a step of the current process that stopping the
+        process does not cut, such as an API request on its way (the API server answers what
+        it was sent: it does not leave a write half done because the client went away). A
+        process stopped meanwhile ends as the step returns, before its own code sees the
+        result; `abandon` is given that result (to close a watch the request opened)."""
+        process = self.active_process
+        if process is None:
+            raise RuntimeError("shielded() runs inside a process")
+        process._shields += 1
+        try:
+            result = yield from step
+        finally:
+            process._shields -= 1
+        if process._stopping and not process._shields:
+            if abandon is not None:
+                abandon(result)
+            yield _STOPPED  # the process is closed at this yield
+        return result
 
     @property
     def busy(self) -> bool:
@@ -157,21 +241,26 @@ class Environment:
         return self._queue[0][0] if self._queue else None
 
     def step(self) -> None:
-        when, _, _, callback, background = heapq.heappop(self._queue)
+        item = heapq.heappop(self._queue)
+        when, _, _, callback, background = item
         if not background:
             self._work -= 1
         self.steps += 1
         self.now = when
-        callback()
+        if callback is not None:
+            item[3] = None  # it has run: too late to call it off
+            callback()
         if self._work == 0 and self._idle_callbacks:
             callbacks, self._idle_callbacks = self._idle_callbacks, []
             for idle in callbacks:
                 idle()
 
     def rebase(self) -> None:
-        """Make the current moment virtual time 0, keeping everything queued in order."""
+        """Make the current moment virtual time 0, keeping everything queued in order (and
+        every queued item the same object, so that it can still be called off)."""
         offset = self.now
-        self._queue = [(when - offset, *rest) for when, *rest in self._queue]  # type: ignore[misc]
+        for item in self._queue:
+            item[0] -= offset
         heapq.heapify(self._queue)
         self.now = 0.0
 

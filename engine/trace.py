@@ -1,7 +1,8 @@
 """The trace: the append-only list of everything components say to each other.
 
 It is the contract between the engine and every viewer (the browser, `podlife play --trace`,
-the tests). Its schema is documented in docs/trace.md; change both together.
+the tests). Its schema is documented in docs/trace.md; change both together. The kinds, levels
+and each kind's data are in tracekinds.py.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
+
+from engine.tracekinds import EventKind, Level, check_data
 
 
 class Step(StrEnum):
@@ -47,11 +50,15 @@ class TraceEvent(BaseModel):
     duration: float = 0.0
     source: str
     target: str
-    kind: str
+    kind: EventKind
     summary: str
     step: Step = Step.OTHER
     object: ObjectRef | None = None
     data: dict[str, Any] = {}
+    # The Pod, ReplicaSet or Deployment whose story this event is part of (a Deployment's
+    # ReplicaSets and Pods belong to the Deployment's), if any.
+    flow: ObjectRef | None = None
+    level: Level = Level.DETAIL
 
 
 _object_setattr = object.__setattr__
@@ -79,7 +86,8 @@ def _trusted_event(values: dict[str, Any]) -> TraceEvent:
 
 _ROUNDED: dict[float, float] = {}  # duration -> round(duration, 6)
 _REFS: dict[tuple[str, str, str], ObjectRef] = {}
-_UNSET = object()
+_UNSET: Any = object()
+_KINDS: dict[str, EventKind] = {kind.value: kind for kind in EventKind}
 
 
 def _str_keys(data: dict[Any, Any]) -> bool:
@@ -105,8 +113,75 @@ def object_ref(kind: str, name: str, namespace: str = "") -> ObjectRef:
     return ref
 
 
+# The kinds of object a flow is about: what a learner creates and watches live.
+FLOW_KINDS = frozenset({"Pod", "ReplicaSet", "Deployment"})
+# Objects that are the cluster's upkeep, not a lesson's subject.
+_HOUSEKEEPING_OBJECTS = frozenset({"Lease", "Event"})
+_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_STORY_CRI_CALLS = frozenset({"PullImage", "StartContainer", "StopContainer"})
+_STORY_DECISIONS = ("creating", "deleting", "podTemplateHash", "newReplicas")
+
+
+def level_of(
+    kind: EventKind, source: str, step: Step, obj: ObjectRef | None, data: dict[str, Any]
+) -> Level:
+    """The level of an event that does not say: docs/trace.md, "Levels".
+
+    Milestones are what the lesson's steps are made of: kubectl's write, its object stored,
+    a controller creating or deleting, the scheduling decision, the image pulled, the pod
+    wired and its containers started or stopped, the kubelet's status report."""
+    if kind is EventKind.NARRATION or kind is EventKind.SCHEDULING_CYCLE:
+        return Level.STORY
+    if obj is not None and obj.kind in _HOUSEKEEPING_OBJECTS:
+        return Level.HOUSEKEEPING
+    if step is Step.OTHER and (obj is None or obj.kind == "Node"):
+        return Level.HOUSEKEEPING
+    if kind is EventKind.REQUEST:
+        if step is Step.REPORT or (step is Step.SEND and data.get("method") in _WRITES):
+            return Level.STORY
+    elif kind is EventKind.ETCD_REPLY:
+        if step is Step.PERSIST and "key" in data and "error" not in data:
+            return Level.STORY
+    elif kind is EventKind.RECONCILE:
+        if any(data.get(name) for name in _STORY_DECISIONS):
+            return Level.STORY
+    elif kind is EventKind.CRI_REQUEST:
+        if data.get("method") in _STORY_CRI_CALLS:
+            return Level.STORY
+    elif kind is EventKind.CNI_ADD:
+        return Level.STORY
+    return Level.DETAIL
+
+
+def owner_of(obj: dict[str, Any], namespace: str = "") -> ObjectRef | None:
+    """Whose story an object is part of: its controller (ownerReferences with controller:
+    true), or for an Event the object it is about. `namespace`: the object's, when its
+    metadata does not say (a body before the API server fills it in)."""
+    if obj.get("kind") == "Event":
+        involved = obj.get("involvedObject")
+        if isinstance(involved, dict) and isinstance(involved.get("name"), str):
+            return object_ref(
+                str(involved.get("kind", "")), involved["name"], str(involved.get("namespace", ""))
+            )
+        return None
+    meta = obj.get("metadata")
+    if not isinstance(meta, dict):
+        return None
+    owners = meta.get("ownerReferences")
+    for owner in owners if isinstance(owners, list) else ():
+        if isinstance(owner, dict) and owner.get("controller") is True:
+            # An owner is in its dependent's namespace (or cluster-scoped; flows never are).
+            where = meta.get("namespace") or namespace
+            return object_ref(str(owner.get("kind", "")), str(owner.get("name", "")), str(where))
+    return None
+
+
 class Trace:
     """Append-only event log with subscribers (the web layer streams from one)."""
+
+    # Check each event's data against its kind's model as it is emitted: on in the tests
+    # (tests/conftest.py), off in production, where it would double what an event costs.
+    check_data = False
 
     def __init__(self, clock: Callable[[], float]) -> None:
         self._clock = clock
@@ -115,7 +190,34 @@ class Trace:
         self.muted = False  # while a cluster sets itself up: the trace starts with the learner
         self._now: object = _UNSET  # the clock's last value, and it rounded (see emit)
         self._time: Any = None
+        self._owners: dict[ObjectRef, ObjectRef] = {}  # object -> whose story it is part of
+        self._flows: dict[ObjectRef, ObjectRef | None] = {}  # flow_of, remembered
 
+    # ---- flows -------------------------------------------------------------------------------
+    def link(self, ref: ObjectRef | None, obj: dict[str, Any]) -> None:
+        """Note whose story `obj` (named `ref`) is part of, from its ownerReferences."""
+        if ref is None:
+            return
+        owner = owner_of(obj, ref.namespace)
+        if owner is not None and owner != ref and self._owners.get(ref) != owner:
+            self._owners[ref] = owner
+            self._flows.clear()  # a new link can change the flow of what hangs below it
+
+    def flow_of(self, ref: ObjectRef | None) -> ObjectRef | None:
+        """The Pod, ReplicaSet or Deployment at the top of `ref`'s owners, if any."""
+        if ref is None or not ref.name:
+            return None  # a list or a watch: about no one object
+        flow = self._flows.get(ref, _UNSET)
+        if flow is _UNSET:
+            top, seen = ref, {ref}
+            while (owner := self._owners.get(top)) is not None and owner not in seen:
+                seen.add(owner)
+                top = owner
+            flow = top if top.kind in FLOW_KINDS else None
+            self._flows[ref] = flow
+        return flow
+
+    # ---- events ------------------------------------------------------------------------------
     def emit(
         self,
         source: str,
@@ -127,9 +229,14 @@ class Trace:
         obj: ObjectRef | None = None,
         duration: float = 0.0,
         data: dict[str, Any] | None = None,
+        flow: ObjectRef | None = None,
+        level: Level | None = None,
     ) -> TraceEvent | None:
+        """Append an event. `flow`: whose story it is when `obj` does not say (then it is
+        `obj`'s); `level`: when the rules of level_of do not say it right."""
         if self.muted:
             return None
+        kind = _KINDS[kind]  # only the kinds of the contract
         # round() is slow next to the rest: the clock's value is rounded once per instant
         # (many events share one), a duration once per distinct value (there are a few).
         now = self._clock()
@@ -146,15 +253,23 @@ class Trace:
                     _ROUNDED[duration] = rounded
             duration = rounded
         data = data or {}
+        if type(step) is not Step:
+            step = Step(step)
+        if self.check_data:
+            check_data(kind, data)
+        if obj is not None:
+            flow = self.flow_of(obj) or flow
+        if level is None:
+            level = level_of(kind, source, step, obj, data)
         if (
             type(time) is float
             and type(duration) is float
             and type(source) is str
             and type(target) is str
-            and type(kind) is str
             and type(summary) is str
             and type(step) is Step
             and (obj is None or type(obj) is ObjectRef)
+            and (flow is None or type(flow) is ObjectRef)
             and type(data) is dict
             and _str_keys(data)
         ):
@@ -172,6 +287,8 @@ class Trace:
                     "step": step,
                     "object": obj,
                     "data": dict(data),
+                    "flow": flow,
+                    "level": level,
                 }
             )
         else:
@@ -186,6 +303,8 @@ class Trace:
                 step=step,
                 object=obj,
                 data=data,
+                flow=flow,
+                level=level,
             )
         self.events.append(event)
         for subscriber in self._subscribers:

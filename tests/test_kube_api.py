@@ -15,9 +15,9 @@ from engine.apiserver import openapi
 from engine.apiserver.resources import RESOURCES
 from engine.apiserver.schema import REGISTRY, kind_struct
 from engine.cluster import Cluster
+from engine.timeline import Timeline
 from web import create_app
 from web.kube_api import LocalHost, RemoteCall, RemoteStop, kube_api_of, protobuf
-from web.timeline import Timeline
 
 PODS = "/api/v1/namespaces/default/pods"
 AGGREGATED = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"

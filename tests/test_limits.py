@@ -190,7 +190,9 @@ def test_an_interrupted_apply_creates_nothing_more_when_a_tab_comes_back() -> No
         back.request("speed", {"speed": 100})
         back.request("play")
         back.wait_until(lambda: (back.ack(), session.timeline.cluster.env.now > 30)[1], 30)
-        assert session.timeline.cluster.etcd.count("/registry/pods/") == made
+        # The one create on its way when kubectl was stopped is still answered (as the API
+        # server answers a request whose client has gone); nothing after it is sent.
+        assert session.timeline.cluster.etcd.count("/registry/pods/") in (made, made + 1)
     finally:
         registry_of(app).shutdown()
 

@@ -23,12 +23,12 @@ import pytest
 from socketio import packet
 
 from engine.cluster import default_nodes
+from engine.timeline import Kubectl, Timeline
 from web import views
 from web.actions import op_for
 from web.config import Settings
 from web.logs import CheckedPacket
 from web.sessions import Session
-from web.timeline import Kubectl, Timeline
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_TIMEOUT = 60  # seconds; the run takes about one, the rest is slack for a busy machine

@@ -31,7 +31,8 @@ from engine.apiserver.storage.etcd3 import Storage
 from engine.cluster import Cluster, NodeSpec
 from engine.player import play
 from engine.scenario import load
-from engine.trace import ObjectRef, Step, Trace, TraceEvent, object_ref
+from engine.trace import ObjectRef, Step, Trace, TraceEvent, level_of, object_ref
+from engine.tracekinds import EventKind
 
 ROOT = Path(__file__).resolve().parent.parent
 JSON = Any
@@ -332,6 +333,7 @@ def test_memoized_timestamps_are_the_timestamps() -> None:
 def test_trusted_trace_events_are_validated_events() -> None:
     now = [0.0]
     trace = Trace(lambda: now[0])
+    trace.check_data = False  # data of every shape, to see the fast path copy what it gets
     ref = ObjectRef(kind="Pod", name="web", namespace="default")
     calls: list[dict[str, Any]] = [
         {"step": Step.RUN, "obj": ref, "duration": 0.004, "data": {"code": 201}},
@@ -354,6 +356,14 @@ def test_trusted_trace_events_are_validated_events() -> None:
             step=call.get("step", Step.OTHER),
             object=call.get("obj"),
             data=call.get("data") or {},
+            flow=trace.flow_of(call.get("obj")),
+            level=level_of(
+                EventKind.REQUEST,
+                "kubelet/node-1",
+                Step(call.get("step", "other")),
+                call.get("obj"),
+                call.get("data") or {},
+            ),
         )
         assert event == expected
         assert event.model_dump_json() == expected.model_dump_json()
@@ -362,7 +372,7 @@ def test_trusted_trace_events_are_validated_events() -> None:
             assert event.data is not call["data"]  # validation copies the map; so does this
         assert event.model_fields_set == expected.model_fields_set
     with pytest.raises(ValidationError):
-        trace.emit("a", "b", "k", "s", data={1: "not a str key"})  # type: ignore[dict-item]
+        trace.emit("a", "b", "request", "s", data={1: "not a str key"})  # type: ignore[dict-item]
     # Trusted events share one fields-set; a copy with an update must not change it.
     first, second = trace.events[0], trace.events[1]
     assert first.model_copy(update={"summary": "x"}).summary == "x"

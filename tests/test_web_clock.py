@@ -8,9 +8,9 @@ import pytest
 from flask import Flask
 
 from engine.cluster import Cluster
+from engine.timeline import Kubectl
 from tests.test_web_support import Page, make_app, pod
 from web import registry_of
-from web.timeline import Kubectl
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ import pytest
 from flask import Flask
 
 from engine.cluster import default_nodes
+from engine.timeline import Kubectl, Timeline
 from tests.test_web_support import Page, dumps, make_app, pod
 from web import registry_of
-from web.timeline import Kubectl, Timeline
 
 
 @pytest.fixture

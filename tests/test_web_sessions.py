@@ -11,10 +11,10 @@ import pytest
 from flask import Flask
 
 from engine.cluster import default_nodes
+from engine.timeline import Kubectl, Timeline
 from tests.test_web_support import Page, make_app, pod
 from web import Settings, registry_of
 from web.sessions import Session
-from web.timeline import Kubectl, Timeline
 
 
 @pytest.fixture

@@ -10,11 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from engine.apimachinery.quantity import parse_quantity
-from engine.apiserver.resources import BY_NAME
-from engine.cluster import Cluster, NodeSpec
+from engine import BY_NAME, Cluster, ClusterCall, Kubectl, NodeSpec, Op, parse_quantity
 from web.payloads import AddNodeIn, BadRequest, parse
-from web.timeline import ClusterCall, Kubectl, Op
 
 POD_ACTIONS = ("delete-pod", "force-delete-pod", "crash-container")
 NODE_ACTIONS = ("cordon", "uncordon", "drain", "fail-node", "recover-node", "remove-node")

@@ -9,7 +9,7 @@ from typing import Any
 
 from gevent.event import Event
 
-from engine.cluster import KubectlRun
+from engine import KubectlRun
 
 Reply = dict[str, Any]
 

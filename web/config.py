@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from engine.config import Limits
+from engine import Limits
 from web.addresses import parse_host_list, parse_public_url
 
 ROOT = Path(__file__).resolve().parent.parent

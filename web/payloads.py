@@ -12,8 +12,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from engine import yamlsafe
-from engine.cluster import NodeSpec
+from engine import NodeSpec, yamlsafe
 from web.config import Settings
 
 MIN_SPEED, MAX_SPEED = 0.1, 100.0

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from engine.scenario import Scenario, ScenarioError, load
+from engine import Scenario, ScenarioError, load
 
 
 class UnknownScenario(Exception):

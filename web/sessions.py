@@ -1,7 +1,8 @@
 """Sessions: one simulated cluster per browser tab, and the registry that holds them.
 
-A `Session` owns a Timeline (the cluster and its input log) and the playback state the page
-and the server share: speed, playing, the last event sent and the last the page acknowledged.
+A `Session` owns a Timeline (engine/timeline.py: the cluster and its input log) and the
+playback state the page and the server share: speed, playing, the last event sent and the last
+the page acknowledged.
 It talks to its tab through `send`; the Socket.IO layer decides where that goes.
 
 Concurrency is gevent's: one greenlet runs at a time and switches only where code yields
@@ -18,11 +19,19 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from engine.cluster import NodeSpec, default_nodes
+from engine import (
+    Kubectl,
+    NodeSpec,
+    Op,
+    Stop,
+    StopKubectl,
+    Timeline,
+    default_nodes,
+    run_to,
+    step_until,
+)
 from web.commands import Command, Reply
 from web.config import Settings
-from web.stepping import Stop, run_to, step_until
-from web.timeline import Kubectl, Op, StopKubectl, Timeline
 
 log = logging.getLogger("podlife.sessions")
 # Sessions' names in logs (s1, s2, ...): the id is the page's secret and is never logged.

@@ -12,7 +12,7 @@ from typing import Any
 from flask import request
 from flask_socketio import Namespace, SocketIO
 
-from engine.cluster import default_nodes
+from engine import Kubectl, ReplayError, default_nodes
 from web import views
 from web.actions import op_for
 from web.commands import Command, Reply
@@ -39,7 +39,6 @@ from web.payloads import (
 from web.ratelimit import ConnectionLimits
 from web.scenarios import UnknownScenario, catalog, find, steps_of
 from web.sessions import Busy, Full, Session, SessionRegistry, TooMany
-from web.timeline import Kubectl, ReplayError
 
 log = logging.getLogger("podlife.socket")
 

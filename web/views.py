@@ -9,11 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.apiserver.resources import BY_NAME, lookup
-from engine.apiserver.storage.codec import decode
-from engine.cluster import Cluster
-from engine.etcd import CompactedError, Etcd, KeyValue
-from engine.kubectl.printers import print_yaml
+from engine import BY_NAME, Cluster, CompactedError, Etcd, KeyValue, decode, lookup, print_yaml
 
 
 class ViewError(Exception):

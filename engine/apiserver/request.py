@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from engine.apimachinery import errors
 from engine.apiserver.resources import BY_NAME, ResourceType
-from engine.trace import Step
+from engine.trace import ObjectRef, Step, object_ref
 
 MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024  # staging/src/k8s.io/apiserver/pkg/server/config.go
 
@@ -27,6 +27,7 @@ class Request:
     groups: tuple[str, ...] = ("system:masters",)
     source: str = "kubectl"  # the component id sending it, for the trace
     step: Step = Step.SEND
+    flow: ObjectRef | None = None  # whose story it is part of (set as the server takes it)
 
     @classmethod
     def from_url(cls, method: str, url: str, **kwargs: Any) -> Request:
@@ -38,6 +39,22 @@ class Request:
     @property
     def content_type(self) -> str:
         return self.headers.get("content-type", "application/json").split(";")[0].strip()
+
+    @property
+    def object_ref(self) -> ObjectRef | None:
+        """The object the request is about: named by its URL, or for a create by its body's
+        name (or generateName)."""
+        target = parse_resource_path(self.path)
+        if target is None:
+            return None
+        name = target.name
+        if not name and isinstance(self.body, dict):
+            # The body is not decoded yet: anything may be where the name should be.
+            meta = self.body.get("metadata")
+            meta = meta if isinstance(meta, dict) else {}
+            name = meta.get("name") or meta.get("generateName", "")
+            name = name if isinstance(name, str) else ""
+        return object_ref(target.resource.kind, name, target.namespace)
 
     @property
     def stage_step(self) -> Step:

@@ -87,6 +87,7 @@ class APIServer:
             target = parse_resource_path(req.path)
             if target is None:
                 return non_resource(req)
+            req.flow = self.trace.flow_of(req.object_ref)  # for the stages that name no object
             verb = filters.verb(req, target)
             filters.authorize(self, req, verb, target)
             response: Response = yield from HANDLERS[verb](self, req, target)
@@ -100,7 +101,14 @@ class APIServer:
         """One stage of a request, in the trace."""
         if not self.storage.quiet:
             self.trace.emit(
-                "api-server", "api-server", kind, summary, step=req.stage_step, obj=obj, data=data
+                "api-server",
+                "api-server",
+                kind,
+                summary,
+                step=req.stage_step,
+                obj=obj,
+                data=data,
+                flow=req.flow,
             )
 
     def compact(self) -> None:

@@ -5,6 +5,11 @@ Controllers read from the cache, never from the API server, and react to handler
 keys. A watch that ends or expires (410 Gone after compaction) makes the reflector list again,
 and the handlers see the difference as adds, updates and deletes.
 
+`stop()` is client-go's closed stopCh: the reflector ends and its watch is closed; a list or
+watch already sent is still answered, and the answer thrown away. The cache stays as it was, so
+an informer started again (a kubelet that recovers) lists, and its handlers see what changed
+meanwhile as adds, updates and deletes.
+
 A handler that raises on one object does not stop the informer: the notification is skipped for
 that handler (the others still get it), the error is reported once, and the next notification
 is delivered as usual. That is client-go's processorListener.run (tools/cache/shared_informer.go:
@@ -23,7 +28,7 @@ from typing import Any
 from engine.apiserver.request import Response
 from engine.apiserver.resources import ResourceType
 from engine.client.rest import RestClient
-from engine.sim import Event
+from engine.sim import Event, Process
 from engine.trace import ObjectRef, ref_of
 from engine.utilruntime import ErrorReporter, describe, klog_line, quote
 
@@ -57,7 +62,8 @@ class Informer:
     synced: Event | None = None
     indexers: dict[str, Callable[[Obj], list[str]]] = field(default_factory=dict)
     _indices: dict[str, dict[str, set[str]]] = field(default_factory=dict)
-    _running: bool = False
+    _reflector: Process | None = None
+    _watch: Any = None  # the reflector's open watch
     _errors: ErrorReporter | None = None
 
     def add_handlers(self, handlers: Handlers) -> None:
@@ -80,14 +86,25 @@ class Informer:
         return self.store.get(key)
 
     def start(self) -> Event:
-        """Run the reflector as a process; returns the event that fires once synced."""
+        """Run the reflector as a process (unless it runs); returns the event that fires once
+        synced."""
         env = self.client.cluster.env
         if self.synced is None:
             self.synced = env.event()
-        if not self._running:
-            self._running = True
-            env.process(self._reflect(), f"informer {self.resource.name}")
+        if self._reflector is None:
+            self._reflector = env.process(self._reflect(), f"informer {self.resource.name}")
         return self.synced
+
+    def stop(self) -> None:
+        """End the reflector and close its watch. A later start() lists again and has a new
+        `synced`."""
+        if self._reflector is None:
+            return
+        self._reflector.stop()
+        self._reflector = self.synced = None
+        if self._watch is not None:
+            watch, self._watch = self._watch, None
+            watch.stop()
 
     def _path(self) -> str:
         r = self.resource
@@ -106,9 +123,11 @@ class Informer:
 
     def _reflect(self) -> Gen:
         env = self.client.cluster.env
+        # Its requests are shielded: stopped while one is on its way, the reflector ends when
+        # the answer comes, without using it (a watch that answer opened is closed).
         while True:
-            listing: Response = yield from self.client.request(
-                "GET", self._path(), query=self._query()
+            listing: Response = yield from env.shielded(
+                self.client.request("GET", self._path(), query=self._query())
             )
             if not listing.ok:
                 yield 1.0  # the reflector backs off and lists again
@@ -118,20 +137,24 @@ class Informer:
             if not self.synced.triggered:
                 self.synced.succeed(True)
             since = listing.body["metadata"]["resourceVersion"]
-            response: Response = yield from self.client.request(
-                "GET",
-                self._path(),
-                query={
-                    **self._query(),
-                    "watch": "true",
-                    "resourceVersion": since,
-                    "allowWatchBookmarks": "true",
-                },
+            response: Response = yield from env.shielded(
+                self.client.request(
+                    "GET",
+                    self._path(),
+                    query={
+                        **self._query(),
+                        "watch": "true",
+                        "resourceVersion": since,
+                        "allowWatchBookmarks": "true",
+                    },
+                ),
+                _close_watch,
             )
             if not response.ok:
                 yield 1.0
                 continue
             ended = env.event()
+            self._watch = response.watch
             response.watch.start(self._on_event, _finisher(ended))
             yield ended
 
@@ -232,6 +255,11 @@ def _ref(obj: Obj) -> ObjectRef | None:
         return ref_of(obj)
     except Exception:  # metadata too malformed to name it: the data.key still does
         return None
+
+
+def _close_watch(response: Response) -> None:
+    if response.watch is not None:
+        response.watch.stop()
 
 
 def _finisher(event: Event) -> Callable[[], None]:

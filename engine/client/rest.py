@@ -6,12 +6,14 @@ stage, and the response travels back. client-go's RESTClient plays this part in 
 
 from __future__ import annotations
 
-from collections.abc import Generator
+import json
+from collections.abc import Callable, Generator
+from dataclasses import replace
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from engine.apiserver.request import Request, Response, parse_resource_path
-from engine.trace import ObjectRef, Step, object_ref
+from engine.trace import ObjectRef, Step
 
 if TYPE_CHECKING:
     from engine.cluster import Cluster
@@ -62,47 +64,82 @@ class RestClient:
         return response
 
     def send(self, req: Request) -> Gen:
-        """Carry a prepared request to the API server and its response back."""
-        trace, latency = self.cluster.trace, self.cluster.timings.api_latency
-        ref = _ref(req)
-        trace.emit(
-            req.source,
-            "api-server",
-            "request",
-            _summary(req, ref),
-            step=req.step,
-            obj=ref,
-            duration=latency,
-            data={"method": req.method, "url": req.url},
-        )
-        yield latency
-        response: Response = yield from self.cluster.apiserver.handle(req)
-        trace.emit(
-            "api-server",
-            req.source,
-            "response",
-            _outcome(response),
-            step=Step.PERSIST if req.step is Step.SEND else req.step,
-            obj=ref,
-            duration=latency,
-            data={"code": response.code},
-        )
-        yield latency
-        return response
+        """Carry a prepared request to the API server and its response back. Stopping the
+        client meanwhile (Ctrl+C on kubectl) does not cut the request on its way: the API
+        server answers what it was sent, and a watch it opened for the client is closed."""
+        return self.cluster.env.shielded(send_request(self.cluster, req), _close_watch)
 
 
-def _ref(req: Request) -> ObjectRef | None:
-    target = parse_resource_path(req.path)
-    if target is None:
-        return None
-    name = target.name
-    if not name and isinstance(req.body, dict):
-        # The body is not decoded yet: anything may be where the name should be.
-        meta = req.body.get("metadata")
-        meta = meta if isinstance(meta, dict) else {}
-        name = meta.get("name") or meta.get("generateName", "")
-        name = name if isinstance(name, str) else ""
-    return object_ref(target.resource.kind, name, target.namespace)
+def send_request(
+    cluster: Cluster,
+    req: Request,
+    *,
+    remote: bool = False,
+    on_response: Callable[[Response], None] | None = None,
+) -> Gen:
+    """Carry a prepared request to the API server and its response back, as every client's
+    request travels: a `request` trace event from `req.source` to the API server, the API
+    server's handling, a `response` trace event back, each leg taking the API latency. The
+    generator returns the Response.
+
+    `remote`: the request came from a client outside the engine, over HTTP (a real kubectl).
+    Its body is still bytes: a JSON body is parsed here only to name the object in the trace,
+    and the trace marks the request `remote` with the client's user agent. `on_response` is
+    called with the response once it is traced, before it travels back (a remote watch's
+    consumer registered then misses nothing the watch sends meanwhile).
+    """
+    trace, latency = cluster.trace, cluster.timings.api_latency
+    shown = _with_parsed_body(req) if remote else req
+    ref = shown.object_ref
+    if isinstance(shown.body, dict):
+        trace.link(ref, shown.body)  # a create's owner: its story is the owner's from the start
+    data: dict[str, Any] = {"method": req.method, "url": req.url}
+    if remote:
+        data["remote"] = True
+        agent = req.headers.get("user-agent", "")
+        if agent:
+            data["userAgent"] = agent
+    trace.emit(
+        req.source,
+        "api-server",
+        "request",
+        _summary(shown, ref),
+        step=req.step,
+        obj=ref,
+        duration=latency,
+        data=data,
+    )
+    yield latency
+    response: Response = yield from cluster.apiserver.handle(req)
+    trace.emit(
+        "api-server",
+        req.source,
+        "response",
+        _outcome(response),
+        step=req.stage_step,
+        obj=ref,
+        duration=latency,
+        data={"code": response.code},
+    )
+    if on_response is not None:
+        on_response(response)
+    yield latency
+    return response
+
+
+def _close_watch(response: Response) -> None:
+    if response.watch is not None:
+        response.watch.stop()
+
+
+def _with_parsed_body(req: Request) -> Request:
+    """The request with its JSON body parsed, so the trace can name the object it creates."""
+    if isinstance(req.body, bytes) and req.content_type == "application/json":
+        try:
+            return replace(req, body=json.loads(req.body))
+        except (ValueError, RecursionError):  # the API server says what is wrong with it
+            pass
+    return req
 
 
 def _summary(req: Request, ref: ObjectRef | None) -> str:

@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
-from engine.apiserver.resources import BY_NAME
 from engine.client.informer import Handlers, key_of
 from engine.client.record import EventRecorder
 from engine.client.rest import RestClient
@@ -33,12 +32,13 @@ from engine.node.images import ImageManager
 from engine.node.kuberuntime_manager import KubeRuntimeManager
 from engine.node.logs import NodeRegistry
 from engine.node.node_status import NodeLease, NodeStatusReporter
-from engine.node.pod_source import PodSource
+from engine.node.pod_source import new_source_apiserver
 from engine.node.pod_status import TERMINAL, ProbeView, StartFailure, generate_api_pod_status
 from engine.node.pod_workers import BACK_OFF_PERIOD, PodSyncStatus, PodWorkers
 from engine.node.prober import ProbeManager
 from engine.node.runtime import ContainerRuntime
 from engine.node.status_manager import StatusManager
+from engine.sim import Process, Scheduled
 from engine.trace import Step, ref_of
 from engine.utilruntime import ErrorReporter, describe, klog_line, quote
 
@@ -68,9 +68,7 @@ class Kubelet:
         self.recorder = EventRecorder(self.client, "kubelet", host=node_name)
         self.errors = ErrorReporter(cluster.trace, self.id, Step.RUN, lambda: cluster.env.now)
         self.runtime = ContainerRuntime(cluster, node_name)
-        self.pods = PodSource(
-            self.client, BY_NAME["pods"], field_selector=f"spec.nodeName={node_name}"
-        )
+        self.pods = new_source_apiserver(self.client, node_name)
         self.pod_workers = PodWorkers(self)
         self.status_manager = StatusManager(self)
         self.probes = ProbeManager(self)
@@ -90,7 +88,10 @@ class Kubelet:
         self._requests: dict[str, dict[str, int]] = {}  # by pod uid: its spec never changes
         self.running = False
         self.stopped = False
-        self.generation = 0  # bumped on every start/fail: loops of an older life end
+        # What runs for this life of the kubelet, which fail() stops: its start-up, lease and
+        # node status processes, and the admissions it is to retry.
+        self._processes: list[Process] = []
+        self._retries: list[Scheduled] = []
         self._wired = False
 
     # ---- life cycle ----------------------------------------------------------------------------
@@ -107,15 +108,18 @@ class Kubelet:
             self.runtime.listeners.append(self._on_pleg)
             self.probes.on_change = self._on_probe_result
         self.running = True
-        self.generation += 1
-        self.cluster.env.process(self._startup(self.generation, True), f"kubelet {self.node_name}")
+        self._run(self._startup(True), f"kubelet {self.node_name}")
 
     def fail(self) -> None:
         """The kubelet process dies: no more heartbeats, syncs or status. Containers go on."""
         if not self.running:
             return
         self.running = False
-        self.generation += 1
+        for process in self._processes:
+            process.stop()
+        for retry in self._retries:
+            self.cluster.env.cancel(retry)
+        self._processes, self._retries = [], []
         self.pods.stop()
         self.pod_workers.stop_all()
         self.probes.stop_all()
@@ -127,10 +131,9 @@ class Kubelet:
         if self.running or self.stopped:
             return
         self.running = True
-        self.generation += 1
         self.node_status.force = True
         self.node_event("Normal", "Starting", "Starting kubelet.")
-        self.cluster.env.process(self._startup(self.generation, False), f"kubelet {self.node_name}")
+        self._run(self._startup(False), f"kubelet {self.node_name}")
 
     def stop(self) -> None:
         """The node's machine goes away (node removal): kubelet, runtime and containers."""
@@ -139,24 +142,27 @@ class Kubelet:
         self.runtime.shutdown()
         NodeRegistry.of(self.cluster).unregister(self)
 
-    def _startup(self, generation: int, first: bool) -> Gen:
-        got = yield from self.client.request(
-            "GET", f"/api/v1/nodes/{self.node_name}", step=Step.OTHER
+    def _run(self, generator: Gen, name: str, background: bool = False) -> None:
+        self._processes.append(self.cluster.env.process(generator, name, background))
+
+    def _startup(self, first: bool) -> Gen:
+        env = self.cluster.env
+        # Shielded: if the kubelet fails while the GET is on its way, the GET is answered and
+        # start-up ends there.
+        got = yield from env.shielded(
+            self.client.request("GET", f"/api/v1/nodes/{self.node_name}", step=Step.OTHER)
         )
-        if generation != self.generation:
-            return
         if got.ok:
             try:
                 self._learn_node(got.body)
             except Exception as error:
                 # A node too malformed to read: keep the defaults and go on heart-beating.
                 self.node_status_failed(f"error getting node {quote(self.node_name)}", error)
-        env = self.cluster.env
-        env.process(self.lease.run(generation), "node lease", background=True)
-        env.process(self.node_status.run(generation, not first), "node status", background=True)
+        self._run(self.lease.run(), "node lease", background=True)
+        self._run(self.node_status.run(not first), "node status", background=True)
         synced = self.pods.start()
         yield synced
-        if generation != self.generation or first:
+        if first:
             return
         self.status_manager.resync_all()
         self.handle_pod_cleanups()
@@ -242,20 +248,21 @@ class Kubelet:
 
     def _retry_addition(self, pod: Obj) -> None:
         """Admission raised on this pod: try it again after the pod workers' back-off."""
-        uid, key, generation = pod["metadata"]["uid"], key_of(pod), self.generation
+        uid, key = pod["metadata"]["uid"], key_of(pod)
 
         def again() -> None:
+            self._retries.remove(retry)
             current = self.pods.get(key)
             if (
-                self.generation == generation
-                and current is not None
+                current is not None
                 and current["metadata"].get("uid") == uid
                 and uid not in self.admitted
                 and uid not in self.pod_workers.states
             ):
                 self.handle_pod_additions([current])
 
-        self.cluster.env.schedule(BACK_OFF_PERIOD, again, background=True)
+        retry = self.cluster.env.schedule(BACK_OFF_PERIOD, again, background=True)
+        self._retries.append(retry)
 
     def sync_failed(self, pod: Obj, error: Exception) -> None:
         """podWorkerLoop: klog.ErrorS(err, "Error syncing pod, skipping", "pod", klog.KObj(pod),

@@ -63,16 +63,19 @@ class NodeLease:
             f"{self.kubelet.node_name}"
         )
 
-    def run(self, generation: int) -> Gen:
-        """Renew the lease until the kubelet stops (a background process)."""
+    def run(self) -> Gen:
+        """Renew the lease until the kubelet stops this process (a background process). A round
+        is shielded: one begun when the kubelet fails is finished, and the loop ends there (as
+        wait.Until looks at its stop channel only between rounds)."""
         kubelet = self.kubelet
+        env = kubelet.cluster.env
         interval = kubelet.cluster.timings.lease_renew_interval
-        while kubelet.generation == generation:
+        while True:
             try:
                 if self.lease is None:
-                    yield from self._ensure()
+                    yield from env.shielded(self._ensure())
                 else:
-                    yield from self._renew()
+                    yield from env.shielded(self._renew())
             except Exception as error:
                 self.lease = None  # start again from a GET
                 text = describe(error)
@@ -143,21 +146,23 @@ class NodeStatusReporter:
         self.last_report = -1.0e9
         self.force = False  # report at the next tick whatever happened
 
-    def run(self, generation: int, immediately: bool) -> Gen:
-        """Check every nodeStatusUpdateFrequency (a background process). At first start the
-        node object is fresh from registration, so the first check waits one period; after a
-        failure the kubelet reports at once."""
+    def run(self, immediately: bool) -> Gen:
+        """Check every nodeStatusUpdateFrequency until the kubelet stops this process (a
+        background process). At first start the node object is fresh from registration, so the
+        first check waits one period; after a failure the kubelet reports at once. A patch is
+        shielded, as a lease round is."""
         kubelet = self.kubelet
+        env = kubelet.cluster.env
         report_every = kubelet.cluster.timings.node_status_report_frequency
         if not immediately:
-            self.last_report = kubelet.cluster.env.now
+            self.last_report = env.now
             yield NODE_STATUS_UPDATE_FREQUENCY
-        while kubelet.generation == generation:
-            now = kubelet.cluster.env.now
+        while True:
+            now = env.now
             try:
                 wanted = self._desired()
                 if self.force or now - self.last_report >= report_every or self._differs(wanted):
-                    yield from self._patch(wanted)
+                    yield from env.shielded(self._patch(wanted))
             except Exception as error:
                 kubelet.node_status_failed("", error)
             yield NODE_STATUS_UPDATE_FREQUENCY

@@ -18,6 +18,8 @@ from collections.abc import Generator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from engine.sim import Scheduled
+
 if TYPE_CHECKING:
     from engine.node.kubelet import Kubelet
 
@@ -37,7 +39,7 @@ class PodSyncStatus:
     removed: bool = False  # the pod is gone from the API server
     cleaned: bool = False  # the sandbox and containers are removed from the runtime
     timer_at: float = float("inf")
-    timer_token: int = 0
+    timer: Scheduled | None = None  # the pending timed re-sync
 
     @property
     def uid(self) -> str:
@@ -74,18 +76,19 @@ class PodWorkers:
         when = env.now + delay
         if when >= state.timer_at > env.now:
             return
+        if state.timer is not None:
+            env.cancel(state.timer)
         state.timer_at = when
-        state.timer_token += 1
-        token = state.timer_token
 
         def fire() -> None:
-            if state.timer_token == token and self.states.get(uid) is state:
+            state.timer = None
+            if self.states.get(uid) is state:
                 state.timer_at = float("inf")
                 if self.kubelet.running:
                     self.update_pod(state.pod)
 
         # The wait itself is not work: a back-off running out is like a heartbeat.
-        env.schedule(delay, fire, background=True)
+        state.timer = env.schedule(delay, fire, background=True)
 
     def forget(self, uid: str) -> None:
         self.states.pop(uid, None)
@@ -94,7 +97,9 @@ class PodWorkers:
         """The kubelet stops: in-flight syncs finish their current step and go no further."""
         for state in self.states.values():
             state.pending = False
-            state.timer_token += 1
+            if state.timer is not None:
+                self.kubelet.cluster.env.cancel(state.timer)
+                state.timer = None
             state.timer_at = float("inf")
 
     def _work(self, state: PodSyncStatus) -> Gen:

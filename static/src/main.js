@@ -486,11 +486,8 @@ function ingest(events) {
     if (ev.kind !== "etcd-watch") continue;
     const d = ev.data || {};
     if (!d.key || typeof d.revision !== "number") continue;
-    const type = d.type || String(ev.summary || "").split(" ")[0];
-    if (type === "DELETE") continue;
-    const inline = d.object ?? d.value;
-    if (inline && typeof inline === "object") values.put(d.key, d.revision, inline);
-    else values.want(d.key, d.revision);
+    if (d.type === "DELETE") continue;
+    values.want(d.key, d.revision);
   }
   applyBaseline();
 }
@@ -596,7 +593,7 @@ function pullProgress(state, node, now) {
   const events = timeline.events;
   for (let i = timeline.indexOfSeq(pull.seq) + 1; i < events.length; i += 1) {
     const ev = events[i];
-    if (ev.kind === "cri-reply" && ev.source === `container-runtime/${node}` && /PullImage/.test(`${ev.data?.method || ""} ${ev.summary}`)) {
+    if (ev.kind === "cri-reply" && ev.source === `container-runtime/${node}` && ev.data.method === "PullImage") {
       return clamp((now - pull.time) / Math.max(1e-6, ev.time - pull.time), 0, 1);
     }
     if (ev.time - pull.time > 600) break;

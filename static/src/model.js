@@ -37,7 +37,7 @@ export function reduce(state, ev) {
       const key = data.key;
       const rev = data.revision;
       if (!key || rev === undefined) break;
-      const type = data.type || String(ev.summary || "").split(" ")[0];
+      const type = data.type;
       if (type === "DELETE") delete state.keys[key];
       else {
         const old = state.keys[key];
@@ -54,13 +54,12 @@ export function reduce(state, ev) {
       break;
     case "cri-request":
     case "cri-reply": {
-      const call = criCall(ev);
-      if (call !== "PullImage") break;
+      if (data.method !== "PullImage") break;
       const node = ev.kind === "cri-request" ? nodeOf(ev.target) : nodeOf(ev.source);
       if (!node) break;
       if (ev.kind === "cri-request") {
         state.pulls[node] = {
-          image: data.image || imageOf(ev.summary),
+          image: data.image,
           seq: ev.seq,
           time: ev.time,
           expected: typeof data.duration === "number" ? data.duration : null, // seconds the pull should take
@@ -87,32 +86,14 @@ export function reduce(state, ev) {
   return state;
 }
 
-/** The CRI call a cri-request / cri-reply is about (RunPodSandbox, PullImage, …). */
-export function criCall(ev) {
-  const data = ev.data || {};
-  const named = data.call || data.method || data.rpc || data.operation;
-  if (named) return String(named).replace(/^.*\//, "");
-  const match = /\b(RunPodSandbox|PullImage|CreateContainer|StartContainer|StopContainer|RemoveContainer|StopPodSandbox|RemovePodSandbox|ImageStatus|ContainerStatus|PodSandboxStatus)\b/.exec(
-    ev.summary || "",
-  );
-  return match ? match[1] : "";
-}
-
 function nodeOf(id) {
   const slash = String(id).indexOf("/");
   return slash < 0 ? "" : id.slice(slash + 1);
 }
 
-function imageOf(summary) {
-  const match = /"([^"]+)"|\b([\w.-]+(?:\/[\w.-]+)*:[\w.-]+)\b/.exec(summary || "");
-  return match ? match[1] || match[2] : "";
-}
-
 export function podOf(ev) {
   const o = ev.object;
   if (o && o.kind === "Pod" && o.name) return `${o.namespace || "default"}/${o.name}`;
-  const d = ev.data || {};
-  if (typeof d.pod === "string") return d.pod.includes("/") ? d.pod : `default/${d.pod}`;
   return "";
 }
 

@@ -2,7 +2,6 @@
 // sentence a learner understands.
 
 import { sentenceName } from "./components.js";
-import { criCall } from "./model.js";
 
 export const STEPS = {
   send: { number: 1, title: "kubectl sends the request" },
@@ -96,10 +95,8 @@ export function caption(ev) {
       return `The API server tells ${to}, which is watching, about the change: ${end(summary)}`;
     case "scheduling-cycle":
       return `The scheduler filters out nodes that cannot run ${objectName(ev) || "the pod"} and scores the rest. ${end(summary)}`;
-    case "binding":
-      return `The scheduler binds the pod to its node. ${end(summary)}`;
     case "cri-request": {
-      const call = criCall(ev);
+      const call = ev.data.method;
       const what = {
         RunPodSandbox: "to create the pod sandbox (the pause container and its network namespace)",
         PullImage: "to pull the image",
@@ -117,13 +114,10 @@ export function caption(ev) {
       return `${cap(from)} asks ${to} to wire the pod's network (veth pair, IP address, routes): ${end(summary)}`;
     case "cni-del":
       return `${cap(from)} asks ${to} to unwire the pod's network: ${end(summary)}`;
-    case "cni-result":
     case "cni-reply":
       return `${cap(from)} answers ${to}: ${end(summary)}`;
     case "reconcile":
       return `${cap(from)} compares what was asked for with what exists, and decides: ${end(summary)}`;
-    case "status-report":
-      return `${cap(from)} reports the pod's status to the API server: ${end(summary)}`;
     default:
       if (ev.source === ev.target) return `${cap(from)}: ${end(summary)}`;
       return `${cap(from)} → ${to}: ${end(summary)}`;
@@ -173,7 +167,7 @@ export function messageLabel(ev) {
       return data.type || "event";
     case "cri-request":
     case "cri-reply":
-      return criCall(ev) || ev.kind;
+      return ev.data.method;
     case "cni-add":
       return "CNI ADD";
     default:

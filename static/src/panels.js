@@ -64,9 +64,10 @@ export function renderCycleTable(root, cycle, { compact = false } = {}) {
     h("strong", {}, cycle.pod || "a pod"),
     cycle.chosen ? h("span", { class: "verdict good" }, ` → ${cycle.chosen}`) : h("span", { class: "verdict bad" }, " → stays Pending"),
   );
-  const message = cycle.message ? h("p", { class: "cycle-message" }, cycle.message) : null;
+  // The scheduler's own words: why it stays Pending (a warning), or how the winner won.
+  const message = cycle.message ? h("p", { class: cycle.chosen ? "muted" : "cycle-message" }, cycle.message) : null;
   if (!cycle.nodes.length || (!cycle.filterPlugins.length && !cycle.scorePlugins.length)) {
-    fill(root, head, message, h("p", { class: "muted" }, cycle.summary || ""));
+    fill(root, head, message);
     return;
   }
   const th = (text, attrs = {}) => h("th", attrs, text);
@@ -89,12 +90,11 @@ export function renderCycleTable(root, cycle, { compact = false } = {}) {
   }
   if (cycle.scorePlugins.length) rows.push(h("tr", { class: "section" }, h("th", { colspan: cycle.nodes.length + 1, scope: "rowgroup" }, "Score — how good a fit is it? (0–100 × weight)")));
   for (const plugin of cycle.scorePlugins) {
-    const w = cycle.weights[plugin];
     rows.push(
       h(
         "tr",
         {},
-        th(w && w !== 1 ? `${plugin} ×${w}` : plugin, { scope: "row" }),
+        th(plugin, { scope: "row" }),
         ...cycle.nodes.map((n) => {
           const v = cycle.score.get(cellKey(plugin, n));
           return h("td", { class: "score" }, v === undefined || Number.isNaN(v) ? "—" : String(round(v)));
@@ -311,7 +311,7 @@ export class ReadyChart {
       if (ev.kind !== "etcd-watch") continue;
       const key = ev.data && ev.data.key;
       if (!key || !key.startsWith("/registry/pods/")) continue;
-      const type = (ev.data.type || String(ev.summary).split(" ")[0]) === "DELETE" ? "DELETE" : "PUT";
+      const type = ev.data.type;
       const old = podState.get(key);
       let now = null;
       if (type === "PUT") {

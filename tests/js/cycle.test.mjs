@@ -11,7 +11,7 @@ import { enginePods, needsTrace, trace } from "./fixture.mjs";
 /** The node a pod was last stored with, read from the etcd values the page fetched. */
 function storedNode(pod) {
   const podKey = `/registry/pods/${pod}`;
-  const puts = trace.events.filter((e) => e.kind === "etcd-watch" && e.data.key === podKey && !e.summary.startsWith("DELETE"));
+  const puts = trace.events.filter((e) => e.kind === "etcd-watch" && e.data.key === podKey && e.data.type !== "DELETE");
   const reply = trace.etcd[`${podKey}@${puts.at(-1).data.revision}`];
   return JSON.parse(reply.value).spec.nodeName;
 }
@@ -66,7 +66,7 @@ describe("normalizeCycle on the real scheduling cycles", needsTrace, () => {
   });
 });
 
-describe("normalizeCycle on hand-built cycles", () => {
+describe("normalizeCycle on a hand-built cycle", () => {
   test("a filtered node shows the plugin's reason; nodes sort naturally; no node chosen", () => {
     const cycle = normalizeCycle({
       seq: 7,
@@ -77,36 +77,20 @@ describe("normalizeCycle on hand-built cycles", () => {
           NodeUnschedulable: { "node-10": "", "node-2": "", "node-1": "" },
           NodeResourcesFit: { "node-10": "Insufficient cpu", "node-2": "", "node-1": "Insufficient cpu" },
         },
-        score: { NodeResourcesFit: { "node-2": 40 }, ImageLocality: { "node-2": 5 } },
-        weights: { NodeResourcesFit: 1, ImageLocality: 2 },
+        score: { NodeResourcesFit: { "node-2": 40 }, ImageLocality: { "node-2": 10 } },
+        total: { "node-2": 50 },
+        chosen: null,
         message: "0/3 nodes are available: 2 Insufficient cpu.",
+        skipped: { filter: [], score: [] },
+        nodes: { all: 3, evaluated: 3, feasible: 1, shown: 3 },
       },
     });
     assert.equal(cycle.pod, "default/big");
     assert.deepEqual(cycle.nodes, ["node-1", "node-2", "node-10"]);
     assert.equal(cycle.chosen, null);
     assert.deepEqual(cycle.verdicts.get("node-10"), { verdict: "filtered", reason: "Insufficient cpu", score: null });
-    assert.equal(cycle.verdicts.get("node-2").verdict, "feasible");
-    // no totals given: the weighted sum of the scores
-    assert.equal(cycle.totals["node-2"], 40 * 1 + 5 * 2);
-  });
-
-  test("the per-node form reads the same", () => {
-    const cycle = normalizeCycle({
-      kind: "scheduling-cycle",
-      data: {
-        pod: "default/p",
-        nodes: [
-          { name: "a", filter: { TaintToleration: null }, score: { TaintToleration: 100 }, total: 300 },
-          { name: "b", filter: [{ plugin: "TaintToleration", reason: "node(s) had untolerated taint" }] },
-        ],
-        selected: "a",
-      },
-    });
-    assert.equal(cycle.pod, "default/p");
-    assert.deepEqual(cycle.nodes, ["a", "b"]);
-    assert.equal(cycle.verdicts.get("a").verdict, "chosen");
-    assert.equal(cycle.totals.a, 300);
-    assert.deepEqual(cycle.verdicts.get("b"), { verdict: "filtered", reason: "node(s) had untolerated taint", score: null });
+    assert.deepEqual(cycle.verdicts.get("node-2"), { verdict: "feasible", reason: "", score: 50 });
+    assert.equal(cycle.score.get(key("ImageLocality", "node-2")), 10);
+    assert.deepEqual(cycle.counts, { all: 3, evaluated: 3, feasible: 1, shown: 3 });
   });
 });

@@ -50,7 +50,7 @@ export async function loadedValues() {
   });
   for (const [key, info] of Object.entries(trace.reset.baseline.keys)) values.want(key, info.rev);
   for (const ev of trace.events) {
-    if (ev.kind !== "etcd-watch" || ev.summary.startsWith("DELETE")) continue;
+    if (ev.kind !== "etcd-watch" || ev.data.type === "DELETE") continue;
     values.want(ev.data.key, ev.data.revision);
   }
   while (values.inFlight > 0 || values.queue.length > 0) await new Promise((resolve) => setTimeout(resolve, 0));

@@ -3,7 +3,9 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { criCall, initialState, podOf, reduce, Timeline } from "../../static/src/model.js";
+import { initialState, podOf, reduce, Timeline } from "../../static/src/model.js";
+
+const criCall = (ev) => ev.data.method; // every CRI event names its call
 import { cursorAfter, enginePods, foldFromScratch, needsTrace, trace } from "./fixture.mjs";
 
 describe("reduce over the whole trace", needsTrace, () => {
@@ -24,7 +26,7 @@ describe("reduce over the whole trace", needsTrace, () => {
   test("the deleted pod's key goes, its replacement's comes, versions count the writes", () => {
     const deletedKey = `/registry/pods/${trace.deletedPod}`;
     // Just before etcd reports the DELETE the key is still there, written more than once.
-    const deleteAt = cursorAfter((e) => e.kind === "etcd-watch" && e.data.key === deletedKey && e.summary.startsWith("DELETE"));
+    const deleteAt = cursorAfter((e) => e.kind === "etcd-watch" && e.data.key === deletedKey && e.data.type === "DELETE");
     const before = foldFromScratch(deleteAt - 1);
     assert.ok(before.keys[deletedKey].version > 1);
     assert.ok(before.keys[deletedKey].rev > before.keys[deletedKey].create);
@@ -91,7 +93,7 @@ describe("reduce over the whole trace", needsTrace, () => {
   });
 });
 
-describe("criCall and podOf", needsTrace, () => {
+describe("the CRI calls and podOf", needsTrace, () => {
   test("name the CRI calls the kubelet makes for a pod, in order", () => {
     // One of the pods that pulled the image: sandbox, image check, pull, create, start.
     const pod = podOf(trace.events.find((e) => e.kind === "cri-request" && criCall(e) === "PullImage"));
@@ -107,19 +109,11 @@ describe("criCall and podOf", needsTrace, () => {
     for (const call of ["StopContainer", "StopPodSandbox", "RemovePodSandbox"]) assert.ok(calls.has(call), call);
   });
 
-  test("without data.method, the call is read from the summary", () => {
-    assert.equal(criCall({ kind: "cri-request", summary: "PullImage nginx:1.27", data: {} }), "PullImage");
-    assert.equal(criCall({ kind: "cri-request", summary: "StartContainer web" }), "StartContainer");
-    assert.equal(criCall({ kind: "cri-request", data: { method: "/runtime.v1.RuntimeService/CreateContainer" } }), "CreateContainer");
-    assert.equal(criCall({ kind: "cri-request", summary: "something else" }), "");
-  });
-
-  test("podOf reads the object, else data.pod; other objects are no pod", () => {
+  test("podOf reads the object; other objects are no pod", () => {
     assert.equal(podOf({ object: { kind: "Pod", name: "a", namespace: "ns" } }), "ns/a");
     assert.equal(podOf({ object: { kind: "Pod", name: "a" } }), "default/a");
     assert.equal(podOf({ object: { kind: "Deployment", name: "web", namespace: "default" }, data: {} }), "");
-    assert.equal(podOf({ object: null, data: { pod: "b" } }), "default/b");
-    assert.equal(podOf({ object: null, data: { pod: "kube-system/c" } }), "kube-system/c");
+    assert.equal(podOf({ object: null, data: {} }), "");
   });
 });
 
@@ -132,14 +126,14 @@ describe("reduce on hand-built edge cases", () => {
     kind: "etcd-watch",
     step: "other",
     summary: `${type} ${key} (revision ${revision})`,
-    data: { key, revision, ...extra },
+    data: { key, revision, type, ...extra },
   });
 
-  test("a DELETE named in data.type removes the key; a re-create starts at version 1", () => {
+  test("a DELETE named in data.type removes the key, whatever the summary says; a re-create starts at version 1", () => {
     const key = "/registry/pods/default/a";
     const state = initialState({ revision: 3, keys: { [key]: { rev: 3, create: 2, version: 2 } } });
-    // the summary says PUT, but data.type wins
-    reduce(state, watch(1, "PUT", key, 4, { type: "DELETE" }));
+    // the summary is prose for people: only data.type counts
+    reduce(state, { ...watch(1, "DELETE", key, 4), summary: "PUT something" });
     assert.equal(state.keys[key], undefined);
     assert.equal(state.revision, 4);
     reduce(state, watch(2, "PUT", key, 7));

@@ -1,38 +1,30 @@
 """A request from a real client over HTTP, as an input of the simulation.
 
-A session rebuilds its cluster by replaying its inputs (web/timeline.py), so whatever a real
+A session rebuilds its cluster by replaying its inputs (engine/timeline.py), so whatever a real
 kubectl does to a cluster must be an input too: `RemoteCall` (one API request) and
 `RemoteStop` (the client went away from a watch). Both are frozen records that `perform` the
 same way on the live cluster and on a replay.
 
 The request takes the same path as every in-engine request: it travels from `kubectl` to the
 API server, is handled stage by stage, and its response travels back, each leg a trace event
-(engine/client/rest.py does the same for in-engine clients). The trace also records the
+(`send_request`, engine/client/rest.py, as for in-engine clients). The trace also records the
 client's user agent, so the page can tell a real kubectl from the in-page one.
 """
 
 from __future__ import annotations
 
-import json
 from collections import deque
-from collections.abc import Callable, Generator
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-# The in-engine REST client's wording of summaries, so both kubectls read alike in the trace.
-from engine.apiserver.request import Request, Response
-from engine.client.rest import _outcome, _ref, _summary
-from engine.trace import Step
+from engine import Request, Response, Step, send_request
 
 if TYPE_CHECKING:
-    from engine.apiserver.storage.cacher import Watch
-    from engine.cluster import Cluster
-    from engine.sim import Process
+    from engine import Cluster, Process, Watch
 
 SOURCE = "kubectl"  # the page draws a real kubectl where it draws the in-page one
 UNREAD_LIMIT = 10_000  # events kept for a watch nobody reads (one re-created by a replay)
-
-Gen = Generator[Any, Any, Any]
 
 
 @dataclass(frozen=True)
@@ -63,7 +55,14 @@ class RemoteCall:
 
     def perform(self, cluster: Cluster) -> Process:
         cluster.apiserver.bearer_tokens.update(self.credentials)
-        return cluster.env.process(_send(cluster, self), "kubectl-remote")
+
+        def keep_watch(response: Response) -> None:
+            # Registered before the reply travels back: nothing sent meanwhile is lost.
+            if response.watch is not None and self.watch_key:
+                outlets(cluster)[self.watch_key] = Outlet(response.watch)
+
+        journey = send_request(cluster, self.request(), remote=True, on_response=keep_watch)
+        return cluster.env.process(journey, "kubectl-remote")
 
 
 @dataclass(frozen=True)
@@ -108,50 +107,3 @@ def outlets(cluster: Cluster) -> dict[str, Outlet]:
     """The open remote watches of a cluster, by watch key."""
     found: dict[str, Outlet] = cluster.extensions.setdefault("remote-watches", {})
     return found
-
-
-def _send(cluster: Cluster, call: RemoteCall) -> Gen:
-    req = call.request()
-    trace, latency = cluster.trace, cluster.timings.api_latency
-    ref = _ref(_with_parsed_body(req))
-    data = {"method": req.method, "url": req.url, "remote": True}
-    agent = req.headers.get("user-agent", "")
-    if agent:
-        data["userAgent"] = agent
-    trace.emit(
-        SOURCE,
-        "api-server",
-        "request",
-        _summary(_with_parsed_body(req), ref),
-        step=Step.SEND,
-        obj=ref,
-        duration=latency,
-        data=data,
-    )
-    yield latency
-    response: Response = yield from cluster.apiserver.handle(req)
-    trace.emit(
-        "api-server",
-        SOURCE,
-        "response",
-        _outcome(response),
-        step=Step.PERSIST,
-        obj=ref,
-        duration=latency,
-        data={"code": response.code},
-    )
-    if response.watch is not None and call.watch_key:
-        # Registered before the reply travels back: nothing sent meanwhile is lost.
-        outlets(cluster)[call.watch_key] = Outlet(response.watch)
-    yield latency
-    return response
-
-
-def _with_parsed_body(req: Request) -> Request:
-    """The request with its JSON body parsed, so the trace can name the object it creates."""
-    if isinstance(req.body, bytes) and req.content_type == "application/json":
-        try:
-            return replace(req, body=json.loads(req.body))
-        except (ValueError, RecursionError):  # the API server says what is wrong with it
-            pass
-    return req

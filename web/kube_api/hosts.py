@@ -19,11 +19,11 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
+from engine import Stop, run_to, step_until
 from web.driver import let_others_run
-from web.stepping import Stop, run_to, step_until
 
 if TYPE_CHECKING:
-    from engine.cluster import Cluster
+    from engine import Cluster, Environment
     from web.kube_api.calls import RemoteCall, RemoteStop
     from web.sessions import Session, SessionRegistry
 
@@ -50,7 +50,9 @@ class ClusterHost(Protocol):
     def serves(self, cluster: Cluster) -> bool: ...
 
 
-def _run(env: Any, done: Callable[[], bool], limit: float, still: Callable[[], bool]) -> bool:
+def _run(
+    env: Environment, done: Callable[[], bool], limit: float, still: Callable[[], bool]
+) -> bool:
     """Step until `done()` or `limit` virtual seconds, yielding between chunks; stop early if
     `still()` turns false (the cluster was replaced)."""
     deadline = env.now + limit

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint, request
 from flask import Response as HttpResponse
 
-from engine.apimachinery import errors
+from engine import errors
 from web.kube_api import wire
 from web.kube_api.calls import outlets
 from web.kube_api.hosts import Busy

@@ -22,7 +22,7 @@ from web.kube_api.hosts import Busy
 from web.kube_api.wire import watch_line
 
 if TYPE_CHECKING:
-    from engine.cluster import Cluster
+    from engine import Cluster
     from web.kube_api.hosts import ClusterHost
 
 log = logging.getLogger("podlife.kube_api")

@@ -10,8 +10,7 @@ from typing import Any
 from flask import Request as HttpRequest
 from flask import Response as HttpResponse
 
-from engine.apimachinery.errors import StatusError
-from engine.apiserver.request import MAX_REQUEST_BODY_BYTES, Response
+from engine import MAX_REQUEST_BODY_BYTES, Response, StatusError
 from web.kube_api import protobuf
 from web.kube_api.calls import RemoteCall
 

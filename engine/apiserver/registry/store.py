@@ -94,6 +94,7 @@ def create(
             )
         meta["namespace"] = target.namespace
     strategy.before_create(obj, api.env.now, api.rng)
+    api.trace.link(resource.ref_of(obj), obj)  # named now: its story is its owner's
     defaults.set_defaults(resource.kind, obj, on_create=True)
     changed = ["defaulting", *strategy.admit(obj, api.rng)]
     ref = resource.ref_of(obj)

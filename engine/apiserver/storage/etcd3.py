@@ -62,6 +62,7 @@ class Storage:
             step=step,
             duration=latency,
             data={"key": key},
+            flow=req.flow,
         )
         yield latency
         self.trace.emit(
@@ -72,6 +73,7 @@ class Storage:
             step=step,
             duration=latency,
             data={"revision": self.etcd.revision},
+            flow=req.flow,
         )
         yield latency
 
@@ -92,6 +94,7 @@ class Storage:
         the event's previous object instead of decoding it again."""
         step = req.stage_step
         ref = resource.ref_of(obj)
+        self.trace.link(ref, obj)
         latency = 0.0 if self.quiet else self.timings.etcd_latency
         meta = obj["metadata"]
         meta.pop("resourceVersion", None)  # the revision is the version; it is not stored
@@ -243,7 +246,7 @@ class Storage:
             step=Step.OTHER,
             obj=ref,
             duration=latency,
-            data={"key": event.kv.key, "revision": event.revision},
+            data={"key": event.kv.key, "revision": event.revision, "type": event.type},
         )
 
         def deliver() -> None:

@@ -5,6 +5,10 @@ number of heap steps and at the same virtual time, give the same trace byte for 
 input is recorded with `env.steps` and `env.now`, every trace event with the step count (and
 input count) at which it was emitted, and "go back to event N and do something else" (a fork)
 is a fresh cluster replayed to exactly that point.
+
+A server holding many clusters in one process cannot run one to completion: the stepping
+functions here (`step_until`, `run_to`, and the replay) stop after a fixed amount of work, or
+call the caller's `pause` between chunks of it, so the caller can let the others run.
 """
 
 from __future__ import annotations
@@ -12,16 +16,18 @@ from __future__ import annotations
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any, Protocol
 
 from engine.cluster import Cluster, KubectlRun, NodeSpec
 from engine.config import Limits, Timings
+from engine.sim import Environment
 from engine.trace import TraceEvent
-from web.stepping import step_to
 
 REPLAY_CHUNK = 2000  # steps between pauses while replaying, so other sessions keep running
 
 
+# ---- inputs --------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Kubectl:
     """A kubectl command line (with its stdin) started in the cluster."""
@@ -61,8 +67,8 @@ class StopKubectl:
 
 class Op(Protocol):
     """An input: an immutable record that does the same to any cluster in the same state, so
-    a replay repeats it exactly (Kubectl, ClusterCall, and the real-kubectl requests of
-    web/kube_api)."""
+    a replay repeats it exactly (Kubectl, ClusterCall, StopKubectl, and the real-kubectl
+    requests of web/kube_api)."""
 
     def perform(self, cluster: Cluster) -> Any: ...
 
@@ -78,6 +84,7 @@ class ReplayError(RuntimeError):
     """The rebuilt cluster differs from the original: the engine is not deterministic."""
 
 
+# ---- the timeline --------------------------------------------------------------------------
 class Timeline:
     def __init__(
         self,
@@ -117,8 +124,11 @@ class Timeline:
             self.failed.add(len(self.inputs) - 1)
             raise
 
-    def rebuilt(self, at_seq: int, pause: Callable[[], None]) -> Timeline:
-        """A new timeline equal to this one just after event `at_seq` (0: before any event).
+    def rebuilt(
+        self, at_seq: int, pause: Callable[[], None], chunk: int = REPLAY_CHUNK
+    ) -> Timeline:
+        """A new timeline equal to this one just after event `at_seq` (0: before any event);
+        `pause()` is called every `chunk` steps of the replay.
 
         The fork lands at the end of the engine step that emitted `at_seq`: events emitted by
         one step happen at one instant and cannot be split, so the new trace may hold a few
@@ -127,7 +137,7 @@ class Timeline:
         fresh = Timeline(self.seed, self.nodes, self.cluster.timings, self.cluster.limits)
         env = fresh.cluster.env
         for index, record in enumerate(self.inputs[:count]):
-            step_to(env, record.steps, pause, REPLAY_CHUNK)
+            step_to(env, record.steps, pause, chunk)
             if env.steps != record.steps:
                 raise ReplayError(
                     f"input {index} was applied at step {record.steps}, not {env.steps}"
@@ -138,7 +148,7 @@ class Timeline:
             except Exception:
                 if index not in self.failed:
                     raise
-        step_to(env, steps, pause, REPLAY_CHUNK)
+        step_to(env, steps, pause, chunk)
         if at_seq and (
             len(fresh.events) < at_seq or fresh.events[at_seq - 1] != self.events[at_seq - 1]
         ):
@@ -154,3 +164,43 @@ class Timeline:
             for kv in etcd.range("")
         }
         return {"revision": etcd.revision, "keys": keys}
+
+
+# ---- running in bounded pieces -------------------------------------------------------------
+# The engine's own `run_until` / `run_process` run to completion; these take a step budget
+# and report why they stopped, so the caller can let others run and call again.
+class Stop(Enum):
+    DONE = "done"  # the caller's condition holds
+    DEADLINE = "deadline"  # the next thing to do is later than the deadline (or nothing is)
+    BUDGET = "budget"  # the step budget ran out first
+
+
+def step_until(env: Environment, done: Callable[[], bool], deadline: float, budget: int) -> Stop:
+    """Step until `done()`, the deadline or the budget. Leaves the clock at the last step:
+    callers that want time to pass to the deadline say so (`run_to`)."""
+    for _ in range(budget):
+        if done():
+            return Stop.DONE
+        due = env.peek()
+        if due is None or due > deadline:
+            return Stop.DEADLINE
+        env.step()
+    return Stop.DONE if done() else Stop.BUDGET
+
+
+def run_to(env: Environment, deadline: float, budget: int) -> bool:
+    """Run what is due by `deadline`; True once there, with the clock moved to it."""
+    if step_until(env, lambda: False, deadline, budget) is Stop.BUDGET:
+        return False
+    env.run_until(deadline)  # nothing left before the deadline: this only moves the clock
+    return True
+
+
+def step_to(env: Environment, steps: int, pause: Callable[[], None], chunk: int) -> None:
+    """Replay: pop the heap until exactly `steps` steps have run since the cluster began."""
+    while env.steps < steps:
+        if env.peek() is None:
+            raise RuntimeError(f"the replay ran out of work at step {env.steps} of {steps}")
+        env.step()
+        if env.steps % chunk == 0:
+            pause()
