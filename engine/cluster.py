@@ -19,7 +19,9 @@ from engine import nodes
 from engine.apiserver.request import Request, Response
 from engine.apiserver.server import APIServer
 from engine.config import Limits, Timings
+from engine.context import Context
 from engine.etcd import Etcd
+from engine.node.logs import NodeRegistry
 from engine.sim import Environment, Process
 from engine.trace import Trace
 
@@ -100,6 +102,12 @@ class Cluster:
         # remote watches): held here, not in module tables keyed by cluster, so it goes when
         # the cluster goes.
         self.extensions: dict[str, Any] = {}
+        # What the components get instead of the cluster (engine/context.py).
+        self.context = Context(
+            self.env, self.rng, self.timings, self.trace, self.apiserver.handle, self.extensions
+        )
+        # pods/log: the API server reaches the pod's kubelet through the cluster's registry.
+        self.apiserver.read_logs = NodeRegistry.of(self.context).read_logs
         self._kubectl_started = 0
         self._kubectl_runs: dict[int, KubectlRun] = {}  # the ones still running, by number
         self.scheduler: Scheduler | None = None
@@ -147,12 +155,12 @@ class Cluster:
         from engine.node.kubelet import Kubelet
         from engine.scheduler.scheduler import Scheduler
 
-        self.scheduler = Scheduler(self)
-        self.controller_manager = ControllerManager(self)
+        self.scheduler = Scheduler(self.context)
+        self.controller_manager = ControllerManager(self.context)
         self.scheduler.start()
         self.controller_manager.start()
         for spec in self.node_specs:
-            self.kubelets[spec.name] = Kubelet(self, spec.name)
+            self.kubelets[spec.name] = Kubelet(self.context, spec.name)
             self.kubelets[spec.name].start()
         self.settle()
 
@@ -176,7 +184,9 @@ class Cluster:
 
         argv = shlex.split(line) if isinstance(line, str) else list(line)
         result = KubectlResult()
-        process = self.env.process(run_kubectl(self, argv, stdin, result), "kubectl")
+        process = self.env.process(
+            run_kubectl(self.context, self.files, argv, stdin, result), "kubectl"
+        )
         self._kubectl_started += 1
         run = KubectlRun(process, result, self._kubectl_started)
         self._kubectl_runs = {n: r for n, r in self._kubectl_runs.items() if not r.done}
@@ -243,7 +253,7 @@ class Cluster:
             raise ValueError(f'node "{spec.name}" already exists')
         self.node_specs.append(spec)
         index = len(self.node_specs)
-        kubelet = Kubelet(self, spec.name)
+        kubelet = Kubelet(self.context, spec.name)
         self.kubelets[spec.name] = kubelet
         body = nodes.node_object(spec, index, self.rng, self.env.now)
 

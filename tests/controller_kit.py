@@ -55,7 +55,7 @@ spec:
 
 def cluster_with(controllers: tuple[str, ...] = WORKLOAD_CONTROLLERS, seed: int = 1) -> Cluster:
     cluster = Cluster(seed=seed, control_plane=False)
-    ControllerManager(cluster, controllers).start()
+    ControllerManager(cluster.context, controllers).start()
     cluster.settle()
     return cluster
 

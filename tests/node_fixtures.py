@@ -20,7 +20,7 @@ Obj = dict[str, Any]
 
 def cluster(seed: int = 1) -> tuple[Cluster, Kubelet]:
     c = Cluster(seed=seed, control_plane=False)
-    k = Kubelet(c, "node-1")
+    k = Kubelet(c.context, "node-1")
     k.start()
     return c, k
 

@@ -13,7 +13,7 @@ from engine.scheduler import Scheduler
 
 def start(seed: int = 1, node_specs: list[NodeSpec] | None = None) -> tuple[Cluster, Scheduler]:
     cluster = Cluster(seed=seed, node_specs=node_specs, control_plane=False)
-    scheduler = Scheduler(cluster)
+    scheduler = Scheduler(cluster.context)
     scheduler.start()
     cluster.settle()
     return cluster, scheduler

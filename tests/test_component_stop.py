@@ -23,7 +23,7 @@ def _pod(name: str) -> dict[str, Any]:
 
 
 def _informer(c: Cluster) -> tuple[Informer, list[tuple[str, str]]]:
-    client = RestClient(c, "test-informer", "system:admin", ("system:masters",))
+    client = RestClient(c.context, "test-informer", "system:admin", ("system:masters",))
     informer = Informer(client, BY_NAME["pods"])
     seen: list[tuple[str, str]] = []
     informer.add_handlers(

@@ -9,7 +9,7 @@ from tests.controller_kit import deployment_yaml, run_kubelets, set_image
 
 def scenario(seed: int) -> Cluster:
     c = Cluster(seed=seed, control_plane=False)
-    ControllerManager(c).start()
+    ControllerManager(c.context).start()
     c.kubectl("apply -f -", deployment_yaml())
     run_kubelets(c)
     set_image(c, "nginx:1.26")

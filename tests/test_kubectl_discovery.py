@@ -5,6 +5,7 @@ Expected texts were checked against the real kubectl 1.37.1 talking to the same 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Generator
 from typing import Any
@@ -127,7 +128,7 @@ def test_discovery_asks_for_the_aggregated_form() -> None:
         seen.append((req.path, req.headers.get("accept", "")))
         return handle(req)
 
-    cluster.apiserver.handle = recording  # type: ignore[method-assign]
+    cluster.context = dataclasses.replace(cluster.context, handle=recording)  # kubectl's way in
     cluster.kubectl("api-versions")
     assert seen == [
         ("/api", f"{AGGREGATED},application/json"),

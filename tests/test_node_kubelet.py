@@ -183,8 +183,8 @@ def test_pods_of_other_nodes_are_not_seen():
 def test_same_seed_gives_the_same_trace():
     def run() -> str:
         c = Cluster(seed=7, control_plane=False)
-        Kubelet(c, "node-1").start()
-        Kubelet(c, "node-2").start()
+        Kubelet(c.context, "node-1").start()
+        Kubelet(c.context, "node-2").start()
         create(c, pod("a"))
         create(c, pod("b", "busybox:1.36", node="node-2"))
         c.advance(60)

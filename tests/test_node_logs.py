@@ -97,8 +97,11 @@ def test_kubectl_logs_when_the_command_exists():
 
 def test_each_cluster_gets_its_own_log_reader():
     from engine.cluster import Cluster
+    from engine.node.logs import NodeRegistry
 
     one, two = Cluster(seed=1, control_plane=False), Cluster(seed=1, control_plane=False)
-    Kubelet(one, "node-1").start()
-    assert one.apiserver.read_logs is not None
-    assert two.apiserver.read_logs is None
+    Kubelet(one.context, "node-1").start()
+    mine, theirs = NodeRegistry.of(one.context), NodeRegistry.of(two.context)
+    assert one.apiserver.read_logs == mine.read_logs
+    assert two.apiserver.read_logs == theirs.read_logs
+    assert list(mine.kubelets) == ["node-1"] and not theirs.kubelets

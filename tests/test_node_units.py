@@ -110,7 +110,7 @@ def test_behaviour_of_servers_and_commands():
 
 def test_host_local_hands_out_addresses_in_order_and_moves_on():
     c = Cluster(seed=1, control_plane=False)
-    cni = CNIPlugin(c, "node-1")
+    cni = CNIPlugin(c.context, "node-1")
     cni.configure("10.244.1.0/24")
     ref = ObjectRef(kind="Pod", name="p", namespace="default")
 

@@ -13,7 +13,7 @@ from tests.scheduler_helpers import apply, pod_yaml
 
 def _run(seed: int) -> tuple[dict[str, str], str]:
     cluster = Cluster(seed=seed, control_plane=False)
-    Scheduler(cluster).start()
+    Scheduler(cluster.context).start()
     cluster.settle()
     for i in range(8):
         apply(cluster, pod_yaml(f"web-{i}", cpu="250m", memory="256Mi"))
@@ -58,7 +58,7 @@ def test_a_thousand_nodes_and_two_thousand_pods():
         response = cluster.call(Request("POST", "/api/v1/namespaces/default/pods", body=body))
         assert response.ok, response.body
     cluster.apiserver.quiet = False
-    scheduler = Scheduler(cluster)
+    scheduler = Scheduler(cluster.context)
     scheduler.start()
     assert cluster.settle()
     pods = scheduler.pods.list()

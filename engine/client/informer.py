@@ -88,7 +88,7 @@ class Informer:
     def start(self) -> Event:
         """Run the reflector as a process (unless it runs); returns the event that fires once
         synced."""
-        env = self.client.cluster.env
+        env = self.client.context.env
         if self.synced is None:
             self.synced = env.event()
         if self._reflector is None:
@@ -122,7 +122,7 @@ class Informer:
         return query
 
     def _reflect(self) -> Gen:
-        env = self.client.cluster.env
+        env = self.client.context.env
         # Its requests are shielded: stopped while one is on its way, the reflector ends when
         # the answer comes, without using it (a watch that answer opened is closed).
         while True:
@@ -195,7 +195,7 @@ class Informer:
         if self._errors is None:
             client = self.client
             self._errors = ErrorReporter(
-                client.cluster.trace, client.component, client.step, lambda: client.cluster.env.now
+                client.context.trace, client.component, client.step, lambda: client.context.env.now
             )
         return self._errors
 

@@ -114,7 +114,7 @@ class EventRecorder:
             reason,
             message,
         )
-        env = self.client.cluster.env
+        env = self.client.context.env
         combined = False
         if not self.series_api:
             # EventCorrelator: from the 10th distinct message of the same kind about an object
@@ -187,7 +187,7 @@ class EventRecorder:
         message: str,
         action: str,
     ) -> dict[str, Any]:
-        now = self.client.cluster.env.now
+        now = self.client.context.env.now
         event: dict[str, Any] = {
             "apiVersion": "v1",
             "kind": "Event",
@@ -232,7 +232,7 @@ class EventRecorder:
         yield from self.client.request("POST", f"/api/v1/namespaces/{namespace}/events", body=event)
 
     def _repeat(self, seen: _Seen) -> Gen:
-        now = self.client.cluster.env.now
+        now = self.client.context.env.now
         if self.series_api:
             patch: dict[str, Any] = {
                 "series": {"count": seen.count, "lastObservedTime": timeutil.rfc3339_micro(now)}

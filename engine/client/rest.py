@@ -16,7 +16,7 @@ from engine.apiserver.request import Request, Response, parse_resource_path
 from engine.trace import ObjectRef, Step
 
 if TYPE_CHECKING:
-    from engine.cluster import Cluster
+    from engine.context import Context
 
 Gen = Generator[Any, Any, Any]
 
@@ -26,13 +26,13 @@ _VERBS = {"POST": "create", "PUT": "update", "PATCH": "patch", "DELETE": "delete
 class RestClient:
     def __init__(
         self,
-        cluster: Cluster,
+        context: Context,
         component: str,
         user: str,
         groups: tuple[str, ...] = ("system:authenticated",),
         step: Step = Step.OTHER,
     ) -> None:
-        self.cluster = cluster
+        self.context = context
         self.component = component
         self.user = user
         self.groups = groups
@@ -67,11 +67,11 @@ class RestClient:
         """Carry a prepared request to the API server and its response back. Stopping the
         client meanwhile (Ctrl+C on kubectl) does not cut the request on its way: the API
         server answers what it was sent, and a watch it opened for the client is closed."""
-        return self.cluster.env.shielded(send_request(self.cluster, req), _close_watch)
+        return self.context.env.shielded(send_request(self.context, req), _close_watch)
 
 
 def send_request(
-    cluster: Cluster,
+    context: Context,
     req: Request,
     *,
     remote: bool = False,
@@ -88,7 +88,7 @@ def send_request(
     called with the response once it is traced, before it travels back (a remote watch's
     consumer registered then misses nothing the watch sends meanwhile).
     """
-    trace, latency = cluster.trace, cluster.timings.api_latency
+    trace, latency = context.trace, context.timings.api_latency
     shown = _with_parsed_body(req) if remote else req
     ref = shown.object_ref
     if isinstance(shown.body, dict):
@@ -110,7 +110,7 @@ def send_request(
         data=data,
     )
     yield latency
-    response: Response = yield from cluster.apiserver.handle(req)
+    response: Response = yield from context.handle(req)
     trace.emit(
         "api-server",
         req.source,

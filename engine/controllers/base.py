@@ -79,12 +79,12 @@ class Controller:
 
     def __init__(self, manager: ControllerManager) -> None:
         self.manager = manager
-        self.cluster = manager.cluster
-        self.env = manager.cluster.env
+        self.context = manager.context
+        self.env = manager.context.env
         self.informers = manager.informers
         self.component = f"controller-manager/{self.name}"
         self.client = RestClient(
-            self.cluster,
+            self.context,
             self.component,
             f"system:serviceaccount:kube-system:{self.service_account}",
             ("system:serviceaccounts", "system:serviceaccounts:kube-system"),
@@ -93,7 +93,7 @@ class Controller:
         self.recorder = EventRecorder(self.client, self.event_source)
         self.queue = WorkQueue(self.env, self.name)
         self.errors = ErrorReporter(
-            self.cluster.trace, self.component, Step.CONTROL, lambda: self.env.now
+            self.context.trace, self.component, Step.CONTROL, lambda: self.env.now
         )
 
     # ---- running -----------------------------------------------------------------------------
@@ -217,7 +217,7 @@ class Controller:
     def note(self, summary: str, obj: Obj | ObjectRef | None = None, **data: Any) -> None:
         """A decision inside this controller, for the learner: a `reconcile` trace event."""
         ref = ref_of(obj) if isinstance(obj, dict) else obj
-        self.cluster.trace.emit(
+        self.context.trace.emit(
             self.component,
             self.component,
             "reconcile",
@@ -229,7 +229,7 @@ class Controller:
 
     def work(self) -> Gen:
         """The time one sync takes before its first API call (Timings.controller_sync)."""
-        yield self.cluster.timings.controller_sync
+        yield self.context.timings.controller_sync
 
     @property
     def now(self) -> float:

@@ -17,7 +17,7 @@ from engine.controllers.base import Controller
 from engine.controllers.informers import SharedInformers
 
 if TYPE_CHECKING:
-    from engine.cluster import Cluster
+    from engine.context import Context
 
 
 def _registry() -> dict[str, type[Controller]]:
@@ -47,9 +47,9 @@ def _enabled(name: str, selection: tuple[str, ...]) -> bool:
 
 
 class ControllerManager:
-    def __init__(self, cluster: Cluster, controllers: tuple[str, ...] = ("*",)) -> None:
-        self.cluster = cluster
-        self.informers = SharedInformers(cluster)
+    def __init__(self, context: Context, controllers: tuple[str, ...] = ("*",)) -> None:
+        self.context = context
+        self.informers = SharedInformers(context)
         registry = _registry()
         unknown = [c.lstrip("-") for c in controllers if c != "*" and c.lstrip("-") not in registry]
         if unknown:

@@ -22,7 +22,7 @@ from engine.client.rest import RestClient
 from engine.trace import Step
 
 if TYPE_CHECKING:
-    from engine.cluster import Cluster
+    from engine.context import Context
 
 Gen = Generator[Any, Any, Any]
 Obj = dict[str, Any]
@@ -71,15 +71,15 @@ def _by_node_name(obj: Obj) -> list[str]:
 class SharedInformers:
     """One informer per resource the controllers watch, started once, shared by all."""
 
-    def __init__(self, cluster: Cluster) -> None:
-        self.cluster = cluster
+    def __init__(self, context: Context) -> None:
+        self.context = context
         self._informers: dict[str, Informer] = {}
 
     def get(self, resource: str) -> Informer:
         informer = self._informers.get(resource)
         if informer is None:
             client = RestClient(
-                self.cluster,
+                self.context,
                 COMPONENT,
                 USER,
                 ("system:authenticated",),

@@ -132,7 +132,7 @@ class NodeLifecycleController(Controller):
         self.known: dict[str, Obj] = {}
         self.zone_states: dict[str, str] = {}
         self.tainters: dict[str, TaintQueue] = {}
-        timings = self.cluster.timings
+        timings = self.context.timings
         self.monitor_period = timings.node_monitor_period
         self.grace_period = timings.node_monitor_grace_period
 

@@ -113,7 +113,7 @@ def read_manifests(ctx: Context, filenames: list[str]) -> list[Manifest]:
             source, text = "STDIN", ctx.stdin
         else:
             source = filename
-            files = getattr(ctx.cluster, "files", {})
+            files = ctx.files
             if filename not in files:
                 raise KubectlError(f'error: the path "{filename}" does not exist')
             text = files[filename]

@@ -20,7 +20,8 @@ from engine.kubectl.errors import KubectlError
 from engine.kubectl.flags import GLOBAL_FLAGS, Flag, Parsed, UsageError, parse
 
 if TYPE_CHECKING:
-    from engine.cluster import Cluster, KubectlResult
+    from engine.cluster import KubectlResult
+    from engine.context import Context as ComponentContext
 
 Gen = Generator[Any, Any, Any]
 Runner = Callable[[Context, Parsed], Gen]
@@ -106,8 +107,15 @@ def _load_commands() -> None:
         importlib.import_module(f"{commands.__name__}.{module.name}")
 
 
-def run_kubectl(cluster: Cluster, argv: list[str], stdin: str, result: KubectlResult) -> Gen:
-    """The kubectl process: returns when the command would return in real life."""
+def run_kubectl(
+    context: ComponentContext,
+    files: dict[str, str],
+    argv: list[str],
+    stdin: str,
+    result: KubectlResult,
+) -> Gen:
+    """The kubectl process: returns when the command would return in real life. `files`:
+    what `-f NAME` can read."""
     if not COMMANDS:
         _load_commands()
     if argv and argv[0] == "kubectl":
@@ -115,7 +123,7 @@ def run_kubectl(cluster: Cluster, argv: list[str], stdin: str, result: KubectlRe
     try:
         found, rest = _find_command(argv)
         flags = parse(rest, found.flags, found.name)
-        ctx = Context(cluster, result, stdin, flags, found.name)
+        ctx = Context(context, files, result, stdin, flags, found.name)
         yield from found.run(ctx, flags)
     except UsageError as error:
         result.output.append(("stderr", f"error: {error}\n"))

@@ -11,7 +11,8 @@ from engine.kubectl.errors import KubectlError, api_error_text
 from engine.trace import Step
 
 if TYPE_CHECKING:
-    from engine.cluster import Cluster, KubectlResult
+    from engine.cluster import KubectlResult
+    from engine.context import Context as ComponentContext
     from engine.kubectl.flags import Parsed
 
 Gen = Generator[Any, Any, Any]
@@ -24,9 +25,16 @@ TABLE_ACCEPT = (
 
 class Context:
     def __init__(
-        self, cluster: Cluster, result: KubectlResult, stdin: str, flags: Parsed, command: str
+        self,
+        component: ComponentContext,
+        files: dict[str, str],
+        result: KubectlResult,
+        stdin: str,
+        flags: Parsed,
+        command: str,
     ) -> None:
-        self.cluster = cluster
+        self.env, self.rng = component.env, component.rng
+        self.files = files  # what `-f NAME` can read: the page's files, not a disk
         self.result = result
         self.stdin = stdin
         self.flags = flags
@@ -34,7 +42,7 @@ class Context:
         self.namespace = flags.namespace or "default"
         self.explicit_namespace = bool(flags.namespace)
         self.client = RestClient(
-            cluster,
+            component,
             "kubectl",
             "kubernetes-admin",
             ("system:masters", "system:authenticated"),
@@ -43,7 +51,7 @@ class Context:
 
     @property
     def now(self) -> float:
-        return self.cluster.env.now
+        return self.env.now
 
     def out(self, text: str) -> None:
         if text:

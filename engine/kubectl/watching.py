@@ -27,7 +27,7 @@ def watch_until(
     response: Response = yield from ctx.request("GET", path, query={**query, "watch": "true"})
     if not response.ok:
         raise KubectlError(api_error_text(response.body))
-    env = ctx.cluster.env
+    env = ctx.env
     finished = env.event()
 
     def finish(value: bool) -> None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from engine.trace import ObjectRef, Step
 
 if TYPE_CHECKING:
-    from engine.cluster import Cluster
+    from engine.context import Context
 
 Gen = Generator[Any, Any, Any]
 
@@ -28,8 +28,8 @@ class CNIError(Exception):
 
 
 class CNIPlugin:
-    def __init__(self, cluster: Cluster, node_name: str) -> None:
-        self.cluster = cluster
+    def __init__(self, context: Context, node_name: str) -> None:
+        self.context = context
         self.id = f"cni/{node_name}"
         self.network = ipaddress.ip_network("0.0.0.0/32")
         self.configured = False
@@ -61,8 +61,8 @@ class CNIPlugin:
 
     def add(self, runtime_id: str, sandbox_id: str, pod: ObjectRef) -> Gen:
         """CNI ADD for a new sandbox: wire eth0 and allocate its IP. Returns the IP."""
-        half = self.cluster.timings.cni_add / 2
-        trace = self.cluster.trace
+        half = self.context.timings.cni_add / 2
+        trace = self.context.trace
         trace.emit(
             runtime_id,
             self.id,
@@ -115,9 +115,9 @@ class CNIPlugin:
 
     def delete(self, runtime_id: str, sandbox_id: str, pod: ObjectRef) -> Gen:
         """CNI DEL: tear down eth0 and release the IP."""
-        half = self.cluster.timings.cni_add / 2
+        half = self.context.timings.cni_add / 2
         ip = self.allocated.get(sandbox_id, "")
-        self.cluster.trace.emit(
+        self.context.trace.emit(
             runtime_id,
             self.id,
             "cni-del",
@@ -129,7 +129,7 @@ class CNIPlugin:
         )
         yield half
         self._release(sandbox_id)
-        self.cluster.trace.emit(
+        self.context.trace.emit(
             self.id,
             runtime_id,
             "cni-reply",

@@ -17,7 +17,7 @@ from engine.sim import Event
 from engine.trace import ObjectRef, Step
 
 if TYPE_CHECKING:
-    from engine.cluster import Cluster
+    from engine.context import Context
 
 Gen = Generator[Any, Any, Any]
 
@@ -100,7 +100,7 @@ class _StoredImage:
 
 
 def call(
-    cluster: Cluster,
+    context: Context,
     runtime_id: str,
     caller: str,
     method: str,
@@ -112,7 +112,7 @@ def call(
 ) -> Gen:
     """One CRI round trip: the request travels, `work` runs (taking virtual time), the reply
     (text and data from `reply(result)`, or the error) travels back. Returns the result."""
-    trace = cluster.trace
+    trace = context.trace
     trace.emit(
         caller,
         runtime_id,

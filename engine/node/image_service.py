@@ -15,7 +15,7 @@ from engine.sim import Event
 from engine.trace import ObjectRef
 
 if TYPE_CHECKING:
-    from engine.cluster import Cluster
+    from engine.context import Context
 
 Gen = Generator[Any, Any, Any]
 
@@ -27,8 +27,8 @@ class _StoredImage:
 
 
 class ImageService:
-    def __init__(self, cluster: Cluster, runtime_id: str) -> None:
-        self.cluster = cluster
+    def __init__(self, context: Context, runtime_id: str) -> None:
+        self.context = context
         self.id = runtime_id
         self._images: dict[str, _StoredImage] = {}  # image id -> stored
         self._downloads: dict[str, Event] = {}  # image id -> layers being fetched
@@ -65,7 +65,7 @@ class ImageService:
 
         return (
             yield from call(
-                self.cluster,
+                self.context,
                 self.id,
                 caller,
                 "ImageStatus",
@@ -80,8 +80,8 @@ class ImageService:
     def pull_image(self, caller: str, ref: Reference, pod: ObjectRef) -> Gen:
         """PullImage: resolve, then fetch the layers not already here. Concurrent pulls of the
         same image share one download. Returns (image, seconds the pull took)."""
-        timings = self.cluster.timings
-        started = self.cluster.env.now
+        timings = self.context.timings
+        started = self.context.env.now
         try:
             image: Image | None = REGISTRY.resolve(ref)
         except PullError:
@@ -101,14 +101,14 @@ class ImageService:
             if found.image_id not in self._images:
                 download = self._downloads.get(found.image_id)
                 if download is None:
-                    download = self._downloads[found.image_id] = self.cluster.env.event()
+                    download = self._downloads[found.image_id] = self.context.env.event()
                     yield found.size / timings.image_pull_bandwidth
                     self._downloads.pop(found.image_id, None)
                     download.succeed()
                 else:
                     yield download
             self._store(found, ref.name)
-            return found, self.cluster.env.now - started - CRI_LATENCY
+            return found, self.context.env.now - started - CRI_LATENCY
 
         def reply(result: tuple[Image, float]) -> tuple[str, dict[str, Any]]:
             pulled, took = result
@@ -119,7 +119,7 @@ class ImageService:
 
         return (
             yield from call(
-                self.cluster,
+                self.context,
                 self.id,
                 caller,
                 "PullImage",

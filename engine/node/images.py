@@ -47,7 +47,7 @@ def go_ms(seconds: float) -> str:
 class ImageManager:
     def __init__(self, kubelet: Kubelet) -> None:
         self.kubelet = kubelet
-        timings = kubelet.cluster.timings
+        timings = kubelet.context.timings
         self.backoff = Backoff(timings.crash_backoff_initial, timings.crash_backoff_max)
         self._last_error: dict[str, str] = {}
         self._pulling = False
@@ -82,7 +82,7 @@ class ImageManager:
             return ImageResult(reason="ErrImageNeverPull", message=message)
 
         key = f"{pod['metadata']['uid']}_{image}"
-        now = kubelet.cluster.env.now
+        now = kubelet.context.env.now
         if self.backoff.is_in_backoff_since_update(key, now):
             message = f'Back-off pulling image "{image}"'
             kubelet.event(pod, "Normal", "BackOff", message, field_path)
@@ -92,7 +92,7 @@ class ImageManager:
             return ImageResult(reason="ImagePullBackOff", message=message)
 
         kubelet.event(pod, "Normal", "Pulling", f'Pulling image "{image}"', field_path)
-        started = kubelet.cluster.env.now
+        started = kubelet.context.env.now
         yield from self._acquire()
         try:
             pulled, took = yield from kubelet.runtime.images.pull_image(
@@ -102,13 +102,13 @@ class ImageManager:
             kubelet.event(
                 pod, "Warning", "Failed", f'Failed to pull image "{image}": {error}', field_path
             )
-            self.backoff.next(key, kubelet.cluster.env.now)
+            self.backoff.next(key, kubelet.context.env.now)
             self._last_error[key] = str(error)
             return ImageResult(reason="ErrImagePull", message=str(error))
         finally:
             self._release()
         self._last_error.pop(key, None)
-        total = kubelet.cluster.env.now - started
+        total = kubelet.context.env.now - started
         kubelet.event(
             pod,
             "Normal",
@@ -122,7 +122,7 @@ class ImageManager:
     # serialImagePuller: one pull at a time per node
     def _acquire(self) -> Gen:
         while self._pulling:
-            waiter = self.kubelet.cluster.env.event()
+            waiter = self.kubelet.context.env.event()
             self._waiting.append(waiter)
             yield waiter
         self._pulling = True

@@ -43,7 +43,7 @@ from engine.trace import Step, ref_of
 from engine.utilruntime import ErrorReporter, describe, klog_line, quote
 
 if TYPE_CHECKING:
-    from engine.cluster import Cluster
+    from engine.context import Context
 
 Gen = Generator[Any, Any, Any]
 Obj = dict[str, Any]
@@ -54,27 +54,27 @@ _WATCHED_META = ("deletionTimestamp", "deletionGracePeriodSeconds", "labels", "a
 
 
 class Kubelet:
-    def __init__(self, cluster: Cluster, node_name: str) -> None:
-        self.cluster = cluster
+    def __init__(self, context: Context, node_name: str) -> None:
+        self.context = context
         self.node_name = node_name
         self.id = f"kubelet/{node_name}"
         self.client = RestClient(
-            cluster,
+            context,
             self.id,
             f"system:node:{node_name}",
             ("system:nodes", "system:authenticated"),
             Step.RUN,
         )
         self.recorder = EventRecorder(self.client, "kubelet", host=node_name)
-        self.errors = ErrorReporter(cluster.trace, self.id, Step.RUN, lambda: cluster.env.now)
-        self.runtime = ContainerRuntime(cluster, node_name)
+        self.errors = ErrorReporter(context.trace, self.id, Step.RUN, lambda: context.env.now)
+        self.runtime = ContainerRuntime(context, node_name)
         self.pods = new_source_apiserver(self.client, node_name)
         self.pod_workers = PodWorkers(self)
         self.status_manager = StatusManager(self)
         self.probes = ProbeManager(self)
         self.images = ImageManager(self)
         self.runtime_manager = KubeRuntimeManager(self)
-        timings = cluster.timings
+        timings = context.timings
         self.crash_backoff = Backoff(
             timings.crash_backoff_initial, timings.crash_backoff_max, timings.crash_backoff_reset
         )
@@ -99,7 +99,7 @@ class Kubelet:
         """Start the kubelet: learn its node, then lease, node status, and the pod watch."""
         if self.running or self.stopped:
             return
-        NodeRegistry.of(self.cluster).register(self)
+        NodeRegistry.of(self.context).register(self)
         if not self._wired:
             self._wired = True
             self.pods.add_handlers(
@@ -118,7 +118,7 @@ class Kubelet:
         for process in self._processes:
             process.stop()
         for retry in self._retries:
-            self.cluster.env.cancel(retry)
+            self.context.env.cancel(retry)
         self._processes, self._retries = [], []
         self.pods.stop()
         self.pod_workers.stop_all()
@@ -140,13 +140,13 @@ class Kubelet:
         self.fail()
         self.stopped = True
         self.runtime.shutdown()
-        NodeRegistry.of(self.cluster).unregister(self)
+        NodeRegistry.of(self.context).unregister(self)
 
     def _run(self, generator: Gen, name: str, background: bool = False) -> None:
-        self._processes.append(self.cluster.env.process(generator, name, background))
+        self._processes.append(self.context.env.process(generator, name, background))
 
     def _startup(self, first: bool) -> Gen:
-        env = self.cluster.env
+        env = self.context.env
         # Shielded: if the kubelet fails while the GET is on its way, the GET is answered and
         # start-up ends there.
         got = yield from env.shielded(
@@ -261,7 +261,7 @@ class Kubelet:
             ):
                 self.handle_pod_additions([current])
 
-        retry = self.cluster.env.schedule(BACK_OFF_PERIOD, again, background=True)
+        retry = self.context.env.schedule(BACK_OFF_PERIOD, again, background=True)
         self._retries.append(retry)
 
     def sync_failed(self, pod: Obj, error: Exception) -> None:
@@ -335,7 +335,7 @@ class Kubelet:
         status.update(
             {"phase": "Failed", "reason": reason, "message": "Pod was rejected: " + message}
         )
-        status.setdefault("startTime", _stamp(self.cluster.env.now))
+        status.setdefault("startTime", _stamp(self.context.env.now))
         self.status_manager.set_pod_status(pod, status)
 
     def _requests_of(self, pod: Obj) -> dict[str, int]:
@@ -386,7 +386,7 @@ class Kubelet:
                 self._generate(pod, self.runtime.pod_sandboxes(uid), containers, False),
                 separate=result.crash_backoff_until is not None,
             )
-        now = self.cluster.env.now
+        now = self.context.env.now
         if result.crash_backoff_until is not None:
             # Sync again when the back-off ends (and meanwhile every 10 s, as the pod worker
             # retries a failed sync: each retry repeats the BackOff event).
@@ -440,8 +440,8 @@ class Kubelet:
         self.admitted.discard(uid)
         self._requests.pop(uid, None)
         # HandlePodCleanups: back-off entries nobody has touched for a while go too
-        self.crash_backoff.gc(self.cluster.env.now)
-        self.images.backoff.gc(self.cluster.env.now)
+        self.crash_backoff.gc(self.context.env.now)
+        self.images.backoff.gc(self.context.env.now)
 
     # ---- helpers -------------------------------------------------------------------------------
     def should_abort(self, pod: Obj) -> bool:
@@ -475,7 +475,7 @@ class Kubelet:
             ProbeView(self.probes.ready, self.probes.started),
             self.host_ip,
             terminal,
-            self.cluster.env.now,
+            self.context.env.now,
         )
 
     def _ensure_probes(self, pod: Obj, containers: list[Container]) -> None:

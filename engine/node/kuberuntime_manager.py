@@ -258,7 +258,7 @@ class KubeRuntimeManager:
             return False, "", 0.0
         kubelet = self.kubelet
         key = crash_key(pod, cspec)
-        now = kubelet.cluster.env.now
+        now = kubelet.context.env.now
         backoff = kubelet.crash_backoff
         if backoff.is_in_backoff_since(key, exited.finished_at, now):
             who = format_pod(pod)
@@ -286,7 +286,7 @@ class KubeRuntimeManager:
     ) -> Gen:
         """KillPod: stop every running container (in parallel), then the sandbox."""
         kubelet = self.kubelet
-        env = kubelet.cluster.env
+        env = kubelet.context.env
         specs = {c["name"]: c for c in _all_specs(pod)}
         running = [c for c in containers if c.state == RUNNING]
         processes = []

@@ -2,8 +2,8 @@
 (pkg/kubelet/kubelet_pods.go GetKubeletContainerLogs, validateContainerLogStatus;
 pkg/kubelet/kuberuntime/logs/logs.go for the options and the timestamp format).
 
-The kubelets of a cluster register here; the registry installs itself as the API server's
-`read_logs` hook, so pods/log works without the cluster knowing about nodes.
+The kubelets of a cluster register here; the cluster makes the registry the API server's
+`read_logs` hook, so pods/log reaches the pod's kubelet as upstream's LogREST dials it.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from engine.apimachinery import errors
 from engine.node.command import Line
 
 if TYPE_CHECKING:
-    from engine.cluster import Cluster
+    from engine.context import Context
     from engine.node.kubelet import Kubelet
 
 Obj = dict[str, Any]
@@ -24,16 +24,15 @@ Obj = dict[str, Any]
 class NodeRegistry:
     """The kubelets running in one cluster, by node name."""
 
-    def __init__(self, cluster: Cluster) -> None:
-        self.cluster = cluster
+    def __init__(self, context: Context) -> None:
+        self.context = context
         self.kubelets: dict[str, Kubelet] = {}
-        cluster.apiserver.read_logs = self.read_logs
 
     @classmethod
-    def of(cls, cluster: Cluster) -> NodeRegistry:
-        registry: NodeRegistry | None = cluster.extensions.get("node-registry")
+    def of(cls, context: Context) -> NodeRegistry:
+        registry: NodeRegistry | None = context.extensions.get("node-registry")
         if registry is None:
-            registry = cluster.extensions["node-registry"] = cls(cluster)
+            registry = context.extensions["node-registry"] = cls(context)
         return registry
 
     def register(self, kubelet: Kubelet) -> None:
@@ -62,7 +61,7 @@ class NodeRegistry:
             raise errors.bad_request(
                 f'container "{container}" in pod "{meta["name"]}" is not available'
             )
-        now = self.cluster.env.now
+        now = self.context.env.now
         return format_lines(found.log_lines(now), query, now)
 
 

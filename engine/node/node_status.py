@@ -68,8 +68,8 @@ class NodeLease:
         is shielded: one begun when the kubelet fails is finished, and the loop ends there (as
         wait.Until looks at its stop channel only between rounds)."""
         kubelet = self.kubelet
-        env = kubelet.cluster.env
-        interval = kubelet.cluster.timings.lease_renew_interval
+        env = kubelet.context.env
+        interval = kubelet.context.timings.lease_renew_interval
         while True:
             try:
                 if self.lease is None:
@@ -113,7 +113,7 @@ class NodeLease:
             "spec": {
                 "holderIdentity": self.kubelet.node_name,
                 "leaseDurationSeconds": LEASE_DURATION_SECONDS,
-                "renewTime": timeutil.rfc3339_micro(self.kubelet.cluster.env.now),
+                "renewTime": timeutil.rfc3339_micro(self.kubelet.context.env.now),
             },
         }
         created = yield from client.request(
@@ -130,7 +130,7 @@ class NodeLease:
         lease = copy.deepcopy(self.lease)
         lease["spec"]["holderIdentity"] = self.kubelet.node_name
         lease["spec"]["leaseDurationSeconds"] = LEASE_DURATION_SECONDS
-        lease["spec"]["renewTime"] = timeutil.rfc3339_micro(self.kubelet.cluster.env.now)
+        lease["spec"]["renewTime"] = timeutil.rfc3339_micro(self.kubelet.context.env.now)
         response = yield from self.kubelet.client.request(
             "PUT", self.path, body=lease, step=Step.OTHER
         )
@@ -152,8 +152,8 @@ class NodeStatusReporter:
         first check waits one period; after a failure the kubelet reports at once. A patch is
         shielded, as a lease round is."""
         kubelet = self.kubelet
-        env = kubelet.cluster.env
-        report_every = kubelet.cluster.timings.node_status_report_frequency
+        env = kubelet.context.env
+        report_every = kubelet.context.timings.node_status_report_frequency
         if not immediately:
             self.last_report = env.now
             yield NODE_STATUS_UPDATE_FREQUENCY
@@ -184,7 +184,7 @@ class NodeStatusReporter:
         kubelet = self.kubelet
         if kubelet.node is None:
             return
-        stamp = timeutil.rfc3339(kubelet.cluster.env.now)
+        stamp = timeutil.rfc3339(kubelet.context.env.now)
         old = kubelet.node.get("status") or {}
         previous = {c.get("type"): c for c in old.get("conditions") or []}
         conditions = []
@@ -215,7 +215,7 @@ class NodeStatusReporter:
         )
         if response.ok:
             kubelet.node = response.body
-            self.last_report = kubelet.cluster.env.now
+            self.last_report = kubelet.context.env.now
             self.force = False
             if not was_ready:
                 # pkg/kubelet/nodestatus/setters.go ReadyCondition: recordEventFunc

@@ -65,14 +65,14 @@ class PodWorkers:
         state.pending = True
         if not state.working:
             state.working = True
-            self.kubelet.cluster.env.process(self._work(state), "pod worker")
+            self.kubelet.context.env.process(self._work(state), "pod worker")
 
     def sync_after(self, uid: str, delay: float) -> None:
         """Sync the pod again after `delay` (keeps only the earliest pending timer)."""
         state = self.states.get(uid)
         if state is None or state.terminated:
             return
-        env = self.kubelet.cluster.env
+        env = self.kubelet.context.env
         when = env.now + delay
         if when >= state.timer_at > env.now:
             return
@@ -98,7 +98,7 @@ class PodWorkers:
         for state in self.states.values():
             state.pending = False
             if state.timer is not None:
-                self.kubelet.cluster.env.cancel(state.timer)
+                self.kubelet.context.env.cancel(state.timer)
                 state.timer = None
             state.timer_at = float("inf")
 
@@ -106,7 +106,7 @@ class PodWorkers:
         kubelet = self.kubelet
         while state.pending and kubelet.running:
             state.pending = False
-            yield kubelet.cluster.timings.pod_sync_delay
+            yield kubelet.context.timings.pod_sync_delay
             if not kubelet.running:
                 break
             try:
@@ -140,7 +140,7 @@ class PodWorkers:
             self.sync_after(state.uid, BACK_OFF_PERIOD)
             return
         # Terminated but not cleaned up: sync_after no longer applies; a timer of its own.
-        env = self.kubelet.cluster.env
+        env = self.kubelet.context.env
 
         def again() -> None:
             if self.states.get(state.uid) is state and self.kubelet.running:

@@ -216,7 +216,7 @@ class ProbeWorker:
     def _schedule(self, when: float) -> None:
         if math.isinf(when):
             return  # nothing will ever change what this probe sees
-        env = self.manager.kubelet.cluster.env
+        env = self.manager.kubelet.context.env
         env.schedule(max(0.0, when - env.now), self._tick, background=not self._will_flip(when))
 
     def _tick(self) -> None:
@@ -246,12 +246,12 @@ class ProbeWorker:
             data={"error": text},
         )
         if self._alive():
-            kubelet.cluster.env.schedule(self.period, self._tick, background=True)
+            kubelet.context.env.schedule(self.period, self._tick, background=True)
 
     def _probe(self) -> None:
         if not self._alive():
             return
-        now = self.manager.kubelet.cluster.env.now
+        now = self.manager.kubelet.context.env.now
         outcome = self._outcome(now)
         self._trace(outcome)
         if not outcome.ok:
@@ -317,7 +317,7 @@ class ProbeWorker:
     def _trace(self, outcome: Outcome) -> None:
         kubelet = self.manager.kubelet
         verdict = "succeeded" if outcome.ok else f"failed: {outcome.output}"
-        kubelet.cluster.trace.emit(
+        kubelet.context.trace.emit(
             kubelet.id,
             kubelet.id,
             "probe",
@@ -347,7 +347,7 @@ class ProbeManager:
             worker = ProbeWorker(self, pod, container, spec, kind, probe)
             self.workers[(container.id, kind)] = worker
             if kind == STARTUP or STARTUP not in self._kinds(spec):
-                worker.start(self.kubelet.cluster.env.now)
+                worker.start(self.kubelet.context.env.now)
 
     def _kinds(self, spec: Obj) -> set[str]:
         return {kind for kind, key in _SPEC_KEYS.items() if spec.get(key)}
@@ -378,7 +378,7 @@ class ProbeManager:
             for kind in (READINESS, LIVENESS):
                 other = self.workers.get((worker.container.id, kind))
                 if other is not None:
-                    other.start(self.kubelet.cluster.env.now)
+                    other.start(self.kubelet.context.env.now)
         if self.on_change is not None:
             self.on_change(worker.pod)
 

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from engine import names
 from engine.node import image_logs
-from engine.node.behavior import Behavior, Context, derive
+from engine.node.behavior import Behavior, derive
+from engine.node.behavior import Context as BehaviorContext
 from engine.node.cni import CNIError, CNIPlugin
 from engine.node.command import FOREVER, Line
 from engine.node.cri import (
@@ -37,7 +38,7 @@ from engine.node.registry import SANDBOX_IMAGE
 from engine.trace import ObjectRef
 
 if TYPE_CHECKING:
-    from engine.cluster import Cluster
+    from engine.context import Context
 
 Gen = Generator[Any, Any, Any]
 
@@ -46,18 +47,18 @@ START_PHASE = 1.0  # exits this soon after starting are part of starting (see _s
 
 
 class ContainerRuntime:
-    def __init__(self, cluster: Cluster, node_name: str, cpus: int = 4) -> None:
-        self.cluster = cluster
+    def __init__(self, context: Context, node_name: str, cpus: int = 4) -> None:
+        self.context = context
         self.node_name = node_name
         self.id = f"container-runtime/{node_name}"
-        self.cni = CNIPlugin(cluster, node_name)
+        self.cni = CNIPlugin(context, node_name)
         self.cpus = cpus
         self.sandboxes: dict[str, Sandbox] = {}
         self.containers: dict[str, Container] = {}
         # per pod uid, for the kubelet's frequent "what does this pod have" questions
         self._pod_sandboxes: dict[str, list[Sandbox]] = {}
         self._pod_containers: dict[str, dict[str, Container]] = {}
-        self.images = ImageService(cluster, self.id)
+        self.images = ImageService(context, self.id)
         self.listeners: list[PLEGListener] = []
         self.alive = True
 
@@ -103,8 +104,8 @@ class ContainerRuntime:
     # ---- RuntimeService: sandboxes -------------------------------------------------------------
     def run_pod_sandbox(self, caller: str, pod_uid: str, pod: ObjectRef, attempt: int) -> Gen:
         def work() -> Gen:
-            sandbox = Sandbox(self._new_id(), pod_uid, pod, attempt, self.cluster.env.now)
-            yield self.cluster.timings.sandbox_create  # the pause container and its namespaces
+            sandbox = Sandbox(self._new_id(), pod_uid, pod, attempt, self.context.env.now)
+            yield self.context.timings.sandbox_create  # the pause container and its namespaces
             try:
                 sandbox.ip = yield from self.cni.add(self.id, sandbox.id, pod)
             except CNIError as error:
@@ -125,7 +126,7 @@ class ContainerRuntime:
 
         return (
             yield from call(
-                self.cluster,
+                self.context,
                 self.id,
                 caller,
                 "RunPodSandbox",
@@ -153,7 +154,7 @@ class ContainerRuntime:
             return None
 
         yield from call(
-            self.cluster,
+            self.context,
             self.id,
             caller,
             "StopPodSandbox",
@@ -182,7 +183,7 @@ class ContainerRuntime:
             return None
 
         yield from call(
-            self.cluster,
+            self.context,
             self.id,
             caller,
             "RemovePodSandbox",
@@ -206,7 +207,7 @@ class ContainerRuntime:
         assert image is not None, image_name
 
         def work() -> Gen:
-            yield self.cluster.timings.container_create
+            yield self.context.timings.container_create
             container = Container(
                 self._new_id(),
                 sandbox_id,
@@ -218,7 +219,7 @@ class ContainerRuntime:
                 image_name,
                 spec_hash(spec),
                 spec,
-                self.cluster.env.now,
+                self.context.env.now,
             )
             self._collect_garbage(sandbox.pod_uid, spec["name"])
             self._add_container(container)
@@ -226,7 +227,7 @@ class ContainerRuntime:
 
         return (
             yield from call(
-                self.cluster,
+                self.context,
                 self.id,
                 caller,
                 "CreateContainer",
@@ -242,10 +243,10 @@ class ContainerRuntime:
         container = self.containers[container_id]
 
         def work() -> Gen:
-            yield self.cluster.timings.container_start
-            now = self.cluster.env.now
+            yield self.context.timings.container_start
+            now = self.context.env.now
             sandbox = self.sandboxes.get(container.sandbox_id)
-            ctx = Context(container.pod.name, sandbox.ip if sandbox else "", self.cpus, now)
+            ctx = BehaviorContext(container.pod.name, sandbox.ip if sandbox else "", self.cpus, now)
             behavior = derive(container.image, container.spec, ctx)
             container.behavior = behavior
             if behavior.start_error:
@@ -254,7 +255,7 @@ class ContainerRuntime:
                 container.message = behavior.start_error
                 raise CRIError("Unknown", behavior.start_error, "RunContainerError")
             container.state, container.started_at = RUNNING, now
-            container.done = self.cluster.env.event()
+            container.done = self.context.env.event()
             container.lines = [
                 Line(now + line.at, line.text, line.stream) for line in behavior.lines
             ]
@@ -263,7 +264,7 @@ class ContainerRuntime:
             return None
 
         yield from call(
-            self.cluster,
+            self.context,
             self.id,
             caller,
             "StartContainer",
@@ -286,7 +287,7 @@ class ContainerRuntime:
                 return None
             behavior = container.behavior
             assert behavior is not None and container.done is not None
-            signalled = self.cluster.env.now
+            signalled = self.context.env.now
             if behavior.stop_exit_code is not None:
                 delay = min(behavior.stop_delay, timeout)
                 code = behavior.stop_exit_code
@@ -300,7 +301,7 @@ class ContainerRuntime:
 
         signal = container.behavior.stop_signal if container.behavior else "SIGTERM"
         yield from call(
-            self.cluster,
+            self.context,
             self.id,
             caller,
             "StopContainer",
@@ -360,11 +361,11 @@ class ContainerRuntime:
             if container.state == RUNNING and container.started_at == started:
                 action()
 
-        self.cluster.env.schedule(delay, fire, background=background)
+        self.context.env.schedule(delay, fire, background=background)
 
     def _exit(self, container: Container, code: int, reason: str, notify: bool = True) -> None:
         container.state = EXITED
-        container.finished_at = self.cluster.env.now
+        container.finished_at = self.context.env.now
         container.exit_code = code
         container.reason = reason
         if code != 0 and container.spec.get("terminationMessagePolicy") == "FallbackToLogsOnError":
@@ -388,7 +389,7 @@ class ContainerRuntime:
                 self._exit(container, 137, "Error", notify=False)
 
     def _new_id(self) -> str:
-        return names.container_id(self.cluster.rng)
+        return names.container_id(self.context.rng)
 
 
 def spec_hash(spec: dict[str, Any]) -> str:

@@ -97,7 +97,7 @@ class StatusManager:
         entry.dirty = True
         if not entry.syncing:
             entry.syncing = True
-            self.kubelet.cluster.env.process(self._sync(entry), "status manager")
+            self.kubelet.context.env.process(self._sync(entry), "status manager")
 
     def _sync(self, entry: _Entry) -> Gen:
         try:
@@ -120,7 +120,7 @@ class StatusManager:
             if self._pods.get(entry.uid) is entry and self.kubelet.running:
                 self._queue(entry)
 
-        self.kubelet.cluster.env.schedule(SYNC_PERIOD, again, background=True)
+        self.kubelet.context.env.schedule(SYNC_PERIOD, again, background=True)
 
     def _send(self, entry: _Entry) -> Gen:
         yield 0  # let everything that changes at this instant land in one patch

@@ -45,7 +45,7 @@ def emit_skipped(sched: Scheduler, pod: PodInfo, message: str) -> None:
         "chosen": None,
         "message": message,
     }
-    sched.cluster.trace.emit(
+    sched.context.trace.emit(
         "scheduler", "scheduler", KIND, message, step=Step.SCHEDULE, obj=_ref(pod), data=data
     )
 
@@ -135,6 +135,6 @@ def build(cycle: Cycle, order: dict[str, int]) -> tuple[str, dict[str, Any]]:
 
 def emit(sched: Scheduler, cycle: Cycle) -> None:
     summary, data = build(cycle, sched.cache.node_order())
-    sched.cluster.trace.emit(
+    sched.context.trace.emit(
         "scheduler", "scheduler", KIND, summary, step=Step.SCHEDULE, obj=_ref(cycle.pod), data=data
     )

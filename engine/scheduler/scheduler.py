@@ -38,7 +38,7 @@ from engine.trace import ObjectRef, Step, object_ref
 from engine.utilruntime import ErrorReporter, describe, klog_line
 
 if TYPE_CHECKING:
-    from engine.cluster import Cluster
+    from engine.context import Context
 
 Gen = Generator[Any, Any, Any]
 Obj = dict[str, Any]
@@ -48,13 +48,13 @@ POD_FIELD_SELECTOR = "status.phase!=Succeeded,status.phase!=Failed"
 
 
 class Scheduler(Handle):
-    def __init__(self, cluster: Cluster) -> None:
-        self.cluster = cluster
-        self.env = cluster.env
-        self.rng = cluster.rng
-        self.timings = cluster.timings
+    def __init__(self, context: Context) -> None:
+        self.context = context
+        self.env = context.env
+        self.rng = context.rng
+        self.timings = context.timings
         self.client = RestClient(
-            cluster, "scheduler", "system:kube-scheduler", ("system:authenticated",), Step.SCHEDULE
+            context, "scheduler", "system:kube-scheduler", ("system:authenticated",), Step.SCHEDULE
         )
         self.recorder = EventRecorder(self.client, SCHEDULER_NAME, series_api=True)
         self.pods = Informer(self.client, BY_NAME["pods"], field_selector=POD_FIELD_SELECTOR)
@@ -66,7 +66,7 @@ class Scheduler(Handle):
         self.framework = Framework(default_plugins(self))
         self.nominator = Nominator(self._pod_is_pending)
         self.queue = SchedulingQueue(self.env, self.framework, self.timings, self.nominator)
-        self.errors = ErrorReporter(cluster.trace, "scheduler", Step.SCHEDULE, lambda: self.env.now)
+        self.errors = ErrorReporter(context.trace, "scheduler", Step.SCHEDULE, lambda: self.env.now)
         self.queue.errors = self.errors
         self.next_start_node_index = 0  # where the next cycle starts looking (round robin)
         preemption = next(p for p in self.framework.plugins if isinstance(p, DefaultPreemption))

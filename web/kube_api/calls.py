@@ -61,7 +61,7 @@ class RemoteCall:
             if response.watch is not None and self.watch_key:
                 outlets(cluster)[self.watch_key] = Outlet(response.watch)
 
-        journey = send_request(cluster, self.request(), remote=True, on_response=keep_watch)
+        journey = send_request(cluster.context, self.request(), remote=True, on_response=keep_watch)
         return cluster.env.process(journey, "kubectl-remote")
 
 

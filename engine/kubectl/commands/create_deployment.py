@@ -114,5 +114,5 @@ def _container_name(ctx: Context, image: str) -> str:
     name = image.split("/")[-1].split(":")[0].split("@")[0]
     if "_" in name or "." in name:
         name = name.replace("_", "-").replace(".", "-")
-        name = f"{name}-{names.random_string(ctx.cluster.rng)}"
+        name = f"{name}-{names.random_string(ctx.rng)}"
     return name

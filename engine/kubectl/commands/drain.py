@@ -280,7 +280,7 @@ def _wait_for_delete(
         pending = still
         if not pending:
             return []
-        if deadline is None and not ctx.cluster.env.busy:
+        if deadline is None and not ctx.env.busy:
             return pending
         if deadline is not None and ctx.now + POLL_INTERVAL >= deadline:
             yield max(deadline - ctx.now, 0.0)

@@ -71,7 +71,7 @@ def _patch_text(ctx: Context, flags: Parsed) -> str:
     if flags.patch and flags.patch_file:
         raise KubectlError("error: cannot specify --patch and --patch-file together")
     if flags.patch_file:
-        files = getattr(ctx.cluster, "files", {})
+        files = ctx.files
         if flags.patch_file not in files:
             raise KubectlError(
                 f"error: unable to read patch file: open {flags.patch_file}: no "

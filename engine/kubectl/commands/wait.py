@@ -349,7 +349,7 @@ def _wait_created(ctx: Context, flags: Parsed, deadline: float | None) -> Gen:
                 raise KubectlError(api_error_text(response.body))
         if not missing:
             break
-        if deadline is None and not ctx.cluster.env.busy:
+        if deadline is None and not ctx.env.busy:
             raise KubectlError(f"error: {TIMED_OUT}")
         if deadline is not None and ctx.now + CREATE_POLL > deadline:
             yield max(deadline - ctx.now, 0.0)
