@@ -190,32 +190,31 @@ class Trace:
         self.muted = False  # while a cluster sets itself up: the trace starts with the learner
         self._now: object = _UNSET  # the clock's last value, and it rounded (see emit)
         self._time: Any = None
-        self._owners: dict[ObjectRef, ObjectRef] = {}  # object -> whose story it is part of
-        self._flows: dict[ObjectRef, ObjectRef | None] = {}  # flow_of, remembered
+        # (kind, name, namespace) of an object -> whose story it is part of
+        self._owners: dict[tuple[str, str, str], ObjectRef] = {}
 
     # ---- flows -------------------------------------------------------------------------------
+    # Keyed by (kind, name, namespace): hashing an ObjectRef goes through pydantic's generic
+    # hash, several times slower, and this runs for every event.
     def link(self, ref: ObjectRef | None, obj: dict[str, Any]) -> None:
         """Note whose story `obj` (named `ref`) is part of, from its ownerReferences."""
         if ref is None:
             return
         owner = owner_of(obj, ref.namespace)
-        if owner is not None and owner != ref and self._owners.get(ref) != owner:
-            self._owners[ref] = owner
-            self._flows.clear()  # a new link can change the flow of what hangs below it
+        if owner is not None and owner != ref:
+            self._owners[(ref.kind, ref.name, ref.namespace)] = owner
 
     def flow_of(self, ref: ObjectRef | None) -> ObjectRef | None:
         """The Pod, ReplicaSet or Deployment at the top of `ref`'s owners, if any."""
         if ref is None or not ref.name:
             return None  # a list or a watch: about no one object
-        flow = self._flows.get(ref, _UNSET)
-        if flow is _UNSET:
-            top, seen = ref, {ref}
-            while (owner := self._owners.get(top)) is not None and owner not in seen:
-                seen.add(owner)
-                top = owner
-            flow = top if top.kind in FLOW_KINDS else None
-            self._flows[ref] = flow
-        return flow
+        top, owners = ref, self._owners
+        for _ in range(8):  # owners chains are short; a cycle of references ends here
+            owner = owners.get((top.kind, top.name, top.namespace))
+            if owner is None:
+                break
+            top = owner
+        return top if top.kind in FLOW_KINDS else None
 
     # ---- events ------------------------------------------------------------------------------
     def emit(

@@ -1,5 +1,5 @@
-"""The engine's shape: no import cycle, apimachinery a leaf, web on the public engine API,
-and every long module saying why it is long.
+"""The engine's shape: no import cycle, apimachinery a leaf, and every long module saying why
+it is long (web's use of the public engine API is checked by tests/test_public_api.py).
 
 The import graph counts every import a module can run, including the ones inside functions
 (a function-local import is still a run-time dependency, only a hidden one); imports under
