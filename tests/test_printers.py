@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from engine.apiserver.registry.kinds import STRATEGIES
 from engine.apiserver.tables import to_table
 from engine.kubectl import printers, tabwriter
 from tests import printing_fixtures as F
@@ -52,7 +53,7 @@ def _objects() -> dict[str, list[dict[str, Any]]]:
 
 
 def table(resource: str) -> dict[str, Any]:
-    return to_table(resource, _objects()[resource], NOW)
+    return to_table(STRATEGIES[resource].printer, _objects()[resource], NOW)
 
 
 # --- tabwriter --------------------------------------------------------------------------------
@@ -112,7 +113,7 @@ def test_running_pod_row_text() -> None:
 
 
 def test_empty_table_prints_nothing_and_no_resources_found_goes_to_stderr() -> None:
-    empty = to_table("pods", [], NOW)
+    empty = to_table(STRATEGIES["pods"].printer, [], NOW)
     assert printers.print_table(empty) == ""
     assert printers.print_table(empty, no_headers=True) == ""
     assert printers.no_resources_found("default") == "No resources found in default namespace.\n"
@@ -131,7 +132,7 @@ def test_cells_are_cut_at_line_breaks_and_escaped() -> None:
 
 
 def test_rows_without_objects_get_blank_namespace_and_label_cells() -> None:
-    t = to_table("namespaces", [F.namespace(T0)], NOW, "None")
+    t = to_table(STRATEGIES["namespaces"].printer, [F.namespace(T0)], NOW, "None")
     assert t["rows"][0]["object"] is None
     text = printers.print_table(t, show_namespace=True, show_labels=True)
     assert (

@@ -33,9 +33,10 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from engine.apiserver.registry.kinds import STRATEGIES
 from engine.apiserver.resources import RESOURCES, ResourceType
 from engine.apiserver.storage.codec import decode
-from engine.apiserver.validation import decode_error, validate
+from engine.apiserver.validation import decode_error
 from engine.cluster import Cluster
 from engine.etcd import WatchEvent
 from engine.utilruntime import LOGGER_PREFIX
@@ -1101,13 +1102,14 @@ class Run:
         self.check_reply("pause", self.page.request("pause"))
         cluster = self.page.cluster
         for kv in cluster.etcd.range("/registry/"):
-            kind = resource_of(kv.key).kind
+            resource = resource_of(kv.key)
+            kind = resource.kind
             obj = decode(kv.value, kv.mod_revision)
             problem = decode_error(kind, obj)
             if problem:
                 self.failures.append(f"stored {kv.key} would not decode: {problem}")
             # What the API server runs on a create of this object (its own _validate).
-            invalid = validate(kind, obj, None)
+            invalid = STRATEGIES[resource.name].validate(obj, None)
             if invalid:
                 self.failures.append(f"stored {kv.key} is invalid: {invalid}")
         assert_no_node_overcommitted(cluster)

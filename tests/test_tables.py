@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from engine.apiserver.registry.kinds import STRATEGIES
 from engine.apiserver.table_cells import format_label_selector, selector_string
 from engine.apiserver.tables import pod_status_reason, to_table
 from engine.timeutil import rfc3339
@@ -17,7 +18,7 @@ Obj = dict[str, Any]
 
 
 def cells(resource: str, obj: Obj, now: float = NOW) -> list[Any]:
-    cells_: list[Any] = to_table(resource, [obj], now)["rows"][0]["cells"]
+    cells_: list[Any] = to_table(STRATEGIES[resource].printer, [obj], now)["rows"][0]["cells"]
     return cells_
 
 
@@ -26,7 +27,7 @@ def cells(resource: str, obj: Obj, now: float = NOW) -> list[Any]:
 
 def test_table_shape_with_partial_object_metadata() -> None:
     pod = F.running_pod(T0)
-    table = to_table("pods", [pod], NOW)
+    table = to_table(STRATEGIES["pods"].printer, [pod], NOW)
     assert list(table) == ["kind", "apiVersion", "metadata", "columnDefinitions", "rows"]
     assert table["kind"] == "Table"
     assert table["apiVersion"] == "meta.k8s.io/v1"
@@ -56,15 +57,15 @@ def test_table_shape_with_partial_object_metadata() -> None:
 
 def test_include_object_and_list_resource_version() -> None:
     pods = [F.running_pod(T0), F.pending_pod(T0)]
-    assert to_table("pods", pods, NOW)["metadata"] == {"resourceVersion": ""}
-    table = to_table("pods", pods, NOW, "Object", resource_version="1234")
+    assert to_table(STRATEGIES["pods"].printer, pods, NOW)["metadata"] == {"resourceVersion": ""}
+    table = to_table(STRATEGIES["pods"].printer, pods, NOW, "Object", resource_version="1234")
     assert table["metadata"] == {"resourceVersion": "1234"}
     assert table["rows"][1]["object"] == pods[1]
-    assert to_table("pods", pods, NOW, "None")["rows"][0]["object"] is None
+    assert to_table(STRATEGIES["pods"].printer, pods, NOW, "None")["rows"][0]["object"] is None
 
 
 def test_finished_pods_carry_row_conditions() -> None:
-    completed = to_table("pods", [F.completed_pod(T0)], NOW)["rows"][0]
+    completed = to_table(STRATEGIES["pods"].printer, [F.completed_pod(T0)], NOW)["rows"][0]
     assert completed["conditions"] == [
         {
             "type": "Completed",
@@ -73,7 +74,7 @@ def test_finished_pods_carry_row_conditions() -> None:
             "message": "The pod has completed successfully.",
         }
     ]
-    failed = to_table("pods", [F.evicted_pod(T0)], NOW)["rows"][0]
+    failed = to_table(STRATEGIES["pods"].printer, [F.evicted_pod(T0)], NOW)["rows"][0]
     assert failed["conditions"][0]["reason"] == "Failed"
     assert failed["conditions"][0]["message"] == "The pod failed."
 
@@ -317,7 +318,7 @@ def test_event_rows_from_both_event_apis() -> None:
 
 def test_namespace_and_default_rows() -> None:
     assert cells("namespaces", F.namespace(T0)) == ["default", "Active", "20m"]
-    table = to_table("leases", [F.lease(T0)], NOW)
+    table = to_table(STRATEGIES["leases"].printer, [F.lease(T0)], NOW)
     assert [c["name"] for c in table["columnDefinitions"]] == ["Name", "Created At"]
     assert table["columnDefinitions"][1]["type"] == "date"
     assert table["rows"][0]["cells"] == ["node-1", "2025-12-31T23:50:00Z"]
@@ -343,5 +344,5 @@ def test_label_selectors() -> None:
 def test_to_table_does_not_modify_objects() -> None:
     pods = [F.rich_pod(T0), F.crashloop_pod(T0)]
     before = copy.deepcopy(pods)
-    to_table("pods", pods, NOW, "Object")
+    to_table(STRATEGIES["pods"].printer, pods, NOW, "Object")
     assert pods == before

@@ -15,13 +15,19 @@ from engine.apimachinery import errors, field
 from engine.apimachinery.field import FieldError, GoLiteral
 from engine.apiserver.admission import admit_pod_create
 from engine.apiserver.defaults import set_defaults
-from engine.apiserver.validation import (
-    decode_error,
-    regex_error,
-    selector_matches,
-    validate,
-    validate_status_update,
-)
+from engine.apiserver.registry.kinds import STRATEGIES
+from engine.apiserver.validation import decode_error, regex_error, selector_matches
+from engine.apiserver.validation.common import Errors
+
+
+def validate(kind: str, obj: Any, old: Any = None) -> Errors:
+    """What the API server runs on a write of `kind`: its strategy's checks."""
+    return next(s for s in STRATEGIES.values() if s.kind == kind).validate(obj, old)
+
+
+def validate_status_update(kind: str, obj: Any, old: Any) -> Errors:
+    return next(s for s in STRATEGIES.values() if s.kind == kind).validate(obj, old, "status")
+
 
 SUBDOMAIN_MSG = (
     "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or "
@@ -780,8 +786,8 @@ def test_event_namespace_must_match() -> None:
     ]
 
 
-def test_unknown_kinds_pass() -> None:
-    assert validate("ConfigMap", {"metadata": {}}) == []
+def test_kinds_without_rules_pass() -> None:
+    assert validate("Lease", {"metadata": {}}) == []
 
 
 @pytest.mark.parametrize("kind", ["Pod", "Deployment", "ReplicaSet", "Namespace", "Node", "Event"])

@@ -12,6 +12,7 @@ staging/src/k8s.io/apiserver/pkg/registry/rest/table.go: `Name`, `Created At`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from engine.apiserver.table_cells import (
@@ -39,28 +40,37 @@ from engine.timeutil import parse_rfc3339, rfc3339
 Row = list[Any]
 
 
+@dataclass(frozen=True)
+class Printer:
+    """One kind's table: its column definitions, the cells of an object's row, and the
+    conditions of its row (printers.go: a handler registered with AddHandlers)."""
+
+    columns: list[dict[str, Any]]
+    row: Callable[[Obj, float], Row]
+    conditions: Callable[[Obj], list[Obj]] = lambda _obj: []
+
+
 def to_table(
-    resource: str,
+    printer: Printer,
     objects: list[Obj],
     now: float,
     include_object: str = "Metadata",
     *,
     resource_version: str | None = None,
 ) -> Obj:
-    """The Table the API server sends for `resource` (plural, e.g. "pods") listing `objects`.
+    """The Table the API server sends listing `objects` (a resource's strategy has its printer).
 
     `include_object` is the `includeObject` query parameter: "Metadata" (kubectl's default:
     each row carries a PartialObjectMetadata, used for `-A`, `--show-labels`, `-L`), "Object"
     (`--sort-by`) or "None". `resource_version` is the list's; by default a single object's.
     """
-    columns, print_row = _PRINTERS.get(resource, (DEFAULT_COLUMNS, _default_row))
     if resource_version is None:
         only = objects[0]["metadata"].get("resourceVersion", "") if len(objects) == 1 else ""
         resource_version = only
     rows = []
     for obj in objects:
-        row: Obj = {"cells": print_row(obj, now)}
-        conditions = _row_conditions(resource, obj)
+        row: Obj = {"cells": printer.row(obj, now)}
+        conditions = printer.conditions(obj)
         if conditions:
             row["conditions"] = conditions
         row["object"] = _row_object(obj, include_object)
@@ -69,7 +79,7 @@ def to_table(
         "kind": "Table",
         "apiVersion": "meta.k8s.io/v1",
         "metadata": {"resourceVersion": resource_version},
-        "columnDefinitions": [dict(c) for c in columns],
+        "columnDefinitions": [dict(c) for c in printer.columns],
         "rows": rows,
     }
 
@@ -87,10 +97,8 @@ def _row_object(obj: Obj, include_object: str) -> Obj | None:
     }
 
 
-def _row_conditions(resource: str, obj: Obj) -> list[Obj]:
+def _pod_conditions(obj: Obj) -> list[Obj]:
     """printPod marks finished pods' rows Completed (podSuccessConditions/podFailedConditions)."""
-    if resource != "pods":
-        return []
     phase = obj.get("status", {}).get("phase")
     if phase == "Succeeded":
         message = "The pod has completed successfully."
@@ -329,11 +337,11 @@ def _default_row(obj: Obj, now: float) -> Row:
     return [meta.get("name", ""), stamp]
 
 
-_PRINTERS: dict[str, tuple[list[dict[str, Any]], Callable[[Obj, float], Row]]] = {
-    "pods": (POD_COLUMNS, _pod_row),
-    "replicasets": (REPLICA_SET_COLUMNS, _replica_set_row),
-    "deployments": (DEPLOYMENT_COLUMNS, _deployment_row),
-    "nodes": (NODE_COLUMNS, _node_row),
-    "events": (EVENT_COLUMNS, _event_row),
-    "namespaces": (NAMESPACE_COLUMNS, _namespace_row),
-}
+POD = Printer(POD_COLUMNS, _pod_row, _pod_conditions)
+REPLICA_SET = Printer(REPLICA_SET_COLUMNS, _replica_set_row)
+DEPLOYMENT = Printer(DEPLOYMENT_COLUMNS, _deployment_row)
+NODE = Printer(NODE_COLUMNS, _node_row)
+EVENT = Printer(EVENT_COLUMNS, _event_row)
+NAMESPACE = Printer(NAMESPACE_COLUMNS, _namespace_row)
+# Kinds without a printer: rest/table.go's default convertor.
+DEFAULT = Printer(DEFAULT_COLUMNS, _default_row)

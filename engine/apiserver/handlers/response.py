@@ -25,7 +25,7 @@ def table(
     revision: str,
 ) -> dict[str, Any]:
     include = req.query.get("includeObject", "Metadata")
-    result = to_table(resource.name, items, api.env.now, include)
+    result = to_table(api.strategy(resource).printer, items, api.env.now, include)
     result["metadata"] = {"resourceVersion": revision}
     return result
 

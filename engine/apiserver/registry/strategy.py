@@ -3,8 +3,8 @@
 A Strategy is a resource's rules for the generic store (registry/store.py), as each
 pkg/registry/<group>/<resource>/strategy.go is upstream: what create resets, what an update
 may not change, whether spec changes bump metadata.generation, how long a delete is graceful,
-which fields a field selector may name, and which subresources have storage of their own
-(pods/binding, deployments/scale…). The defaults here are the generic ones of
+which fields a field selector may name, its printer columns, and which subresources have
+storage of their own (pods/binding, deployments/scale…). The defaults here are the generic ones of
 staging/src/k8s.io/apiserver/pkg/registry/rest/{create,update,delete}.go; a resource overrides
 only what differs.
 """
@@ -18,8 +18,10 @@ from typing import Any, ClassVar
 from engine import names
 from engine.apimachinery.fields import FieldSelector
 from engine.apimachinery.labels import SelectorError
-from engine.apiserver import memo, validation
+from engine.apiserver import memo, tables
 from engine.apiserver.resources import BY_NAME, ResourceType
+from engine.apiserver.validation.common import Errors
+from engine.apiserver.validation.meta import validate_object_meta_update
 
 Obj = Mapping[str, Any]
 
@@ -106,6 +108,8 @@ class Strategy:
     # The fields a field selector may name; None: only metadata.name and metadata.namespace.
     field_labels: ClassVar[tuple[str, ...] | None] = None
     subresources: ClassVar[Mapping[tuple[str, str], SubresourceHandler]] = {}
+    # Its server-side table: columns and rows as `kubectl get` shows them (tables.py).
+    printer: ClassVar[tables.Printer] = tables.DEFAULT
 
     def __init__(self) -> None:
         self.resource: ResourceType = BY_NAME[self.resource_name]
@@ -165,11 +169,19 @@ class Strategy:
 
     def validate(
         self, obj: dict[str, Any], old: dict[str, Any] | None, subresource: str = ""
-    ) -> list[Any]:
-        """Validate (create), ValidateUpdate, or the /status subresource's own."""
+    ) -> Errors:
+        """What a write must pass: the /status subresource's own checks, or the kind's."""
         if subresource == "status" and old is not None:
-            return list(validation.validate_status_update(self.kind, obj, old))
-        return list(validation.validate(self.kind, obj, old))
+            return self.validate_status_update(obj, old)
+        return self.validate_object(obj, old)
+
+    def validate_object(self, obj: dict[str, Any], old: dict[str, Any] | None) -> Errors:
+        """Validate (old is None) or ValidateUpdate: the kind's rules (validation/)."""
+        return []
+
+    def validate_status_update(self, obj: dict[str, Any], old: dict[str, Any]) -> Errors:
+        """The status strategy's ValidateUpdate: only metadata rules, by default."""
+        return validate_object_meta_update(obj.get("metadata"), old.get("metadata"))
 
     def should_delete_during_update(self, obj: dict[str, Any]) -> bool:
         """An object being deleted whose last finalizer just went, and whose grace is over

@@ -12,7 +12,8 @@ FieldErrors in the order the real API server appends them. Sources, by message f
 - Namespaces, Nodes, Events: pkg/apis/core/validation/  → cluster_objects
 - Deployments and ReplicaSets: pkg/apis/apps/validation/validation.go (selector immutability:
   pkg/registry/apps/{deployment,replicaset}/strategy.go)  → workloads
-- What the decoder rejects first  → decode; which checks run for which kind  → dispatch
+- What the decoder rejects first  → decode. Which checks run for which kind is each
+  resource's strategy (engine/apiserver/registry/), as upstream's strategy.go files say
 
 Shared plumbing (type aliases, tolerant accessors, semantic equality) lives in common.
 
@@ -22,7 +23,6 @@ sleep actions, relaxed DNS search paths).
 
 from engine.apiserver.validation.common import semantic_equal
 from engine.apiserver.validation.decode import decode_error
-from engine.apiserver.validation.dispatch import validate, validate_status_update
 from engine.apiserver.validation.label_selector import selector_matches
 from engine.apiserver.validation.names import regex_error
 
@@ -31,6 +31,4 @@ __all__ = [
     "regex_error",
     "selector_matches",
     "semantic_equal",
-    "validate",
-    "validate_status_update",
 ]

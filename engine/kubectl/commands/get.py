@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
+from engine.apiserver.registry.kinds import STRATEGIES
 from engine.apiserver.request import Response
 from engine.apiserver.tables import to_table
 from engine.kubectl import printers
@@ -181,7 +182,7 @@ def _watch(ctx: Context, flags: Parsed, targets: list[Target]) -> Gen:
         nonlocal header_printed
         if event_type == "BOOKMARK":
             return
-        one = to_table(target.resource.name, [obj], ctx.now)
+        one = to_table(STRATEGIES[target.resource.name].printer, [obj], ctx.now)
         ctx.out(_render(flags, target, one, no_headers=flags.no_headers or header_printed))
         header_printed = True
 

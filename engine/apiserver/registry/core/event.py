@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from engine.apiserver import tables
 from engine.apiserver.registry.strategy import Obj, Strategy, generic_fields, text
+from engine.apiserver.validation.cluster_objects import validate_event
+from engine.apiserver.validation.common import Errors
 
 _INVOLVED = ("kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath")
 
 
 class EventStrategy(Strategy):
     resource_name = "events"
+    printer = tables.EVENT
     return_deleted_object = True
     # Written by the thousand and never applied to: managedFields would only cost time.
     tracks_managed_fields = False
@@ -21,6 +27,9 @@ class EventStrategy(Strategy):
         "source",
         "type",
     )
+
+    def validate_object(self, obj: dict[str, Any], old: dict[str, Any] | None) -> Errors:
+        return validate_event(obj)
 
     def selectable_fields(self, obj: Obj) -> dict[str, str]:
         """ToSelectableFields: `source` falls back to reportingController."""

@@ -6,18 +6,24 @@ from __future__ import annotations
 from typing import Any
 
 from engine.apimachinery.value import copy_json
-from engine.apiserver import memo
+from engine.apiserver import memo, tables
 from engine.apiserver.registry.strategy import Obj, Strategy, generic_fields, text
+from engine.apiserver.validation.cluster_objects import validate_namespace
+from engine.apiserver.validation.common import Errors
 
 
 class NamespaceStrategy(Strategy):
     resource_name = "namespaces"
+    printer = tables.NAMESPACE
     return_deleted_object = True
     field_labels = ("metadata.name", "status.phase")
 
     def prepare_for_create(self, obj: dict[str, Any]) -> None:
         obj["status"] = {"phase": "Active"}
         obj.setdefault("spec", {}).setdefault("finalizers", ["kubernetes"])
+
+    def validate_object(self, obj: dict[str, Any], old: dict[str, Any] | None) -> Errors:
+        return validate_namespace(obj, old)
 
     def should_delete_during_update(self, obj: dict[str, Any]) -> bool:
         # ShouldDeleteNamespaceDuringUpdate: spec.finalizers must be empty too

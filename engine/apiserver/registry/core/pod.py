@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from engine.apimachinery import errors
-from engine.apiserver import admission, decoding, memo
+from engine.apiserver import admission, decoding, memo, tables
 from engine.apiserver.registry import store
 from engine.apiserver.registry.strategy import (
     Obj,
@@ -18,6 +18,12 @@ from engine.apiserver.registry.strategy import (
     text,
 )
 from engine.apiserver.request import Request, ResourcePath, Response
+from engine.apiserver.validation.common import Errors
+from engine.apiserver.validation.pod import (
+    validate_pod_create,
+    validate_pod_status_update,
+    validate_pod_update,
+)
 
 if TYPE_CHECKING:
     from engine.apiserver.server import APIServer
@@ -128,6 +134,7 @@ def logs(api: APIServer, req: Request, target: ResourcePath) -> Gen:
 
 class PodStrategy(Strategy):
     resource_name = "pods"
+    printer = tables.POD
     generation = True
     return_deleted_object = True
     watch_index = "spec.nodeName"  # every kubelet watches its own node's pods
@@ -162,6 +169,12 @@ class PodStrategy(Strategy):
         if subresource == "binding":
             return  # BindingREST writes nodeName and the PodScheduled condition as they are
         super().prepare_for_update(new, old, subresource)
+
+    def validate_object(self, obj: dict[str, Any], old: dict[str, Any] | None) -> Errors:
+        return validate_pod_create(obj) if old is None else validate_pod_update(obj, old)
+
+    def validate_status_update(self, obj: dict[str, Any], old: dict[str, Any]) -> Errors:
+        return validate_pod_status_update(obj, old)
 
     def graceful_delete_seconds(self, obj: dict[str, Any], requested: int | None) -> int:
         """CheckGracefulDelete: an unscheduled or finished pod goes at once; a negative
