@@ -48,9 +48,10 @@ format: install ## Reformat the code with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-golden: install ## Regenerate tests/golden/ from scenarios/ (review the diff before committing)
+golden: install ## Regenerate tests/golden/ (transcripts and stories) from scenarios/ (review the diff before committing)
 	@for f in scenarios/*.yaml; do \
 	  $(BIN)/podlife play $$f > tests/golden/$$(basename $$f .yaml).txt || exit 1; \
+	  $(BIN)/podlife play --story $$f > tests/golden/stories/$$(basename $$f .yaml).txt || exit 1; \
 	done
 	@git status --short tests/golden
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import logging
 import sys
 from dataclasses import replace
@@ -10,14 +11,17 @@ from pathlib import Path
 
 
 def play_command(args: argparse.Namespace) -> int:
-    from engine import ScenarioError, load, play
+    from engine import ScenarioError, load, play, story
 
     try:
         scenario = load(args.file)
     except ScenarioError as error:
         print(f"podlife: {error}", file=sys.stderr)
         return 2
-    cluster = play(scenario, sys.stdout, args.seed)
+    transcript = io.StringIO() if args.story else sys.stdout
+    cluster = play(scenario, transcript, args.seed)
+    if args.story:
+        sys.stdout.write(story(cluster.trace))
     if args.trace:
         Path(args.trace).write_text(cluster.trace.jsonl(), encoding="utf-8")
     return 0
@@ -77,6 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     player.add_argument("file", help="a scenario YAML file (see scenarios/)")
     player.add_argument("--seed", type=int, default=None, help="override the scenario's seed")
     player.add_argument("--trace", metavar="OUT.jsonl", help="write every trace event here")
+    player.add_argument(
+        "--story", action="store_true", help="print the story (one line a step), not the transcript"
+    )
     args = parser.parse_args(argv)
     if args.command == "play":
         return play_command(args)

@@ -44,6 +44,7 @@ from engine.kubectl.printers import print_yaml
 from engine.player import play
 from engine.scenario import Scenario, ScenarioError, load
 from engine.sim import Environment, Process
+from engine.story import story
 from engine.timeline import (
     ClusterCall,
     Input,
@@ -99,5 +100,6 @@ __all__ = [
     "run_to",
     "send_request",
     "step_until",
+    "story",
     "yamlsafe",
 ]

@@ -117,39 +117,30 @@ def object_ref(kind: str, name: str, namespace: str = "") -> ObjectRef:
 FLOW_KINDS = frozenset({"Pod", "ReplicaSet", "Deployment"})
 # Objects that are the cluster's upkeep, not a lesson's subject.
 _HOUSEKEEPING_OBJECTS = frozenset({"Lease", "Event"})
-_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-_STORY_CRI_CALLS = frozenset({"PullImage", "StartContainer", "StopContainer"})
-_STORY_DECISIONS = ("creating", "deleting", "podTemplateHash", "newReplicas")
+# The seed's steps as the learner is taught them: a Pod's five, a Deployment's four (whose
+# pods then go through the Pod's steps 3 to 5).
+SEED_STEPS: dict[int, tuple[Step, ...]] = {
+    5: (Step.SEND, Step.PERSIST, Step.SCHEDULE, Step.RUN, Step.REPORT),
+    4: (Step.SEND, Step.PERSIST, Step.CONTROL, Step.CONTROL),
+}
+
+
+def story_length(kind: str) -> int | None:
+    """How many seed steps the story of an object of `kind` has, if it has one."""
+    return 5 if kind == "Pod" else 4 if kind in ("Deployment", "ReplicaSet") else None
 
 
 def level_of(
     kind: EventKind, source: str, step: Step, obj: ObjectRef | None, data: dict[str, Any]
 ) -> Level:
-    """The level of an event that does not say: docs/trace.md, "Levels".
-
-    Milestones are what the lesson's steps are made of: kubectl's write, its object stored,
-    a controller creating or deleting, the scheduling decision, the image pulled, the pod
-    wired and its containers started or stopped, the kubelet's status report."""
-    if kind is EventKind.NARRATION or kind is EventKind.SCHEDULING_CYCLE:
+    """The level of an event that does not say (docs/trace.md, "Levels"): milestones and
+    narration are the story; the upkeep of Leases, Events and nodes is housekeeping."""
+    if kind is EventKind.MILESTONE or kind is EventKind.NARRATION:
         return Level.STORY
     if obj is not None and obj.kind in _HOUSEKEEPING_OBJECTS:
         return Level.HOUSEKEEPING
     if step is Step.OTHER and (obj is None or obj.kind == "Node"):
         return Level.HOUSEKEEPING
-    if kind is EventKind.REQUEST:
-        if step is Step.REPORT or (step is Step.SEND and data.get("method") in _WRITES):
-            return Level.STORY
-    elif kind is EventKind.ETCD_REPLY:
-        if step is Step.PERSIST and "key" in data and "error" not in data:
-            return Level.STORY
-    elif kind is EventKind.RECONCILE:
-        if any(data.get(name) for name in _STORY_DECISIONS):
-            return Level.STORY
-    elif kind is EventKind.CRI_REQUEST:
-        if data.get("method") in _STORY_CRI_CALLS:
-            return Level.STORY
-    elif kind is EventKind.CNI_ADD:
-        return Level.STORY
     return Level.DETAIL
 
 
@@ -309,6 +300,23 @@ class Trace:
         for subscriber in self._subscribers:
             subscriber(event)
         return event
+
+    def milestone(
+        self, component: str, headline: str, obj: ObjectRef, number: int, of: int, **data: Any
+    ) -> None:
+        """A step of the story, said by `component` as it makes it happen: step `number` of
+        the `of` steps of a Pod's (5) or a Deployment's (4) story, with a headline a beginner
+        reads. Details (the node, the IP, the image, a count) go in `data`."""
+        self.emit(
+            component,
+            component,
+            "milestone",
+            headline,
+            step=SEED_STEPS[of][number - 1],
+            obj=obj,
+            data={"step": number, "of": of, **data},
+            level=Level.STORY,
+        )
 
     def subscribe(self, callback: Callable[[TraceEvent], None]) -> None:
         self._subscribers.append(callback)

@@ -42,6 +42,7 @@ class EventKind(StrEnum):
     CNI_REPLY = "cni-reply"
     PROBE = "probe"
     ERROR = "error"
+    MILESTONE = "milestone"
 
 
 class Level(StrEnum):
@@ -213,6 +214,18 @@ class ErrorData(Data):
     resource: str | None = None
 
 
+class MilestoneData(Data):
+    """A step of the lesson's story, said by the component that made it happen: the seed's
+    step number (`step` of `of`: 5 for a Pod's story, 4 for a Deployment's)."""
+
+    step: int
+    of: Literal[4, 5]
+    node: str | None = None
+    ip: str | None = None
+    image: str | None = None
+    count: int | None = None
+
+
 DATA: dict[EventKind, type[Data]] = {
     EventKind.REQUEST: RequestData,
     EventKind.RESPONSE: ResponseData,
@@ -240,6 +253,7 @@ DATA: dict[EventKind, type[Data]] = {
     EventKind.CNI_REPLY: CniReplyData,
     EventKind.PROBE: ProbeData,
     EventKind.ERROR: ErrorData,
+    EventKind.MILESTONE: MilestoneData,
 }
 
 

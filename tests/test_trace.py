@@ -87,9 +87,14 @@ def test_a_deployments_story_is_its_own_flow(lesson_events: list[tuple[str, Trac
         if obj is not None and obj.kind in ("ReplicaSet", "Pod") and obj.name.startswith("web-"):
             assert event.flow == web, (event.seq, event.kind, event.summary)
     milestones = [e for e in events if e.level is Level.STORY and e.flow == web]
-    kinds = {e.kind for e in milestones}
-    assert {EventKind.REQUEST, EventKind.ETCD_REPLY, EventKind.RECONCILE} <= kinds
-    assert {EventKind.SCHEDULING_CYCLE, EventKind.CNI_ADD, EventKind.CRI_REQUEST} <= kinds
+    assert {e.kind for e in milestones} == {EventKind.MILESTONE}
+    assert {e.source.split("/")[0] for e in milestones} == {
+        "kubectl",
+        "api-server",
+        "controller-manager",
+        "scheduler",
+        "kubelet",
+    }
     # A list is about no one object; recording Events is upkeep, though in the pods' flow.
     lists = [e for e in events if e.kind is EventKind.REQUEST and e.summary.startswith("list ")]
     assert lists and all(e.flow is None for e in lists)
@@ -107,13 +112,11 @@ def test_level_rules() -> None:
     def level(kind: EventKind, step: Step, obj: ObjectRef | None, **data: object) -> Level:
         return level_of(kind, "x", step, obj, data)
 
-    assert level(EventKind.REQUEST, Step.SEND, pod, method="POST", url="/") is Level.STORY
-    assert level(EventKind.REQUEST, Step.SEND, pod, method="GET", url="/") is Level.DETAIL
+    assert level(EventKind.MILESTONE, Step.SEND, pod, of=5) is Level.STORY
+    assert level(EventKind.NARRATION, Step.OTHER, None) is Level.STORY
+    assert level(EventKind.REQUEST, Step.SEND, pod, method="POST", url="/") is Level.DETAIL
     assert level(EventKind.REQUEST, Step.OTHER, node, method="PATCH", url="/") is Level.HOUSEKEEPING
-    assert level(EventKind.CRI_REQUEST, Step.RUN, pod, method="PullImage") is Level.STORY
-    assert level(EventKind.CRI_REQUEST, Step.RUN, pod, method="ImageStatus") is Level.DETAIL
-    assert level(EventKind.RECONCILE, Step.CONTROL, pod, creating=2) is Level.STORY
-    assert level(EventKind.RECONCILE, Step.CONTROL, pod, creating=0) is Level.DETAIL
+    assert level(EventKind.CRI_REQUEST, Step.RUN, pod, method="PullImage") is Level.DETAIL
     event = ObjectRef(kind="Event", name="web.1", namespace="default")
     assert level(EventKind.REQUEST, Step.SEND, event, method="POST", url="/") is Level.HOUSEKEEPING
 

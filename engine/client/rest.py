@@ -13,7 +13,7 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from engine.apiserver.request import Request, Response, parse_resource_path
-from engine.trace import ObjectRef, Step
+from engine.trace import ObjectRef, Step, story_length
 
 if TYPE_CHECKING:
     from engine.context import Context
@@ -99,11 +99,16 @@ def send_request(
         agent = req.headers.get("user-agent", "")
         if agent:
             data["userAgent"] = agent
+    summary = _summary(shown, ref)
+    if req.step is Step.SEND and req.method in _WRITES and ref is not None and ref.name:
+        length = story_length(ref.kind)  # step 1 of the learner's own objects' stories
+        if length is not None:
+            trace.milestone(req.source, f"kubectl asks the API server to {summary}", ref, 1, length)
     trace.emit(
         req.source,
         "api-server",
         "request",
-        _summary(shown, ref),
+        summary,
         step=req.step,
         obj=ref,
         duration=latency,
@@ -125,6 +130,9 @@ def send_request(
         on_response(response)
     yield latency
     return response
+
+
+_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def _close_watch(response: Response) -> None:

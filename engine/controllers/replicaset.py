@@ -320,6 +320,15 @@ class ReplicaSetController(Controller):
                 have=active,
                 creating=count,
             )
+            # Said before the pods are made, so that the story tells it before their own steps.
+            self.milestone(
+                f"The ReplicaSet controller sees {rs['metadata']['name']} with {active} of "
+                f"{replicas} pods and creates {_pods(count)}",
+                rs,
+                4,
+                4,
+                count=count,
+            )
             succeeded, error = yield from self._slow_start_batch(rs, count)
             for _ in range(count - succeeded):
                 # Creations never attempted (or failed) will not be observed.
@@ -333,6 +342,14 @@ class ReplicaSetController(Controller):
             ranked = rank_for_deletion(pods, related, self.now) if count < len(pods) else pods
             doomed = ranked[:count]
             self.expectations.expect_deletions(key, [pod_key(p) for p in doomed])
+            self.milestone(
+                f"The ReplicaSet controller sees {rs['metadata']['name']} with {active} of "
+                f"{replicas} pods and deletes {_pods(count)}",
+                rs,
+                4,
+                4,
+                count=count,
+            )
             self.note(
                 f"ReplicaSet {key}: too many replicas (have {active}, need {replicas}): "
                 f"deleting {count}",
@@ -518,3 +535,7 @@ class ReplicaSetController(Controller):
                 raise SyncError(error_message(fresh))
             current = fresh.body
         raise SyncError(error_message(response))
+
+
+def _pods(count: int) -> str:
+    return "1 pod" if count == 1 else f"{count} pods"

@@ -33,6 +33,7 @@ class ImageResult:
     name: str = ""  # normalised reference the runtime knows the image by
     reason: str = ""  # ErrImagePull, ImagePullBackOff, ErrImageNeverPull, InvalidImageName
     message: str = ""
+    pulled: tuple[int, float] | None = None  # (bytes, seconds) when it was pulled just now
 
     @property
     def ok(self) -> bool:
@@ -117,7 +118,7 @@ class ImageManager:
             f"waiting). Image size: {pulled.size} bytes.",
             field_path,
         )
-        return ImageResult(ref.name)
+        return ImageResult(ref.name, pulled=(pulled.size, took))
 
     # serialImagePuller: one pull at a time per node
     def _acquire(self) -> Gen:

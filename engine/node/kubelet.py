@@ -244,6 +244,12 @@ class Kubelet:
                     self.reject_pod(pod, *rejection)
                     continue
                 self.admitted.add(uid)
+                self.milestone(
+                    f"The kubelet on {self.node_name} sees pod {pod['metadata']['name']} "
+                    "assigned to its node, admits it and starts working on it",
+                    pod,
+                    node=self.node_name,
+                )
             self.pod_workers.update_pod(pod)
 
     def _retry_addition(self, pod: Obj) -> None:
@@ -497,6 +503,11 @@ class Kubelet:
     def event(self, pod: Obj, type_: str, reason: str, message: str, field_path: str = "") -> None:
         if self.running:
             self.recorder.event(pod, type_, reason, message, field_path=field_path)
+
+    def milestone(self, headline: str, pod: Obj, number: int = 4, **data: Any) -> None:
+        """A step of the pod's story on this node (4: it runs; 5: it is reported Running)."""
+        if self.running:
+            self.context.trace.milestone(self.id, headline, ref_of(pod), number, 5, **data)
 
     def node_event(self, type_: str, reason: str, message: str) -> None:
         # The kubelet's node reference uses the node name as uid (kubelet.go nodeRef).

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from engine import timeutil
 from engine.node.command import FOREVER, interpret
 from engine.node.cri import EXITED, RUNNING, SANDBOX_READY, Container, CRIError, Sandbox
+from engine.node.images import ImageResult
 from engine.node.pod_status import StartFailure, is_sidecar, latest, should_container_be_restarted
 from engine.node.prober import LIVENESS, ProbeManager
 from engine.node.runtime import spec_hash
@@ -197,6 +198,13 @@ class KubeRuntimeManager:
                 result.retry = True
                 return result
             result.changed = True
+            ip = runtime.sandboxes[sandbox_id].ip
+            kubelet.milestone(
+                f"The container runtime on {kubelet.node_name} made pod "
+                f"{pod['metadata']['name']}'s sandbox; the CNI plugin gave it IP {ip}",
+                pod,
+                ip=ip,
+            )
         # The sandbox may be new: look again at what the runtime has.
         containers = runtime.pod_containers(pod["metadata"]["uid"])
         starts = [actions.next_init_container] if actions.next_init_container else []
@@ -229,6 +237,10 @@ class KubeRuntimeManager:
             return
         previous = latest(containers, name)
         attempt = previous.attempt + 1 if previous is not None else 0
+        if previous is None:  # the story tells the image once, not at every restart
+            kubelet.milestone(
+                _image_headline(kubelet.node_name, cspec, image), pod, image=image.name
+            )
         runtime = kubelet.runtime
         container_id = yield from runtime.create_container(
             kubelet.id, sandbox_id, cspec, attempt, image.name
@@ -245,6 +257,23 @@ class KubeRuntimeManager:
             result.retry = True
             return
         kubelet.event(pod, "Normal", "Started", "Container started", field_path)
+        if previous is None:
+            kubelet.milestone(
+                f"The container runtime on {kubelet.node_name} started container {name} of pod "
+                f"{pod['metadata']['name']}",
+                pod,
+                node=kubelet.node_name,
+            )
+        else:
+            # A restart is an outcome of the story told already: why, and how often.
+            kubelet.milestone(
+                f"Container {name} of pod {pod['metadata']['name']} had exited (exit code "
+                f"{previous.exit_code}): the kubelet started it again, restart {attempt}, each "
+                "after a longer back-off (CrashLoopBackOff)",
+                pod,
+                5,
+                node=kubelet.node_name,
+            )
         result.started.append(name)
 
     def _do_backoff(
@@ -314,6 +343,14 @@ class KubeRuntimeManager:
         kubelet = self.kubelet
         grace = _grace_period(pod, cspec, grace_override)
         kubelet.event(pod, "Normal", "Killing", message, kubelet.field_path(pod, container.name))
+        why = "" if message.startswith("Stopping container") else f": {message}"
+        kubelet.milestone(
+            f"The kubelet on {kubelet.node_name} stops container {container.name} of pod "
+            f"{pod['metadata']['name']}{why}",
+            pod,
+            5,  # the end of the pod's story, whoever asked for it
+            node=kubelet.node_name,
+        )
         hook = _pre_stop_seconds(cspec)
         timeout = float(grace)
         if hook > 0:
@@ -360,3 +397,12 @@ def format_pod(pod: Obj) -> str:
     """format.Pod: name_namespace(uid)."""
     meta = pod["metadata"]
     return f"{meta['name']}_{meta['namespace']}({meta['uid']})"
+
+
+def _image_headline(node: str, cspec: Obj, image: ImageResult) -> str:
+    shown = cspec.get("image", "")
+    if image.pulled is None:
+        return f"Image {shown} is already on {node}: no download"
+    size, took = image.pulled
+    megabytes = f"{size / 1e6:.1f} MB"
+    return f"The container runtime on {node} pulled image {shown} ({megabytes} in {took:.1f} s)"

@@ -53,6 +53,7 @@ class StatusManager:
     def __init__(self, kubelet: Kubelet) -> None:
         self.kubelet = kubelet
         self._pods: dict[str, _Entry] = {}
+        self._told: set[tuple[str, str]] = set()  # (pod uid, state) the story has reported
 
     def get_pod_status(self, uid: str) -> Obj | None:
         entry = self._pods.get(uid)
@@ -86,6 +87,7 @@ class StatusManager:
 
     def forget(self, uid: str) -> None:
         self._pods.pop(uid, None)
+        self._told = {told for told in self._told if told[0] != uid}
 
     def resync_all(self) -> None:
         """After the kubelet comes back: everything not yet confirmed goes again."""
@@ -149,13 +151,31 @@ class StatusManager:
                     entry.deleted = True
                     break
                 if response.ok:
+                    before = entry.acked or {}
                     entry.acked = response.body.get("status") or {}
+                    self._tell(response.body, before, entry.acked)
                     if response.body["metadata"].get("uid") != entry.uid:
                         entry.deleted = True
                         break
             if entry.terminated and self._can_be_deleted(entry):
                 yield from self._delete(entry)
         entry.syncing = False
+
+    def _tell(self, pod: dict[str, Any], before: dict[str, Any], after: dict[str, Any]) -> None:
+        """Step 5 of the pod's story, once the API server has the status: Running and Ready,
+        or finished."""
+        name, node = pod["metadata"]["name"], self.kubelet.node_name
+        was, now = _shown_state(before), _shown_state(after)
+        uid = pod["metadata"].get("uid", "")
+        if now == was or now is None or (uid, now) in self._told:
+            return  # said once: a crash-looping pod is Ready again and again
+        self._told.add((uid, now))
+        headline = {
+            "ready": f"Pod {name} is Running and Ready on {node}: the kubelet told the API server",
+            "Succeeded": f"Pod {name} finished: all its containers exited 0 (Succeeded)",
+            "Failed": f"Pod {name} failed on {node} (Failed)",
+        }[now]
+        self.kubelet.milestone(headline, pod, 5, node=node)
 
     def _can_be_deleted(self, entry: _Entry) -> bool:
         pod = self.kubelet.pod(entry.namespace, entry.name)
@@ -174,6 +194,14 @@ class StatusManager:
         )
         if response.ok or response.code in (404, 409):
             entry.deleted = True
+        if response.ok:
+            self.kubelet.milestone(
+                f"Pod {entry.name} is gone: its containers have stopped on "
+                f"{self.kubelet.node_name}, and the API server removed it from etcd",
+                response.body,
+                5,
+                node=self.kubelet.node_name,
+            )
 
 
 # PodStatus lists with a patch merge key (k8s.io/api core/v1 types.go); the others, such as
@@ -225,3 +253,15 @@ def _diff_keyed(old: list[Obj], new: list[Obj], key: str) -> tuple[list[Obj], li
     same_order = [i.get(key) for i in old] == [i.get(key) for i in new]
     order = [{key: item.get(key)} for item in new] if changes or not same_order else []
     return changes, order
+
+
+def _shown_state(status: dict[str, Any]) -> str | None:
+    """The state the story reports: Ready while Running, or a finished phase."""
+    phase = status.get("phase")
+    if phase in ("Succeeded", "Failed"):
+        return str(phase)
+    ready = any(
+        c.get("type") == "Ready" and c.get("status") == "True"
+        for c in status.get("conditions") or []
+    )
+    return "ready" if phase == "Running" and ready else None

@@ -96,6 +96,7 @@ def _on_pod_delete(sched: Scheduler, pod: Obj) -> None:
     sched.pod_infos.forget(pod)
     meta = pod["metadata"]
     sched.errors.forget(f"{meta.get('namespace', '')}/{meta['name']}")
+    sched.told_pending.pop(meta.get("uid", ""), None)
 
 
 def _add_pod_to_cache(sched: Scheduler, pod: Obj) -> None:

@@ -374,6 +374,12 @@ def handle_scheduling_failure(
         sched.nominator.add(qpi.pod_info, nominating)
     message = status.message()
     sched.recorder.event(pod.pod, "Warning", "FailedScheduling", message, action="Scheduling")
+    if cached is not None and sched.told_pending.get(pod.uid) != message:
+        # Once a reason, not at every retry: the story says why it waits, not each attempt.
+        sched.told_pending[pod.uid] = message
+        sched.context.trace.milestone(
+            "scheduler", f"Pod {pod.name} stays Pending: {message}", sched.ref(pod), 3, 5
+        )
     if cached is not None:
         condition = {
             "type": "PodScheduled",
@@ -451,6 +457,16 @@ def binding_cycle(
         yield from handle_binding_error(sched, state, qpi, assumed, host, status)
         return
     sched.queue.done(assumed.uid)
+    # Said as the binding is sent, so that the story tells it before the kubelet sees it.
+    sched.told_pending.pop(assumed.uid, None)
+    sched.context.trace.milestone(
+        "scheduler",
+        f"The scheduler picked {host} for pod {assumed.name} and binds the pod to it",
+        sched.ref(assumed),
+        3,
+        5,
+        node=host,
+    )
     failure: Exception | None = None
     try:
         status = yield from framework.run_pre_bind_plugins(state, assumed, host)

@@ -69,6 +69,7 @@ class Scheduler(Handle):
         self.errors = ErrorReporter(context.trace, "scheduler", Step.SCHEDULE, lambda: self.env.now)
         self.queue.errors = self.errors
         self.next_start_node_index = 0  # where the next cycle starts looking (round robin)
+        self.told_pending: dict[str, str] = {}  # pod uid -> why the story said it is Pending
         preemption = next(p for p in self.framework.plugins if isinstance(p, DefaultPreemption))
         self.preemption: Evaluator = preemption.evaluator
 

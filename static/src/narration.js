@@ -13,8 +13,22 @@ export const STEPS = {
   other: { number: null, title: "housekeeping" },
 };
 
+// A Pod's five steps, and a Deployment's own four (its pods then go through a Pod's 3 to 5).
+const POD_STEPS = [STEPS.send, STEPS.persist, STEPS.schedule, STEPS.run, STEPS.report];
+const DEPLOYMENT_STEPS = [
+  "kubectl sends the request",
+  "the API server checks it and stores it in etcd",
+  "the Deployment controller makes a ReplicaSet",
+  "the ReplicaSet controller makes the pods",
+];
+
 /** The learner's heading for an event: "Step 3 — the scheduler picks a node". */
 export function eventHeadline(ev) {
+  if (ev.kind === "milestone") {
+    const { step, of } = ev.data;
+    const title = of === 4 ? DEPLOYMENT_STEPS[step - 1] : POD_STEPS[step - 1].title;
+    return `Step ${step} of ${of} — ${title}`;
+  }
   if (ev.object && ev.object.kind === "Lease") return "Behind the scenes — the kubelet renews its node's lease: its heartbeat";
   if (ev.kind === "etcd-watch") return "Watch — etcd streams the change to the API server's watch cache";
   if (ev.step === "control") {
@@ -25,6 +39,7 @@ export function eventHeadline(ev) {
 }
 
 export function eventTag(ev) {
+  if (ev.kind === "milestone") return `Step ${ev.data.step} of ${ev.data.of}`; // the seed's own step
   if (ev.object && ev.object.kind === "Lease") return "Heartbeat";
   if (ev.kind === "etcd-watch") return "Watch";
   return stepTag(ev.step);
@@ -59,6 +74,8 @@ export function caption(ev) {
   switch (ev.kind) {
     case "narration":
       return summary;
+    case "milestone": // a step of the story, already said in a beginner's words
+      return end(summary);
     case "request":
       if (data.remote) return `${remoteClient(data.userAgent)} sends the API server a request over HTTP: ${summary} (${data.method || ""} ${shortUrl(data.url)}).`;
       return `${cap(from)} sends the API server a request: ${summary} (${data.method || ""} ${shortUrl(data.url)}).`;

@@ -24,6 +24,7 @@ from engine.apiserver.request import Request, ResourcePath, Response
 from engine.apiserver.resources import ResourceType
 from engine.apiserver.storage.codec import decode
 from engine.etcd import CASFailedError
+from engine.trace import Step, owner_of, story_length
 
 if TYPE_CHECKING:
     from engine.apiserver.server import APIServer
@@ -111,6 +112,9 @@ def create(
             return Response(201, obj)
         key = resource.key(meta.get("namespace", ""), meta.get("name", ""))
         stored = yield from api.storage.write(req, resource, key, obj, None)
+    revision = stored["metadata"]["resourceVersion"]
+    waiting = ": Pending, not on a node yet" if resource.kind == "Pod" else ""
+    _story(api, req, resource, stored, f"stored it in etcd (revision {revision}){waiting}")
     return Response(201, stored)
 
 
@@ -183,6 +187,8 @@ def guaranteed_update(
             if precondition:
                 raise errors.conflict(resource.name, target.name, group=resource.group) from None
             continue
+        revision = stored["metadata"]["resourceVersion"]
+        _story(api, req, resource, stored, f"stored the change in etcd (revision {revision})")
         return Response(200, stored)
 
 
@@ -276,6 +282,7 @@ def delete(api: APIServer, req: Request, target: ResourcePath, options: dict[str
                     yield from api.storage.delete(req, key, kv.mod_revision, ref)
                 except CASFailedError:
                     continue
+                _story(api, req, resource, obj, "deleted it from etcd" + _fate(obj))
                 return Response(
                     200, obj if strategy.return_deleted_object else _deleted(target, meta)
                 )
@@ -298,6 +305,9 @@ def delete(api: APIServer, req: Request, target: ResourcePath, options: dict[str
             stored = yield from api.storage.write(req, resource, key, ordered(new), kv.mod_revision)
         except CASFailedError:
             continue
+        grace = stored["metadata"].get("deletionGracePeriodSeconds")
+        how = f": its kubelet has {grace} s to stop it" if grace else ""
+        _story(api, req, resource, stored, f"marked it for deletion{how}" + _fate(stored))
         return Response(200, stored)
 
 
@@ -357,3 +367,25 @@ def _delete_summary(grace: int, finalizers: list[str]) -> str:
     if finalizers:
         return f"Marked for deletion; waiting for finalizers {', '.join(finalizers)}"
     return f"Graceful deletion: deletionTimestamp set {grace}s ahead"
+
+
+def _story(
+    api: APIServer, req: Request, resource: ResourceType, obj: dict[str, Any], what: str
+) -> None:
+    """Step 2 of the story of an object the learner sent: what the API server did with it."""
+    length = story_length(resource.kind)
+    if req.step is not Step.SEND or length is None:
+        return  # a component's own write, or a kind with no story of its own
+    ref = resource.ref_of(obj)
+    headline = f"The API server checked {resource.kind.lower()} {ref.name} and {what}"
+    api.trace.milestone("api-server", headline, ref, 2, length)
+
+
+def _fate(obj: dict[str, Any]) -> str:
+    """What becomes of a deleted pod: replaced by its controller, or gone for good."""
+    if obj.get("kind") != "Pod":
+        return ""
+    owner = owner_of(obj)
+    if owner is None:
+        return "; nothing owns it, so nothing will replace it"
+    return f"; its {owner.kind} {owner.name} will make a new one"

@@ -208,6 +208,16 @@ def _create_new_replica_set(
             dc.recorder.event(d, "Warning", util.FAILED_RS_CREATE, text)
             raise SyncError(message)
     assert created is not None
+    if not already_exists:
+        dc.milestone(
+            f"The Deployment controller created ReplicaSet {name} (revision {new_revision}) for "
+            f"deployment {meta['name']}'s pod template, with {new_replicas} "
+            + ("replica" if new_replicas == 1 else "replicas"),
+            created,
+            3,
+            4,
+            count=new_replicas,
+        )
     if not already_exists and new_replicas > 0:
         dc.recorder.event(
             d,
@@ -328,6 +338,15 @@ def scale_replica_set(dc: DeploymentController, rs: Obj, new_scale: int, d: Obj)
     updated: Obj = dc.must(response)
     if size_changed:
         direction = "up" if old_scale < new_scale else "down"
+        dc.milestone(
+            f"The Deployment controller scaled {direction} ReplicaSet {rs['metadata']['name']} "
+            f"from {old_scale} to {new_scale} (deployment {d['metadata']['name']}: {replicas} "
+            f"wanted, at most {maximum} at once)",
+            updated,
+            3,
+            4,
+            count=new_scale,
+        )
         dc.recorder.event(
             d,
             "Normal",

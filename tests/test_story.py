@@ -1,0 +1,154 @@
+"""The story a beginner is told: every lesson's equals its reviewed golden file
+(tests/golden/stories/<name>.txt, `make golden`), and the milestones come in the seed's order."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from engine.cluster import Cluster
+from engine.player import play
+from engine.scenario import load
+from engine.story import story
+from engine.trace import TraceEvent
+from engine.tracekinds import EventKind
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+POD = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: nginx
+      image: nginx:1.27
+"""
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: nginx
+          image: nginx:1.27
+"""
+
+
+@pytest.fixture(scope="module")
+def lessons() -> dict[str, Cluster]:
+    return {path.stem: play(load(path), io.StringIO()) for path in SCENARIOS}
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_story_matches_golden(path: Path, lessons: dict[str, Cluster]) -> None:
+    golden = ROOT / "tests" / "golden" / "stories" / f"{path.stem}.txt"
+    assert golden.exists(), f"no golden story for {path.name}: run `make golden`"
+    assert story(lessons[path.stem].trace) == golden.read_text(encoding="utf-8")
+
+
+def milestones(events: list[TraceEvent]) -> list[TraceEvent]:
+    return [e for e in events if e.kind is EventKind.MILESTONE]
+
+
+@pytest.mark.parametrize("name", [p.stem for p in SCENARIOS])
+def test_a_pods_steps_never_go_back(name: str, lessons: dict[str, Cluster]) -> None:
+    """Within a pod's chapter (from the learner's action on it, a new step 1, on), its step
+    numbers only go forward: 1, 2 (stored), 3 (scheduled), 4 (on its node), 5 (reported)."""
+    last: dict[tuple[str, str], int] = defaultdict(int)
+    for event in milestones(lessons[name].trace.events):
+        assert event.object is not None
+        if event.data["of"] != 5:
+            continue
+        key = (event.object.namespace, event.object.name)
+        step = event.data["step"]
+        assert step == 1 or step >= last[key], (name, event.seq, event.summary)
+        last[key] = step
+
+
+def apply(manifest: str) -> Cluster:
+    cluster = Cluster(seed=3)
+    cluster.files["app.yaml"] = manifest
+    result = cluster.kubectl("apply -f app.yaml")
+    assert result.exit_code == 0, result.text
+    cluster.settle()
+    return cluster
+
+
+def test_a_pods_story_is_its_five_steps_in_order() -> None:
+    steps = milestones(apply(POD).trace.events)
+    assert [e.data["step"] for e in steps] == [1, 2, 3, 4, 4, 4, 4, 5]
+    assert {e.data["of"] for e in steps} == {5}
+    assert [e.source.split("/")[0] for e in steps] == [
+        "kubectl",
+        "api-server",
+        "scheduler",
+        "kubelet",
+        "kubelet",
+        "kubelet",
+        "kubelet",
+        "kubelet",
+    ]
+    node = steps[2].data["node"]
+    assert all(e.data.get("node") in (None, node) for e in steps)
+    assert (
+        steps[-1].summary
+        == f"Pod web is Running and Ready on {node}: the kubelet told the API server"
+    )
+    # At most 15 steps to Running (the story mode's pace).
+    assert len(steps) <= 15
+
+
+def test_a_deployments_story_is_its_four_steps_then_each_pods() -> None:
+    steps = milestones(apply(DEPLOYMENT).trace.events)
+    deployment = [e for e in steps if e.data["of"] == 4]
+    assert [e.data["step"] for e in deployment] == [1, 2, 3, 4]
+    first_pod_step = next(i for i, e in enumerate(steps) if e.data["of"] == 5)
+    assert steps[first_pod_step - 1] is deployment[-1]
+    pods = {e.object.name for e in steps if e.data["of"] == 5 and e.object is not None}
+    assert len(pods) == 3
+    running = [e for e in steps if e.data["step"] == 5 and "Running and Ready" in e.summary]
+    assert len(running) == 3
+    assert len(steps) <= 30
+    assert all(e.flow is not None and e.flow.kind == "Deployment" for e in steps)
+
+
+def test_deleting_tells_what_becomes_of_the_pod() -> None:
+    cluster = apply(POD)
+    cluster.kubectl("delete pod web --wait=false")
+    cluster.settle()
+    steps = milestones(cluster.trace.events)
+    start = max(i for i, e in enumerate(steps) if e.data["step"] == 1)
+    lines = [e.summary for e in steps[start:]]
+    assert lines[0] == "kubectl asks the API server to delete pod default/web"
+    assert "nothing owns it, so nothing will replace it" in lines[1]
+    assert lines[-1].startswith("Pod web is gone")
+
+
+def test_play_story_prints_the_story() -> None:
+    scenario = ROOT / "scenarios" / "01-first-pod.yaml"
+    run = subprocess.run(
+        [sys.executable, "app.py", "play", "--story", str(scenario)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == (ROOT / "tests" / "golden" / "stories" / "01-first-pod.txt").read_text()
