@@ -23,7 +23,7 @@ import { Timeline } from "./model.js";
 import { cap, caption, eventHeadline, eventTag } from "./narration.js";
 import { Connection } from "./net.js";
 import { EtcdPanel, EventsPanel, ObjectsPanel, ReadyChart, renderCycleTable } from "./panels.js";
-import { MAX_SPEED, MIN_SPEED, Player } from "./player.js";
+import { isStory, MAX_SPEED, MIN_SPEED, Player } from "./player.js";
 import { SequenceView } from "./sequence.js";
 import { createStage, layout, renderStage } from "./stage.js";
 import { Terminal } from "./terminal.js";
@@ -213,6 +213,7 @@ $("#step-forward").addEventListener("click", () => {
   player.stepForward();
   app.dirty = true;
 });
+$("#story-mode").addEventListener("click", () => setStoryMode(!player.story));
 $("#to-start").addEventListener("click", () => seekTo(0));
 $("#to-live").addEventListener("click", () => seekTo(timeline.events.length));
 scrubber.addEventListener("input", () => seekTo(Number(scrubber.value)));
@@ -241,6 +242,18 @@ $("#lesson-stop").addEventListener("click", () => {
   app.scenario = null;
   $("#scenario").value = "";
 });
+
+/** Story mode (the default): the player steps milestone by milestone, the headline stays
+ * while the messages behind it fly past. Off: every message, at reading pace. */
+function setStoryMode(on) {
+  player.setStory(on);
+  const button = $("#story-mode");
+  button.setAttribute("aria-pressed", String(on));
+  button.textContent = on ? "Story" : "Every message";
+  $("#step-forward").setAttribute("aria-label", on ? "Next step of the story (→)" : "Step forward one message (→)");
+  narrationShown = undefined; // show the narration of the new mode at once
+  app.dirty = true;
+}
 
 function togglePlay() {
   player.toggle();
@@ -278,6 +291,7 @@ installKeyboard({
   faster: () => changeSpeed(10 ** 0.25),
   slower: () => changeSpeed(10 ** -0.25),
   help: () => toggleHelp(),
+  story: () => setStoryMode(!player.story),
   modal: () => connect.isOpen,
   escape: () => {
     if (!$("#help").hidden) toggleHelp(false);
@@ -542,6 +556,18 @@ function currentEvent(t) {
   return index >= 0 ? { ev: timeline.events[index], index, inFlight: false, progress: 1 } : { ev: null, index: -1 };
 }
 
+/** Story mode: the milestone on screen (the latest at or before `index`) and the messages it
+ * summarises (those since the milestone before it). */
+function storyAt(index) {
+  const events = timeline.events;
+  let at = index;
+  while (at >= 0 && !isStory(events[at])) at -= 1;
+  if (at < 0) return { ev: null, index: -1 };
+  let before = at - 1;
+  while (before >= 0 && !isStory(events[before])) before -= 1;
+  return { ev: events[at], index: at, behind: events.slice(before + 1, at) };
+}
+
 function render(t) {
   app.dirty = false;
   const state = timeline.at(player.cursor);
@@ -577,7 +603,7 @@ function render(t) {
     pullProgress: (node) => pullProgress(state, node, now),
   });
   recordLit(current);
-  renderNarration(current, cycle);
+  renderNarration(player.story ? storyAt(current.index) : current, player.story ? null : cycle);
   renderControls(t, now);
   if (sideTabs.current() === "inspector") inspector.render(view, state);
   if (t - app.lastPanels > 120) {
@@ -638,6 +664,7 @@ function renderNarration(current, cycle) {
   $("#event-meta").textContent = `#${ev.seq} · t = ${ev.time.toFixed(3)} s · ${ev.source}${ev.target !== ev.source ? ` → ${ev.target}` : ""}`;
   const detail = $("#narration-detail");
   if (cycle) renderCycleTable(detail, cycle, { compact: true });
+  else if (current.behind && current.behind.length) fill(detail, behindLine(current.behind));
   else fill(detail);
   // The live region: not every event at 100× — the latest one, at a readable pace.
   const text = `${isSay ? "" : `${eventHeadline(ev)}. `}${caption(ev)}`;
@@ -651,6 +678,16 @@ function renderNarration(current, cycle) {
       $("#sr-live").textContent = liveRegionText;
     }, wait);
   }
+}
+
+/** "Behind this step: 9 messages — request → authentication → … ▸ show every message". */
+function behindLine(events) {
+  const kinds = [];
+  for (const ev of events) if (kinds[kinds.length - 1] !== ev.kind) kinds.push(ev.kind);
+  const shown = kinds.length > 8 ? [...kinds.slice(0, 7), "…"] : kinds;
+  const open = h("button", { class: "link", type: "button" }, "show every message ▸");
+  open.addEventListener("click", () => setStoryMode(false));
+  return h("p", { class: "behind muted" }, `Behind this step: ${events.length} message${events.length === 1 ? "" : "s"} — ${shown.join(" → ")} · `, open);
 }
 
 let stripFor = "";

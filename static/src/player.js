@@ -12,6 +12,8 @@ const BASE_STAGE = 0.45; // seconds per stage inside one component at 1×
 const BASE_CHORE = 0.12; // housekeeping (heartbeats, leases) hurries past at 1×
 const MAX_GAP = 1.5; // a replayed pause in virtual time is shown for at most this long at 1×
 const ALWAYS_DRAWN_UP_TO = 20; // speeds at which no message of the flow goes undrawn
+const STORY_DETAIL = 0.04; // story mode: what a milestone summarises flies past at 1×
+const READING = 0.22; // seconds a word of a headline is on screen at 1× (at least 2.5 s)
 export const MIN_SPEED = 0.1;
 export const MAX_SPEED = 100;
 
@@ -23,6 +25,15 @@ export const MAX_SPEED = 100;
 export function isChore(ev) {
   if (ev.object && ev.object.kind === "Lease") return true;
   return ev.step === "other" && ev.kind !== "etcd-watch" && ev.kind !== "narration";
+}
+
+/** A step of the story (docs/trace.md "Levels"): a milestone, or a lesson's narration. */
+export function isStory(ev) {
+  return ev.level === "story";
+}
+
+function readingTime(ev) {
+  return Math.max(2.5, String(ev.summary).split(/\s+/).length * READING);
 }
 
 export class Player {
@@ -38,6 +49,8 @@ export class Player {
     this.stepWanted = false;
     this.live = { now: 0, at: performance.now(), playing: true, speed: 1 };
     this.rewound = false; // the learner moved back in time: acting now forks
+    this.story = true; // story mode: play milestone by milestone; detail mode: every message
+    this.untilStory = false; // a story step is under way: stop once the next milestone is shown
   }
 
   get events() {
@@ -75,7 +88,8 @@ export class Player {
   }
 
   durationOf(ev) {
-    if (ev.kind === "narration") return Math.max(2.5, String(ev.summary).split(/\s+/).length * 0.22);
+    if (isStory(ev)) return ev.kind === "narration" || this.story ? readingTime(ev) : BASE_STAGE;
+    if (this.story) return STORY_DETAIL;
     if (isChore(ev)) return BASE_CHORE;
     return ev.source === ev.target ? BASE_STAGE : BASE_MESSAGE;
   }
@@ -90,6 +104,10 @@ export class Player {
 
   startAnim(index, start, stopAfter = false) {
     const ev = this.events[index];
+    if (this.untilStory && isStory(ev)) {
+      this.untilStory = false; // the story step ends with this milestone on screen
+      stopAfter = true;
+    }
     this.anim = {
       index,
       start,
@@ -116,9 +134,11 @@ export class Player {
       // within one frame. (Housekeeping and inner stages may pass unseen; above 20× so may
       // messages: the picture then shows the flow's shape rather than each message.)
       const ev = this.events[a.index];
-      if (!a.shown && this.speed <= ALWAYS_DRAWN_UP_TO && ev && ev.source !== ev.target && !isChore(ev)) break;
+      const drawn = !this.story || isStory(ev); // story mode: only milestones must be seen
+      if (!a.shown && drawn && this.speed <= ALWAYS_DRAWN_UP_TO && ev && ev.source !== ev.target && !isChore(ev)) break;
       this.finishAnim();
       changed = true;
+      if (a.stopAfter && this.playing && !this.untilStory) this.setPlaying(false); // a story step ended
       if (a.stopAfter || !this.playing) break;
       if (this.cursor < this.events.length) this.startAnim(this.cursor, end);
     }
@@ -210,7 +230,22 @@ export class Player {
     this.hooks.setSpeed(speed);
   }
 
+  /** Story mode on or off: milestone by milestone, or every message. */
+  setStory(on) {
+    this.story = on;
+    this.untilStory = false;
+  }
+
   stepForward() {
+    if (this.story) {
+      // Play on until the next milestone is on screen (the messages it summarises fly past).
+      if (this.anim && isStory(this.events[this.anim.index])) this.finishAnim();
+      this.untilStory = true;
+      if (this.anim) this.anim.stopAfter = false;
+      this.playing = true;
+      this.hooks.setPlaying(true);
+      return;
+    }
     this.setPlaying(false);
     if (this.anim) this.finishAnim();
     if (this.cursor < this.events.length) this.startAnim(this.cursor, performance.now(), true);
@@ -223,6 +258,16 @@ export class Player {
   stepBack() {
     this.setPlaying(false);
     this.rewound = true;
+    if (this.story) {
+      // Back to the milestone before the one on screen (the latest at or before the cursor).
+      let shown = this.anim ? this.anim.index : this.cursor - 1;
+      while (shown >= 0 && !isStory(this.events[shown])) shown -= 1;
+      let i = shown - 1;
+      while (i >= 0 && !isStory(this.events[i])) i -= 1;
+      this.anim = null;
+      this.cursor = Math.max(0, i + 1); // before the first milestone: the very start
+      return;
+    }
     if (this.anim) {
       this.cursor = this.anim.index;
       this.anim = null;

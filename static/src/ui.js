@@ -92,6 +92,11 @@ export function installKeyboard(handlers) {
         e.preventDefault();
         handlers.help();
         break;
+      case "s":
+      case "S":
+        e.preventDefault();
+        handlers.story();
+        break;
       default:
         break;
     }

@@ -42,11 +42,13 @@ def test_scrubbing_back_shows_the_object_as_it_was(page: Any, console: Console) 
     apply(page)
     wait_for_pods(page, lambda tiles: len(running(tiles)) == 1, "solo Running")
     caught_up(page)
+    press(page, "s")  # every message: step back a few messages at a time, not whole steps
+    page.wait_for_function("!podlife.player.story")
     page.click("#stage .pod[data-key='default/solo']")
     now_rev, now_version, now_phase = shown(page)
     assert now_version == now_rev and now_phase == "Running"
     before = stage_seq(page)
-    for _ in range(40):  # step back until the pod's revision at the cursor is an older one
+    for _ in range(200):  # step back until the pod's revision at the cursor is an older one
         press(page, "ArrowLeft", 5)
         header = page.query_selector("#tab-inspector h3:has-text('Live YAML')")
         found = header and re.search(r"etcd revision (\d+)", header.inner_text())

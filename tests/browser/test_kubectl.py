@@ -20,6 +20,7 @@ from tests.browser.pagekit import (
     POD,
     download_kubeconfig,
     open_connect,
+    press,
     set_speed_18,
     wait_for_pods,
 )
@@ -136,6 +137,8 @@ def test_the_real_kubectl_applies_a_pod_and_the_stage_animates_it(
     page: Any, server: str, console: Console, tmp_path: Path
 ) -> None:
     set_speed_18(page)
+    press(page, "s")  # every message: each of kubectl's requests is drawn, not only the story
+    page.wait_for_function("!podlife.player.story")
     cluster = open_connect(page)
     name, kubeconfig = download_kubeconfig(page)
     page.keyboard.press("Escape")

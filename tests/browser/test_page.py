@@ -97,6 +97,8 @@ def test_step_back_and_forward_change_what_is_shown(page: Any, console: Console)
     caught_up(page)
     press(page, " ")  # pause
     page.wait_for_function("!podlife.player.playing")
+    press(page, "s")  # every message, not the story: one message a step
+    page.wait_for_function("!podlife.player.story")
     live = stage_seq(page)
     caption = page.inner_text("#caption")
 
