@@ -152,3 +152,17 @@ def test_play_story_prints_the_story() -> None:
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout == (ROOT / "tests" / "golden" / "stories" / "01-first-pod.txt").read_text()
+
+
+def test_why_pending_is_said_with_numbers() -> None:
+    cluster = apply(
+        POD.replace(
+            "image: nginx:1.27",
+            "image: nginx:1.27\n      resources:\n        requests:\n          cpu: 100",
+        )
+    )
+    pending = [e.summary for e in milestones(cluster.trace.events) if "stays Pending" in e.summary]
+    assert pending == [
+        "Pod web stays Pending: it asks for 100 CPU, but the largest node has 4 CPU allocatable "
+        "and the most free on any node is 4 CPU (0/3 nodes are available: 3 Insufficient cpu)"
+    ]

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from engine import timeutil
-from engine.scheduler import cycle_trace
+from engine.scheduler import cycle_trace, why_pending
 from engine.scheduler.framework import (
     CLEAR_NOMINATED_NODE,
     MODE_OVERRIDE,
@@ -377,8 +377,9 @@ def handle_scheduling_failure(
     if cached is not None and sched.told_pending.get(pod.uid) != message:
         # Once a reason, not at every retry: the story says why it waits, not each attempt.
         sched.told_pending[pod.uid] = message
+        why = why_pending.explain(pod, sched.cache.node_infos(), message)
         sched.context.trace.milestone(
-            "scheduler", f"Pod {pod.name} stays Pending: {message}", sched.ref(pod), 3, 5
+            "scheduler", f"Pod {pod.name} stays Pending: {why}", sched.ref(pod), 3, 5
         )
     if cached is not None:
         condition = {

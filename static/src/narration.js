@@ -82,7 +82,10 @@ export function caption(ev) {
     case "response": {
       const code = data.code;
       const ok = code >= 200 && code < 300;
-      return `The API server answers ${to}: ${summary}${ok ? "" : " — the request was refused"}.`;
+      // A 404 is how `kubectl apply` learns that an object does not exist yet, before it creates
+      // it: an answer, not a refusal.
+      const why = ok ? "" : code === 404 ? " — there is no such object (yet)" : " — the request was refused";
+      return `The API server answers ${to}: ${summary}${why}.`;
     }
     case "authentication":
       return `The API server checks who is asking. ${end(summary)}`;
