@@ -302,17 +302,25 @@ class Trace:
         return event
 
     def milestone(
-        self, component: str, headline: str, obj: ObjectRef, number: int, of: int, **data: Any
+        self,
+        component: str,
+        headline: str,
+        obj: ObjectRef,
+        number: int | None,
+        of: int | None,
+        step: Step = Step.CONTROL,
+        **data: Any,
     ) -> None:
         """A step of the story, said by `component` as it makes it happen: step `number` of
         the `of` steps of a Pod's (5) or a Deployment's (4) story, with a headline a beginner
-        reads. Details (the node, the IP, the image, a count) go in `data`."""
+        reads; or, with neither, what happens around them (`step` then says whose). Details
+        (the node, the IP, the image, a count) go in `data`."""
         self.emit(
             component,
             component,
             "milestone",
             headline,
-            step=SEED_STEPS[of][number - 1],
+            step=SEED_STEPS[of][number - 1] if of is not None and number is not None else step,
             obj=obj,
             data={"step": number, "of": of, **data},
             level=Level.STORY,

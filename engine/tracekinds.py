@@ -216,10 +216,11 @@ class ErrorData(Data):
 
 class MilestoneData(Data):
     """A step of the lesson's story, said by the component that made it happen: the seed's
-    step number (`step` of `of`: 5 for a Pod's story, 4 for a Deployment's)."""
+    step number (`step` of `of`: 5 for a Pod's story, 4 for a Deployment's), or neither for
+    what happens to the cluster around the seeds (a node failing, a pod evicted)."""
 
-    step: int
-    of: Literal[4, 5]
+    step: int | None
+    of: Literal[4, 5] | None
     node: str | None = None
     ip: str | None = None
     image: str | None = None

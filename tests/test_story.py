@@ -166,3 +166,19 @@ def test_why_pending_is_said_with_numbers() -> None:
         "Pod web stays Pending: it asks for 100 CPU, but the largest node has 4 CPU allocatable "
         "and the most free on any node is 4 CPU (0/3 nodes are available: 3 Insufficient cpu)"
     ]
+
+
+def test_a_failed_nodes_story_comes_before_the_replacements(lessons: dict[str, Cluster]) -> None:
+    steps = milestones(lessons["18-node-failure"].trace.events)
+    text = [e.summary for e in steps]
+
+    def first(start: str) -> int:
+        return next(i for i, line in enumerate(text) if line.startswith(start))
+
+    unknown = first("Node node-2 has not been heard from")
+    tainted = first("The node lifecycle controller taints node-2")
+    evicted = first("The taint eviction controller deletes pod")
+    replaced = next(i for i, line in enumerate(text) if i > evicted and "creates 1 pod" in line)
+    back = first("Node node-2 is heard from again")
+    assert unknown < tainted < evicted < replaced < back
+    assert steps[evicted].data["step"] is None and steps[evicted].data["of"] is None

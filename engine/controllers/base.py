@@ -214,9 +214,13 @@ class Controller:
             raise SyncError(error_message(response))
         return response.body
 
-    def milestone(self, headline: str, obj: Obj, number: int, of: int, **data: Any) -> None:
-        """A step of the story this controller makes happen (docs/trace.md, "Milestones")."""
-        self.context.trace.milestone(self.component, headline, ref_of(obj), number, of, **data)
+    def milestone(
+        self, headline: str, obj: Obj | ObjectRef, number: int | None, of: int | None, **data: Any
+    ) -> None:
+        """A step of the story this controller makes happen (docs/trace.md, "Milestones");
+        `number` and `of` None: an outcome outside the seeds' steps."""
+        ref = ref_of(obj) if isinstance(obj, dict) else obj
+        self.context.trace.milestone(self.component, headline, ref, number, of, **data)
 
     def note(self, summary: str, obj: Obj | ObjectRef | None = None, **data: Any) -> None:
         """A decision inside this controller, for the learner: a `reconcile` trace event."""

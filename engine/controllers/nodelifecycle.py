@@ -405,6 +405,14 @@ class NodeLifecycleController(Controller):
             silentFor=round(silent, 3),
             gracePeriod=grace,
         )
+        self.milestone(
+            f"Node {name} has not been heard from for {silent:.0f} s (the grace period is "
+            f"{grace:.0f} s): the node lifecycle controller marks it NotReady (status Unknown)",
+            ObjectRef(kind="Node", name=name),
+            None,
+            None,
+            node=name,
+        )
         response: Response = yield from self.request(
             "PUT", path_of("nodes", "", name, "status"), updated
         )
@@ -454,6 +462,14 @@ class NodeLifecycleController(Controller):
                 f"Node {name} is reachable: removing its NoExecute taints",
                 ObjectRef(kind="Node", name=name),
             )
+            self.milestone(
+                f"Node {name} is heard from again: the node lifecycle controller removes its "
+                "NoExecute taint",
+                ObjectRef(kind="Node", name=name),
+                None,
+                None,
+                node=name,
+            )
         yield from nodeutil.remove_taints(
             self, node, name, [UNREACHABLE_NO_EXECUTE, NOT_READY_NO_EXECUTE]
         )
@@ -485,6 +501,14 @@ class NodeLifecycleController(Controller):
                 self.note(
                     f"Node {name} is Ready={status}: tainting it {to_add['key']}:NoExecute",
                     ObjectRef(kind="Node", name=name),
+                )
+                self.milestone(
+                    f"The node lifecycle controller taints {name} {to_add['key']}:NoExecute: "
+                    "its pods are evicted once their toleration of it runs out (300 s by default)",
+                    ObjectRef(kind="Node", name=name),
+                    None,
+                    None,
+                    node=name,
                 )
                 yield from nodeutil.swap_taints(self, name, [to_add], [opposite], node)
 

@@ -238,6 +238,16 @@ class TaintEvictionController(Controller):
             )
             if not patched.ok:
                 return patched.code == 404
+        node = (pod.get("spec") or {}).get("nodeName", "")
+        self.milestone(  # said as it is decided, before its ReplicaSet hears of it
+            f"The taint eviction controller deletes pod {name} from {node}: its toleration of "
+            "the taint ran out. It stays Terminating until the node's kubelet confirms its "
+            "containers stopped (or someone force-deletes it)",
+            pod,
+            None,
+            None,
+            node=node,
+        )
         deleted: Response = yield from self.request("DELETE", path, {})
         return deleted.ok or deleted.code == 404
 

@@ -24,6 +24,7 @@ const DEPLOYMENT_STEPS = [
 
 /** The learner's heading for an event: "Step 3 — the scheduler picks a node". */
 export function eventHeadline(ev) {
+  if (ev.kind === "milestone" && !ev.data.step) return "Meanwhile — what happens around your objects";
   if (ev.kind === "milestone") {
     const { step, of } = ev.data;
     const title = of === 4 ? DEPLOYMENT_STEPS[step - 1] : POD_STEPS[step - 1].title;
@@ -39,7 +40,7 @@ export function eventHeadline(ev) {
 }
 
 export function eventTag(ev) {
-  if (ev.kind === "milestone") return `Step ${ev.data.step} of ${ev.data.of}`; // the seed's own step
+  if (ev.kind === "milestone") return ev.data.step ? `Step ${ev.data.step} of ${ev.data.of}` : "Meanwhile"; // the seed's own step
   if (ev.object && ev.object.kind === "Lease") return "Heartbeat";
   if (ev.kind === "etcd-watch") return "Watch";
   return stepTag(ev.step);
