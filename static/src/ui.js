@@ -18,7 +18,11 @@ export function tabs(tablist, onChange) {
   };
   tablist.addEventListener("click", (e) => {
     const tab = e.target.closest('[role="tab"]');
-    if (tab) activate(tab);
+    if (!tab) return;
+    activate(tab);
+    // A tab clicked with the mouse gives the focus back, so that ← and → step the story again;
+    // reached with the keyboard (Tab), the tablist keeps it and ←/→ move between tabs.
+    if (e.detail > 0) tab.blur();
   });
   tablist.addEventListener("keydown", (e) => {
     const list = all();

@@ -65,3 +65,26 @@ def test_stepping_reaches_running_in_at_most_fifteen_steps(page: Any, console: C
     page.wait_for_function("!podlife.player.story")
     assert page.inner_text("#story-mode") == "Every message"
     assert console.errors == []
+
+
+def test_arrows_step_after_a_panel_tab_is_clicked(page: Any, console: Console) -> None:
+    press(page, " ")
+    page.wait_for_function("!podlife.player.playing")
+    type_manifest(page, POD)
+    apply(page)
+    page.click("#panel-tabs [role=tab][data-tab='scheduling']")
+    tab = "document.querySelector('#panel-tabs [role=tab][aria-selected=true]').dataset.tab"
+    assert page.evaluate(tab) == "scheduling"
+    caption = page.inner_text("#caption")
+    page.keyboard.press("ArrowRight")  # the tab was clicked: the arrow steps the story
+    page.wait_for_function(
+        "([before]) => document.querySelector('#caption').textContent !== before",
+        arg=[caption],
+        timeout=30_000,
+    )
+    assert page.evaluate(tab) == "scheduling"
+    # The focus ring is not the highlight's yellow.
+    focus = page.evaluate("getComputedStyle(document.body).getPropertyValue('--focus').trim()")
+    lit = page.evaluate("getComputedStyle(document.body).getPropertyValue('--lit').trim()")
+    assert focus and lit and focus != lit
+    assert console.errors == []
