@@ -574,7 +574,9 @@ function drawPods(stage, L, scene) {
       setAttrs(name, { x: 14, y: 17, text: ellipsize(p.name, chars) });
       setAttrs(status, { x: 14, y: compact ? 36 : 35, text: statusLine(p) });
       const cd = p.countdown;
-      let metaText = compact ? "" : `${p.ready} ready · ↻ ${p.restartsText}${p.ip ? ` · ${p.ip}` : ""}`;
+      // The image tag is what a rolling update changes: shown on every tile.
+      const image = imageTag(p.images);
+      let metaText = compact ? "" : `${p.ready} ready · ↻ ${p.restartsText}${image ? ` · ${image}` : ""}${p.ip ? ` · ${p.ip}` : ""}`;
       if (cd && !compact) {
         const left = cd.remaining > 0 ? `${Math.ceil(cd.remaining)}s left` : `${Math.round(cd.total)}s over`;
         metaText = `${cd.label} ${left} · ${p.ready} ready · ↻ ${p.restarts}`;
@@ -590,6 +592,13 @@ function drawPods(stage, L, scene) {
       }
     },
   );
+}
+
+/** "nginx:1.27" for registry.example.com/library/nginx:1.27; "+1" more for a second image. */
+function imageTag(images) {
+  if (!images || !images.length) return "";
+  const last = String(images[0]).split("/").pop();
+  return images.length > 1 ? `${last} +${images.length - 1}` : last;
 }
 
 function statusLine(p) {
