@@ -67,7 +67,7 @@ const app = {
 };
 
 // Tests and the curious can look inside.
-window.podlife = { app, timeline, values, get player() { return player; }, litLog: app.litLog };
+window.podlife = { app, timeline, values, conn, get player() { return player; }, litLog: app.litLog };
 
 const player = new Player(timeline, {
   ack: (seq) => conn.send("ack", { seq }),
@@ -403,6 +403,7 @@ conn.on("connect", async () => {
   }
   const changed = app.session !== null && app.session !== reply.session;
   app.session = reply.session;
+  conn.sessionReady();
   if (changed) connect.sessionChanged(); // a server restart: a new session, a new cluster
   sessionStorage.setItem(SESSION_KEY, reply.session);
   app.nodes = nodeNames(reply.nodes);

@@ -7,6 +7,7 @@ export class Connection {
   constructor() {
     this.socket = io({ transports: ["websocket", "polling"], reconnectionDelayMax: 4000 });
     this.handlers = new Map();
+    this.sessionWaiters = []; // requests refused for want of a session, waiting for hello
     for (const name of ["events", "reset", "forked", "clock", "kubectl-output", "detached"]) {
       this.socket.on(name, (payload) => this.dispatch(name, payload));
     }
@@ -29,12 +30,23 @@ export class Connection {
     }
   }
 
-  /** emit(name, payload) → the server's acknowledgement {ok, ...}; never rejects. */
-  request(name, payload = {}, timeoutMs = 120000) {
+  /** emit(name, payload) → the server's acknowledgement {ok, ...}; never rejects.
+   *
+   * Socket.IO buffers what is sent while the connection is down and sends it on reconnecting,
+   * where it can reach the server before the page's `hello` has given the new connection its
+   * session. Such a request is sent again once the session is back (sessionReady). */
+  async request(name, payload = {}, timeoutMs = 120000) {
+    const reply = await this.emitOnce(name, payload, timeoutMs);
+    if (name === "hello" || reply.ok || !/^no session yet/.test(reply.error || "")) return reply;
+    await new Promise((resolve) => {
+      this.sessionWaiters.push(resolve);
+      setTimeout(resolve, timeoutMs);
+    });
+    return this.emitOnce(name, payload, timeoutMs);
+  }
+
+  emitOnce(name, payload, timeoutMs) {
     return new Promise((resolve) => {
-      if (!this.socket.connected && name !== "hello") {
-        // Socket.IO buffers emits while disconnected; the answer comes after reconnection.
-      }
       this.socket
         .timeout(timeoutMs)
         .emit(name, payload, (error, reply) => {
@@ -42,6 +54,13 @@ export class Connection {
           else resolve(reply && typeof reply === "object" ? reply : { ok: true, value: reply });
         });
     });
+  }
+
+  /** The page's hello was answered: requests that arrived before it may go again. */
+  sessionReady() {
+    const waiters = this.sessionWaiters;
+    this.sessionWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   /** Fire and forget (ack, speed…). */

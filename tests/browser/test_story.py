@@ -88,3 +88,15 @@ def test_arrows_step_after_a_panel_tab_is_clicked(page: Any, console: Console) -
     lit = page.evaluate("getComputedStyle(document.body).getPropertyValue('--lit').trim()")
     assert focus and lit and focus != lit
     assert console.errors == []
+
+
+def test_apply_while_reconnecting_goes_through(page: Any, console: Console) -> None:
+    """What is sent while the connection is down reaches the server before the page's hello
+    on the new connection; it is sent again once the session is back, not refused."""
+    type_manifest(page, POD)
+    page.evaluate("podlife.conn.socket.disconnect()")
+    page.click("#apply")  # buffered by Socket.IO while disconnected
+    page.evaluate("podlife.conn.socket.connect()")
+    wait_for_pods(page, lambda tiles: len(tiles) == 1, "the pod applied while reconnecting")
+    assert "no session yet" not in page.inner_text("body")
+    assert console.errors == []
