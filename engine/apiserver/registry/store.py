@@ -24,7 +24,7 @@ from engine.apiserver.request import Request, ResourcePath, Response
 from engine.apiserver.resources import ResourceType
 from engine.apiserver.storage.codec import decode
 from engine.etcd import CASFailedError
-from engine.trace import Step, owner_of, story_length
+from engine.trace import Step, story_length
 
 if TYPE_CHECKING:
     from engine.apiserver.server import APIServer
@@ -113,7 +113,7 @@ def create(
         key = resource.key(meta.get("namespace", ""), meta.get("name", ""))
         stored = yield from api.storage.write(req, resource, key, obj, None)
     revision = stored["metadata"]["resourceVersion"]
-    waiting = ": Pending, not on a node yet" if resource.kind == "Pod" else ""
+    waiting = strategy.stored_story(stored)
     _story(api, req, resource, stored, f"stored it in etcd (revision {revision}){waiting}")
     return Response(201, stored)
 
@@ -282,7 +282,9 @@ def delete(api: APIServer, req: Request, target: ResourcePath, options: dict[str
                     yield from api.storage.delete(req, key, kv.mod_revision, ref)
                 except CASFailedError:
                     continue
-                _story(api, req, resource, obj, "deleted it from etcd" + _fate(obj))
+                _story(
+                    api, req, resource, obj, "deleted it from etcd" + strategy.deleted_story(obj)
+                )
                 return Response(
                     200, obj if strategy.return_deleted_object else _deleted(target, meta)
                 )
@@ -307,7 +309,8 @@ def delete(api: APIServer, req: Request, target: ResourcePath, options: dict[str
             continue
         grace = stored["metadata"].get("deletionGracePeriodSeconds")
         how = f": its kubelet has {grace} s to stop it" if grace else ""
-        _story(api, req, resource, stored, f"marked it for deletion{how}" + _fate(stored))
+        fate = strategy.deleted_story(stored)
+        _story(api, req, resource, stored, f"marked it for deletion{how}{fate}")
         return Response(200, stored)
 
 
@@ -379,13 +382,3 @@ def _story(
     ref = resource.ref_of(obj)
     headline = f"The API server checked {resource.kind.lower()} {ref.name} and {what}"
     api.trace.milestone("api-server", headline, ref, 2, length)
-
-
-def _fate(obj: dict[str, Any]) -> str:
-    """What becomes of a deleted pod: replaced by its controller, or gone for good."""
-    if obj.get("kind") != "Pod":
-        return ""
-    owner = owner_of(obj)
-    if owner is None:
-        return "; nothing owns it, so nothing will replace it"
-    return f"; its {owner.kind} {owner.name} will make a new one"

@@ -206,6 +206,15 @@ class Strategy:
         """CheckGracefulDelete: how long the object lingers with a deletionTimestamp."""
         return 0
 
+    # ---- the story ---------------------------------------------------------------------------
+    def stored_story(self, obj: dict[str, Any]) -> str:
+        """What the story adds when a learner's new object is stored ("Pending, …")."""
+        return ""
+
+    def deleted_story(self, obj: dict[str, Any]) -> str:
+        """What the story adds when a learner deletes one: what becomes of it."""
+        return ""
+
     # ---- selection ---------------------------------------------------------------------------
     def selectable_fields(self, obj: Obj) -> dict[str, str]:
         """GetAttrs / ToSelectableFields: the fields a field selector matches against."""

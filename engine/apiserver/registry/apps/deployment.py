@@ -2,27 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from engine.apiserver import tables
-from engine.apiserver.registry.apps import scale
-from engine.apiserver.registry.strategy import Strategy
-from engine.apiserver.validation.common import Errors
-from engine.apiserver.validation.workloads import validate_workload, validate_workload_status
+from engine.apiserver.registry.apps.workload import WorkloadStrategy
 
 
-class DeploymentStrategy(Strategy):
+class DeploymentStrategy(WorkloadStrategy):
     resource_name = "deployments"
     printer = tables.DEPLOYMENT
-    generation = True
-    subresources = scale.SUBRESOURCES
-
-    def prepare_for_create(self, obj: dict[str, Any]) -> None:
-        obj["status"] = {}
-
-    def validate_object(self, obj: dict[str, Any], old: dict[str, Any] | None) -> Errors:
-        return validate_workload(self.kind, obj, old)
-
-    def validate_status_update(self, obj: dict[str, Any], old: dict[str, Any]) -> Errors:
-        errors = super().validate_status_update(obj, old)
-        return errors + validate_workload_status(self.kind, obj.get("status"))

@@ -24,6 +24,7 @@ from engine.apiserver.validation.pod import (
     validate_pod_status_update,
     validate_pod_update,
 )
+from engine.trace import owner_of
 
 if TYPE_CHECKING:
     from engine.apiserver.server import APIServer
@@ -175,6 +176,16 @@ class PodStrategy(Strategy):
 
     def validate_status_update(self, obj: dict[str, Any], old: dict[str, Any]) -> Errors:
         return validate_pod_status_update(obj, old)
+
+    def stored_story(self, obj: dict[str, Any]) -> str:
+        return ": Pending, not on a node yet"
+
+    def deleted_story(self, obj: dict[str, Any]) -> str:
+        """Replaced by its controller, or gone for good: the lesson of self-healing."""
+        owner = owner_of(obj)
+        if owner is None:
+            return "; nothing owns it, so nothing will replace it"
+        return f"; its {owner.kind} {owner.name} will make a new one"
 
     def graceful_delete_seconds(self, obj: dict[str, Any], requested: int | None) -> int:
         """CheckGracefulDelete: an unscheduled or finished pod goes at once; a negative
