@@ -52,6 +52,8 @@ def test_applying_a_pod_puts_its_tile_on_the_stage(page: Any, console: Console) 
 
 
 def test_a_deployment_comes_to_life_in_the_traces_order(page: Any, console: Console) -> None:
+    press(page, "s")  # every message drawn: the order in which each component first lights up
+    page.wait_for_function("!podlife.player.story")
     type_manifest(page, DEPLOYMENT)
     assert "deployment.apps/web created" in apply(page)
     page.wait_for_timeout(2500)  # at 1×: a message or two in flight, for the picture
