@@ -104,6 +104,14 @@ class ImageManager:
                 pod, "Warning", "Failed", f'Failed to pull image "{image}": {error}', field_path
             )
             self.backoff.next(key, kubelet.context.env.now)
+            if self._last_error.get(key) != str(error):  # once a reason, not at every retry
+                kubelet.milestone(
+                    f"The container runtime on {kubelet.node_name} cannot pull image {image}: "
+                    f"{_plainly(str(error))}. The kubelet tries again, waiting longer each time "
+                    "(ErrImagePull, then ImagePullBackOff)",
+                    pod,
+                    image=image,
+                )
             self._last_error[key] = str(error)
             return ImageResult(reason="ErrImagePull", message=str(error))
         finally:
@@ -135,3 +143,10 @@ class ImageManager:
             if not waiter.triggered:
                 waiter.succeed()
                 return
+
+
+def _plainly(error: str) -> str:
+    """A pull error in a beginner's words; the runtime's own stays in the trace's details."""
+    if "code = NotFound" in error:
+        return "the registry has no image by that name and tag"
+    return error
