@@ -1,0 +1,78 @@
+// player.js in story mode: → plays on to the next milestone and stops there, ← goes back to
+// the one before, and what a milestone summarises flies past while its headline stays.
+
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+
+import { Timeline } from "../../static/src/model.js";
+import { isStory, Player } from "../../static/src/player.js";
+import { needsTrace, trace } from "./fixture.mjs";
+
+function loaded() {
+  const timeline = new Timeline();
+  timeline.reset(trace.reset.baseline);
+  timeline.append(trace.events);
+  const hooks = { ack() {}, setPlaying() {}, setSpeed() {}, step() {} };
+  const player = new Player(timeline, hooks);
+  player.seek(0);
+  player.setPlaying(false);
+  return player;
+}
+
+/** Let wall-clock time run until the player stops by itself. */
+function runUntilStopped(player) {
+  let t = performance.now();
+  for (let i = 0; i < 10000 && (player.playing || player.anim); i += 1) {
+    t += 60_000;
+    player.tick(t);
+  }
+}
+
+describe("story mode", needsTrace, () => {
+  const storyIndices = () => trace.events.flatMap((ev, i) => (isStory(ev) ? [i] : []));
+
+  test("the story is the milestones and the narration", () => {
+    const kinds = new Set(trace.events.filter(isStory).map((ev) => ev.kind));
+    assert.deepEqual([...kinds].sort(), ["milestone"]);
+    assert.ok(storyIndices().length >= 8, "a Deployment and a replaced pod make a story");
+  });
+
+  test("→ plays on to the next milestone and stops with it on screen, each in turn", () => {
+    const player = loaded();
+    assert.equal(player.story, true);
+    for (const expected of storyIndices().slice(0, 10)) {
+      player.stepForward();
+      runUntilStopped(player);
+      assert.equal(player.cursor, expected + 1, `stopped at ${player.cursor}, not after ${expected}`);
+      assert.equal(player.playing, false);
+    }
+  });
+
+  test("← goes back to the milestone before the one on screen", () => {
+    const player = loaded();
+    const story = storyIndices();
+    for (let i = 0; i < 4; i += 1) {
+      player.stepForward();
+      runUntilStopped(player);
+    }
+    assert.equal(player.cursor, story[3] + 1);
+    player.stepBack();
+    assert.equal(player.cursor, story[2] + 1);
+    player.stepBack();
+    player.stepBack();
+    assert.equal(player.cursor, story[0] + 1);
+    player.stepBack();
+    player.stepBack(); // before the first milestone: the very start, never below it
+    assert.equal(player.cursor, 0);
+  });
+
+  test("a headline stays long enough to read; the messages behind it fly past", () => {
+    const player = loaded();
+    const milestone = trace.events.find((ev) => ev.kind === "milestone");
+    const detail = trace.events.find((ev) => ev.kind === "request");
+    assert.ok(player.durationOf(milestone) >= 2.5);
+    assert.ok(player.durationOf(detail) < 0.1);
+    player.setStory(false); // every message: each at its own pace
+    assert.ok(player.durationOf(detail) > 0.5);
+  });
+});
