@@ -130,9 +130,7 @@ def story_length(kind: str) -> int | None:
     return 5 if kind == "Pod" else 4 if kind in ("Deployment", "ReplicaSet") else None
 
 
-def level_of(
-    kind: EventKind, source: str, step: Step, obj: ObjectRef | None, data: dict[str, Any]
-) -> Level:
+def level_of(kind: EventKind, step: Step, obj: ObjectRef | None) -> Level:
     """The level of an event that does not say (docs/trace.md, "Levels"): milestones and
     narration are the story; the upkeep of Leases, Events and nodes is housekeeping."""
     if kind is EventKind.MILESTONE or kind is EventKind.NARRATION:
@@ -250,7 +248,7 @@ class Trace:
         if obj is not None:
             flow = self.flow_of(obj) or flow
         if level is None:
-            level = level_of(kind, source, step, obj, data)
+            level = level_of(kind, step, obj)
         if (
             type(time) is float
             and type(duration) is float

@@ -9,6 +9,7 @@ The import graph counts every import a module can run, including the ones inside
 from __future__ import annotations
 
 import ast
+from itertools import takewhile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -131,6 +132,17 @@ def test_apimachinery_is_a_leaf() -> None:
         if name.startswith("engine.apimachinery")
     }
     assert {name: deps for name, deps in leaks.items() if deps} == {}
+
+
+def test_every_long_page_module_says_why() -> None:
+    """The page's modules too: a module past 600 lines says why in its opening comment."""
+    unexplained = []
+    for path in sorted((ROOT / "static" / "src").glob("*.js")):
+        text = path.read_text()
+        opening = "".join(takewhile(lambda line: line.startswith("//"), text.splitlines(True)))
+        if text.count("\n") > LONG and f"past {LONG} lines" not in opening:
+            unexplained.append(str(path.relative_to(ROOT)))
+    assert unexplained == []
 
 
 def test_every_long_module_says_why() -> None:

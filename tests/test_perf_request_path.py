@@ -357,13 +357,7 @@ def test_trusted_trace_events_are_validated_events() -> None:
             object=call.get("obj"),
             data=call.get("data") or {},
             flow=trace.flow_of(call.get("obj")),
-            level=level_of(
-                EventKind.REQUEST,
-                "kubelet/node-1",
-                Step(call.get("step", "other")),
-                call.get("obj"),
-                call.get("data") or {},
-            ),
+            level=level_of(EventKind.REQUEST, Step(call.get("step", "other")), call.get("obj")),
         )
         assert event == expected
         assert event.model_dump_json() == expected.model_dump_json()

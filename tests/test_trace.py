@@ -110,7 +110,7 @@ def test_level_rules() -> None:
     node = ObjectRef(kind="Node", name="node-1")
 
     def level(kind: EventKind, step: Step, obj: ObjectRef | None, **data: object) -> Level:
-        return level_of(kind, "x", step, obj, data)
+        return level_of(kind, step, obj)
 
     assert level(EventKind.MILESTONE, Step.SEND, pod, of=5) is Level.STORY
     assert level(EventKind.NARRATION, Step.OTHER, None) is Level.STORY

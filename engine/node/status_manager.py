@@ -53,7 +53,7 @@ class StatusManager:
     def __init__(self, kubelet: Kubelet) -> None:
         self.kubelet = kubelet
         self._pods: dict[str, _Entry] = {}
-        self._told: set[tuple[str, str]] = set()  # (pod uid, state) the story has reported
+        self._told: dict[str, set[str]] = {}  # pod uid -> the states the story has reported
 
     def get_pod_status(self, uid: str) -> Obj | None:
         entry = self._pods.get(uid)
@@ -87,7 +87,7 @@ class StatusManager:
 
     def forget(self, uid: str) -> None:
         self._pods.pop(uid, None)
-        self._told = {told for told in self._told if told[0] != uid}
+        self._told.pop(uid, None)
 
     def resync_all(self) -> None:
         """After the kubelet comes back: everything not yet confirmed goes again."""
@@ -167,9 +167,10 @@ class StatusManager:
         name, node = pod["metadata"]["name"], self.kubelet.node_name
         was, now = _shown_state(before), _shown_state(after)
         uid = pod["metadata"].get("uid", "")
-        if now == was or now is None or (uid, now) in self._told:
+        told = self._told.setdefault(uid, set())
+        if now == was or now is None or now in told:
             return  # said once: a crash-looping pod is Ready again and again
-        self._told.add((uid, now))
+        told.add(now)
         headline = {
             "ready": f"Pod {name} is Running and Ready on {node}: the kubelet told the API server",
             "Succeeded": f"Pod {name} finished: all its containers exited 0 (Succeeded)",

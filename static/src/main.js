@@ -7,9 +7,9 @@
 //
 // One entry point draws everything: render(), idempotent, called once per animation frame.
 //
-// Why past 600 lines: it is the page's wiring (connection handlers, controls, keys, dialogs)
-// around that one render(); the story-mode issue (10) reworks narration and controls and
-// moves each group of controls into its own module.
+// Why past 600 lines: it is the page's wiring — connection handlers, playback controls, keys,
+// lessons, dialogs — around that one render(), each a few lines that only connect modules;
+// the views themselves (the narration box included: narrationview.js) are modules of their own.
 
 import { ConnectDialog } from "./connect.js";
 import { normalizeCycle } from "./cycle.js";
@@ -20,10 +20,10 @@ import { EXAMPLES } from "./examples.js";
 import { Inspector } from "./inspector.js";
 import { Lesson } from "./lesson.js";
 import { Timeline } from "./model.js";
-import { cap, caption, eventHeadline, eventTag } from "./narration.js";
+import { NarrationView, storyAt } from "./narrationview.js";
 import { Connection } from "./net.js";
 import { EtcdPanel, EventsPanel, ObjectsPanel, ReadyChart, renderCycleTable } from "./panels.js";
-import { isStory, MAX_SPEED, MIN_SPEED, Player } from "./player.js";
+import { MAX_SPEED, MIN_SPEED, Player } from "./player.js";
 import { SequenceView } from "./sequence.js";
 import { createStage, layout, renderStage } from "./stage.js";
 import { Terminal } from "./terminal.js";
@@ -77,6 +77,10 @@ const player = new Player(timeline, {
   },
   setSpeed: (speed) => conn.send("speed", { speed }),
   step: () => conn.send("step", {}),
+});
+const narrationView = new NarrationView({
+  lessonTitle: () => app.scenarios.find((sc) => sc.name === app.scenario)?.title,
+  everyMessage: () => setStoryMode(false),
 });
 
 // ---- the page's pieces --------------------------------------------------------------------
@@ -251,7 +255,7 @@ function setStoryMode(on) {
   button.setAttribute("aria-pressed", String(on));
   button.textContent = on ? "Story" : "Every message";
   $("#step-forward").setAttribute("aria-label", on ? "Next step of the story (→)" : "Step forward one message (→)");
-  narrationShown = undefined; // show the narration of the new mode at once
+  narrationView.invalidate(); // show the narration of the new mode at once
   app.dirty = true;
 }
 
@@ -557,18 +561,6 @@ function currentEvent(t) {
   return index >= 0 ? { ev: timeline.events[index], index, inFlight: false, progress: 1 } : { ev: null, index: -1 };
 }
 
-/** Story mode: the milestone on screen (the latest at or before `index`) and the messages it
- * summarises (those since the milestone before it). */
-function storyAt(index) {
-  const events = timeline.events;
-  let at = index;
-  while (at >= 0 && !isStory(events[at])) at -= 1;
-  if (at < 0) return { ev: null, index: -1 };
-  let before = at - 1;
-  while (before >= 0 && !isStory(events[before])) before -= 1;
-  return { ev: events[at], index: at, behind: events.slice(before + 1, at) };
-}
-
 function render(t) {
   app.dirty = false;
   const state = timeline.at(player.cursor);
@@ -604,7 +596,7 @@ function render(t) {
     pullProgress: (node) => pullProgress(state, node, now),
   });
   recordLit(current);
-  renderNarration(player.story ? storyAt(current.index) : current, player.story ? null : cycle);
+  narrationView.render(player.story ? storyAt(timeline.events, current.index) : current, player.story ? null : cycle);
   renderControls(t, now);
   if (sideTabs.current() === "inspector") inspector.render(view, state);
   if (t - app.lastPanels > 120) {
@@ -637,58 +629,6 @@ function recordLit(current) {
   app.litLog.push({ seq: ev.seq, kind: ev.kind, source: ev.source, target: ev.target, lit });
   if (app.litLog.length > 20000) app.litLog.splice(0, 5000);
   $("#stage").dataset.seq = String(ev.seq);
-}
-
-let narrationShown; // seq of the event the narration shows (-1: none yet)
-let liveRegionAt = 0;
-let liveRegionTimer = null;
-let liveRegionText = "";
-function renderNarration(current, cycle) {
-  const ev = current.ev;
-  const id = ev ? ev.seq : -1;
-  if (id === narrationShown) return;
-  narrationShown = id;
-  const box = $("#narration");
-  if (!ev) {
-    $("#step-tag").textContent = "Ready";
-    $("#step-headline").textContent = "Apply a manifest to begin";
-    $("#caption").textContent = "Paste a Pod or Deployment into the editor and press Apply (Ctrl+Enter). Every message between the components will travel across the stage, one at a time.";
-    box.dataset.step = "none";
-    fill($("#narration-detail"));
-    return;
-  }
-  const isSay = ev.kind === "narration";
-  box.dataset.step = isSay ? "say" : ev.step;
-  $("#step-tag").textContent = isSay ? "Lesson" : eventTag(ev);
-  $("#step-headline").textContent = isSay ? app.scenarios.find((s) => s.name === app.scenario)?.title || "Narration" : cap(eventHeadline(ev).replace(/^Step \d+ — |^[\w ]+ — /, ""));
-  $("#caption").textContent = caption(ev);
-  $("#event-meta").textContent = `#${ev.seq} · t = ${ev.time.toFixed(3)} s · ${ev.source}${ev.target !== ev.source ? ` → ${ev.target}` : ""}`;
-  const detail = $("#narration-detail");
-  if (cycle) renderCycleTable(detail, cycle, { compact: true });
-  else if (current.behind && current.behind.length) fill(detail, behindLine(current.behind));
-  else fill(detail);
-  // The live region: not every event at 100× — the latest one, at a readable pace.
-  const text = `${isSay ? "" : `${eventHeadline(ev)}. `}${caption(ev)}`;
-  // Throttled, not debounced: at speed the latest caption is read every 1.5 s at most.
-  liveRegionText = text;
-  if (liveRegionTimer === null) {
-    const wait = Math.max(0, liveRegionAt + 1500 - performance.now());
-    liveRegionTimer = setTimeout(() => {
-      liveRegionTimer = null;
-      liveRegionAt = performance.now();
-      $("#sr-live").textContent = liveRegionText;
-    }, wait);
-  }
-}
-
-/** "Behind this step: 9 messages — request → authentication → … ▸ show every message". */
-function behindLine(events) {
-  const kinds = [];
-  for (const ev of events) if (kinds[kinds.length - 1] !== ev.kind) kinds.push(ev.kind);
-  const shown = kinds.length > 8 ? [...kinds.slice(0, 7), "…"] : kinds;
-  const open = h("button", { class: "link", type: "button" }, "show every message ▸");
-  open.addEventListener("click", () => setStoryMode(false));
-  return h("p", { class: "behind muted" }, `Behind this step: ${events.length} message${events.length === 1 ? "" : "s"} — ${shown.join(" → ")} · `, open);
 }
 
 let stripFor = "";

@@ -7,8 +7,8 @@
 // glide from the scheduling tray to their node, and a render per animation frame is cheap.
 //
 // Why past 600 lines: layout, component boxes, pod tiles and message flight share the one
-// keyed SVG tree and its geometry; story mode (issue 10) changes what the stage shows and
-// splits the pod tiles and the message layer out then.
+// keyed SVG tree and its geometry. Story mode (issue 10) kept the stage as it was; splitting
+// the pod tiles and the message layer out is left for when the stage next changes.
 
 import { naturalCompare, parseComponent, shortName } from "./components.js";
 import { ellipsize, keyed, s, setAttrs } from "./dom.js";

@@ -112,9 +112,10 @@ def create(
             return Response(201, obj)
         key = resource.key(meta.get("namespace", ""), meta.get("name", ""))
         stored = yield from api.storage.write(req, resource, key, obj, None)
-    revision = stored["metadata"]["resourceVersion"]
-    waiting = strategy.stored_story(stored)
-    _story(api, req, resource, stored, f"stored it in etcd (revision {revision}){waiting}")
+    if _tells(req, resource):
+        revision = stored["metadata"]["resourceVersion"]
+        waiting = strategy.stored_story(stored)
+        _story(api, resource, stored, f"stored it in etcd (revision {revision}){waiting}")
     return Response(201, stored)
 
 
@@ -187,8 +188,9 @@ def guaranteed_update(
             if precondition:
                 raise errors.conflict(resource.name, target.name, group=resource.group) from None
             continue
-        revision = stored["metadata"]["resourceVersion"]
-        _story(api, req, resource, stored, f"stored the change in etcd (revision {revision})")
+        if _tells(req, resource):
+            revision = stored["metadata"]["resourceVersion"]
+            _story(api, resource, stored, f"stored the change in etcd (revision {revision})")
         return Response(200, stored)
 
 
@@ -282,9 +284,9 @@ def delete(api: APIServer, req: Request, target: ResourcePath, options: dict[str
                     yield from api.storage.delete(req, key, kv.mod_revision, ref)
                 except CASFailedError:
                     continue
-                _story(
-                    api, req, resource, obj, "deleted it from etcd" + strategy.deleted_story(obj)
-                )
+                if _tells(req, resource):
+                    gone = "deleted it from etcd" + strategy.deleted_story(obj)
+                    _story(api, resource, obj, gone)
                 return Response(
                     200, obj if strategy.return_deleted_object else _deleted(target, meta)
                 )
@@ -307,10 +309,11 @@ def delete(api: APIServer, req: Request, target: ResourcePath, options: dict[str
             stored = yield from api.storage.write(req, resource, key, ordered(new), kv.mod_revision)
         except CASFailedError:
             continue
-        grace = stored["metadata"].get("deletionGracePeriodSeconds")
-        how = f": its kubelet has {grace} s to stop it" if grace else ""
-        fate = strategy.deleted_story(stored)
-        _story(api, req, resource, stored, f"marked it for deletion{how}{fate}")
+        if _tells(req, resource):
+            grace = stored["metadata"].get("deletionGracePeriodSeconds")
+            how = f": its kubelet has {grace} s to stop it" if grace else ""
+            fate = strategy.deleted_story(stored)
+            _story(api, resource, stored, f"marked it for deletion{how}{fate}")
         return Response(200, stored)
 
 
@@ -372,13 +375,14 @@ def _delete_summary(grace: int, finalizers: list[str]) -> str:
     return f"Graceful deletion: deletionTimestamp set {grace}s ahead"
 
 
-def _story(
-    api: APIServer, req: Request, resource: ResourceType, obj: dict[str, Any], what: str
-) -> None:
+def _tells(req: Request, resource: ResourceType) -> bool:
+    """Whether a write is a step of a story: the learner's own, of a kind that has one (a
+    component's writes are told by the component)."""
+    return req.step is Step.SEND and story_length(resource.kind) is not None
+
+
+def _story(api: APIServer, resource: ResourceType, obj: dict[str, Any], what: str) -> None:
     """Step 2 of the story of an object the learner sent: what the API server did with it."""
-    length = story_length(resource.kind)
-    if req.step is not Step.SEND or length is None:
-        return  # a component's own write, or a kind with no story of its own
     ref = resource.ref_of(obj)
     headline = f"The API server checked {resource.kind.lower()} {ref.name} and {what}"
-    api.trace.milestone("api-server", headline, ref, 2, length)
+    api.trace.milestone("api-server", headline, ref, 2, story_length(resource.kind))
