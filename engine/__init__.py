@@ -38,7 +38,7 @@ from engine.apiserver.storage.cacher import Watch
 from engine.apiserver.storage.codec import decode
 from engine.client.rest import send_request
 from engine.cluster import Cluster, KubectlRun, NodeSpec, default_nodes
-from engine.config import Limits, Timings
+from engine.config import TIMINGS, Limits, Timings, timings_name
 from engine.etcd import CompactedError, Etcd, KeyValue
 from engine.kubectl.printers import print_yaml
 from engine.player import play
@@ -62,6 +62,7 @@ from engine.trace import ObjectRef, Step, TraceEvent
 __all__ = [
     "BY_NAME",
     "MAX_REQUEST_BODY_BYTES",
+    "TIMINGS",
     "Cluster",
     "ClusterCall",
     "CompactedError",
@@ -101,5 +102,6 @@ __all__ = [
     "send_request",
     "step_until",
     "story",
+    "timings_name",
     "yamlsafe",
 ]

@@ -225,6 +225,7 @@ class MilestoneData(Data):
     ip: str | None = None
     image: str | None = None
     count: int | None = None
+    deadline: float | None = None  # when what it announces happens, in virtual seconds
 
 
 DATA: dict[EventKind, type[Data]] = {

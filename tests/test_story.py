@@ -175,10 +175,57 @@ def test_a_failed_nodes_story_comes_before_the_replacements(lessons: dict[str, C
     def first(start: str) -> int:
         return next(i for i, line in enumerate(text) if line.startswith(start))
 
+    stopped = first("The kubelet on node-2 stopped")
     unknown = first("Node node-2 has not been heard from")
     tainted = first("The node lifecycle controller taints node-2")
     evicted = first("The taint eviction controller deletes pod")
     replaced = next(i for i, line in enumerate(text) if i > evicted and "creates 1 pod" in line)
     back = first("Node node-2 is heard from again")
-    assert unknown < tainted < evicted < replaced < back
+    assert stopped < unknown < tainted < evicted < replaced < back
     assert steps[evicted].data["step"] is None and steps[evicted].data["of"] is None
+    # The announced deadlines are when it happens: NotReady at the first node monitor pass
+    # (every 5 s) after the grace period; eviction when the default toleration runs out.
+    assert 0 <= steps[unknown].time - steps[stopped].data["deadline"] <= 5
+    assert steps[evicted].time == pytest.approx(steps[tainted].data["deadline"], abs=0.1)
+
+
+def test_a_rolling_updates_steps_give_their_arithmetic(lessons: dict[str, Cluster]) -> None:
+    text = [e.summary for e in milestones(lessons["13-rolling-update"].trace.events)]
+    assert (
+        "The Deployment controller created ReplicaSet web-6d849c5887 (revision 2) for deployment "
+        "web's pod template, with 1 replica: there may be 5 pods at once (4 wanted + maxSurge 1) "
+        "and the old ReplicaSets have 4"
+    ) in text
+    ups = [t for t in text if "scaled up ReplicaSet web-6d849c5887" in t]
+    downs = [t for t in text if "scaled down ReplicaSet web-87c6cddb6" in t]
+    assert ups and all(t.endswith("(4 wanted + maxSurge 1) and there were 4") for t in ups)
+    assert downs and all(
+        "at least 3 pods must stay available (4 wanted − maxUnavailable 1)" in t for t in downs
+    )
+    rollback = [t for t in text if "a rollback reuses it" in t]
+    assert rollback == [
+        "The Deployment controller found ReplicaSet web-87c6cddb6 (revision 1) already made for "
+        "this pod template: a rollback reuses it as the new ReplicaSet, now revision 3, and moves "
+        "the replicas back to it"
+    ]
+
+
+def test_a_force_delete_says_it_did_not_wait_for_the_kubelet() -> None:
+    cluster = Cluster(seed=18)
+    assert cluster.kubectl("create deployment web --image=nginx:1.27 --replicas=3").exit_code == 0
+    cluster.settle()
+    cluster.fail_node("node-2")
+    cluster.advance(400)
+    stuck = [
+        line.split()[0]
+        for line in cluster.kubectl("get pods").text.splitlines()
+        if "Terminating" in line
+    ]
+    assert len(stuck) == 1, "the pod evicted from node-2 stays Terminating"
+    cluster.kubectl(f"delete pod {stuck[0]} --grace-period=0 --force")
+    told = milestones(cluster.trace.events)[-1].summary
+    assert told == (
+        f"The API server checked pod {stuck[0]} and deleted it from etcd without waiting for "
+        "the kubelet on node-2 to confirm its containers stopped (a force delete): if node-2 is "
+        "only cut off, they may still be running there; its ReplicaSet had already replaced it"
+    )

@@ -243,3 +243,26 @@ def test_the_page_is_served_or_a_clear_message(app: Flask) -> None:
     else:
         assert response.status_code == 503
         assert b"templates/index.html is missing" in response.data
+
+
+def test_demo_timings_shorten_node_failure_and_are_kept_by_later_resets(app: Flask) -> None:
+    page = Page(app)
+    page.hello()
+    assert page.request("reset", {})["timings"]["name"] == "default"
+    reply = page.request("reset", {"timings": "demo"})
+    assert reply["timings"] == {
+        "name": "demo",
+        "nodeMonitorGracePeriod": 20.0,
+        "defaultTolerationSeconds": 30,
+    }
+    assert page.request("reset", {"seed": 4})["timings"]["name"] == "demo"  # kept
+    page.request("action", {"kind": "fail-node", "target": "node-2"})
+    page.cluster.advance(30)
+    output = page.request("kubectl", {"line": "get nodes"})["output"][0][1]
+    assert "node-2   NotReady" in output  # 20 s of silence, not 50
+    tolerations = page.request(
+        "kubectl", {"line": "run web --image=nginx -o yaml --dry-run=server"}
+    )
+    assert "tolerationSeconds: 30" in tolerations["output"][0][1]
+    bad = page.request("reset", {"timings": "fast"})
+    assert not bad["ok"] and "timings" in bad["error"]

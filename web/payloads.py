@@ -7,7 +7,7 @@ one short sentence the page can show as it is.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -71,6 +71,7 @@ class ResetIn(Payload):
     model_config = ConfigDict(strict=False, extra="ignore")  # node specs come as plain JSON
     seed: int | None = Field(default=None, ge=0, le=MAX_SEED, strict=True)
     nodes: list[NodeSpec] | None = Field(default=None, min_length=1)
+    timings: Literal["default", "demo"] | None = None  # None: keep the cluster's
 
 
 class ScenarioIn(Payload):

@@ -26,9 +26,11 @@ from engine import (
     Stop,
     StopKubectl,
     Timeline,
+    Timings,
     default_nodes,
     run_to,
     step_until,
+    timings_name,
 )
 from web.commands import Command, Reply
 from web.config import Settings
@@ -123,6 +125,16 @@ class Session:
             "seed": self.timeline.seed,
             "nodes": [spec.model_dump() for spec in self.timeline.nodes],
             "baseline": self.timeline.baseline,
+            "timings": self.timings_payload(),
+        }
+
+    def timings_payload(self) -> dict[str, Any]:
+        """Which delays the cluster runs with: what the page counts down with."""
+        timings = self.timeline.cluster.timings
+        return {
+            "name": timings_name(timings),
+            "nodeMonitorGracePeriod": timings.node_monitor_grace_period,
+            "defaultTolerationSeconds": timings.default_toleration_seconds,
         }
 
     def send_clock(self) -> None:
@@ -205,9 +217,11 @@ class Session:
         self.send("forked", {"at_seq": self.sent})
         log.info("session %s forked at event %d", self.label, self.sent)
 
-    def reset(self, seed: int, nodes: list[NodeSpec]) -> None:
+    def reset(self, seed: int, nodes: list[NodeSpec], timings: Timings | None = None) -> None:
+        """A fresh cluster; `timings` None keeps the current cluster's."""
         self.check_ready()
-        timeline = Timeline(seed, nodes, limits=self.settings.cluster_limits())
+        timings = timings or self.timeline.cluster.timings
+        timeline = Timeline(seed, nodes, timings, limits=self.settings.cluster_limits())
         self._replace(timeline, "the cluster was reset")
         self.sent = 0
         self.acked = 0

@@ -12,7 +12,7 @@ from typing import Any
 from flask import request
 from flask_socketio import Namespace, SocketIO
 
-from engine import Kubectl, ReplayError, default_nodes
+from engine import TIMINGS, Kubectl, ReplayError, default_nodes
 from web import views
 from web.actions import op_for
 from web.commands import Command, Reply
@@ -219,7 +219,7 @@ class PodlifeNamespace(Namespace):
             raise BadRequest(f"reset: at most {self.settings.max_nodes} nodes, not {len(nodes)}")
         seed = session.timeline.seed if message.seed is None else message.seed
         try:
-            session.reset(seed, nodes)
+            session.reset(seed, nodes, TIMINGS[message.timings] if message.timings else None)
         except ValueError as error:
             raise BadRequest(f"reset: {error}") from None
         return {"ok": True, **session.reset_payload()}
@@ -230,7 +230,8 @@ class PodlifeNamespace(Namespace):
         scenario = find(self.settings.scenarios_dir, name)
         session = self._session()
         nodes = scenario.cluster.nodes if scenario.cluster else None
-        session.reset(scenario.seed, nodes or default_nodes())
+        # A lesson's text gives the upstream delays: it runs with them.
+        session.reset(scenario.seed, nodes or default_nodes(), TIMINGS["default"])
         return {
             "ok": True,
             "name": name,

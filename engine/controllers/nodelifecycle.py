@@ -504,11 +504,13 @@ class NodeLifecycleController(Controller):
                 )
                 self.milestone(
                     f"The node lifecycle controller taints {name} {to_add['key']}:NoExecute: "
-                    "its pods are evicted once their toleration of it runs out (300 s by default)",
+                    "its pods are evicted once their toleration of it runs out ("
+                    f"{self.context.timings.default_toleration_seconds} s by default)",
                     ObjectRef(kind="Node", name=name),
                     None,
                     None,
                     node=name,
+                    deadline=round(self.now + self.context.timings.default_toleration_seconds, 6),
                 )
                 yield from nodeutil.swap_taints(self, name, [to_add], [opposite], node)
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
+from engine import timeutil
 from engine.client.informer import Handlers, key_of
 from engine.client.record import EventRecorder
 from engine.client.rest import RestClient
@@ -39,7 +40,7 @@ from engine.node.prober import ProbeManager
 from engine.node.runtime import ContainerRuntime
 from engine.node.status_manager import StatusManager
 from engine.sim import Process, Scheduled
-from engine.trace import Step, ref_of
+from engine.trace import ObjectRef, Step, ref_of
 from engine.utilruntime import ErrorReporter, describe, klog_line, quote
 
 if TYPE_CHECKING:
@@ -110,10 +111,12 @@ class Kubelet:
         self.running = True
         self._run(self._startup(True), f"kubelet {self.node_name}")
 
-    def fail(self) -> None:
+    def fail(self, removed: bool = False) -> None:
         """The kubelet process dies: no more heartbeats, syncs or status. Containers go on."""
         if not self.running:
             return
+        if not removed:
+            self._tell_failed()
         self.running = False
         for process in self._processes:
             process.stop()
@@ -135,9 +138,31 @@ class Kubelet:
         self.node_event("Normal", "Starting", "Starting kubelet.")
         self._run(self._startup(False), f"kubelet {self.node_name}")
 
+    def _tell_failed(self) -> None:
+        """Nothing in the cluster notices a kubelet die; the story says what will happen and
+        when: the node lifecycle controller marks the node NotReady once it has heard nothing
+        (Lease renewal or status) for the grace period, counted from the last renewal."""
+        context = self.context
+        lease = self.lease.lease
+        heard = timeutil.parse_rfc3339(lease["spec"]["renewTime"]) if lease else context.env.now
+        grace = context.timings.node_monitor_grace_period
+        context.trace.milestone(
+            self.id,
+            f"The kubelet on {self.node_name} stopped: no more Lease renewals or status "
+            "reports, though its containers keep running. Nothing notices yet: the node "
+            f"lifecycle controller waits until it has heard nothing for {grace:.0f} s "
+            "(--node-monitor-grace-period) before it marks the node NotReady",
+            ObjectRef(kind="Node", name=self.node_name),
+            None,
+            None,
+            step=Step.OTHER,
+            node=self.node_name,
+            deadline=round(heard + grace, 6),
+        )
+
     def stop(self) -> None:
         """The node's machine goes away (node removal): kubelet, runtime and containers."""
-        self.fail()
+        self.fail(removed=True)
         self.stopped = True
         self.runtime.shutdown()
         NodeRegistry.of(self.context).unregister(self)

@@ -285,7 +285,7 @@ def delete(api: APIServer, req: Request, target: ResourcePath, options: dict[str
                 except CASFailedError:
                     continue
                 if _tells(req, resource):
-                    gone = "deleted it from etcd" + strategy.deleted_story(obj)
+                    gone = "deleted it from etcd" + strategy.deleted_story(obj, True)
                     _story(api, resource, obj, gone)
                 return Response(
                     200, obj if strategy.return_deleted_object else _deleted(target, meta)
@@ -312,7 +312,7 @@ def delete(api: APIServer, req: Request, target: ResourcePath, options: dict[str
         if _tells(req, resource):
             grace = stored["metadata"].get("deletionGracePeriodSeconds")
             how = f": its kubelet has {grace} s to stop it" if grace else ""
-            fate = strategy.deleted_story(stored)
+            fate = strategy.deleted_story(stored, False)
             _story(api, resource, stored, f"marked it for deletion{how}{fate}")
         return Response(200, stored)
 

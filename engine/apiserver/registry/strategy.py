@@ -211,8 +211,9 @@ class Strategy:
         """What the story adds when a learner's new object is stored ("Pending, …")."""
         return ""
 
-    def deleted_story(self, obj: dict[str, Any]) -> str:
-        """What the story adds when a learner deletes one: what becomes of it."""
+    def deleted_story(self, obj: dict[str, Any], at_once: bool) -> str:
+        """What the story adds when a learner deletes one: what becomes of it. `at_once`: it
+        left etcd now (`obj` as it was); otherwise it was only marked for deletion."""
         return ""
 
     # ---- selection ---------------------------------------------------------------------------

@@ -30,7 +30,9 @@ def rollout_recreate(
     all_rss = [*old_rss, new_rs]
     scaled_down = False
     for rs in util.filter_active(old_rss):
-        scaled, _ = yield from scale_replica_set_and_record_event(dc, rs, 0, d)
+        scaled, _ = yield from scale_replica_set_and_record_event(
+            dc, rs, 0, d, "the Recreate strategy stops every old pod before it starts new ones"
+        )
         scaled_down = scaled_down or scaled
     if scaled_down:
         yield from sync_rollout_status(dc, all_rss, new_rs, d)
@@ -41,7 +43,13 @@ def rollout_recreate(
     if new_rs is None:
         new_rs, old_rss = yield from get_all_replica_sets_and_sync_revision(dc, d, rs_list, True)
         all_rss = [*old_rss, new_rs]
-    yield from scale_replica_set_and_record_event(dc, new_rs, util.replicas_of(d), d)
+    yield from scale_replica_set_and_record_event(
+        dc,
+        new_rs,
+        util.replicas_of(d),
+        d,
+        "the old pods are gone, so the Recreate strategy starts the new ones",
+    )
     if util.deployment_complete(d, d.get("status") or {}):
         yield from cleanup_deployment(dc, old_rss, d)
     yield from sync_rollout_status(dc, all_rss, new_rs, d)

@@ -62,20 +62,30 @@ def reconcile_new_replica_set(
     if current == replicas:
         return False
     if current > replicas:
-        scaled, _ = yield from scale_replica_set_and_record_event(dc, new_rs, replicas, d)
+        scaled, _ = yield from scale_replica_set_and_record_event(
+            dc, new_rs, replicas, d, f"deployment {d['metadata']['name']} wants {replicas}"
+        )
         return scaled
     target = util.new_rs_new_replicas(d, all_rss, new_rs)
+    surge = util.max_surge(d)
+    total = util.sum_spec_replicas(all_rss)
     if target != current:
-        surge = util.max_surge(d)
         dc.note(
-            f"Deployment {_name(d)}: {util.sum_spec_replicas(all_rss)} pods of at most "
+            f"Deployment {_name(d)}: {total} pods of at most "
             f"{replicas + surge} ({replicas} + maxSurge {surge}): scale new replica set "
             f"{new_rs['metadata']['name']} from {current} to {target}",
             d,
             maxSurge=surge,
             newReplicas=target,
         )
-    scaled, _ = yield from scale_replica_set_and_record_event(dc, new_rs, target, d)
+    scaled, _ = yield from scale_replica_set_and_record_event(
+        dc,
+        new_rs,
+        target,
+        d,
+        f"there may be {replicas + surge} pods at once ({replicas} wanted + maxSurge {surge}) "
+        f"and there were {total}",
+    )
     return scaled
 
 
@@ -123,6 +133,7 @@ def cleanup_unhealthy_replicas(
         if replicas == 0 or replicas == available:
             continue
         count = min(max_cleanup - total, replicas - available)
+        unready = replicas - available
         if count < 0:
             # A status that counts more available pods than spec.replicas (it lags a scale
             # down): upstream refuses and retries rather than scale up an old ReplicaSet.
@@ -130,7 +141,14 @@ def cleanup_unhealthy_replicas(
                 f"when cleaning up unhealthy replicas, got invalid request to scale down "
                 f"{_rs_name(rs)} {replicas} -> {replicas - count}"
             )
-        _, updated = yield from scale_replica_set_and_record_event(dc, rs, replicas - count, d)
+        _, updated = yield from scale_replica_set_and_record_event(
+            dc,
+            rs,
+            replicas - count,
+            d,
+            f"{unready} of its pods {'is' if unready == 1 else 'are'} not available anyway, "
+            "so they go first",
+        )
         total += count
         old_rss[i] = updated
     return old_rss, total
@@ -140,7 +158,9 @@ def scale_down_old_replica_sets_for_rolling_update(
     dc: DeploymentController, all_rss: list[Obj], old_rss: list[Obj], d: Obj
 ) -> Gen:
     """scaleDownOldReplicaSetsForRollingUpdate: oldest first, down to minAvailable."""
-    min_available = util.replicas_of(d) - util.max_unavailable(d)
+    replicas = util.replicas_of(d)
+    unavailable = util.max_unavailable(d)
+    min_available = replicas - unavailable
     available = util.sum_available_replicas(all_rss)
     if available <= min_available:
         return 0
@@ -149,10 +169,17 @@ def scale_down_old_replica_sets_for_rolling_update(
     for rs in util.by_creation(old_rss):
         if total >= total_to_scale_down:
             break
-        replicas = util.replicas_of(rs)
-        if replicas == 0:
+        size = util.replicas_of(rs)
+        if size == 0:
             continue
-        count = min(replicas, total_to_scale_down - total)
-        yield from scale_replica_set_and_record_event(dc, rs, replicas - count, d)
+        count = min(size, total_to_scale_down - total)
+        yield from scale_replica_set_and_record_event(
+            dc,
+            rs,
+            size - count,
+            d,
+            f"at least {min_available} pods must stay available ({replicas} wanted − "
+            f"maxUnavailable {unavailable}) and {available} were",
+        )
         total += count
     return total

@@ -91,12 +91,24 @@ def get_new_replica_set(
     status = d.setdefault("status", {})
     if existing is not None:
         rs_copy = copy.deepcopy(existing)
+        old_revision = util.annotations_of(existing).get(util.REVISION, "")
         annotations_updated = util.set_new_replica_set_annotations(d, rs_copy, new_revision, True)
         min_ready = d["spec"].get("minReadySeconds") or 0
         if annotations_updated or (rs_copy["spec"].get("minReadySeconds") or 0) != min_ready:
             _set_min_ready(rs_copy, min_ready)
             response: Response = yield from dc.request("PUT", dc.rs_path(rs_copy), rs_copy)
             updated: Obj = dc.must(response)
+            revision = util.annotations_of(updated).get(util.REVISION, "")
+            if old_revision and revision != old_revision:
+                dc.milestone(
+                    f"The Deployment controller found ReplicaSet {existing['metadata']['name']} "
+                    f"(revision {old_revision}) already made for this pod template: a rollback "
+                    f"reuses it as the new ReplicaSet, now revision {revision}, and moves the "
+                    "replicas back to it",
+                    updated,
+                    3,
+                    4,
+                )
             return updated
         needs_update = util.set_deployment_revision(
             d, util.annotations_of(rs_copy).get(util.REVISION, "")
@@ -119,6 +131,18 @@ def get_new_replica_set(
     if not create:
         return None
     return (yield from _create_new_replica_set(dc, d, old_rss, new_revision))
+
+
+def _surge_room(d: Obj, old_rss: list[Obj]) -> str:
+    """Why a rolling update's new ReplicaSet starts this small, while old pods still run."""
+    old = util.sum_spec_replicas(old_rss)
+    if not old or not util.is_rolling_update(d):
+        return ""
+    replicas, surge = util.replicas_of(d), util.max_surge(d)
+    return (
+        f": there may be {replicas + surge} pods at once ({replicas} wanted + maxSurge {surge}) "
+        f"and the old ReplicaSets have {old}"
+    )
 
 
 def _set_min_ready(rs: Obj, min_ready: int) -> None:
@@ -212,7 +236,8 @@ def _create_new_replica_set(
         dc.milestone(
             f"The Deployment controller created ReplicaSet {name} (revision {new_revision}) for "
             f"deployment {meta['name']}'s pod template, with {new_replicas} "
-            + ("replica" if new_replicas == 1 else "replicas"),
+            + ("replica" if new_replicas == 1 else "replicas")
+            + _surge_room(d, old_rss),
             created,
             3,
             4,
@@ -276,11 +301,19 @@ def scale(dc: DeploymentController, d: Obj, new_rs: Obj | None, old_rss: list[Ob
     if active_or_latest is not None:
         if util.replicas_of(active_or_latest) == replicas:
             return
-        yield from scale_replica_set_and_record_event(dc, active_or_latest, replicas, d)
+        yield from scale_replica_set_and_record_event(
+            dc,
+            active_or_latest,
+            replicas,
+            d,
+            f"deployment {d['metadata']['name']} wants {replicas}",
+        )
         return
     if util.is_saturated(d, new_rs):
         for old in util.filter_active(old_rss):
-            yield from scale_replica_set_and_record_event(dc, old, 0, d)
+            yield from scale_replica_set_and_record_event(
+                dc, old, 0, d, "the new ReplicaSet has every pod the deployment wants"
+            )
         return
     if not util.is_rolling_update(d):
         return
@@ -311,20 +344,27 @@ def scale(dc: DeploymentController, d: Obj, new_rs: Obj | None, old_rss: list[Ob
         name = rs["metadata"]["name"]
         if i == 0 and to_add != 0:
             sizes[name] = max(sizes[name] + to_add - added, 0)  # the leftover to the largest
-        yield from scale_replica_set(dc, rs, sizes[name], d)
+        yield from scale_replica_set(
+            dc,
+            rs,
+            sizes[name],
+            d,
+            f"deployment {d['metadata']['name']} was resized to {replicas} mid-rollout, and "
+            "the change is shared between its ReplicaSets in proportion to their size",
+        )
 
 
 def scale_replica_set_and_record_event(
-    dc: DeploymentController, rs: Obj, new_scale: int, d: Obj
+    dc: DeploymentController, rs: Obj, new_scale: int, d: Obj, why: str
 ) -> Gen:
     if util.replicas_of(rs) == new_scale:
         return False, rs
-    return (yield from scale_replica_set(dc, rs, new_scale, d))
+    return (yield from scale_replica_set(dc, rs, new_scale, d, why))
 
 
-def scale_replica_set(dc: DeploymentController, rs: Obj, new_scale: int, d: Obj) -> Gen:
+def scale_replica_set(dc: DeploymentController, rs: Obj, new_scale: int, d: Obj, why: str) -> Gen:
     """scaleReplicaSet: set spec.replicas and the replicas annotations; a ScalingReplicaSet
-    event if the size changed."""
+    event if the size changed. `why` ends the story's headline: the rule that allowed it."""
     replicas = util.replicas_of(d)
     maximum = replicas + util.max_surge(d)
     old_scale = util.replicas_of(rs)
@@ -340,8 +380,7 @@ def scale_replica_set(dc: DeploymentController, rs: Obj, new_scale: int, d: Obj)
         direction = "up" if old_scale < new_scale else "down"
         dc.milestone(
             f"The Deployment controller scaled {direction} ReplicaSet {rs['metadata']['name']} "
-            f"from {old_scale} to {new_scale} (deployment {d['metadata']['name']}: {replicas} "
-            f"wanted, at most {maximum} at once)",
+            f"from {old_scale} to {new_scale}: {why}",
             updated,
             3,
             4,

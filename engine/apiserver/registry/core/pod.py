@@ -180,9 +180,19 @@ class PodStrategy(Strategy):
     def stored_story(self, obj: dict[str, Any]) -> str:
         return ": Pending, not on a node yet"
 
-    def deleted_story(self, obj: dict[str, Any]) -> str:
-        """Replaced by its controller, or gone for good: the lesson of self-healing."""
+    def deleted_story(self, obj: dict[str, Any], at_once: bool) -> str:
+        """Replaced by its controller, or gone for good: the lesson of self-healing. A pod
+        that was already Terminating on a node and leaves etcd at once was force-deleted:
+        nobody waited for its kubelet to say its containers stopped."""
         owner = owner_of(obj)
+        node = (obj.get("spec") or {}).get("nodeName")
+        if at_once and node and (obj.get("metadata") or {}).get("deletionTimestamp"):
+            replaced = f"; its {owner.kind} had already replaced it" if owner else ""
+            return (
+                f" without waiting for the kubelet on {node} to confirm its containers stopped "
+                f"(a force delete): if {node} is only cut off, they may still be running "
+                f"there{replaced}"
+            )
         if owner is None:
             return "; nothing owns it, so nothing will replace it"
         return f"; its {owner.kind} {owner.name} will make a new one"
