@@ -263,6 +263,6 @@ def test_demo_timings_shorten_node_failure_and_are_kept_by_later_resets(app: Fla
     tolerations = page.request(
         "kubectl", {"line": "run web --image=nginx -o yaml --dry-run=server"}
     )
-    assert "tolerationSeconds: 30" in tolerations["output"][0][1]
+    assert "tolerationSeconds: 30\n" in tolerations["output"][0][1]
     bad = page.request("reset", {"timings": "fast"})
     assert not bad["ok"] and "timings" in bad["error"]

@@ -232,13 +232,19 @@ UNREACHABLE_TAINT = "node.kubernetes.io/unreachable"
 
 
 def admit_pod_create(
-    pod: Obj, rng: random.Random, *, service_account_automount: bool | None = None
+    pod: Obj,
+    rng: random.Random,
+    *,
+    service_account_automount: bool | None = None,
+    toleration_seconds: int = DEFAULT_TOLERATION_SECONDS,
 ) -> list[str]:
     """Run the mutating admission a new Pod goes through; return the plugins that changed it.
 
     `service_account_automount` is the pod's ServiceAccount's automountServiceAccountToken
-    (None: not set, which means mount). Raises StatusError (403 Forbidden) where upstream does.
-    Ends with the pod strategy's PrepareForCreate: status Pending with its QoS class.
+    (None: not set, which means mount); `toleration_seconds` the API server's
+    --default-not-ready-toleration-seconds and --default-unreachable-toleration-seconds.
+    Raises StatusError (403 Forbidden) where upstream does. Ends with the pod strategy's
+    PrepareForCreate: status Pending with its QoS class.
     """
     changed: list[str] = []
     spec = pod.get("spec")
@@ -248,7 +254,7 @@ def admit_pod_create(
         changed.append("ServiceAccount")
     if _priority(pod, spec):
         changed.append("Priority")
-    if _default_toleration_seconds(spec):
+    if _default_toleration_seconds(spec, toleration_seconds):
         changed.append("DefaultTolerationSeconds")
     prepare_pod_for_create(pod)
     return changed
@@ -379,7 +385,7 @@ def _priority(pod: Obj, spec: Obj) -> bool:
     return changed
 
 
-def _default_toleration_seconds(spec: Obj) -> bool:
+def _default_toleration_seconds(spec: Obj, seconds: int) -> bool:
     tolerations = spec.get("tolerations")
     if not isinstance(tolerations, list):
         tolerations = []
@@ -398,7 +404,7 @@ def _default_toleration_seconds(spec: Obj) -> bool:
                     "key": taint,
                     "operator": "Exists",
                     "effect": "NoExecute",
-                    "tolerationSeconds": DEFAULT_TOLERATION_SECONDS,
+                    "tolerationSeconds": seconds,
                 }
             )
             added = True

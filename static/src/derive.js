@@ -2,6 +2,7 @@
 // those revisions hold) to what the views draw: nodes with their pods, workloads, events.
 
 import { naturalCompare } from "./components.js";
+import { nodeCountdown, podWaitsOnNode } from "./countdown.js";
 import { deploymentRow, eventRow, nodeRow, parseKey, podRow, replicaSetRow } from "./kube.js";
 
 /**
@@ -76,15 +77,19 @@ export function deriveView(state, values, now, known) {
 
   const nodes = names.map((name) => {
     const row = nodeObjects.get(name) || null;
-    return {
+    const node = {
       name,
       row,
       status: row ? row.status : "Ready",
       ready: row ? row.ready : true,
       unschedulable: row ? row.unschedulable : false,
+      taints: row ? row.taints : [],
       pods: byNode.get(name),
       pull: state.pulls[name] || null,
+      countdown: nodeCountdown(state.nodeDeadlines[name], now),
     };
+    for (const pod of node.pods) podWaitsOnNode(pod, node, now);
+    return node;
   });
 
   // Ownership: Deployment → ReplicaSet → Pods.

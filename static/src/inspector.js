@@ -1,6 +1,7 @@
 // The inspector: what the learner clicked on — a pod, a node, a workload — with its live YAML,
 // its events and the actions that make sense on it (delete, crash; cordon, drain, fail…).
 
+import { countdownText } from "./countdown.js";
 import { fill, h } from "./dom.js";
 import { toYaml } from "./yaml.js";
 
@@ -48,7 +49,7 @@ export class Inspector {
     const info = key ? state.keys[key] : null;
     const events = view.events.filter((e) => e.objectKind === sel.kind && e.objectName === sel.name).slice(-12);
     const countdown = model && model.countdown ? Math.ceil(model.countdown.remaining) : "";
-    const sig = JSON.stringify([sel, info && info.rev, model && (model.status || model.ready), countdown, events.length, model && model.age, model && model.restartsText, this.values.version]);
+    const sig = JSON.stringify([sel, info && info.rev, model && (model.status || model.ready), countdown, model && model.stuck, events.length, model && model.age, model && model.restartsText, this.values.version]);
     if (sig === this.signature) return;
     this.signature = sig;
     const focusId = document.activeElement && this.root.contains(document.activeElement) ? document.activeElement.dataset.focusId : null;
@@ -106,7 +107,17 @@ export class Inspector {
       ["Age", p.age],
     ];
     const parts = [dl(facts)];
-    if (p.countdown) parts.push(h("p", { class: "countdown" }, `${p.countdown.label}: ${Math.ceil(p.countdown.remaining)}s left`));
+    if (p.countdown) parts.push(h("p", { class: "countdown" }, countdownText(p.countdown)));
+    if (p.stuck) {
+      parts.push(
+        h(
+          "div",
+          { class: "why" },
+          h("strong", {}, "Why still Terminating? "),
+          `The API server removes a pod from etcd only when the kubelet on ${p.node} confirms its containers have stopped, and ${p.node} is not reachable. It stays until ${p.node} comes back — or until someone force-deletes it (kubectl delete pod ${p.name} --grace-period=0 --force): then nobody waits for that confirmation, and if ${p.node} is only cut off its containers may still be running there.`,
+        ),
+      );
+    }
     if (p.unschedulable) {
       parts.push(
         h("div", { class: "why" }, h("strong", {}, "Why Pending? "), p.unschedulable.message || p.unschedulable.reason || "", " ", this.button("Show the scheduler's table", "cycle", () => this.showCycle(`${ns}/${p.name}`), "link")),
@@ -134,6 +145,7 @@ export class Inspector {
       ["Internal IP", row.internalIP || "—"],
       ["Taints", (row.taints || []).map((t) => `${t.key}${t.value ? `=${t.value}` : ""}:${t.effect}`).join(", ") || "none"],
     ];
+    if (n.countdown) facts.splice(1, 0, ["Countdown", h("span", { class: "countdown" }, countdownText(n.countdown))]);
     const name = n.name;
     return [
       dl(facts),

@@ -147,6 +147,8 @@ export function podRow(pod, now) {
     labels: meta.labels || {},
     containers: containers.map((c) => c.name),
     images: containers.map((c) => c.image),
+    tolerations: spec.tolerations || [],
+    deleting: Boolean(meta.deletionTimestamp),
     countdown: countdownOf(pod, now),
     unschedulable: conditions.find((c) => c.type === "PodScheduled" && c.status === "False") || null,
   };

@@ -23,7 +23,7 @@ import { Timeline } from "./model.js";
 import { NarrationView, storyAt } from "./narrationview.js";
 import { Connection } from "./net.js";
 import { EtcdPanel, EventsPanel, ObjectsPanel, ReadyChart, renderCycleTable } from "./panels.js";
-import { MAX_SPEED, MIN_SPEED, Player } from "./player.js";
+import { isStory, MAX_SPEED, MIN_SPEED, Player } from "./player.js";
 import { SequenceView } from "./sequence.js";
 import { createStage, layout, renderStage } from "./stage.js";
 import { Terminal } from "./terminal.js";
@@ -231,10 +231,12 @@ $("#reset").addEventListener("click", async () => {
   $("#scenario").value = "";
   const count = Number($("#node-count").value) || 3;
   const nodes = Array.from({ length: count }, (_, i) => ({ name: `node-${i + 1}` }));
-  const reply = await conn.request("reset", { nodes });
+  const timings = $("#demo-timings").checked ? "demo" : "default";
+  const reply = await conn.request("reset", { nodes, timings });
   if (!reply.ok) toast(reply.error || "reset failed", "error");
 });
 $("#node-count").addEventListener("change", () => $("#reset").click());
+$("#demo-timings").addEventListener("change", () => $("#reset").click());
 $("#continue").addEventListener("click", () => {
   showContinue(false);
   $("#lesson").classList.add("collapsed"); // the text was read: make room for the picture
@@ -437,6 +439,7 @@ conn.on("reset", (payload) => {
   player.reset();
   app.nodes = nodeNames(payload.nodes) || app.nodes;
   if (app.nodes && [...$("#node-count").options].some((o) => Number(o.value) === app.nodes.length)) $("#node-count").value = String(app.nodes.length);
+  if (payload.timings) $("#demo-timings").checked = payload.timings.name === "demo";
   app.listing = null;
   app.baselineFor = null;
   app.baselineLoaded = false;
@@ -563,7 +566,9 @@ function currentEvent(t) {
 
 function render(t) {
   app.dirty = false;
-  const state = timeline.at(player.cursor);
+  // A milestone takes effect as its headline appears (a countdown it starts shows at once).
+  const anim = player.anim;
+  const state = timeline.at(anim && isStory(timeline.events[anim.index]) ? anim.index + 1 : player.cursor);
   const now = player.displayTime(t);
   const viewKey = `${state.index}:${timeline.version}:${values.version}:${Math.floor(now * 2)}:${app.baselineLoaded}`;
   if (viewKey !== memo.viewKey) {

@@ -3,6 +3,8 @@
 // `reduce(state, event)` folds one trace event into the state (in place, for speed); the
 // Timeline keeps checkpoints so that any cursor position is cheap to reach, forward or back.
 
+import { noteNodeDeadline } from "./countdown.js";
+
 const CHECKPOINT_EVERY = 200;
 
 /** The cluster as the page knows it before the first trace event. */
@@ -19,6 +21,7 @@ export function initialState(baseline = {}) {
     cycles: {}, // "ns/pod" -> seq of its latest scheduling-cycle event
     lastCycle: 0,
     narration: 0, // seq of the latest narration
+    nodeDeadlines: {}, // node -> {at, from, what}: what a failed node waits for (countdown.js)
     stepCounts: {},
   };
 }
@@ -79,6 +82,9 @@ export function reduce(state, ev) {
     }
     case "narration":
       state.narration = ev.seq;
+      break;
+    case "milestone":
+      noteNodeDeadline(state.nodeDeadlines, ev);
       break;
     default:
       break;

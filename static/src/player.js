@@ -51,6 +51,7 @@ export class Player {
     this.rewound = false; // the learner moved back in time: acting now forks
     this.story = true; // story mode: play milestone by milestone; detail mode: every message
     this.untilStory = false; // a story step is under way: stop once the next milestone is shown
+    this.shown = { cursor: 0, time: 0 }; // the last time displayTime gave, and at which cursor
   }
 
   get events() {
@@ -85,6 +86,7 @@ export class Player {
     this.anim = null;
     this.acked = 0;
     this.idleArrivals.clear();
+    this.shown = { cursor: 0, time: 0 };
   }
 
   durationOf(ev) {
@@ -177,7 +179,19 @@ export class Player {
   }
 
   /** The virtual time the picture shows. */
+  /**
+   * The virtual time the picture shows. It never goes back while the cursor does not: at the
+   * live edge the clock runs on with the server's, and events already under way there may
+   * arrive stamped a little earlier (countdowns would jump back).
+   */
   displayTime(t) {
+    let time = this.timeAt(t);
+    if (this.cursor >= this.shown.cursor && time < this.shown.time) time = this.shown.time;
+    this.shown = { cursor: this.cursor, time };
+    return time;
+  }
+
+  timeAt(t) {
     const evs = this.events;
     if (this.anim) {
       const ev = evs[this.anim.index];

@@ -12,6 +12,7 @@
 
 import { naturalCompare, parseComponent, shortName } from "./components.js";
 import { ellipsize, keyed, s, setAttrs } from "./dom.js";
+import { countdownText } from "./countdown.js";
 import { ownerHue } from "./derive.js";
 import { messageLabel } from "./narration.js";
 
@@ -420,11 +421,11 @@ function drawNodes(stage, L, scene) {
         "class",
         `node node-${tone}${selected ? " selected" : ""}${cycle ? ` cycle-${cycle.verdict}` : ""}`,
       );
-      g.setAttribute("aria-label", `Node ${n.name}, ${node.status}, ${node.pods.length} pods. Press Enter for actions.`);
+      g.setAttribute("aria-label", `Node ${n.name}, ${nodeStatusText(node)}, ${node.pods.length} pods. Press Enter for actions.`);
       const [box, name, status, pull, groups, toggle, empty] = g.children;
       setAttrs(box, { x: n.x, y: n.y, width: n.w, height: n.h });
       setAttrs(name, { x: n.x + 12, y: n.y + 21, text: n.name });
-      setAttrs(status, { x: n.x + n.w - 12, y: n.y + 21, text: nodeStatusText(node) });
+      setAttrs(status, { x: n.x + n.w - 12, y: n.y + 21, text: nodeStatusText(node), class: node.countdown ? "node-status counting" : "node-status" });
       drawPull(pull, n, scene);
       const plan = n.plan;
       if (plan.mode === "groups") {
@@ -460,7 +461,8 @@ function drawNodes(stage, L, scene) {
 }
 
 function nodeStatusText(node) {
-  return node.status.replace(",", " · ");
+  const status = node.status.replace(",", " · ");
+  return node.countdown ? `${status} · ${countdownText(node.countdown)}` : status;
 }
 
 function drawPull(g, n, scene) {
@@ -561,9 +563,10 @@ function drawPods(stage, L, scene) {
       if (g.style.transform !== transform) g.style.transform = transform;
       g.dataset.status = p.status;
       g.dataset.node = p.node || "";
+      const cd = p.countdown;
       g.setAttribute(
         "aria-label",
-        `Pod ${p.name}, status ${p.status}, ready ${p.ready}, restarts ${p.restarts}${p.ip ? `, IP ${p.ip}` : ""}${p.node ? `, on ${p.node}` : ", not scheduled yet"}`,
+        `Pod ${p.name}, status ${p.status}, ready ${p.ready}, restarts ${p.restarts}${p.ip ? `, IP ${p.ip}` : ""}${p.node ? `, on ${p.node}` : ", not scheduled yet"}${cd ? `, ${countdownText(cd)}` : ""}${p.stuck ? `, ${p.stuck}` : ""}`,
       );
       const [box, stripe, name, status, meta, track, bar] = g.children;
       const compact = t.compact;
@@ -573,14 +576,11 @@ function drawPods(stage, L, scene) {
       const chars = Math.floor((t.w - 22) / 7.1);
       setAttrs(name, { x: 14, y: 17, text: ellipsize(p.name, chars) });
       setAttrs(status, { x: 14, y: compact ? 36 : 35, text: statusLine(p) });
-      const cd = p.countdown;
       // The image tag is what a rolling update changes: shown on every tile.
       const image = imageTag(p.images);
       let metaText = compact ? "" : `${p.ready} ready · ↻ ${p.restartsText}${image ? ` · ${image}` : ""}${p.ip ? ` · ${p.ip}` : ""}`;
-      if (cd && !compact) {
-        const left = cd.remaining > 0 ? `${Math.ceil(cd.remaining)}s left` : `${Math.round(cd.total)}s over`;
-        metaText = `${cd.label} ${left} · ${p.ready} ready · ↻ ${p.restarts}`;
-      }
+      if (cd && !compact) metaText = `${countdownText(cd)} · ${p.ready} ready · ↻ ${p.restarts}`;
+      else if (p.stuck && !compact) metaText = `${p.stuck} · ${p.ready} ready`;
       setAttrs(meta, { x: 14, y: 53, text: ellipsize(metaText, Math.floor((t.w - 20) / 6.3)), visibility: compact ? "hidden" : "visible" });
       if (cd) {
         const frac = cd.total ? Math.max(0, Math.min(1, cd.remaining / cd.total)) : 0;

@@ -76,3 +76,22 @@ describe("story mode", needsTrace, () => {
     assert.ok(player.durationOf(detail) > 0.5);
   });
 });
+
+describe("the clock", needsTrace, () => {
+  test("never goes back while the cursor does not, even when the live clock ran ahead", () => {
+    const player = loaded();
+    const end = trace.events.length;
+    player.seek(end);
+    const last = trace.events[end - 1].time;
+    const t = performance.now();
+    player.clock(last + 30, false, 1); // the server's clock is 30 s past the last event
+    assert.equal(player.displayTime(t), last + 30);
+    // an event stamped before the clock arrives, and the player plays it
+    player.timeline.append([{ ...trace.events[end - 1], seq: trace.events[end - 1].seq + 1, time: last + 10 }]);
+    player.setPlaying(true);
+    player.tick(t + 1);
+    assert.ok(player.displayTime(t + 2) >= last + 30, "the clock went back");
+    player.seek(0); // going back in time on purpose does move it back
+    assert.equal(player.displayTime(t + 3), 0);
+  });
+});

@@ -22,6 +22,7 @@ from engine.apiserver import memo, tables
 from engine.apiserver.resources import BY_NAME, ResourceType
 from engine.apiserver.validation.common import Errors
 from engine.apiserver.validation.meta import validate_object_meta_update
+from engine.config import Timings
 
 Obj = Mapping[str, Any]
 
@@ -132,8 +133,9 @@ class Strategy:
     def prepare_for_create(self, obj: dict[str, Any]) -> None:
         """PrepareForCreate: what this resource resets on create (usually its status)."""
 
-    def admit(self, obj: dict[str, Any], rng: random.Random) -> list[str]:
-        """The mutating admission plugins that change a new object of this kind, by name."""
+    def admit(self, obj: dict[str, Any], rng: random.Random, timings: Timings) -> list[str]:
+        """The mutating admission plugins that change a new object of this kind, by name
+        (`timings`: the API server's flags that admission reads)."""
         return []
 
     # ---- update ------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from engine.apiserver.validation.pod import (
     validate_pod_status_update,
     validate_pod_update,
 )
+from engine.config import Timings
 from engine.trace import owner_of
 
 if TYPE_CHECKING:
@@ -161,8 +162,10 @@ class PodStrategy(Strategy):
     def prepare_for_create(self, obj: dict[str, Any]) -> None:
         obj["status"] = {}  # admission then sets phase Pending and qosClass
 
-    def admit(self, obj: dict[str, Any], rng: random.Random) -> list[str]:
-        return admission.admit_pod_create(obj, rng)
+    def admit(self, obj: dict[str, Any], rng: random.Random, timings: Timings) -> list[str]:
+        return admission.admit_pod_create(
+            obj, rng, toleration_seconds=timings.default_toleration_seconds
+        )
 
     def prepare_for_update(
         self, new: dict[str, Any], old: dict[str, Any], subresource: str
