@@ -80,7 +80,11 @@ const player = new Player(timeline, {
 });
 const narrationView = new NarrationView({
   lessonTitle: () => app.scenarios.find((sc) => sc.name === app.scenario)?.title,
-  everyMessage: () => setStoryMode(false),
+  stepThrough: (index) => {
+    setStoryMode(false);
+    seekTo(index + 1); // that message on screen, paused: → shows the next one
+    player.setPlaying(false);
+  },
 });
 
 // ---- the page's pieces --------------------------------------------------------------------

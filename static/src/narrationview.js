@@ -6,6 +6,8 @@ import { cap, caption, eventHeadline, eventTag } from "./narration.js";
 import { renderCycleTable } from "./panels.js";
 import { isStory } from "./player.js";
 
+const MAX_LISTED = 60; // an unfolded step lists this many of its messages
+
 /** Story mode: the milestone on screen (the latest at or before `index`) and the messages it
  * summarises (those since the milestone before it). */
 export function storyAt(events, index) {
@@ -14,14 +16,15 @@ export function storyAt(events, index) {
   if (at < 0) return { ev: null, index: -1 };
   let before = at - 1;
   while (before >= 0 && !isStory(events[before])) before -= 1;
-  return { ev: events[at], index: at, behind: events.slice(before + 1, at) };
+  return { ev: events[at], index: at, behind: events.slice(before + 1, at), behindFrom: before + 1 };
 }
 
 export class NarrationView {
-  /** `lessonTitle()`: the lesson's title for its narration; `everyMessage()`: leave story mode. */
-  constructor({ lessonTitle, everyMessage }) {
+  /** `lessonTitle()`: the lesson's title for its narration; `stepThrough(index)`: leave story
+   * mode, paused on the event at `index`, so that → goes on message by message. */
+  constructor({ lessonTitle, stepThrough }) {
     this.lessonTitle = lessonTitle;
-    this.everyMessage = everyMessage;
+    this.stepThrough = stepThrough;
     this.shown = undefined; // seq of the event shown (-1: none yet)
     this.liveAt = 0;
     this.liveTimer = null;
@@ -55,7 +58,7 @@ export class NarrationView {
     $("#event-meta").textContent = `#${ev.seq} · t = ${ev.time.toFixed(3)} s · ${ev.source}${ev.target !== ev.source ? ` → ${ev.target}` : ""}`;
     const detail = $("#narration-detail");
     if (cycle) renderCycleTable(detail, cycle, { compact: true });
-    else if (current.behind && current.behind.length) fill(detail, this.behindLine(current.behind));
+    else if (current.behind && current.behind.length) fill(detail, this.behindFold(current.behind, current.behindFrom));
     else fill(detail);
     // The live region: not every event at 100× — the latest one, at a readable pace.
     // Throttled, not debounced: at speed the latest caption is read every 1.5 s at most.
@@ -70,13 +73,25 @@ export class NarrationView {
     }
   }
 
-  /** "Behind this step: 9 messages — request → authentication → … · show every message ▸". */
-  behindLine(events) {
+  /**
+   * What a story step summarises, folded: "Behind this step: 9 messages — request →
+   * authentication → … ▸". Unfolded, each message is listed; choosing one (or "step through
+   * them") leaves story mode paused there, so → goes on one message at a time.
+   */
+  behindFold(events, from) {
     const kinds = [];
     for (const ev of events) if (kinds[kinds.length - 1] !== ev.kind) kinds.push(ev.kind);
     const shown = kinds.length > 8 ? [...kinds.slice(0, 7), "…"] : kinds;
-    const open = h("button", { class: "link", type: "button" }, "show every message ▸");
-    open.addEventListener("click", () => this.everyMessage());
-    return h("p", { class: "behind muted" }, `Behind this step: ${events.length} message${events.length === 1 ? "" : "s"} — ${shown.join(" → ")} · `, open);
+    const list = events.slice(0, MAX_LISTED).map((ev, i) =>
+      h("li", {}, h("button", { class: "link", type: "button", onclick: () => this.stepThrough(from + i) }, `${ev.kind}: ${ev.source}${ev.target !== ev.source ? ` → ${ev.target}` : ""}`), ` ${ev.summary || ""}`),
+    );
+    if (events.length > MAX_LISTED) list.push(h("li", { class: "muted" }, `… and ${events.length - MAX_LISTED} more`));
+    const through = h("button", { class: "link", type: "button", onclick: () => this.stepThrough(from) }, "step through them one by one ▸");
+    return h(
+      "details",
+      { class: "behind" },
+      h("summary", { class: "muted" }, `Behind this step: ${events.length} message${events.length === 1 ? "" : "s"} — ${shown.join(" → ")}`),
+      h("div", { class: "behind-panel" }, h("ol", { class: "behind-list" }, list), h("p", {}, through)),
+    );
   }
 }

@@ -59,11 +59,21 @@ def test_stepping_reaches_running_in_at_most_fifteen_steps(page: Any, console: C
     assert running(page), f"not Running after {len(steps)} steps: {steps}"
     assert steps == sorted(steps), f"the step numbers went back: {steps}"
     assert steps[0] == 1 and steps[-1] == 5
-    # What a step summarises is one click away: every message, stepping one at a time.
-    assert "Behind this step:" in page.inner_text("#narration-detail")
-    page.click("#narration-detail button.link")
-    page.wait_for_function("!podlife.player.story")
+    # What a step summarises is one click away: unfolded, every message is listed; then they
+    # are stepped through one at a time.
+    page.click("#narration-detail details.behind summary")
+    listed = page.locator("#narration-detail .behind-list li").count()
+    behind = re.search(r"Behind this step: (\d+) message", page.inner_text("#narration-detail"))
+    assert behind and listed == min(int(behind.group(1)), 60) > 0
+    controls = page.locator("#step-forward").bounding_box()
+    assert controls and controls["y"] + controls["height"] <= 900, "unfolding hid the controls"
+    shot(page, "story-behind-unfolded")
+    page.click("#narration-detail button.link:has-text('step through them one by one')")
+    page.wait_for_function("!podlife.player.story && !podlife.player.playing")
     assert page.inner_text("#story-mode") == "Every message"
+    cursor = page.evaluate("podlife.player.cursor")
+    press(page, "ArrowRight")
+    page.wait_for_function(f"podlife.player.cursor === {cursor + 1} && !podlife.player.anim")
     assert console.errors == []
 
 
