@@ -9,6 +9,7 @@ import { clamp } from "./dom.js";
 
 const BASE_MESSAGE = 0.7; // seconds per travelling message at 1×
 const BASE_STAGE = 0.45; // seconds per stage inside one component at 1×
+const LIVE_AHEAD = 0.5; // wall seconds the page runs the server's clock on by itself
 const BASE_CHORE = 0.12; // housekeeping (heartbeats, leases) hurries past at 1×
 const MAX_GAP = 1.5; // a replayed pause in virtual time is shown for at most this long at 1×
 const ALWAYS_DRAWN_UP_TO = 20; // speeds at which no message of the flow goes undrawn
@@ -201,15 +202,27 @@ export class Player {
         const from = prev.time + (prev.duration || 0);
         return from + (ev.time - from) * (into / this.anim.wait);
       }
+      if (!ev.duration && isStory(ev)) {
+        // The cluster's time goes on while a headline is read: up to the next event (or the
+        // live clock), so a countdown keeps counting under it.
+        const next = evs[this.anim.index + 1];
+        const limit = next ? next.time : Math.max(ev.time, this.liveNow(t));
+        return Math.min(limit, ev.time + Math.max(0, into - this.anim.wait) * this.speed);
+      }
       return ev.time + (ev.duration || 0) * (this.progress(t) || 0);
     }
     const last = evs[this.cursor - 1];
     const settled = last ? last.time + (last.duration || 0) : 0;
-    if (this.cursor >= evs.length) {
-      const live = this.live.now + (this.live.playing ? ((t - this.live.at) / 1000) * this.live.speed : 0);
-      return Math.max(settled, live);
-    }
+    if (this.cursor >= evs.length) return Math.max(settled, this.liveNow(t));
     return settled;
+  }
+
+  /** The server's clock now, from its last `clock` message: extrapolated at most LIVE_AHEAD
+   * seconds, since the server waits for the page to acknowledge what it sent before it goes
+   * on (a clock run ahead would be held there by displayTime). */
+  liveNow(t) {
+    const ahead = Math.min(LIVE_AHEAD, Math.max(0, (t - this.live.at) / 1000));
+    return this.live.now + (this.live.playing ? ahead * this.live.speed : 0);
   }
 
   clock(now, playing, speed) {
@@ -222,6 +235,7 @@ export class Player {
     this.playing = playing;
     if (!playing && this.anim) this.anim.stopAfter = true;
     if (playing && this.anim) this.anim.stopAfter = false;
+    this.rebaseLive({ playing });
     this.hooks.setPlaying(playing);
   }
 
@@ -241,7 +255,16 @@ export class Player {
       this.anim.dur *= ratio;
     }
     this.speed = speed;
+    this.rebaseLive({ speed });
+    this.shown.time = -Infinity; // a clock run ahead at the old speed may come back now
     this.hooks.setSpeed(speed);
+  }
+
+  /** The server's clock follows the page's speed and pause: extrapolate it that way from now
+   * on, not at the old rate until the next `clock` message says so. */
+  rebaseLive(change) {
+    const t = performance.now();
+    this.live = { ...this.live, now: this.liveNow(t), at: t, ...change };
   }
 
   /** Story mode on or off: milestone by milestone, or every message. */
