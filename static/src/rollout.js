@@ -68,7 +68,7 @@ export function rolloutOf(d) {
   const newRS = newReplicaSetOf(d);
   const olds = (d.replicasets || []).filter((rs) => rs !== newRS && (rs.desired > 0 || rs.current > 0));
   const complete = Boolean(newRS) && newRS.desired === desired && newRS.current === desired && newRS.available >= desired && !olds.length;
-  const base = { name: d.name, namespace: d.namespace, desired, type, newRS, olds, paused: d.paused };
+  const base = { name: d.name, namespace: d.namespace, desired, type, newRS, olds, paused: d.paused, images: d.images };
   if (complete) {
     const images = imageText(newRS.images);
     return { ...base, state: "complete", summary: `Rollout complete: ${newRS.available} of ${desired} pods run ${images}, revision ${newRS.revision}` };
