@@ -41,11 +41,14 @@ export class RolloutView {
       this.panel.querySelector(`[data-deployment="${r.namespace}/${r.name}"]`)?.remove();
       this.panel.hidden = !this.panel.children.length;
     });
-    return h("article", { class: "rollout-card complete", "data-deployment": `${r.namespace}/${r.name}`, "data-state": "complete" }, h("p", { class: "rollout-done", role: "status" }, h("span", { "aria-hidden": "true" }, "✔ "), r.summary), close);
+    return h("article", { class: "rollout-card complete", "data-deployment": `${r.namespace}/${r.name}`, "data-state": "complete" }, h("span", { class: "rollout-mark", "aria-hidden": "true" }, "✔"), h("p", { class: "rollout-done", role: "status" }, r.summary), close);
   }
 
   renderLegend(replicasets) {
-    const shown = replicasets.length > 1 ? replicasets : [];
+    // as the stage's workloads column lists them: by owner, the newest revision first
+    const order = (rs) => `${rs.namespace}/${rs.owner ? rs.owner.name : ""}`;
+    const sorted = [...replicasets].sort((a, b) => order(a).localeCompare(order(b)) || Number(b.revision || 0) - Number(a.revision || 0) || a.name.localeCompare(b.name));
+    const shown = sorted.length > 1 ? sorted : [];
     const signature = JSON.stringify(shown.map((rs) => [rs.name, rs.revision, rs.images]));
     if (signature === this.legendFor) return;
     this.legendFor = signature;
