@@ -229,7 +229,7 @@ function rolloutHistory(d) {
         { class: rs === current ? "current" : "", "data-revision": rs.revision },
         h("span", { class: "swatch", style: `background: ${replicaSetColour(rs.name)}`, "aria-hidden": "true" }),
         h("strong", {}, `revision ${rs.revision}`),
-        ` ${(rs.images || []).join(", ")} · ${rs.changeCause || "no change-cause"} · ${rs.name}`,
+        ` ${(rs.images || []).join(", ")}${rs.changeCause ? ` · “${rs.changeCause}”` : ""} · ${rs.name}`,
         rs === current ? h("span", { class: "history-current" }, " ← current") : null,
       ),
     ),

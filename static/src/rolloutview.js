@@ -83,10 +83,11 @@ function rollingCard(r) {
       h("td", {}, rs.revision || "—"),
       h("td", { class: "mono" }, (rs.images || []).join(", ")),
       h("td", {}, String(rs.desired)),
-      h("td", {}, `${rs.ready}/${rs.available}`),
+      h("td", {}, String(rs.ready)),
+      h("td", {}, String(rs.available)),
     ),
   );
-  if (!r.newRS) rows.unshift(h("tr", { class: "new pending" }, h("td", { class: "rs-name" }, h("em", {}, "not made yet"), h("span", { class: "rs-tag" }, " new")), h("td", {}, "—"), h("td", { class: "mono" }, (r.images || []).join(", ")), h("td", {}, "—"), h("td", {}, "—")));
+  if (!r.newRS) rows.unshift(h("tr", { class: "new pending" }, h("td", { class: "rs-name" }, h("em", {}, "not made yet"), h("span", { class: "rs-tag" }, " new")), h("td", {}, "—"), h("td", { class: "mono" }, (r.images || []).join(", ")), h("td", {}, "—"), h("td", {}, "—"), h("td", {}, "—")));
   const fence = r.maxSurge
     ? [" · maxSurge ", h("strong", { class: "max-surge" }, fenceText(r.maxSurge, r.desired)), " · maxUnavailable ", h("strong", { class: "max-unavailable" }, fenceText(r.maxUnavailable, r.desired))]
     : [` · ${r.type}`];
@@ -98,11 +99,11 @@ function rollingCard(r) {
     h(
       "table",
       { class: "rollout-rs" },
-      h("thead", {}, h("tr", {}, h("th", {}, "ReplicaSet"), h("th", {}, "rev"), h("th", {}, "image"), h("th", { title: "spec.replicas" }, "replicas"), h("th", { title: "status.readyReplicas / status.availableReplicas" }, "ready/avail."))),
+      h("thead", {}, h("tr", {}, h("th", {}, "ReplicaSet"), h("th", {}, "rev"), h("th", {}, "image"), h("th", { title: "spec.replicas" }, "replicas"), h("th", { title: "status.readyReplicas" }, "ready"), h("th", { title: "status.availableReplicas: the counts the Deployment controller goes by" }, "avail."))),
       h("tbody", {}, rows),
     ),
     h("h3", { class: "rollout-next-title" }, "What the next step may do"),
     h("ul", { class: "rollout-next" }, r.next.map((line) => h("li", {}, line))),
-    r.type === "RollingUpdate" && r.olds.length ? h("p", { class: "rollout-note muted" }, "Each sync grows the new ReplicaSet if it can; only a sync that grew nothing shrinks the old ones.") : null,
+    r.type === "RollingUpdate" && r.olds.length ? h("p", { class: "rollout-note muted" }, "The new ReplicaSet grows first: a sync shrinks old ones only if it grew nothing.") : null,
   );
 }
