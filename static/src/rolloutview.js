@@ -16,9 +16,12 @@ export class RolloutView {
     this.dismissed = new Set(); // completed rollouts the learner closed: "ns/name@rs#revision"
     this.panelFor = "";
     this.legendFor = "";
+    this.view = null;
   }
 
   render(view) {
+    if (view === this.view) return; // main.js derives a new view only when something changed
+    this.view = view;
     this.renderPanel(view.deployments.map(rolloutOf).filter((r) => r && !(r.state === "complete" && this.dismissed.has(doneKey(r)))));
     this.renderLegend(view.replicasets.filter((rs) => rs.pods && rs.pods.length));
   }
@@ -38,8 +41,10 @@ export class RolloutView {
     close.addEventListener("click", () => {
       this.dismissed.add(doneKey(r));
       this.panelFor = "";
+      this.view = null;
       this.panel.querySelector(`[data-deployment="${r.namespace}/${r.name}"]`)?.remove();
       this.panel.hidden = !this.panel.children.length;
+      this.panel.querySelector("button")?.focus(); // keyboard users stay in the panel if it has more
     });
     return h("article", { class: "rollout-card complete", "data-deployment": `${r.namespace}/${r.name}`, "data-state": "complete" }, h("span", { class: "rollout-mark", "aria-hidden": "true" }, "✔"), h("p", { class: "rollout-done", role: "status" }, r.summary), close);
   }

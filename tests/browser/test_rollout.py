@@ -76,6 +76,26 @@ def drawn(page: Any) -> None:
     page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
+def covered(page: Any) -> list[str]:
+    """What the rollout panel or the legend covers of the nodes, etcd and the playback
+    controls, and whether those controls are off the screen; [] when all is in view."""
+    return list(
+        page.evaluate(
+            """(() => {
+              const boxes = (sel) => [...document.querySelectorAll(sel)].map(e => [sel, e.getBoundingClientRect()]);
+              const ours = [...boxes('#rollout'), ...boxes('#rs-legend')];
+              const theirs = [...boxes('#stage .node-box'), ...boxes('#stage [data-component=etcd]'), ...boxes('#controls')];
+              const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+              const problems = ours.filter(([, a]) => !a.width || !a.height).map(([o]) => `${o} is not shown`);
+              for (const [o, a] of ours) for (const [t, b] of theirs) if (hit(a, b)) problems.push(`${o} covers ${t}`);
+              const controls = document.querySelector('#controls').getBoundingClientRect();
+              if (controls.bottom > innerHeight) problems.push(`the controls end at ${controls.bottom}, below ${innerHeight}`);
+              return problems;
+            })()"""
+        )
+    )
+
+
 def kubectl_log(page: Any) -> str:
     return str(page.text_content("#terminal .term-log"))
 
@@ -124,6 +144,18 @@ def test_rolling_update_panel_legend_undo_and_history(page: Any, console: Consol
         assert entry["swatch"] == row["swatch"] == stripe(page, entry["name"])
     assert entries[0]["swatch"] != entries[1]["swatch"]
     shot(page, "rollout-panel")
+    # beside the stage, never over it, on a laptop and on a projector
+    page.set_viewport_size({"width": 1440, "height": 900})
+    drawn(page)
+    assert covered(page) == []
+    shot(page, "rollout-panel-1440")
+    page.click("#presenter")
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.wait_for_function("getComputedStyle(document.querySelector('#side')).visibility === 'hidden'")  # the tools' drawer slid away
+    assert covered(page) == []
+    shot(page, "rollout-panel-presenter")
+    page.click("#presenter")
+    page.set_viewport_size({"width": 1600, "height": 1000})
     page.click("#to-live")
     press(page, " ")  # play on from the live edge
     page.wait_for_function("podlife.player.playing && !podlife.player.rewound")
