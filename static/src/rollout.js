@@ -54,7 +54,6 @@ function deepEqual(a, b) {
 }
 
 const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-const imageText = (images) => (images || []).join(", ") || "—";
 
 /**
  * What the rollout panel shows for Deployment row `d` (with `d.replicasets`), or null while
@@ -70,7 +69,7 @@ export function rolloutOf(d) {
   const complete = Boolean(newRS) && newRS.desired === desired && newRS.current === desired && newRS.available >= desired && !olds.length;
   const base = { name: d.name, namespace: d.namespace, desired, type, newRS, olds, paused: d.paused, images: d.images };
   if (complete) {
-    const images = imageText(newRS.images);
+    const images = (newRS.images || []).join(", ");
     return { ...base, state: "complete", summary: `Rollout complete: ${newRS.available} of ${desired} pods run ${images}, revision ${newRS.revision}` };
   }
   const result = { ...base, state: "rolling", next: [] };
