@@ -1,6 +1,7 @@
 """A rolling update on the page: the rollout panel says what the Deployment controller may do
-next (and, scrubbed back, what it could do then), the legend names the ReplicaSets' colours,
-and the Deployment inspector's Undo and History run the real `kubectl rollout` commands."""
+next (and, scrubbed back, what it could do then) without covering the stage, the legend names
+the ReplicaSets' colours, and the Deployment inspector's Undo, History and Restart run the
+real `kubectl rollout` commands."""
 
 from __future__ import annotations
 
@@ -100,7 +101,7 @@ def kubectl_log(page: Any) -> str:
     return str(page.text_content("#terminal .term-log"))
 
 
-def test_rolling_update_panel_legend_undo_and_history(page: Any, console: Console) -> None:
+def test_rolling_update_panel_legend_undo_history_restart(page: Any, console: Console) -> None:
     set_speed_100(page)
     type_manifest(page, DEPLOYMENT)
     apply(page)
@@ -182,4 +183,14 @@ def test_rolling_update_panel_legend_undo_and_history(page: Any, console: Consol
     )
     history = kubectl_log(page).split("$ kubectl rollout history deployment/web")[-1]
     assert [line.split()[0] for line in history.splitlines() if line[:1].isdigit()] == ["2", "3"]
+
+    # Restart: the same image in new pods, a new ReplicaSet, revision 4.
+    page.click("#inspector button:has-text('Restart')")
+    page.wait_for_function(
+        "document.querySelector('#terminal .term-log').textContent.includes('deployment.apps/web restarted')"
+    )
+    page.wait_for_selector(f"{ROLLING} tr.new[data-replicaset]:not([data-replicaset='{old['name']}'])")
+    page.wait_for_selector(COMPLETE, timeout=90_000)
+    assert panel(page)["summary"] == "Rollout complete: 3 of 3 pods run nginx:1.27, revision 4"
+    page.wait_for_selector("#inspector .history-list li.current[data-revision='4']")
     assert console.errors == []
