@@ -113,26 +113,36 @@ function growLine(desired, surge, newRS, olds) {
  * old pods that are not available anyway go first (cleanupUnhealthyReplicas), then old ones
  * down to that minimum (scaleDownOldReplicaSetsForRollingUpdate), oldest ReplicaSet first. */
 function shrinkLine(desired, unavailable, newRS, olds) {
+  const oldPods = olds.reduce((sum, rs) => sum + rs.desired, 0);
+  if (!oldPods) {
+    const left = olds.reduce((sum, rs) => sum + rs.current, 0);
+    return `The old ReplicaSets ask for no pods now; the ReplicaSet controller removes the last ${plural(left, "old pod")}.`;
+  }
   const minAvailable = desired - unavailable;
   const newPods = newRS ? newRS.desired : 0;
-  const all = olds.reduce((sum, rs) => sum + rs.desired, 0) + newPods;
+  const all = oldPods + newPods;
   const newUnavailable = newRS ? newPods - newRS.available : 0;
   const maxScaledDown = all - minAvailable - newUnavailable;
-  const available = olds.reduce((sum, rs) => sum + rs.available, 0) + (newRS ? newRS.available : 0);
+  const head = `At least ${minAvailable} must stay available (${desired} desired − maxUnavailable ${unavailable})`;
+  if (maxScaledDown <= 0) {
+    // allPods − minAvailable − new pods not available yet: nothing left to take away
+    const fresh = newUnavailable > 0 ? `, ${newUnavailable} of them new and not available yet` : "";
+    return `${head}: ${all} pods${fresh}, so no old pod may go.`;
+  }
   let cleanup = 0;
   let left = 0; // old replicas still asked for after the cleanup
   for (const rs of [...olds].sort((a, b) => a.created - b.created)) {
     const unhealthy = Math.max(0, rs.desired - rs.available);
-    const take = Math.max(0, Math.min(maxScaledDown - cleanup, unhealthy));
+    const take = Math.min(maxScaledDown - cleanup, unhealthy);
     cleanup += take;
     left += rs.desired - take;
   }
-  const down = maxScaledDown > 0 ? Math.max(0, Math.min(left, available - minAvailable)) : 0;
+  const available = olds.reduce((sum, rs) => sum + rs.available, 0) + (newRS ? newRS.available : 0);
+  const down = Math.max(0, Math.min(left, available - minAvailable));
   const total = cleanup + down;
-  const head = `At least ${minAvailable} must stay available (${desired} desired − maxUnavailable ${unavailable}): ${available} available`;
-  if (!total) return `${head}, so no old pod may go until a new one is available.`;
+  if (!total) return `${head}: ${available} available, so no old pod may go.`;
   const unhealthyNote = cleanup ? ` (${cleanup} of them not available anyway)` : "";
-  return `${head}, so ${plural(total, "old pod")} may go${unhealthyNote}.`;
+  return `${head}: ${available} available, so ${plural(total, "old pod")} may go${unhealthyNote}.`;
 }
 
 /** How a fencepost reads: "25% of 3 → 1", "1", or "0% of 3 → 0, so 1" when ResolveFenceposts raised it. */

@@ -17,13 +17,21 @@ export class RolloutView {
     this.panelFor = "";
     this.legendFor = "";
     this.view = null;
+    this.lastSaid = new Map(); // Deployment key → its rollout as last worked out
+    this.lastRow = new Map(); // ReplicaSet key → its row as last known (for the legend)
   }
 
   render(view) {
     if (view === this.view) return; // main.js derives a new view only when something changed
     this.view = view;
-    this.renderPanel(view.deployments.map(rolloutOf).filter((r) => r && !(r.state === "complete" && this.dismissed.has(doneKey(r)))));
-    this.renderLegend(view.replicasets.filter((rs) => rs.pods && rs.pods.length));
+    // While an object's new revision is still being fetched (fast playback), say it as it was
+    // a moment ago rather than blink out.
+    const said = new Map(view.deployments.map((d) => [d.key, rolloutOf(d) || this.lastSaid.get(d.key)]));
+    const rows = new Map(view.replicasets.map((rs) => [rs.key, (rs.placeholder && this.lastRow.get(rs.key)) || rs]));
+    this.lastSaid = said;
+    this.lastRow = rows;
+    this.renderPanel([...said.values()].filter((r) => r && !(r.state === "complete" && this.dismissed.has(doneKey(r)))));
+    this.renderLegend(view.replicasets.filter((rs) => rs.pods && rs.pods.length).map((rs) => rows.get(rs.key)));
   }
 
   renderPanel(rollouts) {

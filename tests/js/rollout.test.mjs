@@ -91,20 +91,27 @@ describe("rolloutOf: a rolling update of 3, one pod at a time", () => {
     assert.deepEqual(r.olds.map((x) => x.name), ["web-7c9fd86bc"]);
     assert.deepEqual([r.maxSurge.pods, r.maxUnavailable.pods], [1, 0]);
     assert.match(r.next[0], /No ReplicaSet runs the new pod template yet/);
-    assert.equal(r.next[1], "At least 3 must stay available (3 desired − maxUnavailable 0): 3 available, so no old pod may go until a new one is available.");
+    assert.equal(r.next[1], "At least 3 must stay available (3 desired − maxUnavailable 0): 3 pods, so no old pod may go.");
   });
 
   test("one new pod, not yet available: 4 pods at most, none may go", () => {
     const r = rolloutOf(deployment([NEW(1, 0), OLD(3)]));
     assert.deepEqual(r.next, [
       "At most 4 pods at once (3 desired + maxSurge 1): now 4 (3 old + 1 new), so no new pod until an old one goes.",
-      "At least 3 must stay available (3 desired − maxUnavailable 0): 3 available, so no old pod may go until a new one is available.",
+      "At least 3 must stay available (3 desired − maxUnavailable 0): 4 pods, 1 of them new and not available yet, so no old pod may go.",
     ]);
   });
 
   test("the new pod is available: one old pod may go", () => {
     const r = rolloutOf(deployment([NEW(1, 1), OLD(3)]));
     assert.equal(r.next[1], "At least 3 must stay available (3 desired − maxUnavailable 0): 4 available, so 1 old pod may go.");
+  });
+
+  test("room to take one away though no pod is available beyond the minimum: an unhealthy old one", () => {
+    // 4 pods − 3 − 0 new unavailable = 1 may go; yet only 3 are available (an old pod is not,
+    // and cleanupUnhealthyReplicas takes it: scaling it down costs no availability)
+    const r = rolloutOf(deployment([NEW(1, 1), OLD(3, 2)]));
+    assert.equal(r.next[1], "At least 3 must stay available (3 desired − maxUnavailable 0): 3 available, so 1 old pod may go (1 of them not available anyway).");
   });
 
   test("an old pod went: the new ReplicaSet may grow by one", () => {
@@ -115,7 +122,7 @@ describe("rolloutOf: a rolling update of 3, one pod at a time", () => {
   test("old pods that are not available anyway may go first (cleanupUnhealthyReplicas)", () => {
     const r = rolloutOf(deployment([NEW(1, 0), OLD(3, 1)]));
     // 4 pods − 3 min available − 1 new unavailable = 0: nothing may go, unhealthy or not
-    assert.match(r.next[1], /1 available, so no old pod may go/);
+    assert.equal(r.next[1], "At least 3 must stay available (3 desired − maxUnavailable 0): 4 pods, 1 of them new and not available yet, so no old pod may go.");
     const wider = rolloutOf(deployment([NEW(0, 0), OLD(3, 1)], { strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } } }));
     // 3 − 2 − 0 = 1 may go, and the 2 unavailable old pods are the first choice
     assert.equal(wider.next[1], "At least 2 must stay available (3 desired − maxUnavailable 1): 1 available, so 1 old pod may go (1 of them not available anyway).");
@@ -123,7 +130,9 @@ describe("rolloutOf: a rolling update of 3, one pod at a time", () => {
   });
 
   test("all new, the old ReplicaSet still has a pod: rolling; then complete", () => {
-    assert.equal(rolloutOf(deployment([NEW(3, 3), OLD(0, 0)].map((x, i) => (i ? { ...x, current: 1 } : x)))).state, "rolling");
+    const last = rolloutOf(deployment([NEW(3, 3), { ...OLD(0, 0), current: 1 }]));
+    assert.equal(last.state, "rolling");
+    assert.deepEqual(last.next, ["The new ReplicaSet already asks for all 3 pods; 3 available so far.", "The old ReplicaSets ask for no pods now; the ReplicaSet controller removes the last 1 old pod."]);
     const done = rolloutOf(deployment([NEW(3, 3), OLD(0, 0)]));
     assert.equal(done.state, "complete");
     assert.equal(done.summary, "Rollout complete: 3 of 3 pods run nginx:1.28, revision 2");
