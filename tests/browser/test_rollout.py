@@ -83,14 +83,20 @@ def covered(page: Any) -> list[str]:
     return list(
         page.evaluate(
             """(() => {
-              const boxes = (sel) => [...document.querySelectorAll(sel)].map(e => [sel, e.getBoundingClientRect()]);
+              const boxes = (sel) => [...document.querySelectorAll(sel)]
+                .map(e => [sel, e.getBoundingClientRect()]);
               const ours = [...boxes('#rollout'), ...boxes('#rs-legend')];
-              const theirs = [...boxes('#stage .node-box'), ...boxes('#stage [data-component=etcd]'), ...boxes('#controls')];
-              const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
-              const problems = ours.filter(([, a]) => !a.width || !a.height).map(([o]) => `${o} is not shown`);
-              for (const [o, a] of ours) for (const [t, b] of theirs) if (hit(a, b)) problems.push(`${o} covers ${t}`);
-              const controls = document.querySelector('#controls').getBoundingClientRect();
-              if (controls.bottom > innerHeight) problems.push(`the controls end at ${controls.bottom}, below ${innerHeight}`);
+              const theirs = [...boxes('#stage .node-box'),
+                ...boxes('#stage [data-component=etcd]'), ...boxes('#controls')];
+              const hit = (a, b) =>
+                a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+              const problems = ours.filter(([, a]) => !a.width || !a.height)
+                .map(([o]) => `${o} is not shown`);
+              for (const [o, a] of ours) {
+                for (const [t, b] of theirs) if (hit(a, b)) problems.push(`${o} covers ${t}`);
+              }
+              const end = document.querySelector('#controls').getBoundingClientRect().bottom;
+              if (end > innerHeight) problems.push(`the controls end at ${end} > ${innerHeight}`);
               return problems;
             })()"""
         )
@@ -99,6 +105,14 @@ def covered(page: Any) -> list[str]:
 
 def kubectl_log(page: Any) -> str:
     return str(page.text_content("#terminal .term-log"))
+
+
+def wait_for_kubectl(page: Any, text: str) -> None:
+    """Until the kubectl tab shows `text`."""
+    page.wait_for_function(
+        "text => document.querySelector('#terminal .term-log').textContent.includes(text)",
+        arg=text,
+    )
 
 
 def test_rolling_update_panel_legend_undo_history_restart(page: Any, console: Console) -> None:
@@ -125,17 +139,34 @@ def test_rolling_update_panel_legend_undo_history_restart(page: Any, console: Co
         press(page, "ArrowLeft")
         drawn(page)
         now = panel(page)
-        if now["state"] == "rolling" and len(now["rows"]) == 2 and now["next"][0].startswith("At most 4 pods at once (3 desired + maxSurge 1): now 4"):
+        if (
+            now["state"] == "rolling"
+            and len(now["rows"]) == 2
+            and now["next"][0].startswith("At most 4 pods at once (3 desired + maxSurge 1): now 4")
+        ):
             break
     else:
         raise AssertionError(f"stepping back never showed both ReplicaSets at 4 pods: {now}")
-    assert (now["desired"], now["maxSurge"], now["maxUnavailable"]) == ("3", "25% of 3 → 1", "25% of 3 → 0")
+    assert (now["desired"], now["maxSurge"], now["maxUnavailable"]) == (
+        "3",
+        "25% of 3 → 1",
+        "25% of 3 → 0",
+    )
     new, old = now["rows"]
     assert new["role"] == "new" and new["cells"][1:3] == ["2", "nginx:1.28"]
     assert old["role"] == "old" and old["cells"][1:3] == ["1", "nginx:1.27"]
-    surge = re.fullmatch(r"At most 4 pods at once \(3 desired \+ maxSurge 1\): now 4 \((\d) old \+ (\d) new\), so no new pod until an old one goes\.", now["next"][0])
-    assert surge and (int(surge[1]), int(surge[2])) == (int(old["cells"][3]), int(new["cells"][3])), now["next"]
-    assert now["next"][1].startswith("At least 3 must stay available (3 desired − maxUnavailable 0): ")
+    surge = re.fullmatch(
+        r"At most 4 pods at once \(3 desired \+ maxSurge 1\): now 4 \((\d) old \+ (\d) new\),"
+        r" so no new pod until an old one goes\.",
+        now["next"][0],
+    )
+    assert surge and (int(surge[1]), int(surge[2])) == (
+        int(old["cells"][3]),
+        int(new["cells"][3]),
+    ), now["next"]
+    assert now["next"][1].startswith(
+        "At least 3 must stay available (3 desired − maxUnavailable 0): "
+    )
     # the legend names both, in the colours the stage gives their pods
     entries = legend(page)
     assert [e["name"] for e in entries] == [new["name"], old["name"]]
@@ -152,7 +183,9 @@ def test_rolling_update_panel_legend_undo_history_restart(page: Any, console: Co
     shot(page, "rollout-panel-1440")
     page.click("#presenter")
     page.set_viewport_size({"width": 1920, "height": 1080})
-    page.wait_for_function("getComputedStyle(document.querySelector('#side')).visibility === 'hidden'")  # the tools' drawer slid away
+    page.wait_for_function(
+        "getComputedStyle(document.querySelector('#side')).visibility === 'hidden'"
+    )  # the tools' drawer slid away
     assert covered(page) == []
     shot(page, "rollout-panel-presenter")
     page.click("#presenter")
@@ -165,11 +198,11 @@ def test_rolling_update_panel_legend_undo_history_restart(page: Any, console: Co
     # The Deployment in the inspector: its revisions, and Undo through the page's kubectl.
     page.click("#stage .workload-deployment")
     page.wait_for_selector("#inspector .history-list li.current[data-revision='2']")
-    assert page.eval_on_selector_all("#inspector .history-list li", "els => els.map(e => e.dataset.revision)") == ["2", "1"]
+    assert page.eval_on_selector_all(
+        "#inspector .history-list li", "els => els.map(e => e.dataset.revision)"
+    ) == ["2", "1"]
     page.click("#inspector button:has-text('Undo')")
-    page.wait_for_function(
-        "document.querySelector('#terminal .term-log').textContent.includes('deployment.apps/web rolled back')"
-    )
+    wait_for_kubectl(page, "deployment.apps/web rolled back")
     assert "$ kubectl rollout undo deployment/web" in kubectl_log(page)
     page.wait_for_selector(f"{ROLLING} tr.new[data-replicaset='{old['name']}']")
     page.wait_for_selector(COMPLETE, timeout=90_000)
@@ -178,18 +211,16 @@ def test_rolling_update_panel_legend_undo_history_restart(page: Any, console: Co
 
     page.wait_for_selector("#inspector .history-list li.current[data-revision='3']")
     page.click("#inspector button:has-text('History')")
-    page.wait_for_function(
-        "document.querySelector('#terminal .term-log').textContent.includes('REVISION  CHANGE-CAUSE')"
-    )
+    wait_for_kubectl(page, "REVISION  CHANGE-CAUSE")
     history = kubectl_log(page).split("$ kubectl rollout history deployment/web")[-1]
     assert [line.split()[0] for line in history.splitlines() if line[:1].isdigit()] == ["2", "3"]
 
     # Restart: the same image in new pods, a new ReplicaSet, revision 4.
     page.click("#inspector button:has-text('Restart')")
-    page.wait_for_function(
-        "document.querySelector('#terminal .term-log').textContent.includes('deployment.apps/web restarted')"
+    wait_for_kubectl(page, "deployment.apps/web restarted")
+    page.wait_for_selector(
+        f"{ROLLING} tr.new[data-replicaset]:not([data-replicaset='{old['name']}'])"
     )
-    page.wait_for_selector(f"{ROLLING} tr.new[data-replicaset]:not([data-replicaset='{old['name']}'])")
     page.wait_for_selector(COMPLETE, timeout=90_000)
     assert panel(page)["summary"] == "Rollout complete: 3 of 3 pods run nginx:1.27, revision 4"
     page.wait_for_selector("#inspector .history-list li.current[data-revision='4']")
