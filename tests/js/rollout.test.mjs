@@ -49,8 +49,8 @@ describe("resolveFenceposts (deployment_util.go ResolveFenceposts)", () => {
 });
 
 // A Deployment of 3 (maxSurge 25%, maxUnavailable 25%) moving from nginx:1.27 to nginx:1.28.
-const template = (image) => ({ metadata: { labels: { app: web } }, spec: { containers: [{ name: "nginx", image }] } });
 const web = "web";
+const template = (image) => ({ metadata: { labels: { app: web } }, spec: { containers: [{ name: "nginx", image }] } });
 const hashed = (image, hash) => ({ ...template(image), metadata: { labels: { app: web, "pod-template-hash": hash } } });
 const rs = (name, revision, image, desired, available, created, current = desired) => ({
   name,
