@@ -1,5 +1,6 @@
 """The page's pure JavaScript (static/src/model.js, derive.js, cycle.js, values.js, kube.js,
-components.js), unit-tested by node's own test runner on a trace the engine really produced.
+components.js, rollout.js), unit-tested by node's own test runner on a trace the engine really
+produced.
 
 The engine runs a Deployment of three replicas to Running, then the page's delete button
 (the `delete-pod` action) removes one pod and the ReplicaSet replaces it. What a tab would

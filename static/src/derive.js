@@ -149,13 +149,23 @@ function placeholderPod(where) {
   };
 }
 
-/** A stable hue for an owner (ReplicaSet) name, so its pods share a stripe colour. */
+// ReplicaSet colours: hashing a name to a hue put the two ReplicaSets of one rollout at
+// near-identical yellows (web-f4b584c4, web-7c9fd86bc), which no legend can tell apart. So
+// each name keeps, for the page's life, the next hue of a palette whose neighbours differ
+// most, in the order the page first draws them: a rollout's new ReplicaSet always gets a
+// colour unlike the one before it (for ten in a row).
+const PALETTE = [205, 28, 145, 320, 50, 265, 175, 0, 95, 290];
+const hues = new Map();
+
+/** The stripe hue of an owner (ReplicaSet) name: stable while the page lives; null for none. */
 export function ownerHue(name) {
   if (!name) return null;
-  let h = 2166136261;
-  for (let i = 0; i < name.length; i += 1) {
-    h ^= name.charCodeAt(i);
-    h = Math.imul(h, 16777619);
-  }
-  return Math.abs(h) % 360;
+  if (!hues.has(name)) hues.set(name, PALETTE[hues.size % PALETTE.length]);
+  return hues.get(name);
+}
+
+/** The colour the stage gives a ReplicaSet's pods (stage.js: pod and workload stripes). */
+export function replicaSetColour(name) {
+  const hue = ownerHue(name);
+  return hue === null ? "var(--ink-3)" : `hsl(${hue} 70% 55%)`;
 }

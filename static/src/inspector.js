@@ -2,7 +2,9 @@
 // its events and the actions that make sense on it (delete, crash; cordon, drain, fail…).
 
 import { countdownText } from "./countdown.js";
+import { replicaSetColour } from "./derive.js";
 import { fill, h } from "./dom.js";
+import { newReplicaSetOf } from "./rollout.js";
 import { toYaml } from "./yaml.js";
 
 export class Inspector {
@@ -49,7 +51,7 @@ export class Inspector {
     const info = key ? state.keys[key] : null;
     const events = view.events.filter((e) => e.objectKind === sel.kind && e.objectName === sel.name).slice(-12);
     const countdown = model && model.countdown ? Math.ceil(model.countdown.remaining) : "";
-    const sig = JSON.stringify([sel, info && info.rev, model && (model.status || model.ready), countdown, model && model.stuck, events.length, model && model.age, model && model.restartsText, this.values.version]);
+    const sig = JSON.stringify([sel, info && info.rev, model && (model.status || model.ready), countdown, model && model.stuck, events.length, model && model.age, model && model.restartsText, model && model.replicasets && model.replicasets.map((r) => [r.name, r.revision]), this.values.version]);
     if (sig === this.signature) return;
     this.signature = sig;
     const focusId = document.activeElement && this.root.contains(document.activeElement) ? document.activeElement.dataset.focusId : null;
@@ -164,6 +166,8 @@ export class Inspector {
 
   deploymentParts(d) {
     const scale = (by) => () => this.kubectl(`scale deployment ${d.name} -n ${d.namespace} --replicas=${Math.max(0, (d.desired ?? 1) + by)}`);
+    // the real commands, through the page's kubectl: their output shows in the kubectl tab
+    const rollout = (verb) => () => this.kubectl(`rollout ${verb} deployment/${d.name}${d.namespace === "default" ? "" : ` -n ${d.namespace}`}`);
     return [
       dl([
         ["Ready", d.ready],
@@ -173,6 +177,16 @@ export class Inspector {
         ["Age", d.age || ""],
       ]),
       h("div", { class: "actions", role: "group", "aria-label": "Scale this Deployment" }, this.button("Scale down −1", "down", scale(-1)), this.button("Scale up +1", "up", scale(+1))),
+      h("h3", {}, "Rollout history"),
+      rolloutHistory(d),
+      h(
+        "div",
+        { class: "actions", role: "group", "aria-label": "Roll this Deployment out" },
+        this.button("Restart", "restart", rollout("restart")),
+        this.button("Undo", "undo", rollout("undo")),
+        this.button("History", "history", rollout("history")),
+      ),
+      h("p", { class: "muted small" }, "Restart rolls out new pods of the same template; Undo rolls back to the previous revision. Both run kubectl rollout: see the kubectl tab."),
     ];
   }
 
@@ -210,6 +224,28 @@ export class Inspector {
     });
     return form;
   }
+}
+
+/** The Deployment's revisions, newest first, as its ReplicaSets record them (revision and
+ * change-cause annotations); the one running the Deployment's template is the current one. */
+function rolloutHistory(d) {
+  const current = newReplicaSetOf(d);
+  const revisions = (d.replicasets || []).filter((rs) => rs.revision);
+  if (!revisions.length) return h("p", { class: "muted" }, "No revision yet.");
+  return h(
+    "ol",
+    { class: "history-list", "aria-label": "Revisions, newest first" },
+    revisions.map((rs) =>
+      h(
+        "li",
+        { class: rs === current ? "current" : "", "data-revision": rs.revision },
+        h("span", { class: "swatch", style: `background: ${replicaSetColour(rs.name)}`, "aria-hidden": "true" }),
+        h("strong", {}, `revision ${rs.revision}`),
+        ` ${(rs.images || []).join(", ")}${rs.changeCause ? ` · “${rs.changeCause}”` : ""} · ${rs.name}`,
+        rs === current ? h("span", { class: "history-current" }, " ← current") : null,
+      ),
+    ),
+  );
 }
 
 function dl(rows) {

@@ -213,7 +213,11 @@ export function replicaSetRow(rs, now) {
     age: created === null ? "" : humanDuration(now - created),
     owner: owner ? { kind: owner.kind, name: owner.name } : null,
     revision: meta.annotations?.["deployment.kubernetes.io/revision"] || "",
+    changeCause: meta.annotations?.["kubernetes.io/change-cause"] || "",
     images: (rs.spec?.template?.spec?.containers || []).map((c) => c.image),
+    available: rs.status?.availableReplicas ?? 0,
+    created: created ?? 0,
+    template: rs.spec?.template || null, // which Deployment template it runs (rollout.js)
   };
 }
 
@@ -231,6 +235,11 @@ export function deploymentRow(d, now) {
     upToDate: d.status?.updatedReplicas ?? 0,
     available: d.status?.availableReplicas ?? 0,
     age: created === null ? "" : humanDuration(now - created),
+    revision: meta.annotations?.["deployment.kubernetes.io/revision"] || "",
+    strategy: d.spec?.strategy || {},
+    paused: Boolean(d.spec?.paused),
+    images: (d.spec?.template?.spec?.containers || []).map((c) => c.image),
+    template: d.spec?.template || null,
   };
 }
 

@@ -3,7 +3,8 @@
 //   net.js       the Socket.IO protocol (docs/protocol.md)
 //   model.js     reducer + time travel over the trace;  values.js  what objects looked like
 //   player.js    playback pacing, step, scrub, fork;     derive.js  state → what views draw
-//   stage.js, sequence.js, panels.js, inspector.js, editor.js, terminal.js   the views
+//   stage.js, sequence.js, panels.js, inspector.js, editor.js, terminal.js,
+//   rolloutview.js (rollout panel, ReplicaSet colours)   the views
 //
 // One entry point draws everything: render(), idempotent, called once per animation frame.
 //
@@ -24,6 +25,7 @@ import { NarrationView, storyAt } from "./narrationview.js";
 import { Connection } from "./net.js";
 import { EtcdPanel, EventsPanel, ObjectsPanel, ReadyChart, renderCycleTable } from "./panels.js";
 import { isStory, MAX_SPEED, MIN_SPEED, Player } from "./player.js";
+import { RolloutView } from "./rolloutview.js";
 import { SequenceView } from "./sequence.js";
 import { createStage, layout, renderStage } from "./stage.js";
 import { Terminal } from "./terminal.js";
@@ -136,6 +138,7 @@ const etcdPanel = new EtcdPanel($("#panel-etcd-body"), { read: (key, revision) =
 const objectsPanel = new ObjectsPanel($("#panel-objects"), { select: (obj) => select(obj) });
 const chart = new ReadyChart($("#panel-chart"));
 const sequence = new SequenceView($("#panel-sequence"), { seek: (i) => seekTo(i) });
+const rolloutView = new RolloutView($("#rollout"), $("#rs-legend"));
 
 // "Connect your kubectl": a kubeconfig for this page's cluster (docs/kube-api.md).
 const connect = new ConnectDialog($("#connect"), { session: () => app.session, opener: $("#connect-button") });
@@ -607,6 +610,7 @@ function render(t) {
   recordLit(current);
   narrationView.render(player.story ? storyAt(timeline.events, current.index) : current, player.story ? null : cycle);
   renderControls(t, now);
+  rolloutView.render(view);
   if (sideTabs.current() === "inspector") inspector.render(view, state);
   if (t - app.lastPanels > 120) {
     app.lastPanels = t;

@@ -13,7 +13,7 @@
 import { naturalCompare, parseComponent, shortName } from "./components.js";
 import { ellipsize, keyed, s, setAttrs } from "./dom.js";
 import { countdownText } from "./countdown.js";
-import { ownerHue } from "./derive.js";
+import { ownerHue, replicaSetColour } from "./derive.js";
 import { messageLabel } from "./narration.js";
 
 const W = 1200;
@@ -505,11 +505,10 @@ function drawWorkloads(stage, L, scene) {
     (g, w) => {
       g.__item = { kind: w.kind, name: w.item.name, namespace: w.item.namespace };
       const [box, stripe, kind, name, count, link] = g.children;
-      const hue = w.kind === "ReplicaSet" ? ownerHue(w.item.name) : null;
       const hl = scene.highlightOwner && (scene.highlightOwner === w.item.name || (w.kind === "Deployment" && scene.highlightDeployment === w.item.name));
       g.setAttribute("class", `workload workload-${w.kind.toLowerCase()}${hl ? " lit" : ""}`);
       setAttrs(box, { x: w.x, y: w.y, width: w.w, height: w.h });
-      setAttrs(stripe, { x: w.x + 4, y: w.y + 5, width: 5, height: w.h - 10, style: hue === null ? "fill: var(--ink-3)" : `fill: hsl(${hue} 70% 55%)` });
+      setAttrs(stripe, { x: w.x + 4, y: w.y + 5, width: 5, height: w.h - 10, style: `fill: ${replicaSetColour(w.kind === "ReplicaSet" ? w.item.name : "")}` });
       setAttrs(kind, { x: w.x + 16, y: w.y + 16, text: w.kind === "Pods" ? "Pods" : w.kind });
       let countText = "";
       if (w.kind === "Deployment") countText = w.item.ready || "";
@@ -571,8 +570,7 @@ function drawPods(stage, L, scene) {
       const [box, stripe, name, status, meta, track, bar] = g.children;
       const compact = t.compact;
       setAttrs(box, { width: t.w, height: t.h });
-      const hue = ownerHue(p.group);
-      setAttrs(stripe, { x: 4, y: 5, width: 4, height: t.h - 10, style: hue === null ? "fill: var(--ink-3)" : `fill: hsl(${hue} 70% 55%)` });
+      setAttrs(stripe, { x: 4, y: 5, width: 4, height: t.h - 10, style: `fill: ${replicaSetColour(p.group)}` });
       const chars = Math.floor((t.w - 22) / 7.1);
       setAttrs(name, { x: 14, y: 17, text: ellipsize(p.name, chars) });
       setAttrs(status, { x: 14, y: compact ? 36 : 35, text: statusLine(p) });

@@ -213,9 +213,15 @@ describe("ownerHue", () => {
     const hue = ownerHue("web-569f98894d");
     assert.ok(Number.isInteger(hue) && hue >= 0 && hue < 360);
     assert.equal(ownerHue("web-569f98894d"), hue);
-    // different ReplicaSets of one Deployment should not share a stripe colour
-    const hues = new Set(["web-569f98894d", "web-7d4b9c8f6b", "api-5f7c9d8b4"].map(ownerHue));
-    assert.equal(hues.size, 3);
+    // ReplicaSets drawn one after the other (a rollout's old and new) never look alike
+    const names = Array.from({ length: 12 }, (_, i) => `web-${(0x7c9fd86bc + i * 7919).toString(16)}`);
+    const hues = names.map(ownerHue);
+    for (let i = 1; i < hues.length; i += 1) {
+      const apart = Math.abs(hues[i] - hues[i - 1]) % 360;
+      assert.ok(Math.min(apart, 360 - apart) >= 60, `${names[i - 1]} ${hues[i - 1]} vs ${names[i]} ${hues[i]}`);
+    }
+    assert.equal(new Set(hues.slice(0, 10)).size, 10);
+    assert.deepEqual(names.map(ownerHue), hues);
     assert.equal(ownerHue(""), null);
     assert.equal(ownerHue(undefined), null);
   });
