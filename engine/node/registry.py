@@ -157,15 +157,14 @@ class Registry:
 
     def __init__(
         self,
-        images: tuple[Image, ...],
-        mirrors: dict[str, str] | None = None,
-        absent: tuple[str, ...] = (),
-        families_by_name: dict[str, str] | None = None,
+        images: list[Image],
+        mirrors: dict[str, str],
+        absent: list[str],
+        families_by_name: dict[str, str],
     ) -> None:
-        self.images = images
-        self.mirrors = mirrors or {}
+        self.mirrors = mirrors  # host -> the registry whose content it serves
         self.absent = frozenset(absent)
-        self.families_by_name = families_by_name or {}
+        self.families_by_name = families_by_name
         self._by_tag: dict[tuple[str, str], Image] = {}
         self._by_digest: dict[tuple[str, str], Image] = {}
         self._repositories: set[str] = set()
@@ -245,7 +244,7 @@ def load(path: Path = CATALOGUE_FILE) -> Registry:
             if not all(isinstance(t, str) for t in [*tags, version]) or not isinstance(size, int):
                 raise ValueError(f"{path.name}: {repository} {row}: quote tags and version")
             images.append(Image(repository, tuple(tags), size, entry["family"], version, server))
-    return Registry(tuple(images), data["mirrors"], tuple(data["absent"]), data["families_by_name"])
+    return Registry(images, data["mirrors"], data["absent"], data["families_by_name"])
 
 
 def _server(repository: str, family: str, spec: dict[str, Any] | None) -> AppServer:
