@@ -2,8 +2,9 @@
 
 The runtime asks a `Behavior` when the main process exits by itself (and with which code), what
 it prints, which ports answer and what, how it reacts to the stop signal, and how much memory it
-needs. Servers (nginx, httpd, redis, postgres, mysql, memcached, registry, pause, agnhost) run
-until stopped; commands (`sleep 5`, `sh -c "exit 3"`) are interpreted by engine/node/command.py.
+needs. Servers (nginx, httpd, redis, postgres, mysql, memcached, registry, pause, agnhost, and an
+`app` image's own program) run until stopped; commands (`sleep 5`, `sh -c "exit 3"`) are
+interpreted by engine/node/command.py.
 docs/containers.md is the learner-facing description of this model; keep them together.
 """
 
@@ -31,14 +32,19 @@ IMAGE_CONFIG: dict[str, tuple[list[str], list[str]]] = {
     "memcached": (["docker-entrypoint.sh"], ["memcached"]),
     "registry": (["/entrypoint.sh"], ["/etc/distribution/config.yml"]),
     "busybox": ([], ["sh"]),
+    "bash": (["docker-entrypoint.sh"], ["bash"]),
     "alpine": ([], ["/bin/sh"]),
     "ubuntu": ([], ["/bin/bash"]),
     "debian": ([], ["bash"]),
+    "fedora": ([], ["/bin/bash"]),
+    "perl": ([], ["perl", "-de0"]),  # the debugger: no terminal, so it exits at once
     "python": ([], ["python3"]),
     "node": (["docker-entrypoint.sh"], ["node"]),
     "pause": (["/pause"], []),
     "stress": ([], ["stress"]),
     "agnhost": (["/agnhost"], []),
+    "liveness": ([], ["/server"]),
+    # "app": ENTRYPOINT is the image's own program (Image.programs), no CMD: effective_argv
 }
 _WRAPPERS = ("docker-entrypoint.sh", "entrypoint.sh", "tini", "dumb-init", "--")
 _DEFAULT_SERVER = {
@@ -60,6 +66,8 @@ BASELINE_MEMORY = {
     "python": 12 * Mi,
     "node": 45 * Mi,
     "agnhost": 15 * Mi,
+    "app": 16 * Mi,
+    "liveness": 4 * Mi,
     "pause": Mi // 4,
 }
 _SHELL_MEMORY = Mi // 2
@@ -159,9 +167,14 @@ class Context:
     started_at: float  # virtual time of StartContainer
 
 
-def effective_argv(family: str, container: dict[str, Any]) -> list[str]:
+def effective_argv(image: Image, container: dict[str, Any]) -> list[str]:
     """The process the runtime starts: command overrides ENTRYPOINT, args override CMD."""
-    entrypoint, cmd = IMAGE_CONFIG.get(family, ([], []))
+    entrypoint: list[str]
+    cmd: list[str]
+    if image.family == "app":
+        entrypoint, cmd = [image.programs[0]], []
+    else:
+        entrypoint, cmd = IMAGE_CONFIG.get(image.family, ([], []))
     command = [str(a) for a in container.get("command") or []]
     args = [str(a) for a in container.get("args") or []]
     if command:
@@ -176,7 +189,7 @@ def derive(image: Image, container: dict[str, Any], ctx: Context) -> Behavior:
         for e in container.get("env") or []
         if isinstance(e, dict) and "value" in e
     }
-    argv = effective_argv(image.family, container)
+    argv = effective_argv(image, container)
     wrapped = bool(argv) and argv[0].rsplit("/", 1)[-1] in _WRAPPERS
     while argv and argv[0].rsplit("/", 1)[-1] in _WRAPPERS:
         argv = argv[1:]
@@ -184,7 +197,9 @@ def derive(image: Image, container: dict[str, Any], ctx: Context) -> Behavior:
         argv = [_DEFAULT_SERVER[image.family], *argv]  # `docker-entrypoint.sh --port 6380`
     if image.family == "registry" and argv and argv[0].endswith((".yml", ".yaml")):
         argv = ["registry", "serve", *argv]
-    program = interpret(argv, env, ctx.hostname, image.family not in _NO_BASH, ctx.started_at)
+    own = image.programs if image.family in _OWN_SERVERS else ()
+    has_bash = image.family not in _NO_BASH
+    program = interpret(argv, env, ctx.hostname, has_bash, ctx.started_at, own)
     if program.not_found:
         behavior = Behavior(f"{program.not_found} (not in the image)", image.family)
         behavior.start_error = _exec_not_found(program.not_found)
@@ -192,7 +207,10 @@ def derive(image: Image, container: dict[str, Any], ctx: Context) -> Behavior:
     server_argv = program.server
     if server_argv is None and argv and _server_name(argv) in _BUILDERS:
         server_argv = argv
-    if server_argv is not None:
+    if server_argv is not None and _server_name(server_argv) in own:
+        behavior = _OWN_SERVERS[image.family](image, container, ctx)
+        behavior.lines = program.lines + behavior.lines
+    elif server_argv is not None:
         behavior = _BUILDERS[_server_name(server_argv)](image, server_argv, env, ctx, wrapped)
         behavior.lines = program.lines + behavior.lines
     else:
@@ -275,6 +293,11 @@ def _flag(argv: list[str], *names: str) -> str | None:
 def _port(argv: list[str], default: int, *names: str) -> int:
     value = _flag(argv, *names)
     return int(value) if value and value.isdigit() else default
+
+
+# test/images/agnhost/liveness (and test/images/liveness/server.go before it): /healthz answers
+# 200 for the first 10 seconds, then 500 forever.
+_LIVENESS_DEMO = Listener(8080, "http", (("/healthz", ((0.0, 200), (10.0, 500))),), 404)
 
 
 def _http(port: int, paths: tuple[str, ...], fallback: int = 404) -> Listener:
@@ -404,10 +427,7 @@ def _agnhost(
     behavior.memory = BASELINE_MEMORY["agnhost"]
     behavior.stop_exit_code = 143  # a Go program without a SIGTERM handler is killed by it
     if sub == "liveness":
-        # test/images/agnhost/liveness: /healthz answers 200 for 10 s, then 500 forever.
-        behavior.listeners = (
-            Listener(8080, "http", (("/healthz", ((0.0, 200), (10.0, 500))),), 404),
-        )
+        behavior.listeners = (_LIVENESS_DEMO,)
         behavior.lines = [Line(0.0, "Started HTTP server on port 8080", "stderr")]
     elif sub in ("netexec", "serve-hostname"):
         port = _port(argv, 8080 if sub == "netexec" else 9376, "--http-port", "--port")
@@ -444,6 +464,47 @@ def _node_server(
     behavior.stop_exit_code = None  # node as PID 1 ignores SIGTERM unless it handles it
     behavior.memory = BASELINE_MEMORY["node"]
     return behavior
+
+
+# ---- an image's own server: `app` (an application we know only by name) and `liveness` ---------
+
+
+def _app(image: Image, container: dict[str, Any], ctx: Context) -> Behavior:
+    """What a learner expects of an application image: it serves until stopped, on the ports
+    the pod declares (else the image's own, registry.yaml `server.port`), every path 200."""
+    server = image.server
+    declared = [
+        int(p["containerPort"])
+        for p in container.get("ports") or []
+        if isinstance(p, dict)
+        and isinstance(p.get("containerPort"), int)
+        and p.get("protocol", "TCP") == "TCP"
+    ]
+    ports = declared or ([server.port] if server.port is not None else [])
+    name = image.repository.rsplit("/", 1)[-1]
+    where = f" on port {', '.join(map(str, ports))}" if ports else ""
+    behavior = Behavior(f"{name} server{where}", "app")
+    behavior.listeners = tuple(Listener(port, server.protocol, (), 200) for port in ports)
+    behavior.lines = image_logs.app_start(image, ctx, ports[0] if ports else 0)
+    # A Go or Python server dies of SIGTERM; `node server.js` as PID 1 ignores it.
+    behavior.stop_exit_code = None if server.ignores_sigterm else 143
+    behavior.memory = BASELINE_MEMORY["app"]
+    return behavior
+
+
+def _liveness(image: Image, container: dict[str, Any], ctx: Context) -> Behavior:
+    # registry.k8s.io/liveness: the docs' liveness task before agnhost took it over.
+    behavior = Behavior("liveness demo server on port 8080", "liveness")
+    behavior.listeners = (_LIVENESS_DEMO,)
+    behavior.stop_exit_code = 143
+    behavior.memory = BASELINE_MEMORY["liveness"]
+    return behavior
+
+
+_OWN_SERVERS: dict[str, Callable[[Image, dict[str, Any], Context], Behavior]] = {
+    "app": _app,
+    "liveness": _liveness,
+}
 
 
 _BUILDERS: dict[str, Builder] = {

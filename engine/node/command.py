@@ -76,9 +76,11 @@ class _Shell:
         hostname: str,
         bash: bool,
         epoch: float | None,
+        servers: tuple[str, ...] = (),
     ) -> None:
         self.p = program
         self.epoch = epoch
+        self.servers = servers  # the image's own server executables
         self.env = {"HOSTNAME": hostname, **env}
         self.bash = bash
         self.status = 0
@@ -145,7 +147,7 @@ class _Shell:
         if name == "trap":
             self.trap(args)
             return t
-        if name in _SERVERS:
+        if name in _SERVERS or name in self.servers:
             self.p.server = argv
             return FOREVER
         return t
@@ -208,7 +210,9 @@ class _Shell:
     def endless(self, body: str, t: float) -> float:
         """`while true; do …; done`: one pass tells the period; its lines then repeat."""
         # Dates in a repeating line are filled in when the log is read (epoch None keeps them).
-        probe = _Shell(Program(), dict(self.env), self.env["HOSTNAME"], self.bash, None)
+        probe = _Shell(
+            Program(), dict(self.env), self.env["HOSTNAME"], self.bash, None, self.servers
+        )
         end = probe.script(body, 0.0)
         if end in (FOREVER, FOREVER_EXIT):
             return self.script(body, t)
@@ -254,14 +258,20 @@ _SERVERS = (
 
 
 def interpret(
-    argv: list[str], env: dict[str, str], hostname: str, has_bash: bool, started_at: float
+    argv: list[str],
+    env: dict[str, str],
+    hostname: str,
+    has_bash: bool,
+    started_at: float,
+    servers: tuple[str, ...] = (),
 ) -> Program:
     """Interpret a command line (image entrypoint wrappers already removed). Times in the
-    program are seconds after the container started at virtual time `started_at`."""
+    program are seconds after the container started at virtual time `started_at`. `servers`:
+    the image's own server executables, besides the well-known ones (_SERVERS)."""
     program = Program()
     if not argv:
         return program
-    shell = _Shell(program, env, hostname, has_bash, started_at)
+    shell = _Shell(program, env, hostname, has_bash, started_at, servers)
     end = shell.command(argv, 0.0)
     if end != FOREVER_EXIT:
         program.duration = end

@@ -297,3 +297,18 @@ def registry_start(image: Image, ctx: Context) -> list[Line]:
         ),
         Line(0.01, f'time="{stamp}" level=info msg="listening on [::]:5000" {common}', "stderr"),
     ]
+
+
+# ---- an app image's own server (registry.yaml `server.log`) ------------------------------------
+
+
+def app_start(image: Image, ctx: Context, port: int) -> list[Line]:
+    """The start line of an application image, from its catalogue template; none for a
+    template about a port when the container has none."""
+    template = image.server.log
+    if not template or ("{port}" in template and not port):
+        return []
+    moment = timeutil.to_datetime(ctx.started_at)
+    iso = moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{_ms(ctx.started_at):03d}Z"  # JavaScript's
+    text = template.format(port=port, hostname=ctx.hostname, ip=ctx.pod_ip, time=moment, iso=iso)
+    return [Line(0.0, text, image.server.stream)]

@@ -33,7 +33,7 @@ class ImageService:
         self._images: dict[str, _StoredImage] = {}  # image id -> stored
         self._downloads: dict[str, Event] = {}  # image id -> layers being fetched
         sandbox = REGISTRY.image(SANDBOX_IMAGE)
-        self._store(sandbox, f"{sandbox.repository}:{sandbox.tags[-1]}")  # pre-pulled
+        self._store(sandbox, SANDBOX_IMAGE)  # pre-pulled
 
     def has_image(self, name: str) -> Image | None:
         for stored in self._images.values():

@@ -1,18 +1,33 @@
-"""The container image registries the simulated nodes pull from: Docker Hub and registry.k8s.io.
+"""The container image registries the simulated nodes pull from: Docker Hub, registry.k8s.io,
+gcr.io, quay.io and any other.
 
-A small catalogue of the images learners use, with realistic tags and sizes (compressed
-linux/amd64 content, what containerd reports as "Image size" in the kubelet's Pulled event) and
-stable digests. Anything else fails to pull with the error text containerd gives
-(containerd/containerd core/remotes/docker/resolver.go, pkg/cri/server/images/image_pull.go).
+The catalogue is data (engine/node/registry.yaml): the images learners and the Kubernetes docs
+use, with their tags, software versions and sizes (compressed linux/amd64 content, what
+containerd reports as "Image size" in the kubelet's Pulled event). The rule for a reference
+(docs/containers.md "Images"):
+
+- a listed repository has exactly its listed tags: any other tag is containerd's `not found`;
+- a repository listed as absent, or on a host DNS cannot resolve, fails as containerd words it;
+- any other repository exists, with every tag: its size and family come from its name, so it
+  pulls the same way in every run and every process;
+- a malformed reference is never pulled (the kubelet's InvalidImageName, engine/node/images.py).
+
+Digests and image ids are stable hashes of name, version and tag.
+Errors: containerd/containerd core/remotes/docker/resolver.go, pkg/cri/server/images/image_pull.go.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from engine import yamlsafe
 
 DOCKER_HUB = "docker.io"
+CATALOGUE_FILE = Path(__file__).with_name("registry.yaml")
 
 # distribution/reference's grammar (docker/distribution reference/regexp.go).
 _COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*"
@@ -23,6 +38,30 @@ _REFERENCE = re.compile(
     r"(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@(sha256:[0-9a-f]{64}))?"
 )
 
+# Names DNS never resolves (RFC 6761 special-use domains; .local is multicast DNS, RFC 6762,
+# which containerd's resolver does not use): a registry there is "no such host".
+UNRESOLVABLE_SUFFIXES = (".example", ".invalid", ".local", ".test")
+
+# An unlisted repository's compressed size: between these, picked by a hash of its name.
+UNLISTED_SIZE = (5_000_000, 150_000_000)
+
+
+@dataclass(frozen=True)
+class AppServer:
+    """How an `app` (or `liveness`) image's own server behaves (registry.yaml `server`)."""
+
+    programs: tuple[str, ...] = ()  # executables that start it (besides the repository's name)
+    port: int | None = 8080  # where it listens when the pod declares no containerPort
+    protocol: str = "http"  # http: every path answers 200; tcp: accepts connections
+    log: str = "Listening on port {port}"  # its start line (see image_logs.app_start)
+    stream: str = "stdout"
+    ignores_sigterm: bool = False  # PID 1 without a handler: killed when the grace period ends
+
+
+# A family's server unless registry.yaml says otherwise: registry.k8s.io/liveness (and any
+# other repository named `liveness`) is started as `/server`, the docs' `args: [/server]`.
+FAMILY_SERVERS = {"liveness": AppServer(programs=("server",))}
+
 
 @dataclass(frozen=True)
 class Image:
@@ -31,19 +70,28 @@ class Image:
     repository: str  # fully qualified: docker.io/library/nginx
     tags: tuple[str, ...]
     size: int  # bytes, as containerd reports it
-    family: str  # what the image is, for the behaviour model: nginx, redis, busybox, ...
+    family: str  # what the image is, for the behaviour model: nginx, redis, busybox, app, ...
     version: str  # the software version inside, for log lines
+    server: AppServer = field(default_factory=AppServer)  # for the app and liveness families
 
-    # Derived in __post_init__ (stable hashes of name and version; computed once).
+    # Derived in __post_init__ when not given (stable hashes of name and version).
     digest: str = ""  # the repo digest (manifest list digest)
     image_id: str = ""  # the config digest containerd uses as the image id
     repo_digest: str = ""  # what containerStatuses[].imageID shows: docker.io/library/x@sha256:…
 
     def __post_init__(self) -> None:
-        what = f"{self.repository}:{self.version}:{self.tags[0]}"
-        object.__setattr__(self, "digest", "sha256:" + _hash(f"manifest:{what}"))
-        object.__setattr__(self, "image_id", "sha256:" + _hash(f"config:{what}"))
-        object.__setattr__(self, "repo_digest", f"{self.repository}@{self.digest}")
+        what = f"{self.repository}:{self.version}:{self.tags[0] if self.tags else ''}"
+        if not self.digest:
+            object.__setattr__(self, "digest", "sha256:" + _hash(f"manifest:{what}"))
+        if not self.image_id:
+            object.__setattr__(self, "image_id", "sha256:" + _hash(f"config:{what}"))
+        if not self.repo_digest:
+            object.__setattr__(self, "repo_digest", f"{self.repository}@{self.digest}")
+
+    @property
+    def programs(self) -> tuple[str, ...]:
+        """The executables that are this image's own server (app and liveness families)."""
+        return (self.repository.rsplit("/", 1)[-1], *self.server.programs)
 
 
 @dataclass(frozen=True)
@@ -105,9 +153,18 @@ def invalid_reference_reason(image: str) -> str:
 
 
 class Registry:
-    """Every registry the cluster can reach, as one catalogue."""
+    """Every registry the cluster can reach, as one catalogue and one rule for the rest."""
 
-    def __init__(self, images: tuple[Image, ...]) -> None:
+    def __init__(
+        self,
+        images: list[Image],
+        mirrors: dict[str, str],
+        absent: list[str],
+        families_by_name: dict[str, str],
+    ) -> None:
+        self.mirrors = mirrors  # host -> the registry whose content it serves
+        self.absent = frozenset(absent)
+        self.families_by_name = families_by_name
         self._by_tag: dict[tuple[str, str], Image] = {}
         self._by_digest: dict[tuple[str, str], Image] = {}
         self._repositories: set[str] = set()
@@ -119,23 +176,28 @@ class Registry:
 
     def resolve(self, ref: Reference) -> Image:
         """The image a reference names, or the PullError containerd would return."""
-        if ref.digest:
-            found = self._by_digest.get((ref.repository, ref.digest))
-        else:
-            found = self._by_tag.get((ref.repository, ref.tag))
-        if found is not None:
-            return found
+        domain, path = ref.repository.split("/", 1)
+        listed = f"{self.mirrors.get(domain, domain)}/{path}"  # k8s.gcr.io/x → registry.k8s.io/x
         what = ref.name
         prefix = f'failed to pull and unpack image "{what}": failed to resolve reference "{what}"'
-        if ref.domain not in (DOCKER_HUB, "registry.k8s.io", "quay.io", "ghcr.io", "gcr.io"):
-            host = ref.domain.split(":")[0]
+        if listed in self._repositories:
+            if ref.digest:
+                found = self._by_digest.get((listed, ref.digest))
+            else:
+                found = self._by_tag.get((listed, ref.tag))
+            if found is None:
+                raise PullError("NotFound", f"{prefix}: {what}: not found")
+            if listed != ref.repository:  # the mirror's name, the same content
+                return replace(found, repository=ref.repository, repo_digest="")
+            return found
+        host = domain.split(":")[0]
+        if host.endswith(UNRESOLVABLE_SUFFIXES):
             raise PullError(
                 "Unknown",
-                f"{prefix}: failed to do request: Head "
-                f'"https://{ref.domain}/v2/{ref.repository.split("/", 1)[1]}/manifests/'
+                f'{prefix}: failed to do request: Head "https://{domain}/v2/{path}/manifests/'
                 f'{ref.tag or ref.digest}": dial tcp: lookup {host}: no such host',
             )
-        if ref.repository not in self._repositories:
+        if ref.repository in self.absent:
             # Docker Hub answers 401 for a repository that does not exist (it will not say
             # whether a private one does).
             raise PullError(
@@ -143,10 +205,25 @@ class Registry:
                 f"{prefix}: pull access denied, repository does not exist or may require "
                 "authorization: server message: insufficient_scope: authorization failed",
             )
-        raise PullError("NotFound", f"{prefix}: {what}: not found")
+        return self.unlisted(ref)
+
+    def unlisted(self, ref: Reference) -> Image:
+        """A repository the catalogue does not list: it exists, with whatever tag is asked
+        for. Its size comes from a hash of its name; its family from its last path component
+        (families_by_name), `app` otherwise; its version is the official image's for that tag
+        when there is one (bitnami/redis:7.4 runs Redis 7.4.2), else the tag."""
+        name = ref.repository.rsplit("/", 1)[-1]
+        family = self.families_by_name.get(name, "app")
+        low, high = UNLISTED_SIZE
+        size = low + int(_hash(f"size:{ref.repository}"), 16) % (high - low)
+        official = self._by_tag.get((f"{DOCKER_HUB}/library/{family}", ref.tag or "latest"))
+        version = official.version if official else (ref.tag or "latest")
+        tags = (ref.tag,) if ref.tag else ()
+        server = FAMILY_SERVERS.get(family, AppServer())
+        return Image(ref.repository, tags, size, family, version, server, digest=ref.digest)
 
     def image(self, name: str) -> Image:
-        """Look up a catalogue image by reference text (for pre-loading nodes)."""
+        """Look up an image by reference text (for pre-loading nodes)."""
         ref = parse_reference(name)
         assert ref is not None, name
         return self.resolve(ref)
@@ -156,157 +233,36 @@ def _hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _images(
-    repository: str, family: str, rows: list[tuple[tuple[str, ...], str, int]]
-) -> list[Image]:
-    return [Image(repository, tags, size, family, version) for tags, version, size in rows]
+def load(path: Path = CATALOGUE_FILE) -> Registry:
+    """The registry described by a catalogue file (format: the comment at its top)."""
+    data = yamlsafe.load_one(path.read_text(encoding="utf-8"))
+    images: list[Image] = []
+    for repository, entry in data["repositories"].items():
+        server = _server(repository, entry["family"], entry.get("server"))
+        for row in entry["images"]:
+            tags, version, size = row["tags"], row["version"], row["size"]
+            if not all(isinstance(t, str) for t in [*tags, version]) or not isinstance(size, int):
+                raise ValueError(f"{path.name}: {repository} {row}: quote tags and version")
+            images.append(Image(repository, tuple(tags), size, entry["family"], version, server))
+    return Registry(images, data["mirrors"], data["absent"], data["families_by_name"])
 
 
-_LIB = f"{DOCKER_HUB}/library"
+def _server(repository: str, family: str, spec: dict[str, Any] | None) -> AppServer:
+    defaults = FAMILY_SERVERS.get(family, AppServer())
+    if spec is None:
+        return defaults
+    unknown = set(spec) - {"programs", "port", "protocol", "log", "stream", "sigterm"}
+    if unknown or spec.get("sigterm", "exits") not in ("exits", "ignored"):
+        raise ValueError(f"registry.yaml: {repository}: server {spec}")
+    return AppServer(
+        programs=tuple(spec.get("programs", ())),
+        port=spec.get("port", defaults.port),
+        protocol=spec.get("protocol", defaults.protocol),
+        log=spec.get("log", defaults.log),
+        stream=spec.get("stream", defaults.stream),
+        ignores_sigterm=spec.get("sigterm") == "ignored",
+    )
 
-CATALOGUE: tuple[Image, ...] = tuple(
-    _images(
-        f"{_LIB}/nginx",
-        "nginx",
-        [
-            (("1.25", "1.25.5"), "1.25.5", 70_555_106),
-            (("1.26", "1.26.3"), "1.26.3", 71_042_883),
-            (("1.27", "1.27.5"), "1.27.5", 72_218_932),
-            (("1.28", "1.28.0", "stable"), "1.28.0", 72_395_207),
-            (("1.29", "1.29.1", "mainline", "latest"), "1.29.1", 72_519_860),
-            (("1.27-alpine", "1.27.5-alpine"), "1.27.5", 20_712_594),
-            (("1.28-alpine", "stable-alpine"), "1.28.0", 20_950_441),
-            (("alpine", "1.29-alpine", "1.29.1-alpine", "mainline-alpine"), "1.29.1", 21_197_339),
-        ],
-    )
-    + _images(
-        f"{_LIB}/httpd",
-        "httpd",
-        [
-            (("2.4", "2.4.63", "2", "latest"), "2.4.63", 58_412_331),
-            (("alpine", "2.4-alpine", "2.4.63-alpine"), "2.4.63", 22_590_117),
-        ],
-    )
-    + _images(
-        f"{_LIB}/redis",
-        "redis",
-        [
-            (("7.2", "7.2.7"), "7.2.7", 40_107_422),
-            (("7", "7.4", "7.4.2"), "7.4.2", 45_118_993),
-            (("8", "8.0", "8.0.3", "latest"), "8.0.3", 52_430_109),
-            (("7-alpine", "7.4-alpine"), "7.4.2", 16_845_301),
-            (("alpine", "8-alpine", "8.0-alpine"), "8.0.3", 17_372_240),
-        ],
-    )
-    + _images(
-        f"{_LIB}/postgres",
-        "postgres",
-        [
-            (("15", "15.13"), "15.13", 150_882_040),
-            (("16", "16.9"), "16.9", 157_400_214),
-            (("17", "17.5", "latest"), "17.5", 158_951_067),
-            (("16-alpine", "16.9-alpine"), "16.9", 104_918_003),
-            (("alpine", "17-alpine", "17.5-alpine"), "17.5", 105_622_788),
-        ],
-    )
-    + _images(
-        f"{_LIB}/mysql",
-        "mysql",
-        [
-            (("8.0", "8.0.42"), "8.0.42", 166_301_458),
-            (("8.4", "8.4.5", "lts"), "8.4.5", 172_040_118),
-            (("9", "9.3", "9.3.0", "latest"), "9.3.0", 178_915_322),
-        ],
-    )
-    + _images(
-        f"{_LIB}/memcached",
-        "memcached",
-        [
-            (("1.6", "1.6.38", "latest"), "1.6.38", 31_205_670),
-            (("alpine", "1.6-alpine"), "1.6.38", 5_512_117),
-        ],
-    )
-    + _images(
-        f"{_LIB}/busybox",
-        "busybox",
-        [
-            (("1.36", "1.36.1"), "1.36.1", 2_155_862),
-            (("1.37", "1.37.0", "stable", "latest"), "1.37.0", 2_211_008),
-        ],
-    )
-    + _images(
-        f"{_LIB}/alpine",
-        "alpine",
-        [
-            (("3.19", "3.19.7"), "3.19.7", 3_419_706),
-            (("3.20", "3.20.6"), "3.20.6", 3_624_880),
-            (("3.21", "3.21.3"), "3.21.3", 3_642_139),
-            (("3.22", "3.22.0", "3", "latest"), "3.22.0", 3_799_641),
-        ],
-    )
-    + _images(
-        f"{_LIB}/python",
-        "python",
-        [
-            (("3.11", "3.11.13"), "3.11.13", 370_991_002),
-            (("3.12", "3.12.11"), "3.12.11", 375_320_441),
-            (("3.13", "3.13.5", "3", "latest"), "3.13.5", 378_822_130),
-            (("3.12-slim",), "3.12.11", 45_102_773),
-            (("3.13-slim", "slim"), "3.13.5", 45_810_321),
-            (("alpine", "3.13-alpine"), "3.13.5", 16_893_552),
-        ],
-    )
-    + _images(
-        f"{_LIB}/node",
-        "node",
-        [
-            (("20", "20.19"), "20.19.3", 391_322_510),
-            (("22", "22.17", "lts", "latest"), "22.17.0", 397_012_007),
-            (("20-alpine",), "20.19.3", 47_830_402),
-            (("alpine", "22-alpine"), "22.17.0", 55_601_233),
-        ],
-    )
-    + _images(
-        f"{_LIB}/ubuntu",
-        "ubuntu",
-        [
-            (("22.04", "jammy"), "22.04", 29_540_232),
-            (("24.04", "noble", "latest"), "24.04", 29_723_155),
-        ],
-    )
-    + _images(
-        f"{_LIB}/debian",
-        "debian",
-        [
-            (("bookworm", "12", "latest"), "12", 48_494_272),
-            (("bookworm-slim", "12-slim", "stable-slim"), "12", 28_227_259),
-        ],
-    )
-    + _images(
-        f"{_LIB}/registry",
-        "registry",
-        [
-            (("2", "2.8", "2.8.3"), "2.8.3", 9_961_820),
-            (("3", "3.0", "3.0.0", "latest"), "3.0.0", 18_034_503),
-        ],
-    )
-    + _images(
-        f"{DOCKER_HUB}/polinux/stress",
-        "stress",
-        [(("1.0.4", "latest"), "1.0.4", 4_003_231)],
-    )
-    + _images(
-        "registry.k8s.io/pause",
-        "pause",
-        [(("3.9",), "3.9", 321_520), (("3.10",), "3.10", 320_368)],
-    )
-    + _images(
-        "registry.k8s.io/e2e-test-images/agnhost",
-        "agnhost",
-        [(("2.40",), "2.40", 51_123_307), (("2.52",), "2.52", 51_304_100)],
-    )
-)
 
+REGISTRY = load()
 SANDBOX_IMAGE = "registry.k8s.io/pause:3.10"  # containerd's sandbox_image (kubeadm default)
-
-REGISTRY = Registry(CATALOGUE)
