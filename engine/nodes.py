@@ -126,6 +126,10 @@ def node_object(spec: NodeSpec, index: int, rng: random.Random, now: float) -> d
                 "osImage": OS_IMAGE,
                 "containerRuntimeVersion": CONTAINER_RUNTIME_VERSION,
                 "kubeletVersion": KUBELET_VERSION,
+                # Deprecated and no longer set, but not omitempty in NodeSystemInfo
+                # (staging/src/k8s.io/api/core/v1/types.go): the kubelet sends "", and clients
+                # that validate their models (the official Python client) require it.
+                "kubeProxyVersion": "",
                 "operatingSystem": "linux",
                 "architecture": "amd64",
             },

@@ -93,6 +93,17 @@ def test_pods_create_list_watch_delete(api_client: Any) -> None:
     assert missing.value.status == 404
 
 
+def test_nodes_read_into_the_clients_models(api_client: Any) -> None:
+    """The client validates what it reads: a field the real server always sends (even empty)
+    must be there."""
+    core = kubernetes.client.CoreV1Api(api_client)
+    nodes = core.list_node().items
+    assert [n.metadata.name for n in nodes] == ["node-1", "node-2", "node-3"]
+    node = core.read_node("node-1")
+    assert node.status.node_info.kubelet_version.startswith("v1.37")
+    assert node.status.node_info.kube_proxy_version == ""
+
+
 def test_deployments_create_list_delete(api_client: Any) -> None:
     apps = kubernetes.client.AppsV1Api(api_client)
     body = {
