@@ -11,6 +11,7 @@
 // lessons, dialogs — around that one render(), each a few lines that only connect modules;
 // the views themselves (the narration box included: narrationview.js) are modules of their own.
 
+import { ChapterMarks } from "./chaptermarks.js";
 import { ConnectDialog } from "./connect.js";
 import { normalizeCycle } from "./cycle.js";
 import { deriveView } from "./derive.js";
@@ -132,6 +133,7 @@ const etcdPanel = new EtcdPanel($("#panel-etcd-body"), { read: (key, revision) =
 const objectsPanel = new ObjectsPanel($("#panel-objects"), { select: (obj) => select(obj) });
 const chart = new ReadyChart($("#panel-chart"));
 const sequence = new SequenceView($("#panel-sequence"), { seek: (i) => seekTo(i) });
+const chapterMarks = new ChapterMarks($("#chapter-marks"), $("#chapter-position"), { jump: (i) => seekTo(i + 1) });
 
 // "Connect your kubectl": a kubeconfig for this page's cluster (docs/kube-api.md).
 const connect = new ConnectDialog($("#connect"), { session: () => app.session, opener: $("#connect-button") });
@@ -217,6 +219,8 @@ $("#step-forward").addEventListener("click", () => {
   player.stepForward();
   app.dirty = true;
 });
+$("#chapter-prev").addEventListener("click", () => toChapter(-1));
+$("#chapter-next").addEventListener("click", () => toChapter(1));
 $("#story-mode").addEventListener("click", () => setStoryMode(!player.story));
 $("#to-start").addEventListener("click", () => seekTo(0));
 $("#to-live").addEventListener("click", () => seekTo(timeline.events.length));
@@ -264,6 +268,12 @@ function togglePlay() {
   app.dirty = true;
 }
 
+/** Previous/next chapter: on at once to where the next story begins, and stop there. */
+function toChapter(direction) {
+  if (!player.toChapter(direction)) toast("No later chapter yet: this is the last one.");
+  app.dirty = true;
+}
+
 function seekTo(index) {
   player.seek(index);
   player.setPlaying(player.playing && index >= timeline.events.length ? player.playing : false);
@@ -292,6 +302,7 @@ installKeyboard({
     player.stepForward();
     app.dirty = true;
   },
+  chapter: toChapter,
   faster: () => changeSpeed(10 ** 0.25),
   slower: () => changeSpeed(10 ** -0.25),
   help: () => toggleHelp(),
@@ -649,6 +660,7 @@ function renderControls(t, now) {
   speedInput.setAttribute("aria-valuetext", `${formatSpeed(player.speed)} times`);
   $("#clock").textContent = `t = ${formatTime(now)}`;
   $("#position").textContent = `event ${player.cursor} / ${n}`;
+  chapterMarks.render(timeline.events, player.anim ? player.anim.index : player.cursor - 1);
   const past = player.cursor < n && player.rewound;
   const live = $("#live");
   live.textContent = past ? "viewing the past — acting forks" : n && player.cursor < n ? "catching up" : "live";

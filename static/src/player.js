@@ -5,6 +5,7 @@
 // happened; while `anim` is set, event `anim.index` is in flight. When the page has played
 // everything it holds it acknowledges the last seq, and the server lets virtual time run on.
 
+import { chapterFrom, chapters } from "./chapters.js";
 import { clamp } from "./dom.js";
 
 const BASE_MESSAGE = 0.7; // seconds per travelling message at 1×
@@ -274,6 +275,19 @@ export class Player {
       return;
     }
     this.cursor = Math.max(0, this.cursor - 1);
+  }
+
+  /** Next chapter (`direction` 1) or previous (-1): on at once to that chapter's first event
+   * and stop with it on screen; back before the first chapter is the very start. False when
+   * there is no next chapter. */
+  toChapter(direction) {
+    const shown = this.anim ? this.anim.index : this.cursor - 1;
+    const target = chapterFrom(chapters(this.events), shown, direction);
+    if (!target && direction > 0) return false;
+    this.setPlaying(false);
+    this.untilStory = false;
+    this.seek(target ? target.index + 1 : 0);
+    return true;
   }
 
   seek(index) {
