@@ -18,6 +18,7 @@ import { deriveView } from "./derive.js";
 import { $, clamp, fill, h } from "./dom.js";
 import { ManifestEditor } from "./editor.js";
 import { EXAMPLES } from "./examples.js";
+import { HeldOutput } from "./heldoutput.js";
 import { Inspector } from "./inspector.js";
 import { Lesson } from "./lesson.js";
 import { Timeline } from "./model.js";
@@ -79,6 +80,7 @@ const player = new Player(timeline, {
   setSpeed: (speed) => conn.send("speed", { speed }),
   step: () => conn.send("step", {}),
 });
+const heldOutput = new HeldOutput(player, timeline); // kubectl's output waits for the story
 const narrationView = new NarrationView({
   lessonTitle: () => app.scenarios.find((sc) => sc.name === app.scenario)?.title,
   everyMessage: () => setStoryMode(false),
@@ -117,6 +119,7 @@ const terminal = new Terminal($("#terminal"), {
     if (at !== null) payload.at_seq = at;
     return conn.request("kubectl", payload, 15 * 60 * 1000);
   },
+  hold: (elements, reply) => heldOutput.hold(elements, reply.answer_seq),
 });
 const inspector = new Inspector($("#inspector"), {
   act: (kind, target, label) => act(kind, target, label),
@@ -159,6 +162,7 @@ async function applyManifest() {
   const lines = (reply.output || []).map(([stream, text]) => h("span", { class: `term-${stream}` }, text));
   if (!reply.ok && reply.error) lines.push(h("span", { class: "term-stderr" }, reply.error));
   fill(out, lines.length ? lines : h("span", { class: "muted" }, "(no output)"));
+  heldOutput.hold(lines, reply.answer_seq);
   out.classList.toggle("failed", Boolean(!reply.ok || reply.exit_code));
   terminal.echo("kubectl apply -f -   # from the editor", reply);
   if (!player.playing && reply.ok && !reply.exit_code) toast("Paused: press → to step through the messages, or Space to play.");
@@ -443,6 +447,7 @@ conn.on("connect", async () => {
 conn.on("disconnect", () => setConnection("disconnected"));
 
 conn.on("reset", (payload) => {
+  heldOutput.release();
   timeline.reset();
   values.clear();
   player.reset();
@@ -477,6 +482,7 @@ conn.on("events", (payload) => {
 });
 
 conn.on("forked", ({ at_seq: atSeq }) => {
+  heldOutput.release();
   timeline.truncateAfterSeq(atSeq);
   const revision = timeline.at(timeline.events.length).revision;
   values.dropAfter(revision);
@@ -609,6 +615,7 @@ function render(t) {
   recordLit(current);
   narrationView.render(player.story ? storyAt(timeline.events, current.index) : current, player.story ? null : cycle);
   renderControls(t, now);
+  heldOutput.update();
   if (sideTabs.current() === "inspector") inspector.render(view, state);
   if (t - app.lastPanels > 120) {
     app.lastPanels = t;

@@ -103,6 +103,16 @@ export class Player {
     return gap > 0.0005 ? Math.min(gap, MAX_GAP) : 0;
   }
 
+  /** About how many wall-clock seconds playing on takes to finish the event at `index` (0 when
+   * it is done); counting stops past `cap`. */
+  secondsUntil(index, cap = Infinity) {
+    let seconds = 0;
+    for (let i = this.anim ? this.anim.index : this.cursor; i <= index && seconds <= cap; i += 1) {
+      seconds += (this.gapBefore(i) + this.durationOf(this.events[i])) / this.speed;
+    }
+    return seconds;
+  }
+
   startAnim(index, start, stopAfter = false) {
     const ev = this.events[index];
     if (this.untilStory && isStory(ev)) {

@@ -1,0 +1,87 @@
+// kubectl's output waits for the story. The server answers a command at once, while the stage
+// is still at its first message; what kubectl prints is shown when the stage reaches the API
+// server's response to it (the reply's `answer_seq`, docs/protocol.md). A learner who is
+// behind (paused, stepping, slow) sees it at once, marked as ahead of the stage, until the
+// stage gets there. kubectl's own errors (no request made) have nothing to wait for.
+
+import { h } from "./dom.js";
+
+const HOLD_FOR_AT_MOST = 12; // wall-clock seconds the player may take to get there while playing
+
+/** What to do with an answer the stage has not shown: `held` (hidden, it comes shortly),
+ * `ahead` (shown, marked) or `shown`. Never hidden again once seen. */
+export function outputState(was, { reached, playing, secondsAway }) {
+  if (reached) return "shown";
+  if (was === "held" && playing && secondsAway <= HOLD_FOR_AT_MOST) return "held";
+  return was === "shown" ? "shown" : "ahead";
+}
+
+/** "step 2 of 5": where in the story the event at `index` comes (the latest numbered step at or
+ * before it, within its chapter); null before any. */
+export function storyStepAt(events, index) {
+  for (let i = index; i >= 0; i -= 1) {
+    const ev = events[i];
+    if (ev.kind === "narration") return null;
+    if (ev.kind === "milestone" && ev.data?.step) return `step ${ev.data.step} of ${ev.data.of}`;
+  }
+  return null;
+}
+
+export class HeldOutput {
+  constructor(player, timeline) {
+    this.player = player;
+    this.timeline = timeline;
+    this.entries = [];
+  }
+
+  /** Hold the elements that show a reply's output (already in the page) until the stage shows
+   * the event `answerSeq`. */
+  hold(elements, answerSeq) {
+    if (typeof answerSeq !== "number" || !elements.length) return;
+    const note = h("span", { class: "output-note" });
+    elements[0].before(note);
+    const entry = { elements, note, seq: answerSeq, state: "held" };
+    this.entries.push(entry);
+    this.update(entry);
+  }
+
+  /** Every frame: show what the stage has reached. */
+  update(only = null) {
+    for (const entry of only ? [only] : this.entries) {
+      const index = this.timeline.indexOfSeq(entry.seq);
+      const state =
+        index < 0
+          ? "shown" // a reset or a fork forgot it: nothing left to wait for
+          : outputState(entry.state, {
+              reached: this.player.cursor > index,
+              playing: this.player.playing,
+              secondsAway: this.player.secondsUntil(index, HOLD_FOR_AT_MOST + 1),
+            });
+      if (state !== entry.state || only) this.draw(entry, state, index);
+    }
+    this.entries = this.entries.filter((entry) => entry.state !== "shown");
+  }
+
+  /** A reset or a fork: what was held refers to a trace that is gone; show it as it is. */
+  release() {
+    for (const entry of this.entries) this.draw(entry, "shown", -1);
+    this.entries = [];
+  }
+
+  draw(entry, state, index) {
+    entry.state = state;
+    for (const el of entry.elements) {
+      el.classList.toggle("output-held", state === "held");
+      el.classList.toggle("output-ahead", state === "ahead");
+    }
+    if (state === "shown") {
+      entry.note.remove();
+      return;
+    }
+    const step = storyStepAt(this.timeline.events, index);
+    const where = `${step ? `${step}, ` : ""}message #${entry.seq}`;
+    entry.note.textContent =
+      state === "held" ? `kubectl waits for the API server's answer: it is on its way across the stage (${where})…\n` : `ahead of the stage — the stage shows this answer at ${where}\n`;
+    entry.note.classList.toggle("ahead", state === "ahead");
+  }
+}
