@@ -1,6 +1,8 @@
 // A lesson (a scenario from scenarios/): the server hands the page its steps; the page runs
 // them in order. `say` steps are checkpoints — the narration waits for "Continue", as in The
 // Secret Lives of Data; kubectl steps run in the kubectl prompt; waits wait on the picture.
+// The `say` steps divide a lesson into parts; a lesson resumed at part n starts afresh (the
+// server gave it a fresh cluster) and runs without pausing, fast, up to that part's `say`.
 
 const SETTLE_QUIET = 5; // virtual seconds without new work (heartbeats aside) count as settled
 const SETTLE_CAP = 600;
@@ -11,20 +13,34 @@ export class Lesson {
     this.timeline = timeline;
     this.run = run; // (line, stdin) => Promise<reply>  (prints in the kubectl prompt)
     this.act = act; // (kind, target, label) => Promise<reply>
-    this.ui = ui; // {show(lesson), say(text, index), waiting(text), done()}
+    this.ui = ui; // {show(lesson), say(text, lesson), waiting(text), done(lesson), fastForward(on)}
     this.active = null;
   }
 
-  start(name, title, steps) {
+  /** Run a lesson; `resumeAt` > 1: without pausing up to its part `resumeAt`. */
+  start(name, title, steps, resumeAt = 1) {
     this.stop();
-    const lesson = { name, title, steps: steps || [], index: 0, stopped: false };
+    steps = steps || [];
+    const parts = steps.filter((step) => "say" in step).length;
+    const lesson = { name, title, steps, index: 0, part: 0, parts, resumeAt, fast: resumeAt > 1, stopped: false };
     this.active = lesson;
     this.ui.show(lesson);
+    if (lesson.fast) this.ui.fastForward(true);
     this.loop(lesson);
   }
 
+  /** Resumed up to where the learner left off: back to their pace. */
+  arrived(lesson) {
+    if (!lesson.fast) return;
+    lesson.fast = false;
+    this.ui.fastForward(false);
+  }
+
   stop() {
-    if (this.active) this.active.stopped = true;
+    if (this.active) {
+      this.active.stopped = true;
+      this.arrived(this.active);
+    }
     this.active = null;
     if (this.resume) this.resume();
     this.ui.hide();
@@ -45,8 +61,11 @@ export class Lesson {
       const step = lesson.steps[lesson.index];
       this.ui.progress(lesson);
       if ("say" in step) {
+        lesson.part += 1;
+        if (lesson.part < lesson.resumeAt) continue; // resuming: on to the part left off at
         await this.caughtUp(lesson);
         if (lesson.stopped) return;
+        this.arrived(lesson);
         this.ui.say(step.say, lesson);
         await new Promise((resolve) => (this.resume = resolve));
       } else if ("kubectl" in step) {
@@ -63,6 +82,7 @@ export class Lesson {
     }
     if (!lesson.stopped) {
       await this.caughtUp(lesson);
+      this.arrived(lesson);
       this.ui.done(lesson);
     }
   }

@@ -21,6 +21,7 @@ import { EXAMPLES } from "./examples.js";
 import { HeldOutput } from "./heldoutput.js";
 import { Inspector } from "./inspector.js";
 import { Lesson } from "./lesson.js";
+import { CONTINUE, LessonPicker } from "./lessonpicker.js";
 import { Timeline } from "./model.js";
 import { NarrationView, storyAt } from "./narrationview.js";
 import { Connection } from "./net.js";
@@ -347,8 +348,10 @@ presenterButton.addEventListener("click", () => setPresenter(!document.body.clas
 setPresenter(localStorage.getItem(PRESENTER_KEY) === "1" || new URLSearchParams(location.search).has("presenter"));
 
 // Scenarios (lessons).
+const picker = new LessonPicker($("#scenario"));
 $("#scenario").addEventListener("change", async (e) => {
-  const name = e.target.value;
+  const resuming = e.target.value.startsWith(CONTINUE);
+  const name = resuming ? e.target.value.slice(CONTINUE.length) : e.target.value;
   if (!name) return;
   const reply = await conn.request("scenario", { name });
   if (!reply.ok) {
@@ -356,9 +359,15 @@ $("#scenario").addEventListener("change", async (e) => {
     return;
   }
   app.scenario = name;
+  $("#scenario").value = name;
   if (!player.playing) player.setPlaying(true);
-  lesson.start(name, reply.title || name, reply.steps || []);
+  lesson.start(name, reply.title || name, reply.steps || [], resuming ? picker.progress.current.part : 1);
 });
+
+/** "part 2 of 6": a lesson's parts are its `say` steps (lessons without any count steps). */
+function lessonProgress(l) {
+  return l.parts ? `part ${Math.max(1, l.part)} of ${l.parts}` : `step ${l.index + 1} of ${l.steps.length}`;
+}
 
 const lesson = new Lesson({
   player,
@@ -380,13 +389,20 @@ const lesson = new Lesson({
       showContinue(false);
     },
     progress(l) {
-      $("#lesson-progress").textContent = `step ${l.index + 1} of ${l.steps.length}`;
+      $("#lesson-progress").textContent = lessonProgress(l);
     },
     say(text, l) {
       $("#lesson").classList.remove("collapsed");
       fill($("#lesson-say"), markdownish(text));
-      $("#lesson-progress").textContent = `step ${l.index + 1} of ${l.steps.length}`;
+      $("#lesson-progress").textContent = lessonProgress(l);
+      picker.reached(l.name, l.part, l.parts);
       showContinue(true);
+    },
+    fastForward(on) {
+      // resuming a lesson: what was already seen runs at the top speed, then the learner's pace
+      if (on) app.speedBefore = player.speed;
+      changeSpeed((on ? MAX_SPEED : app.speedBefore || 1) / player.speed);
+      if (on) toast("Replaying the lesson up to where you left off…");
     },
     waiting(text) {
       showContinue(false);
@@ -397,7 +413,8 @@ const lesson = new Lesson({
     done(l) {
       $("#lesson").classList.remove("collapsed");
       fill($("#lesson-say"), h("p", {}, h("strong", {}, "End of the lesson. "), "Keep playing: delete a pod, fail a node, or apply your own manifest."));
-      $("#lesson-progress").textContent = `${l.steps.length} steps`;
+      $("#lesson-progress").textContent = l.parts ? `${l.parts} parts` : `${l.steps.length} steps`;
+      picker.finished(l.name);
       showContinue(false);
     },
   },
@@ -427,16 +444,7 @@ conn.on("connect", async () => {
   sessionStorage.setItem(SESSION_KEY, reply.session);
   app.nodes = nodeNames(reply.nodes);
   app.scenarios = reply.scenarios || [];
-  fill(
-    $("#scenario"),
-    h("option", { value: "" }, "— free play —"),
-    app.scenarios.map((sc) => {
-      const name = typeof sc === "string" ? sc : sc.name;
-      const title = typeof sc === "string" ? sc : sc.title || sc.name;
-      return h("option", { value: name, title: sc.summary || "" }, title);
-    }),
-  );
-  if (app.scenario) $("#scenario").value = app.scenario;
+  picker.show(app.scenarios, app.scenario || "");
   if (typeof reply.speed === "number") {
     player.speed = clamp(reply.speed, MIN_SPEED, MAX_SPEED);
     speedInput.value = String(Math.log10(player.speed));
