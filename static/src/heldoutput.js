@@ -70,14 +70,19 @@ export class HeldOutput {
 
   draw(entry, state, index) {
     entry.state = state;
+    // A log scrolled to its end stays there as the held lines appear.
+    const box = entry.note.parentElement;
+    const atEnd = box && box.scrollTop + box.clientHeight >= box.scrollHeight - 4;
     for (const el of entry.elements) {
       el.classList.toggle("output-held", state === "held");
       el.classList.toggle("output-ahead", state === "ahead");
     }
-    if (state === "shown") {
-      entry.note.remove();
-      return;
-    }
+    if (state === "shown") entry.note.remove();
+    else this.label(entry, state, index);
+    if (atEnd) box.scrollTop = box.scrollHeight;
+  }
+
+  label(entry, state, index) {
     const step = storyStepAt(this.timeline.events, index);
     const where = `${step ? `${step}, ` : ""}message #${entry.seq}`;
     entry.note.textContent =
