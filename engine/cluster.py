@@ -23,7 +23,7 @@ from engine.context import Context
 from engine.etcd import Etcd
 from engine.node.logs import NodeRegistry
 from engine.sim import Environment, Process
-from engine.trace import Trace
+from engine.trace import ObjectRef, Step, Trace
 
 if TYPE_CHECKING:
     from engine.controllers.controllermanager import ControllerManager
@@ -230,18 +230,52 @@ class Cluster:
             raise KeyError(f'node "{node}" has no kubelet in this cluster')
         return self.kubelets[node]
 
+    def learner_acted(self, action: str, component: str, headline: str, node: str) -> None:
+        """What the learner does to the machines (the page's buttons, a lesson's steps) is a
+        step of the story, as a kubectl request is: it begins a chapter (docs/trace.md)."""
+        ref = ObjectRef(kind="Node", name=node)
+        self.trace.milestone(
+            component, headline, ref, None, None, Step.RUN, node=node, action=action
+        )
+
     def fail_node(self, node: str) -> None:
         """The node's kubelet stops: no heartbeats, no status. Its containers keep running."""
-        self.kubelet(node).fail()
+        kubelet = self.kubelet(node)
+        if kubelet.running:
+            self.learner_acted(
+                "fail-node",
+                kubelet.id,
+                f"Node {node} fails: its kubelet stops, so the API server hears nothing more "
+                f"from it; its containers keep running",
+                node,
+            )
+        kubelet.fail()
 
     def recover_node(self, node: str) -> None:
-        self.kubelet(node).recover()
+        kubelet = self.kubelet(node)
+        if not kubelet.running and not kubelet.stopped:
+            self.learner_acted(
+                "recover-node",
+                kubelet.id,
+                f"Node {node} recovers: its kubelet starts again, renews its lease and reports "
+                f"its status",
+                node,
+            )
+        kubelet.recover()
 
     def crash_container(self, namespace: str, pod: str, container: str | None = None) -> bool:
         """The container's process dies (exit code 1), as if it crashed. Without a container
         name, the pod's first container."""
         for kubelet in self.kubelets.values():
             if kubelet.crash_container(f"{namespace}/{pod}", container or ""):
+                which = f"container {container}" if container else "the container"
+                self.learner_acted(
+                    "crash-container",
+                    f"container-runtime/{kubelet.node_name}",
+                    f"The process in {which} of pod {pod} on {kubelet.node_name} dies with "
+                    f"exit code 1, as if it crashed",
+                    kubelet.node_name,
+                )
                 return True
         return False
 
@@ -255,6 +289,12 @@ class Cluster:
         index = len(self.node_specs)
         kubelet = Kubelet(self.context, spec.name)
         self.kubelets[spec.name] = kubelet
+        self.learner_acted(
+            "add-node",
+            kubelet.id,
+            f"Node {spec.name} joins the cluster: its kubelet registers it with the API server",
+            spec.name,
+        )
         body = nodes.node_object(spec, index, self.rng, self.env.now)
 
         def register() -> Generator[Any, Any, None]:

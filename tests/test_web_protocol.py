@@ -107,7 +107,11 @@ def test_a_reply_names_the_response_that_answers_kubectl(app: Flask) -> None:
     page.hello(paused=True)
     created = page.request("apply", {"yaml": pod()})
     answer = event(page, created["answer_seq"])
-    assert (answer["kind"], answer["target"], answer["data"]) == ("response", "kubectl", {"code": 201})
+    assert (answer["kind"], answer["target"], answer["data"]) == (
+        "response",
+        "kubectl",
+        {"code": 201},
+    )
     # after the stored milestone (step 2), before what the scheduler does with the pod
     milestone = next(e for e in page.events if e["kind"] == "milestone" and e["data"]["step"] == 2)
     assert milestone["seq"] < answer["seq"] <= created["seq"]

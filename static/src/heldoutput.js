@@ -42,22 +42,25 @@ export class HeldOutput {
     elements[0].before(note);
     const entry = { elements, note, seq: answerSeq, state: "held" };
     this.entries.push(entry);
-    this.update(entry);
+    this.update(); // draws it: its index is not known yet
   }
 
   /** Every frame: show what the stage has reached. */
-  update(only = null) {
-    for (const entry of only ? [only] : this.entries) {
+  update() {
+    const events = this.timeline.events;
+    const last = events.length ? events[events.length - 1].seq : 0;
+    for (const entry of this.entries) {
       const index = this.timeline.indexOfSeq(entry.seq);
+      const arrived = index >= 0; // the reply may overtake the events that lead to its answer
       const state =
-        index < 0
-          ? "shown" // a reset or a fork forgot it: nothing left to wait for
+        !arrived && entry.seq <= last
+          ? "shown" // not in the trace the page holds: nothing to wait for
           : outputState(entry.state, {
-              reached: this.player.cursor > index,
+              reached: arrived && this.player.cursor > index,
               playing: this.player.playing,
-              secondsAway: this.player.secondsUntil(index, HOLD_FOR_AT_MOST + 1),
+              secondsAway: arrived ? this.player.secondsUntil(index, HOLD_FOR_AT_MOST + 1) : 0,
             });
-      if (state !== entry.state || only) this.draw(entry, state, index);
+      if (state !== entry.state || index !== entry.index) this.draw(entry, state, index);
     }
     this.entries = this.entries.filter((entry) => entry.state !== "shown");
   }
@@ -70,6 +73,7 @@ export class HeldOutput {
 
   draw(entry, state, index) {
     entry.state = state;
+    entry.index = index;
     // A log scrolled to its end stays there as the held lines appear.
     const box = entry.note.parentElement;
     const atEnd = box && box.scrollTop + box.clientHeight >= box.scrollHeight - 4;
@@ -83,7 +87,7 @@ export class HeldOutput {
   }
 
   label(entry, state, index) {
-    const step = storyStepAt(this.timeline.events, index);
+    const step = index >= 0 ? storyStepAt(this.timeline.events, index) : null;
     const where = `${step ? `${step}, ` : ""}message #${entry.seq}`;
     entry.note.textContent =
       state === "held" ? `kubectl waits for the API server's answer: it is on its way across the stage (${where})…\n` : `ahead of the stage — the stage shows this answer at ${where}\n`;

@@ -131,6 +131,12 @@ export class Lesson {
   }
 }
 
+/** "part 2 of 6": a lesson's parts are its `say` steps (one without any counts its steps). */
+export function progressOf(lesson) {
+  const { part, parts, index, steps } = lesson;
+  return parts ? `part ${Math.max(1, part)} of ${parts}` : `step ${index + 1} of ${steps.length}`;
+}
+
 /** Go-style durations as scenarios write them: 45s, 6m, 1h30m, 1.5s. */
 export function parseDuration(text) {
   const m = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?$/.exec(String(text).trim());

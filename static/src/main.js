@@ -20,7 +20,7 @@ import { ManifestEditor } from "./editor.js";
 import { EXAMPLES } from "./examples.js";
 import { HeldOutput } from "./heldoutput.js";
 import { Inspector } from "./inspector.js";
-import { Lesson } from "./lesson.js";
+import { Lesson, progressOf } from "./lesson.js";
 import { CONTINUE, LessonPicker } from "./lessonpicker.js";
 import { Timeline } from "./model.js";
 import { NarrationView, storyAt } from "./narrationview.js";
@@ -364,10 +364,6 @@ $("#scenario").addEventListener("change", async (e) => {
   lesson.start(name, reply.title || name, reply.steps || [], resuming ? picker.progress.current.part : 1);
 });
 
-/** "part 2 of 6": a lesson's parts are its `say` steps (lessons without any count steps). */
-function lessonProgress(l) {
-  return l.parts ? `part ${Math.max(1, l.part)} of ${l.parts}` : `step ${l.index + 1} of ${l.steps.length}`;
-}
 
 const lesson = new Lesson({
   player,
@@ -389,12 +385,12 @@ const lesson = new Lesson({
       showContinue(false);
     },
     progress(l) {
-      $("#lesson-progress").textContent = lessonProgress(l);
+      $("#lesson-progress").textContent = progressOf(l);
     },
     say(text, l) {
       $("#lesson").classList.remove("collapsed");
       fill($("#lesson-say"), markdownish(text));
-      $("#lesson-progress").textContent = lessonProgress(l);
+      $("#lesson-progress").textContent = progressOf(l);
       picker.reached(l.name, l.part, l.parts);
       showContinue(true);
     },

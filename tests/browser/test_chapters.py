@@ -36,7 +36,9 @@ def two_pods_applied(page: Any) -> list[dict[str, str]]:
     for manifest, name in ((POD, "solo"), (OTHER, "other")):
         type_manifest(page, manifest)
         assert f"pod/{name} created" in apply(page)
-        wait_for_pods(page, lambda tiles, n=name: any(t["key"] == f"default/{n}" for t in tiles), name)
+        wait_for_pods(
+            page, lambda tiles, n=name: any(t["key"] == f"default/{n}" for t in tiles), name
+        )
     caught_up(page)
     page.wait_for_function("document.querySelectorAll('#chapter-marks .chapter-mark').length === 2")
     return marks(page)
@@ -62,6 +64,27 @@ def test_two_applies_make_two_chapter_marks(page: Any, console: Console) -> None
     page.wait_for_function(f"document.querySelector('#stage').dataset.seq === '{found[0]['seq']}'")
     assert page.inner_text("#step-tag").strip() == "Step 1 of 5"
     assert "viewing the past" in page.inner_text("#live")
+    assert console.errors == []
+
+
+def test_failing_a_node_begins_a_chapter(page: Any, console: Console) -> None:
+    set_speed_100(page)
+    type_manifest(page, POD)
+    apply(page)
+    (tile,) = wait_for_pods(page, lambda tiles: len(tiles) == 1 and tiles[0]["node"], "solo")
+    node = tile["node"]
+    page.click(f"#stage .node[data-key='{node}'] .node-name")
+    page.click("#tab-inspector button.action:has-text('Fail node')")
+    page.wait_for_function("document.querySelectorAll('#chapter-marks .chapter-mark').length === 2")
+    label = marks(page)[1]["label"]
+    assert label.startswith(f"Chapter 2: Node {node} fails: its kubelet stops"), label
+    caught_up(page)
+    page.click("#to-start")
+    press(page, "]", 2)  # on to where the node failed: the story says so
+    page.wait_for_function(
+        f"document.querySelector('#stage').dataset.seq === '{marks(page)[1]['seq']}'"
+    )
+    assert f"Node {node} fails" in page.inner_text("#caption")
     assert console.errors == []
 
 
@@ -134,7 +157,9 @@ def test_apply_output_is_marked_ahead_while_paused_until_the_stage_gets_there(
     shot(page, "chapters-output-ahead")
 
     press(page, "ArrowRight")  # step 1 of 5: kubectl's request; the answer comes after step 2
-    page.wait_for_function("document.querySelector('#step-tag').textContent.trim() === 'Step 1 of 5'")
+    page.wait_for_function(
+        "document.querySelector('#step-tag').textContent.trim() === 'Step 1 of 5'"
+    )
     assert page.query_selector("#apply-output .output-ahead")
     set_speed_100(page)
     press(page, " ")  # play: the stage catches up, the marks go

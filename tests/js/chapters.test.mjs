@@ -20,6 +20,8 @@ describe("chapters (pure)", () => {
     assert.equal(startsChapter(milestone(1, "kubectl asks")), true);
     assert.equal(startsChapter(milestone(2, "stored")), false);
     assert.equal(startsChapter(say("Now delete it.")), true);
+    const failed = { seq: ++seq, kind: "milestone", level: "story", data: { step: null, of: null, node: "node-2", action: "fail-node" }, summary: "Node node-2 fails" };
+    assert.equal(startsChapter(failed), true);
     assert.equal(startsChapter({ kind: "milestone", level: "story", data: { step: null, of: null } }), false);
     assert.equal(startsChapter(detail()), false);
   });
