@@ -230,7 +230,7 @@ class Cluster:
             raise KeyError(f'node "{node}" has no kubelet in this cluster')
         return self.kubelets[node]
 
-    def learner_acted(self, action: str, component: str, headline: str, node: str) -> None:
+    def _learner_acted(self, action: str, component: str, headline: str, node: str) -> None:
         """What the learner does to the machines (the page's buttons, a lesson's steps) is a
         step of the story, as a kubectl request is: it begins a chapter (docs/trace.md)."""
         ref = ObjectRef(kind="Node", name=node)
@@ -242,7 +242,7 @@ class Cluster:
         """The node's kubelet stops: no heartbeats, no status. Its containers keep running."""
         kubelet = self.kubelet(node)
         if kubelet.running:
-            self.learner_acted(
+            self._learner_acted(
                 "fail-node",
                 kubelet.id,
                 f"Node {node} fails: its kubelet stops, so the API server hears nothing more "
@@ -254,7 +254,7 @@ class Cluster:
     def recover_node(self, node: str) -> None:
         kubelet = self.kubelet(node)
         if not kubelet.running and not kubelet.stopped:
-            self.learner_acted(
+            self._learner_acted(
                 "recover-node",
                 kubelet.id,
                 f"Node {node} recovers: its kubelet starts again, renews its lease and reports "
@@ -269,7 +269,7 @@ class Cluster:
         for kubelet in self.kubelets.values():
             if kubelet.crash_container(f"{namespace}/{pod}", container or ""):
                 which = f"container {container}" if container else "the container"
-                self.learner_acted(
+                self._learner_acted(
                     "crash-container",
                     f"container-runtime/{kubelet.node_name}",
                     f"The process in {which} of pod {pod} on {kubelet.node_name} dies with "
@@ -289,7 +289,7 @@ class Cluster:
         index = len(self.node_specs)
         kubelet = Kubelet(self.context, spec.name)
         self.kubelets[spec.name] = kubelet
-        self.learner_acted(
+        self._learner_acted(
             "add-node",
             kubelet.id,
             f"Node {spec.name} joins the cluster: its kubelet registers it with the API server",
@@ -305,7 +305,14 @@ class Cluster:
 
     def remove_node(self, node: str) -> KubectlResult:
         """The machine is switched off and its Node deleted, as `kubectl delete node` does."""
-        self.kubelet(node).stop()
+        kubelet = self.kubelet(node)
+        self._learner_acted(
+            "remove-node",
+            kubelet.id,
+            f"Node {node} is removed: the machine is switched off and kubectl deletes its Node",
+            node,
+        )
+        kubelet.stop()
         del self.kubelets[node]
         self.node_specs = [s for s in self.node_specs if s.name != node]
         return self.kubectl(["delete", "node", node])

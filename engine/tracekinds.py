@@ -226,7 +226,9 @@ class MilestoneData(Data):
     image: str | None = None
     count: int | None = None
     # the learner's own act on the machines (a button, a lesson step): it begins a chapter
-    action: Literal["fail-node", "recover-node", "crash-container", "add-node"] | None = None
+    action: (
+        Literal["fail-node", "recover-node", "crash-container", "add-node", "remove-node"] | None
+    ) = None
 
 
 DATA: dict[EventKind, type[Data]] = {

@@ -206,11 +206,14 @@ def test_what_the_learner_does_to_the_machines_is_a_step_of_the_story() -> None:
     cluster.env.run_until(cluster.now + 5)
     cluster.recover_node(node)
     cluster.add_node(NodeSpec(name="node-9", capacity={"cpu": "4", "memory": "8Gi", "pods": "110"}))
+    cluster.settle()
+    cluster.remove_node("node-9")
     acts = [e for e in milestones(cluster.trace.events) if e.data.get("action")]
     assert [(e.data["action"], e.source, e.data["step"], e.level) for e in acts] == [
         ("crash-container", f"container-runtime/{node}", None, "story"),
         ("fail-node", f"kubelet/{node}", None, "story"),
         ("recover-node", f"kubelet/{node}", None, "story"),
         ("add-node", "kubelet/node-9", None, "story"),
+        ("remove-node", "kubelet/node-9", None, "story"),
     ]
     assert acts[1].summary.startswith(f"Node {node} fails: its kubelet stops")

@@ -52,9 +52,9 @@ class Command:
         """The seq of the API server's response to kubectl's last request: where the stage
         shows kubectl getting the answer it prints. None when kubectl answered by itself (a
         manifest it cannot read, a flag it does not know)."""
-        for event in reversed(events[self.since :]):
-            if event.kind == "response" and event.target == "kubectl":
-                return int(event.seq)
+        for index in range(len(events) - 1, self.since - 1, -1):
+            if events[index].kind == "response" and events[index].target == "kubectl":
+                return int(events[index].seq)
         return None
 
     def interrupt(self, reason: str) -> Reply:

@@ -5,7 +5,7 @@
 /** Does a new chapter begin with this event? kubectl's request (step 1 of the seed story: an
  * Apply, a command typed or run by a lesson, a button that is a kubectl command, such as
  * deleting a pod), the learner's act on the machines (failing or recovering a node, crashing a
- * container, adding a node: `data.action`), or a lesson's narration. */
+ * container, adding or removing a node: `data.action`), or a lesson's narration. */
 export function startsChapter(ev) {
   if (ev.kind === "narration") return true;
   return ev.kind === "milestone" && (ev.data?.step === 1 || Boolean(ev.data?.action));

@@ -364,7 +364,6 @@ $("#scenario").addEventListener("change", async (e) => {
   lesson.start(name, reply.title || name, reply.steps || [], resuming ? picker.progress.current.part : 1);
 });
 
-
 const lesson = new Lesson({
   player,
   timeline,
