@@ -230,6 +230,10 @@ class Cluster:
             raise KeyError(f'node "{node}" has no kubelet in this cluster')
         return self.kubelets[node]
 
+    def narrate(self, text: str) -> None:
+        """A lesson's `say:` text, told where it comes in the story (a chapter begins there)."""
+        self.trace.emit("narrator", "narrator", "narration", text, step=Step.OTHER)
+
     def _learner_acted(self, action: str, component: str, headline: str, node: str) -> None:
         """What the learner does to the machines (the page's buttons, a lesson's steps) is a
         step of the story, as a kubectl request is: it begins a chapter (docs/trace.md)."""

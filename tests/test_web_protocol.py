@@ -204,6 +204,27 @@ def test_scenario_loads_a_fresh_cluster_and_returns_its_steps(app: Flask) -> Non
     }
 
 
+def test_say_traces_a_lessons_narration_from_the_scenario_file(app: Flask) -> None:
+    page = Page(app)
+    page.hello(paused=True)
+    steps = page.request("scenario", {"name": "01-first-pod"})["steps"]
+    reply = page.request("say", {"scenario": "01-first-pod", "step": 0})
+    page.pump()
+    (told,) = [e for e in page.events if e["kind"] == "narration"]
+    assert reply == {"ok": True, "seq": told["seq"]}
+    assert (told["source"], told["level"], told["summary"]) == (
+        "narrator",
+        "story",
+        steps[0]["say"],
+    )
+    assert told == {**told, "step": "other", "object": None, "flow": None}
+    # only a say step of a lesson the server has: the page cannot make up what is said
+    refused = page.request("say", {"scenario": "01-first-pod", "step": 1})
+    assert refused == {"ok": False, "error": "step 1 of the scenario is not a say step"}
+    assert not page.request("say", {"scenario": "01-first-pod", "step": 999})["ok"]
+    assert not page.request("say", {"scenario": "../etc/passwd", "step": 0})["ok"]
+
+
 def test_reset_builds_a_fresh_cluster_with_the_nodes_asked_for(app: Flask) -> None:
     page = Page(app)
     page.hello()

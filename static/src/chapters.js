@@ -2,6 +2,8 @@
 // "Milestones": a learner's later action starts again at step 1). The timeline marks them, and
 // "previous/next chapter" jumps between them.
 
+import { plainWords } from "./narration.js";
+
 /** Does a new chapter begin with this event? kubectl's request (step 1 of the seed story: an
  * Apply, a command typed or run by a lesson, a button that is a kubectl command, such as
  * deleting a pod), the learner's act on the machines (failing or recovering a node, crashing a
@@ -13,8 +15,9 @@ export function startsChapter(ev) {
 
 /**
  * The chapters of `events`, in order: [{index, seq, title}], `index` being the event's place in
- * `events` and `title` its headline. A start that follows another with no other story event in
- * between belongs to it (a lesson's narration, then the command it introduces).
+ * `events` and `title` its headline. An action that follows another start with no other story
+ * event in between belongs to it (a lesson's narration, then the command it introduces; one
+ * command's several objects); a narration always begins its own (a lesson's part).
  */
 export function chapters(events) {
   const found = [];
@@ -22,7 +25,7 @@ export function chapters(events) {
   events.forEach((ev, index) => {
     if (ev.level !== "story") return;
     const starts = startsChapter(ev);
-    if (starts && !open) found.push({ index, seq: ev.seq, title: String(ev.summary) });
+    if (starts && (!open || ev.kind === "narration")) found.push({ index, seq: ev.seq, title: plainWords(ev.summary) });
     open = starts;
   });
   return found;

@@ -8,11 +8,12 @@ const SETTLE_QUIET = 5; // virtual seconds without new work (heartbeats aside) c
 const SETTLE_CAP = 600;
 
 export class Lesson {
-  constructor({ player, timeline, run, act, ui }) {
+  constructor({ player, timeline, run, act, narrate, ui }) {
     this.player = player;
     this.timeline = timeline;
     this.run = run; // (line, stdin) => Promise<reply>  (prints in the kubectl prompt)
     this.act = act; // (kind, target, label) => Promise<reply>
+    this.narrate = narrate; // (lesson name, step index) => Promise: the server traces the say
     this.ui = ui; // {show(lesson), say(text, lesson), waiting(text), done(lesson), fastForward(on)}
     this.active = null;
   }
@@ -62,12 +63,19 @@ export class Lesson {
       this.ui.progress(lesson);
       if ("say" in step) {
         lesson.part += 1;
-        if (lesson.part < lesson.resumeAt) continue; // resuming: on to the part left off at
+        if (lesson.part < lesson.resumeAt) {
+          await this.narrate(lesson.name, lesson.index); // resuming: on to the part left off at
+          continue;
+        }
         await this.caughtUp(lesson);
         if (lesson.stopped) return;
         this.arrived(lesson);
+        lesson.saying = step.say;
         this.ui.say(step.say, lesson);
-        await new Promise((resolve) => (this.resume = resolve));
+        const continued = new Promise((resolve) => (this.resume = resolve));
+        await this.narrate(lesson.name, lesson.index); // in the trace too: a chapter begins
+        await continued;
+        lesson.saying = null;
       } else if ("kubectl" in step) {
         this.ui.waiting(`kubectl ${step.kubectl}`);
         await this.run(step.kubectl, step.stdin || "");
@@ -125,9 +133,10 @@ export class Lesson {
     return this.poll(lesson, () => this.liveNow() - start >= seconds && this.player.cursor >= this.timeline.events.length);
   }
 
+  /** The cluster's time as the server last told it. Not extrapolated: the server holds its
+   * clock while the page catches up, so a guess runs ahead of it (at 100× by seconds). */
   liveNow() {
-    const live = this.player.live;
-    return live.now + (live.playing ? ((performance.now() - live.at) / 1000) * live.speed : 0);
+    return this.player.live.now;
   }
 }
 

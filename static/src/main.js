@@ -84,6 +84,7 @@ const player = new Player(timeline, {
 const heldOutput = new HeldOutput(player, timeline); // kubectl's output waits for the story
 const narrationView = new NarrationView({
   lessonTitle: () => app.scenarios.find((sc) => sc.name === app.scenario)?.title,
+  lessonSays: () => lesson.active?.saying,
   everyMessage: () => setStoryMode(false),
 });
 
@@ -372,6 +373,7 @@ const lesson = new Lesson({
     return terminal.execute(line, stdin);
   },
   act: (kind, target, label) => act(kind, target, label),
+  narrate: (scenario, step) => conn.request("say", { scenario, step }),
   ui: {
     show(l) {
       $("#lesson").hidden = false;
@@ -391,6 +393,7 @@ const lesson = new Lesson({
       fill($("#lesson-say"), markdownish(text));
       $("#lesson-progress").textContent = progressOf(l);
       picker.reached(l.name, l.part, l.parts);
+      narrationView.invalidate(); // the narration box leaves the text to the lesson box
       showContinue(true);
     },
     fastForward(on) {

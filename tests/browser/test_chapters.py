@@ -80,10 +80,12 @@ def test_failing_a_node_begins_a_chapter(page: Any, console: Console) -> None:
     assert label.startswith(f"Chapter 2: Node {node} fails: its kubelet stops"), label
     caught_up(page)
     page.click("#to-start")
+    page.wait_for_function("podlife.player.cursor === 0")
     press(page, "]", 2)  # on to where the node failed: the story says so
     page.wait_for_function(
-        f"document.querySelector('#stage').dataset.seq === '{marks(page)[1]['seq']}'"
+        "document.querySelector('#chapter-position').textContent === 'chapter 2 of 2'"
     )
+    assert stage_seq(page) == int(marks(page)[1]["seq"])
     assert f"Node {node} fails" in page.inner_text("#caption")
     assert console.errors == []
 
@@ -220,7 +222,16 @@ def test_the_picker_starts_here_and_offers_to_continue(page: Any, console: Conso
     assert "Self-healing" in page.inner_text("#lesson-say")
     assert page.inner_text("#speed-value") == "1×"  # back to the learner's pace
     assert page.evaluate("document.querySelector('#scenario').value") == "02-pod-vs-deployment"
-    assert len(marks(page)) >= 2  # the lesson's apply and commands began chapters
+    # the lesson's parts begin chapters (its narration, traced by the server), as its writes do
+    page.wait_for_function(
+        "[...document.querySelectorAll('.chapter-mark')].some(m => m.ariaLabel.includes("
+        "'Self-healing. Delete solo'))"
+    )
+    labels = [m["label"] for m in marks(page)]
+    assert labels[0].startswith("Chapter 1: After your first Pod and your first Deployment: the")
+    page.wait_for_function(
+        "document.querySelector('#caption').textContent.includes('The lesson says this above')"
+    )
     shot(page, "chapters-lesson-resumed")
     assert console.errors == []
 

@@ -26,14 +26,28 @@ describe("chapters (pure)", () => {
     assert.equal(startsChapter(detail()), false);
   });
 
-  test("a narration and the command right after it are one chapter", () => {
-    const events = [say("A Pod…"), detail(), milestone(1, "create pod web"), detail(), milestone(2, "stored"), milestone(1, "delete pod web"), detail()];
+  test("a narration and the command right after it are one chapter; each narration its own", () => {
+    const events = [
+      say("A **Pod**…"),
+      detail(),
+      milestone(1, "create pod web"),
+      detail(),
+      milestone(2, "stored"),
+      milestone(1, "delete pod web"),
+      milestone(1, "delete pod db"), // the same command's next object
+      say("Ownership."),
+      detail(),
+      say("`Self-healing`."),
+      milestone(1, "delete pod solo"),
+    ];
     const found = chapters(events);
     assert.deepEqual(
       found.map((c) => [c.index, c.title]),
       [
         [0, "A Pod…"],
         [5, "delete pod web"],
+        [7, "Ownership."],
+        [9, "Self-healing."],
       ],
     );
     assert.equal(found[1].seq, events[5].seq);
