@@ -17,7 +17,7 @@ export function outputState(was, { reached, playing, secondsAway }) {
 }
 
 /** "step 2 of 5": where in the story the event at `index` comes (the latest numbered step at or
- * before it, within its chapter); null before any. */
+ * before it, not looking past a lesson's narration); null when there is none. */
 export function storyStepAt(events, index) {
   for (let i = index; i >= 0; i -= 1) {
     const ev = events[i];
