@@ -90,7 +90,7 @@ export class HeldOutput {
     const step = index >= 0 ? storyStepAt(this.timeline.events, index) : null;
     const where = `${step ? `${step}, ` : ""}message #${entry.seq}`;
     entry.note.textContent =
-      state === "held" ? `kubectl waits for the API server's answer: it is on its way across the stage (${where})…\n` : `ahead of the stage — the stage shows this answer at ${where}\n`;
+      state === "held" ? `kubectl's answer is on its way across the stage (${where})…` : `ahead of the stage — the stage shows this answer at ${where}`;
     entry.note.classList.toggle("ahead", state === "ahead");
   }
 }

@@ -248,6 +248,7 @@ $("#node-count").addEventListener("change", () => $("#reset").click());
 $("#continue").addEventListener("click", () => {
   showContinue(false);
   $("#lesson").classList.add("collapsed"); // the text was read: make room for the picture
+  narrationView.invalidate(); // and the narration box may say it again
   if (!player.playing) player.setPlaying(true);
   lesson.proceed();
 });

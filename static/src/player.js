@@ -89,7 +89,8 @@ export class Player {
   }
 
   durationOf(ev) {
-    if (isStory(ev)) return ev.kind === "narration" || this.story ? readingTime(ev) : BASE_STAGE;
+    // a lesson's narration is read in the lesson box, which waits for Continue: not here
+    if (isStory(ev)) return ev.kind !== "narration" && this.story ? readingTime(ev) : BASE_STAGE;
     if (this.story) return STORY_DETAIL;
     if (isChore(ev)) return BASE_CHORE;
     return ev.source === ev.target ? BASE_STAGE : BASE_MESSAGE;
