@@ -23,7 +23,7 @@ from engine.context import Context
 from engine.etcd import Etcd
 from engine.node.logs import NodeRegistry
 from engine.sim import Environment, Process
-from engine.trace import Trace
+from engine.trace import ObjectRef, Step, Trace
 
 if TYPE_CHECKING:
     from engine.controllers.controllermanager import ControllerManager
@@ -230,18 +230,66 @@ class Cluster:
             raise KeyError(f'node "{node}" has no kubelet in this cluster')
         return self.kubelets[node]
 
+    def narrate(self, text: str) -> None:
+        """A lesson's `say:` text, told where it comes in the story (a chapter begins there)."""
+        self.trace.emit("narrator", "narrator", "narration", text, step=Step.OTHER)
+
+    def _learner_acted(
+        self, action: str, component: str, headline: str, node: str, **data: Any
+    ) -> None:
+        """What the learner does to the machines (the page's buttons, a lesson's steps) is a
+        step of the story, as a kubectl request is: it begins a chapter (docs/trace.md)."""
+        ref = ObjectRef(kind="Node", name=node)
+        self.trace.milestone(
+            component, headline, ref, None, None, Step.RUN, node=node, action=action, **data
+        )
+
     def fail_node(self, node: str) -> None:
         """The node's kubelet stops: no heartbeats, no status. Its containers keep running."""
-        self.kubelet(node).fail()
+        kubelet = self.kubelet(node)
+        if kubelet.running:
+            # Nothing in the cluster notices a kubelet die: the story says what will happen and
+            # when. The node lifecycle controller marks the node NotReady once it has heard
+            # nothing for the grace period, counted from the last Lease renewal.
+            grace = self.timings.node_monitor_grace_period
+            self._learner_acted(
+                "fail-node",
+                kubelet.id,
+                f"Node {node} fails: its kubelet stops, so no more Lease renewals or status "
+                "reports reach the API server, though its containers keep running. Nothing "
+                f"notices yet: the node lifecycle controller waits until it has heard nothing "
+                f"for {grace:.0f} s (--node-monitor-grace-period) before it marks the node "
+                "NotReady",
+                node,
+                deadline=round(kubelet.last_heard() + grace, 6),
+            )
+        kubelet.fail()
 
     def recover_node(self, node: str) -> None:
-        self.kubelet(node).recover()
+        kubelet = self.kubelet(node)
+        if not kubelet.running and not kubelet.stopped:
+            self._learner_acted(
+                "recover-node",
+                kubelet.id,
+                f"Node {node} recovers: its kubelet starts again, renews its lease and reports "
+                f"its status",
+                node,
+            )
+        kubelet.recover()
 
     def crash_container(self, namespace: str, pod: str, container: str | None = None) -> bool:
         """The container's process dies (exit code 1), as if it crashed. Without a container
         name, the pod's first container."""
         for kubelet in self.kubelets.values():
             if kubelet.crash_container(f"{namespace}/{pod}", container or ""):
+                which = f"container {container}" if container else "the container"
+                self._learner_acted(
+                    "crash-container",
+                    f"container-runtime/{kubelet.node_name}",
+                    f"The process in {which} of pod {pod} on {kubelet.node_name} dies with "
+                    f"exit code 1, as if it crashed",
+                    kubelet.node_name,
+                )
                 return True
         return False
 
@@ -255,6 +303,12 @@ class Cluster:
         index = len(self.node_specs)
         kubelet = Kubelet(self.context, spec.name)
         self.kubelets[spec.name] = kubelet
+        self._learner_acted(
+            "add-node",
+            kubelet.id,
+            f"Node {spec.name} joins the cluster: its kubelet registers it with the API server",
+            spec.name,
+        )
         body = nodes.node_object(spec, index, self.rng, self.env.now)
 
         def register() -> Generator[Any, Any, None]:
@@ -265,7 +319,14 @@ class Cluster:
 
     def remove_node(self, node: str) -> KubectlResult:
         """The machine is switched off and its Node deleted, as `kubectl delete node` does."""
-        self.kubelet(node).stop()
+        kubelet = self.kubelet(node)
+        self._learner_acted(
+            "remove-node",
+            kubelet.id,
+            f"Node {node} is removed: the machine is switched off and kubectl deletes its Node",
+            node,
+        )
+        kubelet.stop()
         del self.kubelets[node]
         self.node_specs = [s for s in self.node_specs if s.name != node]
         return self.kubectl(["delete", "node", node])

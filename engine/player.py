@@ -6,7 +6,6 @@ from typing import TextIO
 
 from engine.cluster import Cluster
 from engine.scenario import FailNode, Kubectl, RecoverNode, Say, Scenario, Wait, parse_duration
-from engine.trace import Step
 
 
 def play(scenario: Scenario, out: TextIO, seed: int | None = None) -> Cluster:
@@ -17,7 +16,7 @@ def play(scenario: Scenario, out: TextIO, seed: int | None = None) -> Cluster:
     )
     for step in scenario.steps:
         if isinstance(step, Say):
-            cluster.trace.emit("narrator", "narrator", "narration", step.say, step=Step.OTHER)
+            cluster.narrate(step.say)
         elif isinstance(step, Kubectl):
             out.write(f"$ kubectl {step.kubectl}\n")
             out.write(cluster.kubectl(step.kubectl, step.stdin).text)

@@ -226,6 +226,10 @@ class MilestoneData(Data):
     image: str | None = None
     count: int | None = None
     deadline: float | None = None  # when what it announces happens, in virtual seconds
+    # the learner's own act on the machines (a button, a lesson step): it begins a chapter
+    action: (
+        Literal["fail-node", "recover-node", "crash-container", "add-node", "remove-node"] | None
+    ) = None
 
 
 DATA: dict[EventKind, type[Data]] = {

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.cluster import Cluster
+from engine.cluster import Cluster, NodeSpec
 from engine.player import play
 from engine.scenario import load
 from engine.story import story
@@ -175,7 +175,7 @@ def test_a_failed_nodes_story_comes_before_the_replacements(lessons: dict[str, C
     def first(start: str) -> int:
         return next(i for i, line in enumerate(text) if line.startswith(start))
 
-    stopped = first("The kubelet on node-2 stopped")
+    stopped = first("Node node-2 fails")
     unknown = first("Node node-2 has not been heard from")
     tainted = first("The node lifecycle controller taints node-2")
     evicted = first("The taint eviction controller deletes pod")
@@ -230,3 +230,38 @@ def test_a_force_delete_says_it_did_not_wait_for_the_kubelet() -> None:
         "the kubelet on node-2 to confirm its containers stopped (a force delete): if node-2 is "
         "only cut off, they may still be running there; its ReplicaSet had already replaced it"
     )
+
+
+def test_what_the_learner_does_to_the_machines_is_a_step_of_the_story() -> None:
+    """The page's buttons that are no kubectl command begin a chapter, as kubectl's request
+    does: a milestone with no step, its `action` named, said the moment it happens."""
+    cluster = apply(POD)
+    node = next(e.data["node"] for e in milestones(cluster.trace.events) if e.data.get("node"))
+    before = len(cluster.trace.events)
+    assert cluster.crash_container("default", "web")
+    crashed = cluster.trace.events[before]  # first, before anything the crash sets off
+    assert (crashed.kind, crashed.source, crashed.data["action"]) == (
+        EventKind.MILESTONE,
+        f"container-runtime/{node}",
+        "crash-container",
+    )
+    assert crashed.summary == (
+        f"The process in the container of pod web on {node} dies with exit code 1, as if it crashed"
+    )
+    cluster.settle()
+    cluster.fail_node(node)
+    cluster.fail_node(node)  # already down: nothing happens, nothing is said
+    cluster.env.run_until(cluster.now + 5)
+    cluster.recover_node(node)
+    cluster.add_node(NodeSpec(name="node-9", capacity={"cpu": "4", "memory": "8Gi", "pods": "110"}))
+    cluster.settle()
+    cluster.remove_node("node-9")
+    acts = [e for e in milestones(cluster.trace.events) if e.data.get("action")]
+    assert [(e.data["action"], e.source, e.data["step"], e.level) for e in acts] == [
+        ("crash-container", f"container-runtime/{node}", None, "story"),
+        ("fail-node", f"kubelet/{node}", None, "story"),
+        ("recover-node", f"kubelet/{node}", None, "story"),
+        ("add-node", "kubelet/node-9", None, "story"),
+        ("remove-node", "kubelet/node-9", None, "story"),
+    ]
+    assert acts[1].summary.startswith(f"Node {node} fails: its kubelet stops")

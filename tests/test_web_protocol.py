@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -100,6 +101,38 @@ def test_apply_streams_the_request_flow_in_seq_order(app: Flask) -> None:
     assert page.events == [e.model_dump(mode="json") for e in reference.trace]
 
 
+def test_a_reply_names_the_response_that_answers_kubectl(app: Flask) -> None:
+    """The page shows kubectl's output when the stage reaches the API server's answer."""
+    page = Page(app)
+    page.hello(paused=True)
+    created = page.request("apply", {"yaml": pod()})
+    answer = event(page, created["answer_seq"])
+    assert (answer["kind"], answer["target"], answer["data"]) == (
+        "response",
+        "kubectl",
+        {"code": 201},
+    )
+    # after the stored milestone (step 2), before what the scheduler does with the pod
+    milestone = next(e for e in page.events if e["kind"] == "milestone" and e["data"]["step"] == 2)
+    assert milestone["seq"] < answer["seq"] <= created["seq"]
+
+    listed = page.request("kubectl", {"line": "get pods"})
+    answer = event(page, listed["answer_seq"])
+    assert answer["kind"] == "response" and answer["data"] == {"code": 200}
+    assert answer["seq"] > created["seq"], "the answer to this command, not to the one before"
+
+    refused = page.request("kubectl", {"line": "get pod nope"})
+    assert event(page, refused["answer_seq"])["data"] == {"code": 404}
+
+    # kubectl's own errors come from no request: nothing on the stage to wait for
+    unreadable = page.request("apply", {"yaml": "kind: [\n"})
+    assert unreadable["exit_code"] == 1 and unreadable["answer_seq"] is None
+
+
+def event(page: Page, seq: int) -> dict[str, Any]:
+    return next(e for e in page.events if e["seq"] == seq)
+
+
 def test_kubectl_output_is_what_cluster_kubectl_prints(app: Flask) -> None:
     page = Page(app)
     page.hello(paused=True)
@@ -169,6 +202,27 @@ def test_scenario_loads_a_fresh_cluster_and_returns_its_steps(app: Flask) -> Non
         "ok": False,
         "error": "there is no scenario named '../app'",
     }
+
+
+def test_say_traces_a_lessons_narration_from_the_scenario_file(app: Flask) -> None:
+    page = Page(app)
+    page.hello(paused=True)
+    steps = page.request("scenario", {"name": "01-first-pod"})["steps"]
+    reply = page.request("say", {"scenario": "01-first-pod", "step": 0})
+    page.pump()
+    (told,) = [e for e in page.events if e["kind"] == "narration"]
+    assert reply == {"ok": True, "seq": told["seq"]}
+    assert (told["source"], told["level"], told["summary"]) == (
+        "narrator",
+        "story",
+        steps[0]["say"],
+    )
+    assert told == {**told, "step": "other", "object": None, "flow": None}
+    # only a say step of a lesson the server has: the page cannot make up what is said
+    refused = page.request("say", {"scenario": "01-first-pod", "step": 1})
+    assert refused == {"ok": False, "error": "step 1 of the scenario is not a say step"}
+    assert not page.request("say", {"scenario": "01-first-pod", "step": 999})["ok"]
+    assert not page.request("say", {"scenario": "../etc/passwd", "step": 0})["ok"]
 
 
 def test_reset_builds_a_fresh_cluster_with_the_nodes_asked_for(app: Flask) -> None:

@@ -3,7 +3,7 @@ goes back when it returns (or when it is interrupted by a fork, a reset or a los
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +20,7 @@ class Command:
     line: str
     run: KubectlRun
     started: float  # virtual time it started, for kubectl's wait limit
+    since: int  # how many trace events there were when it started: its requests come after
     decorate: Callable[[Reply], None] | None = None  # adds apply's editor errors to the reply
     streamed: int = 0  # output chunks already sent as `kubectl-output`
     reply: Reply | None = None
@@ -30,8 +31,8 @@ class Command:
         self.streamed += len(chunks)
         return chunks
 
-    def finish(self, seq: int) -> Reply:
-        """The reply once kubectl has returned; `seq` is the last trace event by then."""
+    def finish(self, events: Sequence[Any]) -> Reply:
+        """The reply once kubectl has returned; `events` is the trace by then."""
         result = self.run.result
         reply: Reply = {
             "ok": True,
@@ -40,11 +41,21 @@ class Command:
             "output": [[stream, text] for stream, text in result.output],
             "exit_code": result.exit_code,
             "streamed": self.streamed,
-            "seq": seq,
+            "seq": len(events),
+            "answer_seq": self.answer_seq(events),
         }
         if self.decorate is not None:
             self.decorate(reply)
         return self._settle(reply)
+
+    def answer_seq(self, events: Sequence[Any]) -> int | None:
+        """The seq of the API server's response to kubectl's last request: where the stage
+        shows kubectl getting the answer it prints. None when kubectl answered by itself (a
+        manifest it cannot read, a flag it does not know)."""
+        for index in range(len(events) - 1, self.since - 1, -1):
+            if events[index].kind == "response" and events[index].target == "kubectl":
+                return int(events[index].seq)
+        return None
 
     def interrupt(self, reason: str) -> Reply:
         return self._settle(

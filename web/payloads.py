@@ -78,6 +78,11 @@ class ScenarioIn(Payload):
     name: str = Field(max_length=200)
 
 
+class SayIn(Payload):
+    scenario: str = Field(max_length=200)
+    step: int = Field(ge=0)
+
+
 class InspectIn(Payload):
     kind: str = Field(max_length=100)
     namespace: str = Field(default="", max_length=253)

@@ -45,6 +45,16 @@ def steps_of(scenario: Scenario) -> list[dict[str, Any]]:
     return [step.model_dump(by_alias=True, exclude_defaults=True) for step in scenario.steps]
 
 
+def say_of(scenario: Scenario, index: int) -> str:
+    """The text of the scenario's step `index`, which must be a `say`."""
+    if not 0 <= index < len(scenario.steps):
+        raise UnknownScenario(f"the scenario has no step {index}")
+    text = getattr(scenario.steps[index], "say", None)
+    if not isinstance(text, str):
+        raise UnknownScenario(f"step {index} of the scenario is not a say step")
+    return text
+
+
 @lru_cache(maxsize=64)
 def _load(path: Path, _mtime: int) -> Scenario:
     """Parsed once per version of the file: hello lists them on every page load."""

@@ -155,7 +155,6 @@ class Session:
         """Send what the page has not seen: new events, command output, finished commands.
         With `pause`, other greenlets run between two messages of a large burst."""
         self._send_events(history=False, pause=pause)
-        seq = len(self.timeline.events)
         env = self.timeline.cluster.env
         limit = self.timeline.cluster.timings.kubectl_wait_limit
         for key, command in list(self.commands.items()):
@@ -170,7 +169,7 @@ class Session:
             elif not command.run.done:
                 continue
             del self.commands[key]
-            command.finish(seq)
+            command.finish(self.timeline.events)
         if self.playing and time.monotonic() - self._last_clock >= self.settings.clock_every:
             self.send_clock()
 
@@ -251,7 +250,7 @@ class Session:
         run = self.act(op, at_seq, pause)
         timeline, sid = self.timeline, self.sid
         env = timeline.cluster.env
-        command = Command(command_id, op.line, run, env.now, decorate)
+        command = Command(command_id, op.line, run, env.now, len(timeline.events), decorate)
         deadline = env.now + self.settings.kubectl_head_start
         for _ in range(HEAD_START_CHUNKS):
             if step_until(env, lambda: run.done, deadline, self.settings.steps_per_chunk) is not (
@@ -272,7 +271,7 @@ class Session:
             self.commands[self._command_counter] = command
         self.pump(pause)  # its events (and output, if it is still running) go out now
         if run.done:
-            command.finish(len(self.timeline.events))
+            command.finish(self.timeline.events)
         return command
 
     def interrupt_commands(self, reason: str) -> None:

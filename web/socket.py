@@ -12,7 +12,7 @@ from typing import Any
 from flask import request
 from flask_socketio import Namespace, SocketIO
 
-from engine import TIMINGS, Kubectl, ReplayError, default_nodes
+from engine import TIMINGS, ClusterCall, Kubectl, ReplayError, default_nodes
 from web import views
 from web.actions import op_for
 from web.commands import Command, Reply
@@ -30,6 +30,7 @@ from web.payloads import (
     InspectIn,
     KubectlIn,
     ResetIn,
+    SayIn,
     ScenarioIn,
     SpeedIn,
     check_line,
@@ -37,7 +38,7 @@ from web.payloads import (
     parse,
 )
 from web.ratelimit import ConnectionLimits
-from web.scenarios import UnknownScenario, catalog, find, steps_of
+from web.scenarios import UnknownScenario, catalog, find, say_of, steps_of
 from web.sessions import Busy, Full, Session, SessionRegistry, TooMany
 
 log = logging.getLogger("podlife.socket")
@@ -240,6 +241,17 @@ class PodlifeNamespace(Namespace):
             "seed": scenario.seed,
             "steps": steps_of(scenario),
         }
+
+    @handler("say")
+    def on_say(self, data: Any) -> Reply:
+        """A lesson the page runs tells its `say` step in the trace, as `podlife play` does:
+        the text comes from the scenario file, never from the page."""
+        message = parse(SayIn, data, "say")
+        text = say_of(find(self.settings.scenarios_dir, message.scenario), message.step)
+        session = self._session()
+        session.act(ClusterCall("narrate", (text,)), None, self._pause)
+        session.pump()
+        return {"ok": True, "seq": len(session.timeline.events)}
 
     # ---- looking without touching --------------------------------------------------------------
     @handler("inspect")

@@ -40,7 +40,7 @@ from engine.node.prober import ProbeManager
 from engine.node.runtime import ContainerRuntime
 from engine.node.status_manager import StatusManager
 from engine.sim import Process, Scheduled
-from engine.trace import ObjectRef, Step, ref_of
+from engine.trace import Step, ref_of
 from engine.utilruntime import ErrorReporter, describe, klog_line, quote
 
 if TYPE_CHECKING:
@@ -111,12 +111,10 @@ class Kubelet:
         self.running = True
         self._run(self._startup(True), f"kubelet {self.node_name}")
 
-    def fail(self, removed: bool = False) -> None:
+    def fail(self) -> None:
         """The kubelet process dies: no more heartbeats, syncs or status. Containers go on."""
         if not self.running:
             return
-        if not removed:
-            self._tell_failed()
         self.running = False
         for process in self._processes:
             process.stop()
@@ -138,31 +136,16 @@ class Kubelet:
         self.node_event("Normal", "Starting", "Starting kubelet.")
         self._run(self._startup(False), f"kubelet {self.node_name}")
 
-    def _tell_failed(self) -> None:
-        """Nothing in the cluster notices a kubelet die; the story says what will happen and
-        when: the node lifecycle controller marks the node NotReady once it has heard nothing
-        (Lease renewal or status) for the grace period, counted from the last renewal."""
-        context = self.context
+    def last_heard(self) -> float:
+        """When the API server last heard from this kubelet: its last Lease renewal."""
         lease = self.lease.lease
-        heard = timeutil.parse_rfc3339(lease["spec"]["renewTime"]) if lease else context.env.now
-        grace = context.timings.node_monitor_grace_period
-        context.trace.milestone(
-            self.id,
-            f"The kubelet on {self.node_name} stopped: no more Lease renewals or status "
-            "reports, though its containers keep running. Nothing notices yet: the node "
-            f"lifecycle controller waits until it has heard nothing for {grace:.0f} s "
-            "(--node-monitor-grace-period) before it marks the node NotReady",
-            ObjectRef(kind="Node", name=self.node_name),
-            None,
-            None,
-            step=Step.OTHER,
-            node=self.node_name,
-            deadline=round(heard + grace, 6),
-        )
+        if lease is None:
+            return self.context.env.now
+        return timeutil.parse_rfc3339(lease["spec"]["renewTime"])
 
     def stop(self) -> None:
         """The node's machine goes away (node removal): kubelet, runtime and containers."""
-        self.fail(removed=True)
+        self.fail()
         self.stopped = True
         self.runtime.shutdown()
         NodeRegistry.of(self.context).unregister(self)

@@ -1,30 +1,47 @@
 // A lesson (a scenario from scenarios/): the server hands the page its steps; the page runs
 // them in order. `say` steps are checkpoints — the narration waits for "Continue", as in The
 // Secret Lives of Data; kubectl steps run in the kubectl prompt; waits wait on the picture.
+// The `say` steps divide a lesson into parts; a lesson resumed at part n starts afresh (the
+// server gave it a fresh cluster) and runs without pausing, fast, up to that part's `say`.
 
 const SETTLE_QUIET = 5; // virtual seconds without new work (heartbeats aside) count as settled
 const SETTLE_CAP = 600;
 
 export class Lesson {
-  constructor({ player, timeline, run, act, ui }) {
+  constructor({ player, timeline, run, act, narrate, ui }) {
     this.player = player;
     this.timeline = timeline;
     this.run = run; // (line, stdin) => Promise<reply>  (prints in the kubectl prompt)
     this.act = act; // (kind, target, label) => Promise<reply>
-    this.ui = ui; // {show(lesson), say(text, index), waiting(text), done()}
+    this.narrate = narrate; // (lesson name, step index) => Promise: the server traces the say
+    this.ui = ui; // {show(lesson), say(text, lesson), waiting(text), done(lesson), fastForward(on)}
     this.active = null;
   }
 
-  start(name, title, steps) {
+  /** Run a lesson; `resumeAt` > 1: without pausing up to its part `resumeAt`. */
+  start(name, title, steps, resumeAt = 1) {
     this.stop();
-    const lesson = { name, title, steps: steps || [], index: 0, stopped: false };
+    steps = steps || [];
+    const parts = steps.filter((step) => "say" in step).length;
+    const lesson = { name, title, steps, index: 0, part: 0, parts, resumeAt, fast: resumeAt > 1, stopped: false };
     this.active = lesson;
     this.ui.show(lesson);
+    if (lesson.fast) this.ui.fastForward(true);
     this.loop(lesson);
   }
 
+  /** Resumed up to where the learner left off: back to their pace. */
+  arrived(lesson) {
+    if (!lesson.fast) return;
+    lesson.fast = false;
+    this.ui.fastForward(false);
+  }
+
   stop() {
-    if (this.active) this.active.stopped = true;
+    if (this.active) {
+      this.active.stopped = true;
+      this.arrived(this.active);
+    }
     this.active = null;
     if (this.resume) this.resume();
     this.ui.hide();
@@ -45,10 +62,20 @@ export class Lesson {
       const step = lesson.steps[lesson.index];
       this.ui.progress(lesson);
       if ("say" in step) {
+        lesson.part += 1;
+        if (lesson.part < lesson.resumeAt) {
+          await this.narrate(lesson.name, lesson.index); // resuming: on to the part left off at
+          continue;
+        }
         await this.caughtUp(lesson);
         if (lesson.stopped) return;
+        this.arrived(lesson);
+        lesson.saying = step.say;
         this.ui.say(step.say, lesson);
-        await new Promise((resolve) => (this.resume = resolve));
+        const continued = new Promise((resolve) => (this.resume = resolve));
+        await this.narrate(lesson.name, lesson.index); // in the trace too: a chapter begins
+        await continued;
+        lesson.saying = null;
       } else if ("kubectl" in step) {
         this.ui.waiting(`kubectl ${step.kubectl}`);
         await this.run(step.kubectl, step.stdin || "");
@@ -63,6 +90,7 @@ export class Lesson {
     }
     if (!lesson.stopped) {
       await this.caughtUp(lesson);
+      this.arrived(lesson);
       this.ui.done(lesson);
     }
   }
@@ -105,10 +133,17 @@ export class Lesson {
     return this.poll(lesson, () => this.liveNow() - start >= seconds && this.player.cursor >= this.timeline.events.length);
   }
 
+  /** The cluster's time as the server last told it. Not extrapolated: the server holds its
+   * clock while the page catches up, so a guess runs ahead of it (at 100× by seconds). */
   liveNow() {
-    const live = this.player.live;
-    return live.now + (live.playing ? ((performance.now() - live.at) / 1000) * live.speed : 0);
+    return this.player.live.now;
   }
+}
+
+/** "part 2 of 6": a lesson's parts are its `say` steps (one without any counts its steps). */
+export function progressOf(lesson) {
+  const { part, parts, index, steps } = lesson;
+  return parts ? `part ${Math.max(1, part)} of ${parts}` : `step ${index + 1} of ${steps.length}`;
 }
 
 /** Go-style durations as scenarios write them: 45s, 6m, 1h30m, 1.5s. */

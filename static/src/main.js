@@ -12,14 +12,17 @@
 // lessons, dialogs — around that one render(), each a few lines that only connect modules;
 // the views themselves (the narration box included: narrationview.js) are modules of their own.
 
+import { ChapterMarks } from "./chaptermarks.js";
 import { ConnectDialog } from "./connect.js";
 import { normalizeCycle } from "./cycle.js";
 import { deriveView } from "./derive.js";
 import { $, clamp, fill, h } from "./dom.js";
 import { ManifestEditor } from "./editor.js";
 import { EXAMPLES } from "./examples.js";
+import { HeldOutput } from "./heldoutput.js";
 import { Inspector } from "./inspector.js";
-import { Lesson } from "./lesson.js";
+import { Lesson, progressOf } from "./lesson.js";
+import { CONTINUE, LessonPicker } from "./lessonpicker.js";
 import { Timeline } from "./model.js";
 import { NarrationView, storyAt } from "./narrationview.js";
 import { Connection } from "./net.js";
@@ -80,6 +83,7 @@ const player = new Player(timeline, {
   setSpeed: (speed) => conn.send("speed", { speed }),
   step: () => conn.send("step", {}),
 });
+const heldOutput = new HeldOutput(player, timeline); // kubectl's output waits for the story
 const narrationView = new NarrationView({
   lessonTitle: () => app.scenarios.find((sc) => sc.name === app.scenario)?.title,
   stepThrough: (index) => {
@@ -87,6 +91,7 @@ const narrationView = new NarrationView({
     seekTo(index + 1); // that message on screen, paused: → shows the next one
     player.setPlaying(false);
   },
+  lessonSays: () => lesson.active?.saying,
 });
 
 // ---- the page's pieces --------------------------------------------------------------------
@@ -122,6 +127,7 @@ const terminal = new Terminal($("#terminal"), {
     if (at !== null) payload.at_seq = at;
     return conn.request("kubectl", payload, 15 * 60 * 1000);
   },
+  hold: (elements, reply) => heldOutput.hold(elements, reply.answer_seq),
 });
 const inspector = new Inspector($("#inspector"), {
   act: (kind, target, label) => act(kind, target, label),
@@ -139,6 +145,7 @@ const objectsPanel = new ObjectsPanel($("#panel-objects"), { select: (obj) => se
 const chart = new ReadyChart($("#panel-chart"));
 const sequence = new SequenceView($("#panel-sequence"), { seek: (i) => seekTo(i) });
 const rolloutView = new RolloutView($("#rollout"), $("#rs-legend"));
+const chapterMarks = new ChapterMarks($("#chapter-marks"), $("#chapter-position"), { jump: (i) => seekTo(i + 1) });
 
 // "Connect your kubectl": a kubeconfig for this page's cluster (docs/kube-api.md).
 const connect = new ConnectDialog($("#connect"), { session: () => app.session, opener: $("#connect-button") });
@@ -164,6 +171,7 @@ async function applyManifest() {
   const lines = (reply.output || []).map(([stream, text]) => h("span", { class: `term-${stream}` }, text));
   if (!reply.ok && reply.error) lines.push(h("span", { class: "term-stderr" }, reply.error));
   fill(out, lines.length ? lines : h("span", { class: "muted" }, "(no output)"));
+  heldOutput.hold(lines, reply.answer_seq);
   out.classList.toggle("failed", Boolean(!reply.ok || reply.exit_code));
   terminal.echo("kubectl apply -f -   # from the editor", reply);
   if (!player.playing && reply.ok && !reply.exit_code) toast("Paused: press → to step through the messages, or Space to play.");
@@ -224,6 +232,8 @@ $("#step-forward").addEventListener("click", () => {
   player.stepForward();
   app.dirty = true;
 });
+$("#chapter-prev").addEventListener("click", () => toChapter(-1));
+$("#chapter-next").addEventListener("click", () => toChapter(1));
 $("#story-mode").addEventListener("click", () => setStoryMode(!player.story));
 $("#to-start").addEventListener("click", () => seekTo(0));
 $("#to-live").addEventListener("click", () => seekTo(timeline.events.length));
@@ -247,6 +257,7 @@ $("#demo-timings").addEventListener("change", () => $("#reset").click());
 $("#continue").addEventListener("click", () => {
   showContinue(false);
   $("#lesson").classList.add("collapsed"); // the text was read: make room for the picture
+  narrationView.invalidate(); // and the narration box may say it again
   if (!player.playing) player.setPlaying(true);
   lesson.proceed();
 });
@@ -270,6 +281,12 @@ function setStoryMode(on) {
 
 function togglePlay() {
   player.toggle();
+  app.dirty = true;
+}
+
+/** Previous/next chapter: on at once to where the next story begins, and stop there. */
+function toChapter(direction) {
+  if (!player.toChapter(direction)) toast("No later chapter yet: this is the last one.");
   app.dirty = true;
 }
 
@@ -301,6 +318,7 @@ installKeyboard({
     player.stepForward();
     app.dirty = true;
   },
+  chapter: toChapter,
   faster: () => changeSpeed(10 ** 0.25),
   slower: () => changeSpeed(10 ** -0.25),
   help: () => toggleHelp(),
@@ -341,8 +359,10 @@ presenterButton.addEventListener("click", () => setPresenter(!document.body.clas
 setPresenter(localStorage.getItem(PRESENTER_KEY) === "1" || new URLSearchParams(location.search).has("presenter"));
 
 // Scenarios (lessons).
+const picker = new LessonPicker($("#scenario"));
 $("#scenario").addEventListener("change", async (e) => {
-  const name = e.target.value;
+  const resuming = e.target.value.startsWith(CONTINUE);
+  const name = resuming ? e.target.value.slice(CONTINUE.length) : e.target.value;
   if (!name) return;
   const reply = await conn.request("scenario", { name });
   if (!reply.ok) {
@@ -350,8 +370,9 @@ $("#scenario").addEventListener("change", async (e) => {
     return;
   }
   app.scenario = name;
+  $("#scenario").value = name;
   if (!player.playing) player.setPlaying(true);
-  lesson.start(name, reply.title || name, reply.steps || []);
+  lesson.start(name, reply.title || name, reply.steps || [], resuming ? picker.progress.current.part : 1);
 });
 
 const lesson = new Lesson({
@@ -362,6 +383,7 @@ const lesson = new Lesson({
     return terminal.execute(line, stdin);
   },
   act: (kind, target, label) => act(kind, target, label),
+  narrate: (scenario, step) => conn.request("say", { scenario, step }),
   ui: {
     show(l) {
       $("#lesson").hidden = false;
@@ -374,13 +396,21 @@ const lesson = new Lesson({
       showContinue(false);
     },
     progress(l) {
-      $("#lesson-progress").textContent = `step ${l.index + 1} of ${l.steps.length}`;
+      $("#lesson-progress").textContent = progressOf(l);
     },
     say(text, l) {
       $("#lesson").classList.remove("collapsed");
       fill($("#lesson-say"), markdownish(text));
-      $("#lesson-progress").textContent = `step ${l.index + 1} of ${l.steps.length}`;
+      $("#lesson-progress").textContent = progressOf(l);
+      picker.reached(l.name, l.part, l.parts);
+      narrationView.invalidate(); // the narration box leaves the text to the lesson box
       showContinue(true);
+    },
+    fastForward(on) {
+      // resuming a lesson: what was already seen runs at the top speed, then the learner's pace
+      if (on) app.speedBefore = player.speed;
+      changeSpeed((on ? MAX_SPEED : app.speedBefore || 1) / player.speed);
+      if (on) toast("Replaying the lesson up to where you left off…");
     },
     waiting(text) {
       showContinue(false);
@@ -391,7 +421,8 @@ const lesson = new Lesson({
     done(l) {
       $("#lesson").classList.remove("collapsed");
       fill($("#lesson-say"), h("p", {}, h("strong", {}, "End of the lesson. "), "Keep playing: delete a pod, fail a node, or apply your own manifest."));
-      $("#lesson-progress").textContent = `${l.steps.length} steps`;
+      $("#lesson-progress").textContent = l.parts ? `${l.parts} parts` : `${l.steps.length} steps`;
+      picker.finished(l.name);
       showContinue(false);
     },
   },
@@ -421,16 +452,7 @@ conn.on("connect", async () => {
   sessionStorage.setItem(SESSION_KEY, reply.session);
   app.nodes = nodeNames(reply.nodes);
   app.scenarios = reply.scenarios || [];
-  fill(
-    $("#scenario"),
-    h("option", { value: "" }, "— free play —"),
-    app.scenarios.map((sc) => {
-      const name = typeof sc === "string" ? sc : sc.name;
-      const title = typeof sc === "string" ? sc : sc.title || sc.name;
-      return h("option", { value: name, title: sc.summary || "" }, title);
-    }),
-  );
-  if (app.scenario) $("#scenario").value = app.scenario;
+  picker.show(app.scenarios, app.scenario || "");
   if (typeof reply.speed === "number") {
     player.speed = clamp(reply.speed, MIN_SPEED, MAX_SPEED);
     speedInput.value = String(Math.log10(player.speed));
@@ -441,6 +463,7 @@ conn.on("connect", async () => {
 conn.on("disconnect", () => setConnection("disconnected"));
 
 conn.on("reset", (payload) => {
+  heldOutput.release();
   timeline.reset();
   values.clear();
   player.reset();
@@ -476,6 +499,7 @@ conn.on("events", (payload) => {
 });
 
 conn.on("forked", ({ at_seq: atSeq }) => {
+  heldOutput.release();
   timeline.truncateAfterSeq(atSeq);
   const revision = timeline.at(timeline.events.length).revision;
   values.dropAfter(revision);
@@ -611,6 +635,7 @@ function render(t) {
   narrationView.render(player.story ? storyAt(timeline.events, current.index) : current, player.story ? null : cycle);
   renderControls(t, now);
   rolloutView.render(view);
+  heldOutput.update();
   if (sideTabs.current() === "inspector") inspector.render(view, state);
   if (t - app.lastPanels > 120) {
     app.lastPanels = t;
@@ -662,6 +687,7 @@ function renderControls(t, now) {
   speedInput.setAttribute("aria-valuetext", `${formatSpeed(player.speed)} times`);
   $("#clock").textContent = `t = ${formatTime(now)}`;
   $("#position").textContent = `event ${player.cursor} / ${n}`;
+  chapterMarks.render(timeline.events, player.anim ? player.anim.index : player.cursor - 1);
   const past = player.cursor < n && player.rewound;
   const live = $("#live");
   live.textContent = past ? "viewing the past — acting forks" : n && player.cursor < n ? "catching up" : "live";

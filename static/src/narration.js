@@ -3,6 +3,11 @@
 
 import { sentenceName } from "./components.js";
 
+/** A lesson's Markdown (`say:` text) as plain words on one line. */
+export function plainWords(text) {
+  return String(text).replace(/\*\*|`/g, "").replace(/\s+/g, " ").trim();
+}
+
 export const STEPS = {
   send: { number: 1, title: "kubectl sends the request" },
   persist: { number: 2, title: "the API server checks it and stores it in etcd" },
@@ -74,7 +79,7 @@ export function caption(ev) {
   const data = ev.data || {};
   switch (ev.kind) {
     case "narration":
-      return summary;
+      return plainWords(summary);
     case "milestone": // a step of the story, already said in a beginner's words
       return end(summary);
     case "request":

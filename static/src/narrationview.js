@@ -20,10 +20,12 @@ export function storyAt(events, index) {
 }
 
 export class NarrationView {
-  /** `lessonTitle()`: the lesson's title for its narration; `stepThrough(index)`: leave story
-   * mode, paused on the event at `index`, so that → goes on message by message. */
-  constructor({ lessonTitle, stepThrough }) {
+  /** `lessonTitle()`: the lesson's title for its narration; `lessonSays()`: what the lesson box
+   * shows now (not said twice); `stepThrough(index)`: leave story mode, paused on the event at
+   * `index`, so that → goes on message by message. */
+  constructor({ lessonTitle, lessonSays, stepThrough }) {
     this.lessonTitle = lessonTitle;
+    this.lessonSays = lessonSays;
     this.stepThrough = stepThrough;
     this.shown = undefined; // seq of the event shown (-1: none yet)
     this.liveAt = 0;
@@ -54,7 +56,7 @@ export class NarrationView {
     box.dataset.step = isSay ? "say" : ev.step;
     $("#step-tag").textContent = isSay ? "Lesson" : eventTag(ev);
     $("#step-headline").textContent = isSay ? this.lessonTitle() || "Narration" : cap(eventHeadline(ev).replace(/^Step \d+ — |^[\w ]+ — /, ""));
-    $("#caption").textContent = caption(ev);
+    $("#caption").textContent = isSay && ev.summary === this.lessonSays() ? "The lesson says this above: read it, then press Continue." : caption(ev);
     $("#event-meta").textContent = `#${ev.seq} · t = ${ev.time.toFixed(3)} s · ${ev.source}${ev.target !== ev.source ? ` → ${ev.target}` : ""}`;
     const detail = $("#narration-detail");
     if (cycle) renderCycleTable(detail, cycle, { compact: true });

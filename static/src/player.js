@@ -5,6 +5,7 @@
 // happened; while `anim` is set, event `anim.index` is in flight. When the page has played
 // everything it holds it acknowledges the last seq, and the server lets virtual time run on.
 
+import { chapterFrom, chapters } from "./chapters.js";
 import { clamp } from "./dom.js";
 
 const BASE_MESSAGE = 0.7; // seconds per travelling message at 1×
@@ -91,7 +92,8 @@ export class Player {
   }
 
   durationOf(ev) {
-    if (isStory(ev)) return ev.kind === "narration" || this.story ? readingTime(ev) : BASE_STAGE;
+    // a lesson's narration is read in the lesson box, which waits for Continue: not here
+    if (isStory(ev)) return ev.kind !== "narration" && this.story ? readingTime(ev) : BASE_STAGE;
     if (this.story) return STORY_DETAIL;
     if (isChore(ev)) return BASE_CHORE;
     return ev.source === ev.target ? BASE_STAGE : BASE_MESSAGE;
@@ -103,6 +105,16 @@ export class Player {
     if (!prev || this.idleArrivals.has(ev.seq)) return 0;
     const gap = ev.time - (prev.time + (prev.duration || 0));
     return gap > 0.0005 ? Math.min(gap, MAX_GAP) : 0;
+  }
+
+  /** About how many wall-clock seconds playing on takes to finish the event at `index` (0 when
+   * it is done); counting stops past `cap`. */
+  secondsUntil(index, cap = Infinity) {
+    let seconds = 0;
+    for (let i = this.anim ? this.anim.index : this.cursor; i <= index && seconds <= cap; i += 1) {
+      seconds += (this.gapBefore(i) + this.durationOf(this.events[i])) / this.speed;
+    }
+    return seconds;
   }
 
   startAnim(index, start, stopAfter = false) {
@@ -311,6 +323,19 @@ export class Player {
       return;
     }
     this.cursor = Math.max(0, this.cursor - 1);
+  }
+
+  /** Next chapter (`direction` 1) or previous (-1): on at once to that chapter's first event
+   * and stop with it on screen; back before the first chapter is the very start. False when
+   * there is no next chapter. */
+  toChapter(direction) {
+    const shown = this.anim ? this.anim.index : this.cursor - 1;
+    const target = chapterFrom(chapters(this.events), shown, direction);
+    if (!target && direction > 0) return false;
+    this.setPlaying(false);
+    this.untilStory = false;
+    this.seek(target ? target.index + 1 : 0);
+    return true;
   }
 
   seek(index) {

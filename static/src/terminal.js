@@ -1,5 +1,6 @@
 // The kubectl prompt: a terminal-like line with history (↑/↓). Output is printed exactly as the
-// server returns it; `get -w` streams through `kubectl-output` while the command runs.
+// server returns it; `get -w` streams through `kubectl-output` while the command runs. What a
+// reply prints is handed to `hold`, which keeps it until the stage shows the answer.
 
 import { h } from "./dom.js";
 
@@ -8,8 +9,9 @@ const MAX_HISTORY = 200;
 const MAX_LINES = 4000;
 
 export class Terminal {
-  constructor(root, { run }) {
+  constructor(root, { run, hold = () => {} }) {
     this.run = run; // (line, id, stdin) => Promise<reply>
+    this.hold = hold; // (elements, reply) => void: the reply's output, just printed
     this.root = root;
     this.log = h("pre", { class: "term-log", role: "log", "aria-live": "polite", "aria-label": "kubectl output" });
     this.input = h("input", {
@@ -79,7 +81,7 @@ export class Terminal {
     const output = reply.output || [];
     // Chunks already streamed as kubectl-output are not printed twice.
     const skip = typeof reply.streamed === "number" ? Math.max(reply.streamed, seen.chunks) : seen.chunks;
-    for (const [stream, text] of output.slice(skip)) this.print(stream, text);
+    this.hold(this.printAll(output.slice(skip)), reply);
     if (!reply.ok && reply.error) this.print("stderr", `${reply.error}\n`);
     return reply;
   }
@@ -91,18 +93,23 @@ export class Terminal {
     this.print(stream, text);
   }
 
+  printAll(chunks) {
+    return chunks.map(([stream, text]) => this.print(stream, text)).filter(Boolean);
+  }
+
   print(stream, text) {
-    if (!text) return;
+    if (!text) return null;
     const span = h("span", { class: `term-${stream}` }, text);
     this.log.append(span);
     while (this.log.childNodes.length > MAX_LINES) this.log.firstChild.remove();
     this.log.scrollTop = this.log.scrollHeight;
+    return span;
   }
 
   /** Show a command the page ran for the learner (an action, a scenario step). */
   echo(command, reply) {
     this.print("command", `$ ${command}\n`);
-    for (const [stream, text] of reply.output || []) this.print(stream, text);
+    this.hold(this.printAll(reply.output || []), reply);
     if (!reply.ok && reply.error) this.print("stderr", `${reply.error}\n`);
   }
 

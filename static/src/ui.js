@@ -55,10 +55,13 @@ function typing(target) {
   return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || target.isContentEditable;
 }
 
-/** Global shortcuts: space, ←, →, +, −, ?, Escape (only Escape while `modal()` says a dialog is open). */
+/** Global shortcuts: space, ←, →, [, ], +, −, ?, S, Escape (only Escape while `modal()` says a
+ * dialog is open). */
 export function installKeyboard(handlers) {
   document.addEventListener("keydown", (e) => {
-    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
+    // AltGr (reported with Ctrl and Alt on Windows) is how many keyboards type [ and ]
+    const altGr = e.getModifierState && e.getModifierState("AltGraph");
+    if (e.defaultPrevented || e.metaKey || (!altGr && (e.ctrlKey || e.altKey))) return;
     if (e.key === "Escape") {
       handlers.escape();
       return;
@@ -80,6 +83,14 @@ export function installKeyboard(handlers) {
       case "ArrowRight":
         e.preventDefault();
         handlers.forward();
+        break;
+      case "[":
+        e.preventDefault();
+        handlers.chapter(-1);
+        break;
+      case "]":
+        e.preventDefault();
+        handlers.chapter(1);
         break;
       case "+":
       case "=":

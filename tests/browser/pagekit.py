@@ -81,9 +81,11 @@ def type_manifest(page: Any, text: str) -> None:
 
 
 def apply(page: Any) -> str:
-    """Press Apply; the kubectl output the page shows once the server answered."""
+    """Press Apply; the kubectl output the page shows once the server answered and the stage
+    reached the answer (or, the learner being behind, marked as ahead of the stage)."""
     page.click("#apply")
     page.wait_for_function("!document.querySelector('#apply').disabled")
+    page.wait_for_function("!document.querySelector('#apply-output .output-held')", timeout=60_000)
     return str(page.inner_text("#apply-output"))
 
 
