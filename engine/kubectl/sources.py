@@ -19,11 +19,11 @@ _UTF8_BOM = "\ufeff"
 
 
 def parse_literal_source(source: str) -> tuple[str, str]:
-    """`key=value`, split at the first `=`; the value loses surrounding quotes."""
+    """`key=value`, split at the first `=` (the value is kept as it is, quotes included)."""
     key, equals, value = source.partition("=")
     if not equals or not key:
         raise KubectlError(f"error: invalid literal source {source}, expected key=value")
-    return key, value.strip("\"'")
+    return key, value
 
 
 def parse_file_source(source: str) -> tuple[str, str]:

@@ -101,8 +101,7 @@ def create_secret_docker_registry(ctx: Context, flags: Parsed) -> Gen:
     cmdutil.check_output(flags.output)
     strategy = cmdutil.dry_run_strategy(flags)
     secret = _secret(ctx, name, "kubernetes.io/dockerconfigjson", data)
-    # create_secret_docker.go words its failure without the colon the others have.
-    yield from _send(ctx, flags, strategy, secret, "failed to create secret ")
+    yield from _send(ctx, flags, strategy, secret)
 
 
 def _docker_config(flags: Parsed) -> str:
@@ -133,15 +132,10 @@ def _secret(ctx: Context, name: str, secret_type: str, data: dict[str, str]) -> 
     return secret
 
 
-def _send(
-    ctx: Context,
-    flags: Parsed,
-    strategy: str,
-    secret: dict[str, Any],
-    wrap_error: str = "failed to create secret: ",
-) -> Gen:
+def _send(ctx: Context, flags: Parsed, strategy: str, secret: dict[str, Any]) -> Gen:
+    # create_secret.go wraps the API error as "failed to create secret %v": no colon
     yield from send_created_object(
-        ctx, flags, strategy, SECRETS, ctx.namespace, secret, wrap_error=wrap_error
+        ctx, flags, strategy, SECRETS, ctx.namespace, secret, wrap_error="failed to create secret "
     )
 
 
