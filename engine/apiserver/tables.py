@@ -5,8 +5,9 @@ and only aligns its cells (engine/kubectl/printers.py). The per-kind columns and
 come from kubernetes/kubernetes pkg/printers/internalversion/printers.go (AddHandlers,
 printPod, printReplicaSet, printDeployment, printNode, printEvent, printNamespace,
 printConfigMap, printSecret), which the apiserver runs with Wide=true, so priority-1 columns
-are always filled and kubectl hides them unless `-o wide`. Kinds without a printer get the default table convertor of
-staging/src/k8s.io/apiserver/pkg/registry/rest/table.go: `Name`, `Created At`.
+are always filled and kubectl hides them unless `-o wide`. Kinds without a printer get the
+default table convertor of staging/src/k8s.io/apiserver/pkg/registry/rest/table.go: `Name`,
+`Created At`.
 """
 
 from __future__ import annotations

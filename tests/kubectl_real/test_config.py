@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.kubectl_real.conftest import Twin, normalized
+from tests.kubectl_real.conftest import Kube, Twin, normalized
 
 CONFIG_AND_DEPLOYMENT = """\
 apiVersion: v1
@@ -188,3 +188,21 @@ def test_apply_manifests(twin: Twin) -> None:
     twin.file("frozen.yaml", IMMUTABLE.replace('a: "1"', 'a: "2"'))
     same(twin, "apply -f frozen.yaml")
     same(twin, "delete -f both.yaml")
+
+
+def test_explain_and_api_resources_know_both_kinds(kube: Kube) -> None:
+    secret_data = kube("explain", "secret.data")
+    assert secret_data.code == 0, secret_data.stderr
+    assert "FIELD: data <map[string]string>" in secret_data.stdout
+    config = kube("explain", "cm")
+    assert config.code == 0, config.stderr
+    assert config.stdout.startswith("KIND:       ConfigMap\nVERSION:    v1\n")
+    for field in (
+        "binaryData\t<map[string]string>",
+        "data\t<map[string]string>",
+        "immutable\t<boolean>",
+    ):
+        assert field in config.stdout
+    rows = {line.split()[0]: line.split() for line in kube("api-resources").stdout.splitlines()}
+    assert rows["configmaps"] == ["configmaps", "cm", "v1", "true", "ConfigMap"]
+    assert rows["secrets"] == ["secrets", "v1", "true", "Secret"]

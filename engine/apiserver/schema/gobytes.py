@@ -13,8 +13,10 @@ from __future__ import annotations
 import base64
 import string
 
-_ALPHABET = {c: i for i, c in enumerate(string.ascii_uppercase + string.ascii_lowercase
-                                         + string.digits + "+/")}
+_ALPHABET = {
+    c: i
+    for i, c in enumerate(string.ascii_uppercase + string.ascii_lowercase + string.digits + "+/")
+}
 _NEWLINES = "\r\n"
 
 

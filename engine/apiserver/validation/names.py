@@ -211,7 +211,9 @@ def is_env_var_name(value: str) -> list[str]:
     errs = []
     if not _ENV_VAR_NAME_RE.fullmatch(value):
         errs.append(
-            regex_error(ENV_VAR_NAME_MSG, ENV_VAR_NAME_FMT, "my.env-name", "MY_ENV.NAME", "MyEnvName1")
+            regex_error(
+                ENV_VAR_NAME_MSG, ENV_VAR_NAME_FMT, "my.env-name", "MY_ENV.NAME", "MyEnvName1"
+            )
         )
     return errs + _has_chdir_prefix(value)
 

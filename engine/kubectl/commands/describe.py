@@ -21,10 +21,10 @@ from engine.apimachinery.labels import selector_from_match
 from engine.apiserver.request import Response
 from engine.apiserver.resources import BY_NAME, ResourceType
 from engine.kubectl import describe as describers
-from engine.kubectl.describe_config import describe_configmap, describe_secret
 from engine.kubectl.builder import parse_targets, resource_path
 from engine.kubectl.cli import command
 from engine.kubectl.context import Context
+from engine.kubectl.describe_config import describe_configmap, describe_secret
 from engine.kubectl.errors import KubectlError, api_error_text
 from engine.kubectl.flags import Flag, Parsed
 
