@@ -236,3 +236,14 @@ def test_describe_lists_sorted_keys_and_hides_secret_values() -> None:
     assert shown.endswith("Data\n====\nca.crt:  3 bytes\ntoken:   tok\n")
     hidden = describe_secret({"metadata": meta, "type": "Opaque", "data": {"token": "dG9r"}})
     assert hidden.endswith("Type:  Opaque\n\nData\n====\ntoken:  3 bytes\n")
+
+
+def test_create_secret_without_a_known_subcommand(cluster: Cluster) -> None:
+    unknown = cluster.kubectl("create secret opaque x")
+    assert (unknown.stderr, unknown.exit_code) == (
+        "error: unknown command \"opaque x\"\nSee 'kubectl create secret -h' for help and "
+        "examples\n",
+        1,
+    )
+    assert "Available Commands:" in cluster.kubectl("create secret").stderr
+    assert "does not offer" in cluster.kubectl("create secret tls site").stderr

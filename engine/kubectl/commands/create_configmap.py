@@ -57,9 +57,9 @@ def check_sources(flags: Parsed) -> None:
 
 def _run(ctx: Context, flags: Parsed) -> Gen:
     name = name_argument(flags, "kubectl create configmap")
-    check_sources(flags)
     cmdutil.check_output(flags.output)
     strategy = cmdutil.dry_run_strategy(flags)
+    check_sources(flags)
     metadata: dict[str, Any] = {"name": name}
     if ctx.explicit_namespace:  # EnforceNamespace
         metadata["namespace"] = ctx.namespace

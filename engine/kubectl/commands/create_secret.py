@@ -62,9 +62,9 @@ class SecretData(dict[str, str]):
 )
 def create_secret_generic(ctx: Context, flags: Parsed) -> Gen:
     name = name_argument(flags, "kubectl create secret generic")
-    check_sources(flags)
     cmdutil.check_output(flags.output)
     strategy = cmdutil.dry_run_strategy(flags)
+    check_sources(flags)
     data = SecretData()
     for source in flags.from_literal:
         data.add(*sources.parse_literal_source(source))
@@ -86,6 +86,8 @@ def create_secret_generic(ctx: Context, flags: Parsed) -> Gen:
 )
 def create_secret_docker_registry(ctx: Context, flags: Parsed) -> Gen:
     name = name_argument(flags, "kubectl create secret docker-registry")
+    cmdutil.check_output(flags.output)
+    strategy = cmdutil.dry_run_strategy(flags)
     if not flags.from_file and not (
         flags.docker_username and flags.docker_password and flags.docker_server
     ):
@@ -98,8 +100,6 @@ def create_secret_docker_registry(ctx: Context, flags: Parsed) -> Gen:
         data.add_files(ctx, flags.from_file)
     else:
         data.add(".dockerconfigjson", _docker_config(flags))
-    cmdutil.check_output(flags.output)
-    strategy = cmdutil.dry_run_strategy(flags)
     secret = _secret(ctx, name, "kubernetes.io/dockerconfigjson", data)
     yield from _send(ctx, flags, strategy, secret)
 
@@ -143,6 +143,7 @@ def _send(ctx: Context, flags: Parsed, strategy: str, secret: dict[str, Any]) ->
 def create_secret(ctx: Context, flags: Parsed) -> Gen:
     """The parent command: its own Run is cmdutil.DefaultSubCommandRun, which refuses
     arguments (RequireNoArguments) and otherwise prints its help."""
+    yield from ()  # sends nothing
     if flags.args[:1] == ["tls"]:
         raise KubectlError(
             'error: Podlife\'s simulated kubectl does not offer "kubectl create secret tls": '
@@ -158,4 +159,3 @@ def create_secret(ctx: Context, flags: Parsed) -> Gen:
         "  tls               Create a TLS secret\n\n"
         "Usage:\n  kubectl create secret (docker-registry | generic | tls) [options]\n"
     )
-    yield
