@@ -118,16 +118,19 @@ FLOW_KINDS = frozenset({"Pod", "ReplicaSet", "Deployment"})
 # Objects that are the cluster's upkeep, not a lesson's subject.
 _HOUSEKEEPING_OBJECTS = frozenset({"Lease", "Event"})
 # The seed's steps as the learner is taught them: a Pod's five, a Deployment's four (whose
-# pods then go through the Pod's steps 3 to 5).
+# pods then go through the Pod's steps 3 to 5), a ConfigMap's or Secret's two (nothing acts on
+# one until a pod uses it).
 SEED_STEPS: dict[int, tuple[Step, ...]] = {
     5: (Step.SEND, Step.PERSIST, Step.SCHEDULE, Step.RUN, Step.REPORT),
     4: (Step.SEND, Step.PERSIST, Step.CONTROL, Step.CONTROL),
+    2: (Step.SEND, Step.PERSIST),
 }
+_STORY_LENGTHS = {"Pod": 5, "Deployment": 4, "ReplicaSet": 4, "ConfigMap": 2, "Secret": 2}
 
 
 def story_length(kind: str) -> int | None:
     """How many seed steps the story of an object of `kind` has, if it has one."""
-    return 5 if kind == "Pod" else 4 if kind in ("Deployment", "ReplicaSet") else None
+    return _STORY_LENGTHS.get(kind)
 
 
 def level_of(kind: EventKind, step: Step, obj: ObjectRef | None) -> Level:

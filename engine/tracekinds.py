@@ -216,11 +216,12 @@ class ErrorData(Data):
 
 class MilestoneData(Data):
     """A step of the lesson's story, said by the component that made it happen: the seed's
-    step number (`step` of `of`: 5 for a Pod's story, 4 for a Deployment's), or neither for
-    what happens to the cluster around the seeds (a node failing, a pod evicted)."""
+    step number (`step` of `of`: 5 for a Pod's story, 4 for a Deployment's, 2 for a
+    ConfigMap's or Secret's), or neither for what happens to the cluster around the seeds (a
+    node failing, a pod evicted)."""
 
     step: int | None
-    of: Literal[4, 5] | None
+    of: Literal[2, 4, 5] | None
     node: str | None = None
     ip: str | None = None
     image: str | None = None

@@ -49,10 +49,12 @@ def test_api_resources_table() -> None:
     assert "pods          po           v1                       true         Pod" in lines
     assert "deployments   deploy       apps/v1                  true         Deployment" in lines
     assert [line.split()[0] for line in lines[1:]] == [
+        "configmaps",
         "events",
         "namespaces",
         "nodes",
         "pods",
+        "secrets",
         "deployments",
         "replicasets",
         "leases",
@@ -78,7 +80,7 @@ def test_api_resources_filters_and_formats() -> None:
     assert wide[0].endswith(
         "KIND         VERBS                                                        CATEGORIES"
     )
-    assert wide[1].startswith("deployments ")
+    assert [line.split()[0] for line in wide[1:3]] == ["configmaps", "deployments"]  # by kind
     listing = json.loads(cluster.kubectl("api-resources -o json --api-group=apps").stdout)
     assert listing["kind"] == "APIResourceList"
     assert listing["resources"][0]["shortNames"] == ["deploy"]

@@ -2,10 +2,11 @@
 
 Mirrors pkg/apis/core/v1/defaults.go (SetDefaults_Pod, SetDefaults_PodSpec,
 SetDefaults_Container, SetDefaults_Probe, volume sources, SetDefaults_ResourceList,
-SetDefaults_Namespace, SetDefaults_NodeStatus) and pkg/apis/apps/v1/defaults.go
-(SetDefaults_Deployment, SetDefaults_ReplicaSet), applied in the order the generated
-zz_generated.defaults.go calls them. Also puts keys in the order Go serializes the struct
-fields, so that `kubectl get -o json` (which keeps stored order) looks like the real thing.
+SetDefaults_Namespace, SetDefaults_NodeStatus, SetDefaults_Secret) and
+pkg/apis/apps/v1/defaults.go (SetDefaults_Deployment, SetDefaults_ReplicaSet), applied in the
+order the generated zz_generated.defaults.go calls them. Also puts keys in the order Go
+serializes the struct fields, so that `kubectl get -o json` (which keeps stored order) looks
+like the real thing.
 
 Why past 600 lines: it is mostly the field-order tables of the Go structs beside the defaulting
 functions that use them; the architecture issue (9) gives each kind its own strategy, and the
@@ -73,6 +74,8 @@ def set_defaults(
                     default_pod_spec(pod_spec, old_pod_spec)
     elif kind == "Namespace":
         _default_namespace(obj, on_create)
+    elif kind == "Secret" and not obj.get("type"):
+        obj["type"] = "Opaque"  # SetDefaults_Secret
     elif kind == "Node":
         status = _d(obj.get("status"))
         for key in ("capacity", "allocatable"):
@@ -386,6 +389,8 @@ _SCHEMA_TEXT: dict[str, str] = {
     "Event": "kind apiVersion metadata:ObjectMeta! involvedObject:ObjectReference! reason "
     "message source:EventSource! firstTimestamp lastTimestamp count type eventTime series "
     "action related:ObjectReference reportingComponent reportingInstance",
+    "ConfigMap": "kind apiVersion metadata:ObjectMeta! immutable data:{} binaryData:{}",
+    "Secret": "kind apiVersion metadata:ObjectMeta! immutable data:{} stringData:{} type",
     "ObjectMeta": _META,
     "OwnerReference": "apiVersion kind name uid controller blockOwnerDeletion",
     "ManagedFieldsEntry": "manager operation apiVersion time fieldsType fieldsV1 subresource",

@@ -207,4 +207,33 @@ EVENT_COLUMNS = [
 NAMESPACE_COLUMNS = [_NAME, _column("Status", "The status of the namespace"), _AGE]
 
 # rest/table.go defaultTableConvertor
+CONFIG_MAP_COLUMNS = [
+    _NAME,
+    _column(
+        "Data",
+        "Data contains the configuration data. Each key must consist of alphanumeric "
+        "characters, '-', '_' or '.'. Values with non-UTF-8 byte sequences must use the "
+        "BinaryData field. The keys stored in Data must not overlap with the keys in the "
+        "BinaryData field, this is enforced during validation process.",
+    ),
+    _AGE,
+]
+
+SECRET_COLUMNS = [
+    _NAME,
+    _column(
+        "Type",
+        "Used to facilitate programmatic handling of secret data. More info: "
+        "https://kubernetes.io/docs/concepts/configuration/secret/#secret-types",
+    ),
+    _column(
+        "Data",
+        "Data contains the secret data. Each key must consist of alphanumeric characters, "
+        "'-', '_' or '.'. The serialized form of the secret data is a base64 encoded string, "
+        "representing the arbitrary (possibly non-string) data value here. Described in "
+        "https://tools.ietf.org/html/rfc4648#section-4",
+    ),
+    _AGE,
+]
+
 DEFAULT_COLUMNS = [_NAME, _column("Created At", _AGE_DOC, kind="date")]

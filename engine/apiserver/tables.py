@@ -3,10 +3,11 @@
 `kubectl get` never formats kinds itself; it asks the API server for a meta.k8s.io/v1 Table
 and only aligns its cells (engine/kubectl/printers.py). The per-kind columns and cell values
 come from kubernetes/kubernetes pkg/printers/internalversion/printers.go (AddHandlers,
-printPod, printReplicaSet, printDeployment, printNode, printEvent, printNamespace), which the
-apiserver runs with Wide=true, so priority-1 columns are always filled and kubectl hides them
-unless `-o wide`. Kinds without a printer get the default table convertor of
-staging/src/k8s.io/apiserver/pkg/registry/rest/table.go: `Name`, `Created At`.
+printPod, printReplicaSet, printDeployment, printNode, printEvent, printNamespace,
+printConfigMap, printSecret), which the apiserver runs with Wide=true, so priority-1 columns
+are always filled and kubectl hides them unless `-o wide`. Kinds without a printer get the
+default table convertor of staging/src/k8s.io/apiserver/pkg/registry/rest/table.go: `Name`,
+`Created At`.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from engine.apiserver.table_cells import (
     since,
 )
 from engine.apiserver.table_columns import (
+    CONFIG_MAP_COLUMNS,
     DEFAULT_COLUMNS,
     DEPLOYMENT_COLUMNS,
     EVENT_COLUMNS,
@@ -34,6 +36,7 @@ from engine.apiserver.table_columns import (
     NODE_COLUMNS,
     POD_COLUMNS,
     REPLICA_SET_COLUMNS,
+    SECRET_COLUMNS,
 )
 from engine.timeutil import parse_rfc3339, rfc3339
 
@@ -329,6 +332,24 @@ def _event_row(event: Obj, now: float) -> Row:
     ]
 
 
+def _config_map_row(cm: Obj, now: float) -> Row:
+    """printConfigMap: both bags count."""
+    meta = cm.get("metadata", {})
+    count = len(cm.get("data") or {}) + len(cm.get("binaryData") or {})
+    return [meta.get("name", ""), count, since(meta.get("creationTimestamp"), now)]
+
+
+def _secret_row(secret: Obj, now: float) -> Row:
+    """printSecret."""
+    meta = secret.get("metadata", {})
+    return [
+        meta.get("name", ""),
+        secret.get("type", ""),
+        len(secret.get("data") or {}),
+        since(meta.get("creationTimestamp"), now),
+    ]
+
+
 def _default_row(obj: Obj, now: float) -> Row:
     meta = obj.get("metadata", {})
     created = meta.get("creationTimestamp")
@@ -343,5 +364,7 @@ DEPLOYMENT = Printer(DEPLOYMENT_COLUMNS, _deployment_row)
 NODE = Printer(NODE_COLUMNS, _node_row)
 EVENT = Printer(EVENT_COLUMNS, _event_row)
 NAMESPACE = Printer(NAMESPACE_COLUMNS, _namespace_row)
+CONFIG_MAP = Printer(CONFIG_MAP_COLUMNS, _config_map_row)
+SECRET = Printer(SECRET_COLUMNS, _secret_row)
 # Kinds without a printer: rest/table.go's default convertor.
 DEFAULT = Printer(DEFAULT_COLUMNS, _default_row)

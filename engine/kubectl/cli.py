@@ -149,7 +149,7 @@ def _find_command(argv: list[str]) -> tuple[Command, list[str]]:
     takes_value = {f"--{f.name}" for f in GLOBAL_FLAGS if f.kind != "bool"} | {
         f"-{f.short}" for f in GLOBAL_FLAGS if f.short and f.kind != "bool"
     }
-    while i < len(argv) and len(words) < 2:
+    while i < len(argv) and len(words) < 3:
         arg = argv[i]
         if arg.startswith("-"):
             i += 2 if arg in takes_value else 1
@@ -159,6 +159,11 @@ def _find_command(argv: list[str]) -> tuple[Command, list[str]]:
     if not words:
         raise KubectlError(_help())
     first = argv[words[0]]
+    # The longest command the words name: `create secret generic`, `rollout status`, `get`.
+    if len(words) > 2 and " ".join(argv[w] for w in words) in COMMANDS:
+        name = " ".join(argv[w] for w in words)
+        rest = [arg for index, arg in enumerate(argv) if index not in words]
+        return COMMANDS[name], rest
     if len(words) > 1 and f"{first} {argv[words[1]]}" in COMMANDS:
         index = words[1]
         name = f"{first} {argv[index]}"

@@ -1,6 +1,7 @@
 """Request bodies in Kubernetes' protobuf encoding, turned into JSON at the door.
 
-kubectl's typed clients (`kubectl create namespace`, the evictions of `kubectl drain`) send
+kubectl's typed clients (`kubectl create namespace`, `create configmap`, `create secret`, the
+evictions of `kubectl drain`) send
 `application/vnd.kubernetes.protobuf`: the magic `k8s\\x00`, then a runtime.Unknown holding the
 object's apiVersion/kind and its protobuf bytes (staging/src/k8s.io/apimachinery/pkg/runtime/
 serializer/protobuf/protobuf.go). The engine reads JSON, so the few kinds such clients write
@@ -10,6 +11,7 @@ passed on as it came, and the API server answers 415 as it does for any unreadab
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
@@ -17,7 +19,8 @@ MAGIC = b"k8s\x00"
 MEDIA_TYPE = "application/vnd.kubernetes.protobuf"
 
 # message -> {field number: (json name, kind, message of the value)}; kinds: str, int, bool,
-# msg, map (string -> string), strs (repeated string), msgs (repeated message).
+# msg, map (string -> string), bmap (string -> bytes, base64 in JSON), strs (repeated string),
+# msgs (repeated message).
 Fields = dict[int, tuple[str, str, str]]
 MESSAGES: dict[str, Fields] = {
     "Unknown": {1: ("typeMeta", "msg", "TypeMeta"), 2: ("raw", "bytes", "")},
@@ -49,8 +52,27 @@ MESSAGES: dict[str, Fields] = {
     # k8s.io/api/core/v1/generated.proto
     "Namespace": {1: ("metadata", "msg", "ObjectMeta"), 2: ("spec", "msg", "NamespaceSpec")},
     "NamespaceSpec": {1: ("finalizers", "strs", "")},
+    "ConfigMap": {
+        1: ("metadata", "msg", "ObjectMeta"),
+        2: ("data", "map", ""),
+        3: ("binaryData", "bmap", ""),
+        4: ("immutable", "bool", ""),
+    },
+    "Secret": {
+        1: ("metadata", "msg", "ObjectMeta"),
+        2: ("data", "bmap", ""),
+        3: ("type", "str", ""),
+        4: ("stringData", "map", ""),
+        5: ("immutable", "bool", ""),
+    },
 }
-KINDS = {("policy/v1", "Eviction"), ("v1", "Namespace"), ("v1", "DeleteOptions")}
+KINDS = {
+    ("policy/v1", "Eviction"),
+    ("v1", "Namespace"),
+    ("v1", "DeleteOptions"),
+    ("v1", "ConfigMap"),
+    ("v1", "Secret"),
+}
 
 
 class ProtobufError(ValueError):
@@ -82,7 +104,10 @@ def _message(data: bytes, name: str) -> dict[str, Any]:
             continue  # a field this table does not cover: left out
         key, kind, inner = fields[number]
         if kind == "str":
-            out[key] = bytes(value).decode()
+            # Go writes every non-pointer string, empty or not; JSON's omitempty leaves
+            # an empty one out, and so does the object the API server decodes.
+            if value:
+                out[key] = bytes(value).decode()
         elif kind == "bytes":
             out[key] = bytes(value)
         elif kind == "int":
@@ -93,11 +118,11 @@ def _message(data: bytes, name: str) -> dict[str, Any]:
             out[key] = _message(value, inner)
         elif kind == "strs":
             out.setdefault(key, []).append(bytes(value).decode())
-        elif kind == "map":
+        elif kind in ("map", "bmap"):
             entry = dict(_fields(value))
-            out.setdefault(key, {})[bytes(entry.get(1, b"")).decode()] = bytes(
-                entry.get(2, b"")
-            ).decode()
+            raw = bytes(entry.get(2, b""))
+            text = base64.b64encode(raw).decode() if kind == "bmap" else raw.decode()
+            out.setdefault(key, {})[bytes(entry.get(1, b"")).decode()] = text
     return out
 
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 from engine.apiserver.registry.apps.deployment import DeploymentStrategy
 from engine.apiserver.registry.apps.replicaset import ReplicaSetStrategy
 from engine.apiserver.registry.coordination.lease import LeaseStrategy
+from engine.apiserver.registry.core.configmap import ConfigMapStrategy
 from engine.apiserver.registry.core.event import EventStrategy
 from engine.apiserver.registry.core.namespace import NamespaceStrategy
 from engine.apiserver.registry.core.node import NodeStrategy
 from engine.apiserver.registry.core.pod import PodStrategy
+from engine.apiserver.registry.core.secret import SecretStrategy
 from engine.apiserver.registry.strategy import Strategy
 
 STRATEGIES: dict[str, Strategy] = {
@@ -18,6 +20,8 @@ STRATEGIES: dict[str, Strategy] = {
         NamespaceStrategy(),
         NodeStrategy(),
         PodStrategy(),
+        ConfigMapStrategy(),
+        SecretStrategy(),
         EventStrategy(),
         DeploymentStrategy(),
         ReplicaSetStrategy(),

@@ -108,6 +108,7 @@ NAMED: dict[str, str] = {
     "NodeCondition.status": _CONDITION_STATUS,
     "NamespaceSpec.finalizers": "[]v1.FinalizerName",
     "NamespaceStatus.phase": "v1.NamespacePhase",
+    "Secret.type": "v1.SecretType",
     # coordination/v1
     "LeaseSpec.strategy": "v1.CoordinatedLeaseStrategy",
     # apps/v1
@@ -139,6 +140,8 @@ def of_prop(prop: Prop) -> str:
         return prop.format or "int64"
     if prop.type == "object":
         return "map[string]interface {}"
+    if prop.format == "byte":
+        return "[]uint8"  # reflect names []byte by its element type
     return _PRIMITIVES.get(prop.type, "interface {}")
 
 

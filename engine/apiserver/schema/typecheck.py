@@ -32,7 +32,7 @@ from decimal import Decimal
 from typing import Any
 
 from engine.apiserver import gotime, memo
-from engine.apiserver.schema import REGISTRY
+from engine.apiserver.schema import REGISTRY, gobytes
 from engine.apiserver.schema.gotypes import SPECIAL, element, go_type
 from engine.apiserver.schema.model import (
     FIELDS_V1,
@@ -213,6 +213,12 @@ class _JSONWalk:
         elif prop.type == "string":
             if not isinstance(value, str):
                 self.fail(json_kind(value), where, go)
+            elif prop.format == "byte":
+                try:  # literalStore: a []byte is base64 text; its error is saved as it is
+                    parent[slot] = gobytes.canonical(value)
+                except gobytes.CorruptInputError as error:
+                    if self.saved is None:
+                        self.saved = str(error)
         elif prop.type == "boolean":
             if not isinstance(value, bool):
                 self.fail(json_kind(value), where, go)
@@ -242,6 +248,8 @@ def zero(prop: Prop) -> Any:
         return None if prop.ref in _NULLABLE else {}
     if prop.items is not None or prop.values is not None or prop.free_form:
         return None
+    if prop.format == "byte":
+        return None  # a nil []byte encodes as null
     return {"string": "", "integer": 0, "boolean": False, "number": 0}.get(prop.type)
 
 
@@ -371,8 +379,20 @@ def _convert(prop: Prop, value: Any, old: Any, go: str, parent: Any, slot: Any) 
                 value[key] = zero(prop.values)
             elif item is not before_map.get(key):
                 _convert(prop.values, item, before_map.get(key), inner, value, key)
+    elif prop.format == "byte":
+        _convert_bytes(value, parent, slot)
     elif prop.type in ("string", "boolean", "integer", "number"):
         _convert_simple(prop.type, value, go, parent, slot)
+
+
+def _convert_bytes(value: Any, parent: Any, slot: Any) -> None:
+    """sliceFromUnstructured: a string into a []byte goes through json.Unmarshal (base64)."""
+    if not isinstance(value, str):
+        raise _Fatal(f"cannot restore slice from {_go_kind(value)}")
+    try:
+        parent[slot] = gobytes.canonical(value)
+    except gobytes.CorruptInputError as error:
+        raise _Fatal(f"error decoding from json: {error}") from None
 
 
 def _convert_simple(kind: str, value: Any, go: str, parent: Any, slot: Any) -> None:

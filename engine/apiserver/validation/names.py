@@ -62,6 +62,11 @@ HTTP_HEADER_FMT = "[-A-Za-z0-9]+"
 HTTP_HEADER_MSG = "a valid HTTP header must consist of alphanumeric characters or '-'"
 CONFIG_MAP_KEY_FMT = "[-._a-zA-Z0-9]+"
 CONFIG_MAP_KEY_MSG = "a valid config key must consist of alphanumeric characters, '-', '_' or '.'"
+ENV_VAR_NAME_FMT = "[-._a-zA-Z][-._a-zA-Z0-9]*"
+ENV_VAR_NAME_MSG = (
+    "a valid environment variable name must consist of alphabetic characters, digits, '_', "
+    "'-', or '.', and must not start with a digit"
+)
 RELAXED_ENV_MSG = (
     "a valid environment variable name must consist only of printable ASCII characters other "
     "than '='"
@@ -98,6 +103,7 @@ def _matches_label_key(value: str) -> bool:
 PERCENT_RE = re.compile(PERCENT_FMT)
 _HTTP_HEADER_RE = re.compile(HTTP_HEADER_FMT)
 _CONFIG_MAP_KEY_RE = re.compile(CONFIG_MAP_KEY_FMT)
+_ENV_VAR_NAME_RE = re.compile(ENV_VAR_NAME_FMT)
 _PORT_NAME_RE = re.compile("[-a-z0-9]+")
 
 
@@ -198,6 +204,18 @@ def is_relaxed_env_var_name(value: str) -> list[str]:
     if any(ord(ch) > 127 or not ch.isprintable() or ch == "=" for ch in value):
         errs.append(RELAXED_ENV_MSG)
     return errs
+
+
+def is_env_var_name(value: str) -> list[str]:
+    """IsEnvVarName: the strict form (kubectl's env files still use it)."""
+    errs = []
+    if not _ENV_VAR_NAME_RE.fullmatch(value):
+        errs.append(
+            regex_error(
+                ENV_VAR_NAME_MSG, ENV_VAR_NAME_FMT, "my.env-name", "MY_ENV.NAME", "MyEnvName1"
+            )
+        )
+    return errs + _has_chdir_prefix(value)
 
 
 def _has_chdir_prefix(value: str) -> list[str]:

@@ -57,7 +57,7 @@ def _run(ctx: Context, flags: Parsed) -> Gen:
         ctx.namespace,
         deployment,
         # create_deployment.go wraps the API error, so checkErr prints it as a plain error.
-        wrap_error="failed to create deployment",
+        wrap_error="failed to create deployment: ",
     )
 
 

@@ -39,8 +39,8 @@ def send_created_object(
 ) -> Gen:
     """Print `obj` under --dry-run=client; otherwise POST it to `resource` in `namespace` and
     print the created object. With `wrap_error`, an API error is printed as a plain
-    `error: <wrap_error>: <message>` (as create_deployment.go wraps it); without, as checkErr
-    prints it."""
+    `error: <wrap_error><message>` (as create_deployment.go wraps it: "failed to create
+    deployment: "); without, as checkErr prints it."""
     if strategy == cmdutil.DRY_RUN_CLIENT:
         ctx.out(cmdutil.print_object(obj, resource, flags.output, "created", strategy, typed=True))
         return
@@ -53,6 +53,6 @@ def send_created_object(
         "POST", resource_path(resource, namespace), body=obj, query=query
     )
     if wrap_error and not response.ok:
-        raise KubectlError(f"error: {wrap_error}: {response.body.get('message', '')}")
+        raise KubectlError(f"error: {wrap_error}{response.body.get('message', '')}")
     created = ctx.must(response)
     ctx.out(cmdutil.print_object(created, resource, flags.output, "created", strategy, typed=True))

@@ -24,13 +24,14 @@ from engine.kubectl import describe as describers
 from engine.kubectl.builder import parse_targets, resource_path
 from engine.kubectl.cli import command
 from engine.kubectl.context import Context
+from engine.kubectl.describe_config import describe_configmap, describe_secret
 from engine.kubectl.errors import KubectlError, api_error_text
 from engine.kubectl.flags import Flag, Parsed
 
 Gen = Generator[Any, Any, Any]
 
 CHUNK = "500"  # DescriberSettings.ChunkSize (cmdutil.DefaultChunkSize)
-DESCRIBED = ("Pod", "Deployment", "ReplicaSet", "Node", "Namespace")
+DESCRIBED = ("Pod", "Deployment", "ReplicaSet", "Node", "Namespace", "ConfigMap", "Secret")
 
 
 @command(
@@ -150,6 +151,11 @@ def describe_object(
         return describers.describe_replicaset(current, pods, events, ctx.now)
     if resource.kind == "Node":
         return (yield from _describe_node(ctx, current, show_events))
+    if resource.kind == "ConfigMap":
+        events = yield from _events(ctx, current, show_events)
+        return describe_configmap(current, events, ctx.now)
+    if resource.kind == "Secret":
+        return describe_secret(current)
     return describers.describe_namespace(current, None, None)
 
 
