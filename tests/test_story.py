@@ -128,6 +128,20 @@ def test_a_deployments_story_is_its_four_steps_then_each_pods() -> None:
     assert all(e.flow is not None and e.flow.kind == "Deployment" for e in steps)
 
 
+@pytest.mark.parametrize("after", [0.5, 1.0, 1.726, 2.5])
+def test_the_deployment_controller_speaks_before_the_replicaset_controller(after: float) -> None:
+    """Applied at other moments of the cluster's life (the ReplicaSet controller may hear of
+    the new ReplicaSet before the Deployment controller hears its create answered), the
+    Deployment's steps still come in order."""
+    cluster = Cluster(seed=0)
+    cluster.advance(after)
+    cluster.files["app.yaml"] = DEPLOYMENT
+    assert cluster.kubectl("apply -f app.yaml").exit_code == 0
+    cluster.settle()
+    steps = [e.data["step"] for e in milestones(cluster.trace.events) if e.data["of"] == 4]
+    assert steps == [1, 2, 3, 4]
+
+
 def test_deleting_tells_what_becomes_of_the_pod() -> None:
     cluster = apply(POD)
     cluster.kubectl("delete pod web --wait=false")
@@ -193,7 +207,7 @@ def test_a_failed_nodes_story_comes_before_the_replacements(lessons: dict[str, C
 def test_a_rolling_updates_steps_give_their_arithmetic(lessons: dict[str, Cluster]) -> None:
     text = [e.summary for e in milestones(lessons["13-rolling-update"].trace.events)]
     assert (
-        "The Deployment controller created ReplicaSet web-6d849c5887 (revision 2) for deployment "
+        "The Deployment controller creates ReplicaSet web-6d849c5887 (revision 2) for deployment "
         "web's pod template, with 1 replica: there may be 5 pods at once (4 wanted + maxSurge 1) "
         "and the old ReplicaSets have 4"
     ) in text

@@ -219,8 +219,13 @@ class Controller:
     ) -> None:
         """A step of the story this controller makes happen (docs/trace.md, "Milestones");
         `number` and `of` None: an outcome outside the seeds' steps."""
-        ref = ref_of(obj) if isinstance(obj, dict) else obj
-        self.context.trace.milestone(self.component, headline, ref, number, of, **data)
+        trace = self.context.trace
+        if isinstance(obj, dict):
+            ref = ref_of(obj)
+            trace.link(ref, obj)  # said before it is created: whose story it is, already
+        else:
+            ref = obj
+        trace.milestone(self.component, headline, ref, number, of, **data)
 
     def note(self, summary: str, obj: Obj | ObjectRef | None = None, **data: Any) -> None:
         """A decision inside this controller, for the learner: a `reconcile` trace event."""

@@ -193,6 +193,18 @@ def _create_new_replica_set(
         podTemplateHash=pod_template_hash,
         revision=new_revision,
     )
+    # Said as it is decided, before the request: the ReplicaSet controller may hear of the new
+    # ReplicaSet (a watch event) before this controller hears its create answered.
+    dc.milestone(
+        f"The Deployment controller creates ReplicaSet {name} (revision {new_revision}) for "
+        f"deployment {meta['name']}'s pod template, with {new_replicas} "
+        + ("replica" if new_replicas == 1 else "replicas")
+        + _surge_room(d, old_rss),
+        new_rs,
+        3,
+        4,
+        count=new_replicas,
+    )
     response: Response = yield from dc.request("POST", path_of("replicasets", namespace), new_rs)
     already_exists = False
     created: Obj | None = response.body if response.ok else None
@@ -232,17 +244,6 @@ def _create_new_replica_set(
             dc.recorder.event(d, "Warning", util.FAILED_RS_CREATE, text)
             raise SyncError(message)
     assert created is not None
-    if not already_exists:
-        dc.milestone(
-            f"The Deployment controller created ReplicaSet {name} (revision {new_revision}) for "
-            f"deployment {meta['name']}'s pod template, with {new_replicas} "
-            + ("replica" if new_replicas == 1 else "replicas")
-            + _surge_room(d, old_rss),
-            created,
-            3,
-            4,
-            count=new_replicas,
-        )
     if not already_exists and new_replicas > 0:
         dc.recorder.event(
             d,
