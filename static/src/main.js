@@ -29,6 +29,7 @@ import { createStage, layout, renderStage } from "./stage.js";
 import { Terminal } from "./terminal.js";
 import { installKeyboard, tabs, toast } from "./ui.js";
 import { ValueStore } from "./values.js";
+import { whyPending } from "./whypending.js";
 
 const SESSION_KEY = "podlife.session";
 const PRESENTER_KEY = "podlife.presenter";
@@ -121,6 +122,7 @@ const inspector = new Inspector($("#inspector"), {
   act: (kind, target, label) => act(kind, target, label),
   kubectl: (line) => runForLearner(line),
   values,
+  whyPending: (state, pod) => whyPending(timeline, state, pod),
   showCycle: (pod) => {
     app.cycleFocus = pod;
     panelTabs.show("scheduling");
@@ -596,7 +598,7 @@ function render(t) {
     pullProgress: (node) => pullProgress(state, node, now),
   });
   recordLit(current);
-  narrationView.render(player.story ? storyAt(timeline.events, current.index) : current, player.story ? null : cycle);
+  narrationView.render(player.story ? storyAt(timeline.events, current.index) : current, player.story ? null : cycle, cycle ? whyPending(timeline, state, cycle.pod) : "");
   renderControls(t, now);
   if (sideTabs.current() === "inspector") inspector.render(view, state);
   if (t - app.lastPanels > 120) {
@@ -702,10 +704,11 @@ function renderPanels(view, state, now, current) {
     const seq = app.cycleFocus ? state.cycles[app.cycleFocus] : state.lastCycle;
     const i = seq ? timeline.indexOfSeq(seq) : -1;
     const cycle = i >= 0 ? normalizeCycle(timeline.events[i]) : null;
-    const key = `${seq}:${app.cycleFocus}`;
+    const why = cycle ? whyPending(timeline, state, cycle.pod) : "";
+    const key = `${seq}:${app.cycleFocus}:${why}`;
     if (app.lastCycleKey !== key) {
       app.lastCycleKey = key;
-      renderCycleTable($("#panel-scheduling-body"), cycle);
+      renderCycleTable($("#panel-scheduling-body"), cycle, { why });
       $("#cycle-focus").textContent = app.cycleFocus ? `Showing pod ${app.cycleFocus}. ` : "Showing the latest cycle. ";
     }
   }

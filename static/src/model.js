@@ -18,6 +18,7 @@ export function initialState(baseline = {}) {
     pulls: {}, // node -> {image, pod, seq, time} image pulls under way
     cycles: {}, // "ns/pod" -> seq of its latest scheduling-cycle event
     lastCycle: 0,
+    schedulerSaid: {}, // "ns/pod" -> seq of the scheduler's latest milestone about it (whypending.js)
     narration: 0, // seq of the latest narration
     stepCounts: {},
   };
@@ -75,6 +76,11 @@ export function reduce(state, ev) {
       const pod = podOf(ev);
       if (pod) state.cycles[pod] = ev.seq;
       state.lastCycle = ev.seq;
+      break;
+    }
+    case "milestone": {
+      const pod = ev.source === "scheduler" ? podOf(ev) : "";
+      if (pod) state.schedulerSaid[pod] = ev.seq;
       break;
     }
     case "narration":

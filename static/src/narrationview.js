@@ -33,7 +33,8 @@ export class NarrationView {
     this.shown = undefined;
   }
 
-  render(current, cycle) {
+  /** `cycle`: a scheduling cycle to show (every-message mode); `why`: why its pod stays Pending. */
+  render(current, cycle, why = "") {
     const ev = current.ev;
     const id = ev ? ev.seq : -1;
     if (id === this.shown) return;
@@ -54,7 +55,7 @@ export class NarrationView {
     $("#caption").textContent = caption(ev);
     $("#event-meta").textContent = `#${ev.seq} · t = ${ev.time.toFixed(3)} s · ${ev.source}${ev.target !== ev.source ? ` → ${ev.target}` : ""}`;
     const detail = $("#narration-detail");
-    if (cycle) renderCycleTable(detail, cycle, { compact: true });
+    if (cycle) renderCycleTable(detail, cycle, { compact: true, why });
     else if (current.behind && current.behind.length) fill(detail, this.behindLine(current.behind));
     else fill(detail);
     // The live region: not every event at 100× — the latest one, at a readable pace.

@@ -53,7 +53,10 @@ export class EventsPanel {
 }
 
 // ---- Scheduling: plugins × nodes -------------------------------------------------------------
-export function renderCycleTable(root, cycle, { compact = false } = {}) {
+/** `why`: the scheduler's plain words on why the pod stays Pending (whypending.js), said above
+ * the table. `compact` (the narration box): the table is folded, so it cannot push the
+ * playback controls off the screen. */
+export function renderCycleTable(root, cycle, { compact = false, why = "" } = {}) {
   if (!cycle) {
     fill(root, h("p", { class: "empty" }, "No scheduling cycle yet. When the scheduler considers a pod, its filter and score table appears here: why this node, or why Pending."));
     return;
@@ -66,8 +69,9 @@ export function renderCycleTable(root, cycle, { compact = false } = {}) {
   );
   // The scheduler's own words: why it stays Pending (a warning), or how the winner won.
   const message = cycle.message ? h("p", { class: cycle.chosen ? "muted" : "cycle-message" }, cycle.message) : null;
+  const said = why && !cycle.chosen ? h("p", { class: "why-pending" }, why) : null;
   if (!cycle.nodes.length || (!cycle.filterPlugins.length && !cycle.scorePlugins.length)) {
-    fill(root, head, message);
+    fill(root, head, said, message);
     return;
   }
   const th = (text, attrs = {}) => h("th", attrs, text);
@@ -120,11 +124,14 @@ export function renderCycleTable(root, cycle, { compact = false } = {}) {
   const sk = cycle.skipped;
   const skippedNames = sk ? [...new Set([...(sk.filter || []), ...(sk.score || [])])] : [];
   if (skippedNames.length) notes.push(`Nothing to do for this pod: ${skippedNames.join(", ")}.`);
+  const table = h("div", { class: "table-scroll" }, h("table", { class: "table cycle-table" }, h("caption", { class: "visually-hidden" }, "Scheduler plugins by node"), h("thead", {}, header), h("tbody", {}, rows)));
+  const plugins = cycle.filterPlugins.length + cycle.scorePlugins.length;
   fill(
     root,
     head,
+    said,
     message,
-    h("div", { class: "table-scroll" }, h("table", { class: "table cycle-table" }, h("caption", { class: "visually-hidden" }, "Scheduler plugins by node"), h("thead", {}, header), h("tbody", {}, rows))),
+    compact ? h("details", { class: "cycle-fold" }, h("summary", {}, `The scheduler's table: ${plugins} plugins × ${cycle.nodes.length} nodes`), table) : table,
     notes.length && !compact ? h("p", { class: "muted small cycle-notes" }, notes.join(" ")) : null,
   );
 }

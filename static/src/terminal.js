@@ -21,7 +21,12 @@ export class Terminal {
       placeholder: "get pods -o wide",
     });
     this.prompt = h("label", { class: "term-prompt" }, h("span", { class: "term-ps1", "aria-hidden": "true" }, "$ kubectl"), this.input);
-    root.append(this.log, this.prompt);
+    // Shown while columns of a wide table are hidden to the right; a press scrolls to them.
+    this.more = h("button", { class: "term-more link", type: "button", hidden: true, "aria-label": "Scroll the kubectl output right: more columns" }, "more columns → (scroll sideways)");
+    this.more.addEventListener("click", () => this.log.scrollBy({ left: this.log.clientWidth * 0.8 }));
+    this.log.addEventListener("scroll", () => this.showMore());
+    new ResizeObserver(() => this.showMore()).observe(this.log);
+    root.append(this.log, this.more, this.prompt);
     this.history = loadHistory();
     this.position = this.history.length;
     this.draft = "";
@@ -97,6 +102,12 @@ export class Terminal {
     this.log.append(span);
     while (this.log.childNodes.length > MAX_LINES) this.log.firstChild.remove();
     this.log.scrollTop = this.log.scrollHeight;
+    this.showMore();
+  }
+
+  showMore() {
+    const log = this.log;
+    this.more.hidden = log.scrollWidth - log.clientWidth - log.scrollLeft <= 1;
   }
 
   /** Show a command the page ran for the learner (an action, a scenario step). */
