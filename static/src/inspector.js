@@ -2,6 +2,7 @@
 // its events and the actions that make sense on it (delete, crash; cordon, drain, fail…).
 
 import { fill, h } from "./dom.js";
+import { cap } from "./narration.js";
 import { toYaml } from "./yaml.js";
 
 export class Inspector {
@@ -115,7 +116,8 @@ export class Inspector {
           "div",
           { class: "why" },
           h("strong", {}, "Why Pending? "),
-          why ? h("span", { class: "why-words" }, why) : null,
+          // "Pod big stays Pending: it asks for…" under "Why Pending?" says the first half twice
+          why ? h("span", { class: "why-words" }, cap(why.replace(`Pod ${p.name} stays Pending: `, ""))) : null,
           h("span", { class: why ? "why-message muted small" : "why-message" }, p.unschedulable.message || p.unschedulable.reason || ""),
           " ",
           this.button("Show the scheduler's table", "cycle", () => this.showCycle(`${ns}/${p.name}`), "link"),

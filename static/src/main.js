@@ -82,6 +82,7 @@ const player = new Player(timeline, {
 const narrationView = new NarrationView({
   lessonTitle: () => app.scenarios.find((sc) => sc.name === app.scenario)?.title,
   everyMessage: () => setStoryMode(false),
+  showCycle: (pod) => showCycle(pod),
 });
 
 // ---- the page's pieces --------------------------------------------------------------------
@@ -123,12 +124,15 @@ const inspector = new Inspector($("#inspector"), {
   kubectl: (line) => runForLearner(line),
   values,
   whyPending: (state, pod) => whyPending(timeline, state, pod),
-  showCycle: (pod) => {
-    app.cycleFocus = pod;
-    panelTabs.show("scheduling");
-    $("#panel-scheduling").scrollIntoView({ behavior: reducedMotionQuery.matches ? "auto" : "smooth", block: "nearest" });
-  },
+  showCycle: (pod) => showCycle(pod),
 });
+
+/** The Scheduling panel, on the table of pod "ns/name". */
+function showCycle(pod) {
+  app.cycleFocus = pod;
+  panelTabs.show("scheduling");
+  $("#panel-scheduling").scrollIntoView({ behavior: reducedMotionQuery.matches ? "auto" : "smooth", block: "nearest" });
+}
 const eventsPanel = new EventsPanel($("#panel-events"), { select: (obj) => select(obj) });
 const etcdPanel = new EtcdPanel($("#panel-etcd-body"), { read: (key, revision) => conn.request("etcd", { key, revision }) });
 const objectsPanel = new ObjectsPanel($("#panel-objects"), { select: (obj) => select(obj) });
@@ -598,7 +602,7 @@ function render(t) {
     pullProgress: (node) => pullProgress(state, node, now),
   });
   recordLit(current);
-  narrationView.render(player.story ? storyAt(timeline.events, current.index) : current, player.story ? null : cycle, cycle ? whyPending(timeline, state, cycle.pod) : "");
+  narrationView.render(player.story ? storyAt(timeline.events, current.index) : current, player.story ? null : cycle, cycle ? whyPending(timeline, state, cycle.pod, cycle.seq) : "");
   renderControls(t, now);
   if (sideTabs.current() === "inspector") inspector.render(view, state);
   if (t - app.lastPanels > 120) {
@@ -704,7 +708,7 @@ function renderPanels(view, state, now, current) {
     const seq = app.cycleFocus ? state.cycles[app.cycleFocus] : state.lastCycle;
     const i = seq ? timeline.indexOfSeq(seq) : -1;
     const cycle = i >= 0 ? normalizeCycle(timeline.events[i]) : null;
-    const why = cycle ? whyPending(timeline, state, cycle.pod) : "";
+    const why = cycle ? whyPending(timeline, state, cycle.pod, cycle.seq) : "";
     const key = `${seq}:${app.cycleFocus}:${why}`;
     if (app.lastCycleKey !== key) {
       app.lastCycleKey = key;

@@ -18,10 +18,12 @@ export function storyAt(events, index) {
 }
 
 export class NarrationView {
-  /** `lessonTitle()`: the lesson's title for its narration; `everyMessage()`: leave story mode. */
-  constructor({ lessonTitle, everyMessage }) {
+  /** `lessonTitle()`: the lesson's title for its narration; `everyMessage()`: leave story mode;
+   * `showCycle(pod)`: open the Scheduling panel on a pod's table. */
+  constructor({ lessonTitle, everyMessage, showCycle }) {
     this.lessonTitle = lessonTitle;
     this.everyMessage = everyMessage;
+    this.showCycle = showCycle;
     this.shown = undefined; // seq of the event shown (-1: none yet)
     this.liveAt = 0;
     this.liveTimer = null;
@@ -55,7 +57,7 @@ export class NarrationView {
     $("#caption").textContent = caption(ev);
     $("#event-meta").textContent = `#${ev.seq} · t = ${ev.time.toFixed(3)} s · ${ev.source}${ev.target !== ev.source ? ` → ${ev.target}` : ""}`;
     const detail = $("#narration-detail");
-    if (cycle) renderCycleTable(detail, cycle, { compact: true, why });
+    if (cycle) renderCycleTable(detail, cycle, { why, showTable: this.showCycle });
     else if (current.behind && current.behind.length) fill(detail, this.behindLine(current.behind));
     else fill(detail);
     // The live region: not every event at 100× — the latest one, at a readable pace.

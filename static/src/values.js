@@ -11,8 +11,9 @@ const MAX_IN_FLIGHT = 8;
 const RETRY_MS = 1000; // after the server's rate limit refused a read (web/ratelimit.py)
 
 export class ValueStore {
-  constructor(fetchValue) {
+  constructor(fetchValue, { retryMs = RETRY_MS } = {}) {
     this.fetchValue = fetchValue; // (key, revision) => Promise<{ok, value}>
+    this.retryMs = retryMs;
     this.byKey = new Map(); // key -> sorted [{rev, obj}] (obj null: deleted / missing)
     this.queue = [];
     this.queued = new Set();
@@ -88,7 +89,7 @@ export class ValueStore {
               if (generation !== this.generation || !this.queued.has(id)) return;
               this.queue.push({ key, rev });
               this.pump();
-            }, RETRY_MS);
+            }, this.retryMs);
             this.pump();
             return;
           }
