@@ -24,6 +24,7 @@ import { NarrationView, storyAt } from "./narrationview.js";
 import { Connection } from "./net.js";
 import { EtcdPanel, EventsPanel, ObjectsPanel, ReadyChart, renderCycleTable } from "./panels.js";
 import { MAX_SPEED, MIN_SPEED, Player } from "./player.js";
+import { PullProgress } from "./pulls.js";
 import { SequenceView } from "./sequence.js";
 import { createStage, layout, renderStage } from "./stage.js";
 import { Terminal } from "./terminal.js";
@@ -45,6 +46,7 @@ const STEP_COLORS = {
 
 const conn = new Connection();
 const timeline = new Timeline();
+const pulls = new PullProgress(timeline);
 const values = new ValueStore((key, revision) => conn.request("etcd", { key, revision }, 30000));
 const reducedMotionQuery = window.matchMedia("(prefers-reduced-motion: reduce)");
 
@@ -439,6 +441,7 @@ conn.on("disconnect", () => setConnection("disconnected"));
 
 conn.on("reset", (payload) => {
   timeline.reset();
+  pulls.forget();
   values.clear();
   player.reset();
   app.nodes = nodeNames(payload.nodes) || app.nodes;
@@ -473,6 +476,7 @@ conn.on("events", (payload) => {
 
 conn.on("forked", ({ at_seq: atSeq }) => {
   timeline.truncateAfterSeq(atSeq);
+  pulls.forget();
   const revision = timeline.at(timeline.events.length).revision;
   values.dropAfter(revision);
   player.truncated();
@@ -599,7 +603,7 @@ function render(t) {
     reducedMotion: reducedMotionQuery.matches,
     highlightOwner: touchedPod ? touchedPod.group : null,
     highlightDeployment: touchedPod ? touchedPod.deployment : null,
-    pullProgress: (node) => pullProgress(state, node, now),
+    pullProgress: (node) => pulls.at(state, node, now),
   });
   recordLit(current);
   narrationView.render(player.story ? storyAt(timeline.events, current.index) : current, player.story ? null : cycle, cycle ? whyPending(timeline, state, cycle.pod, cycle.seq) : "");
@@ -609,22 +613,6 @@ function render(t) {
     app.lastPanels = t;
     renderPanels(view, state, now, current);
   }
-}
-
-function pullProgress(state, node, now) {
-  const pull = state.pulls[node];
-  if (!pull) return null;
-  // the pull ends when its cri-reply comes; ask the trace first, then the expected duration
-  const events = timeline.events;
-  for (let i = timeline.indexOfSeq(pull.seq) + 1; i < events.length; i += 1) {
-    const ev = events[i];
-    if (ev.kind === "cri-reply" && ev.source === `container-runtime/${node}` && ev.data.method === "PullImage") {
-      return clamp((now - pull.time) / Math.max(1e-6, ev.time - pull.time), 0, 1);
-    }
-    if (ev.time - pull.time > 600) break;
-  }
-  if (pull.expected) return clamp((now - pull.time) / pull.expected, 0, 0.99);
-  return null;
 }
 
 function recordLit(current) {

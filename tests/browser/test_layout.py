@@ -128,11 +128,19 @@ def test_kubectl_get_pods_wide_reaches_the_node_column(
 ) -> None:
     screen(page, width, height, presenter)
     deploy(page)
+    page.click("#tab-btn-kubectl")
+    assert page.is_hidden("#terminal .term-more"), "nothing is hidden to the right yet"
     kubectl(page, "get pods -o wide", "NOMINATED NODE")
     at = page.evaluate(MEASURE_WIDE)
     assert at, "the log shows no `get pods -o wide` header"
     assert at["whiteSpace"] == "pre", "kubectl's table must not wrap"
     assert at["node"]["top"] == at["name"]["top"], f"the header line wrapped: {at}"
+    if presenter:
+        # The drawer grew to the whole line, and the stage still made room for it.
+        page.wait_for_timeout(400)  # the layout's .25 s transition
+        at = page.evaluate(MEASURE_WIDE)
+        assert at["node"]["right"] <= at["log"]["right"] and at["overflow"] <= 0, at
+        stage_clear_of_the_drawer(page)
     if at["node"]["right"] > at["log"]["right"]:
         # Cut off on the right: the log scrolls sideways, and says so (headless Chromium hides
         # scrollbars, and overlay scrollbars show only while scrolling).
@@ -153,6 +161,20 @@ def test_kubectl_get_pods_wide_reaches_the_node_column(
     page.wait_for_function("document.querySelector('#terminal .term-more').hidden")
 
 
+def stage_clear_of_the_drawer(page: Any) -> Box:
+    """etcd, the control plane and every node: on the screen, none under the open drawer."""
+    drawer = box(page, "#side")
+    parts = ["[data-component='etcd']", "[data-component='api-server']", "[data-component='scheduler']", "[data-component='kubectl']", ".cm-frame"]
+    nodes = page.evaluate("document.querySelectorAll('#stage .node').length")
+    assert nodes == 3
+    parts += [f"#stage .node:nth-child({i + 1}) .node-box" for i in range(nodes)]
+    for selector in parts:
+        b = box(page, selector)
+        assert not overlap(b, drawer), f"the drawer covers {selector}: {b} vs {drawer}"
+        assert on_screen(page, b), f"{selector} is off the screen: {b}"
+    return drawer
+
+
 def test_presenter_drawer_leaves_the_stage_in_sight(page: Any) -> None:
     screen(page, 1920, 1080, presenter=True)
     deploy(page)
@@ -163,16 +185,8 @@ def test_presenter_drawer_leaves_the_stage_in_sight(page: Any) -> None:
     )
     page.evaluate("window.scrollTo(0, 0)")
     page.wait_for_timeout(400)  # the stage's own transition (.25 s) as the layout gives room
-    drawer = box(page, "#side")
     shot(page, "layout-presenter-drawer-open")
-    parts = ["[data-component='etcd']", "[data-component='api-server']", "[data-component='scheduler']", "[data-component='kubectl']", ".cm-frame"]
-    nodes = page.evaluate("document.querySelectorAll('#stage .node').length")
-    assert nodes == 3
-    parts += [f"#stage .node:nth-child({i + 1}) .node-box" for i in range(nodes)]
-    for selector in parts:
-        b = box(page, selector)
-        assert not overlap(b, drawer), f"the drawer covers {selector}: {b} vs {drawer}"
-        assert on_screen(page, b), f"{selector} is off the screen: {b}"
+    drawer = stage_clear_of_the_drawer(page)
     # Closed, the stage has the whole width again.
     page.click("#tools-toggle")
     page.wait_for_function("!document.body.classList.contains('tools-open')")
