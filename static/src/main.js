@@ -135,6 +135,7 @@ function showCycle(pod) {
   panelTabs.show("scheduling");
   $("#panel-scheduling").scrollIntoView({ behavior: reducedMotionQuery.matches ? "auto" : "smooth", block: "nearest" });
 }
+
 const eventsPanel = new EventsPanel($("#panel-events"), { select: (obj) => select(obj) });
 const etcdPanel = new EtcdPanel($("#panel-etcd-body"), { read: (key, revision) => conn.request("etcd", { key, revision }) });
 const objectsPanel = new ObjectsPanel($("#panel-objects"), { select: (obj) => select(obj) });

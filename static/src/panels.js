@@ -67,17 +67,18 @@ export function renderCycleTable(root, cycle, { why = "", showTable = null } = {
     h("strong", {}, cycle.pod || "a pod"),
     cycle.chosen ? h("span", { class: "verdict good" }, ` → ${cycle.chosen}`) : h("span", { class: "verdict bad" }, " → stays Pending"),
   );
-  // The scheduler's own words: why it stays Pending (a warning), or how the winner won.
   const said = why && !cycle.chosen ? h("p", { class: "why-pending" }, why) : null;
   if (showTable) {
     // Short, as the narration box sits above the controls: its caption already quotes the
     // scheduler's message, and the plain words name the pod and its fate.
     const open = h("button", { class: "link cycle-open", type: "button" }, "the scheduler's table ▸");
     open.addEventListener("click", () => showTable(cycle.pod));
-    const link = cycle.nodes.length ? [" ", open] : [];
-    fill(root, said ? h("p", { class: "why-pending" }, why, ...link) : h("p", { class: "cycle-head" }, ...head.childNodes, ...link));
+    const line = said || head;
+    if (cycle.nodes.length) line.append(" ", open);
+    fill(root, line);
     return;
   }
+  // The scheduler's own words: why it stays Pending (a warning), or how the winner won.
   const message = cycle.message ? h("p", { class: cycle.chosen ? "muted" : "cycle-message" }, cycle.message) : null;
   if (!cycle.nodes.length || (!cycle.filterPlugins.length && !cycle.scorePlugins.length)) {
     fill(root, head, said, message);
