@@ -28,9 +28,11 @@ export function storyStepAt(events, index) {
 }
 
 export class HeldOutput {
-  constructor(player, timeline) {
+  /** `redrawn()`: held lines appeared or changed (the terminal measures its widest line again). */
+  constructor(player, timeline, redrawn = () => {}) {
     this.player = player;
     this.timeline = timeline;
+    this.redrawn = redrawn;
     this.entries = [];
   }
 
@@ -84,6 +86,7 @@ export class HeldOutput {
     if (state === "shown") entry.note.remove();
     else this.label(entry, state, index);
     if (atEnd) box.scrollTop = box.scrollHeight;
+    this.redrawn();
   }
 
   label(entry, state, index) {

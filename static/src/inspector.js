@@ -5,15 +5,17 @@ import { countdownText } from "./countdown.js";
 import { replicaSetColour } from "./derive.js";
 import { fill, h } from "./dom.js";
 import { newReplicaSetOf } from "./rollout.js";
+import { cap } from "./narration.js";
 import { toYaml } from "./yaml.js";
 
 export class Inspector {
-  constructor(root, { act, kubectl, values, showCycle }) {
+  constructor(root, { act, kubectl, values, whyPending, showCycle }) {
     this.root = root;
     this.act = act; // (kind, target, label) => Promise
     this.kubectl = kubectl; // (line) => Promise
     this.values = values;
     this.showCycle = showCycle;
+    this.whyPending = whyPending; // (state, "ns/pod") => the scheduler's plain words, or ""
     this.selected = null;
     this.signature = "";
     this.renderEmpty();
@@ -51,7 +53,8 @@ export class Inspector {
     const info = key ? state.keys[key] : null;
     const events = view.events.filter((e) => e.objectKind === sel.kind && e.objectName === sel.name).slice(-12);
     const countdown = model && model.countdown ? Math.ceil(model.countdown.remaining) : "";
-    const sig = JSON.stringify([sel, info && info.rev, model && (model.status || model.ready), countdown, model && model.stuck, events.length, model && model.age, model && model.restartsText, model && model.replicasets && model.replicasets.map((r) => [r.name, r.revision]), this.values.version]);
+    const why = sel.kind === "Pod" ? this.whyPending(state, `${sel.namespace || "default"}/${sel.name}`) : "";
+    const sig = JSON.stringify([why, sel, info && info.rev, model && (model.status || model.ready), countdown, model && model.stuck, events.length, model && model.age, model && model.restartsText, model && model.replicasets && model.replicasets.map((r) => [r.name, r.revision]), this.values.version]);
     if (sig === this.signature) return;
     this.signature = sig;
     const focusId = document.activeElement && this.root.contains(document.activeElement) ? document.activeElement.dataset.focusId : null;
@@ -61,7 +64,7 @@ export class Inspector {
     if (!model && !info) {
       parts.push(h("p", { class: "gone" }, `${sel.kind} ${sel.name} does not exist at this point of the trace.`));
       if (sel.kind === "Pod") parts.push(h("p", { class: "muted" }, "A standalone Pod that is deleted stays gone; a Deployment's ReplicaSet makes a new pod with a new name."));
-    } else if (sel.kind === "Pod") parts.push(...this.podParts(model, sel));
+    } else if (sel.kind === "Pod") parts.push(...this.podParts(model, sel, why));
     else if (sel.kind === "Node") parts.push(...this.nodeParts(model));
     else if (sel.kind === "Deployment") parts.push(...this.deploymentParts(model));
     else if (sel.kind === "ReplicaSet") parts.push(...this.replicaSetParts(model));
@@ -95,7 +98,7 @@ export class Inspector {
     return h("button", { class: `action ${cls}`, "data-focus-id": focusId, onclick }, label);
   }
 
-  podParts(p, sel) {
+  podParts(p, sel, why) {
     const ns = p.namespace || sel.namespace || "default";
     const target = `${ns}/${p.name}`;
     const container = h("select", { "aria-label": "Container to crash", "data-focus-id": "container" }, (p.containers.length ? p.containers : [""]).map((c) => h("option", { value: c }, c || "(container)")));
@@ -122,7 +125,16 @@ export class Inspector {
     }
     if (p.unschedulable) {
       parts.push(
-        h("div", { class: "why" }, h("strong", {}, "Why Pending? "), p.unschedulable.message || p.unschedulable.reason || "", " ", this.button("Show the scheduler's table", "cycle", () => this.showCycle(`${ns}/${p.name}`), "link")),
+        h(
+          "div",
+          { class: "why" },
+          h("strong", {}, "Why Pending? "),
+          // "Pod big stays Pending: it asks for…" under "Why Pending?" says the first half twice
+          why ? h("span", { class: "why-words" }, cap(why.replace(`Pod ${p.name} stays Pending: `, ""))) : null,
+          h("span", { class: why ? "why-message muted small" : "why-message" }, p.unschedulable.message || p.unschedulable.reason || ""),
+          " ",
+          this.button("Show the scheduler's table", "cycle", () => this.showCycle(`${ns}/${p.name}`), "link"),
+        ),
       );
     }
     parts.push(

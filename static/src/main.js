@@ -28,12 +28,14 @@ import { NarrationView, storyAt } from "./narrationview.js";
 import { Connection } from "./net.js";
 import { EtcdPanel, EventsPanel, ObjectsPanel, ReadyChart, renderCycleTable } from "./panels.js";
 import { isStory, MAX_SPEED, MIN_SPEED, Player } from "./player.js";
+import { PullProgress } from "./pulls.js";
 import { RolloutView } from "./rolloutview.js";
 import { SequenceView } from "./sequence.js";
 import { createStage, layout, renderStage } from "./stage.js";
 import { Terminal } from "./terminal.js";
 import { installKeyboard, tabs, toast } from "./ui.js";
 import { ValueStore } from "./values.js";
+import { whyPending } from "./whypending.js";
 
 const SESSION_KEY = "podlife.session";
 const PRESENTER_KEY = "podlife.presenter";
@@ -49,6 +51,7 @@ const STEP_COLORS = {
 
 const conn = new Connection();
 const timeline = new Timeline();
+const pulls = new PullProgress(timeline);
 const values = new ValueStore((key, revision) => conn.request("etcd", { key, revision }, 30000));
 const reducedMotionQuery = window.matchMedia("(prefers-reduced-motion: reduce)");
 
@@ -83,7 +86,7 @@ const player = new Player(timeline, {
   setSpeed: (speed) => conn.send("speed", { speed }),
   step: () => conn.send("step", {}),
 });
-const heldOutput = new HeldOutput(player, timeline); // kubectl's output waits for the story
+const heldOutput = new HeldOutput(player, timeline, () => terminal.showMore()); // kubectl's output waits for the story
 const narrationView = new NarrationView({
   lessonTitle: () => app.scenarios.find((sc) => sc.name === app.scenario)?.title,
   stepThrough: (index) => {
@@ -92,6 +95,7 @@ const narrationView = new NarrationView({
     player.setPlaying(false);
   },
   lessonSays: () => lesson.active?.saying,
+  showCycle: (pod) => showCycle(pod),
 });
 
 // ---- the page's pieces --------------------------------------------------------------------
@@ -133,12 +137,17 @@ const inspector = new Inspector($("#inspector"), {
   act: (kind, target, label) => act(kind, target, label),
   kubectl: (line) => runForLearner(line),
   values,
-  showCycle: (pod) => {
-    app.cycleFocus = pod;
-    panelTabs.show("scheduling");
-    $("#panel-scheduling").scrollIntoView({ behavior: reducedMotionQuery.matches ? "auto" : "smooth", block: "nearest" });
-  },
+  whyPending: (state, pod) => whyPending(timeline, state, pod),
+  showCycle: (pod) => showCycle(pod),
 });
+
+/** The Scheduling panel, on the table of pod "ns/name". */
+function showCycle(pod) {
+  app.cycleFocus = pod;
+  panelTabs.show("scheduling");
+  $("#panel-scheduling").scrollIntoView({ behavior: reducedMotionQuery.matches ? "auto" : "smooth", block: "nearest" });
+}
+
 const eventsPanel = new EventsPanel($("#panel-events"), { select: (obj) => select(obj) });
 const etcdPanel = new EtcdPanel($("#panel-etcd-body"), { read: (key, revision) => conn.request("etcd", { key, revision }) });
 const objectsPanel = new ObjectsPanel($("#panel-objects"), { select: (obj) => select(obj) });
@@ -465,6 +474,7 @@ conn.on("disconnect", () => setConnection("disconnected"));
 conn.on("reset", (payload) => {
   heldOutput.release();
   timeline.reset();
+  pulls.forget();
   values.clear();
   player.reset();
   app.nodes = nodeNames(payload.nodes) || app.nodes;
@@ -501,6 +511,7 @@ conn.on("events", (payload) => {
 conn.on("forked", ({ at_seq: atSeq }) => {
   heldOutput.release();
   timeline.truncateAfterSeq(atSeq);
+  pulls.forget();
   const revision = timeline.at(timeline.events.length).revision;
   values.dropAfter(revision);
   player.truncated();
@@ -629,10 +640,10 @@ function render(t) {
     reducedMotion: reducedMotionQuery.matches,
     highlightOwner: touchedPod ? touchedPod.group : null,
     highlightDeployment: touchedPod ? touchedPod.deployment : null,
-    pullProgress: (node) => pullProgress(state, node, now),
+    pullProgress: (node) => pulls.at(state, node, now),
   });
   recordLit(current);
-  narrationView.render(player.story ? storyAt(timeline.events, current.index) : current, player.story ? null : cycle);
+  narrationView.render(player.story ? storyAt(timeline.events, current.index) : current, player.story ? null : cycle, cycle ? whyPending(timeline, state, cycle.pod, cycle.seq) : "");
   renderControls(t, now);
   rolloutView.render(view);
   heldOutput.update();
@@ -641,22 +652,6 @@ function render(t) {
     app.lastPanels = t;
     renderPanels(view, state, now, current);
   }
-}
-
-function pullProgress(state, node, now) {
-  const pull = state.pulls[node];
-  if (!pull) return null;
-  // the pull ends when its cri-reply comes; ask the trace first, then the expected duration
-  const events = timeline.events;
-  for (let i = timeline.indexOfSeq(pull.seq) + 1; i < events.length; i += 1) {
-    const ev = events[i];
-    if (ev.kind === "cri-reply" && ev.source === `container-runtime/${node}` && ev.data.method === "PullImage") {
-      return clamp((now - pull.time) / Math.max(1e-6, ev.time - pull.time), 0, 1);
-    }
-    if (ev.time - pull.time > 600) break;
-  }
-  if (pull.expected) return clamp((now - pull.time) / pull.expected, 0, 0.99);
-  return null;
 }
 
 function recordLit(current) {
@@ -741,10 +736,11 @@ function renderPanels(view, state, now, current) {
     const seq = app.cycleFocus ? state.cycles[app.cycleFocus] : state.lastCycle;
     const i = seq ? timeline.indexOfSeq(seq) : -1;
     const cycle = i >= 0 ? normalizeCycle(timeline.events[i]) : null;
-    const key = `${seq}:${app.cycleFocus}`;
+    const why = cycle ? whyPending(timeline, state, cycle.pod, cycle.seq) : "";
+    const key = `${seq}:${app.cycleFocus}:${why}`;
     if (app.lastCycleKey !== key) {
       app.lastCycleKey = key;
-      renderCycleTable($("#panel-scheduling-body"), cycle);
+      renderCycleTable($("#panel-scheduling-body"), cycle, { why });
       $("#cycle-focus").textContent = app.cycleFocus ? `Showing pod ${app.cycleFocus}. ` : "Showing the latest cycle. ";
     }
   }

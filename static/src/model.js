@@ -20,6 +20,7 @@ export function initialState(baseline = {}) {
     pulls: {}, // node -> {image, pod, seq, time} image pulls under way
     cycles: {}, // "ns/pod" -> seq of its latest scheduling-cycle event
     lastCycle: 0,
+    schedulerSaid: {}, // "ns/pod" -> seq of the scheduler's latest milestone about it (whypending.js)
     narration: 0, // seq of the latest narration
     nodeDeadlines: {}, // node -> {at, from, what}: what a failed node waits for (countdown.js)
     stepCounts: {},
@@ -80,11 +81,14 @@ export function reduce(state, ev) {
       state.lastCycle = ev.seq;
       break;
     }
+    case "milestone": {
+      const pod = ev.source === "scheduler" ? podOf(ev) : "";
+      if (pod) state.schedulerSaid[pod] = ev.seq;
+      noteNodeDeadline(state.nodeDeadlines, ev);
+      break;
+    }
     case "narration":
       state.narration = ev.seq;
-      break;
-    case "milestone":
-      noteNodeDeadline(state.nodeDeadlines, ev);
       break;
     default:
       break;

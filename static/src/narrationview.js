@@ -22,11 +22,13 @@ export function storyAt(events, index) {
 export class NarrationView {
   /** `lessonTitle()`: the lesson's title for its narration; `lessonSays()`: what the lesson box
    * shows now (not said twice); `stepThrough(index)`: leave story mode, paused on the event at
-   * `index`, so that → goes on message by message. */
-  constructor({ lessonTitle, lessonSays, stepThrough }) {
+   * `index`, so that → goes on message by message; `showCycle(pod)`: open the Scheduling panel
+   * on a pod's table. */
+  constructor({ lessonTitle, lessonSays, stepThrough, showCycle }) {
     this.lessonTitle = lessonTitle;
     this.lessonSays = lessonSays;
     this.stepThrough = stepThrough;
+    this.showCycle = showCycle;
     this.shown = undefined; // seq of the event shown (-1: none yet)
     this.liveAt = 0;
     this.liveTimer = null;
@@ -38,7 +40,8 @@ export class NarrationView {
     this.shown = undefined;
   }
 
-  render(current, cycle) {
+  /** `cycle`: a scheduling cycle to show (every-message mode); `why`: why its pod stays Pending. */
+  render(current, cycle, why = "") {
     const ev = current.ev;
     const id = ev ? ev.seq : -1;
     if (id === this.shown) return;
@@ -59,7 +62,7 @@ export class NarrationView {
     $("#caption").textContent = isSay && ev.summary === this.lessonSays() ? "The lesson says this above: read it, then press Continue." : caption(ev);
     $("#event-meta").textContent = `#${ev.seq} · t = ${ev.time.toFixed(3)} s · ${ev.source}${ev.target !== ev.source ? ` → ${ev.target}` : ""}`;
     const detail = $("#narration-detail");
-    if (cycle) renderCycleTable(detail, cycle, { compact: true });
+    if (cycle) renderCycleTable(detail, cycle, { why, showTable: this.showCycle });
     else if (current.behind && current.behind.length) fill(detail, this.behindFold(current.behind, current.behindFrom));
     else fill(detail);
     // The live region: not every event at 100× — the latest one, at a readable pace.

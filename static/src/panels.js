@@ -3,7 +3,7 @@
 
 import { key as cellKey } from "./cycle.js";
 import { naturalCompare } from "./components.js";
-import { ellipsize, fill, h, keyed, s, setAttrs } from "./dom.js";
+import { fill, h, keyed, s, setAttrs } from "./dom.js";
 import { ownerHue } from "./derive.js";
 import { humanDuration, podRow } from "./kube.js";
 
@@ -53,7 +53,10 @@ export class EventsPanel {
 }
 
 // ---- Scheduling: plugins × nodes -------------------------------------------------------------
-export function renderCycleTable(root, cycle, { compact = false } = {}) {
+/** `why`: the scheduler's plain words on why the pod stays Pending (whypending.js), said above
+ * the table. `showTable(pod)`: the narration box's short form, which says why and links to the
+ * table in the Scheduling panel, so a tall table never pushes the playback controls away. */
+export function renderCycleTable(root, cycle, { why = "", showTable = null } = {}) {
   if (!cycle) {
     fill(root, h("p", { class: "empty" }, "No scheduling cycle yet. When the scheduler considers a pod, its filter and score table appears here: why this node, or why Pending."));
     return;
@@ -64,10 +67,21 @@ export function renderCycleTable(root, cycle, { compact = false } = {}) {
     h("strong", {}, cycle.pod || "a pod"),
     cycle.chosen ? h("span", { class: "verdict good" }, ` → ${cycle.chosen}`) : h("span", { class: "verdict bad" }, " → stays Pending"),
   );
+  const said = why && !cycle.chosen ? h("p", { class: "why-pending" }, why) : null;
+  if (showTable) {
+    // Short, as the narration box sits above the controls: its caption already quotes the
+    // scheduler's message, and the plain words name the pod and its fate.
+    const open = h("button", { class: "link cycle-open", type: "button" }, "the scheduler's table ▸");
+    open.addEventListener("click", () => showTable(cycle.pod));
+    const line = said || head;
+    if (cycle.nodes.length) line.append(" ", open);
+    fill(root, line);
+    return;
+  }
   // The scheduler's own words: why it stays Pending (a warning), or how the winner won.
   const message = cycle.message ? h("p", { class: cycle.chosen ? "muted" : "cycle-message" }, cycle.message) : null;
   if (!cycle.nodes.length || (!cycle.filterPlugins.length && !cycle.scorePlugins.length)) {
-    fill(root, head, message);
+    fill(root, head, said, message);
     return;
   }
   const th = (text, attrs = {}) => h("th", attrs, text);
@@ -83,7 +97,7 @@ export function renderCycleTable(root, cycle, { compact = false } = {}) {
         ...cycle.nodes.map((n) => {
           const v = cycle.filter.get(cellKey(plugin, n));
           if (!v) return h("td", { class: "skip" }, "—");
-          return v.ok ? h("td", { class: "pass" }, "✓ pass") : h("td", { class: "fail" }, `✕ ${compact ? ellipsize(v.reason, 28) : v.reason}`);
+          return v.ok ? h("td", { class: "pass" }, "✓ pass") : h("td", { class: "fail" }, `✕ ${v.reason}`);
         }),
       ),
     );
@@ -123,9 +137,10 @@ export function renderCycleTable(root, cycle, { compact = false } = {}) {
   fill(
     root,
     head,
+    said,
     message,
     h("div", { class: "table-scroll" }, h("table", { class: "table cycle-table" }, h("caption", { class: "visually-hidden" }, "Scheduler plugins by node"), h("thead", {}, header), h("tbody", {}, rows))),
-    notes.length && !compact ? h("p", { class: "muted small cycle-notes" }, notes.join(" ")) : null,
+    notes.length ? h("p", { class: "muted small cycle-notes" }, notes.join(" ")) : null,
   );
 }
 

@@ -6,15 +6,16 @@
 // `renderStage` is idempotent: same inputs, same picture. Elements are reused by key, so pods
 // glide from the scheduling tray to their node, and a render per animation frame is cheap.
 //
-// Why past 600 lines: layout, component boxes, pod tiles and message flight share the one
-// keyed SVG tree and its geometry. Story mode (issue 10) kept the stage as it was; splitting
-// the pod tiles and the message layer out is left for when the stage next changes.
+// Why past 600 lines: layout, component boxes, pod cards and message flight share the one
+// keyed SVG tree and its geometry. A crowded node's pods are squares drawn by podsquares.js;
+// splitting the pod cards and the message layer out is left for when the stage next changes.
 
 import { naturalCompare, parseComponent, shortName } from "./components.js";
 import { ellipsize, keyed, s, setAttrs } from "./dom.js";
 import { countdownText } from "./countdown.js";
 import { ownerHue, replicaSetColour } from "./derive.js";
 import { messageLabel } from "./narration.js";
+import { drawSquares, placeSquares, squaresHeight } from "./podsquares.js";
 
 const W = 1200;
 const LEFT = 212; // where the control plane and the nodes start
@@ -27,8 +28,7 @@ const NODES_TOP = TRAY_TOP + TRAY_H + 16;
 const GAP = 14;
 const TILE_H = 64;
 const TILE_GAP = 8;
-const GROUP_ROW = 24;
-const FULL_ROWS = 3; // tiles shown per node before it groups its pods
+const FULL_ROWS = 3; // cards shown per node before its pods become small squares
 const POD_TOP = 84; // below the node's name, its three components and the image-pull strip
 
 const FIXED = {
@@ -76,10 +76,11 @@ export function layout(view, state, ui) {
   const tileW = (nodeW - 16 - (tileCols - 1) * TILE_GAP) / tileCols;
   const nodes = [];
   const tiles = [];
+  const squares = [];
   let y = NODES_TOP;
   for (let r = 0; r * cols < n; r += 1) {
     const rowNodes = view.nodes.slice(r * cols, r * cols + cols);
-    const plans = rowNodes.map((node) => planNode(node, tileCols, ui.expanded.has(node.name)));
+    const plans = rowNodes.map((node) => planNode(node, tileCols, nodeW - 16, ui.expanded.has(node.name)));
     const h = Math.max(...plans.map((p) => p.height), 150);
     rowNodes.forEach((node, c) => {
       const x = LEFT + c * (nodeW + GAP);
@@ -98,9 +99,7 @@ export function layout(view, state, ui) {
           const row = Math.floor(i / tileCols);
           tiles.push({ pod, x: x + 8 + col * (tileW + TILE_GAP), y: podTop + row * (TILE_H + TILE_GAP), w: tileW, h: TILE_H });
         });
-      } else {
-        box.groups = plans[c].groups.map((g, i) => ({ ...g, x: x + 8, y: podTop + i * GROUP_ROW, w: nodeW - 16 }));
-      }
+      } else squares.push(...placeSquares(node.pods, x + 8, podTop, nodeW - 16));
     });
     y += h + GAP;
   }
@@ -131,28 +130,18 @@ export function layout(view, state, ui) {
     wy += h + 6;
   }
 
-  return { comps, nodes, tiles: tiles.concat(trayTiles), trayMore, workloads, height, nodeW };
+  return { comps, nodes, tiles: tiles.concat(trayTiles), squares, trayMore, workloads, height, nodeW };
 }
 
-function planNode(node, tileCols, expanded) {
+/** A card per pod while they fit in a few rows (or the learner asked for them), else squares. */
+function planNode(node, tileCols, width, expanded) {
   const count = node.pods.length;
   const fullMax = tileCols * FULL_ROWS;
   if (count <= fullMax || expanded) {
     const rows = Math.ceil(count / tileCols);
     return { mode: "tiles", height: POD_TOP + 8 + rows * (TILE_H + TILE_GAP) + (count > fullMax ? 22 : 0), collapsible: count > fullMax };
   }
-  const groups = new Map();
-  for (const pod of node.pods) {
-    const key = `${pod.group || pod.name}|${pod.status}`;
-    // the stripe's colour tells ReplicaSets apart; the text names what the learner applied
-    const label = pod.deployment || pod.group || "standalone";
-    if (!groups.has(key)) groups.set(key, { key, group: pod.group || "standalone", label, status: pod.status, tone: pod.tone, count: 0, pods: [] });
-    const g = groups.get(key);
-    g.count += 1;
-    g.pods.push(pod);
-  }
-  const list = [...groups.values()].sort((a, b) => naturalCompare(a.group, b.group) || naturalCompare(a.status, b.status));
-  return { mode: "groups", groups: list, height: POD_TOP + 8 + list.length * GROUP_ROW + 26 };
+  return { mode: "squares", height: POD_TOP + 8 + squaresHeight(count, width) + 30 };
 }
 
 /** Build the static skeleton once. */
@@ -176,7 +165,7 @@ export function createStage(svg, actions) {
     ),
   );
   const layers = {};
-  for (const name of ["frame", "wires", "workloads", "nodes", "comps", "pods", "badges", "messages"]) {
+  for (const name of ["frame", "wires", "workloads", "nodes", "comps", "pods", "squares", "badges", "messages"]) {
     layers[name] = s("g", { class: `layer-${name}` });
     svg.append(layers[name]);
   }
@@ -215,6 +204,7 @@ export function renderStage(stage, scene) {
   drawNodes(stage, L, scene);
   drawWorkloads(stage, L, scene);
   drawPods(stage, L, scene);
+  drawSquares(stage.layers.squares, L.squares, scene.selected, stage.actions.selectPod);
   drawBadges(stage, L, scene);
   drawMessage(stage, L, scene);
   setAttrs(stage.trayMore, { text: L.trayMore ? `+${L.trayMore} more` : "" });
@@ -387,18 +377,12 @@ function drawNodes(stage, L, scene) {
         s("text", { class: "node-name" }),
         s("text", { class: "node-status", "text-anchor": "end" }),
         s("g", { class: "node-pull" }),
-        s("g", { class: "node-groups" }),
         s("text", { class: "node-toggle", "text-anchor": "middle" }),
         s("text", { class: "node-empty", "text-anchor": "middle" }, "no pods"),
       );
       g.addEventListener("click", (e) => {
         if (e.target.classList.contains("node-toggle")) {
           stage.actions.toggleNode(n.name);
-          return;
-        }
-        const grp = e.target.closest(".pod-group");
-        if (grp) {
-          stage.actions.toggleNode(grp.dataset.node);
           return;
         }
         stage.actions.selectNode(g.dataset.key);
@@ -422,38 +406,15 @@ function drawNodes(stage, L, scene) {
         `node node-${tone}${selected ? " selected" : ""}${cycle ? ` cycle-${cycle.verdict}` : ""}`,
       );
       g.setAttribute("aria-label", `Node ${n.name}, ${nodeStatusText(node)}, ${node.pods.length} pods. Press Enter for actions.`);
-      const [box, name, status, pull, groups, toggle, empty] = g.children;
+      const [box, name, status, pull, toggle, empty] = g.children;
       setAttrs(box, { x: n.x, y: n.y, width: n.w, height: n.h });
       setAttrs(name, { x: n.x + 12, y: n.y + 21, text: n.name });
       setAttrs(status, { x: n.x + n.w - 12, y: n.y + 21, text: nodeStatusText(node), class: node.countdown ? "node-status counting" : "node-status" });
       drawPull(pull, n, scene);
       const plan = n.plan;
-      if (plan.mode === "groups") {
-        keyed(
-          groups,
-          n.groups,
-          (gr) => gr.key,
-          () => {
-            const row = s("g", { class: "pod-group", tabindex: "0", role: "button" });
-            row.append(s("rect", { class: "group-swatch", width: 8, height: 16, rx: 2 }), s("text", { class: "group-text" }), s("text", { class: "group-status", "text-anchor": "end" }));
-            return row;
-          },
-          (row, gr) => {
-            row.dataset.node = n.name;
-            row.setAttribute("class", `pod-group tone-${gr.tone}`);
-            row.setAttribute("aria-label", `${gr.count} pods of ${gr.group}, ${gr.status}. Press Enter to show them.`);
-            const hue = ownerHue(gr.group === "standalone" ? "" : gr.group);
-            setAttrs(row.children[0], { x: gr.x, y: gr.y + 2, style: hue === null ? null : `fill: hsl(${hue} 70% 55%)` });
-            const tail = ` ×${gr.count}`;
-            const room = Math.floor((gr.w - 22 - gr.status.length * 7.6) / 7) - tail.length;
-            setAttrs(row.children[1], { x: gr.x + 14, y: gr.y + 15, text: `${ellipsize(gr.label, Math.max(3, room))}${tail}` });
-            setAttrs(row.children[2], { x: gr.x + gr.w, y: gr.y + 15, text: gr.status });
-          },
-        );
-      } else groups.replaceChildren();
       const foot = n.y + n.h - 10;
-      if (plan.mode === "groups") setAttrs(toggle, { x: n.x + n.w / 2, y: foot, text: `show all ${node.pods.length} pods ▾`, visibility: "visible" });
-      else if (plan.collapsible) setAttrs(toggle, { x: n.x + n.w / 2, y: foot, text: "group pods ▴", visibility: "visible" });
+      if (plan.mode === "squares") setAttrs(toggle, { x: n.x + n.w / 2, y: foot, text: `${node.pods.length} pods · show as cards ▾`, visibility: "visible" });
+      else if (plan.collapsible) setAttrs(toggle, { x: n.x + n.w / 2, y: foot, text: `${node.pods.length} pods · show as squares ▴`, visibility: "visible" });
       else setAttrs(toggle, { text: "", visibility: "hidden" });
       setAttrs(empty, { x: n.x + n.w / 2, y: n.y + 110, visibility: node.pods.length ? "hidden" : "visible" });
     },

@@ -23,15 +23,22 @@ export class Terminal {
       placeholder: "get pods -o wide",
     });
     this.prompt = h("label", { class: "term-prompt" }, h("span", { class: "term-ps1", "aria-hidden": "true" }, "$ kubectl"), this.input);
-    root.append(this.log, this.prompt);
+    // Shown while columns of a wide table are hidden to the right; a press scrolls to them.
+    this.more = h("button", { class: "term-more link", type: "button", hidden: true, "aria-label": "Scroll the kubectl output right: more columns" }, "more columns → (scroll sideways)");
+    this.more.addEventListener("click", () => this.log.scrollBy({ left: this.log.clientWidth * 0.8 }));
+    this.log.addEventListener("scroll", () => this.showMore());
+    new ResizeObserver(() => this.showMore()).observe(this.log);
+    root.append(this.log, this.more, this.prompt);
     this.history = loadHistory();
     this.position = this.history.length;
     this.draft = "";
     this.pending = new Map(); // id -> {streamed text length}
     this.nextId = 1;
+    this.widest = 0; // characters in kubectl's longest output line
     this.input.addEventListener("keydown", (e) => this.onKey(e));
     this.log.addEventListener("click", () => this.input.focus());
-    this.print("system", "Type a kubectl command, e.g. get pods -o wide · get events · scale deployment web --replicas=5\n");
+    // two short lines: nothing to scroll sideways for until kubectl prints a wide table
+    this.print("system", "Type a kubectl command, e.g. get pods -o wide,\nget events or scale deployment web --replicas=5\n");
   }
 
   onKey(e) {
@@ -54,6 +61,8 @@ export class Terminal {
     } else if (e.key === "l" && e.ctrlKey) {
       e.preventDefault();
       this.log.replaceChildren();
+      this.widest = 0;
+      this.showMore();
     }
   }
 
@@ -99,11 +108,23 @@ export class Terminal {
 
   print(stream, text) {
     if (!text) return null;
+    if (stream === "stdout" || stream === "stderr") for (const line of text.split("\n")) this.widest = Math.max(this.widest, line.length);
     const span = h("span", { class: `term-${stream}` }, text);
     this.log.append(span);
     while (this.log.childNodes.length > MAX_LINES) this.log.firstChild.remove();
     this.log.scrollTop = this.log.scrollHeight;
+    this.showMore();
     return span;
+  }
+
+  showMore() {
+    const log = this.log;
+    if (!log.clientWidth) return; // its tab is hidden
+    this.more.hidden = log.scrollWidth - log.clientWidth - log.scrollLeft <= 1;
+    // What kubectl's widest line needs, for a layout that can make room (the presenter drawer).
+    const style = getComputedStyle(log);
+    const needed = this.widest * charWidth(style.font) + parseFloat(style.paddingLeft) + parseFloat(style.paddingRight) + (log.offsetWidth - log.clientWidth) + 4;
+    document.body.style.setProperty("--kubectl-width", `${Math.ceil(needed)}px`);
   }
 
   /** Show a command the page ran for the learner (an action, a scenario step). */
@@ -116,6 +137,18 @@ export class Terminal {
   focus() {
     this.input.focus();
   }
+}
+
+const charWidths = new Map();
+
+/** The advance of one character of a monospace `font` ("16px / 1.45 DejaVu Sans Mono"). */
+function charWidth(font) {
+  if (!charWidths.has(font)) {
+    const ctx = document.createElement("canvas").getContext("2d");
+    ctx.font = font;
+    charWidths.set(font, ctx.measureText("0".repeat(100)).width / 100);
+  }
+  return charWidths.get(font);
 }
 
 function loadHistory() {

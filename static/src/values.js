@@ -8,10 +8,12 @@
 
 const SKIP_PREFIXES = ["/registry/leases/", "/registry/masterleases/"];
 const MAX_IN_FLIGHT = 8;
+const RETRY_MS = 1000; // after the server's rate limit refused a read (web/ratelimit.py)
 
 export class ValueStore {
-  constructor(fetchValue) {
+  constructor(fetchValue, { retryMs = RETRY_MS } = {}) {
     this.fetchValue = fetchValue; // (key, revision) => Promise<{ok, value}>
+    this.retryMs = retryMs;
     this.byKey = new Map(); // key -> sorted [{rev, obj}] (obj null: deleted / missing)
     this.queue = [];
     this.queued = new Set();
@@ -78,10 +80,22 @@ export class ValueStore {
       this.inFlight += 1;
       this.fetchValue(key, rev).then((reply) => {
         this.inFlight -= 1;
+        const id = `${key}@${rev}`;
         if (generation === this.generation) {
+          if (reply && /^too many requests/.test(reply.error || "")) {
+            // Refused, not answered: ask again once the connection's bucket has refilled,
+            // or a burst of pods would stay drawn as they were before it, for good.
+            setTimeout(() => {
+              if (generation !== this.generation || !this.queued.has(id)) return;
+              this.queue.push({ key, rev });
+              this.pump();
+            }, this.retryMs);
+            this.pump();
+            return;
+          }
           if (reply && reply.ok) this.put(key, rev, decodeValue(reply.value));
           else if (reply && /compacted/.test(reply.error || "")) this.put(key, rev, null);
-          this.queued.delete(`${key}@${rev}`);
+          this.queued.delete(id);
         }
         this.pump();
       });

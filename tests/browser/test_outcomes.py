@@ -77,9 +77,11 @@ def test_the_self_healing_contrast_is_told(page: Any, console: Console) -> None:
 
 RECORD_NODE_STATUS = """([node]) => {
   window.statuses = [];
-  const el = document.querySelector(`#stage .node[data-key='${node}'] .node-status`);
-  new MutationObserver(() => statuses.push(el.textContent))
-    .observe(el, {childList: true, characterData: true, subtree: true});
+  const status = () => document.querySelector(`#stage .node[data-key='${node}'] .node-status`);
+  new MutationObserver(() => {
+    const text = status()?.textContent;
+    if (text && text !== statuses[statuses.length - 1]) statuses.push(text);
+  }).observe(document.querySelector('#stage'), {childList: true, characterData: true, subtree: true});
 }"""
 
 

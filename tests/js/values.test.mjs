@@ -70,7 +70,7 @@ describe("ValueStore on its own", () => {
   test("a compacted revision is remembered as null, other failures are asked again", async () => {
     const replies = {
       "/registry/pods/default/old@2": { ok: false, error: "etcd has compacted its history up to revision 5, …" },
-      "/registry/pods/default/lost@3": { ok: false, error: "too many requests" },
+      "/registry/pods/default/lost@3": { ok: false, error: "timed out" },
     };
     const values = new ValueStore((key, rev) => Promise.resolve(replies[`${key}@${rev}`]));
     values.want("/registry/pods/default/old", 2);
@@ -79,6 +79,23 @@ describe("ValueStore on its own", () => {
     assert.equal(values.get("/registry/pods/default/old", 2), null);
     assert.equal(values.get("/registry/pods/default/lost", 3), undefined);
     assert.equal(values.queued.size, 0, "a failed request can be made again");
+  });
+
+  test("a read the server's rate limit refused is asked again until it is answered", async () => {
+    const asked = [];
+    const values = new ValueStore(
+      (key, rev) => {
+        asked.push(`${key}@${rev}`);
+        if (asked.length < 3) return Promise.resolve({ ok: false, error: "too many requests: this connection sent more than the server takes" });
+        return Promise.resolve({ ok: true, value: '{"kind":"Pod","status":{"phase":"Running"}}' });
+      },
+      { retryMs: 5 },
+    );
+    values.want("/registry/pods/default/web-1", 7);
+    for (let i = 0; i < 50 && values.get("/registry/pods/default/web-1", 7) === undefined; i += 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.deepEqual(asked, Array(3).fill("/registry/pods/default/web-1@7"));
+    assert.equal(values.get("/registry/pods/default/web-1", 7).status.phase, "Running");
+    assert.equal(values.queued.size, 0);
   });
 
   test("listeners hear of changes once per burst", async () => {
