@@ -51,6 +51,17 @@ class Sandbox:
     ip: str = ""
 
 
+@dataclass(frozen=True)
+class ContainerConfig:
+    """What CreateContainer carries besides the spec: the environment the kubelet made, the
+    command and args with `$(VAR)` expanded, and the files of the container's mounts."""
+
+    env: dict[str, str]
+    command: list[str] | None = None
+    args: list[str] | None = None
+    files: dict[str, Any] = field(default_factory=dict)  # absolute path -> volumes.File
+
+
 @dataclass
 class Container:
     id: str
@@ -73,6 +84,7 @@ class Container:
     behavior: Behavior | None = None
     lines: list[Line] = field(default_factory=list)  # `at` is absolute virtual time
     done: Event | None = None  # fires when the container exits
+    config: ContainerConfig | None = None
 
     def log_lines(self, now: float) -> list[Line]:
         """Everything the container printed up to `now`, in order."""
