@@ -287,6 +287,12 @@ class _Shell:
         if self.epoch is not None:
             text = text.replace("$(date)", date(self.epoch + t))
 
+        def read(match: re.Match[str]) -> str:
+            # `$(cat FILE)`: the file's text without its trailing newlines, as $(…) strips them
+            return self.mounted.get(match.group(1), "").rstrip("\n")
+
+        text = re.sub(r"\$\(cat\s+([^\s)]+)\s*\)", read, text)
+
         def var(match: re.Match[str]) -> str:
             return self.env.get(match.group(1) or match.group(2), "")
 
