@@ -435,7 +435,7 @@ class Kubelet:
             self.event(pod, "Warning", "FailedMount", text)
             who = f"its volume {volume}"
             self.milestone_once(
-                f"{who}: {error}", blocked_headline(pod, who, error), pod, kind=error.kind
+                f"{who}: {error}", blocked_headline(pod, who, error), pod, node=self.node_name
             )
         if failed:
             uid = pod["metadata"]["uid"]

@@ -130,7 +130,7 @@ def pod_field(pod: Obj, path: str, pod_ip: str, host_ip: str) -> str:
 
 def _mapping(env: dict[str, str]) -> Callable[[str], str]:
     """expansion.MappingFuncFor: a reference to an undefined variable stays as written."""
-    return lambda name: env[name] if name in env else f"$({name})"
+    return lambda name: env.get(name, f"$({name})")
 
 
 def expand(text: str, mapping: Callable[[str], str]) -> str:

@@ -265,7 +265,7 @@ class KubeRuntimeManager:
             result.changed = True
             who = f"its container {name}"
             kubelet.milestone_once(
-                f"{who}: {error}", blocked_headline(pod, who, error), pod, kind=error.kind
+                f"{who}: {error}", blocked_headline(pod, who, error), pod, node=kubelet.node_name
             )
             return
         if kubelet.should_abort(pod):

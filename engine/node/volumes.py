@@ -186,7 +186,9 @@ class VolumeManager:
 
 
 def _carries_files(volume: Obj) -> bool:
-    return any(volume.get(k) is not None for k in ("configMap", "secret", "downwardAPI", "projected"))
+    return any(
+        volume.get(k) is not None for k in ("configMap", "secret", "downwardAPI", "projected")
+    )
 
 
 def _mode(source: Obj, default: int = DEFAULT_MODE) -> int:
