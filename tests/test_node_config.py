@@ -353,3 +353,47 @@ def test_a_pod_without_references_makes_no_reads():
 def test_expand(text, out):
     env = {"A": "1", "B": "2", "": ""}
     assert expand(text, lambda name: env.get(name, f"$({name})")) == out
+
+
+def resource(name, divisor):
+    return {"resource": name, "divisor": divisor}
+
+
+def test_pod_fields_and_resources_through_env_and_a_downward_api_volume():
+    c, _ = cluster()
+    env = [
+        {"name": "POD", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}},
+        {"name": "IP", "valueFrom": {"fieldRef": {"fieldPath": "status.podIP"}}},
+        {
+            "name": "MEM",
+            "valueFrom": {"resourceFieldRef": {"resource": "limits.memory", "divisor": "1Mi"}},
+        },
+        {"name": "CPU", "valueFrom": {"resourceFieldRef": {"resource": "limits.cpu"}}},
+        {
+            "name": "REQ",
+            "valueFrom": {"resourceFieldRef": {"resource": "requests.cpu", "divisor": "1m"}},
+        },
+    ]
+    items = [
+        {"path": "labels", "fieldRef": {"fieldPath": "metadata.labels"}},
+        {
+            "path": "cpu",
+            "resourceFieldRef": {
+                "containerName": "app",
+                "resource": "requests.cpu",
+                "divisor": "1m",
+            },
+        },
+    ]
+    spec = shell(
+        "echo $POD $IP $MEM $CPU $REQ; cat /etc/info/labels /etc/info/cpu; sleep 3600",
+        env=env,
+        resources={"limits": {"memory": "64Mi"}, "requests": {"cpu": "250m", "memory": "64Mi"}},
+        volumes=[{"name": "info", "downwardAPI": {"items": items}}],
+        volumeMounts=[{"name": "info", "mountPath": "/etc/info"}],
+    )
+    spec["metadata"]["labels"] = {"app": "web", "tier": "front"}
+    create(c, spec)
+    c.settle()
+    # the CPU limit is not set: the node's allocatable (4 CPUs)
+    assert logs(c) == (200, 'web 10.244.1.2 64 4 250\napp="web"\ntier="front"\n250\n')

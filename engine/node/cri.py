@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from engine.node.behavior import Behavior
 from engine.node.command import Line, date
 from engine.node.registry import Image
+from engine.node.volumes import File
 from engine.sim import Event
 from engine.trace import ObjectRef, Step
 
@@ -59,7 +60,7 @@ class ContainerConfig:
     env: dict[str, str]
     command: list[str] | None = None
     args: list[str] | None = None
-    files: dict[str, Any] = field(default_factory=dict)  # absolute path -> volumes.File
+    files: dict[str, File] = field(default_factory=dict)  # absolute path -> file
 
 
 @dataclass

@@ -11,10 +11,13 @@ in order: a `value` has its `$(VAR)` references expanded against what is defined
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Generator
+from dataclasses import dataclass, field
 from typing import Any
 
+from engine.apimachinery.quantity import parse_quantity
 from engine.node.config_manager import (
     CONFIGMAP,
     SECRET,
@@ -27,9 +30,16 @@ Gen = Generator[Any, Any, Any]
 Obj = dict[str, Any]
 
 
-def make_environment_variables(
-    pod: Obj, container: Obj, manager: ConfigManager, pod_ip: str, host_ip: str
-) -> Gen:
+@dataclass(frozen=True)
+class Node:
+    """What the downward API takes from where the pod runs."""
+
+    pod_ip: str = ""
+    host_ip: str = ""
+    allocatable: dict[str, str] = field(default_factory=dict)
+
+
+def make_environment_variables(pod: Obj, container: Obj, manager: ConfigManager, node: Node) -> Gen:
     """The container's environment (name → value); raises ConfigError."""
     namespace = pod["metadata"].get("namespace", "default")
     env: dict[str, str] = {}
@@ -83,7 +93,9 @@ def make_environment_variables(
             env[name] = data[key]
         elif "fieldRef" in value_from:
             path = str((value_from["fieldRef"] or {}).get("fieldPath", ""))
-            env[name] = pod_field(pod, path, pod_ip, host_ip)
+            env[name] = pod_field(pod, path, node)
+        elif "resourceFieldRef" in value_from:
+            env[name] = resource_field(pod, container, value_from["resourceFieldRef"] or {}, node)
         else:
             env[name] = ""
     return env
@@ -104,7 +116,7 @@ def _key_ref(value_from: Obj) -> tuple[str, Obj | None]:
 _LABEL = re.compile(r"^metadata\.(labels|annotations)\['(.*)'\]$")
 
 
-def pod_field(pod: Obj, path: str, pod_ip: str, host_ip: str) -> str:
+def pod_field(pod: Obj, path: str, node: Node) -> str:
     """podFieldSelectorRuntimeValue (and the downward API's metadata fields)."""
     meta, spec = pod.get("metadata") or {}, pod.get("spec") or {}
     match = _LABEL.match(path)
@@ -120,12 +132,36 @@ def pod_field(pod: Obj, path: str, pod_ip: str, host_ip: str) -> str:
         "metadata.uid": meta.get("uid", ""),
         "spec.nodeName": spec.get("nodeName", ""),
         "spec.serviceAccountName": spec.get("serviceAccountName", ""),
-        "status.hostIP": host_ip,
-        "status.hostIPs": host_ip,
-        "status.podIP": pod_ip,
-        "status.podIPs": pod_ip,
+        "status.hostIP": node.host_ip,
+        "status.hostIPs": node.host_ip,
+        "status.podIP": node.pod_ip,
+        "status.podIPs": node.pod_ip,
     }
     return str(fields.get(path, ""))
+
+
+def resource_field(pod: Obj, container: Obj, ref: Obj, node: Node) -> str:
+    """containerResourceRuntimeValue (pkg/api/v1/resource/helpers.go
+    ExtractContainerResourceValue): a limit not set is the node's allocatable; the value is
+    divided by `divisor` (default 1) and rounded up, CPU counted in millicores."""
+    wanted = ref.get("containerName") or container.get("name")
+    for candidate in (pod["spec"].get("containers") or []) + (
+        pod["spec"].get("initContainers") or []
+    ):
+        if candidate.get("name") == wanted:
+            container = candidate
+    kind, _, resource = str(ref.get("resource", "")).partition(".")
+    values = (container.get("resources") or {}).get(kind) or {}
+    amount = values.get(resource)
+    if amount is None and kind == "limits":
+        amount = node.allocatable.get(resource)
+    try:
+        value = parse_quantity(amount if amount is not None else 0)
+        divisor = parse_quantity(ref.get("divisor") or 1) or 1
+    except ValueError:
+        return ""
+    scale = 1000 if resource == "cpu" else 1  # MilliValue for CPU, Value for the others
+    return str(math.ceil(math.ceil(value * scale) / math.ceil(divisor * scale)))
 
 
 def _mapping(env: dict[str, str]) -> Callable[[str], str]:
@@ -166,7 +202,7 @@ def expand_command_and_args(container: Obj, env: dict[str, str]) -> Obj:
     and args (the spec itself is left alone: its hash must not change)."""
     mapping = _mapping(env)
     expanded = dict(container)
-    for field in ("command", "args"):
-        if container.get(field):
-            expanded[field] = [expand(str(word), mapping) for word in container[field]]
+    for key in ("command", "args"):
+        if container.get(key):
+            expanded[key] = [expand(str(word), mapping) for word in container[key]]
     return expanded

@@ -26,7 +26,7 @@ from engine.node.cri import (
     Sandbox,
 )
 from engine.node.images import ImageResult
-from engine.node.kubelet_pods import expand_command_and_args, make_environment_variables
+from engine.node.kubelet_pods import Node, expand_command_and_args, make_environment_variables
 from engine.node.pod_status import StartFailure, is_sidecar, latest, should_container_be_restarted
 from engine.node.prober import LIVENESS, ProbeManager
 from engine.node.runtime import spec_hash
@@ -310,9 +310,8 @@ class KubeRuntimeManager:
         the command and args expanded with it, and the files of the container's mounts."""
         kubelet = self.kubelet
         sandbox = kubelet.runtime.sandboxes.get(sandbox_id)
-        env = yield from make_environment_variables(
-            pod, cspec, kubelet.config, sandbox.ip if sandbox else "", kubelet.host_ip
-        )
+        node = Node(sandbox.ip if sandbox else "", kubelet.host_ip, kubelet.allocatable)
+        env = yield from make_environment_variables(pod, cspec, kubelet.config, node)
         expanded = expand_command_and_args(cspec, env)
         return ContainerConfig(
             env,

@@ -12,8 +12,8 @@ container's files are its mounts of these volumes (engine/node/command.py reads 
 
 Not modelled: `emptyDir`, `hostPath` and persistent volumes carry no files here; the
 serviceAccountToken source (no TokenRequest) and the cluster CA's `kube-root-ca.crt` (no
-publisher runs in this cluster) of the admission-injected `kube-api-access-*` volume;
-`resourceFieldRef`; contents are fixed once set up (upstream refreshes them within a minute).
+publisher runs in this cluster) of the admission-injected `kube-api-access-*` volume; contents
+are fixed once set up (upstream refreshes them within a minute).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from engine.node.config_manager import CONFIGMAP, SECRET, ConfigError, decode
-from engine.node.kubelet_pods import pod_field
+from engine.node.kubelet_pods import Node, pod_field, resource_field
 
 if TYPE_CHECKING:
     from engine.node.kubelet import Kubelet
@@ -142,13 +142,17 @@ class VolumeManager:
         return payload
 
     def _downward_payload(self, pod: Obj, source: Obj, mode: int) -> Payload:
-        """downwardapi.go CollectData: the metadata fields (resourceFieldRef not modelled)."""
+        """downwardapi.go CollectData: pod fields and container resources."""
+        node = Node("", self.kubelet.host_ip, self.kubelet.allocatable)
         payload: Payload = {}
         for item in source.get("items") or []:
-            if item.get("fieldRef") is None:
+            if item.get("fieldRef") is not None:
+                path = str((item["fieldRef"] or {}).get("fieldPath", ""))
+                value = pod_field(pod, path, node)
+            elif item.get("resourceFieldRef") is not None:
+                value = resource_field(pod, {}, item["resourceFieldRef"] or {}, node)
+            else:
                 continue
-            path = str((item["fieldRef"] or {}).get("fieldPath", ""))
-            value = pod_field(pod, path, "", self.kubelet.host_ip)
             payload[str(item.get("path", ""))] = File(value, _mode(item, mode))
         return payload
 
