@@ -13,12 +13,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.apimachinery.quantity import to_bytes
 from engine.node import image_logs
 from engine.node.command import FOREVER, Line, Program, Repeating, interpret
 from engine.node.registry import Image
+
+if TYPE_CHECKING:
+    from engine.node.cri import ContainerConfig
 
 Mi = 2**20
 
@@ -123,6 +126,7 @@ class Behavior:
     repeating: list[Repeating] = field(default_factory=list)
     stop_lines: list[Line] = field(default_factory=list)  # `at` is seconds after the signal
     files: dict[str, list[tuple[float, bool]]] = field(default_factory=dict)
+    mounted: dict[str, str] = field(default_factory=dict)  # files of its volumes: path -> text
     start_error: str = ""  # StartContainer fails (exec: "x": executable file not found)
     memory: int = 0
     user_groups: list[int] = field(default_factory=lambda: [0])
@@ -141,7 +145,7 @@ class Behavior:
         return elapsed >= self.listen_after
 
     def file_exists(self, path: str, elapsed: float) -> bool:
-        exists = False
+        exists = path in self.mounted
         for since, present in self.files.get(path, []):
             if elapsed >= since:
                 exists = present
@@ -182,13 +186,25 @@ def effective_argv(image: Image, container: dict[str, Any]) -> list[str]:
     return entrypoint + (args if args else cmd)
 
 
-def derive(image: Image, container: dict[str, Any], ctx: Context) -> Behavior:
-    """The behaviour of `container` (a pod spec container) running `image`."""
-    env = {
-        str(e.get("name")): str(e.get("value", ""))
-        for e in container.get("env") or []
-        if isinstance(e, dict) and "value" in e
-    }
+def derive(
+    image: Image, container: dict[str, Any], ctx: Context, config: ContainerConfig | None = None
+) -> Behavior:
+    """The behaviour of `container` (a pod spec container) running `image`, with the
+    environment, expanded command and files the kubelet made for it (`config`)."""
+    if config is None:  # a spec alone: its literal env values
+        env = {
+            str(e.get("name")): str(e.get("value", ""))
+            for e in container.get("env") or []
+            if isinstance(e, dict) and "value" in e
+        }
+        mounted: dict[str, str] = {}
+    else:
+        env = dict(config.env)
+        mounted = {path: file.data for path, file in config.files.items()}
+        container = dict(container)
+        for name, words in (("command", config.command), ("args", config.args)):
+            if words is not None:
+                container[name] = words
     argv = effective_argv(image, container)
     wrapped = bool(argv) and argv[0].rsplit("/", 1)[-1] in _WRAPPERS
     while argv and argv[0].rsplit("/", 1)[-1] in _WRAPPERS:
@@ -199,7 +215,7 @@ def derive(image: Image, container: dict[str, Any], ctx: Context) -> Behavior:
         argv = ["registry", "serve", *argv]
     own = image.programs if image.family in _OWN_SERVERS else ()
     has_bash = image.family not in _NO_BASH
-    program = interpret(argv, env, ctx.hostname, has_bash, ctx.started_at, own)
+    program = interpret(argv, env, ctx.hostname, has_bash, ctx.started_at, own, mounted)
     if program.not_found:
         behavior = Behavior(f"{program.not_found} (not in the image)", image.family)
         behavior.start_error = _exec_not_found(program.not_found)
@@ -216,6 +232,7 @@ def derive(image: Image, container: dict[str, Any], ctx: Context) -> Behavior:
     else:
         behavior = _from_program(image, argv, program)
     behavior.user_groups = _ROOT_GROUPS.get(image.family, [0])
+    behavior.mounted = mounted
     _apply_memory_limit(behavior, container)
     return behavior
 

@@ -77,8 +77,10 @@ class _Shell:
         bash: bool,
         epoch: float | None,
         servers: tuple[str, ...] = (),
+        mounted: dict[str, str] | None = None,
     ) -> None:
         self.p = program
+        self.mounted = mounted or {}  # the files of the container's volumes: path -> text
         self.epoch = epoch
         self.servers = servers  # the image's own server executables
         self.env = {"HOSTNAME": hostname, **env}
@@ -120,6 +122,10 @@ class _Shell:
             text = " ".join(a for a in args if a not in ("-n", "-e"))
             self._say(t, self.expand(text, t))
             return t
+        if name == "cat":
+            return self.cat([self.expand(a, t) for a in args if not a.startswith("-")], t)
+        if name == "ls":
+            return self.ls([self.expand(a, t) for a in args if not a.startswith("-")], t)
         if name == "touch":
             for path in args:
                 self.p.files.setdefault(path, []).append((t, True))
@@ -169,6 +175,54 @@ class _Shell:
             self._say(t + timeout, f"stress: info: [1] successful run completed in {int(timeout)}s")
         return t + timeout
 
+    def cat(self, paths: list[str], t: float) -> float:
+        """`cat FILE…`: a volume's file prints its text; a file the script touched is empty."""
+        for path in paths:
+            if path in self.mounted:
+                for text in self.mounted[path].splitlines():
+                    self._say(t, text)
+            elif not self._touched(path, t):
+                self.status = 1
+                # busybox (the images without bash) words it its own way
+                message = (
+                    f"cat: {path}: No such file or directory"
+                    if self.bash
+                    else f"cat: can't open '{path}': No such file or directory"
+                )
+                self._say(t, message, "stderr")
+        return t
+
+    def ls(self, paths: list[str], t: float) -> float:
+        """`ls [DIR|FILE]…`: the names in a directory, sorted, one a line (no terminal)."""
+        for path in paths or ["."]:
+            known = set(self.mounted) | {p for p in self.p.files if self._touched(p, t)}
+            if path in known:
+                self._say(t, path)
+                continue
+            prefix = path.rstrip("/") + "/"
+            names = sorted({p[len(prefix) :].split("/")[0] for p in known if p.startswith(prefix)})
+            if names:
+                for entry in names:
+                    self._say(t, entry)
+                continue
+            if path == ".":
+                continue  # the working directory, whose other contents are not modelled
+            self.status = 2 if self.bash else 1
+            message = (
+                f"ls: cannot access '{path}': No such file or directory"
+                if self.bash
+                else f"ls: {path}: No such file or directory"
+            )
+            self._say(t, message, "stderr")
+        return t
+
+    def _touched(self, path: str, t: float) -> bool:
+        exists = False
+        for since, present in self.p.files.get(path, []):
+            if t >= since:
+                exists = present
+        return exists
+
     def trap(self, args: list[str]) -> None:
         if len(args) >= 2 and any(s in ("TERM", "SIGTERM", "15") for s in args[1:]):
             self.p.traps_sigterm = True
@@ -211,7 +265,13 @@ class _Shell:
         """`while true; do …; done`: one pass tells the period; its lines then repeat."""
         # Dates in a repeating line are filled in when the log is read (epoch None keeps them).
         probe = _Shell(
-            Program(), dict(self.env), self.env["HOSTNAME"], self.bash, None, self.servers
+            Program(),
+            dict(self.env),
+            self.env["HOSTNAME"],
+            self.bash,
+            None,
+            self.servers,
+            self.mounted,
         )
         end = probe.script(body, 0.0)
         if end in (FOREVER, FOREVER_EXIT):
@@ -226,6 +286,12 @@ class _Shell:
         text = text.replace("$(hostname)", self.env["HOSTNAME"])
         if self.epoch is not None:
             text = text.replace("$(date)", date(self.epoch + t))
+
+        def read(match: re.Match[str]) -> str:
+            # `$(cat FILE)`: the file's text without its trailing newlines, as $(…) strips them
+            return self.mounted.get(match.group(1), "").rstrip("\n")
+
+        text = re.sub(r"\$\(cat\s+([^\s)]+)\s*\)", read, text)
 
         def var(match: re.Match[str]) -> str:
             return self.env.get(match.group(1) or match.group(2), "")
@@ -264,14 +330,16 @@ def interpret(
     has_bash: bool,
     started_at: float,
     servers: tuple[str, ...] = (),
+    mounted: dict[str, str] | None = None,
 ) -> Program:
     """Interpret a command line (image entrypoint wrappers already removed). Times in the
     program are seconds after the container started at virtual time `started_at`. `servers`:
-    the image's own server executables, besides the well-known ones (_SERVERS)."""
+    the image's own server executables, besides the well-known ones (_SERVERS); `mounted`: the
+    files of the container's volumes (absolute path -> text), which `cat` and `ls` read."""
     program = Program()
     if not argv:
         return program
-    shell = _Shell(program, env, hostname, has_bash, started_at, servers)
+    shell = _Shell(program, env, hostname, has_bash, started_at, servers, mounted)
     end = shell.command(argv, 0.0)
     if end != FOREVER_EXIT:
         program.duration = end

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from engine.node.behavior import Behavior
 from engine.node.command import Line, date
 from engine.node.registry import Image
+from engine.node.volumes import File
 from engine.sim import Event
 from engine.trace import ObjectRef, Step
 
@@ -51,6 +52,17 @@ class Sandbox:
     ip: str = ""
 
 
+@dataclass(frozen=True)
+class ContainerConfig:
+    """What CreateContainer carries besides the spec: the environment the kubelet made, the
+    command and args with `$(VAR)` expanded, and the files of the container's mounts."""
+
+    env: dict[str, str]
+    command: list[str] | None = None
+    args: list[str] | None = None
+    files: dict[str, File] = field(default_factory=dict)  # absolute path -> file
+
+
 @dataclass
 class Container:
     id: str
@@ -73,6 +85,7 @@ class Container:
     behavior: Behavior | None = None
     lines: list[Line] = field(default_factory=list)  # `at` is absolute virtual time
     done: Event | None = None  # fires when the container exits
+    config: ContainerConfig | None = None
 
     def log_lines(self, now: float) -> list[Line]:
         """Everything the container printed up to `now`, in order."""

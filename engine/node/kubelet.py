@@ -28,6 +28,7 @@ from engine.client.record import EventRecorder
 from engine.client.rest import RestClient
 from engine.node.admission import admit, pod_requests
 from engine.node.backoff import Backoff
+from engine.node.config_manager import ConfigManager, blocked_headline
 from engine.node.cri import RUNNING, Container, Sandbox
 from engine.node.images import ImageManager
 from engine.node.kuberuntime_manager import KubeRuntimeManager
@@ -39,6 +40,7 @@ from engine.node.pod_workers import BACK_OFF_PERIOD, PodSyncStatus, PodWorkers
 from engine.node.prober import ProbeManager
 from engine.node.runtime import ContainerRuntime
 from engine.node.status_manager import StatusManager
+from engine.node.volumes import VolumeManager
 from engine.sim import Process, Scheduled
 from engine.trace import Step, ref_of
 from engine.utilruntime import ErrorReporter, describe, klog_line, quote
@@ -75,6 +77,9 @@ class Kubelet:
         self.probes = ProbeManager(self)
         self.images = ImageManager(self)
         self.runtime_manager = KubeRuntimeManager(self)
+        self.config = ConfigManager(self.client)
+        self.volumes = VolumeManager(self)
+        self._told: dict[str, set[str]] = {}  # by pod uid: causes its story has told
         timings = context.timings
         self.crash_backoff = Backoff(
             timings.crash_backoff_initial, timings.crash_backoff_max, timings.crash_backoff_reset
@@ -382,6 +387,9 @@ class Kubelet:
         if status["phase"] in TERMINAL:
             return True
         self._ensure_probes(pod, containers)
+        mounted = yield from self._wait_for_mount(pod)
+        if not mounted or not self.running:
+            return False
         result = yield from self.runtime_manager.sync_pod(pod, sandboxes, containers)
         if not self.running:
             return False
@@ -415,6 +423,24 @@ class Kubelet:
             # next sync's, which upstream's PLEG ContainerStarted event would trigger.
             state.pending = True
         return False
+
+    def _wait_for_mount(self, pod: Obj) -> Gen:
+        """WaitForAttachAndMount: False while a volume cannot be set up (FailedMount, retried
+        after the volume manager's back-off); the pod stays ContainerCreating meanwhile."""
+        failed = yield from self.volumes.mount(pod)
+        for volume, error in failed:
+            # operation_generator.go: volumeToMount.GenerateErrorDetailed("MountVolume.SetUp
+            # failed", err)
+            text = f'MountVolume.SetUp failed for volume "{volume}" : {error}'
+            self.event(pod, "Warning", "FailedMount", text)
+            who = f"its volume {volume}"
+            self.milestone_once(
+                f"{who}: {error}", blocked_headline(pod, who, error), pod, node=self.node_name
+            )
+        if failed:
+            uid = pod["metadata"]["uid"]
+            self.pod_workers.sync_after(uid, self.volumes.retry_delay(uid))
+        return not failed
 
     def sync_terminating_pod(self, state: PodSyncStatus) -> Gen:
         """syncTerminatingPod: stop the containers (grace period, then SIGKILL), the sandbox."""
@@ -453,6 +479,8 @@ class Kubelet:
         self.reasons.pop(uid, None)
         self.admitted.discard(uid)
         self._requests.pop(uid, None)
+        self.volumes.forget(uid)
+        self._told.pop(uid, None)
         # HandlePodCleanups: back-off entries nobody has touched for a while go too
         self.crash_backoff.gc(self.context.env.now)
         self.images.backoff.gc(self.context.env.now)
@@ -516,6 +544,15 @@ class Kubelet:
         """A step of the pod's story on this node (4: it runs; 5: it is reported Running)."""
         if self.running:
             self.context.trace.milestone(self.id, headline, ref_of(pod), number, 5, **data)
+
+    def milestone_once(
+        self, cause: str, headline: str, pod: Obj, number: int = 4, **data: Any
+    ) -> None:
+        """A milestone told once per pod and cause, however often the kubelet retries."""
+        told = self._told.setdefault(pod["metadata"]["uid"], set())
+        if cause not in told and self.running:
+            told.add(cause)
+            self.milestone(headline, pod, number, **data)
 
     def node_event(self, type_: str, reason: str, message: str) -> None:
         # The kubelet's node reference uses the node name as uid (kubelet.go nodeRef).

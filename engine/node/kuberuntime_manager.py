@@ -15,8 +15,18 @@ from typing import TYPE_CHECKING, Any
 
 from engine import timeutil
 from engine.node.command import FOREVER, interpret
-from engine.node.cri import EXITED, RUNNING, SANDBOX_READY, Container, CRIError, Sandbox
+from engine.node.config_manager import ConfigError, blocked_headline
+from engine.node.cri import (
+    EXITED,
+    RUNNING,
+    SANDBOX_READY,
+    Container,
+    ContainerConfig,
+    CRIError,
+    Sandbox,
+)
 from engine.node.images import ImageResult
+from engine.node.kubelet_pods import Node, expand_command_and_args, make_environment_variables
 from engine.node.pod_status import StartFailure, is_sidecar, latest, should_container_be_restarted
 from engine.node.prober import LIVENESS, ProbeManager
 from engine.node.runtime import spec_hash
@@ -238,12 +248,31 @@ class KubeRuntimeManager:
         previous = latest(containers, name)
         attempt = previous.attempt + 1 if previous is not None else 0
         if previous is None:  # the story tells the image once, not at every restart
-            kubelet.milestone(
-                _image_headline(kubelet.node_name, cspec, image), pod, image=image.name
+            kubelet.milestone_once(
+                f"image {name}",
+                _image_headline(kubelet.node_name, cspec, image),
+                pod,
+                image=image.name,
             )
+        try:
+            config = yield from self._container_config(pod, cspec, sandbox_id)
+        except ConfigError as error:
+            # kuberuntime_container.go startContainer: generateContainerConfig failed
+            # (ErrCreateContainerConfig); retried at the pod worker's next sync.
+            kubelet.event(pod, "Warning", "Failed", f"Error: {error}", field_path)
+            result.failures[name] = StartFailure("CreateContainerConfigError", str(error))
+            result.retry = True
+            result.changed = True
+            who = f"its container {name}"
+            kubelet.milestone_once(
+                f"{who}: {error}", blocked_headline(pod, who, error), pod, node=kubelet.node_name
+            )
+            return
+        if kubelet.should_abort(pod):
+            return
         runtime = kubelet.runtime
         container_id = yield from runtime.create_container(
-            kubelet.id, sandbox_id, cspec, attempt, image.name
+            kubelet.id, sandbox_id, cspec, attempt, image.name, config
         )
         kubelet.event(pod, "Normal", "Created", "Container created", field_path)
         result.changed = True
@@ -275,6 +304,21 @@ class KubeRuntimeManager:
                 node=kubelet.node_name,
             )
         result.started.append(name)
+
+    def _container_config(self, pod: Obj, cspec: Obj, sandbox_id: str) -> Gen:
+        """generateContainerConfig: the environment (which may read ConfigMaps and Secrets),
+        the command and args expanded with it, and the files of the container's mounts."""
+        kubelet = self.kubelet
+        sandbox = kubelet.runtime.sandboxes.get(sandbox_id)
+        node = Node(sandbox.ip if sandbox else "", kubelet.host_ip, kubelet.allocatable)
+        env = yield from make_environment_variables(pod, cspec, kubelet.config, node)
+        expanded = expand_command_and_args(cspec, env)
+        return ContainerConfig(
+            env,
+            expanded.get("command"),
+            expanded.get("args"),
+            kubelet.volumes.container_files(pod, cspec),
+        )
 
     def _do_backoff(
         self, pod: Obj, cspec: Obj, containers: list[Container]

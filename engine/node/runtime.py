@@ -28,6 +28,7 @@ from engine.node.cri import (
     SANDBOX_NOTREADY,
     SANDBOX_READY,
     Container,
+    ContainerConfig,
     CRIError,
     PLEGListener,
     Sandbox,
@@ -201,6 +202,7 @@ class ContainerRuntime:
         spec: dict[str, Any],
         attempt: int,
         image_name: str,
+        config: ContainerConfig | None = None,
     ) -> Gen:
         sandbox = self.sandboxes[sandbox_id]
         image = self.images.has_image(image_name)
@@ -220,6 +222,7 @@ class ContainerRuntime:
                 spec_hash(spec),
                 spec,
                 self.context.env.now,
+                config=config,
             )
             self._collect_garbage(sandbox.pod_uid, spec["name"])
             self._add_container(container)
@@ -247,7 +250,7 @@ class ContainerRuntime:
             now = self.context.env.now
             sandbox = self.sandboxes.get(container.sandbox_id)
             ctx = BehaviorContext(container.pod.name, sandbox.ip if sandbox else "", self.cpus, now)
-            behavior = derive(container.image, container.spec, ctx)
+            behavior = derive(container.image, container.spec, ctx, container.config)
             container.behavior = behavior
             if behavior.start_error:
                 container.state, container.started_at, container.finished_at = EXITED, 0.0, now

@@ -206,3 +206,67 @@ def test_explain_and_api_resources_know_both_kinds(kube: Kube) -> None:
     rows = {line.split()[0]: line.split() for line in kube("api-resources").stdout.splitlines()}
     assert rows["configmaps"] == ["configmaps", "cm", "v1", "true", "ConfigMap"]
     assert rows["secrets"] == ["secrets", "v1", "true", "Secret"]
+
+
+READER = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: reader
+spec:
+  containers:
+  - name: app
+    image: busybox:1.37
+    command: ["sh", "-c", "echo user=$DB_USER $(GAME_lives); cat /etc/game/lives; sleep 3600"]
+    envFrom:
+    - configMapRef:
+        name: game-config
+      prefix: GAME_
+    env:
+    - name: DB_USER
+      valueFrom:
+        secretKeyRef:
+          name: db
+          key: user
+    volumeMounts:
+    - name: game
+      mountPath: /etc/game
+  volumes:
+  - name: game
+    configMap:
+      name: game-config
+"""
+
+WAITER = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: waiter
+spec:
+  containers:
+  - name: app
+    image: nginx:1.27
+    env:
+    - name: COLOR
+      valueFrom:
+        configMapKeyRef:
+          name: absent
+          key: color
+"""
+
+
+def test_pods_read_configmaps_and_secrets_or_wait_for_them(twin: Twin) -> None:
+    for name, text in [
+        ("both.yaml", CONFIG_AND_DEPLOYMENT),
+        ("secret.yaml", SECRET),
+        ("reader.yaml", READER),
+        ("waiter.yaml", WAITER),
+    ]:
+        twin.file(name, text)
+    for line in ("apply -f both.yaml", "apply -f secret.yaml", "apply -f reader.yaml"):
+        same(twin, line)
+    assert same(twin, "logs reader") == "user=admin 3\n3\n"
+    same(twin, "apply -f waiter.yaml")
+    assert "CreateContainerConfigError" in same(twin, "get pod waiter")
+    described = same(twin, "describe pod waiter")
+    assert 'Error: configmap "absent" not found' in described

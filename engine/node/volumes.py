@@ -1,0 +1,212 @@
+"""The kubelet's volumes that carry files from the API: `configMap`, `secret`, `downwardAPI`
+and `projected` (pkg/kubelet/volumemanager; pkg/volume/configmap/configmap.go,
+pkg/volume/secret/secret.go, pkg/volume/downwardapi/downwardapi.go,
+pkg/volume/projected/projected.go).
+
+Before the pod's sandbox is made, every such volume is set up: its objects read, its files
+(`items` or every key, with `defaultMode` or the item's `mode`) laid out. A volume that cannot
+be set up (its ConfigMap or Secret missing and not `optional`, an item's key absent) keeps the
+pod in ContainerCreating: the kubelet records `FailedMount` and tries again after the
+operation executor's back-off (0.5 s doubling to 2m2s, nestedpendingoperations.go). A
+container's files are its mounts of these volumes (engine/node/command.py reads them).
+
+Not modelled: `emptyDir`, `hostPath` and persistent volumes carry no files here; the
+serviceAccountToken source (no TokenRequest) and the cluster CA's `kube-root-ca.crt` (no
+publisher runs in this cluster) of the admission-injected `kube-api-access-*` volume; contents
+are fixed once set up (upstream refreshes them within a minute).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from engine.node.config_manager import CONFIGMAP, SECRET, ConfigError, decode
+from engine.node.kubelet_pods import Node, pod_field, resource_field
+
+if TYPE_CHECKING:
+    from engine.node.kubelet import Kubelet
+
+Gen = Generator[Any, Any, Any]
+Obj = dict[str, Any]
+
+DEFAULT_MODE = 0o644  # ConfigMapVolumeSourceDefaultMode, SecretVolumeSourceDefaultMode, …
+RETRY_INITIAL, RETRY_MAX = 0.5, 122.0  # exponentialbackoff initialDurationBeforeRetry, max
+ROOT_CA = "kube-root-ca.crt"
+
+
+@dataclass(frozen=True)
+class File:
+    data: str
+    mode: int
+
+
+Payload = dict[str, File]  # path inside the volume -> file
+
+
+class VolumeManager:
+    def __init__(self, kubelet: Kubelet) -> None:
+        self.kubelet = kubelet
+        self.mounted: dict[str, dict[str, Payload]] = {}  # pod uid -> volume name -> files
+        self.failures: dict[str, int] = {}  # pod uid -> failed rounds in a row
+
+    def mount(self, pod: Obj) -> Gen:
+        """WaitForAttachAndMount, one round: set up what is not yet; returns the volumes that
+        failed, as (volume name, ConfigError)."""
+        uid = pod["metadata"]["uid"]
+        done = self.mounted.setdefault(uid, {})
+        failed: list[tuple[str, ConfigError]] = []
+        for volume in pod["spec"].get("volumes") or []:
+            name = str(volume.get("name", ""))
+            if name in done or not _carries_files(volume):
+                continue
+            try:
+                done[name] = yield from self._set_up(pod, volume)
+            except ConfigError as error:
+                failed.append((name, error))
+        if failed:
+            self.failures[uid] = self.failures.get(uid, 0) + 1
+        else:
+            self.failures.pop(uid, None)
+        return failed
+
+    def retry_delay(self, uid: str) -> float:
+        rounds = self.failures.get(uid, 1)
+        return min(RETRY_INITIAL * 2 ** (rounds - 1), RETRY_MAX)
+
+    def forget(self, uid: str) -> None:
+        self.mounted.pop(uid, None)
+        self.failures.pop(uid, None)
+
+    def container_files(self, pod: Obj, container: Obj) -> dict[str, File]:
+        """The files the container sees through its volumeMounts (absolute path -> file)."""
+        mounted = self.mounted.get(pod["metadata"]["uid"], {})
+        files: dict[str, File] = {}
+        for mount in container.get("volumeMounts") or []:
+            payload = mounted.get(str(mount.get("name", "")))
+            if not payload:
+                continue
+            target = str(mount.get("mountPath", "")).rstrip("/")
+            sub = str(mount.get("subPath") or "").strip("/")
+            for path, file in payload.items():
+                if not sub:
+                    files[f"{target}/{path}"] = file
+                elif path == sub:
+                    files[target] = file
+                elif path.startswith(sub + "/"):
+                    files[f"{target}/{path[len(sub) + 1 :]}"] = file
+        return files
+
+    # ---- SetUp of each plugin ------------------------------------------------------------------
+    def _set_up(self, pod: Obj, volume: Obj) -> Gen:
+        if volume.get("configMap") is not None:
+            source = volume["configMap"]
+            return (yield from self._object_payload(pod, CONFIGMAP, source, _mode(source)))
+        if volume.get("secret") is not None:
+            source = dict(volume["secret"], name=volume["secret"].get("secretName", ""))
+            return (yield from self._object_payload(pod, SECRET, source, _mode(source)))
+        if volume.get("downwardAPI") is not None:
+            source = volume["downwardAPI"]
+            return self._downward_payload(pod, source, _mode(source))
+        return (yield from self._projected(pod, volume["projected"]))
+
+    def _object_payload(self, pod: Obj, kind: str, source: Obj, mode: int) -> Gen:
+        """configmap.go / secret.go SetUpAt and MakePayload."""
+        name, optional = str(source.get("name", "")), bool(source.get("optional"))
+        namespace = pod["metadata"].get("namespace", "default")
+        try:
+            obj = yield from self.kubelet.config.get(kind, namespace, name)
+        except ConfigError as error:
+            if not (error.missing and optional):
+                raise
+            obj = {}  # optional and absent: an empty volume
+        data = _file_data(kind, obj)
+        items = source.get("items") or []
+        if not items:
+            return {key: File(value, mode) for key, value in sorted(data.items())}
+        payload: Payload = {}
+        for item in items:
+            key = str(item.get("key", ""))
+            if key not in data:
+                if optional:
+                    continue
+                # configmap.go / secret.go MakePayload
+                text = (
+                    f"configmap references non-existent config key: {key}"
+                    if kind == CONFIGMAP
+                    else f"references non-existent secret key: {key}"
+                )
+                raise ConfigError(text, kind, name, key)
+            payload[str(item.get("path", key))] = File(data[key], _mode(item, mode))
+        return payload
+
+    def _downward_payload(self, pod: Obj, source: Obj, mode: int) -> Payload:
+        """downwardapi.go CollectData: pod fields and container resources."""
+        node = Node("", self.kubelet.host_ip, self.kubelet.allocatable)
+        payload: Payload = {}
+        for item in source.get("items") or []:
+            if item.get("fieldRef") is not None:
+                path = str((item["fieldRef"] or {}).get("fieldPath", ""))
+                value = pod_field(pod, path, node)
+            elif item.get("resourceFieldRef") is not None:
+                value = resource_field(pod, {}, item["resourceFieldRef"] or {}, node)
+            else:
+                continue
+            payload[str(item.get("path", ""))] = File(value, _mode(item, mode))
+        return payload
+
+    def _projected(self, pod: Obj, projected: Obj) -> Gen:
+        """projected.go collectData: every source's files in one volume; the errors of all
+        sources together (utilerrors.NewAggregate)."""
+        mode = _mode(projected)
+        payload: Payload = {}
+        errors: list[ConfigError] = []
+        for source in projected.get("sources") or []:
+            try:
+                if source.get("configMap") is not None:
+                    if source["configMap"].get("name") == ROOT_CA:
+                        continue  # see the module's docstring
+                    found = yield from self._object_payload(
+                        pod, CONFIGMAP, source["configMap"], mode
+                    )
+                elif source.get("secret") is not None:
+                    found = yield from self._object_payload(pod, SECRET, source["secret"], mode)
+                elif source.get("downwardAPI") is not None:
+                    found = self._downward_payload(pod, source["downwardAPI"], mode)
+                else:
+                    continue  # serviceAccountToken, clusterTrustBundle, podCertificate
+            except ConfigError as error:
+                errors.append(error)
+                continue
+            payload.update(found)
+        if len(errors) == 1:
+            raise errors[0]
+        if errors:
+            first = errors[0]
+            text = "[" + ", ".join(str(e) for e in errors) + "]"
+            raise ConfigError(text, first.kind, first.name, first.key, first.missing)
+        return payload
+
+
+def _carries_files(volume: Obj) -> bool:
+    return any(
+        volume.get(k) is not None for k in ("configMap", "secret", "downwardAPI", "projected")
+    )
+
+
+def _mode(source: Obj, default: int = DEFAULT_MODE) -> int:
+    for field in ("mode", "defaultMode"):
+        value = source.get(field)
+        if isinstance(value, int):
+            return value
+    return default
+
+
+def _file_data(kind: str, obj: Obj) -> dict[str, str]:
+    """What a volume shows: a ConfigMap's data and binaryData, a Secret's data, decoded."""
+    data = {str(k): str(v) for k, v in (obj.get("data") or {}).items()}
+    if kind == CONFIGMAP:
+        binary = {str(k): decode(v) for k, v in (obj.get("binaryData") or {}).items()}
+        return {**data, **binary}
+    return {k: decode(v) for k, v in data.items()}
