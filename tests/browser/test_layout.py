@@ -121,7 +121,8 @@ MEASURE_WIDE = """() => {
     return {
       name: rect(start, 4),
       node: rect(t.data.indexOf(' NODE ', start) + 1, 4),
-      log: {left: l.left, top: l.top, right: l.left + log.clientWidth, bottom: l.top + log.clientHeight},
+      log: {left: l.left, top: l.top, right: l.left + log.clientWidth,
+            bottom: l.top + log.clientHeight},
       overflow: log.scrollWidth - log.clientWidth,
       whiteSpace: getComputedStyle(log).whiteSpace,
     };
@@ -238,7 +239,8 @@ def test_crowded_nodes_show_a_square_per_pod(page: Any) -> None:
         """(() => { const probe = document.createElement('span');
             probe.style.color = 'var(--good)'; document.body.append(probe);
             const good = getComputedStyle(probe).color; probe.remove();
-            return [getComputedStyle(document.querySelector('#stage .pod.square .square-box')).fill, good]; })()"""
+            const square = document.querySelector('#stage .pod.square .square-box');
+            return [getComputedStyle(square).fill, good]; })()"""
     )
     assert fill == good
     # how many pods each node holds, said on the node
@@ -261,7 +263,8 @@ def test_crowded_nodes_show_a_square_per_pod(page: Any) -> None:
     # and a node's cards come back on request
     page.click("#stage .node:nth-child(1) .node-toggle")
     page.wait_for_function(
-        "n => document.querySelectorAll('#stage .pod:not(.square)[data-node=\"node-1\"]').length === n",
+        "n => document.querySelectorAll("
+        "'#stage .pod:not(.square)[data-node=\"node-1\"]').length === n",
         arg=per_node["node-1"],
     )
     assert len(pods(page)) == 40
@@ -298,7 +301,8 @@ def test_why_pending_is_said_above_the_table_and_the_controls_stay(page: Any) ->
     page.click("#story-mode")
     page.evaluate(
         """(() => { const p = podlife.player; p.setPlaying(false);
-            const i = podlife.timeline.events.findIndex(e => e.kind === 'scheduling-cycle' && e.object && e.object.name === 'big');
+            const i = podlife.timeline.events.findIndex(
+              e => e.kind === 'scheduling-cycle' && e.object && e.object.name === 'big');
             p.seek(i + 1); })()"""
     )
     page.wait_for_selector("#narration-detail .why-pending")

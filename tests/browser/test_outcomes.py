@@ -81,7 +81,8 @@ RECORD_NODE_STATUS = """([node]) => {
   new MutationObserver(() => {
     const text = status()?.textContent;
     if (text && text !== statuses[statuses.length - 1]) statuses.push(text);
-  }).observe(document.querySelector('#stage'), {childList: true, characterData: true, subtree: true});
+  }).observe(document.querySelector('#stage'),
+             {childList: true, characterData: true, subtree: true});
 }"""
 
 
