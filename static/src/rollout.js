@@ -67,7 +67,9 @@ export function rolloutOf(d) {
   const newRS = newReplicaSetOf(d);
   const olds = (d.replicasets || []).filter((rs) => rs !== newRS && (rs.desired > 0 || rs.current > 0));
   const complete = Boolean(newRS) && newRS.desired === desired && newRS.current === desired && newRS.available >= desired && !olds.length;
-  const base = { name: d.name, namespace: d.namespace, desired, type, newRS, olds, paused: d.paused, images: d.images };
+  // A Deployment with one ReplicaSet ever was created, not rolled out: nothing to say once done.
+  const first = (d.replicasets || []).length <= 1;
+  const base = { name: d.name, namespace: d.namespace, desired, type, newRS, olds, paused: d.paused, images: d.images, first };
   if (complete) {
     const images = (newRS.images || []).join(", ");
     return { ...base, state: "complete", summary: `Rollout complete: ${newRS.available} of ${desired} pods run ${images}, revision ${newRS.revision}` };

@@ -30,7 +30,7 @@ export class RolloutView {
     const rows = new Map(view.replicasets.map((rs) => [rs.key, (rs.placeholder && this.lastRow.get(rs.key)) || rs]));
     this.lastSaid = said;
     this.lastRow = rows;
-    this.renderPanel([...said.values()].filter((r) => r && !(r.state === "complete" && this.dismissed.has(doneKey(r)))));
+    this.renderPanel([...said.values()].filter((r) => r && !(r.state === "complete" && (r.first || this.dismissed.has(doneKey(r))))));
     this.renderLegend(view.replicasets.filter((rs) => rs.pods && rs.pods.length).map((rs) => rows.get(rs.key)));
   }
 

@@ -162,9 +162,11 @@ def test_apply_output_is_marked_ahead_while_paused_until_the_stage_gets_there(
     page.wait_for_function(
         "document.querySelector('#step-tag').textContent.trim() === 'Step 1 of 5'"
     )
+    page.wait_for_function("!podlife.player.playing")  # the step is over (Space would pause it)
     assert page.query_selector("#apply-output .output-ahead")
     set_speed_100(page)
     press(page, " ")  # play: the stage catches up, the marks go
+    page.wait_for_function("podlife.player.playing")
     page.wait_for_function(
         "!document.querySelector('#apply-output .output-ahead, #terminal .output-ahead')",
         timeout=30_000,

@@ -121,9 +121,8 @@ def test_rolling_update_panel_legend_undo_history_restart(page: Any, console: Co
     apply(page)
     wait_for_pods(page, lambda tiles: len(running(tiles)) == 3, "3 web pods Running")
     caught_up(page)
-    page.wait_for_selector(COMPLETE)  # the first rollout, revision 1, is done
-    page.click(f"{COMPLETE} .rollout-close")
-    assert page.is_hidden("#rollout")
+    # Created, not rolled out: once its pods run, the panel has nothing to say.
+    page.wait_for_selector("#rollout", state="hidden")
 
     # A new image: the editor's manifest again, with nginx:1.28.
     type_manifest(page, DEPLOYMENT.replace("nginx:1.27", "nginx:1.28"))
@@ -194,6 +193,8 @@ def test_rolling_update_panel_legend_undo_history_restart(page: Any, console: Co
     press(page, " ")  # play on from the live edge
     page.wait_for_function("podlife.player.playing && !podlife.player.rewound")
     page.wait_for_selector(COMPLETE)
+    page.click(f"{COMPLETE} .rollout-close")  # read: the teacher closes it
+    page.wait_for_selector("#rollout", state="hidden")
 
     # The Deployment in the inspector: its revisions, and Undo through the page's kubectl.
     page.click("#stage .workload-deployment")

@@ -169,5 +169,6 @@ describe("rolloutOf on the real trace", needsTrace, () => {
     assert.equal(r.state, "complete");
     assert.equal(r.newRS.name, trace.engine.replicasets[0].name);
     assert.equal(r.summary, "Rollout complete: 3 of 3 pods run nginx:1.27, revision 1");
+    assert.equal(r.first, true, "one ReplicaSet ever: created, not rolled out (the panel stays quiet)");
   });
 });
