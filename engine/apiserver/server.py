@@ -25,10 +25,11 @@ from engine.apiserver.handlers.patch import patch
 from engine.apiserver.handlers.update import update
 from engine.apiserver.handlers.watch import watch
 from engine.apiserver.lifecycle import NamespaceLifecycle
+from engine.apiserver.registry.core.service_alloc import ServiceAllocator
 from engine.apiserver.registry.kinds import STRATEGIES
 from engine.apiserver.registry.strategy import Strategy
 from engine.apiserver.request import Request, ResourcePath, Response, parse_resource_path
-from engine.apiserver.resources import ResourceType
+from engine.apiserver.resources import BY_NAME, ResourceType
 from engine.apiserver.storage.cacher import WatchCache
 from engine.apiserver.storage.etcd3 import Storage
 from engine.config import Timings
@@ -66,6 +67,9 @@ class APIServer:
         self.bearer_tokens: dict[str, str] = {}  # token -> user, for clients over HTTP
         self.quota = quota.Quota(etcd)  # the cluster's own limits: none until it is given some
         self.read_logs: LogReader | None = None  # the node side answers pods/log
+        # The cluster IPs and node ports Services hold (the Service REST storage's allocators).
+        services = BY_NAME["services"].prefix()
+        self.service_allocator = ServiceAllocator(lambda: self.storage.range(services), rng)
 
     @property
     def quiet(self) -> bool:

@@ -1,0 +1,130 @@
+"""Services: pkg/registry/core/service/strategy.go and storage/storage.go. What sets a Service
+apart is that storing one allocates: a cluster IP from the service CIDR and, for NodePort and
+LoadBalancer services, node ports (service_alloc.py), before it is validated."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from engine.apimachinery.labels import format_labels
+from engine.apiserver import tables
+from engine.apiserver.registry.core.service_alloc import (
+    needs_cluster_ip,
+    needs_health_check_port,
+    needs_node_ports,
+)
+from engine.apiserver.service_defaults import externally_accessible
+from engine.apiserver.registry.strategy import Finish, Strategy
+from engine.apiserver.validation.common import Errors
+from engine.apiserver.validation.service import validate_service
+
+if TYPE_CHECKING:
+    from engine.apiserver.server import APIServer
+
+Obj = dict[str, Any]
+
+
+def normalize_cluster_ips(new: Obj, old: Obj | None) -> None:
+    """storage.go normalizeClusterIPs: keep clusterIP and clusterIPs in step for clients that
+    set only the first (kubectl's own `create service --clusterip` does)."""
+    spec = new.get("spec") or {}
+    ip, ips = spec.get("clusterIP") or "", spec.get("clusterIPs") or []
+    if old is None:
+        if ip and not ips:
+            spec["clusterIPs"] = [ip]
+        return
+    old_spec = old.get("spec") or {}
+    old_ip, old_ips = old_spec.get("clusterIP") or "", old_spec.get("clusterIPs") or []
+    if old_ips and not ips and old_ip == ip:
+        spec["clusterIPs"] = ips = old_ips
+    if old_ip != ip:
+        if old_ip and not ip:
+            if ips == old_ips:
+                spec.pop("clusterIPs", None)
+        elif ips == old_ips:
+            spec["clusterIPs"] = [ip]
+
+
+def patch_allocated_values(new: Obj, old: Obj) -> None:
+    """storage.go patchAllocatedValues: an update that leaves out what was allocated (a
+    re-applied manifest without clusterIP or nodePort) keeps it."""
+    spec, old_spec = new.setdefault("spec", {}), old.get("spec") or {}
+    if needs_cluster_ip(old_spec) and needs_cluster_ip(spec):
+        if not spec.get("clusterIP") and old_spec.get("clusterIP"):
+            spec["clusterIP"] = old_spec["clusterIP"]
+        if not spec.get("clusterIPs") and old_spec.get("clusterIPs"):
+            spec["clusterIPs"] = old_spec["clusterIPs"]
+    if needs_node_ports(old_spec) and needs_node_ports(spec):
+        ports = [p for p in spec.get("ports") or [] if isinstance(p, dict)]
+        old_ports = old_spec.get("ports") or []
+        used = {p.get("nodePort") for p in old_ports} & {p.get("nodePort") for p in ports}
+        by_name = {p.get("name", ""): p.get("nodePort") for p in old_ports}
+        for port in ports:
+            if not port.get("nodePort"):
+                value = by_name.get(port.get("name", ""))
+                if value and value not in used:
+                    port["nodePort"] = value
+    if old_spec.get("healthCheckNodePort") and not spec.get("healthCheckNodePort"):
+        if spec.get("type") == "LoadBalancer" and spec.get("externalTrafficPolicy") == "Local":
+            spec["healthCheckNodePort"] = old_spec["healthCheckNodePort"]
+
+
+def drop_type_dependent_fields(new: Obj, old: Obj) -> None:
+    """strategy.go dropTypeDependentFields: on a change of type, what the old type had and the
+    new one does not need goes, unless the client changed it."""
+    spec, old_spec = new["spec"], old.get("spec") or {}
+    if needs_cluster_ip(old_spec) and not needs_cluster_ip(spec):
+        for key in ("clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"):
+            if spec.get(key) == old_spec.get(key):
+                spec.pop(key, None)
+    ports = [p for p in spec.get("ports") or [] if isinstance(p, dict)]
+    if needs_node_ports(old_spec) and not needs_node_ports(spec):
+        if [p.get("nodePort") for p in ports] == [
+            p.get("nodePort") for p in old_spec.get("ports") or []
+        ]:
+            for port in ports:
+                port.pop("nodePort", None)
+    if needs_health_check_port(old_spec) and not needs_health_check_port(spec):
+        if spec.get("healthCheckNodePort") == old_spec.get("healthCheckNodePort"):
+            spec.pop("healthCheckNodePort", None)
+    if old_spec.get("type") == "LoadBalancer" and spec.get("type") != "LoadBalancer":
+        if spec.get("allocateLoadBalancerNodePorts") == old_spec.get(
+            "allocateLoadBalancerNodePorts"
+        ):
+            spec.pop("allocateLoadBalancerNodePorts", None)
+    if externally_accessible(old_spec) and not externally_accessible(spec):
+        if spec.get("externalTrafficPolicy") == old_spec.get("externalTrafficPolicy"):
+            spec.pop("externalTrafficPolicy", None)
+
+
+class ServiceStrategy(Strategy):
+    resource_name = "services"
+    printer = tables.SERVICE
+
+    def prepare_for_create(self, obj: Obj) -> None:
+        obj.pop("status", None)  # PrepareForCreate: service.Status = api.ServiceStatus{}
+
+    def begin_write(self, api: APIServer, obj: Obj, old: Obj | None, dry_run: bool) -> Finish:
+        """beginCreate / beginUpdate: the cluster IP and node ports allocated (or kept)."""
+        if old is not None:
+            drop_type_dependent_fields(obj, old)
+            patch_allocated_values(obj, old)
+        normalize_cluster_ips(obj, old)
+        return api.service_allocator.allocate(obj, old, dry_run)
+
+    def validate_object(self, obj: Obj, old: Obj | None) -> Errors:
+        return validate_service(obj, old)
+
+    def stored_story(self, obj: Obj) -> str:
+        spec = obj.get("spec") or {}
+        if spec.get("type") == "ExternalName":
+            return f": its DNS name will be an alias of {spec.get('externalName', '')}"
+        ip = spec.get("clusterIP", "")
+        got = "it is headless (no cluster IP)" if ip == "None" else f"it got cluster IP {ip}"
+        node_ports = [str(p["nodePort"]) for p in spec.get("ports") or [] if p.get("nodePort")]
+        if node_ports:
+            got += f" and node port {', '.join(node_ports)} on every node"
+        selector = spec.get("selector")
+        if not selector:
+            return f": {got}; it has no selector, so it sends traffic to no pod by itself"
+        return f": {got}; traffic to it will go to pods labelled {format_labels(selector)}"
