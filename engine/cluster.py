@@ -95,7 +95,9 @@ class Cluster:
         self.env = Environment()
         self.trace = Trace(lambda: self.env.now)
         self.etcd = Etcd()
-        self.apiserver = APIServer(self.env, self.etcd, self.trace, self.rng, self.timings)
+        self.apiserver = APIServer(
+            self.env, self.etcd, self.trace, self.rng, self.timings, seed=seed
+        )
         self.limits = limits or Limits()
         self.files: dict[str, str] = {}  # what `kubectl apply -f NAME` can read
         # What the layers around a cluster keep for it (the kubelets' log registry, the web's

@@ -58,7 +58,13 @@ class APIServer:
     the strategies and admission, and the cluster's own settings."""
 
     def __init__(
-        self, env: Environment, etcd: Etcd, trace: Trace, rng: random.Random, timings: Timings
+        self,
+        env: Environment,
+        etcd: Etcd,
+        trace: Trace,
+        rng: random.Random,
+        timings: Timings,
+        seed: int = 0,
     ) -> None:
         self.env, self.etcd, self.trace, self.rng, self.timings = env, etcd, trace, rng, timings
         self.cache = WatchCache(env, trace, timings.watch_delivery)
@@ -67,9 +73,13 @@ class APIServer:
         self.bearer_tokens: dict[str, str] = {}  # token -> user, for clients over HTTP
         self.quota = quota.Quota(etcd)  # the cluster's own limits: none until it is given some
         self.read_logs: LogReader | None = None  # the node side answers pods/log
-        # The cluster IPs and node ports Services hold (the Service REST storage's allocators).
+        # The cluster IPs and node ports Services hold (the Service REST storage's allocators),
+        # drawn from a generator of their own: the same seed gives the same IPs whatever else
+        # the cluster drew meanwhile (pod names, UIDs).
         services = BY_NAME["services"].prefix()
-        self.service_allocator = ServiceAllocator(lambda: self.storage.range(services), rng)
+        self.service_allocator = ServiceAllocator(
+            lambda: self.storage.range(services), random.Random(f"service-allocators/{seed}")
+        )
 
     @property
     def quiet(self) -> bool:

@@ -84,7 +84,7 @@ MESSAGES: dict[str, Fields] = {
         2: ("protocol", "str", ""),
         3: ("port", "int", ""),
         4: ("targetPort", "intstr", ""),
-        5: ("nodePort", "int", ""),
+        5: ("nodePort", "int0", ""),
     },
 }
 KINDS = {
@@ -132,7 +132,9 @@ def _message(data: bytes, name: str) -> dict[str, Any]:
                 out[key] = bytes(value).decode()
         elif kind == "bytes":
             out[key] = bytes(value)
-        elif kind == "int":
+        elif kind == "int0" and not value:
+            pass  # an int32 with `omitempty`: zero is left out of the JSON
+        elif kind in ("int", "int0"):
             out[key] = value - (1 << 64) if value >= 1 << 63 else value
         elif kind == "bool":
             out[key] = bool(value)

@@ -5,8 +5,8 @@ This cluster is single-stack IPv4: service CIDR 10.96.0.0/12 (kube-apiserver's
 --service-cluster-ip-range as kubeadm sets it) and node ports 30000-32767 (the default
 --service-node-port-range). What is taken is read from the Services in etcd, so deleting a
 Service releases its IP and ports; the values handed out to writes still on their way to etcd
-are held until they land. Free values are drawn from the API server's seeded RNG: the same seed
-gives the same IPs.
+are held until they land. Free values are drawn from a generator seeded with the cluster's seed:
+the same seed gives the same IPs.
 """
 
 from __future__ import annotations
