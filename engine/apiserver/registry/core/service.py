@@ -115,6 +115,9 @@ class ServiceStrategy(Strategy):
     def validate_object(self, obj: Obj, old: Obj | None) -> Errors:
         return validate_service(obj, old)
 
+    def deleted_story(self, obj: Obj, at_once: bool) -> str:
+        return ": its cluster IP and node ports are free for other Services again"
+
     def stored_story(self, obj: Obj) -> str:
         spec = obj.get("spec") or {}
         if spec.get("type") == "ExternalName":
