@@ -4,10 +4,10 @@
 and only aligns its cells (engine/kubectl/printers.py). The per-kind columns and cell values
 come from kubernetes/kubernetes pkg/printers/internalversion/printers.go (AddHandlers,
 printPod, printReplicaSet, printDeployment, printNode, printEvent, printNamespace,
-printConfigMap, printSecret, printService), which the apiserver runs with Wide=true, so priority-1 columns
-are always filled and kubectl hides them unless `-o wide`. Kinds without a printer get the
-default table convertor of staging/src/k8s.io/apiserver/pkg/registry/rest/table.go: `Name`,
-`Created At`.
+printConfigMap, printSecret, printService), which the apiserver runs with Wide=true, so
+priority-1 columns are always filled and kubectl hides them unless `-o wide`. Kinds without a
+printer get the default table convertor of
+staging/src/k8s.io/apiserver/pkg/registry/rest/table.go: `Name`, `Created At`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from engine.apimachinery.labels import format_labels
 from engine.apiserver.table_cells import (
     Obj,
     containers_and_images,
@@ -39,7 +40,6 @@ from engine.apiserver.table_columns import (
     SECRET_COLUMNS,
     SERVICE_COLUMNS,
 )
-from engine.apimachinery.labels import format_labels
 from engine.timeutil import parse_rfc3339, rfc3339
 
 Row = list[Any]

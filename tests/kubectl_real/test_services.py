@@ -23,6 +23,7 @@ def same_but_uid(twin: Twin, line: str) -> None:
         "uid: U", normalized(real.stdout)
     )
 
+
 WEB_AND_SERVICE = """\
 apiVersion: apps/v1
 kind: Deployment
@@ -95,9 +96,7 @@ spec:
 def test_apply_a_deployment_and_its_service(twin: Twin) -> None:
     twin.file("web.yaml", WEB_AND_SERVICE)
     twin.file("shop.yaml", NODE_PORT)
-    assert same(twin, "apply -f web.yaml") == (
-        "deployment.apps/web created\nservice/web created\n"
-    )
+    assert same(twin, "apply -f web.yaml") == ("deployment.apps/web created\nservice/web created\n")
     assert same(twin, "apply -f web.yaml") == (
         "deployment.apps/web unchanged\nservice/web unchanged\n"
     )

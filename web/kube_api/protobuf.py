@@ -1,7 +1,7 @@
 """Request bodies in Kubernetes' protobuf encoding, turned into JSON at the door.
 
-kubectl's typed clients (`kubectl create namespace`, `create configmap`, `create secret`, `create service`, the
-evictions of `kubectl drain`) send
+kubectl's typed clients (`kubectl create namespace`, `create configmap`, `create secret`,
+`create service`, the evictions of `kubectl drain`) send
 `application/vnd.kubernetes.protobuf`: the magic `k8s\\x00`, then a runtime.Unknown holding the
 object's apiVersion/kind and its protobuf bytes (staging/src/k8s.io/apimachinery/pkg/runtime/
 serializer/protobuf/protobuf.go). The engine reads JSON, so the few kinds such clients write

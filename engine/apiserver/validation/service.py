@@ -56,7 +56,8 @@ def validate_service(obj: Obj, old: Obj | None) -> Errors:
     if kind in ("LoadBalancer", "NodePort") and headless:
         errs.append(
             field.invalid(
-                "spec.clusterIPs[0]", cluster_ips[0] if cluster_ips else "None",
+                "spec.clusterIPs[0]",
+                cluster_ips[0] if cluster_ips else "None",
                 f"may not be set to 'None' for {kind} services",
             )
         )
@@ -77,7 +78,9 @@ def validate_service(obj: Obj, old: Obj | None) -> Errors:
         errs.append(field.not_supported("spec.type", kind, TYPES))
     if kind == "ClusterIP":
         errs += [
-            field.forbidden(f"spec.ports[{i}].nodePort", "may not be used when `type` is 'ClusterIP'")
+            field.forbidden(
+                f"spec.ports[{i}].nodePort", "may not be used when `type` is 'ClusterIP'"
+            )
             for i, port in enumerate(ports)
             if port.get("nodePort")
         ]
@@ -99,7 +102,7 @@ def _validate_external_name(spec: Obj) -> Errors:
     # The value (a CNAME) may end with a dot, as a fully qualified name does.
     cname = _s(spec.get("externalName")).removesuffix(".")
     if not cname:
-        return errs + [field.required("spec.externalName", "")]
+        return [*errs, field.required("spec.externalName", "")]
     return errs + [
         field.invalid("spec.externalName", cname, m) for m in is_dns1123_subdomain(cname)
     ]
@@ -278,7 +281,9 @@ def _validate_traffic_policies(spec: Obj) -> Errors:
         errs.append(field.not_supported("spec.externalTrafficPolicy", external, TRAFFIC_POLICIES))
     check = spec.get("healthCheckNodePort")
     if check and not (spec.get("type") == "LoadBalancer" and external == "Local"):
-        detail = "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'"
+        detail = (
+            "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'"
+        )
         errs.append(field.invalid("spec.healthCheckNodePort", check, detail))
     internal = spec.get("internalTrafficPolicy")
     if internal is None:

@@ -61,6 +61,4 @@ def send_created_object(
     if wrap_error and not response.ok:
         raise KubectlError(f"error: {wrap_error}{response.body.get('message', '')}")
     created = ctx.must(response)
-    ctx.out(
-        cmdutil.print_object(created, resource, flags.output, operation, strategy, typed=True)
-    )
+    ctx.out(cmdutil.print_object(created, resource, flags.output, operation, strategy, typed=True))

@@ -142,7 +142,7 @@ def _selector_of(obj: dict[str, Any]) -> str:
     if selector.get("matchExpressions"):
         raise KubectlError(
             "error: couldn't retrieve selectors via --selector flag or introspection: "
-            f"couldn't convert expressions - \"{selector}\" to map-based selector format"
+            f'couldn\'t convert expressions - "{selector}" to map-based selector format'
         )
     return format_labels(selector.get("matchLabels"))
 

@@ -4,17 +4,18 @@ LoadBalancer services, node ports (service_alloc.py), before it is validated."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from engine.apimachinery.labels import format_labels
-from engine.apiserver import tables
+from engine.apiserver import defaults, tables
 from engine.apiserver.registry.core.service_alloc import (
     needs_cluster_ip,
     needs_health_check_port,
     needs_node_ports,
 )
-from engine.apiserver.service_defaults import externally_accessible
 from engine.apiserver.registry.strategy import Finish, Strategy
+from engine.apiserver.service_defaults import externally_accessible
 from engine.apiserver.validation.common import Errors
 from engine.apiserver.validation.service import validate_service
 
@@ -64,37 +65,40 @@ def patch_allocated_values(new: Obj, old: Obj) -> None:
                 value = by_name.get(port.get("name", ""))
                 if value and value not in used:
                     port["nodePort"] = value
-    if old_spec.get("healthCheckNodePort") and not spec.get("healthCheckNodePort"):
-        if spec.get("type") == "LoadBalancer" and spec.get("externalTrafficPolicy") == "Local":
-            spec["healthCheckNodePort"] = old_spec["healthCheckNodePort"]
+    if (
+        needs_health_check_port(old_spec)
+        and needs_health_check_port(spec)
+        and not spec.get("healthCheckNodePort")
+    ):
+        spec["healthCheckNodePort"] = old_spec.get("healthCheckNodePort")
 
 
 def drop_type_dependent_fields(new: Obj, old: Obj) -> None:
     """strategy.go dropTypeDependentFields: on a change of type, what the old type had and the
     new one does not need goes, unless the client changed it."""
     spec, old_spec = new["spec"], old.get("spec") or {}
-    if needs_cluster_ip(old_spec) and not needs_cluster_ip(spec):
-        for key in ("clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"):
+
+    def lost(needs: Callable[[Obj], bool]) -> bool:
+        return needs(old_spec) and not needs(spec)
+
+    def drop_unchanged(*keys: str) -> None:
+        for key in keys:
             if spec.get(key) == old_spec.get(key):
                 spec.pop(key, None)
+
+    if lost(needs_cluster_ip):
+        drop_unchanged("clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy")
     ports = [p for p in spec.get("ports") or [] if isinstance(p, dict)]
-    if needs_node_ports(old_spec) and not needs_node_ports(spec):
-        if [p.get("nodePort") for p in ports] == [
-            p.get("nodePort") for p in old_spec.get("ports") or []
-        ]:
-            for port in ports:
-                port.pop("nodePort", None)
-    if needs_health_check_port(old_spec) and not needs_health_check_port(spec):
-        if spec.get("healthCheckNodePort") == old_spec.get("healthCheckNodePort"):
-            spec.pop("healthCheckNodePort", None)
-    if old_spec.get("type") == "LoadBalancer" and spec.get("type") != "LoadBalancer":
-        if spec.get("allocateLoadBalancerNodePorts") == old_spec.get(
-            "allocateLoadBalancerNodePorts"
-        ):
-            spec.pop("allocateLoadBalancerNodePorts", None)
-    if externally_accessible(old_spec) and not externally_accessible(spec):
-        if spec.get("externalTrafficPolicy") == old_spec.get("externalTrafficPolicy"):
-            spec.pop("externalTrafficPolicy", None)
+    old_node_ports = [p.get("nodePort") for p in old_spec.get("ports") or []]
+    if lost(needs_node_ports) and [p.get("nodePort") for p in ports] == old_node_ports:
+        for port in ports:
+            port.pop("nodePort", None)
+    if lost(needs_health_check_port):
+        drop_unchanged("healthCheckNodePort")
+    if lost(lambda s: s.get("type") == "LoadBalancer"):
+        drop_unchanged("allocateLoadBalancerNodePorts")
+    if lost(externally_accessible):
+        drop_unchanged("externalTrafficPolicy")
 
 
 class ServiceStrategy(Strategy):
@@ -110,7 +114,9 @@ class ServiceStrategy(Strategy):
             drop_type_dependent_fields(obj, old)
             patch_allocated_values(obj, old)
         normalize_cluster_ips(obj, old)
-        return api.service_allocator.allocate(obj, old, dry_run)
+        finish = api.service_allocator.allocate(obj, old, dry_run)
+        defaults.order_like_go("Service", obj)  # the allocated fields where Go writes them
+        return finish
 
     def validate_object(self, obj: Obj, old: Obj | None) -> Errors:
         return validate_service(obj, old)
