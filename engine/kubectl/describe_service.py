@@ -57,11 +57,6 @@ def describe_service(svc: Obj, events: list[Obj] | None, now: float) -> str:
                 w.write(LEVEL_0, f"NodePort:\t{name}\t{port['nodePort']}/{protocol}\n")
             w.write(LEVEL_0, f"Endpoints:\t{NO_ENDPOINTS}\n")
         w.write(LEVEL_0, f"Session Affinity:\t{spec.get('sessionAffinity', '')}\n")
-        timeout = ((spec.get("sessionAffinityConfig") or {}).get("clientIP") or {}).get(
-            "timeoutSeconds"
-        )
-        if timeout is not None:
-            w.write(LEVEL_0, f"Session Affinity Timeout Seconds:\t{timeout}\n")
         if spec.get("externalTrafficPolicy"):
             w.write(LEVEL_0, f"External Traffic Policy:\t{spec['externalTrafficPolicy']}\n")
         if spec.get("internalTrafficPolicy"):

@@ -125,8 +125,10 @@ def test_expose(twin: Twin) -> None:
     same(twin, "expose deployment web --port=80")  # exists already
     same(twin, "expose deployment nope --port=80")
     same(twin, "expose deployment web --port=80 --name=dry --dry-run=client -o yaml")
+    same(twin, "expose deployment web --name=sticky --port=80 --session-affinity=ClientIP")
     same(twin, "get svc -o wide")
     same(twin, "describe svc solo")
+    same(twin, "describe svc sticky")
 
 
 def test_create_service(twin: Twin) -> None:
