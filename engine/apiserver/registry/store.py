@@ -19,7 +19,7 @@ from engine.apimachinery.errors import StatusError
 from engine.apimachinery.managedfields import update_managed_fields
 from engine.apimachinery.value import copy_json
 from engine.apiserver import decoding, defaults, memo
-from engine.apiserver.registry.strategy import Strategy, ordered
+from engine.apiserver.registry.strategy import Strategy, finished, ordered
 from engine.apiserver.request import Request, ResourcePath, Response
 from engine.apiserver.resources import ResourceType
 from engine.apiserver.storage.codec import decode
@@ -174,7 +174,7 @@ def guaranteed_update(
         finish = (
             strategy.begin_write(api, new, old, bool(req.query.get("dryRun")))
             if not target.subresource
-            else _finished
+            else finished
         )
         try:
             if target.subresource != "binding":  # binding writes storage directly upstream
@@ -206,10 +206,6 @@ def guaranteed_update(
             revision = stored["metadata"]["resourceVersion"]
             _story(api, resource, stored, f"stored the change in etcd (revision {revision})")
         return Response(200, stored)
-
-
-def _finished() -> None:
-    pass
 
 
 def manage_fields(

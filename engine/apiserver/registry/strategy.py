@@ -97,8 +97,8 @@ def generic_fields(obj: Obj, namespaced: bool = True) -> dict[str, str]:
 SubresourceHandler = Callable[..., Any]
 
 
-def _finished() -> None:
-    pass
+def finished() -> None:
+    """The Finish of a write that holds nothing."""
 
 
 class Strategy:
@@ -152,7 +152,7 @@ class Strategy:
     ) -> Finish:
         """Store.BeginCreate / BeginUpdate: what the write takes hold of before it is
         validated (a Service's cluster IP). Returns what to call when the write is over."""
-        return _finished
+        return finished
 
     # ---- update ------------------------------------------------------------------------------
     def before_update(self, new: dict[str, Any], old: dict[str, Any], subresource: str) -> None:
