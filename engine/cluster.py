@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, Field
 
 from engine import nodes
+from engine.apiserver.registry.core.service_alloc import KUBERNETES_SERVICE_IP
 from engine.apiserver.request import Request, Response
 from engine.apiserver.server import APIServer
 from engine.config import Limits, Timings
@@ -43,6 +44,24 @@ class NodeSpec(BaseModel):
     )
     labels: dict[str, str] = Field(default_factory=dict)
     taints: list[dict[str, str]] = Field(default_factory=list)
+
+
+def kubernetes_service() -> dict[str, Any]:
+    """The Service in front of the API server itself, which kube-apiserver keeps in `default`
+    with the first IP of the service range (pkg/controlplane/controller/kubernetesservice):
+    no selector, its endpoint is the API server's own address, port 443 to its 6443."""
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {
+            "name": "kubernetes",
+            "labels": {"component": "apiserver", "provider": "kubernetes"},
+        },
+        "spec": {
+            "clusterIP": KUBERNETES_SERVICE_IP,
+            "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}],
+        },
+    }
 
 
 def default_nodes() -> list[NodeSpec]:
@@ -95,7 +114,9 @@ class Cluster:
         self.env = Environment()
         self.trace = Trace(lambda: self.env.now)
         self.etcd = Etcd()
-        self.apiserver = APIServer(self.env, self.etcd, self.trace, self.rng, self.timings)
+        self.apiserver = APIServer(
+            self.env, self.etcd, self.trace, self.rng, self.timings, seed=seed
+        )
         self.limits = limits or Limits()
         self.files: dict[str, str] = {}  # what `kubectl apply -f NAME` can read
         # What the layers around a cluster keep for it (the kubelets' log registry, the web's
@@ -127,7 +148,8 @@ class Cluster:
 
     # ---- set-up ------------------------------------------------------------------------------
     def _bootstrap(self, node_specs: list[NodeSpec]) -> None:
-        """The furniture a cluster has before the learner arrives: namespaces and nodes.
+        """The furniture a cluster has before the learner arrives: namespaces, the
+        `kubernetes` Service and nodes.
 
         Written through the API server, but quietly: the trace starts with the learner's
         first action."""
@@ -139,6 +161,7 @@ class Cluster:
             )
             for name in BOOTSTRAP_NAMESPACES
         ]
+        objects.append(("/api/v1/namespaces/default/services", kubernetes_service()))
         objects += [
             ("/api/v1/nodes", nodes.node_object(spec, index, self.rng, self.env.now))
             for index, spec in enumerate(node_specs, start=1)

@@ -125,7 +125,14 @@ SEED_STEPS: dict[int, tuple[Step, ...]] = {
     4: (Step.SEND, Step.PERSIST, Step.CONTROL, Step.CONTROL),
     2: (Step.SEND, Step.PERSIST),
 }
-_STORY_LENGTHS = {"Pod": 5, "Deployment": 4, "ReplicaSet": 4, "ConfigMap": 2, "Secret": 2}
+_STORY_LENGTHS = {
+    "Pod": 5,
+    "Deployment": 4,
+    "ReplicaSet": 4,
+    "ConfigMap": 2,
+    "Secret": 2,
+    "Service": 2,
+}
 
 
 def story_length(kind: str) -> int | None:

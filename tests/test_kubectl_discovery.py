@@ -55,6 +55,7 @@ def test_api_resources_table() -> None:
         "nodes",
         "pods",
         "secrets",
+        "services",
         "deployments",
         "replicasets",
         "leases",
@@ -74,7 +75,7 @@ def test_api_resources_filters_and_formats() -> None:
         "namespaces\nnodes\n"
     )
     assert cluster.kubectl("api-resources --categories=all -o name").stdout == (
-        "pods\ndeployments.apps\nreplicasets.apps\n"
+        "pods\nservices\ndeployments.apps\nreplicasets.apps\n"
     )
     wide = cluster.kubectl("api-resources -o wide --sort-by=kind").stdout.splitlines()
     assert wide[0].endswith(

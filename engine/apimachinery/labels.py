@@ -430,6 +430,13 @@ def selector_from_set(labels: Mapping[str, str] | None) -> LabelSelector:
     return LabelSelector(_by_key([Requirement(k, EQUALS, (v,)) for k, v in (labels or {}).items()]))
 
 
+def format_labels(labels: Mapping[str, str] | None) -> str:
+    """labels.FormatLabels: sorted `k=v` joined by commas, `<none>` when empty."""
+    if not labels:
+        return "<none>"
+    return ",".join(f"{key}={labels[key]}" for key in sorted(labels))
+
+
 def format_label_selector(spec_selector: Mapping[str, Any] | None) -> str:
     """metav1.FormatLabelSelector, used by kubectl describe: `<none>` when empty."""
     try:

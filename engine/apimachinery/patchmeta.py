@@ -93,6 +93,12 @@ PATCH_META: dict[str, FieldMeta] = {
     "Node:status.conditions": _MERGE_BY_TYPE,
     "Node:status.addresses": _MERGE_BY_TYPE,
     "Namespace:status.conditions": _MERGE_BY_TYPE,
+    # Service: ports merge by port (+listMapKey port and protocol); the selector is atomic.
+    "Service:spec.ports": FieldMeta(
+        "merge", "port", list_keys=("port", "protocol"), key_defaults=(("protocol", "TCP"),)
+    ),
+    "Service:spec.selector": _ATOMIC,
+    "Service:status.conditions": _MERGE_BY_TYPE,
 }
 
 _TEMPLATE_PLACES = {

@@ -20,6 +20,7 @@ import re
 from typing import Any
 
 from engine.apiserver.memo import round_up_milli
+from engine.apiserver.service_defaults import default_service
 
 Obj = dict[str, Any]
 
@@ -74,6 +75,8 @@ def set_defaults(
                     default_pod_spec(pod_spec, old_pod_spec)
     elif kind == "Namespace":
         _default_namespace(obj, on_create)
+    elif kind == "Service":
+        default_service(obj)
     elif kind == "Secret" and not obj.get("type"):
         obj["type"] = "Opaque"  # SetDefaults_Secret
     elif kind == "Node":
@@ -391,6 +394,15 @@ _SCHEMA_TEXT: dict[str, str] = {
     "action related:ObjectReference reportingComponent reportingInstance",
     "ConfigMap": "kind apiVersion metadata:ObjectMeta! immutable data:{} binaryData:{}",
     "Secret": "kind apiVersion metadata:ObjectMeta! immutable data:{} stringData:{} type",
+    "Service": "kind apiVersion metadata:ObjectMeta! spec:ServiceSpec! status:ServiceStatus!",
+    "ServiceSpec": "ports:[ServicePort] selector:{} clusterIP clusterIPs type externalIPs "
+    "sessionAffinity loadBalancerIP loadBalancerSourceRanges externalName "
+    "externalTrafficPolicy healthCheckNodePort publishNotReadyAddresses sessionAffinityConfig "
+    "ipFamilies ipFamilyPolicy allocateLoadBalancerNodePorts loadBalancerClass "
+    "internalTrafficPolicy trafficDistribution",
+    "ServicePort": "name protocol appProtocol port targetPort nodePort",
+    "ServiceStatus": "loadBalancer:LoadBalancerStatus! conditions",
+    "LoadBalancerStatus": "ingress",
     "ObjectMeta": _META,
     "OwnerReference": "apiVersion kind name uid controller blockOwnerDeletion",
     "ManagedFieldsEntry": "manager operation apiVersion time fieldsType fieldsV1 subresource",

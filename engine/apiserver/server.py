@@ -25,10 +25,11 @@ from engine.apiserver.handlers.patch import patch
 from engine.apiserver.handlers.update import update
 from engine.apiserver.handlers.watch import watch
 from engine.apiserver.lifecycle import NamespaceLifecycle
+from engine.apiserver.registry.core.service_alloc import ServiceAllocator
 from engine.apiserver.registry.kinds import STRATEGIES
 from engine.apiserver.registry.strategy import Strategy
 from engine.apiserver.request import Request, ResourcePath, Response, parse_resource_path
-from engine.apiserver.resources import ResourceType
+from engine.apiserver.resources import BY_NAME, ResourceType
 from engine.apiserver.storage.cacher import WatchCache
 from engine.apiserver.storage.etcd3 import Storage
 from engine.config import Timings
@@ -57,7 +58,13 @@ class APIServer:
     the strategies and admission, and the cluster's own settings."""
 
     def __init__(
-        self, env: Environment, etcd: Etcd, trace: Trace, rng: random.Random, timings: Timings
+        self,
+        env: Environment,
+        etcd: Etcd,
+        trace: Trace,
+        rng: random.Random,
+        timings: Timings,
+        seed: int = 0,
     ) -> None:
         self.env, self.etcd, self.trace, self.rng, self.timings = env, etcd, trace, rng, timings
         self.cache = WatchCache(env, trace, timings.watch_delivery)
@@ -66,6 +73,13 @@ class APIServer:
         self.bearer_tokens: dict[str, str] = {}  # token -> user, for clients over HTTP
         self.quota = quota.Quota(etcd)  # the cluster's own limits: none until it is given some
         self.read_logs: LogReader | None = None  # the node side answers pods/log
+        # The cluster IPs and node ports Services hold (the Service REST storage's allocators),
+        # drawn from a generator of their own: the same seed gives the same IPs whatever else
+        # the cluster drew meanwhile (pod names, UIDs).
+        services = BY_NAME["services"].prefix()
+        self.service_allocator = ServiceAllocator(
+            lambda: self.storage.range(services), random.Random(f"service-allocators/{seed}")
+        )
 
     @property
     def quiet(self) -> bool:

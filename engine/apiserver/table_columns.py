@@ -236,4 +236,33 @@ SECRET_COLUMNS = [
     _AGE,
 ]
 
+# printers.go serviceColumnDefinitions: the docs are ServiceSpec's.
+SERVICE_COLUMNS = [
+    _NAME,
+    _column(
+        "Type",
+        "type determines how the Service is exposed. Defaults to ClusterIP. Valid options are "
+        "ExternalName, ClusterIP, NodePort, and LoadBalancer.",
+    ),
+    _column(
+        "Cluster-IP",
+        "clusterIP is the IP address of the service and is usually assigned randomly. If an "
+        "address is specified manually, is in-range (as per system configuration), and is not "
+        "in use, it will be allocated to the service; otherwise creation of the service will "
+        "fail.",
+    ),
+    _column(
+        "External-IP",
+        "externalIPs is a list of IP addresses for which nodes in the cluster will also accept "
+        "traffic for this service.  These IPs are not managed by Kubernetes.",
+    ),
+    _column("Port(s)", "The list of ports that are exposed by this service."),
+    _AGE,
+    _column(
+        "Selector",
+        "Route service traffic to pods with label keys and values matching this selector.",
+        priority=1,
+    ),
+]
+
 DEFAULT_COLUMNS = [_NAME, _column("Created At", _AGE_DOC, kind="date")]

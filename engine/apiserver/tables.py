@@ -4,10 +4,10 @@
 and only aligns its cells (engine/kubectl/printers.py). The per-kind columns and cell values
 come from kubernetes/kubernetes pkg/printers/internalversion/printers.go (AddHandlers,
 printPod, printReplicaSet, printDeployment, printNode, printEvent, printNamespace,
-printConfigMap, printSecret), which the apiserver runs with Wide=true, so priority-1 columns
-are always filled and kubectl hides them unless `-o wide`. Kinds without a printer get the
-default table convertor of staging/src/k8s.io/apiserver/pkg/registry/rest/table.go: `Name`,
-`Created At`.
+printConfigMap, printSecret, printService), which the apiserver runs with Wide=true, so
+priority-1 columns are always filled and kubectl hides them unless `-o wide`. Kinds without a
+printer get the default table convertor of
+staging/src/k8s.io/apiserver/pkg/registry/rest/table.go: `Name`, `Created At`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from engine.apimachinery.labels import format_labels
 from engine.apiserver.table_cells import (
     Obj,
     containers_and_images,
@@ -37,6 +38,7 @@ from engine.apiserver.table_columns import (
     POD_COLUMNS,
     REPLICA_SET_COLUMNS,
     SECRET_COLUMNS,
+    SERVICE_COLUMNS,
 )
 from engine.timeutil import parse_rfc3339, rfc3339
 
@@ -350,6 +352,42 @@ def _secret_row(secret: Obj, now: float) -> Row:
     ]
 
 
+def _service_row(svc: Obj, now: float) -> Row:
+    """printService."""
+    meta, spec = svc.get("metadata", {}), svc.get("spec") or {}
+    ports = ",".join(
+        f"{p.get('port')}:{p['nodePort']}/{p.get('protocol', '')}"
+        if p.get("nodePort")
+        else f"{p.get('port')}/{p.get('protocol', '')}"
+        for p in spec.get("ports") or []
+    )
+    return [
+        meta.get("name", ""),
+        spec.get("type", ""),
+        (spec.get("clusterIPs") or ["<none>"])[0],
+        _service_external_ip(svc),
+        ports or "<none>",
+        since(meta.get("creationTimestamp"), now),
+        format_labels(spec.get("selector")),
+    ]
+
+
+def _service_external_ip(svc: Obj) -> str:
+    """getServiceExternalIP: a LoadBalancer no cloud controller has served is <pending>."""
+    spec = svc.get("spec") or {}
+    external = list(spec.get("externalIPs") or [])
+    kind = spec.get("type")
+    if kind in ("ClusterIP", "NodePort"):
+        return ",".join(external) or "<none>"
+    if kind == "LoadBalancer":
+        ingress = ((svc.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
+        addresses = [i.get("ip") or i.get("hostname") for i in ingress]
+        return ",".join([a for a in addresses if a] + external) or "<pending>"
+    if kind == "ExternalName":
+        return str(spec.get("externalName", ""))
+    return "<unknown>"
+
+
 def _default_row(obj: Obj, now: float) -> Row:
     meta = obj.get("metadata", {})
     created = meta.get("creationTimestamp")
@@ -366,5 +404,6 @@ EVENT = Printer(EVENT_COLUMNS, _event_row)
 NAMESPACE = Printer(NAMESPACE_COLUMNS, _namespace_row)
 CONFIG_MAP = Printer(CONFIG_MAP_COLUMNS, _config_map_row)
 SECRET = Printer(SECRET_COLUMNS, _secret_row)
+SERVICE = Printer(SERVICE_COLUMNS, _service_row)
 # Kinds without a printer: rest/table.go's default convertor.
 DEFAULT = Printer(DEFAULT_COLUMNS, _default_row)

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from engine.apimachinery.labels import format_labels
 from engine.kubectl import tabwriter, yaml_printer
 
 
@@ -108,13 +109,6 @@ def _decorate(
                 cells.append(format_labels(labels))
         rows.append(cells)
     return columns, rows
-
-
-def format_labels(labels: dict[str, str]) -> str:
-    """labels.FormatLabels: sorted `k=v` joined by commas, `<none>` when empty."""
-    if not labels:
-        return "<none>"
-    return ",".join(f"{key}={labels[key]}" for key in sorted(labels))
 
 
 def _format_cell(cell: Any) -> str:

@@ -1,7 +1,7 @@
 """Request bodies in Kubernetes' protobuf encoding, turned into JSON at the door.
 
-kubectl's typed clients (`kubectl create namespace`, `create configmap`, `create secret`, the
-evictions of `kubectl drain`) send
+kubectl's typed clients (`kubectl create namespace`, `create configmap`, `create secret`,
+`create service`, the evictions of `kubectl drain`) send
 `application/vnd.kubernetes.protobuf`: the magic `k8s\\x00`, then a runtime.Unknown holding the
 object's apiVersion/kind and its protobuf bytes (staging/src/k8s.io/apimachinery/pkg/runtime/
 serializer/protobuf/protobuf.go). The engine reads JSON, so the few kinds such clients write
@@ -65,6 +65,27 @@ MESSAGES: dict[str, Fields] = {
         4: ("stringData", "map", ""),
         5: ("immutable", "bool", ""),
     },
+    "Service": {
+        1: ("metadata", "msg", "ObjectMeta"),
+        2: ("spec", "msg", "ServiceSpec"),
+    },
+    "ServiceSpec": {
+        1: ("ports", "msgs", "ServicePort"),
+        2: ("selector", "map", ""),
+        3: ("clusterIP", "str", ""),
+        4: ("type", "str", ""),
+        5: ("externalIPs", "strs", ""),
+        7: ("sessionAffinity", "str", ""),
+        10: ("externalName", "str", ""),
+        18: ("clusterIPs", "strs", ""),
+    },
+    "ServicePort": {
+        1: ("name", "str", ""),
+        2: ("protocol", "str", ""),
+        3: ("port", "int", ""),
+        4: ("targetPort", "intstr", ""),
+        5: ("nodePort", "int0", ""),
+    },
 }
 KINDS = {
     ("policy/v1", "Eviction"),
@@ -72,6 +93,7 @@ KINDS = {
     ("v1", "DeleteOptions"),
     ("v1", "ConfigMap"),
     ("v1", "Secret"),
+    ("v1", "Service"),
 }
 
 
@@ -110,12 +132,23 @@ def _message(data: bytes, name: str) -> dict[str, Any]:
                 out[key] = bytes(value).decode()
         elif kind == "bytes":
             out[key] = bytes(value)
-        elif kind == "int":
+        elif kind == "int0" and not value:
+            pass  # an int32 with `omitempty`: zero is left out of the JSON
+        elif kind in ("int", "int0"):
             out[key] = value - (1 << 64) if value >= 1 << 63 else value
         elif kind == "bool":
             out[key] = bool(value)
         elif kind == "msg":
             out[key] = _message(value, inner)
+        elif kind == "msgs":
+            out.setdefault(key, []).append(_message(value, inner))
+        elif kind == "intstr":
+            # intstr.IntOrString: type (0 int, 1 string), intVal, strVal
+            parts = dict(_fields(value))
+            if parts.get(1):
+                out[key] = bytes(parts.get(3, b"")).decode()
+            elif parts.get(2):
+                out[key] = parts[2]
         elif kind == "strs":
             out.setdefault(key, []).append(bytes(value).decode())
         elif kind in ("map", "bmap"):

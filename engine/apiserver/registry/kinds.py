@@ -12,6 +12,7 @@ from engine.apiserver.registry.core.namespace import NamespaceStrategy
 from engine.apiserver.registry.core.node import NodeStrategy
 from engine.apiserver.registry.core.pod import PodStrategy
 from engine.apiserver.registry.core.secret import SecretStrategy
+from engine.apiserver.registry.core.service import ServiceStrategy
 from engine.apiserver.registry.strategy import Strategy
 
 STRATEGIES: dict[str, Strategy] = {
@@ -22,6 +23,7 @@ STRATEGIES: dict[str, Strategy] = {
         PodStrategy(),
         ConfigMapStrategy(),
         SecretStrategy(),
+        ServiceStrategy(),
         EventStrategy(),
         DeploymentStrategy(),
         ReplicaSetStrategy(),

@@ -19,7 +19,7 @@ from engine.apimachinery.errors import StatusError
 from engine.apimachinery.managedfields import update_managed_fields
 from engine.apimachinery.value import copy_json
 from engine.apiserver import decoding, defaults, memo
-from engine.apiserver.registry.strategy import Strategy, ordered
+from engine.apiserver.registry.strategy import Strategy, finished, ordered
 from engine.apiserver.request import Request, ResourcePath, Response
 from engine.apiserver.resources import ResourceType
 from engine.apiserver.storage.codec import decode
@@ -102,16 +102,20 @@ def create(
     api.stage(
         req, "mutating-admission", "Mutating admission: " + ", ".join(changed), ref, plugins=changed
     )
-    validate(api, req, strategy, obj, None)
-    api.lifecycle.admit_create(api, req, resource, obj)
-    with api.quota.admit(resource, meta.get("name", "")):
-        if not fields_managed:
-            obj = manage_fields(api, req, strategy, None, obj, "")
-        obj = ordered(obj)
-        if req.query.get("dryRun"):
-            return Response(201, obj)
-        key = resource.key(meta.get("namespace", ""), meta.get("name", ""))
-        stored = yield from api.storage.write(req, resource, key, obj, None)
+    finish = strategy.begin_write(api, obj, None, bool(req.query.get("dryRun")))
+    try:
+        validate(api, req, strategy, obj, None)
+        api.lifecycle.admit_create(api, req, resource, obj)
+        with api.quota.admit(resource, meta.get("name", "")):
+            if not fields_managed:
+                obj = manage_fields(api, req, strategy, None, obj, "")
+            obj = ordered(obj)
+            if req.query.get("dryRun"):
+                return Response(201, obj)
+            key = resource.key(meta.get("namespace", ""), meta.get("name", ""))
+            stored = yield from api.storage.write(req, resource, key, obj, None)
+    finally:
+        finish()
     if _tells(req, resource):
         revision = stored["metadata"]["resourceVersion"]
         waiting = strategy.stored_story(stored)
@@ -167,27 +171,37 @@ def guaranteed_update(
         defaults.set_defaults(resource.kind, new, on_create=False, old=old)
         ref = resource.ref_of(new)
         api.stage(req, "mutating-admission", "Mutating admission: defaulting", ref)
-        if target.subresource != "binding":  # binding writes storage directly upstream
-            validate(api, req, strategy, new, old, target.subresource)
-        if not fields_managed:
-            new = manage_fields(api, req, strategy, old, new, target.subresource)
-        new = ordered(new)
-        if new == old:
-            api.stage(req, "no-op", "Nothing changed: no write to etcd", ref)
-            return Response(200, old)
-        if req.query.get("dryRun"):
-            return Response(200, new)
-        if strategy.should_delete_during_update(new):
-            yield from api.storage.delete(req, key, kv.mod_revision, ref)
-            return Response(200, new)
+        finish = (
+            strategy.begin_write(api, new, old, bool(req.query.get("dryRun")))
+            if not target.subresource
+            else finished
+        )
         try:
-            stored = yield from api.storage.write(
-                req, resource, key, new, kv.mod_revision, replacing=old
-            )
-        except CASFailedError:
-            if precondition:
-                raise errors.conflict(resource.name, target.name, group=resource.group) from None
-            continue
+            if target.subresource != "binding":  # binding writes storage directly upstream
+                validate(api, req, strategy, new, old, target.subresource)
+            if not fields_managed:
+                new = manage_fields(api, req, strategy, old, new, target.subresource)
+            new = ordered(new)
+            if new == old:
+                api.stage(req, "no-op", "Nothing changed: no write to etcd", ref)
+                return Response(200, old)
+            if req.query.get("dryRun"):
+                return Response(200, new)
+            if strategy.should_delete_during_update(new):
+                yield from api.storage.delete(req, key, kv.mod_revision, ref)
+                return Response(200, new)
+            try:
+                stored = yield from api.storage.write(
+                    req, resource, key, new, kv.mod_revision, replacing=old
+                )
+            except CASFailedError:
+                if precondition:
+                    raise errors.conflict(
+                        resource.name, target.name, group=resource.group
+                    ) from None
+                continue
+        finally:
+            finish()
         if _tells(req, resource):
             revision = stored["metadata"]["resourceVersion"]
             _story(api, resource, stored, f"stored the change in etcd (revision {revision})")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from engine import names
 from engine.apimachinery.fields import FieldSelector
@@ -24,7 +24,12 @@ from engine.apiserver.validation.common import Errors
 from engine.apiserver.validation.meta import validate_object_meta_update
 from engine.config import Timings
 
+if TYPE_CHECKING:
+    from engine.apiserver.server import APIServer
+
 Obj = Mapping[str, Any]
+# What a write calls once it is over, stored or not (registry.FinishFunc).
+Finish = Callable[[], None]
 
 # ObjectMeta's JSON field order (k8s.io/apimachinery/pkg/apis/meta/v1/types.go), so that
 # `kubectl get -o json` shows keys where Kubernetes puts them.
@@ -92,6 +97,10 @@ def generic_fields(obj: Obj, namespaced: bool = True) -> dict[str, str]:
 SubresourceHandler = Callable[..., Any]
 
 
+def finished() -> None:
+    """The Finish of a write that holds nothing."""
+
+
 class Strategy:
     """The generic rules; one subclass per resource says what differs."""
 
@@ -137,6 +146,13 @@ class Strategy:
         """The mutating admission plugins that change a new object of this kind, by name
         (`timings`: the API server's flags that admission reads)."""
         return []
+
+    def begin_write(
+        self, api: APIServer, obj: dict[str, Any], old: dict[str, Any] | None, dry_run: bool
+    ) -> Finish:
+        """Store.BeginCreate / BeginUpdate: what the write takes hold of before it is
+        validated (a Service's cluster IP). Returns what to call when the write is over."""
+        return finished
 
     # ---- update ------------------------------------------------------------------------------
     def before_update(self, new: dict[str, Any], old: dict[str, Any], subresource: str) -> None:

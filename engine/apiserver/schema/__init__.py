@@ -7,7 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.apiserver.schema import apps, cluster, config, container, meta, pod, volume
+from engine.apiserver.schema import (
+    apps,
+    cluster,
+    config,
+    container,
+    meta,
+    pod,
+    service,
+    volume,
+)
 from engine.apiserver.schema.model import (
     FIELDS_V1,
     INT_OR_STRING,
@@ -19,7 +28,7 @@ from engine.apiserver.schema.model import (
 )
 
 REGISTRY = Registry()
-for _module in (meta, container, volume, pod, cluster, config, apps):
+for _module in (meta, container, volume, pod, cluster, config, service, apps):
     REGISTRY.add(*_module.STRUCTS)
 
 # Named types that are strings on the wire (their own OpenAPI components upstream).

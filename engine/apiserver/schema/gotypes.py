@@ -109,6 +109,14 @@ NAMED: dict[str, str] = {
     "NamespaceSpec.finalizers": "[]v1.FinalizerName",
     "NamespaceStatus.phase": "v1.NamespacePhase",
     "Secret.type": "v1.SecretType",
+    "ServicePort.protocol": "v1.Protocol",
+    "ServiceSpec.type": "v1.ServiceType",
+    "ServiceSpec.sessionAffinity": "v1.ServiceAffinity",
+    "ServiceSpec.externalTrafficPolicy": "v1.ServiceExternalTrafficPolicy",
+    "ServiceSpec.internalTrafficPolicy": "v1.ServiceInternalTrafficPolicy",
+    "ServiceSpec.ipFamilies": "[]v1.IPFamily",
+    "ServiceSpec.ipFamilyPolicy": "v1.IPFamilyPolicy",
+    "LoadBalancerIngress.ipMode": "v1.LoadBalancerIPMode",
     # coordination/v1
     "LeaseSpec.strategy": "v1.CoordinatedLeaseStrategy",
     # apps/v1

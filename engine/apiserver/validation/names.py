@@ -252,3 +252,24 @@ def name_is_dns_subdomain(name: str, prefix: bool) -> list[str]:
 
 def name_is_dns_label(name: str, prefix: bool) -> list[str]:
     return is_dns1123_label(_mask_trailing_dash(name) if prefix else name)
+
+
+DNS1035_LABEL_FMT = "[a-z]([-a-z0-9]*[a-z0-9])?"
+DNS1035_LABEL_MSG = (
+    "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an "
+    "alphabetic character, and end with an alphanumeric character"
+)
+
+
+def is_dns1035_label(value: str) -> list[str]:
+    """apimachinery/pkg/util/validation IsDNS1035Label: a Service's name."""
+    errs = []
+    if len(value) > 63:
+        errs.append(max_len_error(63))
+    if not (_matches_dns_label(value) and value[0].isalpha()):
+        errs.append(regex_error(DNS1035_LABEL_MSG, DNS1035_LABEL_FMT, "my-name", "abc-123"))
+    return errs
+
+
+def name_is_dns1035_label(name: str, prefix: bool) -> list[str]:
+    return is_dns1035_label(_mask_trailing_dash(name) if prefix else name)

@@ -36,17 +36,23 @@ def send_created_object(
     obj: dict[str, Any],
     *,
     wrap_error: str = "",
+    operation: str = "created",
 ) -> Gen:
     """Print `obj` under --dry-run=client; otherwise POST it to `resource` in `namespace` and
     print the created object. With `wrap_error`, an API error is printed as a plain
     `error: <wrap_error><message>` (as create_deployment.go wraps it: "failed to create
     deployment: "); without, as checkErr prints it."""
     if strategy == cmdutil.DRY_RUN_CLIENT:
-        ctx.out(cmdutil.print_object(obj, resource, flags.output, "created", strategy, typed=True))
+        ctx.out(cmdutil.print_object(obj, resource, flags.output, operation, strategy, typed=True))
         return
     query = {
         "fieldManager": flags.field_manager,
-        "fieldValidation": cmdutil.validation_directive(flags),
+        # expose has no --validate flag
+        **(
+            {"fieldValidation": cmdutil.validation_directive(flags)}
+            if "validate" in flags.values
+            else {}
+        ),
         **cmdutil.dry_run_query(strategy),
     }
     response: Response = yield from ctx.request(
@@ -55,4 +61,4 @@ def send_created_object(
     if wrap_error and not response.ok:
         raise KubectlError(f"error: {wrap_error}{response.body.get('message', '')}")
     created = ctx.must(response)
-    ctx.out(cmdutil.print_object(created, resource, flags.output, "created", strategy, typed=True))
+    ctx.out(cmdutil.print_object(created, resource, flags.output, operation, strategy, typed=True))

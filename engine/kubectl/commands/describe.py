@@ -25,13 +25,23 @@ from engine.kubectl.builder import parse_targets, resource_path
 from engine.kubectl.cli import command
 from engine.kubectl.context import Context
 from engine.kubectl.describe_config import describe_configmap, describe_secret
+from engine.kubectl.describe_service import describe_service
 from engine.kubectl.errors import KubectlError, api_error_text
 from engine.kubectl.flags import Flag, Parsed
 
 Gen = Generator[Any, Any, Any]
 
 CHUNK = "500"  # DescriberSettings.ChunkSize (cmdutil.DefaultChunkSize)
-DESCRIBED = ("Pod", "Deployment", "ReplicaSet", "Node", "Namespace", "ConfigMap", "Secret")
+DESCRIBED = (
+    "Pod",
+    "Deployment",
+    "ReplicaSet",
+    "Node",
+    "Namespace",
+    "ConfigMap",
+    "Secret",
+    "Service",
+)
 
 
 @command(
@@ -156,6 +166,9 @@ def describe_object(
         return describe_configmap(current, events, ctx.now)
     if resource.kind == "Secret":
         return describe_secret(current)
+    if resource.kind == "Service":
+        events = yield from _events(ctx, current, show_events)
+        return describe_service(current, events, ctx.now)
     return describers.describe_namespace(current, None, None)
 
 
