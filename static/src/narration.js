@@ -84,13 +84,18 @@ export function caption(ev) {
       return end(summary);
     case "request":
       if (data.remote) return `${remoteClient(data.userAgent)} sends the API server a request over HTTP: ${summary} (${data.method || ""} ${shortUrl(data.url)}).`;
+      // `kubectl apply` first asks whether the object exists: it then creates or patches it.
+      if (data.method === "GET" && ev.source === "kubectl" && ev.object && ev.object.name) {
+        return `kubectl asks the API server whether ${ev.object.kind.toLowerCase()} ${ev.object.name} exists, and what it holds (GET ${shortUrl(data.url)}).`;
+      }
       return `${cap(from)} sends the API server a request: ${summary} (${data.method || ""} ${shortUrl(data.url)}).`;
     case "response": {
       const code = data.code;
       const ok = code >= 200 && code < 300;
       // A 404 is how `kubectl apply` learns that an object does not exist yet, before it creates
       // it: an answer, not a refusal.
-      const why = ok ? "" : code === 404 ? " — there is no such object (yet)" : " — the request was refused";
+      const missing = ev.object && ev.object.name ? `there is no ${ev.object.kind.toLowerCase()} ${ev.object.name}` : "there is no such object";
+      const why = ok ? "" : code === 404 ? ` — ${missing} (yet)` : " — the request was refused";
       return `The API server answers ${to}: ${summary}${why}.`;
     }
     case "authentication":
