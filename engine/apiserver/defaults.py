@@ -507,8 +507,7 @@ _SCHEMA_TEXT: dict[str, str] = {
     "ReplicaSetStatus": "replicas fullyLabeledReplicas readyReplicas availableReplicas "
     "terminatingReplicas observedGeneration conditions:[ReplicaSetCondition]",
     "ReplicaSetCondition": "type status lastTransitionTime reason message",
-    "DaemonSet": "kind apiVersion metadata:ObjectMeta! spec:DaemonSetSpec! "
-    "status:DaemonSetStatus!",
+    "DaemonSet": "kind apiVersion metadata:ObjectMeta! spec:DaemonSetSpec! status:DaemonSetStatus!",
     "DaemonSetSpec": "selector:LabelSelector template:PodTemplateSpec! "
     "updateStrategy:DaemonSetUpdateStrategy! minReadySeconds revisionHistoryLimit",
     "DaemonSetUpdateStrategy": "type rollingUpdate:RollingUpdateDaemonSet",

@@ -40,6 +40,7 @@ _STEPS = {
     "pods": Step.CONTROL,
     "replicasets": Step.CONTROL,
     "deployments": Step.CONTROL,
+    "daemonsets": Step.CONTROL,
     "namespaces": Step.CONTROL,
     "nodes": Step.OTHER,
     "leases": Step.OTHER,
@@ -105,6 +106,10 @@ class SharedInformers:
     @property
     def deployments(self) -> Informer:
         return self.get("deployments")
+
+    @property
+    def daemonsets(self) -> Informer:
+        return self.get("daemonsets")
 
     @property
     def nodes(self) -> Informer:

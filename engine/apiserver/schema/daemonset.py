@@ -70,8 +70,7 @@ STRUCTS = (
             ),
             "maxUnavailable": ref(
                 INT_OR_STRING,
-                "How many nodes may be without an available pod during the update. Defaults "
-                "to 1.",
+                "How many nodes may be without an available pod during the update. Defaults to 1.",
             ),
         },
     ),
@@ -93,9 +92,7 @@ STRUCTS = (
             "numberAvailable": int32(
                 "Nodes that should run the daemon pod and have one available."
             ),
-            "numberMisscheduled": int32(
-                "Nodes that run the daemon pod but are not supposed to."
-            ),
+            "numberMisscheduled": int32("Nodes that run the daemon pod but are not supposed to."),
             "numberReady": int32("Nodes that should run the daemon pod and have one Ready."),
             "numberUnavailable": int32(
                 "Nodes that should run the daemon pod and have none available."

@@ -8,8 +8,16 @@ from typing import Any
 
 from engine.apimachinery import field
 from engine.apimachinery.field import GoLiteral, go_quote, go_string_map
-from engine.apiserver.validation.common import FIELD_IMMUTABLE, Errors, Obj, _d, _i, _s
-from engine.apiserver.validation.common import semantic_equal, validate_nonnegative
+from engine.apiserver.validation.common import (
+    FIELD_IMMUTABLE,
+    Errors,
+    Obj,
+    _d,
+    _i,
+    _s,
+    semantic_equal,
+    validate_nonnegative,
+)
 from engine.apiserver.validation.label_selector import (
     go_label_selector,
     selector_is_empty,
@@ -42,18 +50,25 @@ _STATUS_FIELDS = (
 def _validate_rolling_update(rolling: Obj, path: str) -> Errors:
     """ValidateRollingUpdateDaemonSet: exactly one of maxSurge and maxUnavailable non-zero."""
     unavailable, surge = rolling.get("maxUnavailable"), rolling.get("maxSurge")
-    unavailable_path, surge_path = field.child(path, "maxUnavailable"), field.child(path, "maxSurge")
+    unavailable_path, surge_path = (
+        field.child(path, "maxUnavailable"),
+        field.child(path, "maxSurge"),
+    )
     errs = _validate_int_or_percent(unavailable, unavailable_path)
     errs += _validate_int_or_percent(surge, surge_path)
     for value, at in ((unavailable, unavailable_path), (surge, surge_path)):
         if _percent_value(value) > 100:
-            errs.append(field.invalid(at, _go_int_or_string(value), "must not be greater than 100%"))
+            errs.append(
+                field.invalid(at, _go_int_or_string(value), "must not be greater than 100%")
+            )
     has_unavailable = _int_or_percent_value(unavailable) != 0
     has_surge = _int_or_percent_value(surge) != 0
     if has_unavailable and has_surge:
         errs.append(
             field.invalid(
-                surge_path, _go_int_or_string(surge), "may not be set when maxUnavailable is non-zero"
+                surge_path,
+                _go_int_or_string(surge),
+                "may not be set when maxUnavailable is non-zero",
             )
         )
     elif not has_unavailable and not has_surge:
@@ -84,19 +99,21 @@ def validate_daemonset_spec(spec: Any) -> Errors:
     template = _d(spec.get("template"))
     labels = _d(template.get("metadata")).get("labels")
     # LabelSelectorAsSelector: a nil selector selects nothing, so it matches no template.
-    if not errs and (selector is None or not selector_is_empty(selector)):
-        if not selector_matches(selector, labels):
-            errs.append(
-                field.invalid(
-                    "spec.template.metadata.labels",
-                    go_string_map(_d(labels) if labels is not None else None),
-                    "`selector` does not match template `labels`",
-                )
+    selects_all = selector is not None and selector_is_empty(selector)
+    if not errs and not selects_all and not selector_matches(selector, labels):
+        errs.append(
+            field.invalid(
+                "spec.template.metadata.labels",
+                go_string_map(_d(labels) if labels is not None else None),
+                "`selector` does not match template `labels`",
             )
+        )
     if selector is not None and selector_is_empty(selector):
         errs.append(
             field.invalid(
-                "spec.selector", go_label_selector(selector), "empty selector is invalid for daemonset"
+                "spec.selector",
+                go_label_selector(selector),
+                "empty selector is invalid for daemonset",
             )
         )
     errs += validate_pod_template(template, "spec.template")
