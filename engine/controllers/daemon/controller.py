@@ -420,8 +420,8 @@ class DaemonSetController(Controller):
         nodes_text = _nodes_text([util.target_node(p) for p in doomed])
         self.milestone(
             f"The DaemonSet controller replaces the pod of {ds['metadata']['name']} on "
-            f"{nodes_text} with one of the new template ({unavailable + len(doomed)} of "
-            f"{desired} nodes may be without an available pod: maxUnavailable "
+            f"{nodes_text} with one of the new template: at most {max_unavailable} of "
+            f"{desired} nodes may be without an available pod (maxUnavailable "
             f"{rolling.get('maxUnavailable', 1)})",
             ds,
             4,
