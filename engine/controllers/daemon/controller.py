@@ -282,10 +282,10 @@ class DaemonSetController(Controller):
             )
         if needing or doomed:
             self.note(
-                f"DaemonSet {key_of(ds)}: nodes needing a daemon pod: {len(needing)}, "
-                f"pods to delete: {len(doomed)}",
+                f"DaemonSet {key_of(ds)}: nodes needing a daemon pod: "
+                f"{', '.join(needing) or 'none'}; pods to delete: {len(doomed)}",
                 ds,
-                nodes=needing,
+                creating=len(needing),
                 deleting=[p["metadata"]["name"] for p in doomed],
             )
         errors = yield from self.sync_nodes(ds, doomed, needing, hash_)
