@@ -56,6 +56,7 @@ def test_api_resources_table() -> None:
         "pods",
         "secrets",
         "services",
+        "daemonsets",
         "deployments",
         "replicasets",
         "leases",
@@ -66,6 +67,7 @@ def test_api_resources_table() -> None:
 def test_api_resources_filters_and_formats() -> None:
     cluster = quiet_cluster()
     assert out(cluster.kubectl("api-resources --api-group=apps --no-headers")) == (
+        "daemonsets    ds       apps/v1   true   DaemonSet\n"
         "deployments   deploy   apps/v1   true   Deployment\n"
         "replicasets   rs       apps/v1   true   ReplicaSet\n",
         "",
@@ -75,16 +77,16 @@ def test_api_resources_filters_and_formats() -> None:
         "namespaces\nnodes\n"
     )
     assert cluster.kubectl("api-resources --categories=all -o name").stdout == (
-        "pods\nservices\ndeployments.apps\nreplicasets.apps\n"
+        "pods\nservices\ndaemonsets.apps\ndeployments.apps\nreplicasets.apps\n"
     )
     wide = cluster.kubectl("api-resources -o wide --sort-by=kind").stdout.splitlines()
     assert wide[0].endswith(
         "KIND         VERBS                                                        CATEGORIES"
     )
-    assert [line.split()[0] for line in wide[1:3]] == ["configmaps", "deployments"]  # by kind
+    assert [line.split()[0] for line in wide[1:3]] == ["configmaps", "daemonsets"]  # by kind
     listing = json.loads(cluster.kubectl("api-resources -o json --api-group=apps").stdout)
     assert listing["kind"] == "APIResourceList"
-    assert listing["resources"][0]["shortNames"] == ["deploy"]
+    assert listing["resources"][0]["shortNames"] == ["ds"]
     assert out(cluster.kubectl("api-resources --sort-by=foo")) == (
         "",
         "error: --sort-by accepts only name or kind\n",
