@@ -154,7 +154,7 @@ def test_a_cordoned_node_still_gets_its_daemon_pod():
     assert sorted(by_node(c)) == ["node-1", "node-2", "node-3"]
 
 
-def test_a_new_node_gets_a_pod_and_a_removed_node_loses_it_from_the_count():
+def test_a_new_node_gets_a_pod():
     c = cluster()
     apply(c)
     c.add_node(NodeSpec(name="node-4"))
@@ -163,6 +163,25 @@ def test_a_new_node_gets_a_pod_and_a_removed_node_loses_it_from_the_count():
     assert status(c)["numberReady"] == 4
     story = [e.summary for e in c.trace if e.kind.value == "milestone"]
     assert "The DaemonSet controller sees node-4 without a pod of fluentd and creates one" in story
+
+
+def test_a_removed_nodes_pod_is_deleted_by_the_pod_garbage_collector():
+    c = cluster()
+    apply(c)
+    gone = by_node(c)["node-3"]
+    c.remove_node("node-3")
+    c.settle()
+    assert status(c)["desiredNumberScheduled"] == 3  # no node delete handler upstream
+    assert gone in by_node(c).values()
+    c.advance(65)  # the next gc pass after 40 s of quarantine
+    c.settle()
+    assert sorted(by_node(c)) == ["node-1", "node-2"]
+    assert status(c)["desiredNumberScheduled"] == status(c)["currentNumberScheduled"] == 2
+    story = [e.summary for e in c.trace if e.kind.value == "milestone"]
+    assert (
+        f"The pod garbage collector deletes pod {gone}: its node node-3 no longer exists, so no "
+        "kubelet will ever stop it"
+    ) in story
 
 
 def test_a_node_relabelled_out_of_the_selector_loses_its_pod():

@@ -27,10 +27,12 @@ def _registry() -> dict[str, type[Controller]]:
     from engine.controllers.garbagecollector import GarbageCollector
     from engine.controllers.namespace import NamespaceController
     from engine.controllers.nodelifecycle import NodeLifecycleController
+    from engine.controllers.podgc import PodGCController
     from engine.controllers.replicaset import ReplicaSetController
     from engine.controllers.tainteviction import TaintEvictionController
 
     classes: list[type[Controller]] = [
+        PodGCController,
         NamespaceController,
         GarbageCollector,
         ReplicaSetController,

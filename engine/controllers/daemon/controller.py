@@ -274,7 +274,8 @@ class DaemonSetController(Controller):
         if unwanted:
             self.milestone(
                 f"The DaemonSet controller sees a pod of {ds_name} on {_nodes_text(unwanted)}, "
-                f"where it no longer belongs (node selector, affinity or taints), and deletes it",
+                "where it no longer belongs (node selector, affinity or taints), and deletes "
+                + ("it" if len(unwanted) == 1 else "them"),
                 ds,
                 4,
                 4,
@@ -297,7 +298,7 @@ class DaemonSetController(Controller):
         key = f"{ds['metadata'].get('uid', '')}/{node}"
         at, delay = self._backoff.get(key, (0.0, 0.0))
         if delay and self.now - at < delay:
-            self.enqueue_after(key_of(ds), delay - (self.now - at), background=True)
+            self.enqueue_after(key_of(ds), delay, background=True)
             return False
         self._backoff[key] = (self.now, min(max(delay * 2, FAILED_BACKOFF[0]), FAILED_BACKOFF[1]))
         meta = pod["metadata"]
