@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import re
 
+import yaml
+
 from engine.cluster import Cluster, NodeSpec
 from engine.names import ALPHANUMS
 from tests.controller_kit import call
@@ -286,3 +288,40 @@ def test_describe_daemonset():
         "Pods Status:  3 Running / 0 Waiting / 0 Succeeded / 0 Failed\n"
     )
     assert "  Normal  SuccessfulCreate" in out and "daemonset-controller" in out
+
+
+def test_update_strategy_validation_messages():
+    c = cluster()
+    ds = yaml.safe_load(DS_YAML.format(extra=""))
+
+    def refused(strategy: dict) -> str:
+        body = {**ds, "spec": {**ds["spec"], "updateStrategy": strategy}}
+        result = c.kubectl("apply -f -", json.dumps(body))
+        assert result.exit_code == 1
+        return result.stderr
+
+    assert refused({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 0}}) == (
+        'The DaemonSet "fluentd" is invalid: spec.updateStrategy.rollingUpdate.maxUnavailable: '
+        "Required value: cannot be 0 when maxSurge is 0\n"
+    )
+    assert refused({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "120%"}}) == (
+        'The DaemonSet "fluentd" is invalid: spec.updateStrategy.rollingUpdate.maxUnavailable: '
+        "Invalid value: 120%: must not be greater than 100%\n"
+    )
+    assert refused({"type": "Recreate"}) == (
+        'The DaemonSet "fluentd" is invalid: spec.updateStrategy: Unsupported value: '
+        'apps.DaemonSetUpdateStrategy{Type:"Recreate", '
+        "RollingUpdate:(*apps.RollingUpdateDaemonSet)(nil)}: supported values: "
+        '"RollingUpdate", "OnDelete"\n'
+    )
+    on_delete = {**ds, "spec": {**ds["spec"], "updateStrategy": {"type": "OnDelete"}}}
+    assert c.kubectl("apply -f -", json.dumps(on_delete)).exit_code == 0
+    c.settle()
+    assert "rollingUpdate" not in status_and_spec(c)["spec"]["updateStrategy"]
+    assert c.kubectl("rollout status ds/fluentd").stderr == (
+        "error: rollout status is only available for RollingUpdate strategy type\n"
+    )
+
+
+def status_and_spec(c: Cluster) -> dict:
+    return call(c, "GET", "/apis/apps/v1/namespaces/default/daemonsets/fluentd").body

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import copy
 import functools
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import Any
 
 from engine.apimachinery.labels import LabelSelector, SelectorError, selector_from_match
@@ -320,7 +320,7 @@ class DaemonSetController(Controller):
         errors: list[str] = []
         position, batch = 0, min(len(needing), SLOW_START_INITIAL_BATCH_SIZE)
         while batch > 0:
-            jobs = [
+            jobs: list[Callable[[], Gen]] = [
                 functools.partial(self._create_pod, ds, template, node)
                 for node in needing[position : position + batch]
             ]
@@ -333,8 +333,10 @@ class DaemonSetController(Controller):
                     self.expectations.creation_observed(key)
                 break
             batch = min(2 * batch, skipped)
-        jobs = [functools.partial(self._delete_pod_of, ds, pod) for pod in doomed]
-        errors += [r for r in (yield from run_parallel(self, jobs, "delete pod")) if r]
+        deletes: list[Callable[[], Gen]] = [
+            functools.partial(self._delete_pod_of, ds, pod) for pod in doomed
+        ]
+        errors += [r for r in (yield from run_parallel(self, deletes, "delete pod")) if r]
         return errors
 
     def _create_pod(self, ds: Obj, template: Obj, node: str) -> Gen:
