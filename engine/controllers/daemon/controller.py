@@ -47,11 +47,11 @@ NAMESPACE_TERMINATING = "because it is being terminated"
 FAILED_BACKOFF = (1.0, 900.0)  # failedPodsBackoff: flowcontrol.NewBackOff(1s, 15min)
 
 
-def _created(pod: Obj) -> tuple[float, bool, str]:
-    """podByCreationTimestampAndPhase: oldest first, a Running one before others of its age."""
+def _created(pod: Obj) -> tuple[bool, float, str]:
+    """podByCreationTimestampAndPhase: scheduled pods first, then the oldest, then by name."""
     stamp = pod["metadata"].get("creationTimestamp")
-    running = (pod.get("status") or {}).get("phase") == "Running"
-    return (parse_rfc3339(stamp) if stamp else 0.0, not running, pod["metadata"]["name"])
+    unscheduled = not (pod.get("spec") or {}).get("nodeName")
+    return (unscheduled, parse_rfc3339(stamp) if stamp else 0.0, pod["metadata"]["name"])
 
 
 def _nodes_text(names: list[str]) -> str:

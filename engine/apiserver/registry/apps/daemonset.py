@@ -26,7 +26,7 @@ def _set_template_generation(obj: dict[str, Any], generation: int) -> None:
     meta = obj.setdefault("metadata", {})
     annotations = dict(meta.get("annotations") or {})  # may be shared with the stored object
     annotations[TEMPLATE_GENERATION] = str(generation)
-    meta["annotations"] = dict(sorted(annotations.items()))
+    meta["annotations"] = annotations
 
 
 class DaemonSetStrategy(Strategy):
