@@ -144,6 +144,8 @@ def test_a_tainted_control_plane_node_is_skipped_unless_tolerated():
     c.kubectl("delete ds fluentd")
     c.settle()
     assert daemon_pods(c) == []
+    revisions = call(c, "GET", "/apis/apps/v1/namespaces/default/controllerrevisions").body
+    assert revisions["items"] == []  # the garbage collector takes them with their DaemonSet
     apply(c, TOLERATE_CONTROL_PLANE)
     assert sorted(by_node(c)) == ["control-plane", "node-1", "node-2", "node-3"]
 
@@ -233,7 +235,28 @@ def test_a_template_change_rolls_node_by_node():
     # One node at a time: each replacement is its own decision.
     assert [s.split(" on ")[1].split(" ")[0] for s in replaced] == ["node-1", "node-2", "node-3"]
     assert all("at most 1 of 3 nodes" in s for s in replaced)
-    # Never more than one node without an available pod.
+    revisions = call(c, "GET", "/apis/apps/v1/namespaces/default/controllerrevisions").body
+    by_revision = {r["revision"]: r for r in revisions["items"]}
+    assert sorted(by_revision) == [1, 2]
+    current = by_revision[2]
+    hash_ = current["metadata"]["labels"]["controller-revision-hash"]
+    assert current["metadata"]["name"] == f"fluentd-{hash_}"
+    assert {p["metadata"]["labels"]["controller-revision-hash"] for p in pods} == {hash_}
+    template = current["data"]["spec"]["template"]
+    assert template["$patch"] == "replace"
+    assert template["spec"]["containers"][0]["image"] == "nginx:1.27"
+    assert c.kubectl("get controllerrevisions").stdout.splitlines()[0].split() == [
+        "NAME", "CONTROLLER", "REVISION", "AGE"
+    ]  # fmt: skip
+    assert (
+        f"fluentd-{hash_}   daemonset.apps/fluentd   2"
+        in c.kubectl("get controllerrevisions").stdout
+    )
+    # Back to the first template: its revision is renumbered 3, not made again.
+    c.kubectl("set image ds/fluentd fluentd=quay.io/fluentd_elasticsearch/fluentd:v2.5.2")
+    c.settle()
+    revisions = call(c, "GET", "/apis/apps/v1/namespaces/default/controllerrevisions").body
+    assert sorted(r["revision"] for r in revisions["items"]) == [2, 3]
     running = c.kubectl("rollout status ds/fluentd").stdout
     assert running == 'daemon set "fluentd" successfully rolled out\n'
 

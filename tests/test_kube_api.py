@@ -82,8 +82,13 @@ def test_aggregated_discovery_is_served_with_its_media_type(api: Api) -> None:
     assert response.headers["Content-Type"] == AGGREGATED
     groups = {item["metadata"]["name"]: item for item in response.get_json()["items"]}
     apps = groups["apps"]["versions"][0]["resources"]
-    assert [r["resource"] for r in apps] == ["daemonsets", "deployments", "replicasets"]
-    deployments = apps[1]
+    assert [r["resource"] for r in apps] == [
+        "controllerrevisions",
+        "daemonsets",
+        "deployments",
+        "replicasets",
+    ]
+    deployments = apps[2]
     assert deployments["shortNames"] == ["deploy"]
     scale = next(s for s in deployments["subresources"] if s["subresource"] == "scale")
     assert scale["responseKind"] == {"group": "autoscaling", "version": "v1", "kind": "Scale"}

@@ -532,6 +532,7 @@ _SCHEMA_TEXT: dict[str, str] = {
 # Non-pointer, non-omitempty scalars Go always writes, with their zero values.
 _ALWAYS_WRITTEN: dict[str, dict[str, Any]] = {
     "ReplicaSetStatus": {"replicas": 0},
+    "ControllerRevision": {"revision": 0},
     "DaemonSetStatus": {
         "currentNumberScheduled": 0,
         "numberMisscheduled": 0,

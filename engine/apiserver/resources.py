@@ -171,6 +171,15 @@ RESOURCES: tuple[ResourceType, ...] = (
         short_names=("ev",),
     ),
     ResourceType(
+        "controllerrevisions",
+        "controllerrevision",
+        "ControllerRevision",
+        "apps",
+        "v1",
+        True,
+        "/registry/controllerrevisions",
+    ),
+    ResourceType(
         "daemonsets",
         "daemonset",
         "DaemonSet",

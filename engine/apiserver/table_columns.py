@@ -173,6 +173,13 @@ DAEMON_SET_COLUMNS = [
     ),
 ]
 
+CONTROLLER_REVISION_COLUMNS = [
+    _NAME,
+    _column("Controller", "Controller of the object"),
+    _column("Revision", "Revision indicates the revision of the state represented by Data."),
+    _AGE,
+]
+
 DEPLOYMENT_COLUMNS = [
     _NAME,
     _column("Ready", "Number of the pod with ready state"),

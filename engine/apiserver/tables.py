@@ -30,6 +30,7 @@ from engine.apiserver.table_cells import (
 )
 from engine.apiserver.table_columns import (
     CONFIG_MAP_COLUMNS,
+    CONTROLLER_REVISION_COLUMNS,
     DAEMON_SET_COLUMNS,
     DEFAULT_COLUMNS,
     DEPLOYMENT_COLUMNS,
@@ -288,6 +289,25 @@ def _daemon_set_row(ds: Obj, now: float) -> Row:
     ]
 
 
+def _controller_revision_row(revision: Obj, now: float) -> Row:
+    """printControllerRevision: the controller as formatResourceName prints it
+    (`daemonset.apps/fluentd`)."""
+    meta = revision.get("metadata", {})
+    controller = "<none>"
+    for ref in meta.get("ownerReferences") or []:
+        if ref.get("controller"):
+            group = str(ref.get("apiVersion", "")).rpartition("/")[0]
+            kind = str(ref.get("kind", "")) + (f".{group}" if group else "")
+            controller = f"{kind.lower()}/{ref.get('name', '')}"
+            break
+    return [
+        meta.get("name", ""),
+        controller,
+        revision.get("revision", 0),
+        since(meta.get("creationTimestamp"), now),
+    ]
+
+
 def _deployment_row(deploy: Obj, now: float) -> Row:
     spec, status, meta = (
         deploy.get("spec", {}),
@@ -421,6 +441,7 @@ POD = Printer(POD_COLUMNS, _pod_row, _pod_conditions)
 REPLICA_SET = Printer(REPLICA_SET_COLUMNS, _replica_set_row)
 DEPLOYMENT = Printer(DEPLOYMENT_COLUMNS, _deployment_row)
 DAEMON_SET = Printer(DAEMON_SET_COLUMNS, _daemon_set_row)
+CONTROLLER_REVISION = Printer(CONTROLLER_REVISION_COLUMNS, _controller_revision_row)
 NODE = Printer(NODE_COLUMNS, _node_row)
 EVENT = Printer(EVENT_COLUMNS, _event_row)
 NAMESPACE = Printer(NAMESPACE_COLUMNS, _namespace_row)

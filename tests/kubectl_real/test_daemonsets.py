@@ -1,5 +1,6 @@
 """DaemonSets with the real kubectl and the in-engine one, side by side: apply, get (plain
-and wide), describe, -o yaml, rollout status, set image, a refusal, delete."""
+and wide), describe, -o yaml, rollout status, set image, the ControllerRevisions, a refusal,
+delete."""
 
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ def test_apply_get_describe_and_roll_a_daemonset(twin: Twin) -> None:
     same(twin, "set image ds/fluentd fluentd=nginx:1.27")
     same(twin, "rollout status daemonset/fluentd")
     same(twin, "get ds")
+    same(twin, "get controllerrevisions")
     twin.file("bad.yaml", FLUENTD.replace("name: fluentd\n  template", "name: other\n  template"))
     same(twin, "apply -f bad.yaml")
     same(twin, "delete ds fluentd")

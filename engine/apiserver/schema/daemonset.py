@@ -1,12 +1,22 @@
-"""apps/v1 DaemonSet (k8s.io/api apps/v1/types.go DaemonSet, DaemonSetSpec,
-DaemonSetUpdateStrategy, RollingUpdateDaemonSet, DaemonSetStatus, DaemonSetCondition)."""
+"""apps/v1 DaemonSet and ControllerRevision (k8s.io/api apps/v1/types.go DaemonSet,
+DaemonSetSpec, DaemonSetUpdateStrategy, RollingUpdateDaemonSet, DaemonSetStatus,
+DaemonSetCondition, ControllerRevision)."""
 
 from __future__ import annotations
 
 from engine.apiserver.schema.apps import APPS, _condition
 from engine.apiserver.schema.cluster import kind, list_kind
 from engine.apiserver.schema.meta import LABEL_SELECTOR
-from engine.apiserver.schema.model import INT_OR_STRING, Struct, int32, int64, list_of, ref, string
+from engine.apiserver.schema.model import (
+    INT_OR_STRING,
+    Struct,
+    free_form,
+    int32,
+    int64,
+    list_of,
+    ref,
+    string,
+)
 from engine.apiserver.schema.pod import POD_TEMPLATE_SPEC
 
 DAEMON_SET = kind(
@@ -18,9 +28,20 @@ DAEMON_SET = kind(
     status=ref(APPS + "DaemonSetStatus", "How many nodes run the pod, as last observed."),
 )
 
+CONTROLLER_REVISION = kind(
+    APPS + "ControllerRevision",
+    ("apps", "v1", "ControllerRevision"),
+    "An immutable snapshot of a controller's state (a DaemonSet's pod template), kept so that "
+    "a rollout can be told apart from the last and undone.",
+    data=free_form("The state: for a DaemonSet, a patch that restores its pod template."),
+    revision=int64("The revision of the state in data, counting up."),
+)
+
 STRUCTS = (
     DAEMON_SET,
     list_kind(DAEMON_SET),
+    CONTROLLER_REVISION,
+    list_kind(CONTROLLER_REVISION),
     Struct(
         APPS + "DaemonSetSpec",
         "The desired state of a DaemonSet.",

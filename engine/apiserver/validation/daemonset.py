@@ -1,9 +1,11 @@
-"""DaemonSets: ValidateDaemonSet, ValidateDaemonSetUpdate, ValidateDaemonSetSpec,
-ValidateDaemonSetUpdateStrategy, ValidateRollingUpdateDaemonSet and ValidateDaemonSetStatus
+"""DaemonSets and their ControllerRevisions: ValidateDaemonSet, ValidateDaemonSetUpdate,
+ValidateDaemonSetSpec, ValidateDaemonSetUpdateStrategy, ValidateRollingUpdateDaemonSet,
+ValidateDaemonSetStatus, ValidateControllerRevisionCreate and ValidateControllerRevisionUpdate
 of pkg/apis/apps/validation/validation.go."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from engine.apimachinery import field
@@ -158,4 +160,17 @@ def validate_daemonset_status(status: Any) -> Errors:
     errs: Errors = []
     for key in _STATUS_FIELDS:
         errs += validate_nonnegative(_i(status.get(key)), f"status.{key}")
+    return errs
+
+
+def validate_controller_revision(obj: Obj, old: Obj | None) -> Errors:
+    """ValidateControllerRevisionCreate (old is None) or ValidateControllerRevisionUpdate:
+    data is required, revision non-negative, and data never changes."""
+    errs = validate_meta(obj, old, True, name_is_dns_subdomain)
+    if obj.get("data") is None:
+        errs.append(field.required("data", "data is mandatory"))
+    errs += validate_nonnegative(obj.get("revision"), "revision")
+    if old is not None and not semantic_equal(obj.get("data"), old.get("data")):
+        # Go prints the runtime.Object with %#v; Podlife shows its JSON.
+        errs.append(field.invalid("data", GoLiteral(json.dumps(obj.get("data"))), FIELD_IMMUTABLE))
     return errs

@@ -12,9 +12,8 @@ FailedCreate `Error creating: %v`, SuccessfulDelete `Deleted pod: %v`, FailedDel
 `Error deleting: %v`, and FailedDaemonPod for a failed pod it kills, recorded on the
 DaemonSet by `daemonset-controller`.
 
-Not simulated: ControllerRevision objects (the revision hash a pod is labelled with is
-computed as upstream, but no history is stored, so `kubectl rollout undo ds` has nothing to go
-back to), and the surge path of a rolling update (maxSurge > 0 is replaced like maxSurge 0).
+Its history is kept as ControllerRevisions (history.py). Not simulated: the surge path of a
+rolling update (maxSurge > 0 is replaced like maxSurge 0).
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ from engine.apiserver.request import Response
 from engine.client.informer import Handlers, key_of
 from engine.controllers.base import Controller, SyncError, error_message, path_of, run_parallel
 from engine.controllers.controller_ref import ClaimManager, new_controller_ref
-from engine.controllers.daemon import util
+from engine.controllers.daemon import history, util
 from engine.controllers.deployment.util import scaled_value
 from engine.controllers.expectations import ControllerExpectations
 from engine.controllers.hashing import compute_hash
@@ -81,9 +80,27 @@ class DaemonSetController(Controller):
         self.pods.add_handlers(Handlers(self._add_pod, self._update_pod, self._delete_pod))
         # No delete handler for nodes upstream: a removed node's pods go by the pod GC.
         self.nodes.add_handlers(Handlers(self._add_node, self._update_node, lambda _node: None))
+        self.informers.get("controllerrevisions").add_handlers(
+            Handlers(
+                self._history_changed,
+                lambda _old, cur: self._history_changed(cur),
+                self._history_changed,
+            )
+        )
 
     def synced_resources(self) -> tuple[str, ...]:
-        return ("pods", "daemonsets", "nodes")
+        return ("pods", "daemonsets", "nodes", "controllerrevisions")
+
+    def _history_changed(self, history: Obj) -> None:
+        """addHistory / updateHistory / deleteHistory: its DaemonSet looks again."""
+        ref = controller_ref(history)
+        if ref is not None:
+            ds = self._resolve(history["metadata"].get("namespace", ""), ref)
+            if ds is not None:
+                self.queue.add(key_of(ds))
+            return
+        for ds in self._daemon_sets_for_orphan(history):
+            self.queue.add(key_of(ds))
 
     def _add_ds(self, ds: Obj) -> None:
         self.queue.add(key_of(ds))
@@ -186,6 +203,8 @@ class DaemonSetController(Controller):
             return  # validation keeps such selectors out; a DaemonSet going is left alone
         nodes = sorted(self.nodes.list(), key=lambda n: str(n["metadata"]["name"]))
         hash_ = compute_hash(ds["spec"].get("template") or {}, _collision_count(ds))
+        current, old = yield from history.construct_history(self, ds, selector, hash_)
+        hash_ = (current["metadata"].get("labels") or {}).get(util.REVISION_HASH, hash_)
         if not self.expectations.satisfied(key):
             yield from self.update_status(ds, selector, nodes, hash_, False)
             return
@@ -193,6 +212,9 @@ class DaemonSetController(Controller):
         strategy = (ds["spec"].get("updateStrategy") or {}).get("type")
         if not errors and self.expectations.satisfied(key) and strategy == "RollingUpdate":
             errors = yield from self.rolling_update(ds, selector, nodes, hash_)
+        if not errors:
+            owned = self.pods.by_index(CONTROLLER_UID, ds["metadata"]["uid"])
+            yield from history.cleanup_history(self, ds, old, owned)
         yield from self.update_status(ds, selector, nodes, hash_, True)
         if errors:
             raise SyncError(errors[0])
