@@ -4,10 +4,9 @@ Mirrors pkg/apis/core/v1/defaults.go (SetDefaults_Pod, SetDefaults_PodSpec,
 SetDefaults_Container, SetDefaults_Probe, volume sources, SetDefaults_ResourceList,
 SetDefaults_Namespace, SetDefaults_NodeStatus, SetDefaults_Secret) and
 pkg/apis/apps/v1/defaults.go (SetDefaults_Deployment, SetDefaults_ReplicaSet,
-SetDefaults_DaemonSet), applied in the
-order the generated zz_generated.defaults.go calls them. Also puts keys in the order Go
-serializes the struct fields, so that `kubectl get -o json` (which keeps stored order) looks
-like the real thing.
+SetDefaults_DaemonSet), applied in the order the generated zz_generated.defaults.go calls them.
+Also puts keys in the order Go serializes the struct fields, so that `kubectl get -o json`
+(which keeps stored order) looks like the real thing.
 
 Why past 600 lines: it is mostly the field-order tables of the Go structs beside the defaulting
 functions that use them; the architecture issue (9) gives each kind its own strategy, and the
@@ -507,6 +506,7 @@ _SCHEMA_TEXT: dict[str, str] = {
     "ReplicaSetStatus": "replicas fullyLabeledReplicas readyReplicas availableReplicas "
     "terminatingReplicas observedGeneration conditions:[ReplicaSetCondition]",
     "ReplicaSetCondition": "type status lastTransitionTime reason message",
+    "ControllerRevision": "kind apiVersion metadata:ObjectMeta! data revision",
     "DaemonSet": "kind apiVersion metadata:ObjectMeta! spec:DaemonSetSpec! status:DaemonSetStatus!",
     "DaemonSetSpec": "selector:LabelSelector template:PodTemplateSpec! "
     "updateStrategy:DaemonSetUpdateStrategy! minReadySeconds revisionHistoryLimit",
