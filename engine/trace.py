@@ -129,6 +129,7 @@ _STORY_LENGTHS = {
     "Pod": 5,
     "Deployment": 4,
     "ReplicaSet": 4,
+    "DaemonSet": 4,
     "ConfigMap": 2,
     "Secret": 2,
     "Service": 2,

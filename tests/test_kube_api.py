@@ -81,8 +81,14 @@ def test_aggregated_discovery_is_served_with_its_media_type(api: Api) -> None:
     assert response.status_code == 200
     assert response.headers["Content-Type"] == AGGREGATED
     groups = {item["metadata"]["name"]: item for item in response.get_json()["items"]}
-    deployments = groups["apps"]["versions"][0]["resources"][0]
-    assert deployments["resource"] == "deployments"
+    apps = groups["apps"]["versions"][0]["resources"]
+    assert [r["resource"] for r in apps] == [
+        "controllerrevisions",
+        "daemonsets",
+        "deployments",
+        "replicasets",
+    ]
+    deployments = apps[2]
     assert deployments["shortNames"] == ["deploy"]
     scale = next(s for s in deployments["subresources"] if s["subresource"] == "scale")
     assert scale["responseKind"] == {"group": "autoscaling", "version": "v1", "kind": "Scale"}

@@ -45,9 +45,13 @@ def test_api_resources_table() -> None:
     result, requests = sent(cluster, "api-resources")
     assert requests == ["GET /api", "GET /apis"]
     lines = result.stdout.splitlines()
-    assert lines[0] == "NAME          SHORTNAMES   APIVERSION               NAMESPACED   KIND"
-    assert "pods          po           v1                       true         Pod" in lines
-    assert "deployments   deploy       apps/v1                  true         Deployment" in lines
+    assert lines[0] == (
+        "NAME                  SHORTNAMES   APIVERSION               NAMESPACED   KIND"
+    )
+    assert "pods                  po           v1                       true         Pod" in lines
+    assert (
+        "deployments           deploy       apps/v1                  true         Deployment"
+    ) in lines
     assert [line.split()[0] for line in lines[1:]] == [
         "configmaps",
         "events",
@@ -56,6 +60,8 @@ def test_api_resources_table() -> None:
         "pods",
         "secrets",
         "services",
+        "controllerrevisions",
+        "daemonsets",
         "deployments",
         "replicasets",
         "leases",
@@ -66,8 +72,10 @@ def test_api_resources_table() -> None:
 def test_api_resources_filters_and_formats() -> None:
     cluster = quiet_cluster()
     assert out(cluster.kubectl("api-resources --api-group=apps --no-headers")) == (
-        "deployments   deploy   apps/v1   true   Deployment\n"
-        "replicasets   rs       apps/v1   true   ReplicaSet\n",
+        "controllerrevisions            apps/v1   true   ControllerRevision\n"
+        "daemonsets            ds       apps/v1   true   DaemonSet\n"
+        "deployments           deploy   apps/v1   true   Deployment\n"
+        "replicasets           rs       apps/v1   true   ReplicaSet\n",
         "",
         0,
     )
@@ -75,16 +83,14 @@ def test_api_resources_filters_and_formats() -> None:
         "namespaces\nnodes\n"
     )
     assert cluster.kubectl("api-resources --categories=all -o name").stdout == (
-        "pods\nservices\ndeployments.apps\nreplicasets.apps\n"
+        "pods\nservices\ndaemonsets.apps\ndeployments.apps\nreplicasets.apps\n"
     )
     wide = cluster.kubectl("api-resources -o wide --sort-by=kind").stdout.splitlines()
-    assert wide[0].endswith(
-        "KIND         VERBS                                                        CATEGORIES"
-    )
-    assert [line.split()[0] for line in wide[1:3]] == ["configmaps", "deployments"]  # by kind
+    assert wide[0].endswith("KIND                 VERBS" + " " * 56 + "CATEGORIES")
+    assert [line.split()[0] for line in wide[1:3]] == ["configmaps", "controllerrevisions"]
     listing = json.loads(cluster.kubectl("api-resources -o json --api-group=apps").stdout)
     assert listing["kind"] == "APIResourceList"
-    assert listing["resources"][0]["shortNames"] == ["deploy"]
+    assert listing["resources"][1]["shortNames"] == ["ds"]
     assert out(cluster.kubectl("api-resources --sort-by=foo")) == (
         "",
         "error: --sort-by accepts only name or kind\n",

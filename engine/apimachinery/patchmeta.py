@@ -88,6 +88,8 @@ PATCH_META: dict[str, FieldMeta] = {
     "Deployment:status.conditions": _MERGE_BY_TYPE,
     "ReplicaSet:spec.selector": _ATOMIC,
     "ReplicaSet:status.conditions": _MERGE_BY_TYPE,
+    "DaemonSet:spec.selector": _ATOMIC,
+    "DaemonSet:status.conditions": _MERGE_BY_TYPE,
     # Node, Namespace. (Event has no strategic fields.)
     "Node:spec.podCIDRs": FieldMeta("merge"),
     "Node:status.conditions": _MERGE_BY_TYPE,
@@ -109,6 +111,7 @@ _PLACES: dict[str, dict[str, tuple[str, ...]]] = {
     "Pod": {"<meta>": ("metadata",), "<pod>": ("spec",)},
     "Deployment": _TEMPLATE_PLACES,
     "ReplicaSet": _TEMPLATE_PLACES,
+    "DaemonSet": _TEMPLATE_PLACES,
 }
 _CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
 _NO_META = FieldMeta()

@@ -3,10 +3,10 @@
 Mirrors pkg/apis/core/v1/defaults.go (SetDefaults_Pod, SetDefaults_PodSpec,
 SetDefaults_Container, SetDefaults_Probe, volume sources, SetDefaults_ResourceList,
 SetDefaults_Namespace, SetDefaults_NodeStatus, SetDefaults_Secret) and
-pkg/apis/apps/v1/defaults.go (SetDefaults_Deployment, SetDefaults_ReplicaSet), applied in the
-order the generated zz_generated.defaults.go calls them. Also puts keys in the order Go
-serializes the struct fields, so that `kubectl get -o json` (which keeps stored order) looks
-like the real thing.
+pkg/apis/apps/v1/defaults.go (SetDefaults_Deployment, SetDefaults_ReplicaSet,
+SetDefaults_DaemonSet), applied in the order the generated zz_generated.defaults.go calls them.
+Also puts keys in the order Go serializes the struct fields, so that `kubectl get -o json`
+(which keeps stored order) looks like the real thing.
 
 Why past 600 lines: it is mostly the field-order tables of the Go structs beside the defaulting
 functions that use them; the architecture issue (9) gives each kind its own strategy, and the
@@ -58,11 +58,13 @@ def set_defaults(
                 old_spec = None
             _default_pod_only(spec, old_spec)
             default_pod_spec(spec, old_spec)
-    elif kind in ("Deployment", "ReplicaSet"):
+    elif kind in ("Deployment", "ReplicaSet", "DaemonSet"):
         spec = _dict_field(obj, "spec")
         old_spec = _d(old.get("spec")) if old is not None else None
         if spec is not old_spec:
-            if spec.get("replicas") is None:
+            if kind == "DaemonSet":
+                _default_daemonset_spec(spec)
+            elif spec.get("replicas") is None:
                 spec["replicas"] = 1
             if kind == "Deployment":
                 _default_deployment_spec(spec)
@@ -86,6 +88,22 @@ def set_defaults(
         if status.get("allocatable") is None and isinstance(status.get("capacity"), dict):
             status["allocatable"] = dict(status["capacity"])
     order_like_go(kind, obj, old)
+
+
+def _default_daemonset_spec(spec: Obj) -> None:
+    """SetDefaults_DaemonSet (pkg/apis/apps/v1/defaults.go): a RollingUpdate of one node at a
+    time, no surge, ten revisions kept."""
+    strategy = _dict_field(spec, "updateStrategy")
+    if not strategy.get("type"):
+        strategy["type"] = "RollingUpdate"
+    if strategy["type"] == "RollingUpdate":
+        rolling = _dict_field(strategy, "rollingUpdate")
+        if rolling.get("maxUnavailable") is None:
+            rolling["maxUnavailable"] = 1
+        if rolling.get("maxSurge") is None:
+            rolling["maxSurge"] = 0
+    if spec.get("revisionHistoryLimit") is None:
+        spec["revisionHistoryLimit"] = 10
 
 
 def _copy(value: Any) -> Any:
@@ -488,6 +506,16 @@ _SCHEMA_TEXT: dict[str, str] = {
     "ReplicaSetStatus": "replicas fullyLabeledReplicas readyReplicas availableReplicas "
     "terminatingReplicas observedGeneration conditions:[ReplicaSetCondition]",
     "ReplicaSetCondition": "type status lastTransitionTime reason message",
+    "ControllerRevision": "kind apiVersion metadata:ObjectMeta! data revision",
+    "DaemonSet": "kind apiVersion metadata:ObjectMeta! spec:DaemonSetSpec! status:DaemonSetStatus!",
+    "DaemonSetSpec": "selector:LabelSelector template:PodTemplateSpec! "
+    "updateStrategy:DaemonSetUpdateStrategy! minReadySeconds revisionHistoryLimit",
+    "DaemonSetUpdateStrategy": "type rollingUpdate:RollingUpdateDaemonSet",
+    "RollingUpdateDaemonSet": "maxUnavailable maxSurge",
+    "DaemonSetStatus": "currentNumberScheduled numberMisscheduled desiredNumberScheduled "
+    "numberReady observedGeneration updatedNumberScheduled numberAvailable numberUnavailable "
+    "collisionCount conditions:[DaemonSetCondition]",
+    "DaemonSetCondition": "type status lastTransitionTime reason message",
     "NamespaceSpec": "finalizers",
     "NamespaceStatus": "phase conditions",
     "NodeSpec": "podCIDR podCIDRs providerID unschedulable taints:[Taint] configSource externalID",
@@ -504,6 +532,13 @@ _SCHEMA_TEXT: dict[str, str] = {
 # Non-pointer, non-omitempty scalars Go always writes, with their zero values.
 _ALWAYS_WRITTEN: dict[str, dict[str, Any]] = {
     "ReplicaSetStatus": {"replicas": 0},
+    "ControllerRevision": {"revision": 0},
+    "DaemonSetStatus": {
+        "currentNumberScheduled": 0,
+        "numberMisscheduled": 0,
+        "desiredNumberScheduled": 0,
+        "numberReady": 0,
+    },
     "Event": {
         "firstTimestamp": None,
         "lastTimestamp": None,

@@ -121,6 +121,65 @@ REPLICA_SET_COLUMNS = [
     ),
 ]
 
+_DAEMONS_DOC = "More info: https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/"
+
+DAEMON_SET_COLUMNS = [
+    _NAME,
+    _column(
+        "Desired",
+        "The total number of nodes that should be running the daemon pod (including nodes "
+        "correctly running the daemon pod). " + _DAEMONS_DOC,
+        kind="integer",
+    ),
+    _column(
+        "Current",
+        "The number of nodes that are running at least 1 daemon pod and are supposed to run "
+        "the daemon pod. " + _DAEMONS_DOC,
+        kind="integer",
+    ),
+    _column(
+        "Ready",
+        "numberReady is the number of nodes that should be running the daemon pod and have one "
+        "or more of the daemon pod running with a Ready Condition.",
+        kind="integer",
+    ),
+    _column(
+        "Up-to-date",
+        "The total number of nodes that are running updated daemon pod",
+        kind="integer",
+    ),
+    _column(
+        "Available",
+        "The number of nodes that should be running the daemon pod and have one or more of the "
+        "daemon pod running and available (ready for at least spec.minReadySeconds)",
+        kind="integer",
+    ),
+    _column(
+        "Node Selector",
+        "NodeSelector is a selector which must be true for the pod to fit on a node. Selector "
+        "which must match a node's labels for the pod to be scheduled on that node. More info: "
+        "https://kubernetes.io/docs/concepts/configuration/assign-pod-node/",
+    ),
+    _AGE,
+    _column("Containers", _CONTAINERS_DOC, priority=1),
+    _column("Images", _IMAGES_DOC, priority=1),
+    _column(
+        "Selector",
+        "A label query over pods that are managed by the daemon set. Must match in order to be "
+        "controlled. It must match the pod template's labels. More info: "
+        "https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/"
+        "#label-selectors",
+        priority=1,
+    ),
+]
+
+CONTROLLER_REVISION_COLUMNS = [
+    _NAME,
+    _column("Controller", "Controller of the object"),
+    _column("Revision", "Revision indicates the revision of the state represented by Data."),
+    _AGE,
+]
+
 DEPLOYMENT_COLUMNS = [
     _NAME,
     _column("Ready", "Number of the pod with ready state"),

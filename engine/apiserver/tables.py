@@ -30,6 +30,8 @@ from engine.apiserver.table_cells import (
 )
 from engine.apiserver.table_columns import (
     CONFIG_MAP_COLUMNS,
+    CONTROLLER_REVISION_COLUMNS,
+    DAEMON_SET_COLUMNS,
     DEFAULT_COLUMNS,
     DEPLOYMENT_COLUMNS,
     EVENT_COLUMNS,
@@ -267,6 +269,45 @@ def _replica_set_row(rs: Obj, now: float) -> Row:
     ]
 
 
+def _daemon_set_row(ds: Obj, now: float) -> Row:
+    """printDaemonSet."""
+    spec, status, meta = ds.get("spec", {}), ds.get("status", {}), ds.get("metadata", {})
+    template = spec.get("template") or {}
+    names, images = containers_and_images(template)
+    return [
+        meta.get("name", ""),
+        status.get("desiredNumberScheduled", 0),
+        status.get("currentNumberScheduled", 0),
+        status.get("numberReady", 0),
+        status.get("updatedNumberScheduled", 0),
+        status.get("numberAvailable", 0),
+        format_labels((template.get("spec") or {}).get("nodeSelector")),
+        since(meta.get("creationTimestamp"), now),
+        names,
+        images,
+        format_label_selector(spec.get("selector")),
+    ]
+
+
+def _controller_revision_row(revision: Obj, now: float) -> Row:
+    """printControllerRevision: the controller as formatResourceName prints it
+    (`daemonset.apps/fluentd`)."""
+    meta = revision.get("metadata", {})
+    controller = "<none>"
+    for ref in meta.get("ownerReferences") or []:
+        if ref.get("controller"):
+            group = str(ref.get("apiVersion", "")).rpartition("/")[0]
+            kind = str(ref.get("kind", "")) + (f".{group}" if group else "")
+            controller = f"{kind.lower()}/{ref.get('name', '')}"
+            break
+    return [
+        meta.get("name", ""),
+        controller,
+        revision.get("revision", 0),
+        since(meta.get("creationTimestamp"), now),
+    ]
+
+
 def _deployment_row(deploy: Obj, now: float) -> Row:
     spec, status, meta = (
         deploy.get("spec", {}),
@@ -399,6 +440,8 @@ def _default_row(obj: Obj, now: float) -> Row:
 POD = Printer(POD_COLUMNS, _pod_row, _pod_conditions)
 REPLICA_SET = Printer(REPLICA_SET_COLUMNS, _replica_set_row)
 DEPLOYMENT = Printer(DEPLOYMENT_COLUMNS, _deployment_row)
+DAEMON_SET = Printer(DAEMON_SET_COLUMNS, _daemon_set_row)
+CONTROLLER_REVISION = Printer(CONTROLLER_REVISION_COLUMNS, _controller_revision_row)
 NODE = Printer(NODE_COLUMNS, _node_row)
 EVENT = Printer(EVENT_COLUMNS, _event_row)
 NAMESPACE = Printer(NAMESPACE_COLUMNS, _namespace_row)

@@ -22,18 +22,22 @@ if TYPE_CHECKING:
 
 def _registry() -> dict[str, type[Controller]]:
     """The controllers, in the order they are started (NewControllerDescriptors)."""
+    from engine.controllers.daemon.controller import DaemonSetController
     from engine.controllers.deployment.controller import DeploymentController
     from engine.controllers.garbagecollector import GarbageCollector
     from engine.controllers.namespace import NamespaceController
     from engine.controllers.nodelifecycle import NodeLifecycleController
+    from engine.controllers.podgc import PodGCController
     from engine.controllers.replicaset import ReplicaSetController
     from engine.controllers.tainteviction import TaintEvictionController
 
     classes: list[type[Controller]] = [
+        PodGCController,
         NamespaceController,
         GarbageCollector,
         ReplicaSetController,
         DeploymentController,
+        DaemonSetController,
         NodeLifecycleController,
         TaintEvictionController,
     ]

@@ -48,6 +48,12 @@ class ControllerExpectations:
     def expect_deletions(self, key: str, pod_keys: list[str]) -> None:
         self._records[key] = _Expectation(0, len(pod_keys), self._clock(), dict.fromkeys(pod_keys))
 
+    def set_expectations(self, key: str, adds: int, pod_keys: list[str]) -> None:
+        """SetExpectations: creations and deletions at once (the DaemonSet controller's)."""
+        self._records[key] = _Expectation(
+            adds, len(pod_keys), self._clock(), dict.fromkeys(pod_keys)
+        )
+
     def creation_observed(self, key: str) -> None:
         record = self._records.get(key)
         if record is not None:

@@ -47,7 +47,15 @@ from engine.utilruntime import describe
 Gen = Generator[Any, Any, Any]
 Obj = dict[str, Any]
 
-MONITORED = ("pods", "replicasets", "deployments", "nodes", "leases")
+MONITORED = (
+    "pods",
+    "replicasets",
+    "deployments",
+    "daemonsets",
+    "controllerrevisions",
+    "nodes",
+    "leases",
+)
 FINALIZER_RETRIES = 5  # retry.DefaultBackoff.Steps
 
 

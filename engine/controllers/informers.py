@@ -40,6 +40,8 @@ _STEPS = {
     "pods": Step.CONTROL,
     "replicasets": Step.CONTROL,
     "deployments": Step.CONTROL,
+    "daemonsets": Step.CONTROL,
+    "controllerrevisions": Step.CONTROL,
     "namespaces": Step.CONTROL,
     "nodes": Step.OTHER,
     "leases": Step.OTHER,
@@ -86,7 +88,7 @@ class SharedInformers:
                 _STEPS.get(resource, Step.OTHER),
             )
             informer = Informer(client, BY_NAME[resource])
-            if resource in ("pods", "replicasets"):
+            if resource in ("pods", "replicasets", "controllerrevisions"):
                 informer.add_indexer(CONTROLLER_UID, _by_controller_uid)
                 informer.add_indexer(ORPHAN_NAMESPACE, _orphans_by_namespace)
             if resource == "pods":
@@ -105,6 +107,10 @@ class SharedInformers:
     @property
     def deployments(self) -> Informer:
         return self.get("deployments")
+
+    @property
+    def daemonsets(self) -> Informer:
+        return self.get("daemonsets")
 
     @property
     def nodes(self) -> Informer:

@@ -3,6 +3,8 @@ pkg/controlplane). Adding a kind registers its strategy here: docs/components.md
 
 from __future__ import annotations
 
+from engine.apiserver.registry.apps.controllerrevision import ControllerRevisionStrategy
+from engine.apiserver.registry.apps.daemonset import DaemonSetStrategy
 from engine.apiserver.registry.apps.deployment import DeploymentStrategy
 from engine.apiserver.registry.apps.replicaset import ReplicaSetStrategy
 from engine.apiserver.registry.coordination.lease import LeaseStrategy
@@ -25,6 +27,8 @@ STRATEGIES: dict[str, Strategy] = {
         SecretStrategy(),
         ServiceStrategy(),
         EventStrategy(),
+        ControllerRevisionStrategy(),
+        DaemonSetStrategy(),
         DeploymentStrategy(),
         ReplicaSetStrategy(),
         LeaseStrategy(),

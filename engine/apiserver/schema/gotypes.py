@@ -125,6 +125,9 @@ NAMED: dict[str, str] = {
     "DeploymentCondition.status": _CONDITION_STATUS,
     "ReplicaSetCondition.type": "v1.ReplicaSetConditionType",
     "ReplicaSetCondition.status": _CONDITION_STATUS,
+    "DaemonSetUpdateStrategy.type": "v1.DaemonSetUpdateStrategyType",
+    "DaemonSetCondition.type": "v1.DaemonSetConditionType",
+    "DaemonSetCondition.status": _CONDITION_STATUS,
 }
 
 _PRIMITIVES = {"string": "string", "boolean": "bool", "number": "float64"}

@@ -25,6 +25,7 @@ from engine.kubectl.builder import parse_targets, resource_path
 from engine.kubectl.cli import command
 from engine.kubectl.context import Context
 from engine.kubectl.describe_config import describe_configmap, describe_secret
+from engine.kubectl.describe_daemonset import describe_daemonset
 from engine.kubectl.describe_service import describe_service
 from engine.kubectl.errors import KubectlError, api_error_text
 from engine.kubectl.flags import Flag, Parsed
@@ -36,6 +37,7 @@ DESCRIBED = (
     "Pod",
     "Deployment",
     "ReplicaSet",
+    "DaemonSet",
     "Node",
     "Namespace",
     "ConfigMap",
@@ -159,6 +161,10 @@ def describe_object(
         pods = yield from _list(ctx, "pods", namespace, {"labelSelector": _selector(current)})
         events = yield from _events(ctx, current, show_events)
         return describers.describe_replicaset(current, pods, events, ctx.now)
+    if resource.kind == "DaemonSet":
+        pods = yield from _list(ctx, "pods", namespace, {"labelSelector": _selector(current)})
+        events = yield from _events(ctx, current, show_events)
+        return describe_daemonset(current, pods, events, ctx.now)
     if resource.kind == "Node":
         return (yield from _describe_node(ctx, current, show_events))
     if resource.kind == "ConfigMap":

@@ -1,8 +1,10 @@
 """kubectl rollout status (staging/src/k8s.io/kubectl/pkg/cmd/rollout/rollout_status.go,
-staging/src/k8s.io/kubectl/pkg/polymorphichelpers/rollout_status.go DeploymentStatusViewer).
+staging/src/k8s.io/kubectl/pkg/polymorphichelpers/rollout_status.go DeploymentStatusViewer,
+DaemonSetStatusViewer).
 
-kubectl watches the one Deployment (a watch-list: its current state first, then changes) and
-prints the status viewer's line for every ADDED or MODIFIED event until the rollout is done.
+kubectl watches the one Deployment or DaemonSet (a watch-list: its current state first, then
+changes) and prints the status viewer's line for every ADDED or MODIFIED event until the
+rollout is done.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ def rollout_status(ctx: Context, flags: Parsed) -> Gen:
     # watch and its own --timeout, and the failures are reported together at the end.
     failures: list[str] = []
     for info in selection.infos:
-        if info.resource.kind != "Deployment":
+        if info.resource.kind not in STATUS_VIEWERS:
             failures.append(f"no status viewer has been implemented for {info.resource.kind}")
             continue
         failure = yield from _watch_status(ctx, flags, info, timeout)
@@ -71,7 +73,7 @@ def _watch_status(ctx: Context, flags: Parsed, info: Info, timeout: float) -> Ge
             outcome.append("object has been deleted")
         elif event_type in ("ADDED", "MODIFIED"):
             try:
-                text, done = deployment_status(obj, flags.revision)
+                text, done = STATUS_VIEWERS[info.resource.kind](obj, flags.revision)
             except StatusError as error:
                 outcome.append(str(error))
                 return
@@ -152,3 +154,31 @@ def _revision_problem(deployment: dict[str, Any]) -> str:
         "deployment.kubernetes.io/revision", ""
     )
     return f'strconv.ParseInt: parsing "{text}": invalid syntax'
+
+
+def daemonset_status(daemon: dict[str, Any], _revision: int) -> tuple[str, bool]:
+    """DaemonSetStatusViewer.Status (it ignores --revision)."""
+    name, spec = daemon["metadata"]["name"], daemon.get("spec") or {}
+    if (spec.get("updateStrategy") or {}).get("type") != "RollingUpdate":
+        raise StatusError("rollout status is only available for RollingUpdate strategy type")
+    status = daemon.get("status") or {}
+    if daemon["metadata"].get("generation", 0) > status.get("observedGeneration", 0):
+        return "Waiting for daemon set spec update to be observed...\n", False
+    desired = status.get("desiredNumberScheduled", 0)
+    updated, available = status.get("updatedNumberScheduled", 0), status.get("numberAvailable", 0)
+    if updated < desired:
+        return (
+            f'Waiting for daemon set "{name}" rollout to finish: {updated} out of {desired} '
+            "new pods have been updated...\n",
+            False,
+        )
+    if available < desired:
+        return (
+            f'Waiting for daemon set "{name}" rollout to finish: {available} of {desired} '
+            "updated pods are available...\n",
+            False,
+        )
+    return f'daemon set "{name}" successfully rolled out\n', True
+
+
+STATUS_VIEWERS = {"Deployment": deployment_status, "DaemonSet": daemonset_status}
