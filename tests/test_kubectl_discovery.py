@@ -45,9 +45,9 @@ def test_api_resources_table() -> None:
     result, requests = sent(cluster, "api-resources")
     assert requests == ["GET /api", "GET /apis"]
     lines = result.stdout.splitlines()
-    assert lines[0] == "NAME          SHORTNAMES   APIVERSION               NAMESPACED   KIND"
-    assert "pods          po           v1                       true         Pod" in lines
-    assert "deployments   deploy       apps/v1                  true         Deployment" in lines
+    assert lines[0] == "NAME             SHORTNAMES   APIVERSION               NAMESPACED   KIND"
+    assert "pods             po           v1                       true         Pod" in lines
+    assert "deployments      deploy       apps/v1                  true         Deployment" in lines
     assert [line.split()[0] for line in lines[1:]] == [
         "configmaps",
         "events",
@@ -59,6 +59,7 @@ def test_api_resources_table() -> None:
         "deployments",
         "replicasets",
         "leases",
+        "endpointslices",
     ]  # by group, then by name
     assert result.stderr == ""
 
@@ -79,7 +80,7 @@ def test_api_resources_filters_and_formats() -> None:
     )
     wide = cluster.kubectl("api-resources -o wide --sort-by=kind").stdout.splitlines()
     assert wide[0].endswith(
-        "KIND         VERBS                                                        CATEGORIES"
+        "KIND            VERBS                                                        CATEGORIES"
     )
     assert [line.split()[0] for line in wide[1:3]] == ["configmaps", "deployments"]  # by kind
     listing = json.loads(cluster.kubectl("api-resources -o json --api-group=apps").stdout)
@@ -101,7 +102,7 @@ def test_api_resources_filters_and_formats() -> None:
 def test_api_versions() -> None:
     cluster = quiet_cluster()
     result, requests = sent(cluster, "api-versions")
-    assert out(result) == ("apps/v1\ncoordination.k8s.io/v1\nv1\n", "", 0)
+    assert out(result) == ("apps/v1\ncoordination.k8s.io/v1\ndiscovery.k8s.io/v1\nv1\n", "", 0)
     assert requests == ["GET /api", "GET /apis"]
     assert out(cluster.kubectl("api-versions extra")) == (
         "",

@@ -211,6 +211,15 @@ RESOURCES: tuple[ResourceType, ...] = (
         True,
         "/registry/leases",
     ),
+    ResourceType(
+        "endpointslices",
+        "endpointslice",
+        "EndpointSlice",
+        "discovery.k8s.io",
+        "v1",
+        True,
+        "/registry/endpointslices",
+    ),
 )
 
 BY_NAME = {r.name: r for r in RESOURCES}

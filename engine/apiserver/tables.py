@@ -32,6 +32,7 @@ from engine.apiserver.table_columns import (
     CONFIG_MAP_COLUMNS,
     DEFAULT_COLUMNS,
     DEPLOYMENT_COLUMNS,
+    ENDPOINT_SLICE_COLUMNS,
     EVENT_COLUMNS,
     NAMESPACE_COLUMNS,
     NODE_COLUMNS,
@@ -352,6 +353,30 @@ def _secret_row(secret: Obj, now: float) -> Row:
     ]
 
 
+def _endpoint_slice_row(slice_: Obj, now: float) -> Row:
+    """printEndpointSlice, formatDiscoveryPorts, formatDiscoveryEndpoints."""
+    meta = slice_.get("metadata", {})
+    ports = [
+        str(p["port"]) if p.get("port") is not None else p.get("name") or "*"
+        for p in slice_.get("ports") or []
+    ]
+    addresses = [a for e in slice_.get("endpoints") or [] for a in e.get("addresses") or []]
+    return [
+        meta.get("name", ""),
+        slice_.get("addressType", ""),
+        _list_with_more(ports),
+        _list_with_more(addresses),
+        since(meta.get("creationTimestamp"), now),
+    ]
+
+
+def _list_with_more(items: list[str], most: int = 3) -> str:
+    """listWithMoreString: the first three, how many more, or <unset> for none."""
+    if len(items) > most:
+        return f"{','.join(items[:most])} + {len(items) - most} more..."
+    return ",".join(items) or "<unset>"
+
+
 def _service_row(svc: Obj, now: float) -> Row:
     """printService."""
     meta, spec = svc.get("metadata", {}), svc.get("spec") or {}
@@ -405,5 +430,6 @@ NAMESPACE = Printer(NAMESPACE_COLUMNS, _namespace_row)
 CONFIG_MAP = Printer(CONFIG_MAP_COLUMNS, _config_map_row)
 SECRET = Printer(SECRET_COLUMNS, _secret_row)
 SERVICE = Printer(SERVICE_COLUMNS, _service_row)
+ENDPOINT_SLICE = Printer(ENDPOINT_SLICE_COLUMNS, _endpoint_slice_row)
 # Kinds without a printer: rest/table.go's default convertor.
 DEFAULT = Printer(DEFAULT_COLUMNS, _default_row)

@@ -13,6 +13,7 @@ from engine.apiserver.registry.core.node import NodeStrategy
 from engine.apiserver.registry.core.pod import PodStrategy
 from engine.apiserver.registry.core.secret import SecretStrategy
 from engine.apiserver.registry.core.service import ServiceStrategy
+from engine.apiserver.registry.discovery.endpointslice import EndpointSliceStrategy
 from engine.apiserver.registry.strategy import Strategy
 
 STRATEGIES: dict[str, Strategy] = {
@@ -28,5 +29,6 @@ STRATEGIES: dict[str, Strategy] = {
         DeploymentStrategy(),
         ReplicaSetStrategy(),
         LeaseStrategy(),
+        EndpointSliceStrategy(),
     )
 }

@@ -12,6 +12,7 @@ from engine.apiserver.schema import (
     cluster,
     config,
     container,
+    discovery,
     meta,
     pod,
     service,
@@ -28,7 +29,7 @@ from engine.apiserver.schema.model import (
 )
 
 REGISTRY = Registry()
-for _module in (meta, container, volume, pod, cluster, config, service, apps):
+for _module in (meta, container, volume, pod, cluster, config, service, apps, discovery):
     REGISTRY.add(*_module.STRUCTS)
 
 # Named types that are strings on the wire (their own OpenAPI components upstream).
