@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 def _registry() -> dict[str, type[Controller]]:
     """The controllers, in the order they are started (NewControllerDescriptors)."""
     from engine.controllers.deployment.controller import DeploymentController
+    from engine.controllers.endpointslice import EndpointSliceController
     from engine.controllers.garbagecollector import GarbageCollector
     from engine.controllers.namespace import NamespaceController
     from engine.controllers.nodelifecycle import NodeLifecycleController
@@ -34,6 +35,7 @@ def _registry() -> dict[str, type[Controller]]:
         GarbageCollector,
         ReplicaSetController,
         DeploymentController,
+        EndpointSliceController,
         NodeLifecycleController,
         TaintEvictionController,
     ]

@@ -47,7 +47,15 @@ from engine.utilruntime import describe
 Gen = Generator[Any, Any, Any]
 Obj = dict[str, Any]
 
-MONITORED = ("pods", "replicasets", "deployments", "nodes", "leases")
+MONITORED = (
+    "pods",
+    "replicasets",
+    "deployments",
+    "nodes",
+    "leases",
+    "services",
+    "endpointslices",
+)
 FINALIZER_RETRIES = 5  # retry.DefaultBackoff.Steps
 
 

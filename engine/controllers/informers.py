@@ -41,6 +41,8 @@ _STEPS = {
     "replicasets": Step.CONTROL,
     "deployments": Step.CONTROL,
     "namespaces": Step.CONTROL,
+    "services": Step.CONTROL,
+    "endpointslices": Step.CONTROL,
     "nodes": Step.OTHER,
     "leases": Step.OTHER,
 }

@@ -1,0 +1,272 @@
+"""The EndpointSlice controller (pkg/controller/endpointslice/endpointslice_controller.go and
+the reconciler of staging/src/k8s.io/endpointslice/reconciler.go).
+
+For each Service with a selector it keeps EndpointSlices listing the pods the selector picks
+that have an IP: one slice per set of ports (pods whose named targetPort differs land in
+different slices), at most 100 endpoints each, or one empty placeholder slice when no pod
+qualifies. The slices carry the labels `kubernetes.io/service-name` and
+`endpointslice.kubernetes.io/managed-by`, and the Service as their controller owner, so the
+garbage collector deletes them with it. A Service without a selector, or of type
+ExternalName, gets none from this controller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+from engine.apimachinery.labels import selector_from_set
+from engine.client.informer import Handlers, key_of
+from engine.controllers.base import Controller, path_of, split_key
+from engine.controllers.endpointslice_util import (
+    CONTROLLER_NAME,
+    MANAGED_BY_LABEL,
+    MAX_ENDPOINTS_PER_SLICE,
+    SERVICE_NAME_LABEL,
+    address_order,
+    endpoint_ports,
+    pod_to_endpoint,
+    ports_key,
+    should_pod_be_in_endpoints,
+    slice_labels,
+    slice_prefix,
+)
+from engine.controllers.podutil import labels_of
+
+Gen = Generator[Any, Any, Any]
+Obj = dict[str, Any]
+
+
+class EndpointSliceController(Controller):
+    name = "endpointslice-controller"
+    service_account = "endpointslice-controller"
+    event_source = "endpoint-slice-controller"
+    workers = 5  # --concurrent-service-endpoint-syncs
+    kind = "Service"
+
+    def __init__(self, manager: Any) -> None:
+        super().__init__(manager)
+        self.services = self.informers.get("services")
+        self.pods = self.informers.pods
+        self.nodes = self.informers.nodes
+        self.slices = self.informers.get("endpointslices")
+        # The ready pods each Service was last said to send traffic to (by uid), so the story
+        # tells a change once.
+        self._told: dict[str, tuple[str, ...]] = {}
+
+    # ---- informer handlers -------------------------------------------------------------------
+    def register(self) -> None:
+        self.services.add_handlers(
+            Handlers(self._enqueue, lambda _old, cur: self._enqueue(cur), self._enqueue)
+        )
+        self.pods.add_handlers(Handlers(self._add_pod, self._update_pod, self._add_pod))
+        self.slices.add_handlers(Handlers(on_delete=self._slice_deleted))
+
+    def synced_resources(self) -> tuple[str, ...]:
+        return ("services", "pods", "nodes", "endpointslices")
+
+    def _enqueue(self, service: Obj) -> None:
+        self.queue.add(key_of(service))
+
+    def _add_pod(self, pod: Obj) -> None:
+        """addPod / deletePod: every Service of the pod's namespace whose selector picks it
+        (endpointsliceutil.GetPodServiceMemberships)."""
+        for key in self._services_of(pod):
+            self.queue.add(key)
+
+    def _update_pod(self, old: Obj, cur: Obj) -> None:
+        """updatePod: the Services that picked it before or pick it now."""
+        if old["metadata"].get("resourceVersion") == cur["metadata"].get("resourceVersion"):
+            return
+        for key in sorted(set(self._services_of(old)) | set(self._services_of(cur))):
+            self.queue.add(key)
+
+    def _services_of(self, pod: Obj) -> list[str]:
+        namespace = pod["metadata"].get("namespace", "")
+        labels = labels_of(pod)
+        return [
+            key_of(svc)
+            for svc in self.services.list()
+            if svc["metadata"].get("namespace") == namespace
+            and (svc.get("spec") or {}).get("selector") is not None
+            and selector_from_set(svc["spec"]["selector"]).matches(labels)
+        ]
+
+    def _slice_deleted(self, slice_: Obj) -> None:
+        """onEndpointSliceDelete: a managed slice deleted by someone else is put back."""
+        labels = slice_["metadata"].get("labels") or {}
+        if labels.get(MANAGED_BY_LABEL) == CONTROLLER_NAME and labels.get(SERVICE_NAME_LABEL):
+            namespace = slice_["metadata"].get("namespace", "")
+            self.queue.add(f"{namespace}/{labels[SERVICE_NAME_LABEL]}")
+
+    # ---- sync --------------------------------------------------------------------------------
+    def sync(self, key: str) -> Gen:
+        """syncService, then reconciler.Reconcile for the IPv4 address type."""
+        namespace, name = split_key(key)
+        service = self.services.get(key)
+        if service is None:
+            # The garbage collector deletes its slices (their owner is gone).
+            self._told = {u: t for u, t in self._told.items() if not u.startswith(key + "@")}
+            return
+        spec = service.get("spec") or {}
+        if spec.get("type") == "ExternalName" or spec.get("selector") is None:
+            return
+        yield from self.work()
+        selector = selector_from_set(spec["selector"])
+        pods = sorted(
+            (
+                pod
+                for pod in self.pods.list()
+                if pod["metadata"].get("namespace") == namespace
+                and selector.matches(labels_of(pod))
+                and should_pod_be_in_endpoints(pod)
+            ),
+            key=lambda pod: pod["metadata"]["name"],
+        )
+        desired: dict[tuple, tuple[list[Obj], list[Obj]]] = {}
+        for pod in pods:
+            ports = endpoint_ports(service, pod)
+            node = self.nodes.get((pod.get("spec") or {}).get("nodeName") or "")
+            desired.setdefault(ports_key(ports), (ports, []))[1].append(
+                pod_to_endpoint(pod, node, service)
+            )
+        wanted = [
+            (ports, chunk)
+            for ports, endpoints in desired.values()
+            for chunk in _chunks(sorted(endpoints, key=address_order))
+        ] or [(None, None)]  # the placeholder slice
+        yield from self._reconcile(service, self._existing(service), wanted)
+        self._tell(service, pods)
+
+    def _existing(self, service: Obj) -> list[Obj]:
+        """The slices this controller manages for the Service, oldest name first."""
+        meta = service["metadata"]
+        return sorted(
+            (
+                s
+                for s in self.slices.list()
+                if s["metadata"].get("namespace") == meta.get("namespace")
+                and (s["metadata"].get("labels") or {}).get(SERVICE_NAME_LABEL) == meta["name"]
+                and (s["metadata"].get("labels") or {}).get(MANAGED_BY_LABEL) == CONTROLLER_NAME
+            ),
+            key=lambda s: s["metadata"]["name"],
+        )
+
+    def _reconcile(self, service: Obj, existing: list[Obj], wanted: list[tuple]) -> Gen:
+        """Each wanted (ports, endpoints) reuses an existing slice of the same ports (updated
+        only if it differs), or a created one; existing slices left over are deleted."""
+        namespace, name = service["metadata"].get("namespace", ""), service["metadata"]["name"]
+        spare = list(existing)
+        for ports, endpoints in wanted:
+            same = next((s for s in spare if ports_key(s.get("ports")) == ports_key(ports)), None)
+            if same is not None:
+                spare.remove(same)
+                labels = slice_labels(service)
+                if (
+                    same.get("endpoints") == endpoints
+                    and same.get("ports") == ports
+                    and same["metadata"].get("labels") == labels
+                ):
+                    continue
+                updated = {**same, "endpoints": endpoints, "ports": ports}
+                updated["metadata"] = {**same["metadata"], "labels": labels}
+                self.note(
+                    f"Service {name}: EndpointSlice {same['metadata']['name']} now lists "
+                    f"{_count(endpoints)}",
+                    service,
+                )
+                path = path_of("endpointslices", namespace, same["metadata"]["name"])
+                self.must((yield from self.request("PUT", path, updated)))
+                continue
+            self.note(
+                f"Service {name} has no EndpointSlice for its ports: the EndpointSlice "
+                f"controller creates one listing {_count(endpoints)}",
+                service,
+            )
+            body = self._new_slice(service, ports, endpoints)
+            self.must((yield from self.request("POST", path_of("endpointslices", namespace), body)))
+        for stale in spare:
+            self.note(
+                f"Service {name}: EndpointSlice {stale['metadata']['name']} is no longer "
+                "needed; the EndpointSlice controller deletes it",
+                service,
+            )
+            path = path_of("endpointslices", namespace, stale["metadata"]["name"])
+            response = yield from self.request("DELETE", path)
+            if response.status != 404:
+                self.must(response)
+
+    def _new_slice(self, service: Obj, ports: list[Obj] | None, endpoints: list | None) -> Obj:
+        """newEndpointSlice: generateName `<service>-`, the Service as controller owner."""
+        meta = service["metadata"]
+        return {
+            "apiVersion": "discovery.k8s.io/v1",
+            "kind": "EndpointSlice",
+            "metadata": {
+                "generateName": slice_prefix(meta["name"]),
+                "namespace": meta.get("namespace", ""),
+                "labels": slice_labels(service),
+                "ownerReferences": [
+                    {
+                        "apiVersion": "v1",
+                        "kind": "Service",
+                        "name": meta["name"],
+                        "uid": meta["uid"],
+                        "controller": True,
+                        "blockOwnerDeletion": True,
+                    }
+                ],
+            },
+            "addressType": "IPv4",
+            "endpoints": endpoints,
+            "ports": ports,
+        }
+
+    # ---- the story ---------------------------------------------------------------------------
+    def _tell(self, service: Obj, pods: list[Obj]) -> None:
+        """Say, once per change, which ready pods the Service now sends traffic to."""
+        meta = service["metadata"]
+        told_key = f"{key_of(service)}@{meta.get('uid', '')}"
+        ready = tuple(
+            pod["metadata"]["name"]
+            for pod in pods
+            if pod_to_endpoint(pod, None, service)["conditions"]["ready"]
+        )
+        before = self._told.get(told_key, ())
+        if ready == before:
+            return
+        self._told[told_key] = ready
+        joined = [p for p in ready if p not in before]
+        left = [p for p in before if p not in ready]
+        changes = ([f"{_names(joined)} joined"] if joined and before else []) + (
+            [f"{_names(left)} left"] if left else []
+        )
+        if not ready:
+            headline = f"Service {meta['name']} has no ready pod to send traffic to"
+        elif not before:
+            headline = f"Service {meta['name']} now sends traffic to {_pods(len(ready))}: "
+            headline += _names(list(ready))
+        else:
+            headline = f"Service {meta['name']} now sends traffic to {_pods(len(ready))}"
+        if changes:
+            headline += f" ({'; '.join(changes)})"
+        self.milestone(headline, service, None, None, count=len(ready))
+
+
+def _chunks(endpoints: list[Obj]) -> list[list[Obj]]:
+    """At most --max-endpoints-per-slice endpoints in a slice."""
+    step = MAX_ENDPOINTS_PER_SLICE
+    return [endpoints[i : i + step] for i in range(0, len(endpoints), step)]
+
+
+def _pods(count: int) -> str:
+    return f"{count} pod" if count == 1 else f"{count} pods"
+
+
+def _names(names: list[str]) -> str:
+    shown = ", ".join(names[:3])
+    return f"{shown} and {len(names) - 3} more" if len(names) > 3 else shown
+
+
+def _count(endpoints: list | None) -> str:
+    return "no endpoints yet" if not endpoints else _pods(len(endpoints))
