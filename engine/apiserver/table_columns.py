@@ -221,8 +221,8 @@ ENDPOINT_SLICE_COLUMNS = [
         "Ports",
         "ports specifies the list of network ports exposed by each endpoint in this slice. "
         "Each port must have a unique name. When ports is empty, it indicates that there are "
-        "no defined ports. When a port is defined with a nil port value, it indicates \"all "
-        "ports\". Each slice may include a maximum of 100 ports.",
+        'no defined ports. When a port is defined with a nil port value, it indicates "all '
+        'ports". Each slice may include a maximum of 100 ports.',
     ),
     _column(
         "Endpoints",

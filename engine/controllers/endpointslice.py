@@ -102,7 +102,7 @@ class EndpointSliceController(Controller):
     # ---- sync --------------------------------------------------------------------------------
     def sync(self, key: str) -> Gen:
         """syncService, then reconciler.Reconcile for the IPv4 address type."""
-        namespace, name = split_key(key)
+        namespace, _ = split_key(key)
         service = self.services.get(key)
         if service is None:
             # The garbage collector deletes its slices (their owner is gone).
@@ -130,7 +130,7 @@ class EndpointSliceController(Controller):
             desired.setdefault(ports_key(ports), (ports, []))[1].append(
                 pod_to_endpoint(pod, node, service)
             )
-        wanted = [
+        wanted: list[tuple[list[Obj] | None, list[Obj] | None]] = [
             (ports, chunk)
             for ports, endpoints in desired.values()
             for chunk in _chunks(sorted(endpoints, key=address_order))
@@ -152,7 +152,12 @@ class EndpointSliceController(Controller):
             key=lambda s: s["metadata"]["name"],
         )
 
-    def _reconcile(self, service: Obj, existing: list[Obj], wanted: list[tuple]) -> Gen:
+    def _reconcile(
+        self,
+        service: Obj,
+        existing: list[Obj],
+        wanted: list[tuple[list[Obj] | None, list[Obj] | None]],
+    ) -> Gen:
         """Each wanted (ports, endpoints) reuses an existing slice of the same ports (updated
         only if it differs), or a created one; existing slices left over are deleted."""
         namespace, name = service["metadata"].get("namespace", ""), service["metadata"]["name"]
@@ -193,7 +198,7 @@ class EndpointSliceController(Controller):
             )
             path = path_of("endpointslices", namespace, stale["metadata"]["name"])
             response = yield from self.request("DELETE", path)
-            if response.status != 404:
+            if response.code != 404:
                 self.must(response)
 
     def _new_slice(self, service: Obj, ports: list[Obj] | None, endpoints: list | None) -> Obj:

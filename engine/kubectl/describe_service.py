@@ -20,6 +20,7 @@ from engine.kubectl.describe_writer import (
     tabbed,
 )
 
+
 def format_endpoint_slices(slices: list[Obj], port_name: str) -> str:
     """formatEndpointSlices(slices, sets.New(port name)): the first three ready addresses
     (a nil ready counts as ready) with the port of that name, then `+ N more...`; `<none>`

@@ -52,9 +52,7 @@ STRUCTS = (
                 "Its addresses (exactly one for IPv4 and IPv6 slices).", list_type="set"
             ),
             "conditions": ref(ENDPOINT_CONDITIONS, "Whether it is ready, serving, terminating."),
-            "deprecatedTopology": string_map(
-                "Deprecated topology labels; use zone and nodeName."
-            ),
+            "deprecatedTopology": string_map("Deprecated topology labels; use zone and nodeName."),
             "hints": ref(ENDPOINT_HINTS, "Hints for topology-aware routing."),
             "hostname": string("The endpoint's hostname, for DNS."),
             "nodeName": string("The node the endpoint runs on."),

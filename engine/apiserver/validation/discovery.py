@@ -46,12 +46,18 @@ def _validate_endpoints(endpoints: list, address_type: str) -> Errors:
         path = field.index("endpoints", i)
         addresses = _l(_d(endpoint).get("addresses"))
         if not addresses:
-            errs.append(field.required(field.child(path, "addresses"), "must contain at least 1 address"))
+            errs.append(
+                field.required(field.child(path, "addresses"), "must contain at least 1 address")
+            )
         elif len(addresses) > MAX_ADDRESSES:
-            errs.append(field.too_many(field.child(path, "addresses"), len(addresses), MAX_ADDRESSES))
+            errs.append(
+                field.too_many(field.child(path, "addresses"), len(addresses), MAX_ADDRESSES)
+            )
         for j, address in enumerate(addresses):
             apath = field.index(field.child(path, "addresses"), j)
-            errs += [field.invalid(apath, address, msg) for msg in _address(_s(address), address_type)]
+            errs += [
+                field.invalid(apath, address, msg) for msg in _address(_s(address), address_type)
+            ]
         node = _s(_d(endpoint).get("nodeName"))
         if node:
             errs += [
@@ -84,7 +90,9 @@ def _validate_ports(ports: list) -> Errors:
         port = _d(port)
         name = _s(port.get("name"))
         if name:
-            errs += [field.invalid(field.child(path, "name"), name, m) for m in is_dns1123_label(name)]
+            errs += [
+                field.invalid(field.child(path, "name"), name, m) for m in is_dns1123_label(name)
+            ]
         if name in names:
             errs.append(field.duplicate(field.child(path, "name"), name))
         names.add(name)
