@@ -37,9 +37,7 @@ def test_a_slice_by_hand(twin: Twin) -> None:
     twin.file("manual.yaml", MANUAL)
     twin.file("bad.yaml", MANUAL.replace("IPv4", "IPv6").replace("name: metrics", "name: http"))
     twin.file("fqdn.yaml", MANUAL.replace("IPv4", "FQDN"))
-    assert same(twin, "apply -f manual.yaml") == (
-        "endpointslice.discovery.k8s.io/manual created\n"
-    )
+    assert same(twin, "apply -f manual.yaml") == ("endpointslice.discovery.k8s.io/manual created\n")
     assert same(twin, "get endpointslices").splitlines()[1].split()[:6] == [
         "manual",
         "IPv4",
