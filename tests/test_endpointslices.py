@@ -253,3 +253,13 @@ endpoints: [{addresses: ["10.1.2.3"]}, {addresses: []}]
     )
     changed = cluster.kubectl("apply -f -", ok.replace("IPv4", "FQDN"))
     assert 'addressType: Invalid value: "FQDN": field is immutable' in changed.stderr
+
+
+def test_story_starts_afresh_for_a_service_created_again() -> None:
+    cluster = web(replicas=2)
+    cluster.kubectl("delete svc web")
+    cluster.settle()
+    cluster.kubectl("expose deployment web --port=80")
+    cluster.settle()
+    told = [s for s in cluster_story(cluster) if s.startswith("Service web ")]
+    assert len(told) == 2 and told[0] == told[1]  # both: "now sends traffic to 2 pods: …"

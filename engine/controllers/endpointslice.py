@@ -50,9 +50,9 @@ class EndpointSliceController(Controller):
         self.pods = self.informers.pods
         self.nodes = self.informers.nodes
         self.slices = self.informers.get("endpointslices")
-        # The ready pods each Service was last said to send traffic to (by uid), so the story
-        # tells a change once.
-        self._told: dict[str, tuple[str, ...]] = {}
+        # By Service key: its uid and the ready pods it was last said to send traffic to, so
+        # the story tells each change once.
+        self._told: dict[str, tuple[str, tuple[str, ...]]] = {}
 
     # ---- informer handlers -------------------------------------------------------------------
     def register(self) -> None:
@@ -106,7 +106,7 @@ class EndpointSliceController(Controller):
         service = self.services.get(key)
         if service is None:
             # The garbage collector deletes its slices (their owner is gone).
-            self._told = {u: t for u, t in self._told.items() if not u.startswith(key + "@")}
+            self._told.pop(key, None)
             return
         spec = service.get("spec") or {}
         if spec.get("type") == "ExternalName" or spec.get("selector") is None:
@@ -139,7 +139,7 @@ class EndpointSliceController(Controller):
         self._tell(service, pods)
 
     def _existing(self, service: Obj) -> list[Obj]:
-        """The slices this controller manages for the Service, oldest name first."""
+        """The slices this controller manages for the Service, in name order."""
         meta = service["metadata"]
         return sorted(
             (
@@ -231,16 +231,18 @@ class EndpointSliceController(Controller):
     def _tell(self, service: Obj, pods: list[Obj]) -> None:
         """Say, once per change, which ready pods the Service now sends traffic to."""
         meta = service["metadata"]
-        told_key = f"{key_of(service)}@{meta.get('uid', '')}"
+        uid = meta.get("uid", "")
         ready = tuple(
             pod["metadata"]["name"]
             for pod in pods
             if pod_to_endpoint(pod, None, service)["conditions"]["ready"]
         )
-        before = self._told.get(told_key, ())
+        told_uid, before = self._told.get(key_of(service), (uid, ()))
+        if told_uid != uid:  # deleted and created again since
+            before = ()
         if ready == before:
             return
-        self._told[told_key] = ready
+        self._told[key_of(service)] = (uid, ready)
         joined = [p for p in ready if p not in before]
         left = [p for p in before if p not in ready]
         changes = ([f"{_names(joined)} joined"] if joined and before else []) + (
