@@ -41,6 +41,9 @@ def test_slice_of_a_service() -> None:
     svc = json.loads(cluster.kubectl("get svc web -o json").stdout)
     assert re.fullmatch(r"web-[bcdfghjklmnpqrstvwxz2456789]{5}", meta["name"])
     assert meta["generateName"] == "web-"
+    # a new Service: the change that made the slice is the Service's creation
+    trigger = meta["annotations"]["endpoints.kubernetes.io/last-change-trigger-time"]
+    assert trigger == svc["metadata"]["creationTimestamp"]
     assert meta["labels"] == {
         "app": "web",
         "endpointslice.kubernetes.io/managed-by": "endpointslice-controller.k8s.io",
@@ -131,6 +134,16 @@ def test_follows_scale_and_pod_deletion() -> None:
     assert eps["metadata"]["name"] == first["metadata"]["name"]  # updated, not replaced
     assert eps["metadata"]["generation"] == first["metadata"]["generation"] + 2  # 2 pods joined
     assert len(eps["endpoints"]) == 4
+    # the last change: the latest new pod's Ready transition
+    readies = [
+        c["lastTransitionTime"]
+        for p in pods(cluster).values()
+        for c in p["status"]["conditions"]
+        if c["type"] == "Ready"
+    ]
+    assert eps["metadata"]["annotations"] == {
+        "endpoints.kubernetes.io/last-change-trigger-time": max(readies)
+    }
     cluster.kubectl("scale deployment web --replicas=1")
     cluster.settle()
     [eps] = slices(cluster)

@@ -23,6 +23,8 @@ from engine.controllers.endpointslice_util import (
     MANAGED_BY_LABEL,
     MAX_ENDPOINTS_PER_SLICE,
     SERVICE_NAME_LABEL,
+    TRIGGER_TIME,
+    TriggerTimeTracker,
     address_order,
     endpoint_ports,
     pod_to_endpoint,
@@ -53,6 +55,7 @@ class EndpointSliceController(Controller):
         # By Service key: its uid and the ready pods it was last said to send traffic to, so
         # the story tells each change once.
         self._told: dict[str, tuple[str, tuple[str, ...]]] = {}
+        self.trigger_times = TriggerTimeTracker()
 
     # ---- informer handlers -------------------------------------------------------------------
     def register(self) -> None:
@@ -107,6 +110,7 @@ class EndpointSliceController(Controller):
         if service is None:
             # The garbage collector deletes its slices (their owner is gone).
             self._told.pop(key, None)
+            self.trigger_times.forget(key)
             return
         spec = service.get("spec") or {}
         if spec.get("type") == "ExternalName" or spec.get("selector") is None:
@@ -135,7 +139,8 @@ class EndpointSliceController(Controller):
             for ports, endpoints in desired.values()
             for chunk in _chunks(sorted(endpoints, key=address_order))
         ] or [(None, None)]  # the placeholder slice
-        yield from self._reconcile(service, self._existing(service), wanted)
+        trigger = self.trigger_times.compute(key, service, pods)
+        yield from self._reconcile(service, self._existing(service), wanted, trigger)
         self._tell(service, pods)
 
     def _existing(self, service: Obj) -> list[Obj]:
@@ -157,6 +162,7 @@ class EndpointSliceController(Controller):
         service: Obj,
         existing: list[Obj],
         wanted: list[tuple[list[Obj] | None, list[Obj] | None]],
+        trigger: str,
     ) -> Gen:
         """Each wanted (ports, endpoints) reuses an existing slice of the same ports (updated
         only if it differs), or a created one; existing slices left over are deleted."""
@@ -174,7 +180,7 @@ class EndpointSliceController(Controller):
                 ):
                     continue
                 updated = {**same, "endpoints": endpoints, "ports": ports}
-                updated["metadata"] = {**same["metadata"], "labels": labels}
+                updated["metadata"] = _with_trigger({**same["metadata"], "labels": labels}, trigger)
                 self.note(
                     f"Service {name}: EndpointSlice {same['metadata']['name']} now lists "
                     f"{_count(endpoints)}",
@@ -189,6 +195,7 @@ class EndpointSliceController(Controller):
                 service,
             )
             body = self._new_slice(service, ports, endpoints)
+            body["metadata"] = _with_trigger(body["metadata"], trigger)
             self.must((yield from self.request("POST", path_of("endpointslices", namespace), body)))
         for stale in spare:
             self.note(
@@ -258,6 +265,17 @@ class EndpointSliceController(Controller):
         if changes:
             headline += f" ({'; '.join(changes)})"
         self.milestone(headline, service, None, None, count=len(ready))
+
+
+def _with_trigger(meta: Obj, trigger: str) -> Obj:
+    """addTriggerTimeAnnotation: set, or removed when nothing is known to have changed."""
+    annotations = {k: v for k, v in (meta.get("annotations") or {}).items() if k != TRIGGER_TIME}
+    if trigger:
+        annotations[TRIGGER_TIME] = trigger
+    meta = {k: v for k, v in meta.items() if k != "annotations"}
+    if annotations:
+        meta["annotations"] = annotations
+    return meta
 
 
 def _chunks(endpoints: list[Obj]) -> list[list[Obj]]:

@@ -8,7 +8,8 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from engine.controllers.podutil import is_pod_ready
+from engine.controllers.podutil import get_condition, is_pod_ready
+from engine.timeutil import parse_rfc3339, rfc3339
 
 Obj = dict[str, Any]
 
@@ -18,6 +19,7 @@ CONTROLLER_NAME = "endpointslice-controller.k8s.io"  # the controller's managed-
 HEADLESS_LABEL = "service.kubernetes.io/headless"  # v1.IsHeadlessService
 ZONE_LABEL = "topology.kubernetes.io/zone"  # v1.LabelTopologyZone
 MAX_ENDPOINTS_PER_SLICE = 100  # --max-endpoints-per-slice default
+TRIGGER_TIME = "endpoints.kubernetes.io/last-change-trigger-time"  # v1.EndpointsLastChange…
 
 
 def should_pod_be_in_endpoints(pod: Obj) -> bool:
@@ -137,3 +139,38 @@ def address_order(endpoint: Obj) -> tuple:
         return (0, int(ipaddress.ip_address(address)), address)
     except ValueError:
         return (1, 0, address)
+
+
+class TriggerTimeTracker:
+    """pkg/controller/util/endpoint/trigger_time_tracker.go: the time of the change that
+    caused a sync, for the slices' `endpoints.kubernetes.io/last-change-trigger-time`: a new
+    Service's creation, else the earliest of the pod Ready transitions and Service creation
+    newer than at the last sync ("" when nothing changed)."""
+
+    def __init__(self) -> None:
+        self._states: dict[str, tuple[dict[str, float], float]] = {}
+
+    def compute(self, key: str, service: Obj, pods: list[Obj]) -> str:
+        """ComputeEndpointLastChangeTriggerTime."""
+        known = key in self._states
+        last_pods, last_service = self._states.get(key, ({}, 0.0))
+        changed: list[float] = []
+        pod_times: dict[str, float] = {}
+        for pod in pods:
+            ready = get_condition(pod, "Ready")
+            if ready and ready.get("lastTransitionTime"):  # getPodTriggerTime
+                at = parse_rfc3339(ready["lastTransitionTime"])
+                pod_times[pod["metadata"]["name"]] = at
+                if at > last_pods.get(pod["metadata"]["name"], 0.0):
+                    changed.append(at)
+        created = parse_rfc3339(service["metadata"]["creationTimestamp"])  # getServiceTriggerTime
+        if created > last_service:
+            changed.append(created)
+        self._states[key] = (pod_times, created)
+        if not known:
+            return rfc3339(created)
+        return rfc3339(min(changed)) if changed else ""
+
+    def forget(self, key: str) -> None:
+        """DeleteService."""
+        self._states.pop(key, None)
