@@ -50,6 +50,7 @@ def test_api_resources_table() -> None:
     assert "deployments      deploy       apps/v1                  true         Deployment" in lines
     assert [line.split()[0] for line in lines[1:]] == [
         "configmaps",
+        "endpoints",
         "events",
         "namespaces",
         "nodes",

@@ -161,6 +161,16 @@ RESOURCES: tuple[ResourceType, ...] = (
         has_status=True,
     ),
     ResourceType(
+        "endpoints",
+        "endpoints",
+        "Endpoints",
+        "",
+        "v1",
+        True,
+        "/registry/services/endpoints",
+        short_names=("ep",),
+    ),
+    ResourceType(
         "events",
         "event",
         "Event",

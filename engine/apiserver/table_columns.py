@@ -206,6 +206,21 @@ EVENT_COLUMNS = [
 
 NAMESPACE_COLUMNS = [_NAME, _column("Status", "The status of the namespace"), _AGE]
 
+# printers.go endpointColumnDefinitions
+ENDPOINTS_COLUMNS = [
+    _NAME,
+    _column(
+        "Endpoints",
+        "The set of all endpoints is the union of all subsets. Addresses are placed into "
+        "subsets according to the IPs they share. A single address with multiple ports, some "
+        "of which are ready and some of which are not (because they come from different "
+        "containers) will result in the address being displayed in different subsets for the "
+        "different ports. No address will appear in both Addresses and NotReadyAddresses in "
+        "the same subset. Sets of addresses and ports that comprise a service.",
+    ),
+    _AGE,
+]
+
 # printers.go endpointSliceColumnDefinitions: the docs are EndpointSlice's.
 ENDPOINT_SLICE_COLUMNS = [
     _NAME,

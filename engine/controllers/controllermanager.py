@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 def _registry() -> dict[str, type[Controller]]:
     """The controllers, in the order they are started (NewControllerDescriptors)."""
     from engine.controllers.deployment.controller import DeploymentController
+    from engine.controllers.endpoints import EndpointsController
     from engine.controllers.endpointslice import EndpointSliceController
     from engine.controllers.garbagecollector import GarbageCollector
     from engine.controllers.namespace import NamespaceController
@@ -35,6 +36,7 @@ def _registry() -> dict[str, type[Controller]]:
         GarbageCollector,
         ReplicaSetController,
         DeploymentController,
+        EndpointsController,
         EndpointSliceController,
         NodeLifecycleController,
         TaintEvictionController,

@@ -43,6 +43,7 @@ _STEPS = {
     "namespaces": Step.CONTROL,
     "services": Step.CONTROL,
     "endpointslices": Step.CONTROL,
+    "endpoints": Step.CONTROL,
     "nodes": Step.OTHER,
     "leases": Step.OTHER,
 }

@@ -126,6 +126,12 @@ def test_apply_a_deployment_and_its_service(twin: Twin) -> None:
     same(twin, "describe service shop")  # no pod labelled app=shop: a placeholder slice
     listed = same_but_pod_ips(twin, "get endpointslices")
     assert listed.splitlines()[0].split() == ["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"]
+    endpoints = _POD_IP.sub("IP", same_but_pod_ips(twin, "get endpoints"))
+    assert [line.split()[:2] for line in endpoints.splitlines()] == [
+        ["NAME", "ENDPOINTS"],
+        ["shop", "<none>"],
+        ["web", "IP:80,IP:80"],
+    ]
     shop = same_but_pod_ips(twin, "get endpointslices -l kubernetes.io/service-name=shop")
     assert shop.splitlines()[1].split()[1:4] == ["IPv4", "<unset>", "<unset>"]
     twin.file("taken.yaml", NODE_PORT.replace("name: shop", "name: shop2"))

@@ -7,6 +7,7 @@ from engine.apiserver.registry.apps.deployment import DeploymentStrategy
 from engine.apiserver.registry.apps.replicaset import ReplicaSetStrategy
 from engine.apiserver.registry.coordination.lease import LeaseStrategy
 from engine.apiserver.registry.core.configmap import ConfigMapStrategy
+from engine.apiserver.registry.core.endpoints import EndpointsStrategy
 from engine.apiserver.registry.core.event import EventStrategy
 from engine.apiserver.registry.core.namespace import NamespaceStrategy
 from engine.apiserver.registry.core.node import NodeStrategy
@@ -25,6 +26,7 @@ STRATEGIES: dict[str, Strategy] = {
         ConfigMapStrategy(),
         SecretStrategy(),
         ServiceStrategy(),
+        EndpointsStrategy(),
         EventStrategy(),
         DeploymentStrategy(),
         ReplicaSetStrategy(),
