@@ -12,30 +12,21 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
-from engine.apimachinery.labels import selector_from_set
-from engine.client.informer import Handlers, key_of
-from engine.controllers.base import Controller, path_of, split_key
+from engine.client.informer import Handlers
+from engine.controllers.base import path_of, split_key
 from engine.controllers.endpointslice_util import (
     HEADLESS_LABEL,
     TRIGGER_TIME,
     TriggerTimeTracker,
     endpoint_ports,
     ipv4_of,
+    should_pod_be_in_endpoints,
 )
-from engine.controllers.podutil import is_pod_ready, labels_of
+from engine.controllers.podutil import is_pod_ready
+from engine.controllers.servicepods import ServicePodsController
 
 Gen = Generator[Any, Any, Any]
 Obj = dict[str, Any]
-
-
-def should_pod_be_in_endpoints(pod: Obj, include_terminating: bool) -> bool:
-    """endpointsliceutil.ShouldPodBeInEndpoints."""
-    status = pod.get("status") or {}
-    if status.get("phase") in ("Failed", "Succeeded"):
-        return False
-    if not (status.get("podIP") or status.get("podIPs")):
-        return False
-    return include_terminating or not pod["metadata"].get("deletionTimestamp")
 
 
 def subsets_for(service: Obj, pods: list[Obj]) -> list[Obj]:
@@ -103,51 +94,23 @@ def endpoints_labels(service: Obj) -> dict[str, str]:
     return labels
 
 
-class EndpointsController(Controller):
+class EndpointsController(ServicePodsController):
     name = "endpoints-controller"
     service_account = "endpoint-controller"
     event_source = "endpoint-controller"
     workers = 5  # --concurrent-endpoint-syncs
-    kind = "Service"
 
     def __init__(self, manager: Any) -> None:
         super().__init__(manager)
-        self.services = self.informers.get("services")
-        self.pods = self.informers.pods
         self.endpoints = self.informers.get("endpoints")
         self.trigger_times = TriggerTimeTracker()
 
     def register(self) -> None:
-        enqueue = self._enqueue
-        self.services.add_handlers(Handlers(enqueue, lambda _old, cur: enqueue(cur), enqueue))
-        self.pods.add_handlers(Handlers(self._pod, self._update_pod, self._pod))
-        self.endpoints.add_handlers(Handlers(on_delete=enqueue))  # onEndpointsDelete
+        super().register()
+        self.endpoints.add_handlers(Handlers(on_delete=self.enqueue))  # onEndpointsDelete
 
     def synced_resources(self) -> tuple[str, ...]:
         return ("services", "pods", "endpoints")
-
-    def _enqueue(self, obj: Obj) -> None:
-        self.queue.add(key_of(obj))
-
-    def _pod(self, pod: Obj) -> None:
-        for key in self._services_of(pod):
-            self.queue.add(key)
-
-    def _update_pod(self, old: Obj, cur: Obj) -> None:
-        if old["metadata"].get("resourceVersion") == cur["metadata"].get("resourceVersion"):
-            return
-        for key in sorted(set(self._services_of(old)) | set(self._services_of(cur))):
-            self.queue.add(key)
-
-    def _services_of(self, pod: Obj) -> list[str]:
-        namespace = pod["metadata"].get("namespace", "")
-        return [
-            key_of(svc)
-            for svc in self.services.list()
-            if svc["metadata"].get("namespace") == namespace
-            and (svc.get("spec") or {}).get("selector") is not None
-            and selector_from_set(svc["spec"]["selector"]).matches(labels_of(pod))
-        ]
 
     def sync(self, key: str) -> Gen:
         """syncService."""
@@ -166,15 +129,7 @@ class EndpointsController(Controller):
         if spec.get("type") == "ExternalName" or spec.get("selector") is None:
             return
         yield from self.work()
-        selector = selector_from_set(spec["selector"])
-        pods = sorted(
-            (
-                p
-                for p in self.pods.list()
-                if p["metadata"].get("namespace") == namespace and selector.matches(labels_of(p))
-            ),
-            key=lambda p: p["metadata"]["name"],
-        )
+        pods = self.pods_of(service)
         trigger = self.trigger_times.compute(key, service, pods)
         subsets = subsets_for(service, pods)
         labels = endpoints_labels(service)

@@ -15,9 +15,8 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
-from engine.apimachinery.labels import selector_from_set
 from engine.client.informer import Handlers, key_of
-from engine.controllers.base import Controller, path_of, split_key
+from engine.controllers.base import path_of
 from engine.controllers.endpointslice_util import (
     CONTROLLER_NAME,
     MANAGED_BY_LABEL,
@@ -33,23 +32,20 @@ from engine.controllers.endpointslice_util import (
     slice_labels,
     slice_prefix,
 )
-from engine.controllers.podutil import labels_of
+from engine.controllers.servicepods import ServicePodsController
 
 Gen = Generator[Any, Any, Any]
 Obj = dict[str, Any]
 
 
-class EndpointSliceController(Controller):
+class EndpointSliceController(ServicePodsController):
     name = "endpointslice-controller"
     service_account = "endpointslice-controller"
     event_source = "endpoint-slice-controller"
     workers = 5  # --concurrent-service-endpoint-syncs
-    kind = "Service"
 
     def __init__(self, manager: Any) -> None:
         super().__init__(manager)
-        self.services = self.informers.get("services")
-        self.pods = self.informers.pods
         self.nodes = self.informers.nodes
         self.slices = self.informers.get("endpointslices")
         # By Service key: its uid and the ready pods it was last said to send traffic to, so
@@ -59,41 +55,11 @@ class EndpointSliceController(Controller):
 
     # ---- informer handlers -------------------------------------------------------------------
     def register(self) -> None:
-        self.services.add_handlers(
-            Handlers(self._enqueue, lambda _old, cur: self._enqueue(cur), self._enqueue)
-        )
-        self.pods.add_handlers(Handlers(self._add_pod, self._update_pod, self._add_pod))
+        super().register()
         self.slices.add_handlers(Handlers(on_delete=self._slice_deleted))
 
     def synced_resources(self) -> tuple[str, ...]:
         return ("services", "pods", "nodes", "endpointslices")
-
-    def _enqueue(self, service: Obj) -> None:
-        self.queue.add(key_of(service))
-
-    def _add_pod(self, pod: Obj) -> None:
-        """addPod / deletePod: every Service of the pod's namespace whose selector picks it
-        (endpointsliceutil.GetPodServiceMemberships)."""
-        for key in self._services_of(pod):
-            self.queue.add(key)
-
-    def _update_pod(self, old: Obj, cur: Obj) -> None:
-        """updatePod: the Services that picked it before or pick it now."""
-        if old["metadata"].get("resourceVersion") == cur["metadata"].get("resourceVersion"):
-            return
-        for key in sorted(set(self._services_of(old)) | set(self._services_of(cur))):
-            self.queue.add(key)
-
-    def _services_of(self, pod: Obj) -> list[str]:
-        namespace = pod["metadata"].get("namespace", "")
-        labels = labels_of(pod)
-        return [
-            key_of(svc)
-            for svc in self.services.list()
-            if svc["metadata"].get("namespace") == namespace
-            and (svc.get("spec") or {}).get("selector") is not None
-            and selector_from_set(svc["spec"]["selector"]).matches(labels)
-        ]
 
     def _slice_deleted(self, slice_: Obj) -> None:
         """onEndpointSliceDelete: a managed slice deleted by someone else is put back."""
@@ -105,7 +71,6 @@ class EndpointSliceController(Controller):
     # ---- sync --------------------------------------------------------------------------------
     def sync(self, key: str) -> Gen:
         """syncService, then reconciler.Reconcile for the IPv4 address type."""
-        namespace, _ = split_key(key)
         service = self.services.get(key)
         if service is None:
             # The garbage collector deletes its slices (their owner is gone).
@@ -116,17 +81,7 @@ class EndpointSliceController(Controller):
         if spec.get("type") == "ExternalName" or spec.get("selector") is None:
             return
         yield from self.work()
-        selector = selector_from_set(spec["selector"])
-        pods = sorted(
-            (
-                pod
-                for pod in self.pods.list()
-                if pod["metadata"].get("namespace") == namespace
-                and selector.matches(labels_of(pod))
-                and should_pod_be_in_endpoints(pod)
-            ),
-            key=lambda pod: pod["metadata"]["name"],
-        )
+        pods = [p for p in self.pods_of(service) if should_pod_be_in_endpoints(p, True)]
         desired: dict[tuple, tuple[list[Obj], list[Obj]]] = {}
         for pod in pods:
             ports = endpoint_ports(service, pod)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
+from engine.apimachinery.labels import selector_from_set
 from engine.controllers.podutil import get_condition, is_pod_ready
 from engine.timeutil import parse_rfc3339, rfc3339
 
@@ -22,13 +23,26 @@ MAX_ENDPOINTS_PER_SLICE = 100  # --max-endpoints-per-slice default
 TRIGGER_TIME = "endpoints.kubernetes.io/last-change-trigger-time"  # v1.EndpointsLastChange…
 
 
-def should_pod_be_in_endpoints(pod: Obj) -> bool:
-    """ShouldPodBeInEndpoints(pod, includeTerminating=true): a pod with an IP that has not
-    finished (terminating pods stay, marked terminating)."""
+def should_pod_be_in_endpoints(pod: Obj, include_terminating: bool) -> bool:
+    """ShouldPodBeInEndpoints: a pod with an IP that has not finished; a terminating one only
+    if asked for (the EndpointSlice controller always asks, marking it terminating)."""
     status = pod.get("status") or {}
     if status.get("phase") in ("Failed", "Succeeded"):
         return False
-    return bool(status.get("podIP") or status.get("podIPs"))
+    if not (status.get("podIP") or status.get("podIPs")):
+        return False
+    return include_terminating or not pod["metadata"].get("deletionTimestamp")
+
+
+def selects(service: Obj, pod: Obj) -> bool:
+    """Whether the Service's selector picks the pod (same namespace; no selector picks
+    none): GetPodServiceMemberships and the pod lister's List(selector)."""
+    selector = (service.get("spec") or {}).get("selector")
+    return (
+        selector is not None
+        and service["metadata"].get("namespace") == pod["metadata"].get("namespace")
+        and selector_from_set(selector).matches(pod["metadata"].get("labels") or {})
+    )
 
 
 def find_port(pod: Obj, service_port: Obj) -> int | None:
