@@ -238,6 +238,13 @@ def test_format_endpoint_slices() -> None:
     )
     mixed = {"ports": ports, "endpoints": [endpoint("10.0.0.1", None), endpoint("10.0.0.2", False)]}
     assert format_endpoint_slices([mixed], "") == "10.0.0.1:80"  # nil ready counts as ready
+    three_and_a_waiting = {
+        "ports": ports,
+        "endpoints": [endpoint(f"10.0.0.{i}") for i in range(1, 4)] + [endpoint("10.0.0.4", False)],
+    }
+    assert format_endpoint_slices([three_and_a_waiting], "") == (
+        "10.0.0.1:80,10.0.0.2:80,10.0.0.3:80 + 0 more..."  # upstream's quirk, kept
+    )
     headless = {"ports": None, "endpoints": [endpoint("10.0.0.9")]}
     assert format_endpoint_slices([headless], "any") == "10.0.0.9"
     assert format_endpoint_slices([{"ports": ports, "endpoints": None}], "") == ""

@@ -24,8 +24,8 @@ from engine.kubectl.describe_writer import (
 def format_endpoint_slices(slices: list[Obj], port_name: str) -> str:
     """formatEndpointSlices(slices, sets.New(port name)): the first three ready addresses
     (a nil ready counts as ready) with the port of that name, then `+ N more...`; `<none>`
-    without slices. As upstream, the third address sets `more` even when no ready one
-    follows."""
+    without slices. As upstream, any endpoint after the third sets `more`, even one that is
+    not ready (then `+ 0 more...`)."""
     if not slices:
         return "<none>"
     shown: list[str] = []
