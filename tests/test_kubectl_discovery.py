@@ -54,6 +54,7 @@ def test_api_resources_table() -> None:
     ) in lines
     assert [line.split()[0] for line in lines[1:]] == [
         "configmaps",
+        "endpoints",
         "events",
         "namespaces",
         "nodes",
@@ -65,6 +66,7 @@ def test_api_resources_table() -> None:
         "deployments",
         "replicasets",
         "leases",
+        "endpointslices",
     ]  # by group, then by name
     assert result.stderr == ""
 
@@ -107,7 +109,7 @@ def test_api_resources_filters_and_formats() -> None:
 def test_api_versions() -> None:
     cluster = quiet_cluster()
     result, requests = sent(cluster, "api-versions")
-    assert out(result) == ("apps/v1\ncoordination.k8s.io/v1\nv1\n", "", 0)
+    assert out(result) == ("apps/v1\ncoordination.k8s.io/v1\ndiscovery.k8s.io/v1\nv1\n", "", 0)
     assert requests == ["GET /api", "GET /apis"]
     assert out(cluster.kubectl("api-versions extra")) == (
         "",

@@ -79,6 +79,17 @@ def set_defaults(
         _default_namespace(obj, on_create)
     elif kind == "Service":
         default_service(obj)
+    elif kind == "Endpoints":
+        for subset in _l(obj.get("subsets")):  # core/v1 SetDefaults_EndpointPort
+            for port in _l(_d(subset).get("ports")):
+                if isinstance(port, dict):
+                    port.setdefault("protocol", "TCP")
+    elif kind == "EndpointSlice":
+        # discovery/v1 SetDefaults_EndpointPort: an unnamed port is named "", protocol TCP.
+        for port in _l(obj.get("ports")):
+            if isinstance(port, dict):
+                port.setdefault("name", "")
+                port.setdefault("protocol", "TCP")
     elif kind == "Secret" and not obj.get("type"):
         obj["type"] = "Opaque"  # SetDefaults_Secret
     elif kind == "Node":

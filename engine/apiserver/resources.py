@@ -161,6 +161,16 @@ RESOURCES: tuple[ResourceType, ...] = (
         has_status=True,
     ),
     ResourceType(
+        "endpoints",
+        "endpoints",
+        "Endpoints",
+        "",
+        "v1",
+        True,
+        "/registry/services/endpoints",
+        short_names=("ep",),
+    ),
+    ResourceType(
         "events",
         "event",
         "Event",
@@ -232,6 +242,15 @@ RESOURCES: tuple[ResourceType, ...] = (
         "v1",
         True,
         "/registry/leases",
+    ),
+    ResourceType(
+        "endpointslices",
+        "endpointslice",
+        "EndpointSlice",
+        "discovery.k8s.io",
+        "v1",
+        True,
+        "/registry/endpointslices",
     ),
 )
 

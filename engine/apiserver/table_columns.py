@@ -265,6 +265,47 @@ EVENT_COLUMNS = [
 
 NAMESPACE_COLUMNS = [_NAME, _column("Status", "The status of the namespace"), _AGE]
 
+# printers.go endpointColumnDefinitions
+ENDPOINTS_COLUMNS = [
+    _NAME,
+    _column(
+        "Endpoints",
+        "The set of all endpoints is the union of all subsets. Addresses are placed into "
+        "subsets according to the IPs they share. A single address with multiple ports, some "
+        "of which are ready and some of which are not (because they come from different "
+        "containers) will result in the address being displayed in different subsets for the "
+        "different ports. No address will appear in both Addresses and NotReadyAddresses in "
+        "the same subset. Sets of addresses and ports that comprise a service.",
+    ),
+    _AGE,
+]
+
+# printers.go endpointSliceColumnDefinitions: the docs are EndpointSlice's.
+ENDPOINT_SLICE_COLUMNS = [
+    _NAME,
+    _column(
+        "AddressType",
+        "addressType specifies the type of address carried by this EndpointSlice. All "
+        "addresses in this slice must be the same type. This field is immutable after "
+        "creation. The following address types are currently supported:\n* IPv4: Represents "
+        "an IPv4 Address.\n* IPv6: Represents an IPv6 Address.\n* FQDN: Represents a Fully "
+        "Qualified Domain Name.",
+    ),
+    _column(
+        "Ports",
+        "ports specifies the list of network ports exposed by each endpoint in this slice. "
+        "Each port must have a unique name. When ports is empty, it indicates that there are "
+        'no defined ports. When a port is defined with a nil port value, it indicates "all '
+        'ports". Each slice may include a maximum of 100 ports.',
+    ),
+    _column(
+        "Endpoints",
+        "endpoints is a list of unique endpoints in this slice. Each slice may include a "
+        "maximum of 1000 endpoints.",
+    ),
+    _AGE,
+]
+
 # rest/table.go defaultTableConvertor
 CONFIG_MAP_COLUMNS = [
     _NAME,

@@ -34,6 +34,8 @@ from engine.apiserver.table_columns import (
     DAEMON_SET_COLUMNS,
     DEFAULT_COLUMNS,
     DEPLOYMENT_COLUMNS,
+    ENDPOINT_SLICE_COLUMNS,
+    ENDPOINTS_COLUMNS,
     EVENT_COLUMNS,
     NAMESPACE_COLUMNS,
     NODE_COLUMNS,
@@ -393,6 +395,50 @@ def _secret_row(secret: Obj, now: float) -> Row:
     ]
 
 
+def _endpoints_row(endpoints: Obj, now: float) -> Row:
+    """printEndpoints: formatEndpoints(endpoints, nil), every port of every subset with its
+    ready addresses, `<none>` without subsets."""
+    meta = endpoints.get("metadata", {})
+    listed: list[str] = []
+    for subset in endpoints.get("subsets") or []:
+        addresses = [a.get("ip", "") for a in subset.get("addresses") or []]
+        if not subset.get("ports"):
+            listed += addresses  # headless Services may have no ports
+        for port in subset.get("ports") or []:
+            listed += [
+                f"[{ip}]:{port.get('port')}" if ":" in ip else f"{ip}:{port.get('port')}"
+                for ip in addresses
+            ]
+    cell = ",".join(listed[:3]) + (f" + {len(listed) - 3} more..." if len(listed) > 3 else "")
+    if not endpoints.get("subsets"):
+        cell = "<none>"
+    return [meta.get("name", ""), cell, since(meta.get("creationTimestamp"), now)]
+
+
+def _endpoint_slice_row(slice_: Obj, now: float) -> Row:
+    """printEndpointSlice, formatDiscoveryPorts, formatDiscoveryEndpoints."""
+    meta = slice_.get("metadata", {})
+    ports = [
+        str(p["port"]) if p.get("port") is not None else p.get("name") or "*"
+        for p in slice_.get("ports") or []
+    ]
+    addresses = [a for e in slice_.get("endpoints") or [] for a in e.get("addresses") or []]
+    return [
+        meta.get("name", ""),
+        slice_.get("addressType", ""),
+        _list_with_more(ports),
+        _list_with_more(addresses),
+        since(meta.get("creationTimestamp"), now),
+    ]
+
+
+def _list_with_more(items: list[str], most: int = 3) -> str:
+    """listWithMoreString: the first three, how many more, or <unset> for none."""
+    if len(items) > most:
+        return f"{','.join(items[:most])} + {len(items) - most} more..."
+    return ",".join(items) or "<unset>"
+
+
 def _service_row(svc: Obj, now: float) -> Row:
     """printService."""
     meta, spec = svc.get("metadata", {}), svc.get("spec") or {}
@@ -448,5 +494,7 @@ NAMESPACE = Printer(NAMESPACE_COLUMNS, _namespace_row)
 CONFIG_MAP = Printer(CONFIG_MAP_COLUMNS, _config_map_row)
 SECRET = Printer(SECRET_COLUMNS, _secret_row)
 SERVICE = Printer(SERVICE_COLUMNS, _service_row)
+ENDPOINT_SLICE = Printer(ENDPOINT_SLICE_COLUMNS, _endpoint_slice_row)
+ENDPOINTS = Printer(ENDPOINTS_COLUMNS, _endpoints_row)
 # Kinds without a printer: rest/table.go's default convertor.
 DEFAULT = Printer(DEFAULT_COLUMNS, _default_row)

@@ -24,6 +24,8 @@ def _registry() -> dict[str, type[Controller]]:
     """The controllers, in the order they are started (NewControllerDescriptors)."""
     from engine.controllers.daemon.controller import DaemonSetController
     from engine.controllers.deployment.controller import DeploymentController
+    from engine.controllers.endpoints import EndpointsController
+    from engine.controllers.endpointslice import EndpointSliceController
     from engine.controllers.garbagecollector import GarbageCollector
     from engine.controllers.namespace import NamespaceController
     from engine.controllers.nodelifecycle import NodeLifecycleController
@@ -38,6 +40,8 @@ def _registry() -> dict[str, type[Controller]]:
         ReplicaSetController,
         DeploymentController,
         DaemonSetController,
+        EndpointsController,
+        EndpointSliceController,
         NodeLifecycleController,
         TaintEvictionController,
     ]

@@ -55,6 +55,8 @@ MONITORED = (
     "controllerrevisions",
     "nodes",
     "leases",
+    "services",
+    "endpointslices",
 )
 FINALIZER_RETRIES = 5  # retry.DefaultBackoff.Steps
 

@@ -43,6 +43,9 @@ _STEPS = {
     "daemonsets": Step.CONTROL,
     "controllerrevisions": Step.CONTROL,
     "namespaces": Step.CONTROL,
+    "services": Step.CONTROL,
+    "endpointslices": Step.CONTROL,
+    "endpoints": Step.CONTROL,
     "nodes": Step.OTHER,
     "leases": Step.OTHER,
 }

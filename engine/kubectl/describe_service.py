@@ -1,11 +1,13 @@
 """`kubectl describe service` (staging/src/k8s.io/kubectl/pkg/describe/describe.go
 ServiceDescriber, describeService).
 
-Each port's Endpoints line lists the ready addresses of the Service's EndpointSlices. Podlife
-has no EndpointSlice controller yet, so there are none: the line reads `<none>`, as
-formatEndpointSlices prints it for a Service whose selector matches no ready pod."""
+Each port's Endpoints line lists the ready addresses of the Service's EndpointSlices (those
+labelled `kubernetes.io/service-name=<service>`), with that port's number: formatEndpointSlices
+of describe.go."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from engine.apimachinery.labels import format_labels
 from engine.kubectl.describe_writer import (
@@ -18,10 +20,43 @@ from engine.kubectl.describe_writer import (
     tabbed,
 )
 
-NO_ENDPOINTS = "<none>"
+
+def format_endpoint_slices(slices: list[Obj], port_name: str) -> str:
+    """formatEndpointSlices(slices, sets.New(port name)): the first three ready addresses
+    (a nil ready counts as ready) with the port of that name, then `+ N more...`; `<none>`
+    without slices. As upstream, any endpoint after the third sets `more`, even one that is
+    not ready (then `+ 0 more...`)."""
+    if not slices:
+        return "<none>"
+    shown: list[str] = []
+    more, count, most = False, 0, 3
+    for slice_ in slices:
+        endpoints = slice_.get("endpoints") or []
+        ports = slice_.get("ports") or []
+        # Headless services may have no ports: the bare addresses.
+        targets = [p.get("port") for p in ports if p.get("name", "") == port_name]
+        if not ports:
+            targets = [None]
+        for port in targets:
+            for endpoint in endpoints:
+                if len(shown) == most:
+                    more = True
+                if (endpoint.get("conditions") or {}).get("ready") is False:
+                    continue
+                address = (endpoint.get("addresses") or [""])[0]
+                if not more:
+                    shown.append(address if port is None else _join_host_port(address, port))
+                count += 1
+    text = ",".join(shown)
+    return f"{text} + {count - most} more..." if more else text
 
 
-def describe_service(svc: Obj, events: list[Obj] | None, now: float) -> str:
+def _join_host_port(host: str, port: Any) -> str:
+    """net.JoinHostPort: an IPv6 address in brackets."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def describe_service(svc: Obj, slices: list[Obj], events: list[Obj] | None, now: float) -> str:
     meta, spec = svc.get("metadata", {}), svc.get("spec") or {}
     ingress = ((svc.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
 
@@ -55,7 +90,8 @@ def describe_service(svc: Obj, events: list[Obj] | None, now: float) -> str:
             w.write(LEVEL_0, f"TargetPort:\t{port.get('targetPort')}/{protocol}\n")
             if port.get("nodePort"):
                 w.write(LEVEL_0, f"NodePort:\t{name}\t{port['nodePort']}/{protocol}\n")
-            w.write(LEVEL_0, f"Endpoints:\t{NO_ENDPOINTS}\n")
+            endpoints = format_endpoint_slices(slices, port.get("name", ""))
+            w.write(LEVEL_0, f"Endpoints:\t{endpoints}\n")
         w.write(LEVEL_0, f"Session Affinity:\t{spec.get('sessionAffinity', '')}\n")
         if spec.get("externalTrafficPolicy"):
             w.write(LEVEL_0, f"External Traffic Policy:\t{spec['externalTrafficPolicy']}\n")

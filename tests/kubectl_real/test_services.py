@@ -24,6 +24,24 @@ def same_but_uid(twin: Twin, line: str) -> None:
     )
 
 
+_POD_IP = re.compile(r"10\.244\.\d+\.\d+")
+_SLICE = re.compile(r"\b(web|shop)-[a-z0-9]{5}\b")
+
+
+def same_but_pod_ips(twin: Twin, line: str) -> str:
+    """As `same`, where the output shows pod IPs or EndpointSlice names: the twins' pods may
+    land on other nodes (the real kubectl's discovery requests take virtual time), so their
+    IPs and the slices' random suffixes differ; how they are printed may not."""
+    real, engine = twin.both(line)
+    assert engine.exit_code == real.code == 0, (engine.stderr, real.stderr)
+
+    def masked(text: str) -> str:
+        return _SLICE.sub(r"\1-XXXXX", _POD_IP.sub("10.244.N.N", normalized(text)))
+
+    assert masked(engine.stdout) == masked(real.stdout), line
+    return real.stdout
+
+
 WEB_AND_SERVICE = """\
 apiVersion: apps/v1
 kind: Deployment
@@ -103,8 +121,19 @@ def test_apply_a_deployment_and_its_service(twin: Twin) -> None:
     same(twin, "apply -f shop.yaml")
     same(twin, "get svc -o wide")
     same_but_uid(twin, "get svc web -o yaml")
-    same(twin, "describe svc web")
-    same(twin, "describe service shop")
+    described = same_but_pod_ips(twin, "describe svc web")
+    assert "Endpoints:                10.244." in described  # its two pods, with port 80
+    same(twin, "describe service shop")  # no pod labelled app=shop: a placeholder slice
+    listed = same_but_pod_ips(twin, "get endpointslices")
+    assert listed.splitlines()[0].split() == ["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"]
+    endpoints = _POD_IP.sub("IP", same_but_pod_ips(twin, "get endpoints"))
+    assert [line.split()[:2] for line in endpoints.splitlines()] == [
+        ["NAME", "ENDPOINTS"],
+        ["shop", "<none>"],
+        ["web", "IP:80,IP:80"],
+    ]
+    shop = same_but_pod_ips(twin, "get endpointslices -l kubernetes.io/service-name=shop")
+    assert shop.splitlines()[1].split()[1:4] == ["IPv4", "<unset>", "<unset>"]
     twin.file("taken.yaml", NODE_PORT.replace("name: shop", "name: shop2"))
     same(twin, "apply -f taken.yaml")
     same(twin, "delete -f web.yaml")

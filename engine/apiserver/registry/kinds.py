@@ -9,12 +9,14 @@ from engine.apiserver.registry.apps.deployment import DeploymentStrategy
 from engine.apiserver.registry.apps.replicaset import ReplicaSetStrategy
 from engine.apiserver.registry.coordination.lease import LeaseStrategy
 from engine.apiserver.registry.core.configmap import ConfigMapStrategy
+from engine.apiserver.registry.core.endpoints import EndpointsStrategy
 from engine.apiserver.registry.core.event import EventStrategy
 from engine.apiserver.registry.core.namespace import NamespaceStrategy
 from engine.apiserver.registry.core.node import NodeStrategy
 from engine.apiserver.registry.core.pod import PodStrategy
 from engine.apiserver.registry.core.secret import SecretStrategy
 from engine.apiserver.registry.core.service import ServiceStrategy
+from engine.apiserver.registry.discovery.endpointslice import EndpointSliceStrategy
 from engine.apiserver.registry.strategy import Strategy
 
 STRATEGIES: dict[str, Strategy] = {
@@ -26,11 +28,13 @@ STRATEGIES: dict[str, Strategy] = {
         ConfigMapStrategy(),
         SecretStrategy(),
         ServiceStrategy(),
+        EndpointsStrategy(),
         EventStrategy(),
         ControllerRevisionStrategy(),
         DaemonSetStrategy(),
         DeploymentStrategy(),
         ReplicaSetStrategy(),
         LeaseStrategy(),
+        EndpointSliceStrategy(),
     )
 }

@@ -13,6 +13,8 @@ from engine.apiserver.schema import (
     config,
     container,
     daemonset,
+    discovery,
+    endpoints,
     meta,
     pod,
     service,
@@ -29,7 +31,20 @@ from engine.apiserver.schema.model import (
 )
 
 REGISTRY = Registry()
-for _module in (meta, container, volume, pod, cluster, config, service, apps, daemonset):
+_MODULES = (
+    meta,
+    container,
+    volume,
+    pod,
+    cluster,
+    config,
+    service,
+    endpoints,
+    apps,
+    daemonset,
+    discovery,
+)
+for _module in _MODULES:
     REGISTRY.add(*_module.STRUCTS)
 
 # Named types that are strings on the wire (their own OpenAPI components upstream).

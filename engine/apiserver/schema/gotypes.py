@@ -117,6 +117,9 @@ NAMED: dict[str, str] = {
     "ServiceSpec.ipFamilies": "[]v1.IPFamily",
     "ServiceSpec.ipFamilyPolicy": "v1.IPFamilyPolicy",
     "LoadBalancerIngress.ipMode": "v1.LoadBalancerIPMode",
+    # discovery/v1
+    "EndpointSlice.addressType": "v1.AddressType",
+    "EndpointPort.protocol": "v1.Protocol",
     # coordination/v1
     "LeaseSpec.strategy": "v1.CoordinatedLeaseStrategy",
     # apps/v1

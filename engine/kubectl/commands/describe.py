@@ -173,8 +173,10 @@ def describe_object(
     if resource.kind == "Secret":
         return describe_secret(current)
     if resource.kind == "Service":
+        service_name = f"kubernetes.io/service-name={current['metadata']['name']}"
+        slices = yield from _list(ctx, "endpointslices", namespace, {"labelSelector": service_name})
         events = yield from _events(ctx, current, show_events)
-        return describe_service(current, events, ctx.now)
+        return describe_service(current, slices, events, ctx.now)
     return describers.describe_namespace(current, None, None)
 
 
