@@ -9,6 +9,10 @@ const CONTROLLER_NAMES = {
   "garbage-collector": "Garbage collector",
   "taint-eviction-controller": "Taint eviction controller",
   "endpointslice-controller": "EndpointSlice controller",
+  "endpoints-controller": "Endpoints controller",
+  "daemonset-controller": "DaemonSet controller",
+  "pod-garbage-collector-controller": "Pod garbage collector",
+  "namespace-controller": "Namespace controller",
 };
 
 /** Split an id into its parts: {role, name, node}. */

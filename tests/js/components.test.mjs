@@ -54,3 +54,12 @@ describe("the components of the real trace", needsTrace, () => {
     assert.equal(new Set(names.values()).size, ids.length, "two components share a name");
   });
 });
+
+describe("every controller the controller manager runs has a learner's name", () => {
+  test("Kubernetes' own spelling, never a title-cased id", () => {
+    assert.equal(lifelineName("controller-manager/endpointslice-controller"), "EndpointSlice controller");
+    assert.equal(lifelineName("controller-manager/endpoints-controller"), "Endpoints controller");
+    assert.equal(lifelineName("controller-manager/daemonset-controller"), "DaemonSet controller");
+    assert.equal(lifelineName("controller-manager/pod-garbage-collector-controller"), "Pod garbage collector");
+  });
+});
