@@ -51,7 +51,9 @@ def test_two_applies_make_two_chapter_marks(page: Any, console: Console) -> None
         "Chapter 2: kubectl asks the API server to create pod default/other",
     ]
     assert [m["current"] for m in found] == [False, True]  # the stage is in the second
-    assert page.inner_text("#chapter-position") == "chapter 2 of 2"
+    page.wait_for_function(
+        "document.querySelector('#chapter-position').textContent === 'chapter 2 of 2'"
+    )
     # a mark stands where its chapter begins on the strip: the second one further right
     lefts = page.evaluate(
         "[...document.querySelectorAll('.chapter-mark')].map(m => m.getBoundingClientRect().left)"
@@ -96,7 +98,9 @@ def test_next_chapter_from_the_start_lands_on_each_chapters_first_step(
     found = two_pods_applied(page)
     page.click("#to-start")
     page.wait_for_function("podlife.player.cursor === 0")
-    assert page.inner_text("#chapter-position") == "2 chapters"
+    page.wait_for_function(  # drawn at the next frame
+        "document.querySelector('#chapter-position').textContent === '2 chapters'"
+    )
 
     press(page, "]")  # from the very start: the first chapter's step 1
     page.wait_for_function(f"document.querySelector('#stage').dataset.seq === '{found[0]['seq']}'")
@@ -107,7 +111,9 @@ def test_next_chapter_from_the_start_lands_on_each_chapters_first_step(
     assert "create pod default/other" in page.inner_text("#caption") + page.inner_text(
         "#step-headline"
     )
-    assert page.inner_text("#chapter-position") == "chapter 2 of 2"
+    page.wait_for_function(
+        "document.querySelector('#chapter-position').textContent === 'chapter 2 of 2'"
+    )
     shot(page, "chapters-next")
 
     press(page, "]")  # no chapter after the last: it says so, and stays
