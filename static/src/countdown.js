@@ -11,7 +11,7 @@ export function noteNodeDeadline(deadlines, ev) {
   const data = ev.data || {};
   if (!ev.object || ev.object.kind !== "Node" || !data.node) return;
   if (typeof data.deadline === "number") {
-    deadlines[data.node] = { at: data.deadline, from: ev.time, what: ev.source.startsWith("kubelet/") ? "NotReady" : "evicted" };
+    deadlines[data.node] = { at: data.deadline, from: ev.time, what: data.action === "fail-node" ? "NotReady" : "evicted" };
   } else {
     delete deadlines[data.node];
   }

@@ -35,7 +35,7 @@ test("a pod is evicted after its shortest toleration, counted from the taint", (
 test("a node counts down from the milestone that announced it until another one about it", () => {
   const deadlines = {};
   const node = { kind: "Node", name: "node-2" };
-  noteNodeDeadline(deadlines, { source: "kubelet/node-2", time: 10, object: node, data: { node: "node-2", deadline: 55 } });
+  noteNodeDeadline(deadlines, { source: "kubelet/node-2", time: 10, object: node, data: { node: "node-2", action: "fail-node", deadline: 55 } });
   assert.deepEqual(nodeCountdown(deadlines["node-2"], 25), { label: "NotReady in", remaining: 30, total: 45 });
   assert.equal(countdownText(nodeCountdown(deadlines["node-2"], 25)), "NotReady in 30 s");
   assert.equal(countdownText(nodeCountdown(deadlines["node-2"], 57)), "NotReady any moment"); // the controller looks every 5 s
