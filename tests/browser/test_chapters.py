@@ -228,7 +228,9 @@ def test_the_picker_starts_here_and_offers_to_continue(page: Any, console: Conso
     page.wait_for_selector("#continue:not([hidden])", timeout=90_000)
     assert page.inner_text("#lesson-progress") == "part 3 of 6"
     assert "Self-healing" in page.inner_text("#lesson-say")
-    assert page.inner_text("#speed-value") == "1×"  # back to the learner's pace
+    page.wait_for_function(  # back to the learner's pace (drawn at the next frame)
+        "document.querySelector('#speed-value').textContent === '1×'"
+    )
     assert page.evaluate("document.querySelector('#scenario').value") == "02-pod-vs-deployment"
     # the lesson's parts begin chapters (its narration, traced by the server), as its writes do
     page.wait_for_function(
