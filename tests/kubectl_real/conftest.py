@@ -142,14 +142,18 @@ def twin(kube: Kube) -> Twin:
 
 _AGE = re.compile(r"(?<![\w.:-])\d+(?:\.\d+)?(?:ms|s|m|h|d|y)(?:\d+(?:s|m|h))?(?![\w.:-])")
 _STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z")
+# describe's dates (RFC 1123 with a numeric zone, as kubectl's describe.go prints them)
+_DATE = re.compile(r"\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d [+-]\d{4}")
 _VERSION = re.compile(r'(resourceVersion"?:\s*"?)\d+')
 
 
 def normalized(text: str) -> str:
     """Output with what differs between two runs of the same steps blanked: ages, times and
-    resourceVersions (the real kubectl's own discovery requests take virtual time too).
+    resourceVersions (the real kubectl's own discovery requests take virtual time too, and
+    it reads times on its own clock: web/kube_api/wallclock.py).
     Columns are re-spaced so that a shorter age does not shift the rest."""
-    text = _VERSION.sub(r"\g<1>N", _STAMP.sub("TIME", _AGE.sub("AGE", text)))
+    text = _DATE.sub("DATE", _STAMP.sub("TIME", _AGE.sub("AGE", text)))
+    text = _VERSION.sub(r"\g<1>N", text)
     lines = [re.sub(r"(?<=\S) {2,}", "  ", line).rstrip() for line in text.splitlines()]
     if "Events:" in lines:
         # Events within the same second are ordered by sub-second times, which differ between

@@ -10,7 +10,7 @@ from flask import Blueprint, request
 from flask import Response as HttpResponse
 
 from engine import errors
-from web.kube_api import wire
+from web.kube_api import wallclock, wire
 from web.kube_api.calls import outlets
 from web.kube_api.hosts import Busy
 from web.kube_api.streams import DEFAULT_WATCH_SECONDS, stream
@@ -77,7 +77,8 @@ def _serve(api: KubeAPI, cluster_id: str, path: str, token: str) -> HttpResponse
     if host is None:
         return wire.status(errors.not_found_path("/" + path))
     host.keep_time()
-    call = wire.remote_call(request, path, api.tokens.accepted(cluster_id), token)
+    offset = wallclock.offset(host.cluster.env.now)
+    call = wire.remote_call(request, path, api.tokens.accepted(cluster_id), token, offset)
     if call.watch_key and len(outlets(host.cluster)) >= api.max_watches:
         # kube-apiserver's answer when it takes no more (filters/maxinflight.go tooManyRequests);
         # client-go retries after Retry-After by itself.
@@ -97,8 +98,10 @@ def _serve(api: KubeAPI, cluster_id: str, path: str, token: str) -> HttpResponse
             errors.StatusError(504, "Timeout", "Timeout: request did not complete in time")
         )
     response = process.value
+    offset = wallclock.offset(cluster.env.now)  # the clocks' distance as the answer leaves
     if not call.watch_key:
-        return wire.to_http(response)
+        stamps = request.args.get("timestamps") in ("true", "1")
+        return wire.to_http(response, offset, log_stamps=stamps)
     if response.code == 410:
         # A watch from a compacted revision: the stream opens, then says why it ends
         # (the watch cache's error watcher sends one ERROR event carrying the Status).
@@ -106,7 +109,7 @@ def _serve(api: KubeAPI, cluster_id: str, path: str, token: str) -> HttpResponse
             wire.watch_line("ERROR", response.body), 200, content_type="application/json"
         )
     if not response.ok:
-        return wire.to_http(response)
+        return wire.to_http(response, offset)
     outlet = outlets(cluster).get(call.watch_key)
     if outlet is None:
         return HttpResponse(b"", 200, content_type="application/json")

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from gevent.event import Event
 
+from web.kube_api import wallclock
 from web.kube_api.calls import Outlet, RemoteStop
 from web.kube_api.hosts import Busy
 from web.kube_api.wire import watch_line
@@ -43,7 +44,7 @@ def stream(
         while True:
             while outlet.events:
                 kind, obj = outlet.events.popleft()
-                yield watch_line(kind, obj)
+                yield watch_line(kind, obj, wallclock.offset(cluster.env.now))
             if outlet.closed or not host.serves(cluster) or time.monotonic() >= deadline:
                 return
             wake.clear()

@@ -11,7 +11,7 @@ from flask import Request as HttpRequest
 from flask import Response as HttpResponse
 
 from engine import MAX_REQUEST_BODY_BYTES, Response, StatusError
-from web.kube_api import protobuf
+from web.kube_api import protobuf, wallclock
 from web.kube_api.calls import RemoteCall
 
 # The headers the API server looks at; the others are not worth recording as inputs.
@@ -24,9 +24,14 @@ def is_watch(http: HttpRequest) -> bool:
 
 
 def remote_call(
-    http: HttpRequest, path: str, credentials: tuple[tuple[str, str], ...], token: str = ""
+    http: HttpRequest,
+    path: str,
+    credentials: tuple[tuple[str, str], ...],
+    token: str = "",
+    clock_offset: int = 0,
 ) -> RemoteCall:
-    """`token` is the bearer token from the URL (see routes.server_path), if any."""
+    """`token` is the bearer token from the URL (see routes.server_path), if any;
+    `clock_offset` how far the client's clock is ahead of the cluster's (wallclock.py)."""
     # Read one byte past the limit, no more: the API server refuses the body as too large
     # (413), and a huge upload never sits in memory.
     body = http.stream.read(MAX_REQUEST_BODY_BYTES + 1) if _has_body(http) else b""
@@ -39,10 +44,15 @@ def remote_call(
         decoded = protobuf.to_json(body)
         if decoded is not None:
             body, headers["content-type"] = decoded, "application/json"
+    body = wallclock.unshift_body(body, headers.get("content-type", ""), clock_offset)
+    query = tuple(
+        (name, wallclock.unshift_text(value, clock_offset) if name == "sinceTime" else value)
+        for name, value in http.args.items()
+    )
     return RemoteCall(
         method=http.method,
         path="/" + path,
-        query=tuple(http.args.items()),
+        query=query,
         headers=tuple(sorted(headers.items())),
         body=body or None,
         credentials=credentials,
@@ -54,11 +64,15 @@ def _has_body(http: HttpRequest) -> bool:
     return bool(http.content_length) or http.headers.get("transfer-encoding") == "chunked"
 
 
-def to_http(response: Response) -> HttpResponse:
+def to_http(response: Response, clock_offset: int = 0, log_stamps: bool = False) -> HttpResponse:
+    """`clock_offset`: see remote_call; `log_stamps`: a text body is a log read with
+    timestamps, each line's first word a time."""
     body = response.body
     if isinstance(body, str):
+        if log_stamps:
+            body = wallclock.shift_log_stamps(body, clock_offset)
         return HttpResponse(body, response.code, content_type=response.content_type)
-    text = "" if body is None else json_text(body)
+    text = "" if body is None else json_text(wallclock.shift(body, clock_offset))
     return HttpResponse(text, response.code, content_type=response.content_type)
 
 
@@ -73,6 +87,7 @@ def status(error: StatusError, headers: dict[str, str] | None = None) -> HttpRes
     )
 
 
-def watch_line(kind: str, obj: dict[str, Any]) -> bytes:
+def watch_line(kind: str, obj: dict[str, Any], clock_offset: int = 0) -> bytes:
     """One watch event on the wire: a metav1.WatchEvent, newline-delimited JSON."""
-    return (json.dumps({"type": kind, "object": obj}, separators=(",", ":")) + "\n").encode()
+    event = {"type": kind, "object": wallclock.shift(obj, clock_offset)}
+    return (json.dumps(event, separators=(",", ":")) + "\n").encode()
