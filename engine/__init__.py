@@ -20,7 +20,9 @@ touching them. What they need and nothing more:
   `lookup`), the codec's `decode`, `Etcd`, `KeyValue`, `CompactedError`, kubectl's
   `print_yaml`;
 - scenarios: `Scenario`, `ScenarioError`, `load`, and the headless player's `play`;
-- input checks: `yamlsafe` (the one YAML reader, with its limits), `parse_quantity`.
+- input checks: `yamlsafe` (the one YAML reader, with its limits), `parse_quantity`;
+- time: `to_datetime` (a virtual second as a moment) and `TIME_FIELDS` (the names of the
+  timestamp fields), for showing times on a client's own clock (web/kube_api/wallclock.py).
 
 Importing this module imports the cluster and what it is made of (what any user of the
 engine needs anyway) and does nothing else. Inside the engine, modules import each other's
@@ -34,6 +36,7 @@ from engine.apimachinery.errors import StatusError
 from engine.apimachinery.quantity import parse_quantity
 from engine.apiserver.request import MAX_REQUEST_BODY_BYTES, Request, Response
 from engine.apiserver.resources import BY_NAME, lookup
+from engine.apiserver.schema import TIME_FIELDS
 from engine.apiserver.storage.cacher import Watch
 from engine.apiserver.storage.codec import decode
 from engine.client.rest import send_request
@@ -57,11 +60,13 @@ from engine.timeline import (
     run_to,
     step_until,
 )
+from engine.timeutil import to_datetime
 from engine.trace import ObjectRef, Step, TraceEvent
 
 __all__ = [
     "BY_NAME",
     "MAX_REQUEST_BODY_BYTES",
+    "TIME_FIELDS",
     "TIMINGS",
     "Cluster",
     "ClusterCall",
@@ -103,5 +108,6 @@ __all__ = [
     "step_until",
     "story",
     "timings_name",
+    "to_datetime",
     "yamlsafe",
 ]

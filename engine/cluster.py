@@ -148,8 +148,8 @@ class Cluster:
 
     # ---- set-up ------------------------------------------------------------------------------
     def _bootstrap(self, node_specs: list[NodeSpec]) -> None:
-        """The furniture a cluster has before the learner arrives: namespaces, the
-        `kubernetes` Service and nodes.
+        """The furniture a cluster has before the learner arrives: namespaces and their
+        `default` ServiceAccounts, the `kubernetes` Service and nodes.
 
         Written through the API server, but quietly: the trace starts with the learner's
         first action."""
@@ -158,6 +158,15 @@ class Cluster:
             (
                 "/api/v1/namespaces",
                 {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}},
+            )
+            for name in BOOTSTRAP_NAMESPACES
+        ]
+        # Their `default` ServiceAccounts, which the serviceaccount controller made long ago
+        # (without one the API server refuses pods there, even in a cluster without it).
+        objects += [
+            (
+                f"/api/v1/namespaces/{name}/serviceaccounts",
+                {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "default"}},
             )
             for name in BOOTSTRAP_NAMESPACES
         ]

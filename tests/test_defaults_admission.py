@@ -443,7 +443,8 @@ def test_automount_can_be_switched_off() -> None:
     assert "volumeMounts" not in obj["spec"]["containers"][0]
     sa_off = pod()
     set_defaults("Pod", sa_off)
-    admit_pod_create(sa_off, random.Random(1), service_account_automount=False)
+    off = {"automountServiceAccountToken": False}
+    admit_pod_create(sa_off, random.Random(1), account_of=lambda _name: off)
     assert "volumes" not in sa_off["spec"]
 
 

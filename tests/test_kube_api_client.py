@@ -129,6 +129,33 @@ def test_deployments_create_list_delete(api_client: Any) -> None:
     assert apps.list_namespaced_deployment("default").items == []
 
 
+def test_service_accounts_create_read_list_watch_patch_delete(api_client: Any) -> None:
+    core = kubernetes.client.CoreV1Api(api_client)
+    accounts = [a.metadata.name for a in core.list_namespaced_service_account("default").items]
+    assert accounts == ["default"]  # the serviceaccount controller's
+    body = {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "robot"}}
+    created = core.create_namespaced_service_account("default", body)
+    assert created.metadata.uid
+    watch = kubernetes.watch.Watch()
+    for event in watch.stream(
+        core.list_namespaced_service_account,
+        "default",
+        field_selector="metadata.name=robot",
+        timeout_seconds=2,
+    ):
+        assert (event["type"], event["object"].metadata.name) == ("ADDED", "robot")
+        watch.stop()
+    patch = {"automountServiceAccountToken": False, "imagePullSecrets": [{"name": "regcred"}]}
+    patched = core.patch_namespaced_service_account("robot", "default", patch)
+    assert patched.automount_service_account_token is False
+    read = core.read_namespaced_service_account("robot", "default")
+    assert [s.name for s in read.image_pull_secrets] == ["regcred"]
+    core.delete_namespaced_service_account("robot", "default")
+    with pytest.raises(kubernetes.client.ApiException) as missing:
+        core.read_namespaced_service_account("robot", "default")
+    assert missing.value.status == 404
+
+
 def test_without_the_token_the_server_says_unauthorized(kubeconfig: Path) -> None:
     configuration = kubernetes.client.Configuration()
     loader = kubernetes.config.kube_config.KubeConfigLoader(

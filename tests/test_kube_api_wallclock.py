@@ -47,6 +47,8 @@ def test_request_bodies_move_back_and_bad_ones_pass_byte_for_byte() -> None:
     broken = b'{"metadata": {"creationTimestamp": "2026-12-06T10:00:00Z"'
     assert wallclock.unshift_body(broken, "application/json", 60) is broken
     assert wallclock.unshift_body(body, "application/yaml", 60) is body
+    deep = b"[" * 100_000 + b"]" * 100_000
+    assert wallclock.unshift_body(deep, "application/json", 60) is deep
     assert wallclock.unshift_text("not a time", 60) == "not a time"
     assert wallclock.unshift_text("9999-12-31T23:59:59Z", -60) == "9999-12-31T23:59:59Z"
 

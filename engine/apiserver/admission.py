@@ -10,6 +10,7 @@ TaintNodesByCondition for new Nodes. Everything is a pure function of the object
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -231,17 +232,22 @@ NOT_READY_TAINT = "node.kubernetes.io/not-ready"
 UNREACHABLE_TAINT = "node.kubernetes.io/unreachable"
 
 
+# The ServiceAccount a pod names, looked up by name in the pod's namespace: None when there
+# is none (and the namespace exists: a missing namespace is NamespaceLifecycle's to refuse).
+AccountLookup = Callable[[str], Obj | None]
+
+
 def admit_pod_create(
     pod: Obj,
     rng: random.Random,
     *,
-    service_account_automount: bool | None = None,
+    account_of: AccountLookup = lambda _name: {},
     toleration_seconds: int = DEFAULT_TOLERATION_SECONDS,
 ) -> list[str]:
     """Run the mutating admission a new Pod goes through; return the plugins that changed it.
 
-    `service_account_automount` is the pod's ServiceAccount's automountServiceAccountToken
-    (None: not set, which means mount); `toleration_seconds` the API server's
+    `account_of` finds the pod's ServiceAccount (its automountServiceAccountToken and
+    imagePullSecrets count); `toleration_seconds` the API server's
     --default-not-ready-toleration-seconds and --default-unreachable-toleration-seconds.
     Raises StatusError (403 Forbidden) where upstream does. Ends with the pod strategy's
     PrepareForCreate: status Pending with its QoS class.
@@ -250,7 +256,7 @@ def admit_pod_create(
     spec = pod.get("spec")
     if not isinstance(spec, dict):
         spec = pod["spec"] = {}
-    if _service_account(pod, spec, rng, service_account_automount):
+    if _service_account(pod, spec, rng, account_of):
         changed.append("ServiceAccount")
     if _priority(pod, spec):
         changed.append("Priority")
@@ -266,9 +272,7 @@ def _forbidden(pod: Obj, why: str) -> errors.StatusError:
     return errors.forbidden("pods", name if isinstance(name, str) else "", why)
 
 
-def _service_account(
-    pod: Obj, spec: Obj, rng: random.Random, automount_default: bool | None
-) -> bool:
+def _service_account(pod: Obj, spec: Obj, rng: random.Random, account_of: AccountLookup) -> bool:
     before = repr(spec)
     annotations = _d(_d(pod.get("metadata")).get("annotations"))
     if MIRROR_POD_ANNOTATION in annotations:
@@ -280,13 +284,26 @@ def _service_account(
         return False
     if not spec.get("serviceAccountName"):
         spec["serviceAccountName"] = DEFAULT_SERVICE_ACCOUNT
+    name = spec["serviceAccountName"]
     # The deprecated serviceAccount field mirrors serviceAccountName (v1 conversion).
-    spec["serviceAccount"] = spec["serviceAccountName"]
+    spec["serviceAccount"] = name
+    account = account_of(str(name))
+    if account is None:
+        # admission.go Admit: getServiceAccount's live lookup found none.
+        namespace = _d(pod.get("metadata")).get("namespace", "")
+        raise _forbidden(
+            pod,
+            f"error looking up service account {namespace}/{name}: "
+            f'serviceaccount "{name}" not found',
+        )
     automount = spec.get("automountServiceAccountToken")
-    if automount is None:
-        automount = automount_default if automount_default is not None else True
-    if automount:
+    if automount is None:  # shouldAutomount: the pod's word, then the account's, then yes
+        automount = account.get("automountServiceAccountToken")
+    if automount is None or automount:
         _mount_token(spec, rng)
+    pull_secrets = account.get("imagePullSecrets")
+    if not spec.get("imagePullSecrets") and pull_secrets:
+        spec["imagePullSecrets"] = [{"name": _d(ref).get("name", "")} for ref in pull_secrets]
     return repr(spec) != before
 
 

@@ -423,6 +423,8 @@ _SCHEMA_TEXT: dict[str, str] = {
     "action related:ObjectReference reportingComponent reportingInstance",
     "ConfigMap": "kind apiVersion metadata:ObjectMeta! immutable data:{} binaryData:{}",
     "Secret": "kind apiVersion metadata:ObjectMeta! immutable data:{} stringData:{} type",
+    "ServiceAccount": "kind apiVersion metadata:ObjectMeta! secrets:[ObjectReference] "
+    "imagePullSecrets automountServiceAccountToken",
     "Service": "kind apiVersion metadata:ObjectMeta! spec:ServiceSpec! status:ServiceStatus!",
     "ServiceSpec": "ports:[ServicePort] selector:{} clusterIP clusterIPs type externalIPs "
     "sessionAffinity loadBalancerIP loadBalancerSourceRanges externalName "

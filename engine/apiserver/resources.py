@@ -148,6 +148,16 @@ RESOURCES: tuple[ResourceType, ...] = (
         "/registry/secrets",
     ),
     ResourceType(
+        "serviceaccounts",
+        "serviceaccount",
+        "ServiceAccount",
+        "",
+        "v1",
+        True,
+        "/registry/serviceaccounts",
+        short_names=("sa",),
+    ),
+    ResourceType(
         "services",
         "service",
         "Service",

@@ -336,6 +336,25 @@ SECRET_COLUMNS = [
     _AGE,
 ]
 
+# printers.go serviceAccountColumnDefinitions: the count of spec.secrets (rarely any since
+# 1.24, when token Secrets stopped being made for every account).
+SERVICE_ACCOUNT_COLUMNS = [
+    _NAME,
+    _column(
+        "Secrets",
+        "Secrets is a list of the secrets in the same namespace that pods running using this "
+        "ServiceAccount are allowed to use. Pods are only limited to this list if this service "
+        'account has a "kubernetes.io/enforce-mountable-secrets" annotation set to "true". The '
+        '"kubernetes.io/enforce-mountable-secrets" annotation is deprecated since v1.32. Prefer '
+        "separate namespaces to isolate access to mounted secrets. This field should not be "
+        "used to find auto-generated service account token secrets for use outside of pods. "
+        "Instead, tokens can be requested directly using the TokenRequest API, or service "
+        "account token secrets can be manually created. More info: "
+        "https://kubernetes.io/docs/concepts/configuration/secret",
+    ),
+    _AGE,
+]
+
 # printers.go serviceColumnDefinitions: the docs are ServiceSpec's.
 SERVICE_COLUMNS = [
     _NAME,

@@ -42,6 +42,7 @@ from engine.apiserver.table_columns import (
     POD_COLUMNS,
     REPLICA_SET_COLUMNS,
     SECRET_COLUMNS,
+    SERVICE_ACCOUNT_COLUMNS,
     SERVICE_COLUMNS,
 )
 from engine.timeutil import parse_rfc3339, rfc3339
@@ -384,6 +385,16 @@ def _config_map_row(cm: Obj, now: float) -> Row:
     return [meta.get("name", ""), count, since(meta.get("creationTimestamp"), now)]
 
 
+def _service_account_row(sa: Obj, now: float) -> Row:
+    """printServiceAccount."""
+    meta = sa.get("metadata", {})
+    return [
+        meta.get("name", ""),
+        len(sa.get("secrets") or []),
+        since(meta.get("creationTimestamp"), now),
+    ]
+
+
 def _secret_row(secret: Obj, now: float) -> Row:
     """printSecret."""
     meta = secret.get("metadata", {})
@@ -493,6 +504,7 @@ EVENT = Printer(EVENT_COLUMNS, _event_row)
 NAMESPACE = Printer(NAMESPACE_COLUMNS, _namespace_row)
 CONFIG_MAP = Printer(CONFIG_MAP_COLUMNS, _config_map_row)
 SECRET = Printer(SECRET_COLUMNS, _secret_row)
+SERVICE_ACCOUNT = Printer(SERVICE_ACCOUNT_COLUMNS, _service_account_row)
 SERVICE = Printer(SERVICE_COLUMNS, _service_row)
 ENDPOINT_SLICE = Printer(ENDPOINT_SLICE_COLUMNS, _endpoint_slice_row)
 ENDPOINTS = Printer(ENDPOINTS_COLUMNS, _endpoints_row)

@@ -11,10 +11,13 @@ running many controllers over one set of shared informers.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
 
-from engine.controllers.base import Controller
+from engine.client.rest import RestClient
+from engine.controllers.base import Controller, path_of
 from engine.controllers.informers import SharedInformers
+from engine.trace import Step
 
 if TYPE_CHECKING:
     from engine.context import Context
@@ -31,11 +34,13 @@ def _registry() -> dict[str, type[Controller]]:
     from engine.controllers.nodelifecycle import NodeLifecycleController
     from engine.controllers.podgc import PodGCController
     from engine.controllers.replicaset import ReplicaSetController
+    from engine.controllers.serviceaccounts import ServiceAccountsController
     from engine.controllers.tainteviction import TaintEvictionController
 
     classes: list[type[Controller]] = [
         PodGCController,
         NamespaceController,
+        ServiceAccountsController,
         GarbageCollector,
         ReplicaSetController,
         DeploymentController,
@@ -72,9 +77,24 @@ class ControllerManager:
         if self.started:
             return
         self.started = True
+        self.context.env.process(self._identities(), "controller-manager identities")
         for controller in self.controllers.values():
             controller.start()
         self.informers.start()
+
+    def _identities(self) -> Generator[Any, Any, None]:
+        """--use-service-account-credentials: each controller acts as a ServiceAccount of its
+        own in kube-system, which the client builder makes as the controller starts
+        (k8s.io/controller-manager/pkg/clientbuilder getOrCreateServiceAccount); so
+        `kubectl get sa -n kube-system` lists them, as on a real cluster."""
+        client = RestClient(
+            self.context, "controller-manager", "system:kube-controller-manager", (), Step.CONTROL
+        )
+        accounts = sorted({c.service_account for c in self.controllers.values()} - {""})
+        for name in accounts:
+            body = {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": name}}
+            path = path_of("serviceaccounts", "kube-system")
+            yield from client.request("POST", path, body=body)  # 409 if it already exists
 
     def __getitem__(self, name: str) -> Controller:
         return self.controllers[name]

@@ -86,6 +86,23 @@ MESSAGES: dict[str, Fields] = {
         4: ("targetPort", "intstr", ""),
         5: ("nodePort", "int0", ""),
     },
+    # kubectl create serviceaccount
+    "ServiceAccount": {
+        1: ("metadata", "msg", "ObjectMeta"),
+        2: ("secrets", "msgs", "ObjectReference"),
+        3: ("imagePullSecrets", "msgs", "LocalObjectReference"),
+        4: ("automountServiceAccountToken", "bool", ""),
+    },
+    "ObjectReference": {
+        1: ("kind", "str", ""),
+        2: ("namespace", "str", ""),
+        3: ("name", "str", ""),
+        4: ("uid", "str", ""),
+        5: ("apiVersion", "str", ""),
+        6: ("resourceVersion", "str", ""),
+        7: ("fieldPath", "str", ""),
+    },
+    "LocalObjectReference": {1: ("name", "str", "")},
 }
 KINDS = {
     ("policy/v1", "Eviction"),
@@ -94,6 +111,7 @@ KINDS = {
     ("v1", "ConfigMap"),
     ("v1", "Secret"),
     ("v1", "Service"),
+    ("v1", "ServiceAccount"),
 }
 
 

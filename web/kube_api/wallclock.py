@@ -22,18 +22,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from engine import timeutil
-from engine.apiserver.schema import REGISTRY
-from engine.apiserver.schema.model import MICRO_TIME, TIME
+from engine import TIME_FIELDS, to_datetime
 
-# The fields typed metav1.Time or MicroTime in any served kind (creationTimestamp,
-# lastTransitionTime, firstTimestamp, renewTime, managedFields' time…).
-TIME_FIELDS = frozenset(
-    name
-    for struct in REGISTRY.structs.values()
-    for name, prop in struct.fields.items()
-    if prop.ref in (TIME, MICRO_TIME)
-)
 # Maps whose keys are the user's own: a key there named like a time field is not one.
 FREE_MAPS = frozenset({"annotations", "labels", "data", "binaryData", "stringData"})
 JSON_TYPES = (
@@ -46,7 +36,7 @@ JSON_TYPES = (
 
 def offset(now: float) -> int:
     """Whole seconds from the cluster's clock (virtual second `now`) to the wall clock."""
-    return round(time.time() - timeutil.to_datetime(now).timestamp())
+    return round(time.time() - to_datetime(now).timestamp())
 
 
 def shift(value: Any, seconds: int) -> Any:
@@ -65,9 +55,9 @@ def unshift_body(body: bytes, content_type: str, seconds: int) -> bytes:
         return body
     try:
         value = json.loads(body)
-    except ValueError:
+        moved = _walk(value, lambda text: _moved(text, -seconds))
+    except (ValueError, RecursionError):  # the API server's decoder will say what is wrong
         return body
-    moved = _walk(value, lambda text: _moved(text, -seconds))
     if moved is value:
         return body
     return json.dumps(moved, separators=(",", ":"), ensure_ascii=False).encode()

@@ -16,6 +16,7 @@ from engine.apiserver.registry.core.node import NodeStrategy
 from engine.apiserver.registry.core.pod import PodStrategy
 from engine.apiserver.registry.core.secret import SecretStrategy
 from engine.apiserver.registry.core.service import ServiceStrategy
+from engine.apiserver.registry.core.serviceaccount import ServiceAccountStrategy
 from engine.apiserver.registry.discovery.endpointslice import EndpointSliceStrategy
 from engine.apiserver.registry.strategy import Strategy
 
@@ -27,6 +28,7 @@ STRATEGIES: dict[str, Strategy] = {
         PodStrategy(),
         ConfigMapStrategy(),
         SecretStrategy(),
+        ServiceAccountStrategy(),
         ServiceStrategy(),
         EndpointsStrategy(),
         EventStrategy(),

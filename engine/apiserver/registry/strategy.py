@@ -22,7 +22,6 @@ from engine.apiserver import memo, tables
 from engine.apiserver.resources import BY_NAME, ResourceType
 from engine.apiserver.validation.common import Errors
 from engine.apiserver.validation.meta import validate_object_meta_update
-from engine.config import Timings
 
 if TYPE_CHECKING:
     from engine.apiserver.server import APIServer
@@ -142,9 +141,9 @@ class Strategy:
     def prepare_for_create(self, obj: dict[str, Any]) -> None:
         """PrepareForCreate: what this resource resets on create (usually its status)."""
 
-    def admit(self, obj: dict[str, Any], rng: random.Random, timings: Timings) -> list[str]:
+    def admit(self, api: APIServer, obj: dict[str, Any]) -> list[str]:
         """The mutating admission plugins that change a new object of this kind, by name
-        (`timings`: the API server's flags that admission reads)."""
+        (they may read other objects, and the flags in `api.timings`)."""
         return []
 
     def begin_write(

@@ -18,6 +18,7 @@ from engine.apiserver.schema import (
     meta,
     pod,
     service,
+    serviceaccount,
     volume,
 )
 from engine.apiserver.schema.model import (
@@ -39,6 +40,7 @@ _MODULES = (
     cluster,
     config,
     service,
+    serviceaccount,
     endpoints,
     apps,
     daemonset,
@@ -72,6 +74,15 @@ STRING_FORMATS: dict[str, dict[str, Any]] = {
     },
 }
 assert FIELDS_V1 in REGISTRY.structs
+
+# The fields typed metav1.Time or MicroTime in any served kind (creationTimestamp,
+# lastTransitionTime, firstTimestamp, renewTime, managedFields' time…).
+TIME_FIELDS = frozenset(
+    name
+    for struct in REGISTRY.structs.values()
+    for name, prop in struct.fields.items()
+    if prop.ref in (TIME, MICRO_TIME)
+)
 
 _BY_GVK: dict[tuple[str, str, str], Struct] = {
     s.gvk: s for s in REGISTRY.structs.values() if s.gvk is not None

@@ -27,6 +27,7 @@ from engine.kubectl.context import Context
 from engine.kubectl.describe_config import describe_configmap, describe_secret
 from engine.kubectl.describe_daemonset import describe_daemonset
 from engine.kubectl.describe_service import describe_service
+from engine.kubectl.describe_serviceaccount import describe_service_account
 from engine.kubectl.errors import KubectlError, api_error_text
 from engine.kubectl.flags import Flag, Parsed
 
@@ -43,6 +44,7 @@ DESCRIBED = (
     "ConfigMap",
     "Secret",
     "Service",
+    "ServiceAccount",
 )
 
 
@@ -177,6 +179,9 @@ def describe_object(
         slices = yield from _list(ctx, "endpointslices", namespace, {"labelSelector": service_name})
         events = yield from _events(ctx, current, show_events)
         return describe_service(current, slices, events, ctx.now)
+    if resource.kind == "ServiceAccount":
+        events = yield from _events(ctx, current, show_events)
+        return describe_service_account(current, events, ctx.now)
     return describers.describe_namespace(current, None, None)
 
 

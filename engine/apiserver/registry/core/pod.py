@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-import random
+import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -24,7 +24,6 @@ from engine.apiserver.validation.pod import (
     validate_pod_status_update,
     validate_pod_update,
 )
-from engine.config import Timings
 from engine.trace import owner_of
 
 if TYPE_CHECKING:
@@ -162,9 +161,21 @@ class PodStrategy(Strategy):
     def prepare_for_create(self, obj: dict[str, Any]) -> None:
         obj["status"] = {}  # admission then sets phase Pending and qosClass
 
-    def admit(self, obj: dict[str, Any], rng: random.Random, timings: Timings) -> list[str]:
+    def admit(self, api: APIServer, obj: dict[str, Any]) -> list[str]:
+        namespace = obj["metadata"].get("namespace", "")
+
+        def account_of(name: str) -> dict[str, Any] | None:
+            kv = api.etcd.get(f"/registry/serviceaccounts/{namespace}/{name}")
+            if kv is not None:
+                return json.loads(kv.value)
+            # No namespace: NamespaceLifecycle answers (after validation, here).
+            return {} if api.etcd.get(f"/registry/namespaces/{namespace}") is None else None
+
         return admission.admit_pod_create(
-            obj, rng, toleration_seconds=timings.default_toleration_seconds
+            obj,
+            api.rng,
+            account_of=account_of,
+            toleration_seconds=api.timings.default_toleration_seconds,
         )
 
     def prepare_for_update(
