@@ -42,6 +42,8 @@ def serve_command(args: argparse.Namespace) -> int:
         "port": args.port,
         "public_url": args.public_url,
         "allowed_hosts": args.allowed_hosts,
+        "api_port": args.api_port,
+        "data_dir": args.data_dir,
     }
     try:
         settings = Settings.from_env()
@@ -67,6 +69,16 @@ def main(argv: list[str] | None = None) -> int:
         metavar="NAMES",
         help="more names (name or name:port, comma-separated) the server answers to besides "
         "127.0.0.1, localhost and [::1]; '*' for any (no DNS-rebinding protection)",
+    )
+    parser.add_argument(
+        "--api-port",
+        type=int,
+        help="TLS port of the Kubernetes API, as a real API server has (6443; 0: none)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="where the API's CA and certificates are kept (~/.local/share/podlife)",
     )
     parser.add_argument(
         "--seed",

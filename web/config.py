@@ -62,6 +62,12 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ()
     # A refused Host, or a client's malformed Socket.IO packets, are logged at most this often
     log_repeat_seconds: float = 60.0
+    # The Kubernetes API on a TLS port of its own, as kube-apiserver serves it (--api-port;
+    # 0: not served), with a CA made at first start and kept in the data folder (--data-dir).
+    api_port: int = 6443
+    data_dir: Path = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local/share") / (
+        "podlife"
+    )
 
     def __post_init__(self) -> None:
         # Checked here, so that the environment, the command line and the factory's overrides

@@ -15,6 +15,7 @@ from web.addresses import WILDCARD_ADDRESSES, kubeconfig_base_url
 from web.config import Settings
 from web.factory import client_errors_of, create_app, registry_of
 from web.kube_api import announce_default_cluster
+from web.kube_api.door import open_door
 from web.logs import ClientErrors, redact_handlers
 
 log = logging.getLogger("podlife")
@@ -70,6 +71,8 @@ def serve(settings: Settings) -> int:
     except OSError as error:
         log.error("cannot listen on %s:%d: %s", host, port, error.strerror or error)
         return 1
+    # The API on its own TLS port too, as a real API server has; kubeconfigs then point there.
+    door = open_door(app, settings, handler)
     # A cluster a terminal can use at once; its kubeconfig path is logged (docs/kube-api.md).
     announce_default_cluster(app, settings.seed)
     stop = Event()
@@ -88,5 +91,7 @@ def serve(settings: Settings) -> int:
     stop.wait()
     log.info("stopping")
     server.stop(timeout=2)
+    if door is not None:
+        door.stop(timeout=2)
     registry_of(app).shutdown()
     return 0

@@ -97,9 +97,11 @@ class Kube:
         )
 
 
-def new_cluster(server: str, home: Path, seed: int = SEED) -> Kube:
+def new_cluster(server: str, home: Path, seed: int = SEED, *, tls: bool = False) -> Kube:
+    """A fresh cluster and a kubectl for it; `tls`: through the API's TLS port."""
     cluster_id = f"t{next(_ids)}"
-    request = urllib.request.Request(f"{server}/_test/clusters/{cluster_id}?seed={seed}", b"")
+    query = f"seed={seed}" + ("&tls=1" if tls else "")
+    request = urllib.request.Request(f"{server}/_test/clusters/{cluster_id}?{query}", b"")
     with urllib.request.urlopen(request) as response:
         config = response.read().decode()
     path = home / "kubeconfig"

@@ -2,6 +2,9 @@
 kube API installed as in production), plus a test-only route that adds a cluster with a
 chosen seed and a controllable clock.
 
+The API is served on a TLS port too (web/kube_api/door.py, any free port, a CA made in a
+temporary folder): `?tls=1` hands out a kubeconfig for it.
+
 The clusters are `LocalHost(..., speed=None)`: before each request is served the cluster runs
 until only housekeeping is left, and so does it while a client waits on a watch. So every
 command sees a settled cluster, as `Cluster.kubectl` + `settle()` does for the in-engine
@@ -13,6 +16,8 @@ Run as `python -m tests.kubectl_real.server`; prints the port it listens on, the
 from __future__ import annotations
 
 import sys
+import tempfile
+from pathlib import Path
 
 from flask import Blueprint, request
 from gevent.pywsgi import WSGIServer
@@ -20,6 +25,7 @@ from gevent.pywsgi import WSGIServer
 from engine.cluster import Cluster
 from web import create_app
 from web.kube_api import LocalHost, kube_api_of
+from web.kube_api.door import serve_tls
 
 
 def main() -> int:
@@ -31,13 +37,17 @@ def main() -> int:
     def add_cluster(cluster_id: str) -> str:
         seed = int(request.args.get("seed", "0"))
         api.local.add(cluster_id, LocalHost(Cluster(seed=seed), speed=None))
+        if request.args.get("tls"):  # through the API's TLS port
+            return api.kubeconfig(cluster_id)
         return api.kubeconfig(cluster_id, request.host_url)
 
     app.register_blueprint(control)
     server = WSGIServer(("127.0.0.1", 0), app, log=None)
     server.start()
-    print(server.server_port, flush=True)
-    server.serve_forever()
+    with tempfile.TemporaryDirectory() as data_dir:  # its CA lives as long as the server
+        serve_tls(app, ("127.0.0.1", 0), "127.0.0.1", Path(data_dir), [])
+        print(server.server_port, flush=True)
+        server.serve_forever()
     return 0
 
 

@@ -81,14 +81,24 @@ class KubeAPI:
         # Where kubeconfigs point (http://host:port): from the settings, never from a
         # request's Host header, which the client chooses (web/addresses.py).
         self.base_url = base_url
+        # The TLS port's URL and its CA, once it is open (web/kube_api/door.py).
+        self.tls: tuple[str, bytes] | None = None
 
     def blueprint(self) -> Blueprint:
         return make_blueprint(self)
 
+    def open_door(self, url: str, ca_pem: bytes) -> None:
+        """The API's TLS port is serving at `url` (https://host:port) with this CA: from now
+        on kubeconfigs point there."""
+        self.tls = (url, ca_pem)
+
     def kubeconfig(self, cluster_id: str, base_url: str | None = None) -> str:
-        """A kubeconfig for `cluster_id` on the server at `base_url` (http://host:port;
-        default: this API's own)."""
+        """A kubeconfig for `cluster_id`: the TLS port's when it is open, else the web port's
+        at `base_url` (http://host:port; default: this API's own), token in the path."""
         token = self.tokens.issue(cluster_id)
+        if self.tls is not None and base_url is None:
+            url, ca_pem = self.tls
+            return kubeconfig(cluster_id, url, token, ca_pem)
         base = (base_url or self.base_url).rstrip("/")
         return kubeconfig(cluster_id, base + server_path(cluster_id, token), token)
 

@@ -3,6 +3,7 @@ real kubectl reads them from."""
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 import tempfile
@@ -27,19 +28,32 @@ class Tokens:
             token = self._by_cluster[cluster_id] = secrets.token_urlsafe(32)
         return token
 
+    def cluster_of(self, token: str) -> str | None:
+        """The cluster a token was issued for (the API's TLS port finds it so, web/kube_api/
+        door.py)."""
+        if not token:
+            return None
+        return next(
+            (c for c, t in self._by_cluster.items() if secrets.compare_digest(t, token)), None
+        )
+
     def accepted(self, cluster_id: str) -> tuple[tuple[str, str], ...]:
         """(token, user) pairs the cluster accepts: none until a kubeconfig was handed out."""
         token = self._by_cluster.get(cluster_id)
         return ((token, USER),) if token else ()
 
 
-def kubeconfig(cluster_id: str, server: str, token: str) -> str:
-    """A kubeconfig with one cluster, one user and one context, selected."""
+def kubeconfig(cluster_id: str, server: str, token: str, ca_pem: bytes = b"") -> str:
+    """A kubeconfig with one cluster, one user and one context, selected; `ca_pem`: the CA
+    an https:// server's certificate is checked against."""
     name = f"podlife-{cluster_id}"
+    cluster: dict[str, str] = {"server": server}
+    if ca_pem:
+        cluster["certificate-authority-data"] = base64.b64encode(ca_pem).decode()
     config = {
         "apiVersion": "v1",
         "kind": "Config",
-        "clusters": [{"name": name, "cluster": {"server": server}}],
+        "clusters": [{"name": name, "cluster": cluster}],
         "users": [{"name": f"{name}-admin", "user": {"token": token}}],
         "contexts": [
             {
