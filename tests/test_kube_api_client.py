@@ -35,7 +35,8 @@ def _free_port() -> int:
 def kubeconfig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     path = tmp_path_factory.mktemp("client") / "kubeconfig"
     server = subprocess.Popen(
-        [sys.executable, "app.py", "--port", str(_free_port())],
+        # The API's TLS port (web/kube_api/door.py): the kubeconfig points there.
+        [sys.executable, "app.py", "--port", str(_free_port()), "--api-port", str(_free_port())],
         cwd=ROOT,
         env={**os.environ, "PODLIFE_KUBECONFIG": str(path)},
         stdout=subprocess.DEVNULL,
@@ -154,6 +155,11 @@ def test_service_accounts_create_read_list_watch_patch_delete(api_client: Any) -
     with pytest.raises(kubernetes.client.ApiException) as missing:
         core.read_namespaced_service_account("robot", "default")
     assert missing.value.status == 404
+
+
+def test_the_client_talks_tls_with_the_kubeconfigs_ca(kubeconfig: Path) -> None:
+    cluster = yaml.safe_load(kubeconfig.read_text())["clusters"][0]["cluster"]
+    assert cluster["server"].startswith("https://") and cluster["certificate-authority-data"]
 
 
 def test_without_the_token_the_server_says_unauthorized(kubeconfig: Path) -> None:

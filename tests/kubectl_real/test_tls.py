@@ -10,6 +10,7 @@ import socket
 import ssl
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -78,3 +79,11 @@ def test_kubectl_proxy_as_the_tutorial_types_it(tls_kube: Kube) -> None:
     finally:
         proxy.terminate()
         proxy.communicate(timeout=10)
+
+
+def test_a_silent_connection_holds_up_nobody(tls_kube: Kube) -> None:
+    """A client that connects and says nothing (no TLS handshake, or no request after it)
+    must not stop the server: its socket waits cooperatively (gevent's SSLContext)."""
+    server = urllib.parse.urlsplit(_cluster(tls_kube)["server"])
+    with socket.create_connection((server.hostname, server.port)):
+        assert tls_kube("get", "nodes", "-o", "name", timeout=20).code == 0

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import logging
 import socket
-import ssl
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from flask import Flask
+from gevent import ssl
 from gevent.pywsgi import WSGIHandler, WSGIServer
 
 from web.addresses import WILDCARD_ADDRESSES, bracketed, kubeconfig_base_url, parse_host
@@ -113,7 +113,10 @@ def serve_tls(
     cannot listen."""
     api = kube_api_of(app)
     certificates = tls.ensure(data_dir, [*names, public_host])
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    # gevent's SSLContext, not the standard library's (which create_default_context makes,
+    # even gevent's): its sockets wait cooperatively, where a standard SSLSocket's read would
+    # stop every session while a client keeps a connection open.
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     context.load_cert_chain(certificates.cert_file, certificates.key_file)
     server = WSGIServer(
