@@ -77,7 +77,10 @@ def _serve(api: KubeAPI, cluster_id: str, path: str, token: str) -> HttpResponse
     if host is None:
         return wire.status(errors.not_found_path("/" + path))
     host.keep_time()
-    call = wire.remote_call(request, path, api.tokens.accepted(cluster_id), token)
+    try:
+        call = wire.remote_call(request, path, api.tokens.accepted(cluster_id), token)
+    except errors.StatusError as refused:  # a body that does not decode
+        return wire.status(refused)
     if call.watch_key and len(outlets(host.cluster)) >= api.max_watches:
         # kube-apiserver's answer when it takes no more (filters/maxinflight.go tooManyRequests);
         # client-go retries after Retry-After by itself.

@@ -10,13 +10,16 @@ from typing import Any
 from flask import Request as HttpRequest
 from flask import Response as HttpResponse
 
-from engine import MAX_REQUEST_BODY_BYTES, Response, StatusError
+from engine import MAX_REQUEST_BODY_BYTES, Response, StatusError, errors, lookup
 from web.kube_api import protobuf
 from web.kube_api.calls import RemoteCall
 
 # The headers the API server looks at; the others are not worth recording as inputs.
 KEPT_HEADERS = ("accept", "authorization", "content-type", "user-agent")
 _watch_keys = itertools.count(1)
+# The subresources whose bodies are a kind of their own (handlers/rest.go's subresource
+# storage: pods/binding, pods/eviction, */scale).
+SUBRESOURCE_KINDS = {"binding": "Binding", "eviction": "Eviction", "scale": "Scale"}
 
 
 def is_watch(http: HttpRequest) -> bool:
@@ -35,8 +38,19 @@ def remote_call(
     }
     if token and "authorization" not in headers:
         headers["authorization"] = f"Bearer {token}"
-    if body and headers.get("content-type", "").startswith(protobuf.MEDIA_TYPE):
-        decoded = protobuf.to_json(body)
+    into = _body_kind(http.method, path)
+    if (
+        body
+        and into
+        and len(body) <= MAX_REQUEST_BODY_BYTES  # a longer one is the API server's 413
+        and headers.get("content-type", "").startswith(protobuf.MEDIA_TYPE)
+    ):
+        try:
+            decoded = protobuf.to_json(body, into)
+        except protobuf.ProtobufError as error:
+            # Refused here, at the door, where the bytes are read: before authentication,
+            # the one step a real API server takes first.
+            raise errors.bad_request(str(error)) from None
         if decoded is not None:
             body, headers["content-type"] = decoded, "application/json"
     return RemoteCall(
@@ -48,6 +62,24 @@ def remote_call(
         credentials=credentials,
         watch_key=f"w{next(_watch_keys)}" if is_watch(http) else "",
     )
+
+
+def _body_kind(method: str, path: str) -> str:
+    """The kind a request's body is decoded into (DeleteOptions for a DELETE, a subresource's
+    own kind, else the resource's), or "" for a path naming no resource."""
+    if method == "DELETE":
+        return "DeleteOptions"
+    parts = path.strip("/").split("/")
+    if parts[0] == "api":
+        group, rest = "", parts[2:]
+    else:  # apis/<group>/<version>/...
+        group, rest = (parts[1] if len(parts) > 1 else ""), parts[3:]
+    if rest[:1] == ["namespaces"] and len(rest) > 2:
+        rest = rest[2:]
+    if len(rest) > 2 and rest[2] in SUBRESOURCE_KINDS:
+        return SUBRESOURCE_KINDS[rest[2]]
+    resource = lookup(f"{rest[0]}.{group}" if group else rest[0]) if rest else None
+    return resource.kind if resource else ""
 
 
 def _has_body(http: HttpRequest) -> bool:
