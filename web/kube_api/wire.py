@@ -88,7 +88,7 @@ def _has_body(http: HttpRequest) -> bool:
 
 def to_http(response: Response) -> HttpResponse:
     body = response.body
-    if isinstance(body, str):
+    if isinstance(body, str | bytes):
         return HttpResponse(body, response.code, content_type=response.content_type)
     text = "" if body is None else json_text(body)
     return HttpResponse(text, response.code, content_type=response.content_type)
