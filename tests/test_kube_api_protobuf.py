@@ -176,6 +176,10 @@ def deployment_with(raw: bytes) -> bytes:
     return protobuf.MAGIC + field(1, text(1, "apps/v1") + text(2, "Deployment")) + field(2, raw)
 
 
+# DeploymentSpec > template 3 > spec 2 > containers 2 > resources 8 > limits 1: an entry whose
+# value is the varint 5, where a Quantity message belongs.
+CONTAINER = field(8, field(1, text(1, "cpu") + field(2, 5)))
+CPU_LIMIT_AS_A_NUMBER = field(3, field(2, field(2, CONTAINER)))
 MALFORMED = [
     (
         "no magic",
@@ -210,6 +214,12 @@ MALFORMED = [
         "a length past the end",
         deployment_with(b"\x0a\x7f\x0a"),
         'Deployment in version "v1" cannot be handled as a Deployment: unexpected EOF',
+    ),
+    (
+        "a quantity as a number",
+        deployment_with(field(2, CPU_LIMIT_AS_A_NUMBER)),
+        'Deployment in version "v1" cannot be handled as a Deployment: '
+        "proto: wrong wireType = 0 for field Value",
     ),
     (
         "field number zero",

@@ -429,12 +429,12 @@ def _message(data: bytes | memoryview, name: str) -> dict[str, Any]:
             out.setdefault(key, []).append(_text(value))
         else:  # map, bmap, qmap: repeated entries of key 1, value 2
             entry = {number: value for number, _, value in _fields(value, name)}
-            raw = entry.get(2, b"")
+            raw = _bytes(entry.get(2, b""), "Value")
             if kind == "qmap":
                 text = _quantity(raw)
             else:
                 text = base64.b64encode(raw).decode() if kind == "bmap" else _text(raw)
-            out.setdefault(key, {})[_text(entry.get(1, b""))] = text
+            out.setdefault(key, {})[_text(entry.get(1, b""), "Key")] = text
     return out
 
 
@@ -442,18 +442,25 @@ def _message(data: bytes | memoryview, name: str) -> dict[str, Any]:
 _WIRE_OF = {"int": 0, "int0": 0, "bool": 0, "bool0": 0}
 
 
-def _text(value: Any) -> str:
+def _bytes(value: Any, field: str) -> bytes:
+    """A length-delimited value; `field` names it (its Go name) where its wire type was not
+    checked against a table: a map entry's key or value, an IntOrString's or a Quantity's
+    string."""
     if not isinstance(value, bytes | memoryview):
-        raise ProtobufError("proto: wrong wireType = 0 for a string")
+        raise ProtobufError(f"proto: wrong wireType = 0 for field {field}")
+    return bytes(value)
+
+
+def _text(value: Any, field: str = "") -> str:
     # A Go string holds any bytes; the JSON the API server writes replaces what is not UTF-8.
-    return bytes(value).decode("utf-8", "replace")
+    return _bytes(value, field).decode("utf-8", "replace")
 
 
 def _int_or_string(data: bytes | memoryview) -> int | str:
     """intstr.IntOrString: type (0 int, 1 string), intVal, strVal."""
     parts = {number: value for number, _, value in _fields(data, "IntOrString")}
     if parts.get(1):
-        return _text(parts.get(3, b""))
+        return _text(parts.get(3, b""), "StrVal")
     value = parts.get(2, 0)
     if not isinstance(value, int):
         raise ProtobufError("proto: wrong wireType = 2 for field IntVal")
@@ -463,7 +470,7 @@ def _int_or_string(data: bytes | memoryview) -> int | str:
 def _quantity(data: bytes | memoryview) -> str:
     """resource.Quantity travels as its string (apimachinery/pkg/api/resource/generated.proto)."""
     parts = {number: value for number, _, value in _fields(data, "Quantity")}
-    return _text(parts.get(1, b""))
+    return _text(parts.get(1, b""), "String")
 
 
 def _fields(data: bytes | memoryview, name: str) -> list[tuple[int, int, Any]]:

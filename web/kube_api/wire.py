@@ -48,8 +48,8 @@ def remote_call(
         try:
             decoded = protobuf.to_json(body, into)
         except protobuf.ProtobufError as error:
-            # Refused here, at the door, where the bytes are read: before authentication,
-            # the one step a real API server takes first.
+            # Refused here, at the door, where the bytes are read: so before authentication,
+            # which a real API server checks first.
             raise errors.bad_request(str(error)) from None
         if decoded is not None:
             body, headers["content-type"] = decoded, "application/json"
