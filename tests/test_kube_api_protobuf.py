@@ -253,6 +253,10 @@ def test_every_cut_and_flipped_byte_is_answered_quickly() -> None:
     for name in RECORDED:
         data = (BODIES / f"{name}.bin").read_bytes()
         variants = [data[:cut] for cut in range(len(data))]
+        # Each byte with its low bits changed: where it is a tag, another wire type.
+        for at in range(len(data)):
+            for bits in (2, 3, 5):
+                variants.append(data[:at] + bytes([data[at] ^ bits]) + data[at + 1 :])
         for _ in range(300):
             flipped = bytearray(data)
             flipped[rng.randrange(len(data))] = rng.randrange(256)
