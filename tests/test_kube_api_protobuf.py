@@ -3,7 +3,14 @@
 tests/protobuf_bodies/NAME.bin are bodies the real kubectl 1.37 sent to Podlife (recorded at
 the server's door), NAME.json what the same command meant: for `kubectl create ...` its
 `--dry-run=client -o json` (kubectl's own JSON of the same typed object), for `kubectl debug`
-(which has no dry run) the pod the server then stored, defaults included.
+(which has no dry run) the pod the server then stored, defaults included. The commands:
+`create deployment web --image=nginx:1.27 --replicas 3 --port 80`, `create deployment sleeper
+--image=busybox:1.36 --port 8080 -- sleep 100`, `create deployment pair --image=nginx:1.27
+--image=busybox:1.36`, `create namespace team`, `create configmap settings --from-literal=...`,
+`create secret generic creds --from-literal=user=admin`, `create service nodeport web
+--tcp=8080:80 --node-port=30080`, `debug POD --image=busybox:1.36 --copy-to=web-debug
+--share-processes`, `debug node/node-1 --image=busybox:1.36` and `debug node/node-2
+--image=busybox:1.36 --env=... --profile=sysadmin -- sleep 3600`.
 """
 
 from __future__ import annotations
@@ -168,8 +175,8 @@ def test_a_field_number_the_tables_do_not_hold_is_skipped() -> None:
 
 
 def test_a_kind_not_decoded_here_is_passed_on() -> None:
-    job = protobuf.MAGIC + field(1, text(1, "batch/v1") + text(2, "NoSuchKind"))
-    assert decode(job, "NoSuchKind") is None
+    other = protobuf.MAGIC + field(1, text(1, "example.com/v1") + text(2, "Widget"))
+    assert decode(other, "Widget") is None
 
 
 def deployment_with(raw: bytes) -> bytes:
