@@ -7,15 +7,17 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import gevent
 import pytest
 from flask import Flask
 
+from tests import protobuf_kit
 from tests.test_web_support import Page, make_app
 from web import registry_of
-from web.kube_api import kube_api_of
+from web.kube_api import kube_api_of, protobuf
 
 ANSWER_SECONDS = 2.0  # every case is answered within this, however bad
 
@@ -234,6 +236,12 @@ class Rest:
         return self.client.open(self.base + path, method=method, data=body, headers=headers)
 
 
+PROTOBUF = protobuf.MEDIA_TYPE
+PROTOBUF_DEPLOYMENT = (
+    Path(__file__).parent / "protobuf_bodies" / "deployment-replicas-port.bin"
+).read_bytes()
+# A pod whose name is written as a varint: protobuf_kit writes what the table says, an int.
+POD_NAMED_5 = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": 5}}
 PODS = "/api/v1/namespaces/default/pods"
 DEPLOYMENTS = "/apis/apps/v1/namespaces/default/deployments"
 REST_REFUSED = [
@@ -258,6 +266,10 @@ REST_REFUSED = [
         "application/yaml",
         400,
     ),
+    ("protobuf without its magic", DEPLOYMENTS, b"\x0a\x02hi", PROTOBUF, 400),
+    ("protobuf cut short", DEPLOYMENTS, PROTOBUF_DEPLOYMENT[:-9], PROTOBUF, 400),
+    ("protobuf name as a number", PODS, protobuf_kit.body(POD_NAMED_5), PROTOBUF, 400),
+    ("protobuf 3 MiB", PODS, protobuf.MAGIC + b"\x0a" * (3 * 1024 * 1024), PROTOBUF, 413),
     ("wrong content type", PODS, "x", "text/plain", 415),
     ("3 MiB", PODS, "x" * (3 * 1024 * 1024 + 1), "application/json", 413),
 ]

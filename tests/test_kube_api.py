@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from engine.apimachinery import patchmeta
-from engine.apiserver import openapi
+from engine.apiserver import openapi, openapi_v2
 from engine.apiserver.resources import RESOURCES
 from engine.apiserver.schema import REGISTRY, kind_struct
 from engine.cluster import Cluster
@@ -166,6 +166,17 @@ def test_openapi_documents_resolve_every_reference() -> None:
         schemas = document["components"]["schemas"]
         for ref in set(part.split('"')[0] for part in text.split('"#/components/schemas/')[1:]):
             assert ref in schemas, (path, ref)
+
+
+def test_openapi_v2_is_served_in_protobuf_to_client_go_and_in_json_to_others(api: Api) -> None:
+    pb = api(
+        "GET", "/openapi/v2", Accept="application/com.github.proto-openapi.spec.v2@v1.0+protobuf"
+    )
+    assert pb.status_code == 200
+    assert pb.content_type == "application/com.github.proto-openapi.spec.v2.v1.0+protobuf"
+    assert pb.data == openapi_v2.protobuf()
+    plain = api("GET", "/openapi/v2", Accept="application/json")
+    assert plain.get_json()["swagger"] == "2.0"
 
 
 # ---- authentication and kubeconfig -------------------------------------------------------------

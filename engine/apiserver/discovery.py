@@ -1,4 +1,4 @@
-"""Non-resource URLs: /version, API discovery and the OpenAPI v3 documents.
+"""Non-resource URLs: /version, API discovery and the OpenAPI documents (v3, and v2).
 
 Discovery comes in two forms. The legacy one (staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/
 types.go APIVersions, APIGroupList, APIResourceList) needs a request per group-version; the
@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.apimachinery import errors
-from engine.apiserver import openapi
+from engine.apiserver import openapi, openapi_v2
 from engine.apiserver.request import Request, Response
 from engine.apiserver.resources import GROUPS, RESOURCES, ResourceType
 from engine.apiserver.version import SERVER_VERSION
@@ -29,6 +29,10 @@ def non_resource(req: Request) -> Response:
         return Response(200, aggregated(core=path == "/api"), content_type=AGGREGATED)
     if path.startswith("/openapi/v3"):
         return _openapi(path)
+    if path == "/openapi/v2":
+        if openapi_v2.wants_protobuf(req.headers.get("accept", "")):
+            return Response(200, openapi_v2.protobuf(), openapi_v2.MEDIA_TYPE_PROTOBUF)
+        return Response(200, openapi_v2.document())
     return Response(200, _legacy(path))
 
 

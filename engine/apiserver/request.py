@@ -72,7 +72,7 @@ class Request:
 @dataclass
 class Response:
     code: int
-    body: Any = None  # a dict (JSON), str (pods/log) or None
+    body: Any = None  # a dict (JSON), str (pods/log), bytes (/openapi/v2 protobuf) or None
     content_type: str = "application/json"
     watch: Any = None  # a Watch for watch=true requests
 

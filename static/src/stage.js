@@ -475,7 +475,8 @@ function drawWorkloads(stage, L, scene) {
       if (w.kind === "Deployment") countText = w.item.ready || "";
       else if (w.kind === "ReplicaSet") countText = w.item.placeholder ? "" : `${w.item.ready}/${w.item.desired}`;
       else countText = String(w.item.count);
-      setAttrs(name, { x: w.x + 16, y: w.y + 33, text: ellipsize(w.item.name, Math.floor((w.w - 30 - countText.length * 8) / 7.4)) });
+      // The name (13px bold, ~8.2px a character) stops a gap short of the count (~8px a digit).
+      setAttrs(name, { x: w.x + 16, y: w.y + 33, text: ellipsize(w.item.name, Math.floor((w.w - 34 - countText.length * 8) / 8.2)) });
       setAttrs(count, { x: w.x + w.w - 8, y: w.y + 33, text: countText });
       setAttrs(link, { d: w.depth ? `M${w.x - 8},${w.y - 10} V${w.y + w.h / 2} H${w.x}` : "" });
       g.setAttribute("aria-label", `${w.kind} ${w.item.name}, ${countText} ready`);

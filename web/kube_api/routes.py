@@ -78,7 +78,10 @@ def _serve(api: KubeAPI, cluster_id: str, path: str, token: str) -> HttpResponse
         return wire.status(errors.not_found_path("/" + path))
     host.keep_time()
     offset = wallclock.offset(host.cluster.env.now)
-    call = wire.remote_call(request, path, api.tokens.accepted(cluster_id), token, offset)
+    try:
+        call = wire.remote_call(request, path, api.tokens.accepted(cluster_id), token, offset)
+    except errors.StatusError as refused:  # a body that does not decode
+        return wire.status(refused)
     if call.watch_key and len(outlets(host.cluster)) >= api.max_watches:
         # kube-apiserver's answer when it takes no more (filters/maxinflight.go tooManyRequests);
         # client-go retries after Retry-After by itself.

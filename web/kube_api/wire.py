@@ -10,13 +10,16 @@ from typing import Any
 from flask import Request as HttpRequest
 from flask import Response as HttpResponse
 
-from engine import MAX_REQUEST_BODY_BYTES, Response, StatusError
+from engine import MAX_REQUEST_BODY_BYTES, Response, StatusError, errors, lookup
 from web.kube_api import protobuf, wallclock
 from web.kube_api.calls import RemoteCall
 
 # The headers the API server looks at; the others are not worth recording as inputs.
 KEPT_HEADERS = ("accept", "authorization", "content-type", "user-agent")
 _watch_keys = itertools.count(1)
+# The subresources whose bodies are a kind of their own (handlers/rest.go's subresource
+# storage: pods/binding, pods/eviction, */scale).
+SUBRESOURCE_KINDS = {"binding": "Binding", "eviction": "Eviction", "scale": "Scale"}
 
 
 def is_watch(http: HttpRequest) -> bool:
@@ -40,8 +43,19 @@ def remote_call(
     }
     if token and "authorization" not in headers:
         headers["authorization"] = f"Bearer {token}"
-    if body and headers.get("content-type", "").startswith(protobuf.MEDIA_TYPE):
-        decoded = protobuf.to_json(body)
+    into = _body_kind(http.method, path)
+    if (
+        body
+        and into
+        and len(body) <= MAX_REQUEST_BODY_BYTES  # a longer one is the API server's 413
+        and headers.get("content-type", "").startswith(protobuf.MEDIA_TYPE)
+    ):
+        try:
+            decoded = protobuf.to_json(body, into)
+        except protobuf.ProtobufError as error:
+            # Refused here, at the door, where the bytes are read: so before authentication,
+            # which a real API server checks first.
+            raise errors.bad_request(str(error)) from None
         if decoded is not None:
             body, headers["content-type"] = decoded, "application/json"
     body = wallclock.unshift_body(body, headers.get("content-type", ""), clock_offset)
@@ -60,6 +74,24 @@ def remote_call(
     )
 
 
+def _body_kind(method: str, path: str) -> str:
+    """The kind a request's body is decoded into (DeleteOptions for a DELETE, a subresource's
+    own kind, else the resource's), or "" for a path naming no resource."""
+    if method == "DELETE":
+        return "DeleteOptions"
+    parts = path.strip("/").split("/")
+    if parts[0] == "api":
+        group, rest = "", parts[2:]
+    else:  # apis/<group>/<version>/...
+        group, rest = (parts[1] if len(parts) > 1 else ""), parts[3:]
+    if rest[:1] == ["namespaces"] and len(rest) > 2:
+        rest = rest[2:]
+    if len(rest) > 2 and rest[2] in SUBRESOURCE_KINDS:
+        return SUBRESOURCE_KINDS[rest[2]]
+    resource = lookup(f"{rest[0]}.{group}" if group else rest[0]) if rest else None
+    return resource.kind if resource else ""
+
+
 def _has_body(http: HttpRequest) -> bool:
     return bool(http.content_length) or http.headers.get("transfer-encoding") == "chunked"
 
@@ -68,8 +100,8 @@ def to_http(response: Response, clock_offset: int = 0, log_stamps: bool = False)
     """`clock_offset`: see remote_call; `log_stamps`: a text body is a log read with
     timestamps, each line's first word a time."""
     body = response.body
-    if isinstance(body, str):
-        if log_stamps:
+    if isinstance(body, str | bytes):
+        if log_stamps and isinstance(body, str):
             body = wallclock.shift_log_stamps(body, clock_offset)
         return HttpResponse(body, response.code, content_type=response.content_type)
     text = "" if body is None else json_text(wallclock.shift(body, clock_offset))
