@@ -9,6 +9,7 @@ from typing import Any
 
 from engine.apiserver.schema import (
     apps,
+    batch,
     cluster,
     config,
     container,
@@ -43,6 +44,7 @@ _MODULES = (
     apps,
     daemonset,
     discovery,
+    batch,
 )
 for _module in _MODULES:
     REGISTRY.add(*_module.STRUCTS)
