@@ -27,6 +27,7 @@ def _registry() -> dict[str, type[Controller]]:
     from engine.controllers.endpoints import EndpointsController
     from engine.controllers.endpointslice import EndpointSliceController
     from engine.controllers.garbagecollector import GarbageCollector
+    from engine.controllers.job.controller import JobController
     from engine.controllers.namespace import NamespaceController
     from engine.controllers.nodelifecycle import NodeLifecycleController
     from engine.controllers.podgc import PodGCController
@@ -40,6 +41,7 @@ def _registry() -> dict[str, type[Controller]]:
         ReplicaSetController,
         DeploymentController,
         DaemonSetController,
+        JobController,
         EndpointsController,
         EndpointSliceController,
         NodeLifecycleController,
