@@ -28,6 +28,7 @@ def _registry() -> dict[str, type[Controller]]:
     from engine.controllers.endpointslice import EndpointSliceController
     from engine.controllers.garbagecollector import GarbageCollector
     from engine.controllers.job.controller import JobController
+    from engine.controllers.job.ttlafterfinished import TTLAfterFinishedController
     from engine.controllers.namespace import NamespaceController
     from engine.controllers.nodelifecycle import NodeLifecycleController
     from engine.controllers.podgc import PodGCController
@@ -42,6 +43,7 @@ def _registry() -> dict[str, type[Controller]]:
         DeploymentController,
         DaemonSetController,
         JobController,
+        TTLAfterFinishedController,
         EndpointsController,
         EndpointSliceController,
         NodeLifecycleController,
