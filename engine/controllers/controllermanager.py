@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 def _registry() -> dict[str, type[Controller]]:
     """The controllers, in the order they are started (NewControllerDescriptors)."""
+    from engine.controllers.cronjob.controller import CronJobController
     from engine.controllers.daemon.controller import DaemonSetController
     from engine.controllers.deployment.controller import DeploymentController
     from engine.controllers.endpoints import EndpointsController
@@ -43,6 +44,7 @@ def _registry() -> dict[str, type[Controller]]:
         DeploymentController,
         DaemonSetController,
         JobController,
+        CronJobController,
         TTLAfterFinishedController,
         EndpointsController,
         EndpointSliceController,
