@@ -112,7 +112,11 @@ def test_api_resources_filters_and_formats() -> None:
 def test_api_versions() -> None:
     cluster = quiet_cluster()
     result, requests = sent(cluster, "api-versions")
-    assert out(result) == ("apps/v1\nbatch/v1\ncoordination.k8s.io/v1\ndiscovery.k8s.io/v1\nv1\n", "", 0)
+    assert out(result) == (
+        "apps/v1\nbatch/v1\ncoordination.k8s.io/v1\ndiscovery.k8s.io/v1\nv1\n",
+        "",
+        0,
+    )
     assert requests == ["GET /api", "GET /apis"]
     assert out(cluster.kubectl("api-versions extra")) == (
         "",
