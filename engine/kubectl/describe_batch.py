@@ -94,6 +94,8 @@ def describe_cronjob(cronjob: Obj, events: list[Obj] | None, now: float) -> str:
         suspend = spec.get("suspend")
         shown = "<unset>" if suspend is None else ("True" if suspend else "False")
         w.write(LEVEL_0, f"Suspend:\t{shown}\n")  # printBoolPtr
+        zone = spec.get("timeZone")
+        w.write(LEVEL_0, f"Time Zone:\t{'<unset>' if zone is None else zone}\n")
         for title, key in (
             ("Successful Job History Limit", "successfulJobsHistoryLimit"),
             ("Failed Job History Limit", "failedJobsHistoryLimit"),

@@ -1,7 +1,7 @@
 """Request bodies in Kubernetes' protobuf encoding, turned into JSON at the door.
 
 kubectl's typed clients (`kubectl create namespace`, `create configmap`, `create secret`,
-`create service`, the evictions of `kubectl drain`) send
+`create service`, `create job`, `create cronjob`, the evictions of `kubectl drain`) send
 `application/vnd.kubernetes.protobuf`: the magic `k8s\\x00`, then a runtime.Unknown holding the
 object's apiVersion/kind and its protobuf bytes (staging/src/k8s.io/apimachinery/pkg/runtime/
 serializer/protobuf/protobuf.go). The engine reads JSON, so the few kinds such clients write
@@ -19,8 +19,9 @@ MAGIC = b"k8s\x00"
 MEDIA_TYPE = "application/vnd.kubernetes.protobuf"
 
 # message -> {field number: (json name, kind, message of the value)}; kinds: str, int, bool,
-# msg, map (string -> string), bmap (string -> bytes, base64 in JSON), strs (repeated string),
-# msgs (repeated message).
+# msg, map (string -> string), bmap (string -> bytes, base64 in JSON), qmap (string ->
+# Quantity), strs (repeated string), msgs (repeated message); int0 and bool0: a plain field with
+# `omitempty`, left out when zero.
 Fields = dict[int, tuple[str, str, str]]
 MESSAGES: dict[str, Fields] = {
     "Unknown": {1: ("typeMeta", "msg", "TypeMeta"), 2: ("raw", "bytes", "")},
@@ -34,6 +35,7 @@ MESSAGES: dict[str, Fields] = {
         6: ("resourceVersion", "str", ""),
         11: ("labels", "map", ""),
         12: ("annotations", "map", ""),
+        13: ("ownerReferences", "msgs", "OwnerReference"),
         14: ("finalizers", "strs", ""),
     },
     "DeleteOptions": {
@@ -86,6 +88,118 @@ MESSAGES: dict[str, Fields] = {
         4: ("targetPort", "intstr", ""),
         5: ("nodePort", "int0", ""),
     },
+    # ---- batch/v1 (k8s.io/api/batch/v1/generated.proto): `kubectl create job`, `create job
+    # --from=cronjob/NAME`, `create cronjob`
+    "Job": {
+        1: ("metadata", "msg", "ObjectMeta"),
+        2: ("spec", "msg", "JobSpec"),
+    },
+    "JobSpec": {
+        1: ("parallelism", "int", ""),
+        2: ("completions", "int", ""),
+        3: ("activeDeadlineSeconds", "int", ""),
+        4: ("selector", "msg", "LabelSelector"),
+        5: ("manualSelector", "bool", ""),
+        6: ("template", "msg", "PodTemplateSpec"),
+        7: ("backoffLimit", "int", ""),
+        8: ("ttlSecondsAfterFinished", "int", ""),
+        9: ("completionMode", "str", ""),
+        10: ("suspend", "bool", ""),
+        12: ("backoffLimitPerIndex", "int", ""),
+        13: ("maxFailedIndexes", "int", ""),
+        14: ("podReplacementPolicy", "str", ""),
+        15: ("managedBy", "str", ""),
+    },
+    "JobTemplateSpec": {
+        1: ("metadata", "msg", "ObjectMeta"),
+        2: ("spec", "msg", "JobSpec"),
+    },
+    "CronJob": {
+        1: ("metadata", "msg", "ObjectMeta"),
+        2: ("spec", "msg", "CronJobSpec"),
+    },
+    "CronJobSpec": {
+        1: ("schedule", "str", ""),
+        2: ("startingDeadlineSeconds", "int", ""),
+        3: ("concurrencyPolicy", "str", ""),
+        4: ("suspend", "bool", ""),
+        5: ("jobTemplate", "msg", "JobTemplateSpec"),
+        6: ("successfulJobsHistoryLimit", "int", ""),
+        7: ("failedJobsHistoryLimit", "int", ""),
+        8: ("timeZone", "str", ""),
+    },
+    # k8s.io/apimachinery/pkg/apis/meta/v1/generated.proto, for the above
+    "LabelSelector": {
+        1: ("matchLabels", "map", ""),
+        2: ("matchExpressions", "msgs", "LabelSelectorRequirement"),
+    },
+    "LabelSelectorRequirement": {
+        1: ("key", "str", ""),
+        2: ("operator", "str", ""),
+        3: ("values", "strs", ""),
+    },
+    "OwnerReference": {
+        1: ("kind", "str", ""),
+        3: ("name", "str", ""),
+        4: ("uid", "str", ""),
+        5: ("apiVersion", "str", ""),
+        6: ("controller", "bool", ""),
+        7: ("blockOwnerDeletion", "bool", ""),
+    },
+    # ---- core/v1 pod template (needed by Job): the fields a pod template of `kubectl create
+    # job`/`create cronjob` or a CronJob's jobTemplate carries; others are left out
+    "PodTemplateSpec": {
+        1: ("metadata", "msg", "ObjectMeta"),
+        2: ("spec", "msg", "PodSpec"),
+    },
+    "PodSpec": {
+        2: ("containers", "msgs", "Container"),
+        3: ("restartPolicy", "str", ""),
+        4: ("terminationGracePeriodSeconds", "int", ""),
+        5: ("activeDeadlineSeconds", "int", ""),
+        6: ("dnsPolicy", "str", ""),
+        7: ("nodeSelector", "map", ""),
+        8: ("serviceAccountName", "str", ""),
+        9: ("serviceAccount", "str", ""),
+        10: ("nodeName", "str", ""),
+        11: ("hostNetwork", "bool0", ""),
+        12: ("hostPID", "bool0", ""),
+        13: ("hostIPC", "bool0", ""),
+        14: ("securityContext", "msg", "Empty"),
+        16: ("hostname", "str", ""),
+        17: ("subdomain", "str", ""),
+        19: ("schedulerName", "str", ""),
+        20: ("initContainers", "msgs", "Container"),
+        21: ("automountServiceAccountToken", "bool", ""),
+        24: ("priorityClassName", "str", ""),
+        30: ("enableServiceLinks", "bool", ""),
+    },
+    "Container": {
+        1: ("name", "str", ""),
+        2: ("image", "str", ""),
+        3: ("command", "strs", ""),
+        4: ("args", "strs", ""),
+        5: ("workingDir", "str", ""),
+        6: ("ports", "msgs", "ContainerPort"),
+        7: ("env", "msgs", "EnvVar"),
+        8: ("resources", "msg", "ResourceRequirements"),
+        13: ("terminationMessagePath", "str", ""),
+        14: ("imagePullPolicy", "str", ""),
+        16: ("stdin", "bool0", ""),
+        17: ("stdinOnce", "bool0", ""),
+        18: ("tty", "bool0", ""),
+        20: ("terminationMessagePolicy", "str", ""),
+    },
+    "ContainerPort": {
+        1: ("name", "str", ""),
+        2: ("hostPort", "int0", ""),
+        3: ("containerPort", "int", ""),
+        4: ("protocol", "str", ""),
+        5: ("hostIP", "str", ""),
+    },
+    "EnvVar": {1: ("name", "str", ""), 2: ("value", "str", "")},
+    "ResourceRequirements": {1: ("limits", "qmap", ""), 2: ("requests", "qmap", "")},
+    "Empty": {},  # a struct whose fields are left out (an empty securityContext)
 }
 KINDS = {
     ("policy/v1", "Eviction"),
@@ -94,6 +208,8 @@ KINDS = {
     ("v1", "ConfigMap"),
     ("v1", "Secret"),
     ("v1", "Service"),
+    ("batch/v1", "Job"),
+    ("batch/v1", "CronJob"),
 }
 
 
@@ -138,6 +254,9 @@ def _message(data: bytes, name: str) -> dict[str, Any]:
             out[key] = value - (1 << 64) if value >= 1 << 63 else value
         elif kind == "bool":
             out[key] = bool(value)
+        elif kind == "bool0":
+            if value:  # a plain bool with `omitempty`: false is left out of the JSON
+                out[key] = True
         elif kind == "msg":
             out[key] = _message(value, inner)
         elif kind == "msgs":
@@ -151,9 +270,11 @@ def _message(data: bytes, name: str) -> dict[str, Any]:
                 out[key] = parts[2]
         elif kind == "strs":
             out.setdefault(key, []).append(bytes(value).decode())
-        elif kind in ("map", "bmap"):
+        elif kind in ("map", "bmap", "qmap"):
             entry = dict(_fields(value))
             raw = bytes(entry.get(2, b""))
+            if kind == "qmap":  # resource.Quantity is a message of one string
+                raw = bytes(dict(_fields(raw)).get(1, b""))
             text = base64.b64encode(raw).decode() if kind == "bmap" else raw.decode()
             out.setdefault(key, {})[bytes(entry.get(1, b"")).decode()] = text
     return out
