@@ -219,10 +219,11 @@ class JobController(Controller):
         finished = self._finished_condition(job, active, succeeded, failed)
         if finished is None and not spec.get("suspend"):
             yield from self._manage(job, active, succeeded, failed)
-        elif active and (finished is not None or spec.get("suspend")):
+        deleting = 0
+        if finished is not None or spec.get("suspend"):
             yield from self._delete_pods(job, active)
-            active = []
-        yield from self._track(job, pods, active, new_succeeded, new_failed, finished)
+            active, deleting = [], len(active)
+        yield from self._track(job, pods, active, deleting, new_succeeded, new_failed, finished)
 
     def _owned(self, job: Obj) -> list[Obj]:
         return self.pods.by_index(CONTROLLER_UID, job["metadata"]["uid"])
@@ -294,9 +295,9 @@ class JobController(Controller):
             "restartPolicy"
         ) == "OnFailure"
         # pastBackoffLimitOnFailure: with OnFailure, the kubelet's restarts are the retries.
-        if failed > limit or (on_failure and limit and _restarts(active) >= limit):
-            return ("Failed", *BACKOFF_LIMIT_EXCEEDED)
-        if on_failure and limit == 0 and failed > 0:
+        restarts = _restarts(active) if on_failure else 0
+        past_on_failure = on_failure and (restarts > 0 if limit == 0 else restarts >= limit)
+        if failed > limit or past_on_failure:
             return ("Failed", *BACKOFF_LIMIT_EXCEEDED)
         deadline = spec.get("activeDeadlineSeconds")
         start = status.get("startTime")
@@ -353,7 +354,11 @@ class JobController(Controller):
             which = f"pod {first}" if missing == 1 else f"pods {first} to {last}"
             headline = f"The Job controller creates {which} of {completions} for Job {name}"
         else:
-            headline = f"The Job controller creates {missing} pod(s) for work queue Job {name}"
+            pods = "a pod" if missing == 1 else f"{missing} pods"
+            headline = (
+                f"The Job controller creates {pods} for Job {name}, a work queue: it is done "
+                "once one pod succeeds"
+            )
         if failed:
             limit = spec.get("backoffLimit", 6)
             headline += (
@@ -399,6 +404,9 @@ class JobController(Controller):
         return ""
 
     def _delete_pods(self, job: Obj, pods: list[Obj]) -> Gen:
+        if not pods:
+            return
+
         def delete(pod: Obj) -> Gen:
             meta = pod["metadata"]
             response: Response = yield from self.request(
@@ -431,6 +439,7 @@ class JobController(Controller):
         job: Obj,
         pods: list[Obj],
         active: list[Obj],
+        deleting: int,
         new_succeeded: list[Obj],
         new_failed: list[Obj],
         finished: tuple[str, str, str] | None,
@@ -441,7 +450,8 @@ class JobController(Controller):
         if not active:
             status.pop("active")  # omitempty
         status["ready"] = sum(1 for p in active if is_pod_ready(p))
-        status["terminating"] = sum(
+        # the pods it just deleted are terminating too: the terminal condition waits for them
+        status["terminating"] = deleting + sum(
             1
             for p in pods
             if p["metadata"].get("deletionTimestamp") and _phase(p) not in ("Succeeded", "Failed")
