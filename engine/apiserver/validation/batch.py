@@ -166,15 +166,22 @@ def validate_job(obj: Obj, old: Obj | None) -> Errors:
     return errs
 
 
+_STRUCTS = {
+    "template": "core.PodTemplateSpec",
+    "podFailurePolicy": "batch.PodFailurePolicy",
+    "successPolicy": "batch.SuccessPolicy",
+}
+
+
 def _shown(name: str, value: Any) -> Any:
-    """How the immutable value is printed. Go prints a changed template as the whole internal
-    core.PodTemplateSpec struct with %#v, several kilobytes; Podlife abbreviates it."""
+    """How the immutable value is printed. Go prints a struct with %#v, for a pod template
+    several kilobytes of internal fields; Podlife abbreviates it to its type."""
     if name == "selector":
         return go_label_selector(value)
-    if name == "template":
-        return GoLiteral("core.PodTemplateSpec{…}")
-    if isinstance(value, (dict, list)):
-        return GoLiteral(str(value))
+    if name in _STRUCTS and isinstance(value, dict):
+        return GoLiteral(
+            f"&{_STRUCTS[name]}{{…}}" if name != "template" else f"{_STRUCTS[name]}{{…}}"
+        )
     return value
 
 

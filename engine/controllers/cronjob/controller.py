@@ -282,11 +282,8 @@ class CronJobController(Controller):
         if self._announced.get(uid) != due:
             self._announced[uid] = due
             name, spec = cronjob["metadata"]["name"], cronjob.get("spec") or {}
-            when = (
-                "runs next"
-                if (cronjob.get("status") or {}).get("lastScheduleTime")
-                else ("first runs")
-            )
+            ran = (cronjob.get("status") or {}).get("lastScheduleTime")
+            when = "runs next" if ran else "first runs"
             self.milestone(
                 f'CronJob {name} (schedule "{spec.get("schedule", "")}") {when} at '
                 f"{_clock(following)}",
@@ -305,7 +302,7 @@ class CronJobController(Controller):
         template = (cronjob.get("spec") or {}).get("jobTemplate") or {}
         template_meta = template.get("metadata") or {}
         annotations = dict(template_meta.get("annotations") or {})
-        local = scheduled.astimezone(_zone(zone))
+        local = scheduled.astimezone(zoneinfo.ZoneInfo(zone))
         annotations[SCHEDULED_TIMESTAMP] = local.isoformat().replace("+00:00", "Z")
         meta: Obj = {"name": name, "namespace": cronjob["metadata"].get("namespace", "")}
         if template_meta.get("labels"):
@@ -394,10 +391,6 @@ class CronJobController(Controller):
         )
         if not response.ok:
             raise SyncError(error_message(response))
-
-
-def _zone(name: str) -> dt.tzinfo:
-    return zoneinfo.ZoneInfo(name)
 
 
 def _remove_active(status: Obj, uid: Any) -> None:
