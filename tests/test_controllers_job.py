@@ -9,7 +9,7 @@ import pytest
 
 from engine.cluster import Cluster
 from engine.controllers.job.controller import TRACKING_FINALIZER
-from engine.node.perl import pi_digits
+from engine.node.perl import one_liner, pi_digits
 from tests.controller_kit import call, get
 
 PI = """
@@ -300,3 +300,26 @@ def test_the_template_is_immutable():
     result = c.kubectl("apply -f -", PI.format(extra="").replace("perl:5.34.0", "perl:5.40"))
     assert result.stderr.startswith('The Job "pi" is invalid: spec.template: Invalid value: ')
     assert result.stderr.endswith(": field is immutable\n")
+
+
+def test_deleting_a_running_job_lets_its_pods_go():
+    """The Job is gone before its pod finished: the pod's tracking finalizer is removed
+    (enqueueOrphanPod), or it would stay Terminating for ever."""
+    c = cluster()
+    sleeper = FAILING.format(limit=2, policy="Never").replace(
+        "echo about to fail; exit 1", "sleep 60"
+    )
+    run(c, sleeper)
+    [pod] = job_pods(c)
+    assert pod["metadata"]["finalizers"] == [TRACKING_FINALIZER]
+    assert c.kubectl("delete job fail").exit_code == 0
+    c.settle()
+    c.advance(40)  # the kubelet's 30 s of grace
+    c.settle()
+    assert job_pods(c) == []
+
+
+def test_more_digits_than_podlife_computes_are_not_understood():
+    assert one_liner(["-Mbignum=bpi", "-wle", "print bpi(20000)"]) is not None
+    assert one_liner(["-Mbignum=bpi", "-wle", "print bpi(20001)"]) is None
+    assert one_liner(["-wle", "print 1"]) is None

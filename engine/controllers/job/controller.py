@@ -121,6 +121,7 @@ class JobController(Controller):
         # backoffRecordStore: job key -> (failures since the last success, last failure time)
         self._backoff: dict[str, tuple[int, float]] = {}
         self._counted: dict[str, set[str]] = {}  # job key -> pod uids already in the backoff
+        self._gone: dict[str, str] = {}  # key -> uid of a deleted Job whose pods may hold on
 
     # ---- informer handlers -------------------------------------------------------------------
     def register(self) -> None:
@@ -140,6 +141,7 @@ class JobController(Controller):
         self.expectations.delete(key)
         self._backoff.pop(key, None)
         self._counted.pop(key, None)
+        self._gone[key] = job["metadata"].get("uid", "")
         self.queue.add(key)  # its pods' finalizers still have to go
 
     def _job_of(self, pod: Obj) -> Obj | None:
@@ -157,6 +159,8 @@ class JobController(Controller):
         if job is not None:
             self.expectations.creation_observed(key_of(job))
             self.queue.add(key_of(job))
+        else:
+            self._orphan(pod)
 
     def _delete_pod(self, pod: Obj) -> None:
         job = self._job_of(pod)
@@ -169,6 +173,18 @@ class JobController(Controller):
         job = self._job_of(cur)
         if job is not None:
             self.queue.add(key_of(job))
+        else:
+            self._orphan(cur)
+
+    def _orphan(self, pod: Obj) -> None:
+        """enqueueOrphanPod: a pod holding the tracking finalizer of a Job that is gone lets go
+        of it, or it would stay Terminating for ever."""
+        ref = controller_ref(pod)
+        if ref is None or ref.get("kind") != "Job" or not _has_finalizer(pod):
+            return
+        key = f"{pod['metadata'].get('namespace', '')}/{ref.get('name', '')}"
+        self._gone[key] = ref.get("uid", "")
+        self.queue.add(key)
 
     # ---- syncJob -----------------------------------------------------------------------------
     def sync(self, key: str) -> Gen:
@@ -244,12 +260,13 @@ class JobController(Controller):
         return pods
 
     def _release_orphans(self, key: str) -> Gen:
-        """A deleted Job's pods keep no finalizer of it (cleanupJob/orphan pods)."""
+        """The pods of a deleted Job, still owned by it or orphaned, keep no finalizer of it."""
         namespace, name = key.split("/", 1)
-        leftovers = [
+        uid = self._gone.pop(key, "")
+        leftovers = (self.pods.by_index(CONTROLLER_UID, uid) if uid else []) + [
             p
             for p in self.pods.by_index(ORPHAN_NAMESPACE, namespace)
-            if _has_finalizer(p) and labels_of(p).get("batch.kubernetes.io/job-name") == name
+            if labels_of(p).get("batch.kubernetes.io/job-name") == name
         ]
         yield from self._remove_finalizers(leftovers)
 
