@@ -17,8 +17,8 @@ message (BackoffLimitExceeded `Job has reached the specified backoff limit`, Dea
 `Job was active longer than specified deadline`).
 
 Not simulated: Indexed completion mode's per-index bookkeeping (an Indexed Job runs as a
-NonIndexed one), podFailurePolicy, successPolicy, suspend's resume bookkeeping beyond deleting
-the active pods, and managedBy.
+NonIndexed one), podFailurePolicy, successPolicy, suspend beyond stopping and creating no pods
+(no Suspended condition), and managedBy.
 """
 
 from __future__ import annotations
