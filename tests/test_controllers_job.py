@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from engine.cluster import Cluster
-from engine.controllers.job.controller import TRACKING_FINALIZER
+from engine.controllers.job.util import TRACKING_FINALIZER
 from engine.node.perl import one_liner, pi_digits
 from tests.controller_kit import call, get
 

@@ -30,7 +30,7 @@ from engine.client.informer import Handlers, key_of
 from engine.controllers.base import Controller, SyncError, error_message, path_of
 from engine.controllers.controller_ref import new_controller_ref
 from engine.controllers.informers import CONTROLLER_UID, controller_ref
-from engine.controllers.job.controller import is_finished
+from engine.controllers.job.util import is_finished
 from engine.timeutil import EPOCH, parse_rfc3339, rfc3339, to_datetime
 
 Gen = Generator[Any, Any, Any]

@@ -27,7 +27,7 @@ import copy
 from collections.abc import Generator
 from typing import Any
 
-from engine.apimachinery.labels import LabelSelector, SelectorError, selector_from_match
+from engine.apimachinery.labels import LabelSelector
 from engine.apiserver.request import Response
 from engine.apiserver.tables_batch import condition_true
 from engine.client.informer import Handlers, key_of
@@ -42,13 +42,14 @@ from engine.controllers.base import (
 from engine.controllers.controller_ref import ClaimManager, new_controller_ref
 from engine.controllers.expectations import ControllerExpectations
 from engine.controllers.informers import CONTROLLER_UID, ORPHAN_NAMESPACE, controller_ref
+from engine.controllers.job import util
+from engine.controllers.job.util import TRACKING_FINALIZER, is_finished
 from engine.controllers.podutil import is_pod_ready, labels_of
 from engine.timeutil import parse_rfc3339, rfc3339
 
 Gen = Generator[Any, Any, Any]
 Obj = dict[str, Any]
 
-TRACKING_FINALIZER = "batch.kubernetes.io/job-tracking"
 POD_FAILURE_BACKOFF = 10.0  # DefaultJobPodFailureBackOff
 MAX_POD_FAILURE_BACKOFF = 600.0  # MaxJobPodFailureBackOff
 MAX_POD_CREATE_DELETE_PER_SYNC = 500  # MaxPodCreateDeletePerSync
@@ -56,54 +57,6 @@ MAX_POD_CREATE_DELETE_PER_SYNC = 500  # MaxPodCreateDeletePerSync
 BACKOFF_LIMIT_EXCEEDED = ("BackoffLimitExceeded", "Job has reached the specified backoff limit")
 DEADLINE_EXCEEDED = ("DeadlineExceeded", "Job was active longer than specified deadline")
 COMPLETIONS_REACHED = ("CompletionsReached", "Reached expected number of succeeded pods")
-
-
-def is_finished(job: Obj) -> bool:
-    """IsJobFinished: Complete or Failed is True."""
-    return condition_true(job, "Complete") or condition_true(job, "Failed")
-
-
-def _selector(job: Obj) -> LabelSelector | None:
-    try:
-        return selector_from_match((job.get("spec") or {}).get("selector"))
-    except (SelectorError, TypeError, AttributeError):
-        return None
-
-
-def _phase(pod: Obj) -> str:
-    return (pod.get("status") or {}).get("phase") or ""
-
-
-def _failed(pod: Obj, job: Obj) -> bool:
-    """isPodFailed: Failed, or (unless only failed pods are replaced) deleted before it
-    succeeded: an orphan that never gets to say Failed still counts."""
-    if _phase(pod) == "Failed":
-        return True
-    if (job.get("spec") or {}).get("podReplacementPolicy") == "Failed":
-        return False
-    return bool(pod["metadata"].get("deletionTimestamp")) and _phase(pod) != "Succeeded"
-
-
-def _has_finalizer(pod: Obj) -> bool:
-    return TRACKING_FINALIZER in (pod["metadata"].get("finalizers") or [])
-
-
-def _finished_at(pod: Obj, fallback: float) -> float:
-    """When a pod ended: its containers' latest finishedAt (getFinishedTime)."""
-    latest = None
-    for status in (pod.get("status") or {}).get("containerStatuses") or []:
-        stamp = ((status.get("state") or {}).get("terminated") or {}).get("finishedAt")
-        if stamp:
-            latest = max(latest or 0.0, parse_rfc3339(stamp))
-    return latest if latest is not None else fallback
-
-
-def _restarts(pods: list[Obj]) -> int:
-    return sum(
-        s.get("restartCount") or 0
-        for p in pods
-        for s in (p.get("status") or {}).get("containerStatuses") or []
-    )
 
 
 class JobController(Controller):
@@ -180,7 +133,7 @@ class JobController(Controller):
         """enqueueOrphanPod: a pod holding the tracking finalizer of a Job that is gone lets go
         of it, or it would stay Terminating for ever."""
         ref = controller_ref(pod)
-        if ref is None or ref.get("kind") != "Job" or not _has_finalizer(pod):
+        if ref is None or ref.get("kind") != "Job" or not util.has_finalizer(pod):
             return
         key = f"{pod['metadata'].get('namespace', '')}/{ref.get('name', '')}"
         self._gone[key] = ref.get("uid", "")
@@ -194,7 +147,7 @@ class JobController(Controller):
             yield from self._release_orphans(key)
             return
         job = copy.deepcopy(job)
-        selector = _selector(job)
+        selector = util.selector(job)
         if selector is None or is_finished(job):
             yield from self._remove_finalizers(self._owned(job))
             return
@@ -212,22 +165,22 @@ class JobController(Controller):
         new_succeeded = [
             p
             for p in pods
-            if _has_finalizer(p)
-            and _phase(p) == "Succeeded"
+            if util.has_finalizer(p)
+            and util.phase(p) == "Succeeded"
             and p["metadata"]["uid"] not in counted_succeeded
         ]
         new_failed = [
             p
             for p in pods
-            if _has_finalizer(p)
-            and _failed(p, job)
+            if util.has_finalizer(p)
+            and util.failed(p, job)
             and p["metadata"]["uid"] not in counted_failed | counted_succeeded
         ]
         self._record_backoff(key, job, new_succeeded, new_failed)
         active = [
             p
             for p in pods
-            if _phase(p) not in ("Succeeded", "Failed")
+            if util.phase(p) not in ("Succeeded", "Failed")
             and not p["metadata"].get("deletionTimestamp")
         ]
         succeeded = (status.get("succeeded") or 0) + len(counted_succeeded) + len(new_succeeded)
@@ -283,7 +236,7 @@ class JobController(Controller):
             failures, last = 0, 0.0
         for pod in fresh_failures:
             failures += 1
-            last = max(last, _finished_at(pod, self.now))
+            last = max(last, util.finished_at(pod, self.now))
         self._backoff[key] = (failures, last)
 
     def backoff_remaining(self, key: str) -> tuple[float, float]:
@@ -312,7 +265,7 @@ class JobController(Controller):
             "restartPolicy"
         ) == "OnFailure"
         # pastBackoffLimitOnFailure: with OnFailure, the kubelet's restarts are the retries.
-        restarts = _restarts(active) if on_failure else 0
+        restarts = util.restarts(active) if on_failure else 0
         past_on_failure = on_failure and (restarts > 0 if limit == 0 else restarts >= limit)
         if failed > limit or past_on_failure:
             return ("Failed", *BACKOFF_LIMIT_EXCEEDED)
@@ -341,7 +294,7 @@ class JobController(Controller):
             want = len(active)  # a work queue that has a success: no new pods
         want = max(want, 0)
         if len(active) > want:
-            doomed = sorted(active, key=_newest_first)[: len(active) - want]
+            doomed = sorted(active, key=util.newest_first)[: len(active) - want]
             yield from self._delete_pods(job, doomed)
             return
         missing = min(want - len(active), MAX_POD_CREATE_DELETE_PER_SYNC)
@@ -471,7 +424,8 @@ class JobController(Controller):
         status["terminating"] = deleting + sum(
             1
             for p in pods
-            if p["metadata"].get("deletionTimestamp") and _phase(p) not in ("Succeeded", "Failed")
+            if p["metadata"].get("deletionTimestamp")
+            and util.phase(p) not in ("Succeeded", "Failed")
         )
         # 1. Record the newly finished pods as uncounted, so none is lost or counted twice.
         if new_succeeded or new_failed:
@@ -485,7 +439,7 @@ class JobController(Controller):
         # 2. Remove their finalizers; 3. count them.
         waiting = set(uncounted.get("succeeded") or []) | set(uncounted.get("failed") or [])
         if waiting:
-            holding = [p for p in pods if p["metadata"]["uid"] in waiting and _has_finalizer(p)]
+            holding = [p for p in pods if p["metadata"]["uid"] in waiting and util.has_finalizer(p)]
             yield from self._remove_finalizers(holding)
             for name in ("succeeded", "failed"):
                 status[name] = (status.get(name) or 0) + len(uncounted.get(name) or [])
@@ -509,11 +463,11 @@ class JobController(Controller):
         changed = False
         stamp = rfc3339(self.now)
         if not any(c.get("type") == interim for c in conditions):
-            conditions.append(_condition(interim, reason, message, stamp))
+            conditions.append(util.condition(interim, reason, message, stamp))
             changed = True
         settled = not status.get("active") and not status.get("terminating")
         if settled and not any(c.get("type") == kind for c in conditions):
-            conditions.append(_condition(kind, reason, message, stamp))
+            conditions.append(util.condition(kind, reason, message, stamp))
             if kind == "Complete":
                 status["completionTime"] = stamp
             changed = True
@@ -570,7 +524,7 @@ class JobController(Controller):
 
     def _remove_finalizers(self, pods: list[Obj]) -> Gen:
         """removeTrackingFinalizerFromPods: a strategic merge patch per pod, in parallel."""
-        holding = [p for p in pods if _has_finalizer(p)]
+        holding = [p for p in pods if util.has_finalizer(p)]
 
         def remove(pod: Obj) -> Gen:
             meta = pod["metadata"]
@@ -591,20 +545,3 @@ class JobController(Controller):
         errors = [e for e in results if e]
         if errors:
             raise SyncError(errors[0])
-
-
-def _condition(kind: str, reason: str, message: str, stamp: str) -> Obj:
-    return {
-        "type": kind,
-        "status": "True",
-        "lastProbeTime": stamp,
-        "lastTransitionTime": stamp,
-        "reason": reason,
-        "message": message,
-    }
-
-
-def _newest_first(pod: Obj) -> tuple[bool, float]:
-    """ActivePods ordering, reversed: the pods to delete first are the least far along."""
-    stamp = pod["metadata"].get("creationTimestamp")
-    return (bool((pod.get("spec") or {}).get("nodeName")), -(parse_rfc3339(stamp) if stamp else 0))

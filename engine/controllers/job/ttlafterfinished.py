@@ -13,7 +13,7 @@ from typing import Any
 from engine.apiserver.request import Response
 from engine.client.informer import Handlers, key_of
 from engine.controllers.base import Controller, SyncError, error_message, path_of, split_key
-from engine.controllers.job.controller import is_finished
+from engine.controllers.job.util import is_finished
 from engine.timeutil import parse_rfc3339, to_datetime
 
 Gen = Generator[Any, Any, Any]
