@@ -75,7 +75,8 @@ def test_api_resources_filters_and_formats() -> None:
         "namespaces\nnodes\n"
     )
     assert cluster.kubectl("api-resources --categories=all -o name").stdout == (
-        "pods\nservices\ndaemonsets.apps\ndeployments.apps\nreplicasets.apps\n"
+        "pods\nservices\ndaemonsets.apps\ndeployments.apps\nreplicasets.apps\ncronjobs.batch\n"
+        "jobs.batch\n"
     )
     wide = cluster.kubectl("api-resources -o wide --sort-by=kind").stdout.splitlines()
     assert wide[0].endswith("KIND                 VERBS" + " " * 56 + "CATEGORIES")
@@ -99,7 +100,11 @@ def test_api_resources_filters_and_formats() -> None:
 def test_api_versions() -> None:
     cluster = quiet_cluster()
     result, requests = sent(cluster, "api-versions")
-    assert out(result) == ("apps/v1\ncoordination.k8s.io/v1\ndiscovery.k8s.io/v1\nv1\n", "", 0)
+    assert out(result) == (
+        "apps/v1\nbatch/v1\ncoordination.k8s.io/v1\ndiscovery.k8s.io/v1\nv1\n",
+        "",
+        0,
+    )
     assert requests == ["GET /api", "GET /apis"]
     assert out(cluster.kubectl("api-versions extra")) == (
         "",

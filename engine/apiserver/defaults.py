@@ -75,6 +75,8 @@ def set_defaults(
                 old_pod_spec = _d(old_template.get("spec")) if old_template is not None else None
                 if pod_spec is not old_pod_spec:
                     default_pod_spec(pod_spec, old_pod_spec)
+    elif kind in ("Job", "CronJob"):
+        _default_batch(kind, obj, old)
     elif kind == "Namespace":
         _default_namespace(obj, on_create)
     elif kind == "Service":
@@ -115,6 +117,74 @@ def _default_daemonset_spec(spec: Obj) -> None:
             rolling["maxSurge"] = 0
     if spec.get("revisionHistoryLimit") is None:
         spec["revisionHistoryLimit"] = 10
+
+
+# ---- batch/v1 (pkg/apis/batch/v1/defaults.go) ------------------------------------------------
+def _default_batch(kind: str, obj: Obj, old: Obj | None) -> None:
+    """SetObjectDefaults_Job / SetObjectDefaults_CronJob: the kind's own defaults, then the pod
+    template's. A CronJob's jobTemplate is not defaulted as a Job (SetDefaults_Job is for Job
+    objects): its Jobs get their defaults when the controller creates them."""
+    spec = _dict_field(obj, "spec")
+    old_spec = _d(old.get("spec")) if old is not None else None
+    if spec is old_spec:
+        return
+    if kind == "Job":
+        _default_job(obj, spec)
+        template = _dict_field(spec, "template")
+        old_template = _d(old_spec.get("template")) if old_spec is not None else None
+    else:
+        _default_cronjob_spec(spec)
+        job_spec = _dict_field(_dict_field(spec, "jobTemplate"), "spec")
+        template = _dict_field(job_spec, "template")
+        old_job = _d(_d(old_spec.get("jobTemplate")).get("spec")) if old_spec is not None else {}
+        old_template = _d(old_job.get("template")) if old_spec is not None else None
+    if template is not old_template:
+        pod_spec = _dict_field(template, "spec")
+        old_pod_spec = _d(old_template.get("spec")) if old_template is not None else None
+        if pod_spec is not old_pod_spec:
+            default_pod_spec(pod_spec, old_pod_spec)
+
+
+def _default_job(job: Obj, spec: Obj) -> None:
+    """SetDefaults_Job: one pod at a time, one completion, six retries."""
+    if spec.get("completions") is None and spec.get("parallelism") is None:
+        spec["completions"] = 1
+        spec["parallelism"] = 1
+    if spec.get("parallelism") is None:
+        spec["parallelism"] = 1
+    if spec.get("backoffLimit") is None:
+        spec["backoffLimit"] = 2**31 - 1 if spec.get("backoffLimitPerIndex") is not None else 6
+    labels = _d(_d(spec.get("template")).get("metadata")).get("labels")
+    meta = _dict_field(job, "metadata")
+    if labels and not meta.get("labels"):
+        meta["labels"] = dict(labels)
+    if spec.get("completionMode") is None:
+        spec["completionMode"] = "NonIndexed"
+    if spec.get("suspend") is None:
+        spec["suspend"] = False
+    failure_policy = spec.get("podFailurePolicy")
+    for rule in _l(_d(failure_policy).get("rules")):
+        for pattern in _l(_d(rule).get("onPodConditions")):
+            if isinstance(pattern, dict) and not pattern.get("status"):
+                pattern["status"] = "True"
+    if spec.get("podReplacementPolicy") is None:
+        spec["podReplacementPolicy"] = (
+            "Failed" if failure_policy is not None else "TerminatingOrFailed"
+        )
+    if spec.get("manualSelector") is None:
+        spec["manualSelector"] = False
+
+
+def _default_cronjob_spec(spec: Obj) -> None:
+    """SetDefaults_CronJob."""
+    if not spec.get("concurrencyPolicy"):
+        spec["concurrencyPolicy"] = "Allow"
+    if spec.get("suspend") is None:
+        spec["suspend"] = False
+    if spec.get("successfulJobsHistoryLimit") is None:
+        spec["successfulJobsHistoryLimit"] = 3
+    if spec.get("failedJobsHistoryLimit") is None:
+        spec["failedJobsHistoryLimit"] = 1
 
 
 def _copy(value: Any) -> Any:
@@ -529,6 +599,29 @@ _SCHEMA_TEXT: dict[str, str] = {
     "numberReady observedGeneration updatedNumberScheduled numberAvailable numberUnavailable "
     "collisionCount conditions:[DaemonSetCondition]",
     "DaemonSetCondition": "type status lastTransitionTime reason message",
+    # batch/v1
+    "Job": "kind apiVersion metadata:ObjectMeta! spec:JobSpec! status:JobStatus!",
+    "JobSpec": "parallelism completions activeDeadlineSeconds podFailurePolicy:PodFailurePolicy "
+    "successPolicy:SuccessPolicy backoffLimit backoffLimitPerIndex maxFailedIndexes "
+    "selector:LabelSelector manualSelector template:PodTemplateSpec! ttlSecondsAfterFinished "
+    "completionMode suspend podReplacementPolicy managedBy",
+    "PodFailurePolicy": "rules:[PodFailurePolicyRule]",
+    "PodFailurePolicyRule": "action onExitCodes:PodFailurePolicyOnExitCodesRequirement "
+    "onPodConditions:[PodFailurePolicyOnPodConditionsPattern]",
+    "PodFailurePolicyOnExitCodesRequirement": "containerName operator values",
+    "PodFailurePolicyOnPodConditionsPattern": "type status",
+    "SuccessPolicy": "rules:[SuccessPolicyRule]",
+    "SuccessPolicyRule": "succeededIndexes succeededCount",
+    "JobStatus": "conditions:[JobCondition] startTime completionTime active succeeded failed "
+    "terminating completedIndexes failedIndexes uncountedTerminatedPods:UncountedTerminatedPods "
+    "ready",
+    "JobCondition": "type status lastProbeTime lastTransitionTime reason message",
+    "UncountedTerminatedPods": "succeeded failed",
+    "CronJob": "kind apiVersion metadata:ObjectMeta! spec:CronJobSpec! status:CronJobStatus!",
+    "CronJobSpec": "schedule timeZone startingDeadlineSeconds concurrencyPolicy suspend "
+    "jobTemplate:JobTemplateSpec! successfulJobsHistoryLimit failedJobsHistoryLimit",
+    "JobTemplateSpec": "metadata:ObjectMeta! spec:JobSpec!",
+    "CronJobStatus": "active:[ObjectReference] lastScheduleTime lastSuccessfulTime",
     "NamespaceSpec": "finalizers",
     "NamespaceStatus": "phase conditions",
     "NodeSpec": "podCIDR podCIDRs providerID unschedulable taints:[Taint] configSource externalID",

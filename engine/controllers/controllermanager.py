@@ -25,11 +25,14 @@ if TYPE_CHECKING:
 
 def _registry() -> dict[str, type[Controller]]:
     """The controllers, in the order they are started (NewControllerDescriptors)."""
+    from engine.controllers.cronjob.controller import CronJobController
     from engine.controllers.daemon.controller import DaemonSetController
     from engine.controllers.deployment.controller import DeploymentController
     from engine.controllers.endpoints import EndpointsController
     from engine.controllers.endpointslice import EndpointSliceController
     from engine.controllers.garbagecollector import GarbageCollector
+    from engine.controllers.job.controller import JobController
+    from engine.controllers.job.ttlafterfinished import TTLAfterFinishedController
     from engine.controllers.namespace import NamespaceController
     from engine.controllers.nodelifecycle import NodeLifecycleController
     from engine.controllers.podgc import PodGCController
@@ -45,6 +48,9 @@ def _registry() -> dict[str, type[Controller]]:
         ReplicaSetController,
         DeploymentController,
         DaemonSetController,
+        JobController,
+        CronJobController,
+        TTLAfterFinishedController,
         EndpointsController,
         EndpointSliceController,
         NodeLifecycleController,

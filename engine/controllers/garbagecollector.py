@@ -53,6 +53,8 @@ MONITORED = (
     "deployments",
     "daemonsets",
     "controllerrevisions",
+    "jobs",
+    "cronjobs",
     "nodes",
     "leases",
     "services",

@@ -42,6 +42,8 @@ _STEPS = {
     "deployments": Step.CONTROL,
     "daemonsets": Step.CONTROL,
     "controllerrevisions": Step.CONTROL,
+    "jobs": Step.CONTROL,
+    "cronjobs": Step.CONTROL,
     "namespaces": Step.CONTROL,
     "services": Step.CONTROL,
     "endpointslices": Step.CONTROL,
@@ -91,7 +93,7 @@ class SharedInformers:
                 _STEPS.get(resource, Step.OTHER),
             )
             informer = Informer(client, BY_NAME[resource])
-            if resource in ("pods", "replicasets", "controllerrevisions"):
+            if resource in ("pods", "replicasets", "controllerrevisions", "jobs"):
                 informer.add_indexer(CONTROLLER_UID, _by_controller_uid)
                 informer.add_indexer(ORPHAN_NAMESPACE, _orphans_by_namespace)
             if resource == "pods":

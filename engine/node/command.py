@@ -15,6 +15,7 @@ import shlex
 from dataclasses import dataclass, field
 
 from engine import timeutil
+from engine.node import perl
 
 FOREVER = float("inf")
 SHELLS = ("sh", "ash", "bash", "dash", "zsh")
@@ -148,6 +149,13 @@ class _Shell:
             return t
         if name == "stress":
             return self.stress(args, t)
+        if name == "perl":
+            computed = perl.one_liner(args)
+            if computed is not None:  # the docs' pi Job; other scripts run instantly
+                text, seconds = computed
+                self._say(t + seconds, text)
+                return t + seconds
+            return t
         if name == "exec" and args:
             return self.command(args, t)
         if name == "trap":

@@ -11,6 +11,9 @@ const CONTROLLER_NAMES = {
   "endpointslice-controller": "EndpointSlice controller",
   "endpoints-controller": "Endpoints controller",
   "daemonset-controller": "DaemonSet controller",
+  "job-controller": "Job controller",
+  "cronjob-controller": "CronJob controller",
+  "ttl-after-finished-controller": "TTL-after-finished controller",
   "pod-garbage-collector-controller": "Pod garbage collector",
   "namespace-controller": "Namespace controller",
 };

@@ -3,6 +3,7 @@
 
 import { naturalCompare } from "./components.js";
 import { nodeCountdown, podWaitsOnNode } from "./countdown.js";
+import { cronJobRow, jobRow } from "./batchview.js";
 import { deploymentRow, eventRow, nodeRow, parseKey, podRow, replicaSetRow } from "./kube.js";
 
 /**
@@ -17,6 +18,8 @@ export function deriveView(state, values, now, known) {
   const replicasets = [];
   const deployments = [];
   const events = [];
+  const jobs = [];
+  const cronjobs = [];
   let loading = 0;
 
   for (const [key, info] of Object.entries(state.keys)) {
@@ -47,6 +50,12 @@ export function deriveView(state, values, now, known) {
         break;
       case "events":
         if (obj) events.push({ ...eventRow(obj, now), key, rev: info.rev });
+        break;
+      case "jobs":
+        if (obj) jobs.push({ ...jobRow(obj), key, rev: info.rev });
+        break;
+      case "cronjobs":
+        if (obj) cronjobs.push({ ...cronJobRow(obj), key, rev: info.rev });
         break;
       default:
         break;
@@ -119,6 +128,8 @@ export function deriveView(state, values, now, known) {
     orphans,
     replicasets,
     deployments,
+    jobs: jobs.sort((a, b) => naturalCompare(a.name, b.name)),
+    cronjobs: cronjobs.sort((a, b) => naturalCompare(a.name, b.name)),
     standalone: pods.filter((p) => !p.owner),
     events,
     loading,

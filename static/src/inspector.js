@@ -275,6 +275,10 @@ export function keyFor(sel) {
       return `/registry/replicasets/${ns}/${sel.name}`;
     case "Deployment":
       return `/registry/deployments/${ns}/${sel.name}`;
+    case "Job":
+      return `/registry/jobs/${ns}/${sel.name}`;
+    case "CronJob":
+      return `/registry/cronjobs/${ns}/${sel.name}`;
     default:
       return null;
   }

@@ -63,9 +63,10 @@ def server() -> Iterator[str]:
 class Kube:
     """The real kubectl, with its own kubeconfig and discovery cache."""
 
-    def __init__(self, home: Path, kubeconfig: Path) -> None:
+    def __init__(self, home: Path, kubeconfig: Path, control: str = "") -> None:
         self.home = home
         self.kubeconfig = kubeconfig
+        self.control = control  # the test server's URL for this cluster (server.py)
 
     def env(self) -> dict[str, str]:
         return {
@@ -106,7 +107,7 @@ def new_cluster(server: str, home: Path, seed: int = SEED, *, tls: bool = False)
         config = response.read().decode()
     path = home / "kubeconfig"
     path.write_text(config)
-    return Kube(home, path)
+    return Kube(home, path, f"{server}/_test/clusters/{cluster_id}")
 
 
 @pytest.fixture
@@ -132,6 +133,14 @@ class Twin:
         result = self.local.kubectl(line, stdin)
         self.local.settle()
         return result
+
+    def advance(self, seconds: float) -> None:
+        """Run both clusters' clocks on by `seconds`, then let them settle."""
+        request = urllib.request.Request(f"{self.kube.control}/advance?seconds={seconds}", b"")
+        with urllib.request.urlopen(request):
+            pass
+        self.local.advance(seconds)
+        self.local.settle()
 
     def both(self, line: str, stdin: str | None = None) -> tuple[Run, KubectlResult]:
         return self.real(line, stdin), self.engine(line, stdin or "")

@@ -1,6 +1,6 @@
 """The Podlife web server for the real-kubectl tests: the real app (web.create_app, with the
 kube API installed as in production), plus a test-only route that adds a cluster with a
-chosen seed and a controllable clock.
+chosen seed and a controllable clock, and one that runs a cluster's clock on.
 
 The API is served on a TLS port too (web/kube_api/door.py, any free port, a CA made in a
 temporary folder): `?tls=1` hands out a kubeconfig for it.
@@ -40,6 +40,16 @@ def main() -> int:
         if request.args.get("tls"):  # through the API's TLS port
             return api.kubeconfig(cluster_id)
         return api.kubeconfig(cluster_id, request.host_url)
+
+    @control.post("/_test/clusters/<cluster_id>/advance")
+    def advance(cluster_id: str) -> str:
+        """Run the cluster's clock on (a Job's pods run to completion on timers that do not
+        keep a cluster busy, so the clock would not otherwise reach their end)."""
+        host = api.local.find(cluster_id)
+        assert isinstance(host, LocalHost)
+        host.cluster.advance(float(request.args.get("seconds", "0")))
+        host.cluster.settle()
+        return ""
 
     app.register_blueprint(control)
     server = WSGIServer(("127.0.0.1", 0), app, log=None)

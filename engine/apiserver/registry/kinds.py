@@ -7,6 +7,8 @@ from engine.apiserver.registry.apps.controllerrevision import ControllerRevision
 from engine.apiserver.registry.apps.daemonset import DaemonSetStrategy
 from engine.apiserver.registry.apps.deployment import DeploymentStrategy
 from engine.apiserver.registry.apps.replicaset import ReplicaSetStrategy
+from engine.apiserver.registry.batch.cronjob import CronJobStrategy
+from engine.apiserver.registry.batch.job import JobStrategy
 from engine.apiserver.registry.coordination.lease import LeaseStrategy
 from engine.apiserver.registry.core.configmap import ConfigMapStrategy
 from engine.apiserver.registry.core.endpoints import EndpointsStrategy
@@ -36,6 +38,8 @@ STRATEGIES: dict[str, Strategy] = {
         DaemonSetStrategy(),
         DeploymentStrategy(),
         ReplicaSetStrategy(),
+        CronJobStrategy(),
+        JobStrategy(),
         LeaseStrategy(),
         EndpointSliceStrategy(),
     )

@@ -281,7 +281,7 @@ def delete(api: APIServer, req: Request, target: ResourcePath, options: dict[str
             grace = strategy.graceful_delete_seconds(obj, options.get("gracePeriodSeconds"))
             finalizers = list(meta.get("finalizers") or [])
             policy = options.get("propagationPolicy") or (
-                "Orphan" if options.get("orphanDependents") else ""
+                "Orphan" if options.get("orphanDependents", strategy.orphans_by_default) else ""
             )
             added = {"Orphan": "orphan", "Foreground": "foregroundDeletion"}.get(policy)
             if added and added not in finalizers:

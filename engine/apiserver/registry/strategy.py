@@ -219,6 +219,10 @@ class Strategy:
         the marked object and what the trace says. None: the generic graceful delete."""
         return None
 
+    # DefaultGarbageCollectionPolicy is OrphanDependents (batch/v1 Jobs, for backward
+    # compatibility): a DELETE that names no propagationPolicy leaves the dependents.
+    orphans_by_default: ClassVar[bool] = False
+
     def graceful_delete_seconds(self, obj: dict[str, Any], requested: int | None) -> int:
         """CheckGracefulDelete: how long the object lingers with a deletionTimestamp."""
         return 0

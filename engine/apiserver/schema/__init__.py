@@ -9,6 +9,7 @@ from typing import Any
 
 from engine.apiserver.schema import (
     apps,
+    batch,
     cluster,
     config,
     container,
@@ -45,6 +46,7 @@ _MODULES = (
     apps,
     daemonset,
     discovery,
+    batch,
 )
 for _module in _MODULES:
     REGISTRY.add(*_module.STRUCTS)

@@ -131,6 +131,18 @@ NAMED: dict[str, str] = {
     "DaemonSetUpdateStrategy.type": "v1.DaemonSetUpdateStrategyType",
     "DaemonSetCondition.type": "v1.DaemonSetConditionType",
     "DaemonSetCondition.status": _CONDITION_STATUS,
+    # batch/v1
+    "JobSpec.completionMode": "v1.CompletionMode",
+    "JobSpec.podReplacementPolicy": "v1.PodReplacementPolicy",
+    "JobCondition.type": "v1.JobConditionType",
+    "JobCondition.status": _CONDITION_STATUS,
+    "PodFailurePolicyRule.action": "v1.PodFailurePolicyAction",
+    "PodFailurePolicyOnExitCodesRequirement.operator": "v1.PodFailurePolicyOnExitCodesOperator",
+    "PodFailurePolicyOnPodConditionsPattern.type": "v1.PodConditionType",
+    "PodFailurePolicyOnPodConditionsPattern.status": _CONDITION_STATUS,
+    "UncountedTerminatedPods.succeeded": "[]types.UID",
+    "UncountedTerminatedPods.failed": "[]types.UID",
+    "CronJobSpec.concurrencyPolicy": "v1.ConcurrencyPolicy",
 }
 
 _PRIMITIVES = {"string": "string", "boolean": "bool", "number": "float64"}

@@ -24,6 +24,7 @@ from engine.kubectl import describe as describers
 from engine.kubectl.builder import parse_targets, resource_path
 from engine.kubectl.cli import command
 from engine.kubectl.context import Context
+from engine.kubectl.describe_batch import describe_cronjob, describe_job
 from engine.kubectl.describe_config import describe_configmap, describe_secret
 from engine.kubectl.describe_daemonset import describe_daemonset
 from engine.kubectl.describe_service import describe_service
@@ -45,6 +46,8 @@ DESCRIBED = (
     "Secret",
     "Service",
     "ServiceAccount",
+    "Job",
+    "CronJob",
 )
 
 
@@ -167,6 +170,10 @@ def describe_object(
         pods = yield from _list(ctx, "pods", namespace, {"labelSelector": _selector(current)})
         events = yield from _events(ctx, current, show_events)
         return describe_daemonset(current, pods, events, ctx.now)
+    if resource.kind in ("Job", "CronJob"):
+        events = yield from _events(ctx, current, show_events)
+        describer = describe_job if resource.kind == "Job" else describe_cronjob
+        return describer(current, events, ctx.now)
     if resource.kind == "Node":
         return (yield from _describe_node(ctx, current, show_events))
     if resource.kind == "ConfigMap":

@@ -168,6 +168,13 @@ def _pod_of(ctx: Context, flags: Parsed, running_timeout: float) -> Gen:
     obj = response.body
     if target.resource.kind == "Pod":
         return [obj]
+    if target.resource.kind == "Job":
+        # logsForObject: a Job's pods by its selector's matchLabels alone
+        labels = ((obj.get("spec") or {}).get("selector") or {}).get("matchLabels") or {}
+        pod = yield from _first_pod(
+            ctx, selector_from_match({"matchLabels": labels}).string(), running_timeout
+        )
+        return [pod]
     if target.resource.kind not in ("Deployment", "ReplicaSet"):
         kind = target.resource.kind
         raise KubectlError(
