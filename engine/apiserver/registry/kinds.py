@@ -16,7 +16,12 @@ from engine.apiserver.registry.core.node import NodeStrategy
 from engine.apiserver.registry.core.pod import PodStrategy
 from engine.apiserver.registry.core.secret import SecretStrategy
 from engine.apiserver.registry.core.service import ServiceStrategy
+from engine.apiserver.registry.core.persistentvolume import (
+    PersistentVolumeClaimStrategy,
+    PersistentVolumeStrategy,
+)
 from engine.apiserver.registry.discovery.endpointslice import EndpointSliceStrategy
+from engine.apiserver.registry.storage.storageclass import StorageClassStrategy
 from engine.apiserver.registry.strategy import Strategy
 
 STRATEGIES: dict[str, Strategy] = {
@@ -36,5 +41,8 @@ STRATEGIES: dict[str, Strategy] = {
         ReplicaSetStrategy(),
         LeaseStrategy(),
         EndpointSliceStrategy(),
+        PersistentVolumeClaimStrategy(),
+        PersistentVolumeStrategy(),
+        StorageClassStrategy(),
     )
 }

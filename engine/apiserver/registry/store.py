@@ -98,6 +98,7 @@ def create(
     api.trace.link(resource.ref_of(obj), obj)  # named now: its story is its owner's
     defaults.set_defaults(resource.kind, obj, on_create=True)
     changed = ["defaulting", *strategy.admit(obj, api.rng, api.timings)]
+    changed += strategy.admit_reading(api, obj)
     ref = resource.ref_of(obj)
     api.stage(
         req, "mutating-admission", "Mutating admission: " + ", ".join(changed), ref, plugins=changed

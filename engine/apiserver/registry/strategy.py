@@ -147,6 +147,11 @@ class Strategy:
         (`timings`: the API server's flags that admission reads)."""
         return []
 
+    def admit_reading(self, api: APIServer, obj: dict[str, Any]) -> list[str]:
+        """The mutating admission plugins that read other objects to change a new one (the
+        DefaultStorageClass plugin lists the StorageClasses), by name."""
+        return []
+
     def begin_write(
         self, api: APIServer, obj: dict[str, Any], old: dict[str, Any] | None, dry_run: bool
     ) -> Finish:

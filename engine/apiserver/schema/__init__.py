@@ -18,6 +18,7 @@ from engine.apiserver.schema import (
     meta,
     pod,
     service,
+    storage,
     volume,
 )
 from engine.apiserver.schema.model import (
@@ -43,6 +44,7 @@ _MODULES = (
     apps,
     daemonset,
     discovery,
+    storage,
 )
 for _module in _MODULES:
     REGISTRY.add(*_module.STRUCTS)
