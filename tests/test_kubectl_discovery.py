@@ -46,11 +46,16 @@ def test_api_resources_table() -> None:
     assert requests == ["GET /api", "GET /apis"]
     lines = result.stdout.splitlines()
     assert lines[0] == (
-        "NAME                  SHORTNAMES   APIVERSION               NAMESPACED   KIND"
+        "NAME                     SHORTNAMES   APIVERSION               NAMESPACED   KIND"
     )
-    assert "pods                  po           v1                       true         Pod" in lines
     assert (
-        "deployments           deploy       apps/v1                  true         Deployment"
+        "pods                     po           v1                       true         Pod" in lines
+    )
+    assert (
+        "deployments              deploy       apps/v1                  true         Deployment"
+    ) in lines
+    assert (
+        "storageclasses           sc           storage.k8s.io/v1        false        StorageClass"
     ) in lines
     assert [line.split()[0] for line in lines[1:]] == [
         "configmaps",
@@ -58,6 +63,8 @@ def test_api_resources_table() -> None:
         "events",
         "namespaces",
         "nodes",
+        "persistentvolumeclaims",
+        "persistentvolumes",
         "pods",
         "secrets",
         "services",
@@ -67,6 +74,7 @@ def test_api_resources_table() -> None:
         "replicasets",
         "leases",
         "endpointslices",
+        "storageclasses",
     ]  # by group, then by name
     assert result.stderr == ""
 
@@ -82,13 +90,13 @@ def test_api_resources_filters_and_formats() -> None:
         0,
     )
     assert cluster.kubectl("api-resources --namespaced=false -o name").stdout == (
-        "namespaces\nnodes\n"
+        "namespaces\nnodes\npersistentvolumes\nstorageclasses.storage.k8s.io\n"
     )
     assert cluster.kubectl("api-resources --categories=all -o name").stdout == (
         "pods\nservices\ndaemonsets.apps\ndeployments.apps\nreplicasets.apps\n"
     )
     wide = cluster.kubectl("api-resources -o wide --sort-by=kind").stdout.splitlines()
-    assert wide[0].endswith("KIND                 VERBS" + " " * 56 + "CATEGORIES")
+    assert wide[0].endswith("KIND                    VERBS" + " " * 56 + "CATEGORIES")
     assert [line.split()[0] for line in wide[1:3]] == ["configmaps", "controllerrevisions"]
     listing = json.loads(cluster.kubectl("api-resources -o json --api-group=apps").stdout)
     assert listing["kind"] == "APIResourceList"
@@ -109,7 +117,11 @@ def test_api_resources_filters_and_formats() -> None:
 def test_api_versions() -> None:
     cluster = quiet_cluster()
     result, requests = sent(cluster, "api-versions")
-    assert out(result) == ("apps/v1\ncoordination.k8s.io/v1\ndiscovery.k8s.io/v1\nv1\n", "", 0)
+    assert out(result) == (
+        "apps/v1\ncoordination.k8s.io/v1\ndiscovery.k8s.io/v1\nstorage.k8s.io/v1\nv1\n",
+        "",
+        0,
+    )
     assert requests == ["GET /api", "GET /apis"]
     assert out(cluster.kubectl("api-versions extra")) == (
         "",

@@ -14,6 +14,7 @@ from engine.apiserver.table_columns import (
 from engine.apiserver.tables import Printer, Row
 from engine.volumeutil import access_modes_as_string, is_default_class, storage_class_of
 
+
 def _quantity(value: object) -> str:
     if value is None:
         return "0"

@@ -84,7 +84,7 @@ STORAGE_CLASS = kind(
     allowedTopologies=list_of(
         CORE + "TopologySelectorTerm", "Where its volumes may be provisioned.", list_type="atomic"
     ),
-    mountOptions=strings("Mount options of the volumes it provisions, e.g. [\"ro\", \"soft\"]."),
+    mountOptions=strings('Mount options of the volumes it provisions, e.g. ["ro", "soft"].'),
     parameters=string_map("Settings for the provisioner; their meaning is its own."),
     provisioner=string("The provisioner that makes its volumes, e.g. rancher.io/local-path."),
     reclaimPolicy=string(
@@ -124,7 +124,7 @@ STRUCTS = (
             "local": ref(
                 CORE + "LocalVolumeSource", "A disk or directory of one node (needs nodeAffinity)."
             ),
-            "mountOptions": strings("Mount options, e.g. [\"ro\", \"soft\"]."),
+            "mountOptions": strings('Mount options, e.g. ["ro", "soft"].'),
             "nodeAffinity": ref(
                 CORE + "VolumeNodeAffinity", "The nodes the volume can be reached from."
             ),
@@ -133,7 +133,7 @@ STRUCTS = (
                 "by hand), Delete or Recycle (deprecated).",
                 enum=("Delete", "Recycle", "Retain"),
             ),
-            "storageClassName": string("The StorageClass it belongs to; \"\" for none."),
+            "storageClassName": string('The StorageClass it belongs to; "" for none.'),
             "volumeAttributesClassName": string("The VolumeAttributesClass it belongs to."),
             "volumeMode": string(_VOLUME_MODE, enum=("Block", "Filesystem")),
             **{name: free_form(text) for name, text in _PV_VENDOR_SOURCES.items()},

@@ -37,11 +37,30 @@ BINDING_MODES = ("Immediate", "WaitForFirstConsumer")
 NOT_POSITIVE = "must be greater than zero"  # isNotPositiveErrorMsg
 
 # PersistentVolumeSource's members, in Go order: exactly one must be set.
-PV_SOURCES = (
-    "hostPath gcePersistentDisk awsElasticBlockStore glusterfs flocker nfs rbd quobyte cephfs "
-    "iscsi cinder fc flexVolume azureFile vsphereVolume photonPersistentDisk portworxVolume "
-    "azureDisk scaleIO local storageos csi"
-).split()
+PV_SOURCES = [
+    "hostPath",
+    "gcePersistentDisk",
+    "awsElasticBlockStore",
+    "glusterfs",
+    "flocker",
+    "nfs",
+    "rbd",
+    "quobyte",
+    "cephfs",
+    "iscsi",
+    "cinder",
+    "fc",
+    "flexVolume",
+    "azureFile",
+    "vsphereVolume",
+    "photonPersistentDisk",
+    "portworxVolume",
+    "azureDisk",
+    "scaleIO",
+    "local",
+    "storageos",
+    "csi",
+]
 
 _PVC_SPEC_ORDER = [
     "accessModes",
@@ -137,7 +156,7 @@ def _pv_spec(spec: Obj) -> Errors:
     if not capacity:
         errs.append(field.required("spec.capacity", ""))
     if not isinstance(capacity, dict) or "storage" not in capacity or len(capacity) > 1:
-        shown = GoLiteral("core.ResourceList(nil)") if not capacity else capacity
+        shown = capacity if capacity else GoLiteral("core.ResourceList(nil)")
         errs.append(field.not_supported("spec.capacity", shown, ["storage"]))
     for name, value in sorted(_d(capacity).items()):
         errs += _positive_quantity(value, field.key("spec.capacity", name))
@@ -148,7 +167,9 @@ def _pv_spec(spec: Obj) -> Errors:
         )
     affinity = spec.get("nodeAffinity")
     if affinity is not None and not _d(affinity).get("required"):
-        errs.append(field.required("spec.nodeAffinity.required", "must specify required node constraints"))
+        errs.append(
+            field.required("spec.nodeAffinity.required", "must specify required node constraints")
+        )
     sources = 0
     for key in PV_SOURCES:
         if spec.get(key) is None:
@@ -162,9 +183,7 @@ def _pv_spec(spec: Obj) -> Errors:
         if key in ("hostPath", "local") and not _s(source.get("path")):
             errs.append(field.required(field.child(path, "path"), ""))
         if key == "local" and affinity is None:
-            errs.append(
-                field.required("spec.nodeAffinity", "Local volume requires node affinity")
-            )
+            errs.append(field.required("spec.nodeAffinity", "Local volume requires node affinity"))
     if not sources:
         errs.append(field.required("spec", "must specify a volume type"))
     errs += _class_name(spec.get("storageClassName"), "spec.storageClassName")
@@ -240,10 +259,12 @@ def _pvc_update(obj: Obj, old: Obj) -> Errors:
                 f"volumeAttributesClassName for bound claims\n{diff}",
             )
         )
+    capacity = _d(_d(old.get("status")).get("capacity")).get("storage")
     try:
-        shrunk = parse_quantity(new_storage) < parse_quantity(old_storage)
-        capacity = _d(_d(old.get("status")).get("capacity")).get("storage")
-        below = capacity is not None and parse_quantity(new_storage) <= parse_quantity(capacity)
+        shrunk = parse_quantity(new_storage or 0) < parse_quantity(old_storage or 0)
+        below = capacity is not None and parse_quantity(new_storage or 0) <= parse_quantity(
+            capacity
+        )
     except (ValueError, TypeError):
         shrunk = below = False
     if shrunk and below:

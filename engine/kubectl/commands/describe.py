@@ -27,6 +27,11 @@ from engine.kubectl.context import Context
 from engine.kubectl.describe_config import describe_configmap, describe_secret
 from engine.kubectl.describe_daemonset import describe_daemonset
 from engine.kubectl.describe_service import describe_service
+from engine.kubectl.describe_storage import (
+    describe_persistent_volume,
+    describe_persistent_volume_claim,
+    describe_storage_class,
+)
 from engine.kubectl.errors import KubectlError, api_error_text
 from engine.kubectl.flags import Flag, Parsed
 
@@ -43,6 +48,9 @@ DESCRIBED = (
     "ConfigMap",
     "Secret",
     "Service",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "StorageClass",
 )
 
 
@@ -177,7 +185,29 @@ def describe_object(
         slices = yield from _list(ctx, "endpointslices", namespace, {"labelSelector": service_name})
         events = yield from _events(ctx, current, show_events)
         return describe_service(current, slices, events, ctx.now)
+    if resource.kind in ("PersistentVolume", "PersistentVolumeClaim", "StorageClass"):
+        return (yield from _describe_storage(ctx, current, show_events))
     return describers.describe_namespace(current, None, None)
+
+
+def _describe_storage(ctx: Context, obj: dict[str, Any], show_events: bool) -> Gen:
+    events = yield from _events(ctx, obj, show_events)
+    if obj.get("kind") == "PersistentVolume":
+        return describe_persistent_volume(obj, events, ctx.now)
+    if obj.get("kind") == "StorageClass":
+        return describe_storage_class(obj, events, ctx.now)
+    # getPodsForPVC: the namespace's pods whose volumes name the claim.
+    meta = obj["metadata"]
+    pods = yield from _list(ctx, "pods", meta.get("namespace", ""), {})
+    users = [
+        pod
+        for pod in pods
+        if any(
+            (v.get("persistentVolumeClaim") or {}).get("claimName") == meta["name"]
+            for v in (pod.get("spec") or {}).get("volumes") or []
+        )
+    ]
+    return describe_persistent_volume_claim(obj, users, events, ctx.now)
 
 
 def _describe_node(ctx: Context, node: dict[str, Any], show_events: bool) -> Gen:

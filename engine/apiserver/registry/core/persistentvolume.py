@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 Obj = dict[str, Any]
 
 
-
 def _protect(obj: Obj, finalizer: str) -> list[str]:
     """StorageObjectInUseProtection: the finalizer that keeps the object while it is in use."""
     finalizers = obj["metadata"].setdefault("finalizers", [])

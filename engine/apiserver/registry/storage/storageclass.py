@@ -10,6 +10,7 @@ from engine.apiserver.registry.strategy import Strategy
 from engine.apiserver.validation.common import Errors
 from engine.apiserver.validation.storage import validate_storage_class
 
+
 class StorageClassStrategy(Strategy):
     resource_name = "storageclasses"
     printer = tables.STORAGE_CLASS
