@@ -122,7 +122,9 @@ class PersistentVolumeClaimStrategy(Strategy):
     def deleted_story(self, obj: Obj, at_once: bool) -> str:
         if at_once:
             return ""
-        return ": it stays Terminating while a pod still uses it (kubernetes.io/pvc-protection)"
+        return (
+            ": its finalizer kubernetes.io/pvc-protection keeps it until no pod uses it any more"
+        )
 
 
 def _storage(obj: Obj) -> Any:
