@@ -12,7 +12,8 @@ binds claims to volumes and follows both through their phases.
   deletes it; with Delete its provisioner deletes it (provisioner.py), and a volume no
   provisioner made fails to be deleted (`VolumeFailedDelete`).
 
-Not simulated: the periodic resync (every change reaches it through the informers), Recycle,
+Not simulated: the periodic resync (every change reaches it through the informers, and a
+volume that becomes Available is offered to the waiting claims of its class at once), Recycle,
 in-tree provisioners, claims of a bound claim's volume going Lost and back.
 """
 
@@ -81,6 +82,14 @@ class PersistentVolumeController(Controller):
         ref = (pv.get("spec") or {}).get("claimRef")
         if ref:
             self.queue.add(claim_key(f"{ref.get('namespace', '')}/{ref.get('name', '')}"))
+        elif (pv.get("status") or {}).get("phase") == "Available":
+            # Upstream the waiting claims find a new free volume at the next resync (every
+            # 15 s, --pvclaimbinder-sync-period); here they are offered it at once.
+            class_name = storage_class_of(pv)
+            for claim in self.claims.list():
+                spec = claim.get("spec") or {}
+                if not spec.get("volumeName") and storage_class_of(claim) == class_name:
+                    self.queue.add(claim_key(key_of(claim)))
 
     def ref_for(self, key: str) -> ObjectRef | None:
         kind, _, rest = key.partition(":")

@@ -122,9 +122,7 @@ class PersistentVolumeClaimStrategy(Strategy):
     def deleted_story(self, obj: Obj, at_once: bool) -> str:
         if at_once:
             return ""
-        return (
-            ": its finalizer kubernetes.io/pvc-protection keeps it until no pod uses it any more"
-        )
+        return ": its finalizer kubernetes.io/pvc-protection keeps it until no pod uses it any more"
 
 
 def _storage(obj: Obj) -> Any:
