@@ -385,6 +385,10 @@ def test_pod_waits_for_a_missing_claim(c: Cluster) -> None:
         "deallocate, preemption: 0/3 nodes are available: 3 Preemption is not helpful for "
         "scheduling."
     ]
+    assert (
+        "Pod task-pv-pod stays Pending: it waits for its claim later, which does not exist yet "
+        '(0/3 nodes are available: persistentvolumeclaim "later" not found)'
+    ) in milestones(c)
     apply(c, PV)
     apply(c, CLAIM.replace("task-pv-claim", "later"))
     pod = get(c, "/api/v1/namespaces/default/pods/task-pv-pod")
@@ -410,6 +414,10 @@ def test_unbound_immediate_claim_keeps_the_pod_pending(c: Cluster) -> None:
         "claims to deallocate, preemption: 0/3 nodes are available: 3 Preemption is not "
         "helpful for scheduling."
     ]
+    assert (
+        "Pod task-pv-pod stays Pending: it waits for its claims to be bound to a volume (0/3 "
+        "nodes are available: pod has unbound immediate PersistentVolumeClaims)"
+    ) in milestones(c)
     apply(c, PV)
     assert get(c, "/api/v1/namespaces/default/pods/task-pv-pod")["status"]["phase"] == "Running"
 
