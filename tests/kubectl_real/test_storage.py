@@ -66,9 +66,7 @@ def test_the_persistent_volume_tutorial(twin: Twin) -> None:
     twin.file("pv-pod.yaml", PV_POD)
     assert same(twin, "apply -f pv-volume.yaml") == "persistentvolume/task-pv-volume created\n"
     same(twin, "get pv task-pv-volume")
-    assert same(twin, "apply -f pv-claim.yaml") == (
-        "persistentvolumeclaim/task-pv-claim created\n"
-    )
+    assert same(twin, "apply -f pv-claim.yaml") == ("persistentvolumeclaim/task-pv-claim created\n")
     same(twin, "get pv task-pv-volume")
     same(twin, "get pvc task-pv-claim")
     assert same(twin, "apply -f pv-pod.yaml") == "pod/task-pv-pod created\n"

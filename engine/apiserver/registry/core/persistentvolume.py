@@ -39,6 +39,7 @@ def _protect(obj: Obj, finalizer: str) -> list[str]:
 class PersistentVolumeStrategy(Strategy):
     resource_name = "persistentvolumes"
     printer = tables.PERSISTENT_VOLUME
+    return_deleted_object = True  # storage.go ReturnDeletedObject
 
     def prepare_for_create(self, obj: Obj) -> None:
         """A new volume's status is Pending, since its creation. (Upstream the status strategy
@@ -67,6 +68,7 @@ class PersistentVolumeStrategy(Strategy):
 class PersistentVolumeClaimStrategy(Strategy):
     resource_name = "persistentvolumeclaims"
     printer = tables.PERSISTENT_VOLUME_CLAIM
+    return_deleted_object = True  # storage.go ReturnDeletedObject
 
     def prepare_for_create(self, obj: Obj) -> None:
         obj["status"] = {}

@@ -14,6 +14,7 @@ from engine.apiserver.validation.storage import validate_storage_class
 class StorageClassStrategy(Strategy):
     resource_name = "storageclasses"
     printer = tables.STORAGE_CLASS
+    return_deleted_object = True  # storage.go ReturnDeletedObject
 
     def validate_object(self, obj: dict[str, Any], old: dict[str, Any] | None) -> Errors:
         return validate_storage_class(obj, old)
