@@ -13,6 +13,10 @@ const CONTROLLER_NAMES = {
   "daemonset-controller": "DaemonSet controller",
   "pod-garbage-collector-controller": "Pod garbage collector",
   "namespace-controller": "Namespace controller",
+  "persistentvolume-binder-controller": "PersistentVolume controller",
+  "persistentvolumeclaim-protection-controller": "PVC protection controller",
+  "persistentvolume-protection-controller": "PV protection controller",
+  "local-path-provisioner": "local-path provisioner",
 };
 
 /** Split an id into its parts: {role, name, node}. */
