@@ -495,3 +495,21 @@ def test_get_and_describe(c: Cluster) -> None:
     assert "VolumeBindingMode:     WaitForFirstConsumer\n" in sc_text
     listed = json.loads(c.kubectl("get pvc -o json").stdout)
     assert listed["items"][0]["status"]["phase"] == "Bound"
+
+
+def test_malformed_claims_are_refused_while_decoding(c: Cluster) -> None:
+    as_string = DEFAULT_CLAIM.replace("[ReadWriteOnce]", "ReadWriteOnce")
+    assert apply(c, as_string) == (
+        'Error from server (BadRequest): error when creating "STDIN": PersistentVolumeClaim in '
+        'version "v1" cannot be handled as a PersistentVolumeClaim: json: cannot unmarshal '
+        "string into Go struct field PersistentVolumeClaimSpec.spec.accessModes of type "
+        "[]v1.PersistentVolumeAccessMode\n"
+    )
+    lots = DEFAULT_CLAIM.replace("1Gi", "lots")
+    assert apply(c, lots).endswith(
+        "cannot be handled as a PersistentVolumeClaim: quantities must match the regular "
+        "expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'\n"
+    )
+    typo = DEFAULT_CLAIM.replace("  resources:", "  resource:\n    requests: {}\n  resources:")
+    assert apply(c, typo).endswith('strict decoding error: unknown field "spec.resource"\n')
+    assert get(c, "/api/v1/namespaces/default/persistentvolumeclaims")["items"] == []
