@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine.apimachinery import errors
 from engine.apimachinery.quantity import parse_quantity
-from engine.apiserver import storage_tables as tables
+from engine.apiserver import storage_tables
 from engine.apiserver.registry.strategy import Finish, Strategy, finished
 from engine.apiserver.validation.common import Errors
 from engine.apiserver.validation.storage import (
@@ -38,7 +38,7 @@ def _protect(obj: Obj, finalizer: str) -> list[str]:
 
 class PersistentVolumeStrategy(Strategy):
     resource_name = "persistentvolumes"
-    printer = tables.PERSISTENT_VOLUME
+    printer = storage_tables.PERSISTENT_VOLUME
     return_deleted_object = True  # storage.go ReturnDeletedObject
 
     def prepare_for_create(self, obj: Obj) -> None:
@@ -67,7 +67,7 @@ class PersistentVolumeStrategy(Strategy):
 
 class PersistentVolumeClaimStrategy(Strategy):
     resource_name = "persistentvolumeclaims"
-    printer = tables.PERSISTENT_VOLUME_CLAIM
+    printer = storage_tables.PERSISTENT_VOLUME_CLAIM
     return_deleted_object = True  # storage.go ReturnDeletedObject
 
     def prepare_for_create(self, obj: Obj) -> None:

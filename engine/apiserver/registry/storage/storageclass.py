@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.apiserver import storage_tables as tables
+from engine.apiserver import storage_tables
 from engine.apiserver.registry.strategy import Strategy
 from engine.apiserver.validation.common import Errors
 from engine.apiserver.validation.storage import validate_storage_class
@@ -13,7 +13,7 @@ from engine.apiserver.validation.storage import validate_storage_class
 
 class StorageClassStrategy(Strategy):
     resource_name = "storageclasses"
-    printer = tables.STORAGE_CLASS
+    printer = storage_tables.STORAGE_CLASS
     return_deleted_object = True  # storage.go ReturnDeletedObject
 
     def validate_object(self, obj: dict[str, Any], old: dict[str, Any] | None) -> Errors:
