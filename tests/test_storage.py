@@ -442,7 +442,8 @@ def test_kubelet_waits_for_an_unbound_claim(c: Cluster) -> None:
     c.settle()
     mounts = [m for _, r, m in events_of(c, "task-pv-pod") if r == "FailedMount"]
     assert mounts[0] == (
-        'MountVolume.SetUp failed for volume "task-pv-storage" : error processing PVC '
+        "Unable to attach or mount volumes: unmounted volumes=[task-pv-storage], unattached "
+        "volumes=[], failed to process volumes=[task-pv-storage]: error processing PVC "
         "default/task-pv-claim: PVC is not bound"
     )
     assert (

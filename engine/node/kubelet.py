@@ -40,7 +40,7 @@ from engine.node.pod_workers import BACK_OFF_PERIOD, PodSyncStatus, PodWorkers
 from engine.node.prober import ProbeManager
 from engine.node.runtime import ContainerRuntime
 from engine.node.status_manager import StatusManager
-from engine.node.volumes import CLAIM, VolumeManager
+from engine.node.volumes import CLAIM, VolumeManager, failed_mount_message
 from engine.sim import Process, Scheduled
 from engine.trace import Step, ref_of
 from engine.utilruntime import ErrorReporter, describe, klog_line, quote
@@ -429,10 +429,7 @@ class Kubelet:
         after the volume manager's back-off); the pod stays ContainerCreating meanwhile."""
         failed = yield from self.volumes.mount(pod)
         for volume, error in failed:
-            # operation_generator.go: volumeToMount.GenerateErrorDetailed("MountVolume.SetUp
-            # failed", err)
-            text = f'MountVolume.SetUp failed for volume "{volume}" : {error}'
-            self.event(pod, "Warning", "FailedMount", text)
+            self.event(pod, "Warning", "FailedMount", failed_mount_message(volume, error, failed))
             who = f"its volume {volume}"
             headline = blocked_headline(pod, who, error)
             if error.kind == CLAIM and not error.missing:

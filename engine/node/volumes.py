@@ -233,6 +233,19 @@ class VolumeManager:
         return payload
 
 
+def failed_mount_message(volume: str, error: ConfigError, failed: list[tuple[str, Any]]) -> str:
+    """The FailedMount event: operation_generator.go's GenerateErrorDetailed("MountVolume.SetUp
+    failed", err); a claim that cannot be used never gets that far: the populator leaves its
+    volume out and WaitForAttachAndMount reports it (volume_manager.go)."""
+    if error.kind != CLAIM:
+        return f'MountVolume.SetUp failed for volume "{volume}" : {error}'
+    names = " ".join(name for name, e in failed if e.kind == CLAIM)  # Go's %v of a []string
+    return (
+        f"Unable to attach or mount volumes: unmounted volumes=[{names}], unattached "
+        f"volumes=[], failed to process volumes=[{names}]: {error}"
+    )
+
+
 def _carries_files(volume: Obj) -> bool:
     """The volumes set up before the pod starts (a claim carries no files, but must be bound)."""
     return any(
