@@ -5,7 +5,9 @@ claim, delete."""
 
 from __future__ import annotations
 
-from tests.kubectl_real.conftest import Twin
+import re
+
+from tests.kubectl_real.conftest import Twin, normalized
 from tests.kubectl_real.test_config import same
 from tests.kubectl_real.test_services import same_but_uid
 
@@ -96,3 +98,37 @@ def test_default_storage_class_and_a_refused_claim(twin: Twin) -> None:
     same(twin, "apply -f claim.yaml")
     same(twin, "get pvc")
     same(twin, "describe pvc task-pv-claim")
+
+
+_VOLUME = re.compile(r"pvc-[0-9a-f-]{36}")
+_NODE = re.compile(r"node-\d")
+_AGE = re.compile(r"\b\d+s\b")
+
+
+def same_but_volume(twin: Twin, line: str) -> str:
+    """As `same`, where a provisioned volume's name (pvc-<claim uid>), the node the scheduler
+    picked and ages show: the twins draw UIDs and break ties in their own order."""
+    real, engine = twin.both(line)
+    assert engine.exit_code == real.code, (engine.stderr, real.stderr)
+
+    def masked(text: str) -> str:
+        return _AGE.sub("AGE", _NODE.sub("NODE", _VOLUME.sub("pvc-UID", normalized(text))))
+
+    assert masked(engine.stdout) == masked(real.stdout), line
+    assert masked(engine.stderr) == masked(real.stderr), line
+    return real.stdout
+
+
+def test_a_claim_of_the_default_class_is_provisioned_for_its_pod(twin: Twin) -> None:
+    twin.file("claim.yaml", PV_CLAIM.replace("  storageClassName: manual\n", ""))
+    twin.file("pod.yaml", PV_POD)
+    same(twin, "apply -f claim.yaml")
+    same(twin, "get pvc")
+    same(twin, "apply -f pod.yaml")
+    same_but_volume(twin, "get pvc -o wide")
+    same_but_volume(twin, "get pv")
+    same_but_volume(twin, "describe pv")
+    same(twin, "delete pvc task-pv-claim --wait=false")
+    same_but_volume(twin, "get pvc")
+    same(twin, "delete pod task-pv-pod")
+    same(twin, "get pvc,pv")
