@@ -208,6 +208,8 @@ def test_claim_spec_is_immutable_and_resize_needs_expansion(c: Cluster) -> None:
         "for bound claims\n  core.PersistentVolumeClaimSpec{\n"
     )
     assert '- \tAccessModes: {"ReadWriteOnce"},\n+ \tAccessModes: {"ReadWriteMany"},' in changed
+    both = apply(c, CLAIM.replace("3Gi", "5Gi").replace("ReadWriteOnce", "ReadWriteMany"))
+    assert "spec is immutable after creation" in both  # validation speaks before admission
     grown = apply(c, CLAIM.replace("3Gi", "5Gi"))
     assert grown.endswith(
         'persistentvolumeclaims "task-pv-claim" is forbidden: only dynamically provisioned '

@@ -90,8 +90,11 @@ class PersistentVolumeClaimStrategy(Strategy):
         return ["DefaultStorageClass"]
 
     def begin_write(self, api: APIServer, obj: Obj, old: Obj | None, dry_run: bool) -> Finish:
-        """PersistentVolumeClaimResize: a bound claim may only grow if its class allows it."""
+        """PersistentVolumeClaimResize: a bound claim may only grow if its class allows it.
+        A validating plugin: it speaks only when the claim passed validation."""
         if old is None or (old.get("status") or {}).get("phase") != "Bound":
+            return finished
+        if self.validate_object(obj, old):
             return finished
         try:
             grows = parse_quantity(_storage(obj)) > parse_quantity(_storage(old))
