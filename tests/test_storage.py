@@ -277,6 +277,15 @@ def test_claims_that_cannot_be_bound_say_why(c: Cluster) -> None:
     assert ("Warning", "ProvisioningFailed", 'storageclass.storage.k8s.io "manual" not found') in (
         events_of(c, "manual-one")
     )
+    said = milestones(c)
+    assert (
+        "Claim plain stays Pending: no PersistentVolume fits it (3Gi RWO), and it names no "
+        "StorageClass, so none will be made"
+    ) in said
+    assert (
+        "Claim manual-one stays Pending: no PersistentVolume of class manual fits it (3Gi RWO), "
+        "and there is no StorageClass manual to make one"
+    ) in said
     # the volume came after the claim: the controller binds it then.
     assert claim(c, "manual-one")["spec"]["volumeName"] == "task-pv-volume"
     assert claim(c, "picky")["status"]["phase"] == "Pending"  # its selector matches no volume

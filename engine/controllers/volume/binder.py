@@ -183,8 +183,8 @@ class PersistentVolumeController(Controller):
             )
             self.tell(
                 key,
-                f"Claim {name} stays Pending: {_wanted(claim)} and no "
-                "PersistentVolume fits it; it names no StorageClass, so none will be made",
+                f"Claim {name} stays Pending: no PersistentVolume fits it ({_wanted(claim)}), "
+                "and it names no StorageClass, so none will be made",
                 claim,
             )
             return
@@ -198,9 +198,8 @@ class PersistentVolumeController(Controller):
             )
             self.tell(
                 key,
-                f"Claim {name} stays Pending: no PersistentVolume of class "
-                f"{class_name} fits {_wanted(claim)}, and there is no StorageClass "
-                f"{class_name} to make one",
+                f"Claim {name} stays Pending: no PersistentVolume of class {class_name} fits "
+                f"it ({_wanted(claim)}), and there is no StorageClass {class_name} to make one",
                 claim,
             )
             return
