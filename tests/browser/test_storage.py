@@ -13,6 +13,8 @@ from tests.browser.pagekit import (
     press,
     running,
     set_speed_100,
+    stage_seq,
+    type_manifest,
     wait_for_pods,
 )
 
@@ -40,7 +42,12 @@ def test_the_pv_tutorial_runs_and_the_inspector_shows_the_bound_claim(
     for _ in range(30):  # story mode: each step back is one milestone
         if bound in page.inner_text("#narration"):
             break
+        before = stage_seq(page)
         press(page, "ArrowLeft")
+        page.wait_for_function(
+            f"Number(document.querySelector('#stage').dataset.seq) !== {before}"
+            " && !podlife.player.anim"
+        )
     assert bound in page.inner_text("#narration")
     shot(page, "storage-story-binding")
     shot(page, "storage-inspector-1440")
@@ -48,4 +55,39 @@ def test_the_pv_tutorial_runs_and_the_inspector_shows_the_bound_claim(
     page.click("#presenter")
     page.wait_for_function("document.body.classList.contains('presenter')")
     shot(page, "storage-inspector-presenter-1920")
+    assert console.errors == []
+
+
+WAITING_POD = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: db
+spec:
+  volumes:
+    - name: data
+      persistentVolumeClaim:
+        claimName: data
+  containers:
+    - name: db
+      image: redis:7.4
+      volumeMounts:
+        - mountPath: /data
+          name: data
+"""
+
+
+def test_a_pod_whose_claim_does_not_exist_says_so(page: Any, console: Console) -> None:
+    set_speed_100(page)
+    type_manifest(page, WAITING_POD)
+    assert "pod/db created" in apply(page)
+    caught_up(page)
+    page.click("#stage .pod[data-key='default/db']")
+    page.wait_for_selector(
+        "#tab-inspector .claim-list li:has-text('volume data: claim data: does not exist yet')"
+    )
+    page.wait_for_selector(
+        "#tab-inspector .why:has-text('It waits for its claim data, which does not exist yet')"
+    )
+    shot(page, "storage-pod-waits-for-claim")
     assert console.errors == []
