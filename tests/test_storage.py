@@ -525,3 +525,23 @@ def test_malformed_claims_are_refused_while_decoding(c: Cluster) -> None:
     typo = DEFAULT_CLAIM.replace("  resources:", "  resource:\n    requests: {}\n  resources:")
     assert apply(c, typo).endswith('strict decoding error: unknown field "spec.resource"\n')
     assert get(c, "/api/v1/namespaces/default/persistentvolumeclaims")["items"] == []
+
+
+def test_describe_a_csi_volume(c: Cluster) -> None:
+    csi = PV.replace(
+        '  hostPath:\n    path: "/mnt/data"\n',
+        "  csi:\n    driver: hostpath.csi.k8s.io\n    volumeHandle: abc\n    fsType: ext4\n"
+        "    volumeAttributes:\n      b: two\n      a: one\n",
+    )
+    apply(c, csi)
+    assert c.kubectl("describe pv task-pv-volume").stdout.endswith(
+        "Source:\n"
+        "    Type:              CSI (a Container Storage Interface (CSI) volume source)\n"
+        "    Driver:            hostpath.csi.k8s.io\n"
+        "    FSType:            ext4\n"
+        "    VolumeHandle:      abc\n"
+        "    ReadOnly:          false\n"
+        "    VolumeAttributes:      a=one\n"
+        "                           b=two\n"
+        "Events:                <none>\n"
+    )

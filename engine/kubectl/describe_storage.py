@@ -9,6 +9,7 @@ from engine.kubectl.describe_writer import (
     LEVEL_0,
     LEVEL_1,
     LEVEL_2,
+    MAX_ANNOTATION_LEN,
     Obj,
     PrefixWriter,
     describe_events,
@@ -91,7 +92,8 @@ def _node_affinity(w: PrefixWriter, affinity: Obj | None) -> None:
 
 
 def _source(w: PrefixWriter, spec: Obj) -> None:
-    """printHostPathVolumeSource, printLocalVolumeSource; other sources by their name."""
+    """printHostPathVolumeSource, printLocalVolumeSource, printNFSVolumeSource,
+    printCSIPersistentVolumeSource, printFCVolumeSource (the sources the docs' examples use)."""
     if spec.get("hostPath") is not None:
         host_path = spec["hostPath"]
         kind = host_path.get("type")
@@ -116,6 +118,46 @@ def _source(w: PrefixWriter, spec: Obj) -> None:
             f"    Path:\t{nfs.get('path', '')}\n"
             f"    ReadOnly:\t{'true' if nfs.get('readOnly') else 'false'}\n",
         )
+    elif spec.get("csi") is not None:
+        csi = spec["csi"]
+        w.write(
+            LEVEL_2,
+            "Type:\tCSI (a Container Storage Interface (CSI) volume source)\n"
+            f"    Driver:\t{csi.get('driver', '')}\n"
+            f"    FSType:\t{csi.get('fsType', '')}\n"
+            f"    VolumeHandle:\t{csi.get('volumeHandle', '')}\n"
+            f"    ReadOnly:\t{'true' if csi.get('readOnly') else 'false'}\n",
+        )
+        _csi_attributes(w, csi.get("volumeAttributes") or {})
+    elif spec.get("fc") is not None:
+        fc = spec["fc"]
+        lun = fc.get("lun")
+        w.write(
+            LEVEL_2,
+            "Type:\tFC (a Fibre Channel disk)\n"
+            f"    TargetWWNs:\t{', '.join(fc.get('targetWWNs') or [])}\n"
+            f"    LUN:\t{'<none>' if lun is None else lun}\n"
+            f"    FSType:\t{fc.get('fsType', '')}\n"
+            f"    ReadOnly:\t{'true' if fc.get('readOnly') else 'false'}\n",
+        )
+
+
+def _csi_attributes(w: PrefixWriter, attributes: Obj) -> None:
+    """printCSIPersistentVolumeAttributesMultilineIndent: each key=value written at LEVEL_2,
+    so after the tab too (kubectl's extra indent, kept)."""
+    w.write(LEVEL_2, "VolumeAttributes:\t")
+    if not attributes:
+        w.write_line("<none>")
+        return
+    for i, key in enumerate(sorted(attributes)):
+        if i:
+            w.write(LEVEL_2, "")
+            w.write(LEVEL_2, "\t")
+        line = f"{key}={attributes[key]}"
+        w.write(
+            LEVEL_2, (line[:MAX_ANNOTATION_LEN] + "...") if len(line) > MAX_ANNOTATION_LEN else line
+        )
+        w.write(LEVEL_0, "\n")
 
 
 def describe_persistent_volume_claim(
