@@ -25,7 +25,7 @@ from typing import Any
 
 from engine.client.informer import Handlers, key_of
 from engine.controllers.base import Controller, path_of, split_key
-from engine.controllers.volume.matching import SELECTED_NODE, best_match, is_pre_bound_to
+from engine.scheduler.plugins.pv_helpers import SELECTED_NODE, best_match, is_pre_bound_to
 from engine.trace import ObjectRef, object_ref
 from engine.volumeutil import access_modes_as_string, storage_class_of
 

@@ -23,7 +23,7 @@ from typing import Any
 from engine.client.informer import Handlers, key_of
 from engine.controllers.base import Controller, path_of, split_key
 from engine.controllers.volume.binder import PROVISIONED_BY, STORAGE_PROVISIONER
-from engine.controllers.volume.matching import HOSTNAME_LABEL, SELECTED_NODE
+from engine.scheduler.plugins.pv_helpers import HOSTNAME_LABEL, SELECTED_NODE
 from engine.trace import ObjectRef, object_ref
 from engine.volumeutil import storage_class_of
 

@@ -22,7 +22,6 @@ from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from engine.controllers.volume.matching import SELECTED_NODE, best_match, node_matches
 from engine.scheduler.framework import (
     SKIP,
     ActionType,
@@ -37,6 +36,7 @@ from engine.scheduler.framework import (
     PreFilterResult,
     Status,
 )
+from engine.scheduler.plugins.pv_helpers import SELECTED_NODE, best_match, node_matches
 from engine.scheduler.types import NodeInfo, PodInfo
 from engine.volumeutil import storage_class_of
 

@@ -1,7 +1,9 @@
-"""Which PersistentVolume fits a claim (pkg/controller/volume/persistentvolume/index.go
-findByClaim and pkg/volume/util.FindMatchingVolume/CheckVolumeModeMismatches): its class,
-volume mode, access modes, size and the claim's selector; a volume already reserved for the
-claim (claimRef) wins; otherwise the smallest that fits."""
+"""Which PersistentVolume fits a claim, shared by the PersistentVolume controller and the
+scheduler's VolumeBinding plugin as upstream shares it (staging/src/k8s.io/component-helpers/
+storage/volume/pv_helpers.go FindMatchingVolume, CheckVolumeModeMismatches, CheckNodeAffinity;
+pkg/controller/volume/persistentvolume/index.go findByClaim): its class, volume mode, access
+modes, size and the claim's selector; a volume already reserved for the claim (claimRef) wins;
+otherwise the smallest that fits."""
 
 from __future__ import annotations
 
