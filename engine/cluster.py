@@ -64,6 +64,23 @@ def kubernetes_service() -> dict[str, Any]:
     }
 
 
+def default_storage_class() -> dict[str, Any]:
+    """The default StorageClass of the clusters learners use: kind's `standard`, served by
+    rancher.io/local-path, which makes a volume on the node of the first pod that uses a
+    claim (WaitForFirstConsumer) and deletes it with the claim (Delete)."""
+    return {
+        "apiVersion": "storage.k8s.io/v1",
+        "kind": "StorageClass",
+        "metadata": {
+            "name": "standard",
+            "annotations": {"storageclass.kubernetes.io/is-default-class": "true"},
+        },
+        "provisioner": "rancher.io/local-path",
+        "reclaimPolicy": "Delete",
+        "volumeBindingMode": "WaitForFirstConsumer",
+    }
+
+
 def default_nodes() -> list[NodeSpec]:
     return [NodeSpec(name=f"node-{i}") for i in (1, 2, 3)]
 
@@ -149,7 +166,8 @@ class Cluster:
     # ---- set-up ------------------------------------------------------------------------------
     def _bootstrap(self, node_specs: list[NodeSpec]) -> None:
         """The furniture a cluster has before the learner arrives: namespaces and their
-        `default` ServiceAccounts, the `kubernetes` Service and nodes.
+        `default` ServiceAccounts, the `kubernetes` Service, nodes and the default
+        StorageClass.
 
         Written through the API server, but quietly: the trace starts with the learner's
         first action."""
@@ -175,6 +193,7 @@ class Cluster:
             ("/api/v1/nodes", nodes.node_object(spec, index, self.rng, self.env.now))
             for index, spec in enumerate(node_specs, start=1)
         ]
+        objects.append(("/apis/storage.k8s.io/v1/storageclasses", default_storage_class()))
         for path, body in objects:
             response = self.call(Request("POST", path, body=body))
             if not response.ok:

@@ -135,6 +135,9 @@ _STORY_LENGTHS = {
     "ConfigMap": 2,
     "Secret": 2,
     "Service": 2,
+    "PersistentVolume": 2,
+    "PersistentVolumeClaim": 2,
+    "StorageClass": 2,
 }
 
 

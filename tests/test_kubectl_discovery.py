@@ -46,11 +46,16 @@ def test_api_resources_table() -> None:
     assert requests == ["GET /api", "GET /apis"]
     lines = result.stdout.splitlines()
     assert lines[0] == (
-        "NAME                  SHORTNAMES   APIVERSION               NAMESPACED   KIND"
+        "NAME                     SHORTNAMES   APIVERSION               NAMESPACED   KIND"
     )
-    assert "pods                  po           v1                       true         Pod" in lines
     assert (
-        "deployments           deploy       apps/v1                  true         Deployment"
+        "pods                     po           v1                       true         Pod" in lines
+    )
+    assert (
+        "deployments              deploy       apps/v1                  true         Deployment"
+    ) in lines
+    assert (
+        "storageclasses           sc           storage.k8s.io/v1        false        StorageClass"
     ) in lines
     names = [line.split()[0] for line in lines[1:]]
     assert {"configmaps", "pods", "serviceaccounts", "services", "deployments"} <= set(names)
@@ -72,14 +77,14 @@ def test_api_resources_filters_and_formats() -> None:
         0,
     )
     assert cluster.kubectl("api-resources --namespaced=false -o name").stdout == (
-        "namespaces\nnodes\n"
+        "namespaces\nnodes\npersistentvolumes\nstorageclasses.storage.k8s.io\n"
     )
     assert cluster.kubectl("api-resources --categories=all -o name").stdout == (
         "pods\nservices\ndaemonsets.apps\ndeployments.apps\nreplicasets.apps\ncronjobs.batch\n"
         "jobs.batch\n"
     )
     wide = cluster.kubectl("api-resources -o wide --sort-by=kind").stdout.splitlines()
-    assert wide[0].endswith("KIND                 VERBS" + " " * 56 + "CATEGORIES")
+    assert wide[0].endswith("KIND                    VERBS" + " " * 56 + "CATEGORIES")
     assert [line.split()[0] for line in wide[1:3]] == ["configmaps", "controllerrevisions"]
     listing = json.loads(cluster.kubectl("api-resources -o json --api-group=apps").stdout)
     assert listing["kind"] == "APIResourceList"
@@ -101,7 +106,7 @@ def test_api_versions() -> None:
     cluster = quiet_cluster()
     result, requests = sent(cluster, "api-versions")
     assert out(result) == (
-        "apps/v1\nbatch/v1\ncoordination.k8s.io/v1\ndiscovery.k8s.io/v1\nv1\n",
+        "apps/v1\nbatch/v1\ncoordination.k8s.io/v1\ndiscovery.k8s.io/v1\nstorage.k8s.io/v1\nv1\n",
         "",
         0,
     )

@@ -92,6 +92,8 @@ def set_defaults(
             if isinstance(port, dict):
                 port.setdefault("name", "")
                 port.setdefault("protocol", "TCP")
+    elif kind in _STORAGE_DEFAULTS:
+        _STORAGE_DEFAULTS[kind](obj)
     elif kind == "Secret" and not obj.get("type"):
         obj["type"] = "Opaque"  # SetDefaults_Secret
     elif kind == "Node":
@@ -185,6 +187,51 @@ def _default_cronjob_spec(spec: Obj) -> None:
         spec["successfulJobsHistoryLimit"] = 3
     if spec.get("failedJobsHistoryLimit") is None:
         spec["failedJobsHistoryLimit"] = 1
+
+
+def _default_persistent_volume(pv: Obj) -> None:
+    """SetDefaults_PersistentVolume (pkg/apis/core/v1/defaults.go): a new volume is Pending
+    until the PersistentVolume controller looks at it; a volume made by hand is Retained."""
+    spec = _dict_field(pv, "spec")
+    status = _dict_field(pv, "status")
+    if not status.get("phase"):
+        status["phase"] = "Pending"
+    if not spec.get("persistentVolumeReclaimPolicy"):
+        spec["persistentVolumeReclaimPolicy"] = "Retain"
+    if spec.get("volumeMode") is None:
+        spec["volumeMode"] = "Filesystem"
+    host_path = spec.get("hostPath")
+    if isinstance(host_path, dict) and host_path.get("type") is None:
+        host_path["type"] = ""  # SetDefaults_HostPathVolumeSource
+    _default_resource_list(spec.get("capacity"))
+
+
+def _default_persistent_volume_claim(pvc: Obj) -> None:
+    """SetDefaults_PersistentVolumeClaim and SetDefaults_PersistentVolumeClaimSpec."""
+    spec = _dict_field(pvc, "spec")
+    status = _dict_field(pvc, "status")
+    if not status.get("phase"):
+        status["phase"] = "Pending"
+    if spec.get("volumeMode") is None:
+        spec["volumeMode"] = "Filesystem"
+    resources = _d(spec.get("resources"))
+    _default_resource_list(resources.get("requests"))
+    _default_resource_list(resources.get("limits"))
+
+
+def _default_storage_class(sc: Obj) -> None:
+    """SetDefaults_StorageClass (pkg/apis/storage/v1/defaults.go)."""
+    if not sc.get("reclaimPolicy"):
+        sc["reclaimPolicy"] = "Delete"
+    if not sc.get("volumeBindingMode"):
+        sc["volumeBindingMode"] = "Immediate"
+
+
+_STORAGE_DEFAULTS = {
+    "PersistentVolume": _default_persistent_volume,
+    "PersistentVolumeClaim": _default_persistent_volume_claim,
+    "StorageClass": _default_storage_class,
+}
 
 
 def _copy(value: Any) -> Any:
@@ -633,6 +680,26 @@ _SCHEMA_TEXT: dict[str, str] = {
     "NodeAddress": "type address",
     "ObjectReference": "kind namespace name uid apiVersion resourceVersion fieldPath",
     "EventSource": "component host",
+    # Storage (core/v1 PersistentVolume, PersistentVolumeClaim; storage/v1 StorageClass)
+    "PersistentVolume": "kind apiVersion metadata:ObjectMeta! spec:PersistentVolumeSpec! "
+    "status:PersistentVolumeStatus!",
+    "PersistentVolumeSpec": "capacity:{} gcePersistentDisk awsElasticBlockStore "
+    "hostPath:HostPathVolumeSource glusterfs nfs rbd iscsi cinder cephfs fc flocker flexVolume "
+    "azureFile vsphereVolume quobyte azureDisk photonPersistentDisk portworxVolume scaleIO "
+    "local storageos csi accessModes claimRef:ObjectReference persistentVolumeReclaimPolicy "
+    "storageClassName mountOptions volumeMode nodeAffinity volumeAttributesClassName",
+    "PersistentVolumeStatus": "phase message reason lastPhaseTransitionTime",
+    "PersistentVolumeClaim": "kind apiVersion metadata:ObjectMeta! "
+    "spec:PersistentVolumeClaimSpec! status:PersistentVolumeClaimStatus!",
+    "PersistentVolumeClaimSpec": "accessModes selector:LabelSelector "
+    "resources:VolumeResourceRequirements! volumeName storageClassName volumeMode dataSource "
+    "dataSourceRef volumeAttributesClassName",
+    "VolumeResourceRequirements": "limits:{} requests:{}",
+    "PersistentVolumeClaimStatus": "phase accessModes capacity:{} conditions "
+    "allocatedResources:{} allocatedResourceStatuses:{} currentVolumeAttributesClassName "
+    "modifyVolumeStatus",
+    "StorageClass": "kind apiVersion metadata:ObjectMeta! provisioner parameters:{} "
+    "reclaimPolicy mountOptions allowVolumeExpansion volumeBindingMode allowedTopologies",
 }
 
 # Non-pointer, non-omitempty scalars Go always writes, with their zero values.

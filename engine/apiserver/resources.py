@@ -288,6 +288,41 @@ RESOURCES: tuple[ResourceType, ...] = (
         True,
         "/registry/endpointslices",
     ),
+    # Storage: claims, the volumes bound to them and the classes that provision them.
+    ResourceType(
+        "persistentvolumeclaims",
+        "persistentvolumeclaim",
+        "PersistentVolumeClaim",
+        "",
+        "v1",
+        True,
+        "/registry/persistentvolumeclaims",
+        short_names=("pvc",),
+        subresources=(Subresource("status", "PersistentVolumeClaim", _STATUS_VERBS),),
+        has_status=True,
+    ),
+    ResourceType(
+        "persistentvolumes",
+        "persistentvolume",
+        "PersistentVolume",
+        "",
+        "v1",
+        False,
+        "/registry/persistentvolumes",
+        short_names=("pv",),
+        subresources=(Subresource("status", "PersistentVolume", _STATUS_VERBS),),
+        has_status=True,
+    ),
+    ResourceType(
+        "storageclasses",
+        "storageclass",
+        "StorageClass",
+        "storage.k8s.io",
+        "v1",
+        False,
+        "/registry/storageclasses",
+        short_names=("sc",),
+    ),
 )
 
 BY_NAME = {r.name: r for r in RESOURCES}

@@ -385,3 +385,107 @@ SERVICE_COLUMNS = [
 ]
 
 DEFAULT_COLUMNS = [_NAME, _column("Created At", _AGE_DOC, kind="date")]
+
+
+# printers.go persistentVolumeColumnDefinitions, persistentVolumeClaimColumnDefinitions,
+# storageClassColumnDefinitions: the descriptions are the Go SwaggerDocs.
+PERSISTENT_VOLUME_COLUMNS = [
+    _NAME,
+    _column(
+        "Capacity",
+        "capacity is the description of the persistent volume's resources and capacity. More "
+        "info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#capacity",
+    ),
+    _column(
+        "Access Modes",
+        "accessModes contains all ways the volume can be mounted. More info: "
+        "https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes",
+    ),
+    _column(
+        "Reclaim Policy",
+        "persistentVolumeReclaimPolicy defines what happens to a persistent volume when "
+        "released from its claim. Valid options are Retain (default for manually created "
+        "PersistentVolumes), Delete (default for dynamically provisioned PersistentVolumes), "
+        "and Recycle (deprecated). Recycle must be supported by the volume plugin underlying "
+        "this PersistentVolume. More info: "
+        "https://kubernetes.io/docs/concepts/storage/persistent-volumes#reclaiming",
+    ),
+    _column(
+        "Status",
+        "phase indicates if a volume is available, bound to a claim, or released by a claim. "
+        "More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#phase",
+    ),
+    _column(
+        "Claim",
+        "claimRef is part of a bi-directional binding between PersistentVolume and "
+        "PersistentVolumeClaim. Expected to be non-nil when bound. claim.VolumeName is the "
+        "authoritative bind between PV and PVC. More info: "
+        "https://kubernetes.io/docs/concepts/storage/persistent-volumes#binding",
+    ),
+    _column("StorageClass", "StorageClass of the pv"),
+    _column("VolumeAttributesClass", "VolumeAttributesClass of the pv"),
+    _column(
+        "Reason",
+        "reason is a brief CamelCase string that describes any failure and is meant for "
+        "machine parsing and tidy display in the CLI.",
+    ),
+    _AGE,
+    _column(
+        "VolumeMode",
+        "volumeMode defines if a volume is intended to be used with a formatted filesystem or "
+        "to remain in raw block state. Value of Filesystem is implied when not included in "
+        "spec.",
+        priority=1,
+    ),
+]
+
+PERSISTENT_VOLUME_CLAIM_COLUMNS = [
+    _NAME,
+    _column(
+        "Status",
+        "phase represents the current phase of PersistentVolumeClaim.",
+    ),
+    _column(
+        "Volume",
+        "volumeName is the binding reference to the PersistentVolume backing this claim.",
+    ),
+    _column(
+        "Capacity",
+        "capacity represents the actual resources of the underlying volume.",
+    ),
+    _column(
+        "Access Modes",
+        "accessModes contains the actual access modes the volume backing the PVC has. More "
+        "info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes-1",
+    ),
+    _column("StorageClass", "StorageClass of the pvc"),
+    _column("VolumeAttributesClass", "VolumeAttributesClass of the pvc"),
+    _AGE,
+    _column(
+        "VolumeMode",
+        "volumeMode defines what type of volume is required by the claim. Value of "
+        "Filesystem is implied when not included in claim spec.",
+        priority=1,
+    ),
+]
+
+STORAGE_CLASS_COLUMNS = [
+    _NAME,
+    _column("Provisioner", "provisioner indicates the type of the provisioner."),
+    _column(
+        "ReclaimPolicy",
+        "reclaimPolicy controls the reclaimPolicy for dynamically provisioned "
+        "PersistentVolumes of this storage class. Defaults to Delete.",
+    ),
+    _column(
+        "VolumeBindingMode",
+        "volumeBindingMode indicates how PersistentVolumeClaims should be provisioned and "
+        "bound.  When unset, VolumeBindingImmediate is used. This field is only honored by "
+        "servers that enable the VolumeScheduling feature.",
+    ),
+    _column(
+        "AllowVolumeExpansion",
+        "allowVolumeExpansion shows whether the storage class allow volume expand.",
+    ),
+    _AGE,
+]

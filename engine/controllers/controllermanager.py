@@ -39,6 +39,9 @@ def _registry() -> dict[str, type[Controller]]:
     from engine.controllers.replicaset import ReplicaSetController
     from engine.controllers.serviceaccounts import ServiceAccountsController
     from engine.controllers.tainteviction import TaintEvictionController
+    from engine.controllers.volume.binder import PersistentVolumeController
+    from engine.controllers.volume.protection import PVCProtectionController, PVProtectionController
+    from engine.controllers.volume.provisioner import LocalPathProvisioner
 
     classes: list[type[Controller]] = [
         PodGCController,
@@ -55,6 +58,10 @@ def _registry() -> dict[str, type[Controller]]:
         EndpointSliceController,
         NodeLifecycleController,
         TaintEvictionController,
+        PersistentVolumeController,
+        PVCProtectionController,
+        PVProtectionController,
+        LocalPathProvisioner,  # not kube-controller-manager's: see its module
     ]
     return {cls.name: cls for cls in classes}
 

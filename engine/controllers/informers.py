@@ -48,6 +48,9 @@ _STEPS = {
     "services": Step.CONTROL,
     "endpointslices": Step.CONTROL,
     "endpoints": Step.CONTROL,
+    "persistentvolumeclaims": Step.CONTROL,
+    "persistentvolumes": Step.CONTROL,
+    "storageclasses": Step.CONTROL,
     "nodes": Step.OTHER,
     "leases": Step.OTHER,
 }

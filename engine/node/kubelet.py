@@ -40,7 +40,7 @@ from engine.node.pod_workers import BACK_OFF_PERIOD, PodSyncStatus, PodWorkers
 from engine.node.prober import ProbeManager
 from engine.node.runtime import ContainerRuntime
 from engine.node.status_manager import StatusManager
-from engine.node.volumes import VolumeManager
+from engine.node.volumes import CLAIM, VolumeManager, failed_mount_message
 from engine.sim import Process, Scheduled
 from engine.trace import Step, ref_of
 from engine.utilruntime import ErrorReporter, describe, klog_line, quote
@@ -429,17 +429,26 @@ class Kubelet:
         after the volume manager's back-off); the pod stays ContainerCreating meanwhile."""
         failed = yield from self.volumes.mount(pod)
         for volume, error in failed:
-            # operation_generator.go: volumeToMount.GenerateErrorDetailed("MountVolume.SetUp
-            # failed", err)
-            text = f'MountVolume.SetUp failed for volume "{volume}" : {error}'
-            self.event(pod, "Warning", "FailedMount", text)
+            self.event(pod, "Warning", "FailedMount", failed_mount_message(volume, error, failed))
             who = f"its volume {volume}"
-            self.milestone_once(
-                f"{who}: {error}", blocked_headline(pod, who, error), pod, node=self.node_name
-            )
+            headline = blocked_headline(pod, who, error)
+            if error.kind == CLAIM and not error.missing:
+                headline = (
+                    f"Pod {pod['metadata']['name']} waits for its claim {error.name}: {error}"
+                )
+            self.milestone_once(f"{who}: {error}", headline, pod, node=self.node_name)
+        uid = pod["metadata"]["uid"]
         if failed:
-            uid = pod["metadata"]["uid"]
             self.pod_workers.sync_after(uid, self.volumes.retry_delay(uid))
+        for claim, pv in self.volumes.claims.get(uid, {}).values():
+            claim_name, pv_name = claim["metadata"]["name"], pv["metadata"]["name"]
+            self.milestone_once(
+                f"mounted claim {claim_name}",
+                f"The kubelet on {self.node_name} mounts volume {pv_name} (claim {claim_name}) "
+                f"into pod {pod['metadata']['name']}",
+                pod,
+                node=self.node_name,
+            )
         return not failed
 
     def sync_terminating_pod(self, state: PodSyncStatus) -> Gen:

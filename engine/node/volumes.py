@@ -10,6 +10,11 @@ pod in ContainerCreating: the kubelet records `FailedMount` and tries again afte
 operation executor's back-off (0.5 s doubling to 2m2s, nestedpendingoperations.go). A
 container's files are its mounts of these volumes (engine/node/command.py reads them).
 
+A `persistentVolumeClaim` volume is set up once its claim is bound: the kubelet reads the
+claim and its PersistentVolume (desired_state_of_world_populator.go getPVCExtractPV) and
+remembers which volume it mounted; an unbound or missing claim is a FailedMount, retried as
+above. The volume's own data is not modelled (no files).
+
 Not modelled: `emptyDir`, `hostPath` and persistent volumes carry no files here; the
 serviceAccountToken source (no TokenRequest) and the cluster CA's `kube-root-ca.crt` (no
 publisher runs in this cluster) of the admission-injected `kube-api-access-*` volume; contents
@@ -24,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine.node.config_manager import CONFIGMAP, SECRET, ConfigError, decode
 from engine.node.kubelet_pods import Node, pod_field, resource_field
+from engine.trace import Step
 
 if TYPE_CHECKING:
     from engine.node.kubelet import Kubelet
@@ -34,6 +40,7 @@ Obj = dict[str, Any]
 DEFAULT_MODE = 0o644  # ConfigMapVolumeSourceDefaultMode, SecretVolumeSourceDefaultMode, …
 RETRY_INITIAL, RETRY_MAX = 0.5, 122.0  # exponentialbackoff initialDurationBeforeRetry, max
 ROOT_CA = "kube-root-ca.crt"
+CLAIM = "PersistentVolumeClaim"
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,8 @@ class VolumeManager:
         self.kubelet = kubelet
         self.mounted: dict[str, dict[str, Payload]] = {}  # pod uid -> volume name -> files
         self.failures: dict[str, int] = {}  # pod uid -> failed rounds in a row
+        # pod uid -> volume name -> (claim, PersistentVolume) of its mounted claims
+        self.claims: dict[str, dict[str, tuple[Obj, Obj]]] = {}
 
     def mount(self, pod: Obj) -> Gen:
         """WaitForAttachAndMount, one round: set up what is not yet; returns the volumes that
@@ -77,6 +86,7 @@ class VolumeManager:
 
     def forget(self, uid: str) -> None:
         self.mounted.pop(uid, None)
+        self.claims.pop(uid, None)
         self.failures.pop(uid, None)
 
     def container_files(self, pod: Obj, container: Obj) -> dict[str, File]:
@@ -100,6 +110,8 @@ class VolumeManager:
 
     # ---- SetUp of each plugin ------------------------------------------------------------------
     def _set_up(self, pod: Obj, volume: Obj) -> Gen:
+        if volume.get("persistentVolumeClaim") is not None:
+            return (yield from self._claim(pod, volume))
         if volume.get("configMap") is not None:
             source = volume["configMap"]
             return (yield from self._object_payload(pod, CONFIGMAP, source, _mode(source)))
@@ -110,6 +122,38 @@ class VolumeManager:
             source = volume["downwardAPI"]
             return self._downward_payload(pod, source, _mode(source))
         return (yield from self._projected(pod, volume["projected"]))
+
+    def _claim(self, pod: Obj, volume: Obj) -> Gen:
+        """getPVCExtractPV: the claim must exist, not be being deleted, and be bound; then
+        its PersistentVolume is read. Errors as the populator words them."""
+        namespace = pod["metadata"].get("namespace", "default")
+        name = str(volume["persistentVolumeClaim"].get("claimName", ""))
+        where = f"error processing PVC {namespace}/{name}"
+        client = self.kubelet.config.client
+        path = f"/api/v1/namespaces/{namespace}/persistentvolumeclaims/{name}"
+        response = yield from client.request("GET", path, step=Step.RUN)
+        if not response.ok:
+            message = response.body.get("message", "") if isinstance(response.body, dict) else ""
+            text = f"{where}: failed to fetch PVC from API server: {message}"
+            raise ConfigError(text, CLAIM, name, missing=response.code == 404)
+        claim: Obj = response.body
+        if claim["metadata"].get("deletionTimestamp"):
+            text = f"{where}: can't start pod because PVC {namespace}/{name} is being deleted"
+            raise ConfigError(text, CLAIM, name)
+        volume_name = (claim.get("spec") or {}).get("volumeName")
+        if not volume_name or (claim.get("status") or {}).get("phase") != "Bound":
+            raise ConfigError(f"{where}: PVC is not bound", CLAIM, name)
+        response = yield from client.request(
+            "GET", f"/api/v1/persistentvolumes/{volume_name}", step=Step.RUN
+        )
+        if not response.ok:
+            message = response.body.get("message", "") if isinstance(response.body, dict) else ""
+            raise ConfigError(f"{where}: failed to fetch PV {volume_name}: {message}", CLAIM, name)
+        self.claims.setdefault(pod["metadata"]["uid"], {})[str(volume.get("name", ""))] = (
+            claim,
+            response.body,
+        )
+        return {}
 
     def _object_payload(self, pod: Obj, kind: str, source: Obj, mode: int) -> Gen:
         """configmap.go / secret.go SetUpAt and MakePayload."""
@@ -189,9 +233,24 @@ class VolumeManager:
         return payload
 
 
+def failed_mount_message(volume: str, error: ConfigError, failed: list[tuple[str, Any]]) -> str:
+    """The FailedMount event: operation_generator.go's GenerateErrorDetailed("MountVolume.SetUp
+    failed", err); a claim that cannot be used never gets that far: the populator leaves its
+    volume out and WaitForAttachAndMount reports it (volume_manager.go)."""
+    if error.kind != CLAIM:
+        return f'MountVolume.SetUp failed for volume "{volume}" : {error}'
+    names = " ".join(name for name, e in failed if e.kind == CLAIM)  # Go's %v of a []string
+    return (
+        f"Unable to attach or mount volumes: unmounted volumes=[{names}], unattached "
+        f"volumes=[], failed to process volumes=[{names}]: {error}"
+    )
+
+
 def _carries_files(volume: Obj) -> bool:
+    """The volumes set up before the pod starts (a claim carries no files, but must be bound)."""
     return any(
-        volume.get(k) is not None for k in ("configMap", "secret", "downwardAPI", "projected")
+        volume.get(k) is not None
+        for k in ("configMap", "secret", "downwardAPI", "projected", "persistentVolumeClaim")
     )
 
 

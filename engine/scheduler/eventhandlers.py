@@ -63,6 +63,30 @@ def add_all_event_handlers(sched: Scheduler) -> None:
     )
 
 
+def add_volume_event_handlers(sched: Scheduler) -> None:
+    """The storage objects VolumeBinding waits on: a change may let a pod be scheduled
+    (eventhandlers.go, the informers added for the plugins' registered events)."""
+    for informer, resource in (
+        (sched.claims, "PersistentVolumeClaim"),
+        (sched.volumes, "PersistentVolume"),
+        (sched.storage_classes, "StorageClass"),
+    ):
+        informer.add_handlers(_volume_handlers(sched, resource))
+
+
+def _volume_handlers(sched: Scheduler, resource: str) -> Handlers:
+    add = ClusterEvent(resource, ActionType.ADD, f"{resource}Add")
+    update = ClusterEvent(resource, ActionType.UPDATE, f"{resource}Update")
+
+    def on_add(obj: Obj) -> None:
+        sched.queue.move_all_to_active_or_backoff(add, None, obj)
+
+    def on_update(old: Obj, new: Obj) -> None:
+        sched.queue.move_all_to_active_or_backoff(update, old, new)
+
+    return Handlers(on_add=on_add, on_update=on_update)
+
+
 # ---- pods: FilteringResourceEventHandler semantics for the two filters -----------------------
 def _on_pod_add(sched: Scheduler, pod: Obj) -> None:
     if _assigned(pod):

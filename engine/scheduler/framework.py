@@ -477,8 +477,16 @@ class Handle:
     recorder: Any
     env: Any
     rng: Any
+    context: Any
+    claims: Any  # the PersistentVolumeClaim, PersistentVolume and StorageClass informers
+    volumes: Any
+    storage_classes: Any
 
     def get_pod(self, namespace: str, name: str) -> Obj | None:
+        raise NotImplementedError
+
+    def ref(self, pod: Any) -> Any:
+        """The trace's reference to a pod (a PodInfo)."""
         raise NotImplementedError
 
     def namespace_labels(self, namespace: str) -> dict[str, str]:

@@ -24,7 +24,11 @@ from engine.client.informer import Informer
 from engine.client.record import EventRecorder
 from engine.client.rest import RestClient
 from engine.scheduler.cache import Cache
-from engine.scheduler.eventhandlers import SCHEDULER_NAME, add_all_event_handlers
+from engine.scheduler.eventhandlers import (
+    SCHEDULER_NAME,
+    add_all_event_handlers,
+    add_volume_event_handlers,
+)
 from engine.scheduler.framework import Handle
 from engine.scheduler.nominator import Nominator
 from engine.scheduler.plugins import default_plugins
@@ -61,6 +65,10 @@ class Scheduler(Handle):
         self.nodes = Informer(self.client, BY_NAME["nodes"])
         self.namespaces = Informer(self.client, BY_NAME["namespaces"])  # namespaceSelector terms
         self.replica_sets = Informer(self.client, BY_NAME["replicasets"])  # default spreading
+        # VolumeBinding's listers
+        self.claims = Informer(self.client, BY_NAME["persistentvolumeclaims"])
+        self.volumes = Informer(self.client, BY_NAME["persistentvolumes"])
+        self.storage_classes = Informer(self.client, BY_NAME["storageclasses"])
         self.pod_infos = PodInfoFactory()
         self.cache = Cache()
         self.framework = Framework(default_plugins(self))
@@ -75,7 +83,16 @@ class Scheduler(Handle):
 
     def start(self) -> None:
         add_all_event_handlers(self)
-        informers = (self.pods, self.nodes, self.namespaces, self.replica_sets)
+        add_volume_event_handlers(self)
+        informers = (
+            self.pods,
+            self.nodes,
+            self.namespaces,
+            self.replica_sets,
+            self.claims,
+            self.volumes,
+            self.storage_classes,
+        )
         synced = [informer.start() for informer in informers]
         self.queue.start()
         self.env.process(self._run(synced), "scheduler")

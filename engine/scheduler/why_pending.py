@@ -9,7 +9,11 @@ any node.
 
 from __future__ import annotations
 
+import re
+
 from engine.scheduler.types import NodeInfo, PodInfo
+
+_CLAIM = re.compile(r'persistentvolumeclaim "([^"]+)" (not found|is being deleted)')
 
 
 def _cpu(millis: int) -> str:
@@ -23,9 +27,26 @@ def _memory(size: int) -> str:
     return f"{size} bytes of memory"
 
 
+def _waits_for_claim(message: str) -> str:
+    """What VolumeBinding's reasons (volume_binding.go) mean for the pod, or ""."""
+    found = _CLAIM.search(message)
+    if found and found.group(2) == "not found":
+        return f"it waits for its claim {found.group(1)}, which does not exist yet"
+    if found:
+        return f"its claim {found.group(1)} is being deleted"
+    if "pod has unbound immediate PersistentVolumeClaims" in message:
+        return "it waits for its claims to be bound to a volume"
+    if "volume node affinity conflict" in message:
+        return "its volume can only be reached from nodes where it cannot run"
+    return ""
+
+
 def explain(pod: PodInfo, nodes: list[NodeInfo], message: str) -> str:
     """`message` made plain: its counts, and the numbers behind an Insufficient resource."""
     counts = message.split(". ")[0].removesuffix(".")
+    waits = _waits_for_claim(message)
+    if waits:
+        return f"{waits} ({counts})"
     asked = pod.spec.requests
     nodes = [n for n in nodes if n.node is not None]
     if not nodes:

@@ -16,6 +16,10 @@ const CONTROLLER_NAMES = {
   "ttl-after-finished-controller": "TTL-after-finished controller",
   "pod-garbage-collector-controller": "Pod garbage collector",
   "namespace-controller": "Namespace controller",
+  "persistentvolume-binder-controller": "PersistentVolume controller",
+  "persistentvolumeclaim-protection-controller": "PVC protection controller",
+  "persistentvolume-protection-controller": "PV protection controller",
+  "local-path-provisioner": "local-path provisioner",
 };
 
 /** Split an id into its parts: {role, name, node}. */

@@ -1,6 +1,7 @@
 // The inspector: what the learner clicked on — a pod, a node, a workload — with its live YAML,
 // its events and the actions that make sense on it (delete, crash; cordon, drain, fail…).
 
+import { podClaims } from "./claims.js";
 import { countdownText } from "./countdown.js";
 import { replicaSetColour } from "./derive.js";
 import { fill, h } from "./dom.js";
@@ -54,7 +55,9 @@ export class Inspector {
     const events = view.events.filter((e) => e.objectKind === sel.kind && e.objectName === sel.name).slice(-12);
     const countdown = model && model.countdown ? Math.ceil(model.countdown.remaining) : "";
     const why = sel.kind === "Pod" ? this.whyPending(state, `${sel.namespace || "default"}/${sel.name}`) : "";
-    const sig = JSON.stringify([why, sel, info && info.rev, model && (model.status || model.ready), countdown, model && model.stuck, events.length, model && model.age, model && model.restartsText, model && model.replicasets && model.replicasets.map((r) => [r.name, r.revision]), this.values.version]);
+    const podObj = sel.kind === "Pod" && info ? this.values.get(key, info.rev) : null;
+    const claims = podObj ? podClaims(podObj, state, this.values) : [];
+    const sig = JSON.stringify([why, claims, sel, info && info.rev, model && (model.status || model.ready), countdown, model && model.stuck, events.length, model && model.age, model && model.restartsText, model && model.replicasets && model.replicasets.map((r) => [r.name, r.revision]), this.values.version]);
     if (sig === this.signature) return;
     this.signature = sig;
     const focusId = document.activeElement && this.root.contains(document.activeElement) ? document.activeElement.dataset.focusId : null;
@@ -64,7 +67,7 @@ export class Inspector {
     if (!model && !info) {
       parts.push(h("p", { class: "gone" }, `${sel.kind} ${sel.name} does not exist at this point of the trace.`));
       if (sel.kind === "Pod") parts.push(h("p", { class: "muted" }, "A standalone Pod that is deleted stays gone; a Deployment's ReplicaSet makes a new pod with a new name."));
-    } else if (sel.kind === "Pod") parts.push(...this.podParts(model, sel, why));
+    } else if (sel.kind === "Pod") parts.push(...this.podParts(model, sel, why, claims));
     else if (sel.kind === "Node") parts.push(...this.nodeParts(model));
     else if (sel.kind === "Deployment") parts.push(...this.deploymentParts(model));
     else if (sel.kind === "ReplicaSet") parts.push(...this.replicaSetParts(model));
@@ -98,7 +101,7 @@ export class Inspector {
     return h("button", { class: `action ${cls}`, "data-focus-id": focusId, onclick }, label);
   }
 
-  podParts(p, sel, why) {
+  podParts(p, sel, why, claims) {
     const ns = p.namespace || sel.namespace || "default";
     const target = `${ns}/${p.name}`;
     const container = h("select", { "aria-label": "Container to crash", "data-focus-id": "container" }, (p.containers.length ? p.containers : [""]).map((c) => h("option", { value: c }, c || "(container)")));
@@ -111,6 +114,8 @@ export class Inspector {
       ["Owner", p.owner ? `${p.owner.kind} ${p.owner.name}${p.deployment ? ` ← Deployment ${p.deployment}` : ""}` : "none (a standalone Pod: nothing brings it back)"],
       ["Age", p.age],
     ];
+    // its PersistentVolumeClaims: the storage it mounts, and the volume behind each claim
+    if (claims.length) facts.push(["Storage", h("ul", { class: "claim-list" }, claims.map((c) => h("li", {}, `volume ${c.volume}: ${c.text}`)))]);
     const parts = [dl(facts)];
     if (p.countdown) parts.push(h("p", { class: "countdown" }, countdownText(p.countdown)));
     if (p.stuck) {

@@ -15,11 +15,16 @@ from engine.apiserver.registry.core.endpoints import EndpointsStrategy
 from engine.apiserver.registry.core.event import EventStrategy
 from engine.apiserver.registry.core.namespace import NamespaceStrategy
 from engine.apiserver.registry.core.node import NodeStrategy
+from engine.apiserver.registry.core.persistentvolume import (
+    PersistentVolumeClaimStrategy,
+    PersistentVolumeStrategy,
+)
 from engine.apiserver.registry.core.pod import PodStrategy
 from engine.apiserver.registry.core.secret import SecretStrategy
 from engine.apiserver.registry.core.service import ServiceStrategy
 from engine.apiserver.registry.core.serviceaccount import ServiceAccountStrategy
 from engine.apiserver.registry.discovery.endpointslice import EndpointSliceStrategy
+from engine.apiserver.registry.storage.storageclass import StorageClassStrategy
 from engine.apiserver.registry.strategy import Strategy
 
 STRATEGIES: dict[str, Strategy] = {
@@ -42,5 +47,8 @@ STRATEGIES: dict[str, Strategy] = {
         JobStrategy(),
         LeaseStrategy(),
         EndpointSliceStrategy(),
+        PersistentVolumeClaimStrategy(),
+        PersistentVolumeStrategy(),
+        StorageClassStrategy(),
     )
 }

@@ -20,6 +20,7 @@ from engine.apiserver.schema import (
     pod,
     service,
     serviceaccount,
+    storage,
     volume,
 )
 from engine.apiserver.schema.model import (
@@ -47,6 +48,7 @@ _MODULES = (
     daemonset,
     discovery,
     batch,
+    storage,
 )
 for _module in _MODULES:
     REGISTRY.add(*_module.STRUCTS)

@@ -22,11 +22,16 @@ def spec_diff(old: Obj, new: Obj) -> str:
     Upstream prints github.com/google/go-cmp's full struct diff of the internal core.PodSpec;
     this keeps its shape (header, `-`/`+` lines, elided identical fields) at field level.
     """
-    lines = ["  core.PodSpec{"]
+    return struct_diff("core.PodSpec", _POD_SPEC_DIFF_ORDER, old, new)
+
+
+def struct_diff(type_name: str, order: list[str], old: Obj, new: Obj) -> str:
+    """spec_diff for any struct of the internal API whose fields are `order` (Go's order)."""
+    lines = [f"  {type_name}{{"]
     identical = 0
-    for key in _POD_SPEC_DIFF_ORDER + sorted(set(old) | set(new) - set(_POD_SPEC_DIFF_ORDER)):
+    for key in order + sorted(set(old) | set(new) - set(order)):
         if semantic_equal(old.get(key), new.get(key)):
-            identical += 1 if key in old or key in new or key in _POD_SPEC_DIFF_ORDER else 0
+            identical += 1 if key in old or key in new or key in order else 0
             continue
         if identical:
             lines.append(f"  \t... // {identical} identical fields")

@@ -29,6 +29,11 @@ from engine.kubectl.describe_config import describe_configmap, describe_secret
 from engine.kubectl.describe_daemonset import describe_daemonset
 from engine.kubectl.describe_service import describe_service
 from engine.kubectl.describe_serviceaccount import describe_service_account
+from engine.kubectl.describe_storage import (
+    describe_persistent_volume,
+    describe_persistent_volume_claim,
+    describe_storage_class,
+)
 from engine.kubectl.errors import KubectlError, api_error_text
 from engine.kubectl.flags import Flag, Parsed
 
@@ -48,6 +53,9 @@ DESCRIBED = (
     "ServiceAccount",
     "Job",
     "CronJob",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "StorageClass",
 )
 
 
@@ -189,7 +197,29 @@ def describe_object(
     if resource.kind == "ServiceAccount":
         events = yield from _events(ctx, current, show_events)
         return describe_service_account(current, events, ctx.now)
+    if resource.kind in ("PersistentVolume", "PersistentVolumeClaim", "StorageClass"):
+        return (yield from _describe_storage(ctx, current, show_events))
     return describers.describe_namespace(current, None, None)
+
+
+def _describe_storage(ctx: Context, obj: dict[str, Any], show_events: bool) -> Gen:
+    events = yield from _events(ctx, obj, show_events)
+    if obj.get("kind") == "PersistentVolume":
+        return describe_persistent_volume(obj, events, ctx.now)
+    if obj.get("kind") == "StorageClass":
+        return describe_storage_class(obj, events, ctx.now)
+    # getPodsForPVC: the namespace's pods whose volumes name the claim.
+    meta = obj["metadata"]
+    pods = yield from _list(ctx, "pods", meta.get("namespace", ""), {})
+    users = [
+        pod
+        for pod in pods
+        if any(
+            (v.get("persistentVolumeClaim") or {}).get("claimName") == meta["name"]
+            for v in (pod.get("spec") or {}).get("volumes") or []
+        )
+    ]
+    return describe_persistent_volume_claim(obj, users, events, ctx.now)
 
 
 def _describe_node(ctx: Context, node: dict[str, Any], show_events: bool) -> Gen:

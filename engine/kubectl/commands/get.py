@@ -138,7 +138,9 @@ def _print_tables(
         ctx.out(("\n" if printed else "") + text)
         printed += 1
     if not printed and not quiet_when_empty and not any(t.name for t, _ in tables):
-        scoped = any(t.resource.namespaced for t, _ in tables) and not flags.all_namespaces
+        # get.go allResourcesNamespaced: one cluster-scoped resource (get pvc,pv) drops the
+        # namespace from the message.
+        scoped = all(t.resource.namespaced for t, _ in tables) and not flags.all_namespaces
         ctx.err(printers.no_resources_found(namespace if scoped else ""))
 
 

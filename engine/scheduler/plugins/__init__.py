@@ -22,15 +22,16 @@ from engine.scheduler.plugins.pod_topology_spread import PodTopologySpread
 from engine.scheduler.plugins.queue_sort import PrioritySort
 from engine.scheduler.plugins.scheduling_gates import SchedulingGates
 from engine.scheduler.plugins.taint_toleration import TaintToleration
+from engine.scheduler.plugins.volume_binding import VolumeBinding
 
 if TYPE_CHECKING:
     from engine.scheduler.framework import Handle
 
 
 def default_plugins(handle: Handle) -> list[tuple[Plugin, int]]:
-    """(plugin, Score weight). The volume plugins (VolumeRestrictions, NodeVolumeLimits,
-    VolumeBinding, VolumeZone) sit between NodeResourcesFit and PodTopologySpread upstream;
-    Podlife has no PersistentVolumes, so they would always pass and are left out."""
+    """(plugin, Score weight). Of the volume plugins between NodeResourcesFit and
+    PodTopologySpread upstream only VolumeBinding is here: VolumeRestrictions,
+    NodeVolumeLimits (CSI attach limits) and VolumeZone (zone labels) would always pass."""
     return [
         (SchedulingGates(), 0),
         (PrioritySort(), 0),
@@ -40,6 +41,7 @@ def default_plugins(handle: Handle) -> list[tuple[Plugin, int]]:
         (NodeAffinity(), 2),
         (NodePorts(), 0),
         (NodeResourcesFit(), 1),
+        (VolumeBinding(handle), 0),
         (PodTopologySpread(handle), 2),
         (InterPodAffinity(handle), 2),
         (DynamicResources(), 0),  # 1.34+: just before DefaultPreemption
