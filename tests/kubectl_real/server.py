@@ -19,7 +19,9 @@ from gevent.pywsgi import WSGIServer
 
 from engine.cluster import Cluster
 from web import create_app
+from web.factory import client_errors_of
 from web.kube_api import LocalHost, kube_api_of
+from web.server import QuietHandler
 
 
 def main() -> int:
@@ -34,7 +36,9 @@ def main() -> int:
         return api.kubeconfig(cluster_id, request.host_url)
 
     app.register_blueprint(control)
-    server = WSGIServer(("127.0.0.1", 0), app, log=None)
+    # The production handler: after a WebSocket (exec) it reads nothing more as HTTP.
+    handler = type("Handler", (QuietHandler,), {"client_errors": client_errors_of(app)})
+    server = WSGIServer(("127.0.0.1", 0), app, log=None, handler_class=handler)
     server.start()
     print(server.server_port, flush=True)
     server.serve_forever()

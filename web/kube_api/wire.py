@@ -17,6 +17,7 @@ from web.kube_api.calls import RemoteCall
 # The headers the API server looks at; the others are not worth recording as inputs.
 KEPT_HEADERS = ("accept", "authorization", "content-type", "user-agent")
 _watch_keys = itertools.count(1)
+_exec_keys = itertools.count(1)
 
 
 def is_watch(http: HttpRequest) -> bool:
@@ -47,7 +48,7 @@ def remote_call(
     body = wallclock.unshift_body(body, headers.get("content-type", ""), clock_offset)
     query = tuple(
         (name, wallclock.unshift_text(value, clock_offset) if name == "sinceTime" else value)
-        for name, value in http.args.items()
+        for name, value in http.args.items(multi=True)  # exec's `command` repeats
     )
     return RemoteCall(
         method=http.method,
@@ -57,6 +58,7 @@ def remote_call(
         body=body or None,
         credentials=credentials,
         watch_key=f"w{next(_watch_keys)}" if is_watch(http) else "",
+        exec_key=f"x{next(_exec_keys)}" if path.endswith("/exec") else "",
     )
 
 
