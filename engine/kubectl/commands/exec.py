@@ -49,6 +49,16 @@ def exec_(ctx: Context, flags: Parsed) -> Gen:
             f"error: cannot exec into a container in a completed pod; current phase is {phase}"
         )
     container = flags.container or _default_container(ctx, flags, pod)
+    names = [
+        c["name"]
+        for key in ("containers", "initContainers", "ephemeralContainers")
+        for c in pod["spec"].get(key) or []
+    ]
+    if container not in names:
+        raise KubectlError(
+            f"error: container {container} is not valid for pod {pod['metadata']['name']} "
+            f"out of: {', '.join(names)}"
+        )
     if flags.tty and not flags.quiet:
         ctx.err(NO_TTY)  # the page (like a pipe) is no terminal: kubectl goes on without one
     meta = pod["metadata"]
