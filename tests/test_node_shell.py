@@ -308,7 +308,7 @@ spec:
     c.kubectl("apply -f p.yaml")
     c.settle()
     assert c.kubectl("exec nowhere -- ls").stderr == (
-        "Error from server (BadRequest): pod nowhere does not have a host assigned\n"
+        "error: unable to upgrade connection: pod nowhere does not have a host assigned\n"
     )
     assert c.kubectl("exec typo -- ls").stderr == (
         'error: unable to upgrade connection: container not found ("app")\n'

@@ -19,7 +19,7 @@ from engine.kubectl.builder import resource_path
 from engine.kubectl.cli import command
 from engine.kubectl.commands.logs import DEFAULT_CONTAINER, attachable_pod
 from engine.kubectl.context import Context
-from engine.kubectl.errors import KubectlError, api_error_text
+from engine.kubectl.errors import KubectlError
 from engine.kubectl.flags import Flag, Parsed
 
 Gen = Generator[Any, Any, Any]
@@ -69,9 +69,10 @@ def exec_(ctx: Context, flags: Parsed) -> Gen:
     path = resource_path(PODS, meta.get("namespace", ctx.namespace), meta["name"]) + "/exec"
     response: Response = yield from ctx.request("POST", path, query=query)
     if response.code != 101:
-        if isinstance(response.body, str):  # the kubelet's plain-text refusal
-            raise KubectlError(f"error: unable to upgrade connection: {response.body.strip()}")
-        raise KubectlError(api_error_text(response.body))
+        # The kubelet's plain text or the API server's Status: kubectl says only its message.
+        body = response.body
+        message = body.strip() if isinstance(body, str) else (body or {}).get("message", "")
+        raise KubectlError(f"error: unable to upgrade connection: {message}")
     session = response.stream
     if session.error:
         raise KubectlError(f"error: Internal error occurred: {session.error}")
