@@ -4,7 +4,7 @@ What a learner types in the docs' tutorials: `sh -c 'hostname'`, `printenv | gre
 `echo "$( cat /etc/secret-volume/username )"`, `cd /etc/config && ls`, `exit 3`. The command
 line is split into words (quotes, `\\`, `$VAR`, `${VAR}`, `$?`, `$( … )` and backquotes,
 `#` comments), pipelines (`|`), lists (`;`, `&&`, `||`) and redirections (`>`, `>>`, `2>`,
-`2>&1`, `<`); every command runs one of the container's programs (engine/node/programs.py).
+`2>&1`, `>&2`, `<`); every command runs one of the container's programs (engine/node/programs.py).
 
 Not a shell: no loops, conditionals, functions, here-documents, job control or background
 `&`; a pipeline runs its commands one after the other, each reading all the output of the one
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 MAX_DEPTH = 8  # nested `sh -c` and `$( )`: deeper is refused, not recursed into
 MAX_OUTPUT = 256 * 1024  # bytes one command line may print (bounded like the session)
-OPERATORS = ("2>&1", "&&", "||", ">>", "2>", ";", "|", ">", "<", "&")
+OPERATORS = ("2>&1", "1>&2", ">&2", "&&", "||", ">>", "2>", ";", "|", ">", "<", "&")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ASSIGNMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.S)
 
@@ -84,7 +84,7 @@ def _operator_at(line: str, i: int) -> str:
     # `2>` is an operator only at the start of a word (`a2>b` is the word a2, then >).
     for op in OPERATORS:
         if line.startswith(op, i):
-            if op.startswith("2") and i > 0 and line[i - 1] not in " \t\n;|&":
+            if op[0] in "12" and i > 0 and line[i - 1] not in " \t\n;|&":
                 continue
             return op
     return ""
@@ -138,7 +138,7 @@ def parse(line: str) -> list[tuple[str, Pipeline]]:
                 raise ShellSyntaxError(f"unexpected {_after(tokens, k)}")
             command.redirects.append((text, tokens[k][1]))
             k += 1
-        elif text == "2>&1":
+        elif text in ("2>&1", "1>&2", ">&2"):
             command.redirects.append((text, ""))
         elif text == "&":
             raise ShellSyntaxError("background jobs (&) are not simulated")
@@ -294,6 +294,8 @@ class Shell:
         for op, target in redirects:
             if op == "2>&1":
                 result = Result(result.out + result.err, "", result.code)
+            elif op in ("1>&2", ">&2"):
+                result = Result("", result.err + result.out, result.code)
             elif op in (">", ">>", "2>"):
                 text = result.err if op == "2>" else result.out
                 if target != "/dev/null":

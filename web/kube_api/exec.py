@@ -122,8 +122,10 @@ def _stream(host: ClusterHost, ws: simple_websocket.Server, session: ExecSession
                 break
             continue
         last = time.monotonic()
-        if not isinstance(frame, bytes) or not frame:
-            continue  # text frames and empty ones carry nothing in these protocols
+        if isinstance(frame, str):  # wsstream reads text and binary frames alike
+            frame = frame.encode("utf-8", "replace")
+        if not frame:
+            continue
         channel, payload = frame[0], frame[1:]
         if channel == STDIN and payload:
             host.start(RemoteStdin(key, payload.decode("utf-8", "replace")))
