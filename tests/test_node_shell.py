@@ -10,7 +10,7 @@ import pytest
 from engine.cluster import Cluster
 from engine.timeutil import rfc3339
 from engine.node.exec import ExecSession, service_env
-from engine.node.programs import PROGRAMS
+from engine.node.programs import BUILTINS, PROGRAMS
 from engine.node.shell import Exit, Machine, Shell, lex, parse
 
 MANIFESTS = """\
@@ -91,6 +91,7 @@ def machine(**overrides: object) -> Machine:
     files = {"/etc/config/lives": "3", "/etc/config/color": "blue", "/etc/hostname": "box\n"}
     fields: dict = {
         "programs": dict(PROGRAMS),
+        "builtins": BUILTINS,
         "env": {"PATH": "/bin", "HOSTNAME": "box", "A": "one two"},
         "hostname": "box",
         "files": files,
@@ -248,7 +249,7 @@ def test_dns_and_http_through_a_service(cluster: Cluster) -> None:
     assert connection.data["service"] == "default/my-nginx"
     assert connection.data["backend"].startswith("default/web-") and connection.data["code"] == 200
     story = [e.summary for e in cluster.trace.events[before:] if e.kind == "milestone"]
-    assert any(s.startswith("A request from bb asked the Service my-nginx (10.") and "answered 200" in s for s in story)
+    assert any(s.startswith("wget in pod bb asked the Service my-nginx (10.") and "answered 200" in s for s in story)
     out, err, code = run(cluster, "exec bb -- wget -qO- nowhere")
     assert err.startswith("wget: can't connect to remote host (10.") and "Connection refused" in err
     assert code == 1

@@ -15,9 +15,11 @@ client's stdin, read by the web layer (web/kube_api/exec.py) or the in-page kube
 from __future__ import annotations
 
 import hashlib
+import shlex
 import random
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from engine.apimachinery import errors
@@ -25,7 +27,7 @@ from engine.node import userland
 from engine.node.behavior import effective_argv
 from engine.node.cri import RUNNING, Container
 from engine.node.network import DNS_IP, DOMAIN, Network, Route
-from engine.node.programs import PROGRAMS
+from engine.node.programs import BUILTINS, PROGRAMS
 from engine.node.shell import MAX_OUTPUT, Exit, Machine, Result, Shell
 from engine.timeutil import parse_rfc3339
 from engine.trace import Step, object_ref
@@ -34,6 +36,19 @@ if TYPE_CHECKING:
     from engine.node.kubelet import Kubelet
 
 Obj = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ClusterView:
+    """What an exec sees of the cluster beyond its own node: every kubelet (for the pods that
+    answer a connection), what CoreDNS's and kube-proxy's informers hold (resource name -> its
+    objects), and kube-proxy's random source."""
+
+    kubelets: Callable[[], dict[str, Kubelet]]
+    objects: Callable[[str], list[Obj]]
+    rng: random.Random
+
+
 SHELLS = ("sh", "ash", "dash", "bash")
 MAX_LINE = 4096  # bytes of one stdin line (a terminal's canonical mode holds 4095)
 HOSTS_HEADER = "# Kubernetes-managed hosts file.\n"  # pkg/kubelet/kubelet_pods.go managedHostsHeader
@@ -141,7 +156,7 @@ class ExecSession:
 
 
 def start(kubelet: Kubelet, pod: Obj, container_name: str, argv: list[str], tty: bool, stdin: bool,
-          objects: Callable[[str], list[Obj]], rng: random.Random) -> ExecSession:
+          cluster: ClusterView) -> ExecSession:
     """GetExec and the runtime's Exec: the session, started; raises StatusError when there is
     no running container to exec in. A program not in the image is the session's `error`."""
     meta = pod["metadata"]
@@ -157,7 +172,7 @@ def start(kubelet: Kubelet, pod: Obj, container_name: str, argv: list[str], tty:
         f"Exec {' '.join(argv)[:80]} in container {container_name}",
         step=Step.RUN, obj=ref, data={"method": "Exec", "container": container_name, "containerId": container.id},
     )
-    machine = _machine(kubelet, pod, container, objects, rng)
+    machine = _machine(kubelet, pod, container, cluster)
     machine.network.tty = tty  # type: ignore[attr-defined]
     shell = Shell(machine, machine.sh, argv[0].rsplit("/", 1)[-1] if not argv[0].startswith("/") else argv[0])
     session = ExecSession(shell, argv, tty, stdin)
@@ -172,6 +187,12 @@ def start(kubelet: Kubelet, pod: Obj, container_name: str, argv: list[str], tty:
         )
         trace.emit(runtime.id, kubelet.id, "cri-reply", f"Exec failed: {message}", step=Step.RUN, obj=ref,
                    data={"method": "Exec", "containerId": container.id, "error": message})
+        trace.milestone(
+            kubelet.id,
+            f"kubectl exec: container {container_name} of pod {meta['name']} has no program "
+            f"{argv[0]}: the image does not contain it, so nothing ran",
+            ref, None, None, Step.RUN, node=kubelet.node_name,
+        )
         session.error = message
         return session
     reply = {"method": "Exec", "containerId": container.id}
@@ -179,6 +200,13 @@ def start(kubelet: Kubelet, pod: Obj, container_name: str, argv: list[str], tty:
         reply["exitCode"] = session.code
     said = f"exited with code {session.code}" if session.code is not None else "streaming"
     trace.emit(runtime.id, kubelet.id, "cri-reply", f"Exec {said}", step=Step.RUN, obj=ref, data=reply)
+    ended = f": it exited with code {session.code}" if session.code is not None else ""
+    trace.milestone(
+        kubelet.id,
+        f"kubectl exec: the kubelet on {kubelet.node_name} had the container runtime run "
+        f"`{shlex.join(argv)[:80]}` in container {container_name} of pod {meta['name']}{ended}",
+        ref, None, None, Step.RUN, node=kubelet.node_name,
+    )
     return session
 
 
@@ -189,7 +217,7 @@ def _running(kubelet: Kubelet, uid: str, name: str) -> Container | None:
     return None
 
 
-def _machine(kubelet: Kubelet, pod: Obj, container: Container, objects: Callable[[str], list[Obj]], rng: random.Random) -> Machine:
+def _machine(kubelet: Kubelet, pod: Obj, container: Container, cluster: ClusterView) -> Machine:
     meta, spec = pod["metadata"], pod["spec"]
     namespace = meta.get("namespace", "default")
     hostname = spec.get("hostname") or meta["name"]
@@ -200,6 +228,7 @@ def _machine(kubelet: Kubelet, pod: Obj, container: Container, objects: Callable
     env = {"PATH": land.env["PATH"], "HOSTNAME": hostname}
     env.update({k: v for k, v in land.env.items() if k != "PATH"})
     env.update(config.env if config else {})
+    objects = cluster.objects
     links = spec.get("enableServiceLinks", True) is not False
     for name, value in service_env(objects("services"), namespace, container.started_at, links).items():
         env.setdefault(name, value)  # the container's own env wins (makeEnvironmentVariables)
@@ -212,11 +241,9 @@ def _machine(kubelet: Kubelet, pod: Obj, container: Container, objects: Callable
         f"search {namespace}.svc.{DOMAIN} svc.{DOMAIN} {DOMAIN}\nnameserver {DNS_IP}\noptions ndots:5\n"
     )
     programs = {name: PROGRAMS[name] for name in land.programs if name in PROGRAMS}
-    registry_kubelets = kubelet_registry(kubelet)
-
     def containers() -> list[tuple[Container, str, str]]:
         found = []
-        for node, other in sorted(registry_kubelets().items()):
+        for node, other in sorted(cluster.kubelets().items()):
             if not other.running:
                 continue
             for candidate in other.runtime.containers.values():
@@ -229,10 +256,11 @@ def _machine(kubelet: Kubelet, pod: Obj, container: Container, objects: Callable
         _trace_route(kubelet, meta["name"], namespace, route)
 
     clock = lambda: kubelet.context.env.now  # noqa: E731
-    network = Network(namespace, pod_ip, objects, containers, rng, clock, on_route)
+    network = Network(namespace, pod_ip, objects, containers, cluster.rng, clock, on_route)
     argv = effective_argv(container.image, container.spec)
     return Machine(
         programs=programs,
+        builtins=BUILTINS,
         env=env,
         hostname=hostname,
         files=files,
@@ -244,12 +272,6 @@ def _machine(kubelet: Kubelet, pod: Obj, container: Container, objects: Callable
         family=container.image.family,
         version=container.image.version,
     )
-
-
-def kubelet_registry(kubelet: Kubelet) -> Callable[[], dict[str, Kubelet]]:
-    from engine.node.logs import NodeRegistry
-
-    return lambda: NodeRegistry.of(kubelet.context).kubelets
 
 
 def _hosts(pod: Obj, ip: str, hostname: str, namespace: str) -> str:
@@ -342,16 +364,17 @@ def _trace_route(kubelet: Kubelet, pod: str, namespace: str, route: Route) -> No
     trace.emit(source, target, "connection", f"{pod} → {where}" + (f" → {backend}" if backend else ""), step=Step.RUN, obj=obj, data=data)
     if not service:
         return
+    who = f"{route.client} in pod {pod}"
     if route.code:
         headline = (
-            f"A request from {pod} asked the Service {service} ({route.cluster_ip}): kube-proxy's rules "
+            f"{who} asked the Service {service} ({route.cluster_ip}): kube-proxy's rules "
             f"sent it to pod {backend} on {route.node}, which answered {route.code}"
         )
     elif route.error == "refused":
         headline = (
-            f"A request from {pod} asked the Service {service} ({route.cluster_ip}), which has no ready "
+            f"{who} asked the Service {service} ({route.cluster_ip}), which has no ready "
             "pods: kube-proxy's rules refused the connection"
         )
     else:
-        headline = f"A request from {pod} to the Service {service} ({route.cluster_ip}:{route.port}) got no answer"
+        headline = f"{who} got no answer from the Service {service} ({route.cluster_ip}:{route.port}): no port {route.port} there"
     trace.milestone(source, headline, obj, None, None, Step.RUN, node=route.node or None, ip=route.cluster_ip)

@@ -68,9 +68,8 @@ class NodeRegistry:
     ) -> node_exec.ExecSession:
         meta = pod["metadata"]
         kubelet = self._kubelet(pod, f"exec/{meta['namespace']}/{meta['name']}/{container}")
-        return node_exec.start(
-            kubelet, pod, container, command, tty, stdin, self.objects, self.proxy_rng
-        )
+        around = node_exec.ClusterView(lambda: self.kubelets, self.objects, self.proxy_rng)
+        return node_exec.start(kubelet, pod, container, command, tty, stdin, around)
 
     def read_logs(self, pod: Obj, container: str, query: dict[str, str]) -> str:
         meta = pod["metadata"]

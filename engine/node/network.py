@@ -18,7 +18,7 @@ from __future__ import annotations
 import ipaddress
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -47,6 +47,7 @@ class Route:
     port: int = 0
     code: int = 0  # the HTTP status the pod answered; 0: no answer
     error: str = ""  # refused, timeout, unresolved
+    client: str = ""  # the program that connected: curl, wget
 
 
 @dataclass(frozen=True)
@@ -213,7 +214,7 @@ class Network:
         return Route(backend_ip=ip, port=port, error="refused"), None
 
     # ---- the clients ---------------------------------------------------------------------------
-    def _fetch(self, url: str) -> tuple[str, str, int, str, Route, Answer | None]:
+    def _fetch(self, url: str, client: str) -> tuple[str, str, int, str, Route, Answer | None]:
         parts = urlsplit(url if "://" in url else "http://" + url)
         host = parts.hostname or ""
         try:
@@ -222,13 +223,13 @@ class Network:
             port = 80
         path = parts.path or "/"
         route, answer = self.connect(host, port, path)
-        self.on_route(route)
+        self.on_route(replace(route, client=client))
         resolved = self.resolve(host)
         ip = resolved[1][0] if resolved else ""
         return host, ip, port, path, route, answer
 
     def wget(self, shell: Shell, url: str, quiet: bool, output: str | None, spider: bool) -> Result:
-        host, ip, port, path, route, answer = self._fetch(url)
+        host, ip, port, path, route, answer = self._fetch(url, "wget")
         if route.error == "unresolved":
             return Result(err=f"wget: bad address '{host}'\n", code=1)
         note = "" if quiet else f"Connecting to {host} ({ip}:{port})\n"
@@ -253,7 +254,7 @@ class Network:
         return Result("", note + bar)
 
     def curl(self, shell: Shell, url: str, flags: set[str], output: str | None) -> Result:
-        host, ip, port, path, route, answer = self._fetch(url)
+        host, ip, port, path, route, answer = self._fetch(url, "curl")
         silent = "s" in flags and "S" not in flags
 
         def fail(code: int, text: str) -> Result:

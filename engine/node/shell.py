@@ -312,10 +312,8 @@ class Shell:
     def execute(
         self, argv: list[str], stdin: str, interactive: bool, env: dict[str, str] | None
     ) -> Result:
-        from engine.node import programs  # the programs call back into shells (sh -c)
-
         name = argv[0]
-        builtin = programs.BUILTINS.get(name)
+        builtin = self.machine.builtins.get(name)
         if builtin is not None:
             return builtin(self, argv, stdin)
         program = self.machine.find(name)
@@ -462,6 +460,7 @@ class Machine:
     made, the files of the image and of the mounted volumes, the network."""
 
     programs: dict[str, Program]  # executables on $PATH, by name
+    builtins: dict[str, Program]  # the shell's own commands (cd, exit, export, echo…)
     env: dict[str, str]
     hostname: str
     files: dict[str, str]  # absolute path -> text

@@ -5,6 +5,7 @@ real terminal (a pty) for `-it`."""
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import re
@@ -12,6 +13,8 @@ import select
 import shlex
 import subprocess
 import time
+
+import websocket
 
 from tests.kubectl_real.conftest import KUBECTL, Twin, normalized
 
@@ -172,3 +175,68 @@ def test_a_terminal_gets_the_prompt_and_the_echo(twin: Twin) -> None:
         process.kill() if process.poll() is None else None
         os.close(main)
     assert b"cd /etc && ls\r\nhostname\r\nhosts\r\nresolv.conf\r\n/etc # " in seen
+
+
+# ---- bad input over the WebSocket --------------------------------------------------------------
+def _socket(twin: Twin, command: str, stdin: bool = True) -> websocket.WebSocket:
+    """A raw WebSocket to pods/bb/exec, as kubectl opens it."""
+    server = re.search(r"server: (\S+)", twin.kube.kubeconfig.read_text())
+    assert server is not None
+    base = server.group(1).replace("http://", "ws://")
+    query = f"command={command}&container=bb&stdout=true&stderr=true" + ("&stdin=true" if stdin else "")
+    return websocket.create_connection(
+        f"{base}/api/v1/namespaces/default/pods/bb/exec?{query}",
+        subprotocols=["v5.channel.k8s.io"],
+        timeout=10,
+    )
+
+
+def _until_closed(ws: websocket.WebSocket) -> list[bytes]:
+    frames = []
+    while True:
+        try:
+            opcode, data = ws.recv_data(control_frame=True)
+        except websocket.WebSocketConnectionClosedException:
+            break
+        if opcode == websocket.ABNF.OPCODE_CLOSE:
+            break
+        frames.append(data)
+    ws.shutdown()
+    return frames
+
+
+def test_garbage_frames_and_huge_lines_never_break_the_server(twin: Twin) -> None:
+    ready(twin)
+    ws = _socket(twin, "sh")
+    ws.send_binary(b"")  # an empty frame
+    ws.send_binary(b"\x07whatever")  # an unknown channel
+    ws.send("\x7fgarbage \u00e9", opcode=websocket.ABNF.OPCODE_TEXT)  # a text frame
+    ws.send_binary(bytes([4]) + b'{"Width": "not json')  # a bad resize
+    ws.send_binary(b"\x00" + b"x" * 5000)  # a line past the limit
+    ws.send_binary(b"\x00\nhostname\n")
+    ws.send_binary(b"\xff\x00")  # v5: stdin closed
+    frames = _until_closed(ws)
+    stdout = b"".join(f[1:] for f in frames if f[:1] == b"\x01")
+    stderr = b"".join(f[1:] for f in frames if f[:1] == b"\x02")
+    assert stdout == b"bb\n", frames
+    assert b"sh: line too long (over 4096 bytes)\n" in stderr
+    assert json.loads(frames[-1][1:]) == {"metadata": {}, "status": "Success"}
+    # A frame past the size limit: the WebSocket is closed (1009), the cluster still answers.
+    ws = _socket(twin, "sh")
+    ws.send_binary(b"\x00" + b"y" * (70 * 1024))
+    _until_closed(ws)
+    assert twin.kube("exec", "bb", "--", "hostname").stdout == "bb\n"
+
+
+def test_too_many_sessions_are_refused_in_kubernetes_words(twin: Twin) -> None:
+    ready(twin)
+    open_ = [_socket(twin, "sh") for _ in range(4)]
+    try:
+        real = twin.kube("exec", "bb", "--", "hostname")
+        assert real.code == 1
+        assert "at most 4 exec sessions are open on one cluster" in real.stderr
+    finally:
+        for ws in open_:
+            ws.send_binary(b"\xff\x00")
+            _until_closed(ws)
+    assert twin.kube("exec", "bb", "--", "hostname").stdout == "bb\n"

@@ -35,7 +35,7 @@ from web.kube_api.calls import RemoteCall, RemoteStdin, exec_sessions
 from web.kube_api.hosts import Busy
 
 if TYPE_CHECKING:
-    from engine.node.exec import ExecSession
+    from engine import ExecSession
     from web.kube_api.hosts import ClusterHost
 
 log = logging.getLogger("podlife.kube_api")
