@@ -142,12 +142,20 @@ def test_exec_through_the_stream_module(api_client: Any) -> None:
     while core.read_namespaced_pod("client-shell", "default").status.phase != "Running":
         assert time.monotonic() < deadline, "the pod never ran"
         time.sleep(0.2)
+
     def open_(command: list[str], stdin: bool = False) -> Any:
         # _preload_content=False: the client is ours to close (the preloading form leaves
         # its socket open).
         return stream(
-            core.connect_get_namespaced_pod_exec, "client-shell", "default", command=command,
-            stderr=True, stdin=stdin, stdout=True, tty=False, _preload_content=False,
+            core.connect_get_namespaced_pod_exec,
+            "client-shell",
+            "default",
+            command=command,
+            stderr=True,
+            stdin=stdin,
+            stdout=True,
+            tty=False,
+            _preload_content=False,
         )
 
     def close(client: Any) -> None:

@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 
 from engine.cluster import Cluster
-from engine.timeutil import rfc3339
 from engine.node.exec import ExecSession, service_env
 from engine.node.programs import BUILTINS, PROGRAMS
 from engine.node.shell import Exit, Machine, Shell, lex, parse
+from engine.timeutil import rfc3339
 
 MANIFESTS = """\
 apiVersion: v1
@@ -110,11 +110,24 @@ def sh(line: str, flavour: str = "ash", **overrides: object) -> tuple[str, str, 
 
 def test_words_quotes_and_operators_are_split_as_a_shell_does() -> None:
     assert lex("echo 'a b' \"c $X\" d\\ e # no") == [
-        ("word", "echo"), ("word", "'a b'"), ("word", '"c $X"'), ("word", "d\\ e")
+        ("word", "echo"),
+        ("word", "'a b'"),
+        ("word", '"c $X"'),
+        ("word", "d\\ e"),
     ]
     assert lex("a|b&&c||d;e 2>&1 >f") == [
-        ("word", "a"), ("op", "|"), ("word", "b"), ("op", "&&"), ("word", "c"), ("op", "||"),
-        ("word", "d"), ("op", ";"), ("word", "e"), ("op", "2>&1"), ("op", ">"), ("word", "f"),
+        ("word", "a"),
+        ("op", "|"),
+        ("word", "b"),
+        ("op", "&&"),
+        ("word", "c"),
+        ("op", "||"),
+        ("word", "d"),
+        ("op", ";"),
+        ("word", "e"),
+        ("op", "2>&1"),
+        ("op", ">"),
+        ("word", "f"),
     ]
     assert [joiner for joiner, _ in parse("a; b && c || d")] == [";", ";", "&&", "||"]
 
@@ -222,7 +235,7 @@ def test_env_is_what_the_kubelet_made(cluster: Cluster) -> None:
 def test_mounted_files_and_the_files_the_kubelet_writes(cluster: Cluster) -> None:
     pod = web_pod(cluster)
     assert run(cluster, f"exec {pod} -- ls /etc/config") == ("color\nlives\n", "", 0)
-    out = run(cluster, f'exec {pod} -- sh -c \'echo "$( cat /etc/secret-volume/username )"\'')
+    out = run(cluster, f"exec {pod} -- sh -c 'echo \"$( cat /etc/secret-volume/username )\"'")
     assert out == ("admin\n", "", 0)
     resolv = run(cluster, f"exec {pod} -- cat /etc/resolv.conf")[0]
     assert resolv == (
@@ -239,9 +252,14 @@ def test_dns_and_http_through_a_service(cluster: Cluster) -> None:
     out, _, code = run(cluster, "exec bb -- nslookup my-nginx")
     assert code == 0
     assert out.startswith("Server:    10.96.0.10\nAddress 1: 10.96.0.10 kube-dns.kube-system")
-    assert "Name:      my-nginx\nAddress 1: 10." in out and "my-nginx.default.svc.cluster.local" in out
+    assert (
+        "Name:      my-nginx\nAddress 1: 10." in out and "my-nginx.default.svc.cluster.local" in out
+    )
     out, err, code = run(cluster, "exec bb -- nslookup nope")
-    assert (err, code) == ("nslookup: can't resolve 'nope'\ncommand terminated with exit code 1\n", 1)
+    assert (err, code) == (
+        "nslookup: can't resolve 'nope'\ncommand terminated with exit code 1\n",
+        1,
+    )
     before = len(cluster.trace.events)
     out, err, code = run(cluster, "exec bb -- wget -qO- http://my-nginx")
     assert code == 0 and "<h1>Welcome to nginx!</h1>" in out
@@ -249,7 +267,10 @@ def test_dns_and_http_through_a_service(cluster: Cluster) -> None:
     assert connection.data["service"] == "default/my-nginx"
     assert connection.data["backend"].startswith("default/web-") and connection.data["code"] == 200
     story = [e.summary for e in cluster.trace.events[before:] if e.kind == "milestone"]
-    assert any(s.startswith("wget in pod bb asked the Service my-nginx (10.") and "answered 200" in s for s in story)
+    assert any(
+        s.startswith("wget in pod bb asked the Service my-nginx (10.") and "answered 200" in s
+        for s in story
+    )
     out, err, code = run(cluster, "exec bb -- wget -qO- nowhere")
     assert err.startswith("wget: can't connect to remote host (10.") and "Connection refused" in err
     assert code == 1
@@ -258,9 +279,9 @@ def test_dns_and_http_through_a_service(cluster: Cluster) -> None:
 def test_curl_in_nginx_and_what_an_image_lacks(cluster: Cluster) -> None:
     pod = web_pod(cluster)
     assert "Welcome to nginx!" in run(cluster, f"exec {pod} -- curl -s my-nginx")[0]
-    out, err, code = run(cluster, f"exec {pod} -- curl -s http://nope")
+    _, err, code = run(cluster, f"exec {pod} -- curl -s http://nope")
     assert (err, code) == ("command terminated with exit code 6\n", 6)
-    out, err, code = run(cluster, "exec bb -- bash")
+    _, err, code = run(cluster, "exec bb -- bash")
     assert code == 1
     assert err.startswith(
         "error: Internal error occurred: error executing command in container: failed to exec in "
@@ -271,23 +292,36 @@ def test_curl_in_nginx_and_what_an_image_lacks(cluster: Cluster) -> None:
         "executable file not found in $PATH: unknown\n"
     )
     assert run(cluster, f"exec {pod} -- sh -c foo") == (
-        "", "sh: 1: foo: not found\ncommand terminated with exit code 127\n", 127
+        "",
+        "sh: 1: foo: not found\ncommand terminated with exit code 127\n",
+        127,
     )
 
 
 def test_kubectl_exec_errors(cluster: Cluster) -> None:
     assert run(cluster, "exec bb -c nope -- ls")[1:] == (
-        "error: container nope is not valid for pod bb out of: bb\n", 1
+        "error: container nope is not valid for pod bb out of: bb\n",
+        1,
     )
-    assert run(cluster, "exec nope -- ls")[1:] == ('Error from server (NotFound): pods "nope" not found\n', 1)
+    assert run(cluster, "exec nope -- ls")[1:] == (
+        'Error from server (NotFound): pods "nope" not found\n',
+        1,
+    )
     assert run(cluster, "exec bb")[1:] == (
-        "error: you must specify at least one command for the container\n", 1
+        "error: you must specify at least one command for the container\n",
+        1,
     )
     assert run(cluster, "exec -i bb -- sh", "echo hi\nexit 4\n") == (
-        "hi\n", "command terminated with exit code 4\n", 4
+        "hi\n",
+        "command terminated with exit code 4\n",
+        4,
     )
     tty = run(cluster, "exec -it bb -- sh", "hostname\n")
-    assert tty == ("bb\n", "Unable to use a TTY - input is not a terminal or the right kind of file\n", 0)
+    assert tty == (
+        "bb\n",
+        "Unable to use a TTY - input is not a terminal or the right kind of file\n",
+        0,
+    )
 
 
 def test_a_pod_without_a_running_container_has_nothing_to_exec_in() -> None:

@@ -15,9 +15,9 @@ client's stdin, read by the web layer (web/kube_api/exec.py) or the in-page kube
 from __future__ import annotations
 
 import hashlib
-import shlex
 import random
 import re
+import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -51,7 +51,9 @@ class ClusterView:
 
 SHELLS = ("sh", "ash", "dash", "bash")
 MAX_LINE = 4096  # bytes of one stdin line (a terminal's canonical mode holds 4095)
-HOSTS_HEADER = "# Kubernetes-managed hosts file.\n"  # pkg/kubelet/kubelet_pods.go managedHostsHeader
+HOSTS_HEADER = (
+    "# Kubernetes-managed hosts file.\n"  # pkg/kubelet/kubelet_pods.go managedHostsHeader
+)
 _SERVICE_NAME = re.compile(r"[^A-Za-z0-9_]")
 
 
@@ -91,14 +93,22 @@ class ExecSession:
                 self._finish(Result(err="stdin too long for Podlife's exec\n", code=1))
             return
         while self.code is None:
-            cut = min((i for i in (self.pending.find("\r"), self.pending.find("\n")) if i >= 0), default=-1)
+            cut = min(
+                (i for i in (self.pending.find("\r"), self.pending.find("\n")) if i >= 0),
+                default=-1,
+            )
             if cut < 0:
                 if len(self.pending) > MAX_LINE:
                     self.pending = ""
-                    self._print(Result(err=f"{self.shell.name}: line too long (over {MAX_LINE} bytes)\n"))
+                    self._print(
+                        Result(err=f"{self.shell.name}: line too long (over {MAX_LINE} bytes)\n")
+                    )
                     self._prompt()
                 return
-            line, self.pending = self.pending[:cut], self.pending[cut + 1 :].removeprefix("\n" if self.pending[cut] == "\r" else "")
+            line, self.pending = (
+                self.pending[:cut],
+                self.pending[cut + 1 :].removeprefix("\n" if self.pending[cut] == "\r" else ""),
+            )
             if self.tty:
                 self._print(Result(line + "\n"))  # the terminal's echo
             self._line(line)
@@ -121,7 +131,13 @@ class ExecSession:
         try:
             result = self.shell.run(line, interactive=self.tty)
         except Exit as done:
-            self._finish(Result(getattr(done, "result", Result()).out, getattr(done, "result", Result()).err, done.code))
+            self._finish(
+                Result(
+                    getattr(done, "result", Result()).out,
+                    getattr(done, "result", Result()).err,
+                    done.code,
+                )
+            )
             return
         self._print(result)
         self._prompt()
@@ -155,8 +171,15 @@ class ExecSession:
         return out
 
 
-def start(kubelet: Kubelet, pod: Obj, container_name: str, argv: list[str], tty: bool, stdin: bool,
-          cluster: ClusterView) -> ExecSession:
+def start(
+    kubelet: Kubelet,
+    pod: Obj,
+    container_name: str,
+    argv: list[str],
+    tty: bool,
+    stdin: bool,
+    cluster: ClusterView,
+) -> ExecSession:
     """GetExec and the runtime's Exec: the session, started; raises StatusError when there is
     no running container to exec in. A program not in the image is the session's `error`."""
     meta = pod["metadata"]
@@ -168,44 +191,66 @@ def start(kubelet: Kubelet, pod: Obj, container_name: str, argv: list[str], tty:
     trace, now = kubelet.context.trace, kubelet.context.env.now
     ref = object_ref("Pod", meta["name"], meta.get("namespace", "default"))
     trace.emit(
-        kubelet.id, runtime.id, "cri-request",
+        kubelet.id,
+        runtime.id,
+        "cri-request",
         f"Exec {' '.join(argv)[:80]} in container {container_name}",
-        step=Step.RUN, obj=ref, data={"method": "Exec", "container": container_name, "containerId": container.id},
+        step=Step.RUN,
+        obj=ref,
+        data={"method": "Exec", "container": container_name, "containerId": container.id},
     )
     machine = _machine(kubelet, pod, container, cluster)
     machine.network.tty = tty  # type: ignore[attr-defined]
-    shell = Shell(machine, machine.sh, argv[0].rsplit("/", 1)[-1] if not argv[0].startswith("/") else argv[0])
+    shell = Shell(machine, machine.sh, argv[0])  # $0 as invoked
     session = ExecSession(shell, argv, tty, stdin)
     try:
         session.start()
     except ExecError:
         exec_id = hashlib.sha256(f"{container.id}/{now}/{argv}".encode()).hexdigest()
         message = (
-            f'error executing command in container: failed to exec in container: failed to start exec "{exec_id}": '
-            f'OCI runtime exec failed: exec failed: unable to start container process: exec: "{argv[0]}": '
-            "executable file not found in $PATH: unknown"
+            "error executing command in container: failed to exec in container: "
+            f'failed to start exec "{exec_id}": OCI runtime exec failed: exec failed: unable to '
+            f'start container process: exec: "{argv[0]}": executable file not found in $PATH: '
+            "unknown"
         )
-        trace.emit(runtime.id, kubelet.id, "cri-reply", f"Exec failed: {message}", step=Step.RUN, obj=ref,
-                   data={"method": "Exec", "containerId": container.id, "error": message})
+        trace.emit(
+            runtime.id,
+            kubelet.id,
+            "cri-reply",
+            f"Exec failed: {message}",
+            step=Step.RUN,
+            obj=ref,
+            data={"method": "Exec", "containerId": container.id, "error": message},
+        )
         trace.milestone(
             kubelet.id,
             f"kubectl exec: container {container_name} of pod {meta['name']} has no program "
             f"{argv[0]}: the image does not contain it, so nothing ran",
-            ref, None, None, Step.RUN, node=kubelet.node_name,
+            ref,
+            None,
+            None,
+            Step.RUN,
+            node=kubelet.node_name,
         )
         session.error = message
         return session
-    reply = {"method": "Exec", "containerId": container.id}
+    reply: dict[str, Any] = {"method": "Exec", "containerId": container.id}
     if session.code is not None:
         reply["exitCode"] = session.code
     said = f"exited with code {session.code}" if session.code is not None else "streaming"
-    trace.emit(runtime.id, kubelet.id, "cri-reply", f"Exec {said}", step=Step.RUN, obj=ref, data=reply)
+    trace.emit(
+        runtime.id, kubelet.id, "cri-reply", f"Exec {said}", step=Step.RUN, obj=ref, data=reply
+    )
     ended = f": it exited with code {session.code}" if session.code is not None else ""
     trace.milestone(
         kubelet.id,
         f"kubectl exec: the kubelet on {kubelet.node_name} had the container runtime run "
         f"`{shlex.join(argv)[:80]}` in container {container_name} of pod {meta['name']}{ended}",
-        ref, None, None, Step.RUN, node=kubelet.node_name,
+        ref,
+        None,
+        None,
+        Step.RUN,
+        node=kubelet.node_name,
     )
     return session
 
@@ -230,17 +275,23 @@ def _machine(kubelet: Kubelet, pod: Obj, container: Container, cluster: ClusterV
     env.update(config.env if config else {})
     objects = cluster.objects
     links = spec.get("enableServiceLinks", True) is not False
-    for name, value in service_env(objects("services"), namespace, container.started_at, links).items():
+    for name, value in service_env(
+        objects("services"), namespace, container.started_at, links
+    ).items():
         env.setdefault(name, value)  # the container's own env wins (makeEnvironmentVariables)
     env["HOME"] = "/root"
-    files = {path: userland.fill(text, container.image, hostname) for path, text in land.files.items()}
+    files = {
+        path: userland.fill(text, container.image, hostname) for path, text in land.files.items()
+    }
     files.update({path: file.data for path, file in (config.files if config else {}).items()})
     files["/etc/hostname"] = hostname + "\n"
     files["/etc/hosts"] = _hosts(pod, pod_ip, hostname, namespace)
     files["/etc/resolv.conf"] = (
-        f"search {namespace}.svc.{DOMAIN} svc.{DOMAIN} {DOMAIN}\nnameserver {DNS_IP}\noptions ndots:5\n"
+        f"search {namespace}.svc.{DOMAIN} svc.{DOMAIN} {DOMAIN}\n"
+        f"nameserver {DNS_IP}\noptions ndots:5\n"
     )
     programs = {name: PROGRAMS[name] for name in land.programs if name in PROGRAMS}
+
     def containers() -> list[tuple[Container, str, str]]:
         found = []
         for node, other in sorted(cluster.kubelets().items()):
@@ -325,7 +376,9 @@ def service_env(services: list[Obj], namespace: str, started: float, links: bool
         env[f"{prefix}_SERVICE_PORT"] = str(ports[0].get("port"))
         for port in ports:
             if port.get("name"):
-                env[f"{prefix}_SERVICE_PORT_{_SERVICE_NAME.sub('_', port['name'].upper())}"] = str(port.get("port"))
+                env[f"{prefix}_SERVICE_PORT_{_SERVICE_NAME.sub('_', port['name'].upper())}"] = str(
+                    port.get("port")
+                )
         for k, port in enumerate(ports):
             protocol = str(port.get("protocol", "TCP"))
             link = f"{prefix}_PORT_{port.get('port')}_{protocol.upper()}"
@@ -359,9 +412,23 @@ def _trace_route(kubelet: Kubelet, pod: str, namespace: str, route: Route) -> No
         "code": route.code or None,
         "error": route.error or None,
     }
-    obj = object_ref("Service", service, namespace) if service else object_ref("Pod", pod, namespace)
-    where = f"Service {service} ({route.cluster_ip}:{route.port})" if service else f"{route.backend_ip}:{route.port}"
-    trace.emit(source, target, "connection", f"{pod} → {where}" + (f" → {backend}" if backend else ""), step=Step.RUN, obj=obj, data=data)
+    obj = (
+        object_ref("Service", service, namespace) if service else object_ref("Pod", pod, namespace)
+    )
+    where = (
+        f"Service {service} ({route.cluster_ip}:{route.port})"
+        if service
+        else f"{route.backend_ip}:{route.port}"
+    )
+    trace.emit(
+        source,
+        target,
+        "connection",
+        f"{pod} → {where}" + (f" → {backend}" if backend else ""),
+        step=Step.RUN,
+        obj=obj,
+        data=data,
+    )
     if not service:
         return
     who = f"{route.client} in pod {pod}"
@@ -376,5 +443,10 @@ def _trace_route(kubelet: Kubelet, pod: str, namespace: str, route: Route) -> No
             "pods: kube-proxy's rules refused the connection"
         )
     else:
-        headline = f"{who} got no answer from the Service {service} ({route.cluster_ip}:{route.port}): no port {route.port} there"
-    trace.milestone(source, headline, obj, None, None, Step.RUN, node=route.node or None, ip=route.cluster_ip)
+        headline = (
+            f"{who} got no answer from the Service {service} ({route.cluster_ip}): "
+            f"it has no port {route.port}"
+        )
+    trace.milestone(
+        source, headline, obj, None, None, Step.RUN, node=route.node or None, ip=route.cluster_ip
+    )

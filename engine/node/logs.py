@@ -59,7 +59,8 @@ class NodeRegistry:
             raise errors.StatusError(
                 500,
                 "InternalError",
-                f'Get "https://{ip}:10250/{what}": dial tcp {ip}:10250: connect: connection refused',
+                f'Get "https://{ip}:10250/{what}": '
+                f"dial tcp {ip}:10250: connect: connection refused",
             )
         return kubelet
 
@@ -73,7 +74,9 @@ class NodeRegistry:
 
     def read_logs(self, pod: Obj, container: str, query: dict[str, str]) -> str:
         meta = pod["metadata"]
-        kubelet = self._kubelet(pod, f"containerLogs/{meta['namespace']}/{meta['name']}/{container}")
+        kubelet = self._kubelet(
+            pod, f"containerLogs/{meta['namespace']}/{meta['name']}/{container}"
+        )
         status = kubelet.status_manager.get_pod_status(meta["uid"]) or pod.get("status") or {}
         container_id = _container_id(meta["name"], status, container, _true(query, "previous"))
         found = kubelet.runtime.containers.get(container_id)

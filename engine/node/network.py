@@ -70,7 +70,9 @@ class Network:
     ) -> None:
         self.namespace = namespace
         self.pod_ip = pod_ip
-        self.objects = objects  # resource name -> every object of it (services, endpointslices, pods)
+        self.objects = (
+            objects  # resource name -> every object of it (services, endpointslices, pods)
+        )
         self.containers = containers  # every running container, with its node and pod IP
         self.rng = rng
         self.clock = clock
@@ -126,7 +128,9 @@ class Network:
                 return Result(head, f"nslookup: can't resolve '{name}'\n", 1)
             fqdn, ips, _ = found
             rows = "".join(
-                f"Address {k}: {ip}" + (f" {self._ptr(ip, fqdn)}" if self._ptr(ip, fqdn) else "") + "\n"
+                f"Address {k}: {ip}"
+                + (f" {self._ptr(ip, fqdn)}" if self._ptr(ip, fqdn) else "")
+                + "\n"
                 for k, ip in enumerate(ips, 1)
             )
             return Result(f"{head}Name:      {name}\n{rows}", "", 0)
@@ -157,7 +161,10 @@ class Network:
         for slice_ in self.objects("endpointslices"):
             smeta = slice_.get("metadata") or {}
             labels = smeta.get("labels") or {}
-            if smeta.get("namespace") != namespace or labels.get("kubernetes.io/service-name") != name:
+            if (
+                smeta.get("namespace") != namespace
+                or labels.get("kubernetes.io/service-name") != name
+            ):
                 continue
             number = 0
             for entry in slice_.get("ports") or []:
@@ -168,7 +175,9 @@ class Network:
                     continue
                 ref = endpoint.get("targetRef") or {}
                 for ip in endpoint.get("addresses") or []:
-                    found.append((f"{ref.get('namespace', namespace)}/{ref.get('name', '')}", ip, number))
+                    found.append(
+                        (f"{ref.get('namespace', namespace)}/{ref.get('name', '')}", ip, number)
+                    )
         return sorted(found)
 
     def connect(self, host: str, port: int, path: str) -> tuple[Route, Answer | None]:
@@ -190,7 +199,9 @@ class Network:
                 return Route(where, ip, port=port, error="refused"), None
             backend, backend_ip, target = self.rng.choice(endpoints)
             route, answer = self._pod(backend_ip, target, path)
-            return Route(where, ip, backend, backend_ip, route.node, port, route.code, route.error), answer
+            return Route(
+                where, ip, backend, backend_ip, route.node, port, route.code, route.error
+            ), answer
         if ip == "127.0.0.1":
             ip = self.pod_ip
         return self._pod(ip, port, path)
@@ -205,12 +216,14 @@ class Network:
                 continue
             name = f"{container.pod.namespace}/{container.pod.name}"
             if listener.protocol != "http":
-                return Route(backend=name, backend_ip=ip, node=node, port=port, error="not-http"), None
+                return Route(
+                    backend=name, backend_ip=ip, node=node, port=port, error="not-http"
+                ), None
             code = listener.status_code(path, elapsed)
             answer = userland.http_answer(container.image, container.pod.name, path, code)
-            return Route(backend=name, backend_ip=ip, node=node, port=port, code=answer.code), Answer(
-                answer.code, answer.body, answer.server
-            )
+            return Route(
+                backend=name, backend_ip=ip, node=node, port=port, code=answer.code
+            ), Answer(answer.code, answer.body, answer.server)
         return Route(backend_ip=ip, port=port, error="refused"), None
 
     # ---- the clients ---------------------------------------------------------------------------
@@ -241,7 +254,9 @@ class Network:
             return Result(err=note + f"wget: can't connect to remote host ({ip}): {text}\n", code=1)
         if answer.code >= 400:
             reason = userland.REASONS.get(answer.code, "")
-            return Result(err=note + f"wget: server returned error: HTTP/1.1 {answer.code} {reason}\n", code=1)
+            return Result(
+                err=note + f"wget: server returned error: HTTP/1.1 {answer.code} {reason}\n", code=1
+            )
         if spider:
             return Result(err=note + ("" if quiet else "remote file exists\n"))
         size = len(answer.body.encode())
@@ -254,7 +269,7 @@ class Network:
         return Result("", note + bar)
 
     def curl(self, shell: Shell, url: str, flags: set[str], output: str | None) -> Result:
-        host, ip, port, path, route, answer = self._fetch(url, "curl")
+        host, _, port, _, route, answer = self._fetch(url, "curl")
         silent = "s" in flags and "S" not in flags
 
         def fail(code: int, text: str) -> Result:
@@ -264,16 +279,21 @@ class Network:
             return fail(6, f"Could not resolve host: {host}")
         if answer is None:
             if route.error == "timeout":
-                return fail(28, f"Failed to connect to {host} port {port} after 130000 ms: Timeout was reached")
+                return fail(
+                    28,
+                    f"Failed to connect to {host} port {port} after 130000 ms: Timeout was reached",
+                )
             if route.error == "not-http":
                 return fail(52, "Empty reply from server")
-            return fail(7, f"Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server")
+            return fail(
+                7, f"Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server"
+            )
         if "f" in flags and answer.code >= 400:
             return fail(22, f"The requested URL returned error: {answer.code}")
         head = (
             f"HTTP/1.1 {answer.code} {userland.REASONS.get(answer.code, '')}\r\n"
             + (f"Server: {answer.server}\r\n" if answer.server else "")
-            + f"Date: {timeutil.to_datetime(self.clock()).strftime('%a, %d %b %Y %H:%M:%S GMT')}\r\n"
+            + f"Date: {_http_date(self.clock())}\r\n"
             + f"Content-Length: {len(answer.body.encode())}\r\n\r\n"
         )
         body = head if "I" in flags else (head if "i" in flags else "") + answer.body
@@ -283,13 +303,18 @@ class Network:
             meter = (
                 "  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current\n"
                 "                                 Dload  Upload   Total   Spent    Left  Speed\n"
-                f"100 {size:>5}  100 {size:>5}    0     0   {size}k      0 --:--:-- --:--:-- --:--:--  {size}k\n"
+                f"100 {size:>5}  100 {size:>5}    0     0   {size}k      0 --:--:-- --:--:-- "
+                f"--:--:--  {size}k\n"
             )
         if output and output != "-":
             if output != "/dev/null":
                 shell.machine.write(shell.path(output), body)
             return Result("", meter)
         return Result(body, meter)
+
+
+def _http_date(at: float) -> str:
+    return timeutil.to_datetime(at).strftime("%a, %d %b %Y %H:%M:%S GMT")
 
 
 def _bar(size: int) -> str:

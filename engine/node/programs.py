@@ -33,7 +33,9 @@ def _cd(shell: Shell, argv: list[str], stdin: str) -> Result:
             return Result(err=f"{shell.name}: cd: {target}: No such file or directory\n", code=1)
         if shell.flavour == "dash":
             return Result(err=f"{shell.name}: {shell.lineno}: cd: can't cd to {target}\n", code=2)
-        return Result(err=f"{shell.name}: cd: can't cd to {target}: No such file or directory\n", code=2)
+        return Result(
+            err=f"{shell.name}: cd: can't cd to {target}: No such file or directory\n", code=2
+        )
     shell.cwd = path
     shell.vars["PWD"] = path
     return Result()
@@ -97,14 +99,18 @@ def shell_program(flavour: str) -> Program:
         real = parent.machine.sh if flavour == "sh" else flavour
         if parent.depth >= MAX_DEPTH:
             return Result(err=f"{name}: too deep\n", code=2)
-        child = Shell(parent.machine, real, name, parent.environment(), parent.depth + 1, parent.cwd)
+        child = Shell(
+            parent.machine, real, name, parent.environment(), parent.depth + 1, parent.cwd
+        )
         args = [a for a in argv[1:] if a not in ("-i", "-l", "--login", "-x", "-e")]
         if args and args[0] == "-c":
             if len(args) < 2:
                 return Result(err=f"{name}: -c: option requires an argument\n", code=2)
             return run_lines(child, [args[1]])
         if args:
-            return Result(err=f"{name}: can't open '{args[0]}': No such file or directory\n", code=2)
+            return Result(
+                err=f"{name}: can't open '{args[0]}': No such file or directory\n", code=2
+            )
         return run_lines(child, stdin.splitlines())
 
     return run
@@ -176,7 +182,10 @@ def _ps(shell: Shell, argv: list[str], stdin: str) -> Result:
         lines += [f"{pid:>5} root      0:00 {cmd}" for pid, cmd in enumerate(rows, 1)]
     else:
         lines = ["    PID TTY          TIME CMD"]
-        lines += [f"{pid:>7} ?        00:00:00 {cmd.split()[0].rsplit('/', 1)[-1]}" for pid, cmd in enumerate(rows, 1)]
+        lines += [
+            f"{pid:>7} ?        00:00:00 {cmd.split()[0].rsplit('/', 1)[-1]}"
+            for pid, cmd in enumerate(rows, 1)
+        ]
     return Result("\n".join(lines) + "\n")
 
 
@@ -197,7 +206,12 @@ def _cat(shell: Shell, argv: list[str], stdin: str) -> Result:
         text = shell.machine.read(path)
         if text is None:
             if shell.machine.is_dir(path):
-                err += f"cat: {'read error: Is a directory' if shell.machine.family in ('busybox', 'alpine') else name + ': Is a directory'}\n"
+                busybox = shell.machine.family in ("busybox", "alpine")
+                err += (
+                    "cat: read error: Is a directory\n"
+                    if busybox
+                    else f"cat: {name}: Is a directory\n"
+                )
             else:
                 err += _missing(shell, "cat", name)
             continue
@@ -215,8 +229,16 @@ def _ls(shell: Shell, argv: list[str], stdin: str) -> Result:
         listed = shell.machine.list_dir(path)
         if listed is None:
             if shell.machine.read(path) is None:
-                prefix = "ls: " if shell.machine.family in ("busybox", "alpine") else "ls: cannot access '"
-                suffix = ": No such file or directory" if prefix == "ls: " else "': No such file or directory"
+                prefix = (
+                    "ls: "
+                    if shell.machine.family in ("busybox", "alpine")
+                    else "ls: cannot access '"
+                )
+                suffix = (
+                    ": No such file or directory"
+                    if prefix == "ls: "
+                    else "': No such file or directory"
+                )
                 err += f"{prefix}{name}{suffix}\n"
                 continue
             listed = [name]
@@ -229,7 +251,11 @@ def _ls(shell: Shell, argv: list[str], stdin: str) -> Result:
             out.append(heading + "".join(rows))
         else:
             out.append(heading + "".join(n + "\n" for n in shown))
-    return Result("\n".join(out), err, 2 if err and shell.machine.family not in ("busybox", "alpine") else (1 if err else 0))
+    return Result(
+        "\n".join(out),
+        err,
+        2 if err and shell.machine.family not in ("busybox", "alpine") else (1 if err else 0),
+    )
 
 
 def _long_row(shell: Shell, directory: str, name: str) -> str:
@@ -242,7 +268,8 @@ def _long_row(shell: Shell, directory: str, name: str) -> str:
 
 # ---- text filters (for pipelines) ---------------------------------------------------------------
 def _grep(shell: Shell, argv: list[str], stdin: str) -> Result:
-    flags, args = set(), []
+    flags: set[str] = set()
+    args: list[str] = []
     for word in argv[1:]:
         if word.startswith("-") and len(word) > 1 and not args:
             flags |= set(word[1:])
@@ -281,7 +308,9 @@ def _count(argv: list[str], default: int) -> int:
 def _input(shell: Shell, argv: list[str], stdin: str) -> tuple[str, str]:
     """The text a filter reads: its file argument, or stdin."""
     words = argv[1:]
-    files = [w for k, w in enumerate(words) if not w.startswith("-") and not (k and words[k - 1] == "-n")]
+    files = [
+        w for k, w in enumerate(words) if not w.startswith("-") and not (k and words[k - 1] == "-n")
+    ]
     if not files:
         return stdin, ""
     text = shell.machine.read(shell.path(files[0]))
@@ -361,20 +390,41 @@ def _curl(shell: Shell, argv: list[str], stdin: str) -> Result:
     k = 0
     while k < len(args):
         word = args[k]
-        if word in ("-o", "--output", "-m", "--max-time", "--connect-timeout", "-H", "-X", "-w") and k + 1 < len(args):
+        if word in (
+            "-o",
+            "--output",
+            "-m",
+            "--max-time",
+            "--connect-timeout",
+            "-H",
+            "-X",
+            "-w",
+        ) and k + 1 < len(args):
             if word in ("-o", "--output"):
                 output = args[k + 1]
             k += 2
             continue
         if word.startswith("--"):
-            flags.add({"--silent": "s", "--head": "I", "--include": "i", "--show-error": "S", "--fail": "f", "--location": "L", "--verbose": "v"}.get(word, ""))
+            flags.add(
+                {
+                    "--silent": "s",
+                    "--head": "I",
+                    "--include": "i",
+                    "--show-error": "S",
+                    "--fail": "f",
+                    "--location": "L",
+                    "--verbose": "v",
+                }.get(word, "")
+            )
         elif word.startswith("-") and len(word) > 1:
             flags |= set(word[1:])
         else:
             urls.append(word)
         k += 1
     if not urls:
-        return Result(err="curl: try 'curl --help' or 'curl --manual' for more information\n", code=2)
+        return Result(
+            err="curl: try 'curl --help' or 'curl --manual' for more information\n", code=2
+        )
     return shell.machine.network.curl(shell, urls[0], flags, output)  # type: ignore[attr-defined]
 
 

@@ -32,7 +32,7 @@ class ShellSyntaxError(Exception):
     pass
 
 
-class Exit(Exception):  # noqa: N818 — `exit`, not an error
+class Exit(Exception):
     def __init__(self, code: int) -> None:
         super().__init__(code)
         self.code = code
@@ -125,7 +125,8 @@ def parse(line: str) -> list[tuple[str, Pipeline]]:
     """The list of pipelines, each with the operator that joins it to the one before
     (";" for the first)."""
     out: list[tuple[str, Pipeline]] = []
-    joiner, pipeline, command = ";", [], Command([])
+    joiner, command = ";", Command([])
+    pipeline: Pipeline = []
     tokens = lex(line)
     k = 0
     while k < len(tokens):
@@ -253,7 +254,9 @@ class Shell:
                 data = data[:MAX_OUTPUT]
         return Result(data, err, code)
 
-    def _command(self, command: Command, stdin: str, interactive: bool, in_pipeline: bool) -> Result:
+    def _command(
+        self, command: Command, stdin: str, interactive: bool, in_pipeline: bool
+    ) -> Result:
         words: list[str] = []
         assignments: dict[str, str] = {}
         for raw in command.words:

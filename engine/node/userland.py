@@ -13,7 +13,13 @@ from engine.node.registry import Image
 
 USERLAND_FILE = Path(__file__).with_name("userland.yaml")
 PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-REASONS = {200: "OK", 301: "Moved Permanently", 404: "Not Found", 500: "Internal Server Error", 503: "Service Unavailable"}
+REASONS = {
+    200: "OK",
+    301: "Moved Permanently",
+    404: "Not Found",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,9 @@ def test_kubectl_exec_at_the_pages_prompt(page: Any, console: Console) -> None:
     assert "GREETING=hello" in log
     assert "MY_NGINX_SERVICE_HOST=10." in log
     assert "KUBERNETES_SERVICE_PORT=443" in log
-    log = run(page, "kubectl exec my-nginx -- cat /etc/config/lives", "$ kubectl exec my-nginx -- cat")
+    log = run(
+        page, "kubectl exec my-nginx -- cat /etc/config/lives", "$ kubectl exec my-nginx -- cat"
+    )
     page.wait_for_function(
         "document.querySelector('#terminal .term-log').innerText.trim().endsWith('3')",
         timeout=30000,

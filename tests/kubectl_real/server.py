@@ -7,7 +7,8 @@ until only housekeeping is left, and so does it while a client waits on a watch.
 command sees a settled cluster, as `Cluster.kubectl` + `settle()` does for the in-engine
 kubectl, and the two can be compared output for output.
 
-Run as `python -m tests.kubectl_real.server`; prints the port it listens on, then serves.
+Run as `python -m tests.kubectl_real.server [FIELD=VALUE…]` (settings over the testing
+defaults, e.g. `exec_idle_seconds=1`); prints the port it listens on, then serves.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from web.server import QuietHandler
 
 
 def main() -> int:
-    app = create_app({"testing": True})
+    overrides = dict(arg.split("=", 1) for arg in sys.argv[1:])
+    app = create_app({"testing": True, **{k: float(v) for k, v in overrides.items()}})
     api = kube_api_of(app)
     control = Blueprint("kubectl_real_control", __name__)
 

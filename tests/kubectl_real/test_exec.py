@@ -12,11 +12,13 @@ import re
 import select
 import shlex
 import subprocess
+import sys
 import time
+from pathlib import Path
 
 import websocket
 
-from tests.kubectl_real.conftest import KUBECTL, Twin, normalized
+from tests.kubectl_real.conftest import KUBECTL, ROOT, Twin, new_cluster, normalized
 
 MANIFESTS = """\
 apiVersion: v1
@@ -117,10 +119,15 @@ def test_exit_codes_and_missing_programs(twin: Twin) -> None:
     assert (real.stderr, real.code) == ("command terminated with exit code 3\n", 3)
     same(twin, "exec bb -- sh -c 'exit 3'")
     real = twin.kube("exec", "bb", "--", "sh", "-c", "curl x")
-    assert (real.stderr, real.code) == ("sh: curl: not found\ncommand terminated with exit code 127\n", 127)
+    assert (real.stderr, real.code) == (
+        "sh: curl: not found\ncommand terminated with exit code 127\n",
+        127,
+    )
     real = twin.kube("exec", "bb", "--", "bash")
     assert real.code == 1
-    assert real.stderr.startswith("error: Internal error occurred: error executing command in container")
+    assert real.stderr.startswith(
+        "error: Internal error occurred: error executing command in container"
+    )
     assert real.stderr.endswith('exec: "bash": executable file not found in $PATH: unknown\n')
     same(twin, "exec bb -- bash")
 
@@ -134,7 +141,10 @@ def test_stdin_and_errors(twin: Twin) -> None:
     same(twin, "exec bb -c nope -- ls")
     same(twin, "exec nope -- ls")
     real = twin.kube("exec", "stuck", "--", "ls")
-    assert real.stderr == "error: unable to upgrade connection: pod stuck does not have a host assigned\n"
+    assert (
+        real.stderr
+        == "error: unable to upgrade connection: pod stuck does not have a host assigned\n"
+    )
     same(twin, "exec stuck -- ls")
 
 
@@ -183,7 +193,9 @@ def _socket(twin: Twin, command: str, stdin: bool = True) -> websocket.WebSocket
     server = re.search(r"server: (\S+)", twin.kube.kubeconfig.read_text())
     assert server is not None
     base = server.group(1).replace("http://", "ws://")
-    query = f"command={command}&container=bb&stdout=true&stderr=true" + ("&stdin=true" if stdin else "")
+    query = f"command={command}&container=bb&stdout=true&stderr=true" + (
+        "&stdin=true" if stdin else ""
+    )
     return websocket.create_connection(
         f"{base}/api/v1/namespaces/default/pods/bb/exec?{query}",
         subprotocols=["v5.channel.k8s.io"],
@@ -240,3 +252,30 @@ def test_too_many_sessions_are_refused_in_kubernetes_words(twin: Twin) -> None:
             ws.send_binary(b"\xff\x00")
             _until_closed(ws)
     assert twin.kube("exec", "bb", "--", "hostname").stdout == "bb\n"
+
+
+def test_an_idle_session_is_ended(tmp_path: Path) -> None:
+    """A server whose exec sessions end after 1 s without input (docs/limits.md)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.kubectl_real.server", "exec_idle_seconds=1"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        twin = Twin(new_cluster(f"http://127.0.0.1:{process.stdout.readline().strip()}", tmp_path))
+        ready(twin)
+        ws = _socket(twin, "sh")
+        ws.send_binary(b"\x00echo still here\n")
+        started = time.monotonic()
+        frames = _until_closed(ws)
+        assert time.monotonic() - started < 10
+        assert frames[0] == b"\x01still here\n"
+        assert frames[1] == b"\x02\r\nPodlife: exec session idle for 1s, closed\r\n"
+        assert json.loads(frames[2][1:]) == {"metadata": {}, "status": "Success"}
+    finally:
+        process.terminate()
+        process.wait(10)
+        if process.stdout is not None:
+            process.stdout.close()

@@ -36,15 +36,14 @@ from web.kube_api.hosts import Busy
 
 if TYPE_CHECKING:
     from engine import ExecSession
+    from web.kube_api import KubeAPI
     from web.kube_api.hosts import ClusterHost
 
 log = logging.getLogger("podlife.kube_api")
 
 SUBPROTOCOLS = ["v5.channel.k8s.io", "v4.channel.k8s.io"]
 STDIN, STDOUT, STDERR, ERROR, RESIZE, CLOSE = 0, 1, 2, 3, 4, 255
-MAX_SESSIONS = 4  # open exec sessions per cluster
 MAX_FRAME = 64 * 1024  # bytes of one client frame (larger: the WebSocket is closed, 1009)
-IDLE_SECONDS = 300.0  # an exec session with no input for this long is ended
 POLL = 1.0  # real seconds between looks at an idle session
 _EXEC_PATH = re.compile(r"^/api/v1/namespaces/[^/]+/pods/[^/]+/exec$")
 
@@ -57,13 +56,16 @@ def _wants_websocket(http: HttpRequest) -> bool:
     return http.headers.get("Upgrade", "").lower() == "websocket"
 
 
-def serve(host: ClusterHost, http: HttpRequest, call: RemoteCall, limit: float) -> HttpResponse:
+def serve(
+    api: KubeAPI, host: ClusterHost, http: HttpRequest, call: RemoteCall, limit: float
+) -> HttpResponse:
     """Run the exec request through the API server, then stream the process."""
-    if len(exec_sessions(host.cluster)) >= MAX_SESSIONS:
+    most = api.max_exec_sessions
+    if len(exec_sessions(host.cluster)) >= most:
         error = StatusError(
             429,
             "TooManyRequests",
-            f"Too many requests: at most {MAX_SESSIONS} exec sessions are open on one cluster",
+            f"Too many requests: at most {most} exec sessions are open on one cluster",
         )
         return wire.status(error, {"Retry-After": "1"})
     try:
@@ -71,9 +73,7 @@ def serve(host: ClusterHost, http: HttpRequest, call: RemoteCall, limit: float) 
     except Busy as busy:
         return wire.status(StatusError(429, "TooManyRequests", f"Too many requests: {busy}"))
     if not host.run(lambda: process.triggered, limit):
-        return wire.status(
-            StatusError(504, "Timeout", "Timeout: request did not complete in time")
-        )
+        return wire.status(StatusError(504, "Timeout", "Timeout: request did not complete in time"))
     response = process.value
     session: ExecSession | None = response.stream
     if response.code != 101 or session is None:
@@ -98,7 +98,7 @@ def serve(host: ClusterHost, http: HttpRequest, call: RemoteCall, limit: float) 
         selector_class=DefaultSelector,
     )
     try:
-        _stream(host, ws, session, call.exec_key)
+        _stream(host, ws, session, call.exec_key, api.exec_idle_seconds)
     except simple_websocket.ConnectionClosed:
         pass  # the client went away: its process ends below
     finally:
@@ -108,7 +108,9 @@ def serve(host: ClusterHost, http: HttpRequest, call: RemoteCall, limit: float) 
     return _Upgraded()
 
 
-def _stream(host: ClusterHost, ws: simple_websocket.Server, session: ExecSession, key: str) -> None:
+def _stream(
+    host: ClusterHost, ws: simple_websocket.Server, session: ExecSession, key: str, idle: float
+) -> None:
     v5 = ws.subprotocol == SUBPROTOCOLS[0]
     last = time.monotonic()
     _flush(ws, session)
@@ -117,8 +119,11 @@ def _stream(host: ClusterHost, ws: simple_websocket.Server, session: ExecSession
         if frame is None:
             if not ws.connected:
                 return
-            if time.monotonic() - last > IDLE_SECONDS:
-                ws.send(bytes([STDERR]) + f"\r\nPodlife: exec session idle for {IDLE_SECONDS:g}s, closed\r\n".encode())
+            if time.monotonic() - last > idle:
+                ws.send(
+                    bytes([STDERR])
+                    + f"\r\nPodlife: exec session idle for {idle:g}s, closed\r\n".encode()
+                )
                 break
             continue
         last = time.monotonic()
@@ -181,5 +186,5 @@ class _Upgraded(HttpResponse):
     """The WebSocket has answered on the socket itself: nothing more goes out over HTTP
     (gevent's handler writes nothing when start_response was never called)."""
 
-    def __call__(self, environ: Any, start_response: Any) -> list[bytes]:  # type: ignore[override]
+    def __call__(self, environ: Any, start_response: Any) -> list[bytes]:
         return []

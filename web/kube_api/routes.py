@@ -85,7 +85,7 @@ def _serve(api: KubeAPI, cluster_id: str, path: str, token: str) -> HttpResponse
     offset = wallclock.offset(host.cluster.env.now)
     call = wire.remote_call(request, path, api.tokens.accepted(cluster_id), token, offset)
     if remote_exec.is_exec(call):
-        return remote_exec.serve(host, request, call, REQUEST_LIMIT)
+        return remote_exec.serve(api, host, request, call, REQUEST_LIMIT)
     if call.watch_key and len(outlets(host.cluster)) >= api.max_watches:
         # kube-apiserver's answer when it takes no more (filters/maxinflight.go tooManyRequests);
         # client-go retries after Retry-After by itself.

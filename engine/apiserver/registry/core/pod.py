@@ -149,14 +149,16 @@ def exec_(api: APIServer, req: Request, target: ResourcePath) -> Gen:
                 f"a container name must be specified for pod {target.name}, choose one of: "
                 f"[{' '.join(containers)}]"
             )
-            raise errors.bad_request(text + (f" or one of the init containers: [{' '.join(inits)}]" if inits else ""))
+            raise errors.bad_request(
+                text + (f" or one of the init containers: [{' '.join(inits)}]" if inits else "")
+            )
         container = containers[0]
     if container not in containers + inits:
         raise errors.bad_request(f"container {container} is not valid for pod {target.name}")
     if not spec.get("nodeName"):
         raise errors.bad_request(f"pod {target.name} does not have a host assigned")
-    command = req.query.get("command") or []
-    command = [command] if isinstance(command, str) else [str(word) for word in command]
+    given: str | list[str] = req.query.get("command") or []
+    command = [given] if isinstance(given, str) else [str(word) for word in given]
     if not command:
         raise errors.bad_request("you must specify at least 1 command")
     if api.exec_in is None:
