@@ -348,3 +348,9 @@ spec:
     assert c.kubectl("exec typo -- ls").stderr == (
         'error: unable to upgrade connection: container not found ("app")\n'
     )
+
+
+def test_a_missing_program_with_stdin_is_refused_before_any_input(cluster: Cluster) -> None:
+    out, err, code = run(cluster, "exec -i bb -- bash", "echo hi\n")
+    assert (out, code) == ("", 1)
+    assert err.endswith('exec: "bash": executable file not found in $PATH: unknown\n')

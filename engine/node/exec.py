@@ -77,6 +77,9 @@ class ExecSession:
 
     # ---- running ---------------------------------------------------------------------------------
     def start(self) -> None:
+        """Raises ExecError when the program is not in the image."""
+        if self.shell.machine.find(self.argv[0]) is None:
+            raise ExecError(self.argv[0])
         if self.interactive:
             if self.tty:
                 self._print(Result(self.shell.prompt()))
@@ -131,13 +134,7 @@ class ExecSession:
         try:
             result = self.shell.run(line, interactive=self.tty)
         except Exit as done:
-            self._finish(
-                Result(
-                    getattr(done, "result", Result()).out,
-                    getattr(done, "result", Result()).err,
-                    done.code,
-                )
-            )
+            self._finish(Result(done.result.out, done.result.err, done.code))
             return
         self._print(result)
         self._prompt()
@@ -148,8 +145,7 @@ class ExecSession:
 
     def _run(self, stdin: str) -> Result:
         program = self.shell.machine.find(self.argv[0])
-        if program is None:
-            raise ExecError(self.argv[0])
+        assert program is not None  # start() made sure
         try:
             return program(self.shell, self.argv, stdin)
         except Exit as done:

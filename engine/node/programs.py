@@ -122,8 +122,7 @@ def run_lines(shell: Shell, lines: list[str]) -> Result:
         try:
             step = shell.run(line)
         except Exit as done:
-            partial = getattr(done, "result", Result())
-            return Result(out.out + partial.out, out.err + partial.err, done.code)
+            return Result(out.out + done.result.out, out.err + done.result.err, done.code)
         out.out += step.out
         out.err += step.err
     out.code = shell.status

@@ -32,17 +32,20 @@ class ShellSyntaxError(Exception):
     pass
 
 
-class Exit(Exception):
-    def __init__(self, code: int) -> None:
-        super().__init__(code)
-        self.code = code
-
-
 @dataclass
 class Result:
     out: str = ""
     err: str = ""
     code: int = 0
+
+
+class Exit(Exception):
+    """`exit N`: unwinds the shell; `result` holds what the line printed before it."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+        self.result = Result()
 
 
 @dataclass
@@ -214,8 +217,7 @@ class Shell:
 
     # -- running
     def run(self, line: str, stdin: str = "", interactive: bool = False) -> Result:
-        """Run one command line; `exit` raises Exit (with what was printed before it in
-        `Exit.result`)."""
+        """Run one command line; `exit` raises Exit (with what was printed before it)."""
         self.lineno += 1
         result = Result()
         try:
@@ -229,10 +231,9 @@ class Shell:
             try:
                 step = self._pipeline(pipeline, stdin, interactive)
             except Exit as done:
-                partial = getattr(done, "result", Result())
-                result.out += partial.out
-                result.err += partial.err
-                done.result = result  # type: ignore[attr-defined]
+                result.out += done.result.out
+                result.err += done.result.err
+                done.result = result
                 raise
             result.out += step.out
             result.err += step.err
@@ -442,7 +443,7 @@ class Shell:
         try:
             result = sub.run(line)
         except Exit as done:
-            result = getattr(done, "result", Result())
+            result = done.result
         self.status = sub.status
         return result.out.rstrip("\n")
 
