@@ -196,7 +196,7 @@ def start(
         data={"method": "Exec", "container": container_name, "containerId": container.id},
     )
     machine = _machine(kubelet, pod, container, cluster)
-    machine.network.tty = tty  # type: ignore[attr-defined]
+    machine.tty = tty
     shell = Shell(machine, machine.sh, argv[0])  # $0 as invoked
     session = ExecSession(shell, argv, tty, stdin)
     try:

@@ -77,7 +77,6 @@ class Network:
         self.rng = rng
         self.clock = clock
         self.on_route = on_route
-        self.tty = False
 
     # ---- DNS -----------------------------------------------------------------------------------
     def search(self) -> list[str]:
@@ -298,7 +297,7 @@ class Network:
         )
         body = head if "I" in flags else (head if "i" in flags else "") + answer.body
         meter = ""
-        if not silent and not self.tty and "s" not in flags:
+        if not silent and not shell.machine.tty and "s" not in flags:
             size = len(body.encode())
             meter = (
                 "  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current\n"

@@ -475,6 +475,7 @@ class Machine:
     network: object = None  # engine/node/network.Network, for nslookup, wget and curl
     family: str = ""  # the image's family (busybox prints busybox's messages)
     version: str = ""  # the image's software version
+    tty: bool = False  # the exec has a terminal (curl then shows no progress meter)
 
     BIN_DIRS = ("/bin", "/usr/bin", "/sbin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin")
 
