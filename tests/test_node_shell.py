@@ -5,6 +5,8 @@ DNS and kube-proxy's routing to a ready pod, and the errors kubectl prints."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from engine.cluster import Cluster
@@ -354,3 +356,26 @@ def test_a_missing_program_with_stdin_is_refused_before_any_input(cluster: Clust
     out, err, code = run(cluster, "exec -i bb -- bash", "echo hi\n")
     assert (out, code) == ("", 1)
     assert err.endswith('exec: "bash": executable file not found in $PATH: unknown\n')
+
+
+def test_kubernetes_basics_bootcamp_answers_on_localhost() -> None:
+    """The tutorial's `kubectl exec -ti $POD_NAME -- bash`, then `cat server.js` and
+    `curl http://localhost:8080`."""
+    c = Cluster(seed=5)
+    c.kubectl(
+        "create deployment kubernetes-bootcamp --image=gcr.io/google-samples/kubernetes-bootcamp:v1"
+    )
+    c.settle()
+    names = [p["metadata"]["name"] for p in c.apiserver.storage.range("/registry/pods/")]
+    pod = next(n for n in names if n.startswith("kubernetes-bootcamp-"))
+    out, err, code = run(
+        c, f"exec -i {pod} -- bash", "cat server.js | head -n 1\ncurl http://localhost:8080\n"
+    )
+    assert code == 0
+    assert err.startswith("  % Total    % Received % Xferd")  # no terminal: curl's meter
+    assert out == (
+        f"var http = require('http');\nHello Kubernetes bootcamp! | Running on: {pod} | v=1\n"
+    )
+    assert re.fullmatch(
+        r"\w{3} \w{3} \d\d \d\d:\d\d:\d\d UTC 2026\n", run(c, f"exec {pod} -- date")[0]
+    )

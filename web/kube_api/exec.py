@@ -113,8 +113,12 @@ def _stream(
 ) -> None:
     v5 = ws.subprotocol == SUBPROTOCOLS[0]
     last = time.monotonic()
+    cluster = host.cluster
     _flush(ws, session)
     while session.code is None and not session.error:
+        if not host.serves(cluster):  # reset or forked: the process went with its cluster
+            ws.send(bytes([STDERR]) + b"\r\nPodlife: the cluster was reset or forked\r\n")
+            break
         frame = ws.receive(timeout=POLL)
         if frame is None:
             if not ws.connected:
@@ -132,10 +136,13 @@ def _stream(
         if not frame:
             continue
         channel, payload = frame[0], frame[1:]
-        if channel == STDIN and payload:
-            host.start(RemoteStdin(key, payload.decode("utf-8", "replace")))
-        elif channel == CLOSE and v5 and payload[:1] == bytes([STDIN]):
-            host.start(RemoteStdin(key, "", eof=True))
+        try:
+            if channel == STDIN and payload:
+                host.start(RemoteStdin(key, payload.decode("utf-8", "replace")))
+            elif channel == CLOSE and v5 and payload[:1] == bytes([STDIN]):
+                host.start(RemoteStdin(key, "", eof=True))
+        except Busy:
+            continue  # being rebuilt: the next look at host.serves ends the session
         # RESIZE and anything else: nothing to do for a simulated terminal
         _flush(ws, session)
     _flush(ws, session)
