@@ -176,7 +176,7 @@ def _sleep(shell: Shell, argv: list[str], stdin: str) -> Result:
 
 def _ps(shell: Shell, argv: list[str], stdin: str) -> Result:
     rows = [*shell.machine.processes, " ".join(argv)]
-    if shell.machine.family in ("busybox", "alpine"):
+    if _busybox(shell):
         lines = ["PID   USER     TIME  COMMAND"]
         lines += [f"{pid:>5} root      0:00 {cmd}" for pid, cmd in enumerate(rows, 1)]
     else:
@@ -190,7 +190,7 @@ def _ps(shell: Shell, argv: list[str], stdin: str) -> Result:
 
 # ---- files ------------------------------------------------------------------------------------
 def _missing(shell: Shell, program: str, path: str) -> str:
-    if shell.machine.family in ("busybox", "alpine"):
+    if _busybox(shell):
         return f"{program}: can't open '{path}': No such file or directory\n"
     return f"{program}: {path}: No such file or directory\n"
 
@@ -221,48 +221,38 @@ def _cat(shell: Shell, argv: list[str], stdin: str) -> Result:
 def _ls(shell: Shell, argv: list[str], stdin: str) -> Result:
     flags = "".join(a[1:] for a in argv[1:] if a.startswith("-"))
     names = [a for a in argv[1:] if not a.startswith("-")] or ["."]
+    busybox = _busybox(shell)
     out, err = [], ""
-    everything = "a" in flags
     for name in names:
         path = shell.path(name)
         listed = shell.machine.list_dir(path)
         if listed is None:
             if shell.machine.read(path) is None:
-                prefix = (
-                    "ls: "
-                    if shell.machine.family in ("busybox", "alpine")
-                    else "ls: cannot access '"
-                )
-                suffix = (
-                    ": No such file or directory"
-                    if prefix == "ls: "
-                    else "': No such file or directory"
-                )
-                err += f"{prefix}{name}{suffix}\n"
+                where = name if busybox else f"cannot access '{name}'"
+                err += f"ls: {where}: No such file or directory\n"
                 continue
-            listed = [name]
-        shown = [n for n in listed if everything or not n.startswith(".")]
-        if everything:
-            shown = [".", "..", *shown]
-        heading = f"{name}:\n" if len(names) > 1 else ""
-        if "l" in flags:
-            rows = [_long_row(shell, path, n) for n in shown]
-            out.append(heading + "".join(rows))
+            entries = [(name, path)]  # a file lists itself
         else:
-            out.append(heading + "".join(n + "\n" for n in shown))
-    return Result(
-        "\n".join(out),
-        err,
-        2 if err and shell.machine.family not in ("busybox", "alpine") else (1 if err else 0),
-    )
+            shown = [n for n in listed if "a" in flags or not n.startswith(".")]
+            shown = [".", "..", *shown] if "a" in flags else shown
+            entries = [(n, f"{path.rstrip('/')}/{n}") for n in shown]
+        heading = f"{name}:\n" if len(names) > 1 else ""
+        row = (lambda n, p: _long_row(shell, n, p)) if "l" in flags else (lambda n, p: n + "\n")
+        out.append(heading + "".join(row(n, p) for n, p in entries))
+    code = 0 if not err else (1 if busybox else 2)  # coreutils: 2 for a missing operand
+    return Result("\n".join(out), err, code)
 
 
-def _long_row(shell: Shell, directory: str, name: str) -> str:
-    path = directory if name == directory else f"{directory.rstrip('/')}/{name}"
+def _long_row(shell: Shell, name: str, path: str) -> str:
     text = shell.machine.read(path)
     if text is None:
         return f"drwxr-xr-x    2 root     root          4096 {name}\n"
     return f"-rw-r--r--    1 root     root {len(text.encode()):>13} {name}\n"
+
+
+def _busybox(shell: Shell) -> bool:
+    """busybox's applets word their errors their own way."""
+    return shell.machine.family in ("busybox", "alpine")
 
 
 # ---- text filters (for pipelines) ---------------------------------------------------------------
@@ -336,7 +326,7 @@ def _wc(shell: Shell, argv: list[str], stdin: str) -> Result:
     values = [counts[f] for f in "lwc" if f in flags]
     if len(values) == 1:  # one count of stdin: the number alone (coreutils and busybox)
         return Result(f"{values[0]}\n", err)
-    width = 9 if shell.machine.family in ("busybox", "alpine") else 7
+    width = 9 if _busybox(shell) else 7
     return Result(" ".join(f"{v:>{width}}" for v in values) + "\n", err)
 
 
