@@ -384,9 +384,12 @@ def test_kubernetes_basics_bootcamp_answers_on_localhost() -> None:
 def test_ls_lists_directories_files_and_long_rows() -> None:
     assert sh("ls /etc") == ("config\nhostname\n", "", 0)
     assert sh("ls -l /etc/config/lives") == (
-        "-rw-r--r--    1 root     root             1 /etc/config/lives\n", "", 0
+        "-rw-r--r--    1 root     root             1 /etc/config/lives\n",
+        "",
+        0,
     )
     assert sh("ls /nope; echo $?") == ("1\n", "ls: /nope: No such file or directory\n", 0)
     assert sh("ls /nope", "dash", family="nginx")[1:] == (
-        "ls: cannot access '/nope': No such file or directory\n", 2
+        "ls: cannot access '/nope': No such file or directory\n",
+        2,
     )

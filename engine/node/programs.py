@@ -205,7 +205,7 @@ def _cat(shell: Shell, argv: list[str], stdin: str) -> Result:
         text = shell.machine.read(path)
         if text is None:
             if shell.machine.is_dir(path):
-                busybox = shell.machine.family in ("busybox", "alpine")
+                busybox = _busybox(shell)
                 err += (
                     "cat: read error: Is a directory\n"
                     if busybox
