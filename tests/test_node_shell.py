@@ -393,3 +393,38 @@ def test_ls_lists_directories_files_and_long_rows() -> None:
         "ls: cannot access '/nope': No such file or directory\n",
         2,
     )
+
+
+def test_bash_prompts_with_user_host_and_directory() -> None:
+    session = ExecSession(Shell(machine(), "bash", "bash"), ["bash"], tty=True, stdin=True)
+    session.start()
+    session.feed("cd /etc\rnope\r")
+    text = "".join(t for _, t in session.take())
+    assert text == (
+        "root@box:/# cd /etc\r\nroot@box:/etc# nope\r\nbash: nope: command not found\r\n"
+        "root@box:/etc# "
+    )
+    session.close_stdin()
+    assert session.code == 127
+
+
+def test_a_headless_service_resolves_to_its_ready_pods(cluster: Cluster) -> None:
+    cluster.files["headless.yaml"] = """\
+apiVersion: v1
+kind: Service
+metadata: {name: web-headless}
+spec:
+  clusterIP: None
+  selector: {app: web}
+  ports: [{port: 80}]
+"""
+    assert cluster.kubectl("apply -f headless.yaml").exit_code == 0
+    cluster.settle()
+    out, _, code = run(cluster, "exec bb -- nslookup web-headless")
+    ips = sorted(
+        p["status"]["podIP"]
+        for p in cluster.apiserver.storage.range("/registry/pods/default/")
+        if p["metadata"]["name"].startswith("web-")
+    )
+    assert code == 0
+    assert [line.split()[2] for line in out.splitlines() if line.startswith("Address ")][1:] == ips
