@@ -44,6 +44,7 @@ from engine.cluster import Cluster, KubectlRun, NodeSpec, default_nodes
 from engine.config import TIMINGS, Limits, Timings, timings_name
 from engine.etcd import CompactedError, Etcd, KeyValue
 from engine.kubectl.printers import print_yaml
+from engine.node.exec import ExecSession
 from engine.player import play
 from engine.scenario import Scenario, ScenarioError, load
 from engine.sim import Environment, Process
@@ -73,6 +74,7 @@ __all__ = [
     "CompactedError",
     "Environment",
     "Etcd",
+    "ExecSession",
     "Input",
     "KeyValue",
     "Kubectl",

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from engine import nodes
 from engine.apiserver.registry.core.service_alloc import KUBERNETES_SERVICE_IP
 from engine.apiserver.request import Request, Response
+from engine.apiserver.resources import BY_NAME
 from engine.apiserver.server import APIServer
 from engine.config import Limits, Timings
 from engine.context import Context
@@ -145,7 +146,11 @@ class Cluster:
             self.env, self.rng, self.timings, self.trace, self.apiserver.handle, self.extensions
         )
         # pods/log: the API server reaches the pod's kubelet through the cluster's registry.
-        self.apiserver.read_logs = NodeRegistry.of(self.context).read_logs
+        kubelets = NodeRegistry.of(self.context)
+        self.apiserver.read_logs = kubelets.read_logs
+        # pods/exec the same way; the exec's network reads what CoreDNS and kube-proxy would.
+        self.apiserver.exec_in = kubelets.exec
+        kubelets.objects = lambda name: self.apiserver.storage.range(BY_NAME[name].prefix())
         self._kubectl_started = 0
         self._kubectl_runs: dict[int, KubectlRun] = {}  # the ones still running, by number
         self.scheduler: Scheduler | None = None

@@ -41,6 +41,7 @@ class EventKind(StrEnum):
     CNI_DEL = "cni-del"
     CNI_REPLY = "cni-reply"
     PROBE = "probe"
+    CONNECTION = "connection"
     ERROR = "error"
     MILESTONE = "milestone"
 
@@ -205,6 +206,21 @@ class ProbeData(Data):
     ok: bool
 
 
+class ConnectionData(Data):
+    """A connection from a process in a pod (curl, wget in `kubectl exec`): through a
+    Service's ClusterIP, kube-proxy's chosen backend pod, and its answer."""
+
+    fromPod: str  # namespace/name
+    port: int
+    service: str | None = None  # namespace/name, when the address was a ClusterIP
+    clusterIP: str | None = None
+    backend: str | None = None  # the pod that answered (namespace/name)
+    backendIP: str | None = None
+    node: str | None = None  # the backend's node
+    code: int | None = None  # its HTTP status
+    error: str | None = None  # refused, timeout, not-http
+
+
 class ErrorData(Data):
     """engine/utilruntime.py: a component's unexpected error on one object."""
 
@@ -259,6 +275,7 @@ DATA: dict[EventKind, type[Data]] = {
     EventKind.CNI_DEL: CniDelData,
     EventKind.CNI_REPLY: CniReplyData,
     EventKind.PROBE: ProbeData,
+    EventKind.CONNECTION: ConnectionData,
     EventKind.ERROR: ErrorData,
     EventKind.MILESTONE: MilestoneData,
 }

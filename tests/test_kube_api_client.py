@@ -162,6 +162,61 @@ def test_the_client_talks_tls_with_the_kubeconfigs_ca(kubeconfig: Path) -> None:
     assert cluster["server"].startswith("https://") and cluster["certificate-authority-data"]
 
 
+def test_exec_through_the_stream_module(api_client: Any) -> None:
+    """kubernetes.stream.stream over WebSocket: output, the exit code on the error channel,
+    stdin to an interactive shell."""
+    from kubernetes.stream import stream
+
+    core = kubernetes.client.CoreV1Api(api_client)
+    body = _pod("client-shell")
+    body["spec"]["containers"][0].update(image="busybox:1.36", command=["sleep", "3600"])
+    core.create_namespaced_pod("default", body)
+    deadline = time.monotonic() + 30
+    while core.read_namespaced_pod("client-shell", "default").status.phase != "Running":
+        assert time.monotonic() < deadline, "the pod never ran"
+        time.sleep(0.2)
+
+    def open_(command: list[str], stdin: bool = False) -> Any:
+        # _preload_content=False: the client is ours to close (the preloading form leaves
+        # its socket open).
+        return stream(
+            core.connect_get_namespaced_pod_exec,
+            "client-shell",
+            "default",
+            command=command,
+            stderr=True,
+            stdin=stdin,
+            stdout=True,
+            tty=False,
+            _preload_content=False,
+        )
+
+    def close(client: Any) -> None:
+        client.close()
+        client.sock.shutdown()  # websocket-client's close shuts the socket down, never closes it
+
+    done = open_(["sh", "-c", "echo hi; hostname"])
+    done.run_forever(timeout=10)
+    assert (done.read_stdout(), done.returncode) == ("hi\nclient-shell\n", 0)
+    close(done)
+    failing = open_(["sh", "-c", "echo oops >&2; exit 3"])
+    failing.run_forever(timeout=10)
+    assert (failing.read_stderr(), failing.returncode) == ("oops\n", 3)
+    close(failing)
+    shell = open_(["sh"], stdin=True)
+    shell.write_stdin("cd /etc; ls\n")
+    text = ""
+    while "resolv.conf" not in text and shell.is_open():
+        shell.update(timeout=1)
+        text += shell.read_stdout()
+    assert text == "hostname\nhosts\nresolv.conf\n"
+    shell.write_stdin("exit 5\n")
+    shell.run_forever(timeout=10)
+    assert shell.returncode == 5
+    close(shell)
+    core.delete_namespaced_pod("client-shell", "default", grace_period_seconds=0)
+
+
 def test_without_the_token_the_server_says_unauthorized(kubeconfig: Path) -> None:
     configuration = kubernetes.client.Configuration()
     loader = kubernetes.config.kube_config.KubeConfigLoader(

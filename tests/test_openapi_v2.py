@@ -39,7 +39,13 @@ def test_every_served_kind_is_found_by_its_group_version_kind() -> None:
         v3 = openapi.group_version_document(path) or {}
         for item in v3["paths"].values():
             for operation in item.values():
-                if isinstance(operation, dict) and "x-kubernetes-group-version-kind" in operation:
+                if (
+                    isinstance(operation, dict)
+                    and "x-kubernetes-group-version-kind" in operation
+                    # A connect (pods/exec) names its options kind, a set of query parameters
+                    # with no definition of its own upstream either.
+                    and operation.get("x-kubernetes-action") != "connect"
+                ):
                     gvk = operation["x-kubernetes-group-version-kind"]
                     assert (gvk["group"], gvk["version"], gvk["kind"]) in found
 

@@ -47,6 +47,8 @@ class Settings:
     max_objects_per_kind: int = 1000  # objects of any other kind one cluster holds
     max_commands: int = 10  # kubectl commands one session runs at once (`get -w` included)
     max_watches: int = 20  # watches real clients keep open on one cluster over HTTP
+    max_exec_sessions: int = 4  # `kubectl exec` sessions open at once on one cluster
+    exec_idle_seconds: float = 300.0  # an exec session with no input for this long is ended
     # Socket.IO messages one connection may send, in tokens: an ack costs 1, a command 10
     message_tokens_per_second: float = 100.0
     message_burst: int = 300

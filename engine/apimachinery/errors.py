@@ -175,3 +175,13 @@ def not_found_path(path: str) -> StatusError:
         "the server could not find the requested resource",
         {"causes": [{"reason": "UnexpectedServerResponse", "message": "404 page not found"}]},
     )
+
+
+class BackendError(Exception):
+    """A backend's own error answer (a kubelet's plain text), which the API server's proxy
+    passes to the client as it is, with its HTTP status."""
+
+    def __init__(self, code: int, text: str) -> None:
+        super().__init__(text)
+        self.code = code
+        self.text = text

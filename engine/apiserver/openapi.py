@@ -152,6 +152,9 @@ def _subresource_operations(resource: ResourceType, sub: Subresource) -> Doc:
     operations: Doc = {}
     for verb in sub.verbs:
         method = {"get": "get", "create": "post", "update": "put", "patch": "patch"}[verb]
+        if sub.kind.endswith("Options"):  # pods/exec: a connection, no object either way
+            operations[method] = _connect(method, resource, kind, sub.name)
+            continue
         operations[method] = _operation(
             verb,
             resource,
@@ -161,6 +164,23 @@ def _subresource_operations(resource: ResourceType, sub: Subresource) -> Doc:
             subresource=sub.name,
         )
     return operations
+
+
+def _connect(method: str, resource: ResourceType, gvk: dict[str, str], name: str) -> Doc:
+    """A connect operation, as upstream publishes pods/exec: its options are query
+    parameters, its answer a stream (x-kubernetes-action "connect", no request body)."""
+    title = "".join(part.capitalize() for part in (method, resource.singular, name))
+    return {
+        "description": f"connect {method.upper()} requests to {name} of {resource.singular}",
+        "operationId": f"connect{title}",
+        "tags": [_gv_path(resource.group, resource.version).replace("/", "_")],
+        "responses": {
+            "200": {"description": "OK", "content": {"*/*": {"schema": {"type": "string"}}}},
+            "401": {"description": "Unauthorized"},
+        },
+        "x-kubernetes-action": "connect",
+        "x-kubernetes-group-version-kind": gvk,
+    }
 
 
 def _operation(

@@ -125,7 +125,8 @@ def _operation(operation: Doc) -> Doc:
     out["responses"] = {
         code: {"description": answer["description"]}
         | (
-            {"schema": _schema(answer["content"]["application/json"]["schema"])}
+            # a connect's answer (pods/exec) is a stream: its one media type is */*
+            {"schema": _schema(next(iter(answer["content"].values()))["schema"])}
             if "content" in answer
             else {}
         )

@@ -66,7 +66,10 @@ class Request:
     def url(self) -> str:
         if not self.query:
             return self.path
-        return self.path + "?" + "&".join(f"{k}={v}" for k, v in self.query.items())
+        pairs = [
+            (k, item) for k, v in self.query.items() for item in (v if isinstance(v, list) else [v])
+        ]  # a list: a repeated parameter (pods/exec's `command`)
+        return self.path + "?" + "&".join(f"{k}={v}" for k, v in pairs)
 
 
 @dataclass
@@ -75,6 +78,7 @@ class Response:
     body: Any = None  # a dict (JSON), str (pods/log), bytes (/openapi/v2 protobuf) or None
     content_type: str = "application/json"
     watch: Any = None  # a Watch for watch=true requests
+    stream: Any = None  # pods/exec: the process started (engine/node/exec.py ExecSession)
 
     @property
     def ok(self) -> bool:

@@ -123,6 +123,7 @@ RESOURCES: tuple[ResourceType, ...] = (
         subresources=(
             Subresource("binding", "Binding", ("create",)),
             Subresource("eviction", "Eviction", ("create",), group="policy"),
+            Subresource("exec", "PodExecOptions", ("create", "get")),
             Subresource("log", "Pod", ("get",)),
             Subresource("status", "Pod", _STATUS_VERBS),
         ),

@@ -39,6 +39,8 @@ from engine.trace import ObjectRef, Trace
 
 Gen = Generator[Any, Any, Any]
 LogReader = Callable[[dict[str, Any], str, dict[str, str]], str]
+# pod, container, command, tty, stdin -> the started process (engine/node/exec.py ExecSession)
+ExecStarter = Callable[[dict[str, Any], str, list[str], bool, bool], Any]
 Handler = Callable[["APIServer", Request, ResourcePath], Gen]
 
 HANDLERS: dict[str, Handler] = {
@@ -73,6 +75,7 @@ class APIServer:
         self.bearer_tokens: dict[str, str] = {}  # token -> user, for clients over HTTP
         self.quota = quota.Quota(etcd)  # the cluster's own limits: none until it is given some
         self.read_logs: LogReader | None = None  # the node side answers pods/log
+        self.exec_in: ExecStarter | None = None  # … and starts pods/exec's processes
         # The cluster IPs and node ports Services hold (the Service REST storage's allocators),
         # drawn from a generator of their own: the same seed gives the same IPs whatever else
         # the cluster drew meanwhile (pod names, UIDs).

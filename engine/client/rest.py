@@ -100,7 +100,14 @@ def send_request(
         if agent:
             data["userAgent"] = agent
     summary = _summary(shown, ref)
-    if req.step is Step.SEND and req.method in _WRITES and ref is not None and ref.name:
+    connect = req.path.endswith("/exec")  # pods/exec writes nothing: no step of a story
+    if (
+        req.step is Step.SEND
+        and req.method in _WRITES
+        and ref is not None
+        and ref.name
+        and not connect
+    ):
         length = story_length(ref.kind)  # step 1 of the learner's own objects' stories
         if length is not None:
             trace.milestone(req.source, f"kubectl asks the API server to {summary}", ref, 1, length)
@@ -163,6 +170,10 @@ def _summary(req: Request, ref: ObjectRef | None) -> str:
     else:
         verb = _VERBS.get(req.method, req.method.lower())
     what = target.resource.name if not ref.name else target.resource.singular
+    if target.subresource == "exec":
+        command: str | list[str] = req.query.get("command") or []
+        words = [command] if isinstance(command, str) else command
+        return f"exec {' '.join(words)[:60]} in pod {ref.namespace}/{ref.name}"
     if target.subresource:
         what += f"/{target.subresource}"
     where = (

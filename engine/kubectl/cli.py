@@ -89,7 +89,7 @@ KUBECTL_COMMANDS = (
 
 
 # Commands that would need a process, a terminal or a network path into a container.
-NO_CONTAINERS = ("attach", "exec", "port-forward", "proxy", "cp", "debug", "top")
+NO_CONTAINERS = ("attach", "port-forward", "proxy", "cp", "debug", "top")
 
 
 def command(name: str, *flags: Flag, summary: str = "") -> Callable[[Runner], Runner]:

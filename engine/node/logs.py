@@ -1,4 +1,5 @@
-"""`kubectl logs`: the API server asks the pod's kubelet, which reads the runtime's log
+"""`kubectl logs` (and the way to the kubelets for `kubectl exec`, engine/node/exec.py): the
+API server asks the pod's kubelet, which reads the runtime's log
 (pkg/kubelet/kubelet_pods.go GetKubeletContainerLogs, validateContainerLogStatus;
 pkg/kubelet/kuberuntime/logs/logs.go for the options and the timestamp format).
 
@@ -8,10 +9,13 @@ The kubelets of a cluster register here; the cluster makes the registry the API 
 
 from __future__ import annotations
 
+import random
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from engine import timeutil
 from engine.apimachinery import errors
+from engine.node import exec as node_exec
 from engine.node.command import Line
 
 if TYPE_CHECKING:
@@ -27,6 +31,10 @@ class NodeRegistry:
     def __init__(self, context: Context) -> None:
         self.context = context
         self.kubelets: dict[str, Kubelet] = {}
+        # What CoreDNS's and kube-proxy's informers would hold, for exec's network (the
+        # cluster sets it: resource name -> its objects); kube-proxy's own random source.
+        self.objects: Callable[[str], list[Obj]] = lambda resource: []
+        self.proxy_rng = random.Random("kube-proxy")
 
     @classmethod
     def of(cls, context: Context) -> NodeRegistry:
@@ -42,18 +50,33 @@ class NodeRegistry:
         if self.kubelets.get(kubelet.node_name) is kubelet:
             del self.kubelets[kubelet.node_name]
 
-    def read_logs(self, pod: Obj, container: str, query: dict[str, str]) -> str:
-        meta, spec = pod["metadata"], pod["spec"]
-        kubelet = self.kubelets.get(spec.get("nodeName", ""))
-        host = (pod.get("status") or {}).get("hostIP", "")
+    def _kubelet(self, pod: Obj, what: str) -> Kubelet:
+        """The pod's kubelet, or the API server's error dialing it."""
+        kubelet = self.kubelets.get(pod["spec"].get("nodeName", ""))
         if kubelet is None or not kubelet.running:
+            host = (pod.get("status") or {}).get("hostIP", "")
             ip = host or (kubelet.host_ip if kubelet else "")
             raise errors.StatusError(
                 500,
                 "InternalError",
-                f'Get "https://{ip}:10250/containerLogs/{meta["namespace"]}/{meta["name"]}/'
-                f'{container}": dial tcp {ip}:10250: connect: connection refused',
+                f'Get "https://{ip}:10250/{what}": '
+                f"dial tcp {ip}:10250: connect: connection refused",
             )
+        return kubelet
+
+    def exec(
+        self, pod: Obj, container: str, command: list[str], tty: bool, stdin: bool
+    ) -> node_exec.ExecSession:
+        meta = pod["metadata"]
+        kubelet = self._kubelet(pod, f"exec/{meta['namespace']}/{meta['name']}/{container}")
+        around = node_exec.ClusterView(lambda: self.kubelets, self.objects, self.proxy_rng)
+        return node_exec.start(kubelet, pod, container, command, tty, stdin, around)
+
+    def read_logs(self, pod: Obj, container: str, query: dict[str, str]) -> str:
+        meta = pod["metadata"]
+        kubelet = self._kubelet(
+            pod, f"containerLogs/{meta['namespace']}/{meta['name']}/{container}"
+        )
         status = kubelet.status_manager.get_pod_status(meta["uid"]) or pod.get("status") or {}
         container_id = _container_id(meta["name"], status, container, _true(query, "previous"))
         found = kubelet.runtime.containers.get(container_id)

@@ -10,7 +10,8 @@ until only housekeeping is left, and so does it while a client waits on a watch.
 command sees a settled cluster, as `Cluster.kubectl` + `settle()` does for the in-engine
 kubectl, and the two can be compared output for output.
 
-Run as `python -m tests.kubectl_real.server`; prints the port it listens on, then serves.
+Run as `python -m tests.kubectl_real.server [FIELD=VALUE…]` (settings over the testing
+defaults, e.g. `exec_idle_seconds=1`); prints the port it listens on, then serves.
 """
 
 from __future__ import annotations
@@ -24,12 +25,15 @@ from gevent.pywsgi import WSGIServer
 
 from engine.cluster import Cluster
 from web import create_app
+from web.factory import client_errors_of
 from web.kube_api import LocalHost, kube_api_of
 from web.kube_api.door import serve_tls
+from web.server import QuietHandler
 
 
 def main() -> int:
-    app = create_app({"testing": True})
+    overrides = dict(arg.split("=", 1) for arg in sys.argv[1:])
+    app = create_app({"testing": True, **{k: float(v) for k, v in overrides.items()}})
     api = kube_api_of(app)
     control = Blueprint("kubectl_real_control", __name__)
 
@@ -52,10 +56,12 @@ def main() -> int:
         return ""
 
     app.register_blueprint(control)
-    server = WSGIServer(("127.0.0.1", 0), app, log=None)
+    # The production handler: after a WebSocket (exec) it reads nothing more as HTTP.
+    handler = type("Handler", (QuietHandler,), {"client_errors": client_errors_of(app)})
+    server = WSGIServer(("127.0.0.1", 0), app, log=None, handler_class=handler)
     server.start()
     with tempfile.TemporaryDirectory() as data_dir:  # its CA lives as long as the server
-        serve_tls(app, ("127.0.0.1", 0), "127.0.0.1", Path(data_dir), [])
+        serve_tls(app, ("127.0.0.1", 0), "127.0.0.1", Path(data_dir), [], handler)
         print(server.server_port, flush=True)
         server.serve_forever()
     return 0

@@ -73,9 +73,13 @@ class KubeAPI:
         base_url: str,
         tokens: Tokens | None = None,
         max_watches: int = Settings.max_watches,
+        max_exec_sessions: int = Settings.max_exec_sessions,
+        exec_idle_seconds: float = Settings.exec_idle_seconds,
     ) -> None:
         self.local = LocalDirectory()
         self.max_watches = max_watches  # open watches over HTTP, per cluster (docs/limits.md)
+        self.max_exec_sessions = max_exec_sessions  # … and exec sessions, and their idle time
+        self.exec_idle_seconds = exec_idle_seconds
         self.directory = Directories(self.local, *others)
         self.tokens = tokens or Tokens()
         # Where kubeconfigs point (http://host:port): from the settings, never from a
@@ -108,7 +112,11 @@ def install(app: Flask, registry: SessionRegistry) -> KubeAPI:
     directory = SessionDirectory(registry, secrets.token_bytes(32))
     settings = registry.settings
     api = KubeAPI(
-        directory, base_url=kubeconfig_base_url(settings), max_watches=settings.max_watches
+        directory,
+        base_url=kubeconfig_base_url(settings),
+        max_watches=settings.max_watches,
+        max_exec_sessions=settings.max_exec_sessions,
+        exec_idle_seconds=settings.exec_idle_seconds,
     )
     app.register_blueprint(api.blueprint())
     app.extensions[EXTENSION] = api

@@ -38,13 +38,14 @@ class RemoteCall:
     # so that a replay on a fresh cluster authenticates it the same way.
     credentials: tuple[tuple[str, str], ...] = ()
     watch_key: str = ""  # names a watch, for the RemoteStop that ends it
+    exec_key: str = ""  # names an exec session, for the RemoteStdin that feed and end it
 
     def request(self) -> Request:
         # user "": a client over HTTP is nobody until its token says who it is.
         return Request(
             self.method,
             self.path,
-            dict(self.query),
+            _query(self.query),
             dict(self.headers),
             self.body,
             user="",
@@ -60,6 +61,9 @@ class RemoteCall:
             # Registered before the reply travels back: nothing sent meanwhile is lost.
             if response.watch is not None and self.watch_key:
                 outlets(cluster)[self.watch_key] = Outlet(response.watch)
+            session = response.stream
+            if session is not None and self.exec_key and session.code is None and not session.error:
+                exec_sessions(cluster)[self.exec_key] = session
 
         journey = send_request(cluster.context, self.request(), remote=True, on_response=keep_watch)
         return cluster.env.process(journey, "kubectl-remote")
@@ -75,6 +79,41 @@ class RemoteStop:
         outlet = outlets(cluster).pop(self.watch_key, None)
         if outlet is not None:
             outlet.watch.stop()
+
+
+@dataclass(frozen=True)
+class RemoteStdin:
+    """A piece of an exec session's stdin (web/kube_api/exec.py), or its end (`eof`);
+    `forget`: the client is gone, the session with it."""
+
+    exec_key: str
+    data: str
+    eof: bool = False
+    forget: bool = False
+
+    def perform(self, cluster: Cluster) -> None:
+        sessions = exec_sessions(cluster)
+        session = sessions.get(self.exec_key)
+        if session is None:
+            return
+        if self.data:
+            session.feed(self.data)
+        if self.eof:
+            session.close_stdin()
+        if self.forget:
+            sessions.pop(self.exec_key, None)
+
+
+def _query(pairs: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    """The query as the API server reads it: the first value of a repeated parameter, except
+    pods/exec's `command`, whose values are the command's words."""
+    query: dict[str, Any] = {}
+    for name, value in pairs:
+        if name == "command":
+            query.setdefault(name, []).append(value)
+        else:
+            query.setdefault(name, value)
+    return query
 
 
 class Outlet:
@@ -101,6 +140,12 @@ class Outlet:
         self.closed = True
         if self.listener is not None:
             self.listener()
+
+
+def exec_sessions(cluster: Cluster) -> dict[str, Any]:
+    """The open exec sessions of a cluster (engine/node/exec.py ExecSession), by exec key."""
+    found: dict[str, Any] = cluster.extensions.setdefault("remote-execs", {})
+    return found
 
 
 def outlets(cluster: Cluster) -> dict[str, Outlet]:

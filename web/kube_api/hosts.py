@@ -3,7 +3,7 @@
 The blueprint needs five things from whoever holds a cluster, whatever that is:
 
 * `cluster` — the current cluster (a session replaces it on reset and fork);
-* `start(op)` — record a RemoteCall/RemoteStop as an input and perform it;
+* `start(op)` — record a RemoteCall/RemoteStop/RemoteStdin as an input and perform it;
 * `run(done, limit)` — run the clock until `done()` (fast-forward: a plain request answers at
   once, even when the page is paused, by running just its own few milliseconds);
 * `keep_time()` — let virtual time catch up with real time when no page is driving the clock
@@ -24,7 +24,7 @@ from web.driver import let_others_run
 
 if TYPE_CHECKING:
     from engine import Cluster, Environment
-    from web.kube_api.calls import RemoteCall, RemoteStop
+    from web.kube_api.calls import RemoteCall, RemoteStdin, RemoteStop
     from web.sessions import Session, SessionRegistry
 
 CHUNK = 2000  # engine steps between yields to the other greenlets
@@ -39,7 +39,7 @@ class ClusterHost(Protocol):
     @property
     def cluster(self) -> Cluster: ...
 
-    def start(self, op: RemoteCall | RemoteStop) -> Any: ...
+    def start(self, op: RemoteCall | RemoteStop | RemoteStdin) -> Any: ...
 
     def run(self, done: Callable[[], bool], limit: float) -> bool: ...
 
@@ -78,7 +78,7 @@ class LocalHost:
     def cluster(self) -> Cluster:
         return self._cluster
 
-    def start(self, op: RemoteCall | RemoteStop) -> Any:
+    def start(self, op: RemoteCall | RemoteStop | RemoteStdin) -> Any:
         return op.perform(self._cluster)
 
     def run(self, done: Callable[[], bool], limit: float) -> bool:
@@ -115,7 +115,7 @@ class SessionHost:
     def cluster(self) -> Cluster:
         return self.session.timeline.cluster
 
-    def start(self, op: RemoteCall | RemoteStop) -> Any:
+    def start(self, op: RemoteCall | RemoteStop | RemoteStdin) -> Any:
         session = self.session
         if session.rebuilding or session.closed:
             raise Busy("the cluster is being rebuilt at an earlier event; try again")

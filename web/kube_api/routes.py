@@ -10,6 +10,7 @@ from flask import Blueprint, request
 from flask import Response as HttpResponse
 
 from engine import errors
+from web.kube_api import exec as remote_exec
 from web.kube_api import wallclock, wire
 from web.kube_api.calls import outlets
 from web.kube_api.hosts import Busy
@@ -61,6 +62,10 @@ def make_blueprint(api: KubeAPI) -> Blueprint:
         "/clusters/<cluster_id>/token/<token>/", defaults={"path": ""}, methods=METHODS
     )
     @blueprint.route("/clusters/<cluster_id>/token/<token>/<path:path>", methods=METHODS)
+    # A WebSocket upgrade (pods/exec, web/kube_api/exec.py) matches only rules that say so
+    # (werkzeug refuses it 400 otherwise).
+    @blueprint.route("/clusters/<cluster_id>/<path:path>", websocket=True)
+    @blueprint.route("/clusters/<cluster_id>/token/<token>/<path:path>", websocket=True)
     def kubernetes_api(cluster_id: str, path: str, token: str = "") -> HttpResponse:
         try:
             return _serve(api, cluster_id, path, token)
@@ -82,6 +87,8 @@ def _serve(api: KubeAPI, cluster_id: str, path: str, token: str) -> HttpResponse
         call = wire.remote_call(request, path, api.tokens.accepted(cluster_id), token, offset)
     except errors.StatusError as refused:  # a body that does not decode
         return wire.status(refused)
+    if remote_exec.is_exec(call):
+        return remote_exec.serve(api, host, request, call, REQUEST_LIMIT)
     if call.watch_key and len(outlets(host.cluster)) >= api.max_watches:
         # kube-apiserver's answer when it takes no more (filters/maxinflight.go tooManyRequests);
         # client-go retries after Retry-After by itself.

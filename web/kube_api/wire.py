@@ -20,6 +20,7 @@ _watch_keys = itertools.count(1)
 # The subresources whose bodies are a kind of their own (handlers/rest.go's subresource
 # storage: pods/binding, pods/eviction, */scale).
 SUBRESOURCE_KINDS = {"binding": "Binding", "eviction": "Eviction", "scale": "Scale"}
+_exec_keys = itertools.count(1)
 
 
 def is_watch(http: HttpRequest) -> bool:
@@ -61,7 +62,7 @@ def remote_call(
     body = wallclock.unshift_body(body, headers.get("content-type", ""), clock_offset)
     query = tuple(
         (name, wallclock.unshift_text(value, clock_offset) if name == "sinceTime" else value)
-        for name, value in http.args.items()
+        for name, value in http.args.items(multi=True)  # exec's `command` repeats
     )
     return RemoteCall(
         method=http.method,
@@ -71,6 +72,7 @@ def remote_call(
         body=body or None,
         credentials=credentials,
         watch_key=f"w{next(_watch_keys)}" if is_watch(http) else "",
+        exec_key=f"x{next(_exec_keys)}" if path.endswith("/exec") else "",
     )
 
 

@@ -69,7 +69,7 @@ def logs(ctx: Context, flags: Parsed) -> Gen:
     if flags.selector:
         pods = yield from _selected_pods(ctx, flags)
     else:
-        pods = yield from _pod_of(ctx, flags, running_timeout)
+        pods = yield from attachable_pod(ctx, flags, running_timeout)
     _validate(flags, container, since, tail)
     query = _log_query(flags, since, tail)
     requests = [(pod, name) for pod in pods for name in _containers(ctx, flags, pod, container)]
@@ -148,7 +148,9 @@ def _log_query(flags: Parsed, since: float, tail: int) -> dict[str, str]:
     return query
 
 
-def _pod_of(ctx: Context, flags: Parsed, running_timeout: float) -> Gen:
+def attachable_pod(
+    ctx: Context, flags: Parsed, running_timeout: float, verb: str = "get the logs from"
+) -> Gen:
     """The named pod, or the pod chosen for a controller (attachablePodForObject)."""
     targets = parse_targets(
         flags.args[:1] if "/" in flags.args[0] else ["pods", flags.args[0]], ctx
@@ -178,21 +180,22 @@ def _pod_of(ctx: Context, flags: Parsed, running_timeout: float) -> Gen:
     if target.resource.kind not in ("Deployment", "ReplicaSet"):
         kind = target.resource.kind
         raise KubectlError(
-            f"error: cannot get the logs from *v1.{kind}: selector for *v1.{kind} not implemented"
+            f"error: cannot {verb} *v1.{kind}: selector for *v1.{kind} not implemented"
         )
     selector = selector_from_match((obj.get("spec") or {}).get("selector")).string()
-    pod = yield from _first_pod(ctx, selector, running_timeout)
+    # logsforobject.go says which pod it chose; attachablePodForObject (exec) does not.
+    pod = yield from _first_pod(ctx, selector, running_timeout, verb == "get the logs from")
     return [pod]
 
 
-def _first_pod(ctx: Context, selector: str, timeout: float) -> Gen:
+def _first_pod(ctx: Context, selector: str, timeout: float, announce: bool = True) -> Gen:
     """GetFirstPod: the best pod to read (ByLogging), or the first one to appear."""
     path = resource_path(PODS, ctx.namespace)
     listing: Response = yield from ctx.request("GET", path, query={"labelSelector": selector})
     body = ctx.must(listing)
     pods = sorted(body.get("items") or [], key=_by_logging)
     if pods:
-        if len(pods) > 1:
+        if len(pods) > 1 and announce:
             ctx.err(f"Found {len(pods)} pods, using pod/{pods[0]['metadata']['name']}\n")
         return pods[0]
     seen: list[dict[str, Any]] = []

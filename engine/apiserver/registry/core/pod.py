@@ -133,6 +133,47 @@ def logs(api: APIServer, req: Request, target: ResourcePath) -> Gen:
     return Response(200, api.read_logs(pod, container, req.query), content_type="text/plain")
 
 
+def exec_(api: APIServer, req: Request, target: ResourcePath) -> Gen:
+    """GET or POST pods/<name>/exec (the connect verb): ExecREST.Connect — the pod's exec
+    location (pkg/registry/core/pod/strategy.go ExecLocation, streamLocation), then the
+    kubelet on its node starts the process. 101: the connection is upgraded and streams."""
+    pod = yield from store.read(api, req, target)
+    spec = pod["spec"]
+    containers = [c["name"] for c in spec.get("containers", [])]
+    inits = [c["name"] for c in spec.get("initContainers") or []]
+    container = str(req.query.get("container") or "")
+    if not container:
+        if len(containers) != 1:
+            text = (
+                f"a container name must be specified for pod {target.name}, choose one of: "
+                f"[{' '.join(containers)}]"
+            )
+            raise errors.bad_request(
+                text + (f" or one of the init containers: [{' '.join(inits)}]" if inits else "")
+            )
+        container = containers[0]
+    if container not in containers + inits:
+        raise errors.bad_request(f"container {container} is not valid for pod {target.name}")
+    if not spec.get("nodeName"):
+        raise errors.bad_request(f"pod {target.name} does not have a host assigned")
+    given: str | list[str] = req.query.get("command") or []
+    command = [given] if isinstance(given, str) else [str(word) for word in given]
+    if not command:
+        raise errors.bad_request("you must specify at least 1 command")
+    if api.exec_in is None:
+        raise errors.bad_request(f"pod {target.name} does not have a host assigned")
+    try:
+        session = api.exec_in(pod, container, command, _flag(req, "tty"), _flag(req, "stdin"))
+    except errors.BackendError as refusal:  # the kubelet's answer, passed on as it is
+        return Response(refusal.code, refusal.text, content_type="text/plain")
+    return Response(101, None, stream=session)
+
+
+def _flag(req: Request, name: str) -> bool:
+    value = req.query.get(name, "")
+    return isinstance(value, str) and value.lower() in ("true", "1")
+
+
 class PodStrategy(Strategy):
     resource_name = "pods"
     printer = tables.POD
@@ -156,6 +197,8 @@ class PodStrategy(Strategy):
         ("binding", "create"): bind,
         ("eviction", "create"): evict,
         ("log", "get"): logs,
+        ("exec", "get"): exec_,
+        ("exec", "create"): exec_,
     }
 
     def prepare_for_create(self, obj: dict[str, Any]) -> None:
