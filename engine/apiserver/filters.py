@@ -7,6 +7,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from engine.apimachinery import errors
+from engine.apiserver.authorization.attributes import (
+    SERVICE_ACCOUNT_PREFIX,
+    Attributes,
+    service_account_groups,
+    with_authenticated,
+)
 from engine.apiserver.request import MAX_REQUEST_BODY_BYTES, Request, ResourcePath
 
 if TYPE_CHECKING:
@@ -67,16 +73,105 @@ def verb(req: Request, target: ResourcePath) -> str:
     raise errors.method_not_supported(resource.name, method.lower(), resource.group)
 
 
-def authorize(api: APIServer, req: Request, verb: str, target: ResourcePath) -> None:
-    # Everyone here is allowed: admins are system:masters, the components have the RBAC
-    # roles kubeadm gives them, kubelets pass the Node authorizer.
-    what = target.resource.name + (f"/{target.subresource}" if target.subresource else "")
-    where = f" in namespace {target.namespace}" if target.namespace else ""
-    mode = "Node" if req.user.startswith("system:node:") else "RBAC"
+def impersonate(api: APIServer, req: Request) -> None:
+    """filters/impersonation.go WithImpersonation: `Impersonate-User` (and `Impersonate-Group`,
+    repeated or comma-separated) make the request another user's, if the requester may
+    `impersonate` each of them: users, groups, or a ServiceAccount (whose groups then come with
+    it unless groups are given)."""
+    user = req.headers.get("impersonate-user", "")
+    group_text = req.headers.get("impersonate-group", "")
+    groups = tuple(g.strip() for g in group_text.split(",") if g.strip())
+    if not user:
+        return  # kubectl refuses --as-group without --as itself
+    asked = []
+    prefix = SERVICE_ACCOUNT_PREFIX
+    if user.startswith(prefix) and user.count(":") == 3:
+        namespace, _, name = user.removeprefix(prefix).partition(":")
+        asked.append(("serviceaccounts", namespace, name))
+        if not groups:
+            groups = service_account_groups(namespace)
+    else:
+        asked.append(("users", "", user))
+    asked += [("groups", "", group) for group in groups]
+    for resource, namespace, name in asked:
+        attrs = Attributes(
+            req.user,
+            with_authenticated(req.groups),
+            "impersonate",
+            "",
+            resource,
+            "",
+            namespace,
+            name,
+        )
+        decision = api.authorizer.authorize(attrs)
+        if not decision.allowed:
+            why = attrs.forbidden_message() + (f": {decision.reason}" if decision.reason else "")
+            error = errors.forbidden(resource, name, why)
+            summary = f"Forbidden: {error.status['message']}"
+            api.stage(
+                req,
+                "authorization",
+                summary,
+                verb="impersonate",
+                resource=resource,
+                allowed=False,
+                mode=decision.mode,
+            )
+            raise error
     api.stage(
         req,
-        "authorization",
-        f"{mode}: {req.user} may {verb} {what}{where}",
-        verb=verb,
-        resource=what,
+        "authentication",
+        f"{req.user} acts as {user} (impersonation)",
+        user=user,
+        groups=list(groups),
     )
+    req.user, req.groups = user, groups
+
+
+def authorize(api: APIServer, req: Request, verb: str, target: ResourcePath) -> None:
+    """filters/authorization.go WithAuthorization: the union of authorizers decides
+    (authorization/authorizer.py); a refusal is a 403 with upstream's message."""
+    resource = target.resource
+    attrs = Attributes(
+        req.user,
+        with_authenticated(req.groups),
+        verb,
+        resource.group,
+        resource.name,
+        target.subresource,
+        target.namespace,
+        target.name,
+    )
+    decision = api.authorizer.authorize(attrs)
+    what = attrs.combined_resource
+    where = f" in namespace {target.namespace}" if target.namespace else ""
+    data = {"verb": verb, "resource": what, "allowed": decision.allowed, "mode": decision.mode}
+    if decision.grant is not None:
+        grant = decision.grant
+        data.update(
+            binding=f"{grant.binding_kind}/{grant.binding}", role=f"{grant.role_kind}/{grant.role}"
+        )
+    if not decision.allowed:
+        why = attrs.forbidden_message() + (f": {decision.reason}" if decision.reason else "")
+        error = errors.forbidden(resource.name, target.name, why, resource.group)
+        api.stage(req, "authorization", f"Forbidden: {error.status['message']}", **data)
+        raise error
+    if decision.mode == "Privileged":
+        summary = f"{req.user} may {verb} {what}{where}: a member of system:masters may do anything"
+    elif decision.mode == "Node":
+        summary = f"Node: {req.user} may {verb} {what}{where}"
+    else:
+        summary = (
+            f"RBAC: {req.user} may {verb} {what}{where}, {decision.reason.removeprefix('RBAC: ')}"
+        )
+    api.stage(req, "authorization", summary, **data)
+
+
+def authorize_path(api: APIServer, req: Request) -> None:
+    """A non-resource request (discovery, /version, /healthz) is authorized too, by its path,
+    without a stage in the trace: clients make many and none is a learner's step."""
+    path = "/" + "/".join(p for p in req.path.split("/") if p)
+    attrs = Attributes(req.user, with_authenticated(req.groups), req.method.lower(), path=path)
+    if not api.authorizer.authorize(attrs).allowed:
+        raise errors.StatusError(403, "Forbidden", "forbidden: " + attrs.forbidden_message())

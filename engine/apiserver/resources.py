@@ -262,6 +262,43 @@ RESOURCES: tuple[ResourceType, ...] = (
         True,
         "/registry/endpointslices",
     ),
+    # rbac.authorization.k8s.io/v1 (pkg/registry/rbac): who may do what.
+    ResourceType(
+        "clusterrolebindings",
+        "clusterrolebinding",
+        "ClusterRoleBinding",
+        "rbac.authorization.k8s.io",
+        "v1",
+        False,
+        "/registry/clusterrolebindings",
+    ),
+    ResourceType(
+        "clusterroles",
+        "clusterrole",
+        "ClusterRole",
+        "rbac.authorization.k8s.io",
+        "v1",
+        False,
+        "/registry/clusterroles",
+    ),
+    ResourceType(
+        "rolebindings",
+        "rolebinding",
+        "RoleBinding",
+        "rbac.authorization.k8s.io",
+        "v1",
+        True,
+        "/registry/rolebindings",
+    ),
+    ResourceType(
+        "roles",
+        "role",
+        "Role",
+        "rbac.authorization.k8s.io",
+        "v1",
+        True,
+        "/registry/roles",
+    ),
 )
 
 BY_NAME = {r.name: r for r in RESOURCES}

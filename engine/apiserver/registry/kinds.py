@@ -18,6 +18,12 @@ from engine.apiserver.registry.core.secret import SecretStrategy
 from engine.apiserver.registry.core.service import ServiceStrategy
 from engine.apiserver.registry.core.serviceaccount import ServiceAccountStrategy
 from engine.apiserver.registry.discovery.endpointslice import EndpointSliceStrategy
+from engine.apiserver.registry.rbac.strategies import (
+    ClusterRoleBindingStrategy,
+    ClusterRoleStrategy,
+    RoleBindingStrategy,
+    RoleStrategy,
+)
 from engine.apiserver.registry.strategy import Strategy
 
 STRATEGIES: dict[str, Strategy] = {
@@ -38,5 +44,9 @@ STRATEGIES: dict[str, Strategy] = {
         ReplicaSetStrategy(),
         LeaseStrategy(),
         EndpointSliceStrategy(),
+        RoleStrategy(),
+        ClusterRoleStrategy(),
+        RoleBindingStrategy(),
+        ClusterRoleBindingStrategy(),
     )
 }

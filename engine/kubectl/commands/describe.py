@@ -26,6 +26,7 @@ from engine.kubectl.cli import command
 from engine.kubectl.context import Context
 from engine.kubectl.describe_config import describe_configmap, describe_secret
 from engine.kubectl.describe_daemonset import describe_daemonset
+from engine.kubectl.describe_rbac import describe_binding, describe_role
 from engine.kubectl.describe_service import describe_service
 from engine.kubectl.describe_serviceaccount import describe_service_account
 from engine.kubectl.errors import KubectlError, api_error_text
@@ -45,6 +46,10 @@ DESCRIBED = (
     "Secret",
     "Service",
     "ServiceAccount",
+    "Role",
+    "ClusterRole",
+    "RoleBinding",
+    "ClusterRoleBinding",
 )
 
 
@@ -182,6 +187,10 @@ def describe_object(
     if resource.kind == "ServiceAccount":
         events = yield from _events(ctx, current, show_events)
         return describe_service_account(current, events, ctx.now)
+    if resource.kind in ("Role", "ClusterRole"):
+        return describe_role(current)
+    if resource.kind in ("RoleBinding", "ClusterRoleBinding"):
+        return describe_binding(current)
     return describers.describe_namespace(current, None, None)
 
 
