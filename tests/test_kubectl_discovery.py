@@ -46,13 +46,11 @@ def test_api_resources_table() -> None:
     assert requests == ["GET /api", "GET /apis"]
     lines = result.stdout.splitlines()
     assert lines[0] == (
-        "NAME                  SHORTNAMES   APIVERSION                     NAMESPACED   KIND"
+        "NAME                       SHORTNAMES   APIVERSION                     NAMESPACED   KIND"
     )
+    assert "pods                       po           v1" + " " * 29 + "true         Pod" in lines
     assert (
-        "pods                  po           v1                             true         Pod"
-    ) in lines
-    assert (
-        "deployments           deploy       apps/v1                        true         Deployment"
+        "deployments                deploy       apps/v1" + " " * 24 + "true         Deployment"
     ) in lines
     names = [line.split()[0] for line in lines[1:]]
     assert {"configmaps", "pods", "serviceaccounts", "services", "deployments"} <= set(names)
@@ -74,14 +72,16 @@ def test_api_resources_filters_and_formats() -> None:
         0,
     )
     assert cluster.kubectl("api-resources --namespaced=false -o name").stdout == (
-        "namespaces\nnodes\nclusterrolebindings.rbac.authorization.k8s.io\n"
+        "namespaces\nnodes\nselfsubjectaccessreviews.authorization.k8s.io\n"
+        "selfsubjectrulesreviews.authorization.k8s.io\n"
+        "clusterrolebindings.rbac.authorization.k8s.io\n"
         "clusterroles.rbac.authorization.k8s.io\n"
     )
     assert cluster.kubectl("api-resources --categories=all -o name").stdout == (
         "pods\nservices\ndaemonsets.apps\ndeployments.apps\nreplicasets.apps\n"
     )
     wide = cluster.kubectl("api-resources -o wide --sort-by=kind").stdout.splitlines()
-    assert wide[0].endswith("KIND                 VERBS" + " " * 56 + "CATEGORIES")
+    assert wide[0].endswith("KIND" + " " * 22 + "VERBS" + " " * 56 + "CATEGORIES")
     assert [line.split()[0] for line in wide[1:3]] == ["clusterroles", "clusterrolebindings"]
     listing = json.loads(cluster.kubectl("api-resources -o json --api-group=apps").stdout)
     assert listing["kind"] == "APIResourceList"
@@ -103,7 +103,8 @@ def test_api_versions() -> None:
     cluster = quiet_cluster()
     result, requests = sent(cluster, "api-versions")
     assert out(result) == (
-        "apps/v1\ncoordination.k8s.io/v1\ndiscovery.k8s.io/v1\nrbac.authorization.k8s.io/v1\nv1\n",
+        "apps/v1\nauthorization.k8s.io/v1\ncoordination.k8s.io/v1\ndiscovery.k8s.io/v1\n"
+        "rbac.authorization.k8s.io/v1\nv1\n",
         "",
         0,
     )

@@ -299,6 +299,27 @@ RESOURCES: tuple[ResourceType, ...] = (
         True,
         "/registry/roles",
     ),
+    # authorization.k8s.io/v1: a client asks what it may do (kubectl auth can-i).
+    ResourceType(
+        "selfsubjectaccessreviews",
+        "selfsubjectaccessreview",
+        "SelfSubjectAccessReview",
+        "authorization.k8s.io",
+        "v1",
+        False,
+        "/registry/selfsubjectaccessreviews",  # never written: the API server answers at once
+        verbs=("create",),
+    ),
+    ResourceType(
+        "selfsubjectrulesreviews",
+        "selfsubjectrulesreview",
+        "SelfSubjectRulesReview",
+        "authorization.k8s.io",
+        "v1",
+        False,
+        "/registry/selfsubjectrulesreviews",  # never written: the API server answers at once
+        verbs=("create",),
+    ),
 )
 
 BY_NAME = {r.name: r for r in RESOURCES}

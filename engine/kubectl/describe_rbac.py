@@ -32,9 +32,8 @@ def describe_role(role: Obj) -> str:
         w.write(LEVEL_0, "PolicyRule:\n")
         w.write(LEVEL_1, "Resources\tNon-Resource URLs\tResource Names\tVerbs\n")
         w.write(LEVEL_1, "---------\t-----------------\t--------------\t-----\n")
-        for verbs, groups, resources, names, urls in rules:
-            cells = (_resource_group(resources, groups), _go(urls), _go(names), _go(verbs))
-            w.write(LEVEL_1, "\t".join(cells) + "\n")
+        for rule in rules:
+            w.write(LEVEL_1, "\t".join(rule_cells(rule)) + "\n")
 
     return tabbed(body)
 
@@ -91,6 +90,13 @@ def compact_rules(rules: list[Rule]) -> list[Rule]:
         merged += [v for v in verbs if v not in merged]
     compacted += [(tuple(v), (g,), (r,), n, ()) for (g, r, n), v in simple.items()]
     return sorted(compacted, key=_rule_string)
+
+
+def rule_cells(rule: Rule) -> tuple[str, str, str, str]:
+    """Resources, Non-Resource URLs, Resource Names, Verbs: as describe and can-i --list
+    print a rule."""
+    verbs, groups, resources, names, urls = rule
+    return _resource_group(resources, groups), _go(urls), _go(names), _go(verbs)
 
 
 def _rule_string(rule: Rule) -> str:

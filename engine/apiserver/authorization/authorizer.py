@@ -34,3 +34,9 @@ class Authorizer:
             return Decision(True, "Node")
         decision = self.rbac.authorize(attrs)
         return Decision(decision.allowed, "RBAC", decision.reason, decision.grant)
+
+    def rules_for(self, user: str, groups: tuple[str, ...], namespace: str) -> list[dict]:
+        """The union's RulesFor: the Node authorizer's rules for a kubelet, then RBAC's (the
+        privileged group lists none of its own: system:masters is bound to cluster-admin)."""
+        node = self.node.node_rules if self.node.is_node(user, groups) else []
+        return node + self.rbac.rules_for(user, groups, namespace)

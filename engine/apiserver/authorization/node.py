@@ -19,8 +19,12 @@ class NodeAuthorizer:
     def __init__(self, node_rules: list[dict[str, Any]]) -> None:
         self.node_rules = node_rules
 
+    @staticmethod
+    def is_node(user: str, groups: tuple[str, ...]) -> bool:
+        return NODES_GROUP in groups and user.startswith(NODE_USER_PREFIX)
+
     def allows(self, attrs: Attributes) -> bool:
         """DecisionAllow, or no opinion (then RBAC decides)."""
-        if NODES_GROUP not in attrs.groups or not attrs.user.startswith(NODE_USER_PREFIX):
+        if not self.is_node(attrs.user, attrs.groups):
             return False
         return any(rule_allows(attrs, rule) for rule in self.node_rules)

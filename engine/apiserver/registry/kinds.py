@@ -7,6 +7,10 @@ from engine.apiserver.registry.apps.controllerrevision import ControllerRevision
 from engine.apiserver.registry.apps.daemonset import DaemonSetStrategy
 from engine.apiserver.registry.apps.deployment import DeploymentStrategy
 from engine.apiserver.registry.apps.replicaset import ReplicaSetStrategy
+from engine.apiserver.registry.authorization.reviews import (
+    SelfSubjectAccessReviewStrategy,
+    SelfSubjectRulesReviewStrategy,
+)
 from engine.apiserver.registry.coordination.lease import LeaseStrategy
 from engine.apiserver.registry.core.configmap import ConfigMapStrategy
 from engine.apiserver.registry.core.endpoints import EndpointsStrategy
@@ -48,5 +52,7 @@ STRATEGIES: dict[str, Strategy] = {
         ClusterRoleStrategy(),
         RoleBindingStrategy(),
         ClusterRoleBindingStrategy(),
+        SelfSubjectAccessReviewStrategy(),
+        SelfSubjectRulesReviewStrategy(),
     )
 }

@@ -9,6 +9,7 @@ from typing import Any
 
 from engine.apiserver.schema import (
     apps,
+    authorization,
     cluster,
     config,
     container,
@@ -43,6 +44,7 @@ _MODULES = (
     service,
     serviceaccount,
     rbac,
+    authorization,
     endpoints,
     apps,
     daemonset,
