@@ -125,4 +125,5 @@ def _resource_for(ctx: Context, text: str) -> tuple[str, str]:
 
 
 def _warn(ctx: Context, message: str) -> None:
-    ctx.err(f"Warning: {message}\n")
+    """cani.go's messages end with a newline of their own, and the warning printer adds one."""
+    ctx.err(f"Warning: {message}\n\n")

@@ -56,7 +56,7 @@ def create_role(ctx: Context, flags: Parsed) -> Gen:
     verbs = _verbs(flags)
     if not flags.resource:
         raise KubectlError("error: at least one resource must be specified")
-    _check_verbs(verbs, _RESOURCE_VERBS)
+    _check_verbs(ctx, verbs)
     resources = _resources(flags.resource, verbs)
     role = _meta("Role", name, ctx)
     role["rules"] = _rules(verbs, resources, flags.resource_name, [])
@@ -88,7 +88,7 @@ def create_clusterrole(ctx: Context, flags: Parsed) -> Gen:
         raise KubectlError("error: one of resource or nonResourceURL must be specified")
     resources = []
     if flags.resource:
-        _check_verbs(verbs, _RESOURCE_VERBS)
+        _check_verbs(ctx, verbs)
         resources = _resources(flags.resource, verbs)
     for verb in verbs if flags.non_resource_url else ():
         if verb not in _URL_VERBS:
@@ -129,6 +129,8 @@ def create_rolebinding(ctx: Context, flags: Parsed) -> Gen:
     summary="Create a cluster role binding for a particular cluster role",
 )
 def create_clusterrolebinding(ctx: Context, flags: Parsed) -> Gen:
+    if not flags.clusterrole:
+        raise KubectlError('error: required flag(s) "clusterrole" not set')
     name = _name(ctx, flags)
     binding = _meta("ClusterRoleBinding", name, None)
     binding["roleRef"] = {"apiGroup": GROUP, "kind": "ClusterRole", "name": flags.clusterrole}
@@ -156,10 +158,11 @@ def _verbs(flags: Parsed) -> list[str]:
     return ["*"] if "*" in flags.verb else list(flags.verb)
 
 
-def _check_verbs(verbs: list[str], valid: tuple[str, ...]) -> None:
+def _check_verbs(ctx: Context, verbs: list[str]) -> None:
+    """A verb kubectl does not know is only warned about (1.37: RBAC allows any verb)."""
     for verb in verbs:
-        if verb not in valid:
-            raise KubectlError(f"error: invalid verb: '{verb}'")
+        if verb not in _RESOURCE_VERBS:
+            ctx.err(f"Warning: '{verb}' is not a standard resource verb\n")
 
 
 def _resources(texts: list[str], verbs: list[str]) -> list[tuple[str, str]]:
@@ -185,7 +188,8 @@ def _resources(texts: list[str], verbs: list[str]) -> list[tuple[str, str]]:
                     f"error: can not perform '{verb}' on '{resource}' in group '{group}'"
                 )
         if found is None and not any(v in _SPECIAL_VERBS for v in verbs):
-            raise KubectlError(f'error: the server doesn\'t have a resource type "{resource}"')
+            # the RESTMapper's error, which checkErr prints as it is
+            raise KubectlError(f'the server doesn\'t have a resource type "{resource}"')
         entry = (group, resource + (f"/{sub}" if sub else ""))
         if entry not in out:
             out.append(entry)
