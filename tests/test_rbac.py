@@ -265,3 +265,45 @@ def test_impersonation(cluster: Cluster) -> None:
         'users "bob" is forbidden: User "jane" cannot impersonate resource "users" in API group ""'
         " at the cluster scope"
     )
+
+
+def test_the_aggregation_controller_fills_aggregated_roles() -> None:
+    cluster = Cluster(seed=3)
+    cluster.kubectl(
+        "create clusterrole monitoring "
+        "--aggregation-rule=rbac.example.com/aggregate-to-monitoring=true"
+    )
+    extra = (
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n"
+        "  name: crontabs-view\n  labels:\n"
+        '    rbac.authorization.k8s.io/aggregate-to-view: "true"\n'
+        '    rbac.example.com/aggregate-to-monitoring: "true"\n'
+        "rules:\n- {apiGroups: [stable.example.com], resources: [crontabs], verbs: [get]}\n"
+    )
+    cluster.kubectl("apply -f -", extra)
+    cluster.settle()
+    for role in ("monitoring", "view", "edit", "admin"):
+        described = cluster.kubectl(f"describe clusterrole {role}").stdout
+        assert "crontabs.stable.example.com" in described, role
+    cluster.kubectl("delete clusterrole crontabs-view")
+    cluster.settle()
+    assert "crontabs" not in cluster.kubectl("describe clusterrole admin").stdout
+
+
+def test_a_refusal_is_a_milestone_of_the_story(cluster: Cluster) -> None:
+    cluster.kubectl("delete pod web --as=system:serviceaccount:default:reader")
+    milestones = [e.summary for e in cluster.trace if e.kind == "milestone"]
+    assert milestones[-1] == (
+        "The API server refused: ServiceAccount default/reader may only get, watch and list pods"
+        " in namespace default (Role pod-reader, bound by RoleBinding read-pods); it asked to "
+        "delete pod web"
+    )
+
+
+def test_as_group_needs_as() -> None:
+    result = Cluster(seed=1).kubectl("get pods --as-group=devs")
+    assert (result.stderr, result.exit_code) == (
+        "error: requesting uid, groups or user-extra for kubernetes-admin without "
+        "impersonating a user\n",
+        1,
+    )

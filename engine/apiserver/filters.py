@@ -13,7 +13,9 @@ from engine.apiserver.authorization.attributes import (
     service_account_groups,
     with_authenticated,
 )
+from engine.apiserver.authorization.story import refusal_headline
 from engine.apiserver.request import MAX_REQUEST_BODY_BYTES, Request, ResourcePath
+from engine.trace import Step, object_ref
 
 if TYPE_CHECKING:
     from engine.apiserver.server import APIServer
@@ -162,6 +164,11 @@ def authorize(api: APIServer, req: Request, verb: str, target: ResourcePath) -> 
         why = attrs.forbidden_message() + (f": {decision.reason}" if decision.reason else "")
         error = errors.forbidden(resource.name, target.name, why, resource.group)
         api.stage(req, "authorization", f"Forbidden: {error.status['message']}", **data)
+        if req.step is Step.SEND and not api.quiet:  # the learner's own request
+            grants = api.authorizer.rbac.grants_on(attrs)
+            headline = refusal_headline(attrs, grants, decision.reason)
+            ref = object_ref(resource.kind, target.name, target.namespace)
+            api.trace.milestone("api-server", headline, ref, None, None, step=Step.PERSIST)
         raise error
     if decision.mode == "Privileged":
         summary = f"{req.user} may {verb} {what}{where}: a member of system:masters may do anything"

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 def _registry() -> dict[str, type[Controller]]:
     """The controllers, in the order they are started (NewControllerDescriptors)."""
+    from engine.controllers.clusterroleaggregation import ClusterRoleAggregationController
     from engine.controllers.daemon.controller import DaemonSetController
     from engine.controllers.deployment.controller import DeploymentController
     from engine.controllers.endpoints import EndpointsController
@@ -49,6 +50,7 @@ def _registry() -> dict[str, type[Controller]]:
         EndpointSliceController,
         NodeLifecycleController,
         TaintEvictionController,
+        ClusterRoleAggregationController,
     ]
     return {cls.name: cls for cls in classes}
 

@@ -12,7 +12,7 @@ the binding named as allowing a request is the same on every run."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from engine.apiserver.authorization.attributes import Attributes, service_account_name
@@ -81,6 +81,21 @@ class RBACAuthorizer:
         if errors:
             reason = "RBAC: " + (errors[0] if len(errors) == 1 else "[" + ", ".join(errors) + "]")
         return Decision(False, reason)
+
+    def grants_on(self, attrs: Attributes) -> list[tuple[Grant, list[str]]]:
+        """What each binding of the requester allows on the resource asked about, whatever
+        the verb: the verbs, by grant (for the story of a refusal)."""
+        found = []
+        for grant, rules in self._visit(attrs.user, attrs.groups, attrs.namespace, []):
+            verbs = [
+                verb
+                for rule in rules
+                for verb in rule.get("verbs") or ()
+                if rule_allows(replace(attrs, verb=verb), rule)
+            ]
+            if verbs:
+                found.append((grant, list(dict.fromkeys(verbs))))
+        return found
 
     def rules_for(self, user: str, groups: tuple[str, ...], namespace: str) -> list[Obj]:
         """RulesFor: every rule granted in `namespace` (SelfSubjectRulesReview)."""
