@@ -114,13 +114,11 @@ def impersonate(api: APIServer, req: Request) -> None:
         )
         decision = api.authorizer.authorize(attrs)
         if not decision.allowed:
-            why = attrs.forbidden_message() + (f": {decision.reason}" if decision.reason else "")
-            error = errors.forbidden(resource, name, why)
-            summary = f"Forbidden: {error.status['message']}"
+            error = _forbidden(attrs, decision.reason)
             api.stage(
                 req,
                 "authorization",
-                summary,
+                f"Forbidden: {error.status['message']}",
                 verb="impersonate",
                 resource=resource,
                 allowed=False,
@@ -161,8 +159,7 @@ def authorize(api: APIServer, req: Request, verb: str, target: ResourcePath) -> 
             binding=f"{grant.binding_kind}/{grant.binding}", role=f"{grant.role_kind}/{grant.role}"
         )
     if not decision.allowed:
-        why = attrs.forbidden_message() + (f": {decision.reason}" if decision.reason else "")
-        error = errors.forbidden(resource.name, target.name, why, resource.group)
+        error = _forbidden(attrs, decision.reason)
         api.stage(req, "authorization", f"Forbidden: {error.status['message']}", **data)
         if req.step is Step.SEND and not api.quiet:  # the learner's own request
             grants = api.authorizer.rbac.grants_on(attrs)
@@ -188,3 +185,9 @@ def authorize_path(api: APIServer, req: Request) -> None:
     attrs = Attributes(req.user, with_authenticated(req.groups), req.method.lower(), path=path)
     if not api.authorizer.authorize(attrs).allowed:
         raise errors.StatusError(403, "Forbidden", "forbidden: " + attrs.forbidden_message())
+
+
+def _forbidden(attrs: Attributes, reason: str) -> errors.StatusError:
+    """responsewriters.Forbidden: forbiddenMessage, then the authorizers' reason if any."""
+    why = attrs.forbidden_message() + (f": {reason}" if reason else "")
+    return errors.forbidden(attrs.resource, attrs.name, why, attrs.api_group)

@@ -56,7 +56,7 @@ class Decision:
 class _Index:
     cluster_roles: dict[str, list[Obj]] = field(default_factory=dict)
     roles: dict[tuple[str, str], list[Obj]] = field(default_factory=dict)
-    # subject -> (binding name, Grant) for ClusterRoleBindings; per namespace for RoleBindings
+    # subject -> the grants of the ClusterRoleBindings naming it; per namespace for RoleBindings
     cluster: dict[SubjectKey, list[Grant]] = field(default_factory=dict)
     namespaced: dict[str, dict[SubjectKey, list[Grant]]] = field(default_factory=dict)
 
