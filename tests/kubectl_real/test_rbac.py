@@ -103,6 +103,9 @@ def test_the_docs_examples(twin: Twin) -> None:
     same(twin, "describe clusterrole monitoring-endpoints")
     same(twin, "describe clusterrolebinding read-secrets-global")
     same(twin, "describe clusterrole view")
+    same(twin, "describe clusterrole admin")
+    same(twin, "get clusterroles")
+    same(twin, "get clusterrolebindings -o wide")
     same(twin, "get role pod-reader -o yaml")
     same(twin, "get clusterrolebinding read-secrets-global -o json")
 
@@ -119,6 +122,7 @@ def test_can_i_and_a_403(twin: Twin) -> None:
     same(twin, "auth can-i list secrets -n kube-system --as=bob --as-group=manager")
     same(twin, "auth can-i list pods --as=system:serviceaccount:default:default")
     same(twin, "auth can-i --list --as=jane")
+    same(twin, "auth can-i --list")
     same(twin, "auth can-i --list --as=system:serviceaccount:default:default -n kube-system")
     same(twin, "get pods --as=system:serviceaccount:default:default")
     same(twin, "get pods --as=jane")
