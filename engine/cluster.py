@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, Field
 
 from engine import nodes
+from engine.apiserver.authorization import bootstrap
 from engine.apiserver.registry.core.service_alloc import KUBERNETES_SERVICE_IP
 from engine.apiserver.request import Request, Response
 from engine.apiserver.resources import BY_NAME
@@ -172,7 +173,7 @@ class Cluster:
     def _bootstrap(self, node_specs: list[NodeSpec]) -> None:
         """The furniture a cluster has before the learner arrives: namespaces and their
         `default` ServiceAccounts, the `kubernetes` Service, nodes and the default
-        StorageClass.
+        StorageClass, and the default RBAC policy.
 
         Written through the API server, but quietly: the trace starts with the learner's
         first action."""
@@ -199,11 +200,29 @@ class Cluster:
             for index, spec in enumerate(node_specs, start=1)
         ]
         objects.append(("/apis/storage.k8s.io/v1/storageclasses", default_storage_class()))
+        self._write(objects)
+        # The default RBAC policy, which kube-apiserver writes as it starts
+        # (authorization/bootstrap_policy.yaml). Its UIDs come from a generator of their own,
+        # so that the policy leaves the names and UIDs drawn for everything else as they were.
+        rng, self.apiserver.rng = self.apiserver.rng, random.Random(f"rbac-bootstrap/{self.seed}")
+        self._write(
+            [
+                ("/apis/rbac.authorization.k8s.io/v1/clusterroles", r)
+                for r in bootstrap.cluster_roles()
+            ]
+            + [
+                ("/apis/rbac.authorization.k8s.io/v1/clusterrolebindings", b)
+                for b in bootstrap.cluster_role_bindings()
+            ]
+        )
+        self.apiserver.rng = rng
+        self.apiserver.quiet = False
+
+    def _write(self, objects: list[tuple[str, dict[str, Any]]]) -> None:
         for path, body in objects:
             response = self.call(Request("POST", path, body=body))
             if not response.ok:
                 raise ValueError(f"cannot bootstrap {path}: {response.body['message']}")
-        self.apiserver.quiet = False
 
     def _start_components(self) -> None:
         """The control plane and a kubelet per node, started and synced before t≈0."""

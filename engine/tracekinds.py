@@ -79,6 +79,10 @@ class AuthenticationData(Data):
 class AuthorizationData(Data):
     verb: str
     resource: str  # with its subresource: "pods/binding"
+    allowed: bool
+    mode: str  # who decided: Privileged (system:masters), Node or RBAC
+    binding: str | None = None  # RBAC: the binding that allowed it, "ClusterRoleBinding/<name>"
+    role: str | None = None  # and its role, "ClusterRole/<name>"
 
 
 class MutatingAdmissionData(Data):

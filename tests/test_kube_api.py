@@ -113,6 +113,8 @@ def test_legacy_resource_list_names_the_eviction_group(api: Api) -> None:
 def test_every_kind_has_a_patch_operation_that_takes_field_validation(api: Api) -> None:
     root = api("GET", "/openapi/v3").get_json()
     for resource in RESOURCES:
+        if "patch" not in resource.verbs:
+            continue  # the access reviews: create only
         gv = f"apis/{resource.group}/{resource.version}" if resource.group else "api/v1"
         url = root["paths"][gv]["serverRelativeURL"]
         assert "?hash=" in url

@@ -217,6 +217,48 @@ def test_exec_through_the_stream_module(api_client: Any) -> None:
     core.delete_namespaced_pod("client-shell", "default", grace_period_seconds=0)
 
 
+def test_rbac_create_read_list_watch_patch_delete_and_a_review(api_client: Any) -> None:
+    rbac = kubernetes.client.RbacAuthorizationV1Api(api_client)
+    assert "cluster-admin" in [r.metadata.name for r in rbac.list_cluster_role().items]
+    role = {
+        "apiVersion": "rbac.authorization.k8s.io/v1",
+        "kind": "Role",
+        "metadata": {"name": "pod-reader"},
+        "rules": [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list"]}],
+    }
+    assert rbac.create_namespaced_role("default", role).metadata.uid
+    binding = {
+        "apiVersion": "rbac.authorization.k8s.io/v1",
+        "kind": "RoleBinding",
+        "metadata": {"name": "read-pods"},
+        "subjects": [{"kind": "ServiceAccount", "name": "default", "namespace": "default"}],
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "pod-reader"},
+    }
+    rbac.create_namespaced_role_binding("default", binding)
+    watch = kubernetes.watch.Watch()
+    for event in watch.stream(rbac.list_namespaced_role_binding, "default", timeout_seconds=2):
+        assert (event["type"], event["object"].role_ref.name) == ("ADDED", "pod-reader")
+        watch.stop()
+    rule = {"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list", "watch"]}
+    patched = rbac.patch_namespaced_role("pod-reader", "default", {"rules": [rule]})
+    assert patched.rules[0].verbs == ["get", "list", "watch"]
+    assert rbac.read_namespaced_role_binding("read-pods", "default").subjects[0].kind == (
+        "ServiceAccount"
+    )
+    authz = kubernetes.client.AuthorizationV1Api(api_client)
+    review = {
+        "apiVersion": "authorization.k8s.io/v1",
+        "kind": "SelfSubjectAccessReview",
+        "spec": {"resourceAttributes": {"verb": "delete", "resource": "pods"}},
+    }
+    assert authz.create_self_subject_access_review(review).status.allowed is True
+    rbac.delete_namespaced_role_binding("read-pods", "default")
+    rbac.delete_namespaced_role("pod-reader", "default")
+    with pytest.raises(kubernetes.client.ApiException) as missing:
+        rbac.read_namespaced_role("pod-reader", "default")
+    assert missing.value.status == 404
+
+
 def test_without_the_token_the_server_says_unauthorized(kubeconfig: Path) -> None:
     configuration = kubernetes.client.Configuration()
     loader = kubernetes.config.kube_config.KubeConfigLoader(

@@ -45,18 +45,25 @@ def test_api_resources_table() -> None:
     result, requests = sent(cluster, "api-resources")
     assert requests == ["GET /api", "GET /apis"]
     lines = result.stdout.splitlines()
-    assert lines[0] == (
-        "NAME                     SHORTNAMES   APIVERSION               NAMESPACED   KIND"
-    )
-    assert (
-        "pods                     po           v1                       true         Pod" in lines
-    )
-    assert (
-        "deployments              deploy       apps/v1                  true         Deployment"
-    ) in lines
-    assert (
-        "storageclasses           sc           storage.k8s.io/v1        false        StorageClass"
-    ) in lines
+    assert lines[0].split() == ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]
+    columns = [lines[0].index(title) for title in lines[0].split()]
+
+    def row(name: str) -> list[str]:
+        line = next(line for line in lines if line.startswith(name + " "))
+        return [
+            line[start:end].strip()
+            for start, end in zip(columns, [*columns[1:], None], strict=True)
+        ]
+
+    assert row("pods") == ["pods", "po", "v1", "true", "Pod"]
+    assert row("deployments") == ["deployments", "deploy", "apps/v1", "true", "Deployment"]
+    assert row("storageclasses") == [
+        "storageclasses",
+        "sc",
+        "storage.k8s.io/v1",
+        "false",
+        "StorageClass",
+    ]
     names = [line.split()[0] for line in lines[1:]]
     assert {"configmaps", "pods", "serviceaccounts", "services", "deployments"} <= set(names)
     # By group (the core group first), then by name.
@@ -76,16 +83,22 @@ def test_api_resources_filters_and_formats() -> None:
         "",
         0,
     )
-    assert cluster.kubectl("api-resources --namespaced=false -o name").stdout == (
-        "namespaces\nnodes\npersistentvolumes\nstorageclasses.storage.k8s.io\n"
-    )
+    cluster_scoped = cluster.kubectl("api-resources --namespaced=false -o name").stdout.split()
+    assert {
+        "namespaces",
+        "nodes",
+        "persistentvolumes",
+        "clusterroles.rbac.authorization.k8s.io",
+    } <= (set(cluster_scoped))
+    assert not {"pods", "roles.rbac.authorization.k8s.io"} & set(cluster_scoped)
     assert cluster.kubectl("api-resources --categories=all -o name").stdout == (
         "pods\nservices\ndaemonsets.apps\ndeployments.apps\nreplicasets.apps\ncronjobs.batch\n"
         "jobs.batch\n"
     )
     wide = cluster.kubectl("api-resources -o wide --sort-by=kind").stdout.splitlines()
-    assert wide[0].endswith("KIND                    VERBS" + " " * 56 + "CATEGORIES")
-    assert [line.split()[0] for line in wide[1:3]] == ["configmaps", "controllerrevisions"]
+    assert wide[0].split()[-3:] == ["KIND", "VERBS", "CATEGORIES"]
+    kinds = [line[wide[0].index("KIND") :].split()[0] for line in wide[1:]]
+    assert kinds == sorted(kinds)
     listing = json.loads(cluster.kubectl("api-resources -o json --api-group=apps").stdout)
     assert listing["kind"] == "APIResourceList"
     assert listing["resources"][1]["shortNames"] == ["ds"]
@@ -106,7 +119,8 @@ def test_api_versions() -> None:
     cluster = quiet_cluster()
     result, requests = sent(cluster, "api-versions")
     assert out(result) == (
-        "apps/v1\nbatch/v1\ncoordination.k8s.io/v1\ndiscovery.k8s.io/v1\nstorage.k8s.io/v1\nv1\n",
+        "apps/v1\nauthorization.k8s.io/v1\nbatch/v1\ncoordination.k8s.io/v1\n"
+        "discovery.k8s.io/v1\nrbac.authorization.k8s.io/v1\nstorage.k8s.io/v1\nv1\n",
         "",
         0,
     )

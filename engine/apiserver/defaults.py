@@ -102,7 +102,22 @@ def set_defaults(
             _default_resource_list(status.get(key))
         if status.get("allocatable") is None and isinstance(status.get("capacity"), dict):
             status["allocatable"] = dict(status["capacity"])
+    elif kind in ("RoleBinding", "ClusterRoleBinding"):
+        _default_binding(obj)
     order_like_go(kind, obj, old)
+
+
+def _default_binding(obj: Obj) -> None:
+    """pkg/apis/rbac/v1/defaults.go SetDefaults_ClusterRoleBinding, SetDefaults_RoleBinding,
+    SetDefaults_Subject: the roleRef's group, and each subject's by its kind."""
+    role_ref = obj.get("roleRef")
+    if isinstance(role_ref, dict) and not role_ref.get("apiGroup"):
+        role_ref["apiGroup"] = "rbac.authorization.k8s.io"
+    for subject in _l(obj.get("subjects")):
+        # A ServiceAccount's group is "" (omitempty: not written).
+        kind = subject.get("kind") if isinstance(subject, dict) else None
+        if kind in ("User", "Group") and not subject.get("apiGroup"):
+            subject["apiGroup"] = "rbac.authorization.k8s.io"
 
 
 def _default_daemonset_spec(spec: Obj) -> None:
@@ -542,6 +557,17 @@ _SCHEMA_TEXT: dict[str, str] = {
     "Secret": "kind apiVersion metadata:ObjectMeta! immutable data:{} stringData:{} type",
     "ServiceAccount": "kind apiVersion metadata:ObjectMeta! secrets:[ObjectReference] "
     "imagePullSecrets automountServiceAccountToken",
+    # rbac/v1 (types.go)
+    "Role": "kind apiVersion metadata:ObjectMeta! rules:[PolicyRule]",
+    "ClusterRole": "kind apiVersion metadata:ObjectMeta! rules:[PolicyRule] "
+    "aggregationRule:AggregationRule",
+    "AggregationRule": "clusterRoleSelectors:[LabelSelector]",
+    "PolicyRule": "verbs apiGroups resources resourceNames nonResourceURLs",
+    "RoleBinding": "kind apiVersion metadata:ObjectMeta! subjects:[Subject] roleRef:RoleRef!",
+    "ClusterRoleBinding": "kind apiVersion metadata:ObjectMeta! subjects:[Subject] "
+    "roleRef:RoleRef!",
+    "Subject": "kind apiGroup name namespace",
+    "RoleRef": "apiGroup kind name",
     "Service": "kind apiVersion metadata:ObjectMeta! spec:ServiceSpec! status:ServiceStatus!",
     "ServiceSpec": "ports:[ServicePort] selector:{} clusterIP clusterIPs type externalIPs "
     "sessionAffinity loadBalancerIP loadBalancerSourceRanges externalName "
@@ -706,6 +732,9 @@ _SCHEMA_TEXT: dict[str, str] = {
 _ALWAYS_WRITTEN: dict[str, dict[str, Any]] = {
     "ReplicaSetStatus": {"replicas": 0},
     "ControllerRevision": {"revision": 0},
+    # rbac/v1 `json:"rules"` has no omitempty: a role without rules is written `rules: null`.
+    "Role": {"rules": None},
+    "ClusterRole": {"rules": None},
     "DaemonSetStatus": {
         "currentNumberScheduled": 0,
         "numberMisscheduled": 0,

@@ -324,6 +324,64 @@ RESOURCES: tuple[ResourceType, ...] = (
         "/registry/storageclasses",
         short_names=("sc",),
     ),
+    # rbac.authorization.k8s.io/v1 (pkg/registry/rbac): who may do what.
+    ResourceType(
+        "clusterrolebindings",
+        "clusterrolebinding",
+        "ClusterRoleBinding",
+        "rbac.authorization.k8s.io",
+        "v1",
+        False,
+        "/registry/clusterrolebindings",
+    ),
+    ResourceType(
+        "clusterroles",
+        "clusterrole",
+        "ClusterRole",
+        "rbac.authorization.k8s.io",
+        "v1",
+        False,
+        "/registry/clusterroles",
+    ),
+    ResourceType(
+        "rolebindings",
+        "rolebinding",
+        "RoleBinding",
+        "rbac.authorization.k8s.io",
+        "v1",
+        True,
+        "/registry/rolebindings",
+    ),
+    ResourceType(
+        "roles",
+        "role",
+        "Role",
+        "rbac.authorization.k8s.io",
+        "v1",
+        True,
+        "/registry/roles",
+    ),
+    # authorization.k8s.io/v1: a client asks what it may do (kubectl auth can-i).
+    ResourceType(
+        "selfsubjectaccessreviews",
+        "selfsubjectaccessreview",
+        "SelfSubjectAccessReview",
+        "authorization.k8s.io",
+        "v1",
+        False,
+        "/registry/selfsubjectaccessreviews",  # never written: the API server answers at once
+        verbs=("create",),
+    ),
+    ResourceType(
+        "selfsubjectrulesreviews",
+        "selfsubjectrulesreview",
+        "SelfSubjectRulesReview",
+        "authorization.k8s.io",
+        "v1",
+        False,
+        "/registry/selfsubjectrulesreviews",  # never written: the API server answers at once
+        verbs=("create",),
+    ),
 )
 
 BY_NAME = {r.name: r for r in RESOURCES}

@@ -17,6 +17,7 @@ from typing import Any
 
 from engine.apimachinery.errors import StatusError
 from engine.apiserver import filters, quota
+from engine.apiserver.authorization.authorizer import Authorizer
 from engine.apiserver.discovery import non_resource
 from engine.apiserver.handlers.create import create
 from engine.apiserver.handlers.delete import delete, delete_collection
@@ -72,6 +73,7 @@ class APIServer:
         self.cache = WatchCache(env, trace, timings.watch_delivery)
         self.storage = Storage(env, etcd, trace, timings, self.cache)
         self.lifecycle = NamespaceLifecycle(etcd)
+        self.authorizer = Authorizer(self.storage)
         self.bearer_tokens: dict[str, str] = {}  # token -> user, for clients over HTTP
         self.quota = quota.Quota(etcd)  # the cluster's own limits: none until it is given some
         self.read_logs: LogReader | None = None  # the node side answers pods/log
@@ -101,8 +103,10 @@ class APIServer:
         try:
             filters.check_size(req)
             filters.authenticate(self, req)
+            filters.impersonate(self, req)
             target = parse_resource_path(req.path)
             if target is None:
+                filters.authorize_path(self, req)
                 return non_resource(req)
             req.flow = self.trace.flow_of(req.object_ref)  # for the stages that name no object
             verb = filters.verb(req, target)

@@ -355,6 +355,20 @@ SERVICE_ACCOUNT_COLUMNS = [
     _AGE,
 ]
 
+# printers.go roleBindingsColumnDefinitions (RoleBindings and ClusterRoleBindings).
+ROLE_BINDING_COLUMNS = [
+    _NAME,
+    _column(
+        "Role",
+        "RoleRef can reference a Role in the current namespace or a ClusterRole in the global "
+        "namespace. If the RoleRef cannot be resolved, the Authorizer must return an error.",
+    ),
+    _AGE,
+    _column("Users", "Users in the roleBinding", priority=1),
+    _column("Groups", "Groups in the roleBinding", priority=1),
+    _column("ServiceAccounts", "ServiceAccounts in the roleBinding", priority=1),
+]
+
 # printers.go serviceColumnDefinitions: the docs are ServiceSpec's.
 SERVICE_COLUMNS = [
     _NAME,

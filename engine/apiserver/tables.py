@@ -41,6 +41,7 @@ from engine.apiserver.table_columns import (
     NODE_COLUMNS,
     POD_COLUMNS,
     REPLICA_SET_COLUMNS,
+    ROLE_BINDING_COLUMNS,
     SECRET_COLUMNS,
     SERVICE_ACCOUNT_COLUMNS,
     SERVICE_COLUMNS,
@@ -395,6 +396,31 @@ def _service_account_row(sa: Obj, now: float) -> Row:
     ]
 
 
+def _role_binding_row(binding: Obj, now: float) -> Row:
+    """printRoleBinding / printClusterRoleBinding, with rbac.SubjectsStrings for the wide
+    columns (a ServiceAccount as namespace/name)."""
+    meta, ref = binding.get("metadata", {}), binding.get("roleRef") or {}
+    users: list[str] = []
+    groups: list[str] = []
+    accounts: list[str] = []
+    for subject in binding.get("subjects") or []:
+        kind, name = subject.get("kind"), subject.get("name", "")
+        if kind == "User":
+            users.append(name)
+        elif kind == "Group":
+            groups.append(name)
+        elif kind == "ServiceAccount":
+            accounts.append(f"{subject.get('namespace', '')}/{name}")
+    return [
+        meta.get("name", ""),
+        f"{ref.get('kind', '')}/{ref.get('name', '')}",
+        since(meta.get("creationTimestamp"), now),
+        ", ".join(users),
+        ", ".join(groups),
+        ", ".join(accounts),
+    ]
+
+
 def _secret_row(secret: Obj, now: float) -> Row:
     """printSecret."""
     meta = secret.get("metadata", {})
@@ -504,6 +530,7 @@ EVENT = Printer(EVENT_COLUMNS, _event_row)
 NAMESPACE = Printer(NAMESPACE_COLUMNS, _namespace_row)
 CONFIG_MAP = Printer(CONFIG_MAP_COLUMNS, _config_map_row)
 SECRET = Printer(SECRET_COLUMNS, _secret_row)
+ROLE_BINDING = Printer(ROLE_BINDING_COLUMNS, _role_binding_row)
 SERVICE_ACCOUNT = Printer(SERVICE_ACCOUNT_COLUMNS, _service_account_row)
 SERVICE = Printer(SERVICE_COLUMNS, _service_row)
 ENDPOINT_SLICE = Printer(ENDPOINT_SLICE_COLUMNS, _endpoint_slice_row)

@@ -37,6 +37,7 @@ class RestClient:
         self.user = user
         self.groups = groups
         self.step = step
+        self.headers: dict[str, str] = {}  # sent with every request (kubectl's --as)
 
     def request(
         self,
@@ -53,7 +54,7 @@ class RestClient:
             method,
             path,
             dict(query or {}),
-            dict(headers or {}),
+            {**self.headers, **(headers or {})},
             body,
             self.user,
             self.groups,

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 def _registry() -> dict[str, type[Controller]]:
     """The controllers, in the order they are started (NewControllerDescriptors)."""
+    from engine.controllers.clusterroleaggregation import ClusterRoleAggregationController
     from engine.controllers.cronjob.controller import CronJobController
     from engine.controllers.daemon.controller import DaemonSetController
     from engine.controllers.deployment.controller import DeploymentController
@@ -62,6 +63,7 @@ def _registry() -> dict[str, type[Controller]]:
         PVCProtectionController,
         PVProtectionController,
         LocalPathProvisioner,  # not kube-controller-manager's: see its module
+        ClusterRoleAggregationController,
     ]
     return {cls.name: cls for cls in classes}
 

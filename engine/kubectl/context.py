@@ -48,6 +48,17 @@ class Context:
             ("system:masters", "system:authenticated"),
             Step.SEND,
         )
+        if flags.values.get("as_group") and not flags.values.get("as"):
+            raise KubectlError(
+                "error: requesting uid, groups or user-extra for kubernetes-admin without "
+                "impersonating a user"
+            )
+        if flags.values.get("as"):
+            # Each group is a header of its own upstream; repeated headers read as one
+            # comma-separated value (what Podlife's HTTP side passes on too).
+            self.client.headers["impersonate-user"] = flags.values["as"]
+            if flags.as_group:
+                self.client.headers["impersonate-group"] = ",".join(flags.as_group)
 
     @property
     def now(self) -> float:

@@ -50,12 +50,17 @@ GLOBAL_FLAGS = (
     Flag("request-timeout", default="0"),
     Flag("v", "v", default="0"),
     Flag("insecure-skip-tls-verify", kind="bool", default=False),
+    # Impersonation (client-go transport/round_trippers.go: Impersonate-User, -Group headers).
+    Flag("as"),
+    Flag("as-group", kind="array"),
 )
 
 
 def parse(argv: list[str], flags: tuple[Flag, ...], command: str) -> Parsed:
     """Parse argv with pflag's rules: interspersed flags, `--x=v`, `--x v`, `-x v`, `-xv`."""
-    every = flags + GLOBAL_FLAGS
+    # A command's own flag shadows a global one of the same name (cobra: `create rolebinding
+    # --user` is a subject, not the kubeconfig user).
+    every = flags + tuple(g for g in GLOBAL_FLAGS if g.name not in {f.name for f in flags})
     by_name = {f.name: f for f in every}
     by_short = {f.short: f for f in every if f.short}
     parsed = Parsed(values={f.dest: _initial(f) for f in every})

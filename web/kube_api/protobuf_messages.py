@@ -376,6 +376,62 @@ MESSAGES: dict[str, Fields] = {
         7: ("failedJobsHistoryLimit", "int", ""),
         8: ("timeZone", "str", ""),
     },
+    # kubectl create role|clusterrole|rolebinding|clusterrolebinding, kubectl auth can-i:
+    # k8s.io/api/rbac/v1 and authorization/v1 generated.proto (LabelSelector: meta/v1's, above)
+    "Role": {1: ("metadata", "msg", "ObjectMeta"), 2: ("rules", "msgs", "PolicyRule")},
+    "ClusterRole": {
+        1: ("metadata", "msg", "ObjectMeta"),
+        2: ("rules", "msgs", "PolicyRule"),
+        3: ("aggregationRule", "msg", "AggregationRule"),
+    },
+    "AggregationRule": {1: ("clusterRoleSelectors", "msgs", "LabelSelector")},
+    "PolicyRule": {
+        1: ("verbs", "strs", ""),
+        2: ("apiGroups", "strs", ""),
+        3: ("resources", "strs", ""),
+        4: ("resourceNames", "strs", ""),
+        5: ("nonResourceURLs", "strs", ""),
+    },
+    "RoleBinding": {
+        1: ("metadata", "msg", "ObjectMeta"),
+        2: ("subjects", "msgs", "Subject"),
+        3: ("roleRef", "msg", "RoleRef"),
+    },
+    "ClusterRoleBinding": {
+        1: ("metadata", "msg", "ObjectMeta"),
+        2: ("subjects", "msgs", "Subject"),
+        3: ("roleRef", "msg", "RoleRef"),
+    },
+    "Subject": {
+        1: ("kind", "str", ""),
+        2: ("apiGroup", "str", ""),
+        3: ("name", "str", ""),
+        4: ("namespace", "str", ""),
+    },
+    "RoleRef": {1: ("apiGroup", "str", ""), 2: ("kind", "str", ""), 3: ("name", "str", "")},
+    "SelfSubjectAccessReview": {
+        1: ("metadata", "msg", "ObjectMeta"),
+        2: ("spec", "msg", "SelfSubjectAccessReviewSpec"),
+    },
+    "SelfSubjectAccessReviewSpec": {
+        1: ("resourceAttributes", "msg", "ResourceAttributes"),
+        2: ("nonResourceAttributes", "msg", "NonResourceAttributes"),
+    },
+    "ResourceAttributes": {
+        1: ("namespace", "str", ""),
+        2: ("verb", "str", ""),
+        3: ("group", "str", ""),
+        4: ("version", "str", ""),
+        5: ("resource", "str", ""),
+        6: ("subresource", "str", ""),
+        7: ("name", "str", ""),
+    },
+    "NonResourceAttributes": {1: ("path", "str", ""), 2: ("verb", "str", "")},
+    "SelfSubjectRulesReview": {
+        1: ("metadata", "msg", "ObjectMeta"),
+        2: ("spec", "msg", "SelfSubjectRulesReviewSpec"),
+    },
+    "SelfSubjectRulesReviewSpec": {1: ("namespace", "str", "")},
 }
 KINDS = {
     ("policy/v1", "Eviction"),
@@ -390,4 +446,10 @@ KINDS = {
     ("apps/v1", "Deployment"),
     ("batch/v1", "Job"),
     ("batch/v1", "CronJob"),
+    ("rbac.authorization.k8s.io/v1", "Role"),
+    ("rbac.authorization.k8s.io/v1", "ClusterRole"),
+    ("rbac.authorization.k8s.io/v1", "RoleBinding"),
+    ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"),
+    ("authorization.k8s.io/v1", "SelfSubjectAccessReview"),
+    ("authorization.k8s.io/v1", "SelfSubjectRulesReview"),
 }

@@ -15,7 +15,14 @@ from web.kube_api import protobuf, wallclock
 from web.kube_api.calls import RemoteCall
 
 # The headers the API server looks at; the others are not worth recording as inputs.
-KEPT_HEADERS = ("accept", "authorization", "content-type", "user-agent")
+KEPT_HEADERS = (
+    "accept",
+    "authorization",
+    "content-type",
+    "user-agent",
+    "impersonate-user",
+    "impersonate-group",
+)
 _watch_keys = itertools.count(1)
 # The subresources whose bodies are a kind of their own (handlers/rest.go's subresource
 # storage: pods/binding, pods/eviction, */scale).
@@ -42,6 +49,8 @@ def remote_call(
     headers = {
         name.lower(): value for name, value in http.headers.items() if name.lower() in KEPT_HEADERS
     }
+    if "impersonate-group" in headers:  # one header per group (kubectl --as-group, repeated)
+        headers["impersonate-group"] = ",".join(http.headers.getlist("Impersonate-Group"))
     if token and "authorization" not in headers:
         headers["authorization"] = f"Bearer {token}"
     into = _body_kind(http.method, path)

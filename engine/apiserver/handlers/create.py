@@ -18,7 +18,10 @@ if TYPE_CHECKING:
 
 def create(api: APIServer, req: Request, target: ResourcePath, fields_managed: bool = False) -> Gen:
     """`fields_managed`: server-side apply creating the object has set its managedFields."""
-    connect = api.strategy(target.resource).subresources.get((target.subresource, "create"))
+    strategy = api.strategy(target.resource)
+    connect = strategy.subresources.get((target.subresource, "create"))
+    if connect is None and not target.subresource:
+        connect = strategy.answer_create
     if connect is not None:
         return (yield from connect(api, req, target))
     resource = target.resource

@@ -7,6 +7,10 @@ from engine.apiserver.registry.apps.controllerrevision import ControllerRevision
 from engine.apiserver.registry.apps.daemonset import DaemonSetStrategy
 from engine.apiserver.registry.apps.deployment import DeploymentStrategy
 from engine.apiserver.registry.apps.replicaset import ReplicaSetStrategy
+from engine.apiserver.registry.authorization.reviews import (
+    SelfSubjectAccessReviewStrategy,
+    SelfSubjectRulesReviewStrategy,
+)
 from engine.apiserver.registry.batch.cronjob import CronJobStrategy
 from engine.apiserver.registry.batch.job import JobStrategy
 from engine.apiserver.registry.coordination.lease import LeaseStrategy
@@ -24,6 +28,12 @@ from engine.apiserver.registry.core.secret import SecretStrategy
 from engine.apiserver.registry.core.service import ServiceStrategy
 from engine.apiserver.registry.core.serviceaccount import ServiceAccountStrategy
 from engine.apiserver.registry.discovery.endpointslice import EndpointSliceStrategy
+from engine.apiserver.registry.rbac.strategies import (
+    ClusterRoleBindingStrategy,
+    ClusterRoleStrategy,
+    RoleBindingStrategy,
+    RoleStrategy,
+)
 from engine.apiserver.registry.storage.storageclass import StorageClassStrategy
 from engine.apiserver.registry.strategy import Strategy
 
@@ -50,5 +60,11 @@ STRATEGIES: dict[str, Strategy] = {
         PersistentVolumeClaimStrategy(),
         PersistentVolumeStrategy(),
         StorageClassStrategy(),
+        RoleStrategy(),
+        ClusterRoleStrategy(),
+        RoleBindingStrategy(),
+        ClusterRoleBindingStrategy(),
+        SelfSubjectAccessReviewStrategy(),
+        SelfSubjectRulesReviewStrategy(),
     )
 }

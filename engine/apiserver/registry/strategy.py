@@ -117,6 +117,9 @@ class Strategy:
     # The fields a field selector may name; None: only metadata.name and metadata.namespace.
     field_labels: ClassVar[tuple[str, ...] | None] = None
     subresources: ClassVar[Mapping[tuple[str, str], SubresourceHandler]] = {}
+    # A kind that is never stored: the API server answers its create at once (the access
+    # reviews of authorization.k8s.io), taking (api, request, target) like a subresource.
+    answer_create: ClassVar[SubresourceHandler | None] = None
     # Its server-side table: columns and rows as `kubectl get` shows them (tables.py).
     printer: ClassVar[tables.Printer] = tables.DEFAULT
 

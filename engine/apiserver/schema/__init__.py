@@ -9,6 +9,7 @@ from typing import Any
 
 from engine.apiserver.schema import (
     apps,
+    authorization,
     batch,
     cluster,
     config,
@@ -18,6 +19,7 @@ from engine.apiserver.schema import (
     endpoints,
     meta,
     pod,
+    rbac,
     service,
     serviceaccount,
     storage,
@@ -43,6 +45,8 @@ _MODULES = (
     config,
     service,
     serviceaccount,
+    rbac,
+    authorization,
     endpoints,
     apps,
     daemonset,

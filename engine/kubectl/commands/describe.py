@@ -27,6 +27,7 @@ from engine.kubectl.context import Context
 from engine.kubectl.describe_batch import describe_cronjob, describe_job
 from engine.kubectl.describe_config import describe_configmap, describe_secret
 from engine.kubectl.describe_daemonset import describe_daemonset
+from engine.kubectl.describe_rbac import describe_binding, describe_role
 from engine.kubectl.describe_service import describe_service
 from engine.kubectl.describe_serviceaccount import describe_service_account
 from engine.kubectl.describe_storage import (
@@ -56,6 +57,10 @@ DESCRIBED = (
     "PersistentVolume",
     "PersistentVolumeClaim",
     "StorageClass",
+    "Role",
+    "ClusterRole",
+    "RoleBinding",
+    "ClusterRoleBinding",
 )
 
 
@@ -199,6 +204,10 @@ def describe_object(
         return describe_service_account(current, events, ctx.now)
     if resource.kind in ("PersistentVolume", "PersistentVolumeClaim", "StorageClass"):
         return (yield from _describe_storage(ctx, current, show_events))
+    if resource.kind in ("Role", "ClusterRole"):
+        return describe_role(current)
+    if resource.kind in ("RoleBinding", "ClusterRoleBinding"):
+        return describe_binding(current)
     return describers.describe_namespace(current, None, None)
 
 
