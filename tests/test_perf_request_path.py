@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from engine import timeutil
 from engine.apimachinery import fieldpath, managedfields, quantity, strategicpatch
-from engine.apiserver import decoding, defaults, memo, validation
+from engine.apiserver import decoding, defaults, fieldorder, memo, validation
 from engine.apiserver.registry import store
 from engine.apiserver.request import Request, parse_resource_path
 from engine.apiserver.storage.codec import decode
@@ -146,8 +146,8 @@ def reference_update_managed_fields(
 
 
 def reference_reorder(type_name: str, obj: dict[str, JSON]) -> None:
-    fields = defaults._SCHEMA[type_name]
-    for key, default in defaults._ALWAYS_WRITTEN.get(type_name, {}).items():
+    fields = fieldorder._SCHEMA[type_name]
+    for key, default in fieldorder._ALWAYS_WRITTEN.get(type_name, {}).items():
         obj.setdefault(key, default)
     ordered: dict[str, JSON] = {}
     for key, nested, shape, always in fields:
@@ -467,7 +467,7 @@ class Checked:
         def order_like_go(kind: str, obj: Any, old: Any = None) -> None:
             expected = copy.deepcopy(obj)
             fast_order(kind, obj, old)
-            if kind in defaults._SCHEMA:
+            if kind in fieldorder._SCHEMA:
                 reference_reorder(kind, expected)
             assert text(obj) == text(expected)
 
@@ -483,6 +483,7 @@ class Checked:
         monkeypatch.setattr(validation, "decode_error", decode_error)
         monkeypatch.setattr(strategicpatch, "apply_strategic_merge_patch", strategic)
         monkeypatch.setattr(defaults, "order_like_go", order_like_go)
+        monkeypatch.setattr(fieldorder, "order_like_go", order_like_go)
         monkeypatch.setattr(Storage, "decode_change", decode_change)
 
     def count(self, name: str) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from engine import names
 from engine.apimachinery import errors
-from engine.apiserver.defaults import order_like_go
+from engine.apiserver.fieldorder import order_like_go
 from engine.apiserver.memo import parse_quantity
 
 Obj = dict[str, Any]

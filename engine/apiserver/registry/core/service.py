@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from engine.apimachinery.labels import format_labels
-from engine.apiserver import defaults, tables
+from engine.apiserver import fieldorder, tables
 from engine.apiserver.registry.core.service_alloc import (
     needs_cluster_ip,
     needs_health_check_port,
@@ -115,7 +115,7 @@ class ServiceStrategy(Strategy):
             patch_allocated_values(obj, old)
         normalize_cluster_ips(obj, old)
         finish = api.service_allocator.allocate(obj, old, dry_run)
-        defaults.order_like_go("Service", obj)  # the allocated fields where Go writes them
+        fieldorder.order_like_go("Service", obj)  # the allocated fields where Go writes them
         return finish
 
     def validate_object(self, obj: Obj, old: Obj | None) -> Errors:
