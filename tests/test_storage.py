@@ -14,36 +14,10 @@ import yaml
 
 from engine.cluster import Cluster
 from tests.controller_kit import call, get
+from tests.kubectl_real.manifests import PV_CLAIM, PV_VOLUME
 
-PV = """
-apiVersion: v1
-kind: PersistentVolume
-metadata:
-  name: task-pv-volume
-  labels:
-    type: local
-spec:
-  storageClassName: manual
-  capacity:
-    storage: 10Gi
-  accessModes:
-    - ReadWriteOnce
-  hostPath:
-    path: "/mnt/data"
-"""
-CLAIM = """
-apiVersion: v1
-kind: PersistentVolumeClaim
-metadata:
-  name: task-pv-claim
-spec:
-  storageClassName: manual
-  accessModes:
-    - ReadWriteOnce
-  resources:
-    requests:
-      storage: 3Gi
-"""
+# The tutorial's, each starting on a new line (some tests join them with "---").
+PV, CLAIM = "\n" + PV_VOLUME, "\n" + PV_CLAIM
 POD = """
 apiVersion: v1
 kind: Pod

@@ -37,3 +37,35 @@ spec:
       - name: nginx
         image: nginx:1.27
 """
+
+# The tutorial "Configure a Pod to Use a PersistentVolume for Storage" (pv-volume.yaml,
+# pv-claim.yaml)
+PV_VOLUME = """\
+apiVersion: v1
+kind: PersistentVolume
+metadata:
+  name: task-pv-volume
+  labels:
+    type: local
+spec:
+  storageClassName: manual
+  capacity:
+    storage: 10Gi
+  accessModes:
+    - ReadWriteOnce
+  hostPath:
+    path: "/mnt/data"
+"""
+PV_CLAIM = """\
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: task-pv-claim
+spec:
+  storageClassName: manual
+  accessModes:
+    - ReadWriteOnce
+  resources:
+    requests:
+      storage: 3Gi
+"""

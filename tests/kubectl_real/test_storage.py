@@ -8,38 +8,10 @@ from __future__ import annotations
 import re
 
 from tests.kubectl_real.conftest import Twin, normalized
+from tests.kubectl_real.manifests import PV_CLAIM, PV_VOLUME
 from tests.kubectl_real.test_config import same
 from tests.kubectl_real.test_services import same_but_uid
 
-PV_VOLUME = """\
-apiVersion: v1
-kind: PersistentVolume
-metadata:
-  name: task-pv-volume
-  labels:
-    type: local
-spec:
-  storageClassName: manual
-  capacity:
-    storage: 10Gi
-  accessModes:
-    - ReadWriteOnce
-  hostPath:
-    path: "/mnt/data"
-"""
-PV_CLAIM = """\
-apiVersion: v1
-kind: PersistentVolumeClaim
-metadata:
-  name: task-pv-claim
-spec:
-  storageClassName: manual
-  accessModes:
-    - ReadWriteOnce
-  resources:
-    requests:
-      storage: 3Gi
-"""
 PV_POD = """\
 apiVersion: v1
 kind: Pod
