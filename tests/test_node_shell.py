@@ -162,6 +162,17 @@ def test_each_flavour_says_not_found_and_syntax_errors_in_its_own_words() -> Non
     assert sh("a &&", "bash")[2] == 2
 
 
+def test_echo_reads_escapes_as_each_flavour_does() -> None:
+    """dash (Debian's sh) always reads them, as the Secrets task's output shows; bash and
+    busybox only after -e; \\c ends the output."""
+    line = 'echo "a: 1\\nb: 2"'
+    assert sh(line, "dash")[0] == "a: 1\nb: 2\n"
+    assert sh(line, "bash")[0] == sh(line)[0] == "a: 1\\nb: 2\n"
+    assert sh('echo -e "a\\tb"', "bash")[0] == "a\tb\n"
+    assert sh('echo -e "x"', "dash")[0] == "-e x\n"  # dash's echo takes -n only
+    assert sh('echo "cut\\chere"', "dash")[0] == "cut"
+
+
 def test_exit_and_nesting_are_bounded() -> None:
     shell = Shell(machine(), "ash", "sh")
     with pytest.raises(Exit) as raised:

@@ -62,11 +62,43 @@ def _pwd(shell: Shell, argv: list[str], stdin: str) -> Result:
 
 
 def _echo(shell: Shell, argv: list[str], stdin: str) -> Result:
+    """dash's echo knows only -n and always reads backslash escapes (POSIX XSI echo); bash's
+    and busybox's read them only after -e."""
     words, newline = argv[1:], True
-    while words and words[0] in ("-n", "-e", "-ne", "-en"):
+    escapes = shell.flavour == "dash"
+    options = ("-n",) if escapes else ("-n", "-e", "-E", "-ne", "-en")
+    while words and words[0] in options:
         newline = newline and "n" not in words[0]
+        escapes = escapes or "e" in words[0]
         words = words[1:]
-    return Result(" ".join(words) + ("\n" if newline else ""))
+    text = " ".join(words)
+    if escapes:
+        text, stopped = _backslash_escapes(text)
+        newline = newline and not stopped
+    return Result(text + ("\n" if newline else ""))
+
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "\\": "\\", "a": "\a"}
+
+
+def _backslash_escapes(text: str) -> tuple[str, bool]:
+    """echo's escapes; `\\c` ends the output there (and its newline): (text, stopped)."""
+    out, i = [], 0
+    while i < len(text):
+        char = text[i]
+        following = text[i + 1] if i + 1 < len(text) else ""
+        if char != "\\" or not following:
+            out.append(char)
+            i += 1
+        elif following == "c":
+            return "".join(out), True
+        elif following in _ESCAPES:
+            out.append(_ESCAPES[following])
+            i += 2
+        else:
+            out.append(char)
+            i += 1
+    return "".join(out), False
 
 
 def _true(shell: Shell, argv: list[str], stdin: str) -> Result:
