@@ -96,6 +96,20 @@ def test_delete_waits_for_the_pod_to_go(twin: Twin) -> None:
     assert gone.code == 1
 
 
+def test_delete_by_field_selector(twin: Twin) -> None:
+    twin.file("pods.yaml", POD + "---\n" + POD.replace("name: web", "name: other"))
+    twin.both("apply -f pods.yaml")
+    for line in ("delete pods", "delete pods --field-selector metadata.name=web"):
+        real, engine = twin.both(line)
+        assert (engine.stdout, engine.stderr, engine.exit_code) == (
+            real.stdout,
+            real.stderr,
+            real.code,
+        ), line
+    assert real.stdout == 'pod "web" deleted from default namespace\n'
+    assert twin.real("get pods -o name").stdout == "pod/other\n"
+
+
 def test_force_delete_warns_and_removes_at_once(twin: Twin) -> None:
     twin.file("pod.yaml", POD)
     twin.both("apply -f pod.yaml")

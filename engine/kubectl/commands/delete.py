@@ -25,6 +25,7 @@ FORCE_WARNING = (
     "delete",
     Flag("filename", "f", kind="list"),
     Flag("selector", "l", default=""),
+    Flag("field-selector", default=""),
     Flag("all", kind="bool", default=False),
     Flag("all-namespaces", "A", kind="bool", default=False),
     Flag("grace-period", kind="int", default=-1),
@@ -143,7 +144,7 @@ def _collect(ctx: Context, flags: Parsed) -> Gen:
             "   '<resource>'"
         )
     by_selection = [t for t in targets if not t.name]
-    if by_selection and not (flags.all or flags.selector):
+    if by_selection and not (flags.all or flags.selector or flags.field_selector):
         raise KubectlError("error: resource(s) were provided, but no name was specified")
     for target in targets:
         namespace = ctx.namespace if target.resource.namespaced else ""
@@ -151,6 +152,8 @@ def _collect(ctx: Context, flags: Parsed) -> Gen:
             items.append((target.path(namespace), target.resource, target.name, namespace, ""))
             continue
         query = {"labelSelector": flags.selector} if flags.selector else {}
+        if flags.field_selector:
+            query["fieldSelector"] = flags.field_selector
         listing: Response = yield from ctx.request(
             "GET",
             resource_path(target.resource, "" if flags.all_namespaces else namespace),
