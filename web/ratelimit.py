@@ -4,7 +4,8 @@ A playing page sends an `ack` per animation frame (up to 60 a second) and a comm
 then; a script can send thousands. Messages cost what they make the server do: the cheap ones
 (ack, play, pause, speed) one token, a step or a look (inspect, etcd) two, anything that runs
 kubectl or builds a cluster ten. Past the bucket, a message is answered with a refusal that says
-why (not silently dropped) and the server does none of its work.
+why (not silently dropped), with `retry_after` (seconds until it would be taken, as HTTP's
+Retry-After), and the server does none of its work.
 """
 
 from __future__ import annotations
@@ -27,13 +28,21 @@ class Bucket:
         self.tokens = float(self.burst)
 
     def take(self, cost: int) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
-        self.updated = now
+        self._refill()
         if self.tokens < cost:
             return False
         self.tokens -= cost
         return True
+
+    def wait(self, cost: int) -> float:
+        """Seconds until `cost` tokens are there."""
+        self._refill()
+        return max(0.0, (cost - self.tokens) / self.rate)
+
+    def _refill(self) -> None:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
 
 
 class ConnectionLimits:
@@ -48,6 +57,12 @@ class ConnectionLimits:
         if bucket is None:
             bucket = self._buckets[sid] = Bucket(self.rate, self.burst)
         return bucket.take(COSTS.get(message, WORK))
+
+    def retry_after(self, sid: str, message: str) -> float:
+        """When a refused message would be taken: the page waits that long and sends it
+        again (a lesson resumed at speed sends its commands faster than the bucket fills)."""
+        bucket = self._buckets.get(sid)
+        return bucket.wait(COSTS.get(message, WORK)) if bucket is not None else 0.0
 
     def forget(self, sid: str) -> None:
         self._buckets.pop(sid, None)

@@ -62,7 +62,8 @@ def handler(message: str) -> Callable[[Handler], Callable[..., Reply]]:
                         "refusing the excess (logged once a minute)",
                         request.remote_addr,
                     )
-                return {"ok": False, "error": self.rates.refusal()}
+                wait = round(self.rates.retry_after(sid, message), 3)
+                return {"ok": False, "error": self.rates.refusal(), "retry_after": wait}
             try:
                 return function(self, args[0] if args else None)
             except REFUSALS as error:

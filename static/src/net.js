@@ -3,6 +3,9 @@
 
 import { io } from "socket.io-client";
 
+const RATE_RETRIES = 20; // a message refused for speed is sent again at most this often
+const RATE_MARGIN_MS = 20; // after the wait the server gave, so the tokens are surely there
+
 export class Connection {
   constructor() {
     this.socket = io({ transports: ["websocket", "polling"], reconnectionDelayMax: 4000 });
@@ -36,7 +39,12 @@ export class Connection {
    * where it can reach the server before the page's `hello` has given the new connection its
    * session. Such a request is sent again once the session is back (sessionReady). */
   async request(name, payload = {}, timeoutMs = 120000) {
-    const reply = await this.emitOnce(name, payload, timeoutMs);
+    let reply = await this.emitOnce(name, payload, timeoutMs);
+    // Refused for sending too fast (web/ratelimit.py): wait as told, then send it again.
+    for (let tries = 0; !reply.ok && typeof reply.retry_after === "number" && tries < RATE_RETRIES; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, reply.retry_after * 1000 + RATE_MARGIN_MS));
+      reply = await this.emitOnce(name, payload, timeoutMs);
+    }
     if (name === "hello" || reply.ok || !/^no session yet/.test(reply.error || "")) return reply;
     await new Promise((resolve) => {
       this.sessionWaiters.push(resolve);
