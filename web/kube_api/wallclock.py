@@ -17,6 +17,7 @@ cluster's clock, as the page shows it. Inside the engine (and in the trace) noth
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -24,6 +25,8 @@ from typing import Any
 
 from engine import TIME_FIELDS, to_datetime
 
+# The start of an RFC 3339 timestamp as a JSON string value.
+_STAMP = re.compile(rb'"\d{4}-\d\d-\d\dT\d\d:')
 # Maps whose keys are the user's own: a key there named like a time field is not one.
 FREE_MAPS = frozenset({"annotations", "labels", "data", "binaryData", "stringData"})
 JSON_TYPES = (
@@ -52,6 +55,8 @@ def unshift_body(body: bytes, content_type: str, seconds: int) -> bytes:
     that does not decode, or holds no timestamp, is passed on byte for byte: the API server
     then answers it as it would have (its error offsets point into the bytes sent)."""
     if not body or not seconds or not content_type.startswith(JSON_TYPES):
+        return body
+    if not _STAMP.search(body):  # most bodies carry no timestamp: not decoded twice
         return body
     try:
         value = json.loads(body)
