@@ -14,6 +14,7 @@ def play(scenario: Scenario, out: TextIO, seed: int | None = None) -> Cluster:
     cluster = Cluster(
         seed=scenario.seed if seed is None else seed, node_specs=nodes, control_plane=True
     )
+    cluster.files.update(scenario.files)
     for step in scenario.steps:
         if isinstance(step, Say):
             cluster.narrate(step.say)

@@ -111,6 +111,9 @@ class Scenario(BaseModel):
     summary: str = ""
     seed: int = 0
     cluster: ClusterSpec | None = None
+    # What `kubectl -f NAME`, `--from-file` and `--key`/`--cert` read, by the name a step types
+    # (a path, or the https://k8s.io/examples/… address a tutorial gives): kubectl's disk.
+    files: dict[str, str] = {}
     steps: list[Step] = Field(min_length=1)
 
 

@@ -92,12 +92,14 @@ class Timeline:
         nodes: list[NodeSpec],
         timings: Timings | None = None,
         limits: Limits | None = None,
+        files: dict[str, str] | None = None,
     ) -> None:
         self.seed = seed
         self.nodes = list(nodes)
         self.cluster = Cluster(
             seed=seed, node_specs=self.nodes, timings=timings, control_plane=True, limits=limits
         )
+        self.cluster.files.update(files or {})  # a lesson's files (engine/scenario.py)
         self.origin = self.cluster.env.steps  # the bootstrap's steps: seq 0 is "here"
         self.baseline = self._baseline()
         self.inputs: list[Input] = []
@@ -134,7 +136,8 @@ class Timeline:
         one step happen at one instant and cannot be split, so the new trace may hold a few
         events past `at_seq` — identical to the old ones."""
         steps, count = self.marks[at_seq - 1] if at_seq else (self.origin, 0)
-        fresh = Timeline(self.seed, self.nodes, self.cluster.timings, self.cluster.limits)
+        cluster = self.cluster
+        fresh = Timeline(self.seed, self.nodes, cluster.timings, cluster.limits, cluster.files)
         env = fresh.cluster.env
         for index, record in enumerate(self.inputs[:count]):
             step_to(env, record.steps, pause, chunk)

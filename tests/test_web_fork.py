@@ -122,3 +122,24 @@ def test_a_fork_interrupts_a_command_that_was_waiting(app: Flask) -> None:
     reply = waiting.get(timeout=2)
     assert reply["ok"] is False and reply["id"] == "w"
     assert reply["error"].startswith("kubectl get pods -w --request-timeout=30s was interrupted")
+
+
+def test_a_lessons_files_are_read_by_its_kubectl_and_kept_by_a_fork(app: Flask) -> None:
+    """A lesson types `kubectl create -f https://k8s.io/examples/…` as its tutorial does: the
+    scenario's `files` are what that kubectl reads, in the page's session and after a fork."""
+    page = Page(app)
+    page.hello(paused=True)
+    reply = page.request("scenario", {"name": "32-daemonset-rolling-update"})
+    url = "https://k8s.io/examples/controllers/fluentd-daemonset.yaml"
+    assert reply["ok"] and "kind: DaemonSet" in reply["files"][url]
+    created = page.request("kubectl", {"line": f"create -f {url}"})
+    assert created["ok"], created
+    assert "daemonset.apps/fluentd-elasticsearch created" in "".join(
+        text for _stream, text in created["output"]
+    )
+    page.request("kubectl", {"line": "get ds -A", "at_seq": 1})  # a fork: a rebuilt cluster
+    assert page.named("forked")
+    again = page.request("kubectl", {"line": f"apply -f {url} --dry-run=client -o name"})
+    assert "daemonset.apps/fluentd-elasticsearch" in "".join(
+        text for _stream, text in again["output"]
+    )

@@ -216,11 +216,19 @@ class Session:
         self.send("forked", {"at_seq": self.sent})
         log.info("session %s forked at event %d", self.label, self.sent)
 
-    def reset(self, seed: int, nodes: list[NodeSpec], timings: Timings | None = None) -> None:
-        """A fresh cluster; `timings` None keeps the current cluster's."""
+    def reset(
+        self,
+        seed: int,
+        nodes: list[NodeSpec],
+        timings: Timings | None = None,
+        files: dict[str, str] | None = None,
+    ) -> None:
+        """A fresh cluster; `timings` None keeps the current cluster's; `files` are what its
+        kubectl can read (a lesson's)."""
         self.check_ready()
         timings = timings or self.timeline.cluster.timings
-        timeline = Timeline(seed, nodes, timings, limits=self.settings.cluster_limits())
+        limits = self.settings.cluster_limits()
+        timeline = Timeline(seed, nodes, timings, limits=limits, files=files)
         self._replace(timeline, "the cluster was reset")
         self.sent = 0
         self.acked = 0

@@ -233,7 +233,9 @@ class PodlifeNamespace(Namespace):
         session = self._session()
         nodes = scenario.cluster.nodes if scenario.cluster else None
         # A lesson's text gives the upstream delays: it runs with them.
-        session.reset(scenario.seed, nodes or default_nodes(), TIMINGS["default"])
+        session.reset(
+            scenario.seed, nodes or default_nodes(), TIMINGS["default"], files=scenario.files
+        )
         return {
             "ok": True,
             "name": name,
@@ -241,6 +243,7 @@ class PodlifeNamespace(Namespace):
             "summary": scenario.summary,
             "seed": scenario.seed,
             "steps": steps_of(scenario),
+            "files": scenario.files,
         }
 
     @handler("say")

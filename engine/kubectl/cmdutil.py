@@ -142,8 +142,12 @@ ALLOWED_FORMATS = (
 
 
 def check_output(output: str) -> None:
-    """PrintFlags.ToPrinter: an `-o` value Podlife's kubectl can print (templates are not)."""
-    if output not in ("", "name", "yaml", "json"):
+    """PrintFlags.ToPrinter: an `-o` value kubectl can print (a template given with it)."""
+    from engine.kubectl import templateprinters
+
+    if templateprinters.is_template(output):
+        templateprinters.printer(output)
+    elif output not in ("", "name", "yaml", "json"):
         raise KubectlError(
             f"error: unable to match a printer suitable for the output format "
             f'"{output}", allowed formats are: {ALLOWED_FORMATS}'
@@ -162,7 +166,10 @@ def print_object(
     """What `-o` prints for an object a command created or changed: the name line with the
     operation by default, `-o name`, or the whole object."""
     from engine.apiserver.registry import strategy as storage
-    from engine.kubectl import printers
+    from engine.kubectl import printers, templateprinters
+
+    if templateprinters.is_template(output):
+        return templateprinters.printer(output)(obj)
 
     if output in ("yaml", "json"):
         # printers.OmitManagedFieldsPrinter: hidden unless --show-managed-fields

@@ -19,11 +19,11 @@ export class Lesson {
   }
 
   /** Run a lesson; `resumeAt` > 1: without pausing up to its part `resumeAt`. */
-  start(name, title, steps, resumeAt = 1) {
+  start(name, title, steps, resumeAt = 1, files = {}) {
     this.stop();
     steps = steps || [];
     const parts = steps.filter((step) => "say" in step).length;
-    const lesson = { name, title, steps, index: 0, part: 0, parts, resumeAt, fast: resumeAt > 1, stopped: false };
+    const lesson = { name, title, steps, files, index: 0, part: 0, parts, resumeAt, fast: resumeAt > 1, stopped: false };
     this.active = lesson;
     this.ui.show(lesson);
     if (lesson.fast) this.ui.fastForward(true);
@@ -78,7 +78,7 @@ export class Lesson {
         lesson.saying = null;
       } else if ("kubectl" in step) {
         this.ui.waiting(`kubectl ${step.kubectl}`);
-        await this.run(step.kubectl, step.stdin || "");
+        await this.run(step.kubectl, step.stdin || "", filesNamed(step.kubectl, lesson.files));
       } else if ("wait" in step) {
         this.ui.waiting(step.wait === "settled" ? "waiting for the cluster to settle…" : `waiting ${step.wait} of cluster time…`);
         await (step.wait === "settled" ? this.settled(lesson) : this.elapsed(lesson, parseDuration(step.wait)));
@@ -151,4 +151,13 @@ export function parseDuration(text) {
   const m = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?$/.exec(String(text).trim());
   if (!m) return 0;
   return Number(m[1] || 0) * 3600 + Number(m[2] || 0) * 60 + Number(m[3] || 0);
+}
+
+/** The lesson's files a kubectl line reads (`-f URL`, `--from-file=default.conf`,
+ * `--cert /tmp/nginx.crt`), to show them as the tutorial's page shows its manifests. */
+export function filesNamed(line, files = {}) {
+  const words = new Set(line.split(/[\s=,]+/));
+  return Object.entries(files)
+    .filter(([name]) => words.has(name))
+    .map(([name, text]) => ({ name, text }));
 }

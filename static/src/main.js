@@ -381,15 +381,15 @@ $("#scenario").addEventListener("change", async (e) => {
   app.scenario = name;
   $("#scenario").value = name;
   if (!player.playing) player.setPlaying(true);
-  lesson.start(name, reply.title || name, reply.steps || [], resuming ? picker.progress.current.part : 1);
+  lesson.start(name, reply.title || name, reply.steps || [], resuming ? picker.progress.current.part : 1, reply.files);
 });
 
 const lesson = new Lesson({
   player,
   timeline,
-  run: (line, stdin) => {
+  run: (line, stdin, files) => {
     sideTabs.show("kubectl");
-    return terminal.execute(line, stdin);
+    return terminal.execute(line, stdin, files);
   },
   act: (kind, target, label) => act(kind, target, label),
   narrate: (scenario, step) => conn.request("say", { scenario, step }),

@@ -77,9 +77,11 @@ export class Terminal {
     }
   }
 
-  async execute(line, stdin = "") {
+  /** `files`: [{name, text}] the line reads, shown after it as its standard input is. */
+  async execute(line, stdin = "", files = []) {
     const id = `k${Date.now().toString(36)}${this.nextId++}`;
     this.print("command", `$ kubectl ${line}\n`);
+    for (const { name, text } of files) this.print("system", `# ${name}\n${text.replace(/\n?$/, "\n")}`);
     if (stdin) this.print("system", `${stdin.replace(/\n?$/, "\n")}`);
     this.pending.set(id, { chunks: 0 });
     this.root.classList.add("busy");

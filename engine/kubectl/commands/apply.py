@@ -9,6 +9,7 @@ from typing import Any
 
 from engine.apimachinery import strategicpatch
 from engine.apiserver.request import Response
+from engine.kubectl import cmdutil
 from engine.kubectl.builder import Manifest, metadata, read_manifests, resource_path
 from engine.kubectl.cli import command
 from engine.kubectl.context import Context
@@ -39,17 +40,15 @@ _FILE_FLAGS = (
 def apply(ctx: Context, flags: Parsed) -> Gen:
     if not flags.filename:
         raise KubectlError("error: must specify one of -f and -k")
+    cmdutil.check_output(flags.output)
     failures: list[str] = []
     for manifest in read_manifests(ctx, flags.filename):
         try:
             if flags.server_side:
-                verb = yield from _apply_server_side(ctx, flags, manifest)
+                verb, obj = yield from _apply_server_side(ctx, flags, manifest)
             else:
-                verb = yield from _apply_client_side(ctx, flags, manifest)
-            ctx.out(
-                f"{manifest.resource.kubectl_name}/{_name(manifest)} {verb}"
-                f"{_dry_run_suffix(flags)}\n"
-            )
+                verb, obj = yield from _apply_client_side(ctx, flags, manifest)
+            _print(ctx, flags, manifest, obj, verb)
         except KubectlError as error:
             failures.append(error.text)
     _fail_with(failures)
@@ -59,10 +58,14 @@ def apply(ctx: Context, flags: Parsed) -> Gen:
 def create(ctx: Context, flags: Parsed) -> Gen:
     if not flags.filename:
         raise ctx.usage_error("must specify one of -f and -k")
+    cmdutil.check_output(flags.output)
     failures: list[str] = []
     for manifest in read_manifests(ctx, flags.filename):
         namespace = manifest_namespace(ctx, manifest)
         body = _prepared(manifest.obj, namespace, manifest)
+        if flags.dry_run == "client":  # create.go: the object is printed, never sent
+            _print(ctx, flags, manifest, body, "created")
+            continue
         response: Response = yield from ctx.request(
             "POST",
             resource_path(manifest.resource, namespace),
@@ -70,13 +73,19 @@ def create(ctx: Context, flags: Parsed) -> Gen:
             query=_write_query(flags, "kubectl-create"),
         )
         if response.ok:
-            ctx.out(
-                f"{manifest.resource.kubectl_name}/{response.body['metadata']['name']} "
-                f"created{_dry_run_suffix(flags)}\n"
-            )
+            _print(ctx, flags, manifest, response.body, "created")
         else:
             failures.append(api_error_text(with_source(response.body, "creating", manifest.source)))
     _fail_with(failures)
+
+
+def _print(ctx: Context, flags: Parsed, manifest: Manifest, obj: Any, verb: str) -> None:
+    """The name line with what was done, or the object as -o asks."""
+    if flags.output and isinstance(obj, dict):
+        ctx.out(cmdutil.print_object(obj, manifest.resource, flags.output, verb))
+        return
+    name = obj["metadata"]["name"] if isinstance(obj, dict) else _name(manifest)
+    ctx.out(f"{manifest.resource.kubectl_name}/{name} {verb}{_dry_run_suffix(flags)}\n")
 
 
 def _apply_client_side(ctx: Context, flags: Parsed, manifest: Manifest) -> Gen:
@@ -103,6 +112,8 @@ def _apply_client_side(ctx: Context, flags: Parsed, manifest: Manifest) -> Gen:
     manager = flags.field_manager or "kubectl-client-side-apply"
     for _attempt in range(MAX_PATCH_RETRIES):
         current: Response = yield from ctx.request("GET", path)
+        if current.code == 404 and flags.dry_run == "client":
+            return "created", modified  # apply.go: with a client dry run nothing is sent
         if current.code == 404:
             created: Response = yield from ctx.request(
                 "POST",
@@ -114,7 +125,7 @@ def _apply_client_side(ctx: Context, flags: Parsed, manifest: Manifest) -> Gen:
                 raise KubectlError(
                     api_error_text(with_source(created.body, "creating", manifest.source))
                 )
-            return "created"
+            return "created", created.body
         if not current.ok:
             raise KubectlError(
                 api_error_text(
@@ -126,8 +137,9 @@ def _apply_client_side(ctx: Context, flags: Parsed, manifest: Manifest) -> Gen:
         live = current.body
         annotations = (live.get("metadata") or {}).get("annotations") or {}
         if LAST_APPLIED not in annotations:
+            # resource.Info.ObjectName: the mapping's plural, without its group
             ctx.err(
-                f"Warning: resource {manifest.resource.group_resource}/{name} is missing "
+                f"Warning: resource {manifest.resource.name}/{name} is missing "
                 f"the {LAST_APPLIED} annotation which is required by kubectl apply. kubectl "
                 "apply should only be used on resources created declaratively by either "
                 "kubectl create --save-config or kubectl apply. The missing annotation will "
@@ -138,7 +150,12 @@ def _apply_client_side(ctx: Context, flags: Parsed, manifest: Manifest) -> Gen:
             original, modified, live, manifest.resource.kind
         )
         if not diff:
-            return "unchanged"
+            return "unchanged", live
+        if flags.dry_run == "client":  # patcher.go: the patch is applied here, not sent
+            patched_locally = strategicpatch.apply_strategic_merge_patch(
+                live, diff, manifest.resource.kind
+            )
+            return "configured", patched_locally
         patched: Response = yield from ctx.request(
             "PATCH",
             path,
@@ -152,7 +169,7 @@ def _apply_client_side(ctx: Context, flags: Parsed, manifest: Manifest) -> Gen:
             raise KubectlError(
                 api_error_text(with_source(patched.body, "patching", manifest.source))
             )
-        return "configured"
+        return "configured", patched.body
     raise KubectlError(f"error: error when applying patch to {manifest.source}: too many conflicts")
 
 
@@ -170,7 +187,7 @@ def _apply_server_side(ctx: Context, flags: Parsed, manifest: Manifest) -> Gen:
     )
     if not response.ok:
         raise KubectlError(api_error_text(with_source(response.body, "patching", manifest.source)))
-    return "serverside-applied"
+    return "serverside-applied", response.body
 
 
 def last_applied_json(obj: dict[str, Any]) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 from engine.apiserver.registry.kinds import STRATEGIES
 from engine.apiserver.request import Response
 from engine.apiserver.tables import to_table
-from engine.kubectl import printers
+from engine.kubectl import printers, templateprinters
 from engine.kubectl.builder import Target, parse_targets, resource_path
 from engine.kubectl.cli import command
 from engine.kubectl.context import TABLE_ACCEPT, Context
@@ -19,6 +19,11 @@ from engine.kubectl.watching import watch_until
 Gen = Generator[Any, Any, Any]
 
 _OUTPUTS = ("", "wide", "yaml", "json", "name")
+# get.go's PrintFlags: the object formats, custom columns and the human-readable `wide`
+GET_FORMATS = (
+    "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,"
+    "jsonpath-as-json,jsonpath-file,kyaml,name,template,templatefile,wide,yaml"
+)
 
 
 @command(
@@ -34,13 +39,17 @@ _OUTPUTS = ("", "wide", "yaml", "json", "name")
     Flag("watch-only", kind="bool", default=False),
     Flag("filename", "f", kind="list"),
     Flag("show-managed-fields", kind="bool", default=False),
+    Flag("template", default=""),
     summary="Display one or many resources",
 )
 def get(ctx: Context, flags: Parsed) -> Gen:
-    if flags.output not in _OUTPUTS:
+    template = None
+    if templateprinters.is_template(flags.output):
+        template = templateprinters.printer(flags.output, flags.template, flags.no_headers)
+    elif flags.output not in _OUTPUTS:
         raise KubectlError(
             f"error: unable to match a printer suitable for the output format "
-            f'"{flags.output}", allowed formats are: json,name,wide,yaml'
+            f'"{flags.output}", allowed formats are: {GET_FORMATS}'
         )
     targets = parse_targets(flags.args, ctx)
     if not targets:
@@ -99,6 +108,10 @@ def get(ctx: Context, flags: Parsed) -> Gen:
         _print_tables(ctx, flags, tables, with_kind, namespace, quiet_when_empty=bool(errors))
     elif flags.output == "name":
         ctx.out("".join(printers.print_name(obj) for obj in objects))
+    elif template is not None:
+        if objects or not single_object:
+            document = objects[0] if single_object and len(objects) == 1 else None
+            ctx.out(template(document or printers.as_list(objects)))
     elif objects or not single_object:
         if single_object and len(objects) == 1:
             document = objects[0]
