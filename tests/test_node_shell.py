@@ -10,7 +10,8 @@ import re
 import pytest
 
 from engine.cluster import Cluster
-from engine.node.exec import ExecSession, service_env
+from engine.node.exec import ExecSession
+from engine.node.kubelet_pods import service_env
 from engine.node.programs import BUILTINS, PROGRAMS
 from engine.node.shell import Exit, Machine, Shell, lex, parse
 from engine.timeutil import rfc3339

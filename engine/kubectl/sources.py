@@ -1,8 +1,8 @@
 """Where `kubectl create configmap` and `kubectl create secret generic` read their keys:
 `--from-literal=key=value`, `--from-file=[key=]path` and `--from-env-file=path`
 (staging/src/k8s.io/kubectl/pkg/util/util.go ParseLiteralSource, ParseFileSource;
-pkg/cmd/util/env_file.go AddFromEnvFile). Files are the ones the page holds (ctx.files): there
-is no disk, so no directories either.
+pkg/cmd/util/env_file.go AddFromEnvFile). Files are the ones the page or the lesson holds
+(ctx.files): there is no disk; a directory is the files named under it.
 """
 
 from __future__ import annotations
@@ -39,6 +39,24 @@ def parse_file_source(source: str) -> tuple[str, str]:
         raise KubectlError("error: key names or file paths cannot contain '='")
     key, _, path = source.partition("=")
     return key, path
+
+
+def read_file_source(ctx: Context, source: str) -> list[tuple[str, str]]:
+    """`--from-file`: the key and text of a file, or of each file directly in a directory
+    (create_configmap.go handleConfigMapFromFileSources: os.ReadDir's order, by name)."""
+    key, path = parse_file_source(source)
+    if path in ctx.files:
+        return [(key, ctx.files[path])]
+    folder = path.rstrip("/") + "/"
+    inside = sorted(
+        name[len(folder) :] for name in ctx.files if name.startswith(folder) and name != folder
+    )
+    if not inside:
+        return [(key, read_file(ctx, path))]  # the error a missing path gets
+    if "=" in source:
+        raise KubectlError("error: cannot give a key name for a directory path")
+    # subdirectories are not regular files: left out
+    return [(name, ctx.files[folder + name]) for name in inside if "/" not in name]
 
 
 def read_file(ctx: Context, path: str) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from engine.apimachinery.quantity import to_bytes
-from engine.node import image_logs
+from engine.node import image_logs, userland
 from engine.node.command import FOREVER, Line, Program, Repeating, interpret
 from engine.node.registry import Image
 
@@ -199,7 +199,7 @@ def derive(
         }
         mounted: dict[str, str] = {}
     else:
-        env = dict(config.env)
+        env = userland.environ(image, ctx.hostname, config.env)
         mounted = {path: file.data for path, file in config.files.items()}
         container = dict(container)
         for name, words in (("command", config.command), ("args", config.args)):

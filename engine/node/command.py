@@ -84,7 +84,8 @@ class _Shell:
         self.mounted = mounted or {}  # the files of the container's volumes: path -> text
         self.epoch = epoch
         self.servers = servers  # the image's own server executables
-        self.env = {"HOSTNAME": hostname, **env}
+        self.env = dict(env)
+        self.env.setdefault("HOSTNAME", hostname)
         self.bash = bash
         self.status = 0
 
@@ -144,8 +145,8 @@ class _Shell:
             self._say(t, self.expand("$(date)", t))
             return t
         if name in ("env", "printenv"):
-            for key in sorted(self.env):
-                self._say(t, f"{key}={self.env[key]}")
+            for key, value in self.env.items():  # environ's order
+                self._say(t, f"{key}={value}")
             return t
         if name == "stress":
             return self.stress(args, t)

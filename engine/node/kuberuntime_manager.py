@@ -26,7 +26,13 @@ from engine.node.cri import (
     Sandbox,
 )
 from engine.node.images import ImageResult
-from engine.node.kubelet_pods import Node, expand_command_and_args, make_environment_variables
+from engine.node.kubelet_pods import (
+    Node,
+    expand_command_and_args,
+    make_environment_variables,
+    service_env,
+)
+from engine.node.logs import NodeRegistry
 from engine.node.pod_status import StartFailure, is_sidecar, latest, should_container_be_restarted
 from engine.node.prober import LIVENESS, ProbeManager
 from engine.node.runtime import spec_hash
@@ -312,6 +318,12 @@ class KubeRuntimeManager:
         sandbox = kubelet.runtime.sandboxes.get(sandbox_id)
         node = Node(sandbox.ip if sandbox else "", kubelet.host_ip, kubelet.allocatable)
         env = yield from make_environment_variables(pod, cspec, kubelet.config, node)
+        # getServiceEnvVarMap, from the kubelet's Service lister (no request of its own)
+        services = NodeRegistry.of(kubelet.context).objects("services")
+        namespace = pod["metadata"].get("namespace", "default")
+        links = (pod.get("spec") or {}).get("enableServiceLinks", True) is not False
+        for name, value in service_env(services, namespace, kubelet.context.env.now, links).items():
+            env.setdefault(name, value)  # the container's own variables win
         expanded = expand_command_and_args(cspec, env)
         return ContainerConfig(
             env,

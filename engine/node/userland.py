@@ -66,6 +66,18 @@ def of(image: Image) -> Userland:
     return Userland(str(entry.get("sh", "dash")), programs, env, files, str(entry.get("http", "")))
 
 
+def environ(image: Image, hostname: str, env: dict[str, str]) -> dict[str, str]:
+    """A container's environment in the order its process sees it: the image's PATH, the
+    HOSTNAME containerd sets, the image's other variables, the kubelet's (the container's
+    own, then the Services'), and HOME, which the runtime adds when nothing set it."""
+    image_env = of(image).env
+    result = {"PATH": image_env["PATH"], "HOSTNAME": hostname}
+    result.update({k: v for k, v in image_env.items() if k != "PATH"})
+    result.update(env)
+    result.setdefault("HOME", "/root")
+    return result
+
+
 def http_answer(image: Image, hostname: str, path: str, code: int) -> HttpAnswer:
     """What the image's server sends back for GET `path`, given the status its listener
     gives (engine/node/behavior.py)."""

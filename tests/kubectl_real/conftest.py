@@ -123,6 +123,7 @@ class Twin:
         self.local = Cluster(seed=SEED)
 
     def file(self, name: str, text: str) -> None:
+        (self.kube.home / name).parent.mkdir(parents=True, exist_ok=True)
         (self.kube.home / name).write_text(text)
         self.local.files[name] = text
 

@@ -270,3 +270,17 @@ def test_pods_read_configmaps_and_secrets_or_wait_for_them(twin: Twin) -> None:
     assert "CreateContainerConfigError" in same(twin, "get pod waiter")
     described = same(twin, "describe pod waiter")
     assert 'Error: configmap "absent" not found' in described
+
+
+def test_create_configmap_and_secret_from_a_directory(twin: Twin) -> None:
+    """--from-file=DIR/: one key per file directly in it (the ConfigMap task's first step)."""
+    twin.file("configmap/game.properties", "enemies=aliens\nlives=3\n")
+    twin.file("configmap/ui.properties", "color.good=purple\n")
+    twin.file("configmap/nested/deeper.txt", "left out\n")
+    assert same(twin, "create configmap game-config --from-file=configmap/") == (
+        "configmap/game-config created\n"
+    )
+    same(twin, "describe configmaps game-config")
+    same(twin, "create secret generic game-secret --from-file=configmap")
+    same(twin, "get secret game-secret -o jsonpath={.data}")
+    same(twin, "create configmap keyed --from-file=key=configmap/")

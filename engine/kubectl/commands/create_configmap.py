@@ -81,8 +81,8 @@ def _run(ctx: Context, flags: Parsed) -> Gen:
         data[key] = value
 
     for source in flags.from_file:
-        key, path = sources.parse_file_source(source)
-        add(key, sources.read_file(ctx, path))
+        for key, text in sources.read_file_source(ctx, source):
+            add(key, text)
     for source in flags.from_literal:
         add(*sources.parse_literal_source(source))
     for path in flags.from_env_file:

@@ -49,8 +49,8 @@ class SecretData(dict[str, str]):
 
     def add_files(self, ctx: Context, file_sources: list[str]) -> None:
         for source in file_sources:
-            key, path = sources.parse_file_source(source)
-            self.add(key, sources.read_file(ctx, path))
+            for key, text in sources.read_file_source(ctx, source):
+                self.add(key, text)
 
 
 @command(
