@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
-from engine import nodes
+from engine import nodes, pki
 from engine.apiserver.authorization import bootstrap
 from engine.apiserver.registry.core.service_alloc import KUBERNETES_SERVICE_IP
 from engine.apiserver.request import Request, Response
@@ -83,6 +83,22 @@ def default_storage_class() -> dict[str, Any]:
     }
 
 
+def root_ca_config_map(seed: int) -> dict[str, Any]:
+    """kube-root-ca.crt as the root-ca-cert-publisher writes it
+    (engine/controllers/rootcacertpublisher.py)."""
+    from engine.controllers import rootcacertpublisher as publisher
+
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {
+            "name": publisher.NAME,
+            "annotations": {publisher.ANNOTATION: publisher.DESCRIPTION},
+        },
+        "data": {publisher.KEY: pki.of(seed).ca_pem},
+    }
+
+
 def default_nodes() -> list[NodeSpec]:
     return [NodeSpec(name=f"node-{i}") for i in (1, 2, 3)]
 
@@ -144,7 +160,13 @@ class Cluster:
         self.extensions: dict[str, Any] = {}
         # What the components get instead of the cluster (engine/context.py).
         self.context = Context(
-            self.env, self.rng, self.timings, self.trace, self.apiserver.handle, self.extensions
+            self.env,
+            self.rng,
+            self.timings,
+            self.trace,
+            self.apiserver.handle,
+            self.extensions,
+            seed,
         )
         # pods/log: the API server reaches the pod's kubelet through the cluster's registry.
         kubelets = NodeRegistry.of(self.context)
@@ -202,8 +224,9 @@ class Cluster:
         objects.append(("/apis/storage.k8s.io/v1/storageclasses", default_storage_class()))
         self._write(objects)
         # The default RBAC policy, which kube-apiserver writes as it starts
-        # (authorization/bootstrap_policy.yaml). Its UIDs come from a generator of their own,
-        # so that the policy leaves the names and UIDs drawn for everything else as they were.
+        # (authorization/bootstrap_policy.yaml), and the CA bundle the root-ca-cert-publisher
+        # put in each namespace long ago. Their UIDs come from a generator of their own, so
+        # that they leave the names and UIDs drawn for everything else as they were.
         rng, self.apiserver.rng = self.apiserver.rng, random.Random(f"rbac-bootstrap/{self.seed}")
         self._write(
             [
@@ -213,6 +236,10 @@ class Cluster:
             + [
                 ("/apis/rbac.authorization.k8s.io/v1/clusterrolebindings", b)
                 for b in bootstrap.cluster_role_bindings()
+            ]
+            + [
+                (f"/api/v1/namespaces/{name}/configmaps", root_ca_config_map(self.seed))
+                for name in BOOTSTRAP_NAMESPACES
             ]
         )
         self.apiserver.rng = rng

@@ -33,3 +33,4 @@ class Context:
     trace: Trace
     handle: Callable[[Request], Gen]  # the API server's: a generator returning the Response
     extensions: dict[str, Any] = field(default_factory=dict)
+    seed: int = 0  # the cluster's: what its keys and CA are derived from (engine/pki.py)

@@ -206,8 +206,11 @@ def test_kubectl_get_tables(cluster: Cluster) -> None:
     cluster.kubectl("create configmap game --from-literal=a=1 --from-literal=b=2")
     send(cluster, "POST", CONFIGMAPS, config_map(binaryData={"logo": "AA=="}))
     cluster.kubectl("create secret generic db --from-literal=pw=x")
-    assert cluster.kubectl("get cm").stdout == (
-        "NAME   DATA   AGE\ncfg    1      0s\ngame   2      0s\n"
+    assert cluster.kubectl("get cm").stdout == (  # every namespace has the cluster's CA bundle
+        "NAME               DATA   AGE\n"
+        "cfg                1      0s\n"
+        "game               2      0s\n"
+        "kube-root-ca.crt   1      0s\n"
     )
     assert cluster.kubectl("get secrets").stdout == (
         "NAME   TYPE     DATA   AGE\ndb     Opaque   1      0s\n"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from engine.apimachinery import errors
+from engine.apiserver import serviceaccount_token as tokens
 from engine.apiserver.authorization.attributes import (
     SERVICE_ACCOUNT_PREFIX,
     Attributes,
@@ -15,6 +16,8 @@ from engine.apiserver.authorization.attributes import (
 )
 from engine.apiserver.authorization.story import refusal_headline
 from engine.apiserver.request import MAX_REQUEST_BODY_BYTES, Request, ResourcePath
+from engine.apiserver.resources import BY_NAME
+from engine.timeutil import EPOCH
 from engine.trace import Step, object_ref
 
 if TYPE_CHECKING:
@@ -31,11 +34,16 @@ def authenticate(api: APIServer, req: Request) -> None:
     if header:
         token = header.removeprefix("Bearer ").strip()
         user = api.bearer_tokens.get(token)
-        if user is None:
+        identity = None if user is not None else _service_account(api, token)
+        if user is not None:
+            req.user, req.groups = user, ("system:masters", "system:authenticated")
+            how = "a bearer token"
+        elif identity is not None:
+            req.user, req.groups = identity.user, identity.groups
+            how = "a ServiceAccount token"
+        else:
             api.stage(req, "authentication", "Authentication failed: unknown bearer token")
             raise errors.unauthorized()
-        req.user, req.groups = user, ("system:masters", "system:authenticated")
-        how = "a bearer token"
     elif req.source == "http" or not req.user:
         # A client over HTTP names no user: without a token it is nobody.
         api.stage(req, "authentication", "Authentication failed: no credentials")
@@ -49,6 +57,28 @@ def authenticate(api: APIServer, req: Request) -> None:
         user=req.user,
         groups=list(req.groups),
     )
+
+
+def _service_account(api: APIServer, token: str) -> tokens.Identity | None:
+    """The ServiceAccount token authenticator (pkg/serviceaccount/jwt.go, legacy and bound
+    validators): a good signature, not expired, and its ServiceAccount — and the pod, Secret
+    or node it is bound to — still there with the same UID."""
+    identity = tokens.read(api.seed, token, EPOCH.timestamp() + api.env.now)
+    if identity is None:
+        return None
+    namespace = identity.namespace
+    wanted: list[tuple[str, str, tokens.Ref | None]] = [
+        ("serviceaccounts", namespace, identity.account),
+        ("pods", namespace, identity.pod),
+        ("secrets", namespace, identity.secret),
+    ]
+    for resource, ns, ref in wanted:
+        if ref is None:
+            continue
+        obj = api.storage.get(BY_NAME[resource].key(ns, ref.name))
+        if obj is None or obj["metadata"].get("uid") != ref.uid:
+            return None
+    return identity
 
 
 def verb(req: Request, target: ResourcePath) -> str:

@@ -157,6 +157,9 @@ RESOURCES: tuple[ResourceType, ...] = (
         True,
         "/registry/serviceaccounts",
         short_names=("sa",),
+        subresources=(
+            Subresource("token", "TokenRequest", ("create",), group="authentication.k8s.io"),
+        ),
     ),
     ResourceType(
         "services",

@@ -81,6 +81,8 @@ class APIServer:
         # The cluster IPs and node ports Services hold (the Service REST storage's allocators),
         # drawn from a generator of their own: the same seed gives the same IPs whatever else
         # the cluster drew meanwhile (pod names, UIDs).
+        self.seed = seed  # the cluster's keys: tokens are signed and checked with them
+        self.token_ids = random.Random(f"token-ids/{seed}")  # the tokens' `jti`, likewise apart
         services = BY_NAME["services"].prefix()
         self.service_allocator = ServiceAllocator(
             lambda: self.storage.range(services), random.Random(f"service-allocators/{seed}")

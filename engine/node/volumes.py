@@ -15,10 +15,14 @@ claim and its PersistentVolume (desired_state_of_world_populator.go getPVCExtrac
 remembers which volume it mounted; an unbound or missing claim is a FailedMount, retried as
 above. The volume's own data is not modelled (no files).
 
-Not modelled: `emptyDir`, `hostPath` and persistent volumes carry no files here; the
-serviceAccountToken source (no TokenRequest) and the cluster CA's `kube-root-ca.crt` (no
-publisher runs in this cluster) of the admission-injected `kube-api-access-*` volume; contents
-are fixed once set up (upstream refreshes them within a minute).
+The admission-injected `kube-api-access-*` volume is projected like any other: its
+`serviceAccountToken` source is a token the kubelet asks the API server for (a TokenRequest
+bound to the pod, pkg/kubelet/token/token_manager.go), its `kube-root-ca.crt` ConfigMap is the
+one the root-ca-cert-publisher keeps in every namespace, and `namespace` comes from the
+downward API.
+
+Not modelled: `emptyDir`, `hostPath` and persistent volumes carry no files here; contents are
+fixed once set up (upstream refreshes them within a minute, and the token before it expires).
 """
 
 from __future__ import annotations
@@ -39,8 +43,8 @@ Obj = dict[str, Any]
 
 DEFAULT_MODE = 0o644  # ConfigMapVolumeSourceDefaultMode, SecretVolumeSourceDefaultMode, …
 RETRY_INITIAL, RETRY_MAX = 0.5, 122.0  # exponentialbackoff initialDurationBeforeRetry, max
-ROOT_CA = "kube-root-ca.crt"
 CLAIM = "PersistentVolumeClaim"
+SERVICE_ACCOUNT = "ServiceAccount"
 
 
 @dataclass(frozen=True)
@@ -200,6 +204,38 @@ class VolumeManager:
             payload[str(item.get("path", ""))] = File(value, _mode(item, mode))
         return payload
 
+    def _token_payload(self, pod: Obj, source: Obj, mode: int) -> Gen:
+        """projected.go collectData's serviceAccountToken: a TokenRequest for the pod's
+        ServiceAccount, bound to the pod (the kubelet's token manager asks once per pod)."""
+        meta, spec = pod["metadata"], pod["spec"]
+        namespace = meta.get("namespace", "default")
+        account = spec.get("serviceAccountName") or "default"
+        audience = source.get("audience")
+        request = {
+            "apiVersion": "authentication.k8s.io/v1",
+            "kind": "TokenRequest",
+            "spec": {
+                "audiences": [audience] if audience else [],
+                "expirationSeconds": source.get("expirationSeconds", 3600),
+                "boundObjectRef": {
+                    "apiVersion": "v1",
+                    "kind": "Pod",
+                    "name": meta["name"],
+                    "uid": meta["uid"],
+                },
+            },
+        }
+        path = f"/api/v1/namespaces/{namespace}/serviceaccounts/{account}/token"
+        client = self.kubelet.config.client
+        response = yield from client.request("POST", path, body=request, step=Step.RUN)
+        if not response.ok:
+            message = response.body.get("message", "") if isinstance(response.body, dict) else ""
+            raise ConfigError(
+                f"failed to fetch token: {message}", SERVICE_ACCOUNT, account, missing=True
+            )
+        token = str((response.body.get("status") or {}).get("token", ""))
+        return {str(source.get("path", "token")): File(token, mode)}
+
     def _projected(self, pod: Obj, projected: Obj) -> Gen:
         """projected.go collectData: every source's files in one volume; the errors of all
         sources together (utilerrors.NewAggregate)."""
@@ -209,8 +245,6 @@ class VolumeManager:
         for source in projected.get("sources") or []:
             try:
                 if source.get("configMap") is not None:
-                    if source["configMap"].get("name") == ROOT_CA:
-                        continue  # see the module's docstring
                     found = yield from self._object_payload(
                         pod, CONFIGMAP, source["configMap"], mode
                     )
@@ -218,8 +252,10 @@ class VolumeManager:
                     found = yield from self._object_payload(pod, SECRET, source["secret"], mode)
                 elif source.get("downwardAPI") is not None:
                     found = self._downward_payload(pod, source["downwardAPI"], mode)
+                elif source.get("serviceAccountToken") is not None:
+                    found = yield from self._token_payload(pod, source["serviceAccountToken"], mode)
                 else:
-                    continue  # serviceAccountToken, clusterTrustBundle, podCertificate
+                    continue  # clusterTrustBundle, podCertificate
             except ConfigError as error:
                 errors.append(error)
                 continue

@@ -4,6 +4,9 @@ an account that does not exist."""
 
 from __future__ import annotations
 
+import base64
+import json
+
 from tests.kubectl_real.conftest import Twin, normalized
 
 ROBOT = """\
@@ -66,3 +69,17 @@ def test_create_get_describe_and_a_pod_without_its_account(twin: Twin) -> None:
         refused.stderr
     )
     same(twin, "apply -f pod.yaml")
+
+
+def test_create_token_with_the_real_kubectl(twin: Twin) -> None:
+    """`kubectl create token` from the real kubectl (its TokenRequest, a protobuf body)."""
+    made = twin.real("create token default --duration=2h --audience=vault")
+    token = made.stdout.strip()
+    assert token.count(".") == 2, made.stderr
+    body = token.split(".")[1]
+    claims = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    assert claims["exp"] - claims["iat"] == 7200 and claims["aud"] == ["vault"]
+    engine_token = twin.engine("create token default").stdout.strip()
+    assert engine_token.split(".")[0] == token.split(".")[0]  # the same key signs both
+    for line in ("create token default --duration=5m", "create token nobody"):
+        same(twin, line)

@@ -432,6 +432,22 @@ MESSAGES: dict[str, Fields] = {
         2: ("spec", "msg", "SelfSubjectRulesReviewSpec"),
     },
     "SelfSubjectRulesReviewSpec": {1: ("namespace", "str", "")},
+    # k8s.io/api/authentication/v1/generated.proto (`kubectl create token`)
+    "TokenRequest": {
+        1: ("metadata", "msg", "ObjectMeta"),
+        2: ("spec", "msg", "TokenRequestSpec"),
+    },
+    "TokenRequestSpec": {
+        1: ("audiences", "strs", ""),
+        3: ("boundObjectRef", "msg", "BoundObjectReference"),
+        4: ("expirationSeconds", "int", ""),
+    },
+    "BoundObjectReference": {
+        1: ("kind", "str", ""),
+        2: ("apiVersion", "str", ""),
+        3: ("name", "str", ""),
+        4: ("uid", "str", ""),
+    },
 }
 KINDS = {
     ("policy/v1", "Eviction"),
@@ -452,4 +468,5 @@ KINDS = {
     ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"),
     ("authorization.k8s.io/v1", "SelfSubjectAccessReview"),
     ("authorization.k8s.io/v1", "SelfSubjectRulesReview"),
+    ("authentication.k8s.io/v1", "TokenRequest"),
 }

@@ -25,8 +25,13 @@ KEPT_HEADERS = (
 )
 _watch_keys = itertools.count(1)
 # The subresources whose bodies are a kind of their own (handlers/rest.go's subresource
-# storage: pods/binding, pods/eviction, */scale).
-SUBRESOURCE_KINDS = {"binding": "Binding", "eviction": "Eviction", "scale": "Scale"}
+# storage: pods/binding, pods/eviction, */scale, serviceaccounts/token).
+SUBRESOURCE_KINDS = {
+    "binding": "Binding",
+    "eviction": "Eviction",
+    "scale": "Scale",
+    "token": "TokenRequest",
+}
 _exec_keys = itertools.count(1)
 
 

@@ -1,5 +1,6 @@
 """The other core/v1 kinds Podlife serves (Node, Namespace, Event, Binding), plus Lease
-(coordination.k8s.io/v1), Eviction (policy/v1) and Scale (autoscaling/v1)."""
+(coordination.k8s.io/v1), Eviction (policy/v1), TokenRequest (authentication.k8s.io/v1) and
+Scale (autoscaling/v1)."""
 
 from __future__ import annotations
 
@@ -313,6 +314,52 @@ STRUCTS = (
             "metadata": ref(OBJECT_META, "The pod's name and namespace."),
         },
         gvk=("policy", "v1", "Eviction"),
+    ),
+    Struct(
+        "io.k8s.api.authentication.v1.TokenRequest",
+        "Asks for a token of a ServiceAccount (`kubectl create token`, the kubelet's projected "
+        "tokens); posted to serviceaccounts/<name>/token.",
+        {
+            "apiVersion": API_VERSION,
+            "kind": KIND,
+            "metadata": ref(OBJECT_META, "Standard object metadata."),
+            "spec": ref("io.k8s.api.authentication.v1.TokenRequestSpec", "What is asked for."),
+            "status": ref("io.k8s.api.authentication.v1.TokenRequestStatus", "The token."),
+        },
+        required=("spec",),
+        gvk=("authentication.k8s.io", "v1", "TokenRequest"),
+    ),
+    Struct(
+        "io.k8s.api.authentication.v1.TokenRequestSpec",
+        "The token's audiences, lifetime and the object it is bound to.",
+        {
+            "audiences": strings("Who the token is for; the API server's own when empty."),
+            "boundObjectRef": ref(
+                "io.k8s.api.authentication.v1.BoundObjectReference",
+                "A pod, Secret or node the token stops working without.",
+            ),
+            "expirationSeconds": int64("How long the token is valid, in seconds."),
+        },
+        required=("audiences",),
+    ),
+    Struct(
+        "io.k8s.api.authentication.v1.BoundObjectReference",
+        "The object a token is bound to.",
+        {
+            "apiVersion": string("Its API version."),
+            "kind": string("Pod, Secret or Node."),
+            "name": string("Its name."),
+            "uid": string("Its UID."),
+        },
+    ),
+    Struct(
+        "io.k8s.api.authentication.v1.TokenRequestStatus",
+        "The token the API server made.",
+        {
+            "expirationTimestamp": time("When the token expires."),
+            "token": string("The opaque bearer token."),
+        },
+        required=("token", "expirationTimestamp"),
     ),
     Struct(
         "io.k8s.api.autoscaling.v1.Scale",
