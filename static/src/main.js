@@ -33,6 +33,7 @@ import { RolloutView } from "./rolloutview.js";
 import { SequenceView } from "./sequence.js";
 import { createStage, layout, renderStage } from "./stage.js";
 import { Terminal } from "./terminal.js";
+import { trafficAt } from "./traffic.js";
 import { installKeyboard, tabs, toast } from "./ui.js";
 import { ValueStore } from "./values.js";
 import { whyPending } from "./whypending.js";
@@ -109,6 +110,7 @@ const stage = createStage($("#stage"), {
     if (obj.kind === "Pods") return;
     select(obj);
   },
+  selectObject: (obj) => select(obj),
   toggleNode: (name) => {
     if (app.expanded.has(name)) app.expanded.delete(name);
     else app.expanded.add(name);
@@ -641,6 +643,7 @@ function render(t) {
     highlightOwner: touchedPod ? touchedPod.group : null,
     highlightDeployment: touchedPod ? touchedPod.deployment : null,
     pullProgress: (node) => pulls.at(state, node, now),
+    traffic: trafficAt(timeline.events, current),
   });
   recordLit(current);
   narrationView.render(player.story ? storyAt(timeline.events, current.index) : current, player.story ? null : cycle, cycle ? whyPending(timeline, state, cycle.pod, cycle.seq) : "");

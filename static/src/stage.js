@@ -17,6 +17,7 @@ import { countdownText } from "./countdown.js";
 import { ownerHue, replicaSetColour } from "./derive.js";
 import { messageLabel } from "./narration.js";
 import { drawSquares, placeSquares, squaresHeight } from "./podsquares.js";
+import { drawServices, drawTraffic, placeServices, podPlaces, proxyChip, routeOf, servicesBand } from "./serviceview.js";
 
 const W = 1200;
 const LEFT = 212; // where the control plane and the nodes start
@@ -78,7 +79,10 @@ export function layout(view, state, ui) {
   const nodes = [];
   const tiles = [];
   const squares = [];
-  let y = NODES_TOP;
+  // The Services' band, when there are Services, between the tray and the nodes.
+  const shownServices = view.services || [];
+  const bandH = servicesBand(shownServices.length, RIGHT - LEFT);
+  let y = NODES_TOP + (bandH ? bandH + GAP : 0);
   for (let r = 0; r * cols < n; r += 1) {
     const rowNodes = view.nodes.slice(r * cols, r * cols + cols);
     const plans = rowNodes.map((node) => planNode(node, tileCols, nodeW - 16, ui.expanded.has(node.name)));
@@ -93,6 +97,8 @@ export function layout(view, state, ui) {
         const id = `${role}/${node.name}`;
         comps.set(id, { id, x: x + 8 + k * (cw + 6), y: chipY, w: cw, h: 26, label: shortName(id), chip: true, node: node.name });
       });
+      // kube-proxy matters once there are Services: its chip comes with the first one
+      if (bandH) comps.set(`kube-proxy/${node.name}`, proxyChip(box));
       const podTop = y + POD_TOP;
       if (plans[c].mode === "tiles") {
         node.pods.forEach((pod, i) => {
@@ -132,7 +138,10 @@ export function layout(view, state, ui) {
     wy += h + 6;
   }
 
-  return { comps, nodes, tiles: tiles.concat(trayTiles), squares, trayMore, workloads, height, nodeW };
+  const places = podPlaces(tiles, squares);
+  const services = placeServices(shownServices, places, NODES_TOP, LEFT, RIGHT);
+  const serviceBand = bandH ? { x: LEFT - 12, y: NODES_TOP - 4, w: RIGHT - LEFT + 24, h: bandH } : null;
+  return { comps, nodes, tiles: tiles.concat(trayTiles), squares, trayMore, workloads, height, nodeW, podPlaces: places, serviceBoxes: services.boxes, serviceLinks: services.links, serviceBand };
 }
 
 /** A card per pod while they fit in a few rows (or the learner asked for them), else squares. */
@@ -167,7 +176,8 @@ export function createStage(svg, actions) {
     ),
   );
   const layers = {};
-  for (const name of ["frame", "wires", "workloads", "nodes", "comps", "pods", "squares", "badges", "messages"]) {
+  // Service lines run under the chips of the nodes they cross and end under the pods' cards.
+  for (const name of ["frame", "wires", "workloads", "nodes", "svclinks", "comps", "pods", "squares", "services", "badges", "messages", "traffic"]) {
     layers[name] = s("g", { class: `layer-${name}` });
     svg.append(layers[name]);
   }
@@ -186,7 +196,12 @@ export function createStage(svg, actions) {
   layers.frame.append(trayMore);
   const trayEmpty = s("text", { class: "tray-empty", x: LEFT + 184, y: TRAY_TOP + 34 }, "no pod is waiting");
   layers.frame.append(trayEmpty);
-  return { svg, layers, actions, trayMore, trayEmpty, height: 600 };
+  const serviceBand = {
+    frame: s("rect", { class: "services-frame", rx: 12, visibility: "hidden" }),
+    label: s("text", { class: "frame-label services-label", visibility: "hidden" }, "SERVICES"),
+  };
+  layers.frame.append(serviceBand.frame, serviceBand.label);
+  return { svg, layers, actions, trayMore, trayEmpty, serviceBand, height: 600 };
 }
 
 /**
@@ -201,14 +216,19 @@ export function renderStage(stage, scene) {
     stage.height = L.height;
   }
   const lit = litSet(scene);
+  // a connection's packet (serviceview.js) replaces the message it would be drawn as
+  const traffic = scene.traffic && routeOf(scene.traffic, L) ? scene.traffic : null;
+  if (traffic) for (const leg of traffic.legs) if (leg.to.proxy) lit.set(`kube-proxy/${leg.to.proxy}`, "recv");
   drawWires(stage, L, lit);
   drawComponents(stage, L, lit, scene);
   drawNodes(stage, L, scene);
+  drawServices(stage, L, { ...scene, traffic }, stage.actions.selectObject);
   drawWorkloads(stage, L, scene);
   drawPods(stage, L, scene);
   drawSquares(stage.layers.squares, L.squares, scene.selected, stage.actions.selectPod);
   drawBadges(stage, L, scene);
-  drawMessage(stage, L, scene);
+  drawMessage(stage, L, traffic ? { ...scene, current: null } : scene);
+  drawTraffic(stage.layers.traffic, L, { ...scene, traffic });
   setAttrs(stage.trayMore, { text: L.trayMore ? `+${L.trayMore} more` : "" });
   setAttrs(stage.trayEmpty, { visibility: view.unscheduled.length ? "hidden" : "visible" });
 }
@@ -241,7 +261,8 @@ function drawWires(stage, L, lit) {
   const wires = [];
   for (const comp of L.comps.values()) {
     const role = parseComponent(comp.id).role;
-    if (comp.id === "api-server" || role === "container-runtime" || role === "cni") continue;
+    // kube-proxy watches the API server too; its wires would cross the Services' band
+    if (comp.id === "api-server" || role === "container-runtime" || role === "cni" || role === "kube-proxy") continue;
     wires.push({ key: comp.id, from: centre(api), to: centre(comp), hot: lit.has(comp.id) && lit.has("api-server") });
   }
   for (const node of L.nodes) {

@@ -1,0 +1,231 @@
+// Services on the stage: a band between the scheduler's tray and the nodes, one tag-shaped box
+// per Service above its pods, a line down to each pod its EndpointSlices list (solid while
+// ready, dashed and faded while not), and the packet of a connection travelling pod →
+// kube-proxy → Service → backend pod and back (traffic.js says the legs). stage.js calls
+// `servicesBand` and `placeServices` from its layout, the draw functions from renderStage.
+
+import { keyed, s, setAttrs, ellipsize } from "./dom.js";
+import { addressText, endpointCountText, exposureText } from "./services.js";
+import { SQUARE } from "./podsquares.js";
+import { legAt } from "./traffic.js";
+
+const BOX_W = 260;
+const BOX_H = 60;
+const ROW_GAP = 10;
+const LABEL_H = 18; // the band's "SERVICES" label above the boxes
+const BOX_GAP = 16;
+const POINT = 13; // the tag's pointed ends
+
+/** The height of the band for `count` Services in `width` (0 when there are none). */
+export function servicesBand(count, width) {
+  if (!count) return 0;
+  const rows = Math.ceil(count / perRow(width));
+  return LABEL_H + rows * (BOX_H + ROW_GAP) + 6;
+}
+
+function perRow(width) {
+  return Math.max(1, Math.floor((width + BOX_GAP) / (BOX_W + BOX_GAP)));
+}
+
+/** kube-proxy's chip: on the middle of its node's top edge, where the Services' lines come in
+ * (the node's name is at the left, its status at the right). */
+export function proxyChip(node) {
+  const w = 92;
+  return { id: `kube-proxy/${node.name}`, x: node.x + node.w / 2 - w / 2, y: node.y - 10, w, h: 20, label: "kube-proxy", chip: true, node: node.name };
+}
+
+/**
+ * Where each Service's box goes and its lines: boxes in rows from `top` across [left, right],
+ * each as near as it can be to the middle of its pods. Pure.
+ * `places`: "ns/pod" → {x, y} of the top centre of its card or square.
+ */
+export function placeServices(services, places, top, left, right) {
+  const cols = perRow(right - left);
+  const wanted = services.map((svc) => {
+    const xs = svc.endpoints.map((ep) => places.get(ep.pod)).filter(Boolean).map((p) => p.x);
+    return { svc, want: xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null };
+  });
+  // left to right by where their pods are; Services without pods keep their name order, last
+  wanted.sort((a, b) => (a.want ?? Infinity) - (b.want ?? Infinity));
+  const boxes = [];
+  for (let r = 0; r * cols < wanted.length; r += 1) {
+    const row = wanted.slice(r * cols, r * cols + cols);
+    const y = top + LABEL_H + r * (BOX_H + ROW_GAP);
+    const xs = spread(row.map((w, i) => (w.want === null ? null : w.want - BOX_W / 2) ?? left + i * (BOX_W + BOX_GAP)), left, right);
+    row.forEach((w, i) => boxes.push({ svc: w.svc, key: `${w.svc.namespace}/${w.svc.name}`, x: xs[i], y, w: BOX_W, h: BOX_H }));
+  }
+  const links = [];
+  for (const box of boxes) {
+    const eps = box.svc.endpoints.filter((ep) => places.has(ep.pod));
+    const step = Math.min(16, (box.w - 2 * POINT - 20) / Math.max(1, eps.length));
+    eps.forEach((ep, i) => {
+      const from = { x: box.x + box.w / 2 + (i - (eps.length - 1) / 2) * step, y: box.y + box.h };
+      links.push({ key: `${box.key}>${ep.pod}`, service: box.key, from, to: places.get(ep.pod), ready: ep.ready });
+    });
+  }
+  return { boxes, links };
+}
+
+/** Lefts as near as wanted, at least a gap apart, inside [left, right]: pushed right, then back. */
+function spread(wants, left, right) {
+  const xs = wants.map((x) => Math.max(left, Math.min(right - BOX_W, x)));
+  for (let i = 1; i < xs.length; i += 1) xs[i] = Math.max(xs[i], xs[i - 1] + BOX_W + BOX_GAP);
+  for (let i = xs.length - 1; i >= 0; i -= 1) {
+    const limit = i === xs.length - 1 ? right - BOX_W : xs[i + 1] - BOX_W - BOX_GAP;
+    xs[i] = Math.min(xs[i], limit);
+  }
+  return xs;
+}
+
+/** "ns/pod" → the top centre of its card or square, for lines and packets. */
+export function podPlaces(tiles, squares) {
+  const places = new Map();
+  for (const t of tiles) places.set(`${t.pod.namespace}/${t.pod.name}`, { x: t.x + t.w / 2, y: t.y, w: t.w, h: t.h });
+  for (const q of squares) places.set(`${q.pod.namespace}/${q.pod.name}`, { x: q.x + SQUARE / 2, y: q.y, w: SQUARE, h: SQUARE });
+  return places;
+}
+
+/** A line leaving the box downwards and reaching the pod from above. */
+function drop(a, b) {
+  const k = Math.max(24, (b.y - a.y) * 0.5);
+  return `M${a.x},${a.y} C${a.x},${a.y + k} ${b.x},${b.y - k} ${b.x},${b.y}`;
+}
+
+function tagPath(b) {
+  const { x, y, w, h } = b;
+  return `M${x + POINT},${y} H${x + w - POINT} L${x + w},${y + h / 2} L${x + w - POINT},${y + h} H${x + POINT} L${x},${y + h / 2} Z`;
+}
+
+/** kubectl's PORT(S): 80/TCP, 80:30080/TCP (printers.go makePortString). */
+export function portsText(svc) {
+  return svc.ports.map((p) => `${p.port}${p.nodePort && svc.type !== "ClusterIP" ? `:${p.nodePort}` : ""}/${p.protocol}`).join(",");
+}
+
+/** The band's frame and label, the lines, then the boxes (which open the inspector). */
+export function drawServices(stage, L, scene, select) {
+  const { frame, label } = stage.serviceBand;
+  const band = L.serviceBand;
+  setAttrs(frame, band ? { x: band.x, y: band.y, width: band.w, height: band.h, visibility: "visible" } : { visibility: "hidden" });
+  setAttrs(label, band ? { x: band.x + 12, y: band.y + 15, visibility: "visible" } : { visibility: "hidden" });
+  const sel = scene.selected;
+  const chosen = sel && sel.kind === "Service" ? `${sel.namespace || "default"}/${sel.name}` : null;
+  keyed(
+    stage.layers.svclinks,
+    L.serviceLinks,
+    (l) => l.key,
+    () => s("path", { class: "svc-link" }),
+    (el, l) => setAttrs(el, { d: drop(l.from, l.to), class: `svc-link${l.ready ? "" : " not-ready"}${l.service === chosen ? " chosen" : ""}`, "data-ready": String(l.ready) }),
+  );
+  const through = scene.traffic ? scene.traffic.ev.data.service : null;
+  keyed(
+    stage.layers.services,
+    L.serviceBoxes,
+    (b) => b.key,
+    () => {
+      const g = s("g", { class: "service", tabindex: "0", role: "button" });
+      g.append(s("path", { class: "service-box" }), s("text", { class: "service-name" }), s("text", { class: "service-type", "text-anchor": "end" }), s("text", { class: "service-address" }), s("text", { class: "service-count" }));
+      const open = () => select({ kind: "Service", name: g.__svc.name, namespace: g.__svc.namespace });
+      g.addEventListener("click", open);
+      g.addEventListener("keydown", (e) => {
+        if (e.key === "Enter" || e.key === " ") {
+          e.preventDefault();
+          open();
+        }
+      });
+      return g;
+    },
+    (g, b) => {
+      const svc = b.svc;
+      g.__svc = svc;
+      const selected = scene.selected && scene.selected.kind === "Service" && scene.selected.name === svc.name && scene.selected.namespace === svc.namespace;
+      g.setAttribute("class", `service${svc.ready ? "" : " no-ready"}${selected ? " selected" : ""}${through === b.key ? " lit" : ""}`);
+      g.dataset.ready = String(svc.ready);
+      const count = endpointCountText(svc);
+      const exposure = exposureText(svc);
+      g.setAttribute("aria-label", `Service ${svc.name}, ${svc.type}, ${addressText(svc) || "no cluster IP"}${exposure ? `, ${exposure}` : ""}, ${count}. Press Enter to inspect.`);
+      const [box, name, type, address, countEl] = g.children;
+      const inner = b.w - 2 * POINT - 8;
+      setAttrs(box, { d: tagPath(b) });
+      setAttrs(type, { x: b.x + b.w - POINT - 4, y: b.y + 18, text: svc.type });
+      setAttrs(name, { x: b.x + POINT + 4, y: b.y + 18, text: ellipsize(svc.name, Math.floor((inner - svc.type.length * 6.6 - 8) / 8)) });
+      const ip = svc.clusterIP === "None" ? "headless" : svc.clusterIP || "no IP";
+      setAttrs(address, { x: b.x + POINT + 4, y: b.y + 35, text: ellipsize(`${ip} · ${portsText(svc)}`, Math.floor(inner / 6.7)) });
+      const external = svc.type === "LoadBalancer" ? ` · external ${svc.externalIP}` : "";
+      setAttrs(countEl, { x: b.x + POINT + 4, y: b.y + 51, text: ellipsize(`${count}${external}`, Math.floor(inner / 6.5)) });
+    },
+  );
+}
+
+/** Where a place of traffic.js is on the stage, or null when the stage does not show it. */
+function pointOf(place, L, places) {
+  if (place.pod) {
+    const p = places.get(place.pod);
+    if (p) return { x: p.x, y: p.y + Math.min(p.h / 2, 18) };
+    const node = L.nodes.find((n) => n.name === place.node); // a pod the stage leaves out (kube-system)
+    return node ? { x: node.x + node.w / 2, y: node.y + 20 } : null;
+  }
+  if (place.proxy) {
+    const c = L.comps.get(`kube-proxy/${place.proxy}`);
+    return c ? { x: c.x + c.w / 2, y: c.y + c.h / 2 } : null;
+  }
+  const box = L.serviceBoxes.find((b) => b.key === place.service);
+  return box ? { x: box.x + box.w / 2, y: box.y + box.h / 2 } : null;
+}
+
+/** The legs traffic.js gives, as points the stage has; null when it draws none of them. */
+export function routeOf(traffic, L) {
+  const legs = [];
+  for (const leg of traffic.legs) {
+    const from = pointOf(leg.from, L, L.podPlaces);
+    const to = pointOf(leg.to, L, L.podPlaces);
+    if (from && to) legs.push({ ...leg, a: from, b: to });
+  }
+  return legs.length ? legs : null;
+}
+
+/** The packet of the connection on screen: its route, the packet with the leg's label, and the
+ * answer once it has arrived. Reduced motion: the route and the answer, no packet moving. */
+export function drawTraffic(layer, L, scene) {
+  const traffic = scene.traffic;
+  const legs = traffic && routeOf(traffic, L);
+  if (!legs) {
+    if (layer.firstChild) layer.replaceChildren();
+    delete layer.dataset.seq;
+    return;
+  }
+  if (layer.dataset.seq !== String(traffic.ev.seq)) {
+    layer.replaceChildren(
+      s("path", { class: "traffic-route" }),
+      s("g", { class: "packet" }, s("circle", { class: "packet-halo", r: 14 }), s("circle", { class: "packet-dot", r: 7 }), s("rect", { class: "packet-label-bg", rx: 9, height: 20 }), s("text", { class: "packet-label", "text-anchor": "middle" })),
+      s("g", { class: "traffic-outcome" }, s("rect", { rx: 11, height: 24 }), s("text", { "text-anchor": "middle" })),
+    );
+    layer.dataset.seq = String(traffic.ev.seq);
+  }
+  const [route, packet, outcome] = layer.children;
+  const still = scene.reducedMotion;
+  const done = still || traffic.done;
+  layer.setAttribute("class", `layer-traffic${traffic.outcome.ok ? " ok" : " failed"}${done ? " done" : ""}`);
+  layer.dataset.outcome = traffic.outcome.text;
+  setAttrs(route, { d: legs.map((l) => `M${l.a.x},${l.a.y} L${l.b.x},${l.b.y}`).join(" ") });
+  if (done) setAttrs(packet, { visibility: "hidden" });
+  else {
+    const { leg, along } = legAt(legs.length, traffic.t);
+    const l = legs[leg];
+    const e = along < 0.5 ? 2 * along * along : 1 - (-2 * along + 2) ** 2 / 2;
+    const x = l.a.x + (l.b.x - l.a.x) * e;
+    const y = l.a.y + (l.b.y - l.a.y) * e;
+    const [halo, dot, bg, text] = packet.children;
+    setAttrs(packet, { visibility: "visible", class: `packet leg-${l.kind}` });
+    setAttrs(halo, { cx: x, cy: y });
+    setAttrs(dot, { cx: x, cy: y });
+    const w = l.label.length * 7.2 + 18;
+    setAttrs(bg, { x: x - w / 2, y: y - 34, width: w });
+    setAttrs(text, { x, y: y - 20, text: l.label });
+  }
+  const last = legs[legs.length - 1].b;
+  const [bg, text] = outcome.children;
+  const w = traffic.outcome.text.length * 7.6 + 22;
+  setAttrs(outcome, { visibility: done ? "visible" : "hidden" });
+  setAttrs(bg, { x: last.x - w / 2, y: last.y - 40, width: w });
+  setAttrs(text, { x: last.x, y: last.y - 23, text: traffic.outcome.text });
+}
