@@ -156,11 +156,12 @@ export function drawServices(stage, L, scene, select) {
   );
 }
 
-/** Where a place of traffic.js is on the stage, or null when the stage does not show it. */
-function pointOf(place, L, places) {
+/** Where a place of traffic.js is on the stage, or null when the stage does not show it: a
+ * pod's card at its top edge, a Service's box at its bottom, so the route crosses no text. */
+function pointOf(place, L) {
   if (place.pod) {
-    const p = places.get(place.pod);
-    if (p) return { x: p.x, y: p.y + Math.min(p.h / 2, 18) };
+    const p = L.podPlaces.get(place.pod);
+    if (p) return { x: p.x, y: p.y };
     const node = L.nodes.find((n) => n.name === place.node); // a pod the stage leaves out (kube-system)
     return node ? { x: node.x + node.w / 2, y: node.y + 20 } : null;
   }
@@ -169,18 +170,32 @@ function pointOf(place, L, places) {
     return c ? { x: c.x + c.w / 2, y: c.y + c.h / 2 } : null;
   }
   const box = L.serviceBoxes.find((b) => b.key === place.service);
-  return box ? { x: box.x + box.w / 2, y: box.y + box.h / 2 } : null;
+  return box ? { x: box.x + box.w / 2, y: box.y + box.h } : null;
 }
 
-/** The legs traffic.js gives, as points the stage has; null when it draws none of them. */
+/** The legs traffic.js gives, each as the points it passes on the stage; null when the stage
+ * draws none of them. */
 export function routeOf(traffic, L) {
   const legs = [];
   for (const leg of traffic.legs) {
-    const from = pointOf(leg.from, L, L.podPlaces);
-    const to = pointOf(leg.to, L, L.podPlaces);
-    if (from && to) legs.push({ ...leg, a: from, b: to });
+    const points = [leg.from, ...(leg.via || []), leg.to].map((place) => pointOf(place, L)).filter(Boolean);
+    if (points.length > 1) legs.push({ ...leg, points });
   }
   return legs.length ? legs : null;
+}
+
+/** The point `along` (0..1) the polyline `points`, by length. */
+function alongLine(points, along) {
+  const lengths = points.slice(1).map((p, i) => Math.hypot(p.x - points[i].x, p.y - points[i].y));
+  let left = along * lengths.reduce((a, b) => a + b, 0);
+  for (let i = 0; i < lengths.length; i += 1) {
+    if (left <= lengths[i] || i === lengths.length - 1) {
+      const k = lengths[i] ? Math.min(1, left / lengths[i]) : 1;
+      return { x: points[i].x + (points[i + 1].x - points[i].x) * k, y: points[i].y + (points[i + 1].y - points[i].y) * k };
+    }
+    left -= lengths[i];
+  }
+  return points[points.length - 1];
 }
 
 /** The packet of the connection on screen: its route, the packet with the leg's label, and the
@@ -202,18 +217,15 @@ export function drawTraffic(layer, L, scene) {
     layer.dataset.seq = String(traffic.ev.seq);
   }
   const [route, packet, outcome] = layer.children;
-  const still = scene.reducedMotion;
-  const done = still || traffic.done;
+  const done = scene.reducedMotion || traffic.done;
   layer.setAttribute("class", `layer-traffic${traffic.outcome.ok ? " ok" : " failed"}${done ? " done" : ""}`);
   layer.dataset.outcome = traffic.outcome.text;
-  setAttrs(route, { d: legs.map((l) => `M${l.a.x},${l.a.y} L${l.b.x},${l.b.y}`).join(" ") });
+  setAttrs(route, { d: legs.map((l) => l.points.map((p, i) => `${i ? "L" : "M"}${p.x},${p.y}`).join(" ")).join(" ") });
   if (done) setAttrs(packet, { visibility: "hidden" });
   else {
     const { leg, along } = legAt(legs.length, traffic.t);
     const l = legs[leg];
-    const e = along < 0.5 ? 2 * along * along : 1 - (-2 * along + 2) ** 2 / 2;
-    const x = l.a.x + (l.b.x - l.a.x) * e;
-    const y = l.a.y + (l.b.y - l.a.y) * e;
+    const { x, y } = alongLine(l.points, along < 0.5 ? 2 * along * along : 1 - (-2 * along + 2) ** 2 / 2);
     const [halo, dot, bg, text] = packet.children;
     setAttrs(packet, { visibility: "visible", class: `packet leg-${l.kind}` });
     setAttrs(halo, { cx: x, cy: y });
@@ -222,10 +234,13 @@ export function drawTraffic(layer, L, scene) {
     setAttrs(bg, { x: x - w / 2, y: y - 34, width: w });
     setAttrs(text, { x, y: y - 20, text: l.label });
   }
-  const last = legs[legs.length - 1].b;
+  // the answer where the packet ended: just above a pod's card (below the chips over it)
+  const lastLeg = legs[legs.length - 1].points;
+  const end = lastLeg[lastLeg.length - 1];
   const [bg, text] = outcome.children;
   const w = traffic.outcome.text.length * 7.6 + 22;
   setAttrs(outcome, { visibility: done ? "visible" : "hidden" });
-  setAttrs(bg, { x: last.x - w / 2, y: last.y - 40, width: w });
-  setAttrs(text, { x: last.x, y: last.y - 23, text: traffic.outcome.text });
+  const dy = traffic.outcome.at === "service" ? 31 : 0; // under the Service's box, not over its text
+  setAttrs(bg, { x: end.x - w / 2, y: end.y - 27 + dy, width: w });
+  setAttrs(text, { x: end.x, y: end.y - 10 + dy, text: traffic.outcome.text });
 }

@@ -27,7 +27,8 @@ function nodeOf(id) {
   return slash < 0 ? "" : id.slice(slash + 1);
 }
 
-/** The legs of connection event `ev`, in order: [{from, to, label, kind}]. */
+/** The legs of connection event `ev`, in order: [{from, via?, to, label, kind}] (`via`: the
+ * places a leg passes on its way). */
 export function connectionLegs(ev) {
   const d = ev.data || {};
   const client = { pod: d.fromPod, node: nodeOf(ev.source) };
@@ -48,7 +49,9 @@ export function connectionLegs(ev) {
   } else if (backend) {
     legs.push({ from: client, to: backend, label: `to ${d.backendIP}:${d.port}`, kind: "request" });
   }
-  if (backend && outcome.ok) legs.push({ from: backend, to: client, label: outcome.text, kind: "reply" });
+  // the answer comes back the way it went: kube-proxy's NAT undone on the client's node
+  const back = d.service ? [{ service: d.service }, { proxy: client.node }] : [];
+  if (backend && outcome.ok) legs.push({ from: backend, via: back, to: client, label: outcome.text, kind: "reply" });
   return legs;
 }
 

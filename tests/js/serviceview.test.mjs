@@ -5,7 +5,9 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
+import { routeOf } from "../../static/src/serviceview.js";
 import { layout } from "../../static/src/stage.js";
+import { connectionLegs } from "../../static/src/traffic.js";
 
 function cluster(services) {
   const pods = (n, prefix, count) => Array.from({ length: count }, (_, p) => ({ name: `${prefix}-${n}-${p}`, namespace: "default", status: "Running", tone: "good", node: `node-${n + 1}` }));
@@ -51,5 +53,37 @@ describe("the Services' band", () => {
     const L = cluster(["a", "b", "c", "d", "e"].map((n) => svc(n, [])));
     assert.equal(new Set(L.serviceBoxes.map((b) => b.y)).size, 2);
     for (const a of L.serviceBoxes) for (const b of L.serviceBoxes) if (a !== b) assert.ok(!overlap(a, b));
+  });
+});
+
+describe("a connection's route on the stage", () => {
+  const L = cluster([svc("web", ["web-1-0", "web-2-1"])]);
+  const ev = {
+    source: "container-runtime/node-1",
+    target: "container-runtime/node-3",
+    kind: "connection",
+    data: { fromPod: "default/api-0-0", service: "default/web", clusterIP: "10.96.0.20", port: 80, backend: "default/web-2-1", backendIP: "10.244.3.3", node: "node-3", code: 200, error: null },
+  };
+  const top = (name) => {
+    const t = L.tiles.find((c) => c.pod.name === name);
+    return { x: t.x + t.w / 2, y: t.y };
+  };
+  const proxy = L.comps.get("kube-proxy/node-1");
+  const box = L.serviceBoxes[0];
+  const at = { proxy: { x: proxy.x + proxy.w / 2, y: proxy.y + proxy.h / 2 }, service: { x: box.x + box.w / 2, y: box.y + box.h } };
+
+  test("client's card → its node's kube-proxy → the Service's box → the backend's card, and back the same way", () => {
+    const legs = routeOf({ legs: connectionLegs(ev) }, L);
+    assert.deepEqual(
+      legs.map((l) => l.points),
+      [[top("api-0-0"), at.proxy], [at.proxy, at.service], [at.service, top("web-2-1")], [top("web-2-1"), at.service, at.proxy, top("api-0-0")]],
+    );
+  });
+
+  test("the DNS question to a CoreDNS pod the stage does not draw goes to its node", () => {
+    const asked = { ...ev, data: { ...ev.data, dns: { server: "10.96.0.10", pod: "kube-system/coredns-1", node: "node-2", name: "web", answer: "10.96.0.20" } } };
+    const [question] = routeOf({ legs: connectionLegs(asked) }, L);
+    const node2 = L.nodes.find((n) => n.name === "node-2");
+    assert.deepEqual(question.points, [top("api-0-0"), { x: node2.x + node2.w / 2, y: node2.y + 20 }]);
   });
 });

@@ -53,6 +53,8 @@ describe("connectionLegs", () => {
       "pod default/web-6cd4c4cc5f-qjzcp → pod default/client: 200 OK",
     ]);
     assert.deepEqual(outcomeOf(ANSWERED.data), { text: "200 OK", ok: true, at: "end" });
+    // the answer comes back through the Service's NAT on the client's node
+    assert.deepEqual(connectionLegs(ANSWERED)[3].via, [{ service: "default/web" }, { proxy: "node-1" }]);
   });
 
   test("refused (no ready endpoints): the packet stops at the Service", () => {
