@@ -105,6 +105,13 @@ LINKS = """name => [...document.querySelectorAll('#stage .svc-link')]
     .map(l => l.dataset.ready)"""
 
 
+# The cursor just after the EndpointSlice write that first lists web's pods as not ready.
+TERMINATING = """() => podlife.timeline.events.findIndex(e => e.kind === 'etcd-watch'
+    && e.data.type === 'PUT' && e.data.key.startsWith('/registry/endpointslices/default/web-')
+    && (podlife.values.get(e.data.key, e.data.revision)?.endpoints || [])
+        .some(ep => ep.conditions.ready === false)) + 1"""
+
+
 def links(page: Any, name: str) -> list[str]:
     return list(page.evaluate(LINKS, name))
 
@@ -183,6 +190,15 @@ def test_a_service_its_lines_and_a_packet_through_it(page: Any, console: Console
         "podlife.timeline.events.some(e => e.kind === 'connection' && e.data.error === 'refused')"
     )
     caught_up(page)
+
+    # Back in time to where the scaled-down pods were terminating: listed, not ready, dashed.
+    index = page.evaluate(TERMINATING)
+    assert index > 0
+    page.evaluate("i => { podlife.player.setPlaying(false); podlife.player.seek(i); }", index)
+    page.wait_for_selector("#stage .svc-link.not-ready")
+    assert set(links(page, "web")) == {"false"}
+    assert "0 ready · 2 not ready" in service_label(page, "web")
+    shot(page, "services-not-ready-1440")
     assert console.errors == []
 
 
@@ -207,6 +223,8 @@ def test_services_with_ten_pods_at_1440_and_in_presenter_mode(page: Any, console
     page.wait_for_function("document.body.classList.contains('presenter')")
     press(page, "Escape")  # the tools' drawer closed: the stage as the class sees it
     caught_up(page)
+    page.wait_for_function("!document.body.classList.contains('tools-open')")
+    page.wait_for_timeout(600)  # for the screenshot: the theme and the drawer at rest (.25 s)
     assert covered_pods(page) == []
     shot(page, "services-ten-pods-presenter-1920")
     assert console.errors == []
