@@ -4,7 +4,8 @@
 //   model.js     reducer + time travel over the trace;  values.js  what objects looked like
 //   player.js    playback pacing, step, scrub, fork;     derive.js  state → what views draw
 //   stage.js, sequence.js, panels.js, inspector.js, editor.js, terminal.js,
-//   rolloutview.js (rollout panel, ReplicaSet colours)   the views
+//   rolloutview.js (rollout panel, ReplicaSet colours), serviceview.js (Services, traffic)
+//                                                         the views
 //
 // One entry point draws everything: render(), idempotent, called once per animation frame.
 //

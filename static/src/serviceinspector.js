@@ -2,8 +2,7 @@
 // endpoints, pod by pod, ready or not (inspector.js adds its events and live YAML).
 
 import { h } from "./dom.js";
-import { endpointCountText } from "./services.js";
-import { portsText } from "./serviceview.js";
+import { endpointCountText, portsText } from "./services.js";
 
 /** `dl(rows)` is the inspector's facts list. */
 export function serviceParts(svc, dl) {

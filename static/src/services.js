@@ -71,12 +71,10 @@ export function deriveServices(services, slices, pods) {
   return rows.sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
 }
 
-/** "10.96.0.12:80" — the first port, and "+1" for each other one. */
-export function addressText(row) {
-  const [first, ...more] = row.ports;
-  if (!row.clusterIP || row.clusterIP === "None") return row.clusterIP === "None" ? "headless" : "";
-  const port = first ? `:${first.port}` : "";
-  return `${row.clusterIP}${port}${more.length ? ` +${more.length}` : ""}`;
+/** kubectl's PORT(S): 80/TCP, 80:30080/TCP (pkg/printers/internalversion/printers.go
+ * makePortString). */
+export function portsText(row) {
+  return row.ports.map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ""}/${p.protocol}`).join(",");
 }
 
 /** What the node ports / load balancer add: "node port 30080", "external <pending>". */

@@ -4,9 +4,9 @@
 // kube-proxy → Service → backend pod and back (traffic.js says the legs). stage.js calls
 // `servicesBand` and `placeServices` from its layout, the draw functions from renderStage.
 
-import { keyed, s, setAttrs, ellipsize } from "./dom.js";
-import { addressText, endpointCountText, exposureText } from "./services.js";
+import { ellipsize, keyed, s, setAttrs } from "./dom.js";
 import { SQUARE } from "./podsquares.js";
+import { endpointCountText, exposureText, portsText } from "./services.js";
 import { legAt } from "./traffic.js";
 
 const BOX_W = 260;
@@ -46,12 +46,13 @@ export function placeServices(services, places, top, left, right) {
     return { svc, want: xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null };
   });
   // left to right by where their pods are; Services without pods keep their name order, last
-  wanted.sort((a, b) => (a.want ?? Infinity) - (b.want ?? Infinity));
+  const order = (w) => (w.want === null ? Infinity : w.want);
+  wanted.sort((a, b) => (order(a) === order(b) ? 0 : order(a) < order(b) ? -1 : 1));
   const boxes = [];
   for (let r = 0; r * cols < wanted.length; r += 1) {
     const row = wanted.slice(r * cols, r * cols + cols);
     const y = top + LABEL_H + r * (BOX_H + ROW_GAP);
-    const xs = spread(row.map((w, i) => (w.want === null ? null : w.want - BOX_W / 2) ?? left + i * (BOX_W + BOX_GAP)), left, right);
+    const xs = spread(row.map((w, i) => (w.want === null ? left + i * (BOX_W + BOX_GAP) : w.want - BOX_W / 2)), left, right);
     row.forEach((w, i) => boxes.push({ svc: w.svc, key: `${w.svc.namespace}/${w.svc.name}`, x: xs[i], y, w: BOX_W, h: BOX_H }));
   }
   const links = [];
@@ -96,19 +97,14 @@ function tagPath(b) {
   return `M${x + POINT},${y} H${x + w - POINT} L${x + w},${y + h / 2} L${x + w - POINT},${y + h} H${x + POINT} L${x},${y + h / 2} Z`;
 }
 
-/** kubectl's PORT(S): 80/TCP, 80:30080/TCP (printers.go makePortString). */
-export function portsText(svc) {
-  return svc.ports.map((p) => `${p.port}${p.nodePort && svc.type !== "ClusterIP" ? `:${p.nodePort}` : ""}/${p.protocol}`).join(",");
-}
-
-/** The band's frame and label, the lines, then the boxes (which open the inspector). */
-export function drawServices(stage, L, scene, select) {
+/** The band's frame and label, the lines, then the boxes (which open the inspector with
+ * `select`); `through`: the Service ("ns/name") a packet is going through, lit. */
+export function drawServices(stage, L, selected, through, select) {
   const { frame, label } = stage.serviceBand;
   const band = L.serviceBand;
   setAttrs(frame, band ? { x: band.x, y: band.y, width: band.w, height: band.h, visibility: "visible" } : { visibility: "hidden" });
   setAttrs(label, band ? { x: band.x + 12, y: band.y + 15, visibility: "visible" } : { visibility: "hidden" });
-  const sel = scene.selected;
-  const chosen = sel && sel.kind === "Service" ? `${sel.namespace || "default"}/${sel.name}` : null;
+  const chosen = selected && selected.kind === "Service" ? `${selected.namespace || "default"}/${selected.name}` : null;
   keyed(
     stage.layers.svclinks,
     L.serviceLinks,
@@ -116,7 +112,6 @@ export function drawServices(stage, L, scene, select) {
     () => s("path", { class: "svc-link" }),
     (el, l) => setAttrs(el, { d: drop(l.from, l.to), class: `svc-link${l.ready ? "" : " not-ready"}${l.service === chosen ? " chosen" : ""}`, "data-ready": String(l.ready) }),
   );
-  const through = scene.traffic ? scene.traffic.ev.data.service : null;
   keyed(
     stage.layers.services,
     L.serviceBoxes,
@@ -137,18 +132,17 @@ export function drawServices(stage, L, scene, select) {
     (g, b) => {
       const svc = b.svc;
       g.__svc = svc;
-      const selected = scene.selected && scene.selected.kind === "Service" && scene.selected.name === svc.name && scene.selected.namespace === svc.namespace;
-      g.setAttribute("class", `service${svc.ready ? "" : " no-ready"}${selected ? " selected" : ""}${through === b.key ? " lit" : ""}`);
+      g.setAttribute("class", `service${svc.ready ? "" : " no-ready"}${chosen === b.key ? " selected" : ""}${through === b.key ? " lit" : ""}`);
       g.dataset.ready = String(svc.ready);
       const count = endpointCountText(svc);
       const exposure = exposureText(svc);
-      g.setAttribute("aria-label", `Service ${svc.name}, ${svc.type}, ${addressText(svc) || "no cluster IP"}${exposure ? `, ${exposure}` : ""}, ${count}. Press Enter to inspect.`);
+      const ip = svc.clusterIP === "None" ? "headless" : svc.clusterIP || "no IP";
+      g.setAttribute("aria-label", `Service ${svc.name}, ${svc.type}, ${ip} ${portsText(svc)}${exposure ? `, ${exposure}` : ""}, ${count}. Press Enter to inspect.`);
       const [box, name, type, address, countEl] = g.children;
       const inner = b.w - 2 * POINT - 8;
       setAttrs(box, { d: tagPath(b) });
       setAttrs(type, { x: b.x + b.w - POINT - 4, y: b.y + 18, text: svc.type });
       setAttrs(name, { x: b.x + POINT + 4, y: b.y + 18, text: ellipsize(svc.name, Math.floor((inner - svc.type.length * 6.6 - 8) / 8)) });
-      const ip = svc.clusterIP === "None" ? "headless" : svc.clusterIP || "no IP";
       setAttrs(address, { x: b.x + POINT + 4, y: b.y + 35, text: ellipsize(`${ip} · ${portsText(svc)}`, Math.floor(inner / 6.7)) });
       const external = svc.type === "LoadBalancer" ? ` · external ${svc.externalIP}` : "";
       setAttrs(countEl, { x: b.x + POINT + 4, y: b.y + 51, text: ellipsize(`${count}${external}`, Math.floor(inner / 6.5)) });
@@ -198,12 +192,11 @@ function alongLine(points, along) {
   return points[points.length - 1];
 }
 
-/** The packet of the connection on screen: its route, the packet with the leg's label, and the
- * answer once it has arrived. Reduced motion: the route and the answer, no packet moving. */
-export function drawTraffic(layer, L, scene) {
-  const traffic = scene.traffic;
-  const legs = traffic && routeOf(traffic, L);
-  if (!legs) {
+/** The packet of the connection on screen (trafficAt) along its `legs` (routeOf): the route,
+ * the packet with the leg's label, and the answer once it has arrived. Reduced motion: the
+ * route and the answer, no packet moving. */
+export function drawTraffic(layer, traffic, legs, reducedMotion) {
+  if (!traffic || !legs) {
     if (layer.firstChild) layer.replaceChildren();
     delete layer.dataset.seq;
     return;
@@ -217,7 +210,7 @@ export function drawTraffic(layer, L, scene) {
     layer.dataset.seq = String(traffic.ev.seq);
   }
   const [route, packet, outcome] = layer.children;
-  const done = scene.reducedMotion || traffic.done;
+  const done = reducedMotion || traffic.done;
   layer.setAttribute("class", `layer-traffic${traffic.outcome.ok ? " ok" : " failed"}${done ? " done" : ""}`);
   layer.dataset.outcome = traffic.outcome.text;
   setAttrs(route, { d: legs.map((l) => l.points.map((p, i) => `${i ? "L" : "M"}${p.x},${p.y}`).join(" ")).join(" ") });

@@ -217,18 +217,19 @@ export function renderStage(stage, scene) {
   }
   const lit = litSet(scene);
   // a connection's packet (serviceview.js) replaces the message it would be drawn as
-  const traffic = scene.traffic && routeOf(scene.traffic, L) ? scene.traffic : null;
-  if (traffic) for (const leg of traffic.legs) if (leg.to.proxy) lit.set(`kube-proxy/${leg.to.proxy}`, "recv");
+  const traffic = scene.traffic;
+  const route = traffic ? routeOf(traffic, L) : null;
+  if (route) for (const leg of route) if (leg.to.proxy) lit.set(`kube-proxy/${leg.to.proxy}`, "recv");
   drawWires(stage, L, lit);
   drawComponents(stage, L, lit, scene);
   drawNodes(stage, L, scene);
-  drawServices(stage, L, { ...scene, traffic }, stage.actions.selectObject);
+  drawServices(stage, L, scene.selected, route ? traffic.ev.data.service : null, stage.actions.selectObject);
   drawWorkloads(stage, L, scene);
   drawPods(stage, L, scene);
   drawSquares(stage.layers.squares, L.squares, scene.selected, stage.actions.selectPod);
   drawBadges(stage, L, scene);
-  drawMessage(stage, L, traffic ? { ...scene, current: null } : scene);
-  drawTraffic(stage.layers.traffic, L, { ...scene, traffic });
+  drawMessage(stage, L, route ? { ...scene, current: null } : scene);
+  drawTraffic(stage.layers.traffic, route && traffic, route, scene.reducedMotion);
   setAttrs(stage.trayMore, { text: L.trayMore ? `+${L.trayMore} more` : "" });
   setAttrs(stage.trayEmpty, { visibility: view.unscheduled.length ? "hidden" : "visible" });
 }

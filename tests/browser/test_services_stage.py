@@ -176,6 +176,23 @@ def test_a_service_its_lines_and_a_packet_through_it(page: Any, console: Console
         "document.querySelector('#terminal .term-log').innerText.includes('Thank you for using')",
         timeout=30_000,
     )
+    first = page.get_attribute("#stage .layer-traffic", "data-seq")
+
+    # Reduced motion: no packet travels; the route and the answer are shown at once.
+    page.emulate_media(reduced_motion="reduce")
+    run(page, "kubectl exec client -- wget -qO- http://web", "$ kubectl exec client")
+    shown = page.wait_for_function(
+        """first => {
+          const layer = document.querySelector('#stage .layer-traffic');
+          const seq = layer && layer.dataset.seq;
+          return seq && seq !== first && [layer.classList.contains('done'),
+            layer.querySelector('.packet').getAttribute('visibility'), layer.dataset.outcome];
+        }""",
+        arg=first,
+        timeout=30_000,
+    ).json_value()
+    assert shown == [True, "hidden", "200 OK"]
+    page.emulate_media(reduced_motion="no-preference")
 
     # Scaled to 0: the lines go, the box says so, and the next wget is refused at the Service.
     set_speed_100(page)

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
 import { parseKey } from "../../static/src/kube.js";
-import { addressText, deriveServices, endpointCountText, endpointsOf, exposureText, serviceRow } from "../../static/src/services.js";
+import { deriveServices, endpointCountText, endpointsOf, exposureText, portsText, serviceRow } from "../../static/src/services.js";
 
 function service(name, { namespace = "default", type = "ClusterIP", selector = { app: name }, ports = [{ port: 80, protocol: "TCP" }], ip = "10.96.12.34", status } = {}) {
   return { apiVersion: "v1", kind: "Service", metadata: { name, namespace }, spec: { type, selector, clusterIP: ip, ports }, status: status || { loadBalancer: {} } };
@@ -99,21 +99,19 @@ describe("deriveServices: service → ready endpoints → pods", () => {
 });
 
 describe("what a Service's box says", () => {
-  test("a ClusterIP Service: its address and port", () => {
-    const row = serviceRow(service("web", { ports: [{ port: 80, protocol: "TCP" }, { port: 443, protocol: "TCP" }] }));
-    assert.equal(addressText(row), "10.96.12.34:80 +1");
+  test("a ClusterIP Service: its ports as kubectl prints them", () => {
+    const row = serviceRow(service("web", { ports: [{ port: 80, protocol: "TCP" }, { port: 53, protocol: "UDP" }] }));
+    assert.equal(portsText(row), "80/TCP,53/UDP");
     assert.equal(exposureText(row), "");
   });
   test("a NodePort Service: its node port; a LoadBalancer: <pending> until it has an ingress", () => {
     const nodePort = serviceRow(service("web", { type: "NodePort", ports: [{ port: 80, protocol: "TCP", nodePort: 30080 }] }));
     assert.equal(exposureText(nodePort), "node port 30080");
+    assert.equal(portsText(nodePort), "80:30080/TCP");
     const lb = serviceRow(service("shop", { type: "LoadBalancer", ports: [{ port: 80, protocol: "TCP", nodePort: 31000 }] }));
     assert.equal(lb.externalIP, "<pending>");
     assert.equal(exposureText(lb), "node port 31000 · external <pending>");
     const served = serviceRow(service("shop", { type: "LoadBalancer", status: { loadBalancer: { ingress: [{ ip: "203.0.113.7" }] } } }));
     assert.equal(served.externalIP, "203.0.113.7");
-  });
-  test("a headless Service", () => {
-    assert.equal(addressText(serviceRow(service("db", { ip: "None" }))), "headless");
   });
 });
