@@ -192,28 +192,33 @@ function alongLine(points, along) {
   return points[points.length - 1];
 }
 
-/** The packet of the connection on screen (trafficAt) along its `legs` (routeOf): the route,
- * the packet with the leg's label, and the answer once it has arrived. Reduced motion: the
- * route and the answer, no packet moving. */
-export function drawTraffic(layer, traffic, legs, reducedMotion) {
+/** The packet of the connection on screen (trafficAt) along its `legs` (routeOf): the route
+ * (in `layers.routes`, under the chips and cards it passes), the packet with the leg's label
+ * and the answer once it has arrived (in `layers.traffic`, on top). Reduced motion: the route
+ * and the answer, no packet moving. */
+export function drawTraffic(layers, traffic, legs, reducedMotion, L) {
+  const { routes, traffic: layer } = layers;
   if (!traffic || !legs) {
     if (layer.firstChild) layer.replaceChildren();
+    if (routes.firstChild) routes.replaceChildren();
     delete layer.dataset.seq;
     return;
   }
   if (layer.dataset.seq !== String(traffic.ev.seq)) {
+    routes.replaceChildren(s("path", { class: "traffic-route" }));
     layer.replaceChildren(
-      s("path", { class: "traffic-route" }),
       s("g", { class: "packet" }, s("circle", { class: "packet-halo", r: 14 }), s("circle", { class: "packet-dot", r: 7 }), s("rect", { class: "packet-label-bg", rx: 9, height: 20 }), s("text", { class: "packet-label", "text-anchor": "middle" })),
-      s("g", { class: "traffic-outcome" }, s("rect", { rx: 11, height: 24 }), s("text", { "text-anchor": "middle" })),
+      s("g", { class: "traffic-outcome" }, s("rect", { rx: 10, height: 20 }), s("text", { "text-anchor": "middle" })),
     );
     layer.dataset.seq = String(traffic.ev.seq);
   }
-  const [route, packet, outcome] = layer.children;
+  const [packet, outcome] = layer.children;
   const done = reducedMotion || traffic.done;
-  layer.setAttribute("class", `layer-traffic${traffic.outcome.ok ? " ok" : " failed"}${done ? " done" : ""}`);
+  const tone = `${traffic.outcome.ok ? " ok" : " failed"}${done ? " done" : ""}`;
+  layer.setAttribute("class", `layer-traffic${tone}`);
+  routes.setAttribute("class", `layer-routes${tone}`);
   layer.dataset.outcome = traffic.outcome.text;
-  setAttrs(route, { d: legs.map((l) => l.points.map((p, i) => `${i ? "L" : "M"}${p.x},${p.y}`).join(" ")).join(" ") });
+  setAttrs(routes.firstChild, { d: legs.map((l) => l.points.map((p, i) => `${i ? "L" : "M"}${p.x},${p.y}`).join(" ")).join(" ") });
   if (done) setAttrs(packet, { visibility: "hidden" });
   else {
     const { leg, along } = legAt(legs.length, traffic.t);
@@ -227,13 +232,25 @@ export function drawTraffic(layer, traffic, legs, reducedMotion) {
     setAttrs(bg, { x: x - w / 2, y: y - 34, width: w });
     setAttrs(text, { x, y: y - 20, text: l.label });
   }
-  // the answer where the packet ended: just above a pod's card (below the chips over it)
-  const lastLeg = legs[legs.length - 1].points;
-  const end = lastLeg[lastLeg.length - 1];
   const [bg, text] = outcome.children;
-  const w = traffic.outcome.text.length * 7.6 + 22;
+  const w = traffic.outcome.text.length * 7.8 + 20;
+  const at = outcomeAt(traffic.outcome, legs[legs.length - 1], w, L);
   setAttrs(outcome, { visibility: done ? "visible" : "hidden" });
-  const dy = traffic.outcome.at === "service" ? 31 : 0; // under the Service's box, not over its text
-  setAttrs(bg, { x: end.x - w / 2, y: end.y - 27 + dy, width: w });
-  setAttrs(text, { x: end.x, y: end.y - 10 + dy, text: traffic.outcome.text });
+  setAttrs(bg, { x: at.x - w / 2, y: at.y - 10, width: w });
+  setAttrs(text, { x: at.x, y: at.y + 4.5, text: traffic.outcome.text });
+}
+
+/** Where the answer (`w` wide) is shown, clear of any text: on the card of the pod that got it,
+ * right of its short status line; beside the Service's box that refused it, in the band (under
+ * the box are the nodes' kube-proxy); else just above where the packet ended. */
+function outcomeAt(outcome, last, w, L) {
+  const end = last.points[last.points.length - 1];
+  if (outcome.at === "service" && L.serviceBand) {
+    const band = L.serviceBand;
+    const right = end.x + BOX_W / 2 + 10 + w / 2;
+    return { x: right + w / 2 < band.x + band.w ? right : end.x - BOX_W / 2 - 10 - w / 2, y: end.y - BOX_H / 2 };
+  }
+  const card = last.to.pod && L.podPlaces.get(last.to.pod);
+  if (card && card.h > SQUARE) return { x: card.x + card.w / 2 - 8 - w / 2, y: card.y + 31 }; // between name and meta lines
+  return { x: end.x, y: end.y - 15 };
 }

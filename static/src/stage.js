@@ -176,8 +176,9 @@ export function createStage(svg, actions) {
     ),
   );
   const layers = {};
-  // Service lines run under the chips of the nodes they cross and end under the pods' cards.
-  for (const name of ["frame", "wires", "workloads", "nodes", "svclinks", "comps", "pods", "squares", "services", "badges", "messages", "traffic"]) {
+  // Service lines and a packet's route run under the chips of the nodes they cross and end
+  // under the pods' cards; the packet itself flies on top.
+  for (const name of ["frame", "wires", "workloads", "nodes", "svclinks", "routes", "comps", "pods", "squares", "services", "badges", "messages", "traffic"]) {
     layers[name] = s("g", { class: `layer-${name}` });
     svg.append(layers[name]);
   }
@@ -229,7 +230,7 @@ export function renderStage(stage, scene) {
   drawSquares(stage.layers.squares, L.squares, scene.selected, stage.actions.selectPod);
   drawBadges(stage, L, scene);
   drawMessage(stage, L, route ? { ...scene, current: null } : scene);
-  drawTraffic(stage.layers.traffic, route && traffic, route, scene.reducedMotion);
+  drawTraffic(stage.layers, route && traffic, route, scene.reducedMotion, L);
   setAttrs(stage.trayMore, { text: L.trayMore ? `+${L.trayMore} more` : "" });
   setAttrs(stage.trayEmpty, { visibility: view.unscheduled.length ? "hidden" : "visible" });
 }

@@ -112,6 +112,11 @@ TERMINATING = """() => podlife.timeline.events.findIndex(e => e.kind === 'etcd-w
         .some(ep => ep.conditions.ready === false)) + 1"""
 
 
+# The cursor just after the milestone that tells the refused connection.
+REFUSED = """() => podlife.timeline.events.findIndex(e => e.kind === 'connection'
+    && e.data.error === 'refused') + 2"""
+
+
 def links(page: Any, name: str) -> list[str]:
     return list(page.evaluate(LINKS, name))
 
@@ -207,6 +212,14 @@ def test_a_service_its_lines_and_a_packet_through_it(page: Any, console: Console
         "podlife.timeline.events.some(e => e.kind === 'connection' && e.data.error === 'refused')"
     )
     caught_up(page)
+
+    # On the story's sentence for it: the packet stopped at the Service, refused.
+    told = page.evaluate(REFUSED)
+    page.evaluate("i => { podlife.player.setPlaying(false); podlife.player.seek(i); }", told)
+    page.wait_for_selector("#stage .layer-traffic.failed.done")
+    refused = page.get_attribute("#stage .layer-traffic", "data-outcome")
+    assert refused == "✕ refused: no ready endpoints"
+    shot(page, "services-refused-1440")
 
     # Back in time to where the scaled-down pods were terminating: listed, not ready, dashed.
     index = page.evaluate(TERMINATING)
