@@ -78,8 +78,25 @@ function spread(wants, left, right) {
   return xs;
 }
 
+/** The Services' part of the stage's layout: where the pods are ("ns/pod" → top centre of
+ * its card or square), the boxes and lines, and the band's frame (null without Services).
+ * `band`: {top, left, right, height} (height from servicesBand). */
+export function layoutServices(services, tiles, squares, band) {
+  const places = podPlaces(tiles, squares);
+  const { boxes, links } = placeServices(services, places, band.top, band.left, band.right);
+  const frame = band.height ? { x: band.left - 12, y: band.top - 4, w: band.right - band.left + 24, h: band.height } : null;
+  return { podPlaces: places, serviceBoxes: boxes, serviceLinks: links, serviceBand: frame };
+}
+
+/** The band's frame and label, in the stage's frame layer: shown while there are Services. */
+export function createServiceBand(layer) {
+  const band = { frame: s("rect", { class: "services-frame", rx: 12, visibility: "hidden" }), label: s("text", { class: "frame-label services-label", visibility: "hidden" }, "SERVICES") };
+  layer.append(band.frame, band.label);
+  return band;
+}
+
 /** "ns/pod" → the top centre of its card or square, for lines and packets. */
-export function podPlaces(tiles, squares) {
+function podPlaces(tiles, squares) {
   const places = new Map();
   for (const t of tiles) places.set(`${t.pod.namespace}/${t.pod.name}`, { x: t.x + t.w / 2, y: t.y, w: t.w, h: t.h });
   for (const q of squares) places.set(`${q.pod.namespace}/${q.pod.name}`, { x: q.x + SQUARE / 2, y: q.y, w: SQUARE, h: SQUARE });

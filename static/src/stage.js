@@ -17,7 +17,7 @@ import { countdownText } from "./countdown.js";
 import { ownerHue, replicaSetColour } from "./derive.js";
 import { messageLabel } from "./narration.js";
 import { drawSquares, placeSquares, squaresHeight } from "./podsquares.js";
-import { drawServices, drawTraffic, placeServices, podPlaces, proxyChip, routeOf, servicesBand } from "./serviceview.js";
+import { createServiceBand, drawServices, drawTraffic, layoutServices, proxyChip, routeOf, servicesBand } from "./serviceview.js";
 
 const W = 1200;
 const LEFT = 212; // where the control plane and the nodes start
@@ -138,10 +138,8 @@ export function layout(view, state, ui) {
     wy += h + 6;
   }
 
-  const places = podPlaces(tiles, squares);
-  const services = placeServices(shownServices, places, NODES_TOP, LEFT, RIGHT);
-  const serviceBand = bandH ? { x: LEFT - 12, y: NODES_TOP - 4, w: RIGHT - LEFT + 24, h: bandH } : null;
-  return { comps, nodes, tiles: tiles.concat(trayTiles), squares, trayMore, workloads, height, nodeW, podPlaces: places, serviceBoxes: services.boxes, serviceLinks: services.links, serviceBand };
+  const services = layoutServices(shownServices, tiles, squares, { top: NODES_TOP, left: LEFT, right: RIGHT, height: bandH });
+  return { comps, nodes, tiles: tiles.concat(trayTiles), squares, trayMore, workloads, height, nodeW, ...services };
 }
 
 /** A card per pod while they fit in a few rows (or the learner asked for them), else squares. */
@@ -197,12 +195,7 @@ export function createStage(svg, actions) {
   layers.frame.append(trayMore);
   const trayEmpty = s("text", { class: "tray-empty", x: LEFT + 184, y: TRAY_TOP + 34 }, "no pod is waiting");
   layers.frame.append(trayEmpty);
-  const serviceBand = {
-    frame: s("rect", { class: "services-frame", rx: 12, visibility: "hidden" }),
-    label: s("text", { class: "frame-label services-label", visibility: "hidden" }, "SERVICES"),
-  };
-  layers.frame.append(serviceBand.frame, serviceBand.label);
-  return { svg, layers, actions, trayMore, trayEmpty, serviceBand, height: 600 };
+  return { svg, layers, actions, trayMore, trayEmpty, serviceBand: createServiceBand(layers.frame), height: 600 };
 }
 
 /**
@@ -226,7 +219,9 @@ export function renderStage(stage, scene) {
   drawNodes(stage, L, scene);
   drawServices(stage, L, scene.selected, route ? traffic.ev.data.service : null, stage.actions.selectObject);
   drawWorkloads(stage, L, scene);
-  drawPods(stage, L, scene);
+  // the pods at both ends of a connection light up as a pod an event is about does
+  const ends = route ? new Set([traffic.ev.data.fromPod, traffic.ev.data.backend]) : null;
+  drawPods(stage, L, scene, ends);
   drawSquares(stage.layers.squares, L.squares, scene.selected, stage.actions.selectPod);
   drawBadges(stage, L, scene);
   drawMessage(stage, L, route ? { ...scene, current: null } : scene);
@@ -511,7 +506,7 @@ function drawWorkloads(stage, L, scene) {
   );
 }
 
-function drawPods(stage, L, scene) {
+function drawPods(stage, L, scene, ends) {
   const reduced = scene.reducedMotion;
   const touched = scene.current && scene.current.ev && scene.current.ev.object && scene.current.ev.object.kind === "Pod" ? scene.current.ev.object : null;
   keyed(
@@ -544,7 +539,7 @@ function drawPods(stage, L, scene) {
     (g, t) => {
       const p = t.pod;
       const selected = scene.selected && scene.selected.kind === "Pod" && scene.selected.name === p.name && scene.selected.namespace === p.namespace;
-      const isTouched = touched && touched.name === p.name && (touched.namespace || "default") === p.namespace;
+      const isTouched = (touched && touched.name === p.name && (touched.namespace || "default") === p.namespace) || (ends && ends.has(`${p.namespace}/${p.name}`));
       const cls = `pod tone-${p.tone}${selected ? " selected" : ""}${isTouched ? " touched" : ""}${g.classList.contains("entering") ? " entering" : ""}${reduced ? " still" : ""}`;
       if (g.getAttribute("class") !== cls) g.setAttribute("class", cls);
       const transform = `translate(${t.x}px, ${t.y}px)`;
