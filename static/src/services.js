@@ -4,7 +4,8 @@
 // A Service's EndpointSlices are the ones labelled kubernetes.io/service-name=<its name> in its
 // namespace (staging/src/k8s.io/api/discovery/v1/well_known_labels.go LabelServiceName); an
 // endpoint points at its pod by targetRef, and conditions.ready says whether kube-proxy sends
-// it traffic (pkg/proxy/endpointslicecache.go: only ready endpoints are used while any is).
+// it traffic (pkg/proxy/topology.go CategorizeEndpoints: the ready ones; serving terminating
+// ones only when none is ready, KEP-1669).
 
 const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 
@@ -22,10 +23,9 @@ export function serviceRow(svc) {
     namespace: meta.namespace || "default",
     type,
     clusterIP: spec.clusterIP || "",
-    ports: (spec.ports || []).map((p) => ({ name: p.name || "", port: p.port, protocol: p.protocol || "TCP", nodePort: p.nodePort || null })),
+    ports: (spec.ports || []).map((p) => ({ port: p.port, protocol: p.protocol || "TCP", nodePort: p.nodePort || null })),
     // printers.go getServiceExternalIP: a LoadBalancer without an ingress yet is "<pending>"
     externalIP: type === "LoadBalancer" ? ingress.join(",") || "<pending>" : (spec.externalIPs || []).join(","),
-    externalName: spec.externalName || "",
     selector: spec.selector || null,
   };
 }
@@ -57,15 +57,15 @@ export function endpointsOf(slices, namespace, name) {
  * The Services the stage draws, each with its endpoints and counts, from every Service and
  * EndpointSlice object at the cursor. Left out: kube-system's, and Services without a
  * selector — `kubernetes` in front of the API server (drawn already), ExternalName ones —
- * whose endpoints are no pods of the stage. `pods` (the view's podsByKey) marks an endpoint
- * whose pod the stage no longer has: deleted, it is on its way out of the slice too.
+ * whose endpoints are no pods of the stage. `pods` (the view's podsByKey): an endpoint whose
+ * pod the stage no longer has is left out — deleted, it is on its way out of the slice too.
  */
 export function deriveServices(services, slices, pods) {
   const rows = [];
   for (const svc of services) {
     const row = serviceRow(svc);
     if (HIDDEN_NAMESPACES.has(row.namespace) || !row.selector || row.type === "ExternalName") continue;
-    const endpoints = endpointsOf(slices, row.namespace, row.name).filter((ep) => !pods || pods.has(ep.pod));
+    const endpoints = endpointsOf(slices, row.namespace, row.name).filter((ep) => pods.has(ep.pod));
     rows.push({ ...row, endpoints, ready: endpoints.filter((ep) => ep.ready).length, notReady: endpoints.filter((ep) => !ep.ready).length });
   }
   return rows.sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
@@ -86,7 +86,7 @@ export function exposureText(row) {
   return parts.join(" · ");
 }
 
-/** "2 ready" / "1 ready · 1 not ready" / "no ready pods". */
+/** "2 ready endpoints" / "1 ready · 1 not ready" / "no endpoints". */
 export function endpointCountText(row) {
   if (!row.ready && !row.notReady) return "no endpoints";
   const ready = row.ready ? `${row.ready} ready` : "0 ready";

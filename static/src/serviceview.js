@@ -185,8 +185,11 @@ function pointOf(place, L) {
 }
 
 /** The legs traffic.js gives, each as the points it passes on the stage; null when the stage
- * draws none of them. */
+ * draws none of them, or not the Service they go through (kube-system's, `kubernetes`): the
+ * event is then drawn as any other message. */
 export function routeOf(traffic, L) {
+  const service = traffic.ev.data.service;
+  if (service && !L.serviceBoxes.some((b) => b.key === service)) return null;
   const legs = [];
   for (const leg of traffic.legs) {
     const points = [leg.from, ...(leg.via || []), leg.to].map((place) => pointOf(place, L)).filter(Boolean);

@@ -45,7 +45,8 @@ export function connectionLegs(ev) {
     const service = { service: d.service };
     legs.push({ from: client, to: proxy, label: `to ${d.clusterIP}:${d.port}`, kind: "request" });
     legs.push({ from: proxy, to: service, label: `Service ${d.service.split("/").pop()}`, kind: "request" });
-    if (backend) legs.push({ from: service, to: backend, label: `to ${d.backendIP}:${d.port}`, kind: "request" });
+    // to the pod's IP, at the Service's targetPort (which the event does not say)
+    if (backend) legs.push({ from: service, to: backend, label: `to ${d.backendIP}`, kind: "request" });
   } else if (backend) {
     legs.push({ from: client, to: backend, label: `to ${d.backendIP}:${d.port}`, kind: "request" });
   }

@@ -73,7 +73,7 @@ describe("a connection's route on the stage", () => {
   const at = { proxy: { x: proxy.x + proxy.w / 2, y: proxy.y + proxy.h / 2 }, service: { x: box.x + box.w / 2, y: box.y + box.h } };
 
   test("client's card → its node's kube-proxy → the Service's box → the backend's card, and back the same way", () => {
-    const legs = routeOf({ legs: connectionLegs(ev) }, L);
+    const legs = routeOf({ ev, legs: connectionLegs(ev) }, L);
     assert.deepEqual(
       legs.map((l) => l.points),
       [[top("api-0-0"), at.proxy], [at.proxy, at.service], [at.service, top("web-2-1")], [top("web-2-1"), at.service, at.proxy, top("api-0-0")]],
@@ -82,8 +82,13 @@ describe("a connection's route on the stage", () => {
 
   test("the DNS question to a CoreDNS pod the stage does not draw goes to its node", () => {
     const asked = { ...ev, data: { ...ev.data, dns: { server: "10.96.0.10", pod: "kube-system/coredns-1", node: "node-2", name: "web", answer: "10.96.0.20" } } };
-    const [question] = routeOf({ legs: connectionLegs(asked) }, L);
+    const [question] = routeOf({ ev: asked, legs: connectionLegs(asked) }, L);
     const node2 = L.nodes.find((n) => n.name === "node-2");
     assert.deepEqual(question.points, [top("api-0-0"), { x: node2.x + node2.w / 2, y: node2.y + 20 }]);
+  });
+
+  test("through a Service the stage does not draw (`kubernetes`): no route, the message as any other", () => {
+    const other = { ...ev, data: { ...ev.data, service: "default/kubernetes", backend: null, code: null, error: "not-http" } };
+    assert.equal(routeOf({ ev: other, legs: connectionLegs(other) }, L), null);
   });
 });

@@ -49,7 +49,7 @@ describe("connectionLegs", () => {
     assert.deepEqual(route(connectionLegs(ANSWERED)), [
       "pod default/client → kube-proxy node-1: to 10.105.237.205:80",
       "kube-proxy node-1 → Service default/web: Service web",
-      "Service default/web → pod default/web-6cd4c4cc5f-qjzcp: to 10.244.3.2:80",
+      "Service default/web → pod default/web-6cd4c4cc5f-qjzcp: to 10.244.3.2",
       "pod default/web-6cd4c4cc5f-qjzcp → pod default/client: 200 OK",
     ]);
     assert.deepEqual(outcomeOf(ANSWERED.data), { text: "200 OK", ok: true, at: "end" });
