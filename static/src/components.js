@@ -30,7 +30,7 @@ export function parseComponent(id) {
   const role = id.slice(0, slash);
   const rest = id.slice(slash + 1);
   if (role === "controller-manager") return { role, id, controller: rest };
-  if (role === "kubelet" || role === "container-runtime" || role === "cni") {
+  if (role === "kubelet" || role === "container-runtime" || role === "cni" || role === "kube-proxy") {
     return { role, id, node: rest };
   }
   return { role, id, name: rest };
@@ -56,6 +56,8 @@ export function shortName(id) {
       return "runtime";
     case "cni":
       return "CNI";
+    case "kube-proxy":
+      return "kube-proxy";
     case "narrator":
       return "narrator";
     default:
@@ -83,6 +85,8 @@ export function sentenceName(id) {
       return `the container runtime on ${c.node}`;
     case "cni":
       return `the CNI plugin on ${c.node}`;
+    case "kube-proxy":
+      return `kube-proxy on ${c.node}`;
     case "narrator":
       return "the narrator";
     default:
@@ -116,6 +120,7 @@ export function flowOrder(id) {
     kubelet: 5,
     "container-runtime": 6,
     cni: 7,
+    "kube-proxy": 8,
     narrator: 9,
   }[c.role];
   return [rank ?? 8, c.node || "", c.controller || ""];

@@ -5,6 +5,7 @@ import { naturalCompare } from "./components.js";
 import { nodeCountdown, podWaitsOnNode } from "./countdown.js";
 import { cronJobRow, jobRow } from "./batchview.js";
 import { deploymentRow, eventRow, nodeRow, parseKey, podRow, replicaSetRow } from "./kube.js";
+import { deriveServices } from "./services.js";
 
 /**
  * @param state   reducer state at the cursor
@@ -20,6 +21,8 @@ export function deriveView(state, values, now, known) {
   const events = [];
   const jobs = [];
   const cronjobs = [];
+  const services = [];
+  const slices = [];
   let loading = 0;
 
   for (const [key, info] of Object.entries(state.keys)) {
@@ -56,6 +59,12 @@ export function deriveView(state, values, now, known) {
         break;
       case "cronjobs":
         if (obj) cronjobs.push({ ...cronJobRow(obj), key, rev: info.rev });
+        break;
+      case "services":
+        if (obj) services.push(obj);
+        break;
+      case "endpointslices":
+        if (obj) slices.push(obj);
         break;
       default:
         break;
@@ -118,11 +127,12 @@ export function deriveView(state, values, now, known) {
     pod.deployment = rs && rs.owner ? rs.owner.name : "";
   }
   events.sort((a, b) => a.at - b.at || naturalCompare(a.name, b.name));
+  const podsByKey = new Map(pods.map((p) => [`${p.namespace}/${p.name}`, p]));
 
   return {
     now,
     pods,
-    podsByKey: new Map(pods.map((p) => [`${p.namespace}/${p.name}`, p])),
+    podsByKey,
     nodes,
     unscheduled,
     orphans,
@@ -131,6 +141,7 @@ export function deriveView(state, values, now, known) {
     jobs: jobs.sort((a, b) => naturalCompare(a.name, b.name)),
     cronjobs: cronjobs.sort((a, b) => naturalCompare(a.name, b.name)),
     standalone: pods.filter((p) => !p.owner),
+    services: deriveServices(services, slices, podsByKey),
     events,
     loading,
   };

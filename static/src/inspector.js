@@ -7,6 +7,7 @@ import { replicaSetColour } from "./derive.js";
 import { fill, h } from "./dom.js";
 import { newReplicaSetOf } from "./rollout.js";
 import { cap } from "./narration.js";
+import { serviceParts } from "./serviceinspector.js";
 import { toYaml } from "./yaml.js";
 
 export class Inspector {
@@ -50,6 +51,7 @@ export class Inspector {
     else if (sel.kind === "Node") model = view.nodes.find((n) => n.name === sel.name);
     else if (sel.kind === "ReplicaSet") model = view.replicasets.find((r) => r.name === sel.name && r.namespace === sel.namespace);
     else if (sel.kind === "Deployment") model = view.deployments.find((d) => d.name === sel.name && d.namespace === sel.namespace);
+    else if (sel.kind === "Service") model = view.services.find((v) => v.name === sel.name && v.namespace === sel.namespace);
     const key = keyFor(sel);
     const info = key ? state.keys[key] : null;
     const events = view.events.filter((e) => e.objectKind === sel.kind && e.objectName === sel.name).slice(-12);
@@ -57,7 +59,7 @@ export class Inspector {
     const why = sel.kind === "Pod" ? this.whyPending(state, `${sel.namespace || "default"}/${sel.name}`) : "";
     const podObj = sel.kind === "Pod" && info ? this.values.get(key, info.rev) : null;
     const claims = podObj ? podClaims(podObj, state, this.values) : [];
-    const sig = JSON.stringify([why, claims, sel, info && info.rev, model && (model.status || model.ready), countdown, model && model.stuck, events.length, model && model.age, model && model.restartsText, model && model.replicasets && model.replicasets.map((r) => [r.name, r.revision]), this.values.version]);
+    const sig = JSON.stringify([why, claims, sel, info && info.rev, model && (model.status || model.ready), countdown, model && model.stuck, events.length, model && model.age, model && model.restartsText, model && model.replicasets && model.replicasets.map((r) => [r.name, r.revision]), model && model.endpoints && model.endpoints.map((e) => [e.pod, e.ready]), this.values.version]);
     if (sig === this.signature) return;
     this.signature = sig;
     const focusId = document.activeElement && this.root.contains(document.activeElement) ? document.activeElement.dataset.focusId : null;
@@ -71,6 +73,7 @@ export class Inspector {
     else if (sel.kind === "Node") parts.push(...this.nodeParts(model));
     else if (sel.kind === "Deployment") parts.push(...this.deploymentParts(model));
     else if (sel.kind === "ReplicaSet") parts.push(...this.replicaSetParts(model));
+    else if (sel.kind === "Service") parts.push(...serviceParts(model, dl));
 
     if (events.length) {
       parts.push(
@@ -284,6 +287,8 @@ export function keyFor(sel) {
       return `/registry/jobs/${ns}/${sel.name}`;
     case "CronJob":
       return `/registry/cronjobs/${ns}/${sel.name}`;
+    case "Service":
+      return `/registry/services/specs/${ns}/${sel.name}`;
     default:
       return null;
   }

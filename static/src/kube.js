@@ -294,6 +294,8 @@ export function eventRow(ev, now) {
 export function parseKey(key) {
   const parts = String(key).split("/").filter(Boolean); // ["registry", resource, ns?, name]
   if (parts[0] !== "registry" || parts.length < 3) return null;
+  // Services and Endpoints share a prefix: /registry/services/specs/…, /registry/services/endpoints/…
+  if (parts[1] === "services" && parts.length >= 4) parts.splice(1, 2, parts[2] === "specs" ? "services" : parts[2]);
   const resource = parts[1];
   const clusterScoped = ["minions", "namespaces", "nodes", "persistentvolumes", "clusterroles"].includes(resource);
   if (clusterScoped || parts.length === 3) return { resource, namespace: "", name: parts.slice(2).join("/") };

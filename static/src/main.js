@@ -4,7 +4,8 @@
 //   model.js     reducer + time travel over the trace;  values.js  what objects looked like
 //   player.js    playback pacing, step, scrub, fork;     derive.js  state → what views draw
 //   stage.js, sequence.js, panels.js, inspector.js, editor.js, terminal.js,
-//   rolloutview.js (rollout panel, ReplicaSet colours)   the views
+//   rolloutview.js (rollout panel, ReplicaSet colours), serviceview.js (Services, traffic)
+//                                                         the views
 //
 // One entry point draws everything: render(), idempotent, called once per animation frame.
 //
@@ -33,6 +34,7 @@ import { RolloutView } from "./rolloutview.js";
 import { SequenceView } from "./sequence.js";
 import { createStage, layout, renderStage } from "./stage.js";
 import { Terminal } from "./terminal.js";
+import { trafficAt } from "./traffic.js";
 import { installKeyboard, tabs, toast } from "./ui.js";
 import { ValueStore } from "./values.js";
 import { whyPending } from "./whypending.js";
@@ -109,6 +111,7 @@ const stage = createStage($("#stage"), {
     if (obj.kind === "Pods") return;
     select(obj);
   },
+  selectObject: (obj) => select(obj),
   toggleNode: (name) => {
     if (app.expanded.has(name)) app.expanded.delete(name);
     else app.expanded.add(name);
@@ -641,6 +644,7 @@ function render(t) {
     highlightOwner: touchedPod ? touchedPod.group : null,
     highlightDeployment: touchedPod ? touchedPod.deployment : null,
     pullProgress: (node) => pulls.at(state, node, now),
+    traffic: trafficAt(timeline.events, current),
   });
   recordLit(current);
   narrationView.render(player.story ? storyAt(timeline.events, current.index) : current, player.story ? null : cycle, cycle ? whyPending(timeline, state, cycle.pod, cycle.seq) : "");

@@ -7,6 +7,7 @@
 
 import { chapterFrom, chapters } from "./chapters.js";
 import { clamp } from "./dom.js";
+import { connectionLegs } from "./traffic.js";
 
 const BASE_MESSAGE = 0.7; // seconds per travelling message at 1×
 const BASE_STAGE = 0.45; // seconds per stage inside one component at 1×
@@ -96,6 +97,8 @@ export class Player {
     if (isStory(ev)) return ev.kind !== "narration" && this.story ? readingTime(ev) : BASE_STAGE;
     if (this.story) return STORY_DETAIL;
     if (isChore(ev)) return BASE_CHORE;
+    // a connection's packet travels several wires (traffic.js): a message's time for each
+    if (ev.kind === "connection") return BASE_MESSAGE * Math.max(1, connectionLegs(ev).length);
     return ev.source === ev.target ? BASE_STAGE : BASE_MESSAGE;
   }
 

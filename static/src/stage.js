@@ -17,6 +17,7 @@ import { countdownText } from "./countdown.js";
 import { ownerHue, replicaSetColour } from "./derive.js";
 import { messageLabel } from "./narration.js";
 import { drawSquares, placeSquares, squaresHeight } from "./podsquares.js";
+import { createServiceBand, drawServices, drawTraffic, layoutServices, proxyChip, routeOf, servicesBand } from "./serviceview.js";
 
 const W = 1200;
 const LEFT = 212; // where the control plane and the nodes start
@@ -78,7 +79,10 @@ export function layout(view, state, ui) {
   const nodes = [];
   const tiles = [];
   const squares = [];
-  let y = NODES_TOP;
+  // The Services' band, when there are Services, between the tray and the nodes.
+  const shownServices = view.services || [];
+  const bandH = servicesBand(shownServices.length, RIGHT - LEFT);
+  let y = NODES_TOP + (bandH ? bandH + GAP : 0);
   for (let r = 0; r * cols < n; r += 1) {
     const rowNodes = view.nodes.slice(r * cols, r * cols + cols);
     const plans = rowNodes.map((node) => planNode(node, tileCols, nodeW - 16, ui.expanded.has(node.name)));
@@ -93,6 +97,8 @@ export function layout(view, state, ui) {
         const id = `${role}/${node.name}`;
         comps.set(id, { id, x: x + 8 + k * (cw + 6), y: chipY, w: cw, h: 26, label: shortName(id), chip: true, node: node.name });
       });
+      // kube-proxy matters once there are Services: its chip comes with the first one
+      if (bandH) comps.set(`kube-proxy/${node.name}`, proxyChip(box));
       const podTop = y + POD_TOP;
       if (plans[c].mode === "tiles") {
         node.pods.forEach((pod, i) => {
@@ -132,7 +138,8 @@ export function layout(view, state, ui) {
     wy += h + 6;
   }
 
-  return { comps, nodes, tiles: tiles.concat(trayTiles), squares, trayMore, workloads, height, nodeW };
+  const services = layoutServices(shownServices, tiles, squares, { top: NODES_TOP, left: LEFT, right: RIGHT, height: bandH });
+  return { comps, nodes, tiles: tiles.concat(trayTiles), squares, trayMore, workloads, height, nodeW, ...services };
 }
 
 /** A card per pod while they fit in a few rows (or the learner asked for them), else squares. */
@@ -167,7 +174,9 @@ export function createStage(svg, actions) {
     ),
   );
   const layers = {};
-  for (const name of ["frame", "wires", "workloads", "nodes", "comps", "pods", "squares", "badges", "messages"]) {
+  // Service lines and a packet's route run under the chips of the nodes they cross and end
+  // under the pods' cards; the packet itself flies on top.
+  for (const name of ["frame", "wires", "workloads", "nodes", "svclinks", "routes", "comps", "pods", "squares", "services", "badges", "messages", "traffic"]) {
     layers[name] = s("g", { class: `layer-${name}` });
     svg.append(layers[name]);
   }
@@ -186,7 +195,7 @@ export function createStage(svg, actions) {
   layers.frame.append(trayMore);
   const trayEmpty = s("text", { class: "tray-empty", x: LEFT + 184, y: TRAY_TOP + 34 }, "no pod is waiting");
   layers.frame.append(trayEmpty);
-  return { svg, layers, actions, trayMore, trayEmpty, height: 600 };
+  return { svg, layers, actions, trayMore, trayEmpty, serviceBand: createServiceBand(layers.frame), height: 600 };
 }
 
 /**
@@ -201,14 +210,22 @@ export function renderStage(stage, scene) {
     stage.height = L.height;
   }
   const lit = litSet(scene);
+  // a connection's packet (serviceview.js) replaces the message it would be drawn as
+  const traffic = scene.traffic;
+  const route = traffic ? routeOf(traffic, L) : null;
+  if (route) for (const leg of route) if (leg.to.proxy) lit.set(`kube-proxy/${leg.to.proxy}`, "recv");
   drawWires(stage, L, lit);
   drawComponents(stage, L, lit, scene);
   drawNodes(stage, L, scene);
+  drawServices(stage, L, scene.selected, route ? traffic.ev.data.service : null, stage.actions.selectObject);
   drawWorkloads(stage, L, scene);
-  drawPods(stage, L, scene);
+  // the pods at both ends of a connection light up as a pod an event is about does
+  const ends = route ? new Set([traffic.ev.data.fromPod, traffic.ev.data.backend]) : null;
+  drawPods(stage, L, scene, ends);
   drawSquares(stage.layers.squares, L.squares, scene.selected, stage.actions.selectPod);
   drawBadges(stage, L, scene);
-  drawMessage(stage, L, scene);
+  drawMessage(stage, L, route ? { ...scene, current: null } : scene);
+  drawTraffic(stage.layers, route && traffic, route, scene.reducedMotion, L);
   setAttrs(stage.trayMore, { text: L.trayMore ? `+${L.trayMore} more` : "" });
   setAttrs(stage.trayEmpty, { visibility: view.unscheduled.length ? "hidden" : "visible" });
 }
@@ -241,7 +258,8 @@ function drawWires(stage, L, lit) {
   const wires = [];
   for (const comp of L.comps.values()) {
     const role = parseComponent(comp.id).role;
-    if (comp.id === "api-server" || role === "container-runtime" || role === "cni") continue;
+    // kube-proxy watches the API server too; its wires would cross the Services' band
+    if (comp.id === "api-server" || role === "container-runtime" || role === "cni" || role === "kube-proxy") continue;
     wires.push({ key: comp.id, from: centre(api), to: centre(comp), hot: lit.has(comp.id) && lit.has("api-server") });
   }
   for (const node of L.nodes) {
@@ -488,7 +506,7 @@ function drawWorkloads(stage, L, scene) {
   );
 }
 
-function drawPods(stage, L, scene) {
+function drawPods(stage, L, scene, ends) {
   const reduced = scene.reducedMotion;
   const touched = scene.current && scene.current.ev && scene.current.ev.object && scene.current.ev.object.kind === "Pod" ? scene.current.ev.object : null;
   keyed(
@@ -521,7 +539,7 @@ function drawPods(stage, L, scene) {
     (g, t) => {
       const p = t.pod;
       const selected = scene.selected && scene.selected.kind === "Pod" && scene.selected.name === p.name && scene.selected.namespace === p.namespace;
-      const isTouched = touched && touched.name === p.name && (touched.namespace || "default") === p.namespace;
+      const isTouched = (touched && touched.name === p.name && (touched.namespace || "default") === p.namespace) || (ends && ends.has(`${p.namespace}/${p.name}`));
       const cls = `pod tone-${p.tone}${selected ? " selected" : ""}${isTouched ? " touched" : ""}${g.classList.contains("entering") ? " entering" : ""}${reduced ? " still" : ""}`;
       if (g.getAttribute("class") !== cls) g.setAttribute("class", cls);
       const transform = `translate(${t.x}px, ${t.y}px)`;
