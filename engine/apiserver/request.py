@@ -79,6 +79,9 @@ class Response:
     content_type: str = "application/json"
     watch: Any = None  # a Watch for watch=true requests
     stream: Any = None  # pods/exec: the process started (engine/node/exec.py ExecSession)
+    # What the server warns the client about (the `Warning: 299 - "..."` headers; kubectl
+    # prints each once as "Warning: ...")
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -37,6 +37,9 @@ class ResourceType:
     subresources: tuple[Subresource, ...] = ()
     verbs: tuple[str, ...] = ALL_VERBS
     has_status: bool = False  # status is written only through the /status subresource
+    # A deprecated API's warning, sent with every answer about it (the API server's
+    # deprecation warnings, apiserver/pkg/endpoints/deprecation)
+    deprecation: str = ""
 
     @property
     def api_version(self) -> str:
@@ -183,6 +186,8 @@ RESOURCES: tuple[ResourceType, ...] = (
         True,
         "/registry/services/endpoints",
         short_names=("ep",),
+        # k8s.io/api/core/v1 Endpoints: deprecated since 1.33 (KEP-4974)
+        deprecation="v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice",
     ),
     ResourceType(
         "events",

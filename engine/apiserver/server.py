@@ -114,6 +114,8 @@ class APIServer:
             verb = filters.verb(req, target)
             filters.authorize(self, req, verb, target)
             response: Response = yield from HANDLERS[verb](self, req, target)
+            if target.resource.deprecation:
+                response.warnings.append(target.resource.deprecation)
             return response
         except StatusError as error:
             return Response.of_error(error)

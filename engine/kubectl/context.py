@@ -41,6 +41,7 @@ class Context:
         self.command = command
         self.namespace = flags.namespace or "default"
         self.explicit_namespace = bool(flags.namespace)
+        self.warned: set[str] = set()
         self.client = RestClient(
             component,
             "kubectl",
@@ -74,6 +75,10 @@ class Context:
 
     def request(self, method: str, path: str, **kwargs: Any) -> Gen:
         response: Response = yield from self.client.request(method, path, **kwargs)
+        for warning in response.warnings:  # rest.WarningWriter, Deduplicate: once a command
+            if warning not in self.warned:
+                self.warned.add(warning)
+                self.err(f"Warning: {warning}\n")
         return response
 
     def must(self, response: Response) -> Any:

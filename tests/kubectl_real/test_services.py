@@ -127,6 +127,10 @@ def test_apply_a_deployment_and_its_service(twin: Twin) -> None:
     listed = same_but_pod_ips(twin, "get endpointslices")
     assert listed.splitlines()[0].split() == ["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"]
     endpoints = _POD_IP.sub("IP", same_but_pod_ips(twin, "get endpoints"))
+    deprecated = (
+        "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n"
+    )
+    assert [run.stderr for run in twin.both("get ep shop")] == [deprecated, deprecated]
     assert [line.split()[:2] for line in endpoints.splitlines()] == [
         ["NAME", "ENDPOINTS"],
         ["shop", "<none>"],

@@ -87,4 +87,3 @@ def test_a_silent_connection_holds_up_nobody(tls_kube: Kube) -> None:
     server = urllib.parse.urlsplit(_cluster(tls_kube)["server"])
     with socket.create_connection((server.hostname, server.port)):
         assert tls_kube("get", "nodes", "-o", "name", timeout=20).code == 0
-

@@ -116,12 +116,16 @@ def to_http(response: Response, clock_offset: int = 0, log_stamps: bool = False)
     """`clock_offset`: see remote_call; `log_stamps`: a text body is a log read with
     timestamps, each line's first word a time."""
     body = response.body
+    # warning.go: `299 - "text"`, one header each
+    headers = [("Warning", f"299 - {json.dumps(w)}") for w in response.warnings]
     if isinstance(body, str | bytes):
         if log_stamps and isinstance(body, str):
             body = wallclock.shift_log_stamps(body, clock_offset)
-        return HttpResponse(body, response.code, content_type=response.content_type)
+        return HttpResponse(
+            body, response.code, headers=headers, content_type=response.content_type
+        )
     text = "" if body is None else json_text(wallclock.shift(body, clock_offset))
-    return HttpResponse(text, response.code, content_type=response.content_type)
+    return HttpResponse(text, response.code, headers=headers, content_type=response.content_type)
 
 
 def json_text(body: Any) -> str:
