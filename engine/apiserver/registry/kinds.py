@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from engine.apiserver.registry.apps.controllerrevision import ControllerRevisionStrategy
 from engine.apiserver.registry.apps.daemonset import DaemonSetStrategy
+from engine.apiserver.registry.apps.statefulset import StatefulSetStrategy
 from engine.apiserver.registry.apps.deployment import DeploymentStrategy
 from engine.apiserver.registry.apps.replicaset import ReplicaSetStrategy
 from engine.apiserver.registry.authorization.reviews import (
@@ -53,6 +54,7 @@ STRATEGIES: dict[str, Strategy] = {
         DaemonSetStrategy(),
         DeploymentStrategy(),
         ReplicaSetStrategy(),
+        StatefulSetStrategy(),
         CronJobStrategy(),
         JobStrategy(),
         LeaseStrategy(),

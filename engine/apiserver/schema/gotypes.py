@@ -149,6 +149,12 @@ NAMED: dict[str, str] = {
     "DaemonSetUpdateStrategy.type": "v1.DaemonSetUpdateStrategyType",
     "DaemonSetCondition.type": "v1.DaemonSetConditionType",
     "DaemonSetCondition.status": _CONDITION_STATUS,
+    "StatefulSetSpec.podManagementPolicy": "v1.PodManagementPolicyType",
+    "StatefulSetUpdateStrategy.type": "v1.StatefulSetUpdateStrategyType",
+    "StatefulSetPersistentVolumeClaimRetentionPolicy.whenDeleted": "v1.PersistentVolumeClaimRetentionPolicyType",
+    "StatefulSetPersistentVolumeClaimRetentionPolicy.whenScaled": "v1.PersistentVolumeClaimRetentionPolicyType",
+    "StatefulSetCondition.type": "v1.StatefulSetConditionType",
+    "StatefulSetCondition.status": _CONDITION_STATUS,
     # batch/v1
     "JobSpec.completionMode": "v1.CompletionMode",
     "JobSpec.podReplacementPolicy": "v1.PodReplacementPolicy",
