@@ -4,7 +4,8 @@ Mirrors pkg/apis/core/v1/defaults.go (SetDefaults_Pod, SetDefaults_PodSpec,
 SetDefaults_Container, SetDefaults_Probe, volume sources, SetDefaults_ResourceList,
 SetDefaults_Namespace, SetDefaults_NodeStatus, SetDefaults_Secret) and
 pkg/apis/apps/v1/defaults.go (SetDefaults_Deployment, SetDefaults_ReplicaSet,
-SetDefaults_DaemonSet, SetDefaults_StatefulSet), applied in the order the generated zz_generated.defaults.go calls them.
+SetDefaults_DaemonSet, SetDefaults_StatefulSet), applied in the order the generated
+zz_generated.defaults.go calls them.
 Then puts keys in the order Go serializes the struct fields (fieldorder.py).
 """
 

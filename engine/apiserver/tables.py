@@ -43,9 +43,9 @@ from engine.apiserver.table_columns import (
     REPLICA_SET_COLUMNS,
     ROLE_BINDING_COLUMNS,
     SECRET_COLUMNS,
-    STATEFUL_SET_COLUMNS,
     SERVICE_ACCOUNT_COLUMNS,
     SERVICE_COLUMNS,
+    STATEFUL_SET_COLUMNS,
 )
 from engine.timeutil import parse_rfc3339, rfc3339
 

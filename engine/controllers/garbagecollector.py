@@ -52,6 +52,7 @@ MONITORED = (
     "replicasets",
     "deployments",
     "daemonsets",
+    "statefulsets",
     "controllerrevisions",
     "jobs",
     "cronjobs",

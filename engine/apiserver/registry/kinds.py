@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from engine.apiserver.registry.apps.controllerrevision import ControllerRevisionStrategy
 from engine.apiserver.registry.apps.daemonset import DaemonSetStrategy
-from engine.apiserver.registry.apps.statefulset import StatefulSetStrategy
 from engine.apiserver.registry.apps.deployment import DeploymentStrategy
 from engine.apiserver.registry.apps.replicaset import ReplicaSetStrategy
+from engine.apiserver.registry.apps.statefulset import StatefulSetStrategy
 from engine.apiserver.registry.authorization.reviews import (
     SelfSubjectAccessReviewStrategy,
     SelfSubjectRulesReviewStrategy,
