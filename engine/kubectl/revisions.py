@@ -19,6 +19,8 @@ from engine.apiserver.request import Response
 from engine.apiserver.resources import BY_NAME
 from engine.kubectl.builder import resource_path
 from engine.kubectl.context import Context
+from engine.kubectl.describe_pod import describe_pod_template
+from engine.kubectl.describe_writer import PrefixWriter
 from engine.timeutil import parse_rfc3339
 
 Gen = Generator[Any, Any, Any]
@@ -105,3 +107,11 @@ def _semantic(value: Any) -> Any:
 def _controller_uid(obj: dict[str, Any]) -> str | None:
     refs = (obj.get("metadata") or {}).get("ownerReferences") or []
     return next((ref.get("uid") for ref in refs if ref.get("controller")), None)
+
+
+def print_template(template: dict[str, Any]) -> str:
+    """history.go printTemplate: DescribePodTemplate into a plain buffer — no tabwriter, so
+    the tabs stay in the text."""
+    writer = PrefixWriter()
+    describe_pod_template(writer, template)
+    return "".join(writer.parts)

@@ -206,7 +206,8 @@ class _Sync:
         self.min_ready = int(sts["spec"].get("minReadySeconds") or 0)
 
     def process_replicas(self) -> Gen:
-        """runForAll(processReplica): False once something must wait (monotonic) or failed."""
+        """runForAll(processReplica): False once something must wait (monotonic only: with
+        Parallel every pod is seen to)."""
         errors: list[str] = []
         for i in range(len(self.slots)):
             try:
@@ -216,7 +217,7 @@ class _Sync:
                     raise SyncError(str(error)) from error
                 errors.append(str(error))
                 continue
-            if stop:
+            if stop and self.monotonic:
                 return False
         if errors:
             raise SyncError(errors[0])
@@ -226,20 +227,20 @@ class _Sync:
         ssc, sts, pod = self.ssc, self.sts, self.slots[i]
         name = pod["metadata"]["name"]
         if utils.phase(pod) in ("Failed", "Succeeded"):
-            failed = utils.phase(pod) == "Failed"
-            where = f"{sts['metadata'].get('namespace', '')}/{sts['metadata']['name']}"
-            ssc.recorder.event(
-                sts,
-                "Warning" if failed else "Normal",
-                "RecreatingFailedPod" if failed else "RecreatingTerminatedPod",
-                f"StatefulSet {where} is recreating {'failed' if failed else 'terminated'} "
-                f"Pod {name}",
-            )
-            yield from pod_control.delete_pod(ssc, sts, pod)
-            ordinal = utils.ordinal_of(pod)
-            pod = self.slots[i] = _versioned_pod(
-                self.current_set, self.update_set, self.current, self.update, ordinal
-            )
+            # A finished pod is deleted; the next sync, once it is gone from etcd, makes the
+            # new one (a pod being deleted finishes too: then there is only the wait).
+            if not utils.is_terminating(pod):
+                failed = utils.phase(pod) == "Failed"
+                where = f"{sts['metadata'].get('namespace', '')}/{sts['metadata']['name']}"
+                ssc.recorder.event(
+                    sts,
+                    "Warning" if failed else "Normal",
+                    "RecreatingFailedPod" if failed else "RecreatingTerminatedPod",
+                    f"StatefulSet {where} is recreating {'failed' if failed else 'terminated'} "
+                    f"Pod {name}",
+                )
+                yield from pod_control.delete_pod(ssc, sts, pod)
+            return True
         if not utils.is_created(pod):
             yield from pod_control.create_pod(
                 ssc, sts, pod, lambda: ssc.pod_story(sts, pod, self.slots, self.monotonic)

@@ -13,12 +13,10 @@ from collections.abc import Generator
 from typing import Any
 
 from engine.apiserver.request import Response
-from engine.kubectl import cmdutil, tabwriter
+from engine.kubectl import cmdutil, statefulset_history, tabwriter
 from engine.kubectl.builder import resource_path
 from engine.kubectl.cli import command
 from engine.kubectl.context import Context
-from engine.kubectl.describe_pod import describe_pod_template
-from engine.kubectl.describe_writer import PrefixWriter
 from engine.kubectl.errors import KubectlError
 from engine.kubectl.flags import Flag, Parsed
 from engine.kubectl.revisions import (
@@ -27,6 +25,7 @@ from engine.kubectl.revisions import (
     controlled_replica_sets,
     equal_ignore_hash,
     new_and_old,
+    print_template,
     revision,
 )
 from engine.kubectl.selection import Info, select
@@ -55,11 +54,16 @@ SKIPPED_ANNOTATIONS = (
 def rollout_history(ctx: Context, flags: Parsed) -> Gen:
     infos = yield from _targets(ctx, flags)
     for info in infos:
-        if info.resource.kind != "Deployment":
+        if info.resource.kind not in ("Deployment", "StatefulSet"):
             raise KubectlError(
                 f'error: no history viewer has been implemented for "{info.resource.kind}"'
             )
-        history = yield from _view_history(ctx, info, flags.revision)
+        viewer = (
+            _view_history
+            if info.resource.kind == "Deployment"
+            else statefulset_history.view_history
+        )
+        history = yield from viewer(ctx, info, flags.revision)
         heading = f"with revision #{flags.revision}" if flags.revision > 0 else ""
         # The name printer with the whole history as its "operation".
         ctx.out(cmdutil.named(info.resource, info.name, f"{heading}\n{history}"))
@@ -76,11 +80,14 @@ def rollout_undo(ctx: Context, flags: Parsed) -> Gen:
     strategy = cmdutil.dry_run_strategy(flags)
     infos = yield from _targets(ctx, flags)
     for info in infos:
-        if info.resource.kind != "Deployment":
+        if info.resource.kind not in ("Deployment", "StatefulSet"):
             raise KubectlError(
                 f'error: no rollbacker has been implemented for "{info.resource.kind}"'
             )
-        result = yield from _rollback(ctx, info, flags.to_revision, strategy)
+        rollbacker = (
+            _rollback if info.resource.kind == "Deployment" else statefulset_history.rollback
+        )
+        result = yield from rollbacker(ctx, info, flags.to_revision, strategy)
         ctx.out(cmdutil.named(info.resource, info.name, result, strategy))
 
 
@@ -139,14 +146,6 @@ def _view_history(ctx: Context, info: Info, wanted: int) -> Gen:
     return tabwriter.align(
         "".join(rows), minwidth=tabwriter.DESCRIBE_MINWIDTH, padding=tabwriter.DESCRIBE_PADDING
     )
-
-
-def print_template(template: dict[str, Any]) -> str:
-    """history.go printTemplate: DescribePodTemplate into a plain buffer — no tabwriter, so
-    the tabs stay in the text."""
-    writer = PrefixWriter()
-    describe_pod_template(writer, template)
-    return "".join(writer.parts)
 
 
 def _rollback(ctx: Context, info: Info, to_revision: int, strategy: str) -> Gen:
