@@ -33,6 +33,8 @@ def describe_statefulset(sts: Obj, pods: list[Obj], events: list[Obj] | None, no
         w.write(LEVEL_0, f"Selector:\t{format_label_selector(spec.get('selector'))}\n")
         print_labels(w, "Labels", meta.get("labels"))
         print_annotations(w, "Annotations", meta.get("annotations"))
+        w.write(LEVEL_0, f"Service Name:\t{spec.get('serviceName', '')}\n")
+        w.write(LEVEL_0, f"Pod Management Policy:\t{spec.get('podManagementPolicy', '')}\n")
         w.write(
             LEVEL_0,
             f"Replicas:\t{spec.get('replicas', 1)} desired | {status.get('replicas', 0)} total\n",
@@ -44,6 +46,11 @@ def describe_statefulset(sts: Obj, pods: list[Obj], events: list[Obj] | None, no
             w.write(LEVEL_1, f"Partition:\t{rolling['partition']}\n")
             if rolling.get("maxUnavailable") is not None:
                 w.write(LEVEL_1, f"MaxUnavailable:\t{rolling['maxUnavailable']}\n")
+        retention = spec.get("persistentVolumeClaimRetentionPolicy")
+        if retention is not None:
+            w.write(LEVEL_0, "Persistent Volume Claim Retention Policy:\n")
+            w.write(LEVEL_1, f"WhenDeleted:\t{retention.get('whenDeleted', '')}\n")
+            w.write(LEVEL_1, f"WhenScaled:\t{retention.get('whenScaled', '')}\n")
         write_pods_status(w, sts, pods)
         describe_pod_template(w, spec.get("template") or {})
         _describe_claim_templates(w, spec.get("volumeClaimTemplates") or [])

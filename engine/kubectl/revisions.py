@@ -25,6 +25,7 @@ from engine.timeutil import parse_rfc3339
 
 Gen = Generator[Any, Any, Any]
 
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 REVISION = "deployment.kubernetes.io/revision"
 CHANGE_CAUSE = "kubernetes.io/change-cause"
 POD_TEMPLATE_HASH = "pod-template-hash"
@@ -115,3 +116,14 @@ def print_template(template: dict[str, Any]) -> str:
     writer = PrefixWriter()
     describe_pod_template(writer, template)
     return "".join(writer.parts)
+
+
+def warn_if_applied(ctx: Context, info: Any, obj: dict[str, Any]) -> None:
+    """rollback.go: a rollback leaves kubectl apply's annotation behind; kubectl says so."""
+    if LAST_APPLIED in (obj["metadata"].get("annotations") or {}):
+        ctx.err(
+            f"Warning: resource {info.resource.name}/{info.name} was previously managed with "
+            f"'kubectl apply'. Rolling back will not update the {LAST_APPLIED} annotation, "
+            "which may cause unexpected behavior on future 'kubectl apply' operations. Consider "
+            "using 'kubectl apply' with your previous configuration file instead.\n"
+        )

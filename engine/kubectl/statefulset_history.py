@@ -19,7 +19,7 @@ from engine.kubectl import cmdutil, tabwriter
 from engine.kubectl.builder import resource_path
 from engine.kubectl.context import Context
 from engine.kubectl.errors import KubectlError
-from engine.kubectl.revisions import print_template
+from engine.kubectl.revisions import print_template, warn_if_applied
 from engine.kubectl.selection import Info
 
 Gen = Generator[Any, Any, Any]
@@ -103,6 +103,7 @@ def rollback(ctx: Context, info: Info, to_revision: int, strategy: str) -> Gen:
         return print_template(_template_of(sts, target))
     if _template_of(sts, target) == (sts.get("spec") or {}).get("template"):
         return f"skipped rollback (current template already matches revision {to_revision})"
+    warn_if_applied(ctx, info, sts)
     response: Response = yield from ctx.request(
         "PATCH",
         resource_path(info.resource, info.namespace, info.name),

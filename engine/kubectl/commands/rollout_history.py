@@ -21,18 +21,19 @@ from engine.kubectl.errors import KubectlError
 from engine.kubectl.flags import Flag, Parsed
 from engine.kubectl.revisions import (
     CHANGE_CAUSE,
+    LAST_APPLIED,
     POD_TEMPLATE_HASH,
     controlled_replica_sets,
     equal_ignore_hash,
     new_and_old,
     print_template,
     revision,
+    warn_if_applied,
 )
 from engine.kubectl.selection import Info, select
 
 Gen = Generator[Any, Any, Any]
 
-LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 
 # rollback.go annotationsToSkip: bookkeeping annotations that stay the Deployment's own.
 SKIPPED_ANNOTATIONS = (
@@ -164,13 +165,7 @@ def _rollback(ctx: Context, info: Info, to_revision: int, strategy: str) -> Gen:
         )
     if equal_ignore_hash(template, deployment["spec"].get("template")):
         return f"skipped rollback (current template already matches revision {to_revision})"
-    if LAST_APPLIED in (deployment["metadata"].get("annotations") or {}):
-        ctx.err(
-            f"Warning: resource {info.resource.name}/{info.name} was previously managed with "
-            f"'kubectl apply'. Rolling back will not update the {LAST_APPLIED} annotation, "
-            "which may cause unexpected behavior on future 'kubectl apply' operations. Consider "
-            "using 'kubectl apply' with your previous configuration file instead.\n"
-        )
+    warn_if_applied(ctx, info, deployment)
     restored = _without_hash_label(template)
     current = deployment["metadata"].get("annotations") or {}
     annotations = {k: v for k, v in current.items() if k in SKIPPED_ANNOTATIONS}
