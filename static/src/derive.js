@@ -4,6 +4,7 @@
 import { naturalCompare } from "./components.js";
 import { nodeCountdown, podWaitsOnNode } from "./countdown.js";
 import { cronJobRow, jobRow } from "./batchview.js";
+import { statefulSetRow } from "./statefulsetview.js";
 import { deploymentRow, eventRow, nodeRow, parseKey, podRow, replicaSetRow } from "./kube.js";
 
 /**
@@ -20,6 +21,7 @@ export function deriveView(state, values, now, known) {
   const events = [];
   const jobs = [];
   const cronjobs = [];
+  const statefulsets = [];
   let loading = 0;
 
   for (const [key, info] of Object.entries(state.keys)) {
@@ -56,6 +58,9 @@ export function deriveView(state, values, now, known) {
         break;
       case "cronjobs":
         if (obj) cronjobs.push({ ...cronJobRow(obj), key, rev: info.rev });
+        break;
+      case "statefulsets":
+        if (obj) statefulsets.push({ ...statefulSetRow(obj), key, rev: info.rev });
         break;
       default:
         break;
@@ -130,6 +135,7 @@ export function deriveView(state, values, now, known) {
     deployments,
     jobs: jobs.sort((a, b) => naturalCompare(a.name, b.name)),
     cronjobs: cronjobs.sort((a, b) => naturalCompare(a.name, b.name)),
+    statefulsets: statefulsets.sort((a, b) => naturalCompare(a.name, b.name)),
     standalone: pods.filter((p) => !p.owner),
     events,
     loading,
