@@ -170,7 +170,7 @@ spec:
     spec:
       containers:
       - name: nginx
-        image: registry.k8s.io/nginx-slim:0.24
+        image: registry.k8s.io/nginx-slim:0.21
         ports:
         - containerPort: 80
           name: web
