@@ -297,3 +297,17 @@ def test_defaults_and_validation_texts():
         "than or equal to 0, spec.template.metadata.labels: Invalid value: "
         'map[string]string{"app":"other"}: `selector` does not match template `labels`]'
     )
+
+
+def test_discovery_and_openapi_serve_statefulsets_with_scale_and_status():
+    from engine.apiserver import openapi_v2
+
+    c = Cluster(seed=5)
+    resources = get(c, "/apis/apps/v1")["resources"]
+    served = {r["name"]: r for r in resources if r["name"].startswith("statefulsets")}
+    assert sorted(served) == ["statefulsets", "statefulsets/scale", "statefulsets/status"]
+    assert served["statefulsets"]["shortNames"] == ["sts"]
+    assert served["statefulsets"]["categories"] == ["all"]
+    assert served["statefulsets/scale"]["kind"] == "Scale"
+    paths = openapi_v2.document()["paths"]
+    assert "/apis/apps/v1/namespaces/{namespace}/statefulsets/{name}/scale" in paths
