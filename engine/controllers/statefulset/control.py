@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import math
 from collections.abc import Generator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from engine.apiserver.request import Response
@@ -156,7 +157,7 @@ def update_stateful_set(
     if sts["metadata"].get("deletionTimestamp"):
         return compute_status(ssc, sts, current, update, count, slots + condemned)
     monotonic = sts["spec"].get("podManagementPolicy") != "Parallel"
-    ctx = _Sync(ssc, sts, current_set, update_set, current, update, monotonic, slots)
+    ctx = _Sync(ssc, sts, update_set, update["metadata"]["name"], monotonic, slots)
     done = yield from ctx.process_replicas()
     if done:
         done = yield from ctx.process_condemned(condemned, first_unhealthy)
@@ -185,25 +186,21 @@ def _versioned_pod(
     return utils.new_pod(update_set, ordinal, update["metadata"]["name"])
 
 
+@dataclass
 class _Sync:
     """processReplica, processCondemned and updateStatefulSetAfterInvariantEstablished over
     one sync's pods (`slots`: one per ordinal in range, not yet created ones included)."""
 
-    def __init__(
-        self,
-        ssc: StatefulSetController,
-        sts: Obj,
-        current_set: Obj,
-        update_set: Obj,
-        current: Obj,
-        update: Obj,
-        monotonic: bool,
-        slots: list[Obj],
-    ) -> None:
-        self.ssc, self.sts, self.monotonic, self.slots = ssc, sts, monotonic, slots
-        self.current_set, self.update_set = current_set, update_set
-        self.current, self.update = current, update
-        self.min_ready = int(sts["spec"].get("minReadySeconds") or 0)
+    ssc: StatefulSetController
+    sts: Obj
+    update_set: Obj  # the set with the update revision's template
+    update_revision: str
+    monotonic: bool  # OrderedReady
+    slots: list[Obj]
+
+    @property
+    def min_ready(self) -> int:
+        return int(self.sts["spec"].get("minReadySeconds") or 0)
 
     def process_replicas(self) -> Gen:
         """runForAll(processReplica): False once something must wait (monotonic only: with
@@ -294,12 +291,11 @@ class _Sync:
         unavailable = sum(not utils.is_healthy(p, self.min_ready, ssc.now) for p in slots)
         room = max_unavailable - unavailable
         deleted = 0
-        update_name = self.update["metadata"]["name"]
         for pod in reversed(slots[partition:]):
             if deleted >= room:
                 break
-            if utils.revision_of(pod) != update_name and not utils.is_terminating(pod):
-                ssc.update_story(sts, pod, update_name, partition)
+            if utils.revision_of(pod) != self.update_revision and not utils.is_terminating(pod):
+                ssc.update_story(sts, pod, self.update_revision, partition)
                 try:
                     yield from pod_control.delete_pod(ssc, sts, pod)
                 except pod_control.StatefulPodError as error:
