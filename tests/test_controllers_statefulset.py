@@ -311,3 +311,43 @@ def test_discovery_and_openapi_serve_statefulsets_with_scale_and_status():
     assert served["statefulsets/scale"]["kind"] == "Scale"
     paths = openapi_v2.document()["paths"]
     assert "/apis/apps/v1/namespaces/{namespace}/statefulsets/{name}/scale" in paths
+
+
+def test_an_orphaning_delete_keeps_the_pods_and_a_new_statefulset_adopts_them():
+    c = cluster()
+    c.settle()
+    uids = {name: p["metadata"]["uid"] for name, p in live_pods(c).items()}
+    assert c.kubectl("delete statefulset web --cascade=orphan").exit_code == 0
+    c.settle()
+    assert items(c, STS) == []
+    assert {n: p["metadata"]["uid"] for n, p in live_pods(c).items()} == uids
+    assert all(not p["metadata"].get("ownerReferences") for p in live_pods(c).values())
+    assert c.kubectl("apply -f -", WEB_YAML).exit_code == 0
+    c.settle()
+    adopted = live_pods(c)
+    assert {n: p["metadata"]["uid"] for n, p in adopted.items()} == uids
+    owner = get(c, f"{STS}/web")["metadata"]["uid"]
+    assert all(p["metadata"]["ownerReferences"][0]["uid"] == owner for p in adopted.values())
+    # Its bootstrap role allows all it asks for (adoption re-reads the StatefulSet: get).
+    refused = [
+        e.summary
+        for e in c.trace.events
+        if (e.data or {}).get("allowed") is False and "statefulset-controller" in e.source
+    ]
+    assert refused == []
+
+
+def test_on_delete_needs_the_rolling_update_removed_as_the_tutorial_patches_it():
+    c = cluster()
+    refused = c.kubectl(
+        ["patch", "statefulset", "web", "-p", '{"spec":{"updateStrategy":{"type":"OnDelete"}}}']
+    )
+    assert refused.stderr == (
+        'The StatefulSet "web" is invalid: spec.updateStrategy.rollingUpdate: Invalid value: '
+        "apps.RollingUpdateStatefulSetStrategy{Partition:0, "
+        "MaxUnavailable:(*intstr.IntOrString)(0xc0004a8f60)}: only allowed for updateStrategy "
+        "'RollingUpdate'\n"
+    )
+    patch = '{"spec":{"updateStrategy":{"type":"OnDelete", "rollingUpdate": null}}}'
+    assert c.kubectl(["patch", "statefulset", "web", "-p", patch]).exit_code == 0
+    assert get(c, f"{STS}/web")["spec"]["updateStrategy"] == {"type": "OnDelete"}

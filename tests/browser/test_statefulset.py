@@ -55,7 +55,7 @@ def test_the_statefulset_tutorial_draws_its_pods_in_order(page: Any, console: Co
         "before web-1 (podManagementPolicy OrderedReady)",
         "The StatefulSet controller creates the claim www-web-1 for web-1, before the pod: it "
         "stays when the pod goes, and the pod gets it back",
-        "The StatefulSet controller creates web-1, the last of web's 2 pods",
+        "The StatefulSet controller creates web-1: web has its 2 pods",
     ]
     # The StatefulSet is in the WORKLOADS column, its stripe the colour of its pods'.
     label = page.get_attribute("#stage .workload-statefulset", "aria-label")

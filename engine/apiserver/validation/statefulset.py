@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.apimachinery import field
-from engine.apimachinery.field import GoLiteral, go_string_map
+from engine.apimachinery.field import GoLiteral, go_quote, go_string_map
 from engine.apiserver.validation.common import Errors, Obj, _d, _i, _s, semantic_equal
 from engine.apiserver.validation.common import validate_nonnegative as nonnegative
 from engine.apiserver.validation.label_selector import (
@@ -48,10 +48,27 @@ _MUTABLE = (
 _RETENTION_POLICIES = ["Retain", "Delete"]
 
 
-def _go_struct(name: str, value: Any) -> GoLiteral:
-    """A struct field.Invalid prints with %#v; Podlife shows its fields as Go names them."""
-    fields = ", ".join(f"{k[:1].upper()}{k[1:]}:{v!r}" for k, v in _d(value).items())
-    return GoLiteral(f"apps.{name}{{{fields}}}")
+# field.Invalid prints a struct with %#v: its pointer fields as addresses (this one stands for
+# whatever address the API server's heap gave it), or nil.
+_ADDRESS = "0xc0004a8f60"
+
+
+def _go_rolling_update(rolling: Obj) -> GoLiteral:
+    """%#v of an apps.RollingUpdateStatefulSetStrategy (the pointer dereferenced)."""
+    unavailable = "nil" if rolling.get("maxUnavailable") is None else _ADDRESS
+    return GoLiteral(
+        f"apps.RollingUpdateStatefulSetStrategy{{Partition:{_i(rolling.get('partition')) or 0}, "
+        f"MaxUnavailable:(*intstr.IntOrString)({unavailable})}}"
+    )
+
+
+def _go_update_strategy(strategy: Obj) -> GoLiteral:
+    """%#v of an apps.StatefulSetUpdateStrategy."""
+    rolling = "nil" if strategy.get("rollingUpdate") is None else _ADDRESS
+    return GoLiteral(
+        f"apps.StatefulSetUpdateStrategy{{Type:{go_quote(_s(strategy.get('type')))}, "
+        f"RollingUpdate:(*apps.RollingUpdateStatefulSetStrategy)({rolling})}}"
+    )
 
 
 def _rolling_update(rolling: Obj, path: str) -> Errors:
@@ -81,7 +98,7 @@ def _update_strategy(strategy: Obj) -> Errors:
         return [
             field.invalid(
                 field.child(path, "rollingUpdate"),
-                _go_struct("RollingUpdateStatefulSetStrategy", rolling),
+                _go_rolling_update(_d(rolling)),
                 "only allowed for updateStrategy 'RollingUpdate'",
             )
         ]
@@ -90,7 +107,7 @@ def _update_strategy(strategy: Obj) -> Errors:
     return [
         field.invalid(
             path,
-            _go_struct("StatefulSetUpdateStrategy", strategy),
+            _go_update_strategy(strategy),
             "must be 'RollingUpdate' or 'OnDelete'",
         )
     ]

@@ -239,8 +239,9 @@ class _Sync:
                 yield from pod_control.delete_pod(ssc, sts, pod)
             return True
         if not utils.is_created(pod):
+            kept = ssc.kept_claims(sts, pod)
             yield from pod_control.create_pod(
-                ssc, sts, pod, lambda: ssc.pod_story(sts, pod, self.slots, self.monotonic)
+                ssc, sts, pod, lambda: ssc.pod_story(sts, pod, self.slots, self.monotonic, kept)
             )
             return self.monotonic
         if utils.phase(pod) == "Pending":

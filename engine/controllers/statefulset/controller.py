@@ -208,20 +208,36 @@ class StatefulSetController(Controller):
         raise SyncError(error_message(response))
 
     # ---- the story ---------------------------------------------------------------------------
-    def pod_story(self, sts: Obj, pod: Obj, slots: list[Obj], monotonic: bool) -> None:
-        """A pod about to be created: first time, or again with the same name."""
+    def kept_claims(self, sts: Obj, pod: Obj) -> list[str]:
+        """The pod's claims, if they all exist already (it had them before)."""
+        namespace = sts["metadata"].get("namespace", "")
+        names = [c["metadata"]["name"] for c in utils.claims_for(sts, utils.ordinal_of(pod))]
+        return names if all(self.claims.get(f"{namespace}/{n}") for n in names) else []
+
+    def pod_story(
+        self, sts: Obj, pod: Obj, slots: list[Obj], monotonic: bool, claims: list[str]
+    ) -> None:
+        """A pod about to be created: for the first time, or again with its name (it was made
+        before, or its claims were: `claims`, those that existed before this sync)."""
         name, set_name = pod["metadata"]["name"], sts["metadata"]["name"]
         made = (sts["metadata"]["uid"], name)
-        claims = [c["metadata"]["name"] for c in utils.claims_for(sts, utils.ordinal_of(pod))]
-        if made in self._made:
-            headline = f"The StatefulSet controller re-creates {name} with the same name" + (
-                f" and the same claim {', '.join(claims)}: its data is still there"
-                if claims
-                else ": a StatefulSet's pods keep their identity"
+        if made in self._made or claims:
+            revision = utils.revision_of(pod)
+            newer = revision != (sts.get("status") or {}).get("currentRevision", revision)
+            template = f" from the new template ({revision})" if newer else ""
+            headline = (
+                f"The StatefulSet controller re-creates {name}{template} with the same name"
+                + (
+                    f" and the same claim {', '.join(claims)}: its data is still there"
+                    if claims
+                    else ": a StatefulSet's pods keep their identity"
+                )
             )
         else:
             position = next(i for i, p in enumerate(slots) if p is pod)
-            later = [p["metadata"]["name"] for p in slots[position + 1 :]]
+            later = [
+                p["metadata"]["name"] for p in slots[position + 1 :] if not utils.is_created(p)
+            ]
             if not monotonic:
                 headline = (
                     f"The StatefulSet controller creates {name} without waiting for the "
@@ -233,10 +249,8 @@ class StatefulSetController(Controller):
                     f"and Ready before {later[0]} (podManagementPolicy OrderedReady)"
                 )
             else:
-                headline = (
-                    f"The StatefulSet controller creates {name}, the last of {set_name}'s "
-                    f"{len(slots)} {'pod' if len(slots) == 1 else 'pods'}"
-                )
+                count = f"{len(slots)} {'pod' if len(slots) == 1 else 'pods'}"
+                headline = f"The StatefulSet controller creates {name}: {set_name} has its {count}"
         self._made.add(made)
         self.milestone(headline, sts, 4, 4, count=1)
 
