@@ -184,11 +184,6 @@ def _fnv32(data: bytes, seed: int = _FNV_OFFSET) -> int:
     return h
 
 
-def revision_data(sts: Obj) -> Obj:
-    """getPatch: the patch that restores the set's pod template."""
-    return patch_of(sts)
-
-
 def revision_hash(data: Obj, collision_count: int) -> str:
     """HashControllerRevision: FNV-1 over the data's JSON, then the collision count in
     decimal (json.Marshal writes the patch's keys sorted and compact)."""
@@ -199,7 +194,7 @@ def revision_hash(data: Obj, collision_count: int) -> str:
 def new_revision(sts: Obj, revision: int, collision_count: int) -> Obj:
     """newRevision and history.NewControllerRevision: named <set>-<hash>, labelled with the
     template's labels and the hash, annotated as the set is."""
-    data = revision_data(sts)
+    data = patch_of(sts)  # getPatch: the same patch as a DaemonSet's
     hash_ = revision_hash(data, collision_count)
     meta = sts["metadata"]
     template_labels = ((sts["spec"].get("template") or {}).get("metadata") or {}).get("labels")
