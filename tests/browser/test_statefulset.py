@@ -9,6 +9,7 @@ from typing import Any
 
 from tests.browser.conftest import Console, shot
 from tests.browser.pagekit import apply, caught_up, running, set_speed_100, wait_for_pods
+from tests.browser.test_tutorial_lessons import resume
 
 # Every change to the stage's pod tiles, as "name:status" lists, from before the apply.
 RECORD = """() => {
@@ -85,4 +86,25 @@ def test_the_statefulset_tutorial_draws_its_pods_in_order(page: Any, console: Co
     page.click("#presenter")
     page.wait_for_function("document.body.classList.contains('presenter')")
     shot(page, "statefulset-presenter-1920")
+    assert console.errors == []
+
+
+def test_the_statefulset_basics_lesson_resumed_at_scaling_down(page: Any, console: Console) -> None:
+    """Part 10 of 20: after `kubectl scale sts web --replicas=5`, the five pods web-0..web-4
+    are on the stage, and the StatefulSet's row says 5/5."""
+    titles = page.evaluate("[...document.querySelectorAll('#scenario option')].map(o => o.text)")
+    assert "StatefulSet Basics" in titles
+    page.set_viewport_size({"width": 1440, "height": 900})
+    resume(page, "27-statefulset-basics", 10, 20)
+    assert "Scaling down" in page.inner_text("#lesson-say")
+    tiles = wait_for_pods(page, lambda seen: len(running(seen)) == 6, "web-0..web-4 and dns-test")
+    assert sorted(t["key"] for t in tiles) == [
+        "default/dns-test",
+        *(f"default/web-{i}" for i in range(5)),
+    ]
+    page.wait_for_function(
+        "document.querySelector('#stage .workload-statefulset')?.getAttribute('aria-label')"
+        " === 'StatefulSet web, 5/5 ready'"
+    )
+    shot(page, "statefulset-lesson-part10-1440")
     assert console.errors == []
