@@ -351,3 +351,11 @@ def test_on_delete_needs_the_rolling_update_removed_as_the_tutorial_patches_it()
     patch = '{"spec":{"updateStrategy":{"type":"OnDelete", "rollingUpdate": null}}}'
     assert c.kubectl(["patch", "statefulset", "web", "-p", patch]).exit_code == 0
     assert get(c, f"{STS}/web")["spec"]["updateStrategy"] == {"type": "OnDelete"}
+
+
+def test_ordinals_start_numbers_the_pods_from_it():
+    c = cluster(replicas=2, ordinals={"start": 3})
+    c.settle()
+    assert sorted(live_pods(c)) == ["web-3", "web-4"]
+    claims = items(c, "/api/v1/namespaces/default/persistentvolumeclaims")
+    assert sorted(p["metadata"]["name"] for p in claims) == ["www-web-3", "www-web-4"]
