@@ -135,7 +135,6 @@ def update_stateful_set(
     current_set = utils.apply_revision(sts, current)
     update_set = utils.apply_revision(sts, update)
     start, replicas_wanted = utils.start_ordinal(sts), int(sts["spec"].get("replicas") or 0)
-    min_ready = int(sts["spec"].get("minReadySeconds") or 0)
     replicas: list[Obj | None] = [None] * replicas_wanted
     condemned: list[Obj] = []
     for pod in pods:
@@ -151,9 +150,7 @@ def update_stateful_set(
         for i, pod in enumerate(replicas)
     ]
     condemned.sort(key=utils.ordinal_of, reverse=True)
-    first_unhealthy = next(
-        (p for p in slots + condemned[::-1] if not utils.is_healthy(p, min_ready, ssc.now)), None
-    )
+    first_unhealthy = next((p for p in slots + condemned[::-1] if not utils.is_healthy(p)), None)
     if sts["metadata"].get("deletionTimestamp"):
         return compute_status(ssc, sts, current, update, count, slots + condemned)
     monotonic = sts["spec"].get("podManagementPolicy") != "Parallel"
@@ -176,11 +173,12 @@ def _versioned_pod(
     revision's pod; otherwise the update revision's."""
     strategy = current_set["spec"].get("updateStrategy") or {}
     rolling = strategy.get("rollingUpdate")
+    start = utils.start_ordinal(current_set)
     below = (
         strategy.get("type") == "RollingUpdate"
         and rolling is None
-        and ordinal < int((current_set.get("status") or {}).get("currentReplicas") or 0)
-    ) or (rolling is not None and ordinal < int(rolling.get("partition") or 0))
+        and ordinal < start + int((current_set.get("status") or {}).get("currentReplicas") or 0)
+    ) or (rolling is not None and ordinal < start + int(rolling.get("partition") or 0))
     if below:
         return utils.new_pod(current_set, ordinal, current["metadata"]["name"])
     return utils.new_pod(update_set, ordinal, update["metadata"]["name"])
@@ -289,7 +287,7 @@ class _Sync:
         ssc, sts, slots = self.ssc, self.sts, self.slots
         partition = int(rolling.get("partition") or 0)
         max_unavailable = _max_unavailable(rolling.get("maxUnavailable", 1), len(slots))
-        unavailable = sum(not utils.is_healthy(p, self.min_ready, ssc.now) for p in slots)
+        unavailable = sum(not utils.is_healthy(p) for p in slots)
         room = max_unavailable - unavailable
         deleted = 0
         for pod in reversed(slots[partition:]):

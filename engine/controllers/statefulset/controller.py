@@ -171,12 +171,12 @@ class StatefulSetController(Controller):
         return claimed
 
     def _update_status(self, sts: Obj, status: Obj) -> Gen:
-        """updateStatefulSetStatus: completeRollingUpdate, then a write only if it changed."""
+        """updateStatefulSetStatus: completeRollingUpdate (every wanted replica updated and
+        ready), then a write only if it changed (inconsistentStatus)."""
         strategy = (sts["spec"].get("updateStrategy") or {}).get("type")
-        if (
-            strategy == "RollingUpdate"
-            and status["updatedReplicas"] == status["replicas"]
-            and status["readyReplicas"] == status["replicas"]
+        wanted = sts["spec"].get("replicas", 1)
+        if strategy == "RollingUpdate" and (
+            status["updatedReplicas"] == status["readyReplicas"] == status["replicas"] == wanted
         ):
             status["currentReplicas"] = status["updatedReplicas"]
             status["currentRevision"] = status["updateRevision"]

@@ -168,12 +168,13 @@ def is_running_and_ready(pod: Obj) -> bool:
 
 
 def is_running_and_available(pod: Obj, min_ready: int, now: float) -> bool:
-    return phase(pod) == "Running" and is_pod_available(pod, min_ready, now)
+    """isRunningAndAvailable: podutil.IsPodAvailable (ready for minReadySeconds)."""
+    return is_pod_available(pod, min_ready, now)
 
 
-def is_healthy(pod: Obj, min_ready: int, now: float) -> bool:
-    """isHealthy: running, available (ready for minReadySeconds), not going."""
-    return is_running_and_available(pod, min_ready, now) and not is_terminating(pod)
+def is_healthy(pod: Obj) -> bool:
+    """isHealthy: running and ready, and not going."""
+    return is_running_and_ready(pod) and not is_terminating(pod)
 
 
 def _fnv32(data: bytes, seed: int = _FNV_OFFSET) -> int:
