@@ -359,3 +359,38 @@ def test_ordinals_start_numbers_the_pods_from_it():
     assert sorted(live_pods(c)) == ["web-3", "web-4"]
     claims = items(c, "/api/v1/namespaces/default/persistentvolumeclaims")
     assert sorted(p["metadata"]["name"] for p in claims) == ["www-web-3", "www-web-4"]
+
+
+def claim_names(c: Cluster) -> list[str]:
+    claims = items(c, "/api/v1/namespaces/default/persistentvolumeclaims")
+    return sorted(p["metadata"]["name"] for p in claims)
+
+
+def test_retention_policy_delete_deletes_the_claims_with_the_set_or_the_condemned_pods():
+    c = cluster(
+        persistentVolumeClaimRetentionPolicy={"whenDeleted": "Retain", "whenScaled": "Delete"}
+    )
+    c.settle()
+    assert c.kubectl("scale sts web --replicas=1").exit_code == 0
+    c.settle()
+    assert claim_names(c) == ["www-web-0"]  # the condemned pods' claims went with them
+
+    c = cluster(
+        persistentVolumeClaimRetentionPolicy={"whenDeleted": "Delete", "whenScaled": "Retain"}
+    )
+    c.settle()
+    [claim] = [
+        p
+        for p in items(c, "/api/v1/namespaces/default/persistentvolumeclaims")
+        if p["metadata"]["name"] == "www-web-0"
+    ]
+    owner = claim["metadata"]["ownerReferences"]
+    assert [(o["kind"], o["name"], o["controller"]) for o in owner] == [
+        ("StatefulSet", "web", True)
+    ]
+    assert c.kubectl("scale sts web --replicas=1").exit_code == 0
+    c.settle()
+    assert claim_names(c) == ["www-web-0", "www-web-1", "www-web-2"]  # kept on scale-down
+    assert c.kubectl("delete sts web").exit_code == 0
+    c.settle()
+    assert claim_names(c) == []  # the garbage collector deleted them with the StatefulSet

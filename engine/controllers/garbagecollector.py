@@ -60,6 +60,7 @@ MONITORED = (
     "leases",
     "services",
     "endpointslices",
+    "persistentvolumeclaims",
 )
 FINALIZER_RETRIES = 5  # retry.DefaultBackoff.Steps
 

@@ -252,6 +252,7 @@ class _Sync:
             or not utils.is_running_and_available(pod, self.min_ready, ssc.now)
         ):
             return True
+        yield from pod_control.update_claim_owners(ssc, self.update_set, pod)
         if utils.identity_matches(sts, pod) and utils.storage_matches(sts, pod):
             return False
         yield from pod_control.update_pod(ssc, self.update_set, pod)
@@ -261,6 +262,11 @@ class _Sync:
         """runForAll(processCondemned): highest ordinal first; monotonic: one at a time, and
         only once every other pod is healthy (or it is the first unhealthy one)."""
         ssc, sts = self.ssc, self.sts
+        for pod in condemned:  # their claims first (whenScaled Delete: owned by the pod)
+            try:
+                yield from pod_control.update_claim_owners(ssc, self.update_set, pod)
+            except pod_control.StatefulPodError as error:
+                raise SyncError(str(error)) from error
         for pod in condemned:
             if utils.is_terminating(pod):
                 if self.monotonic:

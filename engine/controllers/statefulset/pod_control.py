@@ -10,6 +10,7 @@ the StatefulSet (recordPodEvent, recordClaimEvent):
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
 
@@ -95,6 +96,30 @@ def create_pod(ssc: StatefulSetController, sts: Obj, pod: Obj, story: Callable[[
     _pod_event(ssc, "create", sts, pod, "" if response.ok else error_message(response))
     if not response.ok:
         raise StatefulPodError(error_message(response))
+    yield from update_claim_owners(ssc, sts, response.body)  # as far as is possible now
+
+
+def update_claim_owners(ssc: StatefulSetController, sts: Obj, pod: Obj) -> Gen:
+    """UpdatePodClaimForRetentionPolicy: each existing claim of the pod whose ownerReferences
+    do not say what the retention policy wants (ClaimsMatchRetentionPolicy) is updated."""
+    namespace = sts["metadata"].get("namespace", "")
+    for wanted in utils.claims_for(sts, utils.ordinal_of(pod)):
+        claim = ssc.claims.get(f"{namespace}/{wanted['metadata']['name']}")
+        if claim is None or claim["metadata"].get("deletionTimestamp"):
+            continue
+        owners = utils.claim_owners(claim, sts, pod)
+        if owners == (claim["metadata"].get("ownerReferences") or []):
+            continue
+        body = copy.deepcopy(claim)
+        body["metadata"]["ownerReferences"] = owners
+        response: Response = yield from ssc.request(
+            "PUT", path_of("persistentvolumeclaims", namespace, claim["metadata"]["name"]), body
+        )
+        if not response.ok:
+            raise StatefulPodError(
+                f"could not update claim {claim['metadata']['name']} for delete policy "
+                f"ownerRefs: {error_message(response)}"
+            )
 
 
 def delete_pod(ssc: StatefulSetController, sts: Obj, pod: Obj) -> Gen:

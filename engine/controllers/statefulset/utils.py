@@ -132,6 +132,33 @@ def storage_matches(sts: Obj, pod: Obj) -> bool:
     return True
 
 
+def in_ordinal_range(sts: Obj, pod: Obj) -> bool:
+    """podInOrdinalRange: not condemned by a scale-down."""
+    start = start_ordinal(sts)
+    return start <= ordinal_of(pod) < start + int(sts["spec"].get("replicas") or 0)
+
+
+def claim_owners(claim: Obj, sts: Obj, pod: Obj) -> list[Obj]:
+    """updateClaimOwnerRefForSetAndPod: the claim's ownerReferences for the set's
+    persistentVolumeClaimRetentionPolicy: the set as controller when whenDeleted is Delete
+    (the garbage collector deletes the claim with it), the pod when whenScaled is Delete and a
+    scale-down condemned it (the claim goes with the pod), neither for Retain. A claim another
+    controller owns keeps only that one."""
+    uids = {sts["metadata"].get("uid"), pod["metadata"].get("uid")}
+    refs = [r for r in claim["metadata"].get("ownerReferences") or [] if r.get("uid") not in uids]
+    if any(r.get("controller") for r in refs):  # hasUnexpectedController
+        return refs
+    policy = sts["spec"].get("persistentVolumeClaimRetentionPolicy") or {}
+    scaled_down = not in_ordinal_range(sts, pod)
+    if policy.get("whenScaled") == "Delete" and scaled_down:
+        refs.append(new_controller_ref({"apiVersion": "v1", "kind": "Pod", **pod}))
+    elif policy.get("whenDeleted") == "Delete" and (
+        policy.get("whenScaled") != "Delete" or not scaled_down
+    ):
+        refs.append(new_controller_ref(sts))
+    return refs
+
+
 def update_identity_and_storage(sts: Obj, pod: Obj) -> Obj:
     """updateIdentity, and updateStorage if the claims' volumes are wrong, on a copy, for
     UpdateStatefulPod: the claim templates' volumes first, then the pod's others."""
