@@ -58,8 +58,7 @@ class StatefulSetController(Controller):
             Handlers(self._enqueue, lambda _old, cur: self._enqueue(cur), self._enqueue)
         )
         self.pods.add_handlers(Handlers(self._add_pod, self._update_pod, self._delete_pod))
-        self.revisions.add_handlers(Handlers(lambda _r: None, lambda _o, _c: None, lambda _r: None))
-        self.claims.add_handlers(Handlers(lambda _c: None, lambda _o, _c: None, lambda _c: None))
+        # Revisions and claims: read from their informers' caches, no handlers (as upstream).
 
     def synced_resources(self) -> tuple[str, ...]:
         return ("pods", "statefulsets", "controllerrevisions", "persistentvolumeclaims")
