@@ -394,3 +394,14 @@ def test_retention_policy_delete_deletes_the_claims_with_the_set_or_the_condemne
     assert c.kubectl("delete sts web").exit_code == 0
     c.settle()
     assert claim_names(c) == []  # the garbage collector deleted them with the StatefulSet
+
+
+def test_the_service_name_must_be_a_dns_label():
+    c = Cluster(seed=5)
+    docs = list(yaml.safe_load_all(WEB_YAML))
+    docs[1]["spec"]["serviceName"] = "Nginx.svc"
+    result = c.kubectl("apply -f -", yaml.safe_dump_all(docs))
+    assert result.stderr.splitlines()[-1].startswith(
+        'The StatefulSet "web" is invalid: spec.serviceName: Invalid value: "Nginx.svc": a '
+        "lowercase RFC 1123 label must consist of"
+    )

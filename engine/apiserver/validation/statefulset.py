@@ -21,7 +21,7 @@ from engine.apiserver.validation.label_selector import (
     validate_label_selector,
 )
 from engine.apiserver.validation.meta import validate_annotations, validate_labels, validate_meta
-from engine.apiserver.validation.names import is_dns1035_label, name_is_dns_subdomain
+from engine.apiserver.validation.names import is_dns1123_label, name_is_dns_subdomain
 from engine.apiserver.validation.pod_spec import validate_pod_annotations
 from engine.apiserver.validation.workloads import (
     _go_int_or_string,
@@ -143,8 +143,9 @@ def _template(template: Obj, selector: Any) -> Errors:
     return errs
 
 
-def validate_statefulset_spec(spec: Any) -> Errors:
-    """ValidateStatefulSetSpec."""
+def validate_statefulset_spec(spec: Any, allow_invalid_service_name: bool = False) -> Errors:
+    """ValidateStatefulSetSpec (AllowInvalidServiceName: an update of a set whose serviceName
+    was stored before it was checked)."""
     spec = _d(spec)
     errs: Errors = []
     policy = spec.get("podManagementPolicy")
@@ -164,7 +165,7 @@ def validate_statefulset_spec(spec: Any) -> Errors:
     if ordinals is not None:
         errs += nonnegative(_d(ordinals).get("start"), "spec.ordinals.start")
     service = _s(spec.get("serviceName"))
-    for message in is_dns1035_label(service) if service else []:  # ValidateServiceName
+    for message in is_dns1123_label(service) if service and not allow_invalid_service_name else []:
         errs.append(field.invalid("spec.serviceName", service, message))
     selector = spec.get("selector")
     if selector is None:
@@ -206,7 +207,8 @@ def validate_statefulset(obj: Obj, old: Obj | None) -> Errors:
         return validate_meta(obj, None, True, name_is_dns_subdomain) + validate_statefulset_spec(
             obj.get("spec")
         )
-    errs = validate_statefulset_spec(obj.get("spec"))
+    old_service = _s(_d(old.get("spec")).get("serviceName"))
+    errs = validate_statefulset_spec(obj.get("spec"), bool(is_dns1123_label(old_service)))
     errs += validate_meta(obj, old, True, name_is_dns_subdomain)
     new_spec, old_spec = _d(obj.get("spec")), _d(old.get("spec"))
     fixed_new = {k: v for k, v in new_spec.items() if k not in _MUTABLE}
