@@ -130,6 +130,7 @@ _STORY_LENGTHS = {
     "Deployment": 4,
     "ReplicaSet": 4,
     "DaemonSet": 4,
+    "StatefulSet": 4,
     "Job": 4,  # step 4: the Job controller creates the pods
     "CronJob": 4,  # step 3: the CronJob controller creates a Job; step 4: its pods
     "ConfigMap": 2,

@@ -87,6 +87,7 @@ def test_aggregated_discovery_is_served_with_its_media_type(api: Api) -> None:
         "daemonsets",
         "deployments",
         "replicasets",
+        "statefulsets",
     ]
     deployments = apps[2]
     assert deployments["shortNames"] == ["deploy"]

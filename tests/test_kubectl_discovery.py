@@ -79,7 +79,8 @@ def test_api_resources_filters_and_formats() -> None:
         "controllerrevisions            apps/v1   true   ControllerRevision\n"
         "daemonsets            ds       apps/v1   true   DaemonSet\n"
         "deployments           deploy   apps/v1   true   Deployment\n"
-        "replicasets           rs       apps/v1   true   ReplicaSet\n",
+        "replicasets           rs       apps/v1   true   ReplicaSet\n"
+        "statefulsets          sts      apps/v1   true   StatefulSet\n",
         "",
         0,
     )
@@ -92,8 +93,8 @@ def test_api_resources_filters_and_formats() -> None:
     } <= (set(cluster_scoped))
     assert not {"pods", "roles.rbac.authorization.k8s.io"} & set(cluster_scoped)
     assert cluster.kubectl("api-resources --categories=all -o name").stdout == (
-        "pods\nservices\ndaemonsets.apps\ndeployments.apps\nreplicasets.apps\ncronjobs.batch\n"
-        "jobs.batch\n"
+        "pods\nservices\ndaemonsets.apps\ndeployments.apps\nreplicasets.apps\n"
+        "statefulsets.apps\ncronjobs.batch\njobs.batch\n"
     )
     wide = cluster.kubectl("api-resources -o wide --sort-by=kind").stdout.splitlines()
     assert wide[0].split()[-3:] == ["KIND", "VERBS", "CATEGORIES"]

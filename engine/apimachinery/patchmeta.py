@@ -90,6 +90,8 @@ PATCH_META: dict[str, FieldMeta] = {
     "ReplicaSet:status.conditions": _MERGE_BY_TYPE,
     "DaemonSet:spec.selector": _ATOMIC,
     "DaemonSet:status.conditions": _MERGE_BY_TYPE,
+    "StatefulSet:spec.selector": _ATOMIC,
+    "StatefulSet:status.conditions": _MERGE_BY_TYPE,
     # Node, Namespace. (Event has no strategic fields.)
     "Node:spec.podCIDRs": FieldMeta("merge"),
     "Node:status.conditions": _MERGE_BY_TYPE,
@@ -112,6 +114,7 @@ _PLACES: dict[str, dict[str, tuple[str, ...]]] = {
     "Deployment": _TEMPLATE_PLACES,
     "ReplicaSet": _TEMPLATE_PLACES,
     "DaemonSet": _TEMPLATE_PLACES,
+    "StatefulSet": _TEMPLATE_PLACES,
 }
 _CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
 _NO_META = FieldMeta()

@@ -4,7 +4,8 @@ Mirrors pkg/apis/core/v1/defaults.go (SetDefaults_Pod, SetDefaults_PodSpec,
 SetDefaults_Container, SetDefaults_Probe, volume sources, SetDefaults_ResourceList,
 SetDefaults_Namespace, SetDefaults_NodeStatus, SetDefaults_Secret) and
 pkg/apis/apps/v1/defaults.go (SetDefaults_Deployment, SetDefaults_ReplicaSet,
-SetDefaults_DaemonSet), applied in the order the generated zz_generated.defaults.go calls them.
+SetDefaults_DaemonSet, SetDefaults_StatefulSet), applied in the order the generated
+zz_generated.defaults.go calls them.
 Then puts keys in the order Go serializes the struct fields (fieldorder.py).
 """
 
@@ -54,12 +55,14 @@ def set_defaults(
                 old_spec = None
             _default_pod_only(spec, old_spec)
             default_pod_spec(spec, old_spec)
-    elif kind in ("Deployment", "ReplicaSet", "DaemonSet"):
+    elif kind in ("Deployment", "ReplicaSet", "DaemonSet", "StatefulSet"):
         spec = _dict_field(obj, "spec")
         old_spec = _d(old.get("spec")) if old is not None else None
         if spec is not old_spec:
             if kind == "DaemonSet":
                 _default_daemonset_spec(spec)
+            elif kind == "StatefulSet":
+                _default_statefulset_spec(spec)
             elif spec.get("replicas") is None:
                 spec["replicas"] = 1
             if kind == "Deployment":
@@ -130,6 +133,35 @@ def _default_daemonset_spec(spec: Obj) -> None:
             rolling["maxSurge"] = 0
     if spec.get("revisionHistoryLimit") is None:
         spec["revisionHistoryLimit"] = 10
+
+
+def _default_statefulset_spec(spec: Obj) -> None:
+    """SetDefaults_StatefulSet (pkg/apis/apps/v1/defaults.go), then each volumeClaimTemplate
+    as a PersistentVolumeClaim (SetObjectDefaults_StatefulSet). maxUnavailable is defaulted
+    since MaxUnavailableStatefulSet went beta (1.35)."""
+    if not spec.get("podManagementPolicy"):
+        spec["podManagementPolicy"] = "OrderedReady"
+    strategy = _dict_field(spec, "updateStrategy")
+    if not strategy.get("type"):
+        strategy["type"] = "RollingUpdate"
+        _dict_field(strategy, "rollingUpdate")
+    rolling = strategy.get("rollingUpdate")
+    if strategy["type"] == "RollingUpdate" and isinstance(rolling, dict):
+        if rolling.get("partition") is None:
+            rolling["partition"] = 0
+        if rolling.get("maxUnavailable") is None:
+            rolling["maxUnavailable"] = 1
+    retention = _dict_field(spec, "persistentVolumeClaimRetentionPolicy")
+    for key in ("whenDeleted", "whenScaled"):
+        if not retention.get(key):
+            retention[key] = "Retain"
+    if spec.get("replicas") is None:
+        spec["replicas"] = 1
+    if spec.get("revisionHistoryLimit") is None:
+        spec["revisionHistoryLimit"] = 10
+    for claim in _l(spec.get("volumeClaimTemplates")):
+        if isinstance(claim, dict):
+            _default_persistent_volume_claim(claim)
 
 
 # ---- batch/v1 (pkg/apis/batch/v1/defaults.go) ------------------------------------------------

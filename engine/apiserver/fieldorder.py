@@ -159,6 +159,21 @@ _SCHEMA_TEXT: dict[str, str] = {
     "numberReady observedGeneration updatedNumberScheduled numberAvailable numberUnavailable "
     "collisionCount conditions:[DaemonSetCondition]",
     "DaemonSetCondition": "type status lastTransitionTime reason message",
+    "StatefulSet": "kind apiVersion metadata:ObjectMeta! spec:StatefulSetSpec! "
+    "status:StatefulSetStatus!",
+    "StatefulSetSpec": "replicas selector:LabelSelector template:PodTemplateSpec! "
+    "volumeClaimTemplates:[PersistentVolumeClaim] serviceName podManagementPolicy "
+    "updateStrategy:StatefulSetUpdateStrategy! revisionHistoryLimit minReadySeconds "
+    "persistentVolumeClaimRetentionPolicy:StatefulSetPersistentVolumeClaimRetentionPolicy "
+    "ordinals:StatefulSetOrdinals",
+    "StatefulSetUpdateStrategy": "type rollingUpdate:RollingUpdateStatefulSetStrategy",
+    "RollingUpdateStatefulSetStrategy": "partition maxUnavailable",
+    "StatefulSetPersistentVolumeClaimRetentionPolicy": "whenDeleted whenScaled",
+    "StatefulSetOrdinals": "start",
+    "StatefulSetStatus": "observedGeneration replicas readyReplicas currentReplicas "
+    "updatedReplicas currentRevision updateRevision collisionCount "
+    "conditions:[StatefulSetCondition] availableReplicas",
+    "StatefulSetCondition": "type status lastTransitionTime reason message",
     # batch/v1
     "Job": "kind apiVersion metadata:ObjectMeta! spec:JobSpec! status:JobStatus!",
     "JobSpec": "parallelism completions activeDeadlineSeconds podFailurePolicy:PodFailurePolicy "
@@ -218,6 +233,7 @@ _SCHEMA_TEXT: dict[str, str] = {
 # Non-pointer, non-omitempty scalars Go always writes, with their zero values.
 _ALWAYS_WRITTEN: dict[str, dict[str, Any]] = {
     "ReplicaSetStatus": {"replicas": 0},
+    "StatefulSetStatus": {"replicas": 0, "availableReplicas": 0},
     "ControllerRevision": {"revision": 0},
     # rbac/v1 `json:"rules"` has no omitempty: a role without rules is written `rules: null`.
     "Role": {"rules": None},

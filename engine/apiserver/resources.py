@@ -255,6 +255,22 @@ RESOURCES: tuple[ResourceType, ...] = (
     ),
     # batch/v1 (pkg/registry/batch): Jobs and the CronJobs that create them
     ResourceType(
+        "statefulsets",
+        "statefulset",
+        "StatefulSet",
+        "apps",
+        "v1",
+        True,
+        "/registry/statefulsets",
+        short_names=("sts",),
+        categories=("all",),
+        subresources=(
+            Subresource("scale", "Scale", _STATUS_VERBS, group="autoscaling"),
+            Subresource("status", "StatefulSet", _STATUS_VERBS, group="apps"),
+        ),
+        has_status=True,
+    ),
+    ResourceType(
         "cronjobs",
         "cronjob",
         "CronJob",

@@ -121,6 +121,14 @@ REPLICA_SET_COLUMNS = [
     ),
 ]
 
+STATEFUL_SET_COLUMNS = [  # printers.go statefulSetColumnDefinitions
+    _NAME,
+    _column("Ready", "Number of the pod with ready state"),
+    _AGE,
+    _column("Containers", _CONTAINERS_DOC, priority=1),
+    _column("Images", _IMAGES_DOC, priority=1),
+]
+
 _DAEMONS_DOC = "More info: https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/"
 
 DAEMON_SET_COLUMNS = [

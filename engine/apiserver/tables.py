@@ -45,6 +45,7 @@ from engine.apiserver.table_columns import (
     SECRET_COLUMNS,
     SERVICE_ACCOUNT_COLUMNS,
     SERVICE_COLUMNS,
+    STATEFUL_SET_COLUMNS,
 )
 from engine.timeutil import parse_rfc3339, rfc3339
 
@@ -293,6 +294,14 @@ def _daemon_set_row(ds: Obj, now: float) -> Row:
     ]
 
 
+def _stateful_set_row(sts: Obj, now: float) -> Row:
+    """printStatefulSet: READY is ready/desired."""
+    spec, status, meta = sts.get("spec", {}), sts.get("status", {}), sts.get("metadata", {})
+    names, images = containers_and_images(spec.get("template") or {})
+    ready = f"{status.get('readyReplicas', 0)}/{spec.get('replicas', 1)}"
+    return [meta.get("name", ""), ready, since(meta.get("creationTimestamp"), now), names, images]
+
+
 def _controller_revision_row(revision: Obj, now: float) -> Row:
     """printControllerRevision: the controller as formatResourceName prints it
     (`daemonset.apps/fluentd`)."""
@@ -524,6 +533,7 @@ POD = Printer(POD_COLUMNS, _pod_row, _pod_conditions)
 REPLICA_SET = Printer(REPLICA_SET_COLUMNS, _replica_set_row)
 DEPLOYMENT = Printer(DEPLOYMENT_COLUMNS, _deployment_row)
 DAEMON_SET = Printer(DAEMON_SET_COLUMNS, _daemon_set_row)
+STATEFUL_SET = Printer(STATEFUL_SET_COLUMNS, _stateful_set_row)
 CONTROLLER_REVISION = Printer(CONTROLLER_REVISION_COLUMNS, _controller_revision_row)
 NODE = Printer(NODE_COLUMNS, _node_row)
 EVENT = Printer(EVENT_COLUMNS, _event_row)

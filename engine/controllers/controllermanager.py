@@ -40,6 +40,7 @@ def _registry() -> dict[str, type[Controller]]:
     from engine.controllers.replicaset import ReplicaSetController
     from engine.controllers.rootcacertpublisher import RootCACertPublisher
     from engine.controllers.serviceaccounts import ServiceAccountsController
+    from engine.controllers.statefulset.controller import StatefulSetController
     from engine.controllers.tainteviction import TaintEvictionController
     from engine.controllers.volume.binder import PersistentVolumeController
     from engine.controllers.volume.protection import PVCProtectionController, PVProtectionController
@@ -53,6 +54,7 @@ def _registry() -> dict[str, type[Controller]]:
         ReplicaSetController,
         DeploymentController,
         DaemonSetController,
+        StatefulSetController,
         JobController,
         CronJobController,
         TTLAfterFinishedController,

@@ -19,6 +19,7 @@ from engine.controllers.endpointslice_util import (
     TRIGGER_TIME,
     TriggerTimeTracker,
     endpoint_ports,
+    hostname_for,
     ipv4_of,
     should_pod_be_in_endpoints,
 )
@@ -42,6 +43,8 @@ def subsets_for(service: Obj, pods: list[Obj]) -> list[Obj]:
             continue
         meta = pod["metadata"]
         address: Obj = {"ip": ipv4_of(pod)}
+        if hostname_for(pod, service):
+            address["hostname"] = hostname_for(pod, service)
         if (pod.get("spec") or {}).get("nodeName"):
             address["nodeName"] = pod["spec"]["nodeName"]
         address["targetRef"] = {

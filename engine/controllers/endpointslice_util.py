@@ -75,6 +75,16 @@ def endpoint_ports(service: Obj, pod: Obj) -> list[Obj]:
     return ports
 
 
+def hostname_for(pod: Obj, service: Obj) -> str:
+    """endpointutil.ShouldSetHostname: a pod's hostname is published (the DNS name
+    <hostname>.<service>.<namespace>.svc) when its subdomain is this Service."""
+    spec = pod.get("spec") or {}
+    same = pod["metadata"].get("namespace") == (service.get("metadata") or {}).get("namespace")
+    if spec.get("hostname") and same and spec.get("subdomain") == service["metadata"]["name"]:
+        return str(spec["hostname"])
+    return ""
+
+
 def pod_to_endpoint(pod: Obj, node: Obj | None, service: Obj) -> Obj:
     """podToEndpoint: serving is the pod's readiness; ready never while terminating, unless
     the Service publishes not-ready addresses."""
@@ -90,6 +100,8 @@ def pod_to_endpoint(pod: Obj, node: Obj | None, service: Obj) -> Obj:
             "terminating": terminating,
         },
     }
+    if hostname_for(pod, service):
+        endpoint["hostname"] = hostname_for(pod, service)
     if spec.get("nodeName"):
         endpoint["nodeName"] = spec["nodeName"]
     endpoint["targetRef"] = {

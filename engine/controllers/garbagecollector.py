@@ -52,6 +52,7 @@ MONITORED = (
     "replicasets",
     "deployments",
     "daemonsets",
+    "statefulsets",
     "controllerrevisions",
     "jobs",
     "cronjobs",
@@ -59,6 +60,7 @@ MONITORED = (
     "leases",
     "services",
     "endpointslices",
+    "persistentvolumeclaims",
 )
 FINALIZER_RETRIES = 5  # retry.DefaultBackoff.Steps
 

@@ -41,6 +41,7 @@ _STEPS = {
     "replicasets": Step.CONTROL,
     "deployments": Step.CONTROL,
     "daemonsets": Step.CONTROL,
+    "statefulsets": Step.CONTROL,
     "controllerrevisions": Step.CONTROL,
     "jobs": Step.CONTROL,
     "cronjobs": Step.CONTROL,

@@ -17,16 +17,26 @@ from engine.kubectl.describe_writer import (
 )
 
 
-def describe_daemonset(ds: Obj, pods: list[Obj], events: list[Obj] | None, now: float) -> str:
-    """`pods` match its selector; only the ones it controls are counted by phase."""
-    meta, spec, status = ds.get("metadata", {}), ds.get("spec") or {}, ds.get("status") or {}
+def write_pods_status(w: PrefixWriter, owner: Obj, pods: list[Obj]) -> None:
+    """getPodStatusForController: the owner's pods by phase (Pending is "Waiting")."""
     counts = {"Running": 0, "Pending": 0, "Succeeded": 0, "Failed": 0}
+    uid = owner.get("metadata", {}).get("uid")
     for pod in pods:
         owners = pod["metadata"].get("ownerReferences") or []
-        if any(o.get("controller") and o.get("uid") == meta.get("uid") for o in owners):
+        if any(o.get("controller") and o.get("uid") == uid for o in owners):
             phase = (pod.get("status") or {}).get("phase", "")
             if phase in counts:
                 counts[phase] += 1
+    w.write(
+        LEVEL_0,
+        f"Pods Status:\t{counts['Running']} Running / {counts['Pending']} Waiting / "
+        f"{counts['Succeeded']} Succeeded / {counts['Failed']} Failed\n",
+    )
+
+
+def describe_daemonset(ds: Obj, pods: list[Obj], events: list[Obj] | None, now: float) -> str:
+    """`pods` match its selector; only the ones it controls are counted by phase."""
+    meta, spec, status = ds.get("metadata", {}), ds.get("spec") or {}, ds.get("status") or {}
     template = spec.get("template") or {}
 
     def body(w: PrefixWriter) -> None:
@@ -45,11 +55,7 @@ def describe_daemonset(ds: Obj, pods: list[Obj], events: list[Obj] | None, now: 
             ("Number of Nodes Misscheduled", "numberMisscheduled"),
         ):
             w.write(LEVEL_0, f"{title}: {status.get(key, 0)}\n")
-        w.write(
-            LEVEL_0,
-            f"Pods Status:\t{counts['Running']} Running / {counts['Pending']} Waiting / "
-            f"{counts['Succeeded']} Succeeded / {counts['Failed']} Failed\n",
-        )
+        write_pods_status(w, ds, pods)
         describe_pod_template(w, template)
         describe_events(w, events, now)
 

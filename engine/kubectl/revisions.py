@@ -19,10 +19,13 @@ from engine.apiserver.request import Response
 from engine.apiserver.resources import BY_NAME
 from engine.kubectl.builder import resource_path
 from engine.kubectl.context import Context
+from engine.kubectl.describe_pod import describe_pod_template
+from engine.kubectl.describe_writer import PrefixWriter
 from engine.timeutil import parse_rfc3339
 
 Gen = Generator[Any, Any, Any]
 
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 REVISION = "deployment.kubernetes.io/revision"
 CHANGE_CAUSE = "kubernetes.io/change-cause"
 POD_TEMPLATE_HASH = "pod-template-hash"
@@ -105,3 +108,22 @@ def _semantic(value: Any) -> Any:
 def _controller_uid(obj: dict[str, Any]) -> str | None:
     refs = (obj.get("metadata") or {}).get("ownerReferences") or []
     return next((ref.get("uid") for ref in refs if ref.get("controller")), None)
+
+
+def print_template(template: dict[str, Any]) -> str:
+    """history.go printTemplate: DescribePodTemplate into a plain buffer — no tabwriter, so
+    the tabs stay in the text."""
+    writer = PrefixWriter()
+    describe_pod_template(writer, template)
+    return "".join(writer.parts)
+
+
+def warn_if_applied(ctx: Context, info: Any, obj: dict[str, Any]) -> None:
+    """rollback.go: a rollback leaves kubectl apply's annotation behind; kubectl says so."""
+    if LAST_APPLIED in (obj["metadata"].get("annotations") or {}):
+        ctx.err(
+            f"Warning: resource {info.resource.name}/{info.name} was previously managed with "
+            f"'kubectl apply'. Rolling back will not update the {LAST_APPLIED} annotation, "
+            "which may cause unexpected behavior on future 'kubectl apply' operations. Consider "
+            "using 'kubectl apply' with your previous configuration file instead.\n"
+        )

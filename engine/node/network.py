@@ -97,13 +97,19 @@ class Network:
         return None
 
     def _service_record(self, fqdn: str) -> tuple[list[str], Obj] | None:
-        """CoreDNS's kubernetes plugin: <service>.<namespace>.svc.cluster.local."""
+        """CoreDNS's kubernetes plugin: <service>.<namespace>.svc.cluster.local, and for a
+        headless Service <hostname>.<service>.<namespace>.svc.cluster.local, the ready
+        endpoint the EndpointSlice controller gave that hostname (a StatefulSet's pod)."""
         parts = fqdn.split(".")
+        hostname = parts.pop(0) if len(parts) == 6 else ""
         if len(parts) != 5 or ".".join(parts[2:]) != f"svc.{DOMAIN}":
             return None
         service = self._service(parts[1], parts[0])
         if service is None:
             return None
+        if hostname:
+            ips = sorted({e[1] for e in self._ready_endpoints(service, None) if e[3] == hostname})
+            return (ips, service) if ips else None
         ip = (service.get("spec") or {}).get("clusterIP", "")
         if ip and ip != "None":
             return [ip], service
@@ -146,17 +152,19 @@ class Network:
         """The reverse name busybox 1.28 prints after each address."""
         if ip == fqdn:
             return ""
+        if fqdn.count(".") == 5:  # a pod's own name in its headless Service
+            return fqdn
         for pod in self.objects("pods"):
             if (pod.get("status") or {}).get("podIP") == ip:
                 return f"{ip.replace('.', '-')}.{fqdn.split('.', 1)[1]}"
         return fqdn
 
     # ---- connections ---------------------------------------------------------------------------
-    def _ready_endpoints(self, service: Obj, port: Obj | None) -> list[tuple[str, str, int]]:
-        """(pod namespace/name, IP, target port) of the Service's ready endpoints."""
+    def _ready_endpoints(self, service: Obj, port: Obj | None) -> list[tuple[str, str, int, str]]:
+        """(pod namespace/name, IP, target port, hostname) of the Service's ready endpoints."""
         meta = service.get("metadata") or {}
         name, namespace = meta.get("name"), meta.get("namespace", "default")
-        found: list[tuple[str, str, int]] = []
+        found: list[tuple[str, str, int, str]] = []
         for slice_ in self.objects("endpointslices"):
             smeta = slice_.get("metadata") or {}
             labels = smeta.get("labels") or {}
@@ -174,9 +182,8 @@ class Network:
                     continue
                 ref = endpoint.get("targetRef") or {}
                 for ip in endpoint.get("addresses") or []:
-                    found.append(
-                        (f"{ref.get('namespace', namespace)}/{ref.get('name', '')}", ip, number)
-                    )
+                    pod = f"{ref.get('namespace', namespace)}/{ref.get('name', '')}"
+                    found.append((pod, ip, number, str(endpoint.get("hostname") or "")))
         return sorted(found)
 
     def connect(self, host: str, port: int, path: str) -> tuple[Route, Answer | None]:
@@ -196,7 +203,7 @@ class Network:
             if not endpoints:
                 # A Service without endpoints: kube-proxy's rule REJECTs (icmp-port-unreachable).
                 return Route(where, ip, port=port, error="refused"), None
-            backend, backend_ip, target = self.rng.choice(endpoints)
+            backend, backend_ip, target, _hostname = self.rng.choice(endpoints)
             route, answer = self._pod(backend_ip, target, path)
             return Route(
                 where, ip, backend, backend_ip, route.node, port, route.code, route.error

@@ -11,6 +11,7 @@ const CONTROLLER_NAMES = {
   "endpointslice-controller": "EndpointSlice controller",
   "endpoints-controller": "Endpoints controller",
   "daemonset-controller": "DaemonSet controller",
+  "statefulset-controller": "StatefulSet controller",
   "job-controller": "Job controller",
   "cronjob-controller": "CronJob controller",
   "ttl-after-finished-controller": "TTL-after-finished controller",

@@ -4,6 +4,7 @@
 import { naturalCompare } from "./components.js";
 import { nodeCountdown, podWaitsOnNode } from "./countdown.js";
 import { cronJobRow, jobRow } from "./batchview.js";
+import { statefulSetRow } from "./statefulsetview.js";
 import { deploymentRow, eventRow, nodeRow, parseKey, podRow, replicaSetRow } from "./kube.js";
 import { deriveServices } from "./services.js";
 
@@ -23,6 +24,7 @@ export function deriveView(state, values, now, known) {
   const cronjobs = [];
   const services = [];
   const slices = [];
+  const statefulsets = [];
   let loading = 0;
 
   for (const [key, info] of Object.entries(state.keys)) {
@@ -65,6 +67,9 @@ export function deriveView(state, values, now, known) {
         break;
       case "endpointslices":
         if (obj) slices.push(obj);
+        break;
+      case "statefulsets":
+        if (obj) statefulsets.push({ ...statefulSetRow(obj), key, rev: info.rev });
         break;
       default:
         break;
@@ -140,6 +145,7 @@ export function deriveView(state, values, now, known) {
     deployments,
     jobs: jobs.sort((a, b) => naturalCompare(a.name, b.name)),
     cronjobs: cronjobs.sort((a, b) => naturalCompare(a.name, b.name)),
+    statefulsets: statefulsets.sort((a, b) => naturalCompare(a.name, b.name)),
     standalone: pods.filter((p) => !p.owner),
     services: deriveServices(services, slices, podsByKey),
     events,

@@ -68,7 +68,7 @@ export class Inspector {
     const parts = [title];
     if (!model && !info) {
       parts.push(h("p", { class: "gone" }, `${sel.kind} ${sel.name} does not exist at this point of the trace.`));
-      if (sel.kind === "Pod") parts.push(h("p", { class: "muted" }, "A standalone Pod that is deleted stays gone; a Deployment's ReplicaSet makes a new pod with a new name."));
+      if (sel.kind === "Pod") parts.push(h("p", { class: "muted" }, "A standalone Pod that is deleted stays gone; a Deployment's ReplicaSet makes a new pod with a new name; a StatefulSet makes it again with the same name."));
     } else if (sel.kind === "Pod") parts.push(...this.podParts(model, sel, why, claims));
     else if (sel.kind === "Node") parts.push(...this.nodeParts(model));
     else if (sel.kind === "Deployment") parts.push(...this.deploymentParts(model));
@@ -289,6 +289,8 @@ export function keyFor(sel) {
       return `/registry/cronjobs/${ns}/${sel.name}`;
     case "Service":
       return `/registry/services/specs/${ns}/${sel.name}`;
+    case "StatefulSet":
+      return `/registry/statefulsets/${ns}/${sel.name}`;
     default:
       return null;
   }

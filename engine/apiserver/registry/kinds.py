@@ -7,6 +7,7 @@ from engine.apiserver.registry.apps.controllerrevision import ControllerRevision
 from engine.apiserver.registry.apps.daemonset import DaemonSetStrategy
 from engine.apiserver.registry.apps.deployment import DeploymentStrategy
 from engine.apiserver.registry.apps.replicaset import ReplicaSetStrategy
+from engine.apiserver.registry.apps.statefulset import StatefulSetStrategy
 from engine.apiserver.registry.authorization.reviews import (
     SelfSubjectAccessReviewStrategy,
     SelfSubjectRulesReviewStrategy,
@@ -53,6 +54,7 @@ STRATEGIES: dict[str, Strategy] = {
         DaemonSetStrategy(),
         DeploymentStrategy(),
         ReplicaSetStrategy(),
+        StatefulSetStrategy(),
         CronJobStrategy(),
         JobStrategy(),
         LeaseStrategy(),

@@ -187,10 +187,12 @@ def guaranteed_update(
                 return Response(200, old)
             if req.query.get("dryRun"):
                 return Response(200, new)
-            if strategy.should_delete_during_update(new):
-                yield from api.storage.delete(req, key, kv.mod_revision, ref)
-                return Response(200, new)
             try:
+                if strategy.should_delete_during_update(new):
+                    # The last finalizer gone: deleted, if nobody wrote it since it was read
+                    # (a status write in between: read it again).
+                    yield from api.storage.delete(req, key, kv.mod_revision, ref)
+                    return Response(200, new)
                 stored = yield from api.storage.write(
                     req, resource, key, new, kv.mod_revision, replacing=old
                 )

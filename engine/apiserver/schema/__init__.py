@@ -22,6 +22,7 @@ from engine.apiserver.schema import (
     rbac,
     service,
     serviceaccount,
+    statefulset,
     storage,
     volume,
 )
@@ -53,6 +54,7 @@ _MODULES = (
     discovery,
     batch,
     storage,
+    statefulset,
 )
 for _module in _MODULES:
     REGISTRY.add(*_module.STRUCTS)

@@ -33,6 +33,7 @@ _RESOURCE_LIST = "v1.ResourceList"  # type ResourceList map[ResourceName]resourc
 _CONDITION_STATUS = "v1.ConditionStatus"
 
 # "<Struct>.<json field>": the Go type where it is a named type (pointers followed).
+_RETENTION = "v1.PersistentVolumeClaimRetentionPolicyType"
 NAMED: dict[str, str] = {
     # meta/v1
     "ObjectMeta.uid": "types.UID",
@@ -149,6 +150,12 @@ NAMED: dict[str, str] = {
     "DaemonSetUpdateStrategy.type": "v1.DaemonSetUpdateStrategyType",
     "DaemonSetCondition.type": "v1.DaemonSetConditionType",
     "DaemonSetCondition.status": _CONDITION_STATUS,
+    "StatefulSetSpec.podManagementPolicy": "v1.PodManagementPolicyType",
+    "StatefulSetUpdateStrategy.type": "v1.StatefulSetUpdateStrategyType",
+    "StatefulSetPersistentVolumeClaimRetentionPolicy.whenDeleted": _RETENTION,
+    "StatefulSetPersistentVolumeClaimRetentionPolicy.whenScaled": _RETENTION,
+    "StatefulSetCondition.type": "v1.StatefulSetConditionType",
+    "StatefulSetCondition.status": _CONDITION_STATUS,
     # batch/v1
     "JobSpec.completionMode": "v1.CompletionMode",
     "JobSpec.podReplacementPolicy": "v1.PodReplacementPolicy",

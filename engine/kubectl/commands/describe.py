@@ -30,6 +30,7 @@ from engine.kubectl.describe_daemonset import describe_daemonset
 from engine.kubectl.describe_rbac import describe_binding, describe_role
 from engine.kubectl.describe_service import describe_service
 from engine.kubectl.describe_serviceaccount import describe_service_account
+from engine.kubectl.describe_statefulset import describe_statefulset
 from engine.kubectl.describe_storage import (
     describe_persistent_volume,
     describe_persistent_volume_claim,
@@ -46,6 +47,7 @@ DESCRIBED = (
     "Deployment",
     "ReplicaSet",
     "DaemonSet",
+    "StatefulSet",
     "Node",
     "Namespace",
     "ConfigMap",
@@ -179,10 +181,11 @@ def describe_object(
         pods = yield from _list(ctx, "pods", namespace, {"labelSelector": _selector(current)})
         events = yield from _events(ctx, current, show_events)
         return describers.describe_replicaset(current, pods, events, ctx.now)
-    if resource.kind == "DaemonSet":
+    if resource.kind in ("DaemonSet", "StatefulSet"):
         pods = yield from _list(ctx, "pods", namespace, {"labelSelector": _selector(current)})
         events = yield from _events(ctx, current, show_events)
-        return describe_daemonset(current, pods, events, ctx.now)
+        workload = describe_daemonset if resource.kind == "DaemonSet" else describe_statefulset
+        return workload(current, pods, events, ctx.now)
     if resource.kind in ("Job", "CronJob"):
         events = yield from _events(ctx, current, show_events)
         describer = describe_job if resource.kind == "Job" else describe_cronjob

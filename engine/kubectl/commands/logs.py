@@ -177,7 +177,7 @@ def attachable_pod(
             ctx, selector_from_match({"matchLabels": labels}).string(), running_timeout
         )
         return [pod]
-    if target.resource.kind not in ("Deployment", "ReplicaSet"):
+    if target.resource.kind not in ("Deployment", "ReplicaSet", "StatefulSet"):
         kind = target.resource.kind
         raise KubectlError(
             f"error: cannot {verb} *v1.{kind}: selector for *v1.{kind} not implemented"

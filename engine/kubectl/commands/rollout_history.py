@@ -13,27 +13,27 @@ from collections.abc import Generator
 from typing import Any
 
 from engine.apiserver.request import Response
-from engine.kubectl import cmdutil, tabwriter
+from engine.kubectl import cmdutil, statefulset_history, tabwriter
 from engine.kubectl.builder import resource_path
 from engine.kubectl.cli import command
 from engine.kubectl.context import Context
-from engine.kubectl.describe_pod import describe_pod_template
-from engine.kubectl.describe_writer import PrefixWriter
 from engine.kubectl.errors import KubectlError
 from engine.kubectl.flags import Flag, Parsed
 from engine.kubectl.revisions import (
     CHANGE_CAUSE,
+    LAST_APPLIED,
     POD_TEMPLATE_HASH,
     controlled_replica_sets,
     equal_ignore_hash,
     new_and_old,
+    print_template,
     revision,
+    warn_if_applied,
 )
 from engine.kubectl.selection import Info, select
 
 Gen = Generator[Any, Any, Any]
 
-LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 
 # rollback.go annotationsToSkip: bookkeeping annotations that stay the Deployment's own.
 SKIPPED_ANNOTATIONS = (
@@ -55,11 +55,16 @@ SKIPPED_ANNOTATIONS = (
 def rollout_history(ctx: Context, flags: Parsed) -> Gen:
     infos = yield from _targets(ctx, flags)
     for info in infos:
-        if info.resource.kind != "Deployment":
+        if info.resource.kind not in ("Deployment", "StatefulSet"):
             raise KubectlError(
                 f'error: no history viewer has been implemented for "{info.resource.kind}"'
             )
-        history = yield from _view_history(ctx, info, flags.revision)
+        viewer = (
+            _view_history
+            if info.resource.kind == "Deployment"
+            else statefulset_history.view_history
+        )
+        history = yield from viewer(ctx, info, flags.revision)
         heading = f"with revision #{flags.revision}" if flags.revision > 0 else ""
         # The name printer with the whole history as its "operation".
         ctx.out(cmdutil.named(info.resource, info.name, f"{heading}\n{history}"))
@@ -76,11 +81,14 @@ def rollout_undo(ctx: Context, flags: Parsed) -> Gen:
     strategy = cmdutil.dry_run_strategy(flags)
     infos = yield from _targets(ctx, flags)
     for info in infos:
-        if info.resource.kind != "Deployment":
+        if info.resource.kind not in ("Deployment", "StatefulSet"):
             raise KubectlError(
                 f'error: no rollbacker has been implemented for "{info.resource.kind}"'
             )
-        result = yield from _rollback(ctx, info, flags.to_revision, strategy)
+        rollbacker = (
+            _rollback if info.resource.kind == "Deployment" else statefulset_history.rollback
+        )
+        result = yield from rollbacker(ctx, info, flags.to_revision, strategy)
         ctx.out(cmdutil.named(info.resource, info.name, result, strategy))
 
 
@@ -141,14 +149,6 @@ def _view_history(ctx: Context, info: Info, wanted: int) -> Gen:
     )
 
 
-def print_template(template: dict[str, Any]) -> str:
-    """history.go printTemplate: DescribePodTemplate into a plain buffer — no tabwriter, so
-    the tabs stay in the text."""
-    writer = PrefixWriter()
-    describe_pod_template(writer, template)
-    return "".join(writer.parts)
-
-
 def _rollback(ctx: Context, info: Info, to_revision: int, strategy: str) -> Gen:
     """DeploymentRollbacker.Rollback; returns the name printer's operation."""
     if to_revision < 0:
@@ -165,13 +165,7 @@ def _rollback(ctx: Context, info: Info, to_revision: int, strategy: str) -> Gen:
         )
     if equal_ignore_hash(template, deployment["spec"].get("template")):
         return f"skipped rollback (current template already matches revision {to_revision})"
-    if LAST_APPLIED in (deployment["metadata"].get("annotations") or {}):
-        ctx.err(
-            f"Warning: resource {info.resource.name}/{info.name} was previously managed with "
-            f"'kubectl apply'. Rolling back will not update the {LAST_APPLIED} annotation, "
-            "which may cause unexpected behavior on future 'kubectl apply' operations. Consider "
-            "using 'kubectl apply' with your previous configuration file instead.\n"
-        )
+    warn_if_applied(ctx, info, deployment)
     restored = _without_hash_label(template)
     current = deployment["metadata"].get("annotations") or {}
     annotations = {k: v for k, v in current.items() if k in SKIPPED_ANNOTATIONS}

@@ -181,4 +181,46 @@ def daemonset_status(daemon: dict[str, Any], _revision: int) -> tuple[str, bool]
     return f'daemon set "{name}" successfully rolled out\n', True
 
 
-STATUS_VIEWERS = {"Deployment": deployment_status, "DaemonSet": daemonset_status}
+def statefulset_status(sts: dict[str, Any], _revision: int) -> tuple[str, bool]:
+    """StatefulSetStatusViewer.Status (it ignores --revision). The API server defaults a
+    RollingUpdate's partition, so its last branch (rolling update complete at revision...)
+    is only reached by a StatefulSet stored without one."""
+    spec, status = sts.get("spec") or {}, sts.get("status") or {}
+    strategy = spec.get("updateStrategy") or {}
+    if strategy.get("type") != "RollingUpdate":
+        raise StatusError("rollout status is only available for RollingUpdate strategy type")
+    observed = status.get("observedGeneration", 0)
+    if not observed or sts["metadata"].get("generation", 0) > observed:
+        return "Waiting for statefulset spec update to be observed...\n", False
+    replicas, ready = spec.get("replicas"), status.get("readyReplicas", 0)
+    if replicas is not None and ready < replicas:
+        return f"Waiting for {replicas - ready} pods to be ready...\n", False
+    updated = status.get("updatedReplicas", 0)
+    rolling = strategy.get("rollingUpdate")
+    if rolling is not None:
+        partition = rolling.get("partition")
+        if replicas is not None and partition is not None and updated < replicas - partition:
+            return (
+                "Waiting for partitioned roll out to finish: "
+                f"{updated} out of {replicas - partition} new pods have been updated...\n",
+                False,
+            )
+        return f"partitioned roll out complete: {updated} new pods have been updated...\n", True
+    if status.get("updateRevision") != status.get("currentRevision"):
+        return (
+            f"waiting for statefulset rolling update to complete {updated} pods at revision "
+            f"{status.get('updateRevision', '')}...\n",
+            False,
+        )
+    return (
+        f"statefulset rolling update complete {status.get('currentReplicas', 0)} pods at "
+        f"revision {status.get('currentRevision', '')}...\n",
+        True,
+    )
+
+
+STATUS_VIEWERS = {
+    "Deployment": deployment_status,
+    "DaemonSet": daemonset_status,
+    "StatefulSet": statefulset_status,
+}

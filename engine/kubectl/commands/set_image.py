@@ -159,7 +159,7 @@ def _pod_spec(obj: dict[str, Any]) -> dict[str, Any] | None:
     if kind == "Pod":
         spec: dict[str, Any] = obj.setdefault("spec", {})
         return spec
-    if kind in ("Deployment", "ReplicaSet", "DaemonSet"):
+    if kind in ("Deployment", "ReplicaSet", "DaemonSet", "StatefulSet"):
         template_spec: dict[str, Any] = (
             obj.setdefault("spec", {}).setdefault("template", {}).setdefault("spec", {})
         )
