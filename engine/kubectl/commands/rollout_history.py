@@ -13,7 +13,7 @@ from collections.abc import Generator
 from typing import Any
 
 from engine.apiserver.request import Response
-from engine.kubectl import cmdutil, statefulset_history, tabwriter
+from engine.kubectl import cmdutil, controllerhistory, tabwriter
 from engine.kubectl.builder import resource_path
 from engine.kubectl.cli import command
 from engine.kubectl.context import Context
@@ -55,14 +55,12 @@ SKIPPED_ANNOTATIONS = (
 def rollout_history(ctx: Context, flags: Parsed) -> Gen:
     infos = yield from _targets(ctx, flags)
     for info in infos:
-        if info.resource.kind not in ("Deployment", "StatefulSet"):
+        if info.resource.kind not in ("Deployment", "StatefulSet", "DaemonSet"):
             raise KubectlError(
                 f'error: no history viewer has been implemented for "{info.resource.kind}"'
             )
         viewer = (
-            _view_history
-            if info.resource.kind == "Deployment"
-            else statefulset_history.view_history
+            _view_history if info.resource.kind == "Deployment" else controllerhistory.view_history
         )
         history = yield from viewer(ctx, info, flags.revision)
         heading = f"with revision #{flags.revision}" if flags.revision > 0 else ""
@@ -81,13 +79,11 @@ def rollout_undo(ctx: Context, flags: Parsed) -> Gen:
     strategy = cmdutil.dry_run_strategy(flags)
     infos = yield from _targets(ctx, flags)
     for info in infos:
-        if info.resource.kind not in ("Deployment", "StatefulSet"):
+        if info.resource.kind not in ("Deployment", "StatefulSet", "DaemonSet"):
             raise KubectlError(
                 f'error: no rollbacker has been implemented for "{info.resource.kind}"'
             )
-        rollbacker = (
-            _rollback if info.resource.kind == "Deployment" else statefulset_history.rollback
-        )
+        rollbacker = _rollback if info.resource.kind == "Deployment" else controllerhistory.rollback
         result = yield from rollbacker(ctx, info, flags.to_revision, strategy)
         ctx.out(cmdutil.named(info.resource, info.name, result, strategy))
 

@@ -1,7 +1,7 @@
-"""A StatefulSet's rollout history and undo, read from its ControllerRevisions
+"""A StatefulSet's or DaemonSet's rollout history and undo, read from its ControllerRevisions
 (staging/src/k8s.io/kubectl/pkg/polymorphichelpers/history.go StatefulSetHistoryViewer,
-statefulSetHistory, controlledHistory, printHistory; rollback.go StatefulSetRollbacker,
-findHistory, statefulsetMatch).
+DaemonSetHistoryViewer, controlledHistory, printHistory; rollback.go StatefulSetRollbacker,
+DaemonSetRollbacker, findHistory).
 
 Each revision's data is a strategic merge patch that puts a pod template back; undo sends it
 as it is."""
@@ -28,14 +28,19 @@ Obj = dict[str, Any]
 CHANGE_CAUSE = "kubernetes.io/change-cause"
 
 
+# history.go's words for each kind it reads
+_RETRIEVE = {"StatefulSet": "Statefulset", "DaemonSet": "DaemonSet"}
+
+
 def _history(ctx: Context, info: Info) -> Gen:
-    """statefulSetHistory: the StatefulSet, and the revisions it controls."""
+    """statefulSetHistory / daemonSetHistory: the object, and the revisions it controls."""
     response: Response = yield from ctx.request(
         "GET", resource_path(info.resource, info.namespace, info.name)
     )
     if not response.ok:
+        kind = _RETRIEVE[info.resource.kind]
         raise KubectlError(
-            f"error: failed to retrieve Statefulset {info.name}: {response.body.get('message', '')}"
+            f"error: failed to retrieve {kind} {info.name}: {response.body.get('message', '')}"
         )
     sts = response.body
     selector = selector_from_match((sts.get("spec") or {}).get("selector")).string()
@@ -90,6 +95,9 @@ def rollback(ctx: Context, info: Info, to_revision: int, strategy: str) -> Gen:
     if to_revision < 0:
         raise KubectlError(missing)
     sts, revisions = yield from _history(ctx, info)
+    daemon_set = info.resource.kind == "DaemonSet"
+    if daemon_set:  # the real kubectl warns before it looks for the revision
+        warn_if_applied(ctx, info, sts)
     if to_revision == 0 and len(revisions) <= 1:
         raise KubectlError("error: no last revision to roll back to")
     revisions.sort(key=lambda r: int(r.get("revision", 0)))
@@ -103,7 +111,8 @@ def rollback(ctx: Context, info: Info, to_revision: int, strategy: str) -> Gen:
         return print_template(_template_of(sts, target))
     if _template_of(sts, target) == (sts.get("spec") or {}).get("template"):
         return f"skipped rollback (current template already matches revision {to_revision})"
-    warn_if_applied(ctx, info, sts)
+    if not daemon_set:
+        warn_if_applied(ctx, info, sts)
     response: Response = yield from ctx.request(
         "PATCH",
         resource_path(info.resource, info.namespace, info.name),
