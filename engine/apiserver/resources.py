@@ -382,6 +382,18 @@ RESOURCES: tuple[ResourceType, ...] = (
         "/registry/selfsubjectrulesreviews",  # never written: the API server answers at once
         verbs=("create",),
     ),
+    # Policy: what a namespace's pods may ask for (LimitRange) and use in total
+    # (ResourceQuota), pod priorities (PriorityClass), and disruption budgets.
+    ResourceType(
+        "limitranges",
+        "limitrange",
+        "LimitRange",
+        "",
+        "v1",
+        True,
+        "/registry/limitranges",
+        short_names=("limits",),
+    ),
 )
 
 BY_NAME = {r.name: r for r in RESOURCES}

@@ -17,6 +17,7 @@ from engine.apiserver.registry.coordination.lease import LeaseStrategy
 from engine.apiserver.registry.core.configmap import ConfigMapStrategy
 from engine.apiserver.registry.core.endpoints import EndpointsStrategy
 from engine.apiserver.registry.core.event import EventStrategy
+from engine.apiserver.registry.core.limitrange import LimitRangeStrategy
 from engine.apiserver.registry.core.namespace import NamespaceStrategy
 from engine.apiserver.registry.core.node import NodeStrategy
 from engine.apiserver.registry.core.persistentvolume import (
@@ -66,5 +67,6 @@ STRATEGIES: dict[str, Strategy] = {
         ClusterRoleBindingStrategy(),
         SelfSubjectAccessReviewStrategy(),
         SelfSubjectRulesReviewStrategy(),
+        LimitRangeStrategy(),
     )
 }

@@ -106,6 +106,7 @@ def create(
     try:
         validate(api, req, strategy, obj, None)
         api.lifecycle.admit_create(api, req, resource, obj)
+        strategy.admit_validating(api, req, obj)
         with api.quota.admit(resource, meta.get("name", "")):
             if not fields_managed:
                 obj = manage_fields(api, req, strategy, None, obj, "")

@@ -19,6 +19,7 @@ from engine.apiserver.schema import (
     endpoints,
     meta,
     pod,
+    policy,
     rbac,
     service,
     serviceaccount,
@@ -53,6 +54,7 @@ _MODULES = (
     discovery,
     batch,
     storage,
+    policy,
 )
 for _module in _MODULES:
     REGISTRY.add(*_module.STRUCTS)

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from engine.apimachinery import errors
-from engine.apiserver import admission, decoding, memo, tables
+from engine.apiserver import admission, decoding, limitranger, memo, tables
 from engine.apiserver.registry import store
 from engine.apiserver.registry.strategy import (
     Obj,
@@ -214,12 +214,15 @@ class PodStrategy(Strategy):
             # No namespace: NamespaceLifecycle answers (after validation, here).
             return {} if api.etcd.get(f"/registry/namespaces/{namespace}") is None else None
 
-        return admission.admit_pod_create(
+        return limitranger.admit(api, obj) + admission.admit_pod_create(
             obj,
             api.rng,
             account_of=account_of,
             toleration_seconds=api.timings.default_toleration_seconds,
         )
+
+    def admit_validating(self, api: APIServer, req: Request, obj: dict[str, Any]) -> None:
+        limitranger.validate(api, req, obj, self.resource.ref_of(obj))
 
     def prepare_for_update(
         self, new: dict[str, Any], old: dict[str, Any], subresource: str
