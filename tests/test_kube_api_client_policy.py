@@ -4,6 +4,7 @@ pod refused by one (ApiException 403 with upstream's message)."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -57,3 +58,49 @@ def test_limit_ranges_create_read_list_delete(api_client: Any) -> None:  # noqa:
     ) in refused.value.body
     core.delete_namespaced_limit_range("cpu-min-max-demo-lr", "limited")
     assert core.list_namespaced_limit_range("limited").items == []
+
+
+def test_resource_quotas_status_and_refusals(api_client: Any) -> None:  # noqa: F811
+    core = kubernetes.client.CoreV1Api(api_client)
+    core.create_namespace({"metadata": {"name": "quoted"}})
+    core.create_namespaced_resource_quota(
+        "quoted", {"metadata": {"name": "two-pods"}, "spec": {"hard": {"pods": "1"}}}
+    )
+    deadline = time.monotonic() + 10
+    quota = core.read_namespaced_resource_quota("two-pods", "quoted")
+    while quota.status.used is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+        quota = core.read_namespaced_resource_quota_status("two-pods", "quoted")
+    assert (quota.status.hard, quota.status.used) == ({"pods": "1"}, {"pods": "0"})
+    core.create_namespaced_pod("quoted", _pod("first"))
+    with pytest.raises(kubernetes.client.ApiException) as refused:
+        core.create_namespaced_pod("quoted", _pod("second"))
+    assert refused.value.status == 403
+    assert "exceeded quota: two-pods, requested: pods=1, used: pods=1, limited: pods=1" in (
+        refused.value.body
+    )
+    listed = core.list_namespaced_resource_quota("quoted")
+    assert [q.status.used for q in listed.items] == [{"pods": "1"}]
+
+
+def test_priority_classes_through_scheduling_v1(api_client: Any) -> None:  # noqa: F811
+    scheduling = kubernetes.client.SchedulingV1Api(api_client)
+    names = {pc.metadata.name: pc.value for pc in scheduling.list_priority_class().items}
+    assert names == {"system-cluster-critical": 2000000000, "system-node-critical": 2000001000}
+    made = scheduling.create_priority_class(
+        {"metadata": {"name": "client-high"}, "value": 1000000, "description": "from the client"}
+    )
+    assert (made.value, made.preemption_policy, made.global_default) == (
+        1000000,
+        "PreemptLowerPriority",
+        None,
+    )
+    core = kubernetes.client.CoreV1Api(api_client)
+    pod = _pod("prioritized")
+    pod["spec"]["priorityClassName"] = "client-high"
+    assert core.create_namespaced_pod("default", pod).spec.priority == 1000000
+    with pytest.raises(kubernetes.client.ApiException) as refused:
+        scheduling.delete_priority_class("system-node-critical")
+    assert refused.value.status == 403
+    core.delete_namespaced_pod("prioritized", "default")
+    scheduling.delete_priority_class("client-high")

@@ -394,6 +394,28 @@ RESOURCES: tuple[ResourceType, ...] = (
         "/registry/limitranges",
         short_names=("limits",),
     ),
+    ResourceType(
+        "resourcequotas",
+        "resourcequota",
+        "ResourceQuota",
+        "",
+        "v1",
+        True,
+        "/registry/resourcequotas",
+        short_names=("quota",),
+        subresources=(Subresource("status", "ResourceQuota", _STATUS_VERBS),),
+        has_status=True,
+    ),
+    ResourceType(
+        "priorityclasses",
+        "priorityclass",
+        "PriorityClass",
+        "scheduling.k8s.io",
+        "v1",
+        False,
+        "/registry/priorityclasses",
+        short_names=("pc",),
+    ),
 )
 
 BY_NAME = {r.name: r for r in RESOURCES}

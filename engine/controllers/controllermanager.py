@@ -38,6 +38,7 @@ def _registry() -> dict[str, type[Controller]]:
     from engine.controllers.nodelifecycle import NodeLifecycleController
     from engine.controllers.podgc import PodGCController
     from engine.controllers.replicaset import ReplicaSetController
+    from engine.controllers.resourcequota import ResourceQuotaController
     from engine.controllers.serviceaccounts import ServiceAccountsController
     from engine.controllers.tainteviction import TaintEvictionController
     from engine.controllers.volume.binder import PersistentVolumeController
@@ -64,6 +65,7 @@ def _registry() -> dict[str, type[Controller]]:
         PVProtectionController,
         LocalPathProvisioner,  # not kube-controller-manager's: see its module
         ClusterRoleAggregationController,
+        ResourceQuotaController,
     ]
     return {cls.name: cls for cls in classes}
 

@@ -51,6 +51,7 @@ _STEPS = {
     "persistentvolumeclaims": Step.CONTROL,
     "persistentvolumes": Step.CONTROL,
     "storageclasses": Step.CONTROL,
+    "resourcequotas": Step.CONTROL,
     "nodes": Step.OTHER,
     "leases": Step.OTHER,
 }

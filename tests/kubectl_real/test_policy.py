@@ -44,3 +44,67 @@ def test_limit_ranges_default_and_refuse(twin: Twin) -> None:
     same(twin, "apply -f nginx.yaml")
     assert "LimitRanger plugin set: cpu, memory request for" in same(twin, "get pod nginx -o yaml")
     same(twin, "describe limits limit-mem-cpu-per-container")
+
+
+def test_resource_quotas_count_and_refuse(twin: Twin) -> None:
+    same(twin, "create namespace quota-mem-cpu-example")
+    ns = "--namespace=quota-mem-cpu-example"
+    for name, text in (
+        ("quota.yaml", m.QUOTA_MEM_CPU),
+        ("pod.yaml", m.QUOTA_MEM_CPU_POD),
+        ("pod2.yaml", m.QUOTA_MEM_CPU_POD_2),
+        ("pods.yaml", m.QUOTA_POD),
+        ("deploy.yaml", m.QUOTA_POD_DEPLOYMENT),
+    ):
+        twin.file(name, text)
+    same(twin, f"apply -f quota.yaml {ns}")
+    twin.advance(2)
+    same(twin, f"get resourcequota mem-cpu-demo {ns} --output=yaml")
+    same(twin, f"apply -f pod.yaml {ns}")
+    assert "exceeded quota: mem-cpu-demo, requested: requests.memory=700Mi" in same(
+        twin, f"apply -f pod2.yaml {ns}"
+    )
+    assert "must specify limits.cpu for: nginx; limits.memory for: nginx" in same(
+        twin, f"run nginx --image=nginx {ns}"
+    )
+    same(twin, f"get quota {ns}")
+    same(twin, f"describe quota {ns}")
+    same(twin, "describe namespace quota-mem-cpu-example")
+    same(twin, "create namespace quota-pod-example")
+    same(twin, "apply -f pods.yaml --namespace=quota-pod-example")
+    twin.advance(2)
+    same(twin, "apply -f deploy.yaml --namespace=quota-pod-example")
+    twin.advance(2)
+    same(twin, "get deployment pod-quota-demo --namespace=quota-pod-example")
+    same(twin, "get quota pod-demo --namespace=quota-pod-example -o yaml")
+
+
+def test_the_real_kubectls_typed_creates(twin: Twin) -> None:
+    """`kubectl create quota` and `create priorityclass` send protobuf bodies (the in-engine
+    kubectl has neither command)."""
+    created = twin.real("create quota counts --hard=pods=2,count/configmaps=3")
+    assert (created.stdout, created.code) == ("resourcequota/counts created\n", 0)
+    shown = twin.real("get quota counts -o jsonpath={.spec.hard}").stdout
+    assert shown == '{"count/configmaps":"3","pods":"2"}'
+
+
+def test_priority_classes(twin: Twin) -> None:
+    same(twin, "get priorityclass")
+    same(twin, "describe pc system-node-critical")
+    same(twin, "delete pc system-node-critical")
+    twin.file("high.yaml", m.HIGH_PRIORITY)
+    twin.file("never.yaml", m.HIGH_PRIORITY_NONPREEMPTING)
+    twin.file("pod.yaml", m.NGINX_HIGH_PRIORITY)
+    twin.file("lost.yaml", m.NGINX_HIGH_PRIORITY.replace("high-priority", "gold"))
+    same(twin, "apply -f high.yaml")
+    same(twin, "apply -f never.yaml")
+    same(twin, "get pc high-priority -o yaml")
+    same(twin, "apply -f pod.yaml")
+    assert "priority: 1000000" in same(twin, "get pod nginx -o yaml")
+    same(twin, "delete pod nginx")
+    assert "no PriorityClass with name gold was found" in same(twin, "apply -f lost.yaml")
+    same(twin, "get pc")
+    made = twin.real("create priorityclass gold --value=1000 --description=shiny")
+    assert (made.stdout, made.code) == ("priorityclass.scheduling.k8s.io/gold created\n", 0)
+    shown = twin.real("get pc gold -o jsonpath={.value},{.description},{.preemptionPolicy}")
+    assert shown.stdout == "1000,shiny,PreemptLowerPriority"

@@ -432,6 +432,39 @@ MESSAGES: dict[str, Fields] = {
         2: ("spec", "msg", "SelfSubjectRulesReviewSpec"),
     },
     "SelfSubjectRulesReviewSpec": {1: ("namespace", "str", "")},
+    # kubectl create quota, create priorityclass, create poddisruptionbudget
+    "ResourceQuota": {
+        1: ("metadata", "msg", "ObjectMeta"),
+        2: ("spec", "msg", "ResourceQuotaSpec"),
+    },
+    "ResourceQuotaSpec": {
+        1: ("hard", "qmap", ""),
+        2: ("scopes", "strs", ""),
+        3: ("scopeSelector", "msg", "ScopeSelector"),
+    },
+    "ScopeSelector": {1: ("matchExpressions", "msgs", "ScopedResourceSelectorRequirement")},
+    "ScopedResourceSelectorRequirement": {
+        1: ("scopeName", "str", ""),
+        2: ("operator", "str", ""),
+        3: ("values", "strs", ""),
+    },
+    "PriorityClass": {
+        1: ("metadata", "msg", "ObjectMeta"),
+        2: ("value", "int0", ""),
+        3: ("globalDefault", "bool", ""),
+        4: ("description", "str", ""),
+        5: ("preemptionPolicy", "str", ""),
+    },
+    "PodDisruptionBudget": {
+        1: ("metadata", "msg", "ObjectMeta"),
+        2: ("spec", "msg", "PodDisruptionBudgetSpec"),
+    },
+    "PodDisruptionBudgetSpec": {
+        1: ("minAvailable", "intstr", ""),
+        2: ("selector", "msg", "LabelSelector"),
+        3: ("maxUnavailable", "intstr", ""),
+        4: ("unhealthyPodEvictionPolicy", "str", ""),
+    },
 }
 KINDS = {
     ("policy/v1", "Eviction"),
@@ -452,4 +485,7 @@ KINDS = {
     ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"),
     ("authorization.k8s.io/v1", "SelfSubjectAccessReview"),
     ("authorization.k8s.io/v1", "SelfSubjectRulesReview"),
+    ("v1", "ResourceQuota"),
+    ("scheduling.k8s.io/v1", "PriorityClass"),
+    ("policy/v1", "PodDisruptionBudget"),
 }

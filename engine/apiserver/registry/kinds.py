@@ -25,6 +25,7 @@ from engine.apiserver.registry.core.persistentvolume import (
     PersistentVolumeStrategy,
 )
 from engine.apiserver.registry.core.pod import PodStrategy
+from engine.apiserver.registry.core.resourcequota import ResourceQuotaStrategy
 from engine.apiserver.registry.core.secret import SecretStrategy
 from engine.apiserver.registry.core.service import ServiceStrategy
 from engine.apiserver.registry.core.serviceaccount import ServiceAccountStrategy
@@ -35,6 +36,7 @@ from engine.apiserver.registry.rbac.strategies import (
     RoleBindingStrategy,
     RoleStrategy,
 )
+from engine.apiserver.registry.scheduling.priorityclass import PriorityClassStrategy
 from engine.apiserver.registry.storage.storageclass import StorageClassStrategy
 from engine.apiserver.registry.strategy import Strategy
 
@@ -68,5 +70,7 @@ STRATEGIES: dict[str, Strategy] = {
         SelfSubjectAccessReviewStrategy(),
         SelfSubjectRulesReviewStrategy(),
         LimitRangeStrategy(),
+        ResourceQuotaStrategy(),
+        PriorityClassStrategy(),
     )
 }

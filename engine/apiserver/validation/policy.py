@@ -6,12 +6,19 @@ order where Go ranges over a map."""
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 from engine.apimachinery import field
+from engine.apimachinery.field import GoLiteral
 from engine.apimachinery.quantity import canonical_quantity
-from engine.apiserver.validation.common import Errors, Obj, _d, _l
+from engine.apiserver.validation.common import FIELD_IMMUTABLE, IS_NEGATIVE, Errors, Obj, _d, _l
+from engine.apiserver.validation.label_selector import validate_label_selector
 from engine.apiserver.validation.meta import validate_meta, validate_object_meta
-from engine.apiserver.validation.names import is_qualified_name, name_is_dns_subdomain
+from engine.apiserver.validation.names import (
+    is_qualified_name,
+    is_valid_percent,
+    name_is_dns_subdomain,
+)
 from engine.apiserver.validation.resources import quantity_or_none
 
 LIMIT_TYPES = ("Container", "Pod", "PersistentVolumeClaim")
@@ -174,3 +181,200 @@ def _limit_bounds(item: Obj, values: dict[str, dict[str, Fraction]], path: str) 
                 )
             )
     return errs
+
+
+# helper.IsStandardQuotaResourceName: standardQuotaResources, and hugepages.
+_QUOTA_RESOURCES = {
+    "cpu",
+    "memory",
+    "ephemeral-storage",
+    "requests.cpu",
+    "requests.memory",
+    "requests.storage",
+    "requests.ephemeral-storage",
+    "limits.cpu",
+    "limits.memory",
+    "limits.ephemeral-storage",
+    "pods",
+    "services",
+    "replicationcontrollers",
+    "resourcequotas",
+    "secrets",
+    "persistentvolumeclaims",
+    "configmaps",
+    "services.nodeports",
+    "services.loadbalancers",
+}
+# helper.IsIntegerResourceName: the object counts.
+_INTEGER_RESOURCES = {
+    "pods",
+    "services",
+    "replicationcontrollers",
+    "resourcequotas",
+    "secrets",
+    "persistentvolumeclaims",
+    "configmaps",
+    "services.nodeports",
+    "services.loadbalancers",
+}
+QUOTA_SCOPES = (
+    "Terminating",
+    "NotTerminating",
+    "BestEffort",
+    "NotBestEffort",
+    "PriorityClass",
+    "CrossNamespacePodAffinity",
+    "VolumeAttributesClass",
+)
+
+
+def validate_resource_quota(obj: Obj, old: Obj | None) -> Errors:
+    """ValidateResourceQuota; an update (ValidateResourceQuotaUpdate) checks the spec only."""
+    errs = _meta(obj, old, True)
+    spec = _d(obj.get("spec"))
+    errs += _resource_list(_d(spec.get("hard")), "spec.hard")
+    scopes = _l(spec.get("scopes"))
+    for scope in scopes:
+        if scope not in QUOTA_SCOPES:
+            errs.append(field.invalid("spec.scopes", scopes, "unsupported scope"))
+            break
+    if old is None:
+        errs += _quota_status(obj)
+    return errs
+
+
+def validate_resource_quota_status(obj: Obj, old: Obj) -> Errors:
+    return _meta(obj, old, True) + _quota_status(obj)
+
+
+def _quota_status(obj: Obj) -> Errors:
+    status = _d(obj.get("status"))
+    return _resource_list(_d(status.get("hard")), "status.hard") + _resource_list(
+        _d(status.get("used")), "status.used"
+    )
+
+
+def _resource_list(values: Obj, path: str) -> Errors:
+    """ValidateResourceQuotaResourceName and ValidateResourceQuantityValue for each name."""
+    errs: Errors = []
+    for name in sorted(values):
+        key = field.key(path, name)
+        problems = is_qualified_name(name)
+        errs += [field.invalid(key, name, m) for m in problems]
+        standard = name in _QUOTA_RESOURCES or name.startswith(
+            ("hugepages-", "requests.hugepages-")
+        )
+        if not problems and "/" not in name and not standard:
+            errs.append(field.invalid(key, name, "must be a standard resource for quota"))
+        quantity = quantity_or_none(values[name])
+        if quantity is None:
+            continue
+        if quantity < 0:
+            errs.append(field.invalid(key, canonical_quantity(values[name]), IS_NEGATIVE))
+        integer = name in _INTEGER_RESOURCES or name.startswith("count/")
+        if integer and quantity.denominator != 1:
+            errs.append(field.invalid(key, canonical_quantity(values[name]), "must be an integer"))
+    return errs
+
+
+# pkg/apis/scheduling: the system classes' prefix and the highest value a user may set.
+SYSTEM_PRIORITY_CLASS_PREFIX = "system-"
+HIGHEST_USER_DEFINABLE_PRIORITY = 1000000000
+SYSTEM_PRIORITY_CLASSES = {
+    "system-node-critical": 2000001000,
+    "system-cluster-critical": 2000000000,
+}
+PREEMPTION_POLICIES = ("Never", "PreemptLowerPriority")
+
+
+def validate_priority_class(obj: Obj, old: Obj | None) -> Errors:
+    """ValidatePriorityClass and, on an update, ValidatePriorityClassUpdate."""
+    errs = _meta(obj, old, False)
+    name = str(_d(obj.get("metadata")).get("name", ""))
+    value = obj.get("value", 0)
+    if name.startswith(SYSTEM_PRIORITY_CLASS_PREFIX):
+        known = SYSTEM_PRIORITY_CLASSES.get(name)
+        if known is None:
+            why = f"{name} is not a known system priority class"
+        elif value != known:
+            why = f"value of {name} PriorityClass must be {known}"
+        elif obj.get("globalDefault"):
+            why = f"globalDefault of {name} PriorityClass must be false"  # IsKnownSystem...
+        else:
+            why = ""
+        if why:
+            errs.append(
+                field.forbidden(
+                    "metadata.name",
+                    "priority class names with 'system-' prefix are reserved for system use "
+                    f"only. error: {why}",
+                )
+            )
+    elif isinstance(value, int) and value > HIGHEST_USER_DEFINABLE_PRIORITY:
+        errs.append(
+            field.forbidden(
+                "value",
+                f"maximum allowed value of a user defined priority is "
+                f"{HIGHEST_USER_DEFINABLE_PRIORITY}",
+            )
+        )
+    policy = obj.get("preemptionPolicy")
+    if policy is not None and policy not in PREEMPTION_POLICIES:
+        errs.append(field.not_supported("preemptionPolicy", policy, PREEMPTION_POLICIES))
+    if old is not None:
+        if obj.get("value") != old.get("value"):
+            errs.append(field.forbidden("value", "may not be changed in an update."))
+        if policy != old.get("preemptionPolicy"):
+            errs.append(field.invalid("preemptionPolicy", policy, FIELD_IMMUTABLE))
+    return errs
+
+
+UNHEALTHY_POD_EVICTION_POLICIES = ("AlwaysAllow", "IfHealthyBudget")
+
+
+def validate_pod_disruption_budget(obj: Obj, old: Obj | None) -> Errors:
+    """ValidatePodDisruptionBudget (its spec; the status is the controller's)."""
+    errs = _meta(obj, old, True)
+    spec = _d(obj.get("spec"))
+    low, high = spec.get("minAvailable"), spec.get("maxUnavailable")
+    if low is not None and high is not None:
+        # Upstream prints the whole spec struct as the value (%#v); its fields, briefly here.
+        both = GoLiteral(f"{{MinAvailable: {low}, MaxUnavailable: {high}}}")
+        errs.append(
+            field.invalid("spec", both, "minAvailable and maxUnavailable cannot be both set")
+        )
+    for key, value in (("minAvailable", low), ("maxUnavailable", high)):
+        if value is not None:
+            errs += _positive_int_or_percent(value, f"spec.{key}")
+    errs += validate_label_selector(spec.get("selector"), "spec.selector")
+    policy = spec.get("unhealthyPodEvictionPolicy")
+    if policy is not None and policy not in UNHEALTHY_POD_EVICTION_POLICIES:
+        errs.append(
+            field.not_supported(
+                "spec.unhealthyPodEvictionPolicy", policy, UNHEALTHY_POD_EVICTION_POLICIES
+            )
+        )
+    return errs
+
+
+def validate_pod_disruption_budget_status(obj: Obj, old: Obj) -> Errors:
+    errs = _meta(obj, old, True)
+    status = _d(obj.get("status"))
+    for key in ("disruptionsAllowed", "currentHealthy", "desiredHealthy", "expectedPods"):
+        value = status.get(key)
+        if isinstance(value, int) and value < 0:
+            errs.append(field.invalid(f"status.{key}", value, IS_NEGATIVE))
+    return errs
+
+
+def _positive_int_or_percent(value: Any, path: str) -> Errors:
+    """ValidatePositiveIntOrPercent and IsNotMoreThan100Percent."""
+    if isinstance(value, int):
+        return [field.invalid(path, value, IS_NEGATIVE)] if value < 0 else []
+    text = str(value)
+    problems = is_valid_percent(text)
+    if problems:
+        return [field.invalid(path, text, m) for m in problems]
+    if int(text[:-1]) > 100:
+        return [field.invalid(path, text, "must not be greater than 100%")]
+    return []

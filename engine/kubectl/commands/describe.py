@@ -229,8 +229,9 @@ def describe_object(
         return describe_pod_disruption_budget(current, events, ctx.now)
     # NamespaceDescriber: the namespace's quotas and limit ranges (a kind the server does not
     # serve is left out, as kubectl leaves it out after the LIST's 404).
+    quotas = yield from _list(ctx, "resourcequotas", name, {})
     limit_ranges = yield from _list(ctx, "limitranges", name, {})
-    return describers.describe_namespace(current, None, limit_ranges)
+    return describers.describe_namespace(current, quotas, limit_ranges)
 
 
 def _describe_storage(ctx: Context, obj: dict[str, Any], show_events: bool) -> Gen:

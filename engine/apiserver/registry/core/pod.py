@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from engine.apimachinery import errors
 from engine.apiserver import admission, decoding, limitranger, memo, tables
 from engine.apiserver.registry import store
+from engine.apiserver.registry.scheduling.priorityclass import priority_classes
 from engine.apiserver.registry.strategy import (
     Obj,
     Strategy,
@@ -214,10 +215,19 @@ class PodStrategy(Strategy):
             # No namespace: NamespaceLifecycle answers (after validation, here).
             return {} if api.etcd.get(f"/registry/namespaces/{namespace}") is None else None
 
+        def class_of(name: str) -> dict[str, Any] | None:
+            if name:
+                kv = api.etcd.get(f"/registry/priorityclasses/{name}")
+                return json.loads(kv.value) if kv is not None else None
+            # getDefaultPriority: the globalDefault class of the lowest value.
+            defaults = [c for c in priority_classes(api) if c.get("globalDefault")]
+            return min(defaults, key=lambda c: c.get("value", 0)) if defaults else None
+
         return limitranger.admit(api, obj) + admission.admit_pod_create(
             obj,
             api.rng,
             account_of=account_of,
+            class_of=class_of,
             toleration_seconds=api.timings.default_toleration_seconds,
         )
 
