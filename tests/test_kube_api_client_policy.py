@@ -104,3 +104,36 @@ def test_priority_classes_through_scheduling_v1(api_client: Any) -> None:  # noq
     assert refused.value.status == 403
     core.delete_namespaced_pod("prioritized", "default")
     scheduling.delete_priority_class("client-high")
+
+
+def test_disruption_budgets_and_evictions(api_client: Any) -> None:  # noqa: F811
+    policy = kubernetes.client.PolicyV1Api(api_client)
+    core = kubernetes.client.CoreV1Api(api_client)
+    core.create_namespace({"metadata": {"name": "budgeted"}})
+    pod = _pod("only")
+    pod["metadata"]["labels"] = {"app": "only"}
+    core.create_namespaced_pod("budgeted", pod)
+    policy.create_namespaced_pod_disruption_budget(
+        "budgeted",
+        {
+            "metadata": {"name": "keep-one"},
+            "spec": {"minAvailable": 1, "selector": {"matchLabels": {"app": "only"}}},
+        },
+    )
+    deadline = time.monotonic() + 15
+    budget = policy.read_namespaced_pod_disruption_budget_status("keep-one", "budgeted")
+    while (budget.status.current_healthy or 0) < 1 and time.monotonic() < deadline:
+        time.sleep(0.2)
+        budget = policy.read_namespaced_pod_disruption_budget_status("keep-one", "budgeted")
+    assert (budget.status.expected_pods, budget.status.desired_healthy) == (1, 1)
+    assert budget.status.disruptions_allowed == 0
+    assert [c.reason for c in budget.status.conditions] == ["InsufficientPods"]
+    eviction = {"apiVersion": "policy/v1", "kind": "Eviction", "metadata": {"name": "only"}}
+    with pytest.raises(kubernetes.client.ApiException) as refused:
+        core.create_namespaced_pod_eviction("only", "budgeted", eviction)
+    assert refused.value.status == 429
+    assert "Cannot evict pod as it would violate the pod's disruption budget." in (
+        refused.value.body
+    )
+    policy.delete_namespaced_pod_disruption_budget("keep-one", "budgeted")
+    core.create_namespaced_pod_eviction("only", "budgeted", eviction)

@@ -416,6 +416,18 @@ RESOURCES: tuple[ResourceType, ...] = (
         "/registry/priorityclasses",
         short_names=("pc",),
     ),
+    ResourceType(
+        "poddisruptionbudgets",
+        "poddisruptionbudget",
+        "PodDisruptionBudget",
+        "policy",
+        "v1",
+        True,
+        "/registry/poddisruptionbudgets",
+        short_names=("pdb",),
+        subresources=(Subresource("status", "PodDisruptionBudget", _STATUS_VERBS),),
+        has_status=True,
+    ),
 )
 
 BY_NAME = {r.name: r for r in RESOURCES}

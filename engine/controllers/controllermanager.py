@@ -29,6 +29,7 @@ def _registry() -> dict[str, type[Controller]]:
     from engine.controllers.cronjob.controller import CronJobController
     from engine.controllers.daemon.controller import DaemonSetController
     from engine.controllers.deployment.controller import DeploymentController
+    from engine.controllers.disruption import DisruptionController
     from engine.controllers.endpoints import EndpointsController
     from engine.controllers.endpointslice import EndpointSliceController
     from engine.controllers.garbagecollector import GarbageCollector
@@ -66,6 +67,7 @@ def _registry() -> dict[str, type[Controller]]:
         LocalPathProvisioner,  # not kube-controller-manager's: see its module
         ClusterRoleAggregationController,
         ResourceQuotaController,
+        DisruptionController,
     ]
     return {cls.name: cls for cls in classes}
 

@@ -52,6 +52,7 @@ _STEPS = {
     "persistentvolumes": Step.CONTROL,
     "storageclasses": Step.CONTROL,
     "resourcequotas": Step.CONTROL,
+    "poddisruptionbudgets": Step.CONTROL,
     "nodes": Step.OTHER,
     "leases": Step.OTHER,
 }

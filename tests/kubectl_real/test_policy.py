@@ -17,6 +17,14 @@ def same(twin: Twin, line: str) -> str:
     return real.stdout + real.stderr
 
 
+def same_rows(twin: Twin, line: str) -> None:
+    """Rows kubectl prints in Go's map order (random): compared as sets."""
+    real, engine = twin.both(line)
+    assert sorted(normalized(engine.stdout).splitlines()) == sorted(
+        normalized(real.stdout).splitlines()
+    ), line
+
+
 def test_limit_ranges_default_and_refuse(twin: Twin) -> None:
     same(twin, "create namespace constraints-cpu-example")
     ns = "--namespace=constraints-cpu-example"
@@ -43,7 +51,7 @@ def test_limit_ranges_default_and_refuse(twin: Twin) -> None:
     same(twin, "apply -f all.yaml")
     same(twin, "apply -f nginx.yaml")
     assert "LimitRanger plugin set: cpu, memory request for" in same(twin, "get pod nginx -o yaml")
-    same(twin, "describe limits limit-mem-cpu-per-container")
+    same_rows(twin, "describe limits limit-mem-cpu-per-container")
 
 
 def test_resource_quotas_count_and_refuse(twin: Twin) -> None:
@@ -86,6 +94,14 @@ def test_the_real_kubectls_typed_creates(twin: Twin) -> None:
     assert (created.stdout, created.code) == ("resourcequota/counts created\n", 0)
     shown = twin.real("get quota counts -o jsonpath={.spec.hard}").stdout
     assert shown == '{"count/configmaps":"3","pods":"2"}'
+    made = twin.real("create priorityclass gold --value=1000 --description=shiny")
+    assert (made.stdout, made.code) == ("priorityclass.scheduling.k8s.io/gold created\n", 0)
+    shown = twin.real("get pc gold -o jsonpath={.value},{.description},{.preemptionPolicy}")
+    assert shown.stdout == "1000,shiny,PreemptLowerPriority"
+    made = twin.real("create pdb web --selector=app=web --min-available=50%")
+    assert (made.stdout, made.code) == ("poddisruptionbudget.policy/web created\n", 0)
+    shown = twin.real("get pdb web -o jsonpath={.spec.minAvailable},{.spec.selector}").stdout
+    assert shown == '50%,{"matchLabels":{"app":"web"}}'
 
 
 def test_priority_classes(twin: Twin) -> None:
@@ -104,7 +120,26 @@ def test_priority_classes(twin: Twin) -> None:
     same(twin, "delete pod nginx")
     assert "no PriorityClass with name gold was found" in same(twin, "apply -f lost.yaml")
     same(twin, "get pc")
-    made = twin.real("create priorityclass gold --value=1000 --description=shiny")
-    assert (made.stdout, made.code) == ("priorityclass.scheduling.k8s.io/gold created\n", 0)
-    shown = twin.real("get pc gold -o jsonpath={.value},{.description},{.preemptionPolicy}")
-    assert shown.stdout == "1000,shiny,PreemptLowerPriority"
+
+
+def test_disruption_budgets_and_drain(twin: Twin) -> None:
+    twin.file("zk.yaml", m.ZK_DEPLOYMENT)
+    twin.file("pdb.yaml", m.ZK_PDB.replace("minAvailable: 2", "minAvailable: 3"))
+    same(twin, "apply -f zk.yaml")
+    twin.advance(5)
+    same(twin, "apply -f pdb.yaml")
+    twin.advance(2)
+    same(twin, "get pdb")
+    same(twin, "get pdb zk-pdb -o yaml")
+    same(twin, "describe pdb zk-pdb")
+    # The real kubectl evicts through the API: refused while the budget allows nothing.
+    real, engine = twin.both("drain node-2 --ignore-daemonsets --timeout=12s")
+    refused = (
+        "(will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget."
+    )
+    for run in (real, engine):
+        assert "node/node-2 cordoned" in run.stdout
+        assert refused in run.stderr
+    assert (real.code, engine.exit_code) == (1, 1)
+    assert real.stderr.splitlines()[-1] == engine.stderr.splitlines()[-1]
+    same(twin, "uncordon node-2")

@@ -30,6 +30,7 @@ from engine.apiserver.registry.core.secret import SecretStrategy
 from engine.apiserver.registry.core.service import ServiceStrategy
 from engine.apiserver.registry.core.serviceaccount import ServiceAccountStrategy
 from engine.apiserver.registry.discovery.endpointslice import EndpointSliceStrategy
+from engine.apiserver.registry.policy.poddisruptionbudget import PodDisruptionBudgetStrategy
 from engine.apiserver.registry.rbac.strategies import (
     ClusterRoleBindingStrategy,
     ClusterRoleStrategy,
@@ -72,5 +73,6 @@ STRATEGIES: dict[str, Strategy] = {
         LimitRangeStrategy(),
         ResourceQuotaStrategy(),
         PriorityClassStrategy(),
+        PodDisruptionBudgetStrategy(),
     )
 }
