@@ -26,7 +26,6 @@ Obj = dict[str, Any]
 
 ANNOTATION = "kubernetes.io/limit-ranger"
 CONTAINER, POD = "Container", "Pod"
-_MAX_MILLI_VALUE = (2**63 - 1) // 1000  # resource.MaxMilliValue
 
 
 def _d(value: Any) -> Obj:

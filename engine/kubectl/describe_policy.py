@@ -6,7 +6,7 @@ here they are sorted by name, so that the same object always reads the same."""
 
 from __future__ import annotations
 
-from engine.apimachinery.quantity import canonical_quantity
+from engine.apiserver.policy_tables import quantity_text
 from engine.apiserver.table_cells import selector_string
 from engine.kubectl.describe_writer import (
     LEVEL_0,
@@ -25,15 +25,6 @@ _LIMIT_HEADER = (
 )
 
 
-def _quantity(value: object) -> str:
-    if value is None:
-        return "0"
-    try:
-        return canonical_quantity(value)  # type: ignore[arg-type]
-    except ValueError:
-        return str(value)
-
-
 def _limit_rows(limit_range: Obj, indent: str) -> list[str]:
     rows: list[str] = []
     for item in (limit_range.get("spec") or {}).get("limits") or []:
@@ -42,7 +33,7 @@ def _limit_rows(limit_range: Obj, indent: str) -> list[str]:
             for key in ("min", "max", "defaultRequest", "default", "maxLimitRequestRatio")
         ]
         for name in sorted({name for values in lists for name in values}):
-            cells = [_quantity(values[name]) if name in values else "-" for values in lists]
+            cells = [quantity_text(values[name]) if name in values else "-" for values in lists]
             rows.append(f"{indent}{item.get('type', '')}\t{name}\t" + "\t".join(cells) + "\n")
     return rows
 
@@ -62,7 +53,9 @@ def describe_limit_range(limit_range: Obj) -> str:
 def _quota_rows(quota: Obj) -> list[tuple[str, str, str]]:
     status = quota.get("status") or {}
     hard, used = status.get("hard") or {}, status.get("used") or {}
-    return [(name, _quantity(used.get(name)), _quantity(hard[name])) for name in sorted(hard)]
+    return [
+        (name, quantity_text(used.get(name)), quantity_text(hard[name])) for name in sorted(hard)
+    ]
 
 
 def describe_resource_quota(quota: Obj) -> str:
