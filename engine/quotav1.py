@@ -198,3 +198,35 @@ def missing_requests(pod: Obj, required: list[str]) -> str:
         return ""
     parts = [f"{name} for: {','.join(sorted(missing[name]))}" for name in sorted(missing)]
     return "must specify " + "; ".join(parts)
+
+
+def matches_scopes(quota: Obj, resource: Any, obj: Obj) -> bool:
+    """Matches' scope half (getScopeSelectorsFromQuota, podMatchesScopeFunc): a quota with
+    scopes counts only the pods they select; other kinds match no scope."""
+    spec = quota.get("spec") or {}
+    selectors = [{"scopeName": s, "operator": "Exists"} for s in spec.get("scopes") or []]
+    selectors += (spec.get("scopeSelector") or {}).get("matchExpressions") or []
+    if not selectors:
+        return True
+    return resource.name == "pods" and all(_pod_in_scope(obj, s) for s in selectors)
+
+
+def _pod_in_scope(pod: Obj, selector: Obj) -> bool:
+    spec, status = pod.get("spec") or {}, pod.get("status") or {}
+    scope = selector.get("scopeName")
+    if scope in ("Terminating", "NotTerminating"):
+        deadline = spec.get("activeDeadlineSeconds")
+        terminating = isinstance(deadline, int) and deadline >= 0
+        return terminating == (scope == "Terminating")
+    if scope in ("BestEffort", "NotBestEffort"):
+        return (status.get("qosClass") == "BestEffort") == (scope == "BestEffort")
+    if scope == "PriorityClass":
+        # A label selector on {PriorityClass: the pod's priorityClassName}.
+        name = spec.get("priorityClassName") or ""
+        operator, values = selector.get("operator"), selector.get("values") or []
+        if operator == "In":
+            return name in values
+        if operator == "NotIn":
+            return name not in values
+        return operator == "Exists"
+    return False  # CrossNamespacePodAffinity, VolumeAttributesClass: not simulated

@@ -161,3 +161,100 @@ spec:
         '* spec.hard[bananas]: Invalid value: "bananas": must be a standard resource for quota\n'
         '* spec.hard[pods]: Invalid value: "1500m": must be an integer\n'
     )
+
+
+PRIORITY_QUOTAS = """\
+apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: ResourceQuota
+  metadata:
+    name: pods-high
+  spec:
+    hard:
+      cpu: "1000"
+      memory: 200Gi
+      pods: "10"
+    scopeSelector:
+      matchExpressions:
+      - operator: In
+        scopeName: PriorityClass
+        values: ["high"]
+- apiVersion: v1
+  kind: ResourceQuota
+  metadata:
+    name: pods-low
+  spec:
+    hard:
+      cpu: "5"
+      memory: 10Gi
+      pods: "10"
+    scopeSelector:
+      matchExpressions:
+      - operator: In
+        scopeName: PriorityClass
+        values: ["low"]
+- apiVersion: v1
+  kind: ResourceQuota
+  metadata:
+    name: best-effort
+  spec:
+    hard:
+      pods: "1"
+    scopes: ["BestEffort"]
+"""
+
+HIGH_PRIORITY_POD = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: high-priority
+spec:
+  containers:
+  - name: high-priority
+    image: ubuntu
+    command: ["/bin/sh"]
+    args: ["-c", "while true; do echo hello; sleep 10;done"]
+    resources:
+      requests:
+        memory: "10Gi"
+        cpu: "500m"
+      limits:
+        memory: "10Gi"
+        cpu: "500m"
+  priorityClassName: high
+"""
+
+
+def test_scoped_quotas_count_only_their_pods() -> None:
+    cluster = Cluster(seed=3)
+    for name in ("high", "low"):
+        manifest = (
+            "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\n"
+            f"metadata:\n  name: {name}\nvalue: 1000\n"
+        )
+        cluster.kubectl(["apply", "-f", "-"], stdin=manifest)
+    apply(cluster, PRIORITY_QUOTAS)
+    cluster.settle()
+    apply(cluster, HIGH_PRIORITY_POD)
+    cluster.kubectl("run one --image=nginx")
+    assert cluster.kubectl("run two --image=nginx").text == (
+        'Error from server (Forbidden): pods "two" is forbidden: exceeded quota: best-effort, '
+        "requested: pods=1, used: pods=1, limited: pods=1\n"
+    )
+    cluster.settle()
+    used = {
+        q["metadata"]["name"]: q["status"]["used"]
+        for q in json.loads(cluster.kubectl("get quota -o json").stdout)["items"]
+    }
+    assert used == {
+        "best-effort": {"pods": "1"},
+        "pods-high": {"cpu": "500m", "memory": "10Gi", "pods": "1"},
+        "pods-low": {"cpu": "0", "memory": "0", "pods": "0"},
+    }
+    assert cluster.kubectl("describe quota best-effort").stdout.startswith(
+        "Name:       best-effort\nNamespace:  default\nScopes:     BestEffort\n"
+        " * Matches all pods that do not have resource requirements set. These pods have a best "
+        "effort quality of service.\n"
+    )

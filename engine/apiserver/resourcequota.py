@@ -11,7 +11,9 @@ conflict), so that creates racing each other (a ReplicaSet's burst) each see the
 resource quota controller later recounts from what is stored. This is not Podlife's own limit
 on the cluster's size (engine/apiserver/quota.py).
 
-Creates only: an update's change of usage (a resized pod) is not charged here.
+Creates only: an update's change of usage (a resized pod) is not charged here. Scopes
+(Terminating, BestEffort, PriorityClass… and scopeSelector) select pods as upstream's pod
+evaluator does; a scoped quota counts no other kind.
 """
 
 from __future__ import annotations
@@ -88,7 +90,7 @@ def _check(
         status = quota.get("status") or {}
         hard, used = status.get("hard") or {}, status.get("used") or {}
         restricted = quotav1.matching_resources(resource, list(hard))
-        if not restricted:
+        if not restricted or not quotav1.matches_scopes(quota, resource, obj):
             continue
         if resource.name == "pods":
             missing = quotav1.missing_requests(obj, restricted)

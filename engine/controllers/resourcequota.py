@@ -94,7 +94,7 @@ class ResourceQuotaController(Controller):
         for resource in RESOURCES:
             names = quotav1.matching_resources(resource, list(hard)) if resource.namespaced else []
             if names:
-                used.update((yield from self._usage(resource, namespace, names)))
+                used.update((yield from self._usage(quota, resource, names)))
         status = quota.get("status") or {}
         if status.get("hard") == hard and status.get("used") == used:
             return
@@ -117,14 +117,18 @@ class ResourceQuotaController(Controller):
                 None,
             )
 
-    def _usage(self, resource: ResourceType, namespace: str, names: list[str]) -> Gen:
-        """CalculateUsage: zero for every name, plus each stored object's usage."""
+    def _usage(self, quota: Obj, resource: ResourceType, names: list[str]) -> Gen:
+        """CalculateUsage: zero for every name, plus the usage of each stored object in the
+        quota's namespace and scopes."""
+        namespace = quota["metadata"].get("namespace", "")
         if resource.name not in self._monitored:
             self._monitor(resource.name)
             yield from self.informers.wait_for_sync(resource.name)
         used: dict[str, str] = dict.fromkeys(names, "0")
         now = self.env.now
         for obj in self.informers.get(resource.name).list():
-            if obj["metadata"].get("namespace") == namespace:
+            if obj["metadata"].get("namespace") == namespace and quotav1.matches_scopes(
+                quota, resource, obj
+            ):
                 used = quotav1.add(used, quotav1.mask(quotav1.usage(resource, obj, now), names))
         return used

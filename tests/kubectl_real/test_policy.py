@@ -85,6 +85,12 @@ def test_resource_quotas_count_and_refuse(twin: Twin) -> None:
     twin.advance(2)
     same(twin, "get deployment pod-quota-demo --namespace=quota-pod-example")
     same(twin, "get quota pod-demo --namespace=quota-pod-example -o yaml")
+    scoped = m.QUOTA_POD.replace("pod-demo", "best-effort") + "  scopes: [BestEffort]\n"
+    twin.file("scoped.yaml", scoped)
+    same(twin, "apply -f scoped.yaml")
+    twin.advance(2)
+    same(twin, "run one --image=nginx")
+    same(twin, "describe quota best-effort")
 
 
 def test_the_real_kubectls_typed_creates(twin: Twin) -> None:
