@@ -27,7 +27,8 @@ def default_limit_range(obj: Obj) -> None:
     """A Container item's default limit falls back to its max, its default request to its
     default limit, then to its min: what the docs' LimitRange tasks show in `-o yaml`."""
     spec = obj.get("spec")
-    for item in spec.get("limits") or [] if isinstance(spec, dict) else []:
+    limits = spec.get("limits") if isinstance(spec, dict) else None
+    for item in limits if isinstance(limits, list) else []:
         if not isinstance(item, dict):
             continue
         lists = {

@@ -149,3 +149,16 @@ def test_disruption_budgets_and_drain(twin: Twin) -> None:
     assert (real.code, engine.exit_code) == (1, 1)
     assert real.stderr.splitlines()[-1] == engine.stderr.splitlines()[-1]
     same(twin, "uncordon node-2")
+
+
+def test_explain_reads_the_policy_kinds(twin: Twin) -> None:
+    """The OpenAPI v3 documents describe the four kinds (the real kubectl's explain)."""
+    for field, said in (
+        ("limitrange.spec.limits.defaultRequest", "FIELD: defaultRequest <map[string]Quantity>"),
+        ("resourcequota.status.used", "FIELD: used <map[string]Quantity>"),
+        ("priorityclass.value", "FIELD: value <integer>"),
+        ("pdb.spec.minAvailable", "FIELD: minAvailable <IntOrString>"),
+    ):
+        run = twin.real(f"explain {field}")
+        assert run.code == 0, run.stderr
+        assert said in run.stdout, run.stdout
