@@ -199,3 +199,42 @@ def test_the_story_says_what_the_limit_range_did(cluster: Cluster) -> None:
         "constraints-cpu-demo-4-ctr; cpu limit for container constraints-cpu-demo-4-ctr), and the "
         "pod keeps within its limits"
     ) in said
+
+
+def test_claims_keep_within_the_storage_limits(cluster: Cluster) -> None:
+    storage = """\
+apiVersion: v1
+kind: LimitRange
+metadata:
+  name: storagelimits
+spec:
+  limits:
+  - type: PersistentVolumeClaim
+    max:
+      storage: 2Gi
+    min:
+      storage: 1Gi
+"""
+    apply(cluster, storage, NS)
+    claim = """\
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: big
+spec:
+  accessModes: [ReadWriteOnce]
+  resources:
+    requests:
+      storage: 5Gi
+"""
+    assert apply(cluster, claim, NS) == (
+        'Error from server (Forbidden): error when creating "STDIN": persistentvolumeclaims '
+        '"big" is forbidden: maximum storage usage per PersistentVolumeClaim is 2Gi, but request '
+        "is 5Gi\n"
+    )
+    small = claim.replace("big", "small").replace("5Gi", "500Mi")
+    assert apply(cluster, small, NS).endswith(
+        "minimum storage usage per PersistentVolumeClaim is 1Gi, but request is 500Mi\n"
+    )
+    fits = claim.replace("big", "fits").replace("5Gi", "1Gi")
+    assert apply(cluster, fits, NS) == "persistentvolumeclaim/fits created\n"

@@ -1,6 +1,7 @@
 """The LimitRanger admission plugin (plugin/pkg/admission/limitranger/admission.go): a new pod's
 containers get their namespace's LimitRange defaults (Admit), then must keep within its
-minimum, maximum and limit/request ratio (Validate), or the pod is Forbidden.
+minimum, maximum and limit/request ratio (Validate), or the pod is Forbidden; a new claim's
+storage request must keep within the PersistentVolumeClaim items.
 
 Upstream ranges over Go maps where this sorts (resource names), so that the same pod always
 gets the same message; a LimitRange's Container items are read in order, later ones winning.
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 Obj = dict[str, Any]
 
 ANNOTATION = "kubernetes.io/limit-ranger"
-CONTAINER, POD = "Container", "Pod"
+CONTAINER, POD, CLAIM = "Container", "Pod", "PersistentVolumeClaim"
 
 
 def _d(value: Any) -> Obj:
@@ -94,27 +95,46 @@ def _merge(resources: Obj, key: str, defaults: dict[str, Any]) -> list[str]:
     return added
 
 
-def check_pod(pod: Obj, limit_ranges: list[Obj]) -> None:
-    """Validate (PodValidateLimitFunc): every Container and Pod item of every LimitRange; the
-    pod is Forbidden with all the violations (an aggregate: `[a, b]` when more than one)."""
+def check(obj: Obj, resource: str, limit_ranges: list[Obj]) -> None:
+    """Validate: a pod against every Container and Pod item (PodValidateLimitFunc), a claim
+    against every PersistentVolumeClaim item (PersistentVolumeClaimValidateLimitFunc); the
+    object is Forbidden with all the violations (an aggregate: `[a, b]` when more than one)."""
     problems: list[str] = []
     for limit_range in limit_ranges:
         for item in _items(limit_range):
             kind = item.get("type")
-            if kind == CONTAINER:
-                for _prefix, container in _containers(pod):
+            if resource == "pods" and kind == CONTAINER:
+                for _prefix, container in _containers(obj):
                     resources = _d(container.get("resources"))
                     problems += _check(
                         item, kind, _d(resources.get("requests")), _d(resources.get("limits"))
                     )
-            elif kind == POD:
-                requests, limits = _pod_totals(pod)
+            elif resource == "pods" and kind == POD:
+                requests, limits = _pod_totals(obj)
                 problems += _check(item, kind, requests, limits)
+            elif resource == "persistentvolumeclaims" and kind == CLAIM:
+                requests = _d(_d(_d(obj.get("spec")).get("resources")).get("requests"))
+                for name, enforced in sorted(_d(item.get("min")).items()):
+                    problems += _min(kind, name, enforced, requests, {})  # limits not user input
+                for name, enforced in sorted(_d(item.get("max")).items()):
+                    problems += _max_request(kind, name, enforced, requests)
     if problems:
         unique = list(dict.fromkeys(problems))
         text = unique[0] if len(unique) == 1 else "[" + ", ".join(unique) + "]"
-        name = _d(pod.get("metadata")).get("name") or ""
-        raise errors.forbidden("pods", name, text)
+        raise errors.forbidden(resource, _d(obj.get("metadata")).get("name") or "", text)
+
+
+def _max_request(kind: str, name: str, enforced: Any, requests: Obj) -> list[str]:
+    """maxRequestConstraint: a claim's request against the most it may ask for."""
+    req = requests.get(name)
+    shown = canonical_quantity(enforced)
+    if req is None:
+        return [f"maximum {name} usage per {kind} is {shown}.  No request is specified"]
+    if _milli(req) > _milli(enforced):
+        return [
+            f"maximum {name} usage per {kind} is {shown}, but request is {canonical_quantity(req)}"
+        ]
+    return []
 
 
 def _check(item: Obj, kind: str, requests: Obj, limits: Obj) -> list[str]:
@@ -237,33 +257,34 @@ def admit(api: APIServer, pod: Obj) -> list[str]:
     return ["LimitRanger"] if ranges and default_pod_resources(pod, ranges) else []
 
 
-def validate(api: APIServer, req: Request, pod: Obj, ref: ObjectRef) -> None:
-    """The validating half, after the pod's own validation. The learner's own pod is told as
-    a story: what the namespace's LimitRanges filled in, or why they refused it."""
-    meta = _d(pod.get("metadata"))
+def validate(api: APIServer, req: Request, obj: Obj, resource: str, ref: ObjectRef) -> None:
+    """The validating half, after the object's own validation. The learner's own object is
+    told as a story: what the namespace's LimitRanges filled in, or why they refused it."""
+    meta = _d(obj.get("metadata"))
     ranges = limit_ranges_of(api, meta.get("namespace", ""))
     if not ranges:
         return
     told = req.step is Step.SEND and not api.quiet
     names = ", ".join(r["metadata"]["name"] for r in ranges)
     where = f"LimitRange {names} in namespace {ref.namespace}"
+    what = ref.kind.lower()
     try:
-        check_pod(pod, ranges)
+        check(obj, resource, ranges)
     except errors.StatusError as refusal:
         api.stage(req, "validating-admission", f"LimitRanger refused it: {refusal.message}", ref)
         if told:
             why = refusal.message.split(" is forbidden: ", 1)[-1]
-            headline = f"The API server refused pod {ref.name}: {why} ({where})"
+            headline = f"The API server refused {what} {ref.name}: {why} ({where})"
             api.trace.milestone("api-server", headline, ref, None, None, step=Step.PERSIST)
         raise
     api.stage(
         req, "validating-admission", f"Validating admission: LimitRanger: within {where}", ref
     )
-    filled = str(_d(meta.get("annotations")).get(ANNOTATION, ""))
+    filled = str(_d(meta.get("annotations")).get(ANNOTATION, "")) if resource == "pods" else ""
     if told and filled:
-        what = filled.removeprefix("LimitRanger plugin set: ")
         headline = (
-            f"{where} filled in what pod {ref.name} did not ask for ({what}), and the pod "
-            "keeps within its limits"
+            f"{where} filled in what pod {ref.name} did not ask for "
+            f"({filled.removeprefix('LimitRanger plugin set: ')}), and the pod keeps within its "
+            "limits"
         )
         api.trace.milestone("api-server", headline, ref, None, None, step=Step.PERSIST)

@@ -200,7 +200,7 @@ class PodStrategy(Strategy):
         )
 
     def admit_validating(self, api: APIServer, req: Request, obj: dict[str, Any]) -> None:
-        limitranger.validate(api, req, obj, self.resource.ref_of(obj))
+        limitranger.validate(api, req, obj, "pods", self.resource.ref_of(obj))
 
     def prepare_for_update(
         self, new: dict[str, Any], old: dict[str, Any], subresource: str
