@@ -93,21 +93,32 @@ def test_resource_quotas_count_and_refuse(twin: Twin) -> None:
     same(twin, "describe quota best-effort")
 
 
-def test_the_real_kubectls_typed_creates(twin: Twin) -> None:
-    """`kubectl create quota` and `create priorityclass` send protobuf bodies (the in-engine
-    kubectl has neither command)."""
-    created = twin.real("create quota counts --hard=pods=2,count/configmaps=3")
-    assert (created.stdout, created.code) == ("resourcequota/counts created\n", 0)
-    shown = twin.real("get quota counts -o jsonpath={.spec.hard}").stdout
-    assert shown == '{"count/configmaps":"3","pods":"2"}'
-    made = twin.real("create priorityclass gold --value=1000 --description=shiny")
-    assert (made.stdout, made.code) == ("priorityclass.scheduling.k8s.io/gold created\n", 0)
-    shown = twin.real("get pc gold -o jsonpath={.value},{.description},{.preemptionPolicy}")
-    assert shown.stdout == "1000,shiny,PreemptLowerPriority"
-    made = twin.real("create pdb web --selector=app=web --min-available=50%")
-    assert (made.stdout, made.code) == ("poddisruptionbudget.policy/web created\n", 0)
-    shown = twin.real("get pdb web -o jsonpath={.spec.minAvailable},{.spec.selector}").stdout
-    assert shown == '50%,{"matchLabels":{"app":"web"}}'
+def test_create_quota_priorityclass_and_pdb(twin: Twin) -> None:
+    """The `create` generators: protobuf bodies from the real kubectl, the same objects and
+    words from both (the ResourceQuota concept's `create quota` example among them)."""
+    same(twin, "create namespace myspace")
+    hard = "count/deployments.apps=2,count/replicasets.apps=4,count/pods=3,count/secrets=4"
+    assert same(twin, f"create quota test --hard={hard} --namespace=myspace") == (
+        "resourcequota/test created\n"
+    )
+    twin.advance(2)
+    same(twin, "describe quota test --namespace=myspace")
+    same(twin, f"create quota test --hard={hard} --namespace=myspace")  # AlreadyExists
+    same(twin, "create quota q --hard=pods")
+    same(twin, "create quota scoped --hard=pods=1 --scopes=BestEffort,NotTerminating -o yaml")
+    same(twin, "create priorityclass gold --value=1000 --description=shiny")
+    same(twin, "create priorityclass gold --value=1000")
+    same(twin, "create pc never --value=5 --preemption-policy=Never --dry-run=client -o yaml")
+    same(twin, "get pc gold -o yaml")
+    same(twin, "create pdb web --selector=app=web --min-available=50%")
+    same(twin, "create pdb web --selector=app=web --min-available=1")
+    same(twin, "create pdb other --selector=app=web,tier!=db --max-unavailable=1")
+    same(twin, "create pdb other --selector=app=web,tier --max-unavailable=1 -o yaml")
+    same(twin, "create pdb nosel --min-available=1")
+    same(twin, "create pdb none --selector=app=web")
+    same(twin, "create pdb both --selector=app=web --min-available=1 --max-unavailable=1")
+    same(twin, "create pdb bad --selector=app=web --min-available=x")
+    same(twin, "get pdb")
 
 
 def test_priority_classes(twin: Twin) -> None:

@@ -450,8 +450,8 @@ MESSAGES: dict[str, Fields] = {
     },
     "PriorityClass": {
         1: ("metadata", "msg", "ObjectMeta"),
-        2: ("value", "int0", ""),
-        3: ("globalDefault", "bool", ""),
+        2: ("value", "int", ""),  # `json:"value"`: a 0 is written
+        3: ("globalDefault", "bool0", ""),  # omitempty
         4: ("description", "str", ""),
         5: ("preemptionPolicy", "str", ""),
     },
