@@ -21,6 +21,7 @@ from engine.apiserver.registry.core.service_alloc import KUBERNETES_SERVICE_IP
 from engine.apiserver.request import Request, Response
 from engine.apiserver.resources import BY_NAME
 from engine.apiserver.server import APIServer
+from engine.apiserver.validation.policy import SYSTEM_PRIORITY_CLASSES
 from engine.config import Limits, Timings
 from engine.context import Context
 from engine.etcd import Etcd
@@ -97,6 +98,26 @@ def root_ca_config_map(seed: int) -> dict[str, Any]:
         },
         "data": {publisher.KEY: pki.of(seed).ca_pem},
     }
+
+
+def system_priority_classes() -> list[dict[str, Any]]:
+    """pkg/apis/scheduling SystemPriorityClasses: what every cluster has from the start."""
+    described = {
+        "system-node-critical": "Used for system critical pods that must not be moved from "
+        "their current node.",
+        "system-cluster-critical": "Used for system critical pods that must run in the "
+        "cluster, but can be moved to another node if necessary.",
+    }
+    return [
+        {
+            "apiVersion": "scheduling.k8s.io/v1",
+            "kind": "PriorityClass",
+            "metadata": {"name": name},
+            "value": SYSTEM_PRIORITY_CLASSES[name],
+            "description": description,
+        }
+        for name, description in described.items()
+    ]
 
 
 def default_nodes() -> list[NodeSpec]:
@@ -240,6 +261,12 @@ class Cluster:
             + [
                 (f"/api/v1/namespaces/{name}/configmaps", root_ca_config_map(self.seed))
                 for name in BOOTSTRAP_NAMESPACES
+            ]
+            # The system PriorityClasses (the scheduling/bootstrap-system-priority-classes
+            # post-start hook), with the same generator of their own.
+            + [
+                ("/apis/scheduling.k8s.io/v1/priorityclasses", pc)
+                for pc in system_priority_classes()
             ]
         )
         self.apiserver.rng = rng

@@ -103,7 +103,8 @@ def test_describe_deployment_replicaset_node_namespace_requests() -> None:
     )
     assert out(cluster.kubectl("describe ns default")) == (
         "Name:         default\nLabels:       kubernetes.io/metadata.name=default\n"
-        "Annotations:  <none>\nStatus:       Active\n",
+        "Annotations:  <none>\nStatus:       Active\n\nNo resource quota.\n\n"
+        "No LimitRange resource.\n",
         "",
         0,
     )

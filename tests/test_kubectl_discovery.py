@@ -121,7 +121,8 @@ def test_api_versions() -> None:
     result, requests = sent(cluster, "api-versions")
     assert out(result) == (
         "apps/v1\nauthorization.k8s.io/v1\nbatch/v1\ncoordination.k8s.io/v1\n"
-        "discovery.k8s.io/v1\nrbac.authorization.k8s.io/v1\nstorage.k8s.io/v1\nv1\n",
+        "discovery.k8s.io/v1\npolicy/v1\nrbac.authorization.k8s.io/v1\nscheduling.k8s.io/v1\n"
+        "storage.k8s.io/v1\nv1\n",
         "",
         0,
     )

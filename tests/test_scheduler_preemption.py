@@ -1,6 +1,6 @@
 """Preemption: a higher-priority pod that fits nowhere evicts lower-priority pods
-(DefaultPreemption). Podlife has no PriorityClass objects; the two system classes exist, as in
-every cluster, so the important pod uses system-cluster-critical."""
+(DefaultPreemption). The important pod uses system-cluster-critical, one of the two classes
+every cluster has; a class of the learner's own works the same (the last test)."""
 
 from __future__ import annotations
 
@@ -99,3 +99,23 @@ def test_preemption_policy_never_is_not_eligible():
     }
     ok, message = plugin.eligible(scheduler.pod_infos.of(pod), Status(Code.UNSCHEDULABLE))
     assert (ok, message) == (False, "not eligible due to preemptionPolicy=Never.")
+
+
+def test_a_class_of_ones_own_gives_the_priority_and_never_preempts():
+    cluster, _ = start(node_specs=[NODE])
+    for name, policy in (("high", "PreemptLowerPriority"), ("polite", "Never")):
+        manifest = (
+            "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\n"
+            f"metadata:\n  name: {name}\nvalue: 1000000\npreemptionPolicy: {policy}\n"
+        )
+        assert cluster.kubectl(["apply", "-f", "-"], stdin=manifest).exit_code == 0
+    apply(cluster, pod_yaml("low", cpu="1500m"))
+    cluster.settle()
+    apply(cluster, pod_yaml("polite", cpu="1", extra_spec="  priorityClassName: polite"))
+    cluster.settle()
+    assert get_pod(cluster, "polite")["spec"]["preemptionPolicy"] == "Never"
+    assert not get_pod(cluster, "low")["metadata"].get("deletionTimestamp")
+    apply(cluster, pod_yaml("high", cpu="1", extra_spec="  priorityClassName: high"))
+    cluster.settle()
+    assert get_pod(cluster, "high")["spec"]["priority"] == 1000000
+    assert get_pod(cluster, "low")["metadata"].get("deletionTimestamp")  # the victim

@@ -235,6 +235,16 @@ UNREACHABLE_TAINT = "node.kubernetes.io/unreachable"
 # The ServiceAccount a pod names, looked up by name in the pod's namespace: None when there
 # is none (and the namespace exists: a missing namespace is NamespaceLifecycle's to refuse).
 AccountLookup = Callable[[str], Obj | None]
+# A PriorityClass by name ("" for the globalDefault one): None when there is none.
+ClassLookup = Callable[[str], Obj | None]
+
+
+def system_class_lookup(name: str) -> Obj | None:
+    """The classes of a cluster with only the two system ones (for callers without an API
+    server)."""
+    if name in SYSTEM_PRIORITY_CLASSES:
+        return {"metadata": {"name": name}, "value": SYSTEM_PRIORITY_CLASSES[name]}
+    return None
 
 
 def admit_pod_create(
@@ -242,6 +252,7 @@ def admit_pod_create(
     rng: random.Random,
     *,
     account_of: AccountLookup = lambda _name: {},
+    class_of: ClassLookup = system_class_lookup,
     toleration_seconds: int = DEFAULT_TOLERATION_SECONDS,
 ) -> list[str]:
     """Run the mutating admission a new Pod goes through; return the plugins that changed it.
@@ -258,7 +269,7 @@ def admit_pod_create(
         spec = pod["spec"] = {}
     if _service_account(pod, spec, rng, account_of):
         changed.append("ServiceAccount")
-    if _priority(pod, spec):
+    if _priority(pod, spec, class_of):
         changed.append("Priority")
     if _default_toleration_seconds(spec, toleration_seconds):
         changed.append("DefaultTolerationSeconds")
@@ -372,15 +383,26 @@ def token_volume(name: str) -> Obj:
     }
 
 
-def _priority(pod: Obj, spec: Obj) -> bool:
-    """plugin/pkg/admission/priority: priorityClassName -> priority and preemptionPolicy."""
+def _priority(pod: Obj, spec: Obj, class_of: ClassLookup) -> bool:
+    """plugin/pkg/admission/priority admitPod: priorityClassName -> priority and
+    preemptionPolicy; a pod that names no class gets the globalDefault one (the lowest value
+    if several), else priority 0."""
     class_name = spec.get("priorityClassName") or ""
+    named = bool(class_name)
     if not class_name:
-        priority = DEFAULT_PRIORITY  # no globalDefault PriorityClass in a fresh cluster
-    elif class_name in SYSTEM_PRIORITY_CLASSES:
-        priority = SYSTEM_PRIORITY_CLASSES[class_name]
+        default = class_of("")
+        if default is None:
+            priority, policy_of_class = DEFAULT_PRIORITY, DEFAULT_PREEMPTION_POLICY
+        else:
+            spec["priorityClassName"] = default["metadata"]["name"]
+            priority = default.get("value", 0)
+            policy_of_class = default.get("preemptionPolicy") or DEFAULT_PREEMPTION_POLICY
     else:
-        raise _forbidden(pod, f"no PriorityClass with name {class_name} was found")
+        found = class_of(str(class_name))
+        if found is None:
+            raise _forbidden(pod, f"no PriorityClass with name {class_name} was found")
+        priority = found.get("value", 0)
+        policy_of_class = found.get("preemptionPolicy") or DEFAULT_PREEMPTION_POLICY
     given = spec.get("priority")
     if given is not None and given != priority:
         raise _forbidden(
@@ -389,16 +411,16 @@ def _priority(pod: Obj, spec: Obj) -> bool:
             f"priority admission controller computed {priority} from the given PriorityClass name",
         )
     policy = spec.get("preemptionPolicy")
-    if policy is not None and policy != DEFAULT_PREEMPTION_POLICY:
+    if policy is not None and policy != policy_of_class:
         raise _forbidden(
             pod,
             f"the string value of PreemptionPolicy ({policy}) must not be provided in pod spec; "
-            f"priority admission controller computed {DEFAULT_PREEMPTION_POLICY} from the given "
+            f"priority admission controller computed {policy_of_class} from the given "
             "PriorityClass name",
         )
-    changed = given is None or policy is None
+    changed = given is None or policy is None or named != bool(spec.get("priorityClassName"))
     spec["priority"] = priority
-    spec["preemptionPolicy"] = DEFAULT_PREEMPTION_POLICY
+    spec["preemptionPolicy"] = policy_of_class
     return changed
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from engine.apiserver.fieldorder import order_like_go
 from engine.apiserver.memo import round_up_milli
+from engine.apiserver.policy_defaults import POLICY_DEFAULTS
 from engine.apiserver.service_defaults import default_service
 
 Obj = dict[str, Any]
@@ -93,6 +94,8 @@ def set_defaults(
                 port.setdefault("protocol", "TCP")
     elif kind in _STORAGE_DEFAULTS:
         _STORAGE_DEFAULTS[kind](obj)
+    elif kind in POLICY_DEFAULTS:
+        POLICY_DEFAULTS[kind](obj)
     elif kind == "Secret" and not obj.get("type"):
         obj["type"] = "Opaque"  # SetDefaults_Secret
     elif kind == "Node":

@@ -228,6 +228,24 @@ _SCHEMA_TEXT: dict[str, str] = {
     "modifyVolumeStatus",
     "StorageClass": "kind apiVersion metadata:ObjectMeta! provisioner parameters:{} "
     "reclaimPolicy mountOptions allowVolumeExpansion volumeBindingMode allowedTopologies",
+    # The policy kinds (core/v1 LimitRange, ResourceQuota; scheduling/v1 PriorityClass;
+    # policy/v1 PodDisruptionBudget)
+    "LimitRange": "kind apiVersion metadata:ObjectMeta! spec:LimitRangeSpec!",
+    "LimitRangeSpec": "limits:[LimitRangeItem]",
+    "LimitRangeItem": "type max:{} min:{} default:{} defaultRequest:{} maxLimitRequestRatio:{}",
+    "ResourceQuota": "kind apiVersion metadata:ObjectMeta! spec:ResourceQuotaSpec! "
+    "status:ResourceQuotaStatus!",
+    "ResourceQuotaSpec": "hard:{} scopes scopeSelector",
+    "ResourceQuotaStatus": "hard:{} used:{}",
+    "PriorityClass": "kind apiVersion metadata:ObjectMeta! value globalDefault description "
+    "preemptionPolicy",
+    "PodDisruptionBudget": "kind apiVersion metadata:ObjectMeta! spec:PodDisruptionBudgetSpec! "
+    "status:PodDisruptionBudgetStatus!",
+    "PodDisruptionBudgetSpec": "minAvailable selector:LabelSelector maxUnavailable "
+    "unhealthyPodEvictionPolicy",
+    "PodDisruptionBudgetStatus": "observedGeneration disruptedPods:{} disruptionsAllowed "
+    "currentHealthy desiredHealthy expectedPods conditions:[Condition]",
+    "Condition": "type status observedGeneration lastTransitionTime reason message",
 }
 
 # Non-pointer, non-omitempty scalars Go always writes, with their zero values.
@@ -243,6 +261,13 @@ _ALWAYS_WRITTEN: dict[str, dict[str, Any]] = {
         "numberMisscheduled": 0,
         "desiredNumberScheduled": 0,
         "numberReady": 0,
+    },
+    "PriorityClass": {"value": 0},
+    "PodDisruptionBudgetStatus": {
+        "disruptionsAllowed": 0,
+        "currentHealthy": 0,
+        "desiredHealthy": 0,
+        "expectedPods": 0,
     },
     "Event": {
         "firstTimestamp": None,

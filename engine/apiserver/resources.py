@@ -406,6 +406,52 @@ RESOURCES: tuple[ResourceType, ...] = (
         "/registry/selfsubjectrulesreviews",  # never written: the API server answers at once
         verbs=("create",),
     ),
+    # Policy: what a namespace's pods may ask for (LimitRange) and use in total
+    # (ResourceQuota), pod priorities (PriorityClass), and disruption budgets.
+    ResourceType(
+        "limitranges",
+        "limitrange",
+        "LimitRange",
+        "",
+        "v1",
+        True,
+        "/registry/limitranges",
+        short_names=("limits",),
+    ),
+    ResourceType(
+        "resourcequotas",
+        "resourcequota",
+        "ResourceQuota",
+        "",
+        "v1",
+        True,
+        "/registry/resourcequotas",
+        short_names=("quota",),
+        subresources=(Subresource("status", "ResourceQuota", _STATUS_VERBS),),
+        has_status=True,
+    ),
+    ResourceType(
+        "priorityclasses",
+        "priorityclass",
+        "PriorityClass",
+        "scheduling.k8s.io",
+        "v1",
+        False,
+        "/registry/priorityclasses",
+        short_names=("pc",),
+    ),
+    ResourceType(
+        "poddisruptionbudgets",
+        "poddisruptionbudget",
+        "PodDisruptionBudget",
+        "policy",
+        "v1",
+        True,
+        "/registry/poddisruptionbudgets",
+        short_names=("pdb",),
+        subresources=(Subresource("status", "PodDisruptionBudget", _STATUS_VERBS),),
+        has_status=True,
+    ),
 )
 
 BY_NAME = {r.name: r for r in RESOURCES}

@@ -76,6 +76,9 @@ class APIServer:
         self.authorizer = Authorizer(self.storage)
         self.bearer_tokens: dict[str, str] = {}  # token -> user, for clients over HTTP
         self.quota = quota.Quota(etcd)  # the cluster's own limits: none until it is given some
+        # The evictions a PodDisruptionBudget refused that the learner has been told about
+        # (namespace, pod, cause): kubectl drain asks again every 5 s.
+        self.evictions_told: set[tuple[str, str, str]] = set()
         self.read_logs: LogReader | None = None  # the node side answers pods/log
         self.exec_in: ExecStarter | None = None  # … and starts pods/exec's processes
         # The cluster IPs and node ports Services hold (the Service REST storage's allocators),

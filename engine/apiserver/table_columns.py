@@ -511,3 +511,62 @@ STORAGE_CLASS_COLUMNS = [
     ),
     _AGE,
 ]
+
+
+# printers.go resourceQuotaColumnDefinitions, priorityClassColumnDefinitions and
+# podDisruptionBudgetColumnDefinitions (a LimitRange prints the default Name, Created At).
+RESOURCE_QUOTA_COLUMNS = [
+    _NAME,
+    _AGE,
+    _column(
+        "Request",
+        "Request represents a minimum amount of cpu/memory that a container may consume.",
+    ),
+    _column(
+        "Limit",
+        "Limits control the maximum amount of cpu/memory that a container may use independent "
+        "of contention on the node.",
+    ),
+]
+
+PRIORITY_CLASS_COLUMNS = [
+    _NAME,
+    _column(
+        "Value",
+        "value represents the integer value of this priority class. This is the actual "
+        "priority that pods receive when they have the name of this class in their pod spec.",
+        kind="integer",
+    ),
+    _column(
+        "Global-Default",
+        "globalDefault specifies whether this PriorityClass should be considered as the "
+        "default priority for pods that do not have any priority class. Only one PriorityClass "
+        "can be marked as `globalDefault`. However, if more than one PriorityClasses exists "
+        "with their `globalDefault` field set to true, the smallest value of such global "
+        "default PriorityClasses will be used as the default priority.",
+        kind="boolean",
+    ),
+    _AGE,
+    _column(
+        "PreemptionPolicy",
+        "preemptionPolicy is the Policy for preempting pods with lower priority. One of Never, "
+        "PreemptLowerPriority. Defaults to PreemptLowerPriority if unset.",
+    ),
+]
+
+POD_DISRUPTION_BUDGET_COLUMNS = [
+    _NAME,
+    _column(
+        "Min Available", "The minimum number or percentage of available pods this budget requires."
+    ),
+    _column(
+        "Max Unavailable",
+        "The maximum number or percentage of unavailable pods this budget requires.",
+    ),
+    _column(
+        "Allowed Disruptions",
+        "Calculated number of pods that may be disrupted at this time.",
+        kind="integer",
+    ),
+    _AGE,
+]

@@ -175,6 +175,8 @@ def _summary(req: Request, ref: ObjectRef | None) -> str:
         command: str | list[str] = req.query.get("command") or []
         words = [command] if isinstance(command, str) else command
         return f"exec {' '.join(words)[:60]} in pod {ref.namespace}/{ref.name}"
+    if target.subresource == "eviction":
+        return f"evict pod {ref.namespace}/{ref.name}"
     if target.subresource:
         what += f"/{target.subresource}"
     where = (

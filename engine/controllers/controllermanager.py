@@ -29,6 +29,7 @@ def _registry() -> dict[str, type[Controller]]:
     from engine.controllers.cronjob.controller import CronJobController
     from engine.controllers.daemon.controller import DaemonSetController
     from engine.controllers.deployment.controller import DeploymentController
+    from engine.controllers.disruption import DisruptionController
     from engine.controllers.endpoints import EndpointsController
     from engine.controllers.endpointslice import EndpointSliceController
     from engine.controllers.garbagecollector import GarbageCollector
@@ -38,6 +39,7 @@ def _registry() -> dict[str, type[Controller]]:
     from engine.controllers.nodelifecycle import NodeLifecycleController
     from engine.controllers.podgc import PodGCController
     from engine.controllers.replicaset import ReplicaSetController
+    from engine.controllers.resourcequota import ResourceQuotaController
     from engine.controllers.rootcacertpublisher import RootCACertPublisher
     from engine.controllers.serviceaccounts import ServiceAccountsController
     from engine.controllers.statefulset.controller import StatefulSetController
@@ -68,6 +70,8 @@ def _registry() -> dict[str, type[Controller]]:
         LocalPathProvisioner,  # not kube-controller-manager's: see its module
         ClusterRoleAggregationController,
         RootCACertPublisher,
+        ResourceQuotaController,
+        DisruptionController,
     ]
     return {cls.name: cls for cls in classes}
 

@@ -52,6 +52,8 @@ _STEPS = {
     "persistentvolumeclaims": Step.CONTROL,
     "persistentvolumes": Step.CONTROL,
     "storageclasses": Step.CONTROL,
+    "resourcequotas": Step.CONTROL,
+    "poddisruptionbudgets": Step.CONTROL,
     "nodes": Step.OTHER,
     "leases": Step.OTHER,
 }

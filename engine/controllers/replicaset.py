@@ -86,6 +86,7 @@ class ReplicaSetController(Controller):
         self.replicasets = self.informers.replicasets
         self.tally = PodTally()
         self._selectors: dict[str, LabelSelector] = {}
+        self._refusals_told: dict[str, str] = {}  # ReplicaSet key -> the refusal last told
 
     # ---- informer handlers -------------------------------------------------------------------
     def register(self) -> None:
@@ -320,16 +321,20 @@ class ReplicaSetController(Controller):
                 have=active,
                 creating=count,
             )
-            # Said before the pods are made, so that the story tells it before their own steps.
-            self.milestone(
-                f"The ReplicaSet controller sees {rs['metadata']['name']} with {active} of "
-                f"{replicas} pods and creates {_pods(count)}",
-                rs,
-                4,
-                4,
-                count=count,
-            )
+            # Said before the pods are made, so that the story tells it before their own steps;
+            # not again at each retry of creates the API server refuses (see _tell_refusal).
+            if key not in self._refusals_told:
+                self.milestone(
+                    f"The ReplicaSet controller sees {rs['metadata']['name']} with {active} of "
+                    f"{replicas} pods and creates {_pods(count)}",
+                    rs,
+                    4,
+                    4,
+                    count=count,
+                )
             succeeded, error = yield from self._slow_start_batch(rs, count)
+            if not error:
+                self._refusals_told.pop(key, None)  # a later refusal is news again
             for _ in range(count - succeeded):
                 # Creations never attempted (or failed) will not be observed.
                 self.expectations.creation_observed(key)
@@ -418,11 +423,31 @@ class ReplicaSetController(Controller):
             message = error_message(response)
             if NAMESPACE_TERMINATING not in message:
                 self.recorder.event(rs, "Warning", "FailedCreate", f"Error creating: {message}")
+                self._tell_refusal(rs, message)
             return message
         self.recorder.event(
             rs, "Normal", "SuccessfulCreate", f"Created pod: {response.body['metadata']['name']}"
         )
         return ""
+
+    def _tell_refusal(self, rs: Obj, message: str) -> None:
+        """The story of a ReplicaSet that cannot make its pods (a quota, a LimitRange): told
+        once per reason, not at every retry (the pod's generated name differs each time)."""
+        why = message.split(" is forbidden: ", 1)[-1]
+        key = key_of(rs)
+        if self._refusals_told.get(key) == why:
+            return
+        self._refusals_told[key] = why
+        name, replicas = rs["metadata"]["name"], rs["spec"].get("replicas", 1)
+        owner = controller_ref(rs)
+        stuck = f"{owner['kind']} {owner['name']}" if owner else f"ReplicaSet {name}"
+        self.milestone(
+            f"The API server refuses the pods of ReplicaSet {name} ({why}): {stuck} cannot "
+            f"reach its {replicas} replicas, and the ReplicaSet controller keeps trying",
+            rs,
+            None,
+            None,
+        )
 
     def _delete_pod_of(self, rs: Obj, pod: Obj) -> Gen:
         """RealPodControl.DeletePod."""

@@ -16,6 +16,7 @@ from typing import Any
 from engine.apiserver.table_cells import format_label_selector, selector_string
 from engine.kubectl.describe_node import describe_node
 from engine.kubectl.describe_pod import describe_pod, describe_pod_template
+from engine.kubectl.describe_policy import namespace_quotas_and_limits
 from engine.kubectl.describe_writer import (
     LEVEL_0,
     LEVEL_1,
@@ -203,10 +204,7 @@ def describe_namespace(
 ) -> str:
     """`kubectl describe namespace`. The describer also lists the namespace's ResourceQuotas
     and LimitRanges: empty lists print "No resource quota." / "No LimitRange resource.", and
-    None leaves the section out (what kubectl does when the server lacks the kind). Podlife
-    serves neither kind, so their tables (DescribeResourceQuotas) are not implemented."""
-    if resource_quotas or limit_ranges:
-        raise NotImplementedError("describing ResourceQuotas and LimitRanges")
+    None leaves the section out (what kubectl does when the server lacks the kind)."""
     meta, status = ns.get("metadata", {}), ns.get("status", {})
 
     def body(w: PrefixWriter) -> None:
@@ -226,11 +224,10 @@ def describe_namespace(
                     f"{time_text(c.get('lastTransitionTime'))}\t{c.get('reason', '')}\t"
                     f"{c.get('message', '')}\n",
                 )
-        if resource_quotas is not None:
-            w.write(LEVEL_0, "\n")
-            w.write(LEVEL_0, "No resource quota.\n")
-        if limit_ranges is not None:
-            w.write(LEVEL_0, "\n")
-            w.write(LEVEL_0, "No LimitRange resource.\n")
+        namespace_quotas_and_limits(
+            w,
+            None if resource_quotas is None else list(resource_quotas),
+            None if limit_ranges is None else list(limit_ranges),
+        )
 
     return tabbed(body)

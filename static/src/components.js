@@ -21,6 +21,8 @@ const CONTROLLER_NAMES = {
   "persistentvolumeclaim-protection-controller": "PVC protection controller",
   "persistentvolume-protection-controller": "PV protection controller",
   "local-path-provisioner": "local-path provisioner",
+  "resourcequota-controller": "Resource quota controller",
+  "disruption-controller": "Disruption controller",
 };
 
 /** Split an id into its parts: {role, name, node}. */

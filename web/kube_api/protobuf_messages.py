@@ -448,6 +448,39 @@ MESSAGES: dict[str, Fields] = {
         3: ("name", "str", ""),
         4: ("uid", "str", ""),
     },
+    # kubectl create quota, create priorityclass, create poddisruptionbudget
+    "ResourceQuota": {
+        1: ("metadata", "msg", "ObjectMeta"),
+        2: ("spec", "msg", "ResourceQuotaSpec"),
+    },
+    "ResourceQuotaSpec": {
+        1: ("hard", "qmap", ""),
+        2: ("scopes", "strs", ""),
+        3: ("scopeSelector", "msg", "ScopeSelector"),
+    },
+    "ScopeSelector": {1: ("matchExpressions", "msgs", "ScopedResourceSelectorRequirement")},
+    "ScopedResourceSelectorRequirement": {
+        1: ("scopeName", "str", ""),
+        2: ("operator", "str", ""),
+        3: ("values", "strs", ""),
+    },
+    "PriorityClass": {
+        1: ("metadata", "msg", "ObjectMeta"),
+        2: ("value", "int", ""),  # `json:"value"`: a 0 is written
+        3: ("globalDefault", "bool0", ""),  # omitempty
+        4: ("description", "str", ""),
+        5: ("preemptionPolicy", "str", ""),
+    },
+    "PodDisruptionBudget": {
+        1: ("metadata", "msg", "ObjectMeta"),
+        2: ("spec", "msg", "PodDisruptionBudgetSpec"),
+    },
+    "PodDisruptionBudgetSpec": {
+        1: ("minAvailable", "intstr", ""),
+        2: ("selector", "msg", "LabelSelector"),
+        3: ("maxUnavailable", "intstr", ""),
+        4: ("unhealthyPodEvictionPolicy", "str", ""),
+    },
 }
 KINDS = {
     ("policy/v1", "Eviction"),
@@ -469,4 +502,7 @@ KINDS = {
     ("authorization.k8s.io/v1", "SelfSubjectAccessReview"),
     ("authorization.k8s.io/v1", "SelfSubjectRulesReview"),
     ("authentication.k8s.io/v1", "TokenRequest"),
+    ("v1", "ResourceQuota"),
+    ("scheduling.k8s.io/v1", "PriorityClass"),
+    ("policy/v1", "PodDisruptionBudget"),
 }

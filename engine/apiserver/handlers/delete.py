@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 def delete(api: APIServer, req: Request, target: ResourcePath) -> Gen:
     options = decoding.delete_options(req)
     api.lifecycle.admit_delete(target.resource, target.name)
+    api.strategy(target.resource).admit_delete(target.name)
     return (yield from store.delete(api, req, target, options))
 
 

@@ -18,6 +18,7 @@ from engine.apiserver.registry.coordination.lease import LeaseStrategy
 from engine.apiserver.registry.core.configmap import ConfigMapStrategy
 from engine.apiserver.registry.core.endpoints import EndpointsStrategy
 from engine.apiserver.registry.core.event import EventStrategy
+from engine.apiserver.registry.core.limitrange import LimitRangeStrategy
 from engine.apiserver.registry.core.namespace import NamespaceStrategy
 from engine.apiserver.registry.core.node import NodeStrategy
 from engine.apiserver.registry.core.persistentvolume import (
@@ -25,16 +26,19 @@ from engine.apiserver.registry.core.persistentvolume import (
     PersistentVolumeStrategy,
 )
 from engine.apiserver.registry.core.pod import PodStrategy
+from engine.apiserver.registry.core.resourcequota import ResourceQuotaStrategy
 from engine.apiserver.registry.core.secret import SecretStrategy
 from engine.apiserver.registry.core.service import ServiceStrategy
 from engine.apiserver.registry.core.serviceaccount import ServiceAccountStrategy
 from engine.apiserver.registry.discovery.endpointslice import EndpointSliceStrategy
+from engine.apiserver.registry.policy.poddisruptionbudget import PodDisruptionBudgetStrategy
 from engine.apiserver.registry.rbac.strategies import (
     ClusterRoleBindingStrategy,
     ClusterRoleStrategy,
     RoleBindingStrategy,
     RoleStrategy,
 )
+from engine.apiserver.registry.scheduling.priorityclass import PriorityClassStrategy
 from engine.apiserver.registry.storage.storageclass import StorageClassStrategy
 from engine.apiserver.registry.strategy import Strategy
 
@@ -68,5 +72,9 @@ STRATEGIES: dict[str, Strategy] = {
         ClusterRoleBindingStrategy(),
         SelfSubjectAccessReviewStrategy(),
         SelfSubjectRulesReviewStrategy(),
+        LimitRangeStrategy(),
+        ResourceQuotaStrategy(),
+        PriorityClassStrategy(),
+        PodDisruptionBudgetStrategy(),
     )
 }

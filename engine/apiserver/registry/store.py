@@ -18,7 +18,7 @@ from engine.apimachinery import errors, fields, labels
 from engine.apimachinery.errors import StatusError
 from engine.apimachinery.managedfields import update_managed_fields
 from engine.apimachinery.value import copy_json
-from engine.apiserver import decoding, defaults, memo
+from engine.apiserver import decoding, defaults, memo, resourcequota
 from engine.apiserver.registry.strategy import Strategy, finished, ordered
 from engine.apiserver.request import Request, ResourcePath, Response
 from engine.apiserver.resources import ResourceType
@@ -106,6 +106,8 @@ def create(
     try:
         validate(api, req, strategy, obj, None)
         api.lifecycle.admit_create(api, req, resource, obj)
+        strategy.admit_validating(api, req, obj)
+        yield from resourcequota.admit(api, req, resource, obj)
         with api.quota.admit(resource, meta.get("name", "")):
             if not fields_managed:
                 obj = manage_fields(api, req, strategy, None, obj, "")

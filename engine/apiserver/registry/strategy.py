@@ -24,6 +24,7 @@ from engine.apiserver.validation.common import Errors
 from engine.apiserver.validation.meta import validate_object_meta_update
 
 if TYPE_CHECKING:
+    from engine.apiserver.request import Request
     from engine.apiserver.server import APIServer
 
 Obj = Mapping[str, Any]
@@ -148,6 +149,10 @@ class Strategy:
         """The mutating admission plugins that change a new object of this kind, by name
         (they may read other objects, and the flags in `api.timings`)."""
         return []
+
+    def admit_validating(self, api: APIServer, req: Request, obj: dict[str, Any]) -> None:
+        """The validating admission plugins of this kind that run after its validation and
+        may refuse a new object (LimitRanger's min/max for pods); they raise StatusError."""
 
     def begin_write(
         self, api: APIServer, obj: dict[str, Any], old: dict[str, Any] | None, dry_run: bool

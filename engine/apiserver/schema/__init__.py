@@ -19,6 +19,7 @@ from engine.apiserver.schema import (
     endpoints,
     meta,
     pod,
+    policy,
     rbac,
     service,
     serviceaccount,
@@ -55,6 +56,7 @@ _MODULES = (
     batch,
     storage,
     statefulset,
+    policy,
 )
 for _module in _MODULES:
     REGISTRY.add(*_module.STRUCTS)

@@ -168,6 +168,22 @@ NAMED: dict[str, str] = {
     "UncountedTerminatedPods.succeeded": "[]types.UID",
     "UncountedTerminatedPods.failed": "[]types.UID",
     "CronJobSpec.concurrencyPolicy": "v1.ConcurrencyPolicy",
+    # core/v1, scheduling/v1 and policy/v1: the policy kinds
+    "LimitRangeItem.type": "v1.LimitType",
+    "LimitRangeItem.max": _RESOURCE_LIST,
+    "LimitRangeItem.min": _RESOURCE_LIST,
+    "LimitRangeItem.default": _RESOURCE_LIST,
+    "LimitRangeItem.defaultRequest": _RESOURCE_LIST,
+    "LimitRangeItem.maxLimitRequestRatio": _RESOURCE_LIST,
+    "ResourceQuotaSpec.hard": _RESOURCE_LIST,
+    "ResourceQuotaSpec.scopes": "[]v1.ResourceQuotaScope",
+    "ResourceQuotaStatus.hard": _RESOURCE_LIST,
+    "ResourceQuotaStatus.used": _RESOURCE_LIST,
+    "ScopedResourceSelectorRequirement.scopeName": "v1.ResourceQuotaScope",
+    "ScopedResourceSelectorRequirement.operator": "v1.ScopeSelectorOperator",
+    "PriorityClass.preemptionPolicy": "v1.PreemptionPolicy",
+    "PodDisruptionBudgetSpec.unhealthyPodEvictionPolicy": "v1.UnhealthyPodEvictionPolicyType",
+    "Condition.status": _CONDITION_STATUS,
 }
 
 _PRIMITIVES = {"string": "string", "boolean": "bool", "number": "float64"}

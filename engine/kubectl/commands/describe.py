@@ -7,9 +7,9 @@ Deployment's ReplicaSets, a ReplicaSet's or a Node's pods, a Node's Lease — an
 (engine/kubectl/describe.py). `kubectl describe pods we` falls back to describing every pod
 whose name starts with `we`.
 
-Podlife serves no ResourceQuotas, LimitRanges or ResourceSlices, so the LISTs kubectl makes
-for them (whose 404 it ignores) are not sent, and their sections are left out as kubectl
-leaves them out when the server lacks the kind.
+`describe namespace` lists the namespace's ResourceQuotas and LimitRanges. Podlife serves no
+ResourceSlices, so the LIST kubectl makes for them (whose 404 it ignores) is not sent, and
+their section is left out as kubectl leaves it out when the server lacks the kind.
 """
 
 from __future__ import annotations
@@ -27,6 +27,12 @@ from engine.kubectl.context import Context
 from engine.kubectl.describe_batch import describe_cronjob, describe_job
 from engine.kubectl.describe_config import describe_configmap, describe_secret
 from engine.kubectl.describe_daemonset import describe_daemonset
+from engine.kubectl.describe_policy import (
+    describe_limit_range,
+    describe_pod_disruption_budget,
+    describe_priority_class,
+    describe_resource_quota,
+)
 from engine.kubectl.describe_rbac import describe_binding, describe_role
 from engine.kubectl.describe_service import describe_service
 from engine.kubectl.describe_serviceaccount import describe_service_account
@@ -63,6 +69,10 @@ DESCRIBED = (
     "ClusterRole",
     "RoleBinding",
     "ClusterRoleBinding",
+    "LimitRange",
+    "ResourceQuota",
+    "PriorityClass",
+    "PodDisruptionBudget",
 )
 
 
@@ -211,7 +221,20 @@ def describe_object(
         return describe_role(current)
     if resource.kind in ("RoleBinding", "ClusterRoleBinding"):
         return describe_binding(current)
-    return describers.describe_namespace(current, None, None)
+    if resource.kind == "LimitRange":
+        return describe_limit_range(current)
+    if resource.kind == "ResourceQuota":
+        return describe_resource_quota(current)
+    if resource.kind in ("PriorityClass", "PodDisruptionBudget"):
+        events = yield from _events(ctx, current, show_events)
+        if resource.kind == "PriorityClass":
+            return describe_priority_class(current, events, ctx.now)
+        return describe_pod_disruption_budget(current, events, ctx.now)
+    # NamespaceDescriber: the namespace's quotas and limit ranges (a kind the server does not
+    # serve is left out, as kubectl leaves it out after the LIST's 404).
+    quotas = yield from _list(ctx, "resourcequotas", name, {})
+    limit_ranges = yield from _list(ctx, "limitranges", name, {})
+    return describers.describe_namespace(current, quotas, limit_ranges)
 
 
 def _describe_storage(ctx: Context, obj: dict[str, Any], show_events: bool) -> Gen:

@@ -24,6 +24,7 @@ from engine.kubectl.context import Context
 from engine.kubectl.cordon import NODES, check_node_args, cordon_or_uncordon, select_nodes
 from engine.kubectl.errors import KubectlError
 from engine.kubectl.flags import Flag, Parsed
+from engine.timeutil import go_duration
 
 Gen = Generator[Any, Any, Any]
 
@@ -31,6 +32,7 @@ PODS = BY_NAME["pods"]
 POLL_INTERVAL = 1.0  # waitForDelete's wait.PollUntilContextTimeout interval
 EVICT_RETRY_DELAY = 5.0  # EvictErrorRetryDelay, after a 429 from a PodDisruptionBudget
 DEADLINE = "context deadline exceeded"
+FOREVER = "2562047h47m16.854775807s"  # the global timeout without --timeout: math.MaxInt64 ns
 
 
 @dataclass
@@ -211,8 +213,21 @@ def _evict(
                     f'error when evicting pods/"{name}" -n "{namespace}" (will retry after '
                     f"5s): {message}\n"
                 )
-                yield EVICT_RETRY_DELAY
-                continue
+                # The retries end at the global timeout (--timeout; none: forever, which
+                # Podlife takes to be when the cluster has nothing left to do).
+                if deadline is None and not ctx.env.busy:
+                    ends = FOREVER
+                elif deadline is not None and ctx.now + EVICT_RETRY_DELAY >= deadline:
+                    yield max(deadline - ctx.now, 0.0)
+                    ends = go_duration(cmdutil.parse_duration(flags.timeout, "timeout", "drain"))
+                else:
+                    yield EVICT_RETRY_DELAY
+                    continue
+                errors.append(
+                    f'error when evicting pods/"{name}" -n "{namespace}": global timeout '
+                    f"reached: {ends}"
+                )
+                break
             if response.ok:
                 evicted.append(pod)
             elif response.code != 404:

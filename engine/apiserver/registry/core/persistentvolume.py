@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine.apimachinery import errors
 from engine.apimachinery.quantity import parse_quantity
-from engine.apiserver import storage_tables
+from engine.apiserver import limitranger, storage_tables
 from engine.apiserver.registry.strategy import Finish, Strategy, finished
 from engine.apiserver.validation.common import Errors
 from engine.apiserver.validation.storage import (
@@ -20,6 +20,7 @@ from engine.apiserver.validation.storage import (
 from engine.volumeutil import BETA_CLASS_ANNOTATION, PV_PROTECTION, PVC_PROTECTION, default_class
 
 if TYPE_CHECKING:
+    from engine.apiserver.request import Request
     from engine.apiserver.server import APIServer
 
 Obj = dict[str, Any]
@@ -75,6 +76,9 @@ class PersistentVolumeClaimStrategy(Strategy):
         """DefaultStorageClass, then StorageObjectInUseProtection (kube-apiserver's plugin
         order)."""
         return [*_default_class(api, obj), *_protect(obj, PVC_PROTECTION)]
+
+    def admit_validating(self, api: APIServer, req: Request, obj: Obj) -> None:
+        limitranger.validate(api, req, obj, "persistentvolumeclaims", self.resource.ref_of(obj))
 
     def begin_write(self, api: APIServer, obj: Obj, old: Obj | None, dry_run: bool) -> Finish:
         """PersistentVolumeClaimResize: a bound claim may only grow if its class allows it.

@@ -1,5 +1,5 @@
 """Pods: pkg/registry/core/pod/strategy.go and the subresources of pod/storage/storage.go
-(BindingREST, LogREST) and eviction.go (EvictionREST)."""
+(BindingREST, LogREST, ExecREST); eviction.go (EvictionREST) is eviction.py."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from engine.apimachinery import errors
-from engine.apiserver import admission, decoding, memo, tables
+from engine.apiserver import admission, decoding, limitranger, memo, tables
 from engine.apiserver.registry import store
+from engine.apiserver.registry.core import eviction
+from engine.apiserver.registry.scheduling.priorityclass import priority_classes
 from engine.apiserver.registry.strategy import (
     Obj,
     Strategy,
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
 
 
 def _success() -> dict[str, Any]:
-    """The Status a successful binding or eviction answers."""
+    """The Status a successful binding answers."""
     return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}
 
 
@@ -77,39 +79,6 @@ def bind(api: APIServer, req: Request, target: ResourcePath) -> Gen:
 
     response: Response = yield from store.guaranteed_update(api, req, target, assign, "")
     return Response(201, _success()) if response.ok else response
-
-
-def evict(api: APIServer, req: Request, target: ResourcePath) -> Gen:
-    """POST pods/<name>/eviction (what `kubectl drain` sends): a DELETE that a
-    PodDisruptionBudget may refuse.
-
-    pkg/registry/core/pod/storage/eviction.go EvictionREST.Create. Podlife has no
-    PodDisruptionBudgets, so every eviction is allowed and deletes the pod with the
-    eviction's DeleteOptions; the answer is a Status, not the pod.
-    """
-    eviction = decoding.decode_body(req, None)
-    if (eviction.get("metadata") or {}).get("name", "") != target.name:
-        raise errors.bad_request("name in URL does not match name in Eviction object")
-    pod = ResourcePath(target.resource, target.namespace, target.name, "")
-    api.stage(
-        req,
-        "eviction",
-        f"No PodDisruptionBudget covers pod {target.name}: eviction allowed",
-        target.resource.ref_of({"metadata": {"name": target.name, "namespace": target.namespace}}),
-    )
-    delete = Request(
-        "DELETE",
-        req.path,
-        dict(req.query),
-        {},
-        dict(eviction.get("deleteOptions") or {}),
-        req.user,
-        req.groups,
-        req.source,
-        req.step,
-    )
-    yield from store.delete(api, delete, pod, decoding.delete_options(delete))
-    return Response(201, _success())
 
 
 def logs(api: APIServer, req: Request, target: ResourcePath) -> Gen:
@@ -195,7 +164,7 @@ class PodStrategy(Strategy):
     )
     subresources: ClassVar[Mapping[tuple[str, str], SubresourceHandler]] = {
         ("binding", "create"): bind,
-        ("eviction", "create"): evict,
+        ("eviction", "create"): eviction.evict,
         ("log", "get"): logs,
         ("exec", "get"): exec_,
         ("exec", "create"): exec_,
@@ -214,12 +183,24 @@ class PodStrategy(Strategy):
             # No namespace: NamespaceLifecycle answers (after validation, here).
             return {} if api.etcd.get(f"/registry/namespaces/{namespace}") is None else None
 
-        return admission.admit_pod_create(
+        def class_of(name: str) -> dict[str, Any] | None:
+            if name:
+                kv = api.etcd.get(f"/registry/priorityclasses/{name}")
+                return json.loads(kv.value) if kv is not None else None
+            # getDefaultPriority: the globalDefault class of the lowest value.
+            defaults = [c for c in priority_classes(api) if c.get("globalDefault")]
+            return min(defaults, key=lambda c: c.get("value", 0)) if defaults else None
+
+        return limitranger.admit(api, obj) + admission.admit_pod_create(
             obj,
             api.rng,
             account_of=account_of,
+            class_of=class_of,
             toleration_seconds=api.timings.default_toleration_seconds,
         )
+
+    def admit_validating(self, api: APIServer, req: Request, obj: dict[str, Any]) -> None:
+        limitranger.validate(api, req, obj, "pods", self.resource.ref_of(obj))
 
     def prepare_for_update(
         self, new: dict[str, Any], old: dict[str, Any], subresource: str

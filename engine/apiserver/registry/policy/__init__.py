@@ -1,0 +1,1 @@
+"""Strategies of the policy API group's resources."""
