@@ -157,6 +157,20 @@ def test_service_accounts_create_read_list_watch_patch_delete(api_client: Any) -
     assert missing.value.status == 404
 
 
+def test_a_service_account_token_and_the_ca_bundle(api_client: Any) -> None:
+    """TokenRequest (create_namespaced_service_account_token) into the client's models, and
+    the CA bundle every namespace has."""
+    core = kubernetes.client.CoreV1Api(api_client)
+    request = kubernetes.client.AuthenticationV1TokenRequest(
+        spec=kubernetes.client.V1TokenRequestSpec(audiences=["vault"], expiration_seconds=7200)
+    )
+    answer = core.create_namespaced_service_account_token("default", "default", request)
+    assert answer.spec.audiences == ["vault"] and answer.spec.expiration_seconds == 7200
+    assert answer.status.token.count(".") == 2 and answer.status.expiration_timestamp
+    bundle = core.read_namespaced_config_map("kube-root-ca.crt", "default")
+    assert bundle.data["ca.crt"].startswith("-----BEGIN CERTIFICATE-----")
+
+
 def test_the_client_talks_tls_with_the_kubeconfigs_ca(kubeconfig: Path) -> None:
     cluster = yaml.safe_load(kubeconfig.read_text())["clusters"][0]["cluster"]
     assert cluster["server"].startswith("https://") and cluster["certificate-authority-data"]

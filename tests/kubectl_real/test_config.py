@@ -109,7 +109,7 @@ def test_create_configmap_from_literals_files_and_env_files(twin: Twin) -> None:
     )
     assert out == "configmap/game created\n"
     same(twin, "create cm env --from-env-file=game.env")
-    assert "game   4" in same(twin, "get cm")
+    assert "game               4" in same(twin, "get cm")  # beside kube-root-ca.crt
     same(twin, "get configmaps game -o yaml")
     same(twin, "describe configmap game")
     same(twin, "describe cm env")
