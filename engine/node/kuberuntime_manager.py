@@ -196,7 +196,11 @@ class KubeRuntimeManager:
         if actions.create_sandbox:
             try:
                 sandbox_id = yield from runtime.run_pod_sandbox(
-                    kubelet.id, pod["metadata"]["uid"], ref_of(pod), actions.attempt
+                    kubelet.id,
+                    pod["metadata"]["uid"],
+                    ref_of(pod),
+                    actions.attempt,
+                    kubelet.host_ip if pod["spec"].get("hostNetwork") else "",
                 )
             except CRIError as error:
                 kubelet.event(
@@ -209,9 +213,14 @@ class KubeRuntimeManager:
                 return result
             result.changed = True
             ip = runtime.sandboxes[sandbox_id].ip
+            wired = (
+                f"it shares the node's network and IP {ip} (hostNetwork)"
+                if runtime.sandboxes[sandbox_id].host_network
+                else f"the CNI plugin gave it IP {ip}"
+            )
             kubelet.milestone(
                 f"The container runtime on {kubelet.node_name} made pod "
-                f"{pod['metadata']['name']}'s sandbox; the CNI plugin gave it IP {ip}",
+                f"{pod['metadata']['name']}'s sandbox; {wired}",
                 pod,
                 ip=ip,
             )
