@@ -440,6 +440,12 @@ def _trace_route(kubelet: Kubelet, pod: str, namespace: str, route: Route) -> No
     if not service:
         return
     who = f"{route.client} in pod {pod}"
+    if route.dns is not None:
+        dns_pod = route.dns.pod.split("/", 1)[-1]
+        who += (
+            f" looked up {route.dns.name} (the cluster's DNS, CoreDNS pod {dns_pod} on "
+            f"{route.dns.node}, answered {route.cluster_ip}) and"
+        )
     if route.code:
         headline = (
             f"{who} asked the Service {service} ({route.cluster_ip}): kube-proxy's rules "
