@@ -281,7 +281,9 @@ def test_dns_and_http_through_a_service(cluster: Cluster) -> None:
     assert connection.data["backend"].startswith("default/web-") and connection.data["code"] == 200
     story = [e.summary for e in cluster.trace.events[before:] if e.kind == "milestone"]
     assert any(
-        s.startswith("wget in pod bb asked the Service my-nginx (10.") and "answered 200" in s
+        s.startswith("wget in pod bb looked up my-nginx (the cluster's DNS, CoreDNS pod coredns-")
+        and "and asked the Service my-nginx (10." in s
+        and "answered 200" in s
         for s in story
     )
     out, err, code = run(cluster, "exec bb -- wget -qO- nowhere")
