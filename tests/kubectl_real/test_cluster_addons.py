@@ -29,3 +29,36 @@ def test_cluster_info_lists_coredns(twin: Twin) -> None:
     assert real.stdout.splitlines()[1].endswith(
         "/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy"
     )
+
+
+def test_custom_columns_as_the_tutorial_prints_pod_ips(twin: Twin) -> None:
+    # Connecting Applications with Services: `-o custom-columns=POD_IP:.status.podIPs`
+    out = same(
+        twin, "get pods -n kube-system -l k8s-app=kube-dns -o custom-columns=POD_IP:.status.podIPs"
+    )
+    assert out.startswith("POD_IP\n[map[ip:10.244.")
+    same(twin, "get pods -A -o custom-columns=NAME:.metadata.name,NODE:spec.nodeName,X:.nope")
+    same(
+        twin,
+        "get svc kube-dns -n kube-system "
+        "-o custom-columns=name:{.metadata.name},PORTS:.spec.ports[*].port",
+    )
+    same(twin, "get pods -o custom-columns=NAME:.metadata.name")
+    same(twin, "get pods -n kube-system --no-headers -o custom-columns=NAME:.metadata.name")
+    same(twin, "get pods -o custom-columns=NAME")
+
+
+def test_custom_columns_refusals(twin: Twin) -> None:
+    same(twin, "get pods -o custom-columns=NAME:.metadata.name:x")
+    same(twin, "get pods -o custom-columns=")
+
+
+def test_several_types_by_name_as_the_tutorial_deletes_them(twin: Twin) -> None:
+    # `kubectl delete deployments,svc my-nginx`: every name of every type
+    same(twin, "get deploy,svc kube-dns -n kube-system")
+    same(twin, "get deploy,svc coredns kube-dns -n kube-system")
+    same(twin, "create deployment web --image=nginx")
+    same(twin, "expose deployment web --port=80")
+    same(twin, "get deployments,svc web -o name")
+    same(twin, "delete deployments,svc web")
+    same(twin, "get deploy,svc")

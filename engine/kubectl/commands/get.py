@@ -8,7 +8,7 @@ from typing import Any
 from engine.apiserver.registry.kinds import STRATEGIES
 from engine.apiserver.request import Response
 from engine.apiserver.tables import to_table
-from engine.kubectl import printers
+from engine.kubectl import custom_columns, printers
 from engine.kubectl.builder import Target, parse_targets, resource_path
 from engine.kubectl.cli import command
 from engine.kubectl.context import TABLE_ACCEPT, Context
@@ -37,7 +37,12 @@ _OUTPUTS = ("", "wide", "yaml", "json", "name")
     summary="Display one or many resources",
 )
 def get(ctx: Context, flags: Parsed) -> Gen:
-    if flags.output not in _OUTPUTS:
+    custom = (
+        custom_columns.columns(flags.output.partition("=")[2])
+        if flags.output.startswith("custom-columns=")
+        else None
+    )
+    if flags.output not in _OUTPUTS and custom is None:
         raise KubectlError(
             f"error: unable to match a printer suitable for the output format "
             f'"{flags.output}", allowed formats are: json,name,wide,yaml'
@@ -96,9 +101,15 @@ def get(ctx: Context, flags: Parsed) -> Gen:
         for obj in objects:  # kubectl hides managedFields unless asked (since 1.21)
             obj.get("metadata", {}).pop("managedFields", None)
     if human:
+        if any(t.name for t in targets):
+            # get.go multipleGVKsRequested: by name, the kinds of what was found
+            with_kind = len({t.resource.name for t, _ in tables}) > 1
         _print_tables(ctx, flags, tables, with_kind, namespace, quiet_when_empty=bool(errors))
     elif flags.output == "name":
         ctx.out("".join(printers.print_name(obj) for obj in objects))
+    elif custom is not None:
+        if objects or not errors:  # the header even for an empty list, as kubectl prints it
+            ctx.out(custom_columns.print_objects(custom, objects, flags.no_headers))
     elif objects or not single_object:
         if single_object and len(objects) == 1:
             document = objects[0]
