@@ -192,3 +192,20 @@ def test_without_a_ready_coredns_pod_lookups_time_out() -> None:
         "wget: bad address 'kubernetes.default'\ncommand terminated with exit code 1\n",
         1,
     )
+
+
+def test_service_links_are_those_the_kubelet_saw_when_it_made_the_container() -> None:
+    # Connecting Applications with Services: pods made before the Service lack its variables
+    # (even in the same second), pods made after have them.
+    c = Cluster(seed=28)
+    c.kubectl("create deployment my-nginx --image=nginx --replicas=1")
+    c.settle()
+    assert c.kubectl("expose deployment/my-nginx --port=80").exit_code == 0
+    before = c.kubectl("exec deploy/my-nginx -- printenv").stdout
+    assert "KUBERNETES_SERVICE_HOST=10.96.0.1" in before and "MY_NGINX" not in before
+    c.kubectl("scale deployment my-nginx --replicas=0")
+    c.settle()
+    c.kubectl("scale deployment my-nginx --replicas=1")
+    c.settle()
+    after = c.kubectl("exec deploy/my-nginx -- printenv").stdout
+    assert "MY_NGINX_SERVICE_HOST=10." in after and "MY_NGINX_SERVICE_PORT=80" in after

@@ -62,6 +62,8 @@ class ContainerConfig:
     command: list[str] | None = None
     args: list[str] | None = None
     files: dict[str, File] = field(default_factory=dict)  # absolute path -> file
+    # The Service links (getServiceEnvVarMap), of the Services there were when it was made.
+    services: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import random
-import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,7 +28,6 @@ from engine.node.cri import RUNNING, Container
 from engine.node.network import DNS_IP, DOMAIN, Network, Route
 from engine.node.programs import BUILTINS, PROGRAMS
 from engine.node.shell import MAX_OUTPUT, Exit, Machine, Result, Shell
-from engine.timeutil import parse_rfc3339
 from engine.trace import Step, object_ref
 
 if TYPE_CHECKING:
@@ -54,7 +52,6 @@ MAX_LINE = 4096  # bytes of one stdin line (a terminal's canonical mode holds 40
 HOSTS_HEADER = (
     "# Kubernetes-managed hosts file.\n"  # pkg/kubelet/kubelet_pods.go managedHostsHeader
 )
-_SERVICE_NAME = re.compile(r"[^A-Za-z0-9_]")
 
 
 class ExecError(Exception):
@@ -269,11 +266,7 @@ def _machine(kubelet: Kubelet, pod: Obj, container: Container, cluster: ClusterV
     env = {"PATH": land.env["PATH"], "HOSTNAME": hostname}
     env.update({k: v for k, v in land.env.items() if k != "PATH"})
     env.update(config.env if config else {})
-    objects = cluster.objects
-    links = spec.get("enableServiceLinks", True) is not False
-    for name, value in service_env(
-        objects("services"), namespace, container.started_at, links
-    ).items():
+    for name, value in (config.services if config else {}).items():
         env.setdefault(name, value)  # the container's own env wins (makeEnvironmentVariables)
     env["HOME"] = "/root"
     files = {
@@ -304,7 +297,14 @@ def _machine(kubelet: Kubelet, pod: Obj, container: Container, cluster: ClusterV
 
     clock = lambda: kubelet.context.env.now  # noqa: E731
     network = Network(
-        namespace, pod_ip, kubelet.node_name, objects, containers, cluster.rng, clock, on_route
+        namespace,
+        pod_ip,
+        kubelet.node_name,
+        cluster.objects,
+        containers,
+        cluster.rng,
+        clock,
+        on_route,
     )
     argv = effective_argv(container.image, container.spec)
     return Machine(
@@ -343,51 +343,6 @@ def _hosts(pod: Obj, ip: str, hostname: str, namespace: str) -> str:
     for alias in pod["spec"].get("hostAliases") or []:
         lines.append("\t".join([str(alias.get("ip", "")), *map(str, alias.get("hostnames") or [])]))
     return "\n".join(lines) + "\n"
-
-
-def service_env(services: list[Obj], namespace: str, started: float, links: bool) -> dict[str, str]:
-    """getServiceEnvVarMap + envvars.FromServices: the `kubernetes` Service of `default`
-    always, the pod's namespace's Services if enableServiceLinks; only those that existed when
-    the container started (the kubelet computes the environment then)."""
-    chosen: dict[str, Obj] = {}
-    for service in sorted(services, key=lambda s: s["metadata"]["name"]):
-        meta, spec = service["metadata"], service.get("spec") or {}
-        ip = spec.get("clusterIP", "")
-        if not ip or ip == "None":
-            continue
-        created = meta.get("creationTimestamp")
-        if created and parse_rfc3339(created) > started:
-            continue
-        ns = meta.get("namespace", "default")
-        if ns == "default" and meta["name"] == "kubernetes":
-            chosen.setdefault(meta["name"], service)
-        elif ns == namespace and links:
-            chosen[meta["name"]] = service
-    env: dict[str, str] = {}
-    for name, service in sorted(chosen.items()):
-        spec = service["spec"]
-        ip, ports = spec["clusterIP"], spec.get("ports") or []
-        prefix = _SERVICE_NAME.sub("_", name.upper())
-        env[f"{prefix}_SERVICE_HOST"] = ip
-        if not ports:
-            continue
-        env[f"{prefix}_SERVICE_PORT"] = str(ports[0].get("port"))
-        for port in ports:
-            if port.get("name"):
-                env[f"{prefix}_SERVICE_PORT_{_SERVICE_NAME.sub('_', port['name'].upper())}"] = str(
-                    port.get("port")
-                )
-        for k, port in enumerate(ports):
-            protocol = str(port.get("protocol", "TCP"))
-            link = f"{prefix}_PORT_{port.get('port')}_{protocol.upper()}"
-            url = f"{protocol.lower()}://{ip}:{port.get('port')}"
-            if k == 0:
-                env[f"{prefix}_PORT"] = url
-            env[link] = url
-            env[f"{link}_PROTO"] = protocol.lower()
-            env[f"{link}_PORT"] = str(port.get("port"))
-            env[f"{link}_ADDR"] = ip
-    return env
 
 
 def _trace_route(kubelet: Kubelet, pod: str, namespace: str, route: Route) -> None:

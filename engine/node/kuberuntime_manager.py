@@ -26,7 +26,13 @@ from engine.node.cri import (
     Sandbox,
 )
 from engine.node.images import ImageResult
-from engine.node.kubelet_pods import Node, expand_command_and_args, make_environment_variables
+from engine.node.kubelet_pods import (
+    Node,
+    expand_command_and_args,
+    make_environment_variables,
+    service_env,
+)
+from engine.node.logs import NodeRegistry
 from engine.node.pod_status import StartFailure, is_sidecar, latest, should_container_be_restarted
 from engine.node.prober import LIVENESS, ProbeManager
 from engine.node.runtime import spec_hash
@@ -321,12 +327,19 @@ class KubeRuntimeManager:
         sandbox = kubelet.runtime.sandboxes.get(sandbox_id)
         node = Node(sandbox.ip if sandbox else "", kubelet.host_ip, kubelet.allocatable)
         env = yield from make_environment_variables(pod, cspec, kubelet.config, node)
-        expanded = expand_command_and_args(cspec, env)
+        links = pod["spec"].get("enableServiceLinks", True) is not False
+        services = service_env(
+            NodeRegistry.of(kubelet.context).objects("services"),
+            pod["metadata"].get("namespace", "default"),
+            links,
+        )
+        expanded = expand_command_and_args(cspec, {**services, **env})
         return ContainerConfig(
             env,
             expanded.get("command"),
             expanded.get("args"),
             kubelet.volumes.container_files(pod, cspec),
+            services,
         )
 
     def _do_backoff(
