@@ -36,8 +36,10 @@ if TYPE_CHECKING:
 BOOTSTRAP_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 SETTLE_CAP = 600.0  # `wait: settled` gives up after 10 virtual minutes
 # A cluster with its control plane came up this long before the learner's t=0: its add-ons are
-# running by then, and what they started (containers, log lines) lies in the past.
-UPTIME = 30.0
+# running by then, and what they started (containers, log lines) lies in the past. Not a
+# multiple of the kubelets' 10 s Lease renewal, so that the renewals do not fall at the
+# learner's t=0 but just before t=10 s, where they fell when set-up took no time.
+UPTIME = 20.1
 
 
 class NodeSpec(BaseModel):

@@ -68,7 +68,7 @@ def test_the_add_ons_are_running_before_the_learner_arrives() -> None:
         "kube-proxy",
         "kube-proxy",
     ]
-    assert all(r[1:4] == ["1/1", "Running", "0"] and r[4] == "29s" for r in rows)
+    assert all(r[1:4] == ["1/1", "Running", "0"] and r[4] == "19s" for r in rows)
     # kube-proxy shares its node's network (hostNetwork): the node's address is its IP.
     nodes = {n["metadata"]["name"]: n for n in c.apiserver.storage.range(BY_NAME["nodes"].prefix())}
     for r in rows[2:]:
@@ -77,7 +77,7 @@ def test_the_add_ons_are_running_before_the_learner_arrives() -> None:
     assert {r[6] for r in rows[:2]} != {rows[0][6]}  # anti-affinity: two nodes
     assert c.kubectl("get svc -n kube-system").stdout == (
         "NAME       TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)                  AGE\n"
-        "kube-dns   ClusterIP   10.96.0.10   <none>        53/UDP,53/TCP,9153/TCP   29s\n"
+        "kube-dns   ClusterIP   10.96.0.10   <none>        53/UDP,53/TCP,9153/TCP   19s\n"
     )
     assert "coredns   2/2" in c.kubectl("get deploy -n kube-system").stdout
     assert c.kubectl("logs -n kube-system deploy/coredns").stdout == ".:53\n"
