@@ -49,10 +49,7 @@ class Lookup:
     fqdn: str = ""  # the name that had records; "" for NXDOMAIN
     ips: tuple[str, ...] = ()
     service: Obj | None = None
-
-    @property
-    def timed_out(self) -> bool:
-        return not self.pod
+    timed_out: bool = False  # no CoreDNS pod was reached
 
 
 @dataclass(frozen=True)
@@ -122,7 +119,7 @@ class Network:
             return None
         server = self._dns_server(name)
         if server is None:
-            return Lookup(name, DNS_IP)
+            return Lookup(name, DNS_IP, timed_out=True)
         pod, node = server
         tries = [f"{name}.{domain}" for domain in self.search()] if name.count(".") < 5 else []
         for fqdn in [*tries, name]:
@@ -143,25 +140,14 @@ class Network:
             return None  # its endpoint is still listed, but nothing answers there
         return pick.pod, pick.node
 
-    def resolve(self, name: str) -> tuple[str, list[str], Obj | None] | None:
-        """(the name that answered, its addresses, the Service) or None (no answer)."""
-        found = self.lookup(name)
-        if found is None:
-            name = name.rstrip(".")
-            return name, ["127.0.0.1" if name == "localhost" else name], None
-        if not found.fqdn:
-            return None
-        return found.fqdn, list(found.ips), found.service
-
     def nslookup(self, shell: Shell, name: str) -> Result:
         """busybox's nslookup: 1.28 (the docs' DNS debugging image) prints the old format;
         later versions print the one modelled on BIND's."""
         found = self.lookup(name)
-        if found is None:
+        if found is None:  # an address (or localhost) is its own answer
             name = name.rstrip(".")
-            found = Lookup(
-                name, DNS_IP, "-", "", name, ("127.0.0.1" if name == "localhost" else name,)
-            )
+            address = "127.0.0.1" if name == "localhost" else name
+            found = Lookup(name, DNS_IP, fqdn=name, ips=(address,))
         if _old_busybox(shell.machine.version):
             if found.timed_out:
                 head = f"Server:    {DNS_IP}\nAddress 1: {DNS_IP}\n\n"
