@@ -209,3 +209,9 @@ def test_service_links_are_those_the_kubelet_saw_when_it_made_the_container() ->
     c.settle()
     after = c.kubectl("exec deploy/my-nginx -- printenv").stdout
     assert "MY_NGINX_SERVICE_HOST=10." in after and "MY_NGINX_SERVICE_PORT=80" in after
+
+
+def test_the_add_ons_images_have_no_shell(cluster: Cluster) -> None:
+    # distroless, as registry.k8s.io builds them: `kubectl exec ... -- sh` finds no sh
+    _, err, code = run(cluster, "exec -n kube-system deploy/coredns -- sh")
+    assert code == 1 and 'exec: "sh": executable file not found in $PATH' in err
