@@ -22,8 +22,8 @@ Obj = dict[str, Any]
 DOMAIN = "cluster.local"
 
 
-def records(fqdn: str, objects: Callable[[str], list[Obj]]) -> tuple[list[str], Obj | None] | None:
-    """(the A records' addresses, the Service they are of) or None for NXDOMAIN."""
+def records(fqdn: str, objects: Callable[[str], list[Obj]]) -> list[str] | None:
+    """The A records' addresses, or None for NXDOMAIN."""
     parts = fqdn.rstrip(".").split(".")
     if ".".join(parts[2:]) == f"pod.{DOMAIN}" and len(parts) == 5:
         ip = parts[0].replace("-", ".")
@@ -31,7 +31,7 @@ def records(fqdn: str, objects: Callable[[str], list[Obj]]) -> tuple[list[str], 
             ipaddress.IPv4Address(ip)
         except ValueError:
             return None
-        return [ip], None
+        return [ip]
     if len(parts) != 5 or ".".join(parts[2:]) != f"svc.{DOMAIN}":
         return None
     name, namespace = parts[0], parts[1]
@@ -47,7 +47,7 @@ def records(fqdn: str, objects: Callable[[str], list[Obj]]) -> tuple[list[str], 
         return None
     ip = (service.get("spec") or {}).get("clusterIP", "")
     if ip and ip != "None":
-        return [ip], service
+        return [ip]
     ready = sorted(
         {
             address
@@ -59,4 +59,4 @@ def records(fqdn: str, objects: Callable[[str], list[Obj]]) -> tuple[list[str], 
             for address in endpoint.get("addresses") or []
         }
     )
-    return (ready, service) if ready else None
+    return ready or None

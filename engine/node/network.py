@@ -27,7 +27,7 @@ from engine import timeutil
 from engine.addons import coredns
 from engine.node import userland
 from engine.node.shell import Result, Shell
-from engine.proxy import rules
+from engine.proxy.rules import ServicePort, find, node_rules
 
 if TYPE_CHECKING:
     from engine.node.cri import Container
@@ -48,7 +48,6 @@ class Lookup:
     node: str = ""  # its node
     fqdn: str = ""  # the name that had records; "" for NXDOMAIN
     ips: tuple[str, ...] = ()
-    service: Obj | None = None
     timed_out: bool = False  # no CoreDNS pod was reached
 
 
@@ -99,14 +98,17 @@ class Network:
         self.on_route = on_route
 
     # ---- kube-proxy ------------------------------------------------------------------------------
-    def rule(self, ip: str, port: int, protocol: str = "TCP") -> rules.ServicePort | None:
+    def rule(
+        self, table: list[ServicePort], ip: str, port: int, protocol: str = "TCP"
+    ) -> ServicePort | None:
+        """The rule of the pod's node's `table` a packet to ip:port matches."""
         node_ips = [
             a.get("address", "")
             for n in self.objects("nodes")
             for a in (n.get("status") or {}).get("addresses") or []
             if a.get("type") == "InternalIP"
         ]
-        return rules.find(rules.node_rules(self.node, self.objects), ip, port, protocol, node_ips)
+        return find(table, ip, port, protocol, node_ips)
 
     # ---- DNS -----------------------------------------------------------------------------------
     def search(self) -> list[str]:
@@ -125,14 +127,14 @@ class Network:
         for fqdn in [*tries, name]:
             found = coredns.records(fqdn, self.objects)
             if found is not None:
-                return Lookup(name, DNS_IP, pod, node, fqdn, tuple(found[0]), found[1])
+                return Lookup(name, DNS_IP, pod, node, fqdn, tuple(found))
         return Lookup(name, DNS_IP, pod, node)
 
     def _dns_server(self, name: str) -> tuple[str, str] | None:
         """The CoreDNS pod (and its node) kube-proxy sends the query to, or None when it
         reaches none. kube-proxy picks at random; Podlife picks by the asker and the name, so
         that a lookup does not draw from the connections' random source."""
-        rule = self.rule(DNS_IP, 53, "UDP")
+        rule = self.rule(node_rules(self.node, self.objects), DNS_IP, 53, "UDP")
         if rule is None or not rule.endpoints:
             return None
         pick = rule.endpoints[zlib.crc32(f"{self.pod_ip}/{name}".encode()) % len(rule.endpoints)]
@@ -191,7 +193,8 @@ class Network:
         ip = found.ips[0] if found is not None else host.rstrip(".")
         if ip in ("localhost", "127.0.0.1"):
             ip = self.pod_ip
-        rule = self.rule(ip, port)
+        table = node_rules(self.node, self.objects)
+        rule = self.rule(table, ip, port)
         if rule is not None:
             if not rule.endpoints:
                 # A Service without endpoints: kube-proxy's rule REJECTs (icmp-port-unreachable).
@@ -211,15 +214,10 @@ class Network:
                 route.error,
                 dns=found,
             ), answer
-        if (
-            found is not None
-            and found.service is not None
-            and ip == found.service["spec"].get("clusterIP")
-        ):
-            # The Service has no such port: nothing matches, the packet goes nowhere.
-            meta = found.service["metadata"]
-            where = f"{meta.get('namespace', 'default')}/{meta['name']}"
-            return Route(where, ip, port=port, error="timeout", dns=found), None
+        service = next((r.service for r in table if r.cluster_ip == ip), "")
+        if service:
+            # A Service's IP but not one of its ports: no rule matches, the packet goes nowhere.
+            return Route(service, ip, port=port, error="timeout", dns=found), None
         route, answer = self._pod(ip, port, path)
         return replace(route, dns=found), answer
 
