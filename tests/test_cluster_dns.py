@@ -215,3 +215,24 @@ def test_the_add_ons_images_have_no_shell(cluster: Cluster) -> None:
     # distroless, as registry.k8s.io builds them: `kubectl exec ... -- sh` finds no sh
     _, err, code = run(cluster, "exec -n kube-system deploy/coredns -- sh")
     assert code == 1 and 'exec: "sh": executable file not found in $PATH' in err
+
+
+def test_a_node_port_reaches_the_pods_and_a_missing_port_goes_nowhere(cluster: Cluster) -> None:
+    (web,) = [
+        s
+        for s in cluster.apiserver.storage.range(BY_NAME["services"].prefix("default"))
+        if s["metadata"]["name"] == "web"
+    ]
+    node_port = web["spec"]["ports"][0]["nodePort"]
+    out, _, code = run(cluster, f"exec bb -- wget -qO- http://172.18.0.4:{node_port}")
+    assert code == 0 and "Welcome to nginx!" in out
+    before = len(cluster.trace.events)
+    _, err, code = run(cluster, "exec bb -- wget -qO- http://web:8080")
+    ip = web["spec"]["clusterIP"]
+    assert (code, err) == (
+        1,
+        f"wget: can't connect to remote host ({ip}): Connection timed out\n"
+        "command terminated with exit code 1\n",
+    )
+    connection = next(e for e in cluster.trace.events[before:] if e.kind == "connection")
+    assert connection.data["error"] == "timeout" and connection.data["service"] == "default/web"
