@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
-from engine import nodes, pki
+from engine import addons, nodes, pki
 from engine.apiserver.authorization import bootstrap
 from engine.apiserver.registry.core.service_alloc import KUBERNETES_SERVICE_IP
 from engine.apiserver.request import Request, Response
@@ -36,6 +36,11 @@ if TYPE_CHECKING:
 
 BOOTSTRAP_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 SETTLE_CAP = 600.0  # `wait: settled` gives up after 10 virtual minutes
+# A cluster with its control plane came up this long before the learner's t=0: its add-ons are
+# running by then, and what they started (containers, log lines) lies in the past. Not a
+# multiple of the kubelets' 10 s Lease renewal, so that the renewals do not fall at the
+# learner's t=0 but just before t=10 s, where they fell when set-up took no time.
+UPTIME = 20.1
 
 
 class NodeSpec(BaseModel):
@@ -201,14 +206,19 @@ class Cluster:
         self.controller_manager: ControllerManager | None = None
         self.kubelets: dict[str, Kubelet] = {}
         self.node_specs = list(node_specs if node_specs is not None else default_nodes())
-        # Set-up is not traced and takes a few virtual milliseconds; then the clock is rebased
-        # so that the learner's first action is at t=0 (set-up objects read 00:00:00).
+        # Set-up is not traced. A cluster with a control plane starts UPTIME seconds before the
+        # learner's t=0 and runs until then; one without takes a few virtual milliseconds, and
+        # the clock is rebased so that the learner's first action is at t=0 either way.
+        if control_plane:
+            self.env.now = -UPTIME
         self.trace.muted = True
         self._bootstrap(self.node_specs)
         self.apiserver.quota.limits = self.limits  # the furniture does not count against them
         self.env.process(self._compactor(), "etcd-compactor", background=True)
         if control_plane:
             self._start_components()
+            self._install_addons()
+            self.env.run_until(max(self.env.now, 0.0))
         self.env.rebase()
         self.trace.muted = False
 
@@ -292,6 +302,19 @@ class Cluster:
             self.kubelets[spec.name] = Kubelet(self.context, spec.name)
             self.kubelets[spec.name].start()
         self.settle()
+
+    def _install_addons(self) -> None:
+        """CoreDNS and kube-proxy, as kubeadm installs them once the control plane is up
+        (engine/addons), running and ready before t=0. What they draw (names, UIDs, container
+        IDs, the scheduler's ties) comes from a generator of their own; the cluster's resumes
+        where it was, so the learner's objects draw what they drew in a cluster without them."""
+        state = self.rng.getstate()
+        self.rng.seed(f"addons/{self.seed}")
+        self.apiserver.quiet = True
+        self._write(addons.objects())
+        self.apiserver.quiet = False
+        self.settle()
+        self.rng.setstate(state)
 
     def _compactor(self) -> Generator[Any, Any, None]:
         while True:

@@ -210,6 +210,17 @@ class ProbeData(Data):
     ok: bool
 
 
+class DnsLookup(Data):
+    """How a connection's host name was looked up: the nameserver (the kube-dns ClusterIP),
+    the CoreDNS pod kube-proxy sent the query to and its node, the name, the first address."""
+
+    server: str
+    pod: str  # namespace/name
+    node: str
+    name: str
+    answer: str | None = None
+
+
 class ConnectionData(Data):
     """A connection from a process in a pod (curl, wget in `kubectl exec`): through a
     Service's ClusterIP, kube-proxy's chosen backend pod, and its answer."""
@@ -223,6 +234,7 @@ class ConnectionData(Data):
     node: str | None = None  # the backend's node
     code: int | None = None  # its HTTP status
     error: str | None = None  # refused, timeout, not-http
+    dns: DnsLookup | None = None  # None when the program was given an address
 
 
 class ErrorData(Data):

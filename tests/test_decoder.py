@@ -578,7 +578,7 @@ def test_bad_bodies_over_http_are_client_errors(http: tuple[FlaskClient, str, st
         HANDLED + "json: cannot unmarshal string into Go struct field DeploymentSpec.spec."
         "replicas of type int32"
     )
-    assert cluster.etcd.count("/registry/pods/") == 0
+    assert cluster.etcd.count("/registry/pods/default/") == 0
     assert cluster.etcd.get("/registry/deployments/default/web") is None
     assert post(PODS, json.dumps(pod()).encode()).status_code == 201
 

@@ -11,6 +11,7 @@ from collections.abc import Generator
 from typing import Any
 
 from engine.apiserver.request import Request
+from engine.cluster import Cluster
 from tests.kubectl_helpers import out, quiet_cluster, sent
 
 CLIENT = "Client Version: v1.37.1\nKustomize Version: v5.8.1\n"
@@ -143,7 +144,16 @@ def test_cluster_info() -> None:
         "",
         0,
     )
-    assert requests == []
+    assert requests == [
+        "GET /api/v1/namespaces/kube-system/services"
+        "?labelSelector=kubernetes.io/cluster-service=true"
+    ]
+    with_addons = Cluster(seed=1).kubectl("cluster-info").stdout
+    assert with_addons.splitlines()[:2] == [
+        "Kubernetes control plane is running at https://127.0.0.1:6443",
+        "CoreDNS is running at "
+        "https://127.0.0.1:6443/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy",
+    ]
 
 
 def test_discovery_asks_for_the_aggregated_form() -> None:

@@ -87,11 +87,11 @@ DOCS_IMAGES = {
     "registry.k8s.io/event-exporter:v0.2.3": "app",
     "registry.k8s.io/cpa/cluster-proportional-autoscaler:1.8.4": "app",
     "docker.io/corelab/gb-frontend:v5": "app",
-    "docker.io/curlimages/curl:8.18.0": "app",
+    "docker.io/curlimages/curl:8.18.0": "alpine",
     "docker.io/alpine/socat:1.8.0.3": "app",
     "hashicorp/http-echo:1.0": "app",
     "vish/stress": "app",
-    "bprashanth/nginxhttps:1.0": "app",
+    "bprashanth/nginxhttps:1.0": "nginx",
     "gcr.io/myproject/job-wq-2": "app",
     "quay.io/crio/artifact:v2": "app",
 }
@@ -257,7 +257,7 @@ def test_an_unlisted_image_is_pulled_and_serves_on_its_declared_port():
 def test_an_app_image_with_a_command_runs_the_command():
     c, _ = cluster()
     command = ["sh", "-c", "echo hi; sleep 2"]
-    create(c, pod(image="docker.io/curlimages/curl:8.18.0", restart="Never", command=command))
+    create(c, pod(image="acme/shop:1", restart="Never", command=command))
     c.advance(6)
     assert logs(c) == (200, "hi\n")
     assert container_status(c)["state"]["terminated"]["reason"] == "Completed"

@@ -14,7 +14,6 @@ from engine.node.exec import ExecSession
 from engine.node.kubelet_pods import service_env
 from engine.node.programs import BUILTINS, PROGRAMS
 from engine.node.shell import Exit, Machine, Shell, lex, parse
-from engine.timeutil import rfc3339
 
 MANIFESTS = """\
 apiVersion: v1
@@ -212,24 +211,20 @@ def test_a_line_too_long_is_refused_and_the_session_goes_on() -> None:
     assert session.code == 0
 
 
-def test_service_links_are_those_of_services_that_existed_when_the_container_started() -> None:
-    def service(name: str, ns: str, created: float) -> dict:
+def test_service_links_are_those_of_the_pods_namespace() -> None:
+    def service(name: str, ns: str) -> dict:
         return {
-            "metadata": {"name": name, "namespace": ns, "creationTimestamp": rfc3339(created)},
+            "metadata": {"name": name, "namespace": ns},
             "spec": {"clusterIP": "10.96.0.5", "ports": [{"name": "http-web", "port": 80}]},
         }
 
-    services = [
-        service("my-svc", "default", 5.0),
-        service("later", "default", 60.0),
-        service("other", "team", 5.0),
-    ]
-    env = service_env(services, "default", started=30.0, links=True)
+    services = [service("my-svc", "default"), service("other", "team")]
+    env = service_env(services, "default", links=True)
     assert env["MY_SVC_SERVICE_HOST"] == "10.96.0.5"
     assert env["MY_SVC_SERVICE_PORT_HTTP_WEB"] == "80"
     assert env["MY_SVC_PORT_80_TCP"] == "tcp://10.96.0.5:80"
-    assert not any(k.startswith(("LATER_", "OTHER_")) for k in env)
-    assert service_env(services, "default", 30.0, links=False) == {}
+    assert not any(k.startswith("OTHER_") for k in env)
+    assert service_env(services, "default", links=False) == {}
 
 
 # ---- kubectl exec in a cluster -------------------------------------------------------------------
@@ -282,7 +277,9 @@ def test_dns_and_http_through_a_service(cluster: Cluster) -> None:
     assert connection.data["backend"].startswith("default/web-") and connection.data["code"] == 200
     story = [e.summary for e in cluster.trace.events[before:] if e.kind == "milestone"]
     assert any(
-        s.startswith("wget in pod bb asked the Service my-nginx (10.") and "answered 200" in s
+        s.startswith("wget in pod bb looked up my-nginx (the cluster's DNS, CoreDNS pod coredns-")
+        and "and asked the Service my-nginx (10." in s
+        and "answered 200" in s
         for s in story
     )
     out, err, code = run(cluster, "exec bb -- wget -qO- nowhere")

@@ -112,7 +112,8 @@ def etcd_reply(session: Session, key: str, revision: int) -> dict[str, Any]:
 
 
 def engine_view(session: Session) -> dict[str, Any]:
-    """The engine's own final state, to cross-check what the page derives."""
+    """The engine's own final state in the lesson's namespace, to cross-check what the page
+    derives (which leaves out the add-ons in kube-system: derive.js isAddon)."""
     etcd = session.timeline.cluster.etcd
 
     def objects(prefix: str) -> list[dict[str, Any]]:
@@ -122,7 +123,7 @@ def engine_view(session: Session) -> dict[str, Any]:
         refs = obj["metadata"].get("ownerReferences") or []
         return refs[0]["name"] if refs else None
 
-    pods = objects("/registry/pods/")
+    pods = objects("/registry/pods/default/")
     return {
         "revision": etcd.revision,
         "keys": {
@@ -150,7 +151,7 @@ def engine_view(session: Session) -> dict[str, Any]:
                 "replicas": rs["spec"]["replicas"],
                 "ready": rs["status"].get("readyReplicas", 0),
             }
-            for rs in objects("/registry/replicasets/")
+            for rs in objects("/registry/replicasets/default/")
         ],
         "deployments": [
             {
@@ -158,7 +159,7 @@ def engine_view(session: Session) -> dict[str, Any]:
                 "replicas": d["spec"]["replicas"],
                 "ready": d["status"].get("readyReplicas", 0),
             }
-            for d in objects("/registry/deployments/")
+            for d in objects("/registry/deployments/default/")
         ],
         "nodes": [kv.key.rsplit("/", 1)[1] for kv in etcd.range("/registry/minions/")],
     }

@@ -41,12 +41,12 @@ def test_play_prints_each_kubectl_step_and_its_output(tmp_path: Path) -> None:
     assert result.stdout == (
         "$ kubectl get nodes\n"
         "NAME     STATUS   ROLES    AGE   VERSION\n"
-        "node-1   Ready    <none>   0s    v1.37.0\n"
-        "node-2   Ready    <none>   0s    v1.37.0\n"
-        "node-3   Ready    <none>   0s    v1.37.0\n"
+        "node-1   Ready    <none>   20s   v1.37.0\n"
+        "node-2   Ready    <none>   20s   v1.37.0\n"
+        "node-3   Ready    <none>   20s   v1.37.0\n"
         "$ kubectl get ns default\n"
         "NAME      STATUS   AGE\n"
-        "default   Active   2s\n"
+        "default   Active   22s\n"
     )
     events = [json.loads(line) for line in trace.read_text().splitlines()]
     assert events[0]["kind"] == "narration" and events[0]["summary"] == "Hello"

@@ -31,8 +31,8 @@ def spec_of(cluster: Cluster, pod: str) -> dict[str, Any]:
 def test_system_classes_and_get(cluster: Cluster) -> None:
     assert cluster.kubectl("get priorityclass").stdout == (
         "NAME                      VALUE        GLOBAL-DEFAULT   AGE   PREEMPTIONPOLICY\n"
-        "system-cluster-critical   2000000000   false            0s    PreemptLowerPriority\n"
-        "system-node-critical      2000001000   false            0s    PreemptLowerPriority\n"
+        "system-cluster-critical   2000000000   false            20s   PreemptLowerPriority\n"
+        "system-node-critical      2000001000   false            20s   PreemptLowerPriority\n"
     )
     assert cluster.kubectl("delete pc system-node-critical").text == (
         "Error from server (Forbidden): system-node-critical.scheduling.k8s.io "

@@ -93,7 +93,9 @@ def run_session(
         if node and bound.setdefault(uid, node) != node:
             moved.append(uid)
 
-    watch = cluster.call(Request("GET", "/api/v1/pods", {"watch": "true"})).watch
+    # The session's pods (default): a watch from now starts with an ADDED event for each pod
+    # already there (the add-ons in kube-system), in key order, not revision order.
+    watch = cluster.call(Request("GET", "/api/v1/namespaces/default/pods", {"watch": "true"})).watch
     watch.start(watched)
     failed: set[str] = set()
     for step in steps:

@@ -106,10 +106,10 @@ def test_allocation_is_deterministic_in_range_and_released() -> None:
 
 
 def test_a_taken_ip_or_port_is_refused_until_released(cluster: Cluster) -> None:
-    assert create(cluster, clusterIP="10.96.0.10").code == 201
-    assert invalid(cluster, "b", clusterIP="10.96.0.10") == (
-        'Service "b" is invalid: spec.clusterIPs: Invalid value: []string{"10.96.0.10"}: '
-        "failed to allocate IP 10.96.0.10: provided IP is already allocated"
+    assert create(cluster, clusterIP="10.96.0.20").code == 201
+    assert invalid(cluster, "b", clusterIP="10.96.0.20") == (
+        'Service "b" is invalid: spec.clusterIPs: Invalid value: []string{"10.96.0.20"}: '
+        "failed to allocate IP 10.96.0.20: provided IP is already allocated"
     )
     assert invalid(cluster, "c", clusterIP="10.0.0.1").endswith(
         "failed to allocate IP 10.0.0.1: provided IP 10.0.0.1 is not in the valid range"
@@ -127,7 +127,7 @@ def test_a_taken_ip_or_port_is_refused_until_released(cluster: Cluster) -> None:
     assert cluster.call(Request("DELETE", SERVICES + "/np")).code == 200
     assert cluster.call(Request("DELETE", SERVICES + "/web")).code == 200
     assert create(cluster, "np2", type="NodePort", ports=np).code == 201
-    assert create(cluster, "b", clusterIP="10.96.0.10").code == 201
+    assert create(cluster, "b", clusterIP="10.96.0.20").code == 201
 
 
 def test_validation_texts(cluster: Cluster) -> None:

@@ -91,9 +91,8 @@ def parse_targets(args: list[str], ctx: Context, *, allow_empty_names: bool = Tr
     types = resolve_types(args[0])
     names = args[1:]
     if names:
-        if len(types) > 1:
-            raise KubectlError("error: you may only specify a single resource type")
-        return [Target(types[0], name) for name in names]
+        # resource.Builder visitByName: every name of every type (`delete deployments,svc web`)
+        return [Target(t, name) for t in types for name in names]
     if not allow_empty_names:
         raise ctx.usage_error("resource name may not be empty")
     return [Target(t, "") for t in types]

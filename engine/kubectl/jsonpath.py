@@ -16,7 +16,8 @@ from typing import Any
 
 # cmd/get/customcolumn.go jsonRegexp, used by RelaxedJSONPathExpression
 _RELAXED = re.compile(r"^\{\.?([^{}]+)\}$|^\.?([^{}]+)$")
-_NAME = re.compile(r"[A-Za-z0-9_\-/$]+")
+# parser.go parseField: a field name runs to the next terminator
+_NAME = re.compile(r"[^\s.,\[\]$@{}()]+")
 _FILTER = re.compile(r"^\s*(@[^=!<>\s]*)\s*(?:(==|!=|<=|>=|<|>)\s*(.+?))?\s*$")
 
 

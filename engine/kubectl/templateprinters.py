@@ -78,7 +78,7 @@ def _custom_columns(spec: str, no_headers: bool) -> Printer:
     """NewCustomColumnsPrinterFromSpec: HEADER:PATH pairs, comma-separated."""
     columns: list[tuple[str, list[Any]]] = []
     for part in spec.split(","):
-        pieces = part.split(":")
+        pieces = part.split(":", 1)  # strings.SplitN(spec, ":", 2)
         if len(pieces) != 2:
             raise KubectlError(
                 f"error: unexpected custom-columns spec: {part}, expected <header>:<json-path-expr>"

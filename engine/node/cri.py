@@ -50,6 +50,7 @@ class Sandbox:
     created_at: float
     state: str = SANDBOX_READY
     ip: str = ""
+    host_network: bool = False  # in the node's network namespace: its IP, no CNI
 
 
 @dataclass(frozen=True)

@@ -291,7 +291,16 @@ def _machine(kubelet: Kubelet, pod: Obj, container: Container, cluster: ClusterV
         _trace_route(kubelet, meta["name"], namespace, route)
 
     clock = lambda: kubelet.context.env.now  # noqa: E731
-    network = Network(namespace, pod_ip, cluster.objects, containers, cluster.rng, clock, on_route)
+    network = Network(
+        namespace,
+        pod_ip,
+        kubelet.node_name,
+        cluster.objects,
+        containers,
+        cluster.rng,
+        clock,
+        on_route,
+    )
     argv = effective_argv(container.image, container.spec)
     return Machine(
         programs=programs,
@@ -350,6 +359,16 @@ def _trace_route(kubelet: Kubelet, pod: str, namespace: str, route: Route) -> No
         "node": route.node or None,
         "code": route.code or None,
         "error": route.error or None,
+        # The name looked up first (the page draws the query to CoreDNS), or null for an address.
+        "dns": None
+        if route.dns is None
+        else {
+            "server": route.dns.server,
+            "pod": route.dns.pod,
+            "node": route.dns.node,
+            "name": route.dns.name,
+            "answer": (route.dns.ips or (None,))[0],
+        },
     }
     obj = (
         object_ref("Service", service, namespace) if service else object_ref("Pod", pod, namespace)
@@ -371,6 +390,12 @@ def _trace_route(kubelet: Kubelet, pod: str, namespace: str, route: Route) -> No
     if not service:
         return
     who = f"{route.client} in pod {pod}"
+    if route.dns is not None:
+        dns_pod = route.dns.pod.split("/", 1)[-1]
+        who += (
+            f" looked up {route.dns.name} (the cluster's DNS, CoreDNS pod {dns_pod} on "
+            f"{route.dns.node}, answered {route.cluster_ip}) and"
+        )
     if route.code:
         headline = (
             f"{who} asked the Service {service} ({route.cluster_ip}): kube-proxy's rules "

@@ -25,10 +25,10 @@ from engine.node.config_manager import (
     ConfigManager,
     string_data,
 )
-from engine.timeutil import parse_rfc3339
 
 Gen = Generator[Any, Any, Any]
 Obj = dict[str, Any]
+_SERVICE_NAME = re.compile(r"[^A-Za-z0-9_]")
 
 
 @dataclass(frozen=True)
@@ -99,6 +99,48 @@ def make_environment_variables(pod: Obj, container: Obj, manager: ConfigManager,
             env[name] = resource_field(pod, container, value_from["resourceFieldRef"] or {}, node)
         else:
             env[name] = ""
+    return env
+
+
+def service_env(services: list[Obj], namespace: str, links: bool) -> dict[str, str]:
+    """getServiceEnvVarMap + envvars.FromServices, from the Services the kubelet's lister holds
+    as it makes the container: the `kubernetes` Service of `default` always, the pod's
+    namespace's Services if enableServiceLinks. A Service made later is not there."""
+    chosen: dict[str, Obj] = {}
+    for service in sorted(services, key=lambda s: s["metadata"]["name"]):
+        meta, spec = service["metadata"], service.get("spec") or {}
+        ip = spec.get("clusterIP", "")
+        if not ip or ip == "None":
+            continue
+        ns = meta.get("namespace", "default")
+        if ns == "default" and meta["name"] == "kubernetes":
+            chosen.setdefault(meta["name"], service)
+        elif ns == namespace and links:
+            chosen[meta["name"]] = service
+    env: dict[str, str] = {}
+    for name, service in sorted(chosen.items()):
+        spec = service["spec"]
+        ip, ports = spec["clusterIP"], spec.get("ports") or []
+        prefix = _SERVICE_NAME.sub("_", name.upper())
+        env[f"{prefix}_SERVICE_HOST"] = ip
+        if not ports:
+            continue
+        env[f"{prefix}_SERVICE_PORT"] = str(ports[0].get("port"))
+        for port in ports:
+            if port.get("name"):
+                env[f"{prefix}_SERVICE_PORT_{_SERVICE_NAME.sub('_', port['name'].upper())}"] = str(
+                    port.get("port")
+                )
+        for k, port in enumerate(ports):
+            protocol = str(port.get("protocol", "TCP"))
+            link = f"{prefix}_PORT_{port.get('port')}_{protocol.upper()}"
+            url = f"{protocol.lower()}://{ip}:{port.get('port')}"
+            if k == 0:
+                env[f"{prefix}_PORT"] = url
+            env[link] = url
+            env[f"{link}_PROTO"] = protocol.lower()
+            env[f"{link}_PORT"] = str(port.get("port"))
+            env[f"{link}_ADDR"] = ip
     return env
 
 
@@ -207,51 +249,3 @@ def expand_command_and_args(container: Obj, env: dict[str, str]) -> Obj:
         if container.get(key):
             expanded[key] = [expand(str(word), mapping) for word in container[key]]
     return expanded
-
-
-_SERVICE_NAME = re.compile(r"[^A-Za-z0-9_]")
-
-
-def service_env(services: list[Obj], namespace: str, started: float, links: bool) -> dict[str, str]:
-    """getServiceEnvVarMap + envvars.FromServices: the `kubernetes` Service of `default`
-    always, the pod's namespace's Services if enableServiceLinks; only those that existed when
-    the container started (the kubelet computes the environment then)."""
-    chosen: dict[str, Obj] = {}
-    for service in sorted(services, key=lambda s: s["metadata"]["name"]):
-        meta, spec = service["metadata"], service.get("spec") or {}
-        ip = spec.get("clusterIP", "")
-        if not ip or ip == "None":
-            continue
-        created = meta.get("creationTimestamp")
-        if created and parse_rfc3339(created) > started:
-            continue
-        ns = meta.get("namespace", "default")
-        if ns == "default" and meta["name"] == "kubernetes":
-            chosen.setdefault(meta["name"], service)
-        elif ns == namespace and links:
-            chosen[meta["name"]] = service
-    env: dict[str, str] = {}
-    for name, service in sorted(chosen.items()):
-        spec = service["spec"]
-        ip, ports = spec["clusterIP"], spec.get("ports") or []
-        prefix = _SERVICE_NAME.sub("_", name.upper())
-        env[f"{prefix}_SERVICE_HOST"] = ip
-        if not ports:
-            continue
-        env[f"{prefix}_SERVICE_PORT"] = str(ports[0].get("port"))
-        for port in ports:
-            if port.get("name"):
-                env[f"{prefix}_SERVICE_PORT_{_SERVICE_NAME.sub('_', port['name'].upper())}"] = str(
-                    port.get("port")
-                )
-        for k, port in enumerate(ports):
-            protocol = str(port.get("protocol", "TCP"))
-            link = f"{prefix}_PORT_{port.get('port')}_{protocol.upper()}"
-            url = f"{protocol.lower()}://{ip}:{port.get('port')}"
-            if k == 0:
-                env[f"{prefix}_PORT"] = url
-            env[link] = url
-            env[f"{link}_PROTO"] = protocol.lower()
-            env[f"{link}_PORT"] = str(port.get("port"))
-            env[f"{link}_ADDR"] = ip
-    return env

@@ -202,7 +202,11 @@ class KubeRuntimeManager:
         if actions.create_sandbox:
             try:
                 sandbox_id = yield from runtime.run_pod_sandbox(
-                    kubelet.id, pod["metadata"]["uid"], ref_of(pod), actions.attempt
+                    kubelet.id,
+                    pod["metadata"]["uid"],
+                    ref_of(pod),
+                    actions.attempt,
+                    kubelet.host_ip if pod["spec"].get("hostNetwork") else "",
                 )
             except CRIError as error:
                 kubelet.event(
@@ -215,9 +219,14 @@ class KubeRuntimeManager:
                 return result
             result.changed = True
             ip = runtime.sandboxes[sandbox_id].ip
+            wired = (
+                f"it shares the node's network and IP {ip} (hostNetwork)"
+                if runtime.sandboxes[sandbox_id].host_network
+                else f"the CNI plugin gave it IP {ip}"
+            )
             kubelet.milestone(
                 f"The container runtime on {kubelet.node_name} made pod "
-                f"{pod['metadata']['name']}'s sandbox; the CNI plugin gave it IP {ip}",
+                f"{pod['metadata']['name']}'s sandbox; {wired}",
                 pod,
                 ip=ip,
             )
@@ -322,7 +331,7 @@ class KubeRuntimeManager:
         services = NodeRegistry.of(kubelet.context).objects("services")
         namespace = pod["metadata"].get("namespace", "default")
         links = (pod.get("spec") or {}).get("enableServiceLinks", True) is not False
-        for name, value in service_env(services, namespace, kubelet.context.env.now, links).items():
+        for name, value in service_env(services, namespace, links).items():
             env.setdefault(name, value)  # the container's own variables win
         expanded = expand_command_and_args(cspec, env)
         return ContainerConfig(

@@ -1,38 +1,54 @@
-"""The pod network as a process inside a container meets it: the cluster's DNS (CoreDNS's
-`kubernetes` plugin), Service ClusterIPs (kube-proxy's rules) and the pods' own servers.
+"""A pod's network, as the programs of an exec see it (curl, wget, nslookup).
 
-`nslookup`, `wget` and `curl` in an exec (engine/node/programs.py) come here. A name is tried
-with the pod's search domains first (resolv.conf's `ndots:5`), as the resolver does; a
-Service name gives its ClusterIP (a headless Service: its ready pods' IPs); a ClusterIP:port is
-sent to one ready endpoint chosen at random (kube-proxy's iptables rules pick with equal
+`nslookup`, `wget` and `curl` in an exec (engine/node/programs.py) come here. A name is looked
+up as the pod's resolver does (resolv.conf: the search domains first, `ndots:5`): each query
+goes to the nameserver the kubelet wrote there, the kube-dns Service's ClusterIP, which the
+node's kube-proxy rules (engine/proxy/rules.py) send to one ready CoreDNS pod; CoreDNS answers
+from its records (engine/addons/coredns.py). With no ready CoreDNS pod behind kube-dns the
+query times out. A connection to a ClusterIP:port (or a node's address and a NodePort) is sent
+by the same rules to one ready endpoint chosen at random (the iptables rules pick with equal
 probability, pkg/proxy/iptables/proxier.go writeServiceToEndpointRules), then that pod's
 container answers as its image does (engine/node/userland.py).
 
-CoreDNS and kube-proxy are not components of this cluster: what their informers would hold
-is read from storage as the exec runs (`objects`). There is no world outside the cluster:
-names that are not the cluster's do not resolve.
+There is no world outside the cluster: names that are not the cluster's do not resolve.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import random
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from engine import timeutil
+from engine.addons import coredns
 from engine.node import userland
 from engine.node.shell import Result, Shell
+from engine.proxy.rules import SERVICE_NAME_LABEL, ServicePort, find, node_rules
 
 if TYPE_CHECKING:
     from engine.node.cri import Container
 
 Obj = dict[str, Any]
-DNS_IP = "10.96.0.10"  # kubeadm's clusterDNS: the tenth IP of the Service range
+DNS_IP = "10.96.0.10"  # the kubelet's clusterDNS: kubeadm's tenth IP of the Service range
 DNS_NAME = "kube-dns.kube-system.svc.cluster.local"
-DOMAIN = "cluster.local"
+DOMAIN = coredns.DOMAIN
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """One name looked up through the cluster's DNS."""
+
+    name: str  # as the program asked for it
+    server: str  # the nameserver of the pod's resolv.conf
+    pod: str = ""  # the CoreDNS pod that answered (namespace/name); "" when none was reached
+    node: str = ""  # its node
+    fqdn: str = ""  # the name that had records; "" for NXDOMAIN
+    ips: tuple[str, ...] = ()
+    timed_out: bool = False  # no CoreDNS pod was reached
 
 
 @dataclass(frozen=True)
@@ -48,6 +64,7 @@ class Route:
     code: int = 0  # the HTTP status the pod answered; 0: no answer
     error: str = ""  # refused, timeout, unresolved
     client: str = ""  # the program that connected: curl, wget
+    dns: Lookup | None = None  # how the host name was looked up; None for an address
 
 
 @dataclass(frozen=True)
@@ -62,6 +79,7 @@ class Network:
         self,
         namespace: str,
         pod_ip: str,
+        node: str,
         objects: Callable[[str], list[Obj]],
         containers: Callable[[], list[tuple[Container, str, str]]],
         rng: random.Random,
@@ -70,6 +88,7 @@ class Network:
     ) -> None:
         self.namespace = namespace
         self.pod_ip = pod_ip
+        self.node = node  # whose kube-proxy rules the pod's packets go through
         self.objects = (
             objects  # resource name -> every object of it (services, endpointslices, pods)
         )
@@ -78,159 +97,175 @@ class Network:
         self.clock = clock
         self.on_route = on_route
 
+    # ---- kube-proxy ------------------------------------------------------------------------------
+    def rule(
+        self, table: list[ServicePort], ip: str, port: int, protocol: str = "TCP"
+    ) -> ServicePort | None:
+        """The rule of the pod's node's `table` a packet to ip:port matches."""
+        node_ips = [
+            a.get("address", "")
+            for n in self.objects("nodes")
+            for a in (n.get("status") or {}).get("addresses") or []
+            if a.get("type") == "InternalIP"
+        ]
+        return find(table, ip, port, protocol, node_ips)
+
     # ---- DNS -----------------------------------------------------------------------------------
     def search(self) -> list[str]:
         return [f"{self.namespace}.svc.{DOMAIN}", f"svc.{DOMAIN}", DOMAIN]
 
-    def resolve(self, name: str) -> tuple[str, list[str], Obj | None] | None:
-        """(the name that answered, its addresses, the Service) or None (NXDOMAIN)."""
+    def lookup(self, name: str) -> Lookup | None:
+        """The name as the resolver looks it up; None for an address or localhost (no query)."""
         name = name.rstrip(".")
-        if _is_ip(name):
-            return name, [name], None
-        if name == "localhost":
-            return name, ["127.0.0.1"], None
+        if _is_ip(name) or name == "localhost":
+            return None
+        server = self._dns_server(name)
+        if server is None:
+            return Lookup(name, DNS_IP, timed_out=True)
+        pod, node = server
         tries = [f"{name}.{domain}" for domain in self.search()] if name.count(".") < 5 else []
         for fqdn in [*tries, name]:
-            found = self._service_record(fqdn)
+            found = coredns.records(fqdn, self.objects)
             if found is not None:
-                return fqdn, *found
-        return None
+                return Lookup(name, DNS_IP, pod, node, fqdn, tuple(found))
+        return Lookup(name, DNS_IP, pod, node)
 
-    def _service_record(self, fqdn: str) -> tuple[list[str], Obj] | None:
-        """CoreDNS's kubernetes plugin: <service>.<namespace>.svc.cluster.local, and for a
-        headless Service <hostname>.<service>.<namespace>.svc.cluster.local, the ready
-        endpoint the EndpointSlice controller gave that hostname (a StatefulSet's pod)."""
-        parts = fqdn.split(".")
-        hostname = parts.pop(0) if len(parts) == 6 else ""
-        if len(parts) != 5 or ".".join(parts[2:]) != f"svc.{DOMAIN}":
+    def _dns_server(self, name: str) -> tuple[str, str] | None:
+        """The CoreDNS pod (and its node) kube-proxy sends the query to, or None when it
+        reaches none. kube-proxy picks at random; Podlife picks by the asker and the name, so
+        that a lookup does not draw from the connections' random source."""
+        rule = self.rule(node_rules(self.node, self.objects), DNS_IP, 53, "UDP")
+        if rule is None or not rule.endpoints:
             return None
-        service = self._service(parts[1], parts[0])
-        if service is None:
-            return None
-        if hostname:
-            ips = sorted({e[1] for e in self._ready_endpoints(service, None) if e[3] == hostname})
-            return (ips, service) if ips else None
-        ip = (service.get("spec") or {}).get("clusterIP", "")
-        if ip and ip != "None":
-            return [ip], service
-        pods = sorted({e[1] for e in self._ready_endpoints(service, None)})
-        return (pods, service) if pods else None
-
-    def _service(self, namespace: str, name: str) -> Obj | None:
-        for service in self.objects("services"):
-            meta = service.get("metadata") or {}
-            if meta.get("name") == name and meta.get("namespace", "default") == namespace:
-                return service
-        return None
+        pick = rule.endpoints[zlib.crc32(f"{self.pod_ip}/{name}".encode()) % len(rule.endpoints)]
+        if self._listener(pick.ip, pick.port) is None:
+            return None  # its endpoint is still listed, but nothing answers there
+        return pick.pod, pick.node
 
     def nslookup(self, shell: Shell, name: str) -> Result:
         """busybox's nslookup: 1.28 (the docs' DNS debugging image) prints the old format;
         later versions print the one modelled on BIND's."""
-        found = self.resolve(name)
+        found = self.lookup(name)
+        if found is None:  # an address (or localhost) is its own answer
+            name = name.rstrip(".")
+            address = "127.0.0.1" if name == "localhost" else name
+            found = Lookup(name, DNS_IP, fqdn=name, ips=(address,))
         if _old_busybox(shell.machine.version):
-            head = f"Server:    {DNS_IP}\nAddress 1: {DNS_IP} {DNS_NAME}\n\n"
-            if found is None:
+            if found.timed_out:
+                head = f"Server:    {DNS_IP}\nAddress 1: {DNS_IP}\n\n"
                 return Result(head, f"nslookup: can't resolve '{name}'\n", 1)
-            fqdn, ips, _ = found
+            head = f"Server:    {DNS_IP}\nAddress 1: {DNS_IP} {DNS_NAME}\n\n"
+            if not found.fqdn:
+                return Result(head, f"nslookup: can't resolve '{name}'\n", 1)
             rows = "".join(
                 f"Address {k}: {ip}"
-                + (f" {self._ptr(ip, fqdn)}" if self._ptr(ip, fqdn) else "")
+                + (f" {self._ptr(ip, found.fqdn)}" if self._ptr(ip, found.fqdn) else "")
                 + "\n"
-                for k, ip in enumerate(ips, 1)
+                for k, ip in enumerate(found.ips, 1)
             )
             return Result(f"{head}Name:      {name}\n{rows}", "", 0)
+        if found.timed_out:
+            return Result(";; connection timed out; no servers could be reached\n\n", "", 1)
         head = f"Server:\t\t{DNS_IP}\nAddress:\t{DNS_IP}:53\n\n"
-        if found is None:
+        if not found.fqdn:
             tried = [f"{name}.{d}" for d in self.search()] + [name]
             misses = "".join(f"** server can't find {t}: NXDOMAIN\n\n" for t in tried)
             return Result(head + misses, "", 1)
-        fqdn, ips, _ = found
-        rows = "".join(f"Name:\t{fqdn}\nAddress: {ip}\n" for ip in ips)
+        rows = "".join(f"Name:\t{found.fqdn}\nAddress: {ip}\n" for ip in found.ips)
         return Result(f"{head}{rows}\n", "", 0)
 
     def _ptr(self, ip: str, fqdn: str) -> str:
         """The reverse name busybox 1.28 prints after each address."""
         if ip == fqdn:
             return ""
-        if fqdn.count(".") == 5:  # a pod's own name in its headless Service
-            return fqdn
         for pod in self.objects("pods"):
             if (pod.get("status") or {}).get("podIP") == ip:
-                return f"{ip.replace('.', '-')}.{fqdn.split('.', 1)[1]}"
+                service = fqdn.split(".", 1)[1] if fqdn.count(".") == 5 else fqdn
+                # CoreDNS names an endpoint by its hostname when it has one (a StatefulSet's
+                # pod under its headless Service), else by its address
+                label = self._endpoint_hostname(ip, service) or ip.replace(".", "-")
+                return f"{label}.{service}"
         return fqdn
 
-    # ---- connections ---------------------------------------------------------------------------
-    def _ready_endpoints(self, service: Obj, port: Obj | None) -> list[tuple[str, str, int, str]]:
-        """(pod namespace/name, IP, target port, hostname) of the Service's ready endpoints."""
-        meta = service.get("metadata") or {}
-        name, namespace = meta.get("name"), meta.get("namespace", "default")
-        found: list[tuple[str, str, int, str]] = []
+    def _endpoint_hostname(self, ip: str, service_fqdn: str) -> str:
+        name, namespace = service_fqdn.split(".")[:2]
         for slice_ in self.objects("endpointslices"):
-            smeta = slice_.get("metadata") or {}
-            labels = smeta.get("labels") or {}
-            if (
-                smeta.get("namespace") != namespace
-                or labels.get("kubernetes.io/service-name") != name
-            ):
+            meta = slice_.get("metadata") or {}
+            if meta.get("namespace") != namespace:
                 continue
-            number = 0
-            for entry in slice_.get("ports") or []:
-                if port is None or (entry.get("name") or "") == (port.get("name") or ""):
-                    number = int(entry.get("port") or 0)
+            if (meta.get("labels") or {}).get(SERVICE_NAME_LABEL) != name:
+                continue
             for endpoint in slice_.get("endpoints") or []:
-                if (endpoint.get("conditions") or {}).get("ready") is False:
-                    continue
-                ref = endpoint.get("targetRef") or {}
-                for ip in endpoint.get("addresses") or []:
-                    pod = f"{ref.get('namespace', namespace)}/{ref.get('name', '')}"
-                    found.append((pod, ip, number, str(endpoint.get("hostname") or "")))
-        return sorted(found)
+                if ip in (endpoint.get("addresses") or []) and endpoint.get("hostname"):
+                    return str(endpoint["hostname"])
+        return ""
 
+    # ---- connections ---------------------------------------------------------------------------
     def connect(self, host: str, port: int, path: str) -> tuple[Route, Answer | None]:
-        """One HTTP GET: through kube-proxy when `host` is a ClusterIP."""
-        resolved = self.resolve(host)
-        if resolved is None:
-            return Route(error="unresolved"), None
-        _, ips, service = resolved
-        ip = ips[0]
-        if service is not None and (service.get("spec") or {}).get("clusterIP") == ip:
-            meta = service["metadata"]
-            where = f"{meta.get('namespace', 'default')}/{meta['name']}"
-            ports = [p for p in service["spec"].get("ports") or [] if p.get("port") == port]
-            if not ports:
-                return Route(where, ip, port=port, error="timeout"), None
-            endpoints = self._ready_endpoints(service, ports[0])
-            if not endpoints:
-                # A Service without endpoints: kube-proxy's rule REJECTs (icmp-port-unreachable).
-                return Route(where, ip, port=port, error="refused"), None
-            backend, backend_ip, target, _hostname = self.rng.choice(endpoints)
-            route, answer = self._pod(backend_ip, target, path)
-            return Route(
-                where, ip, backend, backend_ip, route.node, port, route.code, route.error
-            ), answer
-        if ip == "127.0.0.1":
+        """One HTTP GET: the name looked up, then through kube-proxy's rules when the address
+        is a Service's."""
+        found = self.lookup(host)
+        if found is not None and not found.fqdn:
+            return Route(error="unresolved", dns=found), None
+        ip = found.ips[0] if found is not None else host.rstrip(".")
+        if ip in ("localhost", "127.0.0.1"):
             ip = self.pod_ip
-        return self._pod(ip, port, path)
+        table = node_rules(self.node, self.objects)
+        rule = self.rule(table, ip, port)
+        if rule is not None:
+            if not rule.endpoints:
+                # A Service without endpoints: kube-proxy's rule REJECTs (icmp-port-unreachable).
+                return Route(
+                    rule.service, rule.cluster_ip, port=port, error="refused", dns=found
+                ), None
+            endpoint = self.rng.choice(rule.endpoints)
+            route, answer = self._pod(endpoint.ip, endpoint.port, path)
+            return Route(
+                rule.service,
+                rule.cluster_ip,
+                endpoint.pod,
+                endpoint.ip,
+                route.node,
+                port,
+                route.code,
+                route.error,
+                dns=found,
+            ), answer
+        service = next((r.service for r in table if r.cluster_ip == ip), "")
+        if service:
+            # A Service's IP but not one of its ports: no rule matches, the packet goes nowhere.
+            return Route(service, ip, port=port, error="timeout", dns=found), None
+        route, answer = self._pod(ip, port, path)
+        return replace(route, dns=found), answer
 
-    def _pod(self, ip: str, port: int, path: str) -> tuple[Route, Answer | None]:
+    def _listener(self, ip: str, port: int) -> tuple[Container, str] | None:
+        """The running container listening on ip:port now, and its node."""
         for container, node, pod_ip in self.containers():
             if pod_ip != ip or container.behavior is None:
                 continue
             listener = container.behavior.listener(port)
-            elapsed = self.clock() - container.started_at
-            if listener is None or not container.behavior.listening(elapsed):
-                continue
-            name = f"{container.pod.namespace}/{container.pod.name}"
-            if listener.protocol != "http":
-                return Route(
-                    backend=name, backend_ip=ip, node=node, port=port, error="not-http"
-                ), None
-            code = listener.status_code(path, elapsed)
-            answer = userland.http_answer(container.image, container.pod.name, path, code)
-            return Route(
-                backend=name, backend_ip=ip, node=node, port=port, code=answer.code
-            ), Answer(answer.code, answer.body, answer.server)
-        return Route(backend_ip=ip, port=port, error="refused"), None
+            if listener is not None and container.behavior.listening(
+                self.clock() - container.started_at
+            ):
+                return container, node
+        return None
+
+    def _pod(self, ip: str, port: int, path: str) -> tuple[Route, Answer | None]:
+        found = self._listener(ip, port)
+        if found is None:
+            return Route(backend_ip=ip, port=port, error="refused"), None
+        container, node = found
+        assert container.behavior is not None
+        listener = container.behavior.listener(port)
+        assert listener is not None
+        name = f"{container.pod.namespace}/{container.pod.name}"
+        if listener.protocol != "http":
+            return Route(backend=name, backend_ip=ip, node=node, port=port, error="not-http"), None
+        code = listener.status_code(path, self.clock() - container.started_at)
+        answer = userland.http_answer(container.image, container.pod.name, path, code)
+        return Route(backend=name, backend_ip=ip, node=node, port=port, code=answer.code), Answer(
+            answer.code, answer.body, answer.server
+        )
 
     # ---- the clients ---------------------------------------------------------------------------
     def _fetch(self, url: str, client: str) -> tuple[str, str, int, str, Route, Answer | None]:
@@ -243,8 +278,7 @@ class Network:
         path = parts.path or "/"
         route, answer = self.connect(host, port, path)
         self.on_route(replace(route, client=client))
-        resolved = self.resolve(host)
-        ip = resolved[1][0] if resolved else ""
+        ip = host if route.dns is None else (route.dns.ips or ("",))[0]
         return host, ip, port, path, route, answer
 
     def wget(self, shell: Shell, url: str, quiet: bool, output: str | None, spider: bool) -> Result:

@@ -103,10 +103,19 @@ class ContainerRuntime:
 
     # ---- the CRI call envelope -----------------------------------------------------------------
     # ---- RuntimeService: sandboxes -------------------------------------------------------------
-    def run_pod_sandbox(self, caller: str, pod_uid: str, pod: ObjectRef, attempt: int) -> Gen:
+    def run_pod_sandbox(
+        self, caller: str, pod_uid: str, pod: ObjectRef, attempt: int, host_ip: str = ""
+    ) -> Gen:
+        """`host_ip`: a hostNetwork pod's, which shares the node's network namespace, so the
+        runtime calls no CNI plugin for it (containerd's sandbox_run.go: NamespaceMode_NODE)."""
+
         def work() -> Gen:
             sandbox = Sandbox(self._new_id(), pod_uid, pod, attempt, self.context.env.now)
             yield self.context.timings.sandbox_create  # the pause container and its namespaces
+            if host_ip:
+                sandbox.ip, sandbox.host_network = host_ip, True
+                self._add_sandbox(sandbox)
+                return sandbox.id
             try:
                 sandbox.ip = yield from self.cni.add(self.id, sandbox.id, pod)
             except CNIError as error:
@@ -150,7 +159,8 @@ class ContainerRuntime:
                     self._exit(container, 137, "Error")  # whatever is left gets SIGKILL
             if sandbox.state == SANDBOX_READY:
                 yield SANDBOX_STOP
-                yield from self.cni.delete(self.id, sandbox_id, sandbox.pod)
+                if not sandbox.host_network:
+                    yield from self.cni.delete(self.id, sandbox_id, sandbox.pod)
                 sandbox.state = SANDBOX_NOTREADY
             return None
 
@@ -171,7 +181,7 @@ class ContainerRuntime:
             return
 
         def work() -> Gen:
-            if sandbox.state == SANDBOX_READY:
+            if sandbox.state == SANDBOX_READY and not sandbox.host_network:
                 self.cni._release(sandbox_id)
             for container in self.pod_containers(sandbox.pod_uid):
                 if container.sandbox_id != sandbox_id:

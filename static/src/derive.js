@@ -8,6 +8,15 @@ import { statefulSetRow } from "./statefulsetview.js";
 import { deploymentRow, eventRow, nodeRow, parseKey, podRow, replicaSetRow } from "./kube.js";
 import { deriveServices } from "./services.js";
 
+// The cluster's add-ons (engine/addons: CoreDNS behind kube-dns, kube-proxy on every node) run
+// in kube-system from before the learner arrives; the stage leaves them out, so that what it
+// draws on each node is what the learner made.
+const ADDON = /^(coredns|kube-proxy|kube-dns)([-.]|$)/; // their pods, ReplicaSets, Events
+
+export function isAddon(where) {
+  return where.namespace === "kube-system" && ADDON.test(where.name);
+}
+
 /**
  * @param state   reducer state at the cursor
  * @param values  ValueStore
@@ -29,7 +38,7 @@ export function deriveView(state, values, now, known) {
 
   for (const [key, info] of Object.entries(state.keys)) {
     const where = parseKey(key);
-    if (!where) continue;
+    if (!where || isAddon(where)) continue;
     const obj = values.get(key, info.rev);
     if (obj === undefined) loading += 1;
     switch (where.resource) {

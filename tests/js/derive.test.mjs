@@ -226,3 +226,21 @@ describe("ownerHue", () => {
     assert.equal(ownerHue(undefined), null);
   });
 });
+
+describe("the cluster's add-ons", needsTrace, () => {
+  test("CoreDNS and kube-proxy in kube-system are left off the stage; a learner's kube-system pod is not", async () => {
+    const { values } = await loadedValues();
+    const keys = Object.keys(trace.reset.baseline.keys);
+    const addonPods = keys.filter((k) => /^\/registry\/pods\/kube-system\/(coredns|kube-proxy)-/.test(k));
+    assert.equal(addonPods.length, 5); // 2 CoreDNS replicas, a kube-proxy per node
+    assert.ok(keys.includes("/registry/services/specs/kube-system/kube-dns"));
+    const known = { nodes: trace.reset.nodes.map((n) => n.name), baselineLoaded: true };
+    const state = foldFromScratch(0);
+    const mine = "/registry/pods/kube-system/fluentd-elasticsearch-x1";
+    state.keys[mine] = { rev: 1, create: 1, version: 1 };
+    const view = deriveView(state, values, 0, known);
+    assert.deepEqual(names(view.pods), ["kube-system/fluentd-elasticsearch-x1"]);
+    assert.ok(view.deployments.every((d) => d.name !== "coredns"));
+    assert.ok(view.nodes.every((n) => n.pods.every((p) => !/^(coredns|kube-proxy)-/.test(p.name))));
+  });
+});

@@ -1,10 +1,9 @@
 """kubectl cluster-info (staging/src/k8s.io/kubectl/pkg/cmd/clusterinfo/clusterinfo.go).
 
 Real kubectl prints the API server's address, then every Service in kube-system labelled
-`kubernetes.io/cluster-service=true` (CoreDNS and friends). Podlife runs no Services, so
-kubectl's LIST of them is not sent and only the control plane line is printed. (On a terminal
-kubectl colours the name and the address; written to anything else it prints plain text, as
-here.)
+`kubernetes.io/cluster-service=true` (CoreDNS's kube-dns) with the API server's proxy path to
+it. (On a terminal kubectl colours the name and the address; written to anything else it
+prints plain text, as here.)
 """
 
 from __future__ import annotations
@@ -25,8 +24,23 @@ SERVER = "https://127.0.0.1:6443"
 
 @command("cluster-info", summary="Display cluster information")
 def cluster_info(ctx: Context, flags: Parsed) -> Gen:
-    yield from ()
     ctx.out(f"Kubernetes control plane is running at {SERVER}\n")
+    response = yield from ctx.request(
+        "GET",
+        "/api/v1/namespaces/kube-system/services",
+        query={"labelSelector": "kubernetes.io/cluster-service=true"},
+    )
+    for service in ctx.must(response).get("items") or []:
+        meta, ports = service["metadata"], (service.get("spec") or {}).get("ports") or []
+        name = meta["name"]
+        if ports:
+            # clusterinfo.go: <scheme>:<service>:<first port's name>, https guessed by the port
+            port = ports[0]
+            scheme = "https" if port.get("name") == "https" or port.get("port") == 443 else ""
+            name = ":".join(part for part in (scheme, name, port.get("name") or "") if part)
+        title = (meta.get("labels") or {}).get("kubernetes.io/name") or meta["name"]
+        link = f"{SERVER}/api/v1/namespaces/kube-system/services/{name}/proxy"
+        ctx.out(f"{title} is running at {link}\n")
     ctx.out("\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n")
 
 

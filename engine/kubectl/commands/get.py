@@ -105,6 +105,9 @@ def get(ctx: Context, flags: Parsed) -> Gen:
         for obj in objects:  # kubectl hides managedFields unless asked (since 1.21)
             obj.get("metadata", {}).pop("managedFields", None)
     if human:
+        if any(t.name for t in targets):
+            # get.go multipleGVKsRequested: by name, the kinds of what was found
+            with_kind = len({t.resource.name for t, _ in tables}) > 1
         _print_tables(ctx, flags, tables, with_kind, namespace, quiet_when_empty=bool(errors))
     elif flags.output == "name":
         ctx.out("".join(printers.print_name(obj) for obj in objects))
