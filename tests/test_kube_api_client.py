@@ -273,3 +273,62 @@ def test_without_the_token_the_server_says_unauthorized(kubeconfig: Path) -> Non
     ):
         kubernetes.client.CoreV1Api(client).list_namespaced_pod("default")
     assert refused.value.status == 401
+
+
+def test_networking_ingresses_classes_and_policies(api_client: Any) -> None:
+    net = kubernetes.client.NetworkingV1Api(api_client)
+    net.create_ingress_class(
+        {
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "IngressClass",
+            "metadata": {
+                "name": "client-class",
+                "annotations": {"ingressclass.kubernetes.io/is-default-class": "true"},
+            },
+            "spec": {"controller": "example.com/ingress-controller"},
+        }
+    )
+    backend = {"service": {"name": "web", "port": {"number": 80}}}
+    rule = {"http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": backend}]}}
+    ingress = {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "Ingress",
+        "metadata": {"name": "client-ing"},
+        "spec": {"rules": [rule]},
+    }
+    created = net.create_namespaced_ingress("default", ingress)
+    # DefaultIngressClass admission gave it the default class.
+    assert created.spec.ingress_class_name == "client-class"
+    assert created.spec.rules[0].http.paths[0].backend.service.port.number == 80
+    # What an ingress controller would write, through the status subresource.
+    status = {"status": {"loadBalancer": {"ingress": [{"ip": "172.18.0.100"}]}}}
+    patched = net.patch_namespaced_ingress_status("client-ing", "default", status)
+    assert patched.status.load_balancer.ingress[0].ip == "172.18.0.100"
+    rule["http"]["paths"][0]["pathType"] = "Everything"
+    with pytest.raises(kubernetes.client.ApiException) as refused:
+        net.create_namespaced_ingress("default", {**ingress, "metadata": {"name": "bad"}})
+    assert refused.value.status == 422
+    causes = yaml.safe_load(refused.value.body)["details"]["causes"]
+    assert causes == [
+        {
+            "reason": "FieldValueNotSupported",
+            "message": 'Unsupported value: "Everything": supported values: "Exact", '
+            '"ImplementationSpecific", "Prefix"',
+            "field": "spec.rules[0].http.paths[0].pathType",
+        }
+    ]
+    policy = {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": {"name": "client-deny"},
+        "spec": {"podSelector": {}, "egress": [{"ports": [{"port": 53}]}]},
+    }
+    made = net.create_namespaced_network_policy("default", policy)
+    assert made.spec.policy_types == ["Ingress", "Egress"]
+    assert made.spec.egress[0].ports[0].protocol == "TCP"
+    listed = net.list_namespaced_network_policy("default")
+    assert [p.metadata.name for p in listed.items] == ["client-deny"]
+    net.delete_namespaced_network_policy("client-deny", "default")
+    net.delete_namespaced_ingress("client-ing", "default")
+    net.delete_ingress_class("client-class")
+    assert net.list_namespaced_ingress("default").items == []

@@ -64,6 +64,14 @@ def test_api_resources_table() -> None:
         "false",
         "StorageClass",
     ]
+    assert row("ingresses") == ["ingresses", "ing", "networking.k8s.io/v1", "true", "Ingress"]
+    assert row("networkpolicies") == [
+        "networkpolicies",
+        "netpol",
+        "networking.k8s.io/v1",
+        "true",
+        "NetworkPolicy",
+    ]
     names = [line.split()[0] for line in lines[1:]]
     assert {"configmaps", "pods", "serviceaccounts", "services", "deployments"} <= set(names)
     # By group (the core group first), then by name.
@@ -120,7 +128,8 @@ def test_api_versions() -> None:
     result, requests = sent(cluster, "api-versions")
     assert out(result) == (
         "apps/v1\nauthorization.k8s.io/v1\nbatch/v1\ncoordination.k8s.io/v1\n"
-        "discovery.k8s.io/v1\nrbac.authorization.k8s.io/v1\nstorage.k8s.io/v1\nv1\n",
+        "discovery.k8s.io/v1\nnetworking.k8s.io/v1\nrbac.authorization.k8s.io/v1\n"
+        "storage.k8s.io/v1\nv1\n",
         "",
         0,
     )

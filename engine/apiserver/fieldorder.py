@@ -213,6 +213,33 @@ _SCHEMA_TEXT: dict[str, str] = {
     "modifyVolumeStatus",
     "StorageClass": "kind apiVersion metadata:ObjectMeta! provisioner parameters:{} "
     "reclaimPolicy mountOptions allowVolumeExpansion volumeBindingMode allowedTopologies",
+    # networking.k8s.io/v1: Ingress, IngressClass, NetworkPolicy
+    "Ingress": "kind apiVersion metadata:ObjectMeta! spec:IngressSpec! status:IngressStatus!",
+    "IngressSpec": "ingressClassName defaultBackend:IngressBackend tls:[IngressTLS] "
+    "rules:[IngressRule]",
+    "IngressBackend": "service:IngressServiceBackend resource:TypedLocalObjectReference",
+    "IngressServiceBackend": "name port:ServiceBackendPort!",
+    "ServiceBackendPort": "name number",
+    "TypedLocalObjectReference": "apiGroup kind name",
+    "IngressTLS": "hosts secretName",
+    "IngressRule": "host http:HTTPIngressRuleValue",
+    "HTTPIngressRuleValue": "paths:[HTTPIngressPath]",
+    "HTTPIngressPath": "path pathType backend:IngressBackend!",
+    "IngressStatus": "loadBalancer:IngressLoadBalancerStatus!",
+    "IngressLoadBalancerStatus": "ingress:[IngressLoadBalancerIngress]",
+    "IngressLoadBalancerIngress": "ip hostname ports",
+    "IngressClass": "kind apiVersion metadata:ObjectMeta! spec:IngressClassSpec!",
+    "IngressClassSpec": "controller parameters:IngressClassParametersReference",
+    "IngressClassParametersReference": "apiGroup kind name scope namespace",
+    "NetworkPolicy": "kind apiVersion metadata:ObjectMeta! spec:NetworkPolicySpec!",
+    "NetworkPolicySpec": "podSelector:LabelSelector! ingress:[NetworkPolicyIngressRule] "
+    "egress:[NetworkPolicyEgressRule] policyTypes",
+    "NetworkPolicyIngressRule": "ports:[NetworkPolicyPort] from:[NetworkPolicyPeer]",
+    "NetworkPolicyEgressRule": "ports:[NetworkPolicyPort] to:[NetworkPolicyPeer]",
+    "NetworkPolicyPort": "protocol port endPort",
+    "NetworkPolicyPeer": "podSelector:LabelSelector namespaceSelector:LabelSelector "
+    "ipBlock:IPBlock",
+    "IPBlock": "cidr except",
 }
 
 # Non-pointer, non-omitempty scalars Go always writes, with their zero values.

@@ -327,6 +327,39 @@ RESOURCES: tuple[ResourceType, ...] = (
         "/registry/storageclasses",
         short_names=("sc",),
     ),
+    # networking.k8s.io/v1 (pkg/registry/networking): HTTP routing into the cluster and the
+    # traffic rules between pods.
+    ResourceType(
+        "ingressclasses",
+        "ingressclass",
+        "IngressClass",
+        "networking.k8s.io",
+        "v1",
+        False,
+        "/registry/ingressclasses",
+    ),
+    ResourceType(
+        "ingresses",
+        "ingress",
+        "Ingress",
+        "networking.k8s.io",
+        "v1",
+        True,
+        "/registry/ingress",
+        short_names=("ing",),
+        subresources=(Subresource("status", "Ingress", _STATUS_VERBS),),
+        has_status=True,
+    ),
+    ResourceType(
+        "networkpolicies",
+        "networkpolicy",
+        "NetworkPolicy",
+        "networking.k8s.io",
+        "v1",
+        True,
+        "/registry/networkpolicies",
+        short_names=("netpol",),
+    ),
     # rbac.authorization.k8s.io/v1 (pkg/registry/rbac): who may do what.
     ResourceType(
         "clusterrolebindings",

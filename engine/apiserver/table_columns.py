@@ -503,3 +503,35 @@ STORAGE_CLASS_COLUMNS = [
     ),
     _AGE,
 ]
+
+# networking.k8s.io/v1 (printers.go ingressColumnDefinitions, ingressClassColumnDefinitions,
+# networkPolicyColumnDefinitioins)
+INGRESS_COLUMNS = [
+    _NAME,
+    _column(
+        "Class",
+        "The name of the IngressClass resource that should be used for additional configuration",
+    ),
+    _column("Hosts", "Hosts that incoming requests are matched against before the ingress rule"),
+    _column("Address", "Address is a list containing ingress points for the load-balancer"),
+    _column("Ports", "Ports of TLS configurations that open"),
+    _AGE,
+]
+INGRESS_CLASS_COLUMNS = [
+    _NAME,
+    _column("Controller", "Controller that is responsible for handling this class"),
+    _column("Parameters", "A reference to a resource with additional parameters"),
+    _AGE,
+]
+NETWORK_POLICY_COLUMNS = [
+    _NAME,
+    _column(
+        "Pod-Selector",
+        "podSelector selects the pods to which this NetworkPolicy object applies. The array of "
+        "rules is applied to any pods selected by this field. An empty selector matches all "
+        "pods in the policy's namespace. Multiple network policies can select the same set of "
+        "pods. In this case, the ingress rules for each are combined additively. This field is "
+        "optional. If it is not specified, it defaults to an empty selector.",
+    ),
+    _AGE,
+]

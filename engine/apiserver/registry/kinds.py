@@ -28,6 +28,9 @@ from engine.apiserver.registry.core.secret import SecretStrategy
 from engine.apiserver.registry.core.service import ServiceStrategy
 from engine.apiserver.registry.core.serviceaccount import ServiceAccountStrategy
 from engine.apiserver.registry.discovery.endpointslice import EndpointSliceStrategy
+from engine.apiserver.registry.networking.ingress import IngressStrategy
+from engine.apiserver.registry.networking.ingressclass import IngressClassStrategy
+from engine.apiserver.registry.networking.networkpolicy import NetworkPolicyStrategy
 from engine.apiserver.registry.rbac.strategies import (
     ClusterRoleBindingStrategy,
     ClusterRoleStrategy,
@@ -60,6 +63,9 @@ STRATEGIES: dict[str, Strategy] = {
         PersistentVolumeClaimStrategy(),
         PersistentVolumeStrategy(),
         StorageClassStrategy(),
+        IngressClassStrategy(),
+        IngressStrategy(),
+        NetworkPolicyStrategy(),
         RoleStrategy(),
         ClusterRoleStrategy(),
         RoleBindingStrategy(),

@@ -18,6 +18,7 @@ from engine.apiserver.schema import (
     discovery,
     endpoints,
     meta,
+    networking,
     pod,
     rbac,
     service,
@@ -53,6 +54,7 @@ _MODULES = (
     discovery,
     batch,
     storage,
+    networking,
 )
 for _module in _MODULES:
     REGISTRY.add(*_module.STRUCTS)

@@ -135,6 +135,11 @@ NAMED: dict[str, str] = {
     "PersistentVolumeClaimCondition.status": _CONDITION_STATUS,
     "StorageClass.reclaimPolicy": "v1.PersistentVolumeReclaimPolicy",
     "StorageClass.volumeBindingMode": "v1.VolumeBindingMode",
+    # networking/v1
+    "HTTPIngressPath.pathType": "v1.PathType",
+    "IngressPortStatus.protocol": "v1.Protocol",
+    "NetworkPolicyPort.protocol": "v1.Protocol",
+    "NetworkPolicySpec.policyTypes": "[]v1.PolicyType",
     # discovery/v1
     "EndpointSlice.addressType": "v1.AddressType",
     "EndpointPort.protocol": "v1.Protocol",

@@ -27,6 +27,12 @@ from engine.kubectl.context import Context
 from engine.kubectl.describe_batch import describe_cronjob, describe_job
 from engine.kubectl.describe_config import describe_configmap, describe_secret
 from engine.kubectl.describe_daemonset import describe_daemonset
+from engine.kubectl.describe_networking import (
+    describe_ingress,
+    describe_ingress_class,
+    describe_network_policy,
+    service_backend_names,
+)
 from engine.kubectl.describe_rbac import describe_binding, describe_role
 from engine.kubectl.describe_service import describe_service
 from engine.kubectl.describe_serviceaccount import describe_service_account
@@ -61,6 +67,9 @@ DESCRIBED = (
     "ClusterRole",
     "RoleBinding",
     "ClusterRoleBinding",
+    "Ingress",
+    "IngressClass",
+    "NetworkPolicy",
 )
 
 
@@ -206,6 +215,13 @@ def describe_object(
         return (yield from _describe_storage(ctx, current, show_events))
     if resource.kind in ("Role", "ClusterRole"):
         return describe_role(current)
+    if resource.kind == "Ingress":
+        return (yield from _describe_ingress(ctx, current, show_events))
+    if resource.kind == "IngressClass":
+        events = yield from _events(ctx, current, show_events)
+        return describe_ingress_class(current, events, ctx.now)
+    if resource.kind == "NetworkPolicy":
+        return describe_network_policy(current)
     if resource.kind in ("RoleBinding", "ClusterRoleBinding"):
         return describe_binding(current)
     return describers.describe_namespace(current, None, None)
@@ -229,6 +245,22 @@ def _describe_storage(ctx: Context, obj: dict[str, Any], show_events: bool) -> G
         )
     ]
     return describe_persistent_volume_claim(obj, users, events, ctx.now)
+
+
+def _describe_ingress(ctx: Context, ingress: dict[str, Any], show_events: bool) -> Gen:
+    """IngressDescriber: events first, then per backend Service (describeBackendV1) a LIST
+    of its EndpointSlices and a GET of the Service."""
+    namespace = ingress["metadata"].get("namespace", "")
+    events = yield from _events(ctx, ingress, show_events)
+    backends: dict[str, Any] = {}
+    for name in service_backend_names(ingress):
+        label = f"kubernetes.io/service-name={name}"
+        slices = yield from _list(ctx, "endpointslices", namespace, {"labelSelector": label})
+        response: Response = yield from ctx.request(
+            "GET", resource_path(BY_NAME["services"], namespace, name)
+        )
+        backends[name] = (slices, response.body) if response.ok else response.body["message"]
+    return describe_ingress(ingress, backends, events, ctx.now)
 
 
 def _describe_node(ctx: Context, node: dict[str, Any], show_events: bool) -> Gen:
