@@ -141,6 +141,7 @@ _STORY_LENGTHS = {
     "IngressClass": 2,
     "Ingress": 2,
     "NetworkPolicy": 2,
+    "HorizontalPodAutoscaler": 2,
 }
 
 

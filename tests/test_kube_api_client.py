@@ -332,3 +332,56 @@ def test_networking_ingresses_classes_and_policies(api_client: Any) -> None:
     net.delete_namespaced_ingress("client-ing", "default")
     net.delete_ingress_class("client-class")
     assert net.list_namespaced_ingress("default").items == []
+
+
+def test_horizontal_pod_autoscalers_and_the_controller_without_metrics(api_client: Any) -> None:
+    apps = kubernetes.client.AppsV1Api(api_client)
+    scaling = kubernetes.client.AutoscalingV2Api(api_client)
+    template = {"metadata": {"labels": {"app": "hpa-web"}}, "spec": _pod("x")["spec"]}
+    apps.create_namespaced_deployment(
+        "default",
+        {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {"name": "hpa-web"},
+            "spec": {
+                "replicas": 1,
+                "selector": {"matchLabels": {"app": "hpa-web"}},
+                "template": template,
+            },
+        },
+    )
+    body = {
+        "apiVersion": "autoscaling/v2",
+        "kind": "HorizontalPodAutoscaler",
+        "metadata": {"name": "hpa-web"},
+        "spec": {
+            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "hpa-web"},
+            "minReplicas": 2,
+            "maxReplicas": 4,
+        },
+    }
+    created = scaling.create_namespaced_horizontal_pod_autoscaler("default", body)
+    # SetDefaults_HorizontalPodAutoscaler: 80% CPU when no metric is given.
+    assert created.spec.metrics[0].resource.target.average_utilization == 80
+    deadline = time.monotonic() + 20
+    hpa = created
+    while time.monotonic() < deadline:
+        hpa = scaling.read_namespaced_horizontal_pod_autoscaler("hpa-web", "default")
+        conditions = {c.type: c for c in hpa.status.conditions or []}
+        if "ScalingActive" in conditions:
+            break
+        time.sleep(0.2)
+    # Below minReplicas it scaled the Deployment up without metrics; then it found none.
+    assert apps.read_namespaced_deployment_scale("hpa-web", "default").spec.replicas == 2
+    assert hpa.status.desired_replicas == 2
+    assert conditions["AbleToScale"].status == "True"
+    assert conditions["ScalingActive"].reason == "FailedGetResourceMetric"
+    body["spec"]["maxReplicas"] = 1
+    with pytest.raises(kubernetes.client.ApiException) as refused:
+        scaling.create_namespaced_horizontal_pod_autoscaler(
+            "default", {**body, "metadata": {"name": "bad"}}
+        )
+    assert refused.value.status == 422
+    scaling.delete_namespaced_horizontal_pod_autoscaler("hpa-web", "default")
+    apps.delete_namespaced_deployment("hpa-web", "default")

@@ -100,7 +100,8 @@ def test_api_resources_filters_and_formats() -> None:
     } <= (set(cluster_scoped))
     assert not {"pods", "roles.rbac.authorization.k8s.io"} & set(cluster_scoped)
     assert cluster.kubectl("api-resources --categories=all -o name").stdout == (
-        "pods\nservices\ndaemonsets.apps\ndeployments.apps\nreplicasets.apps\ncronjobs.batch\n"
+        "pods\nservices\ndaemonsets.apps\ndeployments.apps\nreplicasets.apps\n"
+        "horizontalpodautoscalers.autoscaling\ncronjobs.batch\n"
         "jobs.batch\n"
     )
     wide = cluster.kubectl("api-resources -o wide --sort-by=kind").stdout.splitlines()
@@ -127,7 +128,7 @@ def test_api_versions() -> None:
     cluster = quiet_cluster()
     result, requests = sent(cluster, "api-versions")
     assert out(result) == (
-        "apps/v1\nauthorization.k8s.io/v1\nbatch/v1\ncoordination.k8s.io/v1\n"
+        "apps/v1\nauthorization.k8s.io/v1\nautoscaling/v2\nbatch/v1\ncoordination.k8s.io/v1\n"
         "discovery.k8s.io/v1\nnetworking.k8s.io/v1\nrbac.authorization.k8s.io/v1\n"
         "storage.k8s.io/v1\nv1\n",
         "",

@@ -14,8 +14,10 @@ import contextlib
 import re
 from typing import Any
 
+from engine.apiserver.autoscaling_defaults import AUTOSCALING_DEFAULTS
 from engine.apiserver.fieldorder import order_like_go
 from engine.apiserver.memo import round_up_milli
+from engine.apiserver.networking_defaults import NETWORKING_DEFAULTS
 from engine.apiserver.service_defaults import default_service
 
 Obj = dict[str, Any]
@@ -90,8 +92,10 @@ def set_defaults(
                 port.setdefault("protocol", "TCP")
     elif kind in _STORAGE_DEFAULTS:
         _STORAGE_DEFAULTS[kind](obj)
-    elif kind in _NETWORKING_DEFAULTS:
-        _NETWORKING_DEFAULTS[kind](obj)
+    elif kind in NETWORKING_DEFAULTS:
+        NETWORKING_DEFAULTS[kind](obj)
+    elif kind in AUTOSCALING_DEFAULTS:
+        AUTOSCALING_DEFAULTS[kind](obj)
     elif kind == "Secret" and not obj.get("type"):
         obj["type"] = "Opaque"  # SetDefaults_Secret
     elif kind == "Node":
@@ -244,35 +248,6 @@ _STORAGE_DEFAULTS = {
     "PersistentVolume": _default_persistent_volume,
     "PersistentVolumeClaim": _default_persistent_volume_claim,
     "StorageClass": _default_storage_class,
-}
-
-
-# ---- networking.k8s.io/v1 (pkg/apis/networking/v1/defaults.go) ------------------------------
-
-
-def _default_network_policy(policy: Obj) -> None:
-    """SetDefaults_NetworkPolicyPort (TCP) and SetDefaults_NetworkPolicy: without
-    policyTypes, Ingress, plus Egress when there are egress rules."""
-    spec = _dict_field(policy, "spec")
-    rules = [*_l(spec.get("ingress")), *_l(spec.get("egress"))]
-    for rule in rules:
-        for port in _l(_d(rule).get("ports")):
-            if isinstance(port, dict) and not port.get("protocol"):
-                port["protocol"] = "TCP"
-    if not spec.get("policyTypes"):
-        spec["policyTypes"] = ["Ingress", *(["Egress"] if _l(spec.get("egress")) else [])]
-
-
-def _default_ingress_class(ingress_class: Obj) -> None:
-    """SetDefaults_IngressClass: parameters without a scope are the cluster's."""
-    parameters = _d(_d(ingress_class.get("spec")).get("parameters"))
-    if parameters and parameters.get("scope") is None:
-        parameters["scope"] = "Cluster"
-
-
-_NETWORKING_DEFAULTS = {
-    "NetworkPolicy": _default_network_policy,
-    "IngressClass": _default_ingress_class,
 }
 
 

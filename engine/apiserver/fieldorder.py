@@ -240,6 +240,23 @@ _SCHEMA_TEXT: dict[str, str] = {
     "NetworkPolicyPeer": "podSelector:LabelSelector namespaceSelector:LabelSelector "
     "ipBlock:IPBlock",
     "IPBlock": "cidr except",
+    # autoscaling/v2 HorizontalPodAutoscaler
+    "HorizontalPodAutoscaler": "kind apiVersion metadata:ObjectMeta! "
+    "spec:HorizontalPodAutoscalerSpec! status:HorizontalPodAutoscalerStatus!",
+    "HorizontalPodAutoscalerSpec": "scaleTargetRef:CrossVersionObjectReference! minReplicas "
+    "maxReplicas metrics:[MetricSpec] behavior:HorizontalPodAutoscalerBehavior",
+    "CrossVersionObjectReference": "kind name apiVersion",
+    "MetricSpec": "type object pods resource:ResourceMetricSource containerResource external",
+    "ResourceMetricSource": "name target:MetricTarget!",
+    "MetricTarget": "type value averageValue averageUtilization",
+    "HorizontalPodAutoscalerBehavior": "scaleUp:HPAScalingRules scaleDown:HPAScalingRules",
+    "HPAScalingRules": "stabilizationWindowSeconds selectPolicy policies:[HPAScalingPolicy] "
+    "tolerance",
+    "HPAScalingPolicy": "type value periodSeconds",
+    "HorizontalPodAutoscalerStatus": "observedGeneration lastScaleTime currentReplicas "
+    "desiredReplicas currentMetrics:[MetricStatus] conditions:[HorizontalPodAutoscalerCondition]",
+    "MetricStatus": "type object pods resource containerResource external",
+    "HorizontalPodAutoscalerCondition": "type status lastTransitionTime reason message",
 }
 
 # Non-pointer, non-omitempty scalars Go always writes, with their zero values.
@@ -248,6 +265,8 @@ _ALWAYS_WRITTEN: dict[str, dict[str, Any]] = {
     "ControllerRevision": {"revision": 0},
     # rbac/v1 `json:"rules"` has no omitempty: a role without rules is written `rules: null`.
     "Role": {"rules": None},
+    # autoscaling/v2 `json:"desiredReplicas"`, `json:"currentMetrics"`: a new HPA's status.
+    "HorizontalPodAutoscalerStatus": {"desiredReplicas": 0, "currentMetrics": None},
     "ClusterRole": {"rules": None},
     "DaemonSetStatus": {
         "currentNumberScheduled": 0,

@@ -327,6 +327,22 @@ RESOURCES: tuple[ResourceType, ...] = (
         "/registry/storageclasses",
         short_names=("sc",),
     ),
+    # autoscaling/v2 (pkg/registry/autoscaling): replicas set from metrics.
+    ResourceType(
+        "horizontalpodautoscalers",
+        "horizontalpodautoscaler",
+        "HorizontalPodAutoscaler",
+        "autoscaling",
+        "v2",
+        True,
+        "/registry/horizontalpodautoscalers",
+        short_names=("hpa",),
+        categories=("all",),
+        subresources=(
+            Subresource("status", "HorizontalPodAutoscaler", _STATUS_VERBS, "autoscaling", "v2"),
+        ),
+        has_status=True,
+    ),
     # networking.k8s.io/v1 (pkg/registry/networking): HTTP routing into the cluster and the
     # traffic rules between pods.
     ResourceType(

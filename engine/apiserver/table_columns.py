@@ -535,3 +535,41 @@ NETWORK_POLICY_COLUMNS = [
     ),
     _AGE,
 ]
+
+# autoscaling/v2 (printers.go horizontalPodAutoscalerColumnDefinitions: the v2 SwaggerDocs)
+HORIZONTAL_POD_AUTOSCALER_COLUMNS = [
+    _NAME,
+    _column(
+        "Reference",
+        "scaleTargetRef points to the target resource to scale, and is used to the pods for "
+        "which metrics should be collected, as well as to actually change the replica count.",
+    ),
+    _column(
+        "Targets",
+        "metrics contains the specifications for which to use to calculate the desired "
+        "replica count (the maximum replica count across all metrics will be used).  The "
+        "desired replica count is calculated multiplying the ratio between the target value "
+        "and the current value by the current number of pods.  Ergo, metrics used must "
+        "decrease as the pod count is increased, and vice-versa.  See the individual metric "
+        "source types for more information about how each type of metric must respond. If not "
+        "set, the default metric will be set to 80% average CPU utilization.",
+    ),
+    _column(
+        "MinPods",
+        "minReplicas is the lower limit for the number of replicas to which the autoscaler "
+        "can scale down.  It defaults to 1 pod.  minReplicas is allowed to be 0 if the alpha "
+        "feature gate HPAScaleToZero is enabled and at least one Object or External metric is "
+        "configured.  Scaling is active as long as at least one metric value is available.",
+    ),
+    _column(
+        "MaxPods",
+        "maxReplicas is the upper limit for the number of replicas to which the autoscaler "
+        "can scale up. It cannot be less that minReplicas.",
+    ),
+    _column(
+        "Replicas",
+        "currentReplicas is current number of replicas of pods managed by this autoscaler, as "
+        "last seen by the autoscaler.",
+    ),
+    _AGE,
+]

@@ -11,6 +11,9 @@ from engine.apiserver.registry.authorization.reviews import (
     SelfSubjectAccessReviewStrategy,
     SelfSubjectRulesReviewStrategy,
 )
+from engine.apiserver.registry.autoscaling.horizontalpodautoscaler import (
+    HorizontalPodAutoscalerStrategy,
+)
 from engine.apiserver.registry.batch.cronjob import CronJobStrategy
 from engine.apiserver.registry.batch.job import JobStrategy
 from engine.apiserver.registry.coordination.lease import LeaseStrategy
@@ -66,6 +69,7 @@ STRATEGIES: dict[str, Strategy] = {
         IngressClassStrategy(),
         IngressStrategy(),
         NetworkPolicyStrategy(),
+        HorizontalPodAutoscalerStrategy(),
         RoleStrategy(),
         ClusterRoleStrategy(),
         RoleBindingStrategy(),

@@ -10,6 +10,7 @@ from typing import Any
 from engine.apiserver.schema import (
     apps,
     authorization,
+    autoscaling,
     batch,
     cluster,
     config,
@@ -55,6 +56,7 @@ _MODULES = (
     batch,
     storage,
     networking,
+    autoscaling,
 )
 for _module in _MODULES:
     REGISTRY.add(*_module.STRUCTS)

@@ -77,7 +77,7 @@ def _parse_ip_sloppy(text: str) -> bool:
     return True
 
 
-def _is_path_segment_name(name: str) -> list[str]:
+def is_path_segment_name(name: str) -> list[str]:
     """content.IsPathSegmentName."""
     if name in (".", ".."):
         return [f"may not be '{name}'"]
@@ -243,7 +243,7 @@ def _typed_local_reference(ref: Obj, path: str) -> Errors:
         if not value:
             errs.append(field.required(f"{path}.{key}", ""))
         else:
-            errs += [field.invalid(f"{path}.{key}", value, m) for m in _is_path_segment_name(value)]
+            errs += [field.invalid(f"{path}.{key}", value, m) for m in is_path_segment_name(value)]
     return errs
 
 
@@ -341,7 +341,7 @@ def _parameters(params: Obj, path: str) -> Errors:
         if not value:
             errs.append(field.required(f"{path}.{key}", ""))
         else:
-            errs += [field.invalid(f"{path}.{key}", value, m) for m in _is_path_segment_name(value)]
+            errs += [field.invalid(f"{path}.{key}", value, m) for m in is_path_segment_name(value)]
     scope = params.get("scope")
     if scope is None:
         errs.append(field.required(path + ".scope", ""))

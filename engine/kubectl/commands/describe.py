@@ -24,6 +24,7 @@ from engine.kubectl import describe as describers
 from engine.kubectl.builder import parse_targets, resource_path
 from engine.kubectl.cli import command
 from engine.kubectl.context import Context
+from engine.kubectl.describe_autoscaling import describe_hpa
 from engine.kubectl.describe_batch import describe_cronjob, describe_job
 from engine.kubectl.describe_config import describe_configmap, describe_secret
 from engine.kubectl.describe_daemonset import describe_daemonset
@@ -70,6 +71,7 @@ DESCRIBED = (
     "Ingress",
     "IngressClass",
     "NetworkPolicy",
+    "HorizontalPodAutoscaler",
 )
 
 
@@ -222,6 +224,9 @@ def describe_object(
         return describe_ingress_class(current, events, ctx.now)
     if resource.kind == "NetworkPolicy":
         return describe_network_policy(current)
+    if resource.kind == "HorizontalPodAutoscaler":
+        events = yield from _events(ctx, current, show_events)
+        return describe_hpa(current, events, ctx.now)
     if resource.kind in ("RoleBinding", "ClusterRoleBinding"):
         return describe_binding(current)
     return describers.describe_namespace(current, None, None)
