@@ -107,7 +107,7 @@ def test_without_metrics_server_scaling_is_not_active(c: Cluster) -> None:
     said = [e.summary for e in c.trace if e.kind.value == "milestone"]
     assert (
         "HorizontalPodAutoscaler web cannot read the pods' metrics: no metrics API "
-        "(metrics-server) in this cluster, so Deployment web keeps its 1 replicas" in said
+        "(metrics-server) in this cluster, so Deployment web keeps its 1 replica" in said
     )
 
 

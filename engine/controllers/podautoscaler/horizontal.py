@@ -302,7 +302,8 @@ class HorizontalController(Controller):
         else:
             headline = (
                 f"HorizontalPodAutoscaler {name} cannot read the pods' metrics: no metrics API "
-                f"(metrics-server) in this cluster, so {what} keeps its {current} replicas"
+                f"(metrics-server) in this cluster, so {what} keeps its {current} "
+                f"replica{'' if current == 1 else 's'}"
             )
         key = key_of(hpa)
         if self._told.get(key) == headline:
