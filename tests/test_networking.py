@@ -267,3 +267,11 @@ def test_the_story_says_nothing_serves_or_enforces_them(c: Cluster) -> None:
         "for the controller example.com/ingress-controller, which is not installed" in m
         for m in said
     ), said
+    host_only = (
+        "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: host}\n"
+        "spec:\n  rules: [{host: a.io}]\n"
+    )
+    apply(c, host_only)
+    assert any(
+        ": it routes no path yet; no ingress controller is installed" in m for m in milestones(c)
+    )

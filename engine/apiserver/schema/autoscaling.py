@@ -33,10 +33,10 @@ _CURRENT = ref(V2 + "MetricValueStatus", "The value measured.")
 _IDENTIFIER = ref(V2 + "MetricIdentifier", "The metric, by name and labels.")
 
 
-def _metric_pair(name: str, description: str, source: str, status: str) -> tuple[Struct, ...]:
+def _metric_pair(name: str, source: str, status: str) -> tuple[Struct, ...]:
     """A metric source and its status (Resource, Pods, Object...)."""
     return (
-        Struct(V2 + source, description, _SOURCES[source][0], required=_SOURCES[source][1]),
+        Struct(V2 + source, f"A {name} metric.", _SOURCES[source][0], required=_SOURCES[source][1]),
         Struct(
             V2 + status,
             f"The current value of a {name} metric.",
@@ -160,7 +160,7 @@ STRUCTS = (
         },
         required=("type",),
     ),
-    *(s for name, pair in _KINDS.items() for s in _metric_pair(name, f"A {name} metric.", *pair)),
+    *(s for name, pair in _KINDS.items() for s in _metric_pair(name, *pair)),
     Struct(
         V2 + "MetricTarget",
         "The value a metric should have.",

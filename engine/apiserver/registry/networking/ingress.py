@@ -76,9 +76,10 @@ class IngressStrategy(Strategy):
                 routes.append(f"{host}{path.get('path') or '/'} → {_backend(path.get('backend'))}")
         if spec.get("defaultBackend"):
             routes.append(f"everything else → {_backend(spec['defaultBackend'])}")
+        routing = f"it routes {'; '.join(routes)}" if routes else "it routes no path yet"
         return (
-            f": it routes {'; '.join(routes)}; no ingress controller is installed in this "
-            "cluster, so nothing serves it yet and its ADDRESS stays empty"
+            f": {routing}; no ingress controller is installed in this cluster, so nothing "
+            "serves it yet and its ADDRESS stays empty"
         )
 
 
