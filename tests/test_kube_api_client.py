@@ -334,7 +334,7 @@ def test_networking_ingresses_classes_and_policies(api_client: Any) -> None:
     assert net.list_namespaced_ingress("default").items == []
 
 
-def test_horizontal_pod_autoscalers_and_the_controller_without_metrics(api_client: Any) -> None:
+def test_horizontal_pod_autoscalers(api_client: Any) -> None:
     apps = kubernetes.client.AppsV1Api(api_client)
     scaling = kubernetes.client.AutoscalingV2Api(api_client)
     template = {"metadata": {"labels": {"app": "hpa-web"}}, "spec": _pod("x")["spec"]}
@@ -364,19 +364,13 @@ def test_horizontal_pod_autoscalers_and_the_controller_without_metrics(api_clien
     created = scaling.create_namespaced_horizontal_pod_autoscaler("default", body)
     # SetDefaults_HorizontalPodAutoscaler: 80% CPU when no metric is given.
     assert created.spec.metrics[0].resource.target.average_utilization == 80
-    deadline = time.monotonic() + 20
-    hpa = created
-    while time.monotonic() < deadline:
-        hpa = scaling.read_namespaced_horizontal_pod_autoscaler("hpa-web", "default")
-        conditions = {c.type: c for c in hpa.status.conditions or []}
-        if "ScalingActive" in conditions:
-            break
-        time.sleep(0.2)
-    # Below minReplicas it scaled the Deployment up without metrics; then it found none.
-    assert apps.read_namespaced_deployment_scale("hpa-web", "default").spec.replicas == 2
-    assert hpa.status.desired_replicas == 2
-    assert conditions["AbleToScale"].status == "True"
-    assert conditions["ScalingActive"].reason == "FailedGetResourceMetric"
+    # A new HPA's status, as the client's models read it (the HPA controller first looks 15 s
+    # later: its conditions are twin-tested in tests/kubectl_real/test_autoscaling.py).
+    read = scaling.read_namespaced_horizontal_pod_autoscaler("hpa-web", "default")
+    assert (read.status.desired_replicas, read.status.current_metrics) == (0, None)
+    assert read.spec.scale_target_ref.kind == "Deployment"
+    listed = scaling.list_namespaced_horizontal_pod_autoscaler("default")
+    assert [h.metadata.name for h in listed.items] == ["hpa-web"]
     body["spec"]["maxReplicas"] = 1
     with pytest.raises(kubernetes.client.ApiException) as refused:
         scaling.create_namespaced_horizontal_pod_autoscaler(
