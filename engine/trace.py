@@ -139,6 +139,10 @@ _STORY_LENGTHS = {
     "PersistentVolume": 2,
     "PersistentVolumeClaim": 2,
     "StorageClass": 2,
+    "IngressClass": 2,
+    "Ingress": 2,
+    "NetworkPolicy": 2,
+    "HorizontalPodAutoscaler": 2,
 }
 
 

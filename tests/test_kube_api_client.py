@@ -287,3 +287,109 @@ def test_without_the_token_the_server_says_unauthorized(kubeconfig: Path) -> Non
     ):
         kubernetes.client.CoreV1Api(client).list_namespaced_pod("default")
     assert refused.value.status == 401
+
+
+def test_networking_ingresses_classes_and_policies(api_client: Any) -> None:
+    net = kubernetes.client.NetworkingV1Api(api_client)
+    net.create_ingress_class(
+        {
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "IngressClass",
+            "metadata": {
+                "name": "client-class",
+                "annotations": {"ingressclass.kubernetes.io/is-default-class": "true"},
+            },
+            "spec": {"controller": "example.com/ingress-controller"},
+        }
+    )
+    backend = {"service": {"name": "web", "port": {"number": 80}}}
+    rule = {"http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": backend}]}}
+    ingress = {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "Ingress",
+        "metadata": {"name": "client-ing"},
+        "spec": {"rules": [rule]},
+    }
+    created = net.create_namespaced_ingress("default", ingress)
+    # DefaultIngressClass admission gave it the default class.
+    assert created.spec.ingress_class_name == "client-class"
+    assert created.spec.rules[0].http.paths[0].backend.service.port.number == 80
+    # What an ingress controller would write, through the status subresource.
+    status = {"status": {"loadBalancer": {"ingress": [{"ip": "172.18.0.100"}]}}}
+    patched = net.patch_namespaced_ingress_status("client-ing", "default", status)
+    assert patched.status.load_balancer.ingress[0].ip == "172.18.0.100"
+    rule["http"]["paths"][0]["pathType"] = "Everything"
+    with pytest.raises(kubernetes.client.ApiException) as refused:
+        net.create_namespaced_ingress("default", {**ingress, "metadata": {"name": "bad"}})
+    assert refused.value.status == 422
+    causes = yaml.safe_load(refused.value.body)["details"]["causes"]
+    assert causes == [
+        {
+            "reason": "FieldValueNotSupported",
+            "message": 'Unsupported value: "Everything": supported values: "Exact", '
+            '"ImplementationSpecific", "Prefix"',
+            "field": "spec.rules[0].http.paths[0].pathType",
+        }
+    ]
+    policy = {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": {"name": "client-deny"},
+        "spec": {"podSelector": {}, "egress": [{"ports": [{"port": 53}]}]},
+    }
+    made = net.create_namespaced_network_policy("default", policy)
+    assert made.spec.policy_types == ["Ingress", "Egress"]
+    assert made.spec.egress[0].ports[0].protocol == "TCP"
+    listed = net.list_namespaced_network_policy("default")
+    assert [p.metadata.name for p in listed.items] == ["client-deny"]
+    net.delete_namespaced_network_policy("client-deny", "default")
+    net.delete_namespaced_ingress("client-ing", "default")
+    net.delete_ingress_class("client-class")
+    assert net.list_namespaced_ingress("default").items == []
+
+
+def test_horizontal_pod_autoscalers(api_client: Any) -> None:
+    apps = kubernetes.client.AppsV1Api(api_client)
+    scaling = kubernetes.client.AutoscalingV2Api(api_client)
+    template = {"metadata": {"labels": {"app": "hpa-web"}}, "spec": _pod("x")["spec"]}
+    apps.create_namespaced_deployment(
+        "default",
+        {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {"name": "hpa-web"},
+            "spec": {
+                "replicas": 1,
+                "selector": {"matchLabels": {"app": "hpa-web"}},
+                "template": template,
+            },
+        },
+    )
+    body = {
+        "apiVersion": "autoscaling/v2",
+        "kind": "HorizontalPodAutoscaler",
+        "metadata": {"name": "hpa-web"},
+        "spec": {
+            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "hpa-web"},
+            "minReplicas": 2,
+            "maxReplicas": 4,
+        },
+    }
+    created = scaling.create_namespaced_horizontal_pod_autoscaler("default", body)
+    # SetDefaults_HorizontalPodAutoscaler: 80% CPU when no metric is given.
+    assert created.spec.metrics[0].resource.target.average_utilization == 80
+    # A new HPA's status, as the client's models read it (the HPA controller first looks 15 s
+    # later: its conditions are twin-tested in tests/kubectl_real/test_autoscaling.py).
+    read = scaling.read_namespaced_horizontal_pod_autoscaler("hpa-web", "default")
+    assert (read.status.desired_replicas, read.status.current_metrics) == (0, None)
+    assert read.spec.scale_target_ref.kind == "Deployment"
+    listed = scaling.list_namespaced_horizontal_pod_autoscaler("default")
+    assert [h.metadata.name for h in listed.items] == ["hpa-web"]
+    body["spec"]["maxReplicas"] = 1
+    with pytest.raises(kubernetes.client.ApiException) as refused:
+        scaling.create_namespaced_horizontal_pod_autoscaler(
+            "default", {**body, "metadata": {"name": "bad"}}
+        )
+    assert refused.value.status == 422
+    scaling.delete_namespaced_horizontal_pod_autoscaler("hpa-web", "default")
+    apps.delete_namespaced_deployment("hpa-web", "default")

@@ -65,6 +65,14 @@ def test_api_resources_table() -> None:
         "false",
         "StorageClass",
     ]
+    assert row("ingresses") == ["ingresses", "ing", "networking.k8s.io/v1", "true", "Ingress"]
+    assert row("networkpolicies") == [
+        "networkpolicies",
+        "netpol",
+        "networking.k8s.io/v1",
+        "true",
+        "NetworkPolicy",
+    ]
     names = [line.split()[0] for line in lines[1:]]
     assert {"configmaps", "pods", "serviceaccounts", "services", "deployments"} <= set(names)
     # By group (the core group first), then by name.
@@ -95,7 +103,8 @@ def test_api_resources_filters_and_formats() -> None:
     assert not {"pods", "roles.rbac.authorization.k8s.io"} & set(cluster_scoped)
     assert cluster.kubectl("api-resources --categories=all -o name").stdout == (
         "pods\nservices\ndaemonsets.apps\ndeployments.apps\nreplicasets.apps\n"
-        "statefulsets.apps\ncronjobs.batch\njobs.batch\n"
+        "statefulsets.apps\nhorizontalpodautoscalers.autoscaling\ncronjobs.batch\n"
+        "jobs.batch\n"
     )
     wide = cluster.kubectl("api-resources -o wide --sort-by=kind").stdout.splitlines()
     assert wide[0].split()[-3:] == ["KIND", "VERBS", "CATEGORIES"]
@@ -121,9 +130,9 @@ def test_api_versions() -> None:
     cluster = quiet_cluster()
     result, requests = sent(cluster, "api-versions")
     assert out(result) == (
-        "apps/v1\nauthorization.k8s.io/v1\nbatch/v1\ncoordination.k8s.io/v1\n"
-        "discovery.k8s.io/v1\npolicy/v1\nrbac.authorization.k8s.io/v1\nscheduling.k8s.io/v1\n"
-        "storage.k8s.io/v1\nv1\n",
+        "apps/v1\nauthorization.k8s.io/v1\nautoscaling/v2\nbatch/v1\ncoordination.k8s.io/v1\n"
+        "discovery.k8s.io/v1\nnetworking.k8s.io/v1\npolicy/v1\nrbac.authorization.k8s.io/v1\n"
+        "scheduling.k8s.io/v1\nstorage.k8s.io/v1\nv1\n",
         "",
         0,
     )

@@ -15,8 +15,10 @@ import contextlib
 import re
 from typing import Any
 
+from engine.apiserver.autoscaling_defaults import AUTOSCALING_DEFAULTS
 from engine.apiserver.fieldorder import order_like_go
 from engine.apiserver.memo import round_up_milli
+from engine.apiserver.networking_defaults import NETWORKING_DEFAULTS
 from engine.apiserver.policy_defaults import POLICY_DEFAULTS
 from engine.apiserver.service_defaults import default_service
 
@@ -96,6 +98,10 @@ def set_defaults(
         _STORAGE_DEFAULTS[kind](obj)
     elif kind in POLICY_DEFAULTS:
         POLICY_DEFAULTS[kind](obj)
+    elif kind in NETWORKING_DEFAULTS:
+        NETWORKING_DEFAULTS[kind](obj)
+    elif kind in AUTOSCALING_DEFAULTS:
+        AUTOSCALING_DEFAULTS[kind](obj)
     elif kind == "Secret" and not obj.get("type"):
         obj["type"] = "Opaque"  # SetDefaults_Secret
     elif kind == "Node":

@@ -246,6 +246,50 @@ _SCHEMA_TEXT: dict[str, str] = {
     "PodDisruptionBudgetStatus": "observedGeneration disruptedPods:{} disruptionsAllowed "
     "currentHealthy desiredHealthy expectedPods conditions:[Condition]",
     "Condition": "type status observedGeneration lastTransitionTime reason message",
+    # networking.k8s.io/v1: Ingress, IngressClass, NetworkPolicy
+    "Ingress": "kind apiVersion metadata:ObjectMeta! spec:IngressSpec! status:IngressStatus!",
+    "IngressSpec": "ingressClassName defaultBackend:IngressBackend tls:[IngressTLS] "
+    "rules:[IngressRule]",
+    "IngressBackend": "service:IngressServiceBackend resource:TypedLocalObjectReference",
+    "IngressServiceBackend": "name port:ServiceBackendPort!",
+    "ServiceBackendPort": "name number",
+    "TypedLocalObjectReference": "apiGroup kind name",
+    "IngressTLS": "hosts secretName",
+    "IngressRule": "host http:HTTPIngressRuleValue",
+    "HTTPIngressRuleValue": "paths:[HTTPIngressPath]",
+    "HTTPIngressPath": "path pathType backend:IngressBackend!",
+    "IngressStatus": "loadBalancer:IngressLoadBalancerStatus!",
+    "IngressLoadBalancerStatus": "ingress:[IngressLoadBalancerIngress]",
+    "IngressLoadBalancerIngress": "ip hostname ports",
+    "IngressClass": "kind apiVersion metadata:ObjectMeta! spec:IngressClassSpec!",
+    "IngressClassSpec": "controller parameters:IngressClassParametersReference",
+    "IngressClassParametersReference": "apiGroup kind name scope namespace",
+    "NetworkPolicy": "kind apiVersion metadata:ObjectMeta! spec:NetworkPolicySpec!",
+    "NetworkPolicySpec": "podSelector:LabelSelector! ingress:[NetworkPolicyIngressRule] "
+    "egress:[NetworkPolicyEgressRule] policyTypes",
+    "NetworkPolicyIngressRule": "ports:[NetworkPolicyPort] from:[NetworkPolicyPeer]",
+    "NetworkPolicyEgressRule": "ports:[NetworkPolicyPort] to:[NetworkPolicyPeer]",
+    "NetworkPolicyPort": "protocol port endPort",
+    "NetworkPolicyPeer": "podSelector:LabelSelector namespaceSelector:LabelSelector "
+    "ipBlock:IPBlock",
+    "IPBlock": "cidr except",
+    # autoscaling/v2 HorizontalPodAutoscaler
+    "HorizontalPodAutoscaler": "kind apiVersion metadata:ObjectMeta! "
+    "spec:HorizontalPodAutoscalerSpec! status:HorizontalPodAutoscalerStatus!",
+    "HorizontalPodAutoscalerSpec": "scaleTargetRef:CrossVersionObjectReference! minReplicas "
+    "maxReplicas metrics:[MetricSpec] behavior:HorizontalPodAutoscalerBehavior",
+    "CrossVersionObjectReference": "kind name apiVersion",
+    "MetricSpec": "type object pods resource:ResourceMetricSource containerResource external",
+    "ResourceMetricSource": "name target:MetricTarget!",
+    "MetricTarget": "type value averageValue averageUtilization",
+    "HorizontalPodAutoscalerBehavior": "scaleUp:HPAScalingRules scaleDown:HPAScalingRules",
+    "HPAScalingRules": "stabilizationWindowSeconds selectPolicy policies:[HPAScalingPolicy] "
+    "tolerance",
+    "HPAScalingPolicy": "type value periodSeconds",
+    "HorizontalPodAutoscalerStatus": "observedGeneration lastScaleTime currentReplicas "
+    "desiredReplicas currentMetrics:[MetricStatus] conditions:[HorizontalPodAutoscalerCondition]",
+    "MetricStatus": "type object pods resource containerResource external",
+    "HorizontalPodAutoscalerCondition": "type status lastTransitionTime reason message",
 }
 
 # Non-pointer, non-omitempty scalars Go always writes, with their zero values.
@@ -255,6 +299,8 @@ _ALWAYS_WRITTEN: dict[str, dict[str, Any]] = {
     "ControllerRevision": {"revision": 0},
     # rbac/v1 `json:"rules"` has no omitempty: a role without rules is written `rules: null`.
     "Role": {"rules": None},
+    # autoscaling/v2 `json:"desiredReplicas"`, `json:"currentMetrics"`: a new HPA's status.
+    "HorizontalPodAutoscalerStatus": {"desiredReplicas": 0, "currentMetrics": None},
     "ClusterRole": {"rules": None},
     "DaemonSetStatus": {
         "currentNumberScheduled": 0,

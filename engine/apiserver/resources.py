@@ -348,6 +348,55 @@ RESOURCES: tuple[ResourceType, ...] = (
         "/registry/storageclasses",
         short_names=("sc",),
     ),
+    # autoscaling/v2 (pkg/registry/autoscaling): replicas set from metrics.
+    ResourceType(
+        "horizontalpodautoscalers",
+        "horizontalpodautoscaler",
+        "HorizontalPodAutoscaler",
+        "autoscaling",
+        "v2",
+        True,
+        "/registry/horizontalpodautoscalers",
+        short_names=("hpa",),
+        categories=("all",),
+        subresources=(
+            Subresource("status", "HorizontalPodAutoscaler", _STATUS_VERBS, "autoscaling", "v2"),
+        ),
+        has_status=True,
+    ),
+    # networking.k8s.io/v1 (pkg/registry/networking): HTTP routing into the cluster and the
+    # traffic rules between pods.
+    ResourceType(
+        "ingressclasses",
+        "ingressclass",
+        "IngressClass",
+        "networking.k8s.io",
+        "v1",
+        False,
+        "/registry/ingressclasses",
+    ),
+    ResourceType(
+        "ingresses",
+        "ingress",
+        "Ingress",
+        "networking.k8s.io",
+        "v1",
+        True,
+        "/registry/ingress",
+        short_names=("ing",),
+        subresources=(Subresource("status", "Ingress", _STATUS_VERBS),),
+        has_status=True,
+    ),
+    ResourceType(
+        "networkpolicies",
+        "networkpolicy",
+        "NetworkPolicy",
+        "networking.k8s.io",
+        "v1",
+        True,
+        "/registry/networkpolicies",
+        short_names=("netpol",),
+    ),
     # rbac.authorization.k8s.io/v1 (pkg/registry/rbac): who may do what.
     ResourceType(
         "clusterrolebindings",

@@ -570,3 +570,73 @@ POD_DISRUPTION_BUDGET_COLUMNS = [
     ),
     _AGE,
 ]
+
+# networking.k8s.io/v1 (printers.go ingressColumnDefinitions, ingressClassColumnDefinitions,
+# networkPolicyColumnDefinitioins)
+INGRESS_COLUMNS = [
+    _NAME,
+    _column(
+        "Class",
+        "The name of the IngressClass resource that should be used for additional configuration",
+    ),
+    _column("Hosts", "Hosts that incoming requests are matched against before the ingress rule"),
+    _column("Address", "Address is a list containing ingress points for the load-balancer"),
+    _column("Ports", "Ports of TLS configurations that open"),
+    _AGE,
+]
+INGRESS_CLASS_COLUMNS = [
+    _NAME,
+    _column("Controller", "Controller that is responsible for handling this class"),
+    _column("Parameters", "A reference to a resource with additional parameters"),
+    _AGE,
+]
+NETWORK_POLICY_COLUMNS = [
+    _NAME,
+    _column(
+        "Pod-Selector",
+        "podSelector selects the pods to which this NetworkPolicy object applies. The array of "
+        "rules is applied to any pods selected by this field. An empty selector matches all "
+        "pods in the policy's namespace. Multiple network policies can select the same set of "
+        "pods. In this case, the ingress rules for each are combined additively. This field is "
+        "optional. If it is not specified, it defaults to an empty selector.",
+    ),
+    _AGE,
+]
+
+# autoscaling/v2 (printers.go horizontalPodAutoscalerColumnDefinitions: the v2 SwaggerDocs)
+HORIZONTAL_POD_AUTOSCALER_COLUMNS = [
+    _NAME,
+    _column(
+        "Reference",
+        "scaleTargetRef points to the target resource to scale, and is used to the pods for "
+        "which metrics should be collected, as well as to actually change the replica count.",
+    ),
+    _column(
+        "Targets",
+        "metrics contains the specifications for which to use to calculate the desired "
+        "replica count (the maximum replica count across all metrics will be used).  The "
+        "desired replica count is calculated multiplying the ratio between the target value "
+        "and the current value by the current number of pods.  Ergo, metrics used must "
+        "decrease as the pod count is increased, and vice-versa.  See the individual metric "
+        "source types for more information about how each type of metric must respond. If not "
+        "set, the default metric will be set to 80% average CPU utilization.",
+    ),
+    _column(
+        "MinPods",
+        "minReplicas is the lower limit for the number of replicas to which the autoscaler "
+        "can scale down.  It defaults to 1 pod.  minReplicas is allowed to be 0 if the alpha "
+        "feature gate HPAScaleToZero is enabled and at least one Object or External metric is "
+        "configured.  Scaling is active as long as at least one metric value is available.",
+    ),
+    _column(
+        "MaxPods",
+        "maxReplicas is the upper limit for the number of replicas to which the autoscaler "
+        "can scale up. It cannot be less that minReplicas.",
+    ),
+    _column(
+        "Replicas",
+        "currentReplicas is current number of replicas of pods managed by this autoscaler, as "
+        "last seen by the autoscaler.",
+    ),
+    _AGE,
+]

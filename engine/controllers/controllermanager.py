@@ -37,6 +37,7 @@ def _registry() -> dict[str, type[Controller]]:
     from engine.controllers.job.ttlafterfinished import TTLAfterFinishedController
     from engine.controllers.namespace import NamespaceController
     from engine.controllers.nodelifecycle import NodeLifecycleController
+    from engine.controllers.podautoscaler.horizontal import HorizontalController
     from engine.controllers.podgc import PodGCController
     from engine.controllers.replicaset import ReplicaSetController
     from engine.controllers.resourcequota import ResourceQuotaController
@@ -60,6 +61,7 @@ def _registry() -> dict[str, type[Controller]]:
         JobController,
         CronJobController,
         TTLAfterFinishedController,
+        HorizontalController,
         EndpointsController,
         EndpointSliceController,
         NodeLifecycleController,

@@ -45,6 +45,7 @@ _STEPS = {
     "controllerrevisions": Step.CONTROL,
     "jobs": Step.CONTROL,
     "cronjobs": Step.CONTROL,
+    "horizontalpodautoscalers": Step.CONTROL,
     "namespaces": Step.CONTROL,
     "services": Step.CONTROL,
     "endpointslices": Step.CONTROL,

@@ -15,6 +15,7 @@ const CONTROLLER_NAMES = {
   "job-controller": "Job controller",
   "cronjob-controller": "CronJob controller",
   "ttl-after-finished-controller": "TTL-after-finished controller",
+  "horizontal-pod-autoscaler-controller": "HPA controller",
   "pod-garbage-collector-controller": "Pod garbage collector",
   "namespace-controller": "Namespace controller",
   "persistentvolume-binder-controller": "PersistentVolume controller",

@@ -376,6 +376,36 @@ MESSAGES: dict[str, Fields] = {
         7: ("failedJobsHistoryLimit", "int", ""),
         8: ("timeZone", "str", ""),
     },
+    # ---- autoscaling/v2 (k8s.io/api/autoscaling/v2/generated.proto): `kubectl autoscale`
+    "HorizontalPodAutoscaler": {
+        1: ("metadata", "msg", "ObjectMeta"),
+        2: ("spec", "msg", "HorizontalPodAutoscalerSpec"),
+        3: ("status", "msg", "HorizontalPodAutoscalerStatus"),
+    },
+    "HorizontalPodAutoscalerSpec": {
+        1: ("scaleTargetRef", "msg", "CrossVersionObjectReference"),
+        2: ("minReplicas", "int", ""),
+        3: ("maxReplicas", "int", ""),
+        4: ("metrics", "msgs", "MetricSpec"),
+    },
+    "CrossVersionObjectReference": {
+        1: ("kind", "str", ""),
+        2: ("name", "str", ""),
+        3: ("apiVersion", "str", ""),
+    },
+    "MetricSpec": {1: ("type", "str", ""), 4: ("resource", "msg", "ResourceMetricSource")},
+    "ResourceMetricSource": {1: ("name", "str", ""), 2: ("target", "msg", "MetricTarget")},
+    "MetricTarget": {
+        1: ("type", "str", ""),
+        2: ("value", "quantity", ""),
+        3: ("averageValue", "quantity", ""),
+        4: ("averageUtilization", "int", ""),
+    },
+    # kubectl sends the zero status: desiredReplicas (no omitempty) and no currentMetrics.
+    "HorizontalPodAutoscalerStatus": {
+        3: ("currentReplicas", "int0", ""),
+        4: ("desiredReplicas", "int", ""),
+    },
     # kubectl create role|clusterrole|rolebinding|clusterrolebinding, kubectl auth can-i:
     # k8s.io/api/rbac/v1 and authorization/v1 generated.proto (LabelSelector: meta/v1's, above)
     "Role": {1: ("metadata", "msg", "ObjectMeta"), 2: ("rules", "msgs", "PolicyRule")},
@@ -495,6 +525,7 @@ KINDS = {
     ("apps/v1", "Deployment"),
     ("batch/v1", "Job"),
     ("batch/v1", "CronJob"),
+    ("autoscaling/v2", "HorizontalPodAutoscaler"),
     ("rbac.authorization.k8s.io/v1", "Role"),
     ("rbac.authorization.k8s.io/v1", "ClusterRole"),
     ("rbac.authorization.k8s.io/v1", "RoleBinding"),

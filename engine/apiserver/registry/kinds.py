@@ -12,6 +12,9 @@ from engine.apiserver.registry.authorization.reviews import (
     SelfSubjectAccessReviewStrategy,
     SelfSubjectRulesReviewStrategy,
 )
+from engine.apiserver.registry.autoscaling.horizontalpodautoscaler import (
+    HorizontalPodAutoscalerStrategy,
+)
 from engine.apiserver.registry.batch.cronjob import CronJobStrategy
 from engine.apiserver.registry.batch.job import JobStrategy
 from engine.apiserver.registry.coordination.lease import LeaseStrategy
@@ -31,6 +34,9 @@ from engine.apiserver.registry.core.secret import SecretStrategy
 from engine.apiserver.registry.core.service import ServiceStrategy
 from engine.apiserver.registry.core.serviceaccount import ServiceAccountStrategy
 from engine.apiserver.registry.discovery.endpointslice import EndpointSliceStrategy
+from engine.apiserver.registry.networking.ingress import IngressStrategy
+from engine.apiserver.registry.networking.ingressclass import IngressClassStrategy
+from engine.apiserver.registry.networking.networkpolicy import NetworkPolicyStrategy
 from engine.apiserver.registry.policy.poddisruptionbudget import PodDisruptionBudgetStrategy
 from engine.apiserver.registry.rbac.strategies import (
     ClusterRoleBindingStrategy,
@@ -66,6 +72,10 @@ STRATEGIES: dict[str, Strategy] = {
         PersistentVolumeClaimStrategy(),
         PersistentVolumeStrategy(),
         StorageClassStrategy(),
+        IngressClassStrategy(),
+        IngressStrategy(),
+        NetworkPolicyStrategy(),
+        HorizontalPodAutoscalerStrategy(),
         RoleStrategy(),
         ClusterRoleStrategy(),
         RoleBindingStrategy(),

@@ -10,6 +10,7 @@ from typing import Any
 from engine.apiserver.schema import (
     apps,
     authorization,
+    autoscaling,
     batch,
     cluster,
     config,
@@ -18,6 +19,7 @@ from engine.apiserver.schema import (
     discovery,
     endpoints,
     meta,
+    networking,
     pod,
     policy,
     rbac,
@@ -57,6 +59,8 @@ _MODULES = (
     storage,
     statefulset,
     policy,
+    networking,
+    autoscaling,
 )
 for _module in _MODULES:
     REGISTRY.add(*_module.STRUCTS)

@@ -136,6 +136,20 @@ NAMED: dict[str, str] = {
     "PersistentVolumeClaimCondition.status": _CONDITION_STATUS,
     "StorageClass.reclaimPolicy": "v1.PersistentVolumeReclaimPolicy",
     "StorageClass.volumeBindingMode": "v1.VolumeBindingMode",
+    # autoscaling/v2
+    "MetricSpec.type": "v2.MetricSourceType",
+    "MetricStatus.type": "v2.MetricSourceType",
+    "MetricTarget.type": "v2.MetricTargetType",
+    "ResourceMetricSource.name": "v1.ResourceName",
+    "HPAScalingRules.selectPolicy": "v2.ScalingPolicySelect",
+    "HPAScalingPolicy.type": "v2.HPAScalingPolicyType",
+    "HorizontalPodAutoscalerCondition.type": "v2.HorizontalPodAutoscalerConditionType",
+    "HorizontalPodAutoscalerCondition.status": _CONDITION_STATUS,
+    # networking/v1
+    "HTTPIngressPath.pathType": "v1.PathType",
+    "IngressPortStatus.protocol": "v1.Protocol",
+    "NetworkPolicyPort.protocol": "v1.Protocol",
+    "NetworkPolicySpec.policyTypes": "[]v1.PolicyType",
     # discovery/v1
     "EndpointSlice.addressType": "v1.AddressType",
     "EndpointPort.protocol": "v1.Protocol",

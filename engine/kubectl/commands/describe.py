@@ -24,9 +24,16 @@ from engine.kubectl import describe as describers
 from engine.kubectl.builder import parse_targets, resource_path
 from engine.kubectl.cli import command
 from engine.kubectl.context import Context
+from engine.kubectl.describe_autoscaling import describe_hpa
 from engine.kubectl.describe_batch import describe_cronjob, describe_job
 from engine.kubectl.describe_config import describe_configmap, describe_secret
 from engine.kubectl.describe_daemonset import describe_daemonset
+from engine.kubectl.describe_networking import (
+    describe_ingress,
+    describe_ingress_class,
+    describe_network_policy,
+    service_backend_names,
+)
 from engine.kubectl.describe_policy import (
     describe_limit_range,
     describe_pod_disruption_budget,
@@ -73,6 +80,10 @@ DESCRIBED = (
     "ResourceQuota",
     "PriorityClass",
     "PodDisruptionBudget",
+    "Ingress",
+    "IngressClass",
+    "NetworkPolicy",
+    "HorizontalPodAutoscaler",
 )
 
 
@@ -219,6 +230,16 @@ def describe_object(
         return (yield from _describe_storage(ctx, current, show_events))
     if resource.kind in ("Role", "ClusterRole"):
         return describe_role(current)
+    if resource.kind == "Ingress":
+        return (yield from _describe_ingress(ctx, current, show_events))
+    if resource.kind == "IngressClass":
+        events = yield from _events(ctx, current, show_events)
+        return describe_ingress_class(current, events, ctx.now)
+    if resource.kind == "NetworkPolicy":
+        return describe_network_policy(current)
+    if resource.kind == "HorizontalPodAutoscaler":
+        events = yield from _events(ctx, current, show_events)
+        return describe_hpa(current, events, ctx.now)
     if resource.kind in ("RoleBinding", "ClusterRoleBinding"):
         return describe_binding(current)
     if resource.kind == "LimitRange":
@@ -255,6 +276,22 @@ def _describe_storage(ctx: Context, obj: dict[str, Any], show_events: bool) -> G
         )
     ]
     return describe_persistent_volume_claim(obj, users, events, ctx.now)
+
+
+def _describe_ingress(ctx: Context, ingress: dict[str, Any], show_events: bool) -> Gen:
+    """IngressDescriber: events first, then per backend Service (describeBackendV1) a LIST
+    of its EndpointSlices and a GET of the Service."""
+    namespace = ingress["metadata"].get("namespace", "")
+    events = yield from _events(ctx, ingress, show_events)
+    backends: dict[str, Any] = {}
+    for name in service_backend_names(ingress):
+        label = f"kubernetes.io/service-name={name}"
+        slices = yield from _list(ctx, "endpointslices", namespace, {"labelSelector": label})
+        response: Response = yield from ctx.request(
+            "GET", resource_path(BY_NAME["services"], namespace, name)
+        )
+        backends[name] = (slices, response.body) if response.ok else response.body["message"]
+    return describe_ingress(ingress, backends, events, ctx.now)
 
 
 def _describe_node(ctx: Context, node: dict[str, Any], show_events: bool) -> Gen:

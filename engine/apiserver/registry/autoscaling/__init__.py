@@ -1,0 +1,1 @@
+"""autoscaling: HorizontalPodAutoscalers (pkg/registry/autoscaling)."""
