@@ -89,7 +89,7 @@ def test_kubectl_exec_at_the_pages_prompt(page: Any, console: Console) -> None:
           const events = podlife.timeline.events;
           const hop = events.find(e => e.kind === "connection");
           const told = events.find(
-            e => e.kind === "milestone" && e.summary.startsWith("curl in pod my-nginx asked"));
+            e => e.kind === "milestone" && e.summary.startsWith("curl in pod my-nginx looked up"));
           return hop && told && [hop.data.service, hop.data.backend, hop.data.code, told.summary];
         }""",
         timeout=30000,
