@@ -210,7 +210,7 @@ def test_kubectl_get_tables(cluster: Cluster) -> None:
         "NAME               DATA   AGE\n"
         "cfg                1      0s\n"
         "game               2      0s\n"
-        "kube-root-ca.crt   1      0s\n"
+        "kube-root-ca.crt   1      20s\n"
     )
     assert cluster.kubectl("get secrets").stdout == (
         "NAME   TYPE     DATA   AGE\ndb     Opaque   1      0s\n"

@@ -150,7 +150,9 @@ def test_disruption_budgets_and_drain(twin: Twin) -> None:
     same(twin, "get pdb zk-pdb -o yaml")
     same(twin, "describe pdb zk-pdb")
     # The real kubectl evicts through the API: refused while the budget allows nothing.
-    real, engine = twin.both("drain node-2 --ignore-daemonsets --timeout=12s")
+    real, engine = twin.both(
+        "drain node-2 --ignore-daemonsets --timeout=12s --pod-selector=app=zookeeper"
+    )
     refused = (
         "(will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget."
     )
