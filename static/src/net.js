@@ -7,9 +7,11 @@ const RATE_RETRIES = 20; // a message refused for speed is sent again at most th
 const RATE_MARGIN_MS = 20; // after the wait the server gave, so the tokens are surely there
 
 export class Connection {
-  constructor() {
-    this.socket = io({ transports: ["websocket", "polling"], reconnectionDelayMax: 4000 });
+  constructor(socket = io({ transports: ["websocket", "polling"], reconnectionDelayMax: 4000 })) {
+    this.socket = socket;
     this.handlers = new Map();
+    this.latest = new Map(); // the newest payload given to send(), by message
+    this.resending = new Set(); // messages refused for speed, waiting to go again
     this.sessionWaiters = []; // requests refused for want of a session, waiting for hello
     for (const name of ["events", "reset", "forked", "clock", "kubectl-output", "detached"]) {
       this.socket.on(name, (payload) => this.dispatch(name, payload));
@@ -71,8 +73,18 @@ export class Connection {
     for (const resolve of waiters) resolve();
   }
 
-  /** Fire and forget (ack, speed…). */
+  /** Fire and forget (ack, speed…): only the newest value of each message counts. One the
+   * server refused for sending too fast goes again, with the newest value, once the wait is
+   * over — a lost `ack` would leave the server waiting for the page forever. */
   send(name, payload = {}) {
-    this.socket.emit(name, payload, () => {});
+    this.latest.set(name, payload);
+    this.socket.emit(name, payload, (reply) => {
+      if (typeof reply?.retry_after !== "number" || this.resending.has(name)) return;
+      this.resending.add(name);
+      setTimeout(() => {
+        this.resending.delete(name);
+        this.send(name, this.latest.get(name));
+      }, reply.retry_after * 1000 + RATE_MARGIN_MS);
+    });
   }
 }

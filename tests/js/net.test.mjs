@@ -1,0 +1,41 @@
+// A fire-and-forget message the server refuses for sending too fast goes again, with its
+// newest value (static/src/net.js send): a lost `ack` would stall the session's clock.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { Connection } from "../../static/src/net.js";
+
+function fakeSocket(refuseFirst) {
+  const sent = [];
+  return {
+    sent,
+    on() {},
+    emit(name, payload, callback) {
+      sent.push([name, payload.seq]);
+      const refused = sent.length <= refuseFirst;
+      setTimeout(() => callback(refused ? { ok: false, error: "too fast", retry_after: 0.01 } : { ok: true }), 0);
+    },
+  };
+}
+
+const settle = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+test("a refused ack is sent again, with the newest seq, once the wait is over", async () => {
+  const socket = fakeSocket(2);
+  const conn = new Connection(socket);
+  conn.send("ack", { seq: 5 });
+  conn.send("ack", { seq: 9 }); // both refused: one resend, of the newest
+  await settle(100);
+  assert.deepEqual(socket.sent, [
+    ["ack", 5],
+    ["ack", 9],
+    ["ack", 9],
+  ]);
+});
+
+test("an accepted message is not sent again", async () => {
+  const socket = fakeSocket(0);
+  new Connection(socket).send("ack", { seq: 3 });
+  await settle(60);
+  assert.deepEqual(socket.sent, [["ack", 3]]);
+});
