@@ -37,7 +37,6 @@ MAX_EXPIRATION = 1 << 32  # "larger than 2^32 seconds"
 DEFAULT_EXPIRATION = 3600  # SetDefaults_TokenRequestSpec
 WARN_ONLY_EXPIRATION = 3607  # serviceaccount.WarnOnlyBoundTokenExpirationSeconds
 EXTENDED_EXPIRATION = 365 * 24 * 3600  # serviceaccount.ExpirationExtensionSeconds
-BINDABLE = ("Pod", "Secret", "Node")  # token.go: the kinds a token may be bound to
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,17 @@ Gen = Generator[Any, Any, Any]
 Obj = dict[str, Any]
 
 
+def resolve_controller_ref(informer: Any, kind: str, namespace: str, ref: Obj) -> Obj | None:
+    """resolveControllerRef (each controller has its own upstream): the object of `kind` a
+    controllerRef names in the informer's cache, if it is still that one (the same UID)."""
+    if ref.get("kind") != kind:
+        return None
+    found: Obj | None = informer.get(f"{namespace}/{ref.get('name', '')}")
+    if found is None or found["metadata"].get("uid") != ref.get("uid"):
+        return None
+    return found
+
+
 def new_controller_ref(owner: Obj) -> Obj:
     """metav1.NewControllerRef."""
     meta = owner["metadata"]

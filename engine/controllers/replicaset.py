@@ -30,7 +30,11 @@ from engine.controllers.base import (
     run_parallel,
     split_key,
 )
-from engine.controllers.controller_ref import ClaimManager, new_controller_ref
+from engine.controllers.controller_ref import (
+    ClaimManager,
+    new_controller_ref,
+    resolve_controller_ref,
+)
 from engine.controllers.expectations import ControllerExpectations
 from engine.controllers.informers import CONTROLLER_UID, ORPHAN_NAMESPACE, controller_ref
 from engine.controllers.podtally import ACTIVE, ACTIVE_READY, TERMINATING, PodTally
@@ -172,13 +176,7 @@ class ReplicaSetController(Controller):
         self.queue.add(key_of(rs))
 
     def _resolve(self, namespace: str, ref: Obj) -> Obj | None:
-        """resolveControllerRef: the ReplicaSet a controllerRef names, if it is still that one."""
-        if ref.get("kind") != "ReplicaSet":
-            return None
-        rs = self.replicasets.get(f"{namespace}/{ref.get('name', '')}")
-        if rs is None or rs["metadata"].get("uid") != ref.get("uid"):
-            return None
-        return rs
+        return resolve_controller_ref(self.replicasets, "ReplicaSet", namespace, ref)
 
     def _replica_sets_for_orphan(self, pod: Obj) -> list[Obj]:
         """getPodReplicaSets: ReplicaSets in the pod's namespace whose selector matches it."""

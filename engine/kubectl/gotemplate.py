@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import operator
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -65,7 +66,12 @@ class _Block:
 
 def render(template: str, data: Any) -> str:
     """Parse, then execute against `data` (the object as JSON values)."""
-    return _Run().nodes(parse(template), data, {"$": data})
+    return execute(parse(template), data)
+
+
+def execute(nodes: list[Any], data: Any) -> str:
+    """A parsed template, executed against `data`."""
+    return _Run().nodes(nodes, data, {"$": data})
 
 
 # ---- parsing ------------------------------------------------------------------------------------
@@ -463,9 +469,9 @@ _FUNCTIONS: dict[str, Any] = {
     "printf": _printf,
     "eq": _eq,
     "ne": lambda a, b: not _eq(a, b),
-    "lt": lambda a, b: (lambda x, y: x < y)(*_order(a, b)),
-    "le": lambda a, b: (lambda x, y: x <= y)(*_order(a, b)),
-    "gt": lambda a, b: (lambda x, y: x > y)(*_order(a, b)),
-    "ge": lambda a, b: (lambda x, y: x >= y)(*_order(a, b)),
+    "lt": lambda a, b: operator.lt(*_order(a, b)),
+    "le": lambda a, b: operator.le(*_order(a, b)),
+    "gt": lambda a, b: operator.gt(*_order(a, b)),
+    "ge": lambda a, b: operator.ge(*_order(a, b)),
     "base64decode": _base64decode,
 }

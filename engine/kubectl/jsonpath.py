@@ -67,7 +67,7 @@ def parse(template: str) -> list[_Node]:
             break
         if start > at:
             stack[-1].append(_Node("text", template[at:start]))
-        end = _action_end(template, start + 1)
+        end = _closing(template, start + 1, "}", "[]", "unclosed action")
         action = template[start + 1 : end].strip()
         at = end + 1
         if action.startswith("range ") or action == "range":
@@ -85,11 +85,13 @@ def parse(template: str) -> list[_Node]:
     return root
 
 
-def _action_end(template: str, at: int) -> int:
+def _closing(text: str, at: int, closer: str, nest: str, error: str) -> int:
+    """Where the `closer` that ends what starts at `at` stands: not inside a quoted string,
+    nor inside a `nest` pair ("[]" in an action, "()" in a bracket's filter)."""
     quote = ""
     depth = 0
-    while at < len(template):
-        char = template[at]
+    while at < len(text):
+        char = text[at]
         if quote:
             if char == "\\":
                 at += 1
@@ -97,14 +99,14 @@ def _action_end(template: str, at: int) -> int:
                 quote = ""
         elif char in "\"'":
             quote = char
-        elif char == "[":
+        elif char == nest[0]:
             depth += 1
-        elif char == "]":
+        elif char == nest[1]:
             depth -= 1
-        elif char == "}" and depth <= 0:
+        elif char == closer and depth <= 0:
             return at
         at += 1
-    raise JSONPathError("unclosed action")
+    raise JSONPathError(error)
 
 
 def _unquote(text: str) -> str:
@@ -143,7 +145,7 @@ def _path(text: str) -> list[_Step]:
             steps.append(_Step("field", names=[match.group()]))
             at = match.end()
         elif char == "[":
-            close = _bracket_end(text, at + 1)
+            close = _closing(text, at + 1, "]", "()", "unclosed array expect ]")
             steps.append(_bracket(text[at + 1 : close].strip()))
             at = close + 1
         elif char.isspace():
@@ -151,25 +153,6 @@ def _path(text: str) -> list[_Step]:
         else:
             raise JSONPathError(f"unrecognized character in action: U+{ord(char):04X} {char!r}")
     return steps
-
-
-def _bracket_end(text: str, at: int) -> int:
-    quote = ""
-    depth = 0
-    for index in range(at, len(text)):
-        char = text[index]
-        if quote:
-            if char == quote:
-                quote = ""
-        elif char in "\"'":
-            quote = char
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "]" and depth == 0:
-            return index
-    raise JSONPathError("unclosed array expect ]")
 
 
 def _bracket(inner: str) -> _Step:

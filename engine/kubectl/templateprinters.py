@@ -44,10 +44,10 @@ def printer(output: str, template: str = "", no_headers: bool = False) -> Printe
         return lambda obj: _jsonpath(nodes, obj, text, as_json)
     if kind in _GO_TEMPLATE:
         try:
-            gotemplate.parse(text)
+            parsed = gotemplate.parse(text)
         except gotemplate.TemplateError as error:
             raise KubectlError(f"error: error parsing template {text}, {error}") from None
-        return lambda obj: _go_template(text, obj)
+        return lambda obj: _go_template(parsed, text, obj)
     return _custom_columns(text, no_headers)
 
 
@@ -67,9 +67,9 @@ def _jsonpath(nodes: list[Any], obj: dict[str, Any], text: str, as_json: bool) -
         raise KubectlError(f"error: error executing jsonpath {text!r}: {error}") from None
 
 
-def _go_template(text: str, obj: dict[str, Any]) -> str:
+def _go_template(parsed: list[Any], text: str, obj: dict[str, Any]) -> str:
     try:
-        return gotemplate.render(text, obj)
+        return gotemplate.execute(parsed, obj)
     except gotemplate.TemplateError as error:
         raise KubectlError(f"error: error executing template {json.dumps(text)}: {error}") from None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import shlex
 import subprocess
 import sys
 import urllib.request
@@ -128,7 +129,8 @@ class Twin:
         self.local.files[name] = text
 
     def real(self, line: str, stdin: str | None = None) -> Run:
-        return self.kube(*line.split(), stdin=stdin)
+        """The line split as a shell splits it, as the in-engine kubectl splits it too."""
+        return self.kube(*shlex.split(line), stdin=stdin)
 
     def engine(self, line: str, stdin: str = "") -> KubectlResult:
         result = self.local.kubectl(line, stdin)

@@ -10,7 +10,6 @@ import os
 import pty
 import re
 import select
-import shlex
 import subprocess
 import sys
 import time
@@ -71,8 +70,7 @@ _EXEC_ID = re.compile(r'failed to start exec \\?"[0-9a-f]{64}\\?"')
 
 def same(twin: Twin, line: str, stdin: str | None = None) -> str:
     """Both kubectls, the line split as a shell splits it: alike in stdout, stderr and code."""
-    real = twin.kube(*shlex.split(line), stdin=stdin)
-    engine = twin.engine(line, stdin or "")
+    real, engine = twin.both(line, stdin)
 
     def clean(text: str) -> str:
         return _EXEC_ID.sub("failed to start exec ID", normalized(text))

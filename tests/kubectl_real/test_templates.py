@@ -5,9 +5,8 @@ sending anything."""
 
 from __future__ import annotations
 
-import shlex
-
-from tests.kubectl_real.conftest import Twin, normalized
+from tests.kubectl_real.conftest import Twin
+from tests.kubectl_real.test_config import same
 
 DEPLOYMENT = """\
 apiVersion: apps/v1
@@ -28,18 +27,6 @@ spec:
         ports: [{containerPort: 80}]
         resources: {requests: {memory: 1000000}}
 """
-
-
-def same(twin: Twin, line: str) -> str:
-    """Like test_config.same, with the line split as a shell would (templates have spaces)."""
-    real = twin.kube(*shlex.split(line))
-    engine = twin.engine(line)
-    assert (normalized(engine.stdout), normalized(engine.stderr), engine.exit_code) == (
-        normalized(real.stdout),
-        normalized(real.stderr),
-        real.code,
-    ), line
-    return real.stdout
 
 
 def test_jsonpath_go_template_and_custom_columns_print_as_the_real_kubectl(twin: Twin) -> None:

@@ -27,7 +27,11 @@ from engine.apimachinery.labels import LabelSelector, SelectorError, selector_fr
 from engine.apiserver.request import Response
 from engine.client.informer import Handlers, key_of
 from engine.controllers.base import Controller, SyncError, error_message, path_of, run_parallel
-from engine.controllers.controller_ref import ClaimManager, new_controller_ref
+from engine.controllers.controller_ref import (
+    ClaimManager,
+    new_controller_ref,
+    resolve_controller_ref,
+)
 from engine.controllers.daemon import history, util
 from engine.controllers.deployment.util import scaled_value
 from engine.controllers.expectations import ControllerExpectations
@@ -172,12 +176,7 @@ class DaemonSetController(Controller):
                 self.queue.add(key_of(ds))
 
     def _resolve(self, namespace: str, ref: Obj) -> Obj | None:
-        if ref.get("kind") != "DaemonSet":
-            return None
-        ds = self.daemonsets.get(f"{namespace}/{ref.get('name', '')}")
-        if ds is None or ds["metadata"].get("uid") != ref.get("uid"):
-            return None
-        return ds
+        return resolve_controller_ref(self.daemonsets, "DaemonSet", namespace, ref)
 
     def _daemon_sets_for_orphan(self, pod: Obj) -> list[Obj]:
         """getDaemonSetsForPod: the DaemonSets of the pod's namespace that select it."""

@@ -22,7 +22,7 @@ from typing import Any
 from engine.apimachinery.labels import SelectorError, selector_from_match
 from engine.client.informer import Handlers, key_of
 from engine.controllers.base import Controller, path_of
-from engine.controllers.controller_ref import ClaimManager
+from engine.controllers.controller_ref import ClaimManager, resolve_controller_ref
 from engine.controllers.deployment import recreate, rollback, rolling, sync
 from engine.controllers.deployment.util import get_rollback_to, is_rolling_update
 from engine.controllers.informers import CONTROLLER_UID, controller_ref
@@ -121,12 +121,7 @@ class DeploymentController(Controller):
         return self._resolve(namespace, rs_ref) if rs_ref else None
 
     def _resolve(self, namespace: str, ref: Obj) -> Obj | None:
-        if ref.get("kind") != "Deployment":
-            return None
-        d = self.deployments.get(f"{namespace}/{ref.get('name', '')}")
-        if d is None or d["metadata"].get("uid") != ref.get("uid"):
-            return None
-        return d
+        return resolve_controller_ref(self.deployments, "Deployment", namespace, ref)
 
     def _deployments_for_orphan(self, rs: Obj) -> list[Obj]:
         """getDeploymentsForReplicaSet: Deployments whose selector matches the ReplicaSet."""

@@ -18,7 +18,7 @@ from engine.apimachinery.labels import LabelSelector, SelectorError, selector_fr
 from engine.apiserver.request import Response
 from engine.client.informer import Handlers, key_of
 from engine.controllers.base import Controller, SyncError, error_message, path_of
-from engine.controllers.controller_ref import ClaimManager
+from engine.controllers.controller_ref import ClaimManager, resolve_controller_ref
 from engine.controllers.informers import CONTROLLER_UID, ORPHAN_NAMESPACE, controller_ref
 from engine.controllers.podutil import is_pod_ready, labels_of
 from engine.controllers.statefulset import control, utils
@@ -110,12 +110,7 @@ class StatefulSetController(Controller):
                 self._enqueue(sts)
 
     def _resolve(self, namespace: str, ref: Obj) -> Obj | None:
-        if ref.get("kind") != "StatefulSet":
-            return None
-        sts = self.sets.get(f"{namespace}/{ref.get('name', '')}")
-        if sts is None or sts["metadata"].get("uid") != ref.get("uid"):
-            return None
-        return sts
+        return resolve_controller_ref(self.sets, "StatefulSet", namespace, ref)
 
     def _sets_for_orphan(self, pod: Obj) -> list[Obj]:
         """getStatefulSetsForPod: the sets of its namespace whose selector matches it."""
