@@ -17,6 +17,7 @@ from flask import Flask
 from tests import protobuf_kit
 from tests.test_web_support import Page, make_app
 from web import registry_of
+from web.config import UNLIMITED_MESSAGES
 from web.kube_api import kube_api_of, protobuf
 
 ANSWER_SECONDS = 2.0  # every case is answered within this, however bad
@@ -136,7 +137,7 @@ ACCEPTED = [
 
 @pytest.fixture
 def app() -> Iterator[Flask]:
-    app = make_app(message_tokens_per_second=1e6, message_burst=10**6, max_objects_per_kind=2000)
+    app = make_app(**UNLIMITED_MESSAGES, max_objects_per_kind=2000)
     yield app
     registry_of(app).shutdown()
 

@@ -43,14 +43,14 @@ from engine.utilruntime import LOGGER_PREFIX
 from tests.test_properties import assert_no_node_overcommitted
 from tests.test_web_support import Page
 from web import create_app, registry_of
+from web.config import UNLIMITED_MESSAGES
 
 MAX_PODS = 30  # small, so that `scale --replicas=1000000000` reaches the quota
 SETTINGS: dict[str, Any] = {
     "testing": True,
     "max_pods": MAX_PODS,
     # The rate limit has its own test: here no message may be refused for coming too fast.
-    "message_tokens_per_second": 1e6,
-    "message_burst": 10**6,
+    **UNLIMITED_MESSAGES,
 }
 REPLY_WAIT = 0.3  # real seconds a step waits for its reply before it goes on (the page does)
 SETTLE_VIRTUAL = 60.0  # virtual seconds the clock runs after the sequence

@@ -202,13 +202,12 @@ def fork_back(app: Any) -> None:
 
 def main() -> None:
     from web import create_app
+    from web.config import UNLIMITED_MESSAGES
 
     print("Podlife server under abuse (python -m web.bench)")
     for figure in (worst_pastes, fork_back, resets, huge_scale):
         # One client sends everything here: no message budget (web/ratelimit.py) in the way.
-        app = create_app(
-            {"testing": True, "message_tokens_per_second": 1e9, "message_burst": 10**9}
-        )
+        app = create_app({"testing": True, **UNLIMITED_MESSAGES})
         figure(app)
         app.extensions["podlife"].shutdown()
 

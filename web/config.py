@@ -16,9 +16,19 @@ from typing import Any
 
 from engine import Limits
 from web.addresses import parse_host_list, parse_public_url
+from web.ratelimit import Budget
 
 ROOT = Path(__file__).resolve().parent.parent
 MIB = 1024 * 1024
+
+
+# No message budget at all (web/ratelimit.py): for benchmarks and tests where one client sends
+# everything.
+UNLIMITED_MESSAGES: dict[str, Any] = {
+    f"{kind}_{unit}": big
+    for kind in ("flow", "reads", "commands")
+    for unit, big in (("per_second", 1e9), ("burst", 10**9))
+}
 
 
 @dataclass(frozen=True)
@@ -49,9 +59,13 @@ class Settings:
     max_watches: int = 20  # watches real clients keep open on one cluster over HTTP
     max_exec_sessions: int = 4  # `kubectl exec` sessions open at once on one cluster
     exec_idle_seconds: float = 300.0  # an exec session with no input for this long is ended
-    # Socket.IO messages one connection may send, in tokens: an ack costs 1, a command 10
-    message_tokens_per_second: float = 100.0
-    message_burst: int = 300
+    # Socket.IO messages one connection may send, a budget per kind (web/ratelimit.py)
+    flow_per_second: float = 100.0  # ack, play, pause, speed, step
+    flow_burst: int = 300
+    reads_per_second: float = 100.0  # inspect, etcd
+    reads_burst: int = 300
+    commands_per_second: float = 10.0  # kubectl, apply, action, reset, scenario, say, hello
+    commands_burst: int = 30
 
     # ---- where the server is reached (docs/kube-api.md, "Who may connect") ------------------
     host: str = "127.0.0.1"  # the address it listens on (--host)
@@ -124,6 +138,14 @@ class Settings:
     def cluster_limits(self) -> Limits:
         """What every session's cluster may hold (engine/apiserver/quota.py enforces it)."""
         return Limits(max_pods=self.max_pods, max_objects_per_kind=self.max_objects_per_kind)
+
+    def message_budgets(self) -> dict[str, Budget]:
+        """How fast one connection may send each kind of message (web/ratelimit.py)."""
+        return {
+            "flow": Budget(self.flow_per_second, self.flow_burst),
+            "reads": Budget(self.reads_per_second, self.reads_burst),
+            "commands": Budget(self.commands_per_second, self.commands_burst),
+        }
 
 
 def _parse(name: str, text: str, default: Any) -> Any:

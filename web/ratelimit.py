@@ -1,10 +1,19 @@
-"""How fast one Socket.IO connection may send: a token bucket per connection.
+"""How fast one Socket.IO connection may send: token buckets per connection, one per kind of
+message, so that one kind never starves another.
 
-A playing page sends an `ack` per animation frame (up to 60 a second) and a command now and
-then; a script can send thousands. Messages cost what they make the server do: the cheap ones
-(ack, play, pause, speed) one token, a step or a look (inspect, etcd) two, anything that runs
-kubectl or builds a cluster ten. Past the bucket, a message is answered with a refusal that says
-why (not silently dropped), with `retry_after` (seconds until it would be taken, as HTTP's
+A playing page sends an `ack` per animation frame (up to 60 a second), at high speed it reads
+hundreds of etcd values a second to draw what changed, and now and then the learner sends a
+command; a script can send thousands. Three budgets, a token per message:
+
+- flow: the playback's own chatter (ack, play, pause, speed, step);
+- reads: looking without touching (inspect, etcd);
+- commands: anything that runs kubectl or builds a cluster (kubectl, apply, action, reset,
+  scenario, say, hello).
+
+They are separate because they compete otherwise: in one shared bucket the reads of a page
+playing a busy cluster at 100× took every token as it came, and an Apply, needing more at once,
+was refused until it gave up. Past a budget, a message is answered with a refusal that says why
+(not silently dropped), with `retry_after` (seconds until it would be taken, as HTTP's
 Retry-After), and the server does none of its work.
 """
 
@@ -13,8 +22,15 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-COSTS = {"ack": 1, "play": 1, "pause": 1, "speed": 1, "step": 2, "inspect": 2, "etcd": 2}
-WORK = 10  # every other message: kubectl, apply, action, reset, scenario, hello
+KINDS = {
+    **dict.fromkeys(("ack", "play", "pause", "speed", "step"), "flow"),
+    **dict.fromkeys(("inspect", "etcd"), "reads"),
+}
+COMMANDS = "commands"  # every other message
+
+
+def kind_of(message: str) -> str:
+    return KINDS.get(message, COMMANDS)
 
 
 @dataclass
@@ -45,31 +61,44 @@ class Bucket:
         self.updated = now
 
 
-class ConnectionLimits:
-    """A bucket per connection id, made on first use, dropped on disconnect."""
+@dataclass(frozen=True)
+class Budget:
+    per_second: float
+    burst: int
 
-    def __init__(self, rate: float, burst: int) -> None:
-        self.rate, self.burst = rate, burst
-        self._buckets: dict[str, Bucket] = {}
+
+class ConnectionLimits:
+    """A bucket per connection id and kind of message, made on first use, dropped on
+    disconnect. `budgets`: kind → its Budget (web/config.py)."""
+
+    def __init__(self, budgets: dict[str, Budget]) -> None:
+        self.budgets = budgets
+        self._buckets: dict[tuple[str, str], Bucket] = {}
+
+    def _bucket(self, sid: str, message: str) -> Bucket:
+        key = (sid, kind_of(message))
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            budget = self.budgets[key[1]]
+            bucket = self._buckets[key] = Bucket(budget.per_second, budget.burst)
+        return bucket
 
     def allow(self, sid: str, message: str) -> bool:
-        bucket = self._buckets.get(sid)
-        if bucket is None:
-            bucket = self._buckets[sid] = Bucket(self.rate, self.burst)
-        return bucket.take(COSTS.get(message, WORK))
+        return self._bucket(sid, message).take(1)
 
     def retry_after(self, sid: str, message: str) -> float:
         """When a refused message would be taken: the page waits that long and sends it
         again (a lesson resumed at speed sends its commands faster than the bucket fills)."""
-        bucket = self._buckets.get(sid)
-        return bucket.wait(COSTS.get(message, WORK)) if bucket is not None else 0.0
+        return self._bucket(sid, message).wait(1)
 
     def forget(self, sid: str) -> None:
-        self._buckets.pop(sid, None)
+        for key in [key for key in self._buckets if key[0] == sid]:
+            del self._buckets[key]
 
-    def refusal(self) -> str:
+    def refusal(self, message: str) -> str:
+        kind = kind_of(message)
         return (
-            f"too many requests: this connection sent more than the server takes "
-            f"({self.rate / WORK:g} commands or {self.rate:g} acknowledgements a second); "
-            f"this one was not handled, try again in a moment"
+            f"too many requests: this connection sent more {kind} messages than the server "
+            f"takes ({self.budgets[kind].per_second:g} a second); this one ({message}) was not "
+            f"handled, try again in a moment"
         )

@@ -63,7 +63,7 @@ def handler(message: str) -> Callable[[Handler], Callable[..., Reply]]:
                         request.remote_addr,
                     )
                 wait = round(self.rates.retry_after(sid, message), 3)
-                return {"ok": False, "error": self.rates.refusal(), "retry_after": wait}
+                return {"ok": False, "error": self.rates.refusal(message), "retry_after": wait}
             try:
                 return function(self, args[0] if args else None)
             except REFUSALS as error:
@@ -83,7 +83,7 @@ class PodlifeNamespace(Namespace):
         self.io = socketio
         self.registry = registry
         self.settings = settings
-        self.rates = ConnectionLimits(settings.message_tokens_per_second, settings.message_burst)
+        self.rates = ConnectionLimits(settings.message_budgets())
         self.refusals_logged = Throttle(settings.log_repeat_seconds)
 
     # ---- connection --------------------------------------------------------------------------

@@ -82,7 +82,7 @@ window.podlife = { app, timeline, values, conn, get player() { return player; },
 const player = new Player(timeline, {
   ack: (seq) => conn.send("ack", { seq }),
   setPlaying: (playing) => {
-    conn.send(playing ? "play" : "pause", {});
+    conn.send(playing ? "play" : "pause", {}, "playing");
     app.dirty = true;
   },
   setSpeed: (speed) => conn.send("speed", { speed }),

@@ -10,8 +10,8 @@ export class Connection {
   constructor(socket = io({ transports: ["websocket", "polling"], reconnectionDelayMax: 4000 })) {
     this.socket = socket;
     this.handlers = new Map();
-    this.latest = new Map(); // the newest payload given to send(), by message
-    this.resending = new Set(); // messages refused for speed, waiting to go again
+    this.latest = new Map(); // channel -> the newest [message, payload] given to send()
+    this.resending = new Set(); // channels refused for speed, waiting to go again
     this.sessionWaiters = []; // requests refused for want of a session, waiting for hello
     for (const name of ["events", "reset", "forked", "clock", "kubectl-output", "detached"]) {
       this.socket.on(name, (payload) => this.dispatch(name, payload));
@@ -73,17 +73,19 @@ export class Connection {
     for (const resolve of waiters) resolve();
   }
 
-  /** Fire and forget (ack, speed…): only the newest value of each message counts. One the
-   * server refused for sending too fast goes again, with the newest value, once the wait is
-   * over — a lost `ack` would leave the server waiting for the page forever. */
-  send(name, payload = {}) {
-    this.latest.set(name, payload);
+  /** Fire and forget (ack, speed…): only the newest value of each `channel` counts (play and
+   * pause are one channel: the newest of the two wins). One the server refused for sending too
+   * fast goes again, the channel's newest, once the wait is over — a lost `ack` would leave
+   * the server waiting for the page forever, a late `pause` would stop a playing page. */
+  send(name, payload = {}, channel = name) {
+    this.latest.set(channel, [name, payload]);
     this.socket.emit(name, payload, (reply) => {
-      if (typeof reply?.retry_after !== "number" || this.resending.has(name)) return;
-      this.resending.add(name);
+      if (typeof reply?.retry_after !== "number" || this.resending.has(channel)) return;
+      this.resending.add(channel);
       setTimeout(() => {
-        this.resending.delete(name);
-        this.send(name, this.latest.get(name));
+        this.resending.delete(channel);
+        const [newest, value] = this.latest.get(channel);
+        this.send(newest, value, channel);
       }, reply.retry_after * 1000 + RATE_MARGIN_MS);
     });
   }

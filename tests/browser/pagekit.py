@@ -109,7 +109,22 @@ def wait_for_pods(
         if condition(seen):
             return seen
         page.wait_for_timeout(200)
-    raise AssertionError(f"timed out waiting for {what}; the stage shows {seen}")
+    raise AssertionError(
+        f"timed out waiting for {what}; the stage shows {seen}; the player: {player_state(page)}"
+    )
+
+
+def player_state(page: Any) -> dict[str, Any]:
+    """Where the page's player and the server's clock stand: what a stall report needs."""
+    return dict(
+        page.evaluate(
+            """() => { const p = podlife.player; return {
+                events: p.events.length, cursor: p.cursor, anim: Boolean(p.anim),
+                playing: p.playing, speed: p.speed, acked: p.acked, story: p.story,
+                live: p.live, batches: podlife.app.batches.slice(-5),
+                connected: podlife.app.connected}; }"""
+        )
+    )
 
 
 def running(tiles: list[Pod]) -> list[Pod]:

@@ -39,3 +39,15 @@ test("an accepted message is not sent again", async () => {
   await settle(60);
   assert.deepEqual(socket.sent, [["ack", 3]]);
 });
+
+test("play and pause are one channel: a refused pause does not come back after a play", async () => {
+  const socket = fakeSocket(1);
+  const conn = new Connection(socket);
+  conn.send("pause", {}, "playing"); // refused
+  conn.send("play", {}, "playing"); // taken; the resend is of the newest: play
+  await settle(100);
+  assert.deepEqual(
+    socket.sent.map(([name]) => name),
+    ["pause", "play", "play"],
+  );
+});
