@@ -8,14 +8,16 @@ from typing import Any
 
 from tests import policy_manifests as m
 from tests.browser.conftest import Console, shot
-from tests.browser.pagekit import apply, set_speed_100, type_manifest
+from tests.browser.pagekit import apply, running, set_speed_18, type_manifest, wait_for_pods
 from tests.browser.test_rbac import kubectl
 
 STUCK = "The API server refuses the pods of ReplicaSet pod-quota-demo-"
 
 
 def test_a_quota_keeps_a_deployment_short(page: Any, console: Console) -> None:
-    set_speed_100(page)
+    # Not 100×: above 20× a milestone may pass unshown (static/src/player.js
+    # ALWAYS_DRAWN_UP_TO), and the refusal is followed by others.
+    set_speed_18(page)
     # Every caption the story shows, as it shows them (it moves on to later milestones).
     page.evaluate(
         """() => {
@@ -38,6 +40,7 @@ def test_a_quota_keeps_a_deployment_short(page: Any, console: Console) -> None:
     caption = page.evaluate(f"window.captions.find(c => c.includes({STUCK!r}))")
     assert "exceeded quota: pod-demo, requested: pods=1, used: pods=2, limited: pods=2" in caption
     assert "Deployment pod-quota-demo cannot reach its 3 replicas" in caption
+    wait_for_pods(page, lambda tiles: len(running(tiles)) == 2, "the two pods the quota lets in")
     page.click("#tab-btn-kubectl")
     log = kubectl(page, "get quota", "pods: 2/2")
     assert "pod-demo" in log
