@@ -250,3 +250,16 @@ def test_the_manager_is_never_refused():
         "--as=system:serviceaccount:kube-system:replication-controller"
     )
     assert rbac.stdout == "yes\n"
+
+
+def test_the_scheduler_spreads_its_pods_as_a_replicasets():
+    """helper.DefaultSelector: the default topology spread selects the pod's siblings through
+    its ReplicationController too, so three replicas land on three nodes."""
+    c = Cluster(seed=5, node_specs=[NodeSpec(name=f"node-{i}") for i in (1, 2, 3)])
+    c.settle()
+    c.kubectl("apply -f -", REPLICATION)
+    c.settle()
+    assert sorted(p["spec"]["nodeName"] for p in live(c)) == ["node-1", "node-2", "node-3"]
+    c.kubectl(f"delete pod {live(c)[0]['metadata']['name']}")
+    c.settle()
+    assert sorted(p["spec"]["nodeName"] for p in live(c)) == ["node-1", "node-2", "node-3"]
