@@ -68,7 +68,7 @@ def set_defaults(
             _default_replication_controller(obj, spec)
         old_spec = _d(old.get("spec")) if old is not None else None
         # A ReplicationController's template is a pointer: a missing one stays missing.
-        if spec is not old_spec and not (rc and not isinstance(spec.get("template"), dict)):
+        if spec is not old_spec and (not rc or isinstance(spec.get("template"), dict)):
             if kind == "DaemonSet":
                 _default_daemonset_spec(spec)
             elif kind == "StatefulSet":

@@ -5,7 +5,7 @@ import { naturalCompare } from "./components.js";
 import { nodeCountdown, podWaitsOnNode } from "./countdown.js";
 import { cronJobRow, jobRow } from "./batchview.js";
 import { statefulSetRow } from "./statefulsetview.js";
-import { replicationControllerRow, withPods } from "./replicationcontrollerview.js";
+import { withPods } from "./replicationcontrollerview.js";
 import { deploymentRow, eventRow, nodeRow, parseKey, podRow, replicaSetRow } from "./kube.js";
 import { deriveServices } from "./services.js";
 
@@ -83,7 +83,7 @@ export function deriveView(state, values, now, known) {
         if (obj) statefulsets.push({ ...statefulSetRow(obj), key, rev: info.rev });
         break;
       case "controllers": // ReplicationControllers
-        if (obj) replicationcontrollers.push({ ...replicationControllerRow(obj, now), key, rev: info.rev });
+        if (obj) replicationcontrollers.push({ ...replicaSetRow(obj, now), key, rev: info.rev });
         break;
       default:
         break;

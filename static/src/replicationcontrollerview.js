@@ -1,15 +1,10 @@
-// ReplicationControllers on the stage: a row as `kubectl get rc` prints it (DESIRED, CURRENT,
-// READY: printReplicationController in pkg/printers/internalversion/printers.go, the
-// ReplicaSet's columns), its pods, and its place in the WORKLOADS column, striped in the
-// colour of its pods. Stored under /registry/controllers, as kube-apiserver keeps them.
+// ReplicationControllers on the stage: their pods and their place in the WORKLOADS column,
+// striped in the colour of their pods. Their row is a ReplicaSet's (kube.js replicaSetRow:
+// DESIRED, CURRENT, READY, as printReplicationController prints them in
+// pkg/printers/internalversion/printers.go). Stored under /registry/controllers, as
+// kube-apiserver keeps them.
 
 import { naturalCompare } from "./components.js";
-import { replicaSetRow } from "./kube.js";
-
-/** The row of one ReplicationController (a ReplicaSet's, which it is to the controller). */
-export function replicationControllerRow(rc, now) {
-  return replicaSetRow(rc, now);
-}
 
 /** Each ReplicationController's pods (those it controls), sorted by name. */
 export function withPods(rcs, pods) {
