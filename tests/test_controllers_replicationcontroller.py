@@ -263,3 +263,18 @@ def test_the_scheduler_spreads_its_pods_as_a_replicasets():
     c.kubectl(f"delete pod {live(c)[0]['metadata']['name']}")
     c.settle()
     assert sorted(p["spec"]["nodeName"] for p in live(c)) == ["node-1", "node-2", "node-3"]
+
+
+def test_a_disruption_budget_counts_the_replicas_it_wants():
+    """getPodReplicationController: a PodDisruptionBudget with maxUnavailable expects as many
+    pods as the ReplicationController wants, and allows one eviction of its three."""
+    c = applied()
+    created = c.kubectl("create pdb nginx --selector=app=nginx --max-unavailable=1")
+    assert created.stdout == "poddisruptionbudget.policy/nginx created\n", created.text
+    c.settle()
+    status = get(c, "/apis/policy/v1/namespaces/default/poddisruptionbudgets/nginx")["status"]
+    assert (status["expectedPods"], status["desiredHealthy"], status["disruptionsAllowed"]) == (
+        3,
+        2,
+        1,
+    )
