@@ -278,3 +278,13 @@ def test_a_disruption_budget_counts_the_replicas_it_wants():
         2,
         1,
     )
+
+
+def test_an_autoscaler_scales_it_through_its_scale_subresource():
+    c = applied()
+    made = c.kubectl("autoscale rc nginx --min=4 --max=5")
+    assert made.stdout == "horizontalpodautoscaler.autoscaling/nginx autoscaled\n", made.text
+    c.advance(40)  # the HPA controller's 15 s sync: below minReplicas, it rescales at once
+    c.settle()
+    assert get(c, RC_PATH)["spec"]["replicas"] == 4
+    assert len(live(c)) == 4
