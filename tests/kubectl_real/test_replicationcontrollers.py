@@ -43,6 +43,9 @@ def test_the_docs_replication_controller(twin: Twin) -> None:
     same(twin, "get rc nginx -o jsonpath={.status.fullyLabeledReplicas}")
     same(twin, "scale rc nginx --replicas=1")
     same(twin, "get rc nginx")
+    assert "Controlled By:  ReplicationController/nginx\n" in same(
+        twin, "describe pods -l app=nginx"
+    )
     owner = "custom-columns=OWNER:.metadata.ownerReferences[0].kind"
     assert same(twin, f"get pods -l app=nginx --no-headers -o {owner}") == "ReplicationController\n"
     same(twin, "expose rc nginx --port=80")
