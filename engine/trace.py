@@ -131,6 +131,7 @@ _STORY_LENGTHS = {
     "ReplicaSet": 4,
     "DaemonSet": 4,
     "StatefulSet": 4,
+    "ReplicationController": 4,  # step 4: the replication manager creates the pods
     "Job": 4,  # step 4: the Job controller creates the pods
     "CronJob": 4,  # step 3: the CronJob controller creates a Job; step 4: its pods
     "ConfigMap": 2,

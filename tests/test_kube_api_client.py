@@ -393,3 +393,43 @@ def test_horizontal_pod_autoscalers(api_client: Any) -> None:
     assert refused.value.status == 422
     scaling.delete_namespaced_horizontal_pod_autoscaler("hpa-web", "default")
     apps.delete_namespaced_deployment("hpa-web", "default")
+
+
+def test_replication_controllers_scale_status_and_cascading_delete(api_client: Any) -> None:
+    """The docs' ReplicationController through CoreV1Api: the client's models read what the
+    server defaults and reports, its autoscaling/v1 Scale, and a foreground delete."""
+    core = kubernetes.client.CoreV1Api(api_client)
+    template = {"metadata": {"labels": {"app": "client-rc"}}, "spec": _pod("x")["spec"]}
+    body = {
+        "apiVersion": "v1",
+        "kind": "ReplicationController",
+        "metadata": {"name": "client-rc"},
+        "spec": {"replicas": 3, "template": template},
+    }
+    created = core.create_namespaced_replication_controller("default", body)
+    assert created.spec.selector == {"app": "client-rc"}  # defaulted from the template
+    assert created.metadata.labels == {"app": "client-rc"}
+    scale = core.read_namespaced_replication_controller_scale("client-rc", "default")
+    assert (scale.spec.replicas, scale.status.selector) == (3, "app=client-rc")
+    scale.spec.replicas = 2
+    core.replace_namespaced_replication_controller_scale("client-rc", "default", scale)
+
+    def pods() -> list[Any]:
+        listed = core.list_namespaced_pod("default", label_selector="app=client-rc").items
+        return [p for p in listed if p.metadata.deletion_timestamp is None]
+
+    deadline = time.monotonic() + 20
+    while len(pods()) != 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert [p.metadata.owner_references[0].kind for p in pods()] == ["ReplicationController"] * 2
+    status = core.read_namespaced_replication_controller_status("client-rc", "default").status
+    assert (status.replicas, status.observed_generation) == (2, 2)
+    listed = core.list_namespaced_replication_controller("default").items
+    assert [rc.metadata.name for rc in listed] == ["client-rc"]
+    core.delete_namespaced_replication_controller(
+        "client-rc", "default", propagation_policy="Foreground"
+    )
+    deadline = time.monotonic() + 20
+    while pods() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert pods() == []

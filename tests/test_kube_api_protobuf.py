@@ -275,3 +275,37 @@ def test_every_cut_and_flipped_byte_is_answered_quickly() -> None:
                 continue
             assert result is None or isinstance(json.loads(result), dict)
     assert time.perf_counter() - start < 10
+
+
+def test_a_replication_controller_by_its_generated_proto_numbers() -> None:
+    """ReplicationControllerSpec: replicas 1, selector 2 (a map entry: key 1, value 2),
+    template 3, minReadySeconds 4 (k8s.io/api/core/v1/generated.proto)."""
+    container = text(1, "nginx") + text(2, "nginx") + field(6, field(3, 80))
+    template = field(1, field(11, text(1, "app") + text(2, "nginx"))) + field(
+        2, field(2, container)
+    )
+    spec = field(1, 3) + field(2, text(1, "app") + text(2, "nginx")) + field(3, template)
+    raw = field(1, text(1, "nginx")) + field(2, spec + field(4, 5))
+    data = (
+        protobuf.MAGIC + field(1, text(1, "v1") + text(2, "ReplicationController")) + field(2, raw)
+    )
+    rc = {
+        "apiVersion": "v1",
+        "kind": "ReplicationController",
+        "metadata": {"name": "nginx"},
+        "spec": {
+            "replicas": 3,
+            "selector": {"app": "nginx"},
+            "template": {
+                "metadata": {"labels": {"app": "nginx"}},
+                "spec": {
+                    "containers": [
+                        {"name": "nginx", "image": "nginx", "ports": [{"containerPort": 80}]}
+                    ]
+                },
+            },
+            "minReadySeconds": 5,
+        },
+    }
+    assert decode(data, "ReplicationController") == rc
+    assert decode(body(rc), "ReplicationController") == rc

@@ -102,8 +102,8 @@ def test_api_resources_filters_and_formats() -> None:
     } <= (set(cluster_scoped))
     assert not {"pods", "roles.rbac.authorization.k8s.io"} & set(cluster_scoped)
     assert cluster.kubectl("api-resources --categories=all -o name").stdout == (
-        "pods\nservices\ndaemonsets.apps\ndeployments.apps\nreplicasets.apps\n"
-        "statefulsets.apps\nhorizontalpodautoscalers.autoscaling\ncronjobs.batch\n"
+        "pods\nreplicationcontrollers\nservices\ndaemonsets.apps\ndeployments.apps\n"
+        "replicasets.apps\nstatefulsets.apps\nhorizontalpodautoscalers.autoscaling\ncronjobs.batch\n"
         "jobs.batch\n"
     )
     wide = cluster.kubectl("api-resources -o wide --sort-by=kind").stdout.splitlines()

@@ -49,6 +49,8 @@ _ZERO: dict[str, dict[str, JSON]] = {
         "spec": {"selector": None, "template": _EMPTY_TEMPLATE},
         "status": {},
     },
+    # core/v1 ReplicationControllerSpec.Template is a pointer, nil in the zero value.
+    "ReplicationController": {"metadata": {}, "spec": {}, "status": {}},
     "Node": {
         "metadata": {},
         "spec": {},

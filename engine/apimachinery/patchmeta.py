@@ -92,6 +92,8 @@ PATCH_META: dict[str, FieldMeta] = {
     "DaemonSet:status.conditions": _MERGE_BY_TYPE,
     "StatefulSet:spec.selector": _ATOMIC,
     "StatefulSet:status.conditions": _MERGE_BY_TYPE,
+    # core/v1 ReplicationController: its selector is a map, merged key by key.
+    "ReplicationController:status.conditions": _MERGE_BY_TYPE,
     # Node, Namespace. (Event has no strategic fields.)
     "Node:spec.podCIDRs": FieldMeta("merge"),
     "Node:status.conditions": _MERGE_BY_TYPE,
@@ -115,6 +117,7 @@ _PLACES: dict[str, dict[str, tuple[str, ...]]] = {
     "ReplicaSet": _TEMPLATE_PLACES,
     "DaemonSet": _TEMPLATE_PLACES,
     "StatefulSet": _TEMPLATE_PLACES,
+    "ReplicationController": _TEMPLATE_PLACES,
 }
 _CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
 _NO_META = FieldMeta()

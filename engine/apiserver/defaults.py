@@ -2,7 +2,8 @@
 
 Mirrors pkg/apis/core/v1/defaults.go (SetDefaults_Pod, SetDefaults_PodSpec,
 SetDefaults_Container, SetDefaults_Probe, volume sources, SetDefaults_ResourceList,
-SetDefaults_Namespace, SetDefaults_NodeStatus, SetDefaults_Secret) and
+SetDefaults_Namespace, SetDefaults_NodeStatus, SetDefaults_Secret,
+SetDefaults_ReplicationController) and
 pkg/apis/apps/v1/defaults.go (SetDefaults_Deployment, SetDefaults_ReplicaSet,
 SetDefaults_DaemonSet, SetDefaults_StatefulSet), applied in the order the generated
 zz_generated.defaults.go calls them.
@@ -28,6 +29,9 @@ DEFAULT_TERMINATION_GRACE_PERIOD = 30  # v1.DefaultTerminationGracePeriodSeconds
 DEFAULT_SCHEDULER_NAME = "default-scheduler"
 DEFAULT_FILE_MODE = 0o644  # 420: secret, configMap, downwardAPI and projected volumes
 DEFAULT_TOKEN_EXPIRATION = 3600  # SetDefaults_ServiceAccountTokenProjection
+
+
+_WORKLOADS = ("Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "ReplicationController")
 
 
 def set_defaults(
@@ -58,10 +62,13 @@ def set_defaults(
                 old_spec = None
             _default_pod_only(spec, old_spec)
             default_pod_spec(spec, old_spec)
-    elif kind in ("Deployment", "ReplicaSet", "DaemonSet", "StatefulSet"):
+    elif kind in _WORKLOADS:
         spec = _dict_field(obj, "spec")
+        if rc := kind == "ReplicationController":
+            _default_replication_controller(obj, spec)
         old_spec = _d(old.get("spec")) if old is not None else None
-        if spec is not old_spec:
+        # A ReplicationController's template is a pointer: a missing one stays missing.
+        if spec is not old_spec and (not rc or isinstance(spec.get("template"), dict)):
             if kind == "DaemonSet":
                 _default_daemonset_spec(spec)
             elif kind == "StatefulSet":
@@ -171,6 +178,20 @@ def _default_statefulset_spec(spec: Obj) -> None:
     for claim in _l(spec.get("volumeClaimTemplates")):
         if isinstance(claim, dict):
             _default_persistent_volume_claim(claim)
+
+
+def _default_replication_controller(obj: Obj, spec: Obj) -> None:
+    """SetDefaults_ReplicationController (pkg/apis/core/v1/defaults.go): the selector, and the
+    object's labels if it has none, from the template's (if not nil); one replica."""
+    labels = _d(_d(spec.get("template")).get("metadata")).get("labels")
+    if isinstance(labels, dict):
+        if not spec.get("selector"):
+            spec["selector"] = dict(labels)
+        meta = _dict_field(obj, "metadata")
+        if not meta.get("labels"):
+            meta["labels"] = dict(labels)
+    if spec.get("replicas") is None:
+        spec["replicas"] = 1
 
 
 # ---- batch/v1 (pkg/apis/batch/v1/defaults.go) ------------------------------------------------

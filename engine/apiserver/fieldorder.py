@@ -149,6 +149,13 @@ _SCHEMA_TEXT: dict[str, str] = {
     "ReplicaSetStatus": "replicas fullyLabeledReplicas readyReplicas availableReplicas "
     "terminatingReplicas observedGeneration conditions:[ReplicaSetCondition]",
     "ReplicaSetCondition": "type status lastTransitionTime reason message",
+    # core/v1 ReplicationController
+    "ReplicationController": "kind apiVersion metadata:ObjectMeta! "
+    "spec:ReplicationControllerSpec! status:ReplicationControllerStatus!",
+    "ReplicationControllerSpec": "replicas minReadySeconds selector:{} template:PodTemplateSpec",
+    "ReplicationControllerStatus": "replicas fullyLabeledReplicas readyReplicas "
+    "availableReplicas observedGeneration conditions:[ReplicationControllerCondition]",
+    "ReplicationControllerCondition": "type status lastTransitionTime reason message",
     "ControllerRevision": "kind apiVersion metadata:ObjectMeta! data revision",
     "DaemonSet": "kind apiVersion metadata:ObjectMeta! spec:DaemonSetSpec! status:DaemonSetStatus!",
     "DaemonSetSpec": "selector:LabelSelector template:PodTemplateSpec! "
@@ -295,6 +302,7 @@ _SCHEMA_TEXT: dict[str, str] = {
 # Non-pointer, non-omitempty scalars Go always writes, with their zero values.
 _ALWAYS_WRITTEN: dict[str, dict[str, Any]] = {
     "ReplicaSetStatus": {"replicas": 0},
+    "ReplicationControllerStatus": {"replicas": 0},
     "StatefulSetStatus": {"replicas": 0, "availableReplicas": 0},
     "ControllerRevision": {"revision": 0},
     # rbac/v1 `json:"rules"` has no omitempty: a role without rules is written `rules: null`.

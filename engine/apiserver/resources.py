@@ -132,6 +132,24 @@ RESOURCES: tuple[ResourceType, ...] = (
         ),
         has_status=True,
     ),
+    # core/v1 ReplicationController (pkg/registry/core/replicationcontroller): with a Scale,
+    # as a ReplicaSet's
+    ResourceType(
+        "replicationcontrollers",
+        "replicationcontroller",
+        "ReplicationController",
+        "",
+        "v1",
+        True,
+        "/registry/controllers",
+        short_names=("rc",),
+        categories=("all",),
+        subresources=(
+            Subresource("scale", "Scale", _STATUS_VERBS, group="autoscaling"),
+            Subresource("status", "ReplicationController", _STATUS_VERBS),
+        ),
+        has_status=True,
+    ),
     ResourceType(
         "configmaps",
         "configmap",

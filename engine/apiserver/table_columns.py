@@ -124,6 +124,45 @@ REPLICA_SET_COLUMNS = [
     ),
 ]
 
+_RC_DOC = (
+    "More info: "
+    "https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller"
+    "#what-is-a-replicationcontroller"
+)
+
+REPLICATION_CONTROLLER_COLUMNS = [  # printers.go replicationControllerColumnDefinitions
+    _NAME,
+    _column(
+        "Desired",
+        "Replicas is the number of desired replicas. This is a pointer to distinguish between "
+        f"explicit zero and unspecified. Defaults to 1. {_RC_DOC}",
+        kind="integer",
+    ),
+    _column(
+        "Current",
+        f"Replicas is the most recently observed number of replicas. {_RC_DOC}",
+        kind="integer",
+    ),
+    _column(
+        "Ready",
+        "The number of ready replicas for this replication controller.",
+        kind="integer",
+    ),
+    _AGE,
+    _column("Containers", _CONTAINERS_DOC, priority=1),
+    _column("Images", _IMAGES_DOC, priority=1),
+    _column(
+        "Selector",
+        "Selector is a label query over pods that should match the Replicas count. If "
+        "Selector is empty, it is defaulted to the labels present on the Pod template. Label "
+        "keys and values that must match in order to be controlled by this replication "
+        "controller, if empty defaulted to labels on Pod template. More info: "
+        "https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/"
+        "#label-selectors",
+        priority=1,
+    ),
+]
+
 STATEFUL_SET_COLUMNS = [  # printers.go statefulSetColumnDefinitions
     _NAME,
     _column("Ready", "Number of the pod with ready state"),

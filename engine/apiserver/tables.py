@@ -41,6 +41,7 @@ from engine.apiserver.table_columns import (
     NODE_COLUMNS,
     POD_COLUMNS,
     REPLICA_SET_COLUMNS,
+    REPLICATION_CONTROLLER_COLUMNS,
     ROLE_BINDING_COLUMNS,
     SECRET_COLUMNS,
     SERVICE_ACCOUNT_COLUMNS,
@@ -271,6 +272,22 @@ def _replica_set_row(rs: Obj, now: float) -> Row:
         names,
         images,
         format_label_selector(spec.get("selector")),
+    ]
+
+
+def _replication_controller_row(rc: Obj, now: float) -> Row:
+    """printReplicationController: the selector is a map (labels.FormatLabels)."""
+    spec, status, meta = rc.get("spec", {}), rc.get("status", {}), rc.get("metadata", {})
+    names, images = containers_and_images(spec.get("template") or {})
+    return [
+        meta.get("name", ""),
+        spec.get("replicas", 1),
+        status.get("replicas", 0),
+        status.get("readyReplicas", 0),
+        since(meta.get("creationTimestamp"), now),
+        names,
+        images,
+        format_labels(spec.get("selector")),
     ]
 
 
@@ -531,6 +548,7 @@ def _default_row(obj: Obj, now: float) -> Row:
 
 POD = Printer(POD_COLUMNS, _pod_row, _pod_conditions)
 REPLICA_SET = Printer(REPLICA_SET_COLUMNS, _replica_set_row)
+REPLICATION_CONTROLLER = Printer(REPLICATION_CONTROLLER_COLUMNS, _replication_controller_row)
 DEPLOYMENT = Printer(DEPLOYMENT_COLUMNS, _deployment_row)
 DAEMON_SET = Printer(DAEMON_SET_COLUMNS, _daemon_set_row)
 STATEFUL_SET = Printer(STATEFUL_SET_COLUMNS, _stateful_set_row)

@@ -40,6 +40,7 @@ def _registry() -> dict[str, type[Controller]]:
     from engine.controllers.podautoscaler.horizontal import HorizontalController
     from engine.controllers.podgc import PodGCController
     from engine.controllers.replicaset import ReplicaSetController
+    from engine.controllers.replication import ReplicationManager
     from engine.controllers.resourcequota import ResourceQuotaController
     from engine.controllers.rootcacertpublisher import RootCACertPublisher
     from engine.controllers.serviceaccounts import ServiceAccountsController
@@ -74,6 +75,7 @@ def _registry() -> dict[str, type[Controller]]:
         RootCACertPublisher,
         ResourceQuotaController,
         DisruptionController,
+        ReplicationManager,
     ]
     return {cls.name: cls for cls in classes}
 

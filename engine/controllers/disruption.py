@@ -4,7 +4,8 @@ so how many may be evicted now (disruptionsAllowed), which the eviction subresou
 (engine/apiserver/registry/core/eviction.py).
 
     expectedPods    minAvailable N: the pods the selector finds; otherwise the replicas their
-                    controllers want (getExpectedScale: a ReplicaSet's, or its Deployment's)
+                    controllers want (getExpectedScale: a ReplicaSet's, or its Deployment's,
+                    or a ReplicationController's)
     desiredHealthy  minAvailable (a percentage of expectedPods, rounded up), or expectedPods
                     minus maxUnavailable (a percentage rounded up)
     currentHealthy  the Ready pods not being deleted nor just evicted (status.disruptedPods)
@@ -54,6 +55,7 @@ class DisruptionController(Controller):
         self.pods = self.informers.pods
         self.replicasets = self.informers.replicasets
         self.deployments = self.informers.deployments
+        self.replication_controllers = self.informers.get("replicationcontrollers")
 
     def register(self) -> None:
         def budget(obj: Obj) -> None:
@@ -71,11 +73,17 @@ class DisruptionController(Controller):
 
         self.budgets.add_handlers(Handlers(budget, lambda _old, cur: budget(cur), budget))
         self.pods.add_handlers(Handlers(pod, lambda _old, cur: pod(cur), pod))
-        for informer in (self.replicasets, self.deployments):
+        for informer in (self.replicasets, self.deployments, self.replication_controllers):
             informer.add_handlers(Handlers(on_update=lambda _old, cur: workload(cur)))
 
     def synced_resources(self) -> tuple[str, ...]:
-        return ("poddisruptionbudgets", "pods", "replicasets", "deployments")
+        return (
+            "poddisruptionbudgets",
+            "pods",
+            "replicasets",
+            "deployments",
+            "replicationcontrollers",
+        )
 
     def _budgets_of(self, pod: Obj) -> list[Obj]:
         """getPdbForPod: the budgets of the pod's namespace whose selector takes it."""
@@ -187,7 +195,13 @@ class DisruptionController(Controller):
         return sum(scales.values())
 
     def _scale_of(self, ref: Obj, namespace: str) -> tuple[str, int] | None:
-        """The finders: a ReplicaSet's replicas, or its Deployment's when one owns it."""
+        """The finders: a ReplicaSet's replicas, or its Deployment's when one owns it; a
+        ReplicationController's (getPodReplicationController)."""
+        if ref.get("kind") == "ReplicationController":
+            rc = self.replication_controllers.get(f"{namespace}/{ref.get('name', '')}")
+            if rc is None or rc["metadata"].get("uid") != ref.get("uid"):
+                return None
+            return rc["metadata"]["uid"], (rc.get("spec") or {}).get("replicas", 1)
         if ref.get("kind") != "ReplicaSet":
             return None
         rs = self.replicasets.get(f"{namespace}/{ref.get('name', '')}")

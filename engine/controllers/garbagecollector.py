@@ -61,6 +61,7 @@ MONITORED = (
     "services",
     "endpointslices",
     "persistentvolumeclaims",
+    "replicationcontrollers",
 )
 FINALIZER_RETRIES = 5  # retry.DefaultBackoff.Steps
 

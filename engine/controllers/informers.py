@@ -39,6 +39,7 @@ ORPHAN_NAMESPACE = "orphanNamespace"
 _STEPS = {
     "pods": Step.CONTROL,
     "replicasets": Step.CONTROL,
+    "replicationcontrollers": Step.CONTROL,
     "deployments": Step.CONTROL,
     "daemonsets": Step.CONTROL,
     "statefulsets": Step.CONTROL,
@@ -100,7 +101,13 @@ class SharedInformers:
                 _STEPS.get(resource, Step.OTHER),
             )
             informer = Informer(client, BY_NAME[resource])
-            if resource in ("pods", "replicasets", "controllerrevisions", "jobs"):
+            if resource in (
+                "pods",
+                "replicasets",
+                "replicationcontrollers",
+                "controllerrevisions",
+                "jobs",
+            ):
                 informer.add_indexer(CONTROLLER_UID, _by_controller_uid)
                 informer.add_indexer(ORPHAN_NAMESPACE, _orphans_by_namespace)
             if resource == "pods":

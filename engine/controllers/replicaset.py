@@ -56,12 +56,12 @@ STATUS_UPDATE_RETRIES = 1  # statusUpdateRetries
 NAMESPACE_TERMINATING = "because it is being terminated"  # the NamespaceTerminating cause
 
 
-def _convert_selector(rs: Obj) -> tuple[LabelSelector | None, str]:
-    """metav1.LabelSelectorAsSelector of spec.selector: (the selector, or None and why). A
-    selector of the wrong shape (a string, a list) fails like an invalid one: Go could not
-    have decoded it at all."""
+def _convert_selector(selector: Any) -> tuple[LabelSelector | None, str]:
+    """metav1.LabelSelectorAsSelector: (the selector, or None and why). A selector of the
+    wrong shape (a string, a list) fails like an invalid one: Go could not have decoded it at
+    all."""
     try:
-        return selector_from_match((rs.get("spec") or {}).get("selector")), ""
+        return selector_from_match(selector), ""
     except SelectorError as error:
         return None, str(error)
     except Exception as error:
@@ -77,17 +77,23 @@ class _Counts:
 
 
 class ReplicaSetController(Controller):
+    """Also the replication manager's, run on ReplicationControllers (replication.py): what
+    differs between the two is in the attributes below and label_selector."""
+
     name = "replicaset-controller"
     service_account = "replicaset-controller"
     event_source = "replicaset-controller"
     workers = 5  # --concurrent-replicaset-syncs
     kind = "ReplicaSet"
+    resource = "replicasets"
+    story_name = "ReplicaSet controller"  # as the story calls it
+    terminating_status = True  # status.terminatingReplicas (a ReplicaSet's only)
 
     def __init__(self, manager: Any) -> None:
         super().__init__(manager)
         self.expectations = ControllerExpectations(lambda: self.env.now)
         self.pods = self.informers.pods
-        self.replicasets = self.informers.replicasets
+        self.replicasets = self.informers.get(self.resource)
         self.tally = PodTally()
         self._selectors: dict[str, LabelSelector] = {}
         self._refusals_told: dict[str, str] = {}  # ReplicaSet key -> the refusal last told
@@ -98,12 +104,18 @@ class ReplicaSetController(Controller):
         self.pods.add_handlers(Handlers(self._add_pod, self._update_pod, self._delete_pod))
 
     def synced_resources(self) -> tuple[str, ...]:
-        return ("pods", "replicasets")
+        return ("pods", self.resource)
+
+    def label_selector(self, rs: Obj) -> Any:
+        """spec.selector as a metav1.LabelSelector."""
+        return (rs.get("spec") or {}).get("selector")
 
     def _add_rs(self, rs: Obj) -> None:
         self.queue.add(key_of(rs))
 
     def _update_rs(self, old: Obj, cur: Obj) -> None:
+        if self.label_selector(old) != self.label_selector(cur):  # a ReplicationController's
+            self._selectors.pop(cur["metadata"].get("uid", ""), None)
         self.queue.add(key_of(cur))
 
     def _delete_rs(self, rs: Obj) -> None:
@@ -176,7 +188,7 @@ class ReplicaSetController(Controller):
         self.queue.add(key_of(rs))
 
     def _resolve(self, namespace: str, ref: Obj) -> Obj | None:
-        return resolve_controller_ref(self.replicasets, "ReplicaSet", namespace, ref)
+        return resolve_controller_ref(self.replicasets, self.kind, namespace, ref)
 
     def _replica_sets_for_orphan(self, pod: Obj) -> list[Obj]:
         """getPodReplicaSets: ReplicaSets in the pod's namespace whose selector matches it."""
@@ -195,10 +207,11 @@ class ReplicaSetController(Controller):
         uid = rs["metadata"].get("uid", "")
         selector = self._selectors.get(uid)
         if selector is None:
-            selector, _ = _convert_selector(rs)
+            selector, _ = _convert_selector(self.label_selector(rs))
             if selector is None:
                 return None
-            self._selectors[uid] = selector  # spec.selector is immutable in apps/v1
+            # Immutable in apps/v1; a ReplicationController's change drops it (_update_rs).
+            self._selectors[uid] = selector
         return selector
 
     # ---- syncReplicaSet ----------------------------------------------------------------------
@@ -214,7 +227,7 @@ class ReplicaSetController(Controller):
             # syncReplicaSet: utilruntime.HandleError, and nil: no retry until the ReplicaSet
             # changes (a malformed selector is as unusable as an invalid one).
             namespace, name = split_key(key)
-            _, problem = _convert_selector(rs)
+            _, problem = _convert_selector(self.label_selector(rs))
             self.errors.handle_error(
                 key,
                 f"error converting pod selector to selector for rs {namespace}/{name}: {problem}",
@@ -264,7 +277,7 @@ class ReplicaSetController(Controller):
             ]
         if not candidates:
             return []
-        manager = ClaimManager(self, rs, "replicasets", selector)
+        manager = ClaimManager(self, rs, self.resource, selector)
         adopted: list[Obj] = yield from manager.claim("pods", candidates)
         return adopted  # released pods are not claimed, so what is claimed was just adopted
 
@@ -312,7 +325,7 @@ class ReplicaSetController(Controller):
             count = min(-diff, BURST_REPLICAS)
             self.expectations.expect_creations(key, count)
             self.note(
-                f"ReplicaSet {key}: too few replicas (have {active}, need {replicas}): "
+                f"{self.kind} {key}: too few replicas (have {active}, need {replicas}): "
                 f"creating {count}",
                 rs,
                 need=replicas,
@@ -323,7 +336,7 @@ class ReplicaSetController(Controller):
             # not again at each retry of creates the API server refuses (see _tell_refusal).
             if key not in self._refusals_told:
                 self.milestone(
-                    f"The ReplicaSet controller sees {rs['metadata']['name']} with {active} of "
+                    f"The {self.story_name} sees {rs['metadata']['name']} with {active} of "
                     f"{replicas} pods and creates {_pods(count)}",
                     rs,
                     4,
@@ -346,7 +359,7 @@ class ReplicaSetController(Controller):
             doomed = ranked[:count]
             self.expectations.expect_deletions(key, [pod_key(p) for p in doomed])
             self.milestone(
-                f"The ReplicaSet controller sees {rs['metadata']['name']} with {active} of "
+                f"The {self.story_name} sees {rs['metadata']['name']} with {active} of "
                 f"{replicas} pods and deletes {_pods(count)}",
                 rs,
                 4,
@@ -354,7 +367,7 @@ class ReplicaSetController(Controller):
                 count=count,
             )
             self.note(
-                f"ReplicaSet {key}: too many replicas (have {active}, need {replicas}): "
+                f"{self.kind} {key}: too many replicas (have {active}, need {replicas}): "
                 f"deleting {count}",
                 rs,
                 need=replicas,
@@ -369,7 +382,8 @@ class ReplicaSetController(Controller):
         return ""
 
     def _related_pods(self, rs: Obj) -> list[Obj]:
-        """getIndirectlyRelatedPods: the pods of every ReplicaSet with the same owner."""
+        """getIndirectlyRelatedPods: the pods of every ReplicaSet (or ReplicationController)
+        with the same owner."""
         ref = controller_ref(rs)
         if ref is None:
             return self.pods.by_index(CONTROLLER_UID, rs["metadata"]["uid"])
@@ -438,10 +452,10 @@ class ReplicaSetController(Controller):
         self._refusals_told[key] = why
         name, replicas = rs["metadata"]["name"], rs["spec"].get("replicas", 1)
         owner = controller_ref(rs)
-        stuck = f"{owner['kind']} {owner['name']}" if owner else f"ReplicaSet {name}"
+        stuck = f"{owner['kind']} {owner['name']}" if owner else f"{self.kind} {name}"
         self.milestone(
-            f"The API server refuses the pods of ReplicaSet {name} ({why}): {stuck} cannot "
-            f"reach its {replicas} replicas, and the ReplicaSet controller keeps trying",
+            f"The API server refuses the pods of {self.kind} {name} ({why}): {stuck} cannot "
+            f"reach its {replicas} replicas, and the {self.story_name} keeps trying",
             rs,
             None,
             None,
@@ -509,8 +523,9 @@ class ReplicaSetController(Controller):
                 status[name] = value
             else:
                 status.pop(name, None)  # omitempty, as Go serializes it
-        # A pointer (DeploymentReplicaSetTerminatingReplicas, beta, on): written even when 0.
-        status["terminatingReplicas"] = counts.terminating
+        if self.terminating_status:
+            # A pointer (DeploymentReplicaSetTerminatingReplicas, beta, on): written even at 0.
+            status["terminatingReplicas"] = counts.terminating
         if conditions:
             status["conditions"] = conditions
         else:
@@ -543,7 +558,7 @@ class ReplicaSetController(Controller):
             body["status"] = status
             response: Response = yield from self.request(
                 "PUT",
-                path_of("replicasets", meta.get("namespace", ""), meta["name"], "status"),
+                path_of(self.resource, meta.get("namespace", ""), meta["name"], "status"),
                 body,
             )
             if response.ok:
@@ -552,7 +567,7 @@ class ReplicaSetController(Controller):
             if attempt == STATUS_UPDATE_RETRIES:
                 break
             fresh: Response = yield from self.request(
-                "GET", path_of("replicasets", meta.get("namespace", ""), meta["name"])
+                "GET", path_of(self.resource, meta.get("namespace", ""), meta["name"])
             )
             if not fresh.ok:
                 raise SyncError(error_message(fresh))

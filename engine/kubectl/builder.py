@@ -62,8 +62,16 @@ def resolve_types(text: str) -> list[ResourceType]:
 
 
 def _category_order(members: list[ResourceType]) -> list[ResourceType]:
-    """`kubectl get all` lists pods, then services, daemonsets, deployments, replicasets..."""
-    order = ["pods", "services", "daemonsets", "deployments", "replicasets"]
+    """`kubectl get all` lists pods, replicationcontrollers, services, then daemonsets,
+    deployments, replicasets... (discovery's order: the core group first)."""
+    order = [
+        "pods",
+        "replicationcontrollers",
+        "services",
+        "daemonsets",
+        "deployments",
+        "replicasets",
+    ]
     return sorted(members, key=lambda r: order.index(r.name) if r.name in order else 99)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from engine.apimachinery.labels import format_labels
 from engine.apiserver.table_cells import format_label_selector, selector_string
 from engine.kubectl.describe_node import describe_node
 from engine.kubectl.describe_pod import describe_pod, describe_pod_template
@@ -163,7 +164,23 @@ def _semantic(value: Any) -> Any:
 def describe_replicaset(rs: Obj, pods: list[Obj], events: list[Obj] | None, now: float) -> str:
     """`kubectl describe replicaset`; `pods` are those matching its selector (only the ones
     it controls are counted, as getPodStatusForController does)."""
-    meta, spec, status = rs.get("metadata", {}), rs.get("spec", {}), rs.get("status", {})
+    selector = format_label_selector((rs.get("spec") or {}).get("selector"))
+    return _describe_replicas(rs, selector, controlled_by(rs), pods, events, now)
+
+
+def describe_replication_controller(
+    rc: Obj, pods: list[Obj], events: list[Obj] | None, now: float
+) -> str:
+    """`kubectl describe rc` (describeReplicationController): a ReplicaSet's, but its
+    selector is a map (labels.FormatLabels) and no Controlled By line."""
+    selector = format_labels((rc.get("spec") or {}).get("selector"))
+    return _describe_replicas(rc, selector, "", pods, events, now)
+
+
+def _describe_replicas(
+    obj: Obj, selector: str, owner: str, pods: list[Obj], events: list[Obj] | None, now: float
+) -> str:
+    meta, spec, status = obj.get("metadata", {}), obj.get("spec", {}), obj.get("status", {})
     counts = {"Running": 0, "Pending": 0, "Succeeded": 0, "Failed": 0}
     for pod in pods:
         if _controller_uid(pod) == meta.get("uid"):
@@ -174,10 +191,9 @@ def describe_replicaset(rs: Obj, pods: list[Obj], events: list[Obj] | None, now:
     def body(w: PrefixWriter) -> None:
         w.write(LEVEL_0, f"Name:\t{meta.get('name', '')}\n")
         w.write(LEVEL_0, f"Namespace:\t{meta.get('namespace', '')}\n")
-        w.write(LEVEL_0, f"Selector:\t{format_label_selector(spec.get('selector'))}\n")
+        w.write(LEVEL_0, f"Selector:\t{selector}\n")
         print_labels(w, "Labels", meta.get("labels"))
         print_annotations(w, "Annotations", meta.get("annotations"))
-        owner = controlled_by(rs)
         if owner:
             w.write(LEVEL_0, f"Controlled By:\t{owner}\n")
         w.write(

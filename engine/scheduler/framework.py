@@ -495,5 +495,6 @@ class Handle:
     def namespaces_matching(self, selector: Any) -> list[str]:
         raise NotImplementedError
 
-    def get_replica_set(self, namespace: str, name: str) -> Obj | None:
+    def get_controller(self, kind: str, namespace: str, name: str) -> Obj | None:
+        """A ReplicaSet or ReplicationController from the scheduler's listers."""
         raise NotImplementedError

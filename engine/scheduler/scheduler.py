@@ -64,7 +64,9 @@ class Scheduler(Handle):
         self.pods = Informer(self.client, BY_NAME["pods"], field_selector=POD_FIELD_SELECTOR)
         self.nodes = Informer(self.client, BY_NAME["nodes"])
         self.namespaces = Informer(self.client, BY_NAME["namespaces"])  # namespaceSelector terms
-        self.replica_sets = Informer(self.client, BY_NAME["replicasets"])  # default spreading
+        # default spreading (helper.DefaultSelector)
+        self.replica_sets = Informer(self.client, BY_NAME["replicasets"])
+        self.replication_controllers = Informer(self.client, BY_NAME["replicationcontrollers"])
         # VolumeBinding's listers
         self.claims = Informer(self.client, BY_NAME["persistentvolumeclaims"])
         self.volumes = Informer(self.client, BY_NAME["persistentvolumes"])
@@ -89,6 +91,7 @@ class Scheduler(Handle):
             self.nodes,
             self.namespaces,
             self.replica_sets,
+            self.replication_controllers,
             self.claims,
             self.volumes,
             self.storage_classes,
@@ -149,8 +152,10 @@ class Scheduler(Handle):
             if selector.matches(ns["metadata"].get("labels") or {})
         ]
 
-    def get_replica_set(self, namespace: str, name: str) -> Obj | None:
-        return self.replica_sets.get(f"{namespace}/{name}")
+    def get_controller(self, kind: str, namespace: str, name: str) -> Obj | None:
+        informer = self.replica_sets if kind == "ReplicaSet" else self.replication_controllers
+        found: Obj | None = informer.get(f"{namespace}/{name}")
+        return found
 
     def take_started_preemptions(self) -> list[tuple[PodInfo, Candidate]]:
         started, self.preemption.started = self.preemption.started, []

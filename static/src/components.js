@@ -12,6 +12,7 @@ const CONTROLLER_NAMES = {
   "endpoints-controller": "Endpoints controller",
   "daemonset-controller": "DaemonSet controller",
   "statefulset-controller": "StatefulSet controller",
+  "replicationcontroller-controller": "Replication manager", // upstream's ReplicationManager
   "job-controller": "Job controller",
   "cronjob-controller": "CronJob controller",
   "ttl-after-finished-controller": "TTL-after-finished controller",
@@ -53,7 +54,7 @@ export function shortName(id) {
     case "scheduler":
       return "Scheduler";
     case "controller-manager":
-      return (CONTROLLER_NAMES[c.controller] || titleCase(c.controller)).replace(/ controller$/, "");
+      return (CONTROLLER_NAMES[c.controller] || titleCase(c.controller)).replace(/ (controller|manager)$/, "");
     case "kubelet":
       return "kubelet";
     case "container-runtime":

@@ -5,6 +5,7 @@ import { naturalCompare } from "./components.js";
 import { nodeCountdown, podWaitsOnNode } from "./countdown.js";
 import { cronJobRow, jobRow } from "./batchview.js";
 import { statefulSetRow } from "./statefulsetview.js";
+import { withPods } from "./replicationcontrollerview.js";
 import { deploymentRow, eventRow, nodeRow, parseKey, podRow, replicaSetRow } from "./kube.js";
 import { deriveServices } from "./services.js";
 
@@ -34,6 +35,7 @@ export function deriveView(state, values, now, known) {
   const services = [];
   const slices = [];
   const statefulsets = [];
+  const replicationcontrollers = [];
   let loading = 0;
 
   for (const [key, info] of Object.entries(state.keys)) {
@@ -79,6 +81,9 @@ export function deriveView(state, values, now, known) {
         break;
       case "statefulsets":
         if (obj) statefulsets.push({ ...statefulSetRow(obj), key, rev: info.rev });
+        break;
+      case "controllers": // ReplicationControllers
+        if (obj) replicationcontrollers.push({ ...replicaSetRow(obj, now), key, rev: info.rev });
         break;
       default:
         break;
@@ -155,6 +160,7 @@ export function deriveView(state, values, now, known) {
     jobs: jobs.sort((a, b) => naturalCompare(a.name, b.name)),
     cronjobs: cronjobs.sort((a, b) => naturalCompare(a.name, b.name)),
     statefulsets: statefulsets.sort((a, b) => naturalCompare(a.name, b.name)),
+    replicationcontrollers: withPods(replicationcontrollers, pods),
     standalone: pods.filter((p) => !p.owner),
     services: deriveServices(services, slices, podsByKey),
     events,

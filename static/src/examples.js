@@ -187,4 +187,28 @@ spec:
           storage: 1Gi
 `,
   },
+  {
+    // https://k8s.io/examples/controllers/replication.yaml
+    name: "A ReplicationController (ReplicationController docs)",
+    yaml: `apiVersion: v1
+kind: ReplicationController
+metadata:
+  name: nginx
+spec:
+  replicas: 3
+  selector:
+    app: nginx
+  template:
+    metadata:
+      name: nginx
+      labels:
+        app: nginx
+    spec:
+      containers:
+      - name: nginx
+        image: nginx
+        ports:
+        - containerPort: 80
+`,
+  },
 ];

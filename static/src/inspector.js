@@ -50,6 +50,7 @@ export class Inspector {
     if (sel.kind === "Pod") model = view.podsByKey.get(`${sel.namespace || "default"}/${sel.name}`);
     else if (sel.kind === "Node") model = view.nodes.find((n) => n.name === sel.name);
     else if (sel.kind === "ReplicaSet") model = view.replicasets.find((r) => r.name === sel.name && r.namespace === sel.namespace);
+    else if (sel.kind === "ReplicationController") model = view.replicationcontrollers.find((r) => r.name === sel.name && r.namespace === sel.namespace);
     else if (sel.kind === "Deployment") model = view.deployments.find((d) => d.name === sel.name && d.namespace === sel.namespace);
     else if (sel.kind === "Service") model = view.services.find((v) => v.name === sel.name && v.namespace === sel.namespace);
     const key = keyFor(sel);
@@ -68,11 +69,11 @@ export class Inspector {
     const parts = [title];
     if (!model && !info) {
       parts.push(h("p", { class: "gone" }, `${sel.kind} ${sel.name} does not exist at this point of the trace.`));
-      if (sel.kind === "Pod") parts.push(h("p", { class: "muted" }, "A standalone Pod that is deleted stays gone; a Deployment's ReplicaSet makes a new pod with a new name; a StatefulSet makes it again with the same name."));
+      if (sel.kind === "Pod") parts.push(h("p", { class: "muted" }, "A standalone Pod that is deleted stays gone; a Deployment's ReplicaSet (or a ReplicationController) makes a new pod with a new name; a StatefulSet makes it again with the same name."));
     } else if (sel.kind === "Pod") parts.push(...this.podParts(model, sel, why, claims));
     else if (sel.kind === "Node") parts.push(...this.nodeParts(model));
     else if (sel.kind === "Deployment") parts.push(...this.deploymentParts(model));
-    else if (sel.kind === "ReplicaSet") parts.push(...this.replicaSetParts(model));
+    else if (sel.kind === "ReplicaSet" || sel.kind === "ReplicationController") parts.push(...this.replicaSetParts(model));
     else if (sel.kind === "Service") parts.push(...serviceParts(model, dl));
 
     if (events.length) {
@@ -291,6 +292,8 @@ export function keyFor(sel) {
       return `/registry/services/specs/${ns}/${sel.name}`;
     case "StatefulSet":
       return `/registry/statefulsets/${ns}/${sel.name}`;
+    case "ReplicationController":
+      return `/registry/controllers/${ns}/${sel.name}`;
     default:
       return null;
   }

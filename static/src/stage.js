@@ -12,6 +12,7 @@
 
 import { batchWorkloadRows, batchWorkloadText } from "./batchview.js";
 import { statefulSetWorkloadRows } from "./statefulsetview.js";
+import { replicationControllerWorkloadRows } from "./replicationcontrollerview.js";
 import { naturalCompare, parseComponent, shortName } from "./components.js";
 import { ellipsize, keyed, s, setAttrs } from "./dom.js";
 import { countdownText } from "./countdown.js";
@@ -131,7 +132,7 @@ export function layout(view, state, ui) {
     for (const rs of d.replicasets || []) rows.push({ kind: "ReplicaSet", item: rs, depth: 1 });
   }
   for (const rs of view.replicasets) if (!rs.owner) rows.push({ kind: "ReplicaSet", item: rs, depth: 0 });
-  rows.push(...statefulSetWorkloadRows(view), ...batchWorkloadRows(view));
+  rows.push(...replicationControllerWorkloadRows(view), ...statefulSetWorkloadRows(view), ...batchWorkloadRows(view));
   if (view.standalone.length) rows.push({ kind: "Pods", item: { name: "standalone pods", count: view.standalone.length }, depth: 0 });
   for (const row of rows) {
     const h = row.kind === "Deployment" ? 44 : 40;
@@ -490,11 +491,11 @@ function drawWorkloads(stage, L, scene) {
       const hl = scene.highlightOwner && (scene.highlightOwner === w.item.name || (w.kind === "Deployment" && scene.highlightDeployment === w.item.name));
       g.setAttribute("class", `workload workload-${w.kind.toLowerCase()}${hl ? " lit" : ""}`);
       setAttrs(box, { x: w.x, y: w.y, width: w.w, height: w.h });
-      setAttrs(stripe, { x: w.x + 4, y: w.y + 5, width: 5, height: w.h - 10, style: `fill: ${replicaSetColour(["ReplicaSet", "Job", "StatefulSet"].includes(w.kind) ? w.item.name : "")}` });
+      setAttrs(stripe, { x: w.x + 4, y: w.y + 5, width: 5, height: w.h - 10, style: `fill: ${replicaSetColour(["ReplicaSet", "ReplicationController", "Job", "StatefulSet"].includes(w.kind) ? w.item.name : "")}` });
       setAttrs(kind, { x: w.x + 16, y: w.y + 16, text: w.kind === "Pods" ? "Pods" : w.kind });
       let countText = "";
       if (w.kind === "Deployment" || w.kind === "StatefulSet") countText = w.item.ready || "";
-      else if (w.kind === "ReplicaSet") countText = w.item.placeholder ? "" : `${w.item.ready}/${w.item.desired}`;
+      else if (w.kind === "ReplicaSet" || w.kind === "ReplicationController") countText = w.item.placeholder ? "" : `${w.item.ready}/${w.item.desired}`;
       else if (w.kind === "Job" || w.kind === "CronJob") countText = batchWorkloadText(w).count;
       else countText = String(w.item.count);
       // The name (13px bold, ~8.2px a character) stops a gap short of the count (~8px a digit).

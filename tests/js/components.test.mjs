@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { compareFlow, lifelineName, naturalCompare } from "../../static/src/components.js";
+import { compareFlow, lifelineName, naturalCompare, shortName } from "../../static/src/components.js";
 import { needsTrace, trace } from "./fixture.mjs";
 
 describe("naturalCompare", () => {
@@ -61,5 +61,7 @@ describe("every controller the controller manager runs has a learner's name", ()
     assert.equal(lifelineName("controller-manager/endpoints-controller"), "Endpoints controller");
     assert.equal(lifelineName("controller-manager/daemonset-controller"), "DaemonSet controller");
     assert.equal(lifelineName("controller-manager/pod-garbage-collector-controller"), "Pod garbage collector");
+    assert.equal(lifelineName("controller-manager/replicationcontroller-controller"), "Replication manager");
+    assert.equal(shortName("controller-manager/replicationcontroller-controller"), "Replication");
   });
 });

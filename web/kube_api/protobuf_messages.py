@@ -310,6 +310,18 @@ MESSAGES: dict[str, Fields] = {
         4: ("effect", "str", ""),
         5: ("tolerationSeconds", "int", ""),
     },
+    # ---- core/v1 ReplicationController (k8s.io/api/core/v1/generated.proto): its selector is a
+    # map<string, string>, its template the pod template block's
+    "ReplicationController": {
+        1: ("metadata", "msg", "ObjectMeta"),
+        2: ("spec", "msg", "ReplicationControllerSpec"),
+    },
+    "ReplicationControllerSpec": {
+        1: ("replicas", "int", ""),
+        2: ("selector", "map", ""),
+        3: ("template", "msg", "PodTemplateSpec"),
+        4: ("minReadySeconds", "int0", ""),
+    },
     # ---- apps/v1 (k8s.io/api/apps/v1/generated.proto) and the LabelSelector of meta/v1
     "Deployment": {1: ("metadata", "msg", "ObjectMeta"), 2: ("spec", "msg", "DeploymentSpec")},
     "DeploymentSpec": {
@@ -523,6 +535,7 @@ KINDS = {
     # the pod template block
     ("v1", "Pod"),
     ("apps/v1", "Deployment"),
+    ("v1", "ReplicationController"),
     ("batch/v1", "Job"),
     ("batch/v1", "CronJob"),
     ("autoscaling/v2", "HorizontalPodAutoscaler"),

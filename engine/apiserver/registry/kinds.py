@@ -29,6 +29,7 @@ from engine.apiserver.registry.core.persistentvolume import (
     PersistentVolumeStrategy,
 )
 from engine.apiserver.registry.core.pod import PodStrategy
+from engine.apiserver.registry.core.replicationcontroller import ReplicationControllerStrategy
 from engine.apiserver.registry.core.resourcequota import ResourceQuotaStrategy
 from engine.apiserver.registry.core.secret import SecretStrategy
 from engine.apiserver.registry.core.service import ServiceStrategy
@@ -65,6 +66,7 @@ STRATEGIES: dict[str, Strategy] = {
         DeploymentStrategy(),
         ReplicaSetStrategy(),
         StatefulSetStrategy(),
+        ReplicationControllerStrategy(),
         CronJobStrategy(),
         JobStrategy(),
         LeaseStrategy(),

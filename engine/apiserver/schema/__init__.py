@@ -23,6 +23,7 @@ from engine.apiserver.schema import (
     pod,
     policy,
     rbac,
+    replicationcontroller,
     service,
     serviceaccount,
     statefulset,
@@ -61,6 +62,7 @@ _MODULES = (
     policy,
     networking,
     autoscaling,
+    replicationcontroller,
 )
 for _module in _MODULES:
     REGISTRY.add(*_module.STRUCTS)

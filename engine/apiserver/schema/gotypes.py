@@ -155,6 +155,9 @@ NAMED: dict[str, str] = {
     "EndpointPort.protocol": "v1.Protocol",
     # coordination/v1
     "LeaseSpec.strategy": "v1.CoordinatedLeaseStrategy",
+    # core/v1 ReplicationController
+    "ReplicationControllerCondition.type": "v1.ReplicationControllerConditionType",
+    "ReplicationControllerCondition.status": _CONDITION_STATUS,
     # apps/v1
     "DeploymentStrategy.type": "v1.DeploymentStrategyType",
     "DeploymentCondition.type": "v1.DeploymentConditionType",

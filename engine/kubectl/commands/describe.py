@@ -59,6 +59,7 @@ DESCRIBED = (
     "Pod",
     "Deployment",
     "ReplicaSet",
+    "ReplicationController",
     "DaemonSet",
     "StatefulSet",
     "Node",
@@ -202,6 +203,14 @@ def describe_object(
         pods = yield from _list(ctx, "pods", namespace, {"labelSelector": _selector(current)})
         events = yield from _events(ctx, current, show_events)
         return describers.describe_replicaset(current, pods, events, ctx.now)
+    if resource.kind == "ReplicationController":
+        # labels.SelectorFromSet of the map, then getPodStatusForController
+        selector = {"matchLabels": (current.get("spec") or {}).get("selector") or {}}
+        pods = yield from _list(
+            ctx, "pods", namespace, {"labelSelector": selector_from_match(selector).string()}
+        )
+        events = yield from _events(ctx, current, show_events)
+        return describers.describe_replication_controller(current, pods, events, ctx.now)
     if resource.kind in ("DaemonSet", "StatefulSet"):
         pods = yield from _list(ctx, "pods", namespace, {"labelSelector": _selector(current)})
         events = yield from _events(ctx, current, show_events)

@@ -80,6 +80,8 @@ def rollout_undo(ctx: Context, flags: Parsed) -> Gen:
     infos = yield from _targets(ctx, flags)
     for info in infos:
         if info.resource.kind not in ("Deployment", "StatefulSet", "DaemonSet"):
+            # The apply warning comes first, as the real kubectl writes it (a ReplicationController)
+            warn_if_applied(ctx, info, info.obj)
             raise KubectlError(
                 f'error: no rollbacker has been implemented for "{info.resource.kind}"'
             )

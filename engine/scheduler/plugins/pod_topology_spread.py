@@ -174,8 +174,8 @@ class PodTopologySpread(
     # ---- which constraints -------------------------------------------------------------------
     def _default_constraints(self, pod: PodInfo, action: str) -> list[Constraint]:
         """buildDefaultConstraints: the system defaults, selecting the pod's siblings through
-        its owning ReplicaSet (helper.DefaultSelector; Podlife has no Services or
-        StatefulSets)."""
+        its owning ReplicaSet or ReplicationController (helper.DefaultSelector; Services and
+        StatefulSets are not looked at here)."""
         constraints = _constraints(SYSTEM_DEFAULT_CONSTRAINTS, pod, action)
         if not constraints:
             return []
@@ -189,12 +189,14 @@ class PodTopologySpread(
     def _default_selector(self, pod: PodInfo) -> LabelSelector:
         owners = (pod.pod.get("metadata") or {}).get("ownerReferences") or []
         owner = next((o for o in owners if o.get("controller")), None)
-        if owner is None or owner.get("kind") != "ReplicaSet":
+        kind = owner.get("kind") if owner is not None else None
+        if owner is None or kind not in ("ReplicaSet", "ReplicationController"):
             return LabelSelector()
-        rs = self.handle.get_replica_set(pod.namespace, owner.get("name", ""))
-        if rs is None:
+        found = self.handle.get_controller(kind, pod.namespace, owner.get("name", ""))
+        if found is None:
             return LabelSelector()
-        selector = _selector((rs.get("spec") or {}).get("selector"))
+        match = (found.get("spec") or {}).get("selector")
+        selector = _selector({"matchLabels": match} if kind == "ReplicationController" else match)
         return LabelSelector() if selector.nothing else selector
 
     # ---- filter ------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
-"""deployments/scale and replicasets/scale: an autoscaling/v1 Scale read from and written to
-spec.replicas (pkg/registry/apps/deployment/storage/storage.go ScaleREST, scaleFromDeployment;
-replicaset/storage/storage.go likewise)."""
+"""deployments/scale, replicasets/scale and replicationcontrollers/scale: an autoscaling/v1
+Scale read from and written to spec.replicas (pkg/registry/apps/deployment/storage/storage.go
+ScaleREST, scaleFromDeployment; replicaset/storage/storage.go and
+pkg/registry/core/replicationcontroller/storage/storage.go likewise)."""
 
 from __future__ import annotations
 
@@ -20,9 +21,12 @@ if TYPE_CHECKING:
 
 
 def scale_of(resource: ResourceType, obj: dict[str, Any]) -> dict[str, Any]:
-    """The Scale view of a Deployment or ReplicaSet."""
+    """The Scale view of a Deployment, ReplicaSet or ReplicationController (whose selector is
+    a map: scaleFromRC's labels.SelectorFromSet)."""
     meta = obj["metadata"]
     selector = obj.get("spec", {}).get("selector") or {}
+    if resource.kind == "ReplicationController":
+        selector = {"matchLabels": selector}
     return {
         "kind": "Scale",
         "apiVersion": "autoscaling/v1",
