@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.apiserver.schema import (
+    admissionregistration,
     apps,
     authorization,
     autoscaling,
@@ -61,6 +62,7 @@ _MODULES = (
     policy,
     networking,
     autoscaling,
+    admissionregistration,
 )
 for _module in _MODULES:
     REGISTRY.add(*_module.STRUCTS)
