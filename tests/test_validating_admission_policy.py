@@ -295,3 +295,7 @@ def test_defaults_printing_and_generation(c: Cluster) -> None:
         "NAME                            POLICYNAME                PARAMREF   AGE",
         "demo-binding-test.example.com   demo-policy.example.com   <unset>    0s",
     ]
+    # kubectl has no describer for them: its generic one prints every field
+    described = c.kubectl("describe validatingadmissionpolicy").stdout
+    assert "Resource Rules:\n      API Groups:\n        apps\n" in described
+    assert "  Validations:\n    Expression:  object.spec.replicas <= 5\n" in described

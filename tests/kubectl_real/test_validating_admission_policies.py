@@ -1,7 +1,7 @@
 """ValidatingAdmissionPolicies with the real kubectl and the in-engine one, side by side: the
-docs' example (concepts/policy "Validating Admission Policy") applied, get, a Deployment of 6
-replicas denied in a namespace labelled environment=test (created elsewhere), the Warn action's
-warning, a policy that does not compile, delete."""
+docs' example (concepts/policy "Validating Admission Policy") applied, get, describe (kubectl's
+generic describer), a Deployment of 6 replicas denied in a namespace labelled environment=test
+(created elsewhere), the Warn action's warning, a policy that does not compile, delete."""
 
 from __future__ import annotations
 
@@ -70,6 +70,8 @@ def test_the_docs_example(twin: Twin) -> None:
     same(twin, "get validatingadmissionpolicybindings")
     same_but_uid(twin, "get validatingadmissionpolicy demo-policy.example.com -o yaml")
     same_but_uid(twin, "get validatingadmissionpolicybinding -o yaml")
+    same_but_uid(twin, "describe validatingadmissionpolicy demo-policy.example.com")
+    same_but_uid(twin, "describe validatingadmissionpolicybindings")
     same(twin, "create namespace test")
     same(twin, "label namespace test environment=test")
     assert both_fail(twin, "create deployment nginx --image=nginx --replicas=6 -n test") == (
