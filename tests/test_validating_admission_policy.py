@@ -159,6 +159,11 @@ def test_warn_sends_a_warning_and_admits(c: Cluster) -> None:
         "object.spec.replicas <= 5\n"
     )
     assert result.stdout == "deployment.apps/nginx created\n"
+    headlines = [e.summary for e in c.trace if e.kind.value == "milestone"]
+    assert (
+        "The ValidatingAdmissionPolicy demo-policy.example.com lets deployment nginx through "
+        "with a warning: failed expression: object.spec.replicas <= 5"
+    ) in headlines
 
 
 def test_message_expression_message_and_reason(c: Cluster) -> None:

@@ -121,6 +121,9 @@ def _warn_and_audit(
             f"Validation failed for ValidatingAdmissionPolicy '{policy}' with binding "
             f"'{binding}': {failure.message}"
         )
+        if "Deny" not in actions:
+            what = f"{ref.kind.lower()} {ref.name} through with a warning"
+            _tell(api, req, ref, f"{policy} lets {what}: {failure.message}")
     if "Audit" in actions:
         api.stage(
             req,
@@ -156,13 +159,15 @@ def _deny(
         f"{PLUGIN} {policy} (binding {binding}) refused it: {failure.message}",
         ref,
     )
-    if req.step is Step.SEND and not api.quiet:  # the learner's own request
-        headline = (
-            f"The ValidatingAdmissionPolicy {policy} refuses {resource.kind.lower()} "
-            f"{ref.name}: {failure.message}"
-        )
-        api.trace.milestone("api-server", headline, ref, None, None, step=Step.PERSIST)
+    _tell(api, req, ref, f"{policy} refuses {ref.kind.lower()} {ref.name}: {failure.message}")
     raise error
+
+
+def _tell(api: APIServer, req: Request, ref: Any, what: str) -> None:
+    """A milestone for the learner's own request (a controller's is told by its events)."""
+    if req.step is Step.SEND and not api.quiet:
+        headline = f"The ValidatingAdmissionPolicy {what}"
+        api.trace.milestone("api-server", headline, ref, None, None, step=Step.PERSIST)
 
 
 def _activation(req: Request, attrs: Attributes, namespace_obj: Obj | None) -> dict[str, Any]:
