@@ -304,3 +304,67 @@ def test_defaults_printing_and_generation(c: Cluster) -> None:
     described = c.kubectl("describe validatingadmissionpolicy").stdout
     assert "Resource Rules:\n      API Groups:\n        apps\n" in described
     assert "  Validations:\n    Expression:  object.spec.replicas <= 5\n" in described
+
+
+PARAM_POLICY = """\
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: replicalimit-policy.example.com
+spec:
+  failurePolicy: Fail
+  paramKind:
+    apiVersion: v1
+    kind: ConfigMap
+  matchConstraints:
+    resourceRules:
+    - apiGroups: ["apps"]
+      apiVersions: ["v1"]
+      operations: ["CREATE", "UPDATE"]
+      resources: ["deployments"]
+  validations:
+    - expression: "object.spec.replicas <= int(params.data.maxReplicas)"
+      messageExpression: "'object.spec.replicas must be no greater than ' + params.data.maxReplicas"
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata:
+  name: replicalimit-binding-test.example.com
+spec:
+  policyName: replicalimit-policy.example.com
+  validationActions: [Deny]
+  paramRef:
+    name: replica-limit-test.example.com
+    namespace: default
+    parameterNotFoundAction: {action}
+  matchResources:
+    namespaceSelector:
+      matchLabels:
+        environment: test
+"""
+
+
+def test_params_from_a_config_map(c: Cluster) -> None:
+    assert c.kubectl("apply -f -", PARAM_POLICY.format(action="Deny")).exit_code == 0
+    # no ConfigMap yet: parameterNotFoundAction Deny refuses, as failurePolicy Fail says
+    assert deploy(c, 1).stderr.endswith(
+        "with binding 'replicalimit-binding-test.example.com' denied request: failed to "
+        "configure binding: no params found for policy binding with `Deny` "
+        "parameterNotFoundAction\n"
+    )
+    c.kubectl("create configmap replica-limit-test.example.com --from-literal=maxReplicas=3")
+    assert deploy(c, 4).stderr.endswith(
+        "denied request: object.spec.replicas must be no greater than 3\n"
+    )
+    assert deploy(c, 3).exit_code == 0
+    c.kubectl("delete configmap replica-limit-test.example.com")
+    assert c.kubectl("apply -f -", PARAM_POLICY.format(action="Allow")).exit_code == 0
+    assert deploy(c, 9, name="big").exit_code == 0  # Allow: no params, the binding is skipped
+    # `params` exists only for a policy with a paramKind
+    unknown = c.kubectl("apply -f -", policy("object.spec.replicas <= params.max"))
+    assert "undeclared reference to 'params' (in container '')" in unknown.stderr
+    missing = c.kubectl("apply -f -", PARAM_POLICY.format(action="Maybe"))
+    assert (
+        'spec.paramRef.parameterNotFoundAction: Unsupported value: "Maybe": supported values: '
+        '"Deny", "Allow"'
+    ) in missing.stderr

@@ -2,13 +2,14 @@
 cel-go as kube-apiserver shows them (staging/src/k8s.io/apiserver/pkg/admission/plugin/cel).
 
 Compiling checks what cel-go's checker would refuse outright: a syntax error, a reference to
-a variable the policy does not declare (object, oldObject, request, params, namespaceObject,
-variables, authorizer) and a function this evaluator does not have. Of Kubernetes' CEL
-extension libraries (staging/src/k8s.io/apiserver/pkg/cel/library) only the string functions
-below are supported: lowerAscii, upperAscii, trim, split, join, replace, indexOf. The
-others (lists' sum/min/max/indexOf, regex find, url, quantity, ip, cidr, format, the authorizer,
-optional fields with `?.`) are refused when the policy is created, as not supported here. celpy
-is pure Python and evaluates the same input to the same value every time.
+a variable the policy does not declare (object, oldObject, request, namespaceObject,
+variables, and params for a policy with a paramKind) and a function this evaluator does not
+have. Of Kubernetes' CEL extension libraries (staging/src/k8s.io/apiserver/pkg/cel/library)
+only the string functions below are supported: lowerAscii, upperAscii, trim, split, join,
+replace, indexOf. The others (lists' sum/min/max/indexOf, regex find, url, quantity, ip,
+cidr, format, the authorizer, optional fields with `?.`) are refused when the policy is
+created, as not supported here. celpy is pure Python and evaluates the same input to the same
+value every time.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from celpy import celtypes
 # The variables an admission policy's expressions may use (plugin/policy/validating
 # compile.go: ObjectVarName, OldObjectVarName, RequestVarName, ParamsVarName,
 # NamespaceVarName, VariableVarName, AuthorizerVarName).
-DECLARED = ("object", "oldObject", "request", "params", "namespaceObject", "variables")
+# `params` only for a policy with a paramKind (compile.go HasParams).
+DECLARED = ("object", "oldObject", "request", "namespaceObject", "variables")
 _TYPE_NAMES = frozenset(("bool", "bytes", "double", "duration", "int", "list", "map"))
 _TYPE_NAMES |= {"null_type", "string", "timestamp", "uint", "type", "dyn"}
 _MACROS = ("all", "exists", "exists_one", "map", "filter")
@@ -102,14 +104,14 @@ def _syntax_error(expression: str, cause: BaseException | None) -> str:
 
 
 @lru_cache(maxsize=1024)
-def compile_expression(expression: str) -> Program:
+def compile_expression(expression: str, has_params: bool = False) -> Program:
     """The expression compiled, or CompileError. Cached: policies are evaluated often."""
     env = celpy.Environment()
     try:
         ast = env.compile(expression)
     except celpy.CELParseError as error:
         raise CompileError(_syntax_error(expression, error.__context__)) from None
-    problem = _undeclared(ast)
+    problem = _undeclared(ast, DECLARED + (("params",) if has_params else ()))
     if problem is not None:
         name, line, column = problem
         raise CompileError(
@@ -118,7 +120,7 @@ def compile_expression(expression: str) -> Program:
     return Program(expression, env.program(ast, functions=_FUNCTIONS))
 
 
-def _undeclared(ast: lark.Tree) -> tuple[str, int, int] | None:
+def _undeclared(ast: lark.Tree, declared: tuple[str, ...]) -> tuple[str, int, int] | None:
     """The first variable or function the expression names that is neither declared nor
     bound by a macro (`c` in `containers.all(c, …)`)."""
     bound: set[str] = set()
@@ -132,7 +134,7 @@ def _undeclared(ast: lark.Tree) -> tuple[str, int, int] | None:
         if node.data == "ident":
             token = node.children[0]
             name = str(token)
-            if name not in DECLARED and name not in bound and name not in _TYPE_NAMES:
+            if name not in declared and name not in bound and name not in _TYPE_NAMES:
                 return name, token.line, token.column - 1
         elif node.data in ("ident_arg", "member_dot_arg"):
             token = node.children[0] if node.data == "ident_arg" else node.children[1]

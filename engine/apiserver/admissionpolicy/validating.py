@@ -10,9 +10,9 @@ failurePolicy is Ignore. Each failure does what the binding's validationActions 
 refuses the request (reason Invalid, code 422, unless the validation names another reason),
 Warn sends the client a warning, Audit is written to the audit log (here, to the trace).
 
-Not done here: params (a policy with paramKind is evaluated with params null), the
-authorizer variable, auditAnnotations, DELETE and CONNECT requests, subresources, and the
-request's uid.
+A policy with a paramKind is evaluated once per parameter object its binding names
+(params.py). Not done here: the authorizer variable, auditAnnotations, DELETE and CONNECT
+requests, subresources, and the request's uid.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from celpy import celtypes
 
 from engine.apimachinery import errors
-from engine.apiserver.admissionpolicy import cel
+from engine.apiserver.admissionpolicy import cel, params
 from engine.apiserver.admissionpolicy.matching import Attributes, matches
 from engine.apiserver.authorization.attributes import with_authenticated
 from engine.apiserver.request import parse_resource_path
@@ -95,7 +95,7 @@ def admit(api: APIServer, req: Request, resource: ResourceType, obj: Obj, old: O
             binding_name = binding["metadata"]["name"]
             checked.append(policy_name)
             actions = binding_spec.get("validationActions") or []
-            for failure in _validate(spec, _activation(req, attrs, namespace_obj)):
+            for failure in _failures(req, attrs, namespace_obj, spec, binding_spec, api):
                 _warn_and_audit(api, req, ref, policy_name, binding_name, actions, failure)
                 if "Deny" in actions:
                     denied.append((policy_name, binding_name, failure))
@@ -170,7 +170,29 @@ def _tell(api: APIServer, req: Request, ref: Any, what: str) -> None:
         api.trace.milestone("api-server", headline, ref, None, None, step=Step.PERSIST)
 
 
-def _activation(req: Request, attrs: Attributes, namespace_obj: Obj | None) -> dict[str, Any]:
+def _failures(
+    req: Request,
+    attrs: Attributes,
+    namespace_obj: Obj | None,
+    spec: Obj,
+    binding_spec: Obj,
+    api: APIServer,
+) -> list[_Failure]:
+    """The policy's failures for one binding, once per parameter object."""
+    try:
+        found = params.collect(api.storage, spec, binding_spec, attrs.namespace)
+    except params.ConfigurationError as error:
+        return [] if spec.get("failurePolicy") == "Ignore" else [_Failure(str(error))]
+    return [
+        failure
+        for param in found
+        for failure in _validate(spec, _activation(req, attrs, namespace_obj, param))
+    ]
+
+
+def _activation(
+    req: Request, attrs: Attributes, namespace_obj: Obj | None, param: Obj | None
+) -> dict[str, Any]:
     """The variables the expressions see (plugin/cel/filter.go: CreateAdmissionRequest,
     CreateNamespaceObject)."""
     resource = attrs.resource
@@ -201,7 +223,7 @@ def _activation(req: Request, attrs: Attributes, namespace_obj: Obj | None) -> d
         "oldObject": cel.to_cel(attrs.old),
         "request": cel.to_cel(request),
         "namespaceObject": cel.to_cel(namespace),
-        "params": None,
+        "params": cel.to_cel(param),
     }
 
 
@@ -209,17 +231,18 @@ def _validate(spec: Obj, activation: dict[str, Any]) -> list[_Failure]:
     """validator.go Validate: the failures of one policy for one binding (empty when its
     matchConditions are not all true)."""
     ignore = spec.get("failurePolicy") == "Ignore"
+    has_params = isinstance(spec.get("paramKind"), dict)
 
     def error(message: str) -> list[_Failure]:
         return [] if ignore else [_Failure(message)]
 
-    activation = dict(activation, variables=_variables(spec, activation))
+    activation = dict(activation, variables=_variables(spec, activation, has_params))
     # matchconditions/matcher.go: any false skips the policy; else any error is a failure
     problems: list[str] = []
     for condition in spec.get("matchConditions") or []:
         expression = condition.get("expression", "")
         try:
-            result = cel.compile_expression(expression).evaluate(activation)
+            result = cel.compile_expression(expression, has_params).evaluate(activation)
         except cel.CompileError as problem:
             problems.append(f"compilation failed: {problem}")
             continue
@@ -234,7 +257,7 @@ def _validate(spec: Obj, activation: dict[str, Any]) -> list[_Failure]:
     for validation in spec.get("validations") or []:
         expression = validation.get("expression", "")
         try:
-            result = cel.compile_expression(expression).evaluate(activation)
+            result = cel.compile_expression(expression, has_params).evaluate(activation)
         except cel.CompileError as problem:
             failures += error(f"compilation failed: {problem}")
             continue
@@ -243,17 +266,18 @@ def _validate(spec: Obj, activation: dict[str, Any]) -> list[_Failure]:
             continue
         if cel.is_true(result):
             continue
-        message = _message(validation, activation)
+        message = _message(validation, activation, has_params)
         failures.append(_Failure(message, validation.get("reason") or "Invalid"))
     return failures
 
 
-def _message(validation: Obj, activation: dict[str, Any]) -> str:
+def _message(validation: Obj, activation: dict[str, Any], has_params: bool) -> str:
     """validator.go: messageExpression's single line, else message, else the expression."""
     message = ""
     if validation.get("messageExpression"):
         try:
-            value = cel.compile_expression(validation["messageExpression"]).evaluate(activation)
+            program = cel.compile_expression(validation["messageExpression"], has_params)
+            value = program.evaluate(activation)
         except (cel.CompileError, cel.EvalError):
             value = None
         text = (cel.as_string(value) or "").strip()
@@ -266,7 +290,7 @@ def _message(validation: Obj, activation: dict[str, Any]) -> str:
     return message
 
 
-def _variables(spec: Obj, activation: dict[str, Any]) -> celtypes.MapType:
+def _variables(spec: Obj, activation: dict[str, Any], has_params: bool) -> celtypes.MapType:
     """spec.variables, each able to use those before it. An error is kept as the variable's
     value, so only expressions that use it fail, as cel-go's lazy evaluation has it."""
     values = celtypes.MapType({})
@@ -274,7 +298,8 @@ def _variables(spec: Obj, activation: dict[str, Any]) -> celtypes.MapType:
     for variable in spec.get("variables") or []:
         name = celtypes.StringType(variable.get("name", ""))
         try:
-            values[name] = cel.compile_expression(variable.get("expression", "")).evaluate(scope)
+            program = cel.compile_expression(variable.get("expression", ""), has_params)
+            values[name] = program.evaluate(scope)
         except (cel.CompileError, cel.EvalError) as problem:
             values[name] = cel.error_value(str(problem))
     return values

@@ -23,6 +23,7 @@ OPERATIONS = ("*", "CONNECT", "CREATE", "DELETE", "UPDATE")
 SCOPES = ("*", "Cluster", "Namespaced")
 REASONS = ("Forbidden", "Invalid", "RequestEntityTooLarge", "Unauthorized")
 VALIDATION_ACTIONS = ("Audit", "Deny", "Warn")
+PARAMETER_NOT_FOUND_ACTIONS = ("Deny", "Allow")
 _CEL_IDENTIFIER = re.compile(r"[_a-zA-Z][_a-zA-Z0-9]*")
 
 
@@ -49,12 +50,18 @@ def validate_policy(obj: Obj, old: Obj | None) -> Errors:
                 "validations or auditAnnotations must contain at least one item",
             )
         )
+    has_params = spec.get("paramKind") is not None
+    if has_params:
+        param_kind = _d(spec.get("paramKind"))
+        for key in ("apiVersion", "kind"):
+            if not _s(param_kind.get(key)):
+                errs.append(field.required(f"{path}.paramKind.{key}", ""))
     for i, condition in enumerate(_l(spec.get("matchConditions"))):
-        errs += _match_condition(_d(condition), f"{path}.matchConditions[{i}]")
+        errs += _match_condition(_d(condition), f"{path}.matchConditions[{i}]", has_params)
     for i, variable in enumerate(_l(spec.get("variables"))):
-        errs += _variable(_d(variable), f"{path}.variables[{i}]")
+        errs += _variable(_d(variable), f"{path}.variables[{i}]", has_params)
     for i, validation in enumerate(_l(spec.get("validations"))):
-        errs += _validation(_d(validation), f"{path}.validations[{i}]")
+        errs += _validation(_d(validation), f"{path}.validations[{i}]", has_params)
     return errs
 
 
@@ -68,7 +75,26 @@ def validate_binding(obj: Obj, old: Obj | None) -> Errors:
         errs.append(field.required("spec.policyName", ""))
     if isinstance(spec.get("matchResources"), dict):
         errs += _match_resources(spec["matchResources"], "spec.matchResources")
+    if spec.get("paramRef") is not None:
+        errs += _param_ref(_d(spec.get("paramRef")), "spec.paramRef")
     errs += _validation_actions(_l(spec.get("validationActions")), "spec.validationActions")
+    return errs
+
+
+def _param_ref(ref: Obj, path: str) -> Errors:
+    """validateParamRef: a name or a selector, and what to do when nothing is found."""
+    errs: Errors = []
+    if _s(ref.get("name")) and ref.get("selector") is not None:
+        errs.append(field.forbidden(f"{path}.name", "name and selector are mutually exclusive"))
+    action = ref.get("parameterNotFoundAction")
+    if not action:
+        errs.append(field.required(f"{path}.parameterNotFoundAction", ""))
+    elif action not in PARAMETER_NOT_FOUND_ACTIONS:
+        errs.append(
+            field.not_supported(
+                f"{path}.parameterNotFoundAction", action, PARAMETER_NOT_FOUND_ACTIONS
+            )
+        )
     return errs
 
 
@@ -95,22 +121,22 @@ def _validation_actions(actions: list[object], path: str) -> Errors:
     return errs
 
 
-def _compiled(expression: str, path: str) -> Errors:
+def _compiled(expression: str, path: str, has_params: bool) -> Errors:
     """ValidateValidatingAdmissionPolicy's compile step (convertCELErrorToValidationError)."""
     try:
-        cel.compile_expression(expression)
+        cel.compile_expression(expression, has_params)
     except cel.CompileError as error:
         return [field.invalid(path, expression, f"compilation failed: {error}")]
     return []
 
 
-def _validation(validation: Obj, path: str) -> Errors:
+def _validation(validation: Obj, path: str, has_params: bool) -> Errors:
     expression = _s(validation.get("expression"))
     errs: Errors = []
     if not expression.strip():
         errs.append(field.required(f"{path}.expression", ""))
     else:
-        errs += _compiled(expression, f"{path}.expression")
+        errs += _compiled(expression, f"{path}.expression", has_params)
     message = validation.get("message")
     if isinstance(message, str) and message:
         if not message.strip():
@@ -121,14 +147,14 @@ def _validation(validation: Obj, path: str) -> Errors:
             )
     message_expression = _s(validation.get("messageExpression"))
     if message_expression:
-        errs += _compiled(message_expression, f"{path}.messageExpression")
+        errs += _compiled(message_expression, f"{path}.messageExpression", has_params)
     reason = validation.get("reason")
     if reason is not None and reason not in REASONS:
         errs.append(field.not_supported(f"{path}.reason", reason, REASONS))
     return errs
 
 
-def _match_condition(condition: Obj, path: str) -> Errors:
+def _match_condition(condition: Obj, path: str, has_params: bool) -> Errors:
     errs: Errors = []
     name = _s(condition.get("name"))
     if not name:
@@ -139,11 +165,11 @@ def _match_condition(condition: Obj, path: str) -> Errors:
     if not expression.strip():
         errs.append(field.required(f"{path}.expression", ""))
     else:
-        errs += _compiled(expression, f"{path}.expression")
+        errs += _compiled(expression, f"{path}.expression", has_params)
     return errs
 
 
-def _variable(variable: Obj, path: str) -> Errors:
+def _variable(variable: Obj, path: str, has_params: bool) -> Errors:
     errs: Errors = []
     name = _s(variable.get("name"))
     if not name.strip():
@@ -154,7 +180,7 @@ def _variable(variable: Obj, path: str) -> Errors:
     if not expression.strip():
         errs.append(field.required(f"{path}.expression", "expression is not specified"))
     else:
-        errs += _compiled(expression, f"{path}.expression")
+        errs += _compiled(expression, f"{path}.expression", has_params)
     return errs
 
 
