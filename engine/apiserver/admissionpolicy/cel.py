@@ -23,9 +23,9 @@ import lark
 from celpy import celtypes
 
 # The variables an admission policy's expressions may use (plugin/policy/validating
-# compile.go: ObjectVarName, OldObjectVarName, RequestVarName, ParamsVarName,
-# NamespaceVarName, VariableVarName, AuthorizerVarName).
-# `params` only for a policy with a paramKind (compile.go HasParams).
+# compile.go: ObjectVarName, OldObjectVarName, RequestVarName, NamespaceVarName,
+# VariableVarName; ParamsVarName only for a policy with a paramKind, HasParams). The
+# authorizer is not declared here.
 DECLARED = ("object", "oldObject", "request", "namespaceObject", "variables")
 _TYPE_NAMES = frozenset(("bool", "bytes", "double", "duration", "int", "list", "map"))
 _TYPE_NAMES |= {"null_type", "string", "timestamp", "uint", "type", "dyn"}

@@ -17,6 +17,7 @@ requests, subresources, and the request's uid.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from celpy import celtypes
@@ -27,7 +28,7 @@ from engine.apiserver.admissionpolicy.matching import Attributes, matches
 from engine.apiserver.authorization.attributes import with_authenticated
 from engine.apiserver.request import parse_resource_path
 from engine.apiserver.resources import BY_NAME, ResourceType
-from engine.trace import Step
+from engine.trace import ObjectRef, Step
 
 if TYPE_CHECKING:
     from engine.apiserver.request import Request
@@ -45,11 +46,12 @@ _CODES = {"Forbidden": 403, "Unauthorized": 401, "RequestEntityTooLarge": 413, "
 _MAX_MESSAGE_BYTES = 5 * 1024
 
 
+@dataclass(frozen=True)
 class _Failure:
     """One failed validation (a PolicyDecision with ActionDeny)."""
 
-    def __init__(self, message: str, reason: str = "Invalid") -> None:
-        self.message, self.reason = message, reason
+    message: str
+    reason: str = "Invalid"
 
 
 def admit(api: APIServer, req: Request, resource: ResourceType, obj: Obj, old: Obj | None) -> None:
@@ -109,7 +111,7 @@ def admit(api: APIServer, req: Request, resource: ResourceType, obj: Obj, old: O
 def _warn_and_audit(
     api: APIServer,
     req: Request,
-    ref: Any,
+    ref: ObjectRef,
     policy: str,
     binding: str,
     actions: list[str],
@@ -136,7 +138,7 @@ def _warn_and_audit(
 def _deny(
     api: APIServer,
     req: Request,
-    ref: Any,
+    ref: ObjectRef,
     resource: ResourceType,
     policy: str,
     binding: str,
@@ -163,7 +165,7 @@ def _deny(
     raise error
 
 
-def _tell(api: APIServer, req: Request, ref: Any, what: str) -> None:
+def _tell(api: APIServer, req: Request, ref: ObjectRef, what: str) -> None:
     """A milestone for the learner's own request (a controller's is told by its events)."""
     if req.step is Step.SEND and not api.quiet:
         headline = f"The ValidatingAdmissionPolicy {what}"
