@@ -3,13 +3,14 @@ policy "Validating Admission Policy") denies a Deployment of 6 replicas in a nam
 labelled environment=test with upstream's message and status (422 Invalid, the Forbidden
 message: dispatcher.go), and not elsewhere; Warn sends a warning, messageExpression and
 reason shape the denial, matchConditions and variables narrow it, failurePolicy decides
-about errors, and a policy whose CEL does not compile is refused when written."""
+about errors, params come from a ConfigMap, and a policy whose CEL does not compile is refused
+when written."""
 
 from __future__ import annotations
 
 import pytest
 
-from engine.cluster import Cluster
+from engine.cluster import Cluster, KubectlResult
 from tests.controller_kit import call, get
 
 ADMISSION = "/apis/admissionregistration.k8s.io/v1"
@@ -76,7 +77,9 @@ def setup(c: Cluster, policy_text: str | None = None, actions: str = "Deny") -> 
     c.settle()
 
 
-def deploy(c: Cluster, replicas: int, namespace: str = "test", name: str = "nginx"):  # type: ignore[no-untyped-def]
+def deploy(
+    c: Cluster, replicas: int, namespace: str = "test", name: str = "nginx"
+) -> KubectlResult:
     return c.kubectl(f"create deployment {name} --image=nginx --replicas={replicas} -n {namespace}")
 
 
