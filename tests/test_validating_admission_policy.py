@@ -371,3 +371,42 @@ def test_params_from_a_config_map(c: Cluster) -> None:
         'spec.paramRef.parameterNotFoundAction: Unsupported value: "Maybe": supported values: '
         '"Deny", "Allow"'
     ) in missing.stderr
+
+
+def test_a_delete_is_checked_with_the_old_object(c: Cluster) -> None:
+    keep = """\
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: keep-configmaps
+spec:
+  matchConstraints:
+    resourceRules:
+    - apiGroups: [""]
+      apiVersions: ["v1"]
+      operations: ["DELETE"]
+      resources: ["configmaps"]
+  validations:
+  - expression: "object == null && oldObject.metadata.name != 'keep'"
+    message: this ConfigMap is kept
+    reason: Forbidden
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata:
+  name: keep-configmaps
+spec:
+  policyName: keep-configmaps
+  validationActions: [Deny]
+"""
+    assert c.kubectl("apply -f -", keep).exit_code == 0
+    for name in ("keep", "drop"):
+        assert c.kubectl(f"create configmap {name} -n test").exit_code == 0
+    refused = c.kubectl("delete configmap keep -n test")
+    assert refused.stderr == (
+        'Error from server (Forbidden): configmaps "keep" is forbidden: ValidatingAdmissionPolicy '
+        "'keep-configmaps' with binding 'keep-configmaps' denied request: this ConfigMap is kept\n"
+    )
+    assert c.kubectl("delete configmap drop -n test").stdout == (
+        'configmap "drop" deleted from test namespace\n'
+    )

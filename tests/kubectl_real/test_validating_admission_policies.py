@@ -1,7 +1,8 @@
 """ValidatingAdmissionPolicies with the real kubectl and the in-engine one, side by side: the
 docs' example (concepts/policy "Validating Admission Policy") applied, get, describe (kubectl's
 generic describer), a Deployment of 6 replicas denied in a namespace labelled environment=test
-(created elsewhere), the Warn action's warning, a policy that does not compile, delete."""
+(created elsewhere), the Warn action's warning, a policy that does not compile, a DELETE
+refused, delete."""
 
 from __future__ import annotations
 
@@ -37,6 +38,31 @@ spec:
     namespaceSelector:
       matchLabels:
         environment: test
+"""
+KEEP = """\
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: keep-configmaps
+spec:
+  matchConstraints:
+    resourceRules:
+    - apiGroups: [""]
+      apiVersions: ["v1"]
+      operations: ["DELETE"]
+      resources: ["configmaps"]
+  validations:
+  - expression: "oldObject.metadata.name != 'keep'"
+    message: this ConfigMap is kept
+    reason: Forbidden
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata:
+  name: keep-configmaps
+spec:
+  policyName: keep-configmaps
+  validationActions: [Deny]
 """
 DENIAL = (
     "ValidatingAdmissionPolicy 'demo-policy.example.com' with binding "
@@ -106,6 +132,14 @@ def test_the_docs_example(twin: Twin) -> None:
     assert engine.stdout == real.stdout == "deployment.apps/warned created\n"
     assert "compilation failed: ERROR: <input>:1:25: Syntax error" in both_fail(
         twin, "apply -f broken.yaml"
+    )
+    # a DELETE is checked with oldObject
+    twin.file("keep.yaml", KEEP)
+    same(twin, "apply -f keep.yaml")
+    same(twin, "create configmap keep -n test")
+    assert both_fail(twin, "delete configmap keep -n test") == (
+        'Error from server (Forbidden): configmaps "keep" is forbidden: ValidatingAdmissionPolicy '
+        "'keep-configmaps' with binding 'keep-configmaps' denied request: this ConfigMap is kept\n"
     )
     same(twin, "delete validatingadmissionpolicybinding demo-binding-test.example.com")
     same(twin, "delete validatingadmissionpolicy demo-policy.example.com")

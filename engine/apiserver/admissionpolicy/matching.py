@@ -19,11 +19,11 @@ class Attributes:
     """What admission knows of a request (admission.Attributes)."""
 
     resource: ResourceType
-    operation: str  # CREATE, UPDATE
+    operation: str  # CREATE, UPDATE, DELETE
     name: str
     namespace: str
-    obj: Obj
-    old: Obj | None
+    obj: Obj | None  # None for a DELETE
+    old: Obj | None  # None for a CREATE
     namespace_labels: dict[str, str]  # of the request's namespace ({} when cluster-scoped)
 
 
@@ -48,7 +48,8 @@ def _namespace_matches(selector: Any, attrs: Attributes) -> bool:
     if selector is None or selector == {}:
         return True
     if attrs.resource.kind == "Namespace":
-        return selector_matches(selector, (attrs.obj.get("metadata") or {}).get("labels"))
+        namespace = attrs.obj or attrs.old or {}
+        return selector_matches(selector, (namespace.get("metadata") or {}).get("labels"))
     if not attrs.resource.namespaced:
         return True
     return selector_matches(selector, attrs.namespace_labels)

@@ -9,10 +9,11 @@ is a failure; so is an expression that cannot compile or be evaluated, unless th
 failurePolicy is Ignore. Each failure does what the binding's validationActions say: Deny
 refuses the request (reason Invalid, code 422, unless the validation names another reason),
 Warn sends the client a warning, Audit is written to the audit log (here, to the trace).
+A DELETE is checked with object null and oldObject the object being deleted.
 
 A policy with a paramKind is evaluated once per parameter object its binding names
-(params.py). Not done here: the authorizer variable, auditAnnotations, DELETE and CONNECT
-requests, subresources, and the request's uid.
+(params.py). Not done here: the authorizer variable, auditAnnotations, CONNECT requests,
+subresources, and the request's uid.
 """
 
 from __future__ import annotations
@@ -54,8 +55,11 @@ class _Failure:
     reason: str = "Invalid"
 
 
-def admit(api: APIServer, req: Request, resource: ResourceType, obj: Obj, old: Obj | None) -> None:
-    """Check a CREATE (old None) or UPDATE of `resource` against the cluster's policies."""
+def admit(
+    api: APIServer, req: Request, resource: ResourceType, obj: Obj | None, old: Obj | None
+) -> None:
+    """Check a CREATE (old None), an UPDATE or a DELETE (obj None) of `resource` against the
+    cluster's policies."""
     if resource.group == "admissionregistration.k8s.io":
         return  # rules.IsExemptAdmissionConfigurationResource: policies cannot lock themselves
     requested = parse_resource_path(req.path)
@@ -67,12 +71,13 @@ def admit(api: APIServer, req: Request, resource: ResourceType, obj: Obj, old: O
     bindings = api.storage.range(BINDINGS.prefix(""))
     if not bindings:
         return
-    meta = obj.get("metadata") or {}
+    current: Obj = obj if obj is not None else old or {}
+    meta = current.get("metadata") or {}
     namespace = meta.get("namespace", "") if resource.namespaced else ""
     namespace_obj = api.storage.get(NAMESPACES.key("", namespace)) if namespace else None
     attrs = Attributes(
         resource,
-        "UPDATE" if old is not None else "CREATE",
+        "CREATE" if old is None else "UPDATE" if obj is not None else "DELETE",
         meta.get("name", ""),
         namespace,
         obj,
@@ -82,7 +87,7 @@ def admit(api: APIServer, req: Request, resource: ResourceType, obj: Obj, old: O
     by_policy: dict[str, list[Obj]] = {}
     for binding in bindings:
         by_policy.setdefault((binding.get("spec") or {}).get("policyName", ""), []).append(binding)
-    ref = resource.ref_of(obj)
+    ref = resource.ref_of(current)
     checked: list[str] = []
     denied: list[tuple[str, str, _Failure]] = []
     for policy in api.storage.range(POLICIES.prefix("")):

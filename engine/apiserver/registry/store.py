@@ -277,6 +277,7 @@ def delete(api: APIServer, req: Request, target: ResourcePath, options: dict[str
         obj = decode(kv.value, kv.mod_revision)
         meta = obj["metadata"]
         check_preconditions(resource, target.name, meta, options)
+        validating_admission_policy.admit(api, req, resource, None, obj)
         ref = resource.ref_of(obj)
         marked = strategy.begin_delete(obj, api.env.now)
         if marked is not None:
