@@ -39,10 +39,13 @@ def validate_policy(obj: Obj, old: Obj | None) -> Errors:
     if policy is not None and policy not in FAILURE_POLICIES:
         errs.append(field.not_supported(f"{path}.failurePolicy", policy, FAILURE_POLICIES))
     match = spec.get("matchConstraints")
-    if not isinstance(match, dict) or not _l(match.get("resourceRules")):
-        errs.append(field.required(f"{path}.matchConstraints.resourceRules", ""))
+    if not isinstance(match, dict):
+        errs.append(field.required(f"{path}.matchConstraints", ""))
     else:
         errs += _match_resources(match, f"{path}.matchConstraints")
+        # at least one resource rule, for the type information
+        if not _l(match.get("resourceRules")):
+            errs.append(field.required(f"{path}.matchConstraints.resourceRules", ""))
     if not _l(spec.get("validations")) and not _l(spec.get("auditAnnotations")):
         errs.append(
             field.required(
