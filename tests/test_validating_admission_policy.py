@@ -410,3 +410,28 @@ spec:
     assert c.kubectl("delete configmap drop -n test").stdout == (
         'configmap "drop" deleted from test namespace\n'
     )
+
+
+def test_a_strategic_merge_patch_merges_match_conditions_by_name(c: Cluster) -> None:
+    extra = (
+        "  matchConditions:\n"
+        "  - name: first\n"
+        '    expression: "true"\n'
+        "  - name: second\n"
+        '    expression: "true"\n'
+    )
+    setup(c, policy(extra=extra))
+    patch = '{"spec":{"matchConditions":[{"name":"second","expression":"false"}]}}'
+    assert (
+        c.kubectl(
+            ["patch", "validatingadmissionpolicy", "demo-policy.example.com", "-p", patch]
+        ).exit_code
+        == 0
+    )
+    stored = get(c, f"{ADMISSION}/validatingadmissionpolicies/demo-policy.example.com")
+    assert stored["spec"]["matchConditions"] == [
+        {"name": "first", "expression": "true"},
+        {"name": "second", "expression": "false"},
+    ]
+    assert stored["metadata"]["generation"] == 2
+    assert deploy(c, 9).exit_code == 0  # a false match condition: the policy is skipped
