@@ -144,6 +144,8 @@ _STORY_LENGTHS = {
     "Ingress": 2,
     "NetworkPolicy": 2,
     "HorizontalPodAutoscaler": 2,
+    "ValidatingAdmissionPolicy": 2,
+    "ValidatingAdmissionPolicyBinding": 2,
 }
 
 

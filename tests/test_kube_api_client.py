@@ -433,3 +433,74 @@ def test_replication_controllers_scale_status_and_cascading_delete(api_client: A
     while pods() and time.monotonic() < deadline:
         time.sleep(0.2)
     assert pods() == []
+
+
+def test_validating_admission_policies(api_client: Any) -> None:
+    """The docs' example through the client's AdmissionregistrationV1Api models: a
+    Deployment of 6 replicas refused in a namespace labelled environment=test, 422 Invalid."""
+    core = kubernetes.client.CoreV1Api(api_client)
+    apps = kubernetes.client.AppsV1Api(api_client)
+    admission = kubernetes.client.AdmissionregistrationV1Api(api_client)
+    policy = admission.create_validating_admission_policy(
+        {
+            "apiVersion": "admissionregistration.k8s.io/v1",
+            "kind": "ValidatingAdmissionPolicy",
+            "metadata": {"name": "demo-policy.example.com"},
+            "spec": {
+                "matchConstraints": {
+                    "resourceRules": [
+                        {
+                            "apiGroups": ["apps"],
+                            "apiVersions": ["v1"],
+                            "operations": ["CREATE", "UPDATE"],
+                            "resources": ["deployments"],
+                        }
+                    ]
+                },
+                "validations": [{"expression": "object.spec.replicas <= 5"}],
+            },
+        }
+    )
+    assert policy.spec.failure_policy == "Fail"
+    assert policy.spec.match_constraints.resource_rules[0].scope == "*"
+    admission.create_validating_admission_policy_binding(
+        {
+            "apiVersion": "admissionregistration.k8s.io/v1",
+            "kind": "ValidatingAdmissionPolicyBinding",
+            "metadata": {"name": "demo-binding-test.example.com"},
+            "spec": {
+                "policyName": "demo-policy.example.com",
+                "validationActions": ["Deny"],
+                "matchResources": {"namespaceSelector": {"matchLabels": {"environment": "test"}}},
+            },
+        }
+    )
+    listed = admission.list_validating_admission_policy_binding()
+    assert [b.spec.policy_name for b in listed.items] == ["demo-policy.example.com"]
+    core.create_namespace({"metadata": {"name": "vap-test", "labels": {"environment": "test"}}})
+    template = {"metadata": {"labels": {"app": "vap"}}, "spec": _pod("x")["spec"]}
+    try:
+        with pytest.raises(kubernetes.client.ApiException) as refused:
+            apps.create_namespaced_deployment(
+                "vap-test",
+                {
+                    "apiVersion": "apps/v1",
+                    "kind": "Deployment",
+                    "metadata": {"name": "nginx"},
+                    "spec": {
+                        "replicas": 6,
+                        "selector": {"matchLabels": {"app": "vap"}},
+                        "template": template,
+                    },
+                },
+            )
+        assert refused.value.status == 422
+        assert yaml.safe_load(refused.value.body)["message"] == (
+            'deployments.apps "nginx" is forbidden: ValidatingAdmissionPolicy '
+            "'demo-policy.example.com' with binding 'demo-binding-test.example.com' denied "
+            "request: failed expression: object.spec.replicas <= 5"
+        )
+    finally:
+        admission.delete_validating_admission_policy_binding("demo-binding-test.example.com")
+        admission.delete_validating_admission_policy("demo-policy.example.com")
+        core.delete_namespace("vap-test")

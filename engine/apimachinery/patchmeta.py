@@ -105,6 +105,14 @@ PATCH_META: dict[str, FieldMeta] = {
     ),
     "Service:spec.selector": _ATOMIC,
     "Service:status.conditions": _MERGE_BY_TYPE,
+    # admissionregistration/v1: matchConditions merge by name; LabelSelectors are atomic.
+    "ValidatingAdmissionPolicy:spec.matchConditions": _MERGE_BY_NAME,
+    "ValidatingAdmissionPolicy:spec.matchConstraints.namespaceSelector": _ATOMIC,
+    "ValidatingAdmissionPolicy:spec.matchConstraints.objectSelector": _ATOMIC,
+    "ValidatingAdmissionPolicy:status.conditions": _MERGE_BY_TYPE,
+    "ValidatingAdmissionPolicyBinding:spec.matchResources.namespaceSelector": _ATOMIC,
+    "ValidatingAdmissionPolicyBinding:spec.matchResources.objectSelector": _ATOMIC,
+    "ValidatingAdmissionPolicyBinding:spec.paramRef.selector": _ATOMIC,
 }
 
 _TEMPLATE_PLACES = {

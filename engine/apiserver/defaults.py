@@ -16,6 +16,7 @@ import contextlib
 import re
 from typing import Any
 
+from engine.apiserver.admissionregistration_defaults import ADMISSIONREGISTRATION_DEFAULTS
 from engine.apiserver.autoscaling_defaults import AUTOSCALING_DEFAULTS
 from engine.apiserver.fieldorder import order_like_go
 from engine.apiserver.memo import round_up_milli
@@ -109,6 +110,8 @@ def set_defaults(
         NETWORKING_DEFAULTS[kind](obj)
     elif kind in AUTOSCALING_DEFAULTS:
         AUTOSCALING_DEFAULTS[kind](obj)
+    elif kind in ADMISSIONREGISTRATION_DEFAULTS:
+        ADMISSIONREGISTRATION_DEFAULTS[kind](obj)
     elif kind == "Secret" and not obj.get("type"):
         obj["type"] = "Opaque"  # SetDefaults_Secret
     elif kind == "Node":

@@ -280,6 +280,30 @@ _SCHEMA_TEXT: dict[str, str] = {
     "NetworkPolicyPeer": "podSelector:LabelSelector namespaceSelector:LabelSelector "
     "ipBlock:IPBlock",
     "IPBlock": "cidr except",
+    # admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy(Binding)
+    "ValidatingAdmissionPolicy": "kind apiVersion metadata:ObjectMeta! "
+    "spec:ValidatingAdmissionPolicySpec! status:ValidatingAdmissionPolicyStatus!",
+    "ValidatingAdmissionPolicySpec": "paramKind:ParamKind matchConstraints:MatchResources "
+    "validations:[Validation] failurePolicy auditAnnotations:[AuditAnnotation] "
+    "matchConditions:[MatchCondition] variables:[Variable]",
+    "ParamKind": "apiVersion kind",
+    "MatchResources": "namespaceSelector:LabelSelector objectSelector:LabelSelector "
+    "resourceRules:[NamedRuleWithOperations] excludeResourceRules:[NamedRuleWithOperations] "
+    "matchPolicy",
+    "NamedRuleWithOperations": "resourceNames operations apiGroups apiVersions resources scope",
+    "Validation": "expression message reason messageExpression",
+    "AuditAnnotation": "key valueExpression",
+    "MatchCondition": "name expression",
+    "Variable": "name expression",
+    "ValidatingAdmissionPolicyStatus": "observedGeneration typeChecking:TypeChecking "
+    "conditions:[Condition]",
+    "TypeChecking": "expressionWarnings:[ExpressionWarning]",
+    "ExpressionWarning": "fieldRef warning",
+    "ValidatingAdmissionPolicyBinding": "kind apiVersion metadata:ObjectMeta! "
+    "spec:ValidatingAdmissionPolicyBindingSpec!",
+    "ValidatingAdmissionPolicyBindingSpec": "policyName paramRef:ParamRef "
+    "matchResources:MatchResources validationActions",
+    "ParamRef": "name namespace selector:LabelSelector parameterNotFoundAction",
     # autoscaling/v2 HorizontalPodAutoscaler
     "HorizontalPodAutoscaler": "kind apiVersion metadata:ObjectMeta! "
     "spec:HorizontalPodAutoscalerSpec! status:HorizontalPodAutoscalerStatus!",

@@ -28,6 +28,9 @@ class Request:
     source: str = "kubectl"  # the component id sending it, for the trace
     step: Step = Step.SEND
     flow: ObjectRef | None = None  # whose story it is part of (set as the server takes it)
+    # What admission warns the client about as the request goes (warning.AddWarning), sent
+    # with the response, an error too
+    warnings: list[str] = field(default_factory=list)
 
     @classmethod
     def from_url(cls, method: str, url: str, **kwargs: Any) -> Request:

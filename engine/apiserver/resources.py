@@ -415,6 +415,38 @@ RESOURCES: tuple[ResourceType, ...] = (
         "/registry/networkpolicies",
         short_names=("netpol",),
     ),
+    # admissionregistration.k8s.io/v1 (pkg/registry/admissionregistration): CEL policies the
+    # ValidatingAdmissionPolicy admission plugin enforces, and the bindings that scope them.
+    ResourceType(
+        "validatingadmissionpolicies",
+        "validatingadmissionpolicy",
+        "ValidatingAdmissionPolicy",
+        "admissionregistration.k8s.io",
+        "v1",
+        False,
+        "/registry/validatingadmissionpolicies",
+        categories=("api-extensions",),
+        subresources=(
+            Subresource(
+                "status",
+                "ValidatingAdmissionPolicy",
+                _STATUS_VERBS,
+                "admissionregistration.k8s.io",
+                "v1",
+            ),
+        ),
+        has_status=True,
+    ),
+    ResourceType(
+        "validatingadmissionpolicybindings",
+        "validatingadmissionpolicybinding",
+        "ValidatingAdmissionPolicyBinding",
+        "admissionregistration.k8s.io",
+        "v1",
+        False,
+        "/registry/validatingadmissionpolicybindings",
+        categories=("api-extensions",),
+    ),
     # rbac.authorization.k8s.io/v1 (pkg/registry/rbac): who may do what.
     ResourceType(
         "clusterrolebindings",

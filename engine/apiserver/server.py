@@ -119,9 +119,10 @@ class APIServer:
             response: Response = yield from HANDLERS[verb](self, req, target)
             if target.resource.deprecation:
                 response.warnings.append(target.resource.deprecation)
-            return response
         except StatusError as error:
-            return Response.of_error(error)
+            response = Response.of_error(error)
+        response.warnings += req.warnings
+        return response
 
     def stage(
         self, req: Request, kind: str, summary: str, obj: ObjectRef | None = None, **data: Any

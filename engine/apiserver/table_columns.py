@@ -682,3 +682,18 @@ HORIZONTAL_POD_AUTOSCALER_COLUMNS = [
     ),
     _AGE,
 ]
+
+# admissionregistration.k8s.io/v1 (printers.go validatingAdmissionPolicy,
+# validatingAdmissionPolicyBinding)
+VALIDATING_ADMISSION_POLICY_COLUMNS = [
+    _NAME,
+    _column("Validations", "Validation rules count", kind="integer"),
+    _column("ParamKind", "Param Kind"),
+    _AGE,
+]
+VALIDATING_ADMISSION_POLICY_BINDING_COLUMNS = [
+    _NAME,
+    _column("PolicyName", "Policy Name"),
+    _column("ParamRef", "Param Ref"),
+    _AGE,
+]

@@ -3,6 +3,10 @@ pkg/controlplane). Adding a kind registers its strategy here: docs/components.md
 
 from __future__ import annotations
 
+from engine.apiserver.registry.admissionregistration.validatingadmissionpolicy import (
+    ValidatingAdmissionPolicyBindingStrategy,
+    ValidatingAdmissionPolicyStrategy,
+)
 from engine.apiserver.registry.apps.controllerrevision import ControllerRevisionStrategy
 from engine.apiserver.registry.apps.daemonset import DaemonSetStrategy
 from engine.apiserver.registry.apps.deployment import DeploymentStrategy
@@ -78,6 +82,8 @@ STRATEGIES: dict[str, Strategy] = {
         IngressStrategy(),
         NetworkPolicyStrategy(),
         HorizontalPodAutoscalerStrategy(),
+        ValidatingAdmissionPolicyStrategy(),
+        ValidatingAdmissionPolicyBindingStrategy(),
         RoleStrategy(),
         ClusterRoleStrategy(),
         RoleBindingStrategy(),

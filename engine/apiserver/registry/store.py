@@ -19,6 +19,7 @@ from engine.apimachinery.errors import StatusError
 from engine.apimachinery.managedfields import update_managed_fields
 from engine.apimachinery.value import copy_json
 from engine.apiserver import decoding, defaults, memo, resourcequota
+from engine.apiserver.admissionpolicy import validating as validating_admission_policy
 from engine.apiserver.registry.strategy import Strategy, finished, ordered
 from engine.apiserver.request import Request, ResourcePath, Response
 from engine.apiserver.resources import ResourceType
@@ -107,6 +108,7 @@ def create(
         validate(api, req, strategy, obj, None)
         api.lifecycle.admit_create(api, req, resource, obj)
         strategy.admit_validating(api, req, obj)
+        validating_admission_policy.admit(api, req, resource, obj, None)
         yield from resourcequota.admit(api, req, resource, obj)
         with api.quota.admit(resource, meta.get("name", "")):
             if not fields_managed:
@@ -181,6 +183,7 @@ def guaranteed_update(
         try:
             if target.subresource != "binding":  # binding writes storage directly upstream
                 validate(api, req, strategy, new, old, target.subresource)
+            validating_admission_policy.admit(api, req, resource, new, old)
             if not fields_managed:
                 new = manage_fields(api, req, strategy, old, new, target.subresource)
             new = ordered(new)
@@ -274,6 +277,7 @@ def delete(api: APIServer, req: Request, target: ResourcePath, options: dict[str
         obj = decode(kv.value, kv.mod_revision)
         meta = obj["metadata"]
         check_preconditions(resource, target.name, meta, options)
+        validating_admission_policy.admit(api, req, resource, None, obj)
         ref = resource.ref_of(obj)
         marked = strategy.begin_delete(obj, api.env.now)
         if marked is not None:

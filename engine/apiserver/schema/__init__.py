@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.apiserver.schema import (
+    admissionregistration,
     apps,
     authorization,
     autoscaling,
@@ -63,6 +64,7 @@ _MODULES = (
     networking,
     autoscaling,
     replicationcontroller,
+    admissionregistration,
 )
 for _module in _MODULES:
     REGISTRY.add(*_module.STRUCTS)

@@ -145,6 +145,14 @@ NAMED: dict[str, str] = {
     "HPAScalingPolicy.type": "v2.HPAScalingPolicyType",
     "HorizontalPodAutoscalerCondition.type": "v2.HorizontalPodAutoscalerConditionType",
     "HorizontalPodAutoscalerCondition.status": _CONDITION_STATUS,
+    # admissionregistration/v1
+    "ValidatingAdmissionPolicySpec.failurePolicy": "v1.FailurePolicyType",
+    "MatchResources.matchPolicy": "v1.MatchPolicyType",
+    "NamedRuleWithOperations.operations": "[]v1.OperationType",
+    "NamedRuleWithOperations.scope": "v1.ScopeType",
+    "Validation.reason": "v1.StatusReason",
+    "ValidatingAdmissionPolicyBindingSpec.validationActions": "[]v1.ValidationAction",
+    "ParamRef.parameterNotFoundAction": "v1.ParameterNotFoundActionType",
     # networking/v1
     "HTTPIngressPath.pathType": "v1.PathType",
     "IngressPortStatus.protocol": "v1.Protocol",

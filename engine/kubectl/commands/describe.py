@@ -28,6 +28,7 @@ from engine.kubectl.describe_autoscaling import describe_hpa
 from engine.kubectl.describe_batch import describe_cronjob, describe_job
 from engine.kubectl.describe_config import describe_configmap, describe_secret
 from engine.kubectl.describe_daemonset import describe_daemonset
+from engine.kubectl.describe_generic import describe_generic
 from engine.kubectl.describe_networking import (
     describe_ingress,
     describe_ingress_class,
@@ -86,6 +87,8 @@ DESCRIBED = (
     "NetworkPolicy",
     "HorizontalPodAutoscaler",
 )
+# Kinds kubectl has no describer for: its generic describer prints every field.
+GENERIC = ("ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding")
 
 
 @command(
@@ -182,7 +185,7 @@ def describe_object(
     ctx: Context, resource: ResourceType, obj: dict[str, Any], show_events: bool
 ) -> Gen:
     """One describer: its own GET of the object, then what its kind needs."""
-    if resource.kind not in DESCRIBED:
+    if resource.kind not in DESCRIBED + GENERIC:
         raise KubectlError(
             f"error: describing {resource.name} is not part of Podlife's simulated kubectl"
         )
@@ -190,6 +193,9 @@ def describe_object(
     name, namespace = meta["name"], meta.get("namespace", "")
     response: Response = yield from ctx.request("GET", resource_path(resource, namespace, name))
     current = ctx.must(response)
+    if resource.kind in GENERIC:
+        events = yield from _events(ctx, current, show_events)
+        return describe_generic(current, events, ctx.now)
     if resource.kind == "Pod":
         events = yield from _events(ctx, current, show_events, with_kind=False)
         return describers.describe_pod(current, events, ctx.now)
