@@ -18,6 +18,7 @@ from engine.apiserver.schema import (
     daemonset,
     discovery,
     endpoints,
+    events,
     meta,
     networking,
     pod,
@@ -61,6 +62,7 @@ _MODULES = (
     policy,
     networking,
     autoscaling,
+    events,
 )
 for _module in _MODULES:
     REGISTRY.add(*_module.STRUCTS)
