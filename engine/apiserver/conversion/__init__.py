@@ -84,7 +84,7 @@ def serve(api: APIServer, handler: Handler, verb: str, req: Request, target: Res
     # A patch applies to the object as the URL's version shows it (handlers/patch.py).
     response: Response = yield from handler(api, req, target if verb == "patch" else stored(target))
     out = _converter(served, conversion)
-    response.body = _convert_body(response.body, out)
+    response.body = _convert_body(response.body, out, served.api_version)
     if response.watch is not None:
         _convert_watch(response.watch, out)
     return response
@@ -105,9 +105,10 @@ def _converter(served: ResourceType, conversion: Conversion) -> Callable[[Any], 
     return out
 
 
-def _convert_body(body: Any, out: Callable[[Any], Any]) -> Any:
+def _convert_body(body: Any, out: Callable[[Any], Any], api_version: str) -> Any:
     if isinstance(body, dict) and str(body.get("kind")).endswith("List"):
-        return {**body, "items": [out(item) for item in body.get("items") or []]}
+        items = [out(item) for item in body.get("items") or []]
+        return {**body, "apiVersion": api_version, "items": items}
     return out(body)
 
 
