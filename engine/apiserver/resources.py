@@ -517,6 +517,22 @@ OTHER_VERSIONS: tuple[ResourceType, ...] = (
         "/registry/events",
         short_names=("ev",),
     ),
+    # pkg/registry/autoscaling/rest/storage_autoscaling.go: v2's storage at v1 too
+    ResourceType(
+        "horizontalpodautoscalers",
+        "horizontalpodautoscaler",
+        "HorizontalPodAutoscaler",
+        "autoscaling",
+        "v1",
+        True,
+        "/registry/horizontalpodautoscalers",
+        short_names=("hpa",),
+        categories=("all",),
+        subresources=(
+            Subresource("status", "HorizontalPodAutoscaler", _STATUS_VERBS, "autoscaling", "v1"),
+        ),
+        has_status=True,
+    ),
 )
 SERVED = RESOURCES + OTHER_VERSIONS  # what discovery, OpenAPI and URLs offer
 
@@ -544,6 +560,10 @@ def lookup(name: str) -> ResourceType | None:
     for r in SERVED:
         if group and r.group != group and (r.version, r.group) != (version, versioned_group):
             continue
-        if resource in (r.name, r.singular, r.kind.lower()) or resource in r.short_names:
+        if resource in (r.name, r.singular, r.kind.lower()):
             return r
+        if resource in r.short_names:
+            # restmapper/shortcut.go expandResourceShortcut: a short name names the resource,
+            # which is then served at its preferred version (`hpa.v1.autoscaling` reads v2)
+            return next(p for p in SERVED if (p.group, p.name) == (r.group, r.name))
     return None

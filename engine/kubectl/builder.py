@@ -58,7 +58,10 @@ def warn_shadowed(ctx: Context, text: str) -> None:
     resource has (`ev`: core's events and events.k8s.io's) resolves to the first, with a
     warning for each other."""
     shared = [r for r in SERVED if text.lower() in r.short_names]
-    for other in shared[1:]:
+    others = {
+        r.group_resource: r for r in shared[1:] if r.group_resource != shared[0].group_resource
+    }
+    for other in others.values():
         ctx.err(
             f'Warning: short name "{text}" could also match lower priority resource '
             f"{other.group_resource}\n"

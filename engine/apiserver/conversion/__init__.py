@@ -8,7 +8,8 @@ selectors go through the version's field-label conversion. Here the stored versi
 resource of the same name in resources.RESOURCES) plays the internal one: the store, the
 strategy, the printer and the watch cache stay as they are, and `serve` wraps the handler.
 A version's converter, its field labels and the rules only its requests meet are a
-`Conversion` (events.py: events.k8s.io/v1 Events over core/v1's storage).
+`Conversion` (events.py: events.k8s.io/v1 Events over core/v1's storage; autoscaling.py:
+autoscaling/v1 HorizontalPodAutoscalers over autoscaling/v2's).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from engine.apimachinery import errors, fields
 from engine.apimachinery.labels import SelectorError
 from engine.apiserver import decoding
-from engine.apiserver.conversion import events
+from engine.apiserver.conversion import autoscaling, events
 from engine.apiserver.request import Request, ResourcePath, Response, parse_resource_path
 from engine.apiserver.resources import BY_NAME, ResourceType
 from engine.apiserver.validation.common import Errors
@@ -37,16 +38,20 @@ Handler = Callable[["APIServer", Request, ResourcePath], Gen]
 class Conversion:
     to_stored: Callable[[Obj], Obj]  # e.g. Convert_v1_Event_To_core_Event
     from_stored: Callable[[Obj], Obj]  # e.g. Convert_core_Event_To_v1_Event
-    # AddFieldLabelConversionFunc: the version's selectable fields → the stored kind's
-    field_labels: Mapping[str, str]
+    # AddFieldLabelConversionFunc: the version's selectable fields → the stored kind's (None:
+    # the same labels, as DefaultMetaV1FieldSelectorConversion)
+    field_labels: Mapping[str, str] | None = None
     # What a create (old None) or update through this version must also meet: upstream's
     # validation reads the request's version (ValidateEventCreate's requestVersion).
-    validate: Callable[[Obj, Obj | None], Errors]
+    validate: Callable[[Obj, Obj | None], Errors] = lambda _obj, _old: []
 
 
 CONVERSIONS: dict[tuple[str, str, str], Conversion] = {
     ("events.k8s.io", "v1", "events"): Conversion(
         events.to_core, events.from_core, events.FIELD_LABELS, events.validate
+    ),
+    ("autoscaling", "v1", "horizontalpodautoscalers"): Conversion(
+        autoscaling.to_v2, autoscaling.from_v2
     ),
 }
 
@@ -122,7 +127,7 @@ def _convert_watch(stream: Any, out: Callable[[Any], Any]) -> None:
 def _convert_field_selector(req: Request, conversion: Conversion) -> None:
     """The field-label conversion: a label the version does not know is a 400."""
     text = req.query.get("fieldSelector", "")
-    if not text:
+    if not text or conversion.field_labels is None:
         return
     try:
         selector = fields.parse_field_selector(text)

@@ -11,6 +11,7 @@ from engine.apiserver.schema import (
     apps,
     authorization,
     autoscaling,
+    autoscaling_v1,
     batch,
     cluster,
     config,
@@ -62,6 +63,7 @@ _MODULES = (
     policy,
     networking,
     autoscaling,
+    autoscaling_v1,
     events,
 )
 for _module in _MODULES:
