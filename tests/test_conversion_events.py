@@ -161,3 +161,13 @@ def test_discovery_and_openapi() -> None:
     document = call(c, "GET", "/openapi/v3/apis/events.k8s.io/v1").body
     assert "io.k8s.api.events.v1.Event" in document["components"]["schemas"]
     assert "/apis/events.k8s.io/v1/namespaces/{namespace}/events" in document["paths"]
+
+
+def test_a_watch_asked_for_tables_prints_the_stored_kind() -> None:
+    c = Cluster(seed=1, control_plane=False)
+    call(c, "POST", V1, event())
+    table = "application/json;as=Table;v=v1;g=meta.k8s.io"
+    watch = call(c, "GET", V1 + "?watch=true", accept=table).watch
+    rows: list[list[Any]] = []
+    watch.start(lambda kind, obj: rows.extend(row["cells"] for row in obj["rows"]))
+    assert (rows[0][1:4], rows[0][6]) == (["Warning", "Tested", "pod/web"], "hi")  # note → MESSAGE

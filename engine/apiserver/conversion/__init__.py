@@ -22,6 +22,7 @@ from engine.apimachinery import errors, fields
 from engine.apimachinery.labels import SelectorError
 from engine.apiserver import decoding
 from engine.apiserver.conversion import autoscaling, events
+from engine.apiserver.handlers.response import wants_table
 from engine.apiserver.request import Request, ResourcePath, Response, parse_resource_path
 from engine.apiserver.resources import BY_NAME, ResourceType
 from engine.apiserver.validation.common import Errors
@@ -90,7 +91,7 @@ def serve(api: APIServer, handler: Handler, verb: str, req: Request, target: Res
     response: Response = yield from handler(api, req, target if verb == "patch" else stored(target))
     out = _converter(served, conversion)
     response.body = _convert_body(response.body, out, served.api_version)
-    if response.watch is not None:
+    if response.watch is not None and not wants_table(req):  # Tables: the stored kind's printer
         _convert_watch(response.watch, out)
     return response
 
