@@ -171,7 +171,8 @@ def owner_of(obj: dict[str, Any], namespace: str = "") -> ObjectRef | None:
     true), or for an Event the object it is about. `namespace`: the object's, when its
     metadata does not say (a body before the API server fills it in)."""
     if obj.get("kind") == "Event":
-        involved = obj.get("involvedObject")
+        # core/v1's involvedObject, or events.k8s.io/v1's regarding
+        involved = obj.get("involvedObject") or obj.get("regarding")
         if isinstance(involved, dict) and isinstance(involved.get("name"), str):
             return object_ref(
                 str(involved.get("kind", "")), involved["name"], str(involved.get("namespace", ""))

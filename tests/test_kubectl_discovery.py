@@ -130,8 +130,8 @@ def test_api_versions() -> None:
     cluster = quiet_cluster()
     result, requests = sent(cluster, "api-versions")
     assert out(result) == (
-        "admissionregistration.k8s.io/v1\napps/v1\nauthorization.k8s.io/v1\nautoscaling/v2\n"
-        "batch/v1\ncoordination.k8s.io/v1\ndiscovery.k8s.io/v1\nnetworking.k8s.io/v1\npolicy/v1\nrbac.authorization.k8s.io/v1\n"
+        "admissionregistration.k8s.io/v1\napps/v1\nauthorization.k8s.io/v1\nautoscaling/v1\nautoscaling/v2\n"
+        "batch/v1\ncoordination.k8s.io/v1\ndiscovery.k8s.io/v1\nevents.k8s.io/v1\nnetworking.k8s.io/v1\npolicy/v1\nrbac.authorization.k8s.io/v1\n"
         "scheduling.k8s.io/v1\nstorage.k8s.io/v1\nv1\n",
         "",
         0,

@@ -15,7 +15,7 @@ from typing import Any
 from engine.apimachinery import errors
 from engine.apiserver import openapi, openapi_v2
 from engine.apiserver.request import Request, Response
-from engine.apiserver.resources import GROUPS, RESOURCES, ResourceType
+from engine.apiserver.resources import GROUPS, SERVED, ResourceType
 from engine.apiserver.version import SERVER_VERSION
 
 AGGREGATED = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
@@ -95,7 +95,7 @@ def _group(name: str, versions: tuple[str, ...]) -> dict[str, Any]:
 
 def resource_list(group: str, version: str) -> dict[str, Any]:
     resources: list[dict[str, Any]] = []
-    for r in RESOURCES:
+    for r in SERVED:
         if r.group == group and r.version == version:
             resources.append(_resource_entry(r))
             for sub in r.subresources:
@@ -142,7 +142,7 @@ def aggregated(*, core: bool) -> dict[str, Any]:
                     "version": version,
                     "resources": [
                         _aggregated_resource(r)
-                        for r in RESOURCES
+                        for r in SERVED
                         if r.group == group and r.version == version
                     ],
                     "freshness": "Current",

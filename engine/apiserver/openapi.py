@@ -19,7 +19,7 @@ import json
 from functools import cache
 from typing import Any
 
-from engine.apiserver.resources import RESOURCES, ResourceType, Subresource
+from engine.apiserver.resources import SERVED, ResourceType, Subresource
 from engine.apiserver.schema import REGISTRY, STRING_FORMATS, kind_struct
 from engine.apiserver.schema.model import Prop, Struct
 from engine.apiserver.version import SERVER_VERSION
@@ -42,7 +42,7 @@ _ONE_OF = {
 def group_version_paths() -> list[str]:
     """`api/v1`, `apis/apps/v1`, … for every group-version with a served resource."""
     paths: list[str] = []
-    for resource in RESOURCES:
+    for resource in SERVED:
         path = _gv_path(resource.group, resource.version)
         if path not in paths:
             paths.append(path)
@@ -61,7 +61,7 @@ def root_document() -> Doc:
 @cache
 def group_version_text(path: str) -> str | None:
     """The document of one group-version as JSON text, or None if there is no such one."""
-    resources = [r for r in RESOURCES if _gv_path(r.group, r.version) == path]
+    resources = [r for r in SERVED if _gv_path(r.group, r.version) == path]
     if not resources:
         return None
     paths: Doc = {}

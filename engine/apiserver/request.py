@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from engine.apimachinery import errors
-from engine.apiserver.resources import BY_NAME, ResourceType
+from engine.apiserver.resources import BY_GROUP_VERSION_NAME, BY_NAME, ResourceType
 from engine.trace import ObjectRef, Step, object_ref
 
 MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024  # staging/src/k8s.io/apiserver/pkg/server/config.go
@@ -133,8 +133,8 @@ def _parse_resource_path(path: str) -> tuple[ResourceType, str, str, str] | None
         namespace, rest = rest[1], rest[2:]
     if not rest or len(rest) > 3:
         return None
-    resource = BY_NAME.get(rest[0])
-    if resource is None or resource.group != group or resource.version != version:
+    resource = BY_GROUP_VERSION_NAME.get((group, version, rest[0]))
+    if resource is None:
         return None
     if namespace and not resource.namespaced:
         return None

@@ -553,10 +553,44 @@ RESOURCES: tuple[ResourceType, ...] = (
     ),
 )
 
+# Other group-versions of a stored kind: served over the storage of the resource in RESOURCES
+# that has the same etcd prefix, converted on the way in and out (engine/apiserver/conversion/).
+OTHER_VERSIONS: tuple[ResourceType, ...] = (
+    # pkg/registry/events/rest/storage_events.go: the core Events' own storage
+    ResourceType(
+        "events",
+        "event",
+        "Event",
+        "events.k8s.io",
+        "v1",
+        True,
+        "/registry/events",
+        short_names=("ev",),
+    ),
+    # pkg/registry/autoscaling/rest/storage_autoscaling.go: v2's storage at v1 too
+    ResourceType(
+        "horizontalpodautoscalers",
+        "horizontalpodautoscaler",
+        "HorizontalPodAutoscaler",
+        "autoscaling",
+        "v1",
+        True,
+        "/registry/horizontalpodautoscalers",
+        short_names=("hpa",),
+        categories=("all",),
+        subresources=(
+            Subresource("status", "HorizontalPodAutoscaler", _STATUS_VERBS, "autoscaling", "v1"),
+        ),
+        has_status=True,
+    ),
+)
+SERVED = RESOURCES + OTHER_VERSIONS  # what discovery, OpenAPI and URLs offer
+
 BY_NAME = {r.name: r for r in RESOURCES}
 BY_KIND = {(r.group, r.kind): r for r in RESOURCES}
+BY_GROUP_VERSION_NAME = {(r.group, r.version, r.name): r for r in SERVED}
 GROUPS: dict[str, tuple[str, ...]] = {}
-for _r in RESOURCES:
+for _r in SERVED:
     GROUPS.setdefault(_r.group, ())
     if _r.version not in GROUPS[_r.group]:
         GROUPS[_r.group] += (_r.version,)
@@ -564,17 +598,22 @@ for _r in RESOURCES:
 
 def by_api_version_kind(api_version: str, kind: str) -> ResourceType | None:
     group, _, version = api_version.rpartition("/")
-    found = BY_KIND.get((group, kind))
-    return found if found and found.version == version else None
+    return next((r for r in SERVED if (r.group, r.version, r.kind) == (group, version, kind)), None)
 
 
 def lookup(name: str) -> ResourceType | None:
-    """Resolve what a user types (`po`, `pod`, `pods`, `deployments.apps`, `Deployment`)."""
+    """Resolve what a user types (`po`, `pod`, `pods`, `deployments.apps`, `Deployment`,
+    `events.v1.events.k8s.io`): the core group first, as kubectl's RESTMapper prefers it."""
     text = name.lower()
     resource, _, group = text.partition(".")
-    for r in RESOURCES:
-        if group and r.group != group:
+    version, _, versioned_group = group.partition(".")
+    for r in SERVED:
+        if group and r.group != group and (r.version, r.group) != (version, versioned_group):
             continue
-        if resource in (r.name, r.singular, r.kind.lower()) or resource in r.short_names:
+        if resource in (r.name, r.singular, r.kind.lower()):
             return r
+        if resource in r.short_names:
+            # restmapper/shortcut.go expandResourceShortcut: a short name names the resource,
+            # which is then served at its preferred version (`hpa.v1.autoscaling` reads v2)
+            return next(p for p in SERVED if (p.group, p.name) == (r.group, r.name))
     return None

@@ -16,7 +16,7 @@ from collections.abc import Callable, Generator
 from typing import Any
 
 from engine.apimachinery.errors import StatusError
-from engine.apiserver import filters, quota
+from engine.apiserver import conversion, filters, quota
 from engine.apiserver.authorization.authorizer import Authorizer
 from engine.apiserver.discovery import non_resource
 from engine.apiserver.handlers.create import create
@@ -116,7 +116,9 @@ class APIServer:
             req.flow = self.trace.flow_of(req.object_ref)  # for the stages that name no object
             verb = filters.verb(req, target)
             filters.authorize(self, req, verb, target)
-            response: Response = yield from HANDLERS[verb](self, req, target)
+            response: Response = yield from conversion.serve(
+                self, HANDLERS[verb], verb, req, target
+            )
             if target.resource.deprecation:
                 response.warnings.append(target.resource.deprecation)
         except StatusError as error:

@@ -6,7 +6,8 @@ differently:
   most controllers: firstTimestamp/lastTimestamp/count, source{component, host}; an identical
   event again PATCHes count+1 (EventCorrelator);
 - the events.k8s.io recorder (staging/src/k8s.io/client-go/tools/events), used by the
-  scheduler: eventTime, action, reportingController, and `series` for repeats.
+  scheduler: eventTime, action, reportingController, and `series` for repeats, written at
+  events.k8s.io/v1 (the same storage as core/v1's: engine/apiserver/conversion/).
 Posting is asynchronous, as upstream: the component does not wait for it.
 """
 
@@ -188,48 +189,49 @@ class EventRecorder:
         action: str,
     ) -> dict[str, Any]:
         now = self.client.context.env.now
-        event: dict[str, Any] = {
+        if self.series_api:
+            # tools/events recorder.go generateEvent: an eventsv1.Event
+            return {
+                "apiVersion": "events.k8s.io/v1",
+                "kind": "Event",
+                "metadata": {"name": name, "namespace": namespace},
+                "eventTime": timeutil.rfc3339_micro(now),
+                "reportingController": self.component,
+                "reportingInstance": f"{self.component}-control-plane",
+                "action": action,
+                "reason": reason,
+                "regarding": ref,
+                "note": message,
+                "type": type_,
+            }
+        source = {"component": self.component}
+        if self.host:
+            source["host"] = self.host
+        return {
             "apiVersion": "v1",
             "kind": "Event",
             "metadata": {"name": name, "namespace": namespace},
             "involvedObject": ref,
             "reason": reason,
             "message": message,
+            "source": source,
+            "firstTimestamp": timeutil.rfc3339(now),
+            "lastTimestamp": timeutil.rfc3339(now),
+            "count": 1,
+            "type": type_,
+            "eventTime": None,
+            "reportingComponent": self.component,
+            "reportingInstance": self.host,
         }
-        if self.series_api:
-            event.update(
-                {
-                    "source": {},
-                    "firstTimestamp": None,
-                    "lastTimestamp": None,
-                    "type": type_,
-                    "eventTime": timeutil.rfc3339_micro(now),
-                    "action": action,
-                    "reportingComponent": self.component,
-                    "reportingInstance": f"{self.component}-control-plane",
-                }
-            )
-        else:
-            source = {"component": self.component}
-            if self.host:
-                source["host"] = self.host
-            event.update(
-                {
-                    "source": source,
-                    "firstTimestamp": timeutil.rfc3339(now),
-                    "lastTimestamp": timeutil.rfc3339(now),
-                    "count": 1,
-                    "type": type_,
-                    "eventTime": None,
-                    "reportingComponent": self.component,
-                    "reportingInstance": self.host,
-                }
-            )
-        return event
+
+    def _events(self, namespace: str) -> str:
+        """Where this recorder's Events go: the events.k8s.io recorder writes at its API."""
+        group = "/apis/events.k8s.io/v1" if self.series_api else "/api/v1"
+        return f"{group}/namespaces/{namespace}/events"
 
     def _post(self, event: dict[str, Any]) -> Gen:
         namespace = event["metadata"]["namespace"]
-        yield from self.client.request("POST", f"/api/v1/namespaces/{namespace}/events", body=event)
+        yield from self.client.request("POST", self._events(namespace), body=event)
 
     def _repeat(self, seen: _Seen) -> Gen:
         now = self.client.context.env.now
@@ -243,7 +245,7 @@ class EventRecorder:
                 patch["message"] = seen.message
         yield from self.client.request(
             "PATCH",
-            f"/api/v1/namespaces/{seen.namespace}/events/{seen.name}",
+            f"{self._events(seen.namespace)}/{seen.name}",
             body=patch,
             headers={"content-type": "application/strategic-merge-patch+json"},
         )

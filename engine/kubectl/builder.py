@@ -12,7 +12,13 @@ import yaml
 
 from engine import yamlsafe
 from engine.apiserver.body import BodyError, jsonable
-from engine.apiserver.resources import RESOURCES, ResourceType, by_api_version_kind, lookup
+from engine.apiserver.resources import (
+    RESOURCES,
+    SERVED,
+    ResourceType,
+    by_api_version_kind,
+    lookup,
+)
 from engine.kubectl.errors import KubectlError
 
 if TYPE_CHECKING:
@@ -45,6 +51,21 @@ def resolve_type(text: str) -> ResourceType:
     if resource is None:
         raise KubectlError(f'error: the server doesn\'t have a resource type "{text}"')
     return resource
+
+
+def warn_shadowed(ctx: Context, text: str) -> None:
+    """restmapper/shortcut.go expandResourceShortcut: a short name that more than one served
+    resource has (`ev`: core's events and events.k8s.io's) resolves to the first, with a
+    warning for each other."""
+    shared = [r for r in SERVED if text.lower() in r.short_names]
+    others = {
+        r.group_resource: r for r in shared[1:] if r.group_resource != shared[0].group_resource
+    }
+    for other in others.values():
+        ctx.err(
+            f'Warning: short name "{text}" could also match lower priority resource '
+            f"{other.group_resource}\n"
+        )
 
 
 def resolve_types(text: str) -> list[ResourceType]:
@@ -94,8 +115,11 @@ def parse_targets(args: list[str], ctx: Context, *, allow_empty_names: bool = Tr
                 raise KubectlError(
                     "error: arguments in resource/name form must have a single resource and name"
                 )
+            warn_shadowed(ctx, kind)
             targets.append(Target(resolve_type(kind), name))
         return targets
+    for part in args[0].split(","):
+        warn_shadowed(ctx, part)
     types = resolve_types(args[0])
     names = args[1:]
     if names:

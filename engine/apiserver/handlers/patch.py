@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from engine.apimachinery import errors, jsonpatch, managedfields, strategicpatch
-from engine.apiserver import decoding, memo
+from engine.apiserver import conversion, decoding, memo
 from engine.apiserver.handlers.create import create
 from engine.apiserver.registry import store
 from engine.apiserver.request import Request, ResourcePath
@@ -78,8 +78,12 @@ def patch(api: APIServer, req: Request, target: ResourcePath) -> Gen:
         resource.kind,
     )
 
+    version = conversion.of(resource)  # another version of a stored kind: patch it as shown
+
     def patched(old: dict[str, Any]) -> dict[str, Any]:
         # The appliers never change their inputs, so neither needs copying first.
+        if version is not None:
+            old = version.from_stored(old)
         try:
             result: dict[str, Any] = apply_patch(old, body)
         except jsonpatch.PatchError as error:
@@ -96,6 +100,9 @@ def patch(api: APIServer, req: Request, target: ResourcePath) -> Gen:
         # What the patch made must decode as the kind, before anything else sees it.
         if not decoding.trusted(req):
             decoding.check_patched(content_type, gvk, result, old, body)
+        if version is not None:
+            decoding.check_fields(req, resource, result, old)
+            return version.to_stored(result)
         return result
 
     connect = api.strategy(resource).subresources.get((target.subresource, "patch"))
@@ -105,6 +112,8 @@ def patch(api: APIServer, req: Request, target: ResourcePath) -> Gen:
     metadata = body.get("metadata") if isinstance(body, dict) else None
     if isinstance(metadata, dict) and isinstance(metadata.get("resourceVersion"), str):
         precondition = metadata["resourceVersion"]
+    if version is not None:
+        target = conversion.stored(target)
     return (yield from store.guaranteed_update(api, req, target, patched, precondition))
 
 

@@ -18,7 +18,7 @@ from engine.apimachinery import errors, fields, labels
 from engine.apimachinery.errors import StatusError
 from engine.apimachinery.managedfields import update_managed_fields
 from engine.apimachinery.value import copy_json
-from engine.apiserver import decoding, defaults, memo, resourcequota
+from engine.apiserver import conversion, decoding, defaults, memo, resourcequota
 from engine.apiserver.admissionpolicy import validating as validating_admission_policy
 from engine.apiserver.registry.strategy import Strategy, finished, ordered
 from engine.apiserver.request import Request, ResourcePath, Response
@@ -256,6 +256,9 @@ def validate(
 ) -> None:
     ref = strategy.resource.ref_of(obj)
     problems = strategy.validate(obj, old, subresource)
+    version = conversion.of_request(req)  # the rules of the version the request came through
+    if version is not None and not subresource:
+        problems += version.validate(obj, old)
     if problems:
         error = errors.invalid(strategy.kind, ref.name, problems, strategy.resource.group)
         api.stage(req, "validation", f"Validation failed: {error.message}", ref)

@@ -12,6 +12,7 @@ from engine.apiserver.schema import (
     apps,
     authorization,
     autoscaling,
+    autoscaling_v1,
     batch,
     cluster,
     config,
@@ -19,6 +20,7 @@ from engine.apiserver.schema import (
     daemonset,
     discovery,
     endpoints,
+    events,
     meta,
     networking,
     pod,
@@ -65,6 +67,8 @@ _MODULES = (
     autoscaling,
     replicationcontroller,
     admissionregistration,
+    autoscaling_v1,
+    events,
 )
 for _module in _MODULES:
     REGISTRY.add(*_module.STRUCTS)

@@ -7,6 +7,7 @@ from typing import Any
 
 from engine.apiserver.registry.kinds import STRATEGIES
 from engine.apiserver.request import Response
+from engine.apiserver.resources import ResourceType
 from engine.apiserver.tables import to_table
 from engine.kubectl import printers, templateprinters
 from engine.kubectl.builder import Target, parse_targets, resource_path
@@ -92,7 +93,10 @@ def get(ctx: Context, flags: Parsed) -> Gen:
             headers=headers,
         )
         if not response.ok:
-            errors.append(api_error_text(response.body))
+            status = response.body
+            if not target.name and status.get("reason") in ("BadRequest", "NotFound"):
+                status = _list_error(target.resource, query, status)
+            errors.append(api_error_text(status))
             continue
         body = response.body
         if human:
@@ -240,3 +244,18 @@ def _seconds(text: str) -> float:
             "error: invalid request timeout value: the timeout value must be an "
             "integer or a duration (e.g. 1s, 2m, 3h)"
         ) from None
+
+
+def _list_error(
+    resource: ResourceType, query: dict[str, str], status: dict[str, Any]
+) -> dict[str, Any]:
+    """cli-runtime resource/selector.go Visit: a list refused says what it listed, and how."""
+    gvr = f'"{resource.group}/{resource.version}, Resource={resource.name}"'
+    labels, fields = query.get("labelSelector", ""), query.get("fieldSelector", "")
+    if labels or fields:
+        what = (
+            f'Unable to find {gvr} that match label selector "{labels}", field selector "{fields}"'
+        )
+    else:
+        what = f"Unable to list {gvr}"
+    return {**status, "message": f"{what}: {status.get('message', '')}"}

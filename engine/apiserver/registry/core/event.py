@@ -32,14 +32,15 @@ class EventStrategy(Strategy):
         return validate_event(obj)
 
     def selectable_fields(self, obj: Obj) -> dict[str, str]:
-        """ToSelectableFields: `source` falls back to reportingController."""
+        """ToSelectableFields: `source` falls back to the reporting controller (core/v1's
+        reportingComponent)."""
         involved = obj.get("involvedObject") or {}
-        source = (obj.get("source") or {}).get("component") or obj.get("reportingController")
+        source = (obj.get("source") or {}).get("component") or obj.get("reportingComponent")
         return {
             **generic_fields(obj),
             **{f"involvedObject.{name}": text(involved.get(name)) for name in _INVOLVED},
             "reason": text(obj.get("reason")),
-            "reportingComponent": text(obj.get("reportingController")),
+            "reportingComponent": text(obj.get("reportingComponent")),
             "source": text(source),
             "type": text(obj.get("type")),
         }
