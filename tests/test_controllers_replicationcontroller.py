@@ -15,28 +15,8 @@ from engine.controllers.replicaset import ReplicaSetController
 from engine.controllers.replication import ReplicationManager
 from engine.names import ALPHANUMS
 from tests.controller_kit import call, get, messages, pods
+from tests.docs_examples import REPLICATION
 
-REPLICATION = """\
-apiVersion: v1
-kind: ReplicationController
-metadata:
-  name: nginx
-spec:
-  replicas: 3
-  selector:
-    app: nginx
-  template:
-    metadata:
-      name: nginx
-      labels:
-        app: nginx
-    spec:
-      containers:
-      - name: nginx
-        image: nginx
-        ports:
-        - containerPort: 80
-"""
 RC_PATH = "/api/v1/namespaces/default/replicationcontrollers/nginx"
 POD_NAME = re.compile(rf"^nginx-[{ALPHANUMS}]{{5}}$")
 

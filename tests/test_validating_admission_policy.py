@@ -12,13 +12,9 @@ import pytest
 
 from engine.cluster import Cluster, KubectlResult
 from tests.controller_kit import call, get
+from tests.docs_examples import DENIAL
 
 ADMISSION = "/apis/admissionregistration.k8s.io/v1"
-DENIAL = (
-    "ValidatingAdmissionPolicy 'demo-policy.example.com' with binding "
-    "'demo-binding-test.example.com' denied request: failed expression: "
-    "object.spec.replicas <= 5"
-)
 
 POLICY = """\
 apiVersion: admissionregistration.k8s.io/v1

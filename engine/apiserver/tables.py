@@ -261,23 +261,17 @@ def _pod_row(pod: Obj, now: float) -> Row:
 
 
 def _replica_set_row(rs: Obj, now: float) -> Row:
-    spec, status, meta = rs.get("spec", {}), rs.get("status", {}), rs.get("metadata", {})
-    names, images = containers_and_images(spec.get("template") or {})
-    return [
-        meta.get("name", ""),
-        spec.get("replicas", 1),
-        status.get("replicas", 0),
-        status.get("readyReplicas", 0),
-        since(meta.get("creationTimestamp"), now),
-        names,
-        images,
-        format_label_selector(spec.get("selector")),
-    ]
+    return _replicas_row(rs, now, format_label_selector(rs.get("spec", {}).get("selector")))
 
 
 def _replication_controller_row(rc: Obj, now: float) -> Row:
     """printReplicationController: the selector is a map (labels.FormatLabels)."""
-    spec, status, meta = rc.get("spec", {}), rc.get("status", {}), rc.get("metadata", {})
+    return _replicas_row(rc, now, format_labels(rc.get("spec", {}).get("selector")))
+
+
+def _replicas_row(obj: Obj, now: float, selector: str) -> Row:
+    """printReplicaSet and printReplicationController: the same columns."""
+    spec, status, meta = obj.get("spec", {}), obj.get("status", {}), obj.get("metadata", {})
     names, images = containers_and_images(spec.get("template") or {})
     return [
         meta.get("name", ""),
@@ -287,7 +281,7 @@ def _replication_controller_row(rc: Obj, now: float) -> Row:
         since(meta.get("creationTimestamp"), now),
         names,
         images,
-        format_labels(spec.get("selector")),
+        selector,
     ]
 
 

@@ -9,8 +9,10 @@ from typing import Any
 
 from tests.browser.conftest import Console, shot
 from tests.browser.pagekit import apply, caught_up, set_speed_100, type_manifest
+from tests.docs_examples import BINDING, DENIAL, POLICY
 
-MANIFEST = """\
+MANIFEST = (
+    """\
 apiVersion: v1
 kind: Namespace
 metadata:
@@ -18,32 +20,11 @@ metadata:
   labels:
     environment: test
 ---
-apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicy
-metadata:
-  name: "demo-policy.example.com"
-spec:
-  failurePolicy: Fail
-  matchConstraints:
-    resourceRules:
-    - apiGroups:   ["apps"]
-      apiVersions: ["v1"]
-      operations:  ["CREATE", "UPDATE"]
-      resources:   ["deployments"]
-  validations:
-    - expression: "object.spec.replicas <= 5"
----
-apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicyBinding
-metadata:
-  name: "demo-binding-test.example.com"
-spec:
-  policyName: "demo-policy.example.com"
-  validationActions: [Deny]
-  matchResources:
-    namespaceSelector:
-      matchLabels:
-        environment: test
+"""
+    + POLICY
+    + "---\n"
+    + BINDING
+    + """\
 ---
 apiVersion: apps/v1
 kind: Deployment
@@ -62,10 +43,6 @@ spec:
       - name: nginx
         image: nginx
 """
-DENIAL = (
-    "ValidatingAdmissionPolicy 'demo-policy.example.com' with binding "
-    "'demo-binding-test.example.com' denied request: failed expression: "
-    "object.spec.replicas <= 5"
 )
 HEADLINE = (
     "The ValidatingAdmissionPolicy demo-policy.example.com refuses deployment nginx: "

@@ -5,31 +5,10 @@ for the kind, validation refusals, explain, and the cascading delete."""
 
 from __future__ import annotations
 
+from tests.docs_examples import REPLICATION
 from tests.kubectl_real.conftest import Twin
 from tests.kubectl_real.test_config import same
 from tests.kubectl_real.test_services import same_but_uid
-
-REPLICATION = """\
-apiVersion: v1
-kind: ReplicationController
-metadata:
-  name: nginx
-spec:
-  replicas: 3
-  selector:
-    app: nginx
-  template:
-    metadata:
-      name: nginx
-      labels:
-        app: nginx
-    spec:
-      containers:
-      - name: nginx
-        image: nginx
-        ports:
-        - containerPort: 80
-"""
 
 
 def test_the_docs_replication_controller(twin: Twin) -> None:

@@ -6,39 +6,11 @@ refused, delete."""
 
 from __future__ import annotations
 
+from tests.docs_examples import BINDING, DENIAL, POLICY
 from tests.kubectl_real.conftest import Twin
 from tests.kubectl_real.test_config import same
 from tests.kubectl_real.test_services import same_but_uid
 
-POLICY = """\
-apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicy
-metadata:
-  name: "demo-policy.example.com"
-spec:
-  failurePolicy: Fail
-  matchConstraints:
-    resourceRules:
-    - apiGroups:   ["apps"]
-      apiVersions: ["v1"]
-      operations:  ["CREATE", "UPDATE"]
-      resources:   ["deployments"]
-  validations:
-    - expression: "object.spec.replicas <= 5"
-"""
-BINDING = """\
-apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicyBinding
-metadata:
-  name: "demo-binding-test.example.com"
-spec:
-  policyName: "demo-policy.example.com"
-  validationActions: [Deny]
-  matchResources:
-    namespaceSelector:
-      matchLabels:
-        environment: test
-"""
 KEEP = """\
 apiVersion: admissionregistration.k8s.io/v1
 kind: ValidatingAdmissionPolicy
@@ -64,11 +36,6 @@ spec:
   policyName: keep-configmaps
   validationActions: [Deny]
 """
-DENIAL = (
-    "ValidatingAdmissionPolicy 'demo-policy.example.com' with binding "
-    "'demo-binding-test.example.com' denied request: failed expression: "
-    "object.spec.replicas <= 5"
-)
 
 
 def both_fail(twin: Twin, line: str) -> str:

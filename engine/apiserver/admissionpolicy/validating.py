@@ -247,29 +247,19 @@ def _validate(spec: Obj, activation: dict[str, Any]) -> list[_Failure]:
     # matchconditions/matcher.go: any false skips the policy; else any error is a failure
     problems: list[str] = []
     for condition in spec.get("matchConditions") or []:
-        expression = condition.get("expression", "")
-        try:
-            result = cel.compile_expression(expression, has_params).evaluate(activation)
-        except cel.CompileError as problem:
-            problems.append(f"compilation failed: {problem}")
-            continue
-        except cel.EvalError as problem:
-            problems.append(f"expression '{expression}' resulted in error: {problem}")
-            continue
-        if not cel.is_true(result):
+        result, problem = _evaluate(condition.get("expression", ""), has_params, activation)
+        if problem is not None:
+            problems.append(problem)
+        elif not cel.is_true(result):
             return []
     if problems:
         return error(", ".join(problems) if len(problems) == 1 else f"[{', '.join(problems)}]")
     failures: list[_Failure] = []
     for validation in spec.get("validations") or []:
         expression = validation.get("expression", "")
-        try:
-            result = cel.compile_expression(expression, has_params).evaluate(activation)
-        except cel.CompileError as problem:
-            failures += error(f"compilation failed: {problem}")
-            continue
-        except cel.EvalError as problem:
-            failures += error(f"expression '{expression}' resulted in error: {problem}")
+        result, problem = _evaluate(expression, has_params, activation)
+        if problem is not None:
+            failures += error(problem)
             continue
         if cel.is_true(result):
             continue
@@ -310,3 +300,15 @@ def _variables(spec: Obj, activation: dict[str, Any], has_params: bool) -> celty
         except (cel.CompileError, cel.EvalError) as problem:
             values[name] = cel.error_value(str(problem))
     return values
+
+
+def _evaluate(
+    expression: str, has_params: bool, activation: dict[str, Any]
+) -> tuple[Any, str | None]:
+    """The expression's value, or what went wrong in cel-go's words."""
+    try:
+        return cel.compile_expression(expression, has_params).evaluate(activation), None
+    except cel.CompileError as problem:
+        return None, f"compilation failed: {problem}"
+    except cel.EvalError as problem:
+        return None, f"expression '{expression}' resulted in error: {problem}"
