@@ -24,6 +24,7 @@ import pytest
 from socketio import packet
 
 from engine.cluster import default_nodes
+from engine.controllers.controllermanager import _registry as controller_registry
 from engine.timeline import Kubectl, Timeline
 from web import views
 from web.actions import op_for
@@ -187,6 +188,8 @@ def write_trace(path: Path) -> None:
         "now": session.timeline.cluster.now,
         "deletedPod": f"default/{deleted}",
         "engine": engine_view(session),
+        # every controller the controller manager can run: each needs a learner's name
+        "controllers": sorted(controller_registry()),
     }
     path.write_text(json.dumps(fixture))
 

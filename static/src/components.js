@@ -1,6 +1,6 @@
 // Component ids of the trace (docs/trace.md "Component ids") and how a learner names them.
 
-const CONTROLLER_NAMES = {
+export const CONTROLLER_NAMES = {
   "deployment-controller": "Deployment controller",
   "replicaset-controller": "ReplicaSet controller",
   "node-lifecycle-controller": "Node lifecycle controller",
@@ -25,6 +25,9 @@ const CONTROLLER_NAMES = {
   "local-path-provisioner": "local-path provisioner",
   "resourcequota-controller": "Resource quota controller",
   "disruption-controller": "Disruption controller",
+  "serviceaccount-controller": "ServiceAccount controller",
+  "clusterrole-aggregation-controller": "ClusterRole aggregation controller",
+  "root-ca-certificate-publisher-controller": "Root CA publisher", // kube-root-ca.crt in every namespace
 };
 
 /** Split an id into its parts: {role, name, node}. */

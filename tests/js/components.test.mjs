@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { compareFlow, lifelineName, naturalCompare, shortName } from "../../static/src/components.js";
+import { CONTROLLER_NAMES, compareFlow, lifelineName, naturalCompare, shortName } from "../../static/src/components.js";
 import { needsTrace, trace } from "./fixture.mjs";
 
 describe("naturalCompare", () => {
@@ -63,5 +63,10 @@ describe("every controller the controller manager runs has a learner's name", ()
     assert.equal(lifelineName("controller-manager/pod-garbage-collector-controller"), "Pod garbage collector");
     assert.equal(lifelineName("controller-manager/replicationcontroller-controller"), "Replication manager");
     assert.equal(shortName("controller-manager/replicationcontroller-controller"), "Replication");
+  });
+
+  test("each controller the engine can run is in components.js", needsTrace, () => {
+    const missing = trace.controllers.filter((controller) => !Object.hasOwn(CONTROLLER_NAMES, controller));
+    assert.deepEqual(missing, []);
   });
 });
