@@ -102,16 +102,8 @@ def set_defaults(
             if isinstance(port, dict):
                 port.setdefault("name", "")
                 port.setdefault("protocol", "TCP")
-    elif kind in _STORAGE_DEFAULTS:
-        _STORAGE_DEFAULTS[kind](obj)
-    elif kind in POLICY_DEFAULTS:
-        POLICY_DEFAULTS[kind](obj)
-    elif kind in NETWORKING_DEFAULTS:
-        NETWORKING_DEFAULTS[kind](obj)
-    elif kind in AUTOSCALING_DEFAULTS:
-        AUTOSCALING_DEFAULTS[kind](obj)
-    elif kind in ADMISSIONREGISTRATION_DEFAULTS:
-        ADMISSIONREGISTRATION_DEFAULTS[kind](obj)
+    elif kind in _OTHER_GROUPS:
+        _OTHER_GROUPS[kind](obj)
     elif kind == "Secret" and not obj.get("type"):
         obj["type"] = "Opaque"  # SetDefaults_Secret
     elif kind == "Node":
@@ -303,10 +295,15 @@ def _default_storage_class(sc: Obj) -> None:
         sc["volumeBindingMode"] = "Immediate"
 
 
-_STORAGE_DEFAULTS = {
+# The kinds whose defaulting takes only the object, by kind (each group's SetDefaults_*).
+_OTHER_GROUPS = {
     "PersistentVolume": _default_persistent_volume,
     "PersistentVolumeClaim": _default_persistent_volume_claim,
     "StorageClass": _default_storage_class,
+    **POLICY_DEFAULTS,
+    **NETWORKING_DEFAULTS,
+    **AUTOSCALING_DEFAULTS,
+    **ADMISSIONREGISTRATION_DEFAULTS,
 }
 
 
