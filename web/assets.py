@@ -25,7 +25,7 @@ YEAR = 365 * 24 * 3600
 # build's stamp, the compressed copies asked for by name) is answered.
 HASHED = re.compile(r"[a-z]+-[A-Z0-9]{8}\.(js|css)(\.map|\.LEGAL\.txt)?")
 # The encodings the build stores, in the order the server prefers them, with their suffixes.
-ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
+ENCODINGS = {"br": ".br", "gzip": ".gz"}
 
 blueprint = Blueprint("assets", __name__)
 
@@ -65,10 +65,9 @@ def hashed_file(name: str) -> Response:
     path = DIST / name
     if not HASHED.fullmatch(name) or not path.is_file():
         abort(404)  # an old page's bundle after a rebuild, too: its hash names nothing now
-    coding = preferred_encoding(
-        request, tuple(c for c, suffix in ENCODINGS if path.with_name(name + suffix).is_file())
-    )
-    sent = path.with_name(name + dict(ENCODINGS)[coding]) if coding else path
+    stored = tuple(c for c, suffix in ENCODINGS.items() if path.with_name(name + suffix).is_file())
+    coding = preferred_encoding(request, stored)
+    sent = path.with_name(name + ENCODINGS[coding]) if coding else path
     # The type is the original file's, whatever the encoding (send_file would guess from .br).
     response = send_file(sent, mimetype=_mimetype(name), max_age=YEAR, conditional=True)
     del response.headers["Content-Disposition"]  # it would name the .br file
