@@ -19,6 +19,7 @@ from flask import Flask
 from engine.cluster import Cluster
 from web import Settings, create_app
 from web.addresses import AllowedHosts, kubeconfig_base_url
+from web.assets import Manifest
 from web.kube_api import LocalHost, kube_api_of
 from web.logs import Throttle, redact
 
@@ -48,7 +49,7 @@ def test_every_kind_of_response_carries_the_security_headers() -> None:
     client = app.test_client()
     responses = {
         "page": client.get("/"),
-        "static": client.get("/static/src/main.js"),
+        "static": client.get(Manifest().url("podlife.js")),  # the bundle (web/assets.py)
         "health": client.get("/healthz"),
         "api": client.get(f"/clusters/c1/token/{token}/api/v1/namespaces/default/pods"),
         "api error": client.get("/clusters/c1/api/v1/pods"),  # 401: no token

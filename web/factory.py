@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask
 from flask_socketio import SocketIO
 
-from web import kube_api, routes, security
+from web import assets, kube_api, routes, security
 from web.addresses import AllowedHosts
 from web.config import MIB, ROOT, Settings
 from web.driver import drive
@@ -34,7 +34,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         "podlife",
         root_path=str(ROOT),
         template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        static_folder=None,  # the page's bundle is served by web/assets.py, nothing else
     )
     app.config["TESTING"] = settings.testing
     hosts = AllowedHosts.from_settings(settings)
@@ -59,6 +59,8 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     registry = SessionRegistry(settings, send, spawn)
     socketio.on_namespace(PodlifeNamespace(socketio, registry, settings))
     app.register_blueprint(routes.blueprint)
+    app.register_blueprint(assets.blueprint)
+    app.extensions["podlife.manifest"] = assets.Manifest()
     kube_api.install(app, registry)  # real kubectl: /clusters/<id>/... (docs/kube-api.md)
     app.extensions["podlife"] = registry
     app.extensions[CLIENT_ERRORS] = client_errors

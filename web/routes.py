@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, Response, current_app, render_template
 from jinja2 import TemplateNotFound
+
+from web.assets import Manifest, PageNotBuilt, page_response
 
 blueprint = Blueprint("podlife", __name__)
 
 
 @blueprint.get("/")
-def index() -> str | tuple[str, int, dict[str, str]]:
+def index() -> Response | tuple[str, int, dict[str, str]]:
+    manifest: Manifest = current_app.extensions["podlife.manifest"]
     try:
-        return render_template("index.html")
-    except TemplateNotFound:
+        return page_response(render_template("index.html", asset=manifest.url))
+    except (TemplateNotFound, PageNotBuilt) as missing:
         # A checkout whose page has not been written or built yet: say so, not a traceback.
-        text = "Podlife's page is not built yet: templates/index.html is missing.\n"
+        text = (
+            f"Podlife's page is not built yet ({missing} is missing): run `make install` "
+            "(or `npm run build`).\n"
+        )
         return text, 503, {"Content-Type": "text/plain; charset=utf-8"}
 
 

@@ -31,7 +31,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-BUNDLE = ROOT / "static" / "dist" / "podlife.js"
+BUNDLE = ROOT / "static" / "dist" / "manifest.json"  # written by static/build.mjs
 
 
 def _free_port() -> int:
