@@ -52,6 +52,9 @@ def busy_session(app: Flask) -> Page:
     name = pods[0].key.rsplit("/", 1)[-1]
     assert page.request("action", {"kind": "delete-pod", "target": f"default/{name}"})["ok"]
     assert page.request("action", {"kind": "fail-node", "target": "node-2"})["ok"]
+    added = {"kind": "add-node", "target": {"name": "extra", "cpu": "2", "labels": {"a": "b"}}}
+    assert page.request("action", added)["ok"]
+    assert page.request("action", {"kind": "crash-container", "target": f"default/{name}"})
     assert page.request("kubectl", {"line": "get pods"})["ok"]
     for _ in range(20):
         page.request("step")
@@ -137,6 +140,9 @@ def test_a_changed_file_is_refused_and_the_cluster_is_kept(app: Flask) -> None:
 
     tampered = json.loads(text)
     tampered["inputs"][0]["steps"] += 10**5  # after the cluster's last step
+    assert "out of order" in refusal(target, json.dumps(tampered))
+    tampered = json.loads(text)
+    tampered["inputs"][0]["now"] = tampered["position"]["now"] + 1  # after the cluster's clock
     assert "out of order" in refusal(target, json.dumps(tampered))
 
     tampered = json.loads(text)

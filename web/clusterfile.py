@@ -180,14 +180,18 @@ def _check_limits(file: ClusterFile, settings: Settings) -> None:
             f"import: replaying the file takes {file.position.steps:,} engine steps; at most "
             f"{settings.max_import_steps:,} are run"
         )
-    last = 0
+    last = Position(steps=0, now=0.0)
     for index, record in enumerate(file.inputs):
-        if not last <= record.steps <= file.position.steps:
+        # the engine's step count and clock only go forward
+        if not (last.steps <= record.steps <= file.position.steps) or not (
+            last.now <= record.now <= file.position.now
+        ):
             raise BadRequest(
-                f"import: input {index} is applied at step {record.steps:,}, out of order (the "
-                f"inputs come in the order applied, all by step {file.position.steps:,})"
+                f"import: input {index} is applied at step {record.steps:,} (t = "
+                f"{record.now:g} s), out of order: the inputs come in the order applied, all by "
+                f"step {file.position.steps:,} (t = {file.position.now:g} s)"
             )
-        last = record.steps
+        last = Position(steps=record.steps, now=record.now)
         if isinstance(record.op, KubectlOp):
             check_line(" ".join(record.op.argv), settings.max_line_chars)
             if record.op.stdin:
@@ -205,6 +209,7 @@ def replayed(file: ClusterFile, settings: Settings, pause: Callable[[], None]) -
         timeline.replay(inputs, failed, file.position.steps, pause)
     except Exception as error:  # an input the engine refuses, or a replay that ran dry
         raise BadRequest(f"import: the file does not replay on this Podlife ({error})") from None
+    # a clock run past its last step (nothing was due) stands later than that step
     timeline.cluster.env.now = max(timeline.cluster.env.now, file.position.now)
     events = timeline.events
     if len(events) != file.events or digest(events) != file.digest:
