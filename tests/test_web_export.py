@@ -13,6 +13,7 @@ from flask import Flask
 
 from tests.test_web_support import Page, dumps, make_app, pod
 from web import registry_of
+from web.ratelimit import kind_of
 
 DEPLOYMENT = """\
 apiVersion: apps/v1
@@ -168,6 +169,8 @@ def test_a_changed_file_is_refused_and_the_cluster_is_kept(app: Flask) -> None:
 
 
 def test_import_limits_are_settings() -> None:
+    # both cost a token of the connection's command budget (web/ratelimit.py)
+    assert kind_of("export") == kind_of("import") == "commands"
     app = make_app(max_import_bytes=2000, max_import_inputs=1, max_import_steps=5000)
     try:
         page = Page(app)
