@@ -14,7 +14,7 @@ call the caller's `pause` between chunks of it, so the caller can let the others
 from __future__ import annotations
 
 import shlex
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Protocol
@@ -138,8 +138,27 @@ class Timeline:
         steps, count = self.marks[at_seq - 1] if at_seq else (self.origin, 0)
         cluster = self.cluster
         fresh = Timeline(self.seed, self.nodes, cluster.timings, cluster.limits, cluster.files)
-        env = fresh.cluster.env
-        for index, record in enumerate(self.inputs[:count]):
+        fresh.replay(self.inputs[:count], self.failed, steps, pause, chunk)
+        if at_seq and (
+            len(fresh.events) < at_seq or fresh.events[at_seq - 1] != self.events[at_seq - 1]
+        ):
+            raise ReplayError(f"replaying the inputs did not reproduce event {at_seq}")
+        return fresh
+
+    def replay(
+        self,
+        inputs: Sequence[Input],
+        failed: Collection[int],
+        steps: int,
+        pause: Callable[[], None],
+        chunk: int = REPLAY_CHUNK,
+    ) -> None:
+        """Apply `inputs` to this fresh timeline, each at its step and time, then run to
+        exactly `steps` steps (a fork, or a cluster imported from a file). An input listed in
+        `failed` raised when it was first applied and may raise again; any other that raises
+        stops the replay."""
+        env = self.cluster.env
+        for index, record in enumerate(inputs):
             step_to(env, record.steps, pause, chunk)
             if env.steps != record.steps:
                 raise ReplayError(
@@ -147,16 +166,11 @@ class Timeline:
                 )
             env.now = record.now
             try:
-                fresh.apply(record.op)
+                self.apply(record.op)
             except Exception:
-                if index not in self.failed:
+                if index not in failed:
                     raise
         step_to(env, steps, pause, chunk)
-        if at_seq and (
-            len(fresh.events) < at_seq or fresh.events[at_seq - 1] != self.events[at_seq - 1]
-        ):
-            raise ReplayError(f"replaying the inputs did not reproduce event {at_seq}")
-        return fresh
 
     def _baseline(self) -> dict[str, Any]:
         """The etcd keys the cluster starts with (its bootstrap is not traced), in the shape

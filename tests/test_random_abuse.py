@@ -551,8 +551,14 @@ def io_steps() -> st.SearchStrategy[tuple[str, Any]]:
             st.builds(lambda name: {"name": name}, st.sampled_from(["01-first-pod", "../x", ""])),
         ),
         st.tuples(st.just("hello"), st.just({"session": OWN_SESSION})),
+        st.tuples(st.just("export"), st.one_of(st.just({}), json_value)),
         st.tuples(
-            st.sampled_from(["kubectl", "apply", "action", "reset", "hello"]), wrong_payloads
+            st.just("import"),  # a cluster file that is not one (docs/export.md)
+            st.builds(lambda value: {"content": json.dumps(value)}, json_value),
+        ),
+        st.tuples(
+            st.sampled_from(["kubectl", "apply", "action", "reset", "hello", "import"]),
+            wrong_payloads,
         ),
     )
 

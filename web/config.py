@@ -59,12 +59,18 @@ class Settings:
     max_watches: int = 20  # watches real clients keep open on one cluster over HTTP
     max_exec_sessions: int = 4  # `kubectl exec` sessions open at once on one cluster
     exec_idle_seconds: float = 300.0  # an exec session with no input for this long is ended
+    # A cluster file (web/clusterfile.py): its size, and the replay it may ask for (the steps
+    # bound its CPU: the engine runs some 40,000 a second)
+    max_import_bytes: int = 2 * MIB
+    max_import_inputs: int = 10_000
+    max_import_steps: int = 1_000_000
     # Socket.IO messages one connection may send, a budget per kind (web/ratelimit.py)
     flow_per_second: float = 100.0  # ack, play, pause, speed, step
     flow_burst: int = 300
     reads_per_second: float = 100.0  # inspect, etcd
     reads_burst: int = 300
-    commands_per_second: float = 10.0  # kubectl, apply, action, reset, scenario, say, hello
+    commands_per_second: float = 10.0  # kubectl, apply, action, reset, scenario, say, hello,
+    # export, import
     commands_burst: int = 30
 
     # ---- where the server is reached (docs/kube-api.md, "Who may connect") ------------------

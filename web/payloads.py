@@ -83,6 +83,10 @@ class SayIn(Payload):
     step: int = Field(ge=0)
 
 
+class ImportIn(Payload):
+    content: str  # a cluster file's text (web/clusterfile.py checks it)
+
+
 class InspectIn(Payload):
     kind: str = Field(max_length=100)
     namespace: str = Field(default="", max_length=253)

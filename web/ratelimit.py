@@ -8,7 +8,7 @@ command; a script can send thousands. Three budgets, a token per message:
 - flow: the playback's own chatter (ack, play, pause, speed, step);
 - reads: looking without touching (inspect, etcd);
 - commands: anything that runs kubectl or builds a cluster (kubectl, apply, action, reset,
-  scenario, say, hello).
+  scenario, say, hello, export, import).
 
 They are separate because they compete otherwise: in one shared bucket the reads of a page
 playing a busy cluster at 100× took every token as it came, and an Apply, needing more at once,

@@ -79,6 +79,7 @@ class Session:
         self.synced = False  # the attached tab has had its `reset` and history
         self.detached_at = time.monotonic()
         self.rebuilding = False
+        self.lesson: str | None = None  # the scenario the cluster was loaded with, if any
         self.closed = False
         self.commands: dict[int, Command] = {}  # running commands, by a server-side counter
         self._command_counter = 0
@@ -222,18 +223,33 @@ class Session:
         nodes: list[NodeSpec],
         timings: Timings | None = None,
         files: dict[str, str] | None = None,
+        lesson: str | None = None,
     ) -> None:
         """A fresh cluster; `timings` None keeps the current cluster's; `files` are what its
-        kubectl can read (a lesson's)."""
+        kubectl can read (a lesson's, `lesson` its scenario name)."""
         self.check_ready()
         timings = timings or self.timeline.cluster.timings
         limits = self.settings.cluster_limits()
         timeline = Timeline(seed, nodes, timings, limits=limits, files=files)
         self._replace(timeline, "the cluster was reset")
+        self.lesson = lesson
         self.sent = 0
         self.acked = 0
         self.send("reset", self.reset_payload())
         self.send_clock()
+
+    def restore(self, build: Callable[[], Timeline], lesson: str | None) -> None:
+        """Replace the cluster with one `build` replays (an imported file), then draw its
+        history at once, as after `hello`."""
+        self.check_ready()
+        self.rebuilding = True
+        try:
+            timeline = build()
+        finally:
+            self.rebuilding = False
+        self._replace(timeline, "a cluster was imported")
+        self.lesson = lesson
+        self.resync()
 
     def _replace(self, timeline: Timeline, reason: str) -> None:
         self.interrupt_commands(reason)

@@ -4,6 +4,7 @@ through the acknowledgement callback with `{ok: true, ...}` or `{ok: false, erro
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import shlex
 from collections.abc import Callable
@@ -13,7 +14,7 @@ from flask import request
 from flask_socketio import Namespace, SocketIO
 
 from engine import TIMINGS, ClusterCall, Kubectl, ReplayError, default_nodes
-from web import views
+from web import clusterfile, views
 from web.actions import op_for
 from web.commands import Command, Reply
 from web.config import Settings
@@ -27,6 +28,7 @@ from web.payloads import (
     BadRequest,
     EtcdIn,
     Hello,
+    ImportIn,
     InspectIn,
     KubectlIn,
     ResetIn,
@@ -234,7 +236,11 @@ class PodlifeNamespace(Namespace):
         nodes = scenario.cluster.nodes if scenario.cluster else None
         # A lesson's text gives the upstream delays: it runs with them.
         session.reset(
-            scenario.seed, nodes or default_nodes(), TIMINGS["default"], files=scenario.files
+            scenario.seed,
+            nodes or default_nodes(),
+            TIMINGS["default"],
+            files=scenario.files,
+            lesson=name,
         )
         return {
             "ok": True,
@@ -256,6 +262,32 @@ class PodlifeNamespace(Namespace):
         session.act(ClusterCall("narrate", (text,)), None, self._pause)
         session.pump()
         return {"ok": True, "seq": len(session.timeline.events)}
+
+    # ---- share and keep (docs/export.md) -------------------------------------------------------
+    @handler("export")
+    def on_export(self, _data: Any) -> Reply:
+        session = self._session()
+        session.check_ready()
+        content = clusterfile.export(session.timeline, session.lesson)
+        return {
+            "ok": True,
+            "name": clusterfile.file_name(session.timeline.seed),
+            "content": json.dumps(content, indent=1),
+            "events": content["events"],
+        }
+
+    @handler("import")
+    def on_import(self, data: Any) -> Reply:
+        text = parse(ImportIn, data, "import").content
+        file = clusterfile.load(text, self.settings)
+        session = self._session()
+        session.restore(lambda: clusterfile.replayed(file, self.settings, self._pause), file.lesson)
+        return {
+            "ok": True,
+            "seed": file.seed,
+            "lesson": file.lesson,
+            "events": len(session.timeline.events),
+        }
 
     # ---- looking without touching --------------------------------------------------------------
     @handler("inspect")

@@ -14,6 +14,7 @@
 // the views themselves (the narration box included: narrationview.js) are modules of their own.
 
 import { ChapterMarks } from "./chaptermarks.js";
+import { installClusterFile } from "./clusterfile.js";
 import { ConnectDialog } from "./connect.js";
 import { normalizeCycle } from "./cycle.js";
 import { deriveView } from "./derive.js";
@@ -263,6 +264,15 @@ $("#reset").addEventListener("click", async () => {
   const timings = $("#demo-timings").checked ? "demo" : "default";
   const reply = await conn.request("reset", { nodes, timings });
   if (!reply.ok) toast(reply.error || "reset failed", "error");
+});
+installClusterFile(conn, {
+  exportButton: $("#export"),
+  importInput: $("#import-file"),
+  onImport: () => {
+    lesson.stop();
+    app.scenario = null;
+    $("#scenario").value = "";
+  },
 });
 $("#node-count").addEventListener("change", () => $("#reset").click());
 $("#demo-timings").addEventListener("change", () => $("#reset").click());

@@ -65,6 +65,13 @@ def test_the_page_works_under_its_content_security_policy(
     expect(page.locator("#connect-status")).to_contain_text("Ready")
     name, kubeconfig = download_kubeconfig(page)  # a blob: URL, clicked
     assert name.startswith("podlife-") and "token/" in kubeconfig
+    page.keyboard.press("Escape")
+    # the cluster as a file (docs/export.md): a blob: URL too, and read back with a file picker
+    with page.expect_download() as info:
+        page.click("#export")
+    exported = info.value
+    page.set_input_files("#import-file", exported.path())
+    expect(page.locator("#toasts")).to_contain_text("events, seed 0")  # "Loaded <file>: …"
     shot(page, "10-under-csp")
     assert violations == []
     assert console.errors == []
