@@ -355,11 +355,11 @@ def test_event_fields_and_the_describe_query() -> None:
         },
         "reason": "Pulled",
         "type": "Normal",
-        "reportingController": "kubelet",
+        "reportingComponent": "kubelet",  # core/v1's name of the internal ReportingController
         "source": {},
     }
     fields = event_fields(event)
-    assert fields["source"] == "kubelet"  # falls back to reportingController
+    assert fields["source"] == "kubelet"  # falls back to it (registry/core/event/strategy.go)
     assert fields["reportingComponent"] == "kubelet"
     assert fields["involvedObject.fieldPath"] == "spec.containers{app}"
     query = (
