@@ -18,9 +18,17 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import Field, ValidationError
 
-from engine import TIMINGS, ClusterCall, Kubectl, NodeSpec, Op, StopKubectl, Timeline
-from engine.timeline import Input
-from engine.trace import TraceEvent
+from engine import (
+    TIMINGS,
+    ClusterCall,
+    Input,
+    Kubectl,
+    NodeSpec,
+    Op,
+    StopKubectl,
+    Timeline,
+    TraceEvent,
+)
 from web.config import Settings
 from web.payloads import MAX_SEED, BadRequest, Payload, check_line, check_paste
 
