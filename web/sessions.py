@@ -204,11 +204,7 @@ class Session:
             raise Busy("the cluster is being rebuilt at an earlier event; try again in a moment")
 
     def fork(self, at_seq: int, pause: Pause) -> None:
-        self.rebuilding = True
-        try:
-            fresh = self.timeline.rebuilt(at_seq, pause)
-        finally:
-            self.rebuilding = False
+        fresh = self._rebuild(lambda: self.timeline.rebuilt(at_seq, pause))
         self._replace(fresh, f"the cluster went back to event {at_seq}")
         # The page keeps what it has up to the fork; events of the fork's own engine step that
         # it was not sent yet follow as new ones.
@@ -242,14 +238,18 @@ class Session:
         """Replace the cluster with one `build` replays (an imported file), then draw its
         history at once, as after `hello`."""
         self.check_ready()
-        self.rebuilding = True
-        try:
-            timeline = build()
-        finally:
-            self.rebuilding = False
-        self._replace(timeline, "a cluster was imported")
+        self._replace(self._rebuild(build), "a cluster was imported")
         self.lesson = lesson
         self.resync()
+
+    def _rebuild(self, build: Callable[[], Timeline]) -> Timeline:
+        """Run a replay (`build`, which yields to other sessions between chunks) while other
+        actions on this session are refused (check_ready)."""
+        self.rebuilding = True
+        try:
+            return build()
+        finally:
+            self.rebuilding = False
 
     def _replace(self, timeline: Timeline, reason: str) -> None:
         self.interrupt_commands(reason)
