@@ -58,6 +58,7 @@ golden: install ## Regenerate tests/golden/ (transcripts and stories) from scena
 bench: install ## Benchmarks: the engine, the server under abuse, the page's weight (figures: docs/performance.md)
 	$(BIN)/python -m engine.bench
 	$(BIN)/python -m web.bench
+	$(BIN)/python -m web.keepbench
 	$(BIN)/python -m web.pageweight
 
 clean: ## Remove the virtualenv and caches

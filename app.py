@@ -78,7 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--data-dir",
         type=Path,
-        help="where the API's CA and certificates are kept (~/.local/share/podlife)",
+        help="where the session database and the API's CA are kept "
+        "($XDG_DATA_HOME/podlife, else ~/.local/share/podlife)",
     )
     parser.add_argument(
         "--seed",

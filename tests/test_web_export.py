@@ -188,11 +188,30 @@ def test_import_limits_are_settings() -> None:
         registry_of(app).shutdown()
 
 
-def test_a_cluster_a_real_kubectl_changed_cannot_be_exported(app: Flask) -> None:
+def test_a_cluster_a_real_kubectl_changed_exports_without_its_token(app: Flask) -> None:
+    from web.kube_api import kube_api_of
     from web.kube_api.calls import RemoteCall
+    from web.kube_api.kubeconfig import USER
 
     page = Page(app)
     page.hello(paused=True)
-    page.session.timeline.apply(RemoteCall("GET", "/api/v1/namespaces/default/pods"))
+    token = kube_api_of(app).tokens.issue("c")
+    call = RemoteCall(
+        "POST",
+        "/api/v1/namespaces/default/configmaps",
+        headers=(("authorization", f"Bearer {token}"), ("content-type", "application/json")),
+        body=b'{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"over-http"}}',
+        credentials=((token, USER),),
+    )
+    page.session.timeline.apply(call)
+    page.request("step")
     reply = page.request("export")
-    assert reply["ok"] is False and "over HTTP" in reply["error"]
+    assert reply["ok"], reply
+    assert token not in reply["content"]  # the server's credential never leaves it
+    request = json.loads(reply["content"])["inputs"][0]["op"]
+    assert request["kind"] == "request" and request["user"] == USER
+    other = Page(app)
+    other.hello(paused=True)
+    assert other.request("import", {"content": reply["content"]})["ok"]
+    assert dumps(other.session.timeline.events) == dumps(page.session.timeline.events)
+    assert any("over-http" in line for line in dumps(other.session.timeline.events))

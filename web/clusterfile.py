@@ -10,9 +10,11 @@ whose engine tells the story differently).
 
 from __future__ import annotations
 
+import base64
 import datetime
 import hashlib
 import json
+import secrets
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Literal, get_args
 
@@ -30,6 +32,8 @@ from engine import (
     TraceEvent,
 )
 from web.config import Settings
+from web.kube_api.calls import RemoteCall, RemoteStdin, RemoteStop
+from web.kube_api.wire import KEPT_HEADERS
 from web.payloads import MAX_SEED, BadRequest, Payload, check_line, check_paste
 
 FORMAT = "podlife-cluster"
@@ -59,10 +63,50 @@ class StopOp(Payload):
     number: int = Field(ge=0)
 
 
+Pair = Annotated[list[str], Field(min_length=2, max_length=2)]  # a name and its value
+
+
+class RequestOp(Payload):
+    """A real client's API request over HTTP (web/kube_api/calls.py RemoteCall). The bearer
+    token the server gave it is not written, only the user it authenticated as: a replay
+    installs a token of its own for that user (the trace shows the user, never the token)."""
+
+    kind: Literal["request"]
+    method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
+    path: str = Field(max_length=8192)
+    query: list[Pair] = Field(default_factory=list)
+    headers: list[Pair] = Field(default_factory=list)
+    body: str | None = None
+    binary: bool = False  # `body` is base64 (a protobuf body the door did not turn into JSON)
+    user: Literal["kubernetes-admin"] | None = None
+    watch_key: str = Field(default="", max_length=100)
+    exec_key: str = Field(default="", max_length=100)
+
+
+class WatchEndOp(Payload):
+    """A real client's watch ended (RemoteStop)."""
+
+    kind: Literal["watch-end"]
+    watch_key: str = Field(max_length=100)
+
+
+class StdinOp(Payload):
+    """A piece of a real client's exec stdin, or its end (RemoteStdin)."""
+
+    kind: Literal["stdin"]
+    exec_key: str = Field(max_length=100)
+    data: str
+    eof: bool = False
+    forget: bool = False
+
+
+AnyOp = KubectlOp | CallOp | StopOp | RequestOp | WatchEndOp | StdinOp
+
+
 class InputRecord(Payload):
     steps: int = Field(ge=0)
     now: float = Field(ge=0)
-    op: Annotated[KubectlOp | CallOp | StopOp, Field(discriminator="kind")]
+    op: Annotated[AnyOp, Field(discriminator="kind")]
     failed: bool = False  # it raised when first applied (and does again on replay)
 
 
@@ -101,12 +145,9 @@ def export(timeline: Timeline, lesson: str | None) -> dict[str, Any]:
     timings = next((name for name, known in TIMINGS.items() if known == cluster.timings), None)
     if timings is None:
         raise BadRequest("export: this cluster runs with custom timings, which a file cannot carry")
-    inputs = []
-    for index, record in enumerate(timeline.inputs):
-        entry: dict[str, Any] = {"steps": record.steps, "now": record.now, "op": _op(record.op)}
-        if index in timeline.failed:
-            entry["failed"] = True
-        inputs.append(entry)
+    inputs = [
+        record_of(input, index in timeline.failed) for index, input in enumerate(timeline.inputs)
+    ]
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -122,6 +163,14 @@ def export(timeline: Timeline, lesson: str | None) -> dict[str, Any]:
     }
 
 
+def record_of(input: Input, failed: bool) -> dict[str, Any]:
+    """One input as a file (and the session database, web/store.py) holds it."""
+    entry: dict[str, Any] = {"steps": input.steps, "now": input.now, "op": _op(input.op)}
+    if failed:
+        entry["failed"] = True
+    return entry
+
+
 def _op(op: Op) -> dict[str, Any]:
     if isinstance(op, Kubectl):
         return {"kind": "kubectl", "argv": list(op.argv), "stdin": op.stdin}
@@ -130,12 +179,46 @@ def _op(op: Op) -> dict[str, Any]:
     if isinstance(op, ClusterCall) and op.method in CALLS:
         args = [arg.model_dump() if isinstance(arg, NodeSpec) else arg for arg in op.args]
         return {"kind": "call", "method": op.method, "args": args}
-    # A real kubectl's requests over HTTP (web/kube_api/calls.py) carry the cluster's bearer
-    # tokens: a file must not.
-    raise BadRequest(
-        "export: a kubectl connected over HTTP (a kubeconfig) changed this cluster; "
-        "a file cannot carry its requests yet"
-    )
+    if isinstance(op, RemoteCall):
+        return _request(op)
+    if isinstance(op, RemoteStop):
+        return {"kind": "watch-end", "watch_key": op.watch_key}
+    if isinstance(op, RemoteStdin):
+        return {
+            "kind": "stdin",
+            "exec_key": op.exec_key,
+            "data": op.data,
+            "eof": op.eof,
+            "forget": op.forget,
+        }
+    raise BadRequest(f"export: this cluster had an input a file cannot carry ({type(op).__name__})")
+
+
+def _request(call: RemoteCall) -> dict[str, Any]:
+    users = dict(call.credentials)
+    headers, user = [], None
+    for name, value in call.headers:
+        token = value.removeprefix("Bearer ").strip() if name == "authorization" else ""
+        if token in users:  # the server's own token: never written
+            user = users[token]
+        else:  # any other header, a ServiceAccount's token included (the cluster minted it)
+            headers.append([name, value])
+    entry: dict[str, Any] = {
+        "kind": "request",
+        "method": call.method,
+        "path": call.path,
+        "query": [list(pair) for pair in call.query],
+        "headers": headers,
+        "user": user,
+        "watch_key": call.watch_key,
+        "exec_key": call.exec_key,
+    }
+    if call.body is not None:
+        try:
+            entry["body"] = call.body.decode()
+        except UnicodeDecodeError:
+            entry["body"], entry["binary"] = base64.b64encode(call.body).decode(), True
+    return entry
 
 
 def file_name(seed: int, today: datetime.date | None = None) -> str:
@@ -211,8 +294,7 @@ def replayed(file: ClusterFile, settings: Settings, pause: Callable[[], None]) -
     timeline = Timeline(
         file.seed, file.nodes, TIMINGS[file.timings], settings.cluster_limits(), file.files
     )
-    inputs = [Input(record.steps, record.now, _op_of(record.op)) for record in file.inputs]
-    failed = {index for index, record in enumerate(file.inputs) if record.failed}
+    inputs, failed = inputs_of(file.inputs)
     try:
         timeline.replay(inputs, failed, file.position.steps, pause)
     except Exception as error:  # an input the engine refuses, or a replay that ran dry
@@ -229,9 +311,40 @@ def replayed(file: ClusterFile, settings: Settings, pause: Callable[[], None]) -
     return timeline
 
 
-def _op_of(op: KubectlOp | CallOp | StopOp) -> Op:
+def inputs_of(records: Sequence[InputRecord]) -> tuple[list[Input], set[int]]:
+    """The inputs records stand for, and which of them failed. A real client's requests
+    authenticate with a token made for this replay alone (nobody else learns it)."""
+    token = secrets.token_urlsafe(32)
+    inputs = [Input(record.steps, record.now, _op_of(record.op, token)) for record in records]
+    return inputs, {index for index, record in enumerate(records) if record.failed}
+
+
+def _op_of(op: AnyOp, token: str) -> Op:
     if isinstance(op, KubectlOp):
         return Kubectl(tuple(op.argv), op.stdin)
     if isinstance(op, StopOp):
         return StopKubectl(op.number)
+    if isinstance(op, RequestOp):
+        headers = [(name, value) for name, value in op.headers if name in KEPT_HEADERS]
+        credentials: tuple[tuple[str, str], ...] = ()
+        if op.user is not None:
+            headers.append(("authorization", f"Bearer {token}"))
+            credentials = ((token, op.user),)
+        body = None if op.body is None else op.body.encode()
+        if op.binary and op.body is not None:
+            body = base64.b64decode(op.body)
+        return RemoteCall(
+            op.method,
+            op.path,
+            tuple((name, value) for name, value in op.query),
+            tuple(sorted(headers)),
+            body,
+            credentials,
+            op.watch_key,
+            op.exec_key,
+        )
+    if isinstance(op, WatchEndOp):
+        return RemoteStop(op.watch_key)
+    if isinstance(op, StdinOp):
+        return RemoteStdin(op.exec_key, op.data, op.eof, op.forget)
     return ClusterCall(op.method, tuple(op.args))

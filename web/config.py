@@ -64,6 +64,13 @@ class Settings:
     max_import_bytes: int = 2 * MIB
     max_import_inputs: int = 10_000
     max_import_steps: int = 1_000_000
+    # Sessions kept across restarts in the data folder (docs/persistence.md, web/keeper.py):
+    # for how long after their last use (0: not kept at all), the database's size, how often
+    # new inputs are written and how often a running cluster's position is
+    keep_days: float = 7.0
+    max_store_bytes: int = 1024 * MIB
+    save_seconds: float = 0.2
+    save_every: float = 10.0
     # Socket.IO messages one connection may send, a budget per kind (web/ratelimit.py)
     flow_per_second: float = 100.0  # ack, play, pause, speed, step
     flow_burst: int = 300
@@ -85,7 +92,8 @@ class Settings:
     # A refused Host, or a client's malformed Socket.IO packets, are logged at most this often
     log_repeat_seconds: float = 60.0
     # The Kubernetes API on a TLS port of its own, as kube-apiserver serves it (--api-port;
-    # 0: not served), with a CA made at first start and kept in the data folder (--data-dir).
+    # 0: not served), with a CA made at first start and kept in the data folder (--data-dir),
+    # which also holds the session database (docs/persistence.md).
     api_port: int = 6443
     data_dir: Path = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local/share") / (
         "podlife"
@@ -129,6 +137,7 @@ class Settings:
             tick_seconds=0.005,
             clock_every=0.02,
             testing=True,
+            keep_days=0.0,  # no database unless a test asks for one (with its own data_dir)
             # Flask's test client is http://localhost; test servers listen on any free port.
             public_url="http://localhost",
             allowed_hosts=("127.0.0.1", "localhost", "[::1]"),

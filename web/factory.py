@@ -16,6 +16,7 @@ from web import assets, kube_api, routes, security
 from web.addresses import AllowedHosts
 from web.config import MIB, ROOT, Settings
 from web.driver import drive
+from web.keeper import Keeper
 from web.logs import CheckedPacket, ClientErrors, library_logger
 from web.sessions import Session, SessionRegistry
 from web.socket import PodlifeNamespace
@@ -57,6 +58,9 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         socketio.start_background_task(drive, session, registry, socketio.sleep)
 
     registry = SessionRegistry(settings, send, spawn)
+    keeper = Keeper.open(registry) if settings.keep_days else None  # docs/persistence.md
+    if keeper is not None:
+        socketio.start_background_task(keeper.run, socketio.sleep)
     socketio.on_namespace(PodlifeNamespace(socketio, registry, settings))
     app.register_blueprint(routes.blueprint)
     app.register_blueprint(assets.blueprint)

@@ -73,11 +73,12 @@ def serve(settings: Settings) -> int:
         return 1
     # The API on its own TLS port too, as a real API server has; kubeconfigs then point there.
     door = open_door(app, settings, handler)
-    # A cluster a terminal can use at once; its kubeconfig path is logged (docs/kube-api.md).
-    announce_default_cluster(app, settings.seed)
     stop = Event()
     gevent.signal_handler(signal.SIGINT, stop.set)
     gevent.signal_handler(signal.SIGTERM, stop.set)
+    # A cluster a terminal can use at once; its kubeconfig path is logged (docs/kube-api.md).
+    # After the signal handlers: it may be a kept one, replayed (docs/persistence.md).
+    announce_default_cluster(app, settings.seed)
     url = kubeconfig_base_url(settings)  # the public URL, else where this machine finds it
     log.info("Podlife is running at %s/ (press Ctrl+C to stop)", url)
     if host in WILDCARD_ADDRESSES and not (settings.public_url or settings.allowed_hosts):

@@ -17,7 +17,7 @@ import logging
 import secrets
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from engine import (
     Kubectl,
@@ -356,6 +356,22 @@ class Full(Exception):
     """The server holds as many sessions as it may."""
 
 
+class Keeper(Protocol):
+    """Keeps sessions across restarts (web/keeper.py, docs/persistence.md)."""
+
+    def restore(self, session_id: str, pause: Pause) -> Session | None: ...
+
+    def session_of(self, cluster_id: str) -> str | None: ...
+
+    def meta(self, name: str) -> str | None: ...
+
+    def set_meta(self, name: str, value: str) -> None: ...
+
+    def save(self, session: Session, final: bool = False) -> None: ...
+
+    def close(self) -> None: ...
+
+
 class SessionRegistry:
     """Every session of this server process, by id and by Socket.IO connection.
 
@@ -369,6 +385,7 @@ class SessionRegistry:
         self._spawn = spawn
         self.sessions: dict[str, Session] = {}
         self.by_sid: dict[str, str] = {}  # Socket.IO connection -> session id
+        self.keeper: Keeper | None = None  # set when sessions are kept (web/keeper.py)
 
     def create(
         self,
@@ -393,14 +410,31 @@ class SessionRegistry:
                 )
         session_id = secrets.token_urlsafe(16)
         timeline = Timeline(seed, nodes or default_nodes(), limits=settings.cluster_limits())
-        session = Session(session_id, timeline, settings, self._send, address, pinned)
+        session = self.adopt(session_id, timeline, address, pinned)
+        log.info("session %s created (seed %d)", session.label, seed)
+        return session
+
+    def adopt(
+        self, session_id: str, timeline: Timeline, address: str = "", pinned: bool = False
+    ) -> Session:
+        """Hold a session for this timeline (a new one, or one the keeper restored)."""
+        if len(self.sessions) >= self.settings.max_sessions:
+            raise Full(f"the server already runs {len(self.sessions)} clusters; try again later")
+        session = Session(session_id, timeline, self.settings, self._send, address, pinned)
         self.sessions[session_id] = session
         self._spawn(session)
-        log.info("session %s created (seed %d)", session.label, seed)
         return session
 
     def get(self, session_id: str | None) -> Session | None:
         return self.sessions.get(session_id) if session_id else None
+
+    def find(self, session_id: str | None, pause: Pause) -> Session | None:
+        """A session held here or, failing that, kept from before (a restart, the idle limit):
+        the keeper replays it (yielding through `pause`)."""
+        session = self.get(session_id)
+        if session is None and session_id and self.keeper is not None:
+            session = self.keeper.restore(session_id, pause)
+        return session
 
     def attach(self, sid: str, session: Session) -> str | None:
         """Bind a connection to a session; returns the connection that had it before."""
@@ -427,6 +461,8 @@ class SessionRegistry:
         self.sessions.pop(session.id, None)
         for sid in [sid for sid, owner in self.by_sid.items() if owner == session.id]:
             del self.by_sid[sid]
+        if self.keeper is not None:  # out of memory, not out of the database
+            self.keeper.save(session, final=True)
 
     def expire_if_idle(self, session: Session) -> bool:
         if session.pinned or session.idle_for() < self.settings.idle_seconds:
@@ -438,3 +474,5 @@ class SessionRegistry:
     def shutdown(self) -> None:
         for session in list(self.sessions.values()):
             self.free(session)
+        if self.keeper is not None:
+            self.keeper.close()

@@ -99,7 +99,7 @@ class PodlifeNamespace(Namespace):
     @handler("hello")
     def on_hello(self, data: Any) -> Reply:
         hello = parse(Hello, data, "hello")
-        session = self.registry.get(hello.session)
+        session = self.registry.find(hello.session, self._pause)  # kept from before, maybe
         if session is None:
             seed = self.settings.seed if hello.seed is None else hello.seed
             session = self.registry.create(seed, address=request.remote_addr or "")

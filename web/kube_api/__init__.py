@@ -21,6 +21,7 @@ from flask import Blueprint, Flask
 
 from web.addresses import kubeconfig_base_url
 from web.config import Settings
+from web.driver import let_others_run
 from web.kube_api.calls import RemoteCall, RemoteStop
 from web.kube_api.hosts import (
     Busy,
@@ -109,11 +110,15 @@ class KubeAPI:
 
 def install(app: Flask, registry: SessionRegistry) -> KubeAPI:
     """Serve the API of the app's sessions (and of clusters added to `.local` by hand)."""
-    directory = SessionDirectory(registry, secrets.token_bytes(32))
+    # The server's key (web/keeper.py): kept in the data folder when sessions are kept, so
+    # that cluster ids and kubeconfig tokens outlive a restart.
+    key = getattr(registry.keeper, "key", None)
+    directory = SessionDirectory(registry, key or secrets.token_bytes(32))
     settings = registry.settings
     api = KubeAPI(
         directory,
         base_url=kubeconfig_base_url(settings),
+        tokens=Tokens(key),
         max_watches=settings.max_watches,
         max_exec_sessions=settings.max_exec_sessions,
         exec_idle_seconds=settings.exec_idle_seconds,
@@ -130,10 +135,17 @@ def kube_api_of(app: Flask) -> KubeAPI:
 
 def announce_default_cluster(app: Flask, seed: int = 0) -> Path:
     """Create the `default` cluster (a session no page owns) and write its kubeconfig, so a
-    terminal can use it at once: `KUBECONFIG=<path> kubectl get nodes`. Returns the path."""
+    terminal can use it at once: `KUBECONFIG=<path> kubectl get nodes`. Returns the path.
+    When sessions are kept, it is the one from before the restart, replayed."""
     api = kube_api_of(app)
     registry: SessionRegistry = app.extensions["podlife"]
-    session = registry.create(seed, pinned=True)  # lives as long as the server
+    keeper = registry.keeper
+    kept = keeper.meta(DEFAULT_CLUSTER) if keeper is not None else None
+    session = registry.find(kept, let_others_run)
+    if session is None:
+        session = registry.create(seed, pinned=True)  # lives as long as the server
+        if keeper is not None:
+            keeper.set_meta(DEFAULT_CLUSTER, session.id)
     sessions = next(d for d in api.directory.directories if isinstance(d, SessionDirectory))
     sessions.alias(DEFAULT_CLUSTER, session.id)
     path = default_path(registry.settings.port)

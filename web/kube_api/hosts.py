@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from engine import Stop, run_to, step_until
 from web.driver import let_others_run
+from web.kube_api.kubeconfig import cluster_name
 
 if TYPE_CHECKING:
     from engine import Cluster, Environment
@@ -182,7 +183,9 @@ class LocalDirectory:
 class SessionDirectory:
     """The web server's sessions. A session's cluster id is public (it is in the kubeconfig's
     server URL) but does not give away the session id, which is the page's secret: it is an
-    HMAC of the session id under a key that lives as long as the server process."""
+    HMAC of the session id under the server's key (kept in the data folder when sessions are
+    kept, web/keeper.py, so that kubeconfigs outlive a restart; else for the process's life).
+    A cluster id this process does not hold is looked up among the kept sessions."""
 
     def __init__(self, registry: SessionRegistry, key: bytes) -> None:
         self.registry = registry
@@ -200,7 +203,7 @@ class SessionDirectory:
         for name, owner in self._aliases.items():
             if owner == session_id:
                 return name
-        digest = hmac.new(self._key, session_id.encode(), "sha256").hexdigest()[:16]
+        digest = cluster_name(self._key, session_id)
         self._ids[digest] = session_id
         return digest
 
@@ -211,7 +214,10 @@ class SessionDirectory:
                 if self.cluster_id_of(candidate) == cluster_id:
                     session_id = candidate
                     break
-        session = self.registry.get(session_id)
+        keeper = self.registry.keeper
+        if session_id is None and keeper is not None:  # kept from before a restart?
+            session_id = keeper.session_of(cluster_id)
+        session = self.registry.find(session_id, let_others_run)
         if session is None:
             return None
         return SessionHost(session, self._marks)

@@ -4,6 +4,7 @@ real kubectl reads them from."""
 from __future__ import annotations
 
 import base64
+import hmac
 import os
 import secrets
 import tempfile
@@ -14,18 +15,35 @@ import yaml
 USER = "kubernetes-admin"  # who the token authenticates as (system:masters, like kubeadm's admin)
 
 
+def cluster_name(key: bytes, session_id: str) -> str:
+    """A session's cluster id: public (it is in the kubeconfig's server URL), yet it does not
+    give away the session id, the page's secret."""
+    return hmac.new(key, session_id.encode(), "sha256").hexdigest()[:16]
+
+
 class Tokens:
     """Tokens by cluster id. They outlive the cluster object: a reset or a fork makes a new
-    cluster under the same id, and the learner's kubeconfig keeps working."""
+    cluster under the same id, and the learner's kubeconfig keeps working.
 
-    def __init__(self) -> None:
+    With a `key` (the server's secret, kept in the data folder: web/store.py) a cluster's
+    token is derived from it, `<cluster id>.<HMAC>`, so that it outlives the server process
+    too: a kubeconfig handed out before a restart still authenticates after it."""
+
+    def __init__(self, key: bytes | None = None) -> None:
+        self._key = key
         self._by_cluster: dict[str, str] = {}
+
+    def _derived(self, cluster_id: str) -> str:
+        assert self._key is not None
+        mac = hmac.new(self._key, b"token:" + cluster_id.encode(), "sha256").digest()
+        return f"{cluster_id}.{base64.urlsafe_b64encode(mac).decode().rstrip('=')}"
 
     def issue(self, cluster_id: str) -> str:
         """The cluster's token, made on first use."""
         token = self._by_cluster.get(cluster_id)
         if token is None:
-            token = self._by_cluster[cluster_id] = secrets.token_urlsafe(32)
+            fresh = self._derived(cluster_id) if self._key else secrets.token_urlsafe(32)
+            token = self._by_cluster[cluster_id] = fresh
         return token
 
     def cluster_of(self, token: str) -> str | None:
@@ -33,13 +51,21 @@ class Tokens:
         door.py)."""
         if not token:
             return None
-        return next(
+        found = next(
             (c for c, t in self._by_cluster.items() if secrets.compare_digest(t, token)), None
         )
+        cluster_id = token.rpartition(".")[0]
+        if found is None and self._key and cluster_id:
+            derived = secrets.compare_digest(self._derived(cluster_id), token)
+            found = cluster_id if derived else None
+        return found
 
     def accepted(self, cluster_id: str) -> tuple[tuple[str, str], ...]:
-        """(token, user) pairs the cluster accepts: none until a kubeconfig was handed out."""
+        """(token, user) pairs the cluster accepts: none until a kubeconfig was handed out
+        (by this process or, with a key, before a restart)."""
         token = self._by_cluster.get(cluster_id)
+        if token is None and self._key:
+            token = self._derived(cluster_id)
         return ((token, USER),) if token else ()
 
 

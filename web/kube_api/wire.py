@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import secrets
 from typing import Any
 
 from flask import Request as HttpRequest
@@ -24,6 +25,9 @@ KEPT_HEADERS = (
     "impersonate-group",
 )
 _watch_keys = itertools.count(1)
+# Watch and exec keys are inputs, kept across restarts (web/keeper.py): this process's own
+# prefix keeps a new one from meeting one a replay brought back.
+_PROCESS = secrets.token_hex(3)
 # The subresources whose bodies are a kind of their own (handlers/rest.go's subresource
 # storage: pods/binding, pods/eviction, */scale, serviceaccounts/token).
 SUBRESOURCE_KINDS = {
@@ -85,8 +89,8 @@ def remote_call(
         headers=tuple(sorted(headers.items())),
         body=body or None,
         credentials=credentials,
-        watch_key=f"w{next(_watch_keys)}" if is_watch(http) else "",
-        exec_key=f"x{next(_exec_keys)}" if path.endswith("/exec") else "",
+        watch_key=f"w{_PROCESS}-{next(_watch_keys)}" if is_watch(http) else "",
+        exec_key=f"x{_PROCESS}-{next(_exec_keys)}" if path.endswith("/exec") else "",
     )
 
 
