@@ -74,7 +74,7 @@ def test_the_store_prunes_old_sessions_and_keeps_to_its_size(tmp_path: Path) -> 
             Change(saved("new", ["x"], used=1000.0), 0),
         ]
     )
-    assert store.prune(used_before=500.0, max_bytes=10**9) == 1
+    assert store.prune(used_before=500.0, max_bytes=10**9) == ["old"]
     assert store.load("old") is None and store.load("pinned") is not None
     big = "y" * 100_000
     store.write([Change(saved(f"s{n}", [big], used=2000.0 + n), 0) for n in range(20)])

@@ -184,8 +184,10 @@ class Keeper:
     def prune(self) -> None:
         used_before = time.time() - self.settings.keep_days * DAY
         gone = self._call(self.store.prune, used_before, self.settings.max_store_bytes)
+        for session_id in gone:  # one still in memory is written whole at the next look
+            self._marks.pop(session_id, None)
         if gone:
-            log.info("%d sessions unused for %g days forgotten", gone, self.settings.keep_days)
+            log.info("%d kept sessions forgotten (unused, or the oldest over the size)", len(gone))
 
     def close(self) -> None:
         """At shutdown, after the registry wrote its sessions (SessionRegistry.shutdown)."""

@@ -359,6 +359,8 @@ class Full(Exception):
 class Keeper(Protocol):
     """Keeps sessions across restarts (web/keeper.py, docs/persistence.md)."""
 
+    key: bytes  # the server's secret, kept: cluster ids and kubeconfig tokens derive from it
+
     def restore(self, session_id: str, pause: Pause) -> Session | None: ...
 
     def session_of(self, cluster_id: str) -> str | None: ...

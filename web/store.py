@@ -202,9 +202,9 @@ class Store:
         page_size = self.db.execute("PRAGMA page_size").fetchone()[0]
         return int((pages - free) * page_size)
 
-    def prune(self, used_before: float, max_bytes: int) -> int:
+    def prune(self, used_before: float, max_bytes: int) -> list[str]:
         """Forget sessions unused since `used_before`, then the least recently used until the
-        data is under `max_bytes` (pinned ones never); how many went."""
+        data is under `max_bytes` (pinned ones never); the ids of those that went."""
         old = self.db.execute(
             "SELECT id FROM sessions WHERE used < ? AND NOT pinned", (used_before,)
         ).fetchall()
@@ -220,7 +220,7 @@ class Store:
             for (session_id,) in oldest:
                 self.forget(session_id)
                 gone.append(session_id)
-        return len(gone)
+        return gone
 
     def close(self) -> None:
         self.db.close()

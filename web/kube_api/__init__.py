@@ -112,7 +112,7 @@ def install(app: Flask, registry: SessionRegistry) -> KubeAPI:
     """Serve the API of the app's sessions (and of clusters added to `.local` by hand)."""
     # The server's key (web/keeper.py): kept in the data folder when sessions are kept, so
     # that cluster ids and kubeconfig tokens outlive a restart.
-    key = getattr(registry.keeper, "key", None)
+    key = registry.keeper.key if registry.keeper is not None else None
     directory = SessionDirectory(registry, key or secrets.token_bytes(32))
     settings = registry.settings
     api = KubeAPI(
