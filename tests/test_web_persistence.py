@@ -70,11 +70,12 @@ def test_the_store_prunes_old_sessions_and_keeps_to_its_size(tmp_path: Path) -> 
     store.write(
         [
             Change(saved("old", ["x"], used=100.0), 0),
-            Change(saved("pinned", ["x"], used=50.0, pinned=True), 0),
+            Change(saved("pinned", ["x"], used=600.0, pinned=True), 0),
+            Change(saved("old-pinned", ["x"], used=10.0, pinned=True), 0),  # its age counts
             Change(saved("new", ["x"], used=1000.0), 0),
         ]
     )
-    assert store.prune(used_before=500.0, max_bytes=10**9) == ["old"]
+    assert sorted(store.prune(used_before=500.0, max_bytes=10**9)) == ["old", "old-pinned"]
     assert store.load("old") is None and store.load("pinned") is not None
     big = "y" * 100_000
     store.write([Change(saved(f"s{n}", [big], used=2000.0 + n), 0) for n in range(20)])

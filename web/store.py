@@ -204,10 +204,9 @@ class Store:
 
     def prune(self, used_before: float, max_bytes: int) -> list[str]:
         """Forget sessions unused since `used_before`, then the least recently used until the
-        data is under `max_bytes` (pinned ones never); the ids of those that went."""
-        old = self.db.execute(
-            "SELECT id FROM sessions WHERE used < ? AND NOT pinned", (used_before,)
-        ).fetchall()
+        data is under `max_bytes` (pinned ones, the `default` clusters, only for their age);
+        the ids of those that went."""
+        old = self.db.execute("SELECT id FROM sessions WHERE used < ?", (used_before,)).fetchall()
         gone = [session_id for (session_id,) in old]
         for session_id in gone:
             self.forget(session_id)

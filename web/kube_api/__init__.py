@@ -140,12 +140,14 @@ def announce_default_cluster(app: Flask, seed: int = 0) -> Path:
     api = kube_api_of(app)
     registry: SessionRegistry = app.extensions["podlife"]
     keeper = registry.keeper
-    kept = keeper.meta(DEFAULT_CLUSTER) if keeper is not None else None
+    # One per port, as its kubeconfig's path is: two servers on one data folder keep theirs.
+    name = f"{DEFAULT_CLUSTER}:{registry.settings.port}"
+    kept = keeper.meta(name) if keeper is not None else None
     session = registry.find(kept, let_others_run)
     if session is None:
         session = registry.create(seed, pinned=True)  # lives as long as the server
         if keeper is not None:
-            keeper.set_meta(DEFAULT_CLUSTER, session.id)
+            keeper.set_meta(name, session.id)
     sessions = next(d for d in api.directory.directories if isinstance(d, SessionDirectory))
     sessions.alias(DEFAULT_CLUSTER, session.id)
     path = default_path(registry.settings.port)
