@@ -137,7 +137,7 @@ def busy(page: Page) -> None:
     """kubectl, a real client's request over HTTP, a click, and time passing."""
     page.hello(paused=True)
     assert page.request("apply", {"yaml": DEPLOYMENT})["exit_code"] == 0
-    for _ in range(30):
+    for _ in range(10):
         page.request("step")
     token = kube_api_of(page.app).tokens.issue("c")
     call = RemoteCall(
@@ -149,7 +149,7 @@ def busy(page: Page) -> None:
     )
     page.session.timeline.apply(call)
     assert page.request("kubectl", {"line": "get pods"})["ok"]
-    for _ in range(10):
+    for _ in range(5):
         page.request("step")
 
 
@@ -216,5 +216,34 @@ def test_a_kept_session_that_no_longer_replays_is_forgotten_politely(
         reply = Page(second).hello(session=session_id)
         assert reply["ok"] and reply["session"] != session_id  # a fresh cluster instead
         assert "does not replay" in caplog.text
+    finally:
+        registry_of(second).shutdown()
+
+
+def test_a_failed_write_is_made_good_at_the_next_look(
+    first: Flask, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write, failed = Store.write, []
+
+    def full_disk_once(store: Store, changes: list[Change]) -> None:
+        if not failed and any(change.saved.inputs for change in changes):
+            failed.append(True)
+            raise sqlite3.OperationalError("database or disk is full")
+        write(store, changes)
+
+    monkeypatch.setattr(Store, "write", full_disk_once)
+    page = Page(first)
+    page.hello(paused=True)
+    assert page.request("apply", {"yaml": DEPLOYMENT})["exit_code"] == 0
+    page.wait_until(lambda: bool(failed))
+    page.pump(0.1)  # a few more looks
+    events = [event.model_dump_json() for event in page.session.timeline.events]
+    session_id = page.session_id
+    registry_of(first).shutdown()
+    second = server(data_dir)
+    try:
+        again = Page(second)
+        assert again.hello(session=session_id)["session"] == session_id
+        assert [e.model_dump_json() for e in again.session.timeline.events][: len(events)] == events
     finally:
         registry_of(second).shutdown()

@@ -106,6 +106,7 @@ class Keeper:
                     self.prune()
             except Exception:  # a full disk, say: the sessions go on, the log says why
                 log.exception("writing the session database failed")
+                self._marks.clear()  # what was lost is written again, whole, at the next look
 
     def collect(self) -> None:
         """Queue what changed since the last look, for every session in memory."""
