@@ -247,3 +247,17 @@ def test_a_failed_write_is_made_good_at_the_next_look(
         assert [e.model_dump_json() for e in again.session.timeline.events][: len(events)] == events
     finally:
         registry_of(second).shutdown()
+
+
+def test_a_data_folder_that_cannot_be_used_leaves_the_server_running_unkept(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    not_a_folder = tmp_path / "a-file"
+    not_a_folder.write_text("")
+    app = make_app(keep_days=7.0, data_dir=not_a_folder / "data")
+    try:
+        assert registry_of(app).keeper is None
+        assert "sessions are not kept across restarts" in caplog.text
+        assert Page(app).hello()["ok"]
+    finally:
+        registry_of(app).shutdown()

@@ -16,9 +16,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 import gevent
@@ -76,10 +78,10 @@ class Keeper:
     def open(cls, registry: SessionRegistry) -> Keeper | None:
         """The keeper of the registry's sessions, its database in the data folder; None (and
         a warning) when the folder cannot be used: the server then runs without keeping."""
-        path = registry.settings.data_dir / FILE
+        path = Path(registry.settings.data_dir) / FILE
         try:
             keeper = cls(Store(path), registry)
-        except OSError as error:
+        except (OSError, sqlite3.Error) as error:
             log.warning("sessions are not kept across restarts: cannot use %s (%s)", path, error)
             return None
         registry.keeper = keeper
