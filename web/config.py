@@ -64,8 +64,12 @@ class Settings:
     max_import_bytes: int = 2 * MIB
     max_import_inputs: int = 10_000
     max_import_steps: int = 1_000_000
+    # Rooms (web/rooms.py): followers of one room, rooms at once, a presenter's `view` message
+    max_followers_per_room: int = 500
+    max_rooms: int = 50
+    max_view_bytes: int = 1024
     # Socket.IO messages one connection may send, a budget per kind (web/ratelimit.py)
-    flow_per_second: float = 100.0  # ack, play, pause, speed, step
+    flow_per_second: float = 100.0  # ack, play, pause, speed, step, view
     flow_burst: int = 300
     reads_per_second: float = 100.0  # inspect, etcd
     reads_burst: int = 300

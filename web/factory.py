@@ -17,6 +17,7 @@ from web.addresses import AllowedHosts
 from web.config import MIB, ROOT, Settings
 from web.driver import drive
 from web.logs import CheckedPacket, ClientErrors, library_logger
+from web.rooms import Rooms
 from web.sessions import Session, SessionRegistry
 from web.socket import PodlifeNamespace
 
@@ -50,19 +51,22 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         engineio_logger=library_logger("podlife.engineio", client_errors),
     )
 
-    def send(message: str, payload: dict[str, Any], sid: str) -> None:
-        socketio.emit(message, payload, to=sid)
+    def send(message: str, payload: dict[str, Any], to: str | list[str]) -> None:
+        socketio.emit(message, payload, to=to)
 
     def spawn(session: Session) -> None:
         socketio.start_background_task(drive, session, registry, socketio.sleep)
 
     registry = SessionRegistry(settings, send, spawn)
-    socketio.on_namespace(PodlifeNamespace(socketio, registry, settings))
+    rooms = Rooms(settings, socketio)
+    registry.on_free.append(rooms.session_freed)
+    socketio.on_namespace(PodlifeNamespace(socketio, registry, rooms, settings))
     app.register_blueprint(routes.blueprint)
     app.register_blueprint(assets.blueprint)
     app.extensions["podlife.manifest"] = assets.Manifest()
     kube_api.install(app, registry)  # real kubectl: /clusters/<id>/... (docs/kube-api.md)
     app.extensions["podlife"] = registry
+    app.extensions["podlife.rooms"] = rooms
     app.extensions[CLIENT_ERRORS] = client_errors
     # Around everything, Engine.IO's middleware (installed by SocketIO above) included.
     app.wsgi_app = security.Guard(  # type: ignore[method-assign]
