@@ -26,6 +26,7 @@ from tests.browser.pagekit import (
     POD,
     apply,
     caught_up,
+    pods,
     press,
     running,
     type_manifest,
@@ -120,14 +121,21 @@ def follows(follower: Any, presenter: Any, what: str) -> float:
 
 
 def pod_keys(page: Any) -> list[str]:
-    return sorted(p["key"] for p in running_tiles(page))
+    """The Running pods on the page's stage."""
+    return sorted(tile["key"] for tile in running(pods(page)))
 
 
-def running_tiles(page: Any) -> list[dict[str, str]]:
-    return running(
-        page.evaluate(
-            "[...document.querySelectorAll('#stage .pod')].map(el => ({key: el.dataset.key, status: el.dataset.status, node: el.dataset.node}))"
-        )
+def wait_running(page: Any, count: int) -> None:
+    page.wait_for_function(
+        "([n]) => document.querySelectorAll('#stage .pod[data-status=Running]').length === n",
+        arg=[count],
+    )
+
+
+def wait_text(page: Any, selector: str, text: str) -> None:
+    page.wait_for_function(
+        "([sel, text]) => (document.querySelector(sel)?.textContent || '').includes(text)",
+        arg=[selector, text],
     )
 
 
@@ -175,17 +183,17 @@ def test_a_class_follows_the_presenter_and_a_fork_leaves_the_room_alone(
 
     # the teacher applies a Deployment; the student's stage shows the same pods
     press(teacher, "+", 9)  # 100×: the pace is not the point here
+    teacher.click("#tools-toggle")  # in presenter mode the editor is a drawer
     type_manifest(teacher, DEPLOYMENT)
     apply(teacher)
+    teacher.click("#tools-toggle")
     wait_for_pods(
         teacher, lambda tiles: len(running(tiles)) == 3, "3 Running on the teacher's page"
     )
     caught_up(teacher)
     press(teacher, " ")  # pause: the picture holds still while the class looks
     teacher.wait_for_function("!podlife.player.playing")
-    ann.wait_for_function(
-        "document.querySelectorAll('#stage .pod[data-status=Running]').length === 3"
-    )
+    wait_running(ann, 3)
     assert pod_keys(ann) == pod_keys(teacher)
     follows(ann, teacher, "the end of the rollout")
 
@@ -203,12 +211,12 @@ def test_a_class_follows_the_presenter_and_a_fork_leaves_the_room_alone(
     follows(ann, teacher, "two messages forward")
 
     # the student tries to drive: the page says why, the controls say why, the server refuses
-    refusal = f'only the presenter drives this room ({code}); press "Fork to my sandbox" to experiment on a copy'
-    press(ann, " ")
-    ann.wait_for_function(
-        "([text]) => document.querySelector('#toasts')?.textContent.includes(text)",
-        arg=[f"nly the presenter drives this room ({code})"],
+    refusal = (
+        f"only the presenter drives this room ({code}); "
+        'press "Fork to my sandbox" to experiment on a copy'
     )
+    press(ann, " ")
+    wait_text(ann, "#toasts", f"nly the presenter drives this room ({code})")
     assert ann.is_disabled("#apply") and ann.is_disabled("#play") and ann.is_disabled("#scrubber")
     assert refusal.lower() in (ann.get_attribute("#apply", "title") or "").lower()
     reply = ann.evaluate("(yaml) => podlife.conn.request('apply', {yaml})", POD)
@@ -227,19 +235,16 @@ def test_a_class_follows_the_presenter_and_a_fork_leaves_the_room_alone(
     ben.press("#join-code-input", "Enter")
     ben.wait_for_selector("#follow-banner:not([hidden])")
     ben.wait_for_function(f"({SHOWN_SEQ})() === {shown_seq(teacher)}")
+    wait_running(ben, len(pod_keys(teacher)))  # once the pods' objects are read
     assert time.monotonic() - started <= 3, "the late joiner did not catch up at once"
     assert pod_keys(ben) == pod_keys(teacher)
-    teacher.wait_for_function(
-        "document.querySelector('#room-badge').textContent.includes('2 following')"
-    )
+    wait_text(teacher, "#room-badge", "2 following")
 
     # the teacher's pointer over the stage, drawn on the students' stages
     box = teacher.locator("#stage").bounding_box()
     teacher.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.2)
     teacher.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.4, steps=8)
-    ben.wait_for_function(
-        "document.querySelector('.room-pointer').getAttribute('visibility') === 'visible'"
-    )
+    ben.wait_for_selector(".room-pointer[visibility=visible]", state="attached")
     # the same point of the picture: fractions of each stage's viewBox
     pointed = teacher.evaluate(
         """([x, y]) => { const svg = document.querySelector('#stage'), b = svg.viewBox.baseVal;
@@ -249,7 +254,8 @@ def test_a_class_follows_the_presenter_and_a_fork_leaves_the_room_alone(
     )
     drawn = ben.evaluate(
         """() => { const b = document.querySelector('#stage').viewBox.baseVal;
-            const m = /translate\\(([-\\d.]+) ([-\\d.]+)\\)/.exec(document.querySelector('.room-pointer').getAttribute('transform'));
+            const at = document.querySelector('.room-pointer').getAttribute('transform');
+            const m = /translate\\(([-\\d.]+) ([-\\d.]+)\\)/.exec(at);
             return [m[1] / b.width, m[2] / b.height]; }"""
     )
     assert abs(drawn[0] - pointed[0]) < 0.01 and abs(drawn[1] - pointed[1]) < 0.01, (pointed, drawn)
@@ -261,22 +267,21 @@ def test_a_class_follows_the_presenter_and_a_fork_leaves_the_room_alone(
     ben.wait_for_function(f"({SHOWN_SEQ})() === {shown_seq(teacher)}")
 
     # Ann forks to her sandbox, applies a Pod there; the room and Ben see nothing of it
+    teacher.click("#to-live")
+    follows(ann, teacher, "back to the live edge")
+    wait_running(ann, 3)
     teacher_pods = pod_keys(teacher)
     ann.click("#fork-room")
     ann.wait_for_selector("#follow-banner", state="hidden")
     ann.wait_for_function("!document.querySelector('#apply').disabled && podlife.app.session")
-    ann.wait_for_function(
-        "document.querySelectorAll('#stage .pod[data-status=Running]').length === 3"
-    )
+    wait_running(ann, 3)
     assert pod_keys(ann) == teacher_pods
-    teacher.wait_for_function(
-        "document.querySelector('#room-badge').textContent.includes('1 following')"
-    )
+    wait_text(teacher, "#room-badge", "1 following")
     type_manifest(ann, POD)
     apply(ann)
     wait_for_pods(
         ann,
-        lambda tiles: any(t["key"] == "default/solo" and t["status"] == "Running" for t in tiles),
+        lambda tiles: any(t["key"] == "default/solo" for t in running(tiles)),
         "solo Running in Ann's sandbox",
     )
     assert pod_keys(teacher) == teacher_pods
@@ -285,9 +290,7 @@ def test_a_class_follows_the_presenter_and_a_fork_leaves_the_room_alone(
     # the teacher stops presenting: Ben keeps what he has, and may start his own cluster
     teacher.click("#room-badge")
     teacher.click("#present-stop")
-    ben.wait_for_function(
-        "document.querySelector('#follow-banner').textContent.includes('has ended')"
-    )
+    wait_text(ben, "#follow-banner", "has ended")
     assert ben.is_visible("#own-cluster") and ben.is_hidden("#fork-room")
     assert pod_keys(ben) == teacher_pods
     ben.click("#own-cluster")
