@@ -79,26 +79,31 @@ export class Classroom {
     return room && room.code && room.secret ? { presenter: { code: room.code, secret: room.secret } } : {};
   }
 
-  /** After `hello`: a presenter coming back presents again (the same room: its badge; a new
-   * room, the server having forgotten the old one: its join screen). */
-  afterHello() {
-    const room = recall(sessionStorage, ROOM_KEY);
-    if (room && room.code) this.present({ open: false, was: room.code });
+  /** After `hello` (its reply's `room`: the room this session still is): a presenter coming
+   * back has its badge again; one whose room the server forgot presents anew, join screen open
+   * (a new code). */
+  afterHello(room) {
+    if (room) this.presenting(room, false);
+    else if (recall(sessionStorage, ROOM_KEY)) this.present();
   }
 
   // ---- the presenter ----------------------------------------------------------------------
-  async present({ open = true, was = null } = {}) {
+  async present() {
     const reply = await this.conn.request("present", {});
-    if (!reply.ok) {
+    if (reply.ok) this.presenting(reply, true);
+    else {
       toast(reply.error || "the server did not open a room", "error");
-      if (was) remember(sessionStorage, ROOM_KEY, null);
-      return;
+      remember(sessionStorage, ROOM_KEY, null);
     }
+  }
+
+  /** `reply`: the `present` reply's fields. */
+  presenting(reply, open) {
     this.role = "presenter";
     this.display = reply.display;
     remember(sessionStorage, ROOM_KEY, { code: reply.code, secret: reply.secret });
     this.hooks.presenterMode(true);
-    this.joinScreen.set(reply, { open: open || reply.code !== was });
+    this.joinScreen.set(reply, { open });
     this.sentKey = ""; // the room hears where this page is at once
     this.sendView();
   }

@@ -527,7 +527,7 @@ async function hello() {
   }
   if (typeof reply.playing === "boolean") player.playing = reply.playing;
   app.dirty = true;
-  classroom.afterHello();
+  classroom.afterHello(reply.room);
 }
 conn.on("disconnect", () => setConnection("disconnected"));
 
@@ -739,7 +739,7 @@ function renderControls(t, now) {
   scrubber.max = String(n);
   if (document.activeElement !== scrubber) scrubber.value = String(player.cursor);
   scrubber.setAttribute("aria-valuetext", `event ${player.cursor} of ${n}`);
-  const playing = player.playing;
+  const playing = classroom.blocked ? player.live.playing : player.playing; // a follower: the teacher's
   if (playButton.dataset.state !== String(playing)) {
     playButton.dataset.state = String(playing);
     playButton.innerHTML = `<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="${playing ? "M6 5h4v14H6zM14 5h4v14h-4z" : "M7 4v16l13-8z"}"/></svg>`;

@@ -1,4 +1,4 @@
-// Classroom rooms, the protocol side (docs: /tmp/w/rooms-protocol.md → docs/protocol.md "Rooms"):
+// Classroom rooms, the protocol side (docs/protocol.md, "Rooms"):
 // join codes, where a follower's cursor should be, the presenter's throttled `view`, and what
 // the page keeps in sessionStorage to follow again (or present again) after a reload.
 //

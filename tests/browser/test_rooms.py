@@ -244,21 +244,23 @@ def test_a_class_follows_the_presenter_and_a_fork_leaves_the_room_alone(
     box = teacher.locator("#stage").bounding_box()
     teacher.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.2)
     teacher.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.4, steps=8)
-    ben.wait_for_selector(".room-pointer[visibility=visible]", state="attached")
-    # the same point of the picture: fractions of each stage's viewBox
+    # the same point of the picture, the trailing `view` included: fractions of the viewBox
     pointed = teacher.evaluate(
         """([x, y]) => { const svg = document.querySelector('#stage'), b = svg.viewBox.baseVal;
             const p = new DOMPoint(x, y).matrixTransform(svg.getScreenCTM().inverse());
             return [p.x / b.width, p.y / b.height]; }""",
         [box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.4],
     )
-    drawn = ben.evaluate(
-        """() => { const b = document.querySelector('#stage').viewBox.baseVal;
-            const at = document.querySelector('.room-pointer').getAttribute('transform');
-            const m = /translate\\(([-\\d.]+) ([-\\d.]+)\\)/.exec(at);
-            return [m[1] / b.width, m[2] / b.height]; }"""
+    ben.wait_for_function(
+        """([x, y]) => { const ring = document.querySelector('.room-pointer');
+            const b = document.querySelector('#stage').viewBox.baseVal;
+            const m = /translate\\(([-\\d.]+) ([-\\d.]+)\\)/.exec(ring.getAttribute('transform'));
+            const near = (a, b) => Math.abs(a - b) < 0.005;
+            return ring.getAttribute('visibility') === 'visible' && m
+                && near(m[1] / b.width, x) && near(m[2] / b.height, y); }""",
+        arg=pointed,
+        timeout=FOLLOW_WITHIN * 1000,
     )
-    assert abs(drawn[0] - pointed[0]) < 0.01 and abs(drawn[1] - pointed[1]) < 0.01, (pointed, drawn)
     shot(ben, "rooms-follower-pointer-1440")
 
     # a follower reloading follows again
@@ -286,6 +288,13 @@ def test_a_class_follows_the_presenter_and_a_fork_leaves_the_room_alone(
     )
     assert pod_keys(teacher) == teacher_pods
     assert pod_keys(ben) == teacher_pods
+
+    # the teacher reloads: the same room (its secret was kept), the class still follows
+    teacher.reload()
+    wait_text(teacher, "#room-badge", f"{code} 1 following")
+    assert teacher.is_hidden("#join-screen")
+    press(teacher, "ArrowLeft")
+    follows(ben, teacher, "a step back after the teacher's reload")
 
     # the teacher stops presenting: Ben keeps what he has, and may start his own cluster
     teacher.click("#room-badge")
