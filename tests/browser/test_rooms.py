@@ -263,6 +263,28 @@ def test_a_class_follows_the_presenter_and_a_fork_leaves_the_room_alone(
     )
     shot(ben, "rooms-follower-pointer-1440")
 
+    # the teacher inspects a pod: the students' inspectors show it, its actions off for them
+    pod = pod_keys(teacher)[0]
+    teacher.click(f"#stage .pod[data-key='{pod}']")
+    ben.wait_for_function(
+        "([name]) => podlife.app.selected?.name === name", arg=[pod.split("/")[1]]
+    )
+    ben.click("#tab-btn-inspector")
+    delete = ben.locator("#inspector button.action", has_text="Delete").first
+    delete.wait_for()
+    assert delete.is_disabled() and "nly the presenter drives" in delete.get_attribute("title")
+    teacher.click("#tools-toggle")  # the drawer closed again
+
+    # Leave: Ben's own cluster again; ?join=CODE follows again
+    ben.click("#unfollow")
+    ben.wait_for_selector("#follow-banner", state="hidden")
+    ben.wait_for_function("!document.querySelector('#apply').disabled && podlife.app.session")
+    wait_running(ben, 0)  # his own cluster, where nothing was applied
+    wait_text(teacher, "#room-badge", "1 following")
+    ben.goto(f"{url}/?join={code}")
+    ben.wait_for_selector("#follow-banner:not([hidden])")
+    wait_text(teacher, "#room-badge", "2 following")
+
     # a follower reloading follows again
     ben.reload()
     ben.wait_for_selector("#follow-banner:not([hidden])")
