@@ -24,6 +24,7 @@ export class Classroom {
     this.role = null; // "presenter", "follower", "ended" (the room closed under a follower)
     this.display = null;
     this.view = null; // the presenter's latest `view`, on a follower's page
+    this.detail = null; // the object the presenter last inspected (a follower follows changes)
     this.sentKey = ""; // the presenter's last `view`, as sent
     this.pointer = null; // the presenter's pointer over the stage
     this.throttle = new Throttle((view) => conn.send("view", view));
@@ -102,7 +103,7 @@ export class Classroom {
     this.role = "presenter";
     this.display = reply.display;
     remember(sessionStorage, ROOM_KEY, { code: reply.code, secret: reply.secret });
-    this.hooks.presenterMode(true);
+    if (open) this.hooks.presenterMode(true); // a projector's type; a reload keeps the choice
     this.joinScreen.set(reply, { open });
     this.sentKey = ""; // the room hears where this page is at once
     this.sendView();

@@ -2,7 +2,7 @@
 // region) with "Fork to my sandbox" and "Leave"; the driving controls disabled, each saying why
 // in its tooltip; and the "Join a class" dialog where a code is typed.
 
-import { $ } from "./dom.js";
+import { $, h } from "./dom.js";
 import { codeProblem, normalizeCode, refusal } from "./room.js";
 import { toast } from "./ui.js";
 
@@ -38,9 +38,8 @@ const INSPECTOR_DRIVING = "#inspector button.action:not(.link), #inspector .add-
 export class FollowMode {
   constructor(banner, { fork, leave }) {
     this.banner = banner;
-    this.display = null; // "ABC-DEF" while following
-    this.closed = false;
-    this.reason = "";
+    this.display = null; // "ABC-DEF" while following (and once the class ended)
+    this.reason = ""; // why the controls are off, in the tooltips and the refusals
     $("#fork-room", banner).addEventListener("click", () => fork());
     $("#unfollow", banner).addEventListener("click", () => leave());
     $("#own-cluster", banner).addEventListener("click", () => leave());
@@ -53,7 +52,6 @@ export class FollowMode {
   /** Following the room `display`: the banner, and the controls off. */
   start(display) {
     this.display = display;
-    this.closed = false;
     this.reason = refusal(display);
     document.body.classList.add("following");
     this.banner.hidden = false;
@@ -66,7 +64,6 @@ export class FollowMode {
 
   /** The presenter stopped: what the follower has stays; only "Start my own cluster" is left. */
   ended(display) {
-    this.closed = true;
     this.reason = `the class ${display} has ended: press "Start my own cluster" to use your own`;
     $("#fork-room", this.banner).hidden = true;
     $("#unfollow", this.banner).hidden = true;
@@ -78,7 +75,6 @@ export class FollowMode {
   /** Back to the page's own cluster. */
   stop() {
     this.display = null;
-    this.closed = false;
     document.body.classList.remove("following");
     this.banner.hidden = true;
     for (const el of document.querySelectorAll("[data-follow-disabled]")) {
@@ -97,15 +93,19 @@ export class FollowMode {
 
   /** A follower pressed a driving key: say why nothing happens. */
   refuse() {
-    toast(this.reason[0].toUpperCase() + this.reason.slice(1), "error");
+    toast(this.sentence(), "error");
   }
 
   say(headline, more) {
-    $("#follow-text", this.banner).replaceChildren(Object.assign(document.createElement("strong"), { textContent: headline }), ` ${more}`);
+    $("#follow-text", this.banner).replaceChildren(h("strong", {}, headline), ` ${more}`);
+  }
+
+  sentence() {
+    return this.reason[0].toUpperCase() + this.reason.slice(1);
   }
 
   disable(elements) {
-    const title = this.reason[0].toUpperCase() + this.reason.slice(1);
+    const title = this.sentence();
     for (const el of elements) {
       if (el.dataset.followDisabled === undefined) {
         el.dataset.followDisabled = el.disabled ? "was" : "";
