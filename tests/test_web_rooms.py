@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 
 from tests.test_web_support import Page, make_app, pod
-from web import registry_of
+from web import registry_of, socketio_of
 from web.rooms import ALPHABET, Rooms, display, read_code
 
 REFUSAL = (
@@ -100,6 +100,33 @@ def test_a_late_joiner_catches_up_with_history_then_live(app: Flask) -> None:
     late.pump()
     assert late.events == presenter.events
     assert not late.named("events")[-1].get("history")  # live, through the room
+
+
+def test_a_class_joining_at_once_shares_one_catch_up(app: Flask) -> None:
+    presenter, room = presenting(app)
+    presenter.request("apply", {"yaml": pod()})
+    pupils = [Page(app) for _ in range(3)]
+    sent: list[str | list[str]] = []
+    emit = socketio_of(app).emit
+
+    def counted(message: str, payload: Any, to: Any = None, **kwargs: Any) -> None:
+        sent.append(to)
+        emit(message, payload, to=to, **kwargs)
+
+    socketio_of(app).emit = counted  # type: ignore[method-assign]
+    for pupil in pupils:  # all before the server's catch-up runs
+        assert pupil.request("follow", {"code": room["code"]})["ok"]
+    presenter.pump()
+    for pupil in pupils:
+        pupil.collect()
+        assert pupil.events == presenter.events
+        assert [name for name, _ in pupil.messages[:3]] == ["reset", "events", "clock"]
+    groups = {to for to in sent if isinstance(to, str) and ":joining:" in to}
+    assert len(groups) == 1  # one copy for the three of them
+    presenter.request("kubectl", {"line": "get pods"})
+    for pupil in pupils:
+        pupil.pump()
+        assert pupil.events == presenter.events
 
 
 def test_followers_are_refused_driving_with_the_words_and_logged_once(

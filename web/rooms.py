@@ -60,6 +60,7 @@ class Room:
     secret: str
     session: Session
     followers: set[str] = field(default_factory=set)  # this process's follower connections
+    joining: list[str] = field(default_factory=list)  # followers waiting for their catch-up
     view: dict[str, Any] | None = None  # the presenter's latest, as followers are sent it
     counted_at: float = 0.0  # when the presenter was last sent the follower count
     count_due: bool = False  # a count is scheduled
@@ -156,7 +157,7 @@ class Rooms:
         return room
 
     def follow(self, sid: str, room: Room) -> None:
-        """Count `sid` as a follower; `catch_up` puts it in the Socket.IO room."""
+        """Count `sid` as a follower; its catch-up (after the reply) puts it in the room."""
         if self.following.get(sid) is room:
             return
         if len(room.followers) >= self.settings.max_followers_per_room:
@@ -168,25 +169,37 @@ class Rooms:
         room.followers.add(sid)
         self.following[sid] = room
         self._count_changed(room)
+        room.joining.append(sid)
+        if len(room.joining) == 1:
+            self.io.start_background_task(self._catch_up, room)
 
-    def catch_up(self, sid: str, room: Room) -> None:
-        """A (late) joiner gets, to itself alone, the cluster and every event the room was
-        sent, then the clock and the latest view; what comes next reaches it through the room.
-        Nothing here yields, so no event falls between the history and the room."""
-        if self.following.get(sid) is not room:
-            return  # it left (or disconnected) before this ran
+    def _catch_up(self, room: Room) -> None:
+        """Late joiners get, to themselves alone, the cluster and every event the room was
+        sent, then the clock and the latest view; what comes next reaches them through the
+        room. Those who joined meanwhile (a class typing the code at once) share one copy,
+        encoded once, through a Socket.IO room of their own. Nothing here yields, so no event
+        falls between the history and the room."""
+        joiners = [sid for sid in dict.fromkeys(room.joining) if self.following.get(sid) is room]
+        room.joining = []
+        if not joiners:
+            return  # they left (or disconnected) before this ran
+        group = f"{room.name}:joining:{secrets.token_hex(4)}"
+        for sid in joiners:
+            self.io.server.enter_room(sid, group)
         session = room.session
-        self.io.server.enter_room(sid, room.name)
-        self.io.emit("reset", session.cluster_payload(), to=sid)
+        self.io.emit("reset", session.cluster_payload(), to=group)
         events = session.timeline.events[: session.sent]
         now = round(session.timeline.cluster.env.now, 6)
         size = self.settings.events_per_message
         for start in range(0, len(events), size):
             batch = [event.model_dump(mode="json") for event in events[start : start + size]]
-            self.io.emit("events", {"events": batch, "now": now, "history": True}, to=sid)
-        self.io.emit("clock", session.clock_payload(), to=sid)
+            self.io.emit("events", {"events": batch, "now": now, "history": True}, to=group)
+        self.io.emit("clock", session.clock_payload(), to=group)
         if room.view is not None:
-            self.io.emit("view", room.view, to=sid)
+            self.io.emit("view", room.view, to=group)
+        self.io.close_room(group)
+        for sid in joiners:
+            self.io.server.enter_room(sid, room.name)
 
     def followed_by(self, sid: str) -> Room | None:
         return self.following.get(sid)

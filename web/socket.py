@@ -364,10 +364,9 @@ class PodlifeNamespace(Namespace):
         sid = request.sid  # type: ignore[attr-defined]
         if room.session.sid == sid:
             raise BadRequest(f"this tab presents {display(room.code)}; it cannot follow itself")
+        # After the reply, as after `hello`: reset, history, clock, view (to this tab only)
         self.rooms.follow(sid, room)
         self.registry.disconnect(sid)  # its own session waits, detached, for its idle limit
-        # After the reply, as after `hello`: reset, history, clock, view (to this tab only)
-        self.io.start_background_task(self.rooms.catch_up, sid, room)
         session = room.session
         return {
             "ok": True,
