@@ -129,6 +129,7 @@ export class JoinDialog {
     root.addEventListener("click", (e) => {
       if (e.target === root) this.close();
     });
+    root.addEventListener("keydown", (e) => this.trapFocus(e));
     $("#join-form", root).addEventListener("submit", async (e) => {
       e.preventDefault();
       const problem = codeProblem(this.input.value);
@@ -161,6 +162,17 @@ export class JoinDialog {
     if (!this.isOpen) return;
     this.root.hidden = true;
     if (this.returnTo && this.returnTo.isConnected) this.returnTo.focus();
+  }
+
+  /** Tab and Shift+Tab stay within the dialog while it is open (it is modal). */
+  trapFocus(e) {
+    if (e.key !== "Tab") return;
+    const focusable = [...this.root.querySelectorAll("input, button")].filter((el) => !el.disabled);
+    const [first, last] = [focusable[0], focusable[focusable.length - 1]];
+    if (e.shiftKey ? document.activeElement === first : document.activeElement === last) {
+      e.preventDefault();
+      (e.shiftKey ? last : first).focus();
+    }
   }
 
   showError(text) {
