@@ -123,7 +123,7 @@ class Rooms:
         if room is None or presenter is None:
             return None
         code, secret = read_code(presenter.get("code", "")), presenter.get("secret", "")
-        if code == room.code and secrets.compare_digest(secret, room.secret):
+        if code == room.code and secrets.compare_digest(secret.encode(), room.secret.encode()):
             return room
         return None
 
