@@ -6,15 +6,23 @@ from __future__ import annotations
 
 import logging
 import re
+import signal
+import subprocess
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+import socketio
 from flask import Flask
 
+from tests import test_web_server
 from tests.test_web_support import Page, make_app, pod
 from web import registry_of, socketio_of
 from web.rooms import ALPHABET, Rooms, display, read_code
+
+server = test_web_server.server  # a real server process (`python app.py`) and its log
 
 REFUSAL = (
     'only the presenter drives this room ({}); press "Fork to my sandbox" to experiment on a copy'
@@ -275,6 +283,8 @@ def test_the_presenters_tab_coming_back_keeps_the_room(app: Flask) -> None:
     stranger = Page(app)  # the session id alone does not open a presented cluster
     refused = stranger.request("hello", {"session": session})
     assert not refused["ok"] and room["display"] in refused["error"]
+    wrong = {"code": room["code"], "secret": "é" + room["secret"][1:]}
+    assert stranger.request("hello", {"session": session, "presenter": wrong}) == refused
 
     back = Page(app)
     credentials = {"code": room["display"], "secret": room["secret"]}
@@ -330,3 +340,44 @@ def test_codes_read_as_typed() -> None:
     assert read_code(" abc-def ") == "ABCDEF" and read_code("AB C-D E F") == "ABCDEF"
     assert display("ABCDEF") == "ABC-DEF"
     assert not re.search("[ILO01]", ALPHABET)
+
+
+def test_a_real_server_fans_a_room_out_to_real_clients(
+    server: tuple[int, subprocess.Popen[bytes], Path],
+) -> None:
+    """python-socketio clients over WebSocket to `python app.py`: the presenter's events reach
+    both followers in order; a follower's Apply is refused and logged once, without secrets."""
+    port, process, log = server
+    url = f"http://127.0.0.1:{port}"
+    presenter = socketio.Client()
+    presenter.connect(url, transports=["websocket"])
+    session = presenter.call("hello", {"session": None}, timeout=20)["session"]
+    room = presenter.call("present", {}, timeout=20)
+    seen: list[list[int]] = [[], []]
+    followers = []
+    for index in (0, 1):
+        follower = socketio.Client()
+        follower.on(
+            "events", lambda payload, i=index: seen[i].extend(e["seq"] for e in payload["events"])
+        )
+        follower.connect(url, transports=["websocket"])
+        assert follower.call("follow", {"code": room["display"]}, timeout=20)["ok"]
+        followers.append(follower)
+    applied = presenter.call("apply", {"yaml": pod()}, timeout=20)
+    assert applied["exit_code"] == 0
+    deadline = time.monotonic() + 10
+    while not all(seqs and seqs[-1] >= applied["seq"] for seqs in seen):
+        assert time.monotonic() < deadline, "the followers did not get the events"
+        time.sleep(0.02)
+    for seqs in seen:
+        assert seqs == list(range(1, len(seqs) + 1))  # every event, in order, once
+    for _ in range(3):
+        refused = followers[0].call("apply", {"yaml": pod("mine")}, timeout=20)
+        assert refused["error"] == REFUSAL.format(room["display"])
+    for client in (presenter, *followers):
+        client.disconnect()
+    process.send_signal(signal.SIGINT)
+    process.wait(timeout=20)
+    text = log.read_text()
+    assert text.count(f"a follower of room {room['display']} sent apply: refused") == 1
+    assert room["secret"] not in text and session not in text

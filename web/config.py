@@ -68,6 +68,7 @@ class Settings:
     max_followers_per_room: int = 500
     max_rooms: int = 50
     max_view_bytes: int = 1024
+    room_send_every: float = 0.05  # a room's followers get at most a message this often (merged)
     # Socket.IO messages one connection may send, a budget per kind (web/ratelimit.py)
     flow_per_second: float = 100.0  # ack, play, pause, speed, step, view
     flow_burst: int = 300
@@ -132,6 +133,7 @@ class Settings:
             cls.from_env(),
             tick_seconds=0.005,
             clock_every=0.02,
+            room_send_every=0.002,
             testing=True,
             # Flask's test client is http://localhost; test servers listen on any free port.
             public_url="http://localhost",

@@ -51,8 +51,8 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         engineio_logger=library_logger("podlife.engineio", client_errors),
     )
 
-    def send(message: str, payload: dict[str, Any], to: str | list[str]) -> None:
-        socketio.emit(message, payload, to=to)
+    def send(message: str, payload: dict[str, Any], sid: str) -> None:
+        socketio.emit(message, payload, to=sid)
 
     def spawn(session: Session) -> None:
         socketio.start_background_task(drive, session, registry, socketio.sleep)

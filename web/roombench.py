@@ -9,8 +9,8 @@ none twice, and notes when each message arrived. Figures: p50/p99 of delivery la
 event per follower: arrival minus set-off), the server's CPU (user + system, over the live
 phase) and memory (RSS at the end, and its peak).
 
-The presenter's events come from kubectl commands (`get pods`, ~10 events each), sent as
-fast as keeps the trace at the rate asked for, with the clock paused: the load is the fan-out,
+The presenter's events come from kubectl commands (`get pods`, ~10 events each) sent at a
+steady pace that makes the rate asked for, with the clock paused: the load is the fan-out,
 not the engine.
 
 Run: `python -m web.roombench [--followers 100 500] [--rate 100] [--seconds 20]`
@@ -35,16 +35,26 @@ from web.bench import DEPLOYMENT
 from web.pageweight import ROOT, _wait_until_up
 
 CONNECT_AT_ONCE = 25  # followers connecting at the same time
+MAX_OUTSTANDING = 20  # the presenter's commands sent and not answered yet
 
 
 # ---- the server's side (a process of its own) --------------------------------------------------
 def serve(port: int, followers: int, stamps: Path) -> int:
     """The real server, with every room's `events` message stamped as it sets off."""
+    import gevent
+
     from web import server, socketio_of
     from web.config import UNLIMITED_MESSAGES, Settings
 
     sent: list[tuple[int, float]] = []  # (last seq of the message, monotonic time)
+    lags: list[float] = []  # how late the server's event loop runs what is due
     create_app = server.create_app
+
+    def ticker(every: float = 0.01) -> None:
+        while True:
+            due = time.monotonic() + every
+            gevent.sleep(every)
+            lags.append(time.monotonic() - due)
 
     def stamped_app(settings: Settings) -> Any:
         app = create_app(settings)
@@ -54,12 +64,14 @@ def serve(port: int, followers: int, stamps: Path) -> int:
         def stamped(message: str, *args: Any, **kwargs: Any) -> Any:
             to = kwargs.get("to")
             rooms = [to] if isinstance(to, str) else to or []
-            if message == "events" and any(name.startswith("room:") for name in rooms):
+            live = message == "events" and not args[0].get("history")
+            if live and any(name.startswith("room:") for name in rooms):
                 events = args[0]["events"]
                 sent.append((events[-1]["seq"], time.monotonic()))
             return emit(message, *args, **kwargs)
 
         io.emit = stamped
+        gevent.spawn(ticker)
         return app
 
     server.create_app = stamped_app  # type: ignore[assignment]
@@ -72,7 +84,7 @@ def serve(port: int, followers: int, stamps: Path) -> int:
         }
     )
     status = server.serve(settings)
-    stamps.write_text(json.dumps(sent))
+    stamps.write_text(json.dumps({"sent": sent, "lags": sorted(lags)}))
     return status
 
 
@@ -125,16 +137,27 @@ async def follow(url: str, code: str, count: int, seq: int) -> dict[str, Any]:
     assert await until(lambda: all(fan.last >= seq for fan in fans), 120), "no catch-up"
     print("ready", flush=True)
     cpu = time.process_time()
+    lags: list[float] = []  # how late this process's event loop runs what is due: the part of
+    ticking = asyncio.create_task(ticker(lags))  # the latency that is the clients' own
     last = int(await asyncio.to_thread(sys.stdin.readline))
     delivered = await until(lambda: all(fan.last >= last for fan in fans), 60)
     cpu = time.process_time() - cpu
+    ticking.cancel()
     await asyncio.gather(*(fan.client.disconnect() for fan in fans))
     return {
         "delivered": delivered,
         "faults": sum(fan.faults for fan in fans) + sum(not fan.arrivals for fan in fans),
         "arrivals": [fan.arrivals for fan in fans],  # in the order they joined
         "cpu": cpu,
+        "lags": lags,
     }
+
+
+async def ticker(lags: list[float], every: float = 0.01) -> None:
+    while True:
+        due = time.monotonic() + every
+        await asyncio.sleep(every)
+        lags.append(time.monotonic() - due)
 
 
 async def present(
@@ -168,13 +191,28 @@ async def present(
         assert (await asyncio.to_thread(client.stdout.readline)).strip() == "ready"
     joined = time.monotonic() - start
 
-    cpu, begin = cpu_seconds(pid), time.monotonic()
+    # Commands go out at a steady pace, as a presenter's clicks do, without waiting for the
+    # replies of the ones before (at most MAX_OUTSTANDING unanswered)
     first_live = seq
+    seq = (await presenter.call("kubectl", {"line": "get pods"}, timeout=60))["seq"]
+    sent = answers = 1
+    outstanding = 0
+
+    def answered(reply: dict[str, Any]) -> None:
+        nonlocal seq, outstanding, answers
+        outstanding -= 1
+        answers += 1
+        seq = max(seq, reply["seq"])
+
+    cpu, begin = cpu_seconds(pid), time.monotonic()
     while (elapsed := time.monotonic() - begin) < seconds:
-        if seq - first_live < rate * elapsed:
-            seq = (await presenter.call("kubectl", {"line": "get pods"}, timeout=60))["seq"]
-        else:
-            await asyncio.sleep(0.002)
+        per_command = (seq - first_live) / answers
+        if sent * per_command < rate * elapsed and outstanding < MAX_OUTSTANDING:
+            sent += 1
+            outstanding += 1
+            await presenter.emit("kubectl", {"line": "get pods"}, callback=answered)
+        await asyncio.sleep(0.001)
+    assert await until(lambda: outstanding == 0, 60), "the presenter's commands went unanswered"
     wall = time.monotonic() - begin
     cpu = cpu_seconds(pid) - cpu
     rss, peak = memory_mib(pid)
@@ -192,6 +230,7 @@ async def present(
         "wall": wall,
         "cpu": cpu,
         "clients_cpu": sum(report["cpu"] for report in reports),
+        "lags": sorted(lag for report in reports for lag in report["lags"]),
         "rss": rss,
         "peak": peak,
     }
@@ -244,12 +283,14 @@ def fan_out(followers: int, rate: float, seconds: float, processes: int) -> None
         finally:
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=30)
-        set_off = dict(json.loads(stamps.read_text()))
+        stamped = json.loads(stamps.read_text())
+    set_off, server_lags = dict(stamped["sent"]), stamped["lags"]
     per_fan = [
         sorted(arrived - set_off[last] for last, count, arrived in arrivals for _ in range(count))
         for arrivals in result["arrivals"]
     ]
     latencies = sorted(latency for fan in per_fan for latency in fan)
+
     # The server sends to a room's followers one after another: if it is the bottleneck, the
     # last to have joined wait longest
     tenth = max(1, len(per_fan) // 10)
@@ -269,9 +310,13 @@ def fan_out(followers: int, rate: float, seconds: float, processes: int) -> None
         f"p99 {percentile(latencies, 0.99) * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms "
         f"(p50 of the first tenth to join {percentile(early, 0.5) * 1000:.0f} ms, of the "
         f"last tenth {percentile(late, 0.5) * 1000:.0f} ms); "
-        f"server CPU {result['cpu'] / wall * 100:.0f} % of a core, "
+        f"server CPU {result['cpu'] / wall * 100:.0f} % of a core, its event loop late by "
+        f"{percentile(server_lags, 0.5) * 1000:.0f} ms (p50), "
+        f"{percentile(server_lags, 0.99) * 1000:.0f} ms (p99), "
         f"RSS {result['rss']:.0f} MiB (peak {result['peak']:.0f}); "
-        f"clients' CPU {result['clients_cpu'] / wall * 100:.0f} %; "
+        f"clients' CPU {result['clients_cpu'] / wall * 100:.0f} %, their event loops late by "
+        f"{percentile(result['lags'], 0.5) * 1000:.0f} ms (p50), "
+        f"{percentile(result['lags'], 0.99) * 1000:.0f} ms (p99); "
         f"joined and caught up in {result['joined']:.1f} s"
     )
 

@@ -39,8 +39,8 @@ log = logging.getLogger("podlife.sessions")
 # Sessions' names in logs (s1, s2, ...): the id is the page's secret and is never logged.
 _labels = itertools.count(1)
 
-# (message, payload, to): `to` is a Socket.IO sid or room, or a list of them (one encoding)
-Send = Callable[[str, dict[str, Any], str | list[str]], None]
+Send = Callable[[str, dict[str, Any], str], None]  # (message, payload, Socket.IO sid)
+RoomSend = Callable[[str, dict[str, Any]], None]  # (message, payload) to a room's followers
 Pause = Callable[[], None]
 
 
@@ -77,9 +77,8 @@ class Session:
         self.sent = 0  # seq of the last event sent to the page
         self.acked = 0  # seq of the last event the page says it has played
         self.sid: str | None = None  # the attached tab's Socket.IO connection
-        # The Socket.IO room its followers are in when it is presented (web/rooms.py): what the
-        # tab is sent goes there too, so that followers on other processes get it as well
-        self.room: str | None = None
+        # When it is presented (web/rooms.py): what the tab is sent goes to its followers too
+        self.room: RoomSend | None = None
         self.synced = False  # the attached tab has had its `reset` and history
         self.detached_at = time.monotonic()
         self.rebuilding = False
@@ -112,13 +111,10 @@ class Session:
         self, message: str, payload: dict[str, Any], tab: bool = True, room: bool = True
     ) -> None:
         """To the attached tab once it is synced, and to the followers (`room`)."""
-        to = []
         if tab and self.sid is not None and self.synced:
-            to.append(self.sid)
+            self._send(message, payload, self.sid)
         if room and self.room is not None:
-            to.append(self.room)
-        if to:
-            self._send(message, payload, to[0] if len(to) == 1 else to)
+            self.room(message, payload)
 
     def resync(self, room: bool = False) -> None:
         """Bring the attached tab up to date from nothing: `reset`, then every event so far
