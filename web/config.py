@@ -71,8 +71,13 @@ class Settings:
     max_store_bytes: int = 1024 * MIB
     save_seconds: float = 0.2
     save_every: float = 10.0
+    # Rooms (web/rooms.py): followers of one room, rooms at once, a presenter's `view` message
+    max_followers_per_room: int = 500
+    max_rooms: int = 50
+    max_view_bytes: int = 1024
+    room_send_every: float = 0.05  # a room's followers get at most a message this often (merged)
     # Socket.IO messages one connection may send, a budget per kind (web/ratelimit.py)
-    flow_per_second: float = 100.0  # ack, play, pause, speed, step
+    flow_per_second: float = 100.0  # ack, play, pause, speed, step, view
     flow_burst: int = 300
     reads_per_second: float = 100.0  # inspect, etcd
     reads_burst: int = 300
@@ -136,6 +141,7 @@ class Settings:
             cls.from_env(),
             tick_seconds=0.005,
             clock_every=0.02,
+            room_send_every=0.002,
             testing=True,
             keep_days=0.0,  # no database unless a test asks for one (with its own data_dir)
             # Flask's test client is http://localhost; test servers listen on any free port.

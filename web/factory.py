@@ -18,6 +18,7 @@ from web.config import MIB, ROOT, Settings
 from web.driver import drive
 from web.keeper import Keeper
 from web.logs import CheckedPacket, ClientErrors, library_logger
+from web.rooms import Rooms
 from web.sessions import Session, SessionRegistry
 from web.socket import PodlifeNamespace
 
@@ -61,12 +62,15 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     keeper = Keeper.open(registry) if settings.keep_days else None  # docs/persistence.md
     if keeper is not None:
         socketio.start_background_task(keeper.run, socketio.sleep)
-    socketio.on_namespace(PodlifeNamespace(socketio, registry, settings))
+    rooms = Rooms(settings, socketio)
+    registry.on_free.append(rooms.session_freed)
+    socketio.on_namespace(PodlifeNamespace(socketio, registry, rooms, settings))
     app.register_blueprint(routes.blueprint)
     app.register_blueprint(assets.blueprint)
     app.extensions["podlife.manifest"] = assets.Manifest()
     kube_api.install(app, registry)  # real kubectl: /clusters/<id>/... (docs/kube-api.md)
     app.extensions["podlife"] = registry
+    app.extensions["podlife.rooms"] = rooms
     app.extensions[CLIENT_ERRORS] = client_errors
     # Around everything, Engine.IO's middleware (installed by SocketIO above) included.
     app.wsgi_app = security.Guard(  # type: ignore[method-assign]

@@ -27,9 +27,15 @@ class Payload(BaseModel):
     model_config = ConfigDict(strict=True, extra="ignore")
 
 
+class PresenterIn(Payload):
+    code: str = Field(max_length=50)
+    secret: str = Field(max_length=100)
+
+
 class Hello(Payload):
     session: str | None = Field(default=None, max_length=100)
     seed: int | None = Field(default=None, ge=0, le=MAX_SEED)
+    presenter: PresenterIn | None = None  # a presenting tab coming back (web/rooms.py)
 
 
 class KubectlIn(Payload):
@@ -96,6 +102,26 @@ class InspectIn(Payload):
 class EtcdIn(Payload):
     key: str | None = Field(default=None, max_length=1000)
     revision: int | None = Field(default=None, ge=0)
+
+
+class FollowIn(Payload):
+    code: str = Field(max_length=50)
+
+
+class Pointer(Payload):
+    x: float = Field(ge=0, le=1)
+    y: float = Field(ge=0, le=1)
+
+
+class ViewIn(Payload):
+    seq: int = Field(ge=0)
+    story: bool
+    detail: str | None = Field(default=None, max_length=200)
+    pointer: Pointer | None = None
+
+
+class ForkRoomIn(Payload):
+    at_seq: int = Field(ge=0)
 
 
 class AddNodeIn(Payload):

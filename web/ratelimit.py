@@ -5,7 +5,7 @@ A playing page sends an `ack` per animation frame (up to 60 a second), at high s
 hundreds of etcd values a second to draw what changed, and now and then the learner sends a
 command; a script can send thousands. Three budgets, a token per message:
 
-- flow: the playback's own chatter (ack, play, pause, speed, step);
+- flow: the playback's own chatter (ack, play, pause, speed, step, a presenter's view);
 - reads: looking without touching (inspect, etcd);
 - commands: anything that runs kubectl or builds a cluster (kubectl, apply, action, reset,
   scenario, say, hello, export, import).
@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass, field
 
 KINDS = {
-    **dict.fromkeys(("ack", "play", "pause", "speed", "step"), "flow"),
+    **dict.fromkeys(("ack", "play", "pause", "speed", "step", "view"), "flow"),
     **dict.fromkeys(("inspect", "etcd"), "reads"),
 }
 COMMANDS = "commands"  # every other message

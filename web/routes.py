@@ -1,4 +1,6 @@
-"""The HTTP side: the page itself and a health check for whoever runs the server."""
+"""The HTTP side: the page itself (also at a room's join URL, /join/<CODE>: the page reads
+the code from its path and follows; an unknown code is `follow`'s to explain) and a health
+check for whoever runs the server."""
 
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ blueprint = Blueprint("podlife", __name__)
 
 
 @blueprint.get("/")
-def index() -> Response | tuple[str, int, dict[str, str]]:
+@blueprint.get("/join/<code>")  # a room's join URL: the page reads the code and follows
+def index(code: str = "") -> Response | tuple[str, int, dict[str, str]]:
     manifest: Manifest = current_app.extensions["podlife.manifest"]
     try:
         return page_response(render_template("index.html", asset=manifest.url))

@@ -40,6 +40,7 @@ log = logging.getLogger("podlife.sessions")
 _labels = itertools.count(1)
 
 Send = Callable[[str, dict[str, Any], str], None]  # (message, payload, Socket.IO sid)
+RoomSend = Callable[[str, dict[str, Any]], None]  # (message, payload) to a room's followers
 Pause = Callable[[], None]
 
 
@@ -76,6 +77,8 @@ class Session:
         self.sent = 0  # seq of the last event sent to the page
         self.acked = 0  # seq of the last event the page says it has played
         self.sid: str | None = None  # the attached tab's Socket.IO connection
+        # When it is presented (web/rooms.py): what the tab is sent goes to its followers too
+        self.room: RoomSend | None = None
         self.synced = False  # the attached tab has had its `reset` and history
         self.detached_at = time.monotonic()
         self.rebuilding = False
@@ -104,25 +107,41 @@ class Session:
     def idle_for(self) -> float:
         return 0.0 if self.sid is not None else time.monotonic() - self.detached_at
 
-    def send(self, message: str, payload: dict[str, Any]) -> None:
-        if self.sid is not None and self.synced:
+    def send(
+        self, message: str, payload: dict[str, Any], tab: bool = True, room: bool = True
+    ) -> None:
+        """To the attached tab once it is synced, and to the followers (`room`)."""
+        if tab and self.sid is not None and self.synced:
             self._send(message, payload, self.sid)
+        if room and self.room is not None:
+            self.room(message, payload)
 
-    def resync(self) -> None:
+    def resync(self, room: bool = False) -> None:
         """Bring the attached tab up to date from nothing: `reset`, then every event so far
-        (marked `history`, to draw at once rather than animate)."""
+        (marked `history`, to draw at once rather than animate). `room`: the followers too (a
+        new cluster); else they only get what they were not sent yet, live."""
         if self.sid is None:
             return
+        if not room:
+            self._send_events(history=False)  # the tab is not synced: to the followers only
         self.synced = True
-        self.send("reset", self.reset_payload())
+        self.send_reset(room=room)
         self.sent = 0
         self.acked = 0
-        self._send_events(history=True)
+        self._send_events(history=True, room=room)
         self.send_clock()
 
+    def send_reset(self, room: bool = True) -> None:
+        """`reset` names the session to its tab only: the id is the tab's secret."""
+        self.send("reset", self.reset_payload(), room=False)
+        if room:
+            self.send("reset", self.cluster_payload(), tab=False)
+
     def reset_payload(self) -> dict[str, Any]:
+        return {"session": self.id, **self.cluster_payload()}
+
+    def cluster_payload(self) -> dict[str, Any]:
         return {
-            "session": self.id,
             "seed": self.timeline.seed,
             "nodes": [spec.model_dump() for spec in self.timeline.nodes],
             "baseline": self.timeline.baseline,
@@ -161,7 +180,8 @@ class Session:
         for key, command in list(self.commands.items()):
             if self.synced:  # output waits while a (re)attached tab is being brought up to date
                 for stream, text in command.unsent():
-                    self.send("kubectl-output", {"id": command.id, "stream": stream, "text": text})
+                    output = {"id": command.id, "stream": stream, "text": text}
+                    self.send("kubectl-output", output, room=False)
             if not command.run.done and env.now - command.started >= limit:
                 # Cluster.kubectl gives up the same way (and the same words) after the limit
                 timeout = ("stderr", "error: timed out waiting for the condition\n")
@@ -174,11 +194,11 @@ class Session:
         if self.playing and time.monotonic() - self._last_clock >= self.settings.clock_every:
             self.send_clock()
 
-    def _send_events(self, history: bool, pause: Pause | None = None) -> None:
+    def _send_events(self, history: bool, pause: Pause | None = None, room: bool = True) -> None:
         events = self.timeline.events
         now = round(self.timeline.cluster.env.now, 6)  # as the trace rounds event times
         size = self.settings.events_per_message
-        while self.sent < len(events) and self.sid is not None and self.synced:
+        while self.sent < len(events) and self._heard(room):
             batch = events[self.sent : self.sent + size]
             payload: dict[str, Any] = {
                 "events": [event.model_dump(mode="json") for event in batch],
@@ -186,10 +206,13 @@ class Session:
             }
             if history:
                 payload["history"] = True
-            self.send("events", payload)
+            self.send("events", payload, room=room)
             self.sent += len(batch)  # before any pause: another pump goes on from here
             if pause is not None and self.sent < len(events):
                 pause()
+
+    def _heard(self, room: bool) -> bool:
+        return (self.sid is not None and self.synced) or (room and self.room is not None)
 
     # ---- acting on the cluster ---------------------------------------------------------------
     def act(self, op: Op, at_seq: int | None, pause: Pause) -> Any:
@@ -231,7 +254,7 @@ class Session:
         self.lesson = lesson
         self.sent = 0
         self.acked = 0
-        self.send("reset", self.reset_payload())
+        self.send_reset()
         self.send_clock()
 
     def restore(self, build: Callable[[], Timeline], lesson: str | None) -> None:
@@ -240,7 +263,7 @@ class Session:
         self.check_ready()
         self._replace(self._rebuild(build), "a cluster was imported")
         self.lesson = lesson
-        self.resync()
+        self.resync(room=True)
 
     def _rebuild(self, build: Callable[[], Timeline]) -> Timeline:
         """Run a replay (`build`, which yields to other sessions between chunks) while other
@@ -388,6 +411,7 @@ class SessionRegistry:
         self.sessions: dict[str, Session] = {}
         self.by_sid: dict[str, str] = {}  # Socket.IO connection -> session id
         self.keeper: Keeper | None = None  # set when sessions are kept (web/keeper.py)
+        self.on_free: list[Callable[[Session], None]] = []  # told when a session is freed
 
     def create(
         self,
@@ -465,6 +489,8 @@ class SessionRegistry:
             del self.by_sid[sid]
         if self.keeper is not None:  # out of memory, not out of the database
             self.keeper.save(session, final=True)
+        for hook in self.on_free:
+            hook(session)
 
     def expire_if_idle(self, session: Session) -> bool:
         if session.pinned or session.idle_for() < self.settings.idle_seconds:

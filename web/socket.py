@@ -27,6 +27,8 @@ from web.payloads import (
     ApplyIn,
     BadRequest,
     EtcdIn,
+    FollowIn,
+    ForkRoomIn,
     Hello,
     ImportIn,
     InspectIn,
@@ -35,18 +37,31 @@ from web.payloads import (
     SayIn,
     ScenarioIn,
     SpeedIn,
+    ViewIn,
     check_line,
     check_paste,
     parse,
 )
 from web.ratelimit import ConnectionLimits
+from web.rooms import RoomError, Rooms, display
 from web.scenarios import UnknownScenario, catalog, find, say_of, steps_of
 from web.sessions import Busy, Full, Session, SessionRegistry, TooMany
 
 log = logging.getLogger("podlife.socket")
 
 Handler = Callable[["PodlifeNamespace", Any], Reply]
-REFUSALS = (BadRequest, Busy, Full, TooMany, UnknownScenario, views.ViewError, ReplayError)
+REFUSALS = (
+    BadRequest,
+    Busy,
+    Full,
+    TooMany,
+    UnknownScenario,
+    views.ViewError,
+    ReplayError,
+    RoomError,
+)
+# What a room's follower may send; anything else drives the room, which is the presenter's
+FOLLOWERS_MAY = {"hello", "ack", "inspect", "etcd", "export", "fork-room", "unfollow", "follow"}
 
 
 def handler(message: str) -> Callable[[Handler], Callable[..., Reply]]:
@@ -66,6 +81,9 @@ def handler(message: str) -> Callable[[Handler], Callable[..., Reply]]:
                     )
                 wait = round(self.rates.retry_after(sid, message), 3)
                 return {"ok": False, "error": self.rates.refusal(message), "retry_after": wait}
+            room = self.rooms.followed_by(sid)
+            if room is not None and message not in FOLLOWERS_MAY:
+                return {"ok": False, "error": self.rooms.refuse(sid, room, message)}
             try:
                 return function(self, args[0] if args else None)
             except REFUSALS as error:
@@ -80,13 +98,20 @@ def handler(message: str) -> Callable[[Handler], Callable[..., Reply]]:
 
 
 class PodlifeNamespace(Namespace):
-    def __init__(self, socketio: SocketIO, registry: SessionRegistry, settings: Settings) -> None:
+    def __init__(
+        self, socketio: SocketIO, registry: SessionRegistry, rooms: Rooms, settings: Settings
+    ) -> None:
         super().__init__("/")
         self.io = socketio
         self.registry = registry
+        self.rooms = rooms
         self.settings = settings
         self.rates = ConnectionLimits(settings.message_budgets())
         self.refusals_logged = Throttle(settings.log_repeat_seconds)
+
+    def trigger_event(self, event: str, *args: Any) -> Any:
+        """`fork-room` is handled by `on_fork_room`: a method name has no dashes."""
+        return super().trigger_event(event.replace("-", "_"), *args)
 
     # ---- connection --------------------------------------------------------------------------
     def on_connect(self, _auth: Any = None) -> bool:
@@ -94,12 +119,25 @@ class PodlifeNamespace(Namespace):
 
     def on_disconnect(self, _reason: Any = None) -> None:
         self.rates.forget(request.sid)  # type: ignore[attr-defined]
+        self.rooms.leave(request.sid)  # type: ignore[attr-defined]
         self.registry.disconnect(request.sid)  # type: ignore[attr-defined]
 
     @handler("hello")
     def on_hello(self, data: Any) -> Reply:
         hello = parse(Hello, data, "hello")
+        self.rooms.leave(request.sid)  # type: ignore[attr-defined]
         session = self.registry.find(hello.session, self._pause)  # kept from before, maybe
+        room = self.rooms.presented(session)
+        presenter = hello.presenter.model_dump() if hello.presenter else None
+        if (
+            session is not None
+            and room is not None
+            and self.rooms.owned(session, presenter) is None
+        ):
+            raise BadRequest(
+                f"this cluster is presented as {display(room.code)}: only the presenter's tab, "
+                "which holds the room's secret, may open it"
+            )
         if session is None:
             seed = self.settings.seed if hello.seed is None else hello.seed
             session = self.registry.create(seed, address=request.remote_addr or "")
@@ -117,6 +155,7 @@ class PodlifeNamespace(Namespace):
             "playing": session.playing,
             "nodes": [spec.model_dump() for spec in session.timeline.nodes],
             "scenarios": catalog(self.settings.scenarios_dir),
+            "room": self.rooms.presenter_reply(room) if room is not None else None,
         }
 
     # ---- kubectl -----------------------------------------------------------------------------
@@ -209,6 +248,8 @@ class PodlifeNamespace(Namespace):
     @handler("ack")
     def on_ack(self, data: Any) -> Reply:
         seq = parse(AckIn, data, "ack").seq
+        if self.rooms.followed_by(request.sid) is not None:  # type: ignore[attr-defined]
+            return {"ok": True}  # followers never hold the room's clock
         session = self._session()
         session.acked = min(seq, session.sent)
         return {"ok": True}
@@ -266,7 +307,7 @@ class PodlifeNamespace(Namespace):
     # ---- share and keep (docs/export.md) -------------------------------------------------------
     @handler("export")
     def on_export(self, _data: Any) -> Reply:
-        session = self._session()
+        session = self._session(read=True)
         session.check_ready()
         content = clusterfile.export(session.timeline, session.lesson)
         return {
@@ -293,20 +334,107 @@ class PodlifeNamespace(Namespace):
     @handler("inspect")
     def on_inspect(self, data: Any) -> Reply:
         message = parse(InspectIn, data, "inspect")
-        cluster = self._session().timeline.cluster
+        cluster = self._session(read=True).timeline.cluster
         return {"ok": True, **views.inspect(cluster, message.kind, message.namespace, message.name)}
 
     @handler("etcd")
     def on_etcd(self, data: Any) -> Reply:
         message = parse(EtcdIn, data, "etcd")
-        etcd = self._session().timeline.cluster.etcd
+        etcd = self._session(read=True).timeline.cluster.etcd
         if message.key is None:
             return {"ok": True, **views.etcd_keys(etcd)}
         return {"ok": True, **views.etcd_value(etcd, message.key, message.revision)}
 
-    # ---- helpers -----------------------------------------------------------------------------
-    def _session(self) -> Session:
+    # ---- rooms (web/rooms.py) ------------------------------------------------------------------
+    @handler("present")
+    def on_present(self, _data: Any) -> Reply:
+        room = self.rooms.present(self._session())
+        return {"ok": True, **self.rooms.presenter_reply(room)}
+
+    @handler("unpresent")
+    def on_unpresent(self, _data: Any) -> Reply:
+        room = self.rooms.presented(self._session())
+        if room is not None:
+            self.rooms.close(room, "the presenter stopped presenting")
+        return {"ok": True}
+
+    @handler("follow")
+    def on_follow(self, data: Any) -> Reply:
+        room = self.rooms.find(parse(FollowIn, data, "follow").code)
         sid = request.sid  # type: ignore[attr-defined]
+        if room.session.sid == sid:
+            raise BadRequest(f"this tab presents {display(room.code)}; it cannot follow itself")
+        # After the reply, as after `hello`: reset, history, clock, view (to this tab only)
+        self.rooms.follow(sid, room)
+        self.registry.disconnect(sid)  # its own session waits, detached, for its idle limit
+        session = room.session
+        return {
+            "ok": True,
+            **room.summary(),
+            "seed": session.timeline.seed,
+            "nodes": [spec.model_dump() for spec in session.timeline.nodes],
+            "lesson": session.lesson,
+        }
+
+    @handler("unfollow")
+    def on_unfollow(self, _data: Any) -> Reply:
+        self.rooms.leave(request.sid)  # type: ignore[attr-defined]
+        return {"ok": True}
+
+    @handler("view")
+    def on_view(self, data: Any) -> Reply:
+        view = parse(ViewIn, data, "view").model_dump()
+        room = self.rooms.presented(self._session())
+        if room is None:
+            raise BadRequest("view: this tab is not presenting a room")
+        size = len(json.dumps(view, ensure_ascii=False).encode())
+        if size > self.settings.max_view_bytes:
+            raise BadRequest(
+                f"view: {size} bytes; at most {self.settings.max_view_bytes} are relayed"
+            )
+        self.rooms.set_view(room, view)
+        return {"ok": True}
+
+    @handler("fork-room")
+    def on_fork_room(self, data: Any) -> Reply:
+        """A private copy of the room's cluster at the follower's cursor: replayed (yielding,
+        while the room runs on) from the room's inputs into a new session of the sender's."""
+        at_seq = parse(ForkRoomIn, data, "fork-room").at_seq
+        sid = request.sid  # type: ignore[attr-defined]
+        room = self.rooms.followed_by(sid)
+        if room is None:
+            raise BadRequest("fork-room: this tab follows no room")
+        source = room.session
+        source.check_ready()
+        timeline = source.timeline  # kept: a reset of the room meanwhile does not matter
+        at_seq = min(at_seq, len(timeline.events))
+        fork = self.registry.create(
+            timeline.seed, timeline.nodes, address=request.remote_addr or ""
+        )
+        try:
+            fork.restore(lambda: timeline.rebuilt(at_seq, self._pause), source.lesson)
+        except BaseException:
+            self.registry.free(fork)
+            raise
+        if not self.io.server.manager.is_connected(sid, "/"):
+            self.registry.free(fork)  # the tab went away during the replay
+            return {"ok": False, "error": "fork-room: the page disconnected"}
+        fork.speed = source.speed
+        self.rooms.leave(sid)
+        self.registry.attach(sid, fork)
+        self.io.start_background_task(fork.resync)
+        log.info(
+            "session %s forked from room %s at event %d", fork.label, display(room.code), at_seq
+        )
+        return {"ok": True, "session": fork.id, "seq": len(fork.timeline.events)}
+
+    # ---- helpers -----------------------------------------------------------------------------
+    def _session(self, read: bool = False) -> Session:
+        """The sender's session; `read`: a follower's is the room's, to look at."""
+        sid = request.sid  # type: ignore[attr-defined]
+        room = self.rooms.followed_by(sid)
+        if read and room is not None:
+            return room.session
         session = self.registry.of(sid)
         if session is None:
             raise BadRequest("no session yet: send hello first")

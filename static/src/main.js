@@ -14,6 +14,7 @@
 // the views themselves (the narration box included: narrationview.js) are modules of their own.
 
 import { ChapterMarks } from "./chaptermarks.js";
+import { Classroom } from "./classroom.js";
 import { installClusterFile } from "./clusterfile.js";
 import { ConnectDialog } from "./connect.js";
 import { normalizeCycle } from "./cycle.js";
@@ -31,6 +32,7 @@ import { Connection } from "./net.js";
 import { EtcdPanel, EventsPanel, ObjectsPanel, ReadyChart, renderCycleTable } from "./panels.js";
 import { isStory, MAX_SPEED, MIN_SPEED, Player } from "./player.js";
 import { PullProgress } from "./pulls.js";
+import { detailKey } from "./room.js";
 import { RolloutView } from "./rolloutview.js";
 import { SequenceView } from "./sequence.js";
 import { createStage, layout, renderStage } from "./stage.js";
@@ -83,11 +85,11 @@ window.podlife = { app, timeline, values, conn, get player() { return player; },
 const player = new Player(timeline, {
   ack: (seq) => conn.send("ack", { seq }),
   setPlaying: (playing) => {
-    conn.send(playing ? "play" : "pause", {}, "playing");
+    if (!classroom.blocked) conn.send(playing ? "play" : "pause", {}, "playing");
     app.dirty = true;
   },
-  setSpeed: (speed) => conn.send("speed", { speed }),
-  step: () => conn.send("step", {}),
+  setSpeed: (speed) => classroom.blocked || conn.send("speed", { speed }),
+  step: () => classroom.blocked || conn.send("step", {}),
 });
 const heldOutput = new HeldOutput(player, timeline, () => terminal.showMore()); // kubectl's output waits for the story
 const narrationView = new NarrationView({
@@ -162,6 +164,39 @@ const chapterMarks = new ChapterMarks($("#chapter-marks"), $("#chapter-position"
 
 // "Connect your kubectl": a kubeconfig for this page's cluster (docs/kube-api.md).
 const connect = new ConnectDialog($("#connect"), { session: () => app.session, opener: $("#connect-button") });
+
+// Classroom rooms (classroom.js): present this cluster to a class, or follow a teacher's.
+const classroom = new Classroom({
+  conn,
+  player,
+  timeline,
+  stage: $("#stage"),
+  hooks: {
+    presenterMode: (on) => setPresenter(on),
+    followed(reply) {
+      lesson.stop(); // the teacher's lesson is the teacher's: its narration comes with the trace
+      app.scenario = null;
+      $("#scenario").value = "";
+      app.nodes = nodeNames(reply.nodes) || app.nodes;
+      conn.sessionReady(); // reads (etcd, inspect) now go to the room's cluster
+      app.dirty = true;
+    },
+    forked(reply) {
+      app.session = reply.session;
+      sessionStorage.setItem(SESSION_KEY, reply.session);
+      connect.sessionChanged();
+      conn.sessionReady();
+      // the sandbox's clock runs as this page plays
+      conn.send(player.playing ? "play" : "pause", {}, "playing");
+      conn.send("speed", { speed: player.speed });
+      app.dirty = true;
+    },
+    hello: () => hello(),
+    story: (on) => setStoryMode(on),
+    select: (obj) => select(obj),
+    detail: () => detailKey(app.selected),
+  },
+});
 
 // ---- examples and apply ---------------------------------------------------------------------
 const exampleSelect = $("#example");
@@ -330,25 +365,31 @@ function showContinue(on) {
   if (on) b.focus();
 }
 
+/** A shortcut that drives the cluster: a follower's page says why it does nothing. */
+const driving =
+  (fn) =>
+  (...args) =>
+    classroom.blocked ? classroom.refuse() : fn(...args);
 installKeyboard({
-  toggle: togglePlay,
-  back: () => {
+  toggle: driving(togglePlay),
+  back: driving(() => {
     player.stepBack();
     app.dirty = true;
-  },
-  forward: () => {
+  }),
+  forward: driving(() => {
     player.stepForward();
     app.dirty = true;
-  },
-  chapter: toChapter,
-  faster: () => changeSpeed(10 ** 0.25),
-  slower: () => changeSpeed(10 ** -0.25),
+  }),
+  chapter: driving(toChapter),
+  faster: driving(() => changeSpeed(10 ** 0.25)),
+  slower: driving(() => changeSpeed(10 ** -0.25)),
   help: () => toggleHelp(),
-  story: () => setStoryMode(!player.story),
-  modal: () => connect.isOpen,
+  story: driving(() => setStoryMode(!player.story)),
+  modal: () => connect.isOpen || classroom.modal,
   escape: () => {
     if (!$("#help").hidden) toggleHelp(false);
     else if (connect.isOpen) connect.close();
+    else if (classroom.escape()) return;
     else if (document.body.classList.contains("presenter")) setTools(false);
   },
 });
@@ -461,8 +502,13 @@ function markdownish(text) {
 // ---- the protocol --------------------------------------------------------------------------
 conn.on("connect", async () => {
   setConnection("connected");
+  if (!(await classroom.resume())) await hello();
+});
+
+/** This page's own session (its cluster): the one stored, or a new one. */
+async function hello() {
   const stored = sessionStorage.getItem(SESSION_KEY);
-  const reply = await conn.request("hello", { session: stored || null });
+  const reply = await conn.request("hello", { session: stored || null, ...classroom.helloExtra() });
   if (!reply.ok) {
     toast(reply.error || "the server refused the session", "error");
     return;
@@ -481,7 +527,8 @@ conn.on("connect", async () => {
   }
   if (typeof reply.playing === "boolean") player.playing = reply.playing;
   app.dirty = true;
-});
+  classroom.afterHello(reply.room);
+}
 conn.on("disconnect", () => setConnection("disconnected"));
 
 conn.on("reset", (payload) => {
@@ -536,6 +583,10 @@ conn.on("forked", ({ at_seq: atSeq }) => {
 
 conn.on("clock", ({ now, playing, speed }) => {
   player.clock(now, playing, speed);
+  if (classroom.blocked && typeof speed === "number") {
+    player.speed = clamp(speed, MIN_SPEED, MAX_SPEED); // a follower plays at the presenter's pace
+    speedInput.value = String(Math.log10(player.speed));
+  }
 });
 
 conn.on("kubectl-output", (payload) => terminal.streamed(payload));
@@ -661,7 +712,10 @@ function render(t) {
   renderControls(t, now);
   rolloutView.render(view);
   heldOutput.update();
-  if (sideTabs.current() === "inspector") inspector.render(view, state);
+  if (sideTabs.current() === "inspector") {
+    inspector.render(view, state);
+    classroom.guardInspector($("#inspector"));
+  }
   if (t - app.lastPanels > 120) {
     app.lastPanels = t;
     renderPanels(view, state, now, current);
@@ -685,7 +739,7 @@ function renderControls(t, now) {
   scrubber.max = String(n);
   if (document.activeElement !== scrubber) scrubber.value = String(player.cursor);
   scrubber.setAttribute("aria-valuetext", `event ${player.cursor} of ${n}`);
-  const playing = player.playing;
+  const playing = classroom.blocked ? player.live.playing : player.playing; // a follower: the teacher's
   if (playButton.dataset.state !== String(playing)) {
     playButton.dataset.state = String(playing);
     playButton.innerHTML = `<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="${playing ? "M6 5h4v14H6zM14 5h4v14h-4z" : "M7 4v16l13-8z"}"/></svg>`;
@@ -699,8 +753,8 @@ function renderControls(t, now) {
   chapterMarks.render(timeline.events, player.anim ? player.anim.index : player.cursor - 1);
   const past = player.cursor < n && player.rewound;
   const live = $("#live");
-  live.textContent = past ? "viewing the past — acting forks" : n && player.cursor < n ? "catching up" : "live";
-  live.className = `live ${past ? "past" : n && player.cursor < n ? "behind" : "now"}`;
+  live.textContent = classroom.blocked ? "following the teacher" : past ? "viewing the past — acting forks" : n && player.cursor < n ? "catching up" : "live";
+  live.className = `live ${classroom.blocked ? "now" : past ? "past" : n && player.cursor < n ? "behind" : "now"}`;
   const stripId = `${n}:${timeline.version}`;
   if (stripId !== stripFor && (t - stripAt > 700 || !player.playing)) {
     stripFor = stripId;
@@ -777,6 +831,7 @@ function formatTime(seconds) {
 }
 
 function frame(t) {
+  classroom.frame();
   const changed = player.tick(t);
   if (changed || app.dirty || t - (app.lastRender || 0) > 250) {
     app.lastRender = t;

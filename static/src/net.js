@@ -13,7 +13,7 @@ export class Connection {
     this.latest = new Map(); // channel -> the newest [message, payload] given to send()
     this.resending = new Set(); // channels refused for speed, waiting to go again
     this.sessionWaiters = []; // requests refused for want of a session, waiting for hello
-    for (const name of ["events", "reset", "forked", "clock", "kubectl-output", "detached"]) {
+    for (const name of ["events", "reset", "forked", "clock", "kubectl-output", "detached", "room", "view", "room-closed"]) {
       this.socket.on(name, (payload) => this.dispatch(name, payload));
     }
     this.socket.on("connect", () => this.dispatch("connect", {}));

@@ -55,6 +55,12 @@ export class Player {
     this.story = true; // story mode: play milestone by milestone; detail mode: every message
     this.untilStory = false; // a story step is under way: stop once the next milestone is shown
     this.shown = { cursor: 0, time: 0 }; // the last time displayTime gave, and at which cursor
+    this.limit = null; // a room's follower plays up to here (the presenter's position), not on
+  }
+
+  /** Where playing on stops: the last event held, or a follower's limit. */
+  get end() {
+    return this.limit === null ? this.events.length : Math.min(this.limit, this.events.length);
   }
 
   get events() {
@@ -138,7 +144,7 @@ export class Player {
   /** Advance playback to wall-clock `t` (ms). Returns true when the picture changed. */
   tick(t) {
     let changed = false;
-    if (!this.anim && this.playing && this.cursor < this.events.length) {
+    if (!this.anim && this.playing && this.cursor < this.end) {
       this.startAnim(this.cursor, t);
       changed = true;
     }
@@ -158,7 +164,7 @@ export class Player {
       changed = true;
       if (a.stopAfter && this.playing && !this.untilStory) this.setPlaying(false); // a story step ended
       if (a.stopAfter || !this.playing) break;
-      if (this.cursor < this.events.length) this.startAnim(this.cursor, end);
+      if (this.cursor < this.end) this.startAnim(this.cursor, end);
     }
     if (this.anim) changed = true;
     if (this.cursor >= this.events.length) this.rewound = false;

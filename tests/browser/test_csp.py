@@ -7,6 +7,7 @@ assertions, and evaluate (run by the DevTools protocol, which the policy does no
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -72,6 +73,12 @@ def test_the_page_works_under_its_content_security_policy(
     exported = info.value
     page.set_input_files("#import-file", exported.path())
     expect(page.locator("#toasts")).to_contain_text("events, seed 0")  # "Loaded <file>: …"
+    # Present: the join screen's QR code is the server's SVG as a data: image (img-src data:)
+    page.click("#present")
+    expect(page.locator("#join-screen")).to_be_visible()
+    expect(page.locator("#join-code")).to_have_text(re.compile(r"^[A-Z2-9]{3}-[A-Z2-9]{3}$"))
+    assert page.evaluate("document.querySelector('#join-qr').naturalWidth") > 0
+    page.click("#present-stop")
     shot(page, "10-under-csp")
     assert violations == []
     assert console.errors == []

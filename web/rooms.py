@@ -1,0 +1,307 @@
+"""Rooms: a presenter's session that a class follows live (docs/protocol.md, "Rooms").
+
+A room is a session with a join code; its followers are Socket.IO connections in the Socket.IO
+room `room:<CODE>`, which the session's messages go to as well as to its tab (Session.send).
+Fan-out is Socket.IO's, never a loop over connections here: with a message queue (Redis), a
+follower on another process gets the same messages. What this module keeps is bookkeeping:
+codes and secrets, who follows what (for the count, the limits and the refusals), the
+presenter's latest `view`, and who may drive.
+
+A message to a room costs a frame per follower (some 60 µs of server CPU each), so the room
+is sent at most one message every `room_send_every` seconds: the first at once, what comes
+sooner waits and goes out merged with what follows it (consecutive `events` in one message,
+the latest of consecutive `clock`s or `view`s).
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import io
+import logging
+import secrets
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import segno
+from flask_socketio import SocketIO
+
+from web.addresses import kubeconfig_base_url
+from web.config import Settings
+from web.logs import Throttle
+from web.sessions import Session
+
+log = logging.getLogger("podlife.rooms")
+
+ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no look-alikes: no I, L, O, 0, 1
+CODE_LENGTH = 6
+COUNT_EVERY = 0.25  # the presenter hears the follower count at most 4 times a second
+
+
+class RoomError(Exception):
+    """A room message refused; str() is the sentence for the page."""
+
+
+def read_code(text: str) -> str:
+    """A typed code as the server keys it: case-insensitive, spaces and dashes ignored."""
+    return "".join(text.split()).replace("-", "").upper()
+
+
+def display(code: str) -> str:
+    half = len(code) // 2
+    return f"{code[:half]}-{code[half:]}"
+
+
+def refusal(code: str) -> str:
+    return (
+        f"only the presenter drives this room ({display(code)}); "
+        'press "Fork to my sandbox" to experiment on a copy'
+    )
+
+
+@dataclass(eq=False)
+class Room:
+    code: str
+    secret: str
+    session: Session
+    followers: set[str] = field(default_factory=set)  # this process's follower connections
+    joining: list[str] = field(default_factory=list)  # followers waiting for their catch-up
+    pending: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # to send
+    sending: bool = False  # a greenlet sends `pending`
+    view: dict[str, Any] | None = None  # the presenter's latest, as followers are sent it
+    counted_at: float = 0.0  # when the presenter was last sent the follower count
+    count_due: bool = False  # a count is scheduled
+
+    @property
+    def name(self) -> str:
+        return f"room:{self.code}"
+
+    def summary(self) -> dict[str, Any]:
+        return {"code": self.code, "display": display(self.code), "followers": len(self.followers)}
+
+
+class Rooms:
+    def __init__(self, settings: Settings, socketio: SocketIO) -> None:
+        self.settings = settings
+        self.io = socketio
+        self.by_code: dict[str, Room] = {}
+        self.by_session: dict[str, Room] = {}  # presenter's session id -> its room
+        self.following: dict[str, Room] = {}  # follower connection -> the room it follows
+        self.refusals_logged = Throttle(60.0)
+
+    # ---- presenting --------------------------------------------------------------------------
+    def present(self, session: Session) -> Room:
+        """The session's room, made now unless it has one."""
+        room = self.by_session.get(session.id)
+        if room is not None:
+            return room
+        if len(self.by_code) >= self.settings.max_rooms:
+            raise RoomError(
+                f"this server already has {len(self.by_code)} rooms, the most it runs at once "
+                "(max_rooms); stop presenting one first"
+            )
+        code = self._new_code()
+        room = Room(code, secrets.token_urlsafe(16), session)
+        self.by_code[code] = self.by_session[session.id] = room
+        session.room = functools.partial(self._send, room)
+        log.info("session %s presents room %s", session.label, display(code))
+        return room
+
+    def _new_code(self) -> str:
+        while True:
+            code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+            if code not in self.by_code:
+                return code
+
+    def presented(self, session: Session | None) -> Room | None:
+        return self.by_session.get(session.id) if session is not None else None
+
+    def owned(self, session: Session, presenter: dict[str, str] | None) -> Room | None:
+        """The session's room when `presenter` ({code, secret}, from `hello`) proves it."""
+        room = self.by_session.get(session.id)
+        if room is None or presenter is None:
+            return None
+        code, secret = read_code(presenter.get("code", "")), presenter.get("secret", "")
+        if code == room.code and secrets.compare_digest(secret.encode(), room.secret.encode()):
+            return room
+        return None
+
+    def url(self, room: Room) -> str:
+        return f"{kubeconfig_base_url(self.settings)}/join/{room.code}"
+
+    def presenter_reply(self, room: Room) -> dict[str, Any]:
+        """What `present` answers (and `hello` for a presenter coming back)."""
+        url = self.url(room)
+        return {**room.summary(), "url": url, "secret": room.secret, "qr_svg": qr_svg(url)}
+
+    def close(self, room: Room, reason: str) -> None:
+        """Followers get `room-closed` and are left with what they have."""
+        if self.by_code.get(room.code) is not room:
+            return
+        self._flush(room)
+        del self.by_code[room.code]
+        self.by_session.pop(room.session.id, None)
+        room.session.room = None
+        self.io.emit("room-closed", {"code": room.code, "reason": reason}, to=room.name)
+        self.io.close_room(room.name)
+        for sid in room.followers:
+            self.following.pop(sid, None)
+        log.info("room %s closed (%s)", display(room.code), reason)
+
+    def session_freed(self, session: Session) -> None:
+        room = self.by_session.get(session.id)
+        if room is not None:
+            self.close(room, "the presenter's cluster was closed")
+
+    # ---- following ---------------------------------------------------------------------------
+    def find(self, text: str) -> Room:
+        code = read_code(text)
+        room = self.by_code.get(code)
+        if room is None:
+            raise RoomError(
+                f"no class is using the code {display(code)} on this server; "
+                "check the code on the projector"
+            )
+        return room
+
+    def follow(self, sid: str, room: Room) -> None:
+        """Count `sid` as a follower; its catch-up (after the reply) puts it in the room."""
+        if self.following.get(sid) is room:
+            return
+        if len(room.followers) >= self.settings.max_followers_per_room:
+            raise RoomError(
+                f"the class {display(room.code)} is full: {len(room.followers)} follow it, the "
+                "most one room takes on this server (max_followers_per_room)"
+            )
+        self.leave(sid)
+        room.followers.add(sid)
+        self.following[sid] = room
+        self._count_changed(room)
+        room.joining.append(sid)
+        if len(room.joining) == 1:
+            self.io.start_background_task(self._catch_up, room)
+
+    def _catch_up(self, room: Room) -> None:
+        """Late joiners get, to themselves alone, the cluster and every event the room was
+        sent, then the clock and the latest view; what comes next reaches them through the
+        room. Those who joined meanwhile (a class typing the code at once) share one copy,
+        encoded once, through a Socket.IO room of their own. Nothing here yields, so no event
+        falls between the history and the room."""
+        joiners = [sid for sid in dict.fromkeys(room.joining) if self.following.get(sid) is room]
+        room.joining = []
+        if not joiners:
+            return  # they left (or disconnected) before this ran
+        self._flush(room)  # the history below is what the room was sent
+        group = f"{room.name}:joining:{secrets.token_hex(4)}"
+        for sid in joiners:
+            self.io.server.enter_room(sid, group)
+        session = room.session
+        self.io.emit("reset", session.cluster_payload(), to=group)
+        events = session.timeline.events[: session.sent]
+        now = round(session.timeline.cluster.env.now, 6)
+        size = self.settings.events_per_message
+        for start in range(0, len(events), size):
+            batch = [event.model_dump(mode="json") for event in events[start : start + size]]
+            self.io.emit("events", {"events": batch, "now": now, "history": True}, to=group)
+        self.io.emit("clock", session.clock_payload(), to=group)
+        if room.view is not None:
+            self.io.emit("view", room.view, to=group)
+        self.io.close_room(group)
+        for sid in joiners:
+            self.io.server.enter_room(sid, room.name)
+
+    def followed_by(self, sid: str) -> Room | None:
+        return self.following.get(sid)
+
+    def leave(self, sid: str) -> None:
+        room = self.following.pop(sid, None)
+        if room is None:
+            return
+        room.followers.discard(sid)
+        self.io.server.leave_room(sid, room.name)
+        self._count_changed(room)
+
+    def refuse(self, sid: str, room: Room, message: str) -> str:
+        """The words for a follower's driving message, logged once per connection a minute."""
+        if self.refusals_logged.admit(sid) is not None:
+            log.info(
+                "a follower of room %s sent %s: refused, only the presenter drives "
+                "(logged once a minute per connection)",
+                display(room.code),
+                message,
+            )
+        return refusal(room.code)
+
+    # ---- sending to the followers ------------------------------------------------------------
+    def _send(self, room: Room, message: str, payload: dict[str, Any]) -> None:
+        """Session.send's way to the followers: queued, merged, sent by `_sender`."""
+        last = room.pending[-1] if room.pending else None
+        if last is not None and message == last[0] and message in ("clock", "view"):
+            room.pending[-1] = (message, payload)  # only the latest matters
+        elif (
+            last is not None
+            and message == last[0] == "events"
+            and payload.get("history") == last[1].get("history")
+            and len(last[1]["events"]) + len(payload["events"]) <= self.settings.events_per_message
+        ):
+            room.pending[-1] = (
+                message,
+                {**payload, "events": last[1]["events"] + payload["events"]},
+            )
+        else:
+            room.pending.append((message, payload))
+        if not room.sending:
+            room.sending = True
+            self.io.start_background_task(self._sender, room)
+
+    def _sender(self, room: Room) -> None:
+        while room.pending and self.by_code.get(room.code) is room:
+            self._flush(room)
+            self.io.sleep(self.settings.room_send_every)
+        room.sending = False
+
+    def _flush(self, room: Room) -> None:
+        pending, room.pending = room.pending, []
+        for message, payload in pending:
+            self.io.emit(message, payload, to=room.name)
+
+    # ---- what the presenter's page shows -----------------------------------------------------
+    def set_view(self, room: Room, view: dict[str, Any]) -> None:
+        room.view = {"code": room.code, **view}
+        self._send(room, "view", room.view)
+
+    def _count_changed(self, room: Room) -> None:
+        """Tell the presenter's tab the count now, or once the debounce allows."""
+        if room.count_due:
+            return
+        wait = room.counted_at + COUNT_EVERY - time.monotonic()
+        if wait <= 0:
+            self._send_count(room)
+            return
+        room.count_due = True
+
+        def later() -> None:
+            self.io.sleep(wait)
+            room.count_due = False
+            self._send_count(room)
+
+        self.io.start_background_task(later)
+
+    def _send_count(self, room: Room) -> None:
+        if self.by_code.get(room.code) is not room:
+            return
+        room.counted_at = time.monotonic()
+        room.session.send("room", room.summary(), room=False)
+
+
+def qr_svg(url: str) -> str:
+    """The join URL as a QR code: an SVG document labelled for screen readers, dark on white
+    (a projector's dark theme must not swallow it)."""
+    label = f"QR code: {url}"
+    out = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(
+        out, kind="svg", xmldecl=False, scale=8, border=4, light="#fff", title=label, nl=False
+    )
+    svg = out.getvalue().decode()
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{html.escape(label)}" ', 1)
