@@ -137,6 +137,27 @@ def test_a_class_joining_at_once_shares_one_catch_up(app: Flask) -> None:
         assert pupil.events == presenter.events
 
 
+def test_late_joiners_get_the_history_as_it_is_now_after_more_events_and_a_fork() -> None:
+    app = make_app(events_per_message=7)  # several full messages, kept between joiners
+    try:
+        presenter, room = presenting(app)
+        presenter.request("apply", {"yaml": pod()})
+        first, _ = following(app, room["code"])
+        assert first.events == presenter.events
+        presenter.request("apply", {"yaml": pod("two")})
+        second, _ = following(app, room["code"])
+        assert second.events == presenter.events
+        assert all(len(p["events"]) <= 7 for p in second.named("events"))
+        back = len(presenter.events) // 3
+        presenter.request("kubectl", {"line": "get pods", "at_seq": back})  # a fork
+        third, _ = following(app, room["code"])
+        for follower in (first, second, third):
+            follower.pump()
+            assert follower.events == presenter.events
+    finally:
+        registry_of(app).shutdown()
+
+
 def test_followers_are_refused_driving_with_the_words_and_logged_once(
     app: Flask, caplog: pytest.LogCaptureFixture
 ) -> None:
