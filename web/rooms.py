@@ -27,6 +27,7 @@ from typing import Any
 import segno
 from flask_socketio import SocketIO
 
+from engine import Timeline
 from web.addresses import kubeconfig_base_url
 from web.config import Settings
 from web.logs import Throttle
@@ -71,7 +72,7 @@ class Room:
     sending: bool = False  # a greenlet sends `pending`
     # The history's full messages as late joiners are sent them, dumped once (of `dumped_of`)
     dumped: list[list[dict[str, Any]]] = field(default_factory=list)
-    dumped_of: object = None
+    dumped_of: Timeline | None = None
     view: dict[str, Any] | None = None  # the presenter's latest, as followers are sent it
     counted_at: float = 0.0  # when the presenter was last sent the follower count
     count_due: bool = False  # a count is scheduled
@@ -91,7 +92,7 @@ class Rooms:
         self.by_code: dict[str, Room] = {}
         self.by_session: dict[str, Room] = {}  # presenter's session id -> its room
         self.following: dict[str, Room] = {}  # follower connection -> the room it follows
-        self.refusals_logged = Throttle(60.0)
+        self.refusals_logged = Throttle(settings.log_repeat_seconds)  # a minute
 
     # ---- presenting --------------------------------------------------------------------------
     def present(self, session: Session) -> Room:
