@@ -13,13 +13,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import gevent
 import pytest
 import socketio
 from flask import Flask
 
+from engine.timeline import REPLAY_CHUNK
 from tests import test_web_server
 from tests.test_web_support import Page, make_app, pod
 from web import registry_of, socketio_of
+from web.bench import DEPLOYMENT
 from web.rooms import ALPHABET, Rooms, display, read_code
 
 server = test_web_server.server  # a real server process (`python app.py`) and its log
@@ -137,6 +140,27 @@ def test_a_class_joining_at_once_shares_one_catch_up(app: Flask) -> None:
         assert pupil.events == presenter.events
 
 
+def test_late_joiners_get_the_history_as_it_is_now_after_more_events_and_a_fork() -> None:
+    app = make_app(events_per_message=7)  # several full messages, kept between joiners
+    try:
+        presenter, room = presenting(app)
+        presenter.request("apply", {"yaml": pod()})
+        first, _ = following(app, room["code"])
+        assert first.events == presenter.events
+        presenter.request("apply", {"yaml": pod("two")})
+        second, _ = following(app, room["code"])
+        assert second.events == presenter.events
+        assert all(len(p["events"]) <= 7 for p in second.named("events"))
+        back = len(presenter.events) // 3
+        presenter.request("kubectl", {"line": "get pods", "at_seq": back})  # a fork
+        third, _ = following(app, room["code"])
+        for follower in (first, second, third):
+            follower.pump()
+            assert follower.events == presenter.events
+    finally:
+        registry_of(app).shutdown()
+
+
 def test_followers_are_refused_driving_with_the_words_and_logged_once(
     app: Flask, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -228,6 +252,32 @@ def test_fork_room_diverges_and_leaves_the_room_untouched(app: Flask) -> None:
     assert not rooms_of(app).following  # the follower left the room
     assert follower.events[: forked["seq"]] == room_trace[: forked["seq"]]
     assert any(e["kind"] == "request" and "mine" in str(e) for e in follower.events)
+
+
+def test_the_room_runs_on_while_a_fork_replays_its_history(app: Flask) -> None:
+    presenter, room = presenting(app)
+    presenter.request("apply", {"yaml": DEPLOYMENT.replace("replicas: 1", "replicas: 5")})
+    session = presenter.session
+    while session.timeline.cluster.env.steps < 3 * REPLAY_CHUNK:  # a replay of a few chunks
+        session.advance(30.0, lambda: None)
+    session.pump()
+    presenter.pump()
+    follower, _ = following(app, room["code"])
+    at_seq = len(follower.events)
+
+    forking = gevent.spawn(follower.client.emit, "fork-room", {"at_seq": at_seq}, callback=True)
+    served = 0
+    while not forking.ready():  # the replay yields between chunks: the presenter is served
+        presenter.request("kubectl", {"line": "get pods"})
+        served += 1
+        presenter.pump(0.001)
+    assert served >= 2
+    forked = forking.get(timeout=5)
+    assert forked["ok"] and forked["seq"] >= at_seq
+    follower.pump()
+    presenter.pump()
+    assert follower.events[:at_seq] == presenter.events[:at_seq]
+    assert len(presenter.events) > len(follower.events)  # the room went on, the fork did not
 
 
 def test_fork_room_is_for_followers_and_counts_against_the_session_limits() -> None:

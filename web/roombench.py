@@ -161,20 +161,33 @@ async def ticker(lags: list[float], every: float = 0.01) -> None:
 
 
 async def present(
-    url: str, followers: int, processes: int, rate: float, seconds: float, pid: int
+    url: str, followers: int, processes: int, rate: float, seconds: float, history: int, pid: int
 ) -> dict[str, Any]:
     """The presenter (here) and its followers (in `processes` client processes, so that the
     clients' CPU is spread as the server's would be over its machine's cores)."""
     import socketio
 
     presenter = socketio.AsyncClient(reconnection=False)
+    played = 0  # the presenter's page plays what it is sent at once
+
+    async def play_along(payload: dict[str, Any]) -> None:
+        nonlocal played
+        played = payload["events"][-1]["seq"]
+        await presenter.emit("ack", {"seq": played})
+
+    presenter.on("events", play_along)
     await presenter.connect(url, transports=["websocket"])
     assert (await presenter.call("hello", {"session": None}))["ok"]
-    await presenter.call("pause", {})
     room = await presenter.call("present", {})
-    seq = (await presenter.call("apply", {"yaml": DEPLOYMENT}, timeout=60))["seq"]  # a history
+    # A lesson under way: a history for the joiners to catch up with
+    scaled = DEPLOYMENT.replace("replicas: 1", "replicas: 10")
+    await presenter.call("speed", {"speed": 100})
+    await presenter.call("apply", {"yaml": scaled}, timeout=60)
+    assert await until(lambda: played >= history, 120), "the history did not grow"
+    await presenter.call("pause", {})
+    seq = (await presenter.call("kubectl", {"line": "get pods"}, timeout=60))["seq"]
 
-    start = time.monotonic()
+    cpu, start = cpu_seconds(pid), time.monotonic()
     shares = [followers // processes + (i < followers % processes) for i in range(processes)]
     clients = [
         subprocess.Popen(
@@ -189,7 +202,7 @@ async def present(
     for client in clients:
         assert client.stdout is not None
         assert (await asyncio.to_thread(client.stdout.readline)).strip() == "ready"
-    joined = time.monotonic() - start
+    joined, join_cpu = time.monotonic() - start, cpu_seconds(pid) - cpu
 
     # Commands go out at a steady pace, as a presenter's clicks do, without waiting for the
     # replies of the ones before (at most MAX_OUTSTANDING unanswered)
@@ -224,6 +237,8 @@ async def present(
     return {
         "events": seq - first_live,
         "joined": joined,
+        "join_cpu": join_cpu,
+        "history": seq,
         "delivered": all(report["delivered"] for report in reports),
         "faults": sum(report["faults"] for report in reports),
         "arrivals": joined_order([report["arrivals"] for report in reports]),
@@ -260,7 +275,7 @@ def percentile(values: list[float], fraction: float) -> float:
     return values[min(len(values) - 1, int(fraction * len(values)))]
 
 
-def fan_out(followers: int, rate: float, seconds: float, processes: int) -> None:
+def fan_out(followers: int, rate: float, seconds: float, processes: int, history: int) -> None:
     import socket
 
     with socket.socket() as s:
@@ -279,7 +294,9 @@ def fan_out(followers: int, rate: float, seconds: float, processes: int) -> None
         )
         try:
             _wait_until_up(url, process, log)
-            result = asyncio.run(present(url, followers, processes, rate, seconds, process.pid))
+            result = asyncio.run(
+                present(url, followers, processes, rate, seconds, history, process.pid)
+            )
         finally:
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=30)
@@ -317,7 +334,8 @@ def fan_out(followers: int, rate: float, seconds: float, processes: int) -> None
         f"clients' CPU {result['clients_cpu'] / wall * 100:.0f} %, their event loops late by "
         f"{percentile(result['lags'], 0.5) * 1000:.0f} ms (p50), "
         f"{percentile(result['lags'], 0.99) * 1000:.0f} ms (p99); "
-        f"joined and caught up in {result['joined']:.1f} s"
+        f"joined and caught up with {result['history']} events in {result['joined']:.1f} s "
+        f"(server CPU {result['join_cpu']:.1f} s; client processes starting included)"
     )
 
 
@@ -334,10 +352,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=100.0, help="trace events a second")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--client-processes", type=int, default=2)
+    parser.add_argument("--history", type=int, default=2000, help="events before they join")
     options = parser.parse_args(args)
     print(f"Room fan-out (python -m web.roombench), {options.rate:g} events/s")
     for followers in options.followers:
-        fan_out(followers, options.rate, options.seconds, options.client_processes)
+        fan_out(followers, options.rate, options.seconds, options.client_processes, options.history)
     return 0
 
 

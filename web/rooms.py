@@ -27,6 +27,7 @@ from typing import Any
 import segno
 from flask_socketio import SocketIO
 
+from engine import Timeline
 from web.addresses import kubeconfig_base_url
 from web.config import Settings
 from web.logs import Throttle
@@ -69,6 +70,9 @@ class Room:
     joining: list[str] = field(default_factory=list)  # followers waiting for their catch-up
     pending: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # to send
     sending: bool = False  # a greenlet sends `pending`
+    # The history's full messages as late joiners are sent them, dumped once (of `dumped_of`)
+    dumped: list[list[dict[str, Any]]] = field(default_factory=list)
+    dumped_of: Timeline | None = None
     view: dict[str, Any] | None = None  # the presenter's latest, as followers are sent it
     counted_at: float = 0.0  # when the presenter was last sent the follower count
     count_due: bool = False  # a count is scheduled
@@ -88,7 +92,7 @@ class Rooms:
         self.by_code: dict[str, Room] = {}
         self.by_session: dict[str, Room] = {}  # presenter's session id -> its room
         self.following: dict[str, Room] = {}  # follower connection -> the room it follows
-        self.refusals_logged = Throttle(60.0)
+        self.refusals_logged = Throttle(settings.log_repeat_seconds)  # a minute
 
     # ---- presenting --------------------------------------------------------------------------
     def present(self, session: Session) -> Room:
@@ -198,11 +202,8 @@ class Rooms:
             self.io.server.enter_room(sid, group)
         session = room.session
         self.io.emit("reset", session.cluster_payload(), to=group)
-        events = session.timeline.events[: session.sent]
         now = round(session.timeline.cluster.env.now, 6)
-        size = self.settings.events_per_message
-        for start in range(0, len(events), size):
-            batch = [event.model_dump(mode="json") for event in events[start : start + size]]
+        for batch in self._history(room):
             self.io.emit("events", {"events": batch, "now": now, "history": True}, to=group)
         self.io.emit("clock", session.clock_payload(), to=group)
         if room.view is not None:
@@ -210,6 +211,19 @@ class Rooms:
         self.io.close_room(group)
         for sid in joiners:
             self.io.server.enter_room(sid, room.name)
+
+    def _history(self, room: Room) -> list[list[dict[str, Any]]]:
+        """What the room was sent so far, in messages of `events_per_message`; the full ones
+        are kept (dumping an event costs more than encoding it), the last is dumped now."""
+        timeline, size = room.session.timeline, self.settings.events_per_message
+        if room.dumped_of is not timeline:  # a new cluster, or a fork: nothing kept holds
+            room.dumped, room.dumped_of = [], timeline
+        events = timeline.events[: room.session.sent]
+        while (len(room.dumped) + 1) * size <= len(events):
+            start = len(room.dumped) * size
+            room.dumped.append([e.model_dump(mode="json") for e in events[start : start + size]])
+        rest = [e.model_dump(mode="json") for e in events[len(room.dumped) * size :]]
+        return [*room.dumped, rest] if rest else room.dumped
 
     def followed_by(self, sid: str) -> Room | None:
         return self.following.get(sid)

@@ -419,10 +419,12 @@ class SessionRegistry:
         nodes: list[NodeSpec] | None = None,
         address: str = "",
         pinned: bool = False,
+        build: Callable[[], Timeline] | None = None,
     ) -> Session:
         """A new session with its cluster. `address`: the client's, held to
         max_sessions_per_address (a page that reloads reattaches instead: only new tabs and
-        new clients count); `pinned`: never freed for being idle."""
+        new clients count); `pinned`: never freed for being idle; `build`: makes the cluster,
+        once the limits are checked (a copy of a room's: web/rooms.py)."""
         settings = self.settings
         if len(self.sessions) >= settings.max_sessions:
             raise Full(f"the server already runs {len(self.sessions)} clusters; try again later")
@@ -435,7 +437,10 @@ class SessionRegistry:
                     f"({settings.idle_seconds / 60:.0f} minutes after its tab closed)"
                 )
         session_id = secrets.token_urlsafe(16)
-        timeline = Timeline(seed, nodes or default_nodes(), limits=settings.cluster_limits())
+        if build is not None:
+            timeline = build()
+        else:
+            timeline = Timeline(seed, nodes or default_nodes(), limits=settings.cluster_limits())
         session = self.adopt(session_id, timeline, address, pinned)
         log.info("session %s created (seed %d)", session.label, seed)
         return session
@@ -443,7 +448,8 @@ class SessionRegistry:
     def adopt(
         self, session_id: str, timeline: Timeline, address: str = "", pinned: bool = False
     ) -> Session:
-        """Hold a session for this timeline (a new one, or one the keeper restored)."""
+        """Hold a session for this timeline (a new one, or one the keeper restored). The limit
+        is checked again: building the timeline yields, and others may have come meanwhile."""
         if len(self.sessions) >= self.settings.max_sessions:
             raise Full(f"the server already runs {len(self.sessions)} clusters; try again later")
         session = Session(session_id, timeline, self.settings, self._send, address, pinned)

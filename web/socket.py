@@ -409,13 +409,11 @@ class PodlifeNamespace(Namespace):
         timeline = source.timeline  # kept: a reset of the room meanwhile does not matter
         at_seq = min(at_seq, len(timeline.events))
         fork = self.registry.create(
-            timeline.seed, timeline.nodes, address=request.remote_addr or ""
+            timeline.seed,
+            address=request.remote_addr or "",
+            build=lambda: timeline.rebuilt(at_seq, self._pause),
         )
-        try:
-            fork.restore(lambda: timeline.rebuilt(at_seq, self._pause), source.lesson)
-        except BaseException:
-            self.registry.free(fork)
-            raise
+        fork.lesson = source.lesson
         if not self.io.server.manager.is_connected(sid, "/"):
             self.registry.free(fork)  # the tab went away during the replay
             return {"ok": False, "error": "fork-room: the page disconnected"}
