@@ -19,10 +19,10 @@ import { ConnectDialog } from "./connect.js";
 import { normalizeCycle } from "./cycle.js";
 import { deriveView } from "./derive.js";
 import { $, clamp, fill, h } from "./dom.js";
-import { ManifestEditor } from "./editor.js";
 import { EXAMPLES } from "./examples.js";
 import { HeldOutput } from "./heldoutput.js";
 import { Inspector } from "./inspector.js";
+import { LazyEditor } from "./lazyeditor.js";
 import { Lesson, progressOf } from "./lesson.js";
 import { CONTINUE, LessonPicker } from "./lessonpicker.js";
 import { Timeline } from "./model.js";
@@ -126,7 +126,9 @@ const panelTabs = tabs($("#panel-tabs"), () => {
   app.dirty = true;
 });
 
-const editor = new ManifestEditor($("#editor"), { initial: EXAMPLES[0].yaml, onApply: () => applyManifest() });
+const editor = new LazyEditor($("#editor"), { initial: EXAMPLES[0].yaml, onApply: () => applyManifest() });
+// A learner edits at once; a class's follower (the join URL) never loads the editor's code.
+if (!location.pathname.startsWith("/join/") && !new URLSearchParams(location.search).has("join")) editor.load();
 const terminal = new Terminal($("#terminal"), {
   run: (line, id, stdin) => {
     const payload = { line, id };
