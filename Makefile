@@ -55,11 +55,12 @@ golden: install ## Regenerate tests/golden/ (transcripts and stories) from scena
 	done
 	@git status --short tests/golden
 
-bench: install ## Benchmarks: the engine, the server under abuse, the page's weight, room fan-out (figures: docs/performance.md)
+bench: install ## Benchmarks: the engine, the server under abuse, keeping sessions, the page's weight, interaction latency, room fan-out (figures: docs/performance.md)
 	$(BIN)/python -m engine.bench
 	$(BIN)/python -m web.bench
 	$(BIN)/python -m web.keepbench
 	$(BIN)/python -m web.pageweight
+	$(BIN)/python -m web.latencybench
 	$(BIN)/python -m web.roombench
 
 clean: ## Remove the virtualenv and caches

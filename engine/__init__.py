@@ -18,7 +18,8 @@ touching them. What they need and nothing more:
   and its `StatusError`;
 - reading stored state without running the simulation: the resource table (`BY_NAME`,
   `lookup`), the codec's `decode`, `Etcd`, `KeyValue`, `CompactedError`, kubectl's
-  `print_yaml`;
+  `print_yaml`; `load_kubectl_commands`, for a server to import kubectl's commands before
+  its first learner needs them;
 - scenarios: `Scenario`, `ScenarioError`, `load`, and the headless player's `play`;
 - input checks: `yamlsafe` (the one YAML reader, with its limits), `parse_quantity`;
 - time: `to_datetime` (a virtual second as a moment) and `TIME_FIELDS` (the names of the
@@ -43,6 +44,7 @@ from engine.client.rest import send_request
 from engine.cluster import Cluster, KubectlRun, NodeSpec, default_nodes
 from engine.config import TIMINGS, Limits, Timings, timings_name
 from engine.etcd import CompactedError, Etcd, KeyValue
+from engine.kubectl.cli import load_commands as load_kubectl_commands
 from engine.kubectl.printers import print_yaml
 from engine.node.exec import ExecSession
 from engine.player import play
@@ -101,6 +103,7 @@ __all__ = [
     "default_nodes",
     "errors",
     "load",
+    "load_kubectl_commands",
     "lookup",
     "parse_quantity",
     "play",

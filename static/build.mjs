@@ -70,6 +70,10 @@ const options = {
   ...common,
   entryPoints: { podlife: path.join(here, "src", "main.js") },
   format: "esm",
+  // The editor (CodeMirror) in a chunk of its own, imported when first needed
+  // (static/src/lazyeditor.js).
+  splitting: true,
+  chunkNames: "[name]-[hash]",
   legalComments: "linked",
 };
 const css = { ...common, entryPoints: { podlife: path.join(here, "src", "styles.css") } };

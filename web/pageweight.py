@@ -1,10 +1,12 @@
 """`make bench`, the page's weight: what a browser's first load of the page costs on the wire.
 
 Starts the real server (`app.py`) on a free loopback port, fetches the page as a browser does
-(Accept-Encoding: gzip, br), then every stylesheet, script and image it names, and reports
-the bytes transferred per file (status line and headers included) against the same files
-sent uncompressed; then a second visit, as a browser with those files in its cache makes it.
-The figure for a class of 300 on one Wi-Fi is the first load's total (docs/performance.md).
+(Accept-Encoding: gzip, br), then every stylesheet, script and image it names and the scripts
+those import, and reports the bytes transferred per file (status line and headers included)
+against the same files sent uncompressed; then a second visit, as a browser with those files
+in its cache makes it. Two first loads: a student following a class (the page without the
+editor, which it never loads) and a learner (the editor's chunk too, which the page imports at
+once). The figure for a class of 300 on one Wi-Fi is the student's (docs/performance.md).
 
 Run: `python -m web.pageweight` (or `make bench`).
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -28,6 +31,10 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BROWSER_ENCODINGS = "gzip, deflate, br, zstd"  # what Chromium sends
+# A bundle's imports as esbuild writes them: `import{a as b}from"./chunk-X.js"`,
+# `import"./chunk-X.js"`, and the lazily loaded `import("./editor-X.js")`.
+STATIC_IMPORT = re.compile(r'(?:\bfrom|\bimport)\s*"\./([\w-]+\.js)"')
+DYNAMIC_IMPORT = re.compile(r'\bimport\(\s*"\./([\w-]+\.js)"\s*\)')
 
 
 @dataclass(frozen=True)
@@ -76,16 +83,29 @@ def fetch(base: str, path: str, headers: dict[str, str] | None = None) -> Fetche
         connection.close()
 
 
-def first_load(base: str, encodings: str = BROWSER_ENCODINGS) -> list[Fetched]:
-    """The page, then each file it names, fetched with `encodings` ("" for none)."""
+def first_load(base: str, encodings: str = BROWSER_ENCODINGS, lazy: bool = False) -> list[Fetched]:
+    """The page, each file it names and each script those import, fetched with `encodings`
+    ("" for none); `lazy`: the scripts imported when first needed (the editor) too."""
     headers = {"Accept-Encoding": encodings} if encodings else {}
     page = fetch(base, "/", headers)
     parser = _Assets()
     parser.feed(_decoded(page).decode())
-    return [page] + [fetch(base, url, headers) for url in parser.urls]
+    queue, loaded = list(parser.urls), [page]
+    while queue:
+        url = queue.pop(0)
+        if any(f.path == url for f in loaded):
+            continue
+        fetched = fetch(base, url, headers)
+        loaded.append(fetched)
+        if url.endswith(".js"):
+            # Read the same file unencoded: what the browser's parser sees.
+            code = fetch(base, url).body.decode()
+            names = STATIC_IMPORT.findall(code) + (DYNAMIC_IMPORT.findall(code) if lazy else [])
+            queue += [url.rsplit("/", 1)[0] + "/" + name for name in names]
+    return loaded
 
 
-def _decoded(fetched: Fetched) -> bytes:
+def _decoded(fetched: Fetched) -> bytes:  # the page: gzip or nothing
     import gzip
 
     coding = fetched.headers.get("content-encoding")
@@ -139,19 +159,23 @@ def kib(n: int) -> str:
 def main() -> None:
     print("Page weight on first load (python -m web.pageweight)")
     with running_server() as base:
-        plain = {f.path: f for f in first_load(base, "")}
-        load = first_load(base)
-        for f in load:
+        plain = {f.path: f for f in first_load(base, "", lazy=True)}
+        follower = first_load(base)
+        learner = first_load(base, lazy=True)
+        for f in learner:
             coding = f.headers.get("content-encoding", "identity")
-            before = plain[f.path].wire_bytes if f.path in plain else 0
+            lazily = "" if any(g.path == f.path for g in follower) else ", a learner's only"
             print(
-                f"  {f.path:40} {kib(before):>9} uncompressed -> {kib(f.wire_bytes):>9} "
-                f"({coding}; {f.headers.get('cache-control', '')})"
+                f"  {f.path:40} {kib(plain[f.path].wire_bytes):>9} uncompressed -> "
+                f"{kib(f.wire_bytes):>9} ({coding}; {f.headers.get('cache-control', '')}"
+                f"{lazily})"
             )
-        before_total = sum(f.wire_bytes for f in plain.values())
-        after_total = sum(f.wire_bytes for f in load)
-        total = "first load, total"
-        print(f"  {total:40} {kib(before_total):>9} uncompressed -> {kib(after_total):>9}")
+        for who, load in (("a student following a class", follower), ("a learner", learner)):
+            before_total = sum(plain[f.path].wire_bytes for f in load)
+            after_total = sum(f.wire_bytes for f in load)
+            total = f"first load of {who}"
+            print(f"  {total:40} {kib(before_total):>9} uncompressed -> {kib(after_total):>9}")
+        load = learner
         again = fetch(
             base,
             "/",

@@ -11,6 +11,7 @@ import gevent
 from gevent.event import Event
 from gevent.pywsgi import WSGIHandler, WSGIServer
 
+from engine import load_kubectl_commands
 from web.addresses import WILDCARD_ADDRESSES, kubeconfig_base_url
 from web.config import Settings
 from web.factory import client_errors_of, create_app, registry_of
@@ -57,6 +58,7 @@ def serve(settings: Settings) -> int:
     host, port = settings.host, settings.port
     redact_handlers()  # no session id or token in any line, whoever writes it (web/logs.py)
     app = create_app(settings)
+    load_kubectl_commands()  # now rather than on the first learner's first command
     handler = type("Handler", (QuietHandler,), {"client_errors": client_errors_of(app)})
     # log=None: no access log line per long-polling request; errors still go to the log.
     server = WSGIServer(

@@ -100,7 +100,9 @@ def command(name: str, *flags: Flag, summary: str = "") -> Callable[[Runner], Ru
     return register
 
 
-def _load_commands() -> None:
+def load_commands() -> None:
+    """Import every command's module (registering it). Done on the first kubectl line, or
+    beforehand by a server, whose first learner then does not wait ~0.1 s for the imports."""
     from engine.kubectl import commands
 
     for module in pkgutil.iter_modules(commands.__path__):
@@ -117,7 +119,7 @@ def run_kubectl(
     """The kubectl process: returns when the command would return in real life. `files`:
     what `-f NAME` can read."""
     if not COMMANDS:
-        _load_commands()
+        load_commands()
     if argv and argv[0] == "kubectl":
         argv = argv[1:]
     try:

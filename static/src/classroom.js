@@ -65,13 +65,18 @@ export class Classroom {
    * before a reload. False when there is none, or the server knows it no more (then the page
    * says so and goes on with its own cluster). */
   async resume() {
-    const code = codeFromLocation(location.pathname, location.search) || recall(sessionStorage, FOLLOW_KEY)?.code;
+    const code = this.codeToFollow();
     if (!code) return false;
     const reply = await this.follow(code);
     if (reply.ok) return true;
     toast(reply.error || "cannot follow that class", "error");
     this.forgetFollow();
     return false;
+  }
+
+  /** The code this tab is to follow on connecting, or null. */
+  codeToFollow() {
+    return codeFromLocation(location.pathname, location.search) || recall(sessionStorage, FOLLOW_KEY)?.code || null;
   }
 
   /** What `hello` carries for a presenter coming back (a reload, a reconnection). */

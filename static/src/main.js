@@ -20,10 +20,10 @@ import { ConnectDialog } from "./connect.js";
 import { normalizeCycle } from "./cycle.js";
 import { deriveView } from "./derive.js";
 import { $, clamp, fill, h } from "./dom.js";
-import { ManifestEditor } from "./editor.js";
 import { EXAMPLES } from "./examples.js";
 import { HeldOutput } from "./heldoutput.js";
 import { Inspector } from "./inspector.js";
+import { LazyEditor } from "./lazyeditor.js";
 import { Lesson, progressOf } from "./lesson.js";
 import { CONTINUE, LessonPicker } from "./lessonpicker.js";
 import { Timeline } from "./model.js";
@@ -128,7 +128,7 @@ const panelTabs = tabs($("#panel-tabs"), () => {
   app.dirty = true;
 });
 
-const editor = new ManifestEditor($("#editor"), { initial: EXAMPLES[0].yaml, onApply: () => applyManifest() });
+const editor = new LazyEditor($("#editor"), { initial: EXAMPLES[0].yaml, onApply: () => applyManifest() });
 const terminal = new Terminal($("#terminal"), {
   run: (line, id, stdin) => {
     const payload = { line, id };
@@ -182,6 +182,7 @@ const classroom = new Classroom({
       app.dirty = true;
     },
     forked(reply) {
+      editor.load(); // a cluster of its own to edit
       app.session = reply.session;
       sessionStorage.setItem(SESSION_KEY, reply.session);
       connect.sessionChanged();
@@ -197,6 +198,9 @@ const classroom = new Classroom({
     detail: () => detailKey(app.selected),
   },
 });
+// A learner edits at once; a class's follower never loads the editor's code, unless it leaves
+// the class (hello, below) or forks its own copy.
+if (!classroom.codeToFollow()) editor.load();
 
 // ---- examples and apply ---------------------------------------------------------------------
 const exampleSelect = $("#example");
@@ -515,6 +519,7 @@ async function hello() {
   }
   const changed = app.session !== null && app.session !== reply.session;
   app.session = reply.session;
+  editor.load(); // a cluster of its own: the editor's code is wanted now
   conn.sessionReady();
   if (changed) connect.sessionChanged(); // a server restart: a new session, a new cluster
   sessionStorage.setItem(SESSION_KEY, reply.session);

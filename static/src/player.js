@@ -71,9 +71,12 @@ export class Player {
     return this.cursor >= this.events.length && !this.anim;
   }
 
-  /** New events arrived from the server. */
+  /** New events arrived from the server (the timeline holds them already). */
   received(events) {
-    const caughtUp = this.atLiveEdge;
+    // Caught up: the page had played everything before them. Then they start at once rather
+    // than after the quiet virtual time before them (a learner's click shows its first message
+    // now, not up to MAX_GAP later).
+    const caughtUp = !this.anim && this.cursor >= this.events.length - events.length;
     for (const ev of events) if (caughtUp) this.idleArrivals.add(ev.seq);
     if (this.stepWanted && events.length) {
       this.stepWanted = false;

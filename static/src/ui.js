@@ -50,7 +50,7 @@ export function tabs(tablist, onChange) {
 
 function typing(target) {
   if (!target || !(target instanceof Element)) return false;
-  if (target.closest(".cm-editor")) return true;
+  if (target.closest(".cm-editor, .editor-plain")) return true;
   const tag = target.tagName;
   return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || target.isContentEditable;
 }

@@ -141,6 +141,7 @@ def page(
     page.on("pageerror", console.on_error)
     page.goto(server)
     page.wait_for_function("window.podlife && window.podlife.app.session")
+    page.wait_for_selector("#editor .cm-content")  # a learner's page loads the editor at once
     yield page
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:

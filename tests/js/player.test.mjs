@@ -95,3 +95,37 @@ describe("the clock", needsTrace, () => {
     assert.equal(player.displayTime(t + 3), 0);
   });
 });
+
+describe("live edge", needsTrace, () => {
+  test("events that arrive once the page has caught up start at once, not after the quiet before them", () => {
+    const timeline = new Timeline();
+    timeline.reset(trace.reset.baseline);
+    // A quiet stretch of virtual time between two bursts: the next event comes seconds later.
+    const gapAt = trace.events.findIndex((ev, i) => i > 0 && ev.time - trace.events[i - 1].time > 2);
+    assert.ok(gapAt > 0, "the trace has a quiet stretch");
+    const player = new Player(timeline, { ack() {}, setPlaying() {}, setSpeed() {}, step() {} });
+    timeline.append(trace.events.slice(0, gapAt));
+    player.seek(gapAt); // played everything so far
+    const later = trace.events.slice(gapAt, gapAt + 3);
+    timeline.append(later);
+    player.received(later);
+    player.tick(1000);
+    assert.equal(player.anim.index, gapAt);
+    assert.equal(player.anim.wait, 0);
+  });
+
+  test("events that arrive while the page is still playing keep the time between them", () => {
+    const timeline = new Timeline();
+    timeline.reset(trace.reset.baseline);
+    const gapAt = trace.events.findIndex((ev, i) => i > 0 && ev.time - trace.events[i - 1].time > 2);
+    const player = new Player(timeline, { ack() {}, setPlaying() {}, setSpeed() {}, step() {} });
+    timeline.append(trace.events.slice(0, gapAt));
+    player.seek(gapAt - 1); // one event still to play
+    const later = trace.events.slice(gapAt, gapAt + 3);
+    timeline.append(later);
+    player.received(later);
+    player.cursor = gapAt;
+    player.tick(1000);
+    assert.ok(player.anim.wait > 0);
+  });
+});
