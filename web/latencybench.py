@@ -100,22 +100,19 @@ def trial(page: Any, n: int) -> float:
     return float(page.evaluate("window.__latency.first - window.__latency.start"))
 
 
-def measure(base: str, trials: int) -> list[float]:
-    """Each trial's milliseconds, in order: even ones Apply, odd ones a kubectl line."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(viewport={"width": 1440, "height": 900}, bypass_csp=True)
-            page = context.new_page()
-            page.goto(base)
-            page.wait_for_function("window.podlife && window.podlife.app.session")
-            page.wait_for_selector("#editor .cm-content")
-            page.evaluate(OBSERVE)
-            return [trial(page, n) for n in range(trials)]
-        finally:
-            browser.close()
+def measure(browser: Any, base: str, trials: int) -> list[float]:
+    """Each trial's milliseconds, in order (even ones Apply, odd ones a kubectl line), in a
+    fresh page of `browser` (Playwright's)."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, bypass_csp=True)
+    try:
+        page = context.new_page()
+        page.goto(base)
+        page.wait_for_function("window.podlife && window.podlife.app.session")
+        page.wait_for_selector("#editor .cm-content")
+        page.evaluate(OBSERVE)
+        return [trial(page, n) for n in range(trials)]
+    finally:
+        context.close()
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -126,8 +123,14 @@ def percentile(values: list[float], q: float) -> float:
 def main() -> None:
     trials = int(sys.argv[1]) if len(sys.argv) > 1 else 40
     print(f"Interaction latency in headless Chromium, {trials} trials (python -m web.latencybench)")
-    with running_server() as base:
-        times = measure(base, trials)
+    from playwright.sync_api import sync_playwright
+
+    with running_server() as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            times = measure(browser, base, trials)
+        finally:
+            browser.close()
     print("  each, in order:", " ".join(f"{t:.0f}" for t in times))
     for name, values in (("apply", times[::2]), ("kubectl", times[1::2]), ("all", times)):
         print(
