@@ -25,6 +25,7 @@ import { HeldOutput } from "./heldoutput.js";
 import { Inspector } from "./inspector.js";
 import { LazyEditor } from "./lazyeditor.js";
 import { Lesson, progressOf } from "./lesson.js";
+import { lessonFromLocation, lessonLink, partWithin } from "./lessonlink.js";
 import { CONTINUE, LessonPicker } from "./lessonpicker.js";
 import { Timeline } from "./model.js";
 import { NarrationView, storyAt } from "./narrationview.js";
@@ -427,10 +428,14 @@ setPresenter(localStorage.getItem(PRESENTER_KEY) === "1" || new URLSearchParams(
 
 // Scenarios (lessons).
 const picker = new LessonPicker($("#scenario"));
-$("#scenario").addEventListener("change", async (e) => {
+$("#scenario").addEventListener("change", (e) => {
   const resuming = e.target.value.startsWith(CONTINUE);
   const name = resuming ? e.target.value.slice(CONTINUE.length) : e.target.value;
-  if (!name) return;
+  if (name) openLesson(name, resuming ? picker.progress.current.part : 1);
+});
+
+/** Lesson `name` in a fresh cluster, run without pausing up to its part `part`. */
+async function openLesson(name, part) {
   const reply = await conn.request("scenario", { name });
   if (!reply.ok) {
     toast(reply.error || `cannot load ${name}`, "error");
@@ -439,7 +444,33 @@ $("#scenario").addEventListener("change", async (e) => {
   app.scenario = name;
   $("#scenario").value = name;
   if (!player.playing) player.setPlaying(true);
-  lesson.start(name, reply.title || name, reply.steps || [], resuming ? picker.progress.current.part : 1, reply.files);
+  const steps = reply.steps || [];
+  const parts = steps.filter((step) => "say" in step).length;
+  lesson.start(name, reply.title || name, steps, partWithin(part, parts), reply.files);
+}
+
+/** A lesson the address asks for (/?lesson=NAME&part=N, lessonlink.js), once: the address
+ * then drops it, so that a reload keeps the cluster rather than starting over. */
+function openLessonOfAddress() {
+  const wanted = lessonFromLocation(location.search);
+  if (!wanted) return;
+  history.replaceState(null, "", location.pathname);
+  if (app.scenarios.some((sc) => sc.name === wanted.name)) openLesson(wanted.name, wanted.part);
+  else toast(`There is no lesson named "${wanted.name}" on this server: pick one in the Lesson list.`, "error");
+}
+
+// "Link": the address of the lesson at the part on screen, to share or to come back to.
+$("#lesson-link").addEventListener("click", async () => {
+  const l = lesson.active;
+  if (!l) return;
+  const part = Math.max(1, l.part);
+  const url = lessonLink(location.origin, l.name, part);
+  try {
+    await navigator.clipboard.writeText(url);
+    toast(`Copied the link to part ${part} of this lesson: ${url}`);
+  } catch {
+    toast(`The link to part ${part} of this lesson: ${url}`); // no clipboard (plain http): shown to copy by hand
+  }
 });
 
 const lesson = new Lesson({
@@ -533,6 +564,7 @@ async function hello() {
   if (typeof reply.playing === "boolean") player.playing = reply.playing;
   app.dirty = true;
   classroom.afterHello(reply.room);
+  openLessonOfAddress();
 }
 conn.on("disconnect", () => setConnection("disconnected"));
 

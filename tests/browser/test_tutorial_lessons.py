@@ -60,3 +60,23 @@ def test_the_stateless_application_lesson_scales_to_four(page: Any, console: Con
     assert all(p["key"].startswith("default/nginx-deployment-") for p in pods(page))
     shot(page, "tutorial-stateless-1440")
     assert console.errors == []
+
+
+def test_an_address_opens_a_lesson_at_a_part_and_links_back_to_it(
+    page: Any, server: str, console: Console
+) -> None:
+    # /?lesson=NAME&part=N (static/src/lessonlink.js): a teacher's slide, a learner's bookmark.
+    page.goto(f"{server}/?lesson=31-stateless-application&part=3")
+    page.wait_for_selector("#continue:not([hidden])", timeout=120_000)
+    assert page.inner_text("#lesson-progress") == "part 3 of 5"
+    assert page.evaluate("location.search") == ""  # a reload keeps the cluster
+    page.click("#lesson-link")
+    toast = page.wait_for_selector(".toast:has-text('part 3 of this lesson')")
+    assert f"{server}/?lesson=31-stateless-application&part=3" in toast.inner_text()
+    # A part past the lesson's last is its last; an unknown lesson is said so.
+    page.goto(f"{server}/?lesson=31-stateless-application&part=99")
+    page.wait_for_selector("#continue:not([hidden])", timeout=120_000)
+    assert page.inner_text("#lesson-progress") == "part 5 of 5"
+    page.goto(f"{server}/?lesson=no-such-lesson")
+    page.wait_for_selector(".toast:has-text('There is no lesson named \"no-such-lesson\"')")
+    assert console.errors == []
