@@ -55,10 +55,11 @@ golden: install ## Regenerate tests/golden/ (transcripts and stories) from scena
 	done
 	@git status --short tests/golden
 
-bench: install ## Benchmarks: the engine, the server under abuse, the page's weight (figures: docs/performance.md)
+bench: install ## Benchmarks: the engine, the server under abuse, the page's weight, a class (figures: docs/performance.md)
 	$(BIN)/python -m engine.bench
 	$(BIN)/python -m web.bench
 	$(BIN)/python -m web.pageweight
+	$(BIN)/python -m web.classbench --idle 300
 
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info

@@ -360,7 +360,8 @@ class SessionRegistry:
     """Every session of this server process, by id and by Socket.IO connection.
 
     Lock-free by design: under gevent only one greenlet runs at a time, and no method here
-    yields, so each call is atomic with respect to every other greenlet. The clock driver of
+    yields (but `create` while it builds the cluster, before it touches the tables), so each
+    call is atomic with respect to every other greenlet. The clock driver of
     each session is started through `spawn` (Socket.IO's background task)."""
 
     def __init__(self, settings: Settings, send: Send, spawn: Callable[[Session], Any]) -> None:
@@ -376,10 +377,25 @@ class SessionRegistry:
         nodes: list[NodeSpec] | None = None,
         address: str = "",
         pinned: bool = False,
+        pause: Pause | None = None,
     ) -> Session:
         """A new session with its cluster. `address`: the client's, held to
         max_sessions_per_address (a page that reloads reattaches instead: only new tabs and
-        new clients count); `pinned`: never freed for being idle."""
+        new clients count); `pinned`: never freed for being idle; `pause`: called while the
+        cluster is set up (a tenth of a second of work), which is the one place this yields,
+        so the limits are checked again after it."""
+        self._check_room(address)
+        limits = self.settings.cluster_limits()
+        timeline = Timeline(seed, nodes or default_nodes(), limits=limits, pause=pause)
+        self._check_room(address)
+        session_id = secrets.token_urlsafe(16)
+        session = Session(session_id, timeline, self.settings, self._send, address, pinned)
+        self.sessions[session_id] = session
+        self._spawn(session)
+        log.info("session %s created (seed %d)", session.label, seed)
+        return session
+
+    def _check_room(self, address: str) -> None:
         settings = self.settings
         if len(self.sessions) >= settings.max_sessions:
             raise Full(f"the server already runs {len(self.sessions)} clusters; try again later")
@@ -391,13 +407,6 @@ class SessionRegistry:
                     f"address may have; close a tab, or wait until an unused one is freed "
                     f"({settings.idle_seconds / 60:.0f} minutes after its tab closed)"
                 )
-        session_id = secrets.token_urlsafe(16)
-        timeline = Timeline(seed, nodes or default_nodes(), limits=settings.cluster_limits())
-        session = Session(session_id, timeline, settings, self._send, address, pinned)
-        self.sessions[session_id] = session
-        self._spawn(session)
-        log.info("session %s created (seed %d)", session.label, seed)
-        return session
 
     def get(self, session_id: str | None) -> Session | None:
         return self.sessions.get(session_id) if session_id else None
