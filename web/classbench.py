@@ -5,16 +5,17 @@ asyncio client over WebSocket, as the page connects), spread over a few client p
 the clients are not what limits the figures on a small machine (their CPU is measured and
 printed too). Two figures:
 
-- **Class burst.** Each student, at a random moment of the same window (10 s), opens the page
-  (`hello`: a new cluster), and presses Apply on a 3-replica Deployment. Each acknowledges
-  every `events` message as soon as it arrives, as the page does once it has played them at
-  high speed (docs/protocol.md: the clock is held until the page acks), and plays at the
-  page's default speed, 1x. The figure is the time from pressing Apply until the trace has
-  told that all three pods are Running (the kubelet's "Pod … is Running and Ready" milestone,
-  one per pod), and that time less the *floor*: the virtual seconds the engine itself takes
-  to get there (image pulls) at that speed. Meanwhile a bystander asks the `default` cluster
-  for its pods through the Kubernetes API (its kubeconfig's server and token) twice a second.
-- **Idle sessions.** 1,000 students open the page and do nothing (their clusters play on at
+- **Class burst.** 270 students open the page (`hello`: a new cluster each) at random moments
+  of 60 s; once all have, they and 30 latecomers, who open the page only then, press Apply on
+  a 3-replica Deployment at random moments of the same 10 s. Each acknowledges every `events`
+  message as soon as it arrives, as the page does once it has played them at high speed
+  (docs/protocol.md: the clock is held until the page acks), and plays at the page's default
+  speed, 1x. The figure is the time from pressing Apply until the trace has told that all
+  three pods are Running (the kubelet's "Pod … is Running and Ready" milestone, one per pod),
+  and that time less the *floor*: the virtual seconds the engine itself takes to get there
+  (image pulls) at that speed. Meanwhile a bystander asks the `default` cluster for its pods
+  through the Kubernetes API (its kubeconfig's server and token) twice a second.
+- **Idle sessions.** N students open the page and do nothing (their clusters play on at
   1x: heartbeats, leases): the server's memory per session, how long creating them took, and
   the CPU the server spends holding them.
 
