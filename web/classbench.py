@@ -33,6 +33,7 @@ import http.client
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -134,13 +135,15 @@ def running_server(port: int, sessions: int, profile: str | None) -> Iterator[Se
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _wait_until_up(server: Server) -> None:
     deadline = time.monotonic() + 60
     while not server.kubeconfig.exists():  # written once the server listens
         if server.process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"the server did not start (see {server.kubeconfig.parent})")
+            said = (server.kubeconfig.parent / "server.log").read_text(errors="replace")
+            raise RuntimeError(f"the server did not start:\n{said[-2000:]}")
         time.sleep(0.1)
 
 
