@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import shlex
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -168,11 +168,15 @@ class Cluster:
         timings: Timings | None = None,
         control_plane: bool = True,
         limits: Limits | None = None,
+        pause: Callable[[], None] | None = None,
     ) -> None:
+        """`pause`, if given, is called every PAUSE_EVERY steps of the set-up (a server lets
+        its other clients run meanwhile: Environment.pause)."""
         self.seed = seed
         self.rng = random.Random(seed)
         self.timings = timings or Timings()
         self.env = Environment()
+        self.env.pause = pause
         self.trace = Trace(lambda: self.env.now)
         self.etcd = Etcd()
         self.apiserver = APIServer(
@@ -221,6 +225,7 @@ class Cluster:
             self.env.run_until(max(self.env.now, 0.0))
         self.env.rebase()
         self.trace.muted = False
+        self.env.pause = None
 
     # ---- set-up ------------------------------------------------------------------------------
     def _bootstrap(self, node_specs: list[NodeSpec]) -> None:

@@ -27,6 +27,7 @@ from typing import Any
 
 URGENT = 0  # wake-ups of waiting processes run before new work at the same instant
 NORMAL = 1
+PAUSE_EVERY = 1000  # steps between two calls of Environment.pause (some 50-80 ms of set-up)
 
 ProcessGenerator = Generator[Any, Any, Any]
 # A queued item: [when, priority, sequence, callback, background]. A list, so that `cancel`
@@ -165,6 +166,10 @@ class Environment:
         self._idle_callbacks: list[Callable[[], None]] = []
         self.steps = 0  # heap pops so far: with the inputs' step counts, enough to replay exactly
         self.active_process: Process | None = None  # the process whose generator is running
+        # Called between two steps every PAUSE_EVERY steps, when set: a server building a
+        # cluster lets its other clients run meanwhile (the set-up runs to completion inside
+        # one call). It must not touch this environment.
+        self.pause: Callable[[], None] | None = None
 
     def schedule(
         self,
@@ -254,6 +259,8 @@ class Environment:
             callbacks, self._idle_callbacks = self._idle_callbacks, []
             for idle in callbacks:
                 idle()
+        if self.pause is not None and self.steps % PAUSE_EVERY == 0:
+            self.pause()
 
     def rebase(self) -> None:
         """Make the current moment virtual time 0, keeping everything queued in order (and

@@ -93,11 +93,18 @@ class Timeline:
         timings: Timings | None = None,
         limits: Limits | None = None,
         files: dict[str, str] | None = None,
+        pause: Callable[[], None] | None = None,
     ) -> None:
+        """`pause`: called every thousand steps of the cluster's set-up (Cluster)."""
         self.seed = seed
         self.nodes = list(nodes)
         self.cluster = Cluster(
-            seed=seed, node_specs=self.nodes, timings=timings, control_plane=True, limits=limits
+            seed=seed,
+            node_specs=self.nodes,
+            timings=timings,
+            control_plane=True,
+            limits=limits,
+            pause=pause,
         )
         self.cluster.files.update(files or {})  # a lesson's files (engine/scenario.py)
         self.origin = self.cluster.env.steps  # the bootstrap's steps: seq 0 is "here"
@@ -137,7 +144,9 @@ class Timeline:
         events past `at_seq` — identical to the old ones."""
         steps, count = self.marks[at_seq - 1] if at_seq else (self.origin, 0)
         cluster = self.cluster
-        fresh = Timeline(self.seed, self.nodes, cluster.timings, cluster.limits, cluster.files)
+        fresh = Timeline(
+            self.seed, self.nodes, cluster.timings, cluster.limits, cluster.files, pause
+        )
         fresh.replay(self.inputs[:count], self.failed, steps, pause, chunk)
         if at_seq and (
             len(fresh.events) < at_seq or fresh.events[at_seq - 1] != self.events[at_seq - 1]

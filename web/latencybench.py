@@ -58,9 +58,16 @@ OBSERVE = """() => {
 # Quiet: the page has played everything and nothing new came for QUIET_MS (a pod's image
 # pull and start are over), so a trial's first message is the action's, not a backlog's.
 QUIET_MS = 3000
-QUIET = """(quietMs) => new Promise((resolve) => {
+QUIET = """(quietMs) => new Promise((resolve, reject) => {
   let seen = -1, since = performance.now();
+  const began = performance.now();
   const check = () => {
+    if (performance.now() - began > 120000) {
+      const { player, timeline } = window.podlife;
+      reject(new Error(`never quiet: cursor ${player.cursor} of ${timeline.events.length}, ` +
+        `playing ${player.playing}, in flight ${JSON.stringify(player.anim)}`));
+      return;
+    }
     const { player, timeline } = window.podlife;
     const idle = player.cursor >= timeline.events.length && !player.anim;
     if (timeline.events.length !== seen || !idle) {

@@ -401,7 +401,8 @@ class SessionRegistry:
     """Every session of this server process, by id and by Socket.IO connection.
 
     Lock-free by design: under gevent only one greenlet runs at a time, and no method here
-    yields, so each call is atomic with respect to every other greenlet. The clock driver of
+    yields (but `create` while it builds the cluster, before it touches the tables), so each
+    call is atomic with respect to every other greenlet. The clock driver of
     each session is started through `spawn` (Socket.IO's background task)."""
 
     def __init__(self, settings: Settings, send: Send, spawn: Callable[[Session], Any]) -> None:
@@ -420,11 +421,35 @@ class SessionRegistry:
         address: str = "",
         pinned: bool = False,
         build: Callable[[], Timeline] | None = None,
+        pause: Pause | None = None,
     ) -> Session:
         """A new session with its cluster. `address`: the client's, held to
         max_sessions_per_address (a page that reloads reattaches instead: only new tabs and
-        new clients count); `pinned`: never freed for being idle; `build`: makes the cluster,
-        once the limits are checked (a copy of a room's: web/rooms.py)."""
+        new clients count); `pinned`: never freed for being idle; `build`: makes the cluster
+        (a copy of a room's: web/rooms.py), else a fresh one is set up, calling `pause` (a
+        tenth of a second of work). Building yields: the limits are checked before it, and
+        again after it (adopt)."""
+        self._check_limits(address)
+        if build is not None:
+            timeline = build()
+        else:
+            limits = self.settings.cluster_limits()
+            timeline = Timeline(seed, nodes or default_nodes(), limits=limits, pause=pause)
+        session = self.adopt(secrets.token_urlsafe(16), timeline, address, pinned)
+        log.info("session %s created (seed %d)", session.label, seed)
+        return session
+
+    def adopt(
+        self, session_id: str, timeline: Timeline, address: str = "", pinned: bool = False
+    ) -> Session:
+        """Hold a session for this timeline (a new one, or one the keeper restored)."""
+        self._check_limits(address)
+        session = Session(session_id, timeline, self.settings, self._send, address, pinned)
+        self.sessions[session_id] = session
+        self._spawn(session)
+        return session
+
+    def _check_limits(self, address: str) -> None:
         settings = self.settings
         if len(self.sessions) >= settings.max_sessions:
             raise Full(f"the server already runs {len(self.sessions)} clusters; try again later")
@@ -436,26 +461,6 @@ class SessionRegistry:
                     f"address may have; close a tab, or wait until an unused one is freed "
                     f"({settings.idle_seconds / 60:.0f} minutes after its tab closed)"
                 )
-        session_id = secrets.token_urlsafe(16)
-        if build is not None:
-            timeline = build()
-        else:
-            timeline = Timeline(seed, nodes or default_nodes(), limits=settings.cluster_limits())
-        session = self.adopt(session_id, timeline, address, pinned)
-        log.info("session %s created (seed %d)", session.label, seed)
-        return session
-
-    def adopt(
-        self, session_id: str, timeline: Timeline, address: str = "", pinned: bool = False
-    ) -> Session:
-        """Hold a session for this timeline (a new one, or one the keeper restored). The limit
-        is checked again: building the timeline yields, and others may have come meanwhile."""
-        if len(self.sessions) >= self.settings.max_sessions:
-            raise Full(f"the server already runs {len(self.sessions)} clusters; try again later")
-        session = Session(session_id, timeline, self.settings, self._send, address, pinned)
-        self.sessions[session_id] = session
-        self._spawn(session)
-        return session
 
     def get(self, session_id: str | None) -> Session | None:
         return self.sessions.get(session_id) if session_id else None

@@ -140,7 +140,9 @@ class PodlifeNamespace(Namespace):
             )
         if session is None:
             seed = self.settings.seed if hello.seed is None else hello.seed
-            session = self.registry.create(seed, address=request.remote_addr or "")
+            # Building the cluster lets the others run (the hellos of a whole class at once)
+            address = request.remote_addr or ""
+            session = self.registry.create(seed, address=address, pause=self._pause)
         previous = self.registry.attach(request.sid, session)  # type: ignore[attr-defined]
         if previous is not None:
             # A duplicated tab copies sessionStorage: the newest tab wins, the old one is told.

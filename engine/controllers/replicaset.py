@@ -12,12 +12,12 @@ FailedCreate `Error creating: %v`, SuccessfulDelete `Deleted pod: %v`, FailedDel
 
 from __future__ import annotations
 
-import copy
 import functools
 from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
 
+from engine.apimachinery.jsoncopy import deep_copy_json
 from engine.apimachinery.labels import LabelSelector, SelectorError, selector_from_match
 from engine.apiserver.request import Response
 from engine.client.informer import Handlers, key_of
@@ -428,7 +428,7 @@ class ReplicaSetController(Controller):
             "apiVersion": "v1",
             "kind": "Pod",
             "metadata": meta,
-            "spec": copy.deepcopy(template.get("spec") or {}),
+            "spec": deep_copy_json(template.get("spec") or {}),
         }
         response: Response = yield from self.request("POST", path_of("pods", namespace), pod)
         if not response.ok:
@@ -488,7 +488,7 @@ class ReplicaSetController(Controller):
         manage_error: str,
     ) -> Obj:
         """calculateStatus (replica_set_utils.go)."""
-        status = copy.deepcopy(rs.get("status") or {})
+        status = deep_copy_json(rs.get("status") or {})
         min_ready = rs["spec"].get("minReadySeconds") or 0
         if min_ready:
             available = sum(
@@ -554,7 +554,7 @@ class ReplicaSetController(Controller):
         meta = rs["metadata"]
         current = rs
         for attempt in range(STATUS_UPDATE_RETRIES + 1):
-            body = copy.deepcopy(current)
+            body = deep_copy_json(current)
             body["status"] = status
             response: Response = yield from self.request(
                 "PUT",

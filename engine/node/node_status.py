@@ -18,11 +18,11 @@ updating node status, will retry" (kubelet_node_status.go).
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
 from engine import timeutil
+from engine.apimachinery.jsoncopy import deep_copy_json
 from engine.apimachinery.strategicpatch import create_two_way_merge_patch
 from engine.trace import Step
 from engine.utilruntime import describe, klog_line
@@ -127,7 +127,7 @@ class NodeLease:
 
     def _renew(self) -> Gen:
         assert self.lease is not None
-        lease = copy.deepcopy(self.lease)
+        lease = deep_copy_json(self.lease)
         lease["spec"]["holderIdentity"] = self.kubelet.node_name
         lease["spec"]["leaseDurationSeconds"] = LEASE_DURATION_SECONDS
         lease["spec"]["renewTime"] = timeutil.rfc3339_micro(self.kubelet.context.env.now)
@@ -201,7 +201,7 @@ class NodeStatusReporter:
                     "message": message,
                 }
             )
-        new_status = {**copy.deepcopy(old), "conditions": conditions, "images": wanted["images"]}
+        new_status = {**deep_copy_json(old), "conditions": conditions, "images": wanted["images"]}
         patch = create_two_way_merge_patch({"status": old}, {"status": new_status}, "Node")
         if not patch:
             return

@@ -18,11 +18,11 @@ update status for pod") and tried again at the next syncBatch, 10 s later.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from engine.apimachinery.jsoncopy import deep_copy_json
 from engine.trace import Step, object_ref
 from engine.utilruntime import describe, klog_line
 
@@ -69,7 +69,7 @@ class StatusManager:
         entry = self._pods.get(uid)
         if entry is None:
             entry = self._pods[uid] = _Entry(meta["namespace"], meta["name"], uid, status)
-            entry.acked = copy.deepcopy(pod.get("status") or {})
+            entry.acked = deep_copy_json(pod.get("status") or {})
         elif entry.status == status:
             return
         elif separate and entry.dirty and entry.status != entry.acked:

@@ -18,11 +18,11 @@ rolling update (maxSurge > 0 is replaced like maxSurge 0).
 
 from __future__ import annotations
 
-import copy
 import functools
 from collections.abc import Callable, Generator
 from typing import Any
 
+from engine.apimachinery.jsoncopy import deep_copy_json
 from engine.apimachinery.labels import LabelSelector, SelectorError, selector_from_match
 from engine.apiserver.request import Response
 from engine.client.informer import Handlers, key_of
@@ -366,9 +366,9 @@ class DaemonSetController(Controller):
         template_meta = template.get("metadata") or {}
         for field in ("labels", "annotations", "finalizers"):
             if template_meta.get(field):
-                meta[field] = copy.deepcopy(template_meta[field])
+                meta[field] = deep_copy_json(template_meta[field])
         meta["ownerReferences"] = [new_controller_ref(ds)]
-        spec = copy.deepcopy(template.get("spec") or {})
+        spec = deep_copy_json(template.get("spec") or {})
         spec["affinity"] = util.node_affinity_for(spec.get("affinity"), node)
         namespace = ds["metadata"].get("namespace", "")
         pod = {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec}
@@ -503,7 +503,7 @@ class DaemonSetController(Controller):
         meta = ds["metadata"]
         current = ds
         for attempt in range(STATUS_UPDATE_RETRIES + 1):
-            body = copy.deepcopy(current)
+            body = deep_copy_json(current)
             status = body.setdefault("status", {})
             if observed:
                 status["observedGeneration"] = generation

@@ -11,10 +11,10 @@ revisionHistoryLimit that no live pod uses are deleted, oldest first.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
+from engine.apimachinery.jsoncopy import deep_copy_json
 from engine.apimachinery.labels import LabelSelector
 from engine.apiserver.request import Response
 from engine.controllers.base import SyncError, error_message, path_of
@@ -40,7 +40,7 @@ def _sorted(value: Any) -> Any:
 
 def patch_of(ds: Obj) -> Obj:
     """getPatch: the patch that restores the DaemonSet's pod template."""
-    template = copy.deepcopy((ds.get("spec") or {}).get("template") or {})
+    template = deep_copy_json((ds.get("spec") or {}).get("template") or {})
     template["$patch"] = "replace"
     return _sorted({"spec": {"template": template}})
 
@@ -84,7 +84,7 @@ def construct_history(
             "DELETE", path_of("controllerrevisions", namespace, duplicate["metadata"]["name"]), {}
         )
     if keep.get("revision", 0) < next_revision:
-        body = copy.deepcopy(keep)
+        body = deep_copy_json(keep)
         body["revision"] = next_revision
         response: Response = yield from dsc.request(
             "PUT", path_of("controllerrevisions", namespace, keep["metadata"]["name"]), body
@@ -128,7 +128,7 @@ def _snapshot(dsc: DaemonSetController, ds: Obj, data: Obj, hash_: str, revision
     found: Obj = dsc.must(existing)
     if found.get("data") == data:
         return found
-    status = copy.deepcopy(ds)
+    status = deep_copy_json(ds)
     status.setdefault("status", {})["collisionCount"] = (ds.get("status") or {}).get(
         "collisionCount", 0
     ) + 1

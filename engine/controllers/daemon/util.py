@@ -4,9 +4,9 @@ predicates). Pure functions over objects."""
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
+from engine.apimachinery.jsoncopy import deep_copy_json
 from engine.scheduler.plugins.helper import (
     NODE_NAME_FIELD,
     RequiredNodeAffinity,
@@ -57,7 +57,7 @@ def daemon_tolerations(spec: Obj) -> list[Obj]:
 def node_affinity_for(affinity: Obj | None, node: str) -> Obj:
     """ReplaceDaemonSetPodNodeNameNodeAffinity: the pod's required node affinity becomes
     exactly `metadata.name In [node]`; its preferred terms and other affinities stay."""
-    affinity = copy.deepcopy(affinity) if affinity else {}
+    affinity = deep_copy_json(affinity) if affinity else {}
     term = {"matchFields": [{"key": NODE_NAME_FIELD, "operator": "In", "values": [node]}]}
     node_affinity = affinity.setdefault("nodeAffinity", {})
     node_affinity["requiredDuringSchedulingIgnoredDuringExecution"] = {"nodeSelectorTerms": [term]}
@@ -87,7 +87,7 @@ def template_generation(ds: Obj) -> str:
 def pod_template(ds: Obj, hash_: str) -> Obj:
     """CreatePodTemplate: the DaemonSet's template with the daemon tolerations and the labels
     pod-template-generation and controller-revision-hash."""
-    template = copy.deepcopy((ds.get("spec") or {}).get("template") or {})
+    template = deep_copy_json((ds.get("spec") or {}).get("template") or {})
     spec = template.setdefault("spec", {})
     spec["tolerations"] = daemon_tolerations(spec)
     labels = dict((template.get("metadata") or {}).get("labels") or {})

@@ -15,10 +15,10 @@ as upstream splits it:
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Generator
 from typing import Any
 
+from engine.apimachinery.jsoncopy import deep_copy_json
 from engine.apimachinery.labels import SelectorError, selector_from_match
 from engine.client.informer import Handlers, key_of
 from engine.controllers.base import Controller, path_of
@@ -155,7 +155,7 @@ class DeploymentController(Controller):
         if cached is None:
             self.errors.forget(key)
             return  # "Deployment has been deleted"
-        d = copy.deepcopy(cached)  # never change the cache
+        d = deep_copy_json(cached)  # never change the cache
         selector = d["spec"].get("selector")
         if selector == {}:
             self.recorder.event(

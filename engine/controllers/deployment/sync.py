@@ -9,10 +9,10 @@ of kube-controller-manager's log, kept because it is what really happens.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
+from engine.apimachinery.jsoncopy import deep_copy_json
 from engine.apiserver.request import Response
 from engine.controllers.base import SyncError, error_message, path_of
 from engine.controllers.controller_ref import new_controller_ref
@@ -90,7 +90,7 @@ def get_new_replica_set(
     new_revision = str(util.max_revision(old_rss) + 1)
     status = d.setdefault("status", {})
     if existing is not None:
-        rs_copy = copy.deepcopy(existing)
+        rs_copy = deep_copy_json(existing)
         old_revision = util.annotations_of(existing).get(util.REVISION, "")
         annotations_updated = util.set_new_replica_set_annotations(d, rs_copy, new_revision, True)
         min_ready = d["spec"].get("minReadySeconds") or 0
@@ -158,7 +158,7 @@ def _create_new_replica_set(
     meta = d["metadata"]
     namespace = meta.get("namespace", "")
     status = d.setdefault("status", {})
-    template = copy.deepcopy(d["spec"].get("template") or {})
+    template = deep_copy_json(d["spec"].get("template") or {})
     pod_template_hash = compute_hash(template, status.get("collisionCount"))
     template_meta = template.setdefault("metadata", {})
     template_meta["labels"] = util.clone_and_add_label(
@@ -372,7 +372,7 @@ def scale_replica_set(dc: DeploymentController, rs: Obj, new_scale: int, d: Obj,
     size_changed = old_scale != new_scale
     if not size_changed and not util.replicas_annotations_need_update(rs, replicas, maximum):
         return False, rs
-    rs_copy = copy.deepcopy(rs)
+    rs_copy = deep_copy_json(rs)
     rs_copy["spec"]["replicas"] = new_scale
     util.set_replicas_annotations(rs_copy, replicas, maximum)
     response: Response = yield from dc.request("PUT", dc.rs_path(rs_copy), rs_copy)
