@@ -106,11 +106,11 @@ class Rooms:
     # ---- presenting --------------------------------------------------------------------------
     def present(self, session: Session) -> Room:
         """The session's room, made now unless it has one."""
+        code = self._new_code()  # (it asks the database: other messages are handled meanwhile)
         room = self.by_session.get(session.id)
         if room is not None:
             return room
         self._check_limit()
-        code = self._new_code()
         room = self._open(session, code, secrets.token_urlsafe(16))
         log.info("session %s presents room %s", session.label, display(code))
         if self.keeper is not None:
@@ -141,7 +141,7 @@ class Rooms:
     def restored(self, session: Session, saved: Saved) -> None:
         """A kept session came back (web/keeper.py): its room, if it was presented, opens again
         with the same code and secret; its followers come back as they reconnect."""
-        if saved.room is None or session.id in self.by_session:
+        if saved.room is None:
             return
         code, secret = saved.room
         try:
