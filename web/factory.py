@@ -62,8 +62,10 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     keeper = Keeper.open(registry) if settings.keep_days else None  # docs/persistence.md
     if keeper is not None:
         socketio.start_background_task(keeper.run, socketio.sleep)
-    rooms = Rooms(settings, socketio)
+    rooms = Rooms(settings, socketio, keeper)
     registry.on_free.append(rooms.session_freed)
+    if keeper is not None:
+        keeper.on_restore.append(rooms.restored)  # a kept session's room opens again
     socketio.on_namespace(PodlifeNamespace(socketio, registry, rooms, settings))
     app.register_blueprint(routes.blueprint)
     app.register_blueprint(assets.blueprint)

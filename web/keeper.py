@@ -9,6 +9,9 @@ moved at most every `save_every` seconds, or that just lost their page. A sessio
 memory (the idle limit, shutdown) is written last. The rows are built here, on the event loop,
 without yielding; the SQLite calls run on gevent's thread pool, so a slow disk never stalls
 the sessions.
+
+A presented session's room (web/rooms.py) is kept too, its code and secret written when it
+is opened and forgotten on `unpresent` or with the session: the session comes back with it.
 """
 
 from __future__ import annotations
@@ -73,6 +76,8 @@ class Keeper:
         self._pending: list[Change] = []
         self._lock = Semaphore()  # one database call at a time
         self._restoring: dict[str, AsyncResult] = {}
+        # Told of each session restored, with what was kept of it (its room: web/rooms.py)
+        self.on_restore: list[Callable[[Session, Saved], None]] = []
 
     @classmethod
     def open(cls, registry: SessionRegistry) -> Keeper | None:
@@ -210,6 +215,25 @@ class Keeper:
     def meta(self, name: str) -> str | None:
         return self._call(self.store.meta, name)
 
+    # ---- rooms -------------------------------------------------------------------------------
+    def keep_room(self, session: Session, code: str, secret: str) -> None:
+        """The session is presented: its row first, so that the room never names a session
+        the database does not hold."""
+        if self.closed:
+            return
+        if session.id not in self._marks:
+            self.save(session)
+        self.flush()
+        self._call(self.store.keep_room, code, secret, session.id)
+
+    def drop_room(self, code: str) -> None:
+        if not self.closed:
+            self._call(self.store.drop_room, code)
+
+    def room_session(self, code: str) -> str | None:
+        """The session kept as presented as `code`."""
+        return None if self.closed else self._call(self.store.room_session, code)
+
     def set_meta(self, name: str, value: str) -> None:
         self._call(self.store.set_meta, name, value)
 
@@ -251,6 +275,8 @@ class Keeper:
         made = saved.made
         session = self.registry.adopt(session_id, timeline, made["address"], saved.pinned)
         session.lesson = made["lesson"]
+        for hook in self.on_restore:
+            hook(session, saved)
         position = timeline.cluster.env
         self._marks[session_id] = Mark(
             timeline, len(timeline.inputs), position.steps, time.monotonic(), True, saved.created

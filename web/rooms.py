@@ -11,6 +11,10 @@ A message to a room costs a frame per follower (some 60 µs of server CPU each),
 is sent at most one message every `room_send_every` seconds: the first at once, what comes
 sooner waits and goes out merged with what follows it (consecutive `events` in one message,
 the latest of consecutive `clock`s or `view`s).
+
+A room outlives a restart (docs/persistence.md, "Rooms"): its code and secret are kept with
+the presenter's session (web/keeper.py) from `present` to `unpresent`, and the session, when
+it comes back (a follower's `follow` with the code, the presenter's `hello`), opens it again.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import logging
 import secrets
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import segno
 from flask_socketio import SocketIO
@@ -32,6 +36,10 @@ from web.addresses import kubeconfig_base_url
 from web.config import Settings
 from web.logs import Throttle
 from web.sessions import Session
+from web.store import Saved
+
+if TYPE_CHECKING:
+    from web.keeper import Keeper
 
 log = logging.getLogger("podlife.rooms")
 
@@ -86,9 +94,10 @@ class Room:
 
 
 class Rooms:
-    def __init__(self, settings: Settings, socketio: SocketIO) -> None:
+    def __init__(self, settings: Settings, socketio: SocketIO, keeper: Keeper | None) -> None:
         self.settings = settings
         self.io = socketio
+        self.keeper = keeper  # keeps rooms across restarts; None: not kept
         self.by_code: dict[str, Room] = {}
         self.by_session: dict[str, Room] = {}  # presenter's session id -> its room
         self.following: dict[str, Room] = {}  # follower connection -> the room it follows
@@ -97,26 +106,66 @@ class Rooms:
     # ---- presenting --------------------------------------------------------------------------
     def present(self, session: Session) -> Room:
         """The session's room, made now unless it has one."""
+        code = self._new_code()  # (it asks the database: other messages are handled meanwhile)
         room = self.by_session.get(session.id)
         if room is not None:
             return room
+        self._check_limit()
+        room = self._open(session, code, secrets.token_urlsafe(16))
+        log.info("session %s presents room %s", session.label, display(code))
+        if self.keeper is not None:
+            self.keeper.keep_room(session, room.code, room.secret)
+        return room
+
+    def _check_limit(self) -> None:
         if len(self.by_code) >= self.settings.max_rooms:
             raise RoomError(
                 f"this server already has {len(self.by_code)} rooms, the most it runs at once "
                 "(max_rooms); stop presenting one first"
             )
-        code = self._new_code()
-        room = Room(code, secrets.token_urlsafe(16), session)
+
+    def _open(self, session: Session, code: str, secret: str) -> Room:
+        room = Room(code, secret, session)
         self.by_code[code] = self.by_session[session.id] = room
         session.room = functools.partial(self._send, room)
-        log.info("session %s presents room %s", session.label, display(code))
         return room
 
     def _new_code(self) -> str:
+        """A code no room has, here or kept (a room from before a restart may come back)."""
         while True:
             code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
-            if code not in self.by_code:
+            kept = self.keeper is not None and self.keeper.room_session(code) is not None
+            if code not in self.by_code and not kept:
                 return code
+
+    def restored(self, session: Session, saved: Saved) -> None:
+        """A kept session came back (web/keeper.py): its room, if it was presented, opens again
+        with the same code and secret; its followers come back as they reconnect."""
+        if saved.room is None:
+            return
+        code, secret = saved.room
+        try:
+            self._check_limit()
+        except RoomError as error:
+            log.warning("room %s is not opened again: %s", display(code), error)
+            return
+        if code in self.by_code:  # (a code is never given twice: see _new_code)
+            return
+        self._open(session, code, secret)
+        # The replayed events are what the room was sent before: followers catch up on them
+        # as history (_history), never as live events pumped to the room
+        session.sent = len(session.timeline.events)
+        log.info("session %s presents room %s again (kept)", session.label, display(code))
+
+    def kept(self, text: str) -> str | None:
+        """The id of the session kept as presented as the code `text`, if any."""
+        return self.keeper.room_session(read_code(text)) if self.keeper is not None else None
+
+    def stop(self, room: Room) -> None:
+        """`unpresent`: the room closes and is kept no more."""
+        self.close(room, "the presenter stopped presenting")
+        if self.keeper is not None:
+            self.keeper.drop_room(room.code)
 
     def presented(self, session: Session | None) -> Room | None:
         return self.by_session.get(session.id) if session is not None else None
@@ -159,6 +208,9 @@ class Rooms:
             self.close(room, "the presenter's cluster was closed")
 
     # ---- following ---------------------------------------------------------------------------
+    def get(self, text: str) -> Room | None:
+        return self.by_code.get(read_code(text))
+
     def find(self, text: str) -> Room:
         code = read_code(text)
         room = self.by_code.get(code)

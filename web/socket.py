@@ -357,12 +357,15 @@ class PodlifeNamespace(Namespace):
     def on_unpresent(self, _data: Any) -> Reply:
         room = self.rooms.presented(self._session())
         if room is not None:
-            self.rooms.close(room, "the presenter stopped presenting")
+            self.rooms.stop(room)
         return {"ok": True}
 
     @handler("follow")
     def on_follow(self, data: Any) -> Reply:
-        room = self.rooms.find(parse(FollowIn, data, "follow").code)
+        code = parse(FollowIn, data, "follow").code
+        if self.rooms.get(code) is None:  # kept from before a restart? its session brings it
+            self.registry.find(self.rooms.kept(code), self._pause)
+        room = self.rooms.find(code)
         sid = request.sid  # type: ignore[attr-defined]
         if room.session.sid == sid:
             raise BadRequest(f"this tab presents {display(room.code)}; it cannot follow itself")

@@ -6,7 +6,8 @@ loop. An input is kept in the cluster file's own format (web/clusterfile.py reco
 JSON text: one format for a file and for the database.
 
 A database this Podlife cannot read (damaged, or written by another version of the schema) is
-never fatal: it is moved aside, with a warning saying where, and a fresh one is started.
+never fatal: it is moved aside, with a warning saying where, and a fresh one is started. One
+of the format before (1, without rooms) is brought up to date in place: its sessions are kept.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any
 log = logging.getLogger("podlife.store")
 
 FILE = "sessions.db"
-SCHEMA = 1  # PRAGMA user_version of the tables below; another value is another format
+SCHEMA = 2  # PRAGMA user_version of the tables below; another value is another format
 TABLES = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE sessions (
@@ -43,7 +44,14 @@ CREATE TABLE inputs (
     record TEXT NOT NULL,           -- JSON: clusterfile.InputRecord
     PRIMARY KEY (session, n)
 ) WITHOUT ROWID;
+CREATE TABLE rooms (                -- presented sessions (web/rooms.py), until `unpresent`
+    code TEXT PRIMARY KEY,          -- the join code
+    secret TEXT NOT NULL,           -- the presenter's
+    session TEXT NOT NULL UNIQUE
+);
 """
+# What brings a database of format n up to n + 1 (rooms came in format 2)
+MIGRATIONS = {1: TABLES[TABLES.index("CREATE TABLE rooms") :]}
 
 
 @dataclass
@@ -58,6 +66,7 @@ class Saved:
     used: float
     pinned: bool = False
     inputs: list[str] = field(default_factory=list)  # JSON records, in order
+    room: tuple[str, str] | None = None  # (code, secret) when it is presented
 
 
 @dataclass
@@ -100,13 +109,12 @@ class Store:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             has_tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
             if version == 0 and not has_tables:
-                with db:
-                    db.execute("BEGIN")
-                    for statement in TABLES.split(";"):
-                        if statement.strip():
-                            db.execute(statement)
-                    db.execute(f"PRAGMA user_version={SCHEMA}")
-            elif version != SCHEMA:
+                self._create(db, TABLES, SCHEMA)
+                version = SCHEMA
+            while version in MIGRATIONS:  # an older format: brought up to date, kept
+                version += 1
+                self._create(db, MIGRATIONS[version - 1], version)
+            if version != SCHEMA:
                 raise sqlite3.DatabaseError(
                     f"it is in format {version}; this Podlife reads format {SCHEMA}"
                 )
@@ -115,6 +123,15 @@ class Store:
             db.close()
             raise
         return db
+
+    @staticmethod
+    def _create(db: sqlite3.Connection, tables: str, version: int) -> None:
+        with db:
+            db.execute("BEGIN")
+            for statement in tables.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            db.execute(f"PRAGMA user_version={version}")
 
     # ---- small values ------------------------------------------------------------------------
     def meta(self, name: str) -> str | None:
@@ -170,6 +187,9 @@ class Store:
         inputs = self.db.execute(
             "SELECT record FROM inputs WHERE session = ? ORDER BY n", (session_id,)
         ).fetchall()
+        room = self.db.execute(
+            "SELECT code, secret FROM rooms WHERE session = ?", (session_id,)
+        ).fetchone()
         return Saved(
             row[0],
             row[1],
@@ -179,6 +199,7 @@ class Store:
             row[5],
             bool(row[6]),
             [text for (text,) in inputs],
+            (room[0], room[1]) if room else None,
         )
 
     def session_of(self, cluster_id: str) -> str | None:
@@ -189,7 +210,21 @@ class Store:
         with self.db:
             self.db.execute("BEGIN")
             self.db.execute("DELETE FROM inputs WHERE session = ?", (session_id,))
+            self.db.execute("DELETE FROM rooms WHERE session = ?", (session_id,))
             self.db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+
+    # ---- rooms -------------------------------------------------------------------------------
+    def keep_room(self, code: str, secret: str, session_id: str) -> None:
+        """The session is presented as `code` (the one it was presented as before goes)."""
+        self.db.execute("INSERT OR REPLACE INTO rooms VALUES (?, ?, ?)", (code, secret, session_id))
+
+    def drop_room(self, code: str) -> None:
+        self.db.execute("DELETE FROM rooms WHERE code = ?", (code,))
+
+    def room_session(self, code: str) -> str | None:
+        """The session presented as `code`, if any."""
+        row = self.db.execute("SELECT session FROM rooms WHERE code = ?", (code,)).fetchone()
+        return row[0] if row else None
 
     def count(self) -> int:
         count: int = self.db.execute("SELECT count(*) FROM sessions").fetchone()[0]

@@ -1,0 +1,282 @@
+"""A room survives a server restart (docs/persistence.md, "Rooms"), with real processes:
+`app.py --port P --data-dir D`, a presenter and two followers over real Socket.IO clients.
+After a SIGTERM the followers `follow` the same code again and catch up on the same history,
+event for event; the presenter's `hello` with its secret gets the same room back, the follower
+count starting again from 0. After a SIGKILL the presenter comes back first. A room stopped
+(`unpresent`) is not kept. First the database's side (web/store.py) on its own."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import socketio
+
+from tests.test_web_server import free_port
+from tests.test_web_support import Page, make_app
+from web import registry_of
+from web.store import FILE, MIGRATIONS, SCHEMA, TABLES, Change, Saved, Store
+
+ROOT = Path(__file__).resolve().parents[1]
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: nginx:1.27}]
+"""
+
+
+def wait_for(condition: Callable[[], Any], what: str, timeout: float = 20.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while not (value := condition()):
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+    return value
+
+
+# ---- the database ------------------------------------------------------------------------------
+def saved(session_id: str) -> Saved:
+    position = {"steps": 5, "now": 1.5, "events": 3, "last": "x"}
+    return Saved(session_id, f"c-{session_id}", {"seed": 1}, position, 1.0, 1.0, False, ["i0"])
+
+
+def test_the_store_keeps_a_room_with_its_session_until_it_is_dropped(tmp_path: Path) -> None:
+    store = Store(tmp_path / FILE)
+    store.write([Change(saved("a"), 0), Change(saved("b"), 0), Change(saved("c"), 0)])
+    store.keep_room("ABCDEF", "secret-a", "a")
+    store.keep_room("GHJKMN", "secret-b", "b")
+    store.keep_room("PQRSTU", "secret-c", "c")
+    store.keep_room("VWXYZ2", "secret-c2", "c")  # presented anew: the code before goes
+    store.close()
+
+    store = Store(tmp_path / FILE)
+    assert store.load("a").room == ("ABCDEF", "secret-a")  # type: ignore[union-attr]
+    assert store.room_session("ABCDEF") == "a" and store.room_session("PQRSTU") is None
+    assert store.room_session("VWXYZ2") == "c"
+    store.drop_room("ABCDEF")  # unpresent
+    assert store.load("a").room is None and store.room_session("ABCDEF") is None  # type: ignore[union-attr]
+    assert store.prune(used_before=2.0, max_bytes=10**9)  # the sessions, and their rooms
+    assert store.room_session("GHJKMN") is None and store.room_session("VWXYZ2") is None
+
+
+def test_a_database_from_before_rooms_is_brought_up_to_date_keeping_its_sessions(
+    tmp_path: Path,
+) -> None:
+    assert SCHEMA == 2 and 1 in MIGRATIONS
+    db = sqlite3.connect(tmp_path / FILE)
+    db.executescript(TABLES[: TABLES.index("CREATE TABLE rooms")])  # format 1
+    db.execute("INSERT INTO sessions VALUES ('a', 'c-a', '{}', '{}', 1.0, 1.0, 0)")
+    db.execute("PRAGMA user_version=1")
+    db.commit()
+    db.close()
+    store = Store(tmp_path / FILE)
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA
+    assert store.count() == 1 and not list(tmp_path.glob(f"{FILE}.unreadable-*"))
+    store.keep_room("ABCDEF", "s", "a")
+    assert store.load("a").room == ("ABCDEF", "s")  # type: ignore[union-attr]
+
+
+def test_a_room_freed_with_its_idle_session_comes_back_with_its_code(tmp_path: Path) -> None:
+    app = make_app(keep_days=7.0, data_dir=tmp_path, save_seconds=0.01, idle_seconds=0.05)
+    registry = registry_of(app)
+    try:
+        teacher = Page(app)
+        teacher.hello(paused=True)
+        room = teacher.request("present")
+        session_id = teacher.session_id
+        teacher.client.disconnect()
+        deadline = time.monotonic() + 5
+        while session_id in registry.sessions:
+            assert time.monotonic() < deadline
+            teacher.io.sleep(0.01)
+        student = Page(app)
+        reply = student.request("follow", {"code": room["code"]})
+        assert reply["ok"] and reply["code"] == room["code"], reply
+        assert session_id in registry.sessions  # restored with its room
+        back = Page(app).hello(session=session_id, presenter={"code": room["code"], "secret": "x"})
+        assert not back["ok"]  # the wrong secret: the room is still the presenter's
+    finally:
+        registry.shutdown()
+
+
+# ---- real server processes ---------------------------------------------------------------------
+class Server:
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+        self.port, self.api_port = free_port(), free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+        self.starts = 0
+
+    def start(self) -> None:
+        self.starts += 1
+        with (self.tmp / f"server-{self.starts}.log").open("wb") as log:
+            self.process = subprocess.Popen(
+                [
+                    *(sys.executable, "app.py", "--port", str(self.port)),
+                    *("--api-port", str(self.api_port), "--data-dir", str(self.tmp / "data")),
+                ],
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            )
+        wait_for(self._up, "the server to come up")
+
+    def _up(self) -> bool:
+        assert self.process is not None and self.process.poll() is None, self.log()
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=1):
+                return True
+        except OSError:
+            return False
+
+    def stop(self, sig: signal.Signals) -> None:
+        assert self.process is not None
+        self.process.send_signal(sig)
+        assert self.process.wait(20) is not None
+        self.process = None
+
+    def log(self) -> str:
+        return "".join(p.read_text() for p in sorted(self.tmp.glob("server-*.log")))
+
+
+class Client:
+    """A page over a real Socket.IO connection, keeping the events it is sent. A presenter
+    acknowledges them (its clock runs while it plays); a follower never does."""
+
+    def __init__(self, server: Server, acks: bool) -> None:
+        self.events: list[dict[str, Any]] = []
+        self.rooms: list[dict[str, Any]] = []  # the presenter's `room` messages
+        self.client = socketio.Client()
+
+        @self.client.on("reset")
+        def reset(_payload: Any) -> None:
+            self.events = []
+
+        @self.client.on("events")
+        def events(payload: dict[str, Any]) -> None:
+            self.events += payload["events"]
+            if acks:
+                self.client.emit("ack", {"seq": self.events[-1]["seq"]})
+
+        @self.client.on("room")
+        def room(payload: dict[str, Any]) -> None:
+            self.rooms.append(payload)
+
+        self.client.connect(f"http://127.0.0.1:{server.port}", transports=["websocket"])
+
+    def call(self, name: str, payload: Any = None) -> dict[str, Any]:
+        reply = self.client.call(name, payload or {}, timeout=30)
+        assert isinstance(reply, dict), reply
+        return reply
+
+    def ok(self, name: str, payload: Any = None) -> dict[str, Any]:
+        reply = self.call(name, payload)
+        assert reply.get("ok"), reply
+        return reply
+
+    def settled(self) -> list[dict[str, Any]]:
+        """Everything sent so far (nothing more for a while)."""
+        seen = -1
+        while seen != len(self.events):
+            seen = len(self.events)
+            time.sleep(0.3)
+        return list(self.events)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    server = Server(tmp_path)
+    server.start()
+    yield server
+    if server.process is not None:
+        server.stop(signal.SIGKILL)
+
+
+def presenter_hello(server: Server, session: str, room: dict[str, Any]) -> Client:
+    presenter = Client(server, acks=True)
+    mine = {"code": room["code"], "secret": room["secret"]}
+    reply = presenter.ok("hello", {"session": session, "presenter": mine})
+    assert reply["session"] == session
+    assert reply["room"] is not None, "the presenter's room was not kept"
+    assert (reply["room"]["code"], reply["room"]["secret"]) == (room["code"], room["secret"])
+    assert reply["room"]["url"] == room["url"] and reply["room"]["qr_svg"] == room["qr_svg"]
+    presenter.hello = reply  # type: ignore[attr-defined]
+    return presenter
+
+
+def test_a_room_survives_a_restart_with_its_code_secret_and_history(server: Server) -> None:
+    presenter = Client(server, acks=True)
+    session = presenter.ok("hello", {"session": None})["session"]
+    presenter.ok("speed", {"speed": 100})
+    assert presenter.ok("apply", {"yaml": DEPLOYMENT})["exit_code"] == 0
+    room = presenter.ok("present")
+    followers = [Client(server, acks=False) for _ in range(2)]
+    for follower in followers:
+        follower.ok("follow", {"code": room["display"].lower()})  # as typed
+    wait_for(lambda: any(p["followers"] == 2 for p in presenter.rooms), "two followers counted")
+    presenter.ok("pause")
+    before = presenter.settled()
+    assert len(before) > 50
+    for follower in followers:
+        assert wait_for(lambda f=follower: f.settled() == before and f.events, "the room")
+    for client in (presenter, *followers):
+        client.client.disconnect()
+
+    server.stop(signal.SIGTERM)
+    server.start()
+
+    # The followers' pages follow the same code again: the session comes back with its room
+    followers = [Client(server, acks=False) for _ in range(2)]
+    for follower in followers:
+        reply = follower.ok("follow", {"code": room["code"]})
+        assert (reply["code"], reply["display"]) == (room["code"], room["display"])
+    for follower in followers:
+        after = wait_for(lambda f=follower: len(f.events) >= len(before) and f.events, "history")
+        assert after[: len(before)] == before  # every event, as before the restart
+    # The presenter's tab, with its secret, presents the same room; the count rose from 0
+    presenter = presenter_hello(server, session, room)
+    assert presenter.hello["room"]["followers"] == 2  # type: ignore[attr-defined]
+    # Without the secret, the presented cluster is not anyone's to open
+    intruder = Client(server, acks=True)
+    refused = intruder.call("hello", {"session": session})
+    assert not refused["ok"] and room["display"] in refused["error"]
+    presenter.ok("pause")
+    for client in (presenter, *followers, intruder):
+        client.client.disconnect()
+
+    # A SIGKILL: the presenter comes back first, then a follower.
+    server.stop(signal.SIGKILL)
+    server.start()
+    presenter = presenter_hello(server, session, room)
+    assert presenter.hello["room"]["followers"] == 0  # type: ignore[attr-defined]
+    follower = Client(server, acks=False)
+    assert follower.ok("follow", {"code": room["code"]})["followers"] == 1
+    wait_for(lambda: follower.events[: len(before)] == before, "the history after a SIGKILL")
+    assert f"presents room {room['display']} again" in server.log()
+
+    # Stopped presenting: the code is kept no more, after a restart as before it.
+    presenter.ok("unpresent")
+    for client in (presenter, follower):
+        client.client.disconnect()
+    server.stop(signal.SIGTERM)
+    server.start()
+    late = Client(server, acks=False)
+    refused = late.call("follow", {"code": room["code"]})
+    assert not refused["ok"] and "no class is using the code" in refused["error"]
+    late.client.disconnect()
