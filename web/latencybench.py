@@ -6,7 +6,8 @@ itself: the click on Apply (or the Enter of a kubectl line) is stamped by a capt
 before the page's own handler runs, and the first animation the player starts for an event
 the action caused stamps the end: the moment that message starts to travel (the player's
 `startAnim`, observed, not replaced, and the wait it gives the message). Between
-trials the page plays to the end and the cluster goes quiet (QUIET_MS without a new event),
+trials the page plays to the end and the cluster goes quiet (QUIET_MS without a new event
+other than housekeeping),
 so that what is timed is the action's own path, not a backlog of earlier messages still
 playing. Trials alternate: Apply of a new Pod, then `get pods`.
 
@@ -55,8 +56,8 @@ OBSERVE = """() => {
     if (e.key === "Enter" && e.target.classList.contains("term-input")) stamp();
   }, true);
 }"""
-# Quiet: the page has played everything and nothing new came for QUIET_MS (a pod's image
-# pull and start are over), so a trial's first message is the action's, not a backlog's.
+# Quiet: the page has played everything and nothing but housekeeping came for QUIET_MS (a
+# pod's image pull and start are over), so a trial's first message is the action's, not a backlog's.
 QUIET_MS = 3000
 QUIET = """(quietMs) => new Promise((resolve, reject) => {
   let seen = -1, since = performance.now();
@@ -70,8 +71,11 @@ QUIET = """(quietMs) => new Promise((resolve, reject) => {
     }
     const { player, timeline } = window.podlife;
     const idle = player.cursor >= timeline.events.length && !player.anim;
-    if (timeline.events.length !== seen || !idle) {
-      seen = timeline.events.length;
+    // Heartbeats (node leases, every 10 s a node) are housekeeping: they do not end the quiet.
+    const last = timeline.events.findLast((ev) => ev.level !== "housekeeping");
+    const mark = last ? last.seq : 0;
+    if (mark !== seen || !idle) {
+      seen = mark;
       since = performance.now();
     }
     if (performance.now() - since >= quietMs) resolve(); else setTimeout(check, 50);
