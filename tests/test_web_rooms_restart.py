@@ -7,26 +7,18 @@ count starting again from 0. After a SIGKILL the presenter comes back first. A r
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
-import urllib.request
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-import socketio
-
-from tests.test_web_server import free_port
+from tests.processkit import Client, Server, server, wait_for
 from tests.test_web_support import Page, make_app
 from web import registry_of
 from web.store import FILE, MIGRATIONS, SCHEMA, TABLES, Change, Saved, Store
 
-ROOT = Path(__file__).resolve().parents[1]
+__all__ = ["server"]  # the fixture, from tests/processkit.py
 DEPLOYMENT = """\
 apiVersion: apps/v1
 kind: Deployment
@@ -39,14 +31,6 @@ spec:
     spec:
       containers: [{name: web, image: nginx:1.27}]
 """
-
-
-def wait_for(condition: Callable[[], Any], what: str, timeout: float = 20.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while not (value := condition()):
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
-    return value
 
 
 # ---- the database ------------------------------------------------------------------------------
@@ -115,99 +99,6 @@ def test_a_room_freed_with_its_idle_session_comes_back_with_its_code(tmp_path: P
 
 
 # ---- real server processes ---------------------------------------------------------------------
-class Server:
-    def __init__(self, tmp: Path) -> None:
-        self.tmp = tmp
-        self.port, self.api_port = free_port(), free_port()
-        self.process: subprocess.Popen[bytes] | None = None
-        self.starts = 0
-
-    def start(self) -> None:
-        self.starts += 1
-        with (self.tmp / f"server-{self.starts}.log").open("wb") as log:
-            self.process = subprocess.Popen(
-                [
-                    *(sys.executable, "app.py", "--port", str(self.port)),
-                    *("--api-port", str(self.api_port), "--data-dir", str(self.tmp / "data")),
-                ],
-                cwd=ROOT,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env={**os.environ, "PYTHONUNBUFFERED": "1"},
-            )
-        wait_for(self._up, "the server to come up")
-
-    def _up(self) -> bool:
-        assert self.process is not None and self.process.poll() is None, self.log()
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=1):
-                return True
-        except OSError:
-            return False
-
-    def stop(self, sig: signal.Signals) -> None:
-        assert self.process is not None
-        self.process.send_signal(sig)
-        assert self.process.wait(20) is not None
-        self.process = None
-
-    def log(self) -> str:
-        return "".join(p.read_text() for p in sorted(self.tmp.glob("server-*.log")))
-
-
-class Client:
-    """A page over a real Socket.IO connection, keeping the events it is sent. A presenter
-    acknowledges them (its clock runs while it plays); a follower never does."""
-
-    def __init__(self, server: Server, acks: bool) -> None:
-        self.events: list[dict[str, Any]] = []
-        self.rooms: list[dict[str, Any]] = []  # the presenter's `room` messages
-        self.client = socketio.Client()
-
-        @self.client.on("reset")
-        def reset(_payload: Any) -> None:
-            self.events = []
-
-        @self.client.on("events")
-        def events(payload: dict[str, Any]) -> None:
-            self.events += payload["events"]
-            if acks:
-                self.client.emit("ack", {"seq": self.events[-1]["seq"]})
-
-        @self.client.on("room")
-        def room(payload: dict[str, Any]) -> None:
-            self.rooms.append(payload)
-
-        self.client.connect(f"http://127.0.0.1:{server.port}", transports=["websocket"])
-
-    def call(self, name: str, payload: Any = None) -> dict[str, Any]:
-        reply = self.client.call(name, payload or {}, timeout=30)
-        assert isinstance(reply, dict), reply
-        return reply
-
-    def ok(self, name: str, payload: Any = None) -> dict[str, Any]:
-        reply = self.call(name, payload)
-        assert reply.get("ok"), reply
-        return reply
-
-    def settled(self) -> list[dict[str, Any]]:
-        """Everything sent so far (nothing more for a while)."""
-        seen = -1
-        while seen != len(self.events):
-            seen = len(self.events)
-            time.sleep(0.3)
-        return list(self.events)
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    server = Server(tmp_path)
-    server.start()
-    yield server
-    if server.process is not None:
-        server.stop(signal.SIGKILL)
-
-
 def presenter_hello(server: Server, session: str, room: dict[str, Any]) -> Client:
     presenter = Client(server, acks=True)
     mine = {"code": room["code"], "secret": room["secret"]}

@@ -1,0 +1,137 @@
+"""Real Podlife server processes for tests that restart them (docs/persistence.md): `app.py`
+on fixed ports (a kubeconfig names them) with a data folder, stopped with a signal and started
+again; and pages over real Socket.IO connections."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import socketio
+
+from tests.test_web_server import free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def wait_for(condition: Callable[[], Any], what: str, timeout: float = 20.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while not (value := condition()):
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+    return value
+
+
+class Server:
+    """`app.py` on the same ports and data folder at every start; its default cluster's
+    kubeconfig written to `default_kubeconfig`."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+        self.port, self.api_port = free_port(), free_port()
+        self.data = tmp / "data"
+        self.default_kubeconfig = tmp / "default.kubeconfig"
+        self.process: subprocess.Popen[bytes] | None = None
+        self.starts = 0
+
+    def start(self) -> None:
+        self.starts += 1
+        flags = ["--port", str(self.port), "--api-port", str(self.api_port)]
+        with (self.tmp / f"server-{self.starts}.log").open("wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, str(ROOT / "app.py"), *flags, "--data-dir", str(self.data)],
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env={
+                    **os.environ,
+                    "PYTHONUNBUFFERED": "1",
+                    "PODLIFE_KUBECONFIG": str(self.default_kubeconfig),
+                },
+            )
+        wait_for(self._up, "the server to come up")
+
+    def _up(self) -> bool:
+        assert self.process is not None and self.process.poll() is None, self.log()
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=1):
+                return True
+        except OSError:
+            return False
+
+    def stop(self, sig: signal.Signals = signal.SIGTERM) -> None:
+        assert self.process is not None
+        self.process.send_signal(sig)
+        assert self.process.wait(20) is not None
+        self.process = None
+
+    def log(self) -> str:
+        return "".join(p.read_text() for p in sorted(self.tmp.glob("server-*.log")))
+
+    def get(self, path: str, **headers: str) -> bytes:
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", headers=headers)
+        with urllib.request.urlopen(request, timeout=10) as response:
+            body: bytes = response.read()
+            return body
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    server = Server(tmp_path)
+    server.start()
+    yield server
+    if server.process is not None:
+        server.stop(signal.SIGKILL)
+
+
+class Client:
+    """A page over a real Socket.IO connection, keeping the events it is sent. One that
+    `acks` them lets its clock run while it plays (a presenter, a learner); a follower never
+    does. A presenter's `room` messages are kept too."""
+
+    def __init__(self, server: Server, acks: bool = True) -> None:
+        self.events: list[dict[str, Any]] = []
+        self.rooms: list[dict[str, Any]] = []
+        self.client = socketio.Client()
+
+        @self.client.on("reset")
+        def reset(_payload: Any) -> None:
+            self.events = []
+
+        @self.client.on("events")
+        def events(payload: dict[str, Any]) -> None:
+            self.events += payload["events"]
+            if acks:
+                self.client.emit("ack", {"seq": self.events[-1]["seq"]})
+
+        @self.client.on("room")
+        def room(payload: dict[str, Any]) -> None:
+            self.rooms.append(payload)
+
+        self.client.connect(f"http://127.0.0.1:{server.port}", transports=["websocket"])
+
+    def call(self, name: str, payload: Any = None) -> dict[str, Any]:
+        reply = self.client.call(name, payload or {}, timeout=30)
+        assert isinstance(reply, dict), reply
+        return reply
+
+    def ok(self, name: str, payload: Any = None) -> dict[str, Any]:
+        reply = self.call(name, payload)
+        assert reply.get("ok"), reply
+        return reply
+
+    def settled(self) -> list[dict[str, Any]]:
+        """Everything sent so far (nothing more for a while)."""
+        seen = -1
+        while seen != len(self.events):
+            seen = len(self.events)
+            time.sleep(0.3)
+        return list(self.events)
