@@ -37,6 +37,7 @@ class Server:
     def __init__(self, tmp: Path) -> None:
         self.tmp = tmp
         self.port, self.api_port = free_port(), free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
         self.data = tmp / "data"
         self.default_kubeconfig = tmp / "default.kubeconfig"
         self.process: subprocess.Popen[bytes] | None = None
@@ -62,22 +63,24 @@ class Server:
     def _up(self) -> bool:
         assert self.process is not None and self.process.poll() is None, self.log()
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=1):
+            with urllib.request.urlopen(f"{self.url}/healthz", timeout=1):
                 return True
         except OSError:
             return False
 
-    def stop(self, sig: signal.Signals = signal.SIGTERM) -> None:
+    def stop(self, sig: signal.Signals = signal.SIGTERM) -> int:
+        """Its exit status."""
         assert self.process is not None
         self.process.send_signal(sig)
-        assert self.process.wait(20) is not None
+        status = self.process.wait(20)
         self.process = None
+        return status
 
     def log(self) -> str:
         return "".join(p.read_text() for p in sorted(self.tmp.glob("server-*.log")))
 
     def get(self, path: str, **headers: str) -> bytes:
-        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", headers=headers)
+        request = urllib.request.Request(f"{self.url}{path}", headers=headers)
         with urllib.request.urlopen(request, timeout=10) as response:
             body: bytes = response.read()
             return body
@@ -116,7 +119,7 @@ class Client:
         def room(payload: dict[str, Any]) -> None:
             self.rooms.append(payload)
 
-        self.client.connect(f"http://127.0.0.1:{server.port}", transports=["websocket"])
+        self.client.connect(server.url, transports=["websocket"])
 
     def call(self, name: str, payload: Any = None) -> dict[str, Any]:
         reply = self.client.call(name, payload or {}, timeout=30)

@@ -11,27 +11,9 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.test_web_support import Page, dumps, make_app, pod
+from tests.test_web_support import DEPLOYMENT, Page, configmap_over_http, dumps, make_app, pod
 from web import registry_of
 from web.ratelimit import kind_of
-
-DEPLOYMENT = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 2
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-      - name: web
-        image: nginx:1.27
-"""
 
 
 @pytest.fixture
@@ -189,20 +171,12 @@ def test_import_limits_are_settings() -> None:
 
 
 def test_a_cluster_a_real_kubectl_changed_exports_without_its_token(app: Flask) -> None:
-    from web.kube_api import kube_api_of
-    from web.kube_api.calls import RemoteCall
     from web.kube_api.kubeconfig import USER
 
     page = Page(app)
     page.hello(paused=True)
-    token = kube_api_of(app).tokens.issue("c")
-    call = RemoteCall(
-        "POST",
-        "/api/v1/namespaces/default/configmaps",
-        headers=(("authorization", f"Bearer {token}"), ("content-type", "application/json")),
-        body=b'{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"over-http"}}',
-        credentials=((token, USER),),
-    )
+    call = configmap_over_http(app)
+    ((token, _user),) = call.credentials
     page.session.timeline.apply(call)
     page.request("step")
     reply = page.request("export")

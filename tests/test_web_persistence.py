@@ -13,30 +13,10 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from tests.test_web_support import Page, make_app
+from tests.test_web_support import DEPLOYMENT, Page, configmap_over_http, make_app
 from web import registry_of
-from web.kube_api import kube_api_of
-from web.kube_api.calls import RemoteCall
 from web.kube_api.kubeconfig import USER, Tokens
 from web.store import FILE, SCHEMA, Change, Saved, Store
-
-DEPLOYMENT = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 2
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-      - name: web
-        image: nginx:1.27
-"""
 
 
 def saved(session_id: str, inputs: list[str], used: float = 0.0, pinned: bool = False) -> Saved:
@@ -139,15 +119,7 @@ def busy(page: Page) -> None:
     assert page.request("apply", {"yaml": DEPLOYMENT})["exit_code"] == 0
     for _ in range(10):
         page.request("step")
-    token = kube_api_of(page.app).tokens.issue("c")
-    call = RemoteCall(
-        "POST",
-        "/api/v1/namespaces/default/configmaps",
-        headers=(("authorization", f"Bearer {token}"), ("content-type", "application/json")),
-        body=b'{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"over-http"}}',
-        credentials=((token, USER),),
-    )
-    page.session.timeline.apply(call)
+    page.session.timeline.apply(configmap_over_http(page.app))
     assert page.request("kubectl", {"line": "get pods"})["ok"]
     for _ in range(5):
         page.request("step")

@@ -14,23 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from tests.processkit import Client, Server, server, wait_for
-from tests.test_web_support import Page, make_app
+from tests.test_web_support import DEPLOYMENT, Page, make_app
 from web import registry_of
 from web.store import FILE, MIGRATIONS, SCHEMA, TABLES, Change, Saved, Store
 
 __all__ = ["server"]  # the fixture, from tests/processkit.py
-DEPLOYMENT = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers: [{name: web, image: nginx:1.27}]
-"""
 
 
 # ---- the database ------------------------------------------------------------------------------

@@ -15,7 +15,29 @@ from flask import Flask
 
 from engine.cluster import Cluster
 from web import create_app, registry_of, socketio_of
+from web.kube_api import kube_api_of
+from web.kube_api.calls import RemoteCall
+from web.kube_api.kubeconfig import USER
 from web.sessions import Session
+
+# A Deployment of two nginx pods, as the web tests apply it.
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+"""
 
 POD = """\
 apiVersion: v1
@@ -117,3 +139,16 @@ class Page:
 
 def dumps(events: list[Any]) -> list[str]:
     return [event.model_dump_json() for event in events]
+
+
+def configmap_over_http(app: Flask) -> RemoteCall:
+    """A real kubectl's request (web/kube_api), as the page's session records it: a ConfigMap
+    `over-http` created with a bearer token of the app's; applied with `timeline.apply`."""
+    token = kube_api_of(app).tokens.issue("c")
+    return RemoteCall(
+        "POST",
+        "/api/v1/namespaces/default/configmaps",
+        headers=(("authorization", f"Bearer {token}"), ("content-type", "application/json")),
+        body=b'{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"over-http"}}',
+        credentials=((token, USER),),
+    )

@@ -15,22 +15,17 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from web.latencybench import CHROMIUM_ARGS  # the flags Chromium runs with here
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 BUNDLE = ROOT / "static" / "dist" / "manifest.json"  # written by static/build.mjs
 
 
@@ -66,12 +61,11 @@ def chromium_path() -> Path:
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
-def server(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The real server, once for the whole session; each test gets its own cluster (a fresh
-    browser context has a fresh sessionStorage, so `hello` makes a new session)."""
+@contextmanager
+def serving(log: Path, **env: str) -> Iterator[str]:
+    """The real server (`app.py`) on a free port, logging to `log`, with `env` added to its
+    environment; its URL while it runs."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "server.log"
     url = f"http://127.0.0.1:{port}"
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -79,9 +73,7 @@ def server(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
             cwd=ROOT,
             stdout=out,
             stderr=subprocess.STDOUT,
-            # every test is a new browser context, so a new cluster from 127.0.0.1: more than
-            # the 20 one address may hold (docs/limits.md) once the browser tests run together
-            env={**os.environ, "PYTHONUNBUFFERED": "1", "PODLIFE_MAX_SESSIONS_PER_ADDRESS": "400"},
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **env},
         )
     try:
         _wait_until_up(url, process, log)
@@ -93,6 +85,17 @@ def server(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def server(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real server, once for the whole session; each test gets its own cluster (a fresh
+    browser context has a fresh sessionStorage, so `hello` makes a new session)."""
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    # every test is a new browser context, so a new cluster from 127.0.0.1: more than the 20
+    # one address may hold (docs/limits.md) once the browser tests run together
+    with serving(log, PODLIFE_MAX_SESSIONS_PER_ADDRESS="400") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -6,18 +6,15 @@ stopped with SIGTERM and started again on the same folder and ports."""
 
 from __future__ import annotations
 
-import os
 import re
 import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import ROOT, _free_port, _wait_until_up, shot
+from tests.browser.conftest import shot
 from tests.browser.pagekit import (
     DEPLOYMENT,
     apply,
@@ -28,37 +25,7 @@ from tests.browser.pagekit import (
     type_manifest,
     wait_for_pods,
 )
-
-
-class Server:
-    def __init__(self, tmp: Path) -> None:
-        self.tmp = tmp
-        self.port, self.api_port = _free_port(), _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        log = self.tmp / "server.log"
-        with log.open("ab") as out:
-            self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "app.py",
-                    *("--port", str(self.port), "--api-port", str(self.api_port)),
-                    *("--data-dir", str(self.tmp / "data")),
-                ],
-                cwd=ROOT,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                env={**os.environ, "PYTHONUNBUFFERED": "1"},
-            )
-        _wait_until_up(self.url, self.process, log)
-
-    def stop(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGTERM)
-        assert self.process.wait(timeout=20) == 0
-        self.process = None
+from tests.processkit import Server
 
 
 @pytest.fixture
@@ -67,8 +34,7 @@ def own_server(chromium_path: Path, tmp_path: Path) -> Iterator[Server]:
     server.start()
     yield server
     if server.process is not None:
-        server.process.kill()
-        server.process.wait()
+        server.stop(signal.SIGKILL)
 
 
 def test_the_page_finds_its_cluster_again_after_a_restart(browser: Any, own_server: Server) -> None:
@@ -87,7 +53,7 @@ def test_the_page_finds_its_cluster_again_after_a_restart(browser: Any, own_serv
         before = sorted(tile["key"] for tile in pods(page))
         shot(page, "restart-before")
 
-        own_server.stop()
+        assert own_server.stop() == 0
         page.wait_for_function("!podlife.app.connected")
         own_server.start()
         page.wait_for_function("podlife.app.connected", timeout=30_000)
@@ -160,7 +126,7 @@ def test_a_class_follows_the_same_room_after_a_restart(browser: Any, own_server:
             page.wait_for_selector("#follow-banner:not([hidden])")
             wait_for_pods(page, lambda t: sorted(x["key"] for x in running(t)) == keys, "pods")
 
-        own_server.stop()
+        assert own_server.stop() == 0
         for page in (teacher, ann, ben):
             page.wait_for_function("!podlife.app.connected")
             frames[page].clear()

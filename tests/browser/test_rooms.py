@@ -9,10 +9,7 @@ it; one forks to a sandbox of its own and applies there while the room stays as 
 from __future__ import annotations
 
 import io
-import os
 import re
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import ROOT, _free_port, _wait_until_up, shot
+from tests.browser.conftest import serving, shot
 from tests.browser.pagekit import (
     DEPLOYMENT,
     POD,
@@ -44,27 +41,9 @@ def classroom_server(
     chromium_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, Path]]:
     """A server of this module's own, so that the test can read what it logs."""
-    port = _free_port()
     log = tmp_path_factory.mktemp("rooms") / "server.log"
-    url = f"http://127.0.0.1:{port}"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "app.py", "--port", str(port)],
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-    try:
-        _wait_until_up(url, process, log)
+    with serving(log) as url:
         yield url, log
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 class Tabs:

@@ -14,27 +14,10 @@ from pathlib import Path
 
 from tests.kubectl_real.conftest import Kube
 from tests.processkit import Client, Server, server, wait_for
+from tests.test_web_support import DEPLOYMENT
 from web.store import FILE
 
 __all__ = ["server"]  # the fixture, from tests/processkit.py
-
-DEPLOYMENT = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 2
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-      - name: web
-        image: nginx:1.27
-"""
 
 
 def tab(server: Server, session: str | None = None) -> Client:
