@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import math
 import shlex
 from collections.abc import Callable
 from typing import Any
@@ -79,7 +80,8 @@ def handler(message: str) -> Callable[[Handler], Callable[..., Reply]]:
                         "refusing the excess (logged once a minute)",
                         request.remote_addr,
                     )
-                wait = round(self.rates.retry_after(sid, message), 3)
+                # In whole milliseconds, rounded up: a page that waits that long finds its token.
+                wait = math.ceil(self.rates.retry_after(sid, message) * 1000) / 1000
                 return {"ok": False, "error": self.rates.refusal(message), "retry_after": wait}
             room = self.rooms.followed_by(sid)
             if room is not None and message not in FOLLOWERS_MAY:
