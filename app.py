@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import logging
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -28,6 +29,12 @@ def play_command(args: argparse.Namespace) -> int:
 
 
 def serve_command(args: argparse.Namespace) -> int:
+    if args.message_queue or os.environ.get("PODLIFE_MESSAGE_QUEUE"):
+        # Redis's client talks over sockets that must yield to the other greenlets: patched
+        # before anything else is imported (Flask-SocketIO's "Using Multiple Workers").
+        from gevent import monkey
+
+        monkey.patch_all()
     # Imported here: `podlife play` should not pay for Flask and gevent.
     from web.config import Settings
     from web.server import serve
@@ -44,6 +51,7 @@ def serve_command(args: argparse.Namespace) -> int:
         "allowed_hosts": args.allowed_hosts,
         "api_port": args.api_port,
         "data_dir": args.data_dir,
+        "message_queue": args.message_queue,
     }
     try:
         settings = Settings.from_env()
@@ -80,6 +88,12 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="where the session database and the API's CA are kept "
         "($XDG_DATA_HOME/podlife, else ~/.local/share/podlife)",
+    )
+    parser.add_argument(
+        "--message-queue",
+        metavar="URL",
+        help="run as one of several processes sharing rooms through this Redis server, e.g. "
+        "redis://127.0.0.1:6379/0 (docs/scale-out.md)",
     )
     parser.add_argument(
         "--seed",

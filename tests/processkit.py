@@ -5,7 +5,9 @@ again; and pages over real Socket.IO connections."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -34,18 +36,20 @@ class Server:
     """`app.py` on the same ports and data folder at every start; its default cluster's
     kubeconfig written to `default_kubeconfig`."""
 
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, data: Path | None = None, flags: tuple[str, ...] = ()) -> None:
         self.tmp = tmp
+        tmp.mkdir(parents=True, exist_ok=True)
         self.port, self.api_port = free_port(), free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.data = tmp / "data"
+        self.data = data or tmp / "data"
+        self.flags = flags  # more of app.py's options
         self.default_kubeconfig = tmp / "default.kubeconfig"
         self.process: subprocess.Popen[bytes] | None = None
         self.starts = 0
 
     def start(self) -> None:
         self.starts += 1
-        flags = ["--port", str(self.port), "--api-port", str(self.api_port)]
+        flags = ["--port", str(self.port), "--api-port", str(self.api_port), *self.flags]
         with (self.tmp / f"server-{self.starts}.log").open("wb") as log:
             self.process = subprocess.Popen(
                 [sys.executable, str(ROOT / "app.py"), *flags, "--data-dir", str(self.data)],
@@ -100,7 +104,7 @@ class Client:
     `acks` them lets its clock run while it plays (a presenter, a learner); a follower never
     does. A presenter's `room` messages are kept too."""
 
-    def __init__(self, server: Server, acks: bool = True) -> None:
+    def __init__(self, server: Server, acks: bool = True, route: str = "") -> None:
         self.events: list[dict[str, Any]] = []
         self.rooms: list[dict[str, Any]] = []
         self.client = socketio.Client()
@@ -119,7 +123,8 @@ class Client:
         def room(payload: dict[str, Any]) -> None:
             self.rooms.append(payload)
 
-        self.client.connect(server.url, transports=["websocket"])
+        query = f"?route={route}" if route else ""  # the page's routing key (net.js)
+        self.client.connect(server.url + query, transports=["websocket"])
 
     def call(self, name: str, payload: Any = None) -> dict[str, Any]:
         reply = self.client.call(name, payload or {}, timeout=30)
@@ -138,3 +143,51 @@ class Client:
             seen = len(self.events)
             time.sleep(0.3)
         return list(self.events)
+
+
+class Redis:
+    """A redis-server of the test's own on a free loopback port, nothing written to disk
+    (.ci/run installs it when the machine lacks it)."""
+
+    def __init__(self, tmp: Path) -> None:
+        binary = shutil.which("redis-server")
+        assert binary, (
+            "redis-server is not installed (.ci/run installs it: apt-get install redis-server)"
+        )
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.log = tmp / "redis.log"
+        flags = [
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ]
+        self.process = subprocess.Popen(
+            [binary, *flags, "--logfile", str(self.log)], cwd=tmp, stdout=subprocess.DEVNULL
+        )
+        wait_for(self._up, "redis-server to come up")
+
+    def _up(self) -> bool:
+        assert self.process.poll() is None, self.log.read_text()
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as conn:
+                conn.sendall(b"PING\r\n")
+                return conn.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.wait(10)
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[Redis]:
+    redis = Redis(tmp_path)
+    yield redis
+    redis.stop()

@@ -76,6 +76,13 @@ class Settings:
     max_rooms: int = 50
     max_view_bytes: int = 1024
     room_send_every: float = 0.05  # a room's followers get at most a message this often (merged)
+    # Several processes (docs/scale-out.md): the message queue they share rooms through
+    # (--message-queue redis://…; empty: one process), how often each tells the others it is
+    # alive (it is forgotten after three periods of silence), how long a question to another
+    # process may wait for its answer
+    message_queue: str = ""
+    peer_seconds: float = 2.0
+    peer_timeout: float = 5.0
     # Socket.IO messages one connection may send, a budget per kind (web/ratelimit.py)
     flow_per_second: float = 100.0  # ack, play, pause, speed, step, view
     flow_burst: int = 300

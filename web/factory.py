@@ -18,6 +18,7 @@ from web.config import MIB, ROOT, Settings
 from web.driver import drive
 from web.keeper import Keeper
 from web.logs import CheckedPacket, ClientErrors, library_logger
+from web.peers import Peers
 from web.rooms import Rooms
 from web.sessions import Session, SessionRegistry
 from web.socket import PodlifeNamespace
@@ -41,6 +42,8 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     app.config["TESTING"] = settings.testing
     hosts = AllowedHosts.from_settings(settings)
     client_errors = ClientErrors(settings.log_repeat_seconds)
+    # With several processes, what goes to a room goes through the queue (docs/scale-out.md)
+    queue = {"message_queue": settings.message_queue, "channel": "podlife"}
     socketio = SocketIO(
         app,
         async_mode="gevent",
@@ -50,10 +53,12 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         serializer=CheckedPacket,  # every malformed packet is a ValueError (web/logs.py)
         logger=library_logger("podlife.socketio", client_errors),
         engineio_logger=library_logger("podlife.engineio", client_errors),
+        **(queue if settings.message_queue else {}),
     )
 
     def send(message: str, payload: dict[str, Any], sid: str) -> None:
-        socketio.emit(message, payload, to=sid)
+        # A session's own tab is connected here: not through the queue
+        socketio.emit(message, payload, to=sid, ignore_queue=True)
 
     def spawn(session: Session) -> None:
         socketio.start_background_task(drive, session, registry, socketio.sleep)
@@ -62,10 +67,14 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     keeper = Keeper.open(registry) if settings.keep_days else None  # docs/persistence.md
     if keeper is not None:
         socketio.start_background_task(keeper.run, socketio.sleep)
-    rooms = Rooms(settings, socketio, keeper)
+    peers = Peers(settings.message_queue, settings) if settings.message_queue else None
+    rooms = Rooms(settings, socketio, keeper, peers)
     registry.on_free.append(rooms.session_freed)
     if keeper is not None:
         keeper.on_restore.append(rooms.restored)  # a kept session's room opens again
+    if peers is not None:
+        _take_over(peers, registry, rooms, socketio, keeper)
+        app.extensions["podlife.peers"] = peers
     socketio.on_namespace(PodlifeNamespace(socketio, registry, rooms, settings))
     app.register_blueprint(routes.blueprint)
     app.register_blueprint(assets.blueprint)
@@ -94,6 +103,11 @@ def socketio_of(app: Flask) -> SocketIO:
     return socketio
 
 
+def peers_of(app: Flask) -> Peers | None:
+    peers: Peers | None = app.extensions.get("podlife.peers")
+    return peers
+
+
 def registry_of(app: Flask) -> SessionRegistry:
     registry: SessionRegistry = app.extensions["podlife"]
     return registry
@@ -102,3 +116,29 @@ def registry_of(app: Flask) -> SessionRegistry:
 def client_errors_of(app: Flask) -> ClientErrors:
     errors: ClientErrors = app.extensions[CLIENT_ERRORS]
     return errors
+
+
+def _take_over(
+    peers: Peers, registry: SessionRegistry, rooms: Rooms, socketio: SocketIO, keeper: Keeper | None
+) -> None:
+    """A session restored here (its process died, or the proxy sends its requests here now)
+    is dropped by whichever process still holds a copy (docs/scale-out.md)."""
+
+    def restored(session: Session, _saved: Any) -> None:
+        peers.tell_all("release", session=session.id)
+
+    def release(args: dict[str, Any]) -> dict[str, Any]:
+        session = registry.get(args["session"])
+        if session is not None:
+            rooms.release(session, args["from"])
+            tab = session.sid
+            registry.release(session)
+            if tab is not None:  # its page connects again, and the proxy sends it there
+                eio_sid = socketio.server.manager.eio_sid_from_sid(tab, "/")
+                if eio_sid is not None:
+                    socketio.server.eio.disconnect(eio_sid)
+        return {}
+
+    if keeper is not None:
+        keeper.on_restore.append(restored)
+    peers.serve("release", release)

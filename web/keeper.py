@@ -183,6 +183,11 @@ class Keeper:
                 created,
             )
 
+    def forget(self, session_id: str) -> None:
+        """Another process writes the session now: nothing more of it is written here."""
+        self._marks.pop(session_id, None)
+        self._pending = [c for c in self._pending if c.saved.id != session_id]
+
     def flush(self) -> None:
         """Write what is queued."""
         changes, self._pending = self._pending, []

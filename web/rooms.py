@@ -12,6 +12,11 @@ is sent at most one message every `room_send_every` seconds: the first at once, 
 sooner waits and goes out merged with what follows it (consecutive `events` in one message,
 the latest of consecutive `clock`s or `view`s).
 
+With a message queue (docs/scale-out.md) the room lives in the presenter's process and its
+followers may be connected to any: a follower elsewhere is a `RemoteRoom` there, and what it
+asks of the room (to follow, to look, to fork) goes to the room's process as a question over
+web/peers.py; that process counts it among `Room.remote`.
+
 A room outlives a restart (docs/persistence.md, "Rooms"): its code and secret are kept with
 the presenter's session (web/keeper.py) from `present` to `unpresent`, and the session, when
 it comes back (a follower's `follow` with the code, the presenter's `hello`), opens it again.
@@ -30,11 +35,13 @@ from typing import TYPE_CHECKING, Any
 
 import segno
 from flask_socketio import SocketIO
+from gevent.lock import RLock
 
 from engine import Timeline
 from web.addresses import kubeconfig_base_url
 from web.config import Settings
 from web.logs import Throttle
+from web.peers import PeerError, Peers
 from web.sessions import Session
 from web.store import Saved
 
@@ -75,6 +82,7 @@ class Room:
     secret: str
     session: Session
     followers: set[str] = field(default_factory=set)  # this process's follower connections
+    remote: dict[str, str] = field(default_factory=dict)  # followers elsewhere -> their process
     joining: list[str] = field(default_factory=list)  # followers waiting for their catch-up
     pending: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # to send
     sending: bool = False  # a greenlet sends `pending`
@@ -84,24 +92,58 @@ class Room:
     view: dict[str, Any] | None = None  # the presenter's latest, as followers are sent it
     counted_at: float = 0.0  # when the presenter was last sent the follower count
     count_due: bool = False  # a count is scheduled
+    # Held while sending to the room: through a message queue an emit yields, and no event
+    # may reach the room between a catch-up's history and its joiners entering the room
+    lock: RLock = field(default_factory=RLock)
 
     @property
     def name(self) -> str:
         return f"room:{self.code}"
 
+    def count(self) -> int:
+        return len(self.followers) + len(self.remote)
+
     def summary(self) -> dict[str, Any]:
-        return {"code": self.code, "display": display(self.code), "followers": len(self.followers)}
+        return {"code": self.code, "display": display(self.code), "followers": self.count()}
+
+
+@dataclass(eq=False)
+class RemoteRoom:
+    """A room another process holds (docs/scale-out.md), as its followers here know it."""
+
+    code: str
+    host: str  # the process (web/peers.py)
+
+    @property
+    def name(self) -> str:
+        return f"room:{self.code}"
+
+
+Followed = Room | RemoteRoom
 
 
 class Rooms:
-    def __init__(self, settings: Settings, socketio: SocketIO, keeper: Keeper | None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        socketio: SocketIO,
+        keeper: Keeper | None,
+        peers: Peers | None = None,
+    ) -> None:
         self.settings = settings
         self.io = socketio
         self.keeper = keeper  # keeps rooms across restarts; None: not kept
+        self.peers = peers  # the other processes (docs/scale-out.md); None: there are none
         self.by_code: dict[str, Room] = {}
         self.by_session: dict[str, Room] = {}  # presenter's session id -> its room
-        self.following: dict[str, Room] = {}  # follower connection -> the room it follows
+        self.following: dict[str, Followed] = {}  # follower connection -> the room it follows
         self.refusals_logged = Throttle(settings.log_repeat_seconds)  # a minute
+        if peers is not None:
+            peers.rooms = lambda: list(self.by_code)
+            peers.serve("follow", self._follow_from_peer)
+            peers.serve("unfollow", self._unfollow_from_peer)
+            peers.serve("closed", self._closed_elsewhere)
+            peers.on_beat.append(self._forget_dead_processes)
 
     # ---- presenting --------------------------------------------------------------------------
     def present(self, session: Session) -> Room:
@@ -128,6 +170,13 @@ class Rooms:
         room = Room(code, secret, session)
         self.by_code[code] = self.by_session[session.id] = room
         session.room = functools.partial(self._send, room)
+        if self.peers is not None:
+            self.peers.announce(code)
+            # Followers here of the room where it was (its process died): counted here now
+            for sid, followed in list(self.following.items()):
+                if isinstance(followed, RemoteRoom) and followed.code == code:
+                    self.following[sid] = room
+                    room.followers.add(sid)
         return room
 
     def _new_code(self) -> str:
@@ -200,7 +249,31 @@ class Rooms:
         self.io.close_room(room.name)
         for sid in room.followers:
             self.following.pop(sid, None)
+        if self.peers is not None:
+            self._tell_peers(room.code)
         log.info("room %s closed (%s)", display(room.code), reason)
+
+    def _tell_peers(self, code: str) -> None:
+        assert self.peers is not None
+        try:
+            self.peers.withdraw(code)
+            self.peers.tell_all("closed", code=code)
+        except PeerError as error:
+            log.warning("room %s: the other processes were not told: %s", display(code), error)
+
+    def release(self, session: Session, host: str) -> None:
+        """Another process (`host`) took the session over (web/peers.py, docs/scale-out.md):
+        its room is forgotten here without a word to the followers, who follow it there."""
+        room = self.by_session.pop(session.id, None)
+        if room is None:
+            return
+        del self.by_code[room.code]
+        session.room = None
+        moved = RemoteRoom(room.code, host)
+        for sid in room.followers:
+            self.following.pop(sid, None)
+            self.io.start_background_task(self._follow_again, sid, moved)
+        log.info("room %s is held by process %s now", display(room.code), host)
 
     def session_freed(self, session: Session) -> None:
         room = self.by_session.get(session.id)
@@ -211,40 +284,119 @@ class Rooms:
     def get(self, text: str) -> Room | None:
         return self.by_code.get(read_code(text))
 
-    def find(self, text: str) -> Room:
+    def find(self, text: str) -> Followed:
+        """The room of the code, here or, with other processes, where it is."""
         code = read_code(text)
         room = self.by_code.get(code)
-        if room is None:
+        if room is not None:
+            return room
+        host = self.peers.room_host(code) if self.peers is not None else None
+        if host is None:
             raise RoomError(
                 f"no class is using the code {display(code)} on this server; "
                 "check the code on the projector"
             )
-        return room
+        return RemoteRoom(code, host)
+
+    def where(self, text: str) -> str | None:
+        """The process holding room `text` when another one does (docs/scale-out.md)."""
+        return self.peers.room_host(read_code(text)) if self.peers is not None else None
 
     def follow(self, sid: str, room: Room) -> None:
         """Count `sid` as a follower; its catch-up (after the reply) puts it in the room."""
         if self.following.get(sid) is room:
             return
-        if len(room.followers) >= self.settings.max_followers_per_room:
-            raise RoomError(
-                f"the class {display(room.code)} is full: {len(room.followers)} follow it, the "
-                "most one room takes on this server (max_followers_per_room)"
-            )
+        self._check_room_for(room)
         self.leave(sid)
         room.followers.add(sid)
         self.following[sid] = room
+        self._join(room, sid)
+
+    def _check_room_for(self, room: Room) -> None:
+        if room.count() >= self.settings.max_followers_per_room:
+            raise RoomError(
+                f"the class {display(room.code)} is full: {room.count()} follow it, the "
+                "most one room takes on this server (max_followers_per_room)"
+            )
+
+    def _join(self, room: Room, sid: str) -> None:
         self._count_changed(room)
         room.joining.append(sid)
         if len(room.joining) == 1:
             self.io.start_background_task(self._catch_up, room)
 
+    def follow_elsewhere(self, sid: str, room: RemoteRoom) -> dict[str, Any]:
+        """Follow a room another process holds: it counts `sid` and sends the catch-up to it
+        through the message queue; its answer is `follow`'s reply."""
+        assert self.peers is not None
+        try:
+            answer = self.peers.call(room.host, "follow", code=room.code, sid=sid)
+        except PeerError as error:
+            raise RoomError(f"cannot follow {display(room.code)}: {error}") from None
+        self.leave(sid)
+        self.following[sid] = room
+        return answer
+
+    def _follow_again(self, sid: str, room: RemoteRoom) -> None:
+        try:
+            self.follow_elsewhere(sid, room)
+        except RoomError as error:
+            log.warning("a follower could not follow again where its room went: %s", error)
+
+    def _follow_from_peer(self, args: dict[str, Any]) -> dict[str, Any]:
+        room = self.by_code.get(args["code"])
+        if room is None:
+            raise PeerError(f"no class is using the code {display(args['code'])} any more")
+        sid = args["sid"]
+        if sid not in room.remote:
+            try:
+                self._check_room_for(room)
+            except RoomError as error:
+                raise PeerError(str(error)) from None
+            room.remote[sid] = args["from"]
+            self._join(room, sid)
+        return {**room.summary(), **room.session.follow_payload()}
+
+    def _unfollow_from_peer(self, args: dict[str, Any]) -> dict[str, Any]:
+        room = self.by_code.get(args["code"])
+        if room is not None and room.remote.pop(args["sid"], None) is not None:
+            self._count_changed(room)
+        return {}
+
+    def _closed_elsewhere(self, args: dict[str, Any]) -> dict[str, Any]:
+        for sid, room in list(self.following.items()):
+            if isinstance(room, RemoteRoom) and room.code == args["code"]:
+                del self.following[sid]
+        return {}
+
+    def _forget_dead_processes(self) -> None:
+        """Followers connected to a process that stopped answering are counted no more."""
+        assert self.peers is not None
+        for room in list(self.by_code.values()):
+            if not room.remote:
+                continue
+            alive = self.peers.alive(set(room.remote.values()))
+            gone = [sid for sid, host in room.remote.items() if host not in alive]
+            for sid in gone:
+                del room.remote[sid]
+            if gone:
+                self._count_changed(room)
+
     def _catch_up(self, room: Room) -> None:
         """Late joiners get, to themselves alone, the cluster and every event the room was
         sent, then the clock and the latest view; what comes next reaches them through the
         room. Those who joined meanwhile (a class typing the code at once) share one copy,
-        encoded once, through a Socket.IO room of their own. Nothing here yields, so no event
-        falls between the history and the room."""
-        joiners = [sid for sid in dict.fromkeys(room.joining) if self.following.get(sid) is room]
+        encoded once, through a Socket.IO room of their own. The room's lock is held, so no
+        event falls between the history and the room."""
+        with room.lock:
+            self._catch_up_locked(room)
+
+    def _catch_up_locked(self, room: Room) -> None:
+        joiners = [
+            sid
+            for sid in dict.fromkeys(room.joining)
+            if self.following.get(sid) is room or sid in room.remote
+        ]
         room.joining = []
         if not joiners:
             return  # they left (or disconnected) before this ran
@@ -277,18 +429,25 @@ class Rooms:
         rest = [e.model_dump(mode="json") for e in events[len(room.dumped) * size :]]
         return [*room.dumped, rest] if rest else room.dumped
 
-    def followed_by(self, sid: str) -> Room | None:
+    def followed_by(self, sid: str) -> Followed | None:
         return self.following.get(sid)
 
     def leave(self, sid: str) -> None:
         room = self.following.pop(sid, None)
         if room is None:
             return
-        room.followers.discard(sid)
         self.io.server.leave_room(sid, room.name)
-        self._count_changed(room)
+        if isinstance(room, Room):
+            room.followers.discard(sid)
+            self._count_changed(room)
+            return
+        assert self.peers is not None
+        try:
+            self.peers.tell(room.host, "unfollow", code=room.code, sid=sid)
+        except PeerError as error:  # its process forgets it with this one's heartbeat
+            log.warning("room %s was not told of a follower leaving: %s", room.code, error)
 
-    def refuse(self, sid: str, room: Room, message: str) -> str:
+    def refuse(self, sid: str, room: Followed, message: str) -> str:
         """The words for a follower's driving message, logged once per connection a minute."""
         if self.refusals_logged.admit(sid) is not None:
             log.info(
@@ -328,9 +487,10 @@ class Rooms:
         room.sending = False
 
     def _flush(self, room: Room) -> None:
-        pending, room.pending = room.pending, []
-        for message, payload in pending:
-            self.io.emit(message, payload, to=room.name)
+        with room.lock:
+            pending, room.pending = room.pending, []
+            for message, payload in pending:
+                self.io.emit(message, payload, to=room.name)
 
     # ---- what the presenter's page shows -----------------------------------------------------
     def set_view(self, room: Room, view: dict[str, Any]) -> None:

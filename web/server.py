@@ -15,7 +15,7 @@ from gevent.pywsgi import WSGIHandler, WSGIServer
 from engine import load_kubectl_commands
 from web.addresses import WILDCARD_ADDRESSES, kubeconfig_base_url
 from web.config import Settings
-from web.factory import client_errors_of, create_app, registry_of
+from web.factory import client_errors_of, create_app, peers_of, registry_of
 from web.kube_api import announce_default_cluster
 from web.kube_api.door import open_door
 from web.logs import ClientErrors, redact_handlers
@@ -91,9 +91,14 @@ def serve(settings: Settings) -> int:
     stop = Event()
     gevent.signal_handler(signal.SIGINT, stop.set)
     gevent.signal_handler(signal.SIGTERM, stop.set)
-    # A cluster a terminal can use at once; its kubeconfig path is logged (docs/kube-api.md).
-    # After the signal handlers: it may be a kept one, replayed (docs/persistence.md).
-    announce_default_cluster(app, settings.seed)
+    peers = peers_of(app)
+    if peers is not None:
+        peers.start()
+    else:
+        # A cluster a terminal can use at once; its kubeconfig path is logged (docs/kube-api.md).
+        # After the signal handlers: it may be a kept one, replayed (docs/persistence.md). Not
+        # with several processes: each would hold its own copy (docs/scale-out.md).
+        announce_default_cluster(app, settings.seed)
     tune_collector()  # after start-up's objects are made: they are frozen out of its way
     url = kubeconfig_base_url(settings)  # the public URL, else where this machine finds it
     log.info("Podlife is running at %s/ (press Ctrl+C to stop)", url)
@@ -111,4 +116,6 @@ def serve(settings: Settings) -> int:
     if door is not None:
         door.stop(timeout=2)
     registry_of(app).shutdown()
+    if peers is not None:
+        peers.close()
     return 0

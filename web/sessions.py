@@ -137,6 +137,14 @@ class Session:
         if room:
             self.send("reset", self.cluster_payload(), tab=False)
 
+    def follow_payload(self) -> dict[str, Any]:
+        """What a follower's `follow` reply says of the room's cluster."""
+        return {
+            "seed": self.timeline.seed,
+            "nodes": [spec.model_dump() for spec in self.timeline.nodes],
+            "lesson": self.lesson,
+        }
+
     def reset_payload(self) -> dict[str, Any]:
         return {"session": self.id, **self.cluster_payload()}
 
@@ -388,6 +396,8 @@ class Keeper(Protocol):
 
     def session_of(self, cluster_id: str) -> str | None: ...
 
+    def forget(self, session_id: str) -> None: ...
+
     def meta(self, name: str) -> str | None: ...
 
     def set_meta(self, name: str, value: str) -> None: ...
@@ -422,20 +432,23 @@ class SessionRegistry:
         pinned: bool = False,
         build: Callable[[], Timeline] | None = None,
         pause: Pause | None = None,
+        route: str = "",
     ) -> Session:
-        """A new session with its cluster. `address`: the client's, held to
-        max_sessions_per_address (a page that reloads reattaches instead: only new tabs and
-        new clients count); `pinned`: never freed for being idle; `build`: makes the cluster
-        (a copy of a room's: web/rooms.py), else a fresh one is set up, calling `pause` (a
-        tenth of a second of work). Building yields: the limits are checked before it, and
-        again after it (adopt)."""
+        """A new session with its cluster. `route`: the page's routing key, the id's prefix
+        (docs/scale-out.md: a proxy sends a cluster's requests to one process by it).
+        `address`: the client's, held to max_sessions_per_address (a page that reloads
+        reattaches instead: only new tabs and new clients count); `pinned`: never freed for
+        being idle; `build`: makes the cluster (a copy of a room's: web/rooms.py), else a
+        fresh one is set up, calling `pause` (a tenth of a second of work). Building yields:
+        the limits are checked before it, and again after it (adopt)."""
         self._check_limits(address)
         if build is not None:
             timeline = build()
         else:
             limits = self.settings.cluster_limits()
             timeline = Timeline(seed, nodes or default_nodes(), limits=limits, pause=pause)
-        session = self.adopt(secrets.token_urlsafe(16), timeline, address, pinned)
+        token = secrets.token_urlsafe(16)
+        session = self.adopt(f"{route}.{token}" if route else token, timeline, address, pinned)
         log.info("session %s created (seed %d)", session.label, seed)
         return session
 
@@ -493,15 +506,25 @@ class SessionRegistry:
             session.detach()
 
     def free(self, session: Session) -> None:
-        session.closed = True
-        session.interrupt_commands("the session was closed")
-        self.sessions.pop(session.id, None)
-        for sid in [sid for sid, owner in self.by_sid.items() if owner == session.id]:
-            del self.by_sid[sid]
+        self._drop(session, "the session was closed")
         if self.keeper is not None:  # out of memory, not out of the database
             self.keeper.save(session, final=True)
         for hook in self.on_free:
             hook(session)
+
+    def release(self, session: Session) -> None:
+        """Another process took the session over (docs/scale-out.md): dropped from memory
+        without a last write (the database is that process's to write now)."""
+        self._drop(session, "the cluster moved to another server process")
+        if self.keeper is not None:
+            self.keeper.forget(session.id)
+
+    def _drop(self, session: Session, reason: str) -> None:
+        session.closed = True
+        session.interrupt_commands(reason)
+        self.sessions.pop(session.id, None)
+        for sid in [sid for sid, owner in self.by_sid.items() if owner == session.id]:
+            del self.by_sid[sid]
 
     def expire_if_idle(self, session: Session) -> bool:
         if session.pinned or session.idle_for() < self.settings.idle_seconds:

@@ -7,6 +7,7 @@ import functools
 import json
 import logging
 import math
+import re
 import shlex
 from collections.abc import Callable
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 from flask import request
 from flask_socketio import Namespace, SocketIO
 
-from engine import TIMINGS, ClusterCall, Kubectl, ReplayError, default_nodes
+from engine import TIMINGS, ClusterCall, Kubectl, ReplayError, Timeline, default_nodes
 from web import clusterfile, views
 from web.actions import op_for
 from web.commands import Command, Reply
@@ -43,8 +44,9 @@ from web.payloads import (
     check_paste,
     parse,
 )
+from web.peers import PeerError
 from web.ratelimit import ConnectionLimits
-from web.rooms import RoomError, Rooms, display
+from web.rooms import RemoteRoom, Room, RoomError, Rooms, display
 from web.scenarios import UnknownScenario, catalog, find, say_of, steps_of
 from web.sessions import Busy, Full, Session, SessionRegistry, TooMany
 
@@ -62,6 +64,7 @@ REFUSALS = (
     RoomError,
 )
 # What a room's follower may send; anything else drives the room, which is the presenter's
+ROUTE = re.compile(r"[a-z0-9]{1,16}")  # a page's routing key (docs/scale-out.md)
 FOLLOWERS_MAY = {"hello", "ack", "inspect", "etcd", "export", "fork-room", "unfollow", "follow"}
 
 
@@ -110,6 +113,8 @@ class PodlifeNamespace(Namespace):
         self.settings = settings
         self.rates = ConnectionLimits(settings.message_budgets())
         self.refusals_logged = Throttle(settings.log_repeat_seconds)
+        if rooms.peers is not None:  # a follower elsewhere looks at a room held here
+            rooms.peers.serve("look", self._look_for_peer)
 
     def trigger_event(self, event: str, *args: Any) -> Any:
         """`fork-room` is handled by `on_fork_room`: a method name has no dashes."""
@@ -144,7 +149,9 @@ class PodlifeNamespace(Namespace):
             seed = self.settings.seed if hello.seed is None else hello.seed
             # Building the cluster lets the others run (the hellos of a whole class at once)
             address = request.remote_addr or ""
-            session = self.registry.create(seed, address=address, pause=self._pause)
+            session = self.registry.create(
+                seed, address=address, pause=self._pause, route=route_of_connection()
+            )
         previous = self.registry.attach(request.sid, session)  # type: ignore[attr-defined]
         if previous is not None:
             # A duplicated tab copies sessionStorage: the newest tab wins, the old one is told.
@@ -310,16 +317,8 @@ class PodlifeNamespace(Namespace):
 
     # ---- share and keep (docs/export.md) -------------------------------------------------------
     @handler("export")
-    def on_export(self, _data: Any) -> Reply:
-        session = self._session(read=True)
-        session.check_ready()
-        content = clusterfile.export(session.timeline, session.lesson)
-        return {
-            "ok": True,
-            "name": clusterfile.file_name(session.timeline.seed),
-            "content": json.dumps(content, indent=1),
-            "events": content["events"],
-        }
+    def on_export(self, data: Any) -> Reply:
+        return self._look("export", data)
 
     @handler("import")
     def on_import(self, data: Any) -> Reply:
@@ -337,17 +336,35 @@ class PodlifeNamespace(Namespace):
     # ---- looking without touching --------------------------------------------------------------
     @handler("inspect")
     def on_inspect(self, data: Any) -> Reply:
-        message = parse(InspectIn, data, "inspect")
-        cluster = self._session(read=True).timeline.cluster
-        return {"ok": True, **views.inspect(cluster, message.kind, message.namespace, message.name)}
+        return self._look("inspect", data)
 
     @handler("etcd")
     def on_etcd(self, data: Any) -> Reply:
-        message = parse(EtcdIn, data, "etcd")
-        etcd = self._session(read=True).timeline.cluster.etcd
-        if message.key is None:
-            return {"ok": True, **views.etcd_keys(etcd)}
-        return {"ok": True, **views.etcd_value(etcd, message.key, message.revision)}
+        return self._look("etcd", data)
+
+    def _look(self, message: str, data: Any) -> Reply:
+        """A read of the sender's cluster or of the room it follows, wherever that is held."""
+        room = self.rooms.followed_by(request.sid)  # type: ignore[attr-defined]
+        if isinstance(room, RemoteRoom):
+            return self._ask(room, message, "look", message=message, data=data)
+        return LOOKS[message](self._session(read=True), data)
+
+    def _look_for_peer(self, args: dict[str, Any]) -> dict[str, Any]:
+        room = self.rooms.get(args["code"])
+        if room is None:
+            raise PeerError(f"no class is using the code {display(args['code'])} any more")
+        try:
+            return LOOKS[args["message"]](room.session, args["data"])
+        except REFUSALS as error:
+            return {"ok": False, "error": str(error)}
+
+    def _ask(self, room: RemoteRoom, what: str, op: str, **args: Any) -> Reply:
+        """`op` asked of the process holding the room; `what` names the refusal."""
+        assert self.rooms.peers is not None
+        try:
+            return self.rooms.peers.call(room.host, op, code=room.code, **args)
+        except PeerError as error:
+            raise BadRequest(f"{what}: {error}") from None
 
     # ---- rooms (web/rooms.py) ------------------------------------------------------------------
     @handler("present")
@@ -365,23 +382,21 @@ class PodlifeNamespace(Namespace):
     @handler("follow")
     def on_follow(self, data: Any) -> Reply:
         code = parse(FollowIn, data, "follow").code
-        if self.rooms.get(code) is None:  # kept from before a restart? its session brings it
+        if self.rooms.get(code) is None and self.rooms.where(code) is None:
+            # kept from before a restart (or its process died)? its session brings it
             self.registry.find(self.rooms.kept(code), self._pause)
         room = self.rooms.find(code)
         sid = request.sid  # type: ignore[attr-defined]
+        if isinstance(room, RemoteRoom):  # held by another process (docs/scale-out.md)
+            answer = self.rooms.follow_elsewhere(sid, room)
+            self.registry.disconnect(sid)
+            return {"ok": True, **answer}
         if room.session.sid == sid:
             raise BadRequest(f"this tab presents {display(room.code)}; it cannot follow itself")
         # After the reply, as after `hello`: reset, history, clock, view (to this tab only)
         self.rooms.follow(sid, room)
         self.registry.disconnect(sid)  # its own session waits, detached, for its idle limit
-        session = room.session
-        return {
-            "ok": True,
-            **room.summary(),
-            "seed": session.timeline.seed,
-            "nodes": [spec.model_dump() for spec in session.timeline.nodes],
-            "lesson": session.lesson,
-        }
+        return {"ok": True, **room.summary(), **room.session.follow_payload()}
 
     @handler("unfollow")
     def on_unfollow(self, _data: Any) -> Reply:
@@ -411,20 +426,24 @@ class PodlifeNamespace(Namespace):
         room = self.rooms.followed_by(sid)
         if room is None:
             raise BadRequest("fork-room: this tab follows no room")
-        source = room.session
-        source.check_ready()
-        timeline = source.timeline  # kept: a reset of the room meanwhile does not matter
+        if isinstance(room, RemoteRoom):
+            timeline, lesson, speed = self._copy_of(room)
+        else:
+            room.session.check_ready()
+            # kept: a reset of the room meanwhile does not matter
+            timeline, lesson, speed = room.session.timeline, room.session.lesson, room.session.speed
         at_seq = min(at_seq, len(timeline.events))
         fork = self.registry.create(
             timeline.seed,
             address=request.remote_addr or "",
             build=lambda: timeline.rebuilt(at_seq, self._pause),
+            route=route_of_connection(),
         )
-        fork.lesson = source.lesson
+        fork.lesson = lesson
         if not self.io.server.manager.is_connected(sid, "/"):
             self.registry.free(fork)  # the tab went away during the replay
             return {"ok": False, "error": "fork-room: the page disconnected"}
-        fork.speed = source.speed
+        fork.speed = speed
         self.rooms.leave(sid)
         self.registry.attach(sid, fork)
         self.io.start_background_task(fork.resync)
@@ -433,12 +452,20 @@ class PodlifeNamespace(Namespace):
         )
         return {"ok": True, "session": fork.id, "seq": len(fork.timeline.events)}
 
+    def _copy_of(self, room: RemoteRoom) -> tuple[Timeline, str | None, float]:
+        """The cluster of a room held by another process, replayed here from its export."""
+        reply = self._ask(room, "fork-room", "look", message="export", data=None)
+        if not reply.get("ok"):
+            raise BadRequest(f"fork-room: {reply.get('error')}")
+        file = clusterfile.load(reply["content"], self.settings)
+        return clusterfile.replayed(file, self.settings, self._pause), file.lesson, 1.0
+
     # ---- helpers -----------------------------------------------------------------------------
     def _session(self, read: bool = False) -> Session:
         """The sender's session; `read`: a follower's is the room's, to look at."""
         sid = request.sid  # type: ignore[attr-defined]
         room = self.rooms.followed_by(sid)
-        if read and room is not None:
+        if read and isinstance(room, Room):
             return room.session
         session = self.registry.of(sid)
         if session is None:
@@ -449,3 +476,43 @@ class PodlifeNamespace(Namespace):
 
     def _pause(self) -> None:
         let_others_run()
+
+
+def route_of_connection() -> str:
+    """The page's routing key, from its connection's address (`?route=`): a new session's id
+    begins with it (docs/scale-out.md)."""
+    route = request.args.get("route", "")
+    return route if ROUTE.fullmatch(route) else ""
+
+
+# ---- what a follower may look at, here or for another process (web/peers.py) -----------------
+def _inspect(session: Session, data: Any) -> Reply:
+    message = parse(InspectIn, data, "inspect")
+    cluster = session.timeline.cluster
+    return {"ok": True, **views.inspect(cluster, message.kind, message.namespace, message.name)}
+
+
+def _etcd(session: Session, data: Any) -> Reply:
+    message = parse(EtcdIn, data, "etcd")
+    etcd = session.timeline.cluster.etcd
+    if message.key is None:
+        return {"ok": True, **views.etcd_keys(etcd)}
+    return {"ok": True, **views.etcd_value(etcd, message.key, message.revision)}
+
+
+def _export(session: Session, _data: Any) -> Reply:
+    session.check_ready()
+    content = clusterfile.export(session.timeline, session.lesson)
+    return {
+        "ok": True,
+        "name": clusterfile.file_name(session.timeline.seed),
+        "content": json.dumps(content, indent=1),
+        "events": content["events"],
+    }
+
+
+LOOKS: dict[str, Callable[[Session, Any], Reply]] = {
+    "inspect": _inspect,
+    "etcd": _etcd,
+    "export": _export,
+}

@@ -106,14 +106,18 @@ class Store:
             # WAL + NORMAL: a commit survives a crash of the process (what a SIGKILL does);
             # only a power cut may lose the last ones.
             db.execute("PRAGMA synchronous=NORMAL")
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            has_tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-            if version == 0 and not has_tables:
-                self._create(db, TABLES, SCHEMA)
-                version = SCHEMA
-            while version in MIGRATIONS:  # an older format: brought up to date, kept
-                version += 1
-                self._create(db, MIGRATIONS[version - 1], version)
+            with db:
+                # IMMEDIATE: of processes sharing the folder (docs/scale-out.md) that start
+                # together, one creates the tables while the others wait for it
+                db.execute("BEGIN IMMEDIATE")
+                version = db.execute("PRAGMA user_version").fetchone()[0]
+                has_tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+                if version == 0 and not has_tables:
+                    self._create(db, TABLES, SCHEMA)
+                    version = SCHEMA
+                while version in MIGRATIONS:  # an older format: brought up to date, kept
+                    version += 1
+                    self._create(db, MIGRATIONS[version - 1], version)
             if version != SCHEMA:
                 raise sqlite3.DatabaseError(
                     f"it is in format {version}; this Podlife reads format {SCHEMA}"
@@ -126,12 +130,11 @@ class Store:
 
     @staticmethod
     def _create(db: sqlite3.Connection, tables: str, version: int) -> None:
-        with db:
-            db.execute("BEGIN")
-            for statement in tables.split(";"):
-                if statement.strip():
-                    db.execute(statement)
-            db.execute(f"PRAGMA user_version={version}")
+        """Within the caller's transaction."""
+        for statement in tables.split(";"):
+            if statement.strip():
+                db.execute(statement)
+        db.execute(f"PRAGMA user_version={version}")
 
     # ---- small values ------------------------------------------------------------------------
     def meta(self, name: str) -> str | None:
@@ -144,10 +147,11 @@ class Store:
     def key(self) -> bytes:
         """The server's secret (cluster ids and kubeconfig tokens are derived from it), made
         on first use: a restart keeps them."""
+        # INSERT OR IGNORE, then read: processes sharing the folder (docs/scale-out.md) that
+        # start together all end up with the first one's key.
+        self.db.execute("INSERT OR IGNORE INTO meta VALUES ('key', ?)", (secrets.token_hex(32),))
         text = self.meta("key")
-        if text is None:
-            text = secrets.token_hex(32)
-            self.set_meta("key", text)
+        assert text is not None
         return bytes.fromhex(text)
 
     # ---- sessions ----------------------------------------------------------------------------

@@ -29,7 +29,7 @@ import { lessonFromLocation, lessonLink, partWithin } from "./lessonlink.js";
 import { CONTINUE, LessonPicker } from "./lessonpicker.js";
 import { Timeline } from "./model.js";
 import { NarrationView, storyAt } from "./narrationview.js";
-import { Connection } from "./net.js";
+import { Connection, openSocket, tabRoute } from "./net.js";
 import { EtcdPanel, EventsPanel, ObjectsPanel, ReadyChart, renderCycleTable } from "./panels.js";
 import { isStory, MAX_SPEED, MIN_SPEED, Player } from "./player.js";
 import { PullProgress } from "./pulls.js";
@@ -55,7 +55,7 @@ const STEP_COLORS = {
   other: "#64748b",
 };
 
-const conn = new Connection();
+const conn = new Connection(openSocket({ route: tabRoute(sessionStorage, SESSION_KEY) }));
 const timeline = new Timeline();
 const pulls = new PullProgress(timeline);
 const values = new ValueStore((key, revision) => conn.request("etcd", { key, revision }, 30000));

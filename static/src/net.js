@@ -6,8 +6,31 @@ import { io } from "socket.io-client";
 const RATE_RETRIES = 20; // a message refused for speed is sent again at most this often
 const RATE_MARGIN_MS = 20; // after the wait the server gave, so the tokens are surely there
 
+const ROUTE_KEY = "podlife.route";
+const ROUTE = /^[a-z0-9]{1,16}$/;
+
+/** This tab's routing key (docs/scale-out.md): a proxy in front of several server processes
+ * sends the tab's connection, and its cluster's kubectl requests, to one process by it. The
+ * server begins the ids of the sessions it makes for the tab with it; a session kept from
+ * before keeps its own. */
+export function tabRoute(storage, sessionKey) {
+  const kept = /^([a-z0-9]{1,16})\./.exec(storage.getItem(sessionKey) || "");
+  let route = kept ? kept[1] : storage.getItem(ROUTE_KEY);
+  if (!route || !ROUTE.test(route)) {
+    const bytes = crypto.getRandomValues(new Uint8Array(8)); // not only in secure contexts
+    route = Array.from(bytes, (b) => "abcdefghijklmnopqrstuvwxyz0123456789"[b % 36]).join("");
+  }
+  storage.setItem(ROUTE_KEY, route);
+  return route;
+}
+
+/** The Socket.IO connection to the page's server, with `query` in its address. */
+export function openSocket(query = {}) {
+  return io({ transports: ["websocket", "polling"], reconnectionDelayMax: 4000, query });
+}
+
 export class Connection {
-  constructor(socket = io({ transports: ["websocket", "polling"], reconnectionDelayMax: 4000 })) {
+  constructor(socket = openSocket()) {
     this.socket = socket;
     this.handlers = new Map();
     this.latest = new Map(); // channel -> the newest [message, payload] given to send()

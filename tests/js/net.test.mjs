@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { Connection } from "../../static/src/net.js";
+import { Connection, tabRoute } from "../../static/src/net.js";
 
 function fakeSocket(refuseFirst) {
   const sent = [];
@@ -50,4 +50,20 @@ test("play and pause are one channel: a refused pause does not come back after a
     socket.sent.map(([name]) => name),
     ["pause", "play", "play"],
   );
+});
+
+function memoryStorage(items = {}) {
+  const map = new Map(Object.entries(items));
+  return { getItem: (k) => (map.has(k) ? map.get(k) : null), setItem: (k, v) => map.set(k, v) };
+}
+
+test("a tab's routing key is made once, kept, and taken from a kept session's id", () => {
+  const storage = memoryStorage();
+  const route = tabRoute(storage, "podlife.session");
+  assert.match(route, /^[a-z0-9]{8}$/);
+  assert.equal(tabRoute(storage, "podlife.session"), route); // a reload keeps it
+  const kept = memoryStorage({ "podlife.session": "abc123.Zx-secret", "podlife.route": "other" });
+  assert.equal(tabRoute(kept, "podlife.session"), "abc123"); // the proxy routes its cluster by it
+  const old = memoryStorage({ "podlife.session": "NoRoutePrefix_secret" }); // made before routes
+  assert.match(tabRoute(old, "podlife.session"), /^[a-z0-9]{8}$/);
 });

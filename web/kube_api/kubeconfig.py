@@ -17,8 +17,12 @@ USER = "kubernetes-admin"  # who the token authenticates as (system:masters, lik
 
 def cluster_name(key: bytes, session_id: str) -> str:
     """A session's cluster id: public (it is in the kubeconfig's server URL), yet it does not
-    give away the session id, the page's secret."""
-    return hmac.new(key, session_id.encode(), "sha256").hexdigest()[:16]
+    give away the session id, the page's secret. A session id with a routing key (`route.` +
+    secret, docs/scale-out.md) gives a cluster id with the same key, so that a proxy routes
+    kubectl's requests and the page's connection to the same process."""
+    digest = hmac.new(key, session_id.encode(), "sha256").hexdigest()[:16]
+    route, dot, _ = session_id.rpartition(".")
+    return f"{route}.{digest}" if dot else digest
 
 
 class Tokens:
