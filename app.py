@@ -52,6 +52,7 @@ def serve_command(args: argparse.Namespace) -> int:
         "api_port": args.api_port,
         "data_dir": args.data_dir,
         "message_queue": args.message_queue,
+        "trusted_proxies": args.trusted_proxies,
     }
     try:
         settings = Settings.from_env()
@@ -94,6 +95,12 @@ def main(argv: list[str] | None = None) -> int:
         metavar="URL",
         help="run as one of several processes sharing rooms through this Redis server, e.g. "
         "redis://127.0.0.1:6379/0 (docs/scale-out.md)",
+    )
+    parser.add_argument(
+        "--trusted-proxies",
+        type=int,
+        metavar="N",
+        help="behind N proxies (nginx: 1), take client addresses from X-Forwarded-For (0)",
     )
     parser.add_argument(
         "--seed",

@@ -14,7 +14,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 import socketio
@@ -99,12 +99,16 @@ def server(tmp_path: Path) -> Iterator[Server]:
         server.stop(signal.SIGKILL)
 
 
+class Reachable(Protocol):
+    url: str  # a server process, or a proxy in front of several
+
+
 class Client:
     """A page over a real Socket.IO connection, keeping the events it is sent. One that
     `acks` them lets its clock run while it plays (a presenter, a learner); a follower never
     does. A presenter's `room` messages are kept too."""
 
-    def __init__(self, server: Server, acks: bool = True, route: str = "") -> None:
+    def __init__(self, server: Reachable, acks: bool = True, route: str = "") -> None:
         self.events: list[dict[str, Any]] = []
         self.rooms: list[dict[str, Any]] = []
         self.client = socketio.Client()

@@ -8,12 +8,17 @@ kubeconfig included."""
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import signal
+import subprocess
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
 
-from tests.processkit import Client, Redis, Server, redis_server, wait_for
+from tests.processkit import ROOT, Client, Redis, Server, redis_server, wait_for
+from tests.test_web_server import free_port
 from tests.test_web_support import DEPLOYMENT
 
 __all__ = ["redis_server"]  # the fixture, from tests/processkit.py
@@ -34,13 +39,13 @@ def seqs(events: list[dict[str, Any]]) -> list[int]:
     return [event["seq"] for event in events]
 
 
-def kubeconfig_of(server: Server, session: str) -> str:
+def kubeconfig_of(server: Server | Nginx, session: str) -> str:
     """What the page's "kubeconfig" link downloads."""
     mine = json.loads(server.get("/clusters", **{"X-Podlife-Session": session}))
     return server.get(mine["kubeconfig"], **{"X-Podlife-Session": session}).decode()
 
 
-def api_get(server: Server, kubeconfig: str, path: str) -> dict[str, Any]:
+def api_get(server: Server | Nginx, kubeconfig: str, path: str) -> dict[str, Any]:
     """A GET the way kubectl sends it with the page's kubeconfig (its server URL carries the
     cluster id and the token)."""
     base = next(line.split()[-1] for line in kubeconfig.splitlines() if "server:" in line)
@@ -50,7 +55,7 @@ def api_get(server: Server, kubeconfig: str, path: str) -> dict[str, Any]:
         return answer
 
 
-def test_followers_on_another_process_get_every_event_in_order_and_a_dead_process_cluster_comes_back(
+def test_followers_elsewhere_get_every_event_in_order_and_a_dead_process_cluster_comes_back(
     tmp_path: Path, redis_server: Redis
 ) -> None:
     one, two = processes(tmp_path, redis_server)
@@ -126,5 +131,121 @@ def test_followers_on_another_process_get_every_event_in_order_and_a_dead_proces
             client.client.disconnect()
     finally:
         for server in (one, two):
+            if server.process is not None:
+                server.stop(signal.SIGKILL)
+
+
+# ---- behind nginx, as docs/scale-out.md sets it up ---------------------------------------------
+class Nginx:
+    """deploy/nginx.conf, as shipped, in front of `backends` on `port`: only its listen
+    address, its upstream servers and the paths a process not run as root may write are
+    changed."""
+
+    def __init__(self, tmp: Path, port: int, backends: list[Server]) -> None:
+        binary = shutil.which("nginx") or "/usr/sbin/nginx"
+        assert Path(binary).exists(), "nginx is not installed (.ci/run installs it)"
+        self.url = f"http://127.0.0.1:{port}"
+        text = (ROOT / "deploy" / "nginx.conf").read_text()
+        upstreams = "".join(
+            f"        server 127.0.0.1:{b.port} max_fails=1 fail_timeout=10s;\n" for b in backends
+        )
+        text, count = re.subn(r"( {8}server 127\.0\.0\.1:500\d [^\n]*\n)+", upstreams, text)
+        assert count == 1 and text.count("listen 8080;") == 1
+        text = text.replace("listen 8080;", f"listen 127.0.0.1:{port};")
+        paths = "".join(
+            f"    {name}_temp_path {tmp}/{name};\n"
+            for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
+        text = text.replace("http {\n", f"http {{\n    access_log off;\n{paths}", 1)
+        text = f"pid {tmp}/nginx.pid;\nerror_log {tmp}/nginx-error.log;\n" + text
+        config = tmp / "nginx.conf"
+        config.write_text(text)
+        self.errors = tmp / "nginx-error.log"
+        self.process = subprocess.Popen(
+            [binary, "-p", str(tmp), "-c", str(config), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
+        wait_for(self._up, "nginx to come up")
+
+    def _up(self) -> bool:
+        assert self.process.poll() is None, self.errors.read_text()
+        try:
+            with urllib.request.urlopen(f"{self.url}/healthz", timeout=1):
+                return True
+        except OSError:
+            return False
+
+    def get(self, path: str, **headers: str) -> bytes:
+        request = urllib.request.Request(f"{self.url}{path}", headers=headers)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            body: bytes = response.read()
+            return body
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.wait(10)
+
+
+def test_behind_nginx_a_cluster_is_served_by_one_process_and_by_another_when_it_dies(
+    tmp_path: Path, redis_server: Redis
+) -> None:
+    port = free_port()
+    flags = (
+        *("--message-queue", redis_server.url, "--api-port", "0"),
+        *("--public-url", f"http://127.0.0.1:{port}", "--trusted-proxies", "1"),
+    )
+    servers = [Server(tmp_path / f"p{n}", data=tmp_path / "data", flags=flags) for n in range(2)]
+    for server in servers:
+        server.start()
+    nginx = Nginx(tmp_path, port, servers)
+    try:
+        # Pages through the proxy, each with its routing key: each session is made by one
+        # process, and the page's kubeconfig and kubectl's requests reach that same process
+        pages = {
+            route: Client(nginx, acks=True, route=route) for route in ("alpha", "bravo7", "c3")
+        }
+        sessions = {
+            route: page.ok("hello", {"session": None})["session"] for route, page in pages.items()
+        }
+        page = pages["alpha"]
+        page.ok("speed", {"speed": 100})
+        assert page.ok("apply", {"yaml": DEPLOYMENT})["exit_code"] == 0
+        kubeconfig = kubeconfig_of(nginx, sessions["alpha"])
+        deployments = "/apis/apps/v1/namespaces/default/deployments"
+        assert api_get(nginx, kubeconfig, deployments)["items"][0]["metadata"]["name"] == "web"
+        created = [server.log().count(" created (seed ") for server in servers]
+        assert sum(created) == 3, created
+        assert not any("restored" in server.log() for server in servers)  # never elsewhere
+
+        def holds(server: Server, session: str) -> bool:
+            """Asked of the process directly: a session it does not hold, it does not restore."""
+            try:
+                return bool(server.get("/clusters", **{"X-Podlife-Session": session}))
+            except urllib.error.HTTPError:
+                return False
+
+        holders = {route: [holds(s, sessions[route]) for s in servers] for route in sessions}
+        assert all(found.count(True) == 1 for found in holders.values()), holders
+        holder = servers[holders["alpha"].index(True)]
+        survivor = servers[holders["alpha"].index(False)]
+
+        # The process holding it dies: the page connects again through the proxy, which now
+        # sends its key to the survivor; the cluster comes back from the database
+        page.ok("pause")
+        before = page.settled()
+        for client in pages.values():
+            client.client.disconnect()
+        holder.stop(signal.SIGKILL)
+        back = Client(nginx, acks=True, route="alpha")
+        assert back.ok("hello", {"session": sessions["alpha"]})["session"] == sessions["alpha"]
+        assert wait_for(lambda: back.settled()[: len(before)] == before, "the same history")
+        assert "restored" in survivor.log() and holds(survivor, sessions["alpha"])
+        # kubectl's kubeconfig from before, through the proxy, reaches it there
+        assert api_get(nginx, kubeconfig, deployments)["items"][0]["metadata"]["name"] == "web"
+        back.client.disconnect()
+    finally:
+        nginx.stop()
+        for server in servers:
             if server.process is not None:
                 server.stop(signal.SIGKILL)

@@ -101,6 +101,9 @@ class Settings:
     # More Host names it answers to (--allowed-hosts): `name`, `name:port`, or `*` for any
     # (which turns the DNS-rebinding protection off). Loopback names are always allowed.
     allowed_hosts: tuple[str, ...] = ()
+    # Proxies in front (--trusted-proxies; docs/scale-out.md): the client address, for the
+    # per-address limits, is the one the last so many put in X-Forwarded-For. 0: none trusted.
+    trusted_proxies: int = 0
     # A refused Host, or a client's malformed Socket.IO packets, are logged at most this often
     log_repeat_seconds: float = 60.0
     # The Kubernetes API on a TLS port of its own, as kube-apiserver serves it (--api-port;

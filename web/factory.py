@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Flask
 from flask_socketio import SocketIO
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from web import assets, kube_api, routes, security
 from web.addresses import AllowedHosts
@@ -87,6 +88,10 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     app.wsgi_app = security.Guard(  # type: ignore[method-assign]
         app.wsgi_app, hosts, settings.log_repeat_seconds
     )
+    if settings.trusted_proxies:  # outermost: every layer sees the client's address
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=settings.trusted_proxies, x_proto=0, x_host=0, x_port=0
+        )
     return app
 
 
