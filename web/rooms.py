@@ -143,6 +143,7 @@ class Rooms:
             peers.serve("follow", self._follow_from_peer)
             peers.serve("unfollow", self._unfollow_from_peer)
             peers.serve("closed", self._closed_elsewhere)
+            peers.serve("moved", self._moved)
             peers.on_beat.append(self._forget_dead_processes)
 
     # ---- presenting --------------------------------------------------------------------------
@@ -172,11 +173,6 @@ class Rooms:
         session.room = functools.partial(self._send, room)
         if self.peers is not None:
             self.peers.announce(code)
-            # Followers here of the room where it was (its process died): counted here now
-            for sid, followed in list(self.following.items()):
-                if isinstance(followed, RemoteRoom) and followed.code == code:
-                    self.following[sid] = room
-                    room.followers.add(sid)
         return room
 
     def _new_code(self) -> str:
@@ -184,7 +180,8 @@ class Rooms:
         while True:
             code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
             kept = self.keeper is not None and self.keeper.room_session(code) is not None
-            if code not in self.by_code and not kept:
+            elsewhere = self.peers is not None and self.peers.room_host(code) is not None
+            if code not in self.by_code and not kept and not elsewhere:
                 return code
 
     def restored(self, session: Session, saved: Saved) -> None:
@@ -200,11 +197,35 @@ class Rooms:
             return
         if code in self.by_code:  # (a code is never given twice: see _new_code)
             return
-        self._open(session, code, secret)
+        room = self._open(session, code, secret)
         # The replayed events are what the room was sent before: followers catch up on them
         # as history (_history), never as live events pumped to the room
         session.sent = len(session.timeline.events)
         log.info("session %s presents room %s again (kept)", session.label, display(code))
+        if self.peers is not None:
+            self._gather(room)
+
+    def _gather(self, room: Room) -> None:
+        """A room restored here (its process died, or handed it over: docs/scale-out.md):
+        its followers, wherever they are, follow it here, caught up from here."""
+        assert self.peers is not None
+        for sid, followed in list(self.following.items()):
+            if isinstance(followed, RemoteRoom) and followed.code == room.code:
+                del self.following[sid]
+                self.follow(sid, room)
+        try:
+            self.peers.tell_all("moved", code=room.code)
+        except PeerError as error:
+            log.warning("room %s: the other processes were not told: %s", room.code, error)
+
+    def _moved(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Room `code` is held by process `from` now: its followers here follow it there."""
+        moved = RemoteRoom(args["code"], args["from"])
+        for sid, followed in list(self.following.items()):
+            if isinstance(followed, RemoteRoom) and followed.code == moved.code:
+                del self.following[sid]
+                self.io.start_background_task(self._follow_again, sid, moved)
+        return {}
 
     def kept(self, text: str) -> str | None:
         """The id of the session kept as presented as the code `text`, if any."""
