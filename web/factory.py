@@ -16,13 +16,14 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from web import assets, kube_api, routes, security
 from web.addresses import AllowedHosts
 from web.config import MIB, ROOT, Settings
-from web.driver import drive
+from web.driver import drive, let_others_run
 from web.keeper import Keeper
 from web.logs import CheckedPacket, ClientErrors, library_logger
 from web.peers import Peers
 from web.rooms import Rooms
 from web.sessions import Session, SessionRegistry
 from web.socket import PodlifeNamespace
+from web.spares import Spares
 
 # Engine.IO's message limit: above the 1 MiB paste limit, JSON escaping included, so that a
 # paste slightly too large gets our clear refusal instead of a dropped connection.
@@ -65,6 +66,9 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         socketio.start_background_task(drive, session, registry, socketio.sleep)
 
     registry = SessionRegistry(settings, send, spawn)
+    if settings.spare_clusters:
+        registry.spares = Spares(settings)
+        socketio.start_background_task(registry.spares.run, socketio.sleep, let_others_run)
     keeper = Keeper.open(registry) if settings.keep_days else None  # docs/persistence.md
     if keeper is not None:
         socketio.start_background_task(keeper.run, socketio.sleep)

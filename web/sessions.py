@@ -34,6 +34,7 @@ from engine import (
 )
 from web.commands import Command, Reply
 from web.config import Settings
+from web.spares import Spares
 
 log = logging.getLogger("podlife.sessions")
 # Sessions' names in logs (s1, s2, ...): the id is the page's secret and is never logged.
@@ -422,6 +423,7 @@ class SessionRegistry:
         self.sessions: dict[str, Session] = {}
         self.by_sid: dict[str, str] = {}  # Socket.IO connection -> session id
         self.keeper: Keeper | None = None  # set when sessions are kept (web/keeper.py)
+        self.spares: Spares | None = None  # set when clusters are set up ahead (web/spares.py)
         self.on_free: list[Callable[[Session], None]] = []  # told when a session is freed
 
     def create(
@@ -444,6 +446,8 @@ class SessionRegistry:
         self._check_limits(address)
         if build is not None:
             timeline = build()
+        elif (spare := self.spares.take(seed, nodes) if self.spares else None) is not None:
+            timeline = spare  # set up ahead, the same as one set up now (web/spares.py)
         else:
             limits = self.settings.cluster_limits()
             timeline = Timeline(seed, nodes or default_nodes(), limits=limits, pause=pause)
@@ -534,6 +538,8 @@ class SessionRegistry:
         return True
 
     def shutdown(self) -> None:
+        if self.spares is not None:
+            self.spares.close()
         for session in list(self.sessions.values()):
             self.free(session)
         if self.keeper is not None:
