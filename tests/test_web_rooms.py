@@ -254,6 +254,9 @@ def test_fork_room_diverges_and_leaves_the_room_untouched(app: Flask) -> None:
     assert any(e["kind"] == "request" and "mine" in str(e) for e in follower.events)
 
 
+ANOTHER_FORK = "fork-room: your copy is being made; it opens in a moment"
+
+
 def test_the_room_runs_on_while_a_fork_replays_its_history(app: Flask) -> None:
     presenter, room = presenting(app)
     presenter.request("apply", {"yaml": DEPLOYMENT.replace("replicas: 1", "replicas: 5")})
@@ -265,14 +268,20 @@ def test_the_room_runs_on_while_a_fork_replays_its_history(app: Flask) -> None:
     follower, _ = following(app, room["code"])
     at_seq = len(follower.events)
 
-    forking = gevent.spawn(follower.client.emit, "fork-room", {"at_seq": at_seq}, callback=True)
+    # The follower presses twice: one sandbox, not two
+    presses = [
+        gevent.spawn(follower.client.emit, "fork-room", {"at_seq": at_seq}, callback=True)
+        for _ in range(2)
+    ]
     served = 0
-    while not forking.ready():  # the replay yields between chunks: the presenter is served
-        presenter.request("kubectl", {"line": "get pods"})
+    while not all(press.ready() for press in presses):  # the replay yields between chunks:
+        presenter.request("kubectl", {"line": "get pods"})  # the presenter is served
         served += 1
         presenter.pump(0.001)
     assert served >= 2
-    forked = forking.get(timeout=5)
+    replies = [press.get(timeout=5) for press in presses]
+    assert {"ok": False, "error": ANOTHER_FORK} in replies, replies
+    forked = next(reply for reply in replies if reply["ok"])
     assert forked["ok"] and forked["seq"] >= at_seq
     follower.pump()
     presenter.pump()

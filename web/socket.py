@@ -113,6 +113,7 @@ class PodlifeNamespace(Namespace):
         self.settings = settings
         self.rates = ConnectionLimits(settings.message_budgets())
         self.refusals_logged = Throttle(settings.log_repeat_seconds)
+        self.forking: set[str] = set()  # connections whose fork-room is replaying
         if rooms.peers is not None:  # a follower elsewhere looks at a room held here
             rooms.peers.serve("look", self._look_for_peer)
 
@@ -426,6 +427,15 @@ class PodlifeNamespace(Namespace):
         room = self.rooms.followed_by(sid)
         if room is None:
             raise BadRequest("fork-room: this tab follows no room")
+        if sid in self.forking:  # a second press during the replay: one sandbox, not two
+            raise BadRequest("fork-room: your copy is being made; it opens in a moment")
+        self.forking.add(sid)
+        try:
+            return self._fork(sid, room, at_seq)
+        finally:
+            self.forking.discard(sid)
+
+    def _fork(self, sid: str, room: Room | RemoteRoom, at_seq: int) -> Reply:
         if isinstance(room, RemoteRoom):
             timeline, lesson, speed = self._copy_of(room)
         else:

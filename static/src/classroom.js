@@ -7,7 +7,7 @@ import { $ } from "./dom.js";
 import { FollowMode, JoinDialog } from "./followmode.js";
 import { JoinScreen } from "./joinscreen.js";
 import { PointerRing, trackPointer } from "./pointer.js";
-import { codeFromLocation, detailObject, FOLLOW_KEY, followTo, recall, remember, ROOM_KEY, shownSeq, Throttle } from "./room.js";
+import { codeFromLocation, codeToFollow, detailObject, FOLLOW_KEY, followTo, recall, remember, ROOM_KEY, shownSeq, Throttle } from "./room.js";
 import { toast } from "./ui.js";
 
 export class Classroom {
@@ -47,9 +47,10 @@ export class Classroom {
     return this.role === "follower" || this.role === "ended";
   }
 
-  /** A modal of the classroom is open (the page's shortcuts are off). */
+  /** A modal of the classroom is open (the page's shortcuts are off): the dialog to join a
+   * class, or the projector's join screen (the teacher hides it to teach). */
   get modal() {
-    return this.joinDialog.isOpen;
+    return this.joinDialog.isOpen || this.joinScreen.isOpen;
   }
 
   /** Escape: close what the classroom has open; false when nothing was. */
@@ -76,7 +77,7 @@ export class Classroom {
 
   /** The code this tab is to follow on connecting, or null. */
   codeToFollow() {
-    return codeFromLocation(location.pathname, location.search) || recall(sessionStorage, FOLLOW_KEY)?.code || null;
+    return codeToFollow(location.pathname, location.search, sessionStorage);
   }
 
   /** What `hello` carries for a presenter coming back (a reload, a reconnection). */

@@ -7,7 +7,7 @@
 //   GET /clusters                   → {cluster, kubeconfig}: the page's cluster id and its URL
 //   GET /clusters/<id>/kubeconfig   → the kubeconfig (YAML)
 
-import { $, fill, h } from "./dom.js";
+import { $, fill, h, trapFocus } from "./dom.js";
 
 const SESSION_HEADER = "X-Podlife-Session";
 
@@ -86,7 +86,7 @@ export class ConnectDialog {
     root.addEventListener("click", (e) => {
       if (e.target === root) this.close(); // a click on the backdrop
     });
-    root.addEventListener("keydown", (e) => this.trapFocus(e));
+    root.addEventListener("keydown", (e) => trapFocus(root, e));
     this.download.addEventListener("click", () => this.saveFile());
     this.copy.addEventListener("click", () => this.copyKubeconfig());
     this.copyCommands.addEventListener("click", () => this.copyText(this.commands.textContent, "The commands are on your clipboard."));
@@ -118,22 +118,6 @@ export class ConnectDialog {
     this.root.hidden = true;
     this.opener.setAttribute("aria-expanded", "false");
     (this.returnTo && this.returnTo.isConnected ? this.returnTo : this.opener).focus();
-  }
-
-  /** Tab and Shift+Tab stay within the dialog while it is open (it is modal). */
-  trapFocus(e) {
-    if (e.key !== "Tab") return;
-    const focusable = [...this.root.querySelectorAll("button, a[href], textarea, summary, [tabindex]:not([tabindex='-1'])")].filter((el) => !el.disabled && el.offsetParent !== null);
-    if (!focusable.length) return;
-    const first = focusable[0];
-    const last = focusable[focusable.length - 1];
-    if (e.shiftKey && document.activeElement === first) {
-      e.preventDefault();
-      last.focus();
-    } else if (!e.shiftKey && document.activeElement === last) {
-      e.preventDefault();
-      first.focus();
-    }
   }
 
   /** The kubeconfig of the current session, fetched once per session (its token is stable). */

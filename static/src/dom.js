@@ -86,3 +86,18 @@ export function ellipsize(text, n) {
   const tail = n - 1 - head;
   return `${text.slice(0, head)}…${text.slice(text.length - tail)}`;
 }
+
+/** Keep Tab and Shift+Tab inside a modal dialog `root`: from its last focusable control back to
+ * the first, and the other way round (a keydown listener on the dialog calls this). */
+export function trapFocus(root, e) {
+  if (e.key !== "Tab") return;
+  const focusable = [...root.querySelectorAll("input, button, a[href], textarea, summary, [tabindex]:not([tabindex='-1'])")].filter(
+    (el) => !el.disabled && el.offsetParent !== null,
+  );
+  if (!focusable.length) return;
+  const [first, last] = [focusable[0], focusable[focusable.length - 1]];
+  if (e.shiftKey ? document.activeElement === first : document.activeElement === last) {
+    e.preventDefault();
+    (e.shiftKey ? last : first).focus();
+  }
+}

@@ -2,7 +2,7 @@
 // region) with "Fork to my sandbox" and "Leave"; the driving controls disabled, each saying why
 // in its tooltip; and the "Join a class" dialog where a code is typed.
 
-import { $, h } from "./dom.js";
+import { $, h, trapFocus } from "./dom.js";
 import { codeProblem, normalizeCode, refusal } from "./room.js";
 import { toast } from "./ui.js";
 
@@ -129,7 +129,7 @@ export class JoinDialog {
     root.addEventListener("click", (e) => {
       if (e.target === root) this.close();
     });
-    root.addEventListener("keydown", (e) => this.trapFocus(e));
+    root.addEventListener("keydown", (e) => trapFocus(root, e));
     $("#join-form", root).addEventListener("submit", async (e) => {
       e.preventDefault();
       const problem = codeProblem(this.input.value);
@@ -162,17 +162,6 @@ export class JoinDialog {
     if (!this.isOpen) return;
     this.root.hidden = true;
     if (this.returnTo && this.returnTo.isConnected) this.returnTo.focus();
-  }
-
-  /** Tab and Shift+Tab stay within the dialog while it is open (it is modal). */
-  trapFocus(e) {
-    if (e.key !== "Tab") return;
-    const focusable = [...this.root.querySelectorAll("input, button")].filter((el) => !el.disabled);
-    const [first, last] = [focusable[0], focusable[focusable.length - 1]];
-    if (e.shiftKey ? document.activeElement === first : document.activeElement === last) {
-      e.preventDefault();
-      (e.shiftKey ? last : first).focus();
-    }
   }
 
   showError(text) {

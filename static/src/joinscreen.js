@@ -2,7 +2,7 @@
 // (a link, whose text is the URL), and how many follow. Hidden, the code and the count stay in
 // a small badge in the header, which brings the screen back.
 
-import { $ } from "./dom.js";
+import { $, trapFocus } from "./dom.js";
 
 /** "1 following", "12 following". */
 export function followingText(n) {
@@ -18,6 +18,8 @@ export class JoinScreen {
     $("#join-hide", root).addEventListener("click", () => this.hide());
     $("#present-stop", root).addEventListener("click", () => stop());
     badge.addEventListener("click", () => this.open());
+    // Modal while open: the page's shortcuts are off (classroom.modal) and Tab stays here
+    root.addEventListener("keydown", (e) => trapFocus(root, e));
   }
 
   get isOpen() {

@@ -50,6 +50,15 @@ export function codeFromLocation(pathname, search) {
   return query ? normalizeCode(query) : null;
 }
 
+/** The code a tab follows on connecting: its address's (/join/CODE, ?join=CODE), else the one
+ * it followed before a reload (null: none). Never the room the tab itself presents: a teacher's
+ * tab reloaded on its own join URL presents again rather than follow itself. */
+export function codeToFollow(pathname, search, storage) {
+  const code = codeFromLocation(pathname, search) || normalizeCode(recall(storage, FOLLOW_KEY)?.code);
+  const presented = normalizeCode(recall(storage, ROOM_KEY)?.code);
+  return code && code === presented ? null : code;
+}
+
 /** The seq the presenter's picture shows: the event in flight, else the last one played (0:
  * none yet). That is the `view.seq` followers play up to. */
 export function shownSeq(player) {

@@ -156,6 +156,16 @@ def test_a_class_follows_the_presenter_and_a_fork_leaves_the_room_alone(
     assert f"Following {code}" in ann.inner_text("#follow-banner")
     assert ann.get_attribute("#follow-banner", "aria-live") == "polite"
     teacher.wait_for_function("document.querySelector('#join-count').textContent === '1 following'")
+    # The join screen is modal: the page's shortcuts wait, and Tab stays on it
+    speed = teacher.evaluate("podlife.player.speed")
+    press(teacher, "+")
+    assert teacher.evaluate("podlife.player.speed") == speed
+    teacher.focus("#join-hide")
+    for _ in range(4):
+        teacher.keyboard.press("Tab")
+        assert teacher.evaluate(
+            "document.getElementById('join-screen').contains(document.activeElement)"
+        )
     teacher.click("#join-hide")
     assert teacher.is_hidden("#join-screen")
     assert "1 following" in teacher.inner_text("#room-badge")

@@ -6,7 +6,7 @@ import { describe, test } from "node:test";
 
 import { Timeline } from "../../static/src/model.js";
 import { Player } from "../../static/src/player.js";
-import { codeFromLocation, codeProblem, detailKey, detailObject, displayCode, followTarget, followTo, normalizeCode, recall, remember, shownSeq, Throttle } from "../../static/src/room.js";
+import { codeFromLocation, codeProblem, codeToFollow, detailKey, detailObject, displayCode, followTarget, followTo, normalizeCode, recall, remember, shownSeq, Throttle } from "../../static/src/room.js";
 
 describe("join codes", () => {
   test("typed codes are read case-insensitively, spaces and dashes ignored", () => {
@@ -175,4 +175,16 @@ describe("a follower's player", () => {
     assert.equal(player.cursor, 3);
     assert.equal(shownSeq(player), 3);
   });
+});
+
+test("a tab follows its address's code, else the one it followed, never the room it presents", () => {
+  const storage = new Map();
+  const store = { getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => storage.set(k, v), removeItem: (k) => storage.delete(k) };
+  assert.equal(codeToFollow("/", "", store), null);
+  assert.equal(codeToFollow("/join/k7m-p2q", "", store), "K7MP2Q");
+  remember(store, "podlife.follow", { code: "ABCDEF" });
+  assert.equal(codeToFollow("/", "", store), "ABCDEF"); // a reload follows again
+  remember(store, "podlife.room", { code: "K7MP2Q", secret: "s" });
+  assert.equal(codeToFollow("/join/K7MP2Q", "", store), null); // the teacher's own join URL
+  assert.equal(codeToFollow("/", "?join=ABCDEF", store), "ABCDEF");
 });
