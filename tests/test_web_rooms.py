@@ -440,3 +440,21 @@ def test_a_real_server_fans_a_room_out_to_real_clients(
     text = log.read_text()
     assert text.count(f"a follower of room {room['display']} sent apply: refused") == 1
     assert room["secret"] not in text and session not in text
+
+
+def test_unpresent_while_present_opens_its_room_leaves_no_room(tmp_path: Path) -> None:
+    """`present` asks the database for a free code (it yields); an `unpresent` meanwhile wins."""
+    app = make_app(keep_days=7.0, data_dir=tmp_path)
+    try:
+        teacher = Page(app)
+        teacher.hello(paused=True)
+        opening = gevent.spawn(teacher.client.emit, "present", {}, callback=True)
+        gevent.sleep(0)  # present runs up to its database question
+        assert teacher.request("unpresent") == {"ok": True}
+        refused = opening.get(timeout=5)
+        assert not refused["ok"] and "presenting was stopped" in refused["error"], refused
+        assert registry_of(app).keeper is not None
+        assert not app.extensions["podlife.rooms"].by_code
+        assert teacher.request("present")["ok"]  # asked again, it opens
+    finally:
+        registry_of(app).shutdown()

@@ -137,6 +137,7 @@ class Rooms:
         self.by_code: dict[str, Room] = {}
         self.by_session: dict[str, Room] = {}  # presenter's session id -> its room
         self.following: dict[str, Followed] = {}  # follower connection -> the room it follows
+        self.asks: dict[str, int] = {}  # session id -> its `present`s and `unpresent`s so far
         self.refusals_logged = Throttle(settings.log_repeat_seconds)  # a minute
         if peers is not None:
             peers.rooms = lambda: list(self.by_code)
@@ -149,7 +150,10 @@ class Rooms:
     # ---- presenting --------------------------------------------------------------------------
     def present(self, session: Session) -> Room:
         """The session's room, made now unless it has one."""
+        asked = self.asks[session.id] = self.asks.get(session.id, 0) + 1
         code = self._new_code()  # (it asks the database: other messages are handled meanwhile)
+        if self.asks.get(session.id) != asked:  # `unpresent` (or another `present`) meanwhile
+            raise RoomError("presenting was stopped (or asked again) while the room was opened")
         room = self.by_session.get(session.id)
         if room is not None:
             return room
@@ -231,8 +235,13 @@ class Rooms:
         """The id of the session kept as presented as the code `text`, if any."""
         return self.keeper.room_session(read_code(text)) if self.keeper is not None else None
 
-    def stop(self, room: Room) -> None:
-        """`unpresent`: the room closes and is kept no more."""
+    def unpresent(self, session: Session) -> None:
+        """`unpresent`: the session's room closes and is kept no more; a `present` of it still
+        opening its room gives up."""
+        self.asks[session.id] = self.asks.get(session.id, 0) + 1
+        room = self.by_session.get(session.id)
+        if room is None:
+            return
         self.close(room, "the presenter stopped presenting")
         if self.keeper is not None:
             self.keeper.drop_room(room.code)
@@ -297,6 +306,7 @@ class Rooms:
         log.info("room %s is held by process %s now", display(room.code), host)
 
     def session_freed(self, session: Session) -> None:
+        self.asks.pop(session.id, None)
         room = self.by_session.get(session.id)
         if room is not None:
             self.close(room, "the presenter's cluster was closed")

@@ -375,9 +375,7 @@ class PodlifeNamespace(Namespace):
 
     @handler("unpresent")
     def on_unpresent(self, _data: Any) -> Reply:
-        room = self.rooms.presented(self._session())
-        if room is not None:
-            self.rooms.stop(room)
+        self.rooms.unpresent(self._session())
         return {"ok": True}
 
     @handler("follow")
