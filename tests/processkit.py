@@ -4,6 +4,7 @@ again; and pages over real Socket.IO connections."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -111,6 +112,7 @@ class Client:
     def __init__(self, server: Reachable, acks: bool = True, route: str = "") -> None:
         self.events: list[dict[str, Any]] = []
         self.rooms: list[dict[str, Any]] = []
+        self.closed: list[dict[str, Any]] = []  # room-closed messages
         self.client = socketio.Client()
 
         @self.client.on("reset")
@@ -121,11 +123,17 @@ class Client:
         def events(payload: dict[str, Any]) -> None:
             self.events += payload["events"]
             if acks:
-                self.client.emit("ack", {"seq": self.events[-1]["seq"]})
+                # (the test may have disconnected it while this message was being handled)
+                with contextlib.suppress(socketio.exceptions.BadNamespaceError):
+                    self.client.emit("ack", {"seq": self.events[-1]["seq"]})
 
         @self.client.on("room")
         def room(payload: dict[str, Any]) -> None:
             self.rooms.append(payload)
+
+        @self.client.on("room-closed")
+        def closed(payload: dict[str, Any]) -> None:
+            self.closed.append(payload)
 
         query = f"?route={route}" if route else ""  # the page's routing key (net.js)
         self.client.connect(server.url + query, transports=["websocket"])

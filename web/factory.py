@@ -112,6 +112,11 @@ def socketio_of(app: Flask) -> SocketIO:
     return socketio
 
 
+def rooms_of(app: Flask) -> Rooms:
+    rooms: Rooms = app.extensions["podlife.rooms"]
+    return rooms
+
+
 def peers_of(app: Flask) -> Peers | None:
     peers: Peers | None = app.extensions.get("podlife.peers")
     return peers

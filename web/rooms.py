@@ -138,6 +138,7 @@ class Rooms:
         self.by_session: dict[str, Room] = {}  # presenter's session id -> its room
         self.following: dict[str, Followed] = {}  # follower connection -> the room it follows
         self.asks: dict[str, int] = {}  # session id -> its `present`s and `unpresent`s so far
+        self.stopping = False
         self.refusals_logged = Throttle(settings.log_repeat_seconds)  # a minute
         if peers is not None:
             peers.rooms = lambda: list(self.by_code)
@@ -308,8 +309,18 @@ class Rooms:
     def session_freed(self, session: Session) -> None:
         self.asks.pop(session.id, None)
         room = self.by_session.get(session.id)
-        if room is not None:
-            self.close(room, "the presenter's cluster was closed")
+        if room is None:
+            return
+        if self.stopping:  # kept, to come back after the restart or in another process
+            self.by_code.pop(room.code, None)
+            self.by_session.pop(session.id, None)
+            return
+        self.close(room, "the presenter's cluster was closed")
+
+    def stop(self) -> None:
+        """The server is stopping: its rooms are not closed (followers elsewhere would be told
+        the class ended), only dropped from memory; they come back with their sessions."""
+        self.stopping = True
 
     # ---- following ---------------------------------------------------------------------------
     def get(self, text: str) -> Room | None:

@@ -15,7 +15,7 @@ from gevent.pywsgi import WSGIHandler, WSGIServer
 from engine import load_kubectl_commands
 from web.addresses import WILDCARD_ADDRESSES, kubeconfig_base_url
 from web.config import Settings
-from web.factory import client_errors_of, create_app, peers_of, registry_of
+from web.factory import client_errors_of, create_app, peers_of, registry_of, rooms_of
 from web.kube_api import announce_default_cluster
 from web.kube_api.door import open_door
 from web.logs import ClientErrors, redact_handlers
@@ -115,6 +115,7 @@ def serve(settings: Settings) -> int:
     server.stop(timeout=2)
     if door is not None:
         door.stop(timeout=2)
+    rooms_of(app).stop()
     registry_of(app).shutdown()
     if peers is not None:
         peers.close()
