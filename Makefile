@@ -55,13 +55,14 @@ golden: install ## Regenerate tests/golden/ (transcripts and stories) from scena
 	done
 	@git status --short tests/golden
 
-bench: install ## Benchmarks: the engine, the server under abuse, keeping sessions, the page's weight, interaction latency, room fan-out, a class (figures: docs/performance.md)
+bench: install ## Benchmarks: the engine, the server under abuse, keeping sessions, the page's weight, interaction latency, room fan-out (one process, and four sharing rooms through Redis), a class (figures: docs/performance.md)
 	$(BIN)/python -m engine.bench
 	$(BIN)/python -m web.bench
 	$(BIN)/python -m web.keepbench
 	$(BIN)/python -m web.pageweight
 	$(BIN)/python -m web.latencybench
 	$(BIN)/python -m web.roombench
+	$(BIN)/python -m web.roombench --processes 4 --followers 2000
 	$(BIN)/python -m web.classbench --idle 300
 
 clean: ## Remove the virtualenv and caches

@@ -13,21 +13,33 @@ The presenter's events come from kubectl commands (`get pods`, ~10 events each) 
 steady pace that makes the rate asked for, with the clock paused: the load is the fan-out,
 not the engine.
 
-Run: `python -m web.roombench [--followers 100 500] [--rate 100] [--seconds 20]`
-(or `make bench`). Figures go in docs/performance.md, "Rooms".
+With `--processes N` (N > 1) the set-up is the scaled-out one (web/peers.py): a
+redis-server of the bench's own on a free loopback port, N server processes on one data folder
+sharing rooms through it (`message_queue`), the presenter on the first, the followers spread
+round-robin over all N. The room lives in the first process: its emit (stamped there) reaches
+its own followers at once and the other processes' through Redis. Figures per process (CPU,
+RSS), redis-server's CPU, and latency for the followers on the room's process and elsewhere.
+
+Run: `python -m web.roombench [--followers 100 500] [--rate 100] [--seconds 20]
+[--processes 4]` (or `make bench`). Figures go in docs/performance.md, "Rooms" and "Rooms
+across processes".
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,11 +48,20 @@ from web.pageweight import ROOT, _wait_until_up
 
 CONNECT_AT_ONCE = 25  # followers connecting at the same time
 MAX_OUTSTANDING = 20  # the presenter's commands sent and not answered yet
+FOLLOW = [sys.executable, "-m", "web.roombench", "follow"]  # a client process
+# A server process on a message queue: Redis's client must yield to the other greenlets, so
+# gevent patches the standard library before anything imports it (as app.py does; this
+# module's own imports pull in ssl through http.client)
+PATCHED_SERVE = (
+    "from gevent import monkey; monkey.patch_all(); import sys; "
+    "from web.roombench import main; sys.exit(main(['serve', *sys.argv[1:]]))"
+)
 
 
 # ---- the server's side (a process of its own) --------------------------------------------------
-def serve(port: int, followers: int, stamps: Path) -> int:
-    """The real server, with every room's `events` message stamped as it sets off."""
+def serve(port: int, followers: int, stamps: Path, queue: str = "") -> int:
+    """The real server, with every room's `events` message stamped as it sets off (with a
+    message queue: as the room's own process emits it, before Redis carries it on)."""
     import gevent
 
     from web import server, socketio_of
@@ -79,7 +100,9 @@ def serve(port: int, followers: int, stamps: Path) -> int:
         {
             "port": port,
             "api_port": 0,
+            # The room takes them all (500 by default: PODLIFE_MAX_FOLLOWERS_PER_ROOM)
             "max_followers_per_room": followers,
+            "message_queue": queue,
             **UNLIMITED_MESSAGES,  # the presenter sends a command as often as the rate needs
         }
     )
@@ -97,8 +120,13 @@ class Follower:
         self.last = 0  # the last seq received
         self.faults = 0  # events out of order, missing or repeated
         self.arrivals: list[tuple[int, int, float]] = []  # live: (last seq, count, monotonic)
+        self.dropped = False  # its connection ended before the bench ended it
         self.client.on("reset", self._reset)
         self.client.on("events", self._events)
+        self.client.on("disconnect", self._disconnected)
+
+    def _disconnected(self, *_reason: Any) -> None:
+        self.dropped = True
 
     def _reset(self, _payload: dict[str, Any]) -> None:
         self.last = 0
@@ -113,7 +141,9 @@ class Follower:
             self.arrivals.append((seqs[-1], len(seqs), now))
 
     async def join(self, url: str, code: str) -> None:
-        await self.client.connect(url, transports=["websocket"])
+        # Socket.IO's handshake is given 1 s by default: too short for a server busy catching up
+        # earlier joiners (the page's client waits 20 s)
+        await self.client.connect(url, transports=["websocket"], wait_timeout=20)
         reply = await self.client.call("follow", {"code": code}, timeout=60)
         assert reply["ok"], reply
 
@@ -127,27 +157,38 @@ async def until(condition: Any, timeout: float) -> bool:
     return True
 
 
-async def follow(url: str, code: str, count: int, seq: int) -> dict[str, Any]:
-    """A client process's followers: they join and catch up to `seq` ("ready" on stdout),
-    then follow until the last seq comes on stdin, and report."""
+async def follow(urls: list[str], code: str, count: int, seq: int) -> dict[str, Any]:
+    """A client process's followers, spread round-robin over the server processes (`urls`):
+    they join and catch up to `seq` ("ready" on stdout), then follow until the last seq comes
+    on stdin, and report."""
+    import logging
+
+    # A client whose reading falls ~30 s behind misses the server's pings and gives up on its
+    # connection, logging one line each: counted below (`dropped`) instead
+    logging.getLogger("engineio.client").setLevel(logging.CRITICAL)
     fans = [Follower() for _ in range(count)]
+    servers = [n % len(urls) for n in range(count)]
     for first in range(0, count, CONNECT_AT_ONCE):
-        batch = fans[first : first + CONNECT_AT_ONCE]
-        await asyncio.gather(*(fan.join(url, code) for fan in batch))
+        batch = range(first, min(count, first + CONNECT_AT_ONCE))
+        await asyncio.gather(*(fans[n].join(urls[servers[n]], code) for n in batch))
     assert await until(lambda: all(fan.last >= seq for fan in fans), 120), "no catch-up"
     print("ready", flush=True)
     cpu = time.process_time()
     lags: list[float] = []  # how late this process's event loop runs what is due: the part of
     ticking = asyncio.create_task(ticker(lags))  # the latency that is the clients' own
     last = int(await asyncio.to_thread(sys.stdin.readline))
-    delivered = await until(lambda: all(fan.last >= last for fan in fans), 60)
+    await until(lambda: all(fan.last >= last or fan.dropped for fan in fans), 60)
+    delivered = all(fan.last >= last for fan in fans)
     cpu = time.process_time() - cpu
     ticking.cancel()
-    await asyncio.gather(*(fan.client.disconnect() for fan in fans))
+    dropped = sum(fan.dropped for fan in fans)
+    await asyncio.gather(*(fan.client.disconnect() for fan in fans if not fan.dropped))
     return {
         "delivered": delivered,
+        "dropped": dropped,
         "faults": sum(fan.faults for fan in fans) + sum(not fan.arrivals for fan in fans),
         "arrivals": [fan.arrivals for fan in fans],  # in the order they joined
+        "servers": servers,  # which server process each is connected to
         "cpu": cpu,
         "lags": lags,
     }
@@ -161,10 +202,17 @@ async def ticker(lags: list[float], every: float = 0.01) -> None:
 
 
 async def present(
-    url: str, followers: int, processes: int, rate: float, seconds: float, history: int, pid: int
+    urls: list[str],
+    followers: int,
+    processes: int,
+    rate: float,
+    seconds: float,
+    history: int,
+    pids: list[int],
 ) -> dict[str, Any]:
-    """The presenter (here) and its followers (in `processes` client processes, so that the
-    clients' CPU is spread as the server's would be over its machine's cores)."""
+    """The presenter (here, on the first server process) and its followers (in `processes`
+    client processes, so that the clients' CPU is spread as the server's would be over its
+    machine's cores). `pids`: the processes whose CPU and memory are measured."""
     import socketio
 
     presenter = socketio.AsyncClient(reconnection=False)
@@ -176,7 +224,7 @@ async def present(
         await presenter.emit("ack", {"seq": played})
 
     presenter.on("events", play_along)
-    await presenter.connect(url, transports=["websocket"])
+    await presenter.connect(urls[0], transports=["websocket"], wait_timeout=20)
     assert (await presenter.call("hello", {"session": None}))["ok"]
     room = await presenter.call("present", {})
     # A lesson under way: a history for the joiners to catch up with
@@ -187,11 +235,11 @@ async def present(
     await presenter.call("pause", {})
     seq = (await presenter.call("kubectl", {"line": "get pods"}, timeout=60))["seq"]
 
-    cpu, start = cpu_seconds(pid), time.monotonic()
+    cpu, start = cpu_seconds(pids[0]), time.monotonic()
     shares = [followers // processes + (i < followers % processes) for i in range(processes)]
     clients = [
         subprocess.Popen(
-            [sys.executable, "-m", "web.roombench", "follow", url, room["code"], str(n), str(seq)],
+            [*FOLLOW, ",".join(urls), room["code"], str(n), str(seq)],
             cwd=ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -202,7 +250,7 @@ async def present(
     for client in clients:
         assert client.stdout is not None
         assert (await asyncio.to_thread(client.stdout.readline)).strip() == "ready"
-    joined, join_cpu = time.monotonic() - start, cpu_seconds(pid) - cpu
+    joined, join_cpu = time.monotonic() - start, cpu_seconds(pids[0]) - cpu
 
     # Commands go out at a steady pace, as a presenter's clicks do, without waiting for the
     # replies of the ones before (at most MAX_OUTSTANDING unanswered)
@@ -217,7 +265,7 @@ async def present(
         answers += 1
         seq = max(seq, reply["seq"])
 
-    cpu, begin = cpu_seconds(pid), time.monotonic()
+    cpus, begin = [cpu_seconds(pid) for pid in pids], time.monotonic()
     while (elapsed := time.monotonic() - begin) < seconds:
         per_command = (seq - first_live) / answers
         if sent * per_command < rate * elapsed and outstanding < MAX_OUTSTANDING:
@@ -227,8 +275,8 @@ async def present(
         await asyncio.sleep(0.001)
     assert await until(lambda: outstanding == 0, 60), "the presenter's commands went unanswered"
     wall = time.monotonic() - begin
-    cpu = cpu_seconds(pid) - cpu
-    rss, peak = memory_mib(pid)
+    cpus = [cpu_seconds(pid) - cpu for pid, cpu in zip(pids, cpus, strict=True)]
+    memory = [memory_mib(pid) for pid in pids]
     reports = []
     for client in clients:
         out, _ = await asyncio.to_thread(client.communicate, f"{seq}\n", 120)
@@ -240,14 +288,15 @@ async def present(
         "join_cpu": join_cpu,
         "history": seq,
         "delivered": all(report["delivered"] for report in reports),
+        "dropped": sum(report["dropped"] for report in reports),
         "faults": sum(report["faults"] for report in reports),
         "arrivals": joined_order([report["arrivals"] for report in reports]),
+        "servers": joined_order([report["servers"] for report in reports]),
         "wall": wall,
-        "cpu": cpu,
+        "cpus": cpus,  # over the live phase, per process of `pids`
         "clients_cpu": sum(report["cpu"] for report in reports),
         "lags": sorted(lag for report in reports for lag in report["lags"]),
-        "rss": rss,
-        "peak": peak,
+        "memory": memory,  # (RSS, peak) per process of `pids`
     }
 
 
@@ -275,88 +324,200 @@ def percentile(values: list[float], fraction: float) -> float:
     return values[min(len(values) - 1, int(fraction * len(values)))]
 
 
-def fan_out(followers: int, rate: float, seconds: float, processes: int, history: int) -> None:
-    import socket
-
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    url = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryDirectory() as folder, tempfile.TemporaryFile() as log:
-        stamps = Path(folder) / "stamps.json"
-        command = [sys.executable, "-m", "web.roombench", "serve", str(port), str(followers)]
-        process = subprocess.Popen(
-            [*command, str(stamps)],
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PODLIFE_DATA_DIR": folder, "PYTHONUNBUFFERED": "1"},
-        )
-        try:
-            _wait_until_up(url, process, log)
-            result = asyncio.run(
-                present(url, followers, processes, rate, seconds, history, process.pid)
+        port: int = s.getsockname()[1]
+        return port
+
+
+@contextlib.contextmanager
+def redis_server(folder: Path) -> Iterator[tuple[str, int]]:
+    """A redis-server of the bench's own on a free loopback port, nothing written to disk:
+    its URL and pid."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise RuntimeError("--processes needs redis-server (apt-get install redis-server)")
+    port = free_port()
+    flags = ["--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    process = subprocess.Popen(
+        [binary, *flags, "--logfile", str(folder / "redis.log")],
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("redis-server did not start") from None
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0", process.pid
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def fan_out(
+    followers: int, rate: float, seconds: float, clients: int, history: int, processes: int = 1
+) -> dict[str, Any]:
+    """One run; prints its line and returns its figures (`ordered`: every event reached every
+    follower, in order, once)."""
+    ports = [free_port() for _ in range(processes)]
+    urls = [f"http://127.0.0.1:{port}" for port in ports]
+    with contextlib.ExitStack() as stack:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        queue, pids = "", []
+        if processes > 1:
+            queue, redis_pid = stack.enter_context(redis_server(folder))
+            pids.append(redis_pid)  # measured after the servers'
+        # One data folder for all, as scaled-out processes share their database
+        env = {**os.environ, "PODLIFE_DATA_DIR": str(folder), "PYTHONUNBUFFERED": "1"}
+        servers: list[tuple[subprocess.Popen[bytes], Any, Path]] = []
+        for n, port in enumerate(ports):
+            log = stack.enter_context(tempfile.TemporaryFile())
+            stamps = folder / f"stamps{n}.json"
+            arguments = [str(port), str(followers), str(stamps), *([queue] if queue else [])]
+            command = ["-c", PATCHED_SERVE] if queue else ["-m", "web.roombench", "serve"]
+            process = subprocess.Popen(
+                [sys.executable, *command, *arguments],
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
             )
+            servers.append((process, log, stamps))
+        try:
+            for url, (process, log, _) in zip(urls, servers, strict=True):
+                _wait_until_up(url, process, log)
+            watched = [process.pid for process, _, _ in servers] + pids
+            result = asyncio.run(present(urls, followers, clients, rate, seconds, history, watched))
         finally:
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=30)
-        stamped = json.loads(stamps.read_text())
-    set_off, server_lags = dict(stamped["sent"]), stamped["lags"]
+            for process, _, _ in servers:
+                process.send_signal(signal.SIGTERM)
+            for process, _, _ in servers:
+                process.wait(timeout=30)
+        stamped = [json.loads(stamps.read_text()) for _, _, stamps in servers]
+    return report(result, stamped, followers, clients, processes)
+
+
+def report(
+    result: dict[str, Any],
+    stamped: list[dict[str, Any]],
+    followers: int,
+    clients: int,
+    processes: int,
+) -> dict[str, Any]:
+    # Only the room's process stamps: the others pass on what Redis brings them
+    set_off = {last: at for stamps in stamped for last, at in stamps["sent"]}
     per_fan = [
         sorted(arrived - set_off[last] for last, count, arrived in arrivals for _ in range(count))
         for arrivals in result["arrivals"]
     ]
     latencies = sorted(latency for fan in per_fan for latency in fan)
 
+    def ms(values: list[float], fraction: float) -> str:
+        return f"{percentile(values, fraction) * 1000:.0f}" if values else "-"
+
     # The server sends to a room's followers one after another: if it is the bottleneck, the
     # last to have joined wait longest
     tenth = max(1, len(per_fan) // 10)
     early = sorted(x for fan in per_fan[:tenth] for x in fan)
     late = sorted(x for fan in per_fan[-tenth:] for x in fan)
-    if result["delivered"] and not result["faults"]:
+    ordered = result["delivered"] and not result["faults"]
+    if ordered:
         verdict = "every event reached every follower, in order"
     else:
         verdict = (
-            f"NOT DELIVERED: {result['faults']} faults, all up to the last: {result['delivered']}"
+            f"NOT DELIVERED: {result['faults']} faults, all up to the last: "
+            f"{result['delivered']}, {result['dropped']} followers' connections lost"
         )
     wall = result["wall"]
+    cpus = [cpu / wall * 100 for cpu in result["cpus"]]
+    rss = [rss for rss, _ in result["memory"]]
+    peak = [peak for _, peak in result["memory"]]
+    lags = [sorted(stamps["lags"]) for stamps in stamped]
+    if processes == 1:
+        servers = (
+            f"server CPU {cpus[0]:.0f} % of a core, its event loop late by "
+            f"{ms(lags[0], 0.5)} ms (p50), {ms(lags[0], 0.99)} ms (p99), "
+            f"RSS {rss[0]:.0f} MiB (peak {peak[0]:.0f})"
+        )
+    else:
+        # Followers on the room's own process get the emit at once; the others through Redis
+        where = result["servers"]
+        home = sorted(x for fan, n in zip(per_fan, where, strict=True) if n == 0 for x in fan)
+        away = sorted(x for fan, n in zip(per_fan, where, strict=True) if n != 0 for x in fan)
+        servers = (
+            f"p50/p99 on the room's process {ms(home, 0.5)}/{ms(home, 0.99)} ms, on the others "
+            f"{ms(away, 0.5)}/{ms(away, 0.99)} ms; server processes' CPU "
+            + "/".join(f"{cpu:.0f}" for cpu in cpus[:processes])
+            + " % of a core (the room's first), event loops late by "
+            + "/".join(ms(lag, 0.99) for lag in lags)
+            + " ms (p99), RSS "
+            + "/".join(f"{x:.0f}" for x in rss[:processes])
+            + " MiB (peak "
+            + "/".join(f"{x:.0f}" for x in peak[:processes])
+            + f"); redis-server CPU {cpus[-1]:.0f} %"
+        )
     print(
-        f"  {followers} followers ({processes} client processes), {result['events']} events "
-        f"in {wall:.1f} s ({result['events'] / wall:.0f}/s): {verdict}; "
-        f"delivery p50 {percentile(latencies, 0.5) * 1000:.0f} ms, "
-        f"p99 {percentile(latencies, 0.99) * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms "
-        f"(p50 of the first tenth to join {percentile(early, 0.5) * 1000:.0f} ms, of the "
-        f"last tenth {percentile(late, 0.5) * 1000:.0f} ms); "
-        f"server CPU {result['cpu'] / wall * 100:.0f} % of a core, its event loop late by "
-        f"{percentile(server_lags, 0.5) * 1000:.0f} ms (p50), "
-        f"{percentile(server_lags, 0.99) * 1000:.0f} ms (p99), "
-        f"RSS {result['rss']:.0f} MiB (peak {result['peak']:.0f}); "
+        f"  {followers} followers ({clients} client processes"
+        + (f", {processes} server processes" if processes > 1 else "")
+        + f"), {result['events']} events in {wall:.1f} s ({result['events'] / wall:.0f}/s): "
+        f"{verdict}; delivery p50 {ms(latencies, 0.5)} ms, p99 {ms(latencies, 0.99)} ms, "
+        f"max {latencies[-1] * 1000 if latencies else 0:.0f} ms "
+        f"(p50 of the first tenth to join {ms(early, 0.5)} ms, of the last tenth "
+        f"{ms(late, 0.5)} ms); {servers}; "
         f"clients' CPU {result['clients_cpu'] / wall * 100:.0f} %, their event loops late by "
-        f"{percentile(result['lags'], 0.5) * 1000:.0f} ms (p50), "
-        f"{percentile(result['lags'], 0.99) * 1000:.0f} ms (p99); "
+        f"{ms(result['lags'], 0.5)} ms (p50), {ms(result['lags'], 0.99)} ms (p99); "
         f"joined and caught up with {result['history']} events in {result['joined']:.1f} s "
-        f"(server CPU {result['join_cpu']:.1f} s; client processes starting included)"
+        f"(the room's process's CPU {result['join_cpu']:.1f} s; client processes starting "
+        "included)",
+        flush=True,
     )
+    return {
+        "ordered": ordered,
+        "dropped": result["dropped"],
+        "events": result["events"],
+        "p50": percentile(latencies, 0.5) if latencies else None,
+        "p99": percentile(latencies, 0.99) if latencies else None,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if args[:1] == ["serve"]:
-        return serve(int(args[1]), int(args[2]), Path(args[3]))
+        queue = args[4] if len(args) > 4 else ""
+        return serve(int(args[1]), int(args[2]), Path(args[3]), queue)
     if args[:1] == ["follow"]:
-        report = asyncio.run(follow(args[1], args[2], int(args[3]), int(args[4])))
+        report = asyncio.run(follow(args[1].split(","), args[2], int(args[3]), int(args[4])))
         print(json.dumps(report))
         return 0
     parser = argparse.ArgumentParser(prog="python -m web.roombench")
-    parser.add_argument("--followers", type=int, nargs="+", default=[100, 500])
+    parser.add_argument("--followers", type=int, nargs="+", help="100 500; with --processes: 2000")
     parser.add_argument("--rate", type=float, default=100.0, help="trace events a second")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--client-processes", type=int, default=2)
     parser.add_argument("--history", type=int, default=2000, help="events before they join")
+    parser.add_argument(
+        "--processes", type=int, default=1, help="server processes (more: sharing via Redis)"
+    )
     options = parser.parse_args(args)
-    print(f"Room fan-out (python -m web.roombench), {options.rate:g} events/s")
-    for followers in options.followers:
-        fan_out(followers, options.rate, options.seconds, options.client_processes, options.history)
+    followers = options.followers or ([100, 500] if options.processes == 1 else [2000])
+    across = f", {options.processes} server processes and Redis" if options.processes > 1 else ""
+    print(f"Room fan-out (python -m web.roombench), {options.rate:g} events/s{across}")
+    for count in followers:
+        fan_out(
+            count,
+            options.rate,
+            options.seconds,
+            options.client_processes,
+            options.history,
+            options.processes,
+        )
     return 0
 
 

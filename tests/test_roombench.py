@@ -1,0 +1,25 @@
+"""The room fan-out benchmark (`make bench`, web/roombench.py) run tiny: one server process, and
+the scaled-out set-up (its own redis-server, two server processes sharing the room, followers
+on both). Its report must say that every event reached every follower, in order, once."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from web import roombench
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_tiny_run_delivers_every_event_to_every_follower_in_order(
+    processes: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if processes > 1:
+        assert shutil.which("redis-server"), "redis-server is not installed (.ci/run installs it)"
+    args = ["--processes", str(processes), "--followers", "20", "--seconds", "3"]
+    assert roombench.main([*args, "--history", "300"]) == 0
+    out = capsys.readouterr().out
+    assert "20 followers" in out and "every event reached every follower, in order" in out, out
+    if processes > 1:
+        assert "on the room's process" in out and "redis-server CPU" in out, out
