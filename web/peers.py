@@ -4,7 +4,8 @@ With `--message-queue redis://…` several processes serve one class. Socket.IO'
 (Flask-SocketIO's `message_queue`) carries what is sent to a room to its followers wherever
 they are connected. What it cannot carry are questions between processes: a follower connects
 to process B, the room lives in process A with the presenter's cluster. This module is that
-second channel, a Redis pub/sub channel of small JSON messages:
+second channel, Redis pub/sub channels of small JSON messages (`podlife:peers` to all,
+`podlife:peers:<host>` to one):
 
 - `call(host, op, **args)` asks one process and waits (at most `peer_timeout` seconds) for
   its answer; `tell` asks without waiting; `tell_all` goes to every process.
@@ -100,7 +101,9 @@ class Peers:
 
     def _publish(self, message: dict[str, Any]) -> None:
         try:
-            self.redis.publish(CHANNEL, json.dumps(message))
+            # To one process, its own channel: the others do not even decode it
+            to = message["to"]
+            self.redis.publish(CHANNEL if to == "*" else f"{CHANNEL}:{to}", json.dumps(message))
         except redis.RedisError as error:
             raise PeerError(f"the message queue cannot be reached: {error}") from None
 
@@ -108,7 +111,7 @@ class Peers:
         while not self.closed:
             try:
                 pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
-                pubsub.subscribe(CHANNEL)
+                pubsub.subscribe(CHANNEL, f"{CHANNEL}:{self.host}")
                 for item in pubsub.listen():
                     self._received(item["data"])
             except redis.RedisError as error:
