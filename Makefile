@@ -64,6 +64,7 @@ bench: install ## Benchmarks: the engine, the server under abuse, keeping sessio
 	$(BIN)/python -m web.roombench
 	$(BIN)/python -m web.roombench --processes 4 --followers 2000
 	$(BIN)/python -m web.classbench --idle 300
+	$(BIN)/python -m web.classbench --processes 2 --idle 0  # the class on a 2-core laptop: a process a core
 
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -21,16 +19,9 @@ import pytest
 import socketio
 
 from tests.test_web_server import free_port
+from web.scalerun import Redis, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def wait_for(condition: Callable[[], Any], what: str, timeout: float = 20.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while not (value := condition()):
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
-    return value
 
 
 class Server:
@@ -155,47 +146,6 @@ class Client:
             seen = len(self.events)
             time.sleep(0.3)
         return list(self.events)
-
-
-class Redis:
-    """A redis-server of the test's own on a free loopback port, nothing written to disk
-    (.ci/run installs it when the machine lacks it)."""
-
-    def __init__(self, tmp: Path) -> None:
-        binary = shutil.which("redis-server")
-        assert binary, (
-            "redis-server is not installed (.ci/run installs it: apt-get install redis-server)"
-        )
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.log = tmp / "redis.log"
-        flags = [
-            "--port",
-            str(self.port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ]
-        self.process = subprocess.Popen(
-            [binary, *flags, "--logfile", str(self.log)], cwd=tmp, stdout=subprocess.DEVNULL
-        )
-        wait_for(self._up, "redis-server to come up")
-
-    def _up(self) -> bool:
-        assert self.process.poll() is None, self.log.read_text()
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as conn:
-                conn.sendall(b"PING\r\n")
-                return conn.recv(16).startswith(b"+PONG")
-        except OSError:
-            return False
-
-    def stop(self) -> None:
-        self.process.kill()
-        self.process.wait(10)
 
 
 @pytest.fixture

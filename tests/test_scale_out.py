@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import signal
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -22,6 +22,7 @@ from typing import Any
 from tests.processkit import ROOT, Client, Redis, Server, redis_server, wait_for
 from tests.test_web_server import free_port
 from tests.test_web_support import DEPLOYMENT
+from web.scalerun import Nginx
 
 __all__ = ["redis_server"]  # the fixture, from tests/processkit.py
 
@@ -150,57 +151,6 @@ def test_followers_elsewhere_get_every_event_in_order_and_a_dead_process_cluster
 
 
 # ---- behind nginx, as docs/scale-out.md sets it up ---------------------------------------------
-class Nginx:
-    """deploy/nginx.conf, as shipped, in front of `backends` on `port`: only its listen
-    address, its upstream servers and the paths a process not run as root may write are
-    changed."""
-
-    def __init__(self, tmp: Path, port: int, backends: list[Server]) -> None:
-        binary = shutil.which("nginx") or "/usr/sbin/nginx"
-        assert Path(binary).exists(), "nginx is not installed (.ci/run installs it)"
-        self.url = f"http://127.0.0.1:{port}"
-        text = (ROOT / "deploy" / "nginx.conf").read_text()
-        upstreams = "".join(
-            f"        server 127.0.0.1:{b.port} max_fails=1 fail_timeout=10s;\n" for b in backends
-        )
-        text, count = re.subn(r"( {8}server 127\.0\.0\.1:500\d [^\n]*\n)+", upstreams, text)
-        assert count == 1 and text.count("listen 8080;") == 1
-        text = text.replace("listen 8080;", f"listen 127.0.0.1:{port};")
-        paths = "".join(
-            f"    {name}_temp_path {tmp}/{name};\n"
-            for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-        )
-        text = text.replace("http {\n", f"http {{\n    access_log off;\n{paths}", 1)
-        text = f"pid {tmp}/nginx.pid;\nerror_log {tmp}/nginx-error.log;\n" + text
-        config = tmp / "nginx.conf"
-        config.write_text(text)
-        self.errors = tmp / "nginx-error.log"
-        self.process = subprocess.Popen(
-            [binary, "-p", str(tmp), "-c", str(config), "-g", "daemon off;"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.STDOUT,
-        )
-        wait_for(self._up, "nginx to come up")
-
-    def _up(self) -> bool:
-        assert self.process.poll() is None, self.errors.read_text()
-        try:
-            with urllib.request.urlopen(f"{self.url}/healthz", timeout=1):
-                return True
-        except OSError:
-            return False
-
-    def get(self, path: str, **headers: str) -> bytes:
-        request = urllib.request.Request(f"{self.url}{path}", headers=headers)
-        with urllib.request.urlopen(request, timeout=30) as response:
-            body: bytes = response.read()
-            return body
-
-    def stop(self) -> None:
-        self.process.kill()
-        self.process.wait(10)
-
-
 def test_behind_nginx_a_cluster_is_served_by_one_process_and_by_another_when_it_dies(
     tmp_path: Path, redis_server: Redis
 ) -> None:
@@ -212,7 +162,7 @@ def test_behind_nginx_a_cluster_is_served_by_one_process_and_by_another_when_it_
     servers = [Server(tmp_path / f"p{n}", data=tmp_path / "data", flags=flags) for n in range(2)]
     for server in servers:
         server.start()
-    nginx = Nginx(tmp_path, port, servers)
+    nginx = Nginx(tmp_path, port, [server.port for server in servers])
     try:
         # Pages through the proxy, each with its routing key: each session is made by one
         # process, and the page's kubeconfig and kubectl's requests reach that same process
@@ -268,3 +218,21 @@ def test_behind_nginx_a_cluster_is_served_by_one_process_and_by_another_when_it_
         for server in servers:
             if server.process is not None:
                 server.stop(signal.SIGKILL)
+
+
+def test_the_class_benchmark_runs_across_two_processes_behind_nginx() -> None:
+    """`python -m web.classbench --processes 2`, tiny: every student's pods reach Running
+    through nginx, each student's cluster made by one process by its routing key, and the
+    bystander's kubectl answered by its own session's process."""
+    command = [sys.executable, "-m", "web.classbench", "--processes", "2", "--students", "6"]
+    command += ["--idle", "0", "--arrive", "2", "--window", "1", "--speed", "20"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=240)
+    said = done.stdout + done.stderr
+    assert done.returncode == 0, said
+    assert "the server: 2 processes behind nginx" in said
+    assert "apply -> all 3 pods Running: p50" in said and "not Running" not in said, said
+    answered = re.search(r"bystander's get pods: .*\((\d+) answered, (\d+) failed\)", said)
+    assert answered and int(answered[1]) > 0 and answered[2] == "0", said
+    made = re.search(r"clusters made \((\d+) \+ (\d+) by each process\)", said)
+    assert made and int(made[1]) + int(made[2]) == 6 + 1, said  # the students', the bystander's
+    assert re.search(r"server during the burst: [\d.]+ CPU s \([\d.]+ \+ [\d.]+ CPU s\)", said)

@@ -19,10 +19,17 @@ printed too). Two figures:
   1x: heartbeats, leases): the server's memory per session, how long creating them took, and
   the CPU the server spends holding them.
 
-Server CPU is its process's user + system time over the figure's stretch; RSS from /proc.
-Run: `python -m web.classbench` (or `make bench`); `--students`, `--idle`, `--speed`,
-`--profile FILE` (the server under cProfile) change what is measured. Figures go in
-docs/performance.md, "A class of 300".
+With `--processes N` (N > 1) the server is N `app.py` processes on one data folder sharing a
+redis-server, behind deploy/nginx.conf, as docs/scale-out.md runs them (web/scalerun.py): the
+students connect to nginx, each with a routing key of its own (`?route=`, as the page's tab
+does), and the bystander, there being no `default` cluster then, asks its own session's
+cluster, with the kubeconfig its page would download.
+
+Server CPU is its processes' user + system time over the figure's stretch (each, and their
+sum); RSS from /proc. Run: `python -m web.classbench` (or `make bench`); `--students`,
+`--idle`, `--speed`, `--processes`, `--profile FILE` (the server under cProfile; with several
+processes, FILE.0, FILE.1, ...) change what is measured. Figures go in docs/performance.md,
+"A class of 300".
 """
 
 from __future__ import annotations
@@ -35,19 +42,21 @@ import os
 import random
 import shutil
 import signal
+import string
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from web.bench import DEPLOYMENT
+from web.scalerun import page_kubeconfig, scale_out
 
 ROOT = Path(__file__).resolve().parent.parent
 APPLY = DEPLOYMENT.replace("replicas: 1", "replicas: 3")
@@ -87,35 +96,85 @@ def floor_seconds() -> tuple[float, float]:
 
 
 # ---- the server ----------------------------------------------------------------------------
+def cpu_seconds_of(pid: int) -> float:
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds the whole machine has been busy (every process, every core): what else ran
+    during a figure shows in it, on a shared machine."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        user, nice, system, _idle, _iowait, irq, softirq = map(int, stat.readline().split()[1:8])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+def memory_mib_of(pid: int, what: str = "VmRSS") -> float:
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith(what + ":"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
 @dataclass
 class Server:
-    process: subprocess.Popen[bytes]
+    """The server's processes, and where the students connect: the one process, or nginx in
+    front of several."""
+
+    processes: list[subprocess.Popen[bytes]]
     base: str
-    kubeconfig: Path
+    kubeconfig: Path | None  # the default cluster's; several processes open none
+    helpers: dict[str, list[int]] = field(default_factory=dict)  # nginx's, redis's processes
+    logs: list[Path] = field(default_factory=list)  # each process's, with several
+
+    def cpu_each(self) -> list[float]:
+        return [cpu_seconds_of(process.pid) for process in self.processes]
 
     def cpu_seconds(self) -> float:
-        with open(f"/proc/{self.process.pid}/stat", encoding="ascii") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return sum(self.cpu_each())
+
+    def cpu_since(self, before: list[float]) -> list[float]:
+        return [now - then for then, now in zip(before, self.cpu_each(), strict=True)]
+
+    def helpers_cpu(self) -> dict[str, float]:
+        return {name: sum(map(cpu_seconds_of, pids)) for name, pids in self.helpers.items()}
+
+    def memory_each(self, what: str = "VmRSS") -> list[float]:
+        return [memory_mib_of(process.pid, what) for process in self.processes]
 
     def memory_mib(self, what: str = "VmRSS") -> float:
-        with open(f"/proc/{self.process.pid}/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith(what + ":"):
-                    return int(line.split()[1]) / 1024
-        return 0.0
+        return sum(self.memory_each(what))
+
+    def clusters_each(self) -> list[float]:
+        """How the routing keys split the class: the clusters each process made."""
+        return [log.read_text(errors="replace").count(" created (seed ") for log in self.logs]
+
+
+def _limits(sessions: int) -> dict[str, str]:
+    """Room for `sessions` clusters from one address (every student here comes from loopback)."""
+    return {
+        "PODLIFE_MAX_SESSIONS": str(sessions + 10),
+        "PODLIFE_MAX_SESSIONS_PER_ADDRESS": str(sessions + 10),
+    }
 
 
 @contextmanager
-def running_server(port: int, sessions: int, profile: str | None) -> Iterator[Server]:
-    """The real server on 127.0.0.1:`port`, holding up to `sessions` clusters from one
-    address (every student here comes from loopback); with `profile`, under cProfile."""
+def running_server(
+    port: int, sessions: int, profile: str | None, processes: int = 1
+) -> Iterator[Server]:
+    """The real server on 127.0.0.1:`port`, holding up to `sessions` clusters; with
+    `profile`, under cProfile. With several `processes`, those behind nginx on free ports."""
+    if processes > 1:
+        with running_processes(processes, sessions, profile) as server:
+            yield server
+        return
     folder = Path(tempfile.mkdtemp(prefix="podlife-classbench-"))
     env = {
         **os.environ,
+        **_limits(sessions),
         "PYTHONUNBUFFERED": "1",
-        "PODLIFE_MAX_SESSIONS": str(sessions + 10),
-        "PODLIFE_MAX_SESSIONS_PER_ADDRESS": str(sessions + 10),
         "PODLIFE_KUBECONFIG": str(folder / "kubeconfig"),
     }
     command = [sys.executable, "app.py", "--port", str(port), "--api-port", "0"]
@@ -124,9 +183,9 @@ def running_server(port: int, sessions: int, profile: str | None) -> Iterator[Se
     command += ["--data-dir", str(folder)]
     with open(folder / "server.log", "wb") as log:
         process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
-        server = Server(process, f"http://127.0.0.1:{port}", folder / "kubeconfig")
+        server = Server([process], f"http://127.0.0.1:{port}", folder / "kubeconfig")
         try:
-            _wait_until_up(server)
+            _wait_until_up(server, process)
             yield server
         finally:
             process.send_signal(signal.SIGINT)  # a clean stop: cProfile writes its file
@@ -138,23 +197,45 @@ def running_server(port: int, sessions: int, profile: str | None) -> Iterator[Se
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _wait_until_up(server: Server) -> None:
+def _wait_until_up(server: Server, process: subprocess.Popen[bytes]) -> None:
+    assert server.kubeconfig is not None
     deadline = time.monotonic() + 60
     while not server.kubeconfig.exists():  # written once the server listens
-        if server.process.poll() is not None or time.monotonic() > deadline:
+        if process.poll() is not None or time.monotonic() > deadline:
             said = (server.kubeconfig.parent / "server.log").read_text(errors="replace")
             raise RuntimeError(f"the server did not start:\n{said[-2000:]}")
         time.sleep(0.1)
 
 
+@contextmanager
+def running_processes(count: int, sessions: int, profile: str | None) -> Iterator[Server]:
+    def python(n: int) -> list[str]:
+        return ["-m", "cProfile", "-o", f"{profile}.{n}"] if profile else []
+
+    folder = Path(tempfile.mkdtemp(prefix="podlife-classbench-"))
+    try:
+        with scale_out(folder, count, _limits(sessions), python) as several:
+            helpers = {"nginx": several.nginx.pids(), "redis": [several.redis.process.pid]}
+            yield Server(several.processes, several.url, None, helpers, several.logs)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def route_of(seed: int, number: int) -> str:
+    """A student's routing key, as a tab picks one (static/src/net.js): random, but the same
+    for the same seed, so a run's split of the class among the processes can be repeated."""
+    pick = random.Random(f"{seed}/route/{number}")
+    return "".join(pick.choices(string.ascii_lowercase + string.digits, k=12))
+
+
 # ---- the bystander -------------------------------------------------------------------------
 class Bystander(threading.Thread):
-    """Someone at a terminal: `kubectl get pods` against the `default` cluster, twice a
-    second, over the Kubernetes API with the kubeconfig's server and token."""
+    """Someone at a terminal: `kubectl get pods`, twice a second, over the Kubernetes API with
+    a kubeconfig's server and token: the `default` cluster's, or with several processes (no
+    default cluster) the bystander's own page's."""
 
-    def __init__(self, kubeconfig: Path) -> None:
+    def __init__(self, text: str) -> None:
         super().__init__(daemon=True)
-        text = kubeconfig.read_text(encoding="utf-8")
         server = next(line.split(": ", 1)[1] for line in text.splitlines() if "server:" in line)
         self.token = next(line.split(": ", 1)[1] for line in text.splitlines() if "token:" in line)
         where = urlsplit(server.strip())
@@ -237,7 +318,10 @@ async def _student(student: Student, args: argparse.Namespace) -> None:
             )
         else:
             await asyncio.sleep(offsets.uniform(0, args.arrive))
-        await client.connect(args.base, transports=["websocket"], wait_timeout=120)
+        url = (
+            f"{args.base}?route={route_of(args.seed, student.number)}" if args.routes else args.base
+        )
+        await client.connect(url, transports=["websocket"], wait_timeout=120)
         started = loop.time()
         reply = await client.call("hello", {"session": None}, timeout=300)
         student.hello = loop.time() - started
@@ -325,6 +409,8 @@ class Class:
             ]  # fmt: skip
             if args.idle_only:
                 command.append("--idle-only")
+            if args.processes > 1:  # behind nginx, which sends each key to one process
+                command.append("--routes")
             process = subprocess.Popen(
                 command, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
             )
@@ -376,6 +462,13 @@ def spread(values: list[float]) -> str:
     return f"p50 {pct(values, 50):.2f} s, p95 {pct(values, 95):.2f} s, max {max(values):.2f} s"
 
 
+def each(values: list[float], unit: str, digits: int = 1) -> str:
+    """With several processes, what each took: " (5.1 + 4.9 CPU s)"."""
+    if len(values) < 2:
+        return ""
+    return " (" + " + ".join(f"{value:.{digits}f}" for value in values) + f" {unit})"
+
+
 def class_burst(args: argparse.Namespace) -> None:
     virtual, engine_cpu = floor_seconds()
     floor = virtual / args.speed
@@ -385,34 +478,48 @@ def class_burst(args: argparse.Namespace) -> None:
         f"then they and {late} latecomers (who open it then) press Apply on a "
         f"{REPLICAS}-replica Deployment within the same {args.window:g} s, playing at "
         f"{args.speed:g}x"
+        + (f"; the server: {args.processes} processes behind nginx" if args.processes > 1 else "")
     )
     print(
         f"  floor: the engine alone gets the pods Running in {virtual:.2f} virtual s "
         f"({floor:.2f} s at {args.speed:g}x), with {engine_cpu * 1000:.0f} ms of CPU"
     )
-    with running_server(args.port, args.students, args.profile) as server:
-        started, arrival_cpu = time.monotonic(), server.cpu_seconds()
+    with (
+        running_server(args.port, args.students, args.profile, args.processes) as server,
+        ExitStack() as bystanders_page,
+    ):
+        started, arrival_cpu = time.monotonic(), server.cpu_each()
         students = Class(server.base, args.students, late, args)
         students.all_arrived.wait(args.arrive + 600)
-        arrival, arrival_cpu = time.monotonic() - started, server.cpu_seconds() - arrival_cpu
-        bystander = Bystander(server.kubeconfig)
-        cpu_before, wall_before = server.cpu_seconds(), time.monotonic()
+        arrival = time.monotonic() - started
+        arrival_cpu = server.cpu_since(arrival_cpu)
+        if server.kubeconfig:
+            kubeconfig = server.kubeconfig.read_text(encoding="utf-8")
+        else:
+            kubeconfig = bystanders_page.enter_context(page_kubeconfig(server.base, "bystander"))
+        bystander = Bystander(kubeconfig)
+        cpu_before, wall_before = server.cpu_each(), time.monotonic()
+        helpers_before, machine_before = server.helpers_cpu(), machine_busy_seconds()
         bystander.start()
         students.tell(f"burst {time.time() + 1.0}")
         students.all_done.wait(1.0 + args.window + RUNNING_LIMIT + 400)
         bystander.stopped.set()
-        cpu = server.cpu_seconds() - cpu_before
+        cpus = server.cpu_since(cpu_before)
+        helpers = {n: s - helpers_before[n] for n, s in server.helpers_cpu().items()}
         wall = time.monotonic() - wall_before
-        rss, peak = server.memory_mib(), server.memory_mib("VmHWM")
+        machine = machine_busy_seconds() - machine_before
+        rss, peak = server.memory_each(), server.memory_each("VmHWM")
+        clusters = server.clusters_each()
         students.finish()
         bystander.join()
+    cpu = sum(cpus)
     done = students.done
     running = [s["running"] for s in done if s["running"] >= 0]
     missed = args.students - len(running)
     on_time = [a["hello"] for a in students.arrived if not a["late"]]
     print(
-        f"  arrival: all opened within {arrival:.1f} s, the server busy {arrival_cpu:.1f} CPU s; "
-        f"hello {spread(on_time)}"
+        f"  arrival: all opened within {arrival:.1f} s, the server busy "
+        f"{sum(arrival_cpu):.1f} CPU s{each(arrival_cpu, 'CPU s')}; hello {spread(on_time)}"
     )
     note = f"; {missed} not Running (after {RUNNING_LIMIT:.0f} s or failed)" if missed else ""
     print(f"  apply -> all {REPLICAS} pods Running: {spread(running)}{note}")
@@ -427,10 +534,20 @@ def class_burst(args: argparse.Namespace) -> None:
         f"({len(bystander.seconds)} answered, {bystander.failures} failed)"
     )
     print(
-        f"  server during the burst: {cpu:.1f} CPU s in {wall:.1f} s ({100 * cpu / wall:.0f} % of "
-        f"a core), RSS {rss:.0f} MiB (peak {peak:.0f}); the clients: {students.client_cpu:.1f} "
+        f"  server during the burst: {cpu:.1f} CPU s{each(cpus, 'CPU s')} in {wall:.1f} s "
+        f"({100 * cpu / wall:.0f} % of a core), RSS {sum(rss):.0f} MiB{each(rss, 'MiB', 0)} "
+        f"(peak {sum(peak):.0f}{each(peak, 'MiB', 0)}); the clients: {students.client_cpu:.1f} "
         f"CPU s in all, in {len(students.processes)} processes"
     )
+    print(
+        f"  the machine meanwhile: {machine:.1f} CPU s busy of {wall * (os.cpu_count() or 1):.0f} "
+        f"({os.cpu_count()} cores), every process on it counted"
+    )
+    if helpers:
+        print(
+            f"  clusters made{each(clusters, 'by each process', 0)}; in front: "
+            + ", ".join(f"{n} {s:.1f} CPU s" for n, s in helpers.items())
+        )
 
 
 def idle_sessions(args: argparse.Namespace) -> None:
@@ -440,7 +557,7 @@ def idle_sessions(args: argparse.Namespace) -> None:
         f"(their clusters play on at {args.speed:g}x)"
     )
     args.idle_only = True
-    with running_server(args.port, args.idle, args.profile) as server:
+    with running_server(args.port, args.idle, args.profile, args.processes) as server:
         time.sleep(1.0)
         rss_before = server.memory_mib()
         started, cpu_start = time.monotonic(), server.cpu_seconds()
@@ -473,11 +590,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--window", type=float, default=10.0, help="the burst's seconds (10)")
     parser.add_argument("--speed", type=float, default=1.0, help="the pages' speed (1)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the students' moments")
-    parser.add_argument("--port", type=int, default=5304)
+    parser.add_argument(
+        "--processes", type=int, default=1, help="server processes (1; more: behind nginx)"
+    )
+    parser.add_argument("--port", type=int, default=5304, help="the one process's port")
     parser.add_argument("--profile", metavar="FILE", help="run the server under cProfile")
     # A client process (started by the figures above)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--idle-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--routes", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--base", help=argparse.SUPPRESS)
     parser.add_argument("--first", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
