@@ -63,7 +63,7 @@ class Peers:
             pipe = self.redis.pipeline()
             pipe.delete(f"podlife:host:{self.host}")
             for code in self.rooms():
-                pipe.delete(room_key(code))
+                pipe.eval(WITHDRAW, 1, room_key(code), self.host)
             pipe.execute()
         except redis.RedisError as error:
             log.warning("could not withdraw from the message queue: %s", error)
@@ -113,7 +113,10 @@ class Peers:
                 pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
                 pubsub.subscribe(CHANNEL, f"{CHANNEL}:{self.host}")
                 for item in pubsub.listen():
-                    self._received(item["data"])
+                    try:
+                        self._received(item["data"])
+                    except Exception:  # one unreadable message must not deafen the process
+                        log.exception("a message from another process could not be read")
             except redis.RedisError as error:
                 log.warning("the message queue is unreachable (%s); trying again in 1 s", error)
                 gevent.sleep(1.0)
@@ -175,9 +178,9 @@ class Peers:
         self.redis.set(room_key(code), self.host, ex=ttl)
 
     def withdraw(self, code: str) -> None:
-        """Room `code` closed here; not if another process has taken it over meanwhile."""
-        if self.redis.get(room_key(code)) == self.host.encode():
-            self.redis.delete(room_key(code))
+        """Room `code` closed here; not if another process has taken it over meanwhile (one
+        step in Redis: no other process's claim can fall between the look and the delete)."""
+        self.redis.eval(WITHDRAW, 1, room_key(code), self.host)
 
     def room_host(self, code: str) -> str | None:
         host = self.redis.get(room_key(code))
@@ -191,6 +194,13 @@ class Peers:
         if found == len(hosts):
             return set(hosts)
         return {h for h in hosts if self.redis.exists(f"podlife:host:{h}")}
+
+
+# Delete the key if it still names this process (KEYS[1]: the room's key, ARGV[1]: the host)
+WITHDRAW = """
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
+return 0
+"""
 
 
 def room_key(code: str) -> str:

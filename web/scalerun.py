@@ -94,9 +94,11 @@ class Nginx:
             raise RuntimeError("nginx is not installed (.ci/run installs it)")
         self.url = f"http://127.0.0.1:{port}"
         text = (ROOT / "deploy" / "nginx.conf").read_text()
-        upstreams = "".join(
-            f"        server 127.0.0.1:{backend} max_fails=1 fail_timeout=10s;\n"
-            for backend in backends
+        shipped = re.search(r" {8}server 127\.0\.0\.1:500\d([^;\n]*);\n", text)
+        if shipped is None:
+            raise RuntimeError("deploy/nginx.conf changed: its upstream servers moved")
+        upstreams = "".join(  # each with the shipped parameters (max_fails, fail_timeout)
+            f"        server 127.0.0.1:{backend}{shipped.group(1)};\n" for backend in backends
         )
         text, count = re.subn(r"( {8}server 127\.0\.0\.1:500\d [^\n]*\n)+", upstreams, text)
         if count != 1 or text.count("listen 8080;") != 1:
@@ -135,7 +137,8 @@ class Nginx:
             return body
 
     def stop(self) -> None:
-        self.process.kill()
+        # SIGTERM: the master stops its workers (a SIGKILL would leave them running)
+        self.process.terminate()
         self.process.wait(10)
 
 
