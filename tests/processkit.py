@@ -104,15 +104,19 @@ class Client:
         self.events: list[dict[str, Any]] = []
         self.rooms: list[dict[str, Any]] = []
         self.closed: list[dict[str, Any]] = []  # room-closed messages
+        self.batches: list[tuple[int, int, bool]] = []  # (first, last seq, history); resets: 0s
         self.client = socketio.Client()
 
         @self.client.on("reset")
         def reset(_payload: Any) -> None:
+            self.batches.append((0, 0, False))
             self.events = []
 
         @self.client.on("events")
         def events(payload: dict[str, Any]) -> None:
-            self.events += payload["events"]
+            got = payload["events"]
+            self.batches.append((got[0]["seq"], got[-1]["seq"], bool(payload.get("history"))))
+            self.events += got
             if acks:
                 # (the test may have disconnected it while this message was being handled)
                 with contextlib.suppress(socketio.exceptions.BadNamespaceError):

@@ -30,6 +30,10 @@ sum); RSS from /proc. Run: `python -m web.classbench` (or `make bench`); `--stud
 `--idle`, `--speed`, `--processes`, `--profile FILE` (the server under cProfile; with several
 processes, FILE.0, FILE.1, ...) change what is measured. Figures go in docs/performance.md,
 "A class of 300".
+
+It runs past 600 lines because it is one benchmark with two figures: the students' client,
+its worker processes and the report are shared by both, and split apart they would each need
+most of the other.
 """
 
 from __future__ import annotations

@@ -442,16 +442,22 @@ class Rooms:
         room.joining = []
         if not joiners:
             return  # they left (or disconnected) before this ran
-        self._flush(room)  # the history below is what the room was sent
+        # All taken at this one instant, before the first emit: the history is what the room
+        # was handed so far, sent or pending. Through a message queue an emit yields, and what
+        # the cluster hands the room meanwhile waits in `pending` until the joiners are in it.
+        session = room.session
+        pending, room.pending = room.pending, []
+        cluster, clock = session.cluster_payload(), session.clock_payload()
+        history, now = self._history(room), round(session.timeline.cluster.env.now, 6)
+        for message, payload in pending:  # to the room, before the joiners are in it
+            self.io.emit(message, payload, to=room.name)
         group = f"{room.name}:joining:{secrets.token_hex(4)}"
         for sid in joiners:
             self.io.server.enter_room(sid, group)
-        session = room.session
-        self.io.emit("reset", session.cluster_payload(), to=group)
-        now = round(session.timeline.cluster.env.now, 6)
-        for batch in self._history(room):
+        self.io.emit("reset", cluster, to=group)
+        for batch in history:
             self.io.emit("events", {"events": batch, "now": now, "history": True}, to=group)
-        self.io.emit("clock", session.clock_payload(), to=group)
+        self.io.emit("clock", clock, to=group)
         if room.view is not None:
             self.io.emit("view", room.view, to=group)
         self.io.close_room(group)
