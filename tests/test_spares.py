@@ -5,6 +5,7 @@ another seed; not made while pages keep asking for clusters."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from flask import Flask
 
@@ -14,10 +15,14 @@ from web.config import UNLIMITED_MESSAGES
 from web.spares import QUIET_AFTER_ASKED, Spares
 
 
-def spares_of(app: Flask) -> Spares:
+def with_spares(count: int, **overrides: Any) -> tuple[Flask, Spares, Page]:
+    """An app once its `count` spares are set up, and a page of it."""
+    app = make_app(spare_clusters=count, **overrides)
     spares = registry_of(app).spares
     assert spares is not None
-    return spares
+    page = Page(app)
+    page.wait_until(lambda: len(spares.ready) == count, timeout=30)
+    return app, spares, page
 
 
 def story(app: Flask, page: Page) -> list[str]:
@@ -31,10 +36,7 @@ def story(app: Flask, page: Page) -> list[str]:
 
 
 def test_a_spare_cluster_tells_the_same_story_as_one_set_up_on_the_spot() -> None:
-    app = make_app(spare_clusters=2, **UNLIMITED_MESSAGES)
-    spares = spares_of(app)
-    page = Page(app)
-    page.wait_until(lambda: len(spares.ready) == 2, timeout=30)
+    app, spares, page = with_spares(2, **UNLIMITED_MESSAGES)
     page.hello(paused=True)
     assert len(spares.ready) == 1  # hello took one
     with_spare = story(app, page)
@@ -50,10 +52,7 @@ def test_a_spare_cluster_tells_the_same_story_as_one_set_up_on_the_spot() -> Non
 
 
 def test_a_page_asking_for_another_seed_gets_a_cluster_of_its_own() -> None:
-    app = make_app(spare_clusters=1)
-    spares = spares_of(app)
-    page = Page(app)
-    page.wait_until(lambda: len(spares.ready) == 1, timeout=30)
+    app, spares, page = with_spares(1)
     reply = page.hello(paused=True, seed=7)
     assert reply["seed"] == 7 and len(spares.ready) == 1
     assert page.session.timeline is not spares.ready[0]
@@ -61,10 +60,7 @@ def test_a_page_asking_for_another_seed_gets_a_cluster_of_its_own() -> None:
 
 
 def test_no_spare_is_made_while_pages_keep_arriving() -> None:
-    app = make_app(spare_clusters=3)
-    spares = spares_of(app)
-    page = Page(app)
-    page.wait_until(lambda: len(spares.ready) == 3, timeout=30)
+    app, spares, page = with_spares(3)
     pages = []
     deadline = time.monotonic() + 2 * QUIET_AFTER_ASKED
     while time.monotonic() < deadline:  # a class arriving: a hello every 0.3 s

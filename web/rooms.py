@@ -217,7 +217,10 @@ class Rooms:
         for sid, followed in list(self.following.items()):
             if isinstance(followed, RemoteRoom) and followed.code == room.code:
                 del self.following[sid]
-                self.follow(sid, room)
+                try:
+                    self.follow(sid, room)
+                except RoomError as error:  # full: the follower keeps what it has
+                    log.warning("a follower could not follow room %s here: %s", room.code, error)
         try:
             self.peers.tell_all("moved", code=room.code)
         except PeerError as error:
