@@ -15,29 +15,14 @@ from flask import Flask
 
 from engine.cluster import Cluster
 from web import create_app, registry_of, socketio_of
+from web.bench import DEPLOYMENT as BENCH_DEPLOYMENT
 from web.kube_api import kube_api_of
 from web.kube_api.calls import RemoteCall
 from web.kube_api.kubeconfig import USER
 from web.sessions import Session
 
-# A Deployment of two nginx pods, as the web tests apply it.
-DEPLOYMENT = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 2
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-      - name: web
-        image: nginx:1.27
-"""
+# A Deployment of two nginx pods, as the web tests apply it: the benchmarks' one, two replicas
+DEPLOYMENT = BENCH_DEPLOYMENT.replace("replicas: 1", "replicas: 2")
 
 POD = """\
 apiVersion: v1
