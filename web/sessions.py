@@ -216,6 +216,8 @@ class Session:
             if history:
                 payload["history"] = True
             self.send("events", payload, room=room)
+            if room:  # its `now` moves the page's clock as a `clock` would: none due for a while
+                self._last_clock = time.monotonic()
             self.sent += len(batch)  # before any pause: another pump goes on from here
             if pause is not None and self.sent < len(events):
                 pause()
