@@ -104,6 +104,7 @@ class Client:
         self.events: list[dict[str, Any]] = []
         self.rooms: list[dict[str, Any]] = []
         self.closed: list[dict[str, Any]] = []  # room-closed messages
+        self.clocks: list[dict[str, Any]] = []
         self.batches: list[tuple[int, int, bool]] = []  # (first, last seq, history); resets: 0s
         self.client = socketio.Client()
 
@@ -125,6 +126,10 @@ class Client:
         @self.client.on("room")
         def room(payload: dict[str, Any]) -> None:
             self.rooms.append(payload)
+
+        @self.client.on("clock")
+        def clock(payload: dict[str, Any]) -> None:
+            self.clocks.append(payload)
 
         @self.client.on("room-closed")
         def closed(payload: dict[str, Any]) -> None:

@@ -118,10 +118,13 @@ def test_followers_elsewhere_get_every_event_in_order_and_a_dead_process_cluster
 
         # A fork on the followers' process: the room's cluster at the follower's cursor
         at_seq = len(sent) // 2
+        clocks = len(followers[1].clocks)
         fork = followers[1].ok("fork-room", {"at_seq": at_seq})
         assert fork["session"].startswith("pupil1.")
         copy = wait_for(lambda: len(followers[1].events) >= at_seq and followers[1].events, "fork")
         assert copy[:at_seq] == sent[:at_seq]
+        own = wait_for(lambda: followers[1].clocks[clocks:], "the fork's clock")
+        assert own[-1]["speed"] == 100  # the fork plays at the room's pace
         wait_for(lambda: any(p["followers"] == 1 for p in presenter.rooms), "one left")
 
         kubeconfig = kubeconfig_of(one, session)

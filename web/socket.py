@@ -466,7 +466,8 @@ class PodlifeNamespace(Namespace):
         if not reply.get("ok"):
             raise BadRequest(f"fork-room: {reply.get('error')}")
         file = clusterfile.load(reply["content"], self.settings)
-        return clusterfile.replayed(file, self.settings, self._pause), file.lesson, 1.0
+        speed = float(reply.get("speed", 1.0))
+        return clusterfile.replayed(file, self.settings, self._pause), file.lesson, speed
 
     # ---- helpers -----------------------------------------------------------------------------
     def _session(self, read: bool = False) -> Session:
@@ -516,6 +517,7 @@ def _export(session: Session, _data: Any) -> Reply:
         "name": clusterfile.file_name(session.timeline.seed),
         "content": json.dumps(content, indent=1),
         "events": content["events"],
+        "speed": session.speed,  # the pace it plays at: a fork elsewhere plays at it too
     }
 
 
