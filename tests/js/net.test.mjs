@@ -20,12 +20,22 @@ function fakeSocket(refuseFirst) {
 
 const settle = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Until `done()`, or fail after 5 s: no fixed wait, which a loaded machine can outlast. */
+async function until(done) {
+  const deadline = Date.now() + 5000;
+  while (!done()) {
+    assert.ok(Date.now() < deadline, "timed out");
+    await settle(5);
+  }
+}
+
 test("a refused ack is sent again, with the newest seq, once the wait is over", async () => {
   const socket = fakeSocket(2);
   const conn = new Connection(socket);
   conn.send("ack", { seq: 5 });
   conn.send("ack", { seq: 9 }); // both refused: one resend, of the newest
-  await settle(100);
+  await until(() => socket.sent.length >= 3);
+  await settle(50); // and no more
   assert.deepEqual(socket.sent, [
     ["ack", 5],
     ["ack", 9],
@@ -45,7 +55,8 @@ test("play and pause are one channel: a refused pause does not come back after a
   const conn = new Connection(socket);
   conn.send("pause", {}, "playing"); // refused
   conn.send("play", {}, "playing"); // taken; the resend is of the newest: play
-  await settle(100);
+  await until(() => socket.sent.length >= 3);
+  await settle(50); // and no more
   assert.deepEqual(
     socket.sent.map(([name]) => name),
     ["pause", "play", "play"],
