@@ -105,6 +105,7 @@ class Client:
         self.rooms: list[dict[str, Any]] = []
         self.closed: list[dict[str, Any]] = []  # room-closed messages
         self.clocks: list[dict[str, Any]] = []
+        self.views: list[dict[str, Any]] = []
         self.batches: list[tuple[int, int, bool]] = []  # (first, last seq, history); resets: 0s
         self.client = socketio.Client()
 
@@ -130,6 +131,10 @@ class Client:
         @self.client.on("clock")
         def clock(payload: dict[str, Any]) -> None:
             self.clocks.append(payload)
+
+        @self.client.on("view")
+        def view(payload: dict[str, Any]) -> None:
+            self.views.append(payload)
 
         @self.client.on("room-closed")
         def closed(payload: dict[str, Any]) -> None:

@@ -197,11 +197,13 @@ def test_a_failed_write_is_made_good_at_the_next_look(
 ) -> None:
     write, failed = Store.write, []
 
-    def full_disk_once(store: Store, changes: list[Change]) -> None:
+    def full_disk_once(
+        store: Store, changes: list[Change], views: dict[str, str] | None = None
+    ) -> None:
         if not failed and any(change.saved.inputs for change in changes):
             failed.append(True)
             raise sqlite3.OperationalError("database or disk is full")
-        write(store, changes)
+        write(store, changes, views)
 
     monkeypatch.setattr(Store, "write", full_disk_once)
     page = Page(first)

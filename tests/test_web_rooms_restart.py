@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.processkit import Client, Server, server, wait_for
 from tests.test_web_support import DEPLOYMENT, Page, make_app
 from web import registry_of
@@ -34,10 +36,13 @@ def test_the_store_keeps_a_room_with_its_session_until_it_is_dropped(tmp_path: P
     store.keep_room("GHJKMN", "secret-b", "b")
     store.keep_room("PQRSTU", "secret-c", "c")
     store.keep_room("VWXYZ2", "secret-c2", "c")  # presented anew: the code before goes
+    store.write([], {"ABCDEF": '{"code": "ABCDEF", "seq": 7, "story": true}'})
     store.close()
 
     store = Store(tmp_path / FILE)
     assert store.load("a").room == ("ABCDEF", "secret-a")  # type: ignore[union-attr]
+    assert store.load("a").view == {"code": "ABCDEF", "seq": 7, "story": True}  # type: ignore[union-attr]
+    assert store.load("b").view is None  # type: ignore[union-attr]
     assert store.room_session("ABCDEF") == "a" and store.room_session("PQRSTU") is None
     assert store.room_session("VWXYZ2") == "c"
     store.drop_room("ABCDEF")  # unpresent
@@ -46,21 +51,30 @@ def test_the_store_keeps_a_room_with_its_session_until_it_is_dropped(tmp_path: P
     assert store.room_session("GHJKMN") is None and store.room_session("VWXYZ2") is None
 
 
-def test_a_database_from_before_rooms_is_brought_up_to_date_keeping_its_sessions(
-    tmp_path: Path,
+@pytest.mark.parametrize("version", [1, 2])
+def test_a_database_of_a_format_before_is_brought_up_to_date_keeping_its_sessions(
+    tmp_path: Path, version: int
 ) -> None:
-    assert SCHEMA == 2 and 1 in MIGRATIONS
+    """Format 1 had no rooms; format 2 had rooms without their views."""
+    assert SCHEMA == 3 and set(MIGRATIONS) == {1, 2}
     db = sqlite3.connect(tmp_path / FILE)
     db.executescript(TABLES[: TABLES.index("CREATE TABLE rooms")])  # format 1
     db.execute("INSERT INTO sessions VALUES ('a', 'c-a', '{}', '{}', 1.0, 1.0, 0)")
-    db.execute("PRAGMA user_version=1")
+    if version == 2:
+        db.execute(MIGRATIONS[1])
+        db.execute("INSERT INTO rooms VALUES ('ABCDEF', 's', 'a')")
+    db.execute(f"PRAGMA user_version={version}")
     db.commit()
     db.close()
     store = Store(tmp_path / FILE)
     assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA
     assert store.count() == 1 and not list(tmp_path.glob(f"{FILE}.unreadable-*"))
-    store.keep_room("ABCDEF", "s", "a")
+    if version == 1:
+        store.keep_room("ABCDEF", "s", "a")
     assert store.load("a").room == ("ABCDEF", "s")  # type: ignore[union-attr]
+    assert store.load("a").view is None  # type: ignore[union-attr]
+    store.write([], {"ABCDEF": '{"seq": 1}'})
+    assert store.load("a").view == {"seq": 1}  # type: ignore[union-attr]
 
 
 def test_a_room_freed_with_its_idle_session_comes_back_with_its_code(tmp_path: Path) -> None:
@@ -112,8 +126,12 @@ def test_a_room_survives_a_restart_with_its_code_secret_and_history(server: Serv
     presenter.ok("pause")
     before = presenter.settled()
     assert len(before) > 50
+    view = {"seq": 40, "story": True, "detail": "pod/web", "pointer": {"x": 0.25, "y": 0.5}}
+    presenter.ok("view", view)
+    shown = {"code": room["code"], **view}  # what the followers are sent
     for follower in followers:
         assert wait_for(lambda f=follower: f.settled() == before and f.events, "the room")
+        assert wait_for(lambda f=follower: f.views, "the view")[-1] == shown
     for client in (presenter, *followers):
         client.client.disconnect()
 
@@ -128,6 +146,8 @@ def test_a_room_survives_a_restart_with_its_code_secret_and_history(server: Serv
     for follower in followers:
         after = wait_for(lambda f=follower: len(f.events) >= len(before) and f.events, "history")
         assert after[: len(before)] == before  # every event, as before the restart
+        # and where the presenter was, before its page is back to say so
+        assert wait_for(lambda f=follower: f.views, "the view")[-1] == shown
     # The presenter's tab, with its secret, presents the same room; the count rose from 0
     presenter = presenter_hello(server, session, room)
     assert presenter.hello["room"]["followers"] == 2  # type: ignore[attr-defined]

@@ -12,6 +12,7 @@ the sessions.
 
 A presented session's room (web/rooms.py) is kept too, its code and secret written when it
 is opened and forgotten on `unpresent` or with the session: the session comes back with it.
+The presenter's latest view of it (step, story mode, pointer) is written with the next look.
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ class Keeper:
         self.closed = False
         self._marks: dict[str, Mark] = {}
         self._pending: list[Change] = []
+        self._views: dict[str, str] = {}  # rooms' latest views not written yet, by code
         self._lock = Semaphore()  # one database call at a time
         self._restoring: dict[str, AsyncResult] = {}
         # Told of each session restored, with what was kept of it (its room: web/rooms.py)
@@ -191,8 +193,13 @@ class Keeper:
     def flush(self) -> None:
         """Write what is queued."""
         changes, self._pending = self._pending, []
-        if changes:
-            self._call(self.store.write, changes)
+        views, self._views = self._views, {}
+        if changes or views:
+            try:
+                self._call(self.store.write, changes, views)
+            except Exception:
+                self._views = {**views, **self._views}  # written at the next look
+                raise
 
     def prune(self) -> None:
         used_before = time.time() - self.settings.keep_days * DAY
@@ -208,8 +215,9 @@ class Keeper:
             return
         with self._lock:
             self.closed = True
-            self.store.write(self._pending)  # on the event loop: nothing else runs any more
-            self._pending = []
+            # on the event loop: nothing else runs any more
+            self.store.write(self._pending, self._views)
+            self._pending, self._views = [], {}
             self.store.close()
 
     # ---- bringing back -----------------------------------------------------------------------
@@ -231,7 +239,14 @@ class Keeper:
         self.flush()
         self._call(self.store.keep_room, code, secret, session.id)
 
+    def keep_view(self, code: str, view: dict[str, Any]) -> None:
+        """The room's latest view, written with the next look (the presenter's pointer moves
+        many times a second: only the last of them is written)."""
+        if not self.closed:
+            self._views[code] = json.dumps(view)
+
     def drop_room(self, code: str) -> None:
+        self._views.pop(code, None)
         if not self.closed:
             self._call(self.store.drop_room, code)
 

@@ -203,6 +203,7 @@ class Rooms:
         if code in self.by_code:  # (a code is never given twice: see _new_code)
             return
         room = self._open(session, code, secret)
+        room.view = saved.view  # where the presenter was: joiners are shown it until it moves
         # The replayed events are what the room was sent before: followers catch up on them
         # as history (_history), never as live events pumped to the room
         session.sent = len(session.timeline.events)
@@ -547,6 +548,8 @@ class Rooms:
     def set_view(self, room: Room, view: dict[str, Any]) -> None:
         room.view = {"code": room.code, **view}
         self._send(room, "view", room.view)
+        if self.keeper is not None:
+            self.keeper.keep_view(room.code, room.view)
 
     def _count_changed(self, room: Room) -> None:
         """Tell the presenter's tab the count now, or once the debounce allows."""

@@ -7,7 +7,8 @@ JSON text: one format for a file and for the database.
 
 A database this Podlife cannot read (damaged, or written by another version of the schema) is
 never fatal: it is moved aside, with a warning saying where, and a fresh one is started. One
-of the format before (1, without rooms) is brought up to date in place: its sessions are kept.
+of a format before (1, without rooms; 2, without their views) is brought up to date in place:
+its sessions are kept.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 log = logging.getLogger("podlife.store")
 
 FILE = "sessions.db"
-SCHEMA = 2  # PRAGMA user_version of the tables below; another value is another format
+SCHEMA = 3  # PRAGMA user_version of the tables below; another value is another format
 TABLES = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE sessions (
@@ -47,11 +48,16 @@ CREATE TABLE inputs (
 CREATE TABLE rooms (                -- presented sessions (web/rooms.py), until `unpresent`
     code TEXT PRIMARY KEY,          -- the join code
     secret TEXT NOT NULL,           -- the presenter's
-    session TEXT NOT NULL UNIQUE
+    session TEXT NOT NULL UNIQUE,
+    view TEXT                       -- JSON: the presenter's latest `view`, null before one
 );
 """
-# What brings a database of format n up to n + 1 (rooms came in format 2)
-MIGRATIONS = {1: TABLES[TABLES.index("CREATE TABLE rooms") :]}
+# What brings a database of format n up to n + 1 (rooms came in format 2, their view in 3)
+MIGRATIONS = {
+    1: "CREATE TABLE rooms (code TEXT PRIMARY KEY, secret TEXT NOT NULL, "
+    "session TEXT NOT NULL UNIQUE)",
+    2: "ALTER TABLE rooms ADD COLUMN view TEXT",
+}
 
 
 @dataclass
@@ -67,6 +73,7 @@ class Saved:
     pinned: bool = False
     inputs: list[str] = field(default_factory=list)  # JSON records, in order
     room: tuple[str, str] | None = None  # (code, secret) when it is presented
+    view: dict[str, Any] | None = None  # its room's latest view (the presenter's step, pointer)
 
 
 @dataclass
@@ -155,10 +162,15 @@ class Store:
         return bytes.fromhex(text)
 
     # ---- sessions ----------------------------------------------------------------------------
-    def write(self, changes: list[Change]) -> None:
-        """One transaction for many sessions: a class of 300 costs one commit."""
+    def write(self, changes: list[Change], views: dict[str, str] | None = None) -> None:
+        """One transaction for many sessions: a class of 300 costs one commit. `views`: rooms'
+        latest views (JSON text) by code."""
         with self.db:
             self.db.execute("BEGIN")
+            self.db.executemany(
+                "UPDATE rooms SET view = ? WHERE code = ?",
+                [(text, code) for code, text in (views or {}).items()],
+            )
             for change in changes:
                 saved = change.saved
                 self.db.execute(
@@ -192,7 +204,7 @@ class Store:
             "SELECT record FROM inputs WHERE session = ? ORDER BY n", (session_id,)
         ).fetchall()
         room = self.db.execute(
-            "SELECT code, secret FROM rooms WHERE session = ?", (session_id,)
+            "SELECT code, secret, view FROM rooms WHERE session = ?", (session_id,)
         ).fetchone()
         return Saved(
             row[0],
@@ -204,6 +216,7 @@ class Store:
             bool(row[6]),
             [text for (text,) in inputs],
             (room[0], room[1]) if room else None,
+            json.loads(room[2]) if room and room[2] else None,
         )
 
     def session_of(self, cluster_id: str) -> str | None:
@@ -220,7 +233,10 @@ class Store:
     # ---- rooms -------------------------------------------------------------------------------
     def keep_room(self, code: str, secret: str, session_id: str) -> None:
         """The session is presented as `code` (the one it was presented as before goes)."""
-        self.db.execute("INSERT OR REPLACE INTO rooms VALUES (?, ?, ?)", (code, secret, session_id))
+        self.db.execute(
+            "INSERT OR REPLACE INTO rooms (code, secret, session) VALUES (?, ?, ?)",
+            (code, secret, session_id),
+        )
 
     def drop_room(self, code: str) -> None:
         self.db.execute("DELETE FROM rooms WHERE code = ?", (code,))
