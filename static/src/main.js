@@ -102,6 +102,7 @@ const narrationView = new NarrationView({
   },
   lessonSays: () => lesson.active?.saying,
   showCycle: (pod) => showCycle(pod),
+  role: () => (classroom.blocked ? classroom.role : null), // a follower cannot apply: told so
 });
 
 // ---- the page's pieces --------------------------------------------------------------------

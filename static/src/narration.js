@@ -205,3 +205,30 @@ export function messageLabel(ev) {
       return ev.kind;
   }
 }
+
+/**
+ * What the narration box says before anything happened, by who this page is: only a learner
+ * can apply, so a class following its teacher (`role` "follower") is told what will come
+ * instead, and one whose class ended (`"ended"`) that nothing will.
+ */
+export function emptyNarration(role) {
+  if (role === "follower") {
+    return {
+      tag: "Waiting",
+      headline: "The class starts when your teacher applies something",
+      caption: "Your teacher drives this cluster. When they apply a manifest, every message between the components travels across this stage, step by step, as on the projector.",
+    };
+  }
+  if (role === "ended") {
+    return {
+      tag: "Ended",
+      headline: "The class ended before anything was applied",
+      caption: "Start your own cluster to apply a manifest yourself.",
+    };
+  }
+  return {
+    tag: "Ready",
+    headline: "Apply a manifest to begin",
+    caption: "Paste a Pod or Deployment into the editor and press Apply (Ctrl+Enter). Every message between the components will travel across the stage, one at a time.",
+  };
+}

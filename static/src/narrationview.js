@@ -2,7 +2,7 @@
 // in story mode, the scheduling table of a cycle, and a throttled screen-reader line.
 
 import { fill, h, $ } from "./dom.js";
-import { cap, caption, eventHeadline, eventTag } from "./narration.js";
+import { cap, caption, emptyNarration, eventHeadline, eventTag } from "./narration.js";
 import { renderCycleTable } from "./panels.js";
 import { isStory } from "./player.js";
 
@@ -23,13 +23,15 @@ export class NarrationView {
   /** `lessonTitle()`: the lesson's title for its narration; `lessonSays()`: what the lesson box
    * shows now (not said twice); `stepThrough(index)`: leave story mode, paused on the event at
    * `index`, so that → goes on message by message; `showCycle(pod)`: open the Scheduling panel
-   * on a pod's table. */
-  constructor({ lessonTitle, lessonSays, stepThrough, showCycle }) {
+   * on a pod's table; `role()`: the page's part in a class ("follower", "ended" or null), which
+   * says what the box tells before anything happened. */
+  constructor({ lessonTitle, lessonSays, stepThrough, showCycle, role = () => null }) {
     this.lessonTitle = lessonTitle;
+    this.role = role;
     this.lessonSays = lessonSays;
     this.stepThrough = stepThrough;
     this.showCycle = showCycle;
-    this.shown = undefined; // seq of the event shown (-1: none yet)
+    this.shown = undefined; // seq of the event shown ("none:<role>": none yet)
     this.liveAt = 0;
     this.liveTimer = null;
     this.liveText = "";
@@ -43,14 +45,18 @@ export class NarrationView {
   /** `cycle`: a scheduling cycle to show (every-message mode); `why`: why its pod stays Pending. */
   render(current, cycle, why = "") {
     const ev = current.ev;
-    const id = ev ? ev.seq : -1;
+    // Nothing yet: what to say depends on who watches (following a class or not), so that is
+    // part of what is shown.
+    const id = ev ? ev.seq : `none:${this.role() || ""}`;
     if (id === this.shown) return;
     this.shown = id;
     const box = $("#narration");
     if (!ev) {
-      $("#step-tag").textContent = "Ready";
-      $("#step-headline").textContent = "Apply a manifest to begin";
-      $("#caption").textContent = "Paste a Pod or Deployment into the editor and press Apply (Ctrl+Enter). Every message between the components will travel across the stage, one at a time.";
+      const empty = emptyNarration(this.role());
+      $("#step-tag").textContent = empty.tag;
+      $("#step-headline").textContent = empty.headline;
+      $("#caption").textContent = empty.caption;
+      $("#event-meta").textContent = "";
       box.dataset.step = "none";
       fill($("#narration-detail"));
       return;

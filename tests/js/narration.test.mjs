@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { caption } from "../../static/src/narration.js";
+import { caption, emptyNarration } from "../../static/src/narration.js";
 
 const pod = { kind: "Pod", name: "solo", namespace: "default" };
 
@@ -14,4 +14,12 @@ test("apply's existence check reads as a question, and its 404 as the answer 'no
   assert.equal(answer, "The API server answers kubectl: 404 Not Found — there is no pod solo (yet).");
   const refused = caption({ kind: "response", source: "api-server", target: "kubectl", summary: "403 Forbidden", object: pod, data: { code: 403 } });
   assert.match(refused, /the request was refused\.$/);
+});
+
+test("before anything happened, a learner is asked to apply, a follower told the teacher will", () => {
+  assert.match(emptyNarration(null).headline, /^Apply a manifest/);
+  const follower = emptyNarration("follower");
+  assert.doesNotMatch(`${follower.headline} ${follower.caption}`, /press Apply|Paste|Apply a manifest/);
+  assert.match(follower.headline, /teacher applies/);
+  assert.doesNotMatch(`${emptyNarration("ended").headline} ${emptyNarration("ended").caption}`, /teacher applies|press Apply/);
 });
