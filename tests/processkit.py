@@ -19,7 +19,7 @@ import pytest
 import socketio
 
 from tests.test_web_server import free_port
-from web.scalerun import Redis, wait_for
+from web.supervisor import Redis, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -19,8 +19,8 @@ printed too). Two figures:
   1x: heartbeats, leases): the server's memory per session, how long creating them took, and
   the CPU the server spends holding them.
 
-With `--processes N` (N > 1) the server is N `app.py` processes on one data folder sharing a
-redis-server, behind deploy/nginx.conf, as docs/scale-out.md runs them (web/scalerun.py): the
+With `--processes N` (N > 1) the server is `app.py --processes N`: N worker processes on one
+data folder sharing a redis-server, behind deploy/nginx.conf (web/supervisor.py): the
 students connect to nginx, each with a routing key of its own (`?route=`, as the page's tab
 does), and the bystander, there being no `default` cluster then, asks its own session's
 cluster, with the kubeconfig its page would download.
@@ -44,6 +44,7 @@ import http.client
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import string
@@ -52,6 +53,8 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -60,7 +63,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from web.bench import DEPLOYMENT
-from web.scalerun import page_kubeconfig, scale_out
+from web.supervisor import answers, children_of, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 APPLY = DEPLOYMENT.replace("replicas: 1", "replicas: 3")
@@ -127,14 +130,14 @@ class Server:
     """The server's processes, and where the students connect: the one process, or nginx in
     front of several."""
 
-    processes: list[subprocess.Popen[bytes]]
+    pids: list[int]
     base: str
     kubeconfig: Path | None  # the default cluster's; several processes open none
+    log: Path  # with several processes, each worker's lines begin "[worker N]"
     helpers: dict[str, list[int]] = field(default_factory=dict)  # nginx's, redis's processes
-    logs: list[Path] = field(default_factory=list)  # each process's, with several
 
     def cpu_each(self) -> list[float]:
-        return [cpu_seconds_of(process.pid) for process in self.processes]
+        return [cpu_seconds_of(pid) for pid in self.pids]
 
     def cpu_seconds(self) -> float:
         return sum(self.cpu_each())
@@ -146,14 +149,16 @@ class Server:
         return {name: sum(map(cpu_seconds_of, pids)) for name, pids in self.helpers.items()}
 
     def memory_each(self, what: str = "VmRSS") -> list[float]:
-        return [memory_mib_of(process.pid, what) for process in self.processes]
+        return [memory_mib_of(pid, what) for pid in self.pids]
 
     def memory_mib(self, what: str = "VmRSS") -> float:
         return sum(self.memory_each(what))
 
     def clusters_each(self) -> list[float]:
         """How the routing keys split the class: the clusters each process made."""
-        return [log.read_text(errors="replace").count(" created (seed ") for log in self.logs]
+        text = self.log.read_text(errors="replace")
+        made = Counter(re.findall(r"^(?:\[worker (\d+)\] )?.* created \(seed ", text, re.M))
+        return [made[key] for key in sorted(made, key=lambda key: int(key or 0))]
 
 
 def _limits(sessions: int) -> dict[str, str]:
@@ -187,7 +192,8 @@ def running_server(
     command += ["--data-dir", str(folder)]
     with open(folder / "server.log", "wb") as log:
         process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
-        server = Server([process], f"http://127.0.0.1:{port}", folder / "kubeconfig")
+        url = f"http://127.0.0.1:{port}"
+        server = Server([process.pid], url, folder / "kubeconfig", folder / "server.log")
         try:
             _wait_until_up(server, process)
             yield server
@@ -213,16 +219,69 @@ def _wait_until_up(server: Server, process: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def running_processes(count: int, sessions: int, profile: str | None) -> Iterator[Server]:
-    def python(n: int) -> list[str]:
-        return ["-m", "cProfile", "-o", f"{profile}.{n}"] if profile else []
-
+    """`app.py --processes count`, as a teacher starts it, on a free port."""
+    port = free_port()
     folder = Path(tempfile.mkdtemp(prefix="podlife-classbench-"))
+    command = [sys.executable, "app.py", "--processes", str(count), "--port", str(port)]
+    command += ["--data-dir", str(folder / "data")]
+    if profile:
+        command += ["--profile-workers", profile]
+    env = {**os.environ, **_limits(sessions), "PYTHONUNBUFFERED": "1"}
+    log = folder / "server.log"
     try:
-        with scale_out(folder, count, _limits(sessions), python) as several:
-            helpers = {"nginx": several.nginx.pids(), "redis": [several.redis.process.pid]}
-            yield Server(several.processes, several.url, None, helpers, several.logs)
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env
+            )
+        try:
+            deadline = time.monotonic() + 120
+            # nginx answers once the workers are up
+            while process.poll() is not None or not answers(f"http://127.0.0.1:{port}/healthz"):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    said = log.read_text(errors="replace")
+                    raise RuntimeError(f"the server did not start:\n{said[-2000:]}")
+                time.sleep(0.2)
+            found: dict[str, list[int]] = {"app.py": [], "nginx": [], "redis-server": []}
+            for pid in children_of(process.pid):
+                line = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+                name = next(n for n in found if any(n in part.decode() for part in line))
+                found[name] += [pid, *(children_of(pid) if name == "nginx" else [])]
+            # Started in order (by pid), as their log lines number them
+            workers = sorted(found.pop("app.py"))
+            helpers = {"nginx": found["nginx"], "redis": found["redis-server"]}
+            yield Server(workers, f"http://127.0.0.1:{port}", None, log, helpers)
+        finally:
+            process.send_signal(signal.SIGINT)  # a clean stop: cProfile writes its files
+            try:
+                process.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def page_kubeconfig(base: str, route: str) -> Iterator[str]:
+    """A page of one's own at `base` (a tab with routing key `route`), held open while in the
+    block, and the kubeconfig its "kubeconfig" link downloads: through a proxy, the session
+    header routes that request to the session's process."""
+    import socketio
+
+    page = socketio.Client(reconnection=False)
+    page.connect(f"{base}?route={route}", transports=["websocket"], wait_timeout=60)
+    try:
+        session = page.call("hello", {"session": None}, timeout=120)["session"]
+
+        def get(path: str) -> bytes:
+            request = urllib.request.Request(base + path, headers={"X-Podlife-Session": session})
+            with urllib.request.urlopen(request, timeout=60) as response:
+                body: bytes = response.read()
+                return body
+
+        yield get(json.loads(get("/clusters"))["kubeconfig"]).decode()
+    finally:
+        page.disconnect()
 
 
 def route_of(seed: int, number: int) -> str:
