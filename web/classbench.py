@@ -63,7 +63,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from web.bench import DEPLOYMENT
-from web.supervisor import answers, children_of, free_port
+from web.supervisor import answers, family, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 APPLY = DEPLOYMENT.replace("replicas: 1", "replicas: 3")
@@ -241,15 +241,9 @@ def running_processes(count: int, sessions: int, profile: str | None) -> Iterato
                     said = log.read_text(errors="replace")
                     raise RuntimeError(f"the server did not start:\n{said[-2000:]}")
                 time.sleep(0.2)
-            found: dict[str, list[int]] = {"app.py": [], "nginx": [], "redis-server": []}
-            for pid in children_of(process.pid):
-                line = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-                name = next(n for n in found if any(n in part.decode() for part in line))
-                found[name] += [pid, *(children_of(pid) if name == "nginx" else [])]
-            # Started in order (by pid), as their log lines number them
-            workers = sorted(found.pop("app.py"))
+            found = family(process.pid)
             helpers = {"nginx": found["nginx"], "redis": found["redis-server"]}
-            yield Server(workers, f"http://127.0.0.1:{port}", None, log, helpers)
+            yield Server(found["app.py"], f"http://127.0.0.1:{port}", None, log, helpers)
         finally:
             process.send_signal(signal.SIGINT)  # a clean stop: cProfile writes its files
             try:

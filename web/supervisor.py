@@ -234,6 +234,24 @@ def children_of(pid: int) -> list[int]:
     return found
 
 
+def family(pid: int) -> dict[str, list[int]]:
+    """What a `podlife --processes` (process `pid`) runs, from /proc: its workers ("app.py",
+    by pid: in the order started), nginx's processes (the master, then its workers) and
+    redis-server's. For benchmarks' CPU figures and tests."""
+    found: dict[str, list[int]] = {"app.py": [], "nginx": [], "redis-server": []}
+    for child in children_of(pid):
+        try:
+            words = Path(f"/proc/{child}/cmdline").read_bytes().decode().split("\0")
+        except OSError:  # gone meanwhile
+            continue
+        # nginx and redis-server rewrite theirs ("nginx: master process …")
+        name = next((n for n in found if any(n in word for word in words)), None)
+        if name is not None:
+            found[name] += [child, *(children_of(child) if name == "nginx" else [])]
+    found["app.py"].sort()
+    return found
+
+
 def _forward(stream: IO[bytes], to: IO[bytes], prefix: bytes) -> None:
     """A worker's output, each line saying which worker wrote it."""
     with stream:
@@ -251,6 +269,7 @@ class Worker:
         self.started = 0.0
         self.quick_deaths = 0  # in a row, each within STEADY_SECONDS of its start
         self.again_at = 0.0  # when to start it again, while process is None
+        self.forwarders: list[threading.Thread] = []
 
     def start(self) -> None:
         self.started = time.monotonic()
@@ -385,6 +404,9 @@ class Supervisor:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+        for worker in self.workers:  # their last lines ("stopping") written before we exit
+            for forwarder in worker.forwarders:
+                forwarder.join(5)
 
     def _stop_nginx(self) -> None:
         if self.nginx is not None:
