@@ -174,60 +174,22 @@ def running_server(
     port: int, sessions: int, profile: str | None, processes: int = 1
 ) -> Iterator[Server]:
     """The real server on 127.0.0.1:`port`, holding up to `sessions` clusters; with
-    `profile`, under cProfile. With several `processes`, those behind nginx on free ports."""
-    if processes > 1:
-        with running_processes(processes, sessions, profile) as server:
-            yield server
-        return
+    `profile`, under cProfile. With several `processes`, `app.py --processes N` as a teacher
+    starts it, nginx on a free port (it opens no `default` cluster)."""
     folder = Path(tempfile.mkdtemp(prefix="podlife-classbench-"))
-    env = {
-        **os.environ,
-        **_limits(sessions),
-        "PYTHONUNBUFFERED": "1",
-        "PODLIFE_KUBECONFIG": str(folder / "kubeconfig"),
-    }
-    command = [sys.executable, "app.py", "--port", str(port), "--api-port", "0"]
-    if profile:
-        command[1:1] = ["-m", "cProfile", "-o", profile]
-    command += ["--data-dir", str(folder)]
-    with open(folder / "server.log", "wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
-        url = f"http://127.0.0.1:{port}"
-        server = Server([process.pid], url, folder / "kubeconfig", folder / "server.log")
-        try:
-            _wait_until_up(server, process)
-            yield server
-        finally:
-            process.send_signal(signal.SIGINT)  # a clean stop: cProfile writes its file
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _wait_until_up(server: Server, process: subprocess.Popen[bytes]) -> None:
-    assert server.kubeconfig is not None
-    deadline = time.monotonic() + 60
-    while not server.kubeconfig.exists():  # written once the server listens
-        if process.poll() is not None or time.monotonic() > deadline:
-            said = (server.kubeconfig.parent / "server.log").read_text(errors="replace")
-            raise RuntimeError(f"the server did not start:\n{said[-2000:]}")
-        time.sleep(0.1)
-
-
-@contextmanager
-def running_processes(count: int, sessions: int, profile: str | None) -> Iterator[Server]:
-    """`app.py --processes count`, as a teacher starts it, on a free port."""
-    port = free_port()
-    folder = Path(tempfile.mkdtemp(prefix="podlife-classbench-"))
-    command = [sys.executable, "app.py", "--processes", str(count), "--port", str(port)]
-    command += ["--data-dir", str(folder / "data")]
-    if profile:
-        command += ["--profile-workers", profile]
+    kubeconfig = folder / "kubeconfig"
     env = {**os.environ, **_limits(sessions), "PYTHONUNBUFFERED": "1"}
-    log = folder / "server.log"
+    env["PODLIFE_KUBECONFIG"] = str(kubeconfig)  # written once the one process listens
+    command = [sys.executable, "app.py", "--data-dir", str(folder / "data")]
+    if processes > 1:
+        port = free_port()
+        command += ["--processes", str(processes)]
+        command += ["--profile-workers", profile] if profile else []
+    else:
+        command += ["--api-port", "0"]
+        command[1:1] = ["-m", "cProfile", "-o", profile] if profile else []
+    command += ["--port", str(port)]
+    base, log = f"http://127.0.0.1:{port}", folder / "server.log"
     try:
         with log.open("wb") as out:
             process = subprocess.Popen(
@@ -235,17 +197,20 @@ def running_processes(count: int, sessions: int, profile: str | None) -> Iterato
             )
         try:
             deadline = time.monotonic() + 120
-            # nginx answers once the workers are up
-            while process.poll() is not None or not answers(f"http://127.0.0.1:{port}/healthz"):
+            # (nginx answers once the workers are up; several open no default cluster)
+            while not (answers(f"{base}/healthz") and (processes > 1 or kubeconfig.exists())):
                 if process.poll() is not None or time.monotonic() > deadline:
                     said = log.read_text(errors="replace")
                     raise RuntimeError(f"the server did not start:\n{said[-2000:]}")
                 time.sleep(0.2)
-            found = family(process.pid)
-            helpers = {"nginx": found["nginx"], "redis": found["redis-server"]}
-            yield Server(found["app.py"], f"http://127.0.0.1:{port}", None, log, helpers)
+            if processes > 1:
+                found = family(process.pid)
+                helpers = {"nginx": found["nginx"], "redis": found["redis-server"]}
+                yield Server(found["app.py"], base, None, log, helpers)
+            else:
+                yield Server([process.pid], base, kubeconfig, log)
         finally:
-            process.send_signal(signal.SIGINT)  # a clean stop: cProfile writes its files
+            process.send_signal(signal.SIGINT)  # a clean stop: cProfile writes its file(s)
             try:
                 process.wait(timeout=120)
             except subprocess.TimeoutExpired:
