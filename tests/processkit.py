@@ -101,7 +101,8 @@ class Processes:
                 stderr=subprocess.STDOUT,
                 env={**os.environ, "PYTHONUNBUFFERED": "1"},
             )
-        self.seen: set[int] = set()  # every process it ran, to stop whatever a failure left
+        # every process it ran (its command line), to stop whatever a failed test left
+        self.seen: dict[int, bytes] = {}
 
     def wait_up(self) -> None:
         def up() -> bool:
@@ -112,7 +113,8 @@ class Processes:
 
     def children(self) -> dict[str, list[int]]:
         found = family(self.process.pid)
-        self.seen.update(pid for pids in found.values() for pid in pids)
+        for pid in (pid for pids in found.values() for pid in pids):
+            self.seen[pid] = command_line(pid)
         return found
 
     def log(self) -> str:
@@ -125,12 +127,24 @@ class Processes:
             return body
 
     def stop_all(self) -> None:
-        """Whatever is still running, at once (a failed test's leftovers)."""
-        self.children()
-        for pid in (self.process.pid, *self.seen):
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
+        """Whatever is still running, at once (a failed test's leftovers): the supervisor,
+        then any process it ran that is still there (the same command line: not another
+        process that got its pid since)."""
+        if self.process.poll() is None:
+            self.children()
+            self.process.kill()
         self.process.wait(20)
+        for pid, line in self.seen.items():
+            if command_line(pid) == line:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+
+
+def command_line(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
 
 
 def gone(pid: int) -> bool:

@@ -280,8 +280,13 @@ class Worker:
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         prefix = f"[worker {self.number}] ".encode()
-        for stream, to in ((self.process.stdout, sys.stdout), (self.process.stderr, sys.stderr)):
-            threading.Thread(target=_forward, args=(stream, to.buffer, prefix), daemon=True).start()
+        outputs = ((self.process.stdout, sys.stdout), (self.process.stderr, sys.stderr))
+        self.forwarders = [
+            threading.Thread(target=_forward, args=(stream, to.buffer, prefix), daemon=True)
+            for stream, to in outputs
+        ]
+        for forwarder in self.forwarders:
+            forwarder.start()
 
     def up(self) -> bool:
         if self.process is None or self.process.poll() is not None:
