@@ -134,7 +134,8 @@ def main(argv: list[str] | None = None) -> int:
         "--trusted-proxies",
         type=int,
         metavar="N",
-        help="behind N proxies (nginx: 1), take client addresses from X-Forwarded-For (0)",
+        help="behind N proxies (nginx: 1), take client addresses from X-Forwarded-For (0; with "
+        "--processes: the proxies in front of its nginx)",
     )
     parser.add_argument(
         "--processes",

@@ -28,7 +28,7 @@ cluster, with the kubeconfig its page would download.
 Server CPU is its processes' user + system time over the figure's stretch (each, and their
 sum); RSS from /proc. Run: `python -m web.classbench` (or `make bench`); `--students`,
 `--idle`, `--speed`, `--processes`, `--profile FILE` (the server under cProfile; with several
-processes, FILE.0, FILE.1, ...) change what is measured. Figures go in docs/performance.md,
+processes, FILE.1, FILE.2, ...) change what is measured. Figures go in docs/performance.md,
 "A class of 300".
 
 It runs past 600 lines because it is one benchmark with two figures: the students' client,
