@@ -99,7 +99,8 @@ def find(binary: str) -> str | None:
     return shutil.which(binary) or shutil.which(binary, path="/usr/local/sbin:/usr/sbin")
 
 
-_libc = ctypes.CDLL(None, use_errno=True)
+# Linux's prctl (elsewhere, e.g. macOS, children outlive a supervisor that is killed)
+_prctl = getattr(ctypes.CDLL(None, use_errno=True), "prctl", None)
 _PR_SET_PDEATHSIG = 1
 
 
@@ -110,7 +111,8 @@ def _own_group_dying_with_parent() -> None:
     crashed), so that none is left behind. (Only a C call: the child is a copy of a process
     with threads.)"""
     os.setpgid(0, 0)
-    _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if _prctl is not None:
+        _prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def start(command: Sequence[str], **options: Any) -> subprocess.Popen[bytes]:
