@@ -9,6 +9,10 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from web.config import Settings
 
 
 def play_command(args: argparse.Namespace) -> int:
@@ -28,21 +32,11 @@ def play_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def serve_command(args: argparse.Namespace) -> int:
-    if args.message_queue or os.environ.get("PODLIFE_MESSAGE_QUEUE"):
-        # Redis's client talks over sockets that must yield to the other greenlets: patched
-        # before anything else is imported (Flask-SocketIO's "Using Multiple Workers").
-        from gevent import monkey
-
-        monkey.patch_all()
-    # Imported here: `podlife play` should not pay for Flask and gevent.
+def settings_of(args: argparse.Namespace) -> Settings:
+    """The server's settings: the command line overrides the environment (PODLIFE_<FIELD>),
+    which overrides defaults. ValueError with the reason when one is wrong."""
     from web.config import Settings
-    from web.server import serve
 
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # The command line overrides the environment (PODLIFE_<FIELD>), which overrides defaults.
     given = {
         "seed": args.session_seed,
         "host": args.host,
@@ -54,13 +48,53 @@ def serve_command(args: argparse.Namespace) -> int:
         "message_queue": args.message_queue,
         "trusted_proxies": args.trusted_proxies,
     }
+    return replace(Settings.from_env(), **{k: v for k, v in given.items() if v is not None})
+
+
+def log_lines() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+def serve_command(args: argparse.Namespace) -> int:
+    if args.message_queue or os.environ.get("PODLIFE_MESSAGE_QUEUE"):
+        # Redis's client talks over sockets that must yield to the other greenlets: patched
+        # before anything else is imported (Flask-SocketIO's "Using Multiple Workers").
+        from gevent import monkey
+
+        monkey.patch_all()
+    # Imported here: `podlife play` should not pay for Flask and gevent.
+    from web.server import serve
+
+    log_lines()
     try:
-        settings = Settings.from_env()
-        settings = replace(settings, **{k: v for k, v in given.items() if v is not None})
+        settings = settings_of(args)
     except ValueError as error:
         print(f"podlife: {error}", file=sys.stderr)
         return 2
     return serve(settings)
+
+
+def processes_command(args: argparse.Namespace) -> int:
+    """`--processes N`: N server processes behind nginx, supervised (web/supervisor.py)."""
+    from web.supervisor import SetupError, Supervisor, check
+
+    log_lines()
+    try:
+        settings = settings_of(args)
+        check(args.processes, settings, args.api_port)
+    except (ValueError, SetupError) as error:
+        print(f"podlife: {error}", file=sys.stderr)
+        return 2
+    # The workers run elsewhere: a relative folder means the one here
+    settings = replace(settings, data_dir=settings.data_dir.resolve())
+
+    def python(number: int) -> list[str]:  # the benchmark's profiler, a file a worker
+        profile = args.profile_workers
+        return ["-m", "cProfile", "-o", f"{profile}.{number}"] if profile else []
+
+    return Supervisor(args.processes, settings, python).run()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -100,8 +134,18 @@ def main(argv: list[str] | None = None) -> int:
         "--trusted-proxies",
         type=int,
         metavar="N",
-        help="behind N proxies (nginx: 1), take client addresses from X-Forwarded-For (0)",
+        help="behind N proxies (nginx: 1), take client addresses from X-Forwarded-For (0; with "
+        "--processes: the proxies in front of its nginx)",
     )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        metavar="N",
+        help="run as N processes (one a core) behind nginx, sharing rooms through a Redis of "
+        "their own; needs redis-server and nginx (docs/scale-out.md)",
+    )
+    # classbench's: each worker under cProfile, writing FILE.1, FILE.2, ...
+    parser.add_argument("--profile-workers", metavar="FILE", help=argparse.SUPPRESS)
     parser.add_argument(
         "--seed",
         type=int,
@@ -121,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "play":
         return play_command(args)
+    if args.processes not in (None, 1):
+        return processes_command(args)
     return serve_command(args)
 
 

@@ -1,6 +1,7 @@
 """Real Podlife server processes for tests that restart them (docs/persistence.md): `app.py`
 on fixed ports (a kubeconfig names them) with a data folder, stopped with a signal and started
-again; and pages over real Socket.IO connections."""
+again; `app.py --processes N` and everything it runs; and pages over real Socket.IO
+connections."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ import pytest
 import socketio
 
 from tests.test_web_server import free_port
-from web.scalerun import Redis, wait_for
+from web.supervisor import Redis, answers, family, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -80,6 +81,78 @@ class Server:
         with urllib.request.urlopen(request, timeout=10) as response:
             body: bytes = response.read()
             return body
+
+
+class Processes:
+    """`app.py --processes N` on a free port, its output in `tmp`/processes.log; what it runs
+    found in /proc (web/supervisor.py's `family`)."""
+
+    def __init__(self, tmp: Path, count: int = 2) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.output = tmp / "processes.log"
+        command = [sys.executable, str(ROOT / "app.py"), "--processes", str(count)]
+        command += ["--port", str(self.port), "--data-dir", str(tmp / "data")]
+        with self.output.open("wb") as out:
+            self.process = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            )
+        # every process it ran (its command line), to stop whatever a failed test left
+        self.seen: dict[int, bytes] = {}
+
+    def wait_up(self) -> None:
+        def up() -> bool:
+            assert self.process.poll() is None, self.log()
+            return answers(f"{self.url}/healthz")
+
+        wait_for(up, "podlife --processes to come up", timeout=120)
+
+    def children(self) -> dict[str, list[int]]:
+        found = family(self.process.pid)
+        for pid in (pid for pids in found.values() for pid in pids):
+            self.seen[pid] = command_line(pid)
+        return found
+
+    def log(self) -> str:
+        return self.output.read_text(errors="replace")
+
+    def get(self, path: str, **headers: str) -> bytes:
+        request = urllib.request.Request(f"{self.url}{path}", headers=headers)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            body: bytes = response.read()
+            return body
+
+    def stop_all(self) -> None:
+        """Whatever is still running, at once (a failed test's leftovers): the supervisor,
+        then any process it ran that is still there (the same command line: not another
+        process that got its pid since)."""
+        if self.process.poll() is None:
+            self.children()
+            self.process.kill()
+        self.process.wait(20)
+        for pid, line in self.seen.items():
+            if command_line(pid) == line:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+
+
+def command_line(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def gone(pid: int) -> bool:
+    """Ended (a zombie not yet reaped by whoever adopted it counts as ended)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
 
 
 @pytest.fixture

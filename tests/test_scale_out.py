@@ -22,7 +22,7 @@ from typing import Any
 from tests.processkit import ROOT, Client, Redis, Server, redis_server, wait_for
 from tests.test_web_server import free_port
 from tests.test_web_support import DEPLOYMENT
-from web.scalerun import Nginx
+from web.supervisor import Nginx
 
 __all__ = ["redis_server"]  # the fixture, from tests/processkit.py
 

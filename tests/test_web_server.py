@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from web.scalerun import free_port
+from web.supervisor import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -143,6 +143,18 @@ def kubeconfig_base_url(settings: Settings) -> str:
     return f"http://{bracketed(host)}:{settings.port}"
 
 
+def unreachable_warning(settings: Settings) -> str | None:
+    """What to tell someone who serves on every address but lets no other name in."""
+    if settings.host in WILDCARD_ADDRESSES and not (settings.public_url or settings.allowed_hosts):
+        return (
+            "listening on every address, but answering only to 127.0.0.1, localhost and [::1]: "
+            "to let other machines in, give the name or address they use, e.g. --public-url "
+            f"http://192.168.1.20:{settings.port} (or --allowed-hosts, PODLIFE_PUBLIC_URL, "
+            "PODLIFE_ALLOWED_HOSTS)"
+        )
+    return None
+
+
 def bracketed(address: str) -> str:
     """An IPv6 address as URLs and Host headers write it."""
     return f"[{address}]" if ":" in address and not address.startswith("[") else address

@@ -19,8 +19,8 @@ printed too). Two figures:
   1x: heartbeats, leases): the server's memory per session, how long creating them took, and
   the CPU the server spends holding them.
 
-With `--processes N` (N > 1) the server is N `app.py` processes on one data folder sharing a
-redis-server, behind deploy/nginx.conf, as docs/scale-out.md runs them (web/scalerun.py): the
+With `--processes N` (N > 1) the server is `app.py --processes N`: N worker processes on one
+data folder sharing a redis-server, behind deploy/nginx.conf (web/supervisor.py): the
 students connect to nginx, each with a routing key of its own (`?route=`, as the page's tab
 does), and the bystander, there being no `default` cluster then, asks its own session's
 cluster, with the kubeconfig its page would download.
@@ -28,7 +28,7 @@ cluster, with the kubeconfig its page would download.
 Server CPU is its processes' user + system time over the figure's stretch (each, and their
 sum); RSS from /proc. Run: `python -m web.classbench` (or `make bench`); `--students`,
 `--idle`, `--speed`, `--processes`, `--profile FILE` (the server under cProfile; with several
-processes, FILE.0, FILE.1, ...) change what is measured. Figures go in docs/performance.md,
+processes, FILE.1, FILE.2, ...) change what is measured. Figures go in docs/performance.md,
 "A class of 300".
 
 It runs past 600 lines because it is one benchmark with two figures: the students' client,
@@ -44,6 +44,7 @@ import http.client
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import string
@@ -52,6 +53,8 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -60,7 +63,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from web.bench import DEPLOYMENT
-from web.scalerun import page_kubeconfig, scale_out
+from web.supervisor import answers, family, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 APPLY = DEPLOYMENT.replace("replicas: 1", "replicas: 3")
@@ -127,14 +130,14 @@ class Server:
     """The server's processes, and where the students connect: the one process, or nginx in
     front of several."""
 
-    processes: list[subprocess.Popen[bytes]]
+    pids: list[int]
     base: str
     kubeconfig: Path | None  # the default cluster's; several processes open none
+    log: Path  # with several processes, each worker's lines begin "[worker N]"
     helpers: dict[str, list[int]] = field(default_factory=dict)  # nginx's, redis's processes
-    logs: list[Path] = field(default_factory=list)  # each process's, with several
 
     def cpu_each(self) -> list[float]:
-        return [cpu_seconds_of(process.pid) for process in self.processes]
+        return [cpu_seconds_of(pid) for pid in self.pids]
 
     def cpu_seconds(self) -> float:
         return sum(self.cpu_each())
@@ -146,14 +149,16 @@ class Server:
         return {name: sum(map(cpu_seconds_of, pids)) for name, pids in self.helpers.items()}
 
     def memory_each(self, what: str = "VmRSS") -> list[float]:
-        return [memory_mib_of(process.pid, what) for process in self.processes]
+        return [memory_mib_of(pid, what) for pid in self.pids]
 
     def memory_mib(self, what: str = "VmRSS") -> float:
         return sum(self.memory_each(what))
 
     def clusters_each(self) -> list[float]:
         """How the routing keys split the class: the clusters each process made."""
-        return [log.read_text(errors="replace").count(" created (seed ") for log in self.logs]
+        text = self.log.read_text(errors="replace")
+        made = Counter(re.findall(r"^(?:\[worker (\d+)\] )?.* created \(seed ", text, re.M))
+        return [made[key] for key in sorted(made, key=lambda key: int(key or 0))]
 
 
 def _limits(sessions: int) -> dict[str, str]:
@@ -169,60 +174,73 @@ def running_server(
     port: int, sessions: int, profile: str | None, processes: int = 1
 ) -> Iterator[Server]:
     """The real server on 127.0.0.1:`port`, holding up to `sessions` clusters; with
-    `profile`, under cProfile. With several `processes`, those behind nginx on free ports."""
-    if processes > 1:
-        with running_processes(processes, sessions, profile) as server:
-            yield server
-        return
+    `profile`, under cProfile. With several `processes`, `app.py --processes N` as a teacher
+    starts it, nginx on a free port (it opens no `default` cluster)."""
     folder = Path(tempfile.mkdtemp(prefix="podlife-classbench-"))
-    env = {
-        **os.environ,
-        **_limits(sessions),
-        "PYTHONUNBUFFERED": "1",
-        "PODLIFE_KUBECONFIG": str(folder / "kubeconfig"),
-    }
-    command = [sys.executable, "app.py", "--port", str(port), "--api-port", "0"]
-    if profile:
-        command[1:1] = ["-m", "cProfile", "-o", profile]
-    command += ["--data-dir", str(folder)]
-    with open(folder / "server.log", "wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
-        server = Server([process], f"http://127.0.0.1:{port}", folder / "kubeconfig")
+    kubeconfig = folder / "kubeconfig"
+    env = {**os.environ, **_limits(sessions), "PYTHONUNBUFFERED": "1"}
+    env["PODLIFE_KUBECONFIG"] = str(kubeconfig)  # written once the one process listens
+    command = [sys.executable, "app.py", "--data-dir", str(folder / "data")]
+    if processes > 1:
+        port = free_port()
+        command += ["--processes", str(processes)]
+        command += ["--profile-workers", profile] if profile else []
+    else:
+        command += ["--api-port", "0"]
+        command[1:1] = ["-m", "cProfile", "-o", profile] if profile else []
+    command += ["--port", str(port)]
+    base, log = f"http://127.0.0.1:{port}", folder / "server.log"
+    try:
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env
+            )
         try:
-            _wait_until_up(server, process)
-            yield server
+            deadline = time.monotonic() + 120
+            # (nginx answers once the workers are up; several open no default cluster)
+            while not (answers(f"{base}/healthz") and (processes > 1 or kubeconfig.exists())):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    said = log.read_text(errors="replace")
+                    raise RuntimeError(f"the server did not start:\n{said[-2000:]}")
+                time.sleep(0.2)
+            if processes > 1:
+                found = family(process.pid)
+                helpers = {"nginx": found["nginx"], "redis": found["redis-server"]}
+                yield Server(found["app.py"], base, None, log, helpers)
+            else:
+                yield Server([process.pid], base, kubeconfig, log)
         finally:
-            process.send_signal(signal.SIGINT)  # a clean stop: cProfile writes its file
+            process.send_signal(signal.SIGINT)  # a clean stop: cProfile writes its file(s)
             try:
-                process.wait(timeout=60)
+                process.wait(timeout=120)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _wait_until_up(server: Server, process: subprocess.Popen[bytes]) -> None:
-    assert server.kubeconfig is not None
-    deadline = time.monotonic() + 60
-    while not server.kubeconfig.exists():  # written once the server listens
-        if process.poll() is not None or time.monotonic() > deadline:
-            said = (server.kubeconfig.parent / "server.log").read_text(errors="replace")
-            raise RuntimeError(f"the server did not start:\n{said[-2000:]}")
-        time.sleep(0.1)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextmanager
-def running_processes(count: int, sessions: int, profile: str | None) -> Iterator[Server]:
-    def python(n: int) -> list[str]:
-        return ["-m", "cProfile", "-o", f"{profile}.{n}"] if profile else []
+def page_kubeconfig(base: str, route: str) -> Iterator[str]:
+    """A page of one's own at `base` (a tab with routing key `route`), held open while in the
+    block, and the kubeconfig its "kubeconfig" link downloads: through a proxy, the session
+    header routes that request to the session's process."""
+    import socketio
 
-    folder = Path(tempfile.mkdtemp(prefix="podlife-classbench-"))
+    page = socketio.Client(reconnection=False)
+    page.connect(f"{base}?route={route}", transports=["websocket"], wait_timeout=60)
     try:
-        with scale_out(folder, count, _limits(sessions), python) as several:
-            helpers = {"nginx": several.nginx.pids(), "redis": [several.redis.process.pid]}
-            yield Server(several.processes, several.url, None, helpers, several.logs)
+        session = page.call("hello", {"session": None}, timeout=120)["session"]
+
+        def get(path: str) -> bytes:
+            request = urllib.request.Request(base + path, headers={"X-Podlife-Session": session})
+            with urllib.request.urlopen(request, timeout=60) as response:
+                body: bytes = response.read()
+                return body
+
+        yield get(json.loads(get("/clusters"))["kubeconfig"]).decode()
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        page.disconnect()
 
 
 def route_of(seed: int, number: int) -> str:

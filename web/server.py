@@ -13,7 +13,7 @@ from gevent.event import Event
 from gevent.pywsgi import WSGIHandler, WSGIServer
 
 from engine import load_kubectl_commands
-from web.addresses import WILDCARD_ADDRESSES, kubeconfig_base_url
+from web.addresses import kubeconfig_base_url, unreachable_warning
 from web.config import Settings
 from web.factory import client_errors_of, create_app, peers_of, registry_of, rooms_of
 from web.kube_api import announce_default_cluster
@@ -102,14 +102,9 @@ def serve(settings: Settings) -> int:
     tune_collector()  # after start-up's objects are made: they are frozen out of its way
     url = kubeconfig_base_url(settings)  # the public URL, else where this machine finds it
     log.info("Podlife is running at %s/ (press Ctrl+C to stop)", url)
-    if host in WILDCARD_ADDRESSES and not (settings.public_url or settings.allowed_hosts):
-        log.warning(
-            "listening on every address, but answering only to %s: to let other machines "
-            "in, give the name or address they use, e.g. --public-url http://192.168.1.20:%d "
-            "(or --allowed-hosts, PODLIFE_PUBLIC_URL, PODLIFE_ALLOWED_HOSTS)",
-            "127.0.0.1, localhost and [::1]",
-            port,
-        )
+    unreachable = unreachable_warning(settings)
+    if unreachable:
+        log.warning("%s", unreachable)
     stop.wait()
     log.info("stopping")
     server.stop(timeout=2)
