@@ -79,7 +79,7 @@ export class Player {
     const firstNew = this.events.length - events.length;
     const caughtUp = !this.anim && this.cursor >= firstNew;
     for (const ev of events) if (caughtUp) this.idleArrivals.add(ev.seq);
-    if (!caughtUp) this.hurryUpkeep(firstNew);
+    this.hurryUpkeep(firstNew);
     if (this.stepWanted && events.length) {
       this.stepWanted = false;
       if (!this.anim && this.cursor < this.events.length) this.startAnim(this.cursor, performance.now(), true);
@@ -87,8 +87,9 @@ export class Player {
   }
 
   /**
-   * Behind only by housekeeping when something else arrives (events from `firstNew` on): skip
-   * the rest of the housekeeping and start the newcomer at once, as if the page had caught up.
+   * Behind only by housekeeping when something else arrives (events from `firstNew` on, which
+   * may begin with more of it): skip the housekeeping and start the newcomer at once, as if the
+   * page had caught up.
    * The nodes renew their Leases together, a burst of some 30 messages every 10 virtual
    * seconds that takes 1.2 s to play in story mode (3.6 s in detail mode); a learner's click
    * during one waited for all of it, and seemed ignored for a second (docs/performance.md,

@@ -158,6 +158,18 @@ describe("housekeeping ahead of an action", () => {
     assert.equal(player.anim.wait, 0);
   });
 
+  test("in one batch with the burst, at the live edge, the action starts at once too", () => {
+    const timeline = { events: [ev(1, 1, "detail")] };
+    const player = new Player(timeline, { ack() {}, setPlaying() {}, setSpeed() {}, step() {} });
+    player.cursor = 1;
+    const batch = [...burst(2, 30, 10), ev(32, 10.03, "detail")];
+    timeline.events.push(...batch);
+    player.received(batch);
+    player.tick(1000);
+    assert.equal(player.anim.index, 31);
+    assert.equal(player.anim.wait, 0);
+  });
+
   test("more housekeeping arriving behind it plays in turn", () => {
     const player = playingBurst(30);
     const more = burst(32, 3, 10.03);
