@@ -34,14 +34,16 @@ CHROMIUM_ARGS = [
 ]
 
 # Stamps the action (capture phase: before the page's handlers), the arrival of its first
-# events (`arrived`: the server's part and the wire), and the first animation of an event
-# past what the page had then (`first`), whether the page was still playing housekeeping at
+# events (`arrived`: the server's part and the wire), and the first animation of one of them
+# (`first`: the first past what the page had then that kubectl sent; `others` counts any new
+# message of the cluster's own played before it), whether the page was still playing housekeeping at
 # the input (`upkeep`) and when that would be over (`backlog`). Also counts the `clock`
 # messages saying the cluster has nothing but housekeeping left to do (`busy` false) since the
 # last event that was more.
 OBSERVE = """() => {
   const lat = (window.__latency = {
-    start: null, base: 0, arrived: null, first: null, calm: 0, upkeep: false, backlog: 0,
+    start: null, base: 0, arrived: null, first: null, others: 0, calm: 0, upkeep: false,
+    backlog: 0,
   });
   const { conn } = window.podlife;
   const player = window.podlife.player;
@@ -49,13 +51,15 @@ OBSERVE = """() => {
   player.startAnim = function (index, ...rest) {
     const result = startAnim.call(this, index, ...rest);
     if (lat.start !== null && lat.first === null && index >= lat.base) {
+      if (this.events[index].source !== "kubectl") lat.others += 1; // not the action's
       // It starts travelling once its wait (the quiet virtual time before it) is over.
-      lat.first = Math.max(performance.now(), this.anim.start + this.anim.wait * 1000);
+      else lat.first = Math.max(performance.now(), this.anim.start + this.anim.wait * 1000);
     }
     return result;
   };
   conn.on("events", ({ events = [], history }) => {
-    if (lat.start !== null && lat.arrived === null && !history && events.length) {
+    const ours = events.some((ev) => ev.source === "kubectl");
+    if (lat.start !== null && lat.arrived === null && !history && ours) {
       lat.arrived = performance.now();
     }
     if (events.some((ev) => ev.level !== "housekeeping")) lat.calm = 0;
@@ -75,6 +79,7 @@ OBSERVE = """() => {
     }
     lat.arrived = null;
     lat.first = null;
+    lat.others = 0;
   };
   document.addEventListener("click", (e) => { if (e.target.closest("#apply")) stamp(); }, true);
   document.addEventListener("keydown", (e) => {
@@ -144,6 +149,7 @@ class Trial(NamedTuple):
     first: float  # ms from the input to its first animated message
     upkeep: bool  # the page was playing housekeeping (a heartbeat) at the input
     backlog: float  # ms from the input to the end of what the page was playing then
+    others: int  # new messages not the action's played before its first
 
 
 def trial(page: Any, n: int) -> Trial:
@@ -172,6 +178,7 @@ def trial(page: Any, n: int) -> Trial:
         float(lat["first"] - start),
         lat["upkeep"],
         max(0.0, float(lat["backlog"] - start)),
+        int(lat["others"]),
     )
 
 
@@ -217,6 +224,8 @@ def main() -> None:
     # The server's part and the wire: a trial slow here but not above is the page's doing.
     arrived = [t.arrived for t in results]
     print(f"  events arrived: p50 {statistics.median(arrived):.0f} ms   max {max(arrived):.0f} ms")
+    others = sum(1 for t in results if t.others)
+    print(f"  {others} trials played other new messages before the action's first")
     upkeep = [t for t in results if t.upkeep]
     print(
         f"  {len(upkeep)} trials met a heartbeat playing"
