@@ -9,7 +9,9 @@ the action caused stamps the end: the moment that message starts to travel (the 
 action's first events is stamped too, which tells the server's part from the page's. Between
 trials the page skips to the live edge and the cluster goes quiet (the server says only
 housekeeping is left), so that what is timed is the action's own path, not a backlog of
-earlier messages still playing. Trials alternate: Apply of a new Pod, then `get pods`.
+earlier messages still playing. Trials alternate: Apply of a new Pod, then `get pods`; every
+HEARTBEAT_EVERY-th one acts while the page plays the nodes' heartbeats, the moment when a
+click used to wait for ~1.2 s of housekeeping to play first.
 
 Run: `python -m web.latencybench [TRIALS]` (or `make bench`); docs/performance.md.
 """
