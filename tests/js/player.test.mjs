@@ -129,3 +129,72 @@ describe("live edge", needsTrace, () => {
     assert.ok(player.anim.wait > 0);
   });
 });
+
+describe("housekeeping ahead of an action", () => {
+  // Three nodes renew their Leases together every 10 virtual seconds: a burst of housekeeping
+  // the page plays message by message. An action's messages arriving behind such a burst
+  // start at once, not once the burst is over (about a second later in story mode).
+  const ev = (seq, time, level, extra = {}) => ({ seq, time, duration: 0.004, level, step: level === "housekeeping" ? "other" : "persist", kind: "request", source: "kubectl", target: "api-server", summary: "", ...extra });
+  const burst = (from, n, time) => Array.from({ length: n }, (_, i) => ev(from + i, time, "housekeeping", { object: { kind: "Lease" } }));
+
+  function playingBurst(burstEvents) {
+    const timeline = { events: [ev(1, 1, "detail"), ...burst(2, burstEvents, 10)] };
+    const player = new Player(timeline, { ack() {}, setPlaying() {}, setSpeed() {}, step() {} });
+    player.cursor = 1; // played up to the burst, which arrived while the page had caught up
+    player.received(timeline.events.slice(1));
+    player.tick(1000);
+    assert.equal(player.anim.index, 1, "the burst is playing");
+    return player;
+  }
+
+  test("an action's first message starts at once, the rest of the burst skipped", () => {
+    const player = playingBurst(30);
+    const action = [ev(32, 10.03, "detail"), ev(33, 10.04, "detail")];
+    player.timeline.events.push(...action);
+    player.received(action);
+    player.tick(1010);
+    assert.equal(player.anim.index, 31, "the action's first message is the one travelling");
+    assert.equal(player.anim.start, 1010);
+    assert.equal(player.anim.wait, 0);
+  });
+
+  test("in one batch with the burst, at the live edge, the action starts at once too", () => {
+    const timeline = { events: [ev(1, 1, "detail")] };
+    const player = new Player(timeline, { ack() {}, setPlaying() {}, setSpeed() {}, step() {} });
+    player.cursor = 1;
+    const batch = [...burst(2, 30, 10), ev(32, 10.03, "detail")];
+    timeline.events.push(...batch);
+    player.received(batch);
+    player.tick(1000);
+    assert.equal(player.anim.index, 31);
+    assert.equal(player.anim.wait, 0);
+  });
+
+  test("more housekeeping arriving behind it plays in turn", () => {
+    const player = playingBurst(30);
+    const more = burst(32, 3, 10.03);
+    player.timeline.events.push(...more);
+    player.received(more);
+    player.tick(1010);
+    assert.equal(player.anim.index, 1);
+  });
+
+  test("a learner stepping message by message (paused) still sees each one", () => {
+    const player = playingBurst(30);
+    player.setPlaying(false);
+    const action = [ev(32, 10.03, "detail")];
+    player.timeline.events.push(...action);
+    player.received(action);
+    assert.equal(player.anim.index, 1);
+  });
+
+  test("a backlog that is not only housekeeping is played in order", () => {
+    const player = playingBurst(30);
+    player.timeline.events.splice(10, 0, ev(11.5, 10, "detail")); // a message amid the burst
+    const action = [ev(40, 10.03, "detail")];
+    player.timeline.events.push(...action);
+    player.received(action);
+    player.tick(1010);
+    assert.equal(player.anim.index, 1);
+  });
+});
