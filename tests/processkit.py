@@ -11,7 +11,6 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
@@ -20,7 +19,7 @@ import pytest
 import socketio
 
 from tests.test_web_server import free_port
-from web.supervisor import Redis, answers, family, wait_for
+from web.supervisor import Redis, answers, family, fetch, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -59,11 +58,7 @@ class Server:
 
     def _up(self) -> bool:
         assert self.process is not None and self.process.poll() is None, self.log()
-        try:
-            with urllib.request.urlopen(f"{self.url}/healthz", timeout=1):
-                return True
-        except OSError:
-            return False
+        return answers(f"{self.url}/healthz")
 
     def stop(self, sig: signal.Signals = signal.SIGTERM) -> int:
         """Its exit status."""
@@ -77,10 +72,7 @@ class Server:
         return "".join(p.read_text() for p in sorted(self.tmp.glob("server-*.log")))
 
     def get(self, path: str, **headers: str) -> bytes:
-        request = urllib.request.Request(f"{self.url}{path}", headers=headers)
-        with urllib.request.urlopen(request, timeout=10) as response:
-            body: bytes = response.read()
-            return body
+        return fetch(f"{self.url}{path}", headers, 10)
 
 
 class Processes:
@@ -121,10 +113,7 @@ class Processes:
         return self.output.read_text(errors="replace")
 
     def get(self, path: str, **headers: str) -> bytes:
-        request = urllib.request.Request(f"{self.url}{path}", headers=headers)
-        with urllib.request.urlopen(request, timeout=30) as response:
-            body: bytes = response.read()
-            return body
+        return fetch(f"{self.url}{path}", headers)
 
     def stop_all(self) -> None:
         """Whatever is still running, at once (a failed test's leftovers): the supervisor,

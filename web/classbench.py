@@ -53,7 +53,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -63,7 +62,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from web.bench import DEPLOYMENT
-from web.supervisor import answers, family, free_port
+from web.supervisor import answers, family, fetch, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 APPLY = DEPLOYMENT.replace("replicas: 1", "replicas: 3")
@@ -233,10 +232,7 @@ def page_kubeconfig(base: str, route: str) -> Iterator[str]:
         session = page.call("hello", {"session": None}, timeout=120)["session"]
 
         def get(path: str) -> bytes:
-            request = urllib.request.Request(base + path, headers={"X-Podlife-Session": session})
-            with urllib.request.urlopen(request, timeout=60) as response:
-                body: bytes = response.read()
-                return body
+            return fetch(base + path, {"X-Podlife-Session": session}, 60)
 
         yield get(json.loads(get("/clusters"))["kubeconfig"]).decode()
     finally:

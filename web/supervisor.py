@@ -86,6 +86,14 @@ def wait_for(
     return value
 
 
+def fetch(url: str, headers: dict[str, str] | None = None, timeout: float = 30) -> bytes:
+    """The body of a GET (urllib's errors for anything else)."""
+    request = urllib.request.Request(url, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        body: bytes = response.read()
+        return body
+
+
 def answers(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=1):
@@ -214,10 +222,7 @@ class Nginx:
         return [self.process.pid, *children_of(self.process.pid)]
 
     def get(self, path: str, **headers: str) -> bytes:
-        request = urllib.request.Request(f"{self.url}{path}", headers=headers)
-        with urllib.request.urlopen(request, timeout=30) as response:
-            body: bytes = response.read()
-            return body
+        return fetch(f"{self.url}{path}", headers)
 
     def stop(self) -> None:
         # SIGTERM: the master stops its workers (a SIGKILL would leave them running)
