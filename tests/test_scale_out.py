@@ -100,6 +100,8 @@ def test_followers_elsewhere_get_every_event_in_order_and_a_dead_process_cluster
         wait_for(lambda: any(p["followers"] == 2 for p in presenter.rooms), "two counted")
 
         assert presenter.ok("apply", {"yaml": DEPLOYMENT})["exit_code"] == 0
+        # some of the Deployment's story played (how much before a pause depends on the machine)
+        wait_for(lambda: len(presenter.events) > 50, "the presenter's cluster to play on", 60)
         presenter.ok("pause")
         for follower in followers:
             got = in_step(follower, presenter)
