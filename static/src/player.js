@@ -273,6 +273,11 @@ export class Player {
 
   clock(now, playing, speed) {
     this.live = { now, at: performance.now(), playing, speed };
+    // What is shown is never behind what the page ran on by itself, but a page that ran ahead
+    // by more than it may at this speed did so at an older, faster one while the server held
+    // its clock (at 100×, up to 50 virtual seconds): the server's word brings it back, or a
+    // countdown would say "any moment" until real time caught up.
+    if (this.shown.time - now > LIVE_AHEAD * speed) this.shown.time = -Infinity;
   }
 
   // ---- the learner's controls ------------------------------------------------------------

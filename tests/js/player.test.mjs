@@ -198,3 +198,40 @@ describe("housekeeping ahead of an action", () => {
     assert.equal(player.anim.index, 1);
   });
 });
+
+describe("the live clock after slowing down", () => {
+  // At 100× the page runs the server's clock on by itself for up to LIVE_AHEAD (0.5 s: 50
+  // virtual seconds) while the server may be holding its clock for the page's acks. Slowed
+  // down, that overshoot must not stay on screen once the server says where it is: a failed
+  // node's "NotReady in 20 s" showed "NotReady any moment" (tests/browser/test_outcomes.py).
+  test("the server's clock brings back a page that ran ahead at the old speed", () => {
+    const timeline = { events: [{ seq: 1, time: 10, duration: 0, level: "detail", step: "persist", kind: "request", source: "kubectl", target: "api-server", summary: "" }] };
+    const player = new Player(timeline, { ack() {}, setPlaying() {}, setSpeed() {}, step() {} });
+    player.cursor = 1; // at the live edge
+    player.setPlaying(true);
+    player.setSpeed(100);
+    const t0 = performance.now();
+    player.clock(10, true, 100);
+    player.live.at = t0;
+    // 0.4 s later (the server held its clock meanwhile), the learner slows down to 1.8×
+    player.live.at -= 400;
+    player.setSpeed(1.8);
+    const ahead = player.displayTime(performance.now());
+    assert.ok(ahead > 40, `ran ahead to ${ahead}`); // what the page could not know yet
+    player.clock(10.2, true, 1.8); // the server: it is at 10.2
+    const back = player.displayTime(performance.now());
+    assert.ok(back < 11.5, `still shows ${back} s, the server is at 10.2 s`);
+  });
+
+  test("a server's clock a little behind what is shown does not take it back", () => {
+    const timeline = { events: [{ seq: 1, time: 10, duration: 0, level: "detail", step: "persist", kind: "request", source: "kubectl", target: "api-server", summary: "" }] };
+    const player = new Player(timeline, { ack() {}, setPlaying() {}, setSpeed() {}, step() {} });
+    player.cursor = 1;
+    player.setPlaying(true);
+    player.setSpeed(1);
+    player.clock(12, true, 1);
+    const shown = player.displayTime(performance.now());
+    player.clock(11.9, true, 1); // stamped a little earlier: countdowns must not jump back
+    assert.ok(player.displayTime(performance.now()) >= shown);
+  });
+});
