@@ -13,7 +13,6 @@ import subprocess
 import sys
 import time
 import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +21,7 @@ import pytest
 from tests.processkit import ROOT, Client, Processes, gone, wait_for
 from tests.test_scale_out import api_get, in_step, kubeconfig_of, seqs
 from tests.test_web_support import DEPLOYMENT
-from web.supervisor import answers
+from web.supervisor import answers, fetch
 
 DEPLOYMENTS = "/apis/apps/v1/namespaces/default/deployments"
 
@@ -44,12 +43,8 @@ def port_of(pid: int) -> int:
 
 def holds(port: int, session: str) -> bool:
     """Asked of a worker directly: a session it does not hold, it does not restore."""
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/clusters", headers={"X-Podlife-Session": session}
-    )
     try:
-        with urllib.request.urlopen(request, timeout=30):
-            return True
+        return bool(fetch(f"http://127.0.0.1:{port}/clusters", {"X-Podlife-Session": session}))
     except urllib.error.HTTPError:
         return False
 

@@ -96,7 +96,7 @@ OBSERVE = """() => {
 # place either way. The cluster's own time still passes at 1× (a Pod starts in ~5 s).
 # Housekeeping is never skipped: the nodes' heartbeats play as they come, as they do for a
 # learner, and an action may meet one (`upkeep`: the page was playing one at the input).
-CALM_CLOCKS = 2  # `clock` comes every 0.25 s while playing (web/config.py clock_every)
+CALM_CLOCKS = 2  # while playing, a `clock` comes every 0.25 s that no `events` went out
 QUIET = """(calmClocks) => new Promise((resolve, reject) => {
   const began = performance.now();
   const check = () => {
