@@ -224,6 +224,32 @@ class Client:
         return list(self.events)
 
 
+def seqs(events: list[dict[str, Any]]) -> list[int]:
+    return [event["seq"] for event in events]
+
+
+def in_step(follower: Client, presenter: Client) -> list[dict[str, Any]]:
+    """The follower's events once it has what the presenter has, both settled."""
+    try:
+        return wait_for(
+            lambda: follower.settled() == presenter.settled() and follower.events,
+            "the follower to have every event the presenter has",
+            timeout=60,
+        )
+    except TimeoutError:
+        mine, theirs = seqs(follower.events), seqs(presenter.events)
+        first = next(
+            (n for n, (a, b) in enumerate(zip(mine, theirs, strict=False)) if a != b), None
+        )
+        raise AssertionError(
+            f"the follower has {len(mine)} events, the presenter {len(theirs)}; first differing "
+            f"at {first}: {mine[max(0, (first or 0) - 3) : (first or 0) + 3]} / "
+            f"{theirs[max(0, (first or 0) - 3) : (first or 0) + 3]}; the follower's last "
+            f"{mine[-3:]}, the presenter's {theirs[-3:]}; the follower's messages "
+            f"{follower.batches}, the presenter's {presenter.batches}"
+        ) from None
+
+
 @pytest.fixture
 def redis_server(tmp_path: Path) -> Iterator[Redis]:
     redis = Redis(tmp_path)

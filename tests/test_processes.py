@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.processkit import ROOT, Client, Processes, gone, wait_for
-from tests.test_scale_out import api_get, in_step, kubeconfig_of, seqs
+from tests.processkit import ROOT, Client, Processes, gone, in_step, seqs, wait_for
+from tests.test_scale_out import api_get, kubeconfig_of
 from tests.test_web_support import DEPLOYMENT
 from web.supervisor import answers, fetch
 

@@ -19,12 +19,18 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from tests.processkit import ROOT, Client, Redis, Server, redis_server, wait_for
+from tests.processkit import ROOT, Client, Redis, Server, in_step, redis_server, seqs, wait_for
 from tests.test_web_server import free_port
 from tests.test_web_support import DEPLOYMENT
 from web.supervisor import Nginx
 
 __all__ = ["redis_server"]  # the fixture, from tests/processkit.py
+
+
+def kubeconfig_of(server: Server | Nginx, session: str) -> str:
+    """What the page's "kubeconfig" link downloads."""
+    mine = json.loads(server.get("/clusters", **{"X-Podlife-Session": session}))
+    return server.get(mine["kubeconfig"], **{"X-Podlife-Session": session}).decode()
 
 
 def processes(tmp: Path, redis: Redis, count: int = 2) -> list[Server]:
@@ -36,38 +42,6 @@ def processes(tmp: Path, redis: Redis, count: int = 2) -> list[Server]:
     for server in servers:
         server.start()
     return servers
-
-
-def seqs(events: list[dict[str, Any]]) -> list[int]:
-    return [event["seq"] for event in events]
-
-
-def kubeconfig_of(server: Server | Nginx, session: str) -> str:
-    """What the page's "kubeconfig" link downloads."""
-    mine = json.loads(server.get("/clusters", **{"X-Podlife-Session": session}))
-    return server.get(mine["kubeconfig"], **{"X-Podlife-Session": session}).decode()
-
-
-def in_step(follower: Client, presenter: Client) -> list[dict[str, Any]]:
-    """The follower's events once it has what the presenter has, both settled."""
-    try:
-        return wait_for(
-            lambda: follower.settled() == presenter.settled() and follower.events,
-            "the follower to have every event the presenter has",
-            timeout=60,
-        )
-    except TimeoutError:
-        mine, theirs = seqs(follower.events), seqs(presenter.events)
-        first = next(
-            (n for n, (a, b) in enumerate(zip(mine, theirs, strict=False)) if a != b), None
-        )
-        raise AssertionError(
-            f"the follower has {len(mine)} events, the presenter {len(theirs)}; first differing "
-            f"at {first}: {mine[max(0, (first or 0) - 3) : (first or 0) + 3]} / "
-            f"{theirs[max(0, (first or 0) - 3) : (first or 0) + 3]}; the follower's last "
-            f"{mine[-3:]}, the presenter's {theirs[-3:]}; the follower's messages "
-            f"{follower.batches}, the presenter's {presenter.batches}"
-        ) from None
 
 
 def api_get(server: Server | Nginx, kubeconfig: str, path: str) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.processkit import Client, Server, server, wait_for
+from tests.processkit import Client, Server, in_step, server, wait_for
 from tests.test_web_support import DEPLOYMENT, Page, make_app
 from web import registry_of
 from web.store import FILE, MIGRATIONS, SCHEMA, TABLES, Change, Saved, Store
@@ -124,14 +124,14 @@ def test_a_room_survives_a_restart_with_its_code_secret_and_history(server: Serv
         follower.ok("follow", {"code": room["display"].lower()})  # as typed
     wait_for(lambda: any(p["followers"] == 2 for p in presenter.rooms), "two followers counted")
     presenter.ok("pause")
-    before = presenter.settled()
-    assert len(before) > 50
     view = {"seq": 40, "story": True, "detail": "pod/web", "pointer": {"x": 0.25, "y": 0.5}}
     presenter.ok("view", view)
     shown = {"code": room["code"], **view}  # what the followers are sent
     for follower in followers:
-        assert wait_for(lambda f=follower: f.settled() == before and f.events, "the room")
+        in_step(follower, presenter)
         assert wait_for(lambda f=follower: f.views, "the view")[-1] == shown
+    before = list(presenter.events)
+    assert len(before) > 50
     for client in (presenter, *followers):
         client.client.disconnect()
 
