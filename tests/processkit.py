@@ -215,6 +215,12 @@ class Client:
         assert reply.get("ok"), reply
         return reply
 
+    def pause(self) -> list[dict[str, Any]]:
+        """Pauses the clock: every event up to where it stopped, once all have come."""
+        seq = self.ok("pause")["seq"]
+        wait_for(lambda: not seq or (self.events and self.events[-1]["seq"] >= seq), "the events")
+        return list(self.events)
+
     def settled(self) -> list[dict[str, Any]]:
         """Everything sent so far (nothing more for a while)."""
         seen = -1

@@ -81,7 +81,7 @@ def test_two_processes_serve_a_class_and_a_dead_worker_comes_back(podlife: Proce
     assert presenter.ok("apply", {"yaml": DEPLOYMENT})["exit_code"] == 0
     # some of the Deployment's story played (how much before a pause depends on the machine)
     wait_for(lambda: len(presenter.events) > 50, "the presenter's cluster to play on", 60)
-    presenter.ok("pause")
+    presenter.pause()
     got = in_step(follower, presenter)
     assert len(got) > 50 and seqs(got) == list(range(1, len(got) + 1))
 

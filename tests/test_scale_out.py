@@ -76,7 +76,7 @@ def test_followers_elsewhere_get_every_event_in_order_and_a_dead_process_cluster
         assert presenter.ok("apply", {"yaml": DEPLOYMENT})["exit_code"] == 0
         # some of the Deployment's story played (how much before a pause depends on the machine)
         wait_for(lambda: len(presenter.events) > 50, "the presenter's cluster to play on", 60)
-        presenter.ok("pause")
+        presenter.pause()
         for follower in followers:
             got = in_step(follower, presenter)
             assert seqs(got) == list(range(1, len(got) + 1))  # in order, none missing
@@ -126,8 +126,7 @@ def test_followers_elsewhere_get_every_event_in_order_and_a_dead_process_cluster
         # It goes on; the follower that stayed gets the new events after the old ones
         back.ok("play")
         back.ok("kubectl", {"line": "kubectl scale deployment web --replicas=1"})
-        back.ok("pause")
-        now = back.settled()
+        now = back.pause()
         assert len(now) > len(sent)
         got = in_step(followers[0], back)
         assert got[: len(now)] == now and seqs(got) == list(range(1, len(got) + 1))
@@ -188,8 +187,7 @@ def test_behind_nginx_a_cluster_is_served_by_one_process_and_by_another_when_it_
 
         # The process holding it dies: the page connects again through the proxy, which now
         # sends its key to the survivor; the cluster comes back from the database
-        page.ok("pause")
-        before = page.settled()
+        before = page.pause()
         for client in pages.values():
             client.client.disconnect()
         # What a process had not written when killed is lost (save_seconds, 0.2 s): let it

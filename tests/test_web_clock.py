@@ -23,13 +23,17 @@ def app() -> Iterator[Flask]:
 def test_pause_stops_the_clock_and_play_starts_it(app: Flask) -> None:
     page = Page(app)
     page.hello()
-    assert page.request("pause") == {"ok": True, "playing": False}
+    assert page.request("kubectl", {"line": "run web --image=nginx"})["exit_code"] == 0
+    paused = page.request("pause")
+    assert paused["ok"] and paused["playing"] is False
     stopped = page.cluster.env.now
     page.pump(0.05)
     assert page.cluster.env.now == stopped
+    assert page.last_seq == paused["seq"] > 0  # every event up to where it stopped, no more
     assert page.named("clock")[-1]["playing"] is False
 
-    assert page.request("play") == {"ok": True, "playing": True}
+    page.ack()  # the page played what it was sent: the clock may run ahead of it again
+    assert page.request("play") == {"ok": True, "playing": True, "seq": paused["seq"]}
     page.pump(0.05)
     assert page.cluster.env.now > stopped
     clock = page.named("clock")[-1]

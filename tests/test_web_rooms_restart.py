@@ -123,7 +123,7 @@ def test_a_room_survives_a_restart_with_its_code_secret_and_history(server: Serv
     for follower in followers:
         follower.ok("follow", {"code": room["display"].lower()})  # as typed
     wait_for(lambda: any(p["followers"] == 2 for p in presenter.rooms), "two followers counted")
-    presenter.ok("pause")
+    presenter.pause()
     view = {"seq": 40, "story": True, "detail": "pod/web", "pointer": {"x": 0.25, "y": 0.5}}
     presenter.ok("view", view)
     shown = {"code": room["code"], **view}  # what the followers are sent

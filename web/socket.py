@@ -241,7 +241,8 @@ class PodlifeNamespace(Namespace):
         session = self._session()
         session.playing = playing
         session.send_clock()
-        return {"ok": True, "playing": playing}
+        # every event up to `seq` is on its way (a burst being sent goes on after a pause)
+        return {"ok": True, "playing": playing, "seq": len(session.timeline.events)}
 
     @handler("speed")
     def on_speed(self, data: Any) -> Reply:

@@ -67,8 +67,7 @@ def test_a_restart_keeps_sessions_and_kubeconfigs(server: Server, tmp_path: Path
     default.home.mkdir()
     default.kubeconfig.write_bytes(server.default_kubeconfig.read_bytes())  # the old one
     assert default("create", "configmap", "kept", "--from-literal=a=b").code == 0
-    page.ok("pause")
-    before = page.settled()
+    before = page.pause()
     page.client.disconnect()
 
     server.stop(signal.SIGTERM)
@@ -77,8 +76,7 @@ def test_a_restart_keeps_sessions_and_kubeconfigs(server: Server, tmp_path: Path
     again = tab(server, page.session)
     assert again.session == page.session
     wait_for(lambda: len(again.events) >= len(before) and again.events, "the history")
-    again.ok("pause")
-    after = again.settled()
+    after = again.pause()
     assert len(after) == len(before)
     assert after == before  # every event, byte for byte as JSON
     assert pods_of(kube) == pods  # the old kubeconfig, the same pods
