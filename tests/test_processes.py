@@ -53,6 +53,11 @@ def test_two_processes_serve_a_class_and_a_dead_worker_comes_back(podlife: Proce
     workers = podlife.children()["app.py"]
     assert len(workers) == 2 and podlife.children()["nginx"] and podlife.children()["redis-server"]
     ports = [port_of(pid) for pid in workers]
+    # One address to open, the front's; the workers' own are not for the class
+    for port in ports:
+        serving = f"serving at http://127.0.0.1:{port}/ as one of several processes"
+        wait_for(lambda line=serving: line in podlife.log(), f"worker on {port} to say so")
+    assert podlife.log().count("Podlife is running at") == 1
 
     # Tabs with routing keys of their own, until two are held by different workers
     pages: dict[int, tuple[Client, str, str]] = {}  # worker's index: its first page, session, key

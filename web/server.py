@@ -101,7 +101,10 @@ def serve(settings: Settings) -> int:
         announce_default_cluster(app, settings.seed)
     tune_collector()  # after start-up's objects are made: they are frozen out of its way
     url = kubeconfig_base_url(settings)  # the public URL, else where this machine finds it
-    log.info("Podlife is running at %s/ (press Ctrl+C to stop)", url)
+    if peers is None:
+        log.info("Podlife is running at %s/ (press Ctrl+C to stop)", url)
+    else:  # one of several: the class opens the proxy in front, not this port
+        log.info("serving at %s/ as one of several processes behind a proxy", url)
     unreachable = unreachable_warning(settings)
     if unreachable:
         log.warning("%s", unreachable)
