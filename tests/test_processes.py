@@ -57,6 +57,7 @@ def test_two_processes_serve_a_class_and_a_dead_worker_comes_back(podlife: Proce
     for port in ports:
         serving = f"serving at http://127.0.0.1:{port}/ as one of several processes"
         wait_for(lambda line=serving: line in podlife.log(), f"worker on {port} to say so")
+    wait_for(lambda: f"Podlife is running at {podlife.url}/" in podlife.log(), "the front's line")
     assert podlife.log().count("Podlife is running at") == 1
 
     # Tabs with routing keys of their own, until two are held by different workers

@@ -103,8 +103,8 @@ def serve(settings: Settings) -> int:
     url = kubeconfig_base_url(settings)  # the public URL, else where this machine finds it
     if peers is None:
         log.info("Podlife is running at %s/ (press Ctrl+C to stop)", url)
-    else:  # one of several: the class opens the proxy in front, not this port
-        log.info("serving at %s/ as one of several processes behind a proxy", url)
+    else:  # one of several: the class opens the proxy in front (`url`), not this port
+        log.info("serving at http://%s:%d/ as one of several processes behind a proxy", host, port)
     unreachable = unreachable_warning(settings)
     if unreachable:
         log.warning("%s", unreachable)
