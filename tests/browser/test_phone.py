@@ -2,8 +2,8 @@
 12–15, touch), a follower's page and a learner's fit the screen's width (nothing forces a wider
 layout and scrolls sideways), the stage scales into it, the follower's header keeps only what a
 follower uses, its "Fork to my sandbox" and "Leave" are touch targets of 44 px and more, and the
-narration tells a follower the truth: the teacher applies, not them. Screenshots of both go to
-artifacts/."""
+narration tells a follower the truth: the teacher applies, not them; an event's message is not
+squeezed to a word a line. Screenshots of both go to artifacts/."""
 
 from __future__ import annotations
 
@@ -108,3 +108,10 @@ def test_a_follower_and_a_learner_on_a_phone(
     assert_fits(learner, "the learner")
     assert "Apply a manifest" in learner.inner_text("#narration")  # a learner does apply
     shot(learner, "phone-learner-390")
+
+    # kubectl's event columns: the message under the rest, the width of the row, not a word wide
+    learner.wait_for_selector(".events-table tbody tr")
+    row = learner.locator(".events-table tbody tr").first
+    message = row.locator("td").nth(4).bounding_box()
+    assert message["width"] >= PHONE["width"] - 80, message
+    assert row.bounding_box()["height"] <= 100, row.bounding_box()
