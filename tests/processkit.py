@@ -18,8 +18,7 @@ from typing import Any, Protocol
 import pytest
 import socketio
 
-from tests.test_web_server import free_port
-from web.supervisor import Redis, answers, family, fetch, wait_for
+from web.supervisor import Redis, answers, family, fetch, free_port, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 

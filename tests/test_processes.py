@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.processkit import ROOT, Client, Processes, gone, in_step, seqs, wait_for
+from tests.processkit import ROOT, Client, Processes, command_line, gone, in_step, seqs, wait_for
 from tests.test_scale_out import api_get, kubeconfig_of
 from tests.test_web_support import DEPLOYMENT
 from web.supervisor import answers, fetch
@@ -37,7 +37,7 @@ def podlife(tmp_path: Path) -> Iterator[Processes]:
 
 
 def port_of(pid: int) -> int:
-    words = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+    words = command_line(pid).decode().split("\0")
     return int(words[words.index("--port") + 1])
 
 

@@ -20,9 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from tests.processkit import ROOT, Client, Redis, Server, in_step, redis_server, seqs, wait_for
-from tests.test_web_server import free_port
 from tests.test_web_support import DEPLOYMENT
-from web.supervisor import Nginx
+from web.supervisor import Nginx, free_port
 
 __all__ = ["redis_server"]  # the fixture, from tests/processkit.py
 

@@ -21,7 +21,8 @@ import socketio
 import yaml
 
 from tests import test_web_server
-from tests.test_web_server import ROOT, WebSocket, free_port
+from tests.test_web_server import ROOT, WebSocket
+from web.supervisor import free_port
 
 server = test_web_server.server  # the same fixture: a real server process and its log
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import http.client
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import IO
 from urllib.parse import urlsplit
+
+from web.supervisor import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 BROWSER_ENCODINGS = "gzip, deflate, br, zstd"  # what Chromium sends
@@ -118,9 +119,7 @@ def _decoded(fetched: Fetched) -> bytes:  # the page: gzip or nothing
 @contextmanager
 def running_server() -> Iterator[str]:
     """The real server (`python app.py`) on a free loopback port; its base URL."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(

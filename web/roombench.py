@@ -32,19 +32,17 @@ import asyncio
 import contextlib
 import json
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from web.bench import DEPLOYMENT
 from web.pageweight import ROOT, _wait_until_up
+from web.supervisor import Redis, free_port
 
 CONNECT_AT_ONCE = 25  # followers connecting at the same time
 MAX_OUTSTANDING = 20  # the presenter's commands sent and not answered yet
@@ -324,43 +322,6 @@ def percentile(values: list[float], fraction: float) -> float:
     return values[min(len(values) - 1, int(fraction * len(values)))]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-@contextlib.contextmanager
-def redis_server(folder: Path) -> Iterator[tuple[str, int]]:
-    """A redis-server of the bench's own on a free loopback port, nothing written to disk:
-    its URL and pid."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        raise RuntimeError("--processes needs redis-server (apt-get install redis-server)")
-    port = free_port()
-    flags = ["--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-    process = subprocess.Popen(
-        [binary, *flags, "--logfile", str(folder / "redis.log")],
-        cwd=folder,
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("redis-server did not start") from None
-                time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0", process.pid
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
 def fan_out(
     followers: int, rate: float, seconds: float, clients: int, history: int, processes: int = 1
 ) -> dict[str, Any]:
@@ -372,8 +333,10 @@ def fan_out(
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         queue, pids = "", []
         if processes > 1:
-            queue, redis_pid = stack.enter_context(redis_server(folder))
-            pids.append(redis_pid)  # measured after the servers'
+            redis = Redis(folder)
+            stack.callback(redis.stop)
+            queue = redis.url
+            pids.append(redis.process.pid)  # measured after the servers'
         # One data folder for all, as scaled-out processes share their database
         env = {**os.environ, "PODLIFE_DATA_DIR": str(folder), "PYTHONUNBUFFERED": "1"}
         servers: list[tuple[subprocess.Popen[bytes], Any, Path]] = []

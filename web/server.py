@@ -100,10 +100,9 @@ def serve(settings: Settings) -> int:
         # with several processes: each would hold its own copy (docs/scale-out.md).
         announce_default_cluster(app, settings.seed)
     tune_collector()  # after start-up's objects are made: they are frozen out of its way
-    url = kubeconfig_base_url(settings)  # the public URL, else where this machine finds it
-    if peers is None:
-        log.info("Podlife is running at %s/ (press Ctrl+C to stop)", url)
-    else:  # one of several: the class opens the proxy in front (`url`), not this port
+    if peers is None:  # the public URL, else where this machine finds it
+        log.info("Podlife is running at %s/ (press Ctrl+C to stop)", kubeconfig_base_url(settings))
+    else:  # one of several: the class opens the proxy in front, not this port
         log.info("serving at http://%s:%d/ as one of several processes behind a proxy", host, port)
     unreachable = unreachable_warning(settings)
     if unreachable:

@@ -449,8 +449,8 @@ def check(count: int, settings: Settings, api_port: int | None) -> None:
             f"--processes needs redis-server and nginx, and {' and '.join(missing)} "
             f"{'is' if len(missing) == 1 else 'are'} not installed: {INSTALL}"
         )
-    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
-    with socket.socket(family) as probe:
+    address_family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    with socket.socket(address_family) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as nginx does
         try:
             probe.bind((settings.host, settings.port))

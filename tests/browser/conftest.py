@@ -9,7 +9,6 @@ states go to artifacts/ (git-ignored) for a human to look at.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -22,17 +21,12 @@ from typing import Any
 import pytest
 
 from web.latencybench import CHROMIUM_ARGS  # the flags Chromium runs with here
+from web.supervisor import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "artifacts"
 BUNDLE = ROOT / "static" / "dist" / "manifest.json"  # written by static/build.mjs
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
@@ -65,7 +59,7 @@ def chromium_path() -> Path:
 def serving(log: Path, **env: str) -> Iterator[str]:
     """The real server (`app.py`) on a free port, logging to `log`, with `env` added to its
     environment; its URL while it runs."""
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     with log.open("wb") as out:
         process = subprocess.Popen(
